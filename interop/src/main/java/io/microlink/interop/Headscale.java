@@ -1,0 +1,204 @@
+package io.microlink.interop;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real headscale server on 127.0.0.1 with free ports, driven through its own CLI.
+ *
+ * <pre>{@code
+ * try (Headscale hs = Headscale.start(dir, null)) {
+ *     Headscale.User alice = hs.createUser("alice");
+ *     Headscale.AuthKey key = hs.createAuthKey(alice, true, false, Duration.ofHours(1));
+ *     List<Headscale.Node> nodes = hs.nodes();
+ * }
+ * }</pre>
+ */
+public final class Headscale implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CLI_TIMEOUT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A headscale user. */
+    public record User(long id, String name) {}
+
+    /** A pre-auth key. Its {@code toString} never shows the key itself. */
+    public record AuthKey(long id, String key, boolean reusable, boolean ephemeral, Instant expiration) {
+        @Override
+        public String toString() {
+            return "AuthKey[id=" + id + ", reusable=" + reusable + ", ephemeral=" + ephemeral
+                    + ", expiration=" + expiration + ", key=(hidden)]";
+        }
+    }
+
+    /** A node as {@code headscale nodes list} reports it. */
+    public record Node(long id, String name, String givenName, String user, String nodeKey, String machineKey,
+                       List<String> ipAddresses, boolean online, Instant lastSeen, Instant expiry) {}
+
+    private final HeadscaleConfig config;
+    private final Path binary;
+    private final Path configFile;
+    private ManagedProcess process;
+
+    private Headscale(HeadscaleConfig config, Path binary) {
+        this.config = config;
+        this.binary = binary;
+        this.configFile = config.dir().resolve("config.yaml");
+    }
+
+    /**
+     * Starts headscale in {@code dir} (created if needed) and waits until it serves.
+     *
+     * @param policy an ACL policy in headscale's HuJSON format, or null for allow-all
+     */
+    public static Headscale start(Path dir, String policy) {
+        try {
+            Files.createDirectories(dir);
+            Path policyFile = null;
+            if (policy != null) {
+                policyFile = dir.resolve("policy.hujson");
+                Files.writeString(policyFile, policy);
+            }
+            HeadscaleConfig config = new HeadscaleConfig(dir, FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp(),
+                    FreePorts.udp(), "tailnet.test", policyFile);
+            Headscale hs = new Headscale(config, ReferencePrograms.headscale());
+            Files.writeString(hs.configFile, config.yaml());
+            hs.launch();
+            return hs;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare headscale in " + dir, e);
+        }
+    }
+
+    private void launch() {
+        process = ManagedProcess.start("headscale",
+                List.of(binary.toString(), "-c", configFile.toString(), "serve"),
+                Map.of(), config.dir().resolve("headscale.log"));
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest health = HttpRequest.newBuilder(URI.create(url() + "/health")).timeout(Duration.ofSeconds(2)).build();
+        Await.until(START_TIMEOUT, "headscale to answer " + url() + "/health", () -> {
+            process.requireAlive();
+            try {
+                return http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200
+                        && Files.exists(config.socket());
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
+    }
+
+    /** Stops and starts the same server again (same ports, keys and database). */
+    public void restart() {
+        process.stop();
+        launch();
+    }
+
+    /** The control URL nodes log in to, e.g. {@code http://127.0.0.1:41234}. */
+    public String url() {
+        return config.serverUrl();
+    }
+
+    public String baseDomain() {
+        return config.baseDomain();
+    }
+
+    public int stunPort() {
+        return config.stunPort();
+    }
+
+    public int derpRegionId() {
+        return HeadscaleConfig.DERP_REGION_ID;
+    }
+
+    /** The region code tailscale shows as {@code DERP(headscale)}. */
+    public String derpRegionCode() {
+        return HeadscaleConfig.DERP_REGION_CODE;
+    }
+
+    public ManagedProcess process() {
+        return process;
+    }
+
+    public User createUser(String name) {
+        JsonNode u = cli("users", "create", name);
+        return new User(u.path("id").asLong(), u.path("name").asText());
+    }
+
+    /** Creates a pre-auth key for {@code user}; {@code expiration} must be positive. */
+    public AuthKey createAuthKey(User user, boolean reusable, boolean ephemeral, Duration expiration) {
+        List<String> args = new ArrayList<>(List.of("preauthkeys", "create", "--user", Long.toString(user.id()),
+                "--expiration", expiration.toSeconds() + "s"));
+        if (reusable) {
+            args.add("--reusable");
+        }
+        if (ephemeral) {
+            args.add("--ephemeral");
+        }
+        JsonNode k = cli(args.toArray(String[]::new));
+        return new AuthKey(k.path("id").asLong(), k.path("key").asText(), k.path("reusable").asBoolean(),
+                k.path("ephemeral").asBoolean(), timestamp(k.path("expiration")));
+    }
+
+    public List<Node> nodes() {
+        JsonNode list = cli("nodes", "list");
+        List<Node> nodes = new ArrayList<>();
+        for (JsonNode n : list) {
+            List<String> ips = new ArrayList<>();
+            n.path("ip_addresses").forEach(ip -> ips.add(ip.asText()));
+            nodes.add(new Node(n.path("id").asLong(), n.path("name").asText(), n.path("given_name").asText(),
+                    n.path("user").path("name").asText(), n.path("node_key").asText(), n.path("machine_key").asText(),
+                    List.copyOf(ips), n.path("online").asBoolean(), timestamp(n.path("last_seen")),
+                    timestamp(n.path("expiry"))));
+        }
+        return nodes;
+    }
+
+    public void deleteNode(long id) {
+        cli("nodes", "delete", "--identifier", Long.toString(id), "--force");
+    }
+
+    /** Runs the headscale CLI with JSON output against this server and parses the answer. */
+    private JsonNode cli(String... args) {
+        List<String> command = new ArrayList<>(List.of(binary.toString(), "-c", configFile.toString()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("-o", "json"));
+        Exec.Result r = Exec.run(CLI_TIMEOUT, command).requireSuccess();
+        try {
+            return JSON.readTree(r.stdout());
+        } catch (IOException e) {
+            throw new Exec.CommandFailedException("headscale " + String.join(" ", args)
+                    + " printed something that is not JSON: " + e.getMessage());
+        }
+    }
+
+    /** Go's protobuf timestamps marshal as {"seconds":…,"nanos":…}; absent means unset. */
+    private static Instant timestamp(JsonNode t) {
+        if (t.isMissingNode() || t.isNull()) {
+            return null;
+        }
+        return Instant.ofEpochSecond(t.path("seconds").asLong(), t.path("nanos").asLong());
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.stop();
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.microlink.interop;
+
+import java.nio.file.Path;
+
+/**
+ * The headscale configuration of a test tailnet: everything on 127.0.0.1, sqlite, MagicDNS,
+ * the embedded DERP server and STUN over plain HTTP, no outbound traffic (no update
+ * checks, no external DERP maps, no logtail). See protocol-facts §11.1.
+ *
+ * @param dir        where keys, database, socket and config live
+ * @param httpPort   control (/key, /ts2021), DERP and /health
+ * @param stunPort   embedded STUN (UDP)
+ * @param policyFile an ACL policy (HuJSON), or null for headscale's allow-all default
+ */
+record HeadscaleConfig(Path dir, int httpPort, int metricsPort, int grpcPort, int stunPort,
+                       String baseDomain, Path policyFile) {
+
+    static final int DERP_REGION_ID = 999;
+    static final String DERP_REGION_CODE = "headscale";
+
+    String serverUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    Path socket() {
+        return dir.resolve("headscale.sock");
+    }
+
+    String yaml() {
+        return """
+                server_url: %s
+                listen_addr: 127.0.0.1:%d
+                metrics_listen_addr: 127.0.0.1:%d
+                grpc_listen_addr: 127.0.0.1:%d
+                grpc_allow_insecure: false
+                noise:
+                  private_key_path: %s
+                prefixes:
+                  v4: 100.64.0.0/10
+                  v6: fd7a:115c:a1e0::/48
+                  allocation: sequential
+                derp:
+                  server:
+                    enabled: true
+                    region_id: %d
+                    region_code: %s
+                    region_name: Headscale Embedded DERP
+                    verify_clients: true
+                    stun_listen_addr: 127.0.0.1:%d
+                    private_key_path: %s
+                    automatically_add_embedded_derp_region: true
+                    ipv4: 127.0.0.1
+                  urls: []
+                  paths: []
+                  auto_update_enabled: false
+                disable_check_updates: true
+                database:
+                  type: sqlite
+                  sqlite:
+                    path: %s
+                    write_ahead_log: true
+                log:
+                  level: debug
+                  format: text
+                dns:
+                  magic_dns: true
+                  base_domain: %s
+                  override_local_dns: false
+                  nameservers:
+                    global: []
+                unix_socket: %s
+                unix_socket_permission: "0770"
+                policy:
+                  mode: file
+                  path: "%s"
+                logtail:
+                  enabled: false
+                taildrop:
+                  enabled: false
+                """.formatted(
+                serverUrl(), httpPort, metricsPort, grpcPort,
+                dir.resolve("noise_private.key"),
+                DERP_REGION_ID, DERP_REGION_CODE, stunPort, dir.resolve("derp_server_private.key"),
+                dir.resolve("db.sqlite"),
+                baseDomain,
+                socket(),
+                policyFile == null ? "" : policyFile.toString());
+    }
+}

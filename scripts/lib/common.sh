@@ -1,0 +1,55 @@
+# Shared by scripts/*: pinned versions, cache paths, and finding the toolchains.
+# Sourced, never run. Progress and errors go to stderr so stdout stays usable.
+
+MICROLINK_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+MICROLINK_CACHE_DIR=${MICROLINK_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/microlink}
+MICROLINK_TAILSCALE_VERSION=${MICROLINK_TAILSCALE_VERSION:-v1.102.3}
+MICROLINK_HEADSCALE_VERSION=${MICROLINK_HEADSCALE_VERSION:-v0.29.2}
+MICROLINK_GO_MIN=1.26
+MICROLINK_JAVA_MIN=25
+
+ref_dir_tailscale="$MICROLINK_CACHE_DIR/ref/tailscale-$MICROLINK_TAILSCALE_VERSION"
+ref_dir_headscale="$MICROLINK_CACHE_DIR/ref/headscale-$MICROLINK_HEADSCALE_VERSION"
+
+# The test harness finds the reference programs through these.
+export MICROLINK_TAILSCALED="$ref_dir_tailscale/tailscaled"
+export MICROLINK_TAILSCALE="$ref_dir_tailscale/tailscale"
+export MICROLINK_HEADSCALE="$ref_dir_headscale/headscale"
+
+say() { printf 'microlink: %s\n' "$*" >&2; }
+die() { printf 'microlink: error: %s\n' "$*" >&2; exit 1; }
+
+# Prints the feature version of a java binary ("25"), or nothing.
+java_feature_version() {
+  "$1" -XshowSettings:properties -version 2>&1 |
+    sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p'
+}
+
+# Sets JAVA_HOME to a JDK >= 25: JAVA_HOME first, then /usr/lib/jvm/*.
+find_java() {
+  local candidate v
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
+    [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
+    v=$(java_feature_version "$candidate/bin/java")
+    if [ -n "$v" ] && [ "$v" -ge "$MICROLINK_JAVA_MIN" ]; then
+      export JAVA_HOME="$candidate"
+      return 0
+    fi
+  done
+  die "no JDK $MICROLINK_JAVA_MIN found (looked at JAVA_HOME='${JAVA_HOME:-}' and /usr/lib/jvm/*): install Temurin $MICROLINK_JAVA_MIN and set JAVA_HOME to it"
+}
+
+# Puts a Go >= 1.26 on PATH (PATH first, then /usr/local/go/bin).
+find_go() {
+  local dir v
+  for dir in "" /usr/local/go/bin; do
+    local go_bin=${dir:+$dir/}go
+    command -v "$go_bin" >/dev/null 2>&1 || continue
+    v=$("$go_bin" env GOVERSION 2>/dev/null | sed 's/^go//')
+    if [ -n "$v" ] && printf '%s\n%s\n' "$MICROLINK_GO_MIN" "$v" | sort -V -C; then
+      [ -n "$dir" ] && export PATH="$dir:$PATH"
+      return 0
+    fi
+  done
+  die "no Go >= $MICROLINK_GO_MIN found on PATH or in /usr/local/go/bin: install Go $MICROLINK_GO_MIN or newer (needed to build the reference tailscaled and headscale)"
+}
