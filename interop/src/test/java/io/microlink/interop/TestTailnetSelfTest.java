@@ -2,12 +2,6 @@ package io.microlink.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -91,7 +85,7 @@ class TestTailnetSelfTest {
         byte[] payload = new byte[16 * 1024];
         new Random(42).nextBytes(payload);
         // ts2 runs in userspace mode: inbound tailnet TCP is forwarded to its host's loopback.
-        try (EchoServer echo = new EchoServer()) {
+        try (TcpEchoServer echo = new TcpEchoServer()) {
             String ts2Ip = ts2.ip("-4").getFirst();
             byte[] back = ts1.nc(ts2Ip, echo.port(), payload, payload.length, Duration.ofSeconds(30));
             assertThat(back).isEqualTo(payload);
@@ -106,49 +100,5 @@ class TestTailnetSelfTest {
         Await.until(Duration.ofSeconds(15), "all processes under " + dir + " to exit",
                 () -> Reaper.harnessProcesses(dir).isEmpty());
         assertThat(tailnet.dir()).doesNotExist();
-    }
-
-    /** A loopback TCP server that echoes each connection until the client stops. */
-    static final class EchoServer implements AutoCloseable {
-        private final ServerSocket server;
-        private volatile int connections;
-
-        EchoServer() throws IOException {
-            server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
-            Thread.startVirtualThread(this::acceptLoop);
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        int connections() {
-            return connections;
-        }
-
-        private void acceptLoop() {
-            while (!server.isClosed()) {
-                try {
-                    Socket s = server.accept();
-                    connections++;
-                    Thread.startVirtualThread(() -> echo(s));
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }
-
-        private static void echo(Socket s) {
-            try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-                in.transferTo(out);
-            } catch (IOException e) {
-                // Client went away.
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-        }
     }
 }
