@@ -1,0 +1,225 @@
+package io.microlink.control;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.microlink.control.noise.ControlProtocolException;
+import io.microlink.control.wire.MapRequest;
+import io.microlink.control.wire.MapResponse;
+import io.microlink.control.wire.RegisterRequest;
+import io.microlink.control.wire.RegisterResponse;
+import io.microlink.key.KeyFormatException;
+import io.microlink.key.KeyKind;
+import io.microlink.key.PrivateKey;
+import io.microlink.key.PublicKey;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * The ts2021 calls a node makes to its control server: HTTP/2 over one Noise connection,
+ * reused for every call and redialled when it breaks.
+ *
+ * <pre>{@code
+ * PublicKey serverKey = ControlClient.fetchServerKey(uri, Duration.ofSeconds(10));
+ * try (ControlClient control = new ControlClient(uri, machineKey, serverKey, Duration.ofSeconds(120))) {
+ *     RegisterResponse r = control.register(request);
+ *     try (ControlClient.MapStream stream = control.map(pollRequest)) {
+ *         for (MapResponse m; (m = stream.next()) != null; ) { ... }
+ *     }
+ * }
+ * }</pre>
+ */
+public final class ControlClient implements Closeable {
+    /**
+     * The capability version we speak: headscale's minimum (Tailscale v1.80). Higher numbers
+     * promise client behaviour we do not have yet; it is sent in the Noise prologue, the
+     * register request and every map request alike.
+     */
+    public static final int CAPABILITY_VERSION = 113;
+    private static final MediaType JSON_TYPE = MediaType.get("application/json");
+    private static final int MAX_KEY_RESPONSE = 64 * 1024;
+    private static final int MAX_ERROR_BODY = 2048;
+
+    static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+    private final URI server;
+    private final OkHttpClient http;
+
+    /**
+     * @param watchdog how long the map stream may stay silent before it counts as dead
+     *                 (control sends keep-alives about once a minute)
+     */
+    public ControlClient(URI server, PrivateKey machineKey, PublicKey serverKey, Duration watchdog) {
+        requireKind(machineKey.kind(), KeyKind.MACHINE, "machine key");
+        requireKind(serverKey.kind(), KeyKind.MACHINE, "control server key");
+        this.server = server;
+        int port = port(server);
+        this.http = new OkHttpClient.Builder()
+                .protocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE))
+                .socketFactory(new NoiseSocketFactory(server.getHost() + ":" + port, CAPABILITY_VERSION, machineKey,
+                        serverKey))
+                .connectionPool(new ConnectionPool(1, 5, TimeUnit.MINUTES))
+                .connectTimeout(Duration.ofSeconds(15))
+                .readTimeout(watchdog)
+                .writeTimeout(Duration.ofSeconds(30))
+                .retryOnConnectionFailure(true)
+                .build();
+    }
+
+    private static void requireKind(KeyKind actual, KeyKind expected, String what) {
+        if (actual != expected) {
+            throw new IllegalArgumentException(what + " must be a " + expected + " key, not " + actual);
+        }
+    }
+
+    /**
+     * {@code GET /key?v=N}: the server's Noise key. Plain HTTP or HTTPS with normal
+     * certificate checks; the answer is JSON {@code {"publicKey":"mkey:…"}}.
+     */
+    public static PublicKey fetchServerKey(URI server, Duration timeout) throws IOException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build();
+        // Appended to the URL as given (like tailscale), so a control server under a path prefix works.
+        String base = server.toString().replaceAll("/+$", "");
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/key?v=" + CAPABILITY_VERSION))
+                .timeout(timeout).GET().build();
+        HttpResponse<byte[]> response;
+        try {
+            response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while fetching the control server key", e);
+        } finally {
+            client.close();
+        }
+        byte[] body = response.body();
+        if (response.statusCode() != 200) {
+            throw new ControlHttpException("GET /key", response.statusCode(), snippet(body));
+        }
+        if (body.length > MAX_KEY_RESPONSE) {
+            throw new ControlProtocolException("GET /key answered " + body.length + " bytes; expected a small JSON");
+        }
+        try {
+            JsonNode node = JSON.readTree(body);
+            return PublicKey.parse(KeyKind.MACHINE, node.path("publicKey").asText());
+        } catch (IOException | KeyFormatException e) {
+            throw new ControlProtocolException("GET /key did not return a control key: " + e.getMessage(), e);
+        }
+    }
+
+    public RegisterResponse register(RegisterRequest request) throws IOException {
+        try (Response response = post("/machine/register", request)) {
+            requireOk("POST /machine/register", response);
+            return JSON.readValue(response.body().byteStream(), RegisterResponse.class);
+        }
+    }
+
+    /** Opens a long poll ({@code Stream:true}); read messages until null, then close. */
+    public MapStream map(MapRequest request) throws IOException {
+        Response response = post("/machine/map", request);
+        try {
+            requireOk("POST /machine/map", response);
+        } catch (IOException e) {
+            response.close();
+            throw e;
+        }
+        return new MapStream(response);
+    }
+
+    /** Sends a lite update ({@code Stream:false, OmitPeers:true}); control answers with no map. */
+    public void update(MapRequest request) throws IOException {
+        if (request.stream() || !request.omitPeers()) {
+            throw new IllegalArgumentException("a lite update has Stream:false and OmitPeers:true");
+        }
+        try (Response response = post("/machine/map", request)) {
+            requireOk("POST /machine/map (update)", response);
+        }
+    }
+
+    private Response post(String path, Object body) throws IOException {
+        int port = port(server);
+        Request request = new Request.Builder()
+                .url("http://" + server.getHost() + ":" + port + path)
+                .post(RequestBody.create(JSON.writeValueAsBytes(body), JSON_TYPE))
+                .build();
+        try {
+            return http.newCall(request).execute();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static void requireOk(String what, Response response) throws IOException {
+        if (response.code() != 200) {
+            ResponseBody body = response.body();
+            throw new ControlHttpException(what, response.code(), snippet(body.source().readByteArray(
+                    Math.min(MAX_ERROR_BODY, Math.max(0, body.contentLength() < 0 ? MAX_ERROR_BODY : body.contentLength())))));
+        }
+    }
+
+    private static String snippet(byte[] body) {
+        String s = new String(body, 0, Math.min(body.length, MAX_ERROR_BODY), java.nio.charset.StandardCharsets.UTF_8);
+        return s.replaceAll("\\p{Cntrl}", " ");
+    }
+
+    private static int port(URI uri) {
+        if (uri.getPort() > 0) {
+            return uri.getPort();
+        }
+        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    /** Drops the connection; the next call dials again. */
+    public void disconnect() {
+        http.connectionPool().evictAll();
+    }
+
+    @Override
+    public void close() {
+        http.connectionPool().evictAll();
+        http.dispatcher().executorService().shutdown();
+    }
+
+    /** An open map long poll. Not thread-safe: one reader. */
+    public static final class MapStream implements Closeable {
+        private final Response response;
+        private final MapFrameReader reader;
+
+        private MapStream(Response response) {
+            this.response = response;
+            this.reader = new MapFrameReader(response.body().byteStream(), JSON);
+        }
+
+        /** The next message; null when control ended the stream. Blocks up to the watchdog time. */
+        public MapResponse next() throws IOException {
+            return reader.next();
+        }
+
+        @Override
+        public void close() {
+            response.close();
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.microlink.control;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.airlift.compress.zstd.ZstdInputStream;
+import io.microlink.control.noise.ControlProtocolException;
+import io.microlink.control.wire.MapResponse;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Reads the map stream: each message is a u32 <em>little</em>-endian length and that many
+ * bytes, either JSON or a zstd frame of JSON. JSON is parsed straight from the
+ * decompressing stream, so a large netmap never exists as one decompressed byte array.
+ */
+final class MapFrameReader {
+    /** Compressed size limit of one message. A 10,000-peer map compresses well below this. */
+    static final int MAX_FRAME = 32 << 20;
+    /** Decompressed size limit of one message, against decompression bombs. */
+    static final long MAX_JSON = 256L << 20;
+    private static final int ZSTD_MAGIC = 0xFD2FB528; // bytes 28 B5 2F FD read little-endian
+
+    private final InputStream in;
+    private final ObjectMapper json;
+
+    MapFrameReader(InputStream in, ObjectMapper json) {
+        this.in = in;
+        this.json = json;
+    }
+
+    /** The next message, or null when the stream ended cleanly between messages. */
+    MapResponse next() throws IOException {
+        byte[] lengthBytes = in.readNBytes(4);
+        if (lengthBytes.length == 0) {
+            return null;
+        }
+        if (lengthBytes.length < 4) {
+            throw new EOFException("map stream ended inside a length prefix");
+        }
+        long len = littleEndian(lengthBytes, 0) & 0xFFFFFFFFL;
+        if (len > MAX_FRAME) {
+            throw new ControlProtocolException("map message of " + len + " bytes exceeds the " + MAX_FRAME + "-byte limit");
+        }
+        byte[] frame = NoiseSocket.readExactly(in, (int) len, "map message");
+        return parse(frame);
+    }
+
+    MapResponse parse(byte[] frame) throws IOException {
+        InputStream body = new ByteArrayInputStream(frame);
+        if (frame.length >= 4 && littleEndian(frame, 0) == ZSTD_MAGIC) {
+            body = new ZstdInputStream(body);
+        }
+        try (InputStream limited = new LimitedInputStream(body, MAX_JSON)) {
+            return json.readValue(limited, MapResponse.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new ControlProtocolException("map message is not the JSON we expect: " + e.getOriginalMessage(), e);
+        } catch (RuntimeException e) {
+            // aircompressor signals corrupt input with unchecked exceptions.
+            throw new ControlProtocolException("map message could not be decompressed: " + e.getMessage(), e);
+        }
+    }
+
+    private static int littleEndian(byte[] b, int off) {
+        return (b[off] & 0xFF) | (b[off + 1] & 0xFF) << 8 | (b[off + 2] & 0xFF) << 16 | (b[off + 3] & 0xFF) << 24;
+    }
+
+    /** Fails once more than {@code limit} bytes have been read. */
+    private static final class LimitedInputStream extends FilterInputStream {
+        private long remaining;
+
+        LimitedInputStream(InputStream in, long limit) {
+            super(in);
+            this.remaining = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        private void count(int n) throws ControlProtocolException {
+            remaining -= n;
+            if (remaining < 0) {
+                throw new ControlProtocolException("map message decompresses beyond " + MAX_JSON + " bytes");
+            }
+        }
+    }
+}

@@ -1,0 +1,346 @@
+package io.microlink.control;
+
+import io.microlink.control.noise.ControlHandshake;
+import io.microlink.control.noise.ControlProtocolException;
+import io.microlink.control.noise.EarlyPayload;
+import io.microlink.control.noise.NoiseTransport;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * A socket whose streams are a ts2021 Noise channel to the control server, so an ordinary
+ * HTTP/2 client can run over it. {@link #connect} dials TCP, upgrades with
+ * {@code POST /ts2021}, completes the Noise handshake and consumes the server's optional
+ * early payload; afterwards reads and writes carry HTTP/2 bytes in Noise records.
+ */
+final class NoiseSocket extends Socket {
+    static final String UPGRADE_PROTOCOL = "tailscale-control-protocol";
+    private static final int MAX_RESPONSE_HEAD = 16 * 1024;
+
+    private final Socket tcp = new Socket();
+    private final String hostHeader;
+    private final ControlHandshake handshake;
+    private NoiseTransport transport;
+    private InputStream in;
+    private OutputStream out;
+    private String nodeKeyChallengeJson;
+
+    NoiseSocket(String hostHeader, ControlHandshake handshake) {
+        this.hostHeader = hostHeader;
+        this.handshake = handshake;
+    }
+
+    @Override
+    public void connect(SocketAddress endpoint, int timeout) throws IOException {
+        tcp.connect(endpoint, timeout);
+        tcp.setTcpNoDelay(true);
+        // The upgrade and handshake must not hang on a silent server.
+        int previous = tcp.getSoTimeout();
+        tcp.setSoTimeout(timeout > 0 ? timeout : 15_000);
+        try {
+            InputStream rawIn = tcp.getInputStream();
+            OutputStream rawOut = tcp.getOutputStream();
+            rawOut.write(("POST /ts2021 HTTP/1.1\r\n"
+                    + "Host: " + hostHeader + "\r\n"
+                    + "Upgrade: " + UPGRADE_PROTOCOL + "\r\n"
+                    + "Connection: upgrade\r\n"
+                    + "X-Tailscale-Handshake: " + handshake.initiationHeader() + "\r\n"
+                    + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            rawOut.flush();
+            readUpgradeResponse(rawIn);
+            transport = handshake.finish(readHandshakeResponse(rawIn));
+            in = new RecordInputStream(rawIn, transport);
+            out = new RecordOutputStream(rawOut, transport);
+            readEarlyPayload();
+        } catch (IOException e) {
+            tcp.close();
+            throw e;
+        } finally {
+            if (!tcp.isClosed()) {
+                tcp.setSoTimeout(previous);
+            }
+        }
+    }
+
+    private static void readUpgradeResponse(InputStream rawIn) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!endsWithBlankLine(head)) {
+            int b = rawIn.read();
+            if (b < 0) {
+                throw new ControlProtocolException("control server closed the connection during the ts2021 upgrade"
+                        + (head.size() > 0 ? ": " + head.toString(StandardCharsets.ISO_8859_1).strip() : ""));
+            }
+            if (head.size() >= MAX_RESPONSE_HEAD) {
+                throw new ControlProtocolException("ts2021 upgrade response head exceeds " + MAX_RESPONSE_HEAD + " bytes");
+            }
+            head.write(b);
+        }
+        String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
+        String status = lines[0];
+        if (!status.matches("HTTP/1\\.[01] 101( .*)?")) {
+            throw new ControlProtocolException("control server refused the ts2021 upgrade: " + status);
+        }
+        boolean upgraded = Arrays.stream(lines).skip(1).map(l -> l.toLowerCase(Locale.ROOT))
+                .anyMatch(l -> l.startsWith("upgrade:") && l.substring(8).strip().equals(UPGRADE_PROTOCOL));
+        if (!upgraded) {
+            throw new ControlProtocolException("control server switched to another protocol than " + UPGRADE_PROTOCOL);
+        }
+    }
+
+    private static boolean endsWithBlankLine(ByteArrayOutputStream head) {
+        byte[] b = head.toByteArray();
+        int n = b.length;
+        return n >= 4 && b[n - 4] == '\r' && b[n - 3] == '\n' && b[n - 2] == '\r' && b[n - 1] == '\n';
+    }
+
+    private static byte[] readHandshakeResponse(InputStream rawIn) throws IOException {
+        byte[] header = readExactly(rawIn, 3, "Noise handshake response");
+        int len = ((header[1] & 0xFF) << 8) | (header[2] & 0xFF);
+        if (len > NoiseTransport.MAX_RECORD) {
+            throw new ControlProtocolException("Noise handshake message of " + len + " bytes");
+        }
+        byte[] body = readExactly(rawIn, len, "Noise handshake response");
+        byte[] all = Arrays.copyOf(header, 3 + len);
+        System.arraycopy(body, 0, all, 3, len);
+        return all;
+    }
+
+    /** Reads the early payload if there is one; otherwise hands the bytes back to the stream. */
+    private void readEarlyPayload() throws IOException {
+        byte[] prefix = in.readNBytes(EarlyPayload.PREFIX_LENGTH);
+        if (prefix.length == EarlyPayload.PREFIX_LENGTH && EarlyPayload.isEarlyPayload(prefix)) {
+            byte[] json = readExactly(in, EarlyPayload.jsonLength(prefix), "early payload");
+            nodeKeyChallengeJson = new String(json, StandardCharsets.UTF_8);
+        } else {
+            ((RecordInputStream) in).unread(prefix);
+        }
+    }
+
+    static byte[] readExactly(InputStream in, int n, String what) throws IOException {
+        byte[] b = in.readNBytes(n);
+        if (b.length != n) {
+            throw new EOFException("control connection ended inside the " + what);
+        }
+        return b;
+    }
+
+    /** The early payload's JSON ({@code {"nodeKeyChallenge":…}}), or null if none was sent. */
+    String earlyPayloadJson() {
+        return nodeKeyChallengeJson;
+    }
+
+    @Override
+    public InputStream getInputStream() throws IOException {
+        requireConnected();
+        return in;
+    }
+
+    @Override
+    public OutputStream getOutputStream() throws IOException {
+        requireConnected();
+        return out;
+    }
+
+    private void requireConnected() throws SocketException {
+        if (transport == null) {
+            throw new SocketException("Noise socket is not connected");
+        }
+    }
+
+    @Override
+    public boolean isConnected() {
+        return transport != null && tcp.isConnected();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return tcp.isClosed();
+    }
+
+    @Override
+    public void close() throws IOException {
+        tcp.close();
+    }
+
+    @Override
+    public void shutdownInput() throws IOException {
+        tcp.shutdownInput();
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        tcp.shutdownOutput();
+    }
+
+    @Override
+    public boolean isInputShutdown() {
+        return tcp.isInputShutdown();
+    }
+
+    @Override
+    public boolean isOutputShutdown() {
+        return tcp.isOutputShutdown();
+    }
+
+    @Override
+    public void setSoTimeout(int timeout) throws SocketException {
+        tcp.setSoTimeout(timeout);
+    }
+
+    @Override
+    public int getSoTimeout() throws SocketException {
+        return tcp.getSoTimeout();
+    }
+
+    @Override
+    public void setTcpNoDelay(boolean on) throws SocketException {
+        tcp.setTcpNoDelay(on);
+    }
+
+    @Override
+    public InetAddress getInetAddress() {
+        return tcp.getInetAddress();
+    }
+
+    @Override
+    public int getPort() {
+        return tcp.getPort();
+    }
+
+    @Override
+    public InetAddress getLocalAddress() {
+        return tcp.getLocalAddress();
+    }
+
+    @Override
+    public int getLocalPort() {
+        return tcp.getLocalPort();
+    }
+
+    @Override
+    public SocketAddress getRemoteSocketAddress() {
+        return tcp.getRemoteSocketAddress();
+    }
+
+    @Override
+    public SocketAddress getLocalSocketAddress() {
+        return tcp.getLocalSocketAddress();
+    }
+
+    @Override
+    public String toString() {
+        return "NoiseSocket[" + tcp.getRemoteSocketAddress() + "]";
+    }
+
+    /** Decrypted bytes of successive records, with room to push back a peeked prefix. */
+    private static final class RecordInputStream extends InputStream {
+        private final InputStream raw;
+        private final NoiseTransport transport;
+        private byte[] buffer = new byte[0];
+        private int pos;
+
+        RecordInputStream(InputStream raw, NoiseTransport transport) {
+            this.raw = raw;
+            this.transport = transport;
+        }
+
+        void unread(byte[] prefix) {
+            byte[] rest = Arrays.copyOfRange(buffer, pos, buffer.length);
+            buffer = new byte[prefix.length + rest.length];
+            System.arraycopy(prefix, 0, buffer, 0, prefix.length);
+            System.arraycopy(rest, 0, buffer, prefix.length, rest.length);
+            pos = 0;
+        }
+
+        private boolean fill() throws IOException {
+            while (pos >= buffer.length) {
+                byte[] header = raw.readNBytes(NoiseTransport.HEADER_LENGTH);
+                if (header.length == 0) {
+                    return false;
+                }
+                if (header.length < NoiseTransport.HEADER_LENGTH) {
+                    throw new EOFException("control connection ended inside a Noise record header");
+                }
+                int len = NoiseTransport.ciphertextLength(header);
+                buffer = transport.open(readExactly(raw, len, "Noise record"));
+                pos = 0;
+            }
+            return true;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return fill() ? buffer[pos++] & 0xFF : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (!fill()) {
+                return -1;
+            }
+            int n = Math.min(len, buffer.length - pos);
+            System.arraycopy(buffer, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+
+        @Override
+        public int available() {
+            return buffer.length - pos;
+        }
+
+        @Override
+        public void close() throws IOException {
+            raw.close();
+        }
+    }
+
+    /** Splits writes into records of at most {@link NoiseTransport#MAX_PLAINTEXT} bytes. */
+    private static final class RecordOutputStream extends OutputStream {
+        private final OutputStream raw;
+        private final NoiseTransport transport;
+
+        RecordOutputStream(OutputStream raw, NoiseTransport transport) {
+            this.raw = raw;
+            this.transport = transport;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) throws IOException {
+            while (len > 0) {
+                int n = Math.min(len, NoiseTransport.MAX_PLAINTEXT);
+                raw.write(transport.seal(b, off, n));
+                off += n;
+                len -= n;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            raw.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            raw.close();
+        }
+    }
+}

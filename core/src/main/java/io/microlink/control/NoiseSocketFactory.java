@@ -1,0 +1,67 @@
+package io.microlink.control;
+
+import io.microlink.control.noise.ControlHandshake;
+import io.microlink.control.noise.ControlProtocolException;
+import io.microlink.crypto.CryptoException;
+import io.microlink.key.PrivateKey;
+import io.microlink.key.PublicKey;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import javax.net.SocketFactory;
+
+/**
+ * Hands OkHttp unconnected {@link NoiseSocket}s; OkHttp's {@code connect} then performs the
+ * upgrade and handshake. Each socket gets a fresh handshake (and ephemeral key).
+ */
+final class NoiseSocketFactory extends SocketFactory {
+    private final String hostHeader;
+    private final int version;
+    private final PrivateKey machineKey;
+    private final PublicKey serverKey;
+
+    NoiseSocketFactory(String hostHeader, int version, PrivateKey machineKey, PublicKey serverKey) {
+        this.hostHeader = hostHeader;
+        this.version = version;
+        this.machineKey = machineKey;
+        this.serverKey = serverKey;
+    }
+
+    @Override
+    public Socket createSocket() {
+        try {
+            return new NoiseSocket(hostHeader, new ControlHandshake(version, machineKey.raw(), serverKey.raw()));
+        } catch (CryptoException e) {
+            throw new UncheckedIOException(new ControlProtocolException(
+                    "control server key " + serverKey.shortString() + " is not a usable Curve25519 key", e));
+        }
+    }
+
+    @Override
+    public Socket createSocket(String host, int port) throws IOException {
+        return connected(new InetSocketAddress(host, port));
+    }
+
+    @Override
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+        return connected(new InetSocketAddress(host, port));
+    }
+
+    @Override
+    public Socket createSocket(InetAddress host, int port) throws IOException {
+        return connected(new InetSocketAddress(host, port));
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+        return connected(new InetSocketAddress(address, port));
+    }
+
+    private Socket connected(InetSocketAddress address) throws IOException {
+        Socket s = createSocket();
+        s.connect(address, 0);
+        return s;
+    }
+}

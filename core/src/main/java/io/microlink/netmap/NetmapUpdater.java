@@ -1,0 +1,163 @@
+package io.microlink.netmap;
+
+import io.microlink.control.wire.FilterRule;
+import io.microlink.control.wire.MapResponse;
+import io.microlink.control.wire.Node;
+import io.microlink.control.wire.PeerChange;
+import io.microlink.control.wire.UserProfile;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Applies one map-stream message to a netmap, sans I/O: full peer lists, PeersChanged,
+ * PeersRemoved, PeersChangedPatch, OnlineChange, PeerSeenChange, DERPMap, DNSConfig,
+ * PacketFilter and PacketFilters, UserProfiles, Domain and ControlTime. It returns the next
+ * snapshot and the peer events the message caused.
+ *
+ * <pre>{@code
+ * NetmapUpdater.Result r = NetmapUpdater.apply(current, response);
+ * current = r.netmap();
+ * r.events().forEach(listener::onPeerEvent);
+ * }</pre>
+ */
+public final class NetmapUpdater {
+    /** The legacy single filter is the named filter "base". */
+    static final String BASE_FILTER = "base";
+    private static final String CLEAR_ALL_FILTERS = "*";
+
+    private NetmapUpdater() {}
+
+    /** The next snapshot and what happened to peers on the way. */
+    public record Result(Netmap netmap, List<PeerEvent> events) {}
+
+    public static Netmap empty() {
+        return Netmap.EMPTY;
+    }
+
+    public static Result apply(Netmap prev, MapResponse r) {
+        if (r.keepAlive() && r.node() == null && r.peers() == null && r.peersChanged() == null) {
+            return new Result(prev, List.of());
+        }
+        SortedMap<Long, Node> peers = new TreeMap<>(prev.peerMap());
+        if (r.peers() != null) {
+            peers.clear();
+            r.peers().forEach(p -> peers.put(p.id(), p));
+        } else {
+            if (r.peersChanged() != null) {
+                r.peersChanged().forEach(p -> peers.put(p.id(), p));
+            }
+            if (r.peersRemoved() != null) {
+                r.peersRemoved().forEach(peers::remove);
+            }
+            if (r.peersChangedPatch() != null) {
+                for (PeerChange c : r.peersChangedPatch()) {
+                    peers.computeIfPresent(c.nodeId(), (id, p) -> patch(p, c));
+                }
+            }
+            if (r.onlineChange() != null) {
+                r.onlineChange().forEach((id, online) -> peers.computeIfPresent(id, (k, p) -> withOnline(p, online)));
+            }
+            if (r.peerSeenChange() != null) {
+                Instant seen = r.controlTime() != null ? r.controlTime() : Instant.now();
+                r.peerSeenChange().forEach((id, isSeen) ->
+                        peers.computeIfPresent(id, (k, p) -> withLastSeen(p, isSeen ? seen : null)));
+            }
+        }
+        Netmap next = new Netmap(
+                r.node() != null ? r.node() : prev.self().orElse(null),
+                peers,
+                r.derpMap() != null ? r.derpMap() : prev.derpMap().orElse(null),
+                r.dnsConfig() != null ? r.dnsConfig() : prev.dns().orElse(null),
+                filters(prev.packetFilterMap(), r),
+                users(prev.userMap(), r),
+                r.domain() != null ? r.domain() : prev.domain().orElse(null),
+                r.controlTime() != null ? r.controlTime() : prev.controlTime().orElse(null));
+        return new Result(next, diff(prev.peerMap(), peers));
+    }
+
+    private static SortedMap<String, List<FilterRule>> filters(SortedMap<String, List<FilterRule>> prev, MapResponse r) {
+        if (r.packetFilter() == null && r.packetFilters() == null) {
+            return prev;
+        }
+        SortedMap<String, List<FilterRule>> next = new TreeMap<>(prev);
+        if (r.packetFilter() != null) {
+            next.put(BASE_FILTER, List.copyOf(r.packetFilter()));
+        }
+        if (r.packetFilters() != null) {
+            if (r.packetFilters().containsKey(CLEAR_ALL_FILTERS) && r.packetFilters().get(CLEAR_ALL_FILTERS) == null) {
+                next.clear();
+            }
+            r.packetFilters().forEach((name, rules) -> {
+                if (rules == null) {
+                    next.remove(name);
+                } else {
+                    next.put(name, List.copyOf(rules));
+                }
+            });
+        }
+        return next;
+    }
+
+    private static Map<Long, UserProfile> users(Map<Long, UserProfile> prev, MapResponse r) {
+        if (r.userProfiles() == null) {
+            return prev;
+        }
+        Map<Long, UserProfile> next = new HashMap<>(prev);
+        r.userProfiles().forEach(u -> next.put(u.id(), u));
+        return Map.copyOf(next);
+    }
+
+    private static List<PeerEvent> diff(SortedMap<Long, Node> before, SortedMap<Long, Node> after) {
+        List<PeerEvent> events = new ArrayList<>();
+        for (Node old : before.values()) {
+            if (!after.containsKey(old.id())) {
+                events.add(new PeerEvent(PeerEvent.Kind.REMOVED, old, old));
+            }
+        }
+        for (Node now : after.values()) {
+            Node old = before.get(now.id());
+            if (old == null) {
+                events.add(new PeerEvent(PeerEvent.Kind.ADDED, now, null));
+            } else if (!old.equals(now)) {
+                boolean wasOnline = Boolean.TRUE.equals(old.online());
+                boolean isOnline = Boolean.TRUE.equals(now.online());
+                PeerEvent.Kind kind = wasOnline == isOnline ? PeerEvent.Kind.CHANGED
+                        : isOnline ? PeerEvent.Kind.ONLINE : PeerEvent.Kind.OFFLINE;
+                events.add(new PeerEvent(kind, now, old));
+            }
+        }
+        return events;
+    }
+
+    static Node patch(Node p, PeerChange c) {
+        return new Node(p.id(), p.stableId(), p.name(), p.user(),
+                Objects.requireNonNullElse(c.key(), p.key()),
+                Objects.requireNonNullElse(c.keyExpiry(), p.keyExpiry()),
+                p.machine(),
+                Objects.requireNonNullElse(c.discoKey(), p.discoKey()),
+                p.addresses(), p.allowedIps(),
+                Objects.requireNonNullElse(c.endpoints(), p.endpoints()),
+                p.derp(),
+                c.derpRegion() != null ? c.derpRegion() : p.homeDerp(),
+                p.hostinfo(),
+                c.online() != null ? c.online() : p.online(),
+                Objects.requireNonNullElse(c.lastSeen(), p.lastSeen()),
+                p.machineAuthorized(), p.expired(), p.tags(), p.primaryRoutes());
+    }
+
+    private static Node withOnline(Node p, boolean online) {
+        return patch(p, new PeerChange(p.id(), null, null, null, null, online, null, null));
+    }
+
+    private static Node withLastSeen(Node p, Instant lastSeen) {
+        return new Node(p.id(), p.stableId(), p.name(), p.user(), p.key(), p.keyExpiry(), p.machine(), p.discoKey(),
+                p.addresses(), p.allowedIps(), p.endpoints(), p.derp(), p.homeDerp(), p.hostinfo(), p.online(),
+                lastSeen, p.machineAuthorized(), p.expired(), p.tags(), p.primaryRoutes());
+    }
+}
