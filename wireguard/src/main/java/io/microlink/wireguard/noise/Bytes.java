@@ -1,0 +1,38 @@
+package io.microlink.wireguard.noise;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/** Little-endian field access for the WireGuard wire format, which is little-endian throughout. */
+public final class Bytes {
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private Bytes() {}
+
+    public static int getInt(byte[] b, int off) {
+        return (int) INT.get(b, off);
+    }
+
+    public static void putInt(byte[] b, int off, int v) {
+        INT.set(b, off, v);
+    }
+
+    public static long getLong(byte[] b, int off) {
+        return (long) LONG.get(b, off);
+    }
+
+    public static void putLong(byte[] b, int off, long v) {
+        LONG.set(b, off, v);
+    }
+
+    /** Constant-time comparison of {@code len} bytes, so MAC checks leak no timing. */
+    public static boolean equal(byte[] a, int aOff, byte[] b, int bOff, int len) {
+        int diff = 0;
+        for (int i = 0; i < len; i++) {
+            diff |= a[aOff + i] ^ b[bOff + i];
+        }
+        return diff == 0;
+    }
+}

@@ -1,0 +1,168 @@
+package io.microlink.wireguard.session;
+
+import io.microlink.wireguard.noise.CookieChecker;
+import io.microlink.wireguard.noise.LocalIdentity;
+import io.microlink.wireguard.noise.Protocol;
+import io.microlink.wireguard.routing.AllowedIps;
+import io.microlink.wireguard.routing.IpPacket;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A sans-I/O WireGuard device: bytes and time in, bytes out through a {@link Network}. It owns
+ * the peers, the index table, cryptokey routing and the session cap; {@link Inbound} and
+ * {@link Handshakes} do the per-message work. Safe for one thread sending, one receiving and
+ * one ticking at once (the shape of the runtime), or any other mix.
+ *
+ * <pre>{@code
+ * Engine engine = new Engine(privateKey, EngineSettings.DEFAULT, TimeSource.system());
+ * Peer peer = engine.addPeer(new PeerSpec(peerKey, null, endpoint, 25, false));
+ * engine.allowedIps().insert(InetAddress.getByName("10.0.0.2"), 32, peer);
+ * engine.send(buf, 16, len, network);      // an IP packet from the TUN device
+ * engine.receive(buf, 0, n, from, network); // a UDP datagram
+ * engine.tick(network);                     // every 100 ms or so
+ * }</pre>
+ */
+public final class Engine {
+    final LocalIdentity identity;
+    final EngineSettings settings;
+    final TimeSource clock;
+    final Counters counters = new Counters();
+    final IndexTable indices;
+    final CookieChecker cookieChecker;
+    final LoadMonitor load;
+    final SourceRateLimiter rateLimiter;
+    private final Map<ByteBuffer, Peer> peers = new ConcurrentHashMap<>();
+    private final AllowedIps<Peer> allowedIps = new AllowedIps<>();
+    private final Set<Peer> activeSessions = ConcurrentHashMap.newKeySet();
+    private final Inbound inbound;
+
+    /** @param privateKey 32-byte X25519 private key; copied */
+    public Engine(byte[] privateKey, EngineSettings settings, TimeSource clock) {
+        SecureRandom random = new SecureRandom();
+        this.identity = new LocalIdentity(privateKey);
+        this.settings = settings;
+        this.clock = clock;
+        this.indices = new IndexTable(random::nextInt);
+        this.cookieChecker = new CookieChecker(identity, random::nextBytes);
+        this.load = new LoadMonitor(settings.underLoadThreshold());
+        this.rateLimiter = new SourceRateLimiter(settings.perSourceHandshakes(), settings.rateLimiterSources());
+        this.inbound = new Inbound(this, new Handshakes(this));
+    }
+
+    public byte[] publicKey() {
+        return identity.publicKey();
+    }
+
+    public EngineSettings settings() {
+        return settings;
+    }
+
+    /** Adds a peer; route its allowed IPs with {@link #allowedIps()}. Replaces none: keys are unique. */
+    public Peer addPeer(PeerSpec spec) {
+        Peer peer = new Peer(this, spec);
+        if (peers.putIfAbsent(ByteBuffer.wrap(spec.publicKey().clone()), peer) != null) {
+            throw new IllegalArgumentException("duplicate peer " + peer);
+        }
+        peer.start(clock.nanoTime());
+        return peer;
+    }
+
+    /** Removes a peer, its routes and its sessions. */
+    public void removePeer(Peer peer) {
+        peers.remove(ByteBuffer.wrap(peer.publicKey()));
+        allowedIps.removeAll(peer);
+        activeSessions.remove(peer);
+        peer.dropSessions();
+    }
+
+    Peer peerByKey(byte[] publicKey) {
+        return peers.get(ByteBuffer.wrap(publicKey));
+    }
+
+    public Collection<Peer> peers() {
+        return List.copyOf(peers.values());
+    }
+
+    public AllowedIps<Peer> allowedIps() {
+        return allowedIps;
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    /** Number of entries in the index table, for tests of its bound. */
+    public int indexTableSize() {
+        return indices.size();
+    }
+
+    /** Handles one UDP datagram; anything invalid is counted in {@link #counters()} and dropped. */
+    public void receive(byte[] buf, int off, int len, InetSocketAddress from, Network net) {
+        inbound.receive(buf, off, len, from, net);
+    }
+
+    /**
+     * Routes and sends one IP packet of {@code len} bytes at {@code off}. {@code buf} must have
+     * {@link Protocol#TRANSPORT_HEADER_SIZE} free bytes before {@code off} and 32 after the
+     * packet (padding and tag); the message is built in place.
+     */
+    public void send(byte[] buf, int off, int len, Network net) {
+        if (IpPacket.version(buf, off, len) == 0) {
+            counters.add(Counters.Event.DROPPED_MALFORMED);
+            return;
+        }
+        Peer peer = allowedIps.lookup(buf, IpPacket.destinationOffset(buf, off), IpPacket.addressLength(buf, off));
+        if (peer == null) {
+            counters.add(Counters.Event.DROPPED_NO_ROUTE);
+            return;
+        }
+        peer.send(buf, off, len, net);
+    }
+
+    /** Runs due timers: retransmissions, keepalives, rekeys, key expiry. */
+    public void tick(Network net) {
+        long now = clock.nanoTime();
+        for (Peer peer : peers.values()) {
+            peer.tick(now, net);
+        }
+        activeSessions.removeIf(p -> !p.hasSession());
+    }
+
+    /**
+     * Enforces {@link EngineSettings#maxSessions()} after {@code peer} gained a session: the
+     * least recently used other peer loses its keys, never the priority peer. If only the
+     * newcomer and priority peers hold sessions, the newcomer gives way.
+     */
+    synchronized void sessionStarted(Peer peer) {
+        activeSessions.add(peer);
+        while (activeSessions.size() > settings.maxSessions()) {
+            Peer victim = null;
+            for (Peer p : activeSessions) {
+                if (!p.priority() && p != peer && (victim == null || p.lastUsedNanos - victim.lastUsedNanos < 0)) {
+                    victim = p;
+                }
+            }
+            if (victim == null) {
+                victim = peer.priority() ? null : peer;
+            }
+            if (victim == null) {
+                return;
+            }
+            activeSessions.remove(victim);
+            victim.dropSessions();
+            counters.add(Counters.Event.SESSIONS_EVICTED);
+        }
+    }
+
+    /** Peers holding session keys right now. */
+    public int activeSessionCount() {
+        return activeSessions.size();
+    }
+}

@@ -1,0 +1,43 @@
+package io.microlink.wireguard.session;
+
+/**
+ * Limits of one {@link Engine}.
+ *
+ * @param maxSessions            peers that may hold session keys at once; beyond it the least
+ *                               recently used one (never the priority peer) loses its keys
+ * @param underLoadThreshold     handshake messages per second above which the engine answers
+ *                               initiations without a valid cookie (mac2) with a cookie reply
+ * @param perSourceHandshakes    handshake messages per second one source address may make us
+ *                               process while under load (burst of the same size)
+ * @param rateLimiterSources     source addresses the rate limiter tracks at most
+ * @param stagedPacketsPerPeer   outbound packets queued per peer while its handshake runs
+ * @param mtu                    largest inner packet; padding never goes beyond it
+ */
+public record EngineSettings(TimerSettings timers, int maxSessions, int underLoadThreshold,
+                             int perSourceHandshakes, int rateLimiterSources, int stagedPacketsPerPeer, int mtu) {
+
+    public static final EngineSettings DEFAULT = new EngineSettings(TimerSettings.DEFAULT, 1024, 200, 20, 4096, 128, 1420);
+
+    public EngineSettings {
+        if (maxSessions < 1 || underLoadThreshold < 1 || perSourceHandshakes < 1 || rateLimiterSources < 1
+                || stagedPacketsPerPeer < 1 || mtu < 576 || mtu > 65535) {
+            throw new IllegalArgumentException("engine limits out of range: " + this);
+        }
+    }
+
+    public EngineSettings withTimers(TimerSettings t) {
+        return new EngineSettings(t, maxSessions, underLoadThreshold, perSourceHandshakes, rateLimiterSources, stagedPacketsPerPeer, mtu);
+    }
+
+    public EngineSettings withMaxSessions(int n) {
+        return new EngineSettings(timers, n, underLoadThreshold, perSourceHandshakes, rateLimiterSources, stagedPacketsPerPeer, mtu);
+    }
+
+    public EngineSettings withUnderLoadThreshold(int n) {
+        return new EngineSettings(timers, maxSessions, n, perSourceHandshakes, rateLimiterSources, stagedPacketsPerPeer, mtu);
+    }
+
+    public EngineSettings withMtu(int m) {
+        return new EngineSettings(timers, maxSessions, underLoadThreshold, perSourceHandshakes, rateLimiterSources, stagedPacketsPerPeer, m);
+    }
+}

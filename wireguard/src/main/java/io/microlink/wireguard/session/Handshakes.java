@@ -1,0 +1,148 @@
+package io.microlink.wireguard.session;
+
+import io.microlink.crypto.X25519;
+import io.microlink.wireguard.noise.Bytes;
+import io.microlink.wireguard.noise.Handshake;
+import io.microlink.wireguard.noise.InitiationOpening;
+import io.microlink.wireguard.noise.Protocol;
+import io.microlink.wireguard.noise.SessionKeys;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * Incoming handshake messages: the mac1/cookie gate (whitepaper §5.3), initiations (we respond),
+ * responses (our initiation completes) and cookie replies.
+ */
+final class Handshakes {
+    /** wireguard-go's HandshakeInitationRate: one initiation per peer per 20 ms at most. */
+    private static final long MIN_INITIATION_INTERVAL_NANOS = 20_000_000L;
+    private static final System.Logger LOG = System.getLogger(Handshakes.class.getName());
+
+    private final Engine engine;
+
+    Handshakes(Engine engine) {
+        this.engine = engine;
+    }
+
+    /**
+     * The DoS gate for initiations and responses. Returns true if the message may be processed;
+     * otherwise it was dropped or answered with a cookie reply.
+     */
+    private boolean admit(byte[] buf, int off, int len, InetSocketAddress from, Network net) {
+        if (!engine.cookieChecker.checkMac1(buf, off, len)) {
+            engine.counters.add(Counters.Event.DROPPED_INVALID_MAC1);
+            return false;
+        }
+        long now = engine.clock.nanoTime();
+        if (!engine.load.record(now)) {
+            return true;
+        }
+        byte[] source = sourceBytes(from);
+        if (!engine.cookieChecker.checkMac2(buf, off, len, source, now)) {
+            byte[] reply = engine.cookieChecker.createReply(buf, off, len, source, now);
+            net.send(from, reply, 0, reply.length);
+            engine.counters.add(Counters.Event.COOKIE_REPLIES_SENT);
+            return false;
+        }
+        if (!engine.rateLimiter.allow(from.getAddress(), now)) {
+            engine.counters.add(Counters.Event.DROPPED_RATE_LIMITED);
+            return false;
+        }
+        return true;
+    }
+
+    private static byte[] sourceBytes(InetSocketAddress from) {
+        byte[] ip = from.getAddress().getAddress();
+        return ByteBuffer.allocate(ip.length + 2).put(ip).putShort((short) from.getPort()).array();
+    }
+
+    void onInitiation(byte[] buf, int off, int len, InetSocketAddress from, Network net) {
+        if (!admit(buf, off, len, from, net)) {
+            return;
+        }
+        InitiationOpening opening = InitiationOpening.open(engine.identity, buf, off);
+        if (opening == null) {
+            engine.counters.add(Counters.Event.DROPPED_HANDSHAKE_FAILED);
+            return;
+        }
+        Peer peer = engine.peerByKey(opening.remoteStatic());
+        if (peer == null) {
+            engine.counters.add(Counters.Event.DROPPED_UNKNOWN_PEER);
+            return;
+        }
+        long now = engine.clock.nanoTime();
+        synchronized (peer) {
+            if (peer.consumedInitiation && now - peer.lastConsumedInitiationNanos < MIN_INITIATION_INTERVAL_NANOS) {
+                engine.counters.add(Counters.Event.DROPPED_INITIATION_FLOOD);
+                return;
+            }
+            Handshake hs = peer.handshake;
+            int staleIndex = hs.state() == Handshake.State.NONE ? 0 : hs.localIndex();
+            boolean hadStale = hs.state() != Handshake.State.NONE;
+            if (!hs.consumeInitiation(opening, buf, off)) {
+                engine.counters.add(Counters.Event.DROPPED_INITIATION_REPLAY);
+                return;
+            }
+            if (hadStale) {
+                engine.indices.remove(staleIndex);
+            }
+            peer.consumedInitiation = true;
+            peer.lastConsumedInitiationNanos = now;
+            int index = engine.indices.newHandshakeIndex(peer);
+            byte[] response = hs.createResponse(index, X25519.generatePrivateKey());
+            if (response == null) {
+                engine.indices.remove(index);
+                hs.clear();
+                engine.counters.add(Counters.Event.DROPPED_HANDSHAKE_FAILED);
+                return;
+            }
+            peer.cookies.addMacs(response, now);
+            SessionKeys keys = hs.deriveKeys();
+            peer.installResponderKeys(keys);
+            peer.setEndpoint(from);
+            peer.timers.anyAuthenticatedPacketTraversal(now);
+            peer.timers.anyAuthenticatedPacketSent();
+            net.send(from, response, 0, response.length);
+        }
+        LOG.log(System.Logger.Level.DEBUG, "answered handshake from {0} at {1}", peer, from);
+        engine.sessionStarted(peer);
+    }
+
+    void onResponse(byte[] buf, int off, int len, InetSocketAddress from, Network net) {
+        if (!admit(buf, off, len, from, net)) {
+            return;
+        }
+        int receiver = Bytes.getInt(buf, off + 8);
+        IndexTable.Entry entry = engine.indices.lookup(receiver);
+        if (entry == null || entry.keypair() != null) {
+            engine.counters.add(Counters.Event.DROPPED_UNKNOWN_INDEX);
+            return;
+        }
+        Peer peer = entry.peer();
+        synchronized (peer) {
+            Handshake hs = peer.handshake;
+            if (hs.localIndex() != receiver || !hs.consumeResponse(buf, off)) {
+                engine.counters.add(Counters.Event.DROPPED_HANDSHAKE_FAILED);
+                return;
+            }
+            peer.setEndpoint(from);
+            peer.installInitiatorKeys(hs.deriveKeys(), net);
+        }
+        LOG.log(System.Logger.Level.DEBUG, "handshake with {0} complete", peer);
+        engine.sessionStarted(peer);
+    }
+
+    void onCookieReply(byte[] buf, int off, InetSocketAddress from) {
+        IndexTable.Entry entry = engine.indices.lookup(Bytes.getInt(buf, off + 4));
+        if (entry == null) {
+            engine.counters.add(Counters.Event.DROPPED_UNKNOWN_INDEX);
+            return;
+        }
+        Peer peer = entry.peer();
+        boolean ok;
+        synchronized (peer) {
+            ok = peer.cookies.consumeReply(buf, off, engine.clock.nanoTime());
+        }
+        engine.counters.add(ok ? Counters.Event.COOKIES_RECEIVED : Counters.Event.DROPPED_INVALID_COOKIE);
+    }
+}

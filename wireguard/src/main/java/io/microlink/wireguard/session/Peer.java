@@ -1,0 +1,372 @@
+package io.microlink.wireguard.session;
+
+import io.microlink.crypto.X25519;
+import io.microlink.wireguard.noise.CookieGenerator;
+import io.microlink.wireguard.noise.Handshake;
+import io.microlink.wireguard.noise.Protocol;
+import io.microlink.wireguard.noise.SessionKeys;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One remote peer: its handshake, up to three keypairs (previous, current, next; whitepaper
+ * §6.1), timers, endpoint and packets waiting for a session. State changes happen under this
+ * object's lock; the data path reads the current keypair and endpoint without it.
+ */
+public final class Peer {
+    final Engine engine;
+    private final byte[] publicKey;
+    final Handshake handshake;
+    final CookieGenerator cookies;
+    final PeerTimers timers;
+    private final boolean priority;
+    private final int persistentKeepaliveSeconds;
+    private final ArrayDeque<byte[]> staged = new ArrayDeque<>();
+
+    private volatile InetSocketAddress endpoint;
+    volatile Keypair current;
+    private Keypair previous;
+    private Keypair next;
+    private volatile long lastHandshakeNanos;
+    private volatile Instant lastHandshakeTime;
+    volatile long lastUsedNanos;
+    private long lastSentInitiationNanos;
+    private boolean initiationSent;
+    long lastConsumedInitiationNanos;
+    boolean consumedInitiation;
+    private boolean sentLastMinuteHandshake;
+    private final LongAdder rxBytes = new LongAdder();
+    private final LongAdder txBytes = new LongAdder();
+    private final LongAdder handshakes = new LongAdder();
+
+    Peer(Engine engine, PeerSpec spec) {
+        this.engine = engine;
+        this.publicKey = spec.publicKey().clone();
+        this.handshake = new Handshake(engine.identity, publicKey, spec.presharedKey());
+        this.cookies = new CookieGenerator(publicKey);
+        this.timers = new PeerTimers(this, engine.settings.timers());
+        this.priority = spec.priority();
+        this.persistentKeepaliveSeconds = spec.persistentKeepaliveSeconds();
+        this.endpoint = spec.endpoint();
+    }
+
+    public byte[] publicKey() {
+        return publicKey.clone();
+    }
+
+    /** The address the latest authenticated packet came from, or the configured one; null if none. */
+    public InetSocketAddress endpoint() {
+        return endpoint;
+    }
+
+    /** Monotonic time of the newest completed handshake, or 0 if none. */
+    public long lastHandshakeNanos() {
+        return lastHandshakeNanos;
+    }
+
+    /** Wall-clock time of the newest completed handshake, or null. */
+    public Instant lastHandshakeTime() {
+        return lastHandshakeTime;
+    }
+
+    public long handshakesCompleted() {
+        return handshakes.sum();
+    }
+
+    public long rxBytes() {
+        return rxBytes.sum();
+    }
+
+    public long txBytes() {
+        return txBytes.sum();
+    }
+
+    public boolean hasSession() {
+        return current != null || next != null;
+    }
+
+    public boolean priority() {
+        return priority;
+    }
+
+    int persistentKeepaliveSeconds() {
+        return persistentKeepaliveSeconds;
+    }
+
+    void setEndpoint(InetSocketAddress from) {
+        if (!from.equals(endpoint)) {
+            endpoint = from;
+        }
+    }
+
+    void countRx(int bytes) {
+        rxBytes.add(bytes);
+    }
+
+    void countTx(int bytes) {
+        txBytes.add(bytes);
+    }
+
+    // ---- handshakes -------------------------------------------------------------------
+
+    /**
+     * Sends a fresh initiation. A non-retry is skipped while one sent less than RekeyTimeout ago
+     * is outstanding, so bursts of traffic do not each start a handshake.
+     */
+    synchronized void initiateHandshake(boolean retry, Network net) {
+        long now = engine.clock.nanoTime();
+        TimerSettings t = engine.settings.timers();
+        if (!retry) {
+            if (initiationSent && now - lastSentInitiationNanos < t.rekeyTimeout().toNanos()) {
+                return;
+            }
+            timers.handshakeAttempts = 0;
+        }
+        InetSocketAddress to = endpoint;
+        if (to == null) {
+            engine.counters.add(Counters.Event.DROPPED_NO_ENDPOINT);
+            return;
+        }
+        forgetHandshakeIndex();
+        int index = engine.indices.newHandshakeIndex(this);
+        byte[] msg = handshake.createInitiation(index, X25519.generatePrivateKey(), engine.clock.now());
+        if (msg == null) {
+            engine.indices.remove(index);
+            return;
+        }
+        cookies.addMacs(msg, now);
+        lastSentInitiationNanos = now;
+        initiationSent = true;
+        timers.handshakeInitiated(now);
+        timers.anyAuthenticatedPacketTraversal(now);
+        timers.anyAuthenticatedPacketSent();
+        net.send(to, msg, 0, msg.length);
+    }
+
+    private void forgetHandshakeIndex() {
+        if (handshake.state() != Handshake.State.NONE) {
+            engine.indices.remove(handshake.localIndex());
+            handshake.clear();
+        }
+    }
+
+    /** Installs the keys of a handshake we answered; they become current on first use by the peer. */
+    synchronized Keypair installResponderKeys(SessionKeys keys) {
+        Keypair kp = new Keypair(this, keys, engine.clock.nanoTime());
+        engine.indices.promote(kp);
+        forget(next);
+        next = kp;
+        forget(previous);
+        previous = null;
+        sessionDerived();
+        return kp;
+    }
+
+    /** Installs the keys of a handshake we initiated; they are current at once. */
+    synchronized void installInitiatorKeys(SessionKeys keys, Network net) {
+        Keypair kp = new Keypair(this, keys, engine.clock.nanoTime());
+        engine.indices.promote(kp);
+        if (next != null) {
+            forget(previous);
+            previous = next;
+            next = null;
+            forget(current);
+        } else {
+            forget(previous);
+            previous = current;
+        }
+        current = kp;
+        sessionDerived();
+        handshakeComplete();
+        // The responder may not send until it sees our first packet: send one now.
+        if (!flushStaged(net)) {
+            sendKeepalive(net);
+        }
+    }
+
+    private void sessionDerived() {
+        long now = engine.clock.nanoTime();
+        timers.sessionDerived(now);
+        lastUsedNanos = now;
+    }
+
+    private void handshakeComplete() {
+        timers.handshakeComplete();
+        sentLastMinuteHandshake = false;
+        initiationSent = false;
+        lastHandshakeNanos = engine.clock.nanoTime();
+        lastHandshakeTime = engine.clock.now();
+        handshakes.increment();
+        engine.counters.add(Counters.Event.HANDSHAKES_COMPLETED);
+    }
+
+    /**
+     * Called for each authenticated transport packet; if it used the "next" keypair, the
+     * responder's handshake is confirmed and that keypair becomes current.
+     */
+    void receivedWith(Keypair kp, Network net) {
+        if (kp != next) {
+            return;
+        }
+        synchronized (this) {
+            if (kp != next) {
+                return;
+            }
+            forget(previous);
+            previous = current;
+            current = next;
+            next = null;
+            handshakeComplete();
+            flushStaged(net);
+        }
+    }
+
+    /** Zeroes every session key and forgets the handshake (timer expiry or LRU eviction). */
+    synchronized void dropSessions() {
+        forget(previous);
+        forget(current);
+        forget(next);
+        previous = current = next = null;
+        forgetHandshakeIndex();
+        timers.stopAll();
+        staged.clear();
+    }
+
+    private void forget(Keypair kp) {
+        if (kp != null) {
+            engine.indices.remove(kp.localIndex);
+        }
+    }
+
+    // ---- sending ----------------------------------------------------------------------
+
+    /**
+     * Encrypts and sends the packet of {@code len} bytes at {@code off}; {@code buf} must have
+     * {@link Protocol#TRANSPORT_HEADER_SIZE} bytes before {@code off} and room for padding and
+     * the tag after the packet. Without a usable session the packet waits and a handshake starts.
+     */
+    void send(byte[] buf, int off, int len, Network net) {
+        if (!trySend(buf, off, len, net)) {
+            stage(buf, off, len);
+            initiateHandshake(false, net);
+        }
+    }
+
+    private boolean trySend(byte[] buf, int off, int len, Network net) {
+        Keypair kp = current;
+        InetSocketAddress to = endpoint;
+        long now = engine.clock.nanoTime();
+        TimerSettings t = engine.settings.timers();
+        if (kp == null || to == null || now - kp.createdNanos >= t.rejectAfterTime().toNanos()) {
+            return false;
+        }
+        int padded = paddedLength(len, engine.settings.mtu());
+        java.util.Arrays.fill(buf, off + len, off + padded, (byte) 0);
+        int n = kp.seal(buf, off, padded, t.rejectAfterMessages());
+        if (n < 0) {
+            return false;
+        }
+        net.send(to, buf, off - Protocol.TRANSPORT_HEADER_SIZE, n);
+        txBytes.add(n);
+        lastUsedNanos = now;
+        synchronized (this) {
+            if (len > 0) {
+                timers.dataSent(now);
+            }
+            timers.anyAuthenticatedPacketSent();
+            timers.anyAuthenticatedPacketTraversal(now);
+        }
+        // Only the initiator rekeys on age or volume, so both sides do not rekey at once.
+        if (kp.initiator && (now - kp.createdNanos >= t.rekeyAfterTime().toNanos()
+                || Long.compareUnsigned(kp.sendCounter(), t.rekeyAfterMessages()) >= 0)) {
+            initiateHandshake(false, net);
+        }
+        return true;
+    }
+
+    static int paddedLength(int len, int mtu) {
+        int rounded = (len + Protocol.PADDING_MULTIPLE - 1) & -Protocol.PADDING_MULTIPLE;
+        return len > mtu ? len : Math.min(rounded, mtu);
+    }
+
+    void sendKeepalive(Network net) {
+        byte[] buf = new byte[Protocol.TRANSPORT_HEADER_SIZE + Protocol.TAG_LENGTH];
+        if (!trySend(buf, Protocol.TRANSPORT_HEADER_SIZE, 0, net) && current == null) {
+            initiateHandshake(false, net);
+        }
+    }
+
+    private synchronized void stage(byte[] buf, int off, int len) {
+        if (staged.size() >= engine.settings.stagedPacketsPerPeer()) {
+            staged.pollFirst();
+            engine.counters.add(Counters.Event.DROPPED_STAGED_OVERFLOW);
+        }
+        staged.addLast(java.util.Arrays.copyOfRange(buf, off, off + len));
+    }
+
+    synchronized void dropStaged() {
+        staged.clear();
+    }
+
+    /** Sends queued packets; returns true if there were any. Called under the lock. */
+    private boolean flushStaged(Network net) {
+        if (staged.isEmpty()) {
+            return false;
+        }
+        int headroom = Protocol.TRANSPORT_HEADER_SIZE;
+        while (!staged.isEmpty()) {
+            byte[] p = staged.pollFirst();
+            byte[] buf = new byte[headroom + p.length + Protocol.PADDING_MULTIPLE + Protocol.TAG_LENGTH];
+            System.arraycopy(p, 0, buf, headroom, p.length);
+            if (!trySend(buf, headroom, p.length, net)) {
+                staged.addFirst(p);
+                break;
+            }
+        }
+        return true;
+    }
+
+    // ---- receiving --------------------------------------------------------------------
+
+    /** Timer bookkeeping for an authenticated transport packet; {@code len} 0 is a keepalive. */
+    void authenticatedReceive(Keypair kp, int len, Network net) {
+        long now = engine.clock.nanoTime();
+        lastUsedNanos = now;
+        boolean rehandshake;
+        synchronized (this) {
+            timers.anyAuthenticatedPacketReceived();
+            timers.anyAuthenticatedPacketTraversal(now);
+            if (len > 0) {
+                timers.dataReceived(now);
+            }
+            // Whitepaper §6.2: an initiator whose key nears reject-after-time rekeys on receipt,
+            // in case it has nothing to send.
+            TimerSettings t = engine.settings.timers();
+            long limit = t.rejectAfterTime().toNanos() - t.keepaliveTimeout().toNanos() - t.rekeyTimeout().toNanos();
+            Keypair cur = current;
+            rehandshake = !sentLastMinuteHandshake && cur == kp && cur.initiator && now - cur.createdNanos >= limit;
+            if (rehandshake) {
+                sentLastMinuteHandshake = true;
+            }
+        }
+        if (rehandshake) {
+            initiateHandshake(false, net);
+        }
+    }
+
+    synchronized void tick(long now, Network net) {
+        timers.fire(now, net);
+    }
+
+    synchronized void start(long now) {
+        timers.startPersistentKeepalive(now);
+    }
+
+    @Override
+    public String toString() {
+        return "Peer[" + Base64.getEncoder().encodeToString(publicKey) + "]";
+    }
+}

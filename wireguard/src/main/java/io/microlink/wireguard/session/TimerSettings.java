@@ -1,0 +1,36 @@
+package io.microlink.wireguard.session;
+
+import java.time.Duration;
+
+/**
+ * The protocol's time and message limits (whitepaper §6.1, table 2). {@link #DEFAULT} is the
+ * protocol; tests shorten the times to see rekeying happen within seconds.
+ *
+ * @param rekeyAfterMessages  unsigned message count after which the initiator rekeys
+ * @param rejectAfterMessages unsigned message count after which a key is never used again
+ */
+public record TimerSettings(Duration rekeyAfterTime, Duration rejectAfterTime, Duration rekeyAttemptTime,
+                            Duration rekeyTimeout, Duration rekeyTimeoutJitter, Duration keepaliveTimeout,
+                            long rekeyAfterMessages, long rejectAfterMessages) {
+
+    public static final TimerSettings DEFAULT = new TimerSettings(Duration.ofSeconds(120), Duration.ofSeconds(180),
+            Duration.ofSeconds(90), Duration.ofSeconds(5), Duration.ofMillis(334), Duration.ofSeconds(10),
+            1L << 60, -1L - (1L << 13));
+
+    public TimerSettings {
+        if (rekeyAfterTime.compareTo(rejectAfterTime) >= 0) {
+            throw new IllegalArgumentException("rekey-after-time must be shorter than reject-after-time");
+        }
+    }
+
+    /** The defaults with a shorter rekey-after-time, as tests of rekeying need. */
+    public TimerSettings withRekeyAfterTime(Duration rekeyAfter) {
+        return new TimerSettings(rekeyAfter, rejectAfterTime, rekeyAttemptTime, rekeyTimeout, rekeyTimeoutJitter,
+                keepaliveTimeout, rekeyAfterMessages, rejectAfterMessages);
+    }
+
+    /** Initiations sent per attempt before giving up: RekeyAttemptTime / RekeyTimeout. */
+    int maxHandshakeAttempts() {
+        return (int) (rekeyAttemptTime.toNanos() / rekeyTimeout.toNanos());
+    }
+}
