@@ -1,0 +1,221 @@
+package io.microlink.wireguard;
+
+import io.microlink.wireguard.config.InterfaceConfig;
+import io.microlink.wireguard.config.IpPrefix;
+import io.microlink.wireguard.config.PeerConfig;
+import io.microlink.wireguard.config.WireGuardKey;
+import io.microlink.wireguard.noise.Protocol;
+import io.microlink.wireguard.session.Engine;
+import io.microlink.wireguard.session.EngineSettings;
+import io.microlink.wireguard.session.Network;
+import io.microlink.wireguard.session.Peer;
+import io.microlink.wireguard.session.PeerSpec;
+import io.microlink.wireguard.session.TimeSource;
+import io.microlink.wireguard.tun.IpCommand;
+import io.microlink.wireguard.tun.LinuxTun;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A running WireGuard interface: the {@link Engine} between a Linux TUN device and a UDP
+ * socket, with one platform thread reading each and one running timers. Needs CAP_NET_ADMIN.
+ *
+ * <pre>{@code
+ * InterfaceConfig config = WgQuickParser.parse(Path.of("wg0.conf"));
+ * try (WireGuardDevice wg = WireGuardDevice.start(config)) {
+ *     System.out.println(wg.engine().counters());
+ * }
+ * }</pre>
+ */
+public final class WireGuardDevice implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(WireGuardDevice.class.getName());
+    private static final long TICK_MILLIS = 100;
+    private static final int SOCKET_BUFFER = 4 << 20;
+    private static final int MAX_DATAGRAM = 65535;
+
+    private final Engine engine;
+    private final LinuxTun tun;
+    private final DatagramChannel udp;
+    private final List<Thread> threads = new ArrayList<>();
+    private final Network network = new Network() {
+        @Override
+        public void send(InetSocketAddress to, byte[] buf, int off, int len) {
+            try {
+                udp.send(ByteBuffer.wrap(buf, off, len), to);
+            } catch (IOException e) {
+                // A vanished route to an old endpoint is normal while roaming; the timers retry.
+                LOG.log(System.Logger.Level.DEBUG, "send to {0} failed: {1}", to, e.getMessage());
+            }
+        }
+
+        @Override
+        public void deliver(byte[] buf, int off, int len) {
+            try {
+                tun.write(buf, off, len);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "TUN write failed: {0}", e.getMessage());
+            }
+        }
+    };
+    private volatile boolean running = true;
+
+    private WireGuardDevice(Engine engine, LinuxTun tun, DatagramChannel udp) {
+        this.engine = engine;
+        this.tun = tun;
+        this.udp = udp;
+    }
+
+    /** Brings up the interface described by {@code config} with the protocol's default limits. */
+    public static WireGuardDevice start(InterfaceConfig config) throws IOException {
+        return start(config, EngineSettings.DEFAULT.withMtu(config.effectiveMtu()));
+    }
+
+    /** As {@link #start(InterfaceConfig)}, with explicit limits (tests shorten timers this way). */
+    public static WireGuardDevice start(InterfaceConfig config, EngineSettings settings) throws IOException {
+        Engine engine = new Engine(config.privateKey().bytes(), settings, TimeSource.system());
+        for (PeerConfig pc : config.peers()) {
+            Peer peer = engine.addPeer(new PeerSpec(pc.publicKey().bytes(),
+                    pc.presharedKey() == null ? null : pc.presharedKey().bytes(), resolve(pc.endpoint()),
+                    pc.persistentKeepalive(), false));
+            for (IpPrefix p : pc.allowedIps()) {
+                engine.allowedIps().insert(p.address(), p.length(), peer);
+            }
+        }
+        LinuxTun tun = LinuxTun.open(config.name());
+        DatagramChannel udp = null;
+        try {
+            for (IpPrefix a : config.addresses()) {
+                IpCommand.addAddress(tun.name(), a.toString());
+            }
+            IpCommand.setMtuAndUp(tun.name(), settings.mtu());
+            for (PeerConfig pc : config.peers()) {
+                for (IpPrefix p : pc.allowedIps()) {
+                    if (p.length() == 0) {
+                        LOG.log(System.Logger.Level.WARNING, "{0}: not routing {1} (a default route needs "
+                                + "policy routing, which this command does not set up)", tun.name(), p);
+                    } else {
+                        IpCommand.addRoute(tun.name(), p.toString());
+                    }
+                }
+            }
+            udp = DatagramChannel.open();
+            udp.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
+            udp.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
+            udp.bind(new InetSocketAddress(config.listenPort()));
+        } catch (IOException | RuntimeException e) {
+            tun.close();
+            if (udp != null) {
+                udp.close();
+            }
+            throw e;
+        }
+        WireGuardDevice device = new WireGuardDevice(engine, tun, udp);
+        device.startThreads();
+        LOG.log(System.Logger.Level.INFO, "{0} up: public key {1}, UDP port {2}", tun.name(),
+                WireGuardKey.of(engine.publicKey(), false), String.valueOf(device.listenPort()));
+        return device;
+    }
+
+    private static InetSocketAddress resolve(String endpoint) {
+        if (endpoint == null) {
+            return null;
+        }
+        int colon = endpoint.lastIndexOf(':');
+        String host = endpoint.substring(0, colon).replace("[", "").replace("]", "");
+        return new InetSocketAddress(host, Integer.parseInt(endpoint.substring(colon + 1)));
+    }
+
+    private void startThreads() {
+        threads.add(Thread.ofPlatform().daemon().name("wg-tun-" + tun.name()).start(this::tunLoop));
+        threads.add(Thread.ofPlatform().daemon().name("wg-udp-" + tun.name()).start(this::udpLoop));
+        threads.add(Thread.ofPlatform().daemon().name("wg-timers-" + tun.name()).start(this::timerLoop));
+    }
+
+    private void tunLoop() {
+        int head = Protocol.TRANSPORT_HEADER_SIZE;
+        byte[] buf = new byte[head + MAX_DATAGRAM + Protocol.PADDING_MULTIPLE + Protocol.TAG_LENGTH];
+        try {
+            while (running) {
+                int n = tun.read(buf, head, MAX_DATAGRAM);
+                if (n < 0) {
+                    return;
+                }
+                engine.send(buf, head, n, network);
+            }
+        } catch (IOException e) {
+            if (running) {
+                LOG.log(System.Logger.Level.ERROR, "TUN reader stopped", e);
+            }
+        }
+    }
+
+    private void udpLoop() {
+        ByteBuffer bb = ByteBuffer.allocate(MAX_DATAGRAM);
+        try {
+            while (running) {
+                bb.clear();
+                InetSocketAddress from = (InetSocketAddress) udp.receive(bb);
+                engine.receive(bb.array(), 0, bb.position(), from, network);
+            }
+        } catch (ClosedChannelException e) {
+            // close() ends the loop this way
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.ERROR, "UDP reader stopped", e);
+        }
+    }
+
+    private void timerLoop() {
+        while (running) {
+            engine.tick(network);
+            try {
+                Thread.sleep(TICK_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public String interfaceName() {
+        return tun.name();
+    }
+
+    /** The bound UDP port (useful when the configuration asked for any). */
+    public int listenPort() {
+        try {
+            return ((InetSocketAddress) udp.getLocalAddress()).getPort();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Stops the threads, removes the interface and closes the socket. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            udp.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing UDP socket: {0}", e.getMessage());
+        }
+        tun.close();
+        for (Thread t : threads) {
+            t.interrupt();
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

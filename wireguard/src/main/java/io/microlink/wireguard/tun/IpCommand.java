@@ -1,0 +1,53 @@
+package io.microlink.wireguard.tun;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Configures an interface with iproute2's {@code ip}, as wg-quick does: addresses, MTU, up,
+ * routes. Failures carry ip's own message.
+ */
+public final class IpCommand {
+    private IpCommand() {}
+
+    public static void addAddress(String dev, String cidr) throws IOException {
+        List<String> args = new ArrayList<>(List.of("addr", "add", cidr, "dev", dev));
+        if (cidr.contains(":")) {
+            args.add("nodad"); // a point-to-point tunnel has no neighbours to detect duplicates with
+        }
+        run(args);
+    }
+
+    public static void setMtuAndUp(String dev, int mtu) throws IOException {
+        run(List.of("link", "set", "dev", dev, "mtu", Integer.toString(mtu), "up"));
+    }
+
+    /** Routes a prefix into the interface; "replace" so an address's own connected route is fine. */
+    public static void addRoute(String dev, String cidr) throws IOException {
+        run(List.of(cidr.contains(":") ? "-6" : "-4", "route", "replace", cidr, "dev", dev));
+    }
+
+    private static void run(List<String> args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add("ip");
+        command.addAll(args);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(String.join(" ", command) + " timed out");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new IOException("interrupted running " + String.join(" ", command), e);
+        }
+        if (p.exitValue() != 0) {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            throw new IOException(String.join(" ", command) + " failed: " + out);
+        }
+    }
+}
