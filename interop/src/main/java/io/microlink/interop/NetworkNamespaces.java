@@ -57,6 +57,30 @@ public final class NetworkNamespaces implements AutoCloseable {
         return List.of(ifA, ifB);
     }
 
+    /**
+     * Joins this JVM's own network namespace to {@code ns} with a veth pair, so in-process code
+     * (a TUN device, sockets) can talk to processes in {@code ns}. Returns {@code [inSelf, inNs]}.
+     * The pair disappears with {@code ns}.
+     */
+    public List<String> linkToSelf(String cidrSelf, String ns, String cidrNs) {
+        int n = SEQUENCE.incrementAndGet();
+        String ifSelf = "vethj" + n, ifNs = "vethj" + n + "b";
+        ip("link", "add", ifSelf, "type", "veth", "peer", "name", ifNs, "netns", ns);
+        List<String> addr = new ArrayList<>(List.of("ip", "addr", "add", cidrSelf, "dev", ifSelf));
+        if (cidrSelf.contains(":")) {
+            addr.add("nodad");
+        }
+        Exec.run(IP_TIMEOUT, addr).requireSuccess();
+        Exec.run(IP_TIMEOUT, List.of("ip", "link", "set", ifSelf, "up")).requireSuccess();
+        configure(ns, ifNs, cidrNs);
+        return List.of(ifSelf, ifNs);
+    }
+
+    /** Runs a command inside {@code ns} that may take longer than the usual 15 seconds. */
+    public Exec.Result exec(String ns, Duration timeout, String... command) {
+        return Exec.run(timeout, inside(ns, command));
+    }
+
     private void configure(String ns, String ifName, String cidr) {
         List<String> addr = new ArrayList<>(List.of("ip", "addr", "add", cidr, "dev", ifName));
         if (cidr.contains(":")) {

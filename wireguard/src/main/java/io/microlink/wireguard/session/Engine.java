@@ -8,7 +8,6 @@ import io.microlink.wireguard.routing.IpPacket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,7 +85,7 @@ public final class Engine {
         return peers.get(ByteBuffer.wrap(publicKey));
     }
 
-    public Collection<Peer> peers() {
+    public List<Peer> peers() {
         return List.copyOf(peers.values());
     }
 
