@@ -33,19 +33,31 @@ final class Tunnel implements AutoCloseable {
     final WireGuardDevice java;
     final int javaPort = 52000 + n;
     final int goPort = 51821;
+    /** wireguard-go's end of the underlay veth, inside {@link #ns}. */
+    final String goVeth;
 
     /** Which side knows the other's endpoint, and so can start the first handshake. */
     enum Initiator { JAVA, WIREGUARD_GO, BOTH }
 
     Tunnel(Path dir, Initiator initiator, EngineSettings settings, byte[] psk) throws IOException, ConfigException {
+        this(dir, initiator, settings, psk, 0);
+    }
+
+    /**
+     * @param goSeesJavaOnPort the UDP port wireguard-go is told for Java on the Java underlay
+     *                         address, if not the engine's own (a relay's); 0 for the engine's
+     */
+    Tunnel(Path dir, Initiator initiator, EngineSettings settings, byte[] psk, int goSeesJavaOnPort)
+            throws IOException, ConfigException {
         boolean ok = false;
         WireGuardGo go = null;
         try {
             ns = net.create("wgo");
-            net.linkToSelf(underlayJava() + "/24", ns, underlayGo() + "/24");
+            goVeth = net.linkToSelf(underlayJava() + "/24", ns, underlayGo() + "/24").get(1);
             go = WireGuardGo.start(net, ns, dir, goPort);
             byte[] javaKey = X25519.generatePrivateKey();
-            String javaEndpoint = initiator == Initiator.JAVA ? null : underlayJava() + ":" + javaPort;
+            String javaEndpoint = initiator == Initiator.JAVA ? null
+                    : underlayJava() + ":" + (goSeesJavaOnPort != 0 ? goSeesJavaOnPort : javaPort);
             go.addPeer(X25519.publicKey(javaKey), psk, tunnelJava() + "/32," + tunnel6Java() + "/128", javaEndpoint, 0);
             go.addAddress(tunnelGo() + "/24");
             go.addAddress(tunnel6Go() + "/64");
@@ -122,8 +134,12 @@ final class Tunnel implements AutoCloseable {
 
     /** Retries a ping for up to {@code timeout}: the first packets wait for the handshake. */
     void awaitPing(boolean fromJava, String target, Duration timeout) {
-        Await.until(timeout, (fromJava ? "Java" : "wireguard-go") + " side to ping " + target,
-                () -> fromJava ? pingFromJava(target) : pingFromGo(target));
+        try {
+            Await.until(timeout, (fromJava ? "Java" : "wireguard-go") + " side to ping " + target,
+                    () -> fromJava ? pingFromJava(target) : pingFromGo(target));
+        } catch (Await.TimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\n" + diagnostics(), e);
+        }
     }
 
     String diagnostics() {
