@@ -100,6 +100,7 @@ final class Handshakes {
             SessionKeys keys = hs.deriveKeys();
             peer.installResponderKeys(keys);
             peer.setEndpoint(from);
+            peer.timers.anyAuthenticatedPacketReceived();
             peer.timers.anyAuthenticatedPacketTraversal(now);
             peer.timers.anyAuthenticatedPacketSent();
             net.send(from, response, 0, response.length);
@@ -126,6 +127,8 @@ final class Handshakes {
                 return;
             }
             peer.setEndpoint(from);
+            peer.timers.anyAuthenticatedPacketReceived();
+            peer.timers.anyAuthenticatedPacketTraversal(engine.clock.nanoTime());
             peer.installInitiatorKeys(hs.deriveKeys(), net);
         }
         LOG.log(System.Logger.Level.DEBUG, "handshake with {0} complete", peer);

@@ -89,7 +89,8 @@ final class PeerTimers {
     void fire(long now, Network net) {
         if (now - retransmitHandshake >= 0 && retransmitHandshake != OFF) {
             retransmitHandshake = OFF;
-            if (handshakeAttempts >= settings.maxHandshakeAttempts()) {
+            // As wireguard-go: RekeyAttemptTime / RekeyTimeout + 1 retries after the first initiation.
+            if (handshakeAttempts > settings.maxHandshakeAttempts()) {
                 // Give up: forget queued packets, and the keys in a while if nothing changes.
                 peer.dropStaged();
                 if (zeroKeyMaterial == OFF) {

@@ -29,7 +29,7 @@ public record TimerSettings(Duration rekeyAfterTime, Duration rejectAfterTime, D
                 keepaliveTimeout, rekeyAfterMessages, rejectAfterMessages);
     }
 
-    /** Initiations sent per attempt before giving up: RekeyAttemptTime / RekeyTimeout. */
+    /** RekeyAttemptTime / RekeyTimeout: 18 with the defaults. */
     int maxHandshakeAttempts() {
         return (int) (rekeyAttemptTime.toNanos() / rekeyTimeout.toNanos());
     }
