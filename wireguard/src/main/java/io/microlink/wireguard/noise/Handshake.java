@@ -73,6 +73,11 @@ public final class Handshake {
      * Returns null if the peer's static key is unusable.
      */
     public byte[] createInitiation(int senderIndex, byte[] ephemeralPrivate, Instant now) {
+        return createInitiation(senderIndex, ephemeralPrivate, Tai64n.encode(now));
+    }
+
+    /** As above with a ready-made timestamp, so known-answer tests can replay another's. */
+    byte[] createInitiation(int senderIndex, byte[] ephemeralPrivate, byte[] timestamp) {
         if (staticShared == null) {
             return null;
         }
@@ -92,7 +97,7 @@ public final class Handshake {
         Aead.seal(kdf[1], h, local.publicKey, msg, Protocol.INIT_STATIC);
         h = Blake2s.hash(h, Arrays.copyOfRange(msg, Protocol.INIT_STATIC, Protocol.INIT_TIMESTAMP));
         kdf = Hkdf.derive(kdf[0], staticShared, 2);
-        Aead.seal(kdf[1], h, Tai64n.encode(now), msg, Protocol.INIT_TIMESTAMP);
+        Aead.seal(kdf[1], h, timestamp, msg, Protocol.INIT_TIMESTAMP);
         h = Blake2s.hash(h, Arrays.copyOfRange(msg, Protocol.INIT_TIMESTAMP, Protocol.mac1Offset(Protocol.INITIATION_SIZE)));
         this.chainKey = kdf[0];
         this.hash = h;
@@ -200,6 +205,11 @@ public final class Handshake {
                 : new SessionKeys(t[1], t[0], localIndex, remoteIndex, false);
         clear();
         return keys;
+    }
+
+    /** The newest initiation timestamp accepted from this peer. */
+    byte[] latestTimestamp() {
+        return latestTimestamp.clone();
     }
 
     /** Forgets the handshake in progress (but not the newest accepted timestamp). */
