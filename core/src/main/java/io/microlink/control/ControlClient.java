@@ -111,6 +111,11 @@ public final class ControlClient implements Closeable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while fetching the control server key", e);
+        } catch (java.net.ConnectException e) {
+            // The JDK leaves the message empty; say what failed where.
+            throw new java.net.ConnectException("connection refused by " + server);
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new java.net.http.HttpTimeoutException("no answer from " + server + " within " + timeout);
         } finally {
             client.close();
         }

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -137,18 +136,23 @@ public final class NetmapUpdater {
 
     static Node patch(Node p, PeerChange c) {
         return new Node(p.id(), p.stableId(), p.name(), p.user(),
-                Objects.requireNonNullElse(c.key(), p.key()),
-                Objects.requireNonNullElse(c.keyExpiry(), p.keyExpiry()),
+                changed(c.key(), p.key()),
+                changed(c.keyExpiry(), p.keyExpiry()),
                 p.machine(),
-                Objects.requireNonNullElse(c.discoKey(), p.discoKey()),
+                changed(c.discoKey(), p.discoKey()),
                 p.addresses(), p.allowedIps(),
-                Objects.requireNonNullElse(c.endpoints(), p.endpoints()),
+                changed(c.endpoints(), p.endpoints()),
                 p.derp(),
                 c.derpRegion() != null ? c.derpRegion() : p.homeDerp(),
                 p.hostinfo(),
                 c.online() != null ? c.online() : p.online(),
-                Objects.requireNonNullElse(c.lastSeen(), p.lastSeen()),
+                changed(c.lastSeen(), p.lastSeen()),
                 p.machineAuthorized(), p.expired(), p.tags(), p.primaryRoutes());
+    }
+
+    /** The change if there is one, else the old value (which may itself be absent). */
+    private static <T> T changed(T change, T old) {
+        return change != null ? change : old;
     }
 
     private static Node withOnline(Node p, boolean online) {

@@ -32,6 +32,14 @@ public final class Await {
 
     /** Polls {@code probe} until it returns non-null and returns that value. */
     public static <T> T result(Duration timeout, String what, Supplier<T> probe) {
+        return result(timeout, () -> what, probe);
+    }
+
+    /**
+     * As {@link #result(Duration, String, Supplier)}, with a description built at timeout, so it
+     * can show what was observed during the wait.
+     */
+    public static <T> T result(Duration timeout, Supplier<String> what, Supplier<T> probe) {
         long deadline = System.nanoTime() + timeout.toNanos();
         RuntimeException last = null;
         while (true) {
@@ -44,14 +52,14 @@ public final class Await {
                 last = e;
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new TimeoutException("timed out after " + timeout + " waiting for: " + what
+                throw new TimeoutException("timed out after " + timeout + " waiting for: " + what.get()
                         + (last == null ? "" : " (last error: " + last.getMessage() + ")"), last);
             }
             try {
                 Thread.sleep(POLL);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new TimeoutException("interrupted while waiting for: " + what, last);
+                throw new TimeoutException("interrupted while waiting for: " + what.get(), last);
             }
         }
     }

@@ -173,6 +173,25 @@ public final class Headscale implements AutoCloseable {
         cli("nodes", "delete", "--identifier", Long.toString(id), "--force");
     }
 
+    /** Expires a node's key now, as an admin would; the node must re-register. */
+    public void expireNode(long id) {
+        cli("nodes", "expire", "--identifier", Long.toString(id));
+    }
+
+    /**
+     * Approves an interactive login: {@code loginUrl} is the URL the node was given
+     * ({@code <server>/register/<auth id>}).
+     */
+    public void approveLogin(String loginUrl, User user) {
+        String authId = loginUrl.substring(loginUrl.lastIndexOf('/') + 1);
+        cli("auth", "register", "--auth-id", authId, "--user", user.name());
+    }
+
+    /** The node with this hostname (headscale's given name), if registered. */
+    public java.util.Optional<Node> node(String givenName) {
+        return nodes().stream().filter(n -> n.givenName().equals(givenName)).findFirst();
+    }
+
     /** Runs the headscale CLI with JSON output against this server and parses the answer. */
     private JsonNode cli(String... args) {
         List<String> command = new ArrayList<>(List.of(binary.toString(), "-c", configFile.toString()));

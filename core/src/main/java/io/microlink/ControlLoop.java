@@ -1,0 +1,369 @@
+package io.microlink;
+
+import io.microlink.control.Backoff;
+import io.microlink.control.ControlClient;
+import io.microlink.control.ControlHttpException;
+import io.microlink.control.wire.Hostinfo;
+import io.microlink.control.wire.MapRequest;
+import io.microlink.control.wire.MapResponse;
+import io.microlink.control.wire.Node;
+import io.microlink.control.wire.RegisterRequest;
+import io.microlink.control.wire.RegisterResponse;
+import io.microlink.key.KeyKind;
+import io.microlink.key.PrivateKey;
+import io.microlink.key.PublicKey;
+import io.microlink.netmap.Netmap;
+import io.microlink.netmap.NetmapUpdater;
+import io.microlink.state.NodeIdentity;
+import io.microlink.state.StateException;
+import io.microlink.state.StateStore;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+
+/**
+ * The node's life with control, on one thread: reach the server, make sure the node key is
+ * registered (restart, auth key, interactive login, expiry), then follow the map long poll
+ * until it breaks, and start over after a backoff. Every failure becomes a state and a
+ * message; nothing is retried faster than the backoff allows.
+ */
+final class ControlLoop implements Runnable {
+    private static final System.Logger LOG = System.getLogger("io.microlink.control");
+    private static final Duration KEY_FETCH_TIMEOUT = Duration.ofSeconds(10);
+    private static final String ZERO_NODE_KEY = PublicKey.of(KeyKind.NODE, new byte[32]).toString();
+
+    private final NodeConfig config;
+    private final StateStore store;
+    private final NodeListener listener;
+    private final Backoff backoff;
+    private final PrivateKey discoKey = PrivateKey.generate(KeyKind.DISCO);
+    private final LinkedBlockingQueue<String> newAuthKeys = new LinkedBlockingQueue<>();
+
+    private volatile boolean running = true;
+    private volatile boolean loggedOut;
+    private volatile NodeState state = NodeState.IDLE;
+    private volatile String detail = "";
+    private volatile Netmap netmap = NetmapUpdater.empty();
+    private volatile NodeIdentity identity;
+    private volatile Hostinfo.NetInfo netInfo;
+    private volatile ControlClient client;
+    private String authKey;
+    private PrivateKey previousNodeKey;
+
+    ControlLoop(NodeConfig config, NodeListener listener) {
+        this.config = config;
+        this.store = new StateStore(config.stateDirectory());
+        this.listener = listener;
+        this.backoff = new Backoff(config.backoffInitial(), config.backoffMax(), RandomGenerator.getDefault());
+        this.authKey = config.authKey();
+    }
+
+    @Override
+    public void run() {
+        try {
+            identity = loadOrCreateIdentity();
+        } catch (StateException e) {
+            setState(NodeState.STOPPED, e.getMessage());
+            return;
+        }
+        while (running) {
+            try {
+                connectAndFollowMap();
+            } catch (LoginRequiredException e) {
+                setState(NodeState.NEEDS_LOGIN, e.getMessage());
+                if (!awaitNewAuthKey()) {
+                    break;
+                }
+                continue;
+            } catch (IOException | RuntimeException e) {
+                if (!running) {
+                    break;
+                }
+                dropClient();
+                if (loggedOut) {
+                    continue; // logout broke the stream on purpose
+                }
+                setState(NodeState.CONNECTING, "control unreachable or broken: " + describe(e) + "; retrying");
+                // A RuntimeException here is our bug, not the network's: make it visible.
+                LOG.log(e instanceof RuntimeException ? Level.WARNING : Level.DEBUG, "control loop failure", e);
+            }
+            if (!sleep(backoff.next())) {
+                break;
+            }
+        }
+        dropClient();
+        setState(NodeState.STOPPED, "stopped");
+    }
+
+    private NodeIdentity loadOrCreateIdentity() throws StateException {
+        var saved = store.load();
+        if (saved.isPresent() && saved.get().controlUrl().equals(config.controlUrl().toString())) {
+            return saved.get();
+        }
+        // New node, or one moved to another control server: it gets a new identity there.
+        NodeIdentity fresh = new NodeIdentity(config.controlUrl().toString(), PrivateKey.generate(KeyKind.MACHINE),
+                PrivateKey.generate(KeyKind.NODE), false);
+        store.save(fresh);
+        return fresh;
+    }
+
+    private void connectAndFollowMap() throws IOException, LoginRequiredException {
+        if (loggedOut) {
+            authKey = null;
+            rotateNodeKey();
+            previousNodeKey = null; // a logged-out key is not carried over
+            throw new LoginRequiredException("logged out; waiting for a new auth key");
+        }
+        setState(NodeState.CONNECTING, "reaching " + config.controlUrl());
+        ControlClient c = client;
+        if (c == null) {
+            PublicKey serverKey = ControlClient.fetchServerKey(config.controlUrl(), KEY_FETCH_TIMEOUT);
+            c = new ControlClient(config.controlUrl(), identity.machineKey(), serverKey, config.mapWatchdog());
+            client = c;
+        }
+        ensureRegistered(c);
+        followMap(c);
+    }
+
+    private void ensureRegistered(ControlClient c) throws IOException, LoginRequiredException {
+        setState(NodeState.REGISTERING, "registering " + identity.nodeKey().publicKey().shortString());
+        if (identity.registered()) {
+            // Restart path: no credentials, control tells us whether the key is still good.
+            RegisterResponse r = c.register(request(null, ""));
+            if (authorized(r)) {
+                return;
+            }
+            if (r.nodeKeyExpired()) {
+                rotateNodeKey();
+            } else {
+                saveIdentity(identity.withRegistered(false));
+            }
+        }
+        registerWithCredentials(c);
+    }
+
+    private void registerWithCredentials(ControlClient c) throws IOException, LoginRequiredException {
+        RegisterResponse r = c.register(request(authKey, ""));
+        if (r.nodeKeyExpired()) {
+            rotateNodeKey();
+            r = c.register(request(authKey, ""));
+        }
+        if (authorized(r)) {
+            previousNodeKey = null;
+            saveIdentity(identity.withRegistered(true));
+            return;
+        }
+        if (r.authUrl() != null && !r.authUrl().isEmpty()) {
+            interactiveLogin(c, r.authUrl());
+            return;
+        }
+        throw new LoginRequiredException(r.error() != null && !r.error().isEmpty()
+                ? "control refused the registration: " + r.error()
+                : "control did not authorize this node");
+    }
+
+    private void interactiveLogin(ControlClient c, String url) throws IOException, LoginRequiredException {
+        setState(NodeState.NEEDS_LOGIN, "to log in, visit " + url);
+        listener.loginUrl(url);
+        while (running) {
+            String offered = newAuthKeys.poll();
+            if (offered != null && !offered.isEmpty()) {
+                authKey = offered; // the application supplied a key meanwhile: use it instead
+                registerWithCredentials(c);
+                return;
+            }
+            RegisterResponse r;
+            try {
+                r = c.register(request(null, url)); // control holds this until the login completes
+            } catch (InterruptedIOException e) {
+                continue; // the follow-up long poll timed out: ask again
+            }
+            if (authorized(r)) {
+                previousNodeKey = null;
+                saveIdentity(identity.withRegistered(true));
+                return;
+            }
+            if (r.error() != null && !r.error().isEmpty()) {
+                throw new LoginRequiredException("interactive login failed: " + r.error());
+            }
+        }
+    }
+
+    private static boolean authorized(RegisterResponse r) {
+        return r.machineAuthorized() && (r.authUrl() == null || r.authUrl().isEmpty())
+                && (r.error() == null || r.error().isEmpty()) && !r.nodeKeyExpired();
+    }
+
+    private RegisterRequest request(String key, String followup) {
+        String old = previousNodeKey == null ? ZERO_NODE_KEY : previousNodeKey.publicKey().toString();
+        return new RegisterRequest(ControlClient.CAPABILITY_VERSION, identity.nodeKey().publicKey().toString(), old,
+                key == null ? null : new RegisterRequest.Auth(key), RegisterRequest.ZERO_TIME, followup, hostinfo(),
+                null);
+    }
+
+    private void followMap(ControlClient c) throws IOException {
+        try (ControlClient.MapStream stream = c.map(mapRequest(true))) {
+            boolean first = true;
+            for (MapResponse m; running && !loggedOut && (m = stream.next()) != null; ) {
+                NetmapUpdater.Result result = NetmapUpdater.apply(netmap, m);
+                if (result.netmap() == netmap) {
+                    continue; // keep-alive
+                }
+                netmap = result.netmap();
+                if (first) {
+                    first = false;
+                    backoff.reset();
+                    setState(NodeState.CONNECTED, netmap.peers().size() + " peers");
+                }
+                result.events().forEach(listener::peerChanged);
+                listener.netmapChanged(netmap);
+                if (selfExpired()) {
+                    setState(NodeState.EXPIRED, "node key expired at " + netmap.self().orElseThrow().keyExpiry());
+                    rotateNodeKey();
+                    return; // re-register on the next round
+                }
+            }
+        } catch (ControlHttpException e) {
+            if (e.status() == 401 || e.status() == 403 || e.status() == 404) {
+                // Control no longer knows this node key (deleted, or expired while we were away).
+                saveIdentity(identity.withRegistered(false));
+            }
+            throw e;
+        }
+    }
+
+    private boolean selfExpired() {
+        Node self = netmap.self().orElse(null);
+        if (self == null) {
+            return false;
+        }
+        Instant now = netmap.controlTime().orElseGet(Instant::now);
+        return self.expired() || (self.keyExpiry() != null && !self.keyExpiry().isAfter(now)
+                && self.keyExpiry().isAfter(Instant.EPOCH));
+    }
+
+    private void rotateNodeKey() throws StateException {
+        previousNodeKey = identity.nodeKey();
+        saveIdentity(identity.withNodeKey(PrivateKey.generate(KeyKind.NODE), false));
+    }
+
+    private MapRequest mapRequest(boolean stream) {
+        return new MapRequest(ControlClient.CAPABILITY_VERSION, "zstd", stream,
+                identity.nodeKey().publicKey().toString(), discoKey.publicKey().toString(), stream, !stream,
+                hostinfo(), null, null);
+    }
+
+    private Hostinfo hostinfo() {
+        return new Hostinfo("microlink-java-" + Version.VERSION, "linux", System.getProperty("os.version"),
+                config.hostname(), null, true, netInfo);
+    }
+
+    /** Sends new network conditions with a lite update; kept for every later map request too. */
+    void updateNetInfo(Hostinfo.NetInfo info) throws IOException {
+        this.netInfo = info;
+        ControlClient c = client;
+        if (c != null && state == NodeState.CONNECTED) {
+            c.update(mapRequest(false));
+        }
+    }
+
+    /**
+     * Logs the node key out at control. The loop thread notices (the stream breaks), drops
+     * the key and waits for a new auth key; state changes stay on that one thread.
+     */
+    void logout() throws IOException {
+        ControlClient c = client;
+        if (c != null) {
+            c.register(new RegisterRequest(ControlClient.CAPABILITY_VERSION, identity.nodeKey().publicKey().toString(),
+                    ZERO_NODE_KEY, null, RegisterRequest.LOGOUT_TIME, "", hostinfo(), null));
+        }
+        loggedOut = true;
+        dropClient();
+    }
+
+    void login(String newAuthKey) {
+        newAuthKeys.add(newAuthKey);
+    }
+
+    private boolean awaitNewAuthKey() {
+        try {
+            String key = newAuthKeys.take();
+            if (!running) {
+                return false;
+            }
+            authKey = key;
+            loggedOut = false;
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+
+    private void saveIdentity(NodeIdentity next) throws StateException {
+        store.save(next);
+        identity = next;
+    }
+
+    private void dropClient() {
+        ControlClient c = client;
+        client = null;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    private boolean sleep(Duration d) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(d.toMillis());
+            return running;
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+
+    /** Every distinct message along the cause chain: the JDK often leaves the outer one empty. */
+    static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null && sb.length() < 500; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && !m.isBlank() && sb.indexOf(m) < 0) {
+                sb.append(sb.length() == 0 ? "" : ": ").append(m);
+            }
+        }
+        return sb.length() == 0 ? e.getClass().getSimpleName() : sb.toString();
+    }
+
+    private void setState(NodeState next, String message) {
+        state = next;
+        detail = message;
+        LOG.log(Level.INFO, "{0}: {1}", next, message);
+        listener.stateChanged(next, message);
+    }
+
+    void stop() {
+        running = false;
+        newAuthKeys.add(""); // wake a loop waiting for a key
+        dropClient();
+    }
+
+    NodeState state() {
+        return state;
+    }
+
+    String detail() {
+        return detail;
+    }
+
+    Netmap netmap() {
+        return netmap;
+    }
+
+    PublicKey nodeKey() {
+        return identity == null ? null : identity.nodeKey().publicKey();
+    }
+}

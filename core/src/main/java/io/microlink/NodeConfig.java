@@ -1,0 +1,15 @@
+package io.microlink;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** A node's settings, fixed at build time. {@code toString} never shows the auth key. */
+record NodeConfig(URI controlUrl, String authKey, String hostname, Path stateDirectory, Duration mapWatchdog,
+                  Duration backoffInitial, Duration backoffMax) {
+    @Override
+    public String toString() {
+        return "NodeConfig[control=" + controlUrl + ", hostname=" + hostname + ", state=" + stateDirectory
+                + ", authKey=" + (authKey == null ? "none" : "(set)") + "]";
+    }
+}

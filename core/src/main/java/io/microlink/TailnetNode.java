@@ -1,0 +1,213 @@
+package io.microlink;
+
+import io.microlink.control.wire.Hostinfo;
+import io.microlink.key.PublicKey;
+import io.microlink.netmap.Netmap;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A tailnet node in this JVM: it registers with a control server (Tailscale or headscale)
+ * and follows the tailnet's netmap. Build it, add listeners, {@link #start()} it, and
+ * {@link #close()} it when done.
+ *
+ * <pre>{@code
+ * try (TailnetNode node = TailnetNode.builder()
+ *         .controlUrl("https://headscale.example.com")
+ *         .authKey(System.getenv("TS_AUTHKEY"))
+ *         .hostname("sensor-1")
+ *         .stateDirectory(Path.of("/var/lib/sensor/microlink"))
+ *         .build()) {
+ *     node.addListener(new NodeListener() {
+ *         public void stateChanged(NodeState s, String detail) { System.out.println(s + " " + detail); }
+ *     });
+ *     node.start();
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class TailnetNode implements AutoCloseable {
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    private final NodeConfig config;
+    private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
+    private final ControlLoop loop;
+    private Thread thread;
+
+    private TailnetNode(NodeConfig config) {
+        this.config = config;
+        this.loop = new ControlLoop(config, new NodeListener() {
+            @Override
+            public void stateChanged(NodeState state, String detail) {
+                listeners.forEach(l -> l.stateChanged(state, detail));
+            }
+
+            @Override
+            public void netmapChanged(Netmap netmap) {
+                listeners.forEach(l -> l.netmapChanged(netmap));
+            }
+
+            @Override
+            public void peerChanged(io.microlink.netmap.PeerEvent event) {
+                listeners.forEach(l -> l.peerChanged(event));
+            }
+
+            @Override
+            public void loginUrl(String url) {
+                listeners.forEach(l -> l.loginUrl(url));
+            }
+        });
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public void addListener(NodeListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Starts talking to control on a background thread. */
+    public synchronized void start() {
+        if (thread != null) {
+            throw new IllegalStateException("node already started");
+        }
+        thread = Thread.ofVirtual().name("microlink-control-" + config.hostname()).start(loop);
+    }
+
+    public NodeState state() {
+        return loop.state();
+    }
+
+    /** Human-readable detail of the current state, e.g. the login URL or the last error. */
+    public String stateDetail() {
+        return loop.detail();
+    }
+
+    /** The latest netmap snapshot (empty until the first map arrives). */
+    public Netmap netmap() {
+        return loop.netmap();
+    }
+
+    /** This node's current WireGuard/DERP public key, or null before start. */
+    public PublicKey nodeKey() {
+        return loop.nodeKey();
+    }
+
+    /**
+     * Reports network conditions (home DERP region, latencies) to control; peers see the
+     * home region as this node's relay.
+     */
+    public void updateNetInfo(Hostinfo.NetInfo netInfo) throws IOException {
+        loop.updateNetInfo(netInfo);
+    }
+
+    /** Retries registration with a new auth key after {@link NodeState#NEEDS_LOGIN}. */
+    public void login(String authKey) {
+        loop.login(Objects.requireNonNull(authKey, "authKey"));
+    }
+
+    /** Logs this node out at control; it then waits in NEEDS_LOGIN for {@link #login}. */
+    public void logout() throws IOException {
+        loop.logout();
+    }
+
+    /** Stops the node and waits (bounded) for its thread to end. */
+    @Override
+    public synchronized void close() {
+        loop.stop();
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(STOP_TIMEOUT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Settings for a {@link TailnetNode}; control URL, hostname and state directory are required. */
+    public static final class Builder {
+        private URI controlUrl;
+        private String authKey;
+        private String hostname;
+        private Path stateDirectory;
+        private Duration mapWatchdog = Duration.ofSeconds(120);
+        private Duration backoffInitial = Duration.ofSeconds(1);
+        private Duration backoffMax = Duration.ofSeconds(60);
+
+        private Builder() {}
+
+        /** The control server, e.g. {@code https://controlplane.tailscale.com} or a headscale URL. */
+        public Builder controlUrl(String url) {
+            URI uri;
+            try {
+                uri = URI.create(url);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("control URL is not a URL: " + url);
+            }
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("control URL must be http(s)://host[:port], got: " + url);
+            }
+            this.controlUrl = uri;
+            return this;
+        }
+
+        /** A pre-auth key; without one the node asks for interactive login. Never logged. */
+        public Builder authKey(String key) {
+            this.authKey = key == null || key.isBlank() ? null : key.strip();
+            return this;
+        }
+
+        public Builder hostname(String name) {
+            if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9-]{0,62}")) {
+                throw new IllegalArgumentException("hostname must be 1-63 letters, digits or '-', not starting with"
+                        + " '-': " + name);
+            }
+            this.hostname = name;
+            return this;
+        }
+
+        /** Where keys and state are kept (created owner-only if missing). */
+        public Builder stateDirectory(Path dir) {
+            this.stateDirectory = Objects.requireNonNull(dir, "state directory");
+            return this;
+        }
+
+        /** How long the map stream may be silent before it counts as dead (default 120 s). */
+        public Builder mapWatchdog(Duration d) {
+            this.mapWatchdog = requirePositive(d, "map watchdog");
+            return this;
+        }
+
+        /** Reconnect backoff: first wait and ceiling (default 1 s and 60 s, with jitter). */
+        public Builder backoff(Duration initial, Duration max) {
+            this.backoffInitial = requirePositive(initial, "initial backoff");
+            this.backoffMax = requirePositive(max, "maximum backoff");
+            if (max.compareTo(initial) < 0) {
+                throw new IllegalArgumentException("maximum backoff " + max + " is below the initial " + initial);
+            }
+            return this;
+        }
+
+        private static Duration requirePositive(Duration d, String what) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, got " + d);
+            }
+            return d;
+        }
+
+        public TailnetNode build() {
+            if (controlUrl == null || hostname == null || stateDirectory == null) {
+                throw new IllegalStateException("a node needs controlUrl, hostname and stateDirectory");
+            }
+            return new TailnetNode(new NodeConfig(controlUrl, authKey, hostname, stateDirectory, mapWatchdog,
+                    backoffInitial, backoffMax));
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package io.microlink.interop.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.microlink.NodeState;
+import io.microlink.TailnetNode;
+import io.microlink.control.wire.Hostinfo;
+import io.microlink.control.wire.Node;
+import io.microlink.interop.Await;
+import io.microlink.interop.FreePorts;
+import io.microlink.interop.Headscale;
+import io.microlink.interop.Tailscaled;
+import io.microlink.interop.TestTailnet;
+import io.microlink.key.PublicKey;
+import io.microlink.netmap.PeerEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The Java node against a real headscale and real tailscaled peers. */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class TailnetNodeInteropTest {
+    private static final Duration FEW_SECONDS = Duration.ofSeconds(20);
+    private static final Duration CONNECT = Duration.ofSeconds(60);
+
+    @RegisterExtension
+    static final TestTailnet tailnet = TestTailnet.create();
+
+    private static TailnetNode node(String hostname, Path state, String authKey, NodeRecorder recorder) {
+        TailnetNode node = TailnetNode.builder()
+                .controlUrl(tailnet.headscale().url())
+                .authKey(authKey)
+                .hostname(hostname)
+                .stateDirectory(state)
+                .backoff(Duration.ofMillis(200), Duration.ofSeconds(2))
+                .build();
+        node.addListener(recorder);
+        node.start();
+        return node;
+    }
+
+    private static String aliceKey() {
+        return tailnet.reusableKey(TestTailnet.DEFAULT_USER).key();
+    }
+
+    private static Path stateDir(String name) {
+        return tailnet.dir().resolve("java-" + name);
+    }
+
+    @Test
+    void joinsTheTailnetAndEveryoneSeesIt() throws Exception {
+        Tailscaled ts1 = tailnet.addNode("ts1");
+        NodeRecorder rec = new NodeRecorder();
+        try (TailnetNode java = node("java-join", stateDir("join"), aliceKey(), rec)) {
+            rec.awaitState(NodeState.CONNECTED, 0, CONNECT);
+
+            Node self = java.netmap().self().orElseThrow();
+            Headscale.Node inHeadscale = Await.result(FEW_SECONDS, "headscale to list java-join online",
+                    () -> tailnet.headscale().node("java-join").filter(Headscale.Node::online).orElse(null));
+            assertThat(inHeadscale.ipAddresses()).containsExactlyInAnyOrderElementsOf(
+                    self.addresses().stream().map(a -> a.substring(0, a.indexOf('/'))).toList());
+            assertThat(inHeadscale.nodeKey()).isEqualTo(java.nodeKey().toString());
+            Await.until(FEW_SECONDS, "ts1 to list java-join", () -> ts1.status().peer("java-join").isPresent());
+
+            Node peer = Await.result(FEW_SECONDS, "ts1 in the Java netmap, online with a home DERP",
+                    () -> java.netmap().resolve("ts1").filter(p -> Boolean.TRUE.equals(p.online()) && p.homeRegion() != 0)
+                            .orElse(null));
+            assertThat(peer.key()).isEqualTo(ts1.status().self().publicKey());
+            assertThat(peer.addresses()).extracting(a -> a.substring(0, a.indexOf('/')))
+                    .containsExactlyInAnyOrderElementsOf(ts1.ip());
+            assertThat(peer.homeRegion()).isEqualTo(tailnet.headscale().derpRegionId());
+            assertThat(java.netmap().resolve("ts1." + tailnet.headscale().baseDomain())).contains(peer);
+            assertThat(java.netmap().peerByNodeKey(PublicKey.parse(peer.key()))).contains(peer);
+            assertThat(java.netmap().peerByAddress(ts1.ip("-4").getFirst())).contains(peer);
+            assertThat(java.netmap().derpMap().orElseThrow().regions()).containsKey(tailnet.headscale().derpRegionId());
+
+            // The state file holds private keys: owner-only.
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stateDir("join").resolve("state.json"))))
+                    .isEqualTo("rw-------");
+            assertThat(Files.readString(stateDir("join").resolve("state.json"))).doesNotContain(aliceKey());
+        }
+    }
+
+    @Test
+    void peerJoinsLeavesFlipsAndIsDeletedAsEvents() throws Exception {
+        NodeRecorder rec = new NodeRecorder();
+        try (TailnetNode java = node("java-events", stateDir("events"), aliceKey(), rec)) {
+            rec.awaitState(NodeState.CONNECTED, 0, CONNECT);
+
+            Tailscaled joiner = tailnet.addNode("joiner");
+            rec.awaitEvent(PeerEvent.Kind.ADDED, "joiner", 0, FEW_SECONDS);
+            Await.until(FEW_SECONDS, "joiner online in the Java netmap",
+                    () -> java.netmap().resolve("joiner").map(p -> Boolean.TRUE.equals(p.online())).orElse(false));
+
+            int mark = rec.events.size();
+            joiner.cli(Duration.ofSeconds(30), "down").requireSuccess();
+            rec.awaitEvent(PeerEvent.Kind.OFFLINE, "joiner", mark, FEW_SECONDS);
+            mark = rec.events.size();
+            joiner.up(tailnet.headscale().url(), tailnet.reusableKey(TestTailnet.DEFAULT_USER));
+            rec.awaitEvent(PeerEvent.Kind.ONLINE, "joiner", mark, FEW_SECONDS);
+
+            tailnet.removeNode(joiner);
+
+            // A node deleted in headscale. A fresh one: headscale v0.29.2 sends peers no
+            // PeersRemoved for a node that went down and up before, or that is deleted within
+            // its reconnect grace period right after its process stopped.
+            Tailscaled doomed = tailnet.addNode("doomed");
+            rec.awaitEvent(PeerEvent.Kind.ADDED, "doomed", mark, FEW_SECONDS);
+            mark = rec.events.size();
+            tailnet.headscale().deleteNode(tailnet.headscale().node("doomed").orElseThrow().id());
+            rec.awaitEvent(PeerEvent.Kind.REMOVED, "doomed", mark, FEW_SECONDS);
+            tailnet.removeNode(doomed);
+            assertThat(java.netmap().resolve("doomed")).isEmpty();
+            // The node followed all of this on one stream: no reconnects.
+            assertThat(rec.states).filteredOn(s -> s.state() == NodeState.CONNECTED).hasSize(1);
+        }
+    }
+
+    @Test
+    void survivesAHeadscaleRestartWithoutRegisteringAgain() {
+        NodeRecorder rec = new NodeRecorder();
+        try (TailnetNode java = node("java-restart", stateDir("restart"), aliceKey(), rec)) {
+            rec.awaitState(NodeState.CONNECTED, 0, CONNECT);
+            PublicKey key = java.nodeKey();
+            long id = tailnet.headscale().node("java-restart").orElseThrow().id();
+
+            int mark = rec.states.size();
+            tailnet.headscale().restart();
+            rec.awaitState(NodeState.CONNECTING, mark, FEW_SECONDS);
+            rec.awaitState(NodeState.CONNECTED, mark, CONNECT);
+
+            assertThat(java.nodeKey()).isEqualTo(key);
+            assertThat(tailnet.headscale().nodes()).filteredOn(n -> n.givenName().startsWith("java-restart"))
+                    .extracting(Headscale.Node::id).containsExactly(id);
+        }
+    }
+
+    @Test
+    void aRestartedProcessResumesFromItsStateWithoutAnAuthKey() {
+        NodeRecorder first = new NodeRecorder();
+        PublicKey key;
+        try (TailnetNode java = node("java-resume", stateDir("resume"), aliceKey(), first)) {
+            first.awaitState(NodeState.CONNECTED, 0, CONNECT);
+            key = java.nodeKey();
+        }
+        assertThat(first.states.getLast().state()).isEqualTo(NodeState.STOPPED);
+        long id = tailnet.headscale().node("java-resume").orElseThrow().id();
+
+        NodeRecorder second = new NodeRecorder();
+        try (TailnetNode again = node("java-resume", stateDir("resume"), null, second)) {
+            second.awaitState(NodeState.CONNECTED, 0, CONNECT);
+            assertThat(again.nodeKey()).isEqualTo(key);
+        }
+        assertThat(tailnet.headscale().nodes()).filteredOn(n -> n.givenName().startsWith("java-resume"))
+                .extracting(Headscale.Node::id).containsExactly(id);
+    }
+
+    @Test
+    void anExpiredKeyIsNoticedAndReplacedByRegisteringAgain() {
+        NodeRecorder rec = new NodeRecorder();
+        try (TailnetNode java = node("java-expiry", stateDir("expiry"), aliceKey(), rec)) {
+            rec.awaitState(NodeState.CONNECTED, 0, CONNECT);
+            PublicKey before = java.nodeKey();
+            int mark = rec.states.size();
+
+            tailnet.headscale().expireNode(tailnet.headscale().node("java-expiry").orElseThrow().id());
+
+            rec.awaitState(NodeState.EXPIRED, mark, FEW_SECONDS);
+            rec.awaitState(NodeState.CONNECTED, mark, CONNECT);
+            assertThat(java.nodeKey()).isNotEqualTo(before);
+            Await.until(FEW_SECONDS, "headscale to hold the new key", () -> tailnet.headscale().nodes().stream()
+                    .anyMatch(n -> n.nodeKey().equals(java.nodeKey().toString()) && n.online()));
+        }
+    }
+
+    @Test
+    void interactiveLoginWaitsForApprovalInHeadscale() {
+        NodeRecorder rec = new NodeRecorder();
+        try (TailnetNode java = node("java-login", stateDir("login"), null, rec)) {
+            String url = Await.result(FEW_SECONDS, "a login URL", () -> rec.loginUrls.isEmpty() ? null : rec.loginUrls.getFirst());
+            assertThat(url).startsWith(tailnet.headscale().url() + "/register/");
+            assertThat(java.state()).isEqualTo(NodeState.NEEDS_LOGIN);
+            assertThat(java.stateDetail()).contains(url);
+
+            tailnet.headscale().approveLogin(url, tailnet.user(TestTailnet.DEFAULT_USER));
+            rec.awaitState(NodeState.CONNECTED, 0, CONNECT);
+        }
+    }
+
+    @Test
+    void aLiteUpdateGivesTheNodeAHomeDerpThatPeersSee() throws Exception {
+        Tailscaled viewer = tailnet.addNode("viewer");
+        NodeRecorder rec = new NodeRecorder();
+        try (TailnetNode java = node("java-derp", stateDir("derp"), aliceKey(), rec)) {
+            rec.awaitState(NodeState.CONNECTED, 0, CONNECT);
+            int region = tailnet.headscale().derpRegionId();
+            java.updateNetInfo(new Hostinfo.NetInfo(region, Map.of(region + "-v4", 0.001), true, false));
+            Await.until(FEW_SECONDS, "viewer to see java-derp's relay", () -> viewer.status().peer("java-derp")
+                    .map(p -> tailnet.headscale().derpRegionCode().equals(p.relay())).orElse(false));
+        }
+    }
+
+    @Test
+    void logoutThenLoginWithANewKey() throws Exception {
+        NodeRecorder rec = new NodeRecorder();
+        try (TailnetNode java = node("java-logout", stateDir("logout"), aliceKey(), rec)) {
+            rec.awaitState(NodeState.CONNECTED, 0, CONNECT);
+            int mark = rec.states.size();
+            java.logout();
+            rec.awaitState(NodeState.NEEDS_LOGIN, mark, FEW_SECONDS);
+
+            int relogin = rec.states.size();
+            java.login(aliceKey());
+            rec.awaitState(NodeState.CONNECTED, relogin, CONNECT);
+        }
+    }
+
+    @Test
+    void anInvalidAuthKeyStopsAtNeedsLoginWithoutRetrying() throws Exception {
+        NodeRecorder rec = new NodeRecorder();
+        try (TailnetNode java = node("java-badkey", stateDir("badkey"), "definitely-not-a-key", rec)) {
+            NodeRecorder.StateChange s = rec.awaitState(NodeState.NEEDS_LOGIN, 0, FEW_SECONDS);
+            assertThat(s.detail()).contains("refused").doesNotContain("definitely-not-a-key");
+            int count = rec.states.size();
+            Thread.sleep(3000);
+            assertThat(rec.states).hasSize(count); // no retry storm: it waits for a new key
+        }
+        assertThat(rec.states.getLast().state()).isEqualTo(NodeState.STOPPED);
+    }
+
+    @Test
+    void anUnreachableServerIsRetriedWithBackoffAndStopsCleanly() throws Exception {
+        NodeRecorder rec = new NodeRecorder();
+        TailnetNode java = TailnetNode.builder().controlUrl("http://127.0.0.1:" + FreePorts.tcp())
+                .hostname("java-nowhere").stateDirectory(stateDir("nowhere")).authKey(aliceKey())
+                .backoff(Duration.ofMillis(200), Duration.ofMillis(800)).build();
+        java.addListener(rec);
+        java.start();
+        Thread.sleep(4000);
+        java.close();
+        List<NodeRecorder.StateChange> failures = rec.states.stream()
+                .filter(s -> s.state() == NodeState.CONNECTING && s.detail().contains("unreachable")).toList();
+        // 4 s with waits of at least 100..800 ms: a handful of tries, not hundreds.
+        assertThat(failures.size()).isBetween(2, 25);
+        assertThat(failures.getFirst().detail()).contains("connection refused by http://127.0.0.1:");
+        assertThat(rec.states.getLast().state()).isEqualTo(NodeState.STOPPED);
+    }
+}
