@@ -1,0 +1,29 @@
+package io.microlink;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class TailnetNodeBuilderTest {
+    @Test
+    void badSettingsFailWithAClearMessage() {
+        assertThatThrownBy(() -> TailnetNode.builder().controlUrl("ftp://x")).hasMessageContaining("http(s)://host");
+        assertThatThrownBy(() -> TailnetNode.builder().controlUrl("not a url")).hasMessageContaining("not a URL");
+        assertThatThrownBy(() -> TailnetNode.builder().hostname("-bad")).hasMessageContaining("hostname");
+        assertThatThrownBy(() -> TailnetNode.builder().hostname("has space")).hasMessageContaining("hostname");
+        assertThatThrownBy(() -> TailnetNode.builder().backoff(Duration.ofSeconds(5), Duration.ofSeconds(1)))
+                .hasMessageContaining("below");
+        assertThatThrownBy(() -> TailnetNode.builder().mapWatchdog(Duration.ZERO)).hasMessageContaining("positive");
+        assertThatThrownBy(() -> TailnetNode.builder().controlUrl("http://127.0.0.1:1").build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("hostname");
+    }
+
+    @Test
+    void theAuthKeyNeverShowsInTheConfig() {
+        NodeConfig c = new NodeConfig(java.net.URI.create("http://x"), "tskey-secret", "n", Path.of("/tmp"),
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
+        org.assertj.core.api.Assertions.assertThat(c.toString()).doesNotContain("tskey-secret").contains("(set)");
+    }
+}

@@ -1,0 +1,115 @@
+package io.microlink.netmap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.microlink.control.wire.MapResponse;
+import io.microlink.key.KeyKind;
+import io.microlink.key.PrivateKey;
+import io.microlink.key.PublicKey;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Map messages written as headscale sends them (JSON), applied one after another. */
+class NetmapUpdaterTest {
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final String KEY2 = PrivateKey.generate(KeyKind.NODE).publicKey().toString();
+
+    private static MapResponse msg(String json) throws Exception {
+        return JSON.readValue(json.replace('\'', '"'), MapResponse.class);
+    }
+
+    private static String peer(long id, String name, String key, boolean online) {
+        return ("{'ID':%d,'Name':'%s.tailnet.test.','Key':'%s','Addresses':['100.64.0.%d/32','fd7a:115c:a1e0::%d/128'],"
+                + "'HomeDERP':999,'Online':%s,'Hostinfo':{'Hostname':'%s'}}").formatted(id, name, key, id, id, online, name);
+    }
+
+    private Netmap full() throws Exception {
+        String first = "{'Node':" + peer(1, "self", PrivateKey.generate(KeyKind.NODE).publicKey().toString(), true)
+                + ",'Peers':[" + peer(2, "ts2", KEY2, true) + "," + peer(3, "ts3", PrivateKey.generate(KeyKind.NODE)
+                .publicKey().toString(), false) + "],'PacketFilters':{'base':[{'SrcIPs':['*'],'DstPorts':[{'IP':'*',"
+                + "'Ports':{'First':0,'Last':65535}}]}]},'UserProfiles':[{'ID':1,'LoginName':'alice'}],"
+                + "'Domain':'127.0.0.1','DERPMap':{'Regions':{'999':{'RegionID':999,'RegionCode':'headscale',"
+                + "'Nodes':[{'Name':'999','RegionID':999,'HostName':'127.0.0.1','IPv4':'127.0.0.1','DERPPort':8080}]}}}}";
+        NetmapUpdater.Result r = NetmapUpdater.apply(NetmapUpdater.empty(), msg(first));
+        assertThat(r.events()).extracting(PeerEvent::kind).containsExactly(PeerEvent.Kind.ADDED, PeerEvent.Kind.ADDED);
+        return r.netmap();
+    }
+
+    @Test
+    void aFullMapIsIndexedByKeyAddressAndName() throws Exception {
+        Netmap m = full();
+        assertThat(m.self().orElseThrow().id()).isEqualTo(1);
+        assertThat(m.peers()).extracting(n -> n.id()).containsExactly(2L, 3L);
+        assertThat(m.resolve("ts2")).isEqualTo(m.resolve("TS2.tailnet.test.")).isEqualTo(m.resolve("ts2.tailnet.test"));
+        assertThat(m.peerByNodeKey(PublicKey.parse(KEY2))).isEqualTo(m.peer(2));
+        assertThat(m.peerByAddress("fd7a:115c:a1e0::2")).isEqualTo(m.peer(2));
+        assertThat(m.packetFilter()).hasSize(1);
+        assertThat(m.derpMap().orElseThrow().regions().get(999).regionCode()).isEqualTo("headscale");
+        assertThat(m.user(1).orElseThrow().loginName()).isEqualTo("alice");
+    }
+
+    @Test
+    void deltasAddChangeAndRemovePeersWithEvents() throws Exception {
+        Netmap m = full();
+        NetmapUpdater.Result r = NetmapUpdater.apply(m, msg("{'PeersChanged':[" + peer(4, "ts4", KEY2, true)
+                + "],'PeersRemoved':[3]}"));
+        assertThat(r.netmap().peers()).extracting(n -> n.id()).containsExactly(2L, 4L);
+        assertThat(r.events()).extracting(PeerEvent::kind).containsExactlyInAnyOrder(PeerEvent.Kind.ADDED,
+                PeerEvent.Kind.REMOVED);
+        assertThat(m.peers()).hasSize(2); // the old snapshot is untouched
+    }
+
+    @Test
+    void aPatchChangesOnlyWhatItNamesAndKeepsAbsentFieldsAbsent() throws Exception {
+        Netmap m = full(); // peers have no Endpoints, DiscoKey or LastSeen at all
+        NetmapUpdater.Result r = NetmapUpdater.apply(m, msg("{'PeersChangedPatch':[{'NodeID':2,'Online':false},"
+                + "{'NodeID':3,'DERPRegion':7,'Endpoints':['127.0.0.1:41641']},{'NodeID':99,'Online':true}]}"));
+        var two = r.netmap().peer(2).orElseThrow();
+        var three = r.netmap().peer(3).orElseThrow();
+        assertThat(two.online()).isFalse();
+        assertThat(two.endpoints()).isNull();
+        assertThat(two.key()).isEqualTo(KEY2);
+        assertThat(three.homeRegion()).isEqualTo(7);
+        assertThat(three.endpoints()).containsExactly("127.0.0.1:41641");
+        assertThat(r.events()).extracting(PeerEvent::kind).containsExactly(PeerEvent.Kind.OFFLINE, PeerEvent.Kind.CHANGED);
+    }
+
+    @Test
+    void onlineAndSeenChangesFlipState() throws Exception {
+        Netmap m = full();
+        NetmapUpdater.Result r = NetmapUpdater.apply(m, msg("{'OnlineChange':{'3':true},'PeerSeenChange':{'2':true},"
+                + "'ControlTime':'2026-11-21T20:00:00Z'}"));
+        assertThat(r.netmap().peer(3).orElseThrow().online()).isTrue();
+        assertThat(r.netmap().peer(2).orElseThrow().lastSeen()).isEqualTo(Instant.parse("2026-11-21T20:00:00Z"));
+        assertThat(r.events()).extracting(PeerEvent::kind).contains(PeerEvent.Kind.ONLINE);
+    }
+
+    @Test
+    void packetFiltersPatchByNameAndStarClearsAll() throws Exception {
+        Netmap m = full();
+        Netmap added = NetmapUpdater.apply(m, msg("{'PacketFilters':{'extra':[{'SrcIPs':['100.64.0.2'],"
+                + "'DstPorts':[{'IP':'*','Ports':{'First':22,'Last':22}}]}]}}")).netmap();
+        assertThat(added.packetFilter()).hasSize(2);
+        assertThat(added.packetFilter().get(1).dstPorts().getFirst().ports().first()).isEqualTo(22);
+        Netmap cleared = NetmapUpdater.apply(added, msg("{'PacketFilters':{'*':null}}")).netmap();
+        assertThat(cleared.packetFilter()).isEmpty();
+        Netmap legacy = NetmapUpdater.apply(cleared, msg("{'PacketFilter':[{'SrcIPs':['*']}]}")).netmap();
+        assertThat(legacy.packetFilter()).hasSize(1);
+    }
+
+    @Test
+    void aFullPeerListReplacesTheOldOneAndAKeepAliveChangesNothing() throws Exception {
+        Netmap m = full();
+        NetmapUpdater.Result r = NetmapUpdater.apply(m, msg("{'Peers':[" + peer(2, "ts2", KEY2, true) + "]}"));
+        assertThat(r.netmap().peers()).extracting(n -> n.id()).containsExactly(2L);
+        assertThat(r.events()).extracting(PeerEvent::kind).containsExactly(PeerEvent.Kind.REMOVED);
+        assertThat(NetmapUpdater.apply(m, msg("{'KeepAlive':true}")).netmap()).isSameAs(m);
+        assertThat(r.netmap().domain()).contains("127.0.0.1");
+        assertThat(List.copyOf(r.netmap().peers()).getFirst().homeRegion()).isEqualTo(999);
+    }
+}
