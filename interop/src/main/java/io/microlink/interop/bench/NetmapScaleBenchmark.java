@@ -1,0 +1,149 @@
+package io.microlink.interop.bench;
+
+import io.microlink.NodeListener;
+import io.microlink.TailnetNode;
+import io.microlink.control.ControlClient;
+import io.microlink.control.wire.Hostinfo;
+import io.microlink.control.wire.RegisterRequest;
+import io.microlink.control.wire.RegisterResponse;
+import io.microlink.interop.Await;
+import io.microlink.interop.Headscale;
+import io.microlink.interop.Tailscaled;
+import io.microlink.interop.TestTailnet;
+import io.microlink.key.KeyKind;
+import io.microlink.key.PrivateKey;
+import io.microlink.key.PublicKey;
+import io.microlink.netmap.Netmap;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * End-to-end netmap scale: registers N nodes in a real headscale with our own client, then
+ * measures, in the same run, (a) the Java node: start to a netmap listing all N peers, and
+ * the live heap that costs; (b) a real tailscaled: {@code tailscale up} to a status listing
+ * all N peers, and its RSS. Run with {@code scripts/bench-netmap [N...]}.
+ */
+public final class NetmapScaleBenchmark {
+    private static final int REGISTER_PARALLELISM = 16;
+
+    private NetmapScaleBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        List<Integer> sizes = args.length == 0 ? List.of(1000) : List.of(args).stream().map(Integer::parseInt).toList();
+        System.out.println("| peers | register N (s) | Java: start to full netmap (s) | Java: live heap (MiB) "
+                + "| tailscaled: up to full status (s) | tailscaled: RSS (MiB) |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (int n : sizes) {
+            try (TestTailnet tailnet = TestTailnet.create()) {
+                System.out.println(run(tailnet, n));
+            }
+        }
+    }
+
+    private static String run(TestTailnet tailnet, int n) throws Exception {
+        Headscale hs = tailnet.headscale();
+        String key = tailnet.reusableKey(TestTailnet.DEFAULT_USER).key();
+        long t0 = System.nanoTime();
+        registerFakeNodes(URI.create(hs.url()), key, n);
+        double registerSeconds = seconds(t0);
+
+        // The Java node: one more registration, then the map with n peers.
+        long heapBefore = liveHeap();
+        CountDownLatch complete = new CountDownLatch(1);
+        TailnetNode node = TailnetNode.builder().controlUrl(hs.url()).authKey(key).hostname("java-scale")
+                .stateDirectory(tailnet.dir().resolve("java-scale")).build();
+        node.addListener(new NodeListener() {
+            @Override
+            public void netmapChanged(Netmap netmap) {
+                if (netmap.peers().size() >= n) {
+                    complete.countDown();
+                }
+            }
+        });
+        long t1 = System.nanoTime();
+        node.start();
+        if (!complete.await(10, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("Java node never saw " + n + " peers; state " + node.state() + ": "
+                    + node.stateDetail());
+        }
+        double javaSeconds = seconds(t1);
+        long heapWith = liveHeap();
+        double javaHeapMib = (heapWith - heapBefore) / 1048576.0;
+        // Keep the node (and its netmap) reachable until after the measurement.
+        int peersSeen = node.netmap().peers().size();
+        node.close();
+
+        // A real tailscaled on the same tailnet, same measure.
+        Tailscaled ts = Tailscaled.start("ts-scale", tailnet.dir().resolve("ts-scale"), Tailscaled.Options.DEFAULT);
+        long t2 = System.nanoTime();
+        ts.up(hs.url(), tailnet.reusableKey(TestTailnet.DEFAULT_USER));
+        Await.until(Duration.ofMinutes(10), "tailscaled to list " + n + " peers",
+                () -> ts.status().peerList().size() >= n);
+        double tsSeconds = seconds(t2);
+        double rssMib = rssKib(ts.process().pid()) / 1024.0;
+        return "| %d | %.1f | %.2f | %.2f (%d peers) | %.2f | %.1f |".formatted(n, registerSeconds, javaSeconds,
+                javaHeapMib, peersSeen, tsSeconds, rssMib);
+    }
+
+    /** Registers {@code n} nodes that never poll: each is a peer (offline) in every netmap. */
+    private static void registerFakeNodes(URI server, String authKey, int n) throws Exception {
+        PublicKey serverKey = ControlClient.fetchServerKey(server, Duration.ofSeconds(10));
+        Semaphore permits = new Semaphore(REGISTER_PARALLELISM);
+        List<Future<?>> done = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < n; i++) {
+                String name = "fake-" + i;
+                permits.acquire();
+                done.add(pool.submit(() -> {
+                    try (ControlClient c = new ControlClient(server, PrivateKey.generate(KeyKind.MACHINE), serverKey,
+                            Duration.ofSeconds(60))) {
+                        RegisterResponse r = c.register(new RegisterRequest(ControlClient.CAPABILITY_VERSION,
+                                PrivateKey.generate(KeyKind.NODE).publicKey().toString(), null,
+                                new RegisterRequest.Auth(authKey), RegisterRequest.ZERO_TIME, "",
+                                new Hostinfo("bench", "linux", null, name, null, true, null), null));
+                        if (!r.machineAuthorized()) {
+                            throw new IllegalStateException(name + " not authorized: " + r.error());
+                        }
+                        return null;
+                    } finally {
+                        permits.release();
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
+    }
+
+    private static long liveHeap() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static long rssKib(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS for pid " + pid);
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+}
