@@ -1,5 +1,10 @@
 package io.microlink.interop.demo;
 
+import io.microlink.NodeListener;
+import io.microlink.NodeState;
+import io.microlink.TailnetNode;
+import io.microlink.control.wire.Node;
+import io.microlink.interop.Await;
 import io.microlink.interop.PingReply;
 import io.microlink.interop.ReferencePrograms;
 import io.microlink.interop.TcpEchoServer;
@@ -50,20 +55,49 @@ public final class Demo {
                 say("sent %d bytes, got back: %s", hello.length, new String(back, StandardCharsets.UTF_8).strip());
             }
 
-            step("The Java node so far");
-            javaNodeProgress();
-
-            if (hold) {
-                step("The tailnet stays up until Ctrl-C. Try:");
-                for (Tailscaled ts : tailnet.nodes()) {
-                    say("%s --socket=%s status", ReferencePrograms.tailscale(),
-                            tailnet.dir().resolve(ts.hostname()).resolve("tailscaled.sock"));
+            step("A Java node joins the same tailnet (ts2021 control, no tailscaled)");
+            try (TailnetNode java = TailnetNode.builder()
+                    .controlUrl(tailnet.headscale().url())
+                    .authKey(tailnet.reusableKey(TestTailnet.DEFAULT_USER).key())
+                    .hostname("java1")
+                    .stateDirectory(tailnet.dir().resolve("java1"))
+                    .build()) {
+                java.addListener(new NodeListener() {
+                    @Override
+                    public void stateChanged(NodeState state, String detail) {
+                        say("java1: %s (%s)", state, detail);
+                    }
+                });
+                java.start();
+                Await.until(Duration.ofSeconds(60), "java1 to connect", () -> java.state() == NodeState.CONNECTED
+                        && java.netmap().peers().size() >= 2);
+                Node self = java.netmap().self().orElseThrow();
+                say("java1 is %s with %s, node key %s", self.name(), String.join(",", self.addresses()),
+                        java.nodeKey().shortString());
+                for (Node peer : java.netmap().peers()) {
+                    say("java1's netmap: %-22s %-34s online=%s home DERP region %d", peer.name(),
+                            String.join(",", peer.addresses()), peer.online(), peer.homeRegion());
                 }
-                say("logs: %s", tailnet.dir());
-                Thread.sleep(Long.MAX_VALUE);
+                Await.until(Duration.ofSeconds(30), "ts1 to list java1", () -> ts1.status().peer("java1").isPresent());
+                say("ts1's tailscale status lists java1: %s", ts1.status().peer("java1").orElseThrow().tailscaleIps());
+                javaNodeProgress();
+                if (hold) {
+                    holdUntilInterrupted(tailnet);
+                }
             }
+
             step("Done; stopping everything");
         }
+    }
+
+    private static void holdUntilInterrupted(TestTailnet tailnet) throws InterruptedException {
+        step("The tailnet stays up until Ctrl-C. Try:");
+        for (Tailscaled ts : tailnet.nodes()) {
+            say("%s --socket=%s status", ReferencePrograms.tailscale(),
+                    tailnet.dir().resolve(ts.hostname()).resolve("tailscaled.sock"));
+        }
+        say("logs: %s", tailnet.dir());
+        Thread.sleep(Long.MAX_VALUE);
     }
 
     private static void javaNodeProgress() throws GeneralSecurityException {
@@ -77,7 +111,7 @@ public final class Demo {
         byte[] opened = peer.boxTo(node.publicKey()).open(sealed);
         say("works: NaCl box as DERP and DISCO use it (%d-byte sealed box opened to '%s')", sealed.length,
                 new String(opened, StandardCharsets.UTF_8));
-        say("not yet: joining the tailnet (ts2021 control), WireGuard, DERP/DISCO, TCP/IP, daemon, web UI, LOPOWER;"
+        say("not yet: traffic to peers (WireGuard over DERP/direct paths), TCP/IP, daemon, web UI, LOPOWER;"
                 + " see the feature table in README.md");
     }
 
