@@ -236,6 +236,18 @@ class TailnetNodeInteropTest {
     }
 
     @Test
+    void anExpiredAuthKeyIsReportedAsSuch() throws Exception {
+        Headscale.AuthKey shortLived = tailnet.headscale().createAuthKey(tailnet.user(TestTailnet.DEFAULT_USER), false,
+                false, Duration.ofSeconds(1));
+        Thread.sleep(2000);
+        NodeRecorder rec = new NodeRecorder();
+        try (TailnetNode java = node("java-oldkey", stateDir("oldkey"), shortLived.key(), rec)) {
+            NodeRecorder.StateChange s = rec.awaitState(NodeState.NEEDS_LOGIN, 0, FEW_SECONDS);
+            assertThat(s.detail()).containsIgnoringCase("expired").doesNotContain(shortLived.key());
+        }
+    }
+
+    @Test
     void anUnreachableServerIsRetriedWithBackoffAndStopsCleanly() throws Exception {
         NodeRecorder rec = new NodeRecorder();
         TailnetNode java = TailnetNode.builder().controlUrl("http://127.0.0.1:" + FreePorts.tcp())
