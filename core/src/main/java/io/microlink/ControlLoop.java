@@ -122,8 +122,9 @@ final class ControlLoop implements Runnable {
         setState(NodeState.CONNECTING, "reaching " + config.controlUrl());
         ControlClient c = client;
         if (c == null) {
-            PublicKey serverKey = ControlClient.fetchServerKey(config.controlUrl(), KEY_FETCH_TIMEOUT);
-            c = new ControlClient(config.controlUrl(), identity.machineKey(), serverKey, config.mapWatchdog());
+            PublicKey serverKey = ControlClient.fetchServerKey(config.controlUrl(), KEY_FETCH_TIMEOUT, config.tls());
+            c = new ControlClient(config.controlUrl(), identity.machineKey(), serverKey, config.mapWatchdog(),
+                    config.tls());
             client = c;
         }
         ensureRegistered(c);

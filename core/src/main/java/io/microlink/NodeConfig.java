@@ -3,10 +3,11 @@ package io.microlink;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 /** A node's settings, fixed at build time. {@code toString} never shows the auth key. */
 record NodeConfig(URI controlUrl, String authKey, String hostname, Path stateDirectory, Duration mapWatchdog,
-                  Duration backoffInitial, Duration backoffMax) {
+                  Duration backoffInitial, Duration backoffMax, SSLContext tls) {
     @Override
     public String toString() {
         return "NodeConfig[control=" + controlUrl + ", hostname=" + hostname + ", state=" + stateDirectory

@@ -1,5 +1,6 @@
 package io.microlink;
 
+import io.microlink.control.ControlClient;
 import io.microlink.control.wire.Hostinfo;
 import io.microlink.key.PublicKey;
 import io.microlink.netmap.Netmap;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
 
 /**
  * A tailnet node in this JVM: it registers with a control server (Tailscale or headscale)
@@ -140,6 +142,7 @@ public final class TailnetNode implements AutoCloseable {
         private Duration mapWatchdog = Duration.ofSeconds(120);
         private Duration backoffInitial = Duration.ofSeconds(1);
         private Duration backoffMax = Duration.ofSeconds(60);
+        private SSLContext tls = ControlClient.defaultTls();
 
         private Builder() {}
 
@@ -195,6 +198,15 @@ public final class TailnetNode implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whom to trust for an {@code https} control URL; default: the JVM's trust store. For a
+         * headscale with a private CA, an {@code SSLContext} initialised with that CA.
+         */
+        public Builder tls(SSLContext context) {
+            this.tls = Objects.requireNonNull(context, "TLS context");
+            return this;
+        }
+
         private static Duration requirePositive(Duration d, String what) {
             if (d == null || d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException(what + " must be positive, got " + d);
@@ -207,7 +219,7 @@ public final class TailnetNode implements AutoCloseable {
                 throw new IllegalStateException("a node needs controlUrl, hostname and stateDirectory");
             }
             return new TailnetNode(new NodeConfig(controlUrl, authKey, hostname, stateDirectory, mapWatchdog,
-                    backoffInitial, backoffMax));
+                    backoffInitial, backoffMax, tls));
         }
     }
 }

@@ -23,7 +23,7 @@ class TailnetNodeBuilderTest {
     @Test
     void theAuthKeyNeverShowsInTheConfig() {
         NodeConfig c = new NodeConfig(java.net.URI.create("http://x"), "tskey-secret", "n", Path.of("/tmp"),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), null);
         org.assertj.core.api.Assertions.assertThat(c.toString()).doesNotContain("tskey-secret").contains("(set)");
     }
 }

@@ -17,7 +17,6 @@ import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import okhttp3.ConnectionPool;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -73,14 +73,18 @@ public final class ControlClient implements Closeable {
      *                 (control sends keep-alives about once a minute)
      */
     public ControlClient(URI server, PrivateKey machineKey, PublicKey serverKey, Duration watchdog) {
+        this(server, machineKey, serverKey, watchdog, defaultTls());
+    }
+
+    /** @param tls trust settings for {@code https} control servers (e.g. a private CA) */
+    public ControlClient(URI server, PrivateKey machineKey, PublicKey serverKey, Duration watchdog, SSLContext tls) {
         requireKind(machineKey.kind(), KeyKind.MACHINE, "machine key");
         requireKind(serverKey.kind(), KeyKind.MACHINE, "control server key");
         this.server = server;
-        int port = port(server);
         this.http = new OkHttpClient.Builder()
                 .protocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE))
-                .socketFactory(new NoiseSocketFactory(server.getHost() + ":" + port, CAPABILITY_VERSION, machineKey,
-                        serverKey))
+                .socketFactory(new NoiseSocketFactory(DialPlan.of(server), tls.getSocketFactory(), CAPABILITY_VERSION,
+                        machineKey, serverKey))
                 .connectionPool(new ConnectionPool(1, 5, TimeUnit.MINUTES))
                 .connectTimeout(Duration.ofSeconds(15))
                 .readTimeout(watchdog)
@@ -100,7 +104,12 @@ public final class ControlClient implements Closeable {
      * certificate checks; the answer is JSON {@code {"publicKey":"mkey:…"}}.
      */
     public static PublicKey fetchServerKey(URI server, Duration timeout) throws IOException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build();
+        return fetchServerKey(server, timeout, defaultTls());
+    }
+
+    /** As {@link #fetchServerKey(URI, Duration)}, trusting what {@code tls} trusts. */
+    public static PublicKey fetchServerKey(URI server, Duration timeout, SSLContext tls) throws IOException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).sslContext(tls).build();
         // Appended to the URL as given (like tailscale), so a control server under a path prefix works.
         String base = server.toString().replaceAll("/+$", "");
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/key?v=" + CAPABILITY_VERSION))
@@ -169,11 +178,7 @@ public final class ControlClient implements Closeable {
                 .url("http://" + server.getHost() + ":" + port + path)
                 .post(RequestBody.create(JSON.writeValueAsBytes(body), JSON_TYPE))
                 .build();
-        try {
-            return http.newCall(request).execute();
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        return http.newCall(request).execute();
     }
 
     private static void requireOk(String what, Response response) throws IOException {
@@ -187,6 +192,15 @@ public final class ControlClient implements Closeable {
     private static String snippet(byte[] body) {
         String s = new String(body, 0, Math.min(body.length, MAX_ERROR_BODY), java.nio.charset.StandardCharsets.UTF_8);
         return s.replaceAll("\\p{Cntrl}", " ");
+    }
+
+    /** The JVM's default trust (its cacerts, or javax.net.ssl.trustStore). */
+    public static SSLContext defaultTls() {
+        try {
+            return SSLContext.getDefault();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no default TLS context", e);
+        }
     }
 
     private static int port(URI uri) {

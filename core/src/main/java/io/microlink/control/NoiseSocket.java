@@ -10,12 +10,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * A socket whose streams are a ts2021 Noise channel to the control server, so an ordinary
@@ -27,22 +31,73 @@ final class NoiseSocket extends Socket {
     static final String UPGRADE_PROTOCOL = "tailscale-control-protocol";
     private static final int MAX_RESPONSE_HEAD = 16 * 1024;
 
-    private final Socket tcp = new Socket();
-    private final String hostHeader;
-    private final ControlHandshake handshake;
+    /** With a fallback still to try, a silent first port must not cost the whole timeout. */
+    private static final int FIRST_ATTEMPT_TIMEOUT_MS = 3000;
+
+    private final DialPlan plan;
+    private final SSLSocketFactory tlsFactory;
+    private final HandshakeFactory handshakes;
+    private Socket tcp = new Socket();
     private NoiseTransport transport;
     private InputStream in;
     private OutputStream out;
     private String nodeKeyChallengeJson;
 
-    NoiseSocket(String hostHeader, ControlHandshake handshake) {
-        this.hostHeader = hostHeader;
-        this.handshake = handshake;
+    /** A fresh handshake (and ephemeral key) for each attempt. */
+    interface HandshakeFactory {
+        ControlHandshake create() throws IOException;
     }
 
+    NoiseSocket(DialPlan plan, SSLSocketFactory tlsFactory, HandshakeFactory handshakes) {
+        this.plan = plan;
+        this.tlsFactory = tlsFactory;
+        this.handshakes = handshakes;
+    }
+
+    /**
+     * Dials the plan's attempts in order at the address OkHttp resolved (its port is
+     * ignored: the plan decides), and upgrades the first connection that answers.
+     */
     @Override
     public void connect(SocketAddress endpoint, int timeout) throws IOException {
-        tcp.connect(endpoint, timeout);
+        InetAddress address = ((InetSocketAddress) endpoint).getAddress();
+        IOException failure = null;
+        for (int i = 0; i < plan.attempts().size(); i++) {
+            DialPlan.Attempt attempt = plan.attempts().get(i);
+            boolean last = i == plan.attempts().size() - 1;
+            int t = last ? timeout : Math.min(timeout > 0 ? timeout : Integer.MAX_VALUE, FIRST_ATTEMPT_TIMEOUT_MS);
+            try {
+                tcp = new Socket();
+                tcp.connect(new InetSocketAddress(address, attempt.port()), t);
+                if (attempt.tls()) {
+                    tcp = startTls(tcp, attempt.port());
+                }
+                upgrade(attempt.hostHeader(), handshakes.create(), timeout);
+                return;
+            } catch (IOException e) {
+                tcp.close();
+                if (failure != null) {
+                    e.addSuppressed(failure);
+                }
+                // Even a refusal moves on: port 80 of an HTTPS server often just redirects.
+                failure = new IOException((attempt.tls() ? "TLS" : "HTTP") + " on port " + attempt.port() + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        throw failure;
+    }
+
+    private SSLSocket startTls(Socket plain, int port) throws IOException {
+        SSLSocket ssl = (SSLSocket) tlsFactory.createSocket(plain, plan.host(), port, true);
+        SSLParameters params = ssl.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS"); // verify the certificate names this host
+        params.setApplicationProtocols(new String[] {"http/1.1"});
+        ssl.setSSLParameters(params);
+        ssl.startHandshake();
+        return ssl;
+    }
+
+    private void upgrade(String hostHeader, ControlHandshake handshake, int timeout) throws IOException {
         tcp.setTcpNoDelay(true);
         // The upgrade and handshake must not hang on a silent server.
         int previous = tcp.getSoTimeout();

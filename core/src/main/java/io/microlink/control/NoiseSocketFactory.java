@@ -6,24 +6,27 @@ import io.microlink.crypto.CryptoException;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import javax.net.SocketFactory;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
- * Hands OkHttp unconnected {@link NoiseSocket}s; OkHttp's {@code connect} then performs the
- * upgrade and handshake. Each socket gets a fresh handshake (and ephemeral key).
+ * Hands OkHttp unconnected {@link NoiseSocket}s; OkHttp's {@code connect} then dials the
+ * plan and performs the upgrade and handshake, with a fresh ephemeral key per attempt.
  */
 final class NoiseSocketFactory extends SocketFactory {
-    private final String hostHeader;
+    private final DialPlan plan;
+    private final SSLSocketFactory tlsFactory;
     private final int version;
     private final PrivateKey machineKey;
     private final PublicKey serverKey;
 
-    NoiseSocketFactory(String hostHeader, int version, PrivateKey machineKey, PublicKey serverKey) {
-        this.hostHeader = hostHeader;
+    NoiseSocketFactory(DialPlan plan, SSLSocketFactory tlsFactory, int version, PrivateKey machineKey,
+                       PublicKey serverKey) {
+        this.plan = plan;
+        this.tlsFactory = tlsFactory;
         this.version = version;
         this.machineKey = machineKey;
         this.serverKey = serverKey;
@@ -31,12 +34,14 @@ final class NoiseSocketFactory extends SocketFactory {
 
     @Override
     public Socket createSocket() {
-        try {
-            return new NoiseSocket(hostHeader, new ControlHandshake(version, machineKey.raw(), serverKey.raw()));
-        } catch (CryptoException e) {
-            throw new UncheckedIOException(new ControlProtocolException(
-                    "control server key " + serverKey.shortString() + " is not a usable Curve25519 key", e));
-        }
+        return new NoiseSocket(plan, tlsFactory, () -> {
+            try {
+                return new ControlHandshake(version, machineKey.raw(), serverKey.raw());
+            } catch (CryptoException e) {
+                throw new ControlProtocolException(
+                        "control server key " + serverKey.shortString() + " is not a usable Curve25519 key", e);
+            }
+        });
     }
 
     @Override

@@ -65,6 +65,14 @@ public final class Headscale implements AutoCloseable {
      * @param policy an ACL policy in headscale's HuJSON format, or null for allow-all
      */
     public static Headscale start(Path dir, String policy) {
+        return start(dir, policy, false);
+    }
+
+    /**
+     * As {@link #start(Path, String)}; with {@code tls} the server speaks HTTPS with a fresh
+     * self-signed certificate for 127.0.0.1, which {@link #tlsTrust()} trusts.
+     */
+    public static Headscale start(Path dir, String policy, boolean tls) {
         try {
             Files.createDirectories(dir);
             Path policyFile = null;
@@ -73,7 +81,13 @@ public final class Headscale implements AutoCloseable {
                 Files.writeString(policyFile, policy);
             }
             HeadscaleConfig config = new HeadscaleConfig(dir, FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp(),
-                    FreePorts.udp(), "tailnet.test", policyFile);
+                    FreePorts.udp(), "tailnet.test", policyFile, tls);
+            if (tls) {
+                Exec.run(CLI_TIMEOUT, List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                        "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", config.tlsKey().toString(),
+                        "-out", config.tlsCert().toString())).requireSuccess();
+            }
             Headscale hs = new Headscale(config, ReferencePrograms.headscale());
             Files.writeString(hs.configFile, config.yaml());
             hs.launch();
@@ -87,7 +101,11 @@ public final class Headscale implements AutoCloseable {
         process = ManagedProcess.start("headscale",
                 List.of(binary.toString(), "-c", configFile.toString(), "serve"),
                 Map.of(), config.dir().resolve("headscale.log"));
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (config.tls()) {
+            builder.sslContext(tlsTrust());
+        }
+        HttpClient http = builder.build();
         HttpRequest health = HttpRequest.newBuilder(URI.create(url() + "/health")).timeout(Duration.ofSeconds(2)).build();
         Await.until(START_TIMEOUT, "headscale to answer " + url() + "/health", () -> {
             process.requireAlive();
@@ -101,6 +119,26 @@ public final class Headscale implements AutoCloseable {
                 return false;
             }
         });
+    }
+
+    /** A TLS context that trusts exactly this server's self-signed certificate. */
+    public javax.net.ssl.SSLContext tlsTrust() {
+        if (!config.tls()) {
+            throw new IllegalStateException("this headscale was started without TLS");
+        }
+        try (var in = Files.newInputStream(config.tlsCert())) {
+            var ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setCertificateEntry("headscale", java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in));
+            var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            var ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build a TLS context for " + config.tlsCert(), e);
+        }
     }
 
     /** Stops and starts the same server again (same ports, keys and database). */

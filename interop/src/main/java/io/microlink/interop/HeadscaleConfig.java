@@ -11,15 +11,24 @@ import java.nio.file.Path;
  * @param httpPort   control (/key, /ts2021), DERP and /health
  * @param stunPort   embedded STUN (UDP)
  * @param policyFile an ACL policy (HuJSON), or null for headscale's allow-all default
+ * @param tls        serve HTTPS with a self-signed certificate for 127.0.0.1 ({@link #tlsCert()})
  */
 record HeadscaleConfig(Path dir, int httpPort, int metricsPort, int grpcPort, int stunPort,
-                       String baseDomain, Path policyFile) {
+                       String baseDomain, Path policyFile, boolean tls) {
 
     static final int DERP_REGION_ID = 999;
     static final String DERP_REGION_CODE = "headscale";
 
     String serverUrl() {
-        return "http://127.0.0.1:" + httpPort;
+        return (tls ? "https" : "http") + "://127.0.0.1:" + httpPort;
+    }
+
+    Path tlsCert() {
+        return dir.resolve("tls-cert.pem");
+    }
+
+    Path tlsKey() {
+        return dir.resolve("tls-key.pem");
     }
 
     Path socket() {
@@ -77,6 +86,8 @@ record HeadscaleConfig(Path dir, int httpPort, int metricsPort, int grpcPort, in
                   enabled: false
                 taildrop:
                   enabled: false
+                tls_cert_path: "%s"
+                tls_key_path: "%s"
                 """.formatted(
                 serverUrl(), httpPort, metricsPort, grpcPort,
                 dir.resolve("noise_private.key"),
@@ -84,6 +95,8 @@ record HeadscaleConfig(Path dir, int httpPort, int metricsPort, int grpcPort, in
                 dir.resolve("db.sqlite"),
                 baseDomain,
                 socket(),
-                policyFile == null ? "" : policyFile.toString());
+                policyFile == null ? "" : policyFile.toString(),
+                tls ? tlsCert().toString() : "",
+                tls ? tlsKey().toString() : "");
     }
 }
