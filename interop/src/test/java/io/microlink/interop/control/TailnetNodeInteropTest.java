@@ -236,6 +236,23 @@ class TailnetNodeInteropTest {
     }
 
     @Test
+    void aSilentMapStreamTripsTheWatchdogAndTheNodeReconnects() {
+        NodeRecorder rec = new NodeRecorder();
+        // headscale sends a keep-alive about once a minute; a 2 s watchdog must give up first.
+        try (TailnetNode java = TailnetNode.builder().controlUrl(tailnet.headscale().url()).authKey(aliceKey())
+                .hostname("java-watchdog").stateDirectory(stateDir("watchdog")).mapWatchdog(Duration.ofSeconds(2))
+                .backoff(Duration.ofMillis(200), Duration.ofSeconds(1)).build()) {
+            java.addListener(rec);
+            java.start();
+            rec.awaitState(NodeState.CONNECTED, 0, CONNECT);
+            int mark = rec.states.size();
+            NodeRecorder.StateChange dropped = rec.awaitState(NodeState.CONNECTING, mark, FEW_SECONDS);
+            assertThat(dropped.detail()).containsIgnoringCase("timeout");
+            rec.awaitState(NodeState.CONNECTED, mark, CONNECT);
+        }
+    }
+
+    @Test
     void anExpiredAuthKeyIsReportedAsSuch() throws Exception {
         Headscale.AuthKey shortLived = tailnet.headscale().createAuthKey(tailnet.user(TestTailnet.DEFAULT_USER), false,
                 false, Duration.ofSeconds(1));
