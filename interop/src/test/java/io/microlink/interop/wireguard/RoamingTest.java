@@ -25,8 +25,11 @@ class RoamingTest {
             String moved = "10.201." + t.n + ".3";
             t.net.exec(t.ns, "ip", "addr", "del", t.underlayGo() + "/24", "dev", t.goVeth).requireSuccess();
             t.net.exec(t.ns, "ip", "addr", "add", moved + "/24", "dev", t.goVeth).requireSuccess();
-            // The Java side still aims at the old address; wireguard-go's next packet comes from the new one.
-            t.awaitPing(false, t.tunnelJava(), Duration.ofSeconds(30));
+            // The Java side still aims at the old address; wireguard-go's next packet comes from the
+            // new one. wireguard-go keeps sending from its cached ("sticky") old source address,
+            // which fails, until its next handshake clears it: about 15 s (keepalive + rekey
+            // timeout) after its first unanswered packet. The Java side follows at once after that.
+            t.awaitPing(false, t.tunnelJava(), Duration.ofSeconds(40));
             assertThat(t.goPeer().endpoint().getAddress().getHostAddress()).as(t.diagnostics()).isEqualTo(moved);
             assertThat(t.pingFromJava(t.tunnelGo())).as(t.diagnostics()).isTrue();
             assertThat(t.pingFromJava(t.tunnel6Go())).as(t.diagnostics()).isTrue();
