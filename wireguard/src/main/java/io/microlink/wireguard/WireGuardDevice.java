@@ -78,11 +78,20 @@ public final class WireGuardDevice implements AutoCloseable {
 
     /** As {@link #start(InterfaceConfig)}, with explicit limits (tests shorten timers this way). */
     public static WireGuardDevice start(InterfaceConfig config, EngineSettings settings) throws IOException {
+        return start(config, settings, null);
+    }
+
+    /**
+     * As {@link #start(InterfaceConfig, EngineSettings)}; {@code priorityPeer} (may be null) is
+     * never evicted when more than {@link EngineSettings#maxSessions()} peers hold sessions.
+     */
+    public static WireGuardDevice start(InterfaceConfig config, EngineSettings settings, WireGuardKey priorityPeer)
+            throws IOException {
         Engine engine = new Engine(config.privateKey().bytes(), settings, TimeSource.system());
         for (PeerConfig pc : config.peers()) {
             Peer peer = engine.addPeer(new PeerSpec(pc.publicKey().bytes(),
                     pc.presharedKey() == null ? null : pc.presharedKey().bytes(), resolve(pc.endpoint()),
-                    pc.persistentKeepalive(), false));
+                    pc.persistentKeepalive(), pc.publicKey().equals(priorityPeer)));
             for (IpPrefix p : pc.allowedIps()) {
                 engine.allowedIps().insert(p.address(), p.length(), peer);
             }

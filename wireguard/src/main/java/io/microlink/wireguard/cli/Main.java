@@ -57,6 +57,11 @@ public final class Main {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (var peer : device.engine().peers()) {
+                System.out.println("peer " + WireGuardKey.of(peer.publicKey(), false) + ": endpoint " + peer.endpoint()
+                        + ", latest handshake " + peer.lastHandshakeTime() + ", received " + peer.rxBytes()
+                        + " B, sent " + peer.txBytes() + " B");
+            }
             System.out.println(device.interfaceName() + " counters: " + device.engine().counters());
             device.close();
             stopped.countDown();

@@ -64,10 +64,6 @@ public final class Handshake {
         return localIndex;
     }
 
-    public byte[] remoteStatic() {
-        return remoteStatic.clone();
-    }
-
     /**
      * Builds a 148-byte initiation with zero mac fields (the {@link CookieGenerator} fills them).
      * Returns null if the peer's static key is unusable.

@@ -59,10 +59,6 @@ public final class Engine {
         return identity.publicKey();
     }
 
-    public EngineSettings settings() {
-        return settings;
-    }
-
     /** Adds a peer; route its allowed IPs with {@link #allowedIps()}. Replaces none: keys are unique. */
     public Peer addPeer(PeerSpec spec) {
         Peer peer = new Peer(this, spec);

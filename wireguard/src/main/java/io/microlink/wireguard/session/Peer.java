@@ -106,10 +106,6 @@ public final class Peer {
         rxBytes.add(bytes);
     }
 
-    void countTx(int bytes) {
-        txBytes.add(bytes);
-    }
-
     // ---- handshakes -------------------------------------------------------------------
 
     /**
