@@ -67,6 +67,7 @@ public final class ControlClient implements Closeable {
 
     private final URI server;
     private final OkHttpClient http;
+    private volatile boolean closed;
 
     /**
      * @param watchdog how long the map stream may stay silent before it counts as dead
@@ -215,14 +216,20 @@ public final class ControlClient implements Closeable {
         http.connectionPool().evictAll();
     }
 
+    /**
+     * Cancels calls in flight (a blocked map read fails at once) and closes the connection;
+     * a stream still open releases its connection when it is closed, and it is dropped then.
+     */
     @Override
     public void close() {
+        closed = true;
+        http.dispatcher().cancelAll();
         http.connectionPool().evictAll();
         http.dispatcher().executorService().shutdown();
     }
 
     /** An open map long poll. Not thread-safe: one reader. */
-    public static final class MapStream implements Closeable {
+    public final class MapStream implements Closeable {
         private final Response response;
         private final MapFrameReader reader;
 
@@ -239,6 +246,10 @@ public final class ControlClient implements Closeable {
         @Override
         public void close() {
             response.close();
+            if (closed) {
+                // The client closed while this stream held the connection: drop it now that it is idle.
+                http.connectionPool().evictAll();
+            }
         }
     }
 }

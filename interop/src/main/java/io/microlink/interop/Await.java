@@ -27,6 +27,11 @@ public final class Await {
      * as "not yet"; the last one is attached to the timeout for diagnosis.
      */
     public static void until(Duration timeout, String what, Supplier<Boolean> condition) {
+        until(timeout, () -> what, condition);
+    }
+
+    /** As {@link #until(Duration, String, Supplier)}, describing at timeout what was observed. */
+    public static void until(Duration timeout, Supplier<String> what, Supplier<Boolean> condition) {
         result(timeout, what, () -> condition.get() ? Boolean.TRUE : null);
     }
 

@@ -253,6 +253,25 @@ class TailnetNodeInteropTest {
     }
 
     @Test
+    void stoppedNodesLeaveNoThreadsBehind() {
+        // OkHttp's shared TaskRunner threads retire themselves when idle; every other thread
+        // (connection readers, dispatcher, our control thread) must end with the node.
+        java.util.function.Supplier<List<String>> ours = () -> Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith("OkHttp") && !n.contains("TaskRunner") || n.startsWith("microlink-"))
+                .toList();
+        List<String> before = ours.get();
+        for (int i = 0; i < 3; i++) {
+            NodeRecorder rec = new NodeRecorder();
+            try (TailnetNode java = node("java-threads", stateDir("threads"), aliceKey(), rec)) {
+                rec.awaitState(NodeState.CONNECTED, 0, CONNECT);
+            }
+            assertThat(rec.states.getLast().state()).isEqualTo(NodeState.STOPPED);
+        }
+        Await.until(FEW_SECONDS, () -> "threads to end, still: " + ours.get(), () -> ours.get().size() <= before.size());
+    }
+
+    @Test
     void anExpiredAuthKeyIsReportedAsSuch() throws Exception {
         Headscale.AuthKey shortLived = tailnet.headscale().createAuthKey(tailnet.user(TestTailnet.DEFAULT_USER), false,
                 false, Duration.ofSeconds(1));
