@@ -275,9 +275,10 @@ public final class Peer {
             timers.anyAuthenticatedPacketSent();
             timers.anyAuthenticatedPacketTraversal(now);
         }
-        // Only the initiator rekeys on age or volume, so both sides do not rekey at once.
-        if (kp.initiator && (now - kp.createdNanos >= t.rekeyAfterTime().toNanos()
-                || Long.compareUnsigned(kp.sendCounter(), t.rekeyAfterMessages()) >= 0)) {
+        // Whitepaper §6.2: either side rekeys once it has sent more than RekeyAfterMessages;
+        // only the initiator rekeys on age, so both sides do not rekey at once.
+        if (Long.compareUnsigned(kp.sendCounter(), t.rekeyAfterMessages()) > 0
+                || kp.initiator && now - kp.createdNanos >= t.rekeyAfterTime().toNanos()) {
             initiateHandshake(false, net);
         }
         return true;

@@ -147,4 +147,47 @@ class TimersTest {
         advanceAndTick(w, Duration.ofSeconds(2));
         assertThat(w.inFlight.stream().filter(d -> d.from().equals(Wire.ADDR_A) && d.bytes().length == 32)).hasSize(1);
     }
+
+    @Test
+    void rekeyAfterMessagesAndRejectAfterMessagesCountSentPackets() {
+        TimerSettings d = TimerSettings.DEFAULT;
+        TimerSettings small = new TimerSettings(d.rekeyAfterTime(), d.rejectAfterTime(), d.rekeyAttemptTime(),
+                d.rekeyTimeout(), d.rekeyTimeoutJitter(), d.keepaliveTimeout(), 5, 8);
+        Wire w = new Wire(EngineSettings.DEFAULT.withTimers(small), null);
+        w.sendFromA(60); // counter 0
+        w.pump();
+        for (int i = 1; i < 5; i++) {
+            w.sendFromA(60);
+        }
+        assertThat(initiationsInFlight(w)).isZero();
+        w.sendFromA(60); // counter 5 = rekey-after-messages: sent, then a rekey starts
+        assertThat(initiationsInFlight(w)).isEqualTo(1);
+        w.inFlight.clear(); // the rekey is lost, so the old key keeps counting
+        w.sendFromA(60);
+        w.sendFromA(60); // counters 6 and 7
+        assertThat(w.inFlight).hasSize(2).allSatisfy(dg -> assertThat(dg.type()).isEqualTo(4));
+        w.inFlight.clear();
+        w.sendFromA(60); // counter 8 = reject-after-messages: not sent with this key
+        assertThat(w.inFlight).isEmpty();
+        w.clock.advance(Duration.ofSeconds(6));
+        w.sendFromA(60);
+        assertThat(initiationsInFlight(w)).isEqualTo(1);
+        w.pump();
+        assertThat(w.bAtA.handshakesCompleted()).isEqualTo(2);
+    }
+
+    @Test
+    void receivedCountersAtRejectAfterMessagesAreDropped() {
+        TimerSettings d = TimerSettings.DEFAULT;
+        TimerSettings small = new TimerSettings(d.rekeyAfterTime(), d.rejectAfterTime(), d.rekeyAttemptTime(),
+                d.rekeyTimeout(), d.rekeyTimeoutJitter(), d.keepaliveTimeout(), 5, 8);
+        Wire w = new Wire(EngineSettings.DEFAULT.withTimers(small), null);
+        w.sendFromA(60);
+        w.pump();
+        w.sendFromA(60);
+        byte[] msg = w.inFlight.poll().bytes();
+        msg[io.microlink.wireguard.noise.Protocol.TRANSPORT_COUNTER] = 8;
+        w.deliver(new Wire.Datagram(Wire.ADDR_A, Wire.ADDR_B, msg));
+        assertThat(w.b.counters().get(Counters.Event.DROPPED_EXPIRED_KEY)).isEqualTo(1);
+    }
 }
