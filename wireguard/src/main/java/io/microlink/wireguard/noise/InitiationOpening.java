@@ -4,6 +4,7 @@ import io.microlink.crypto.Blake2s;
 import io.microlink.crypto.CryptoException;
 import io.microlink.crypto.Hkdf;
 import io.microlink.crypto.X25519;
+import java.util.Arrays;
 
 /**
  * The first, peer-independent half of consuming an initiation: decrypts the initiator's static
@@ -16,7 +17,7 @@ public record InitiationOpening(byte[] remoteStatic, byte[] remoteEphemeral, int
 
     /** Returns null if the message does not decrypt under our static key (not for us, or forged). */
     public static InitiationOpening open(LocalIdentity local, byte[] msg, int off) {
-        byte[] ephemeral = java.util.Arrays.copyOfRange(msg, off + Protocol.INIT_EPHEMERAL, off + Protocol.INIT_STATIC);
+        byte[] ephemeral = Arrays.copyOfRange(msg, off + Protocol.INIT_EPHEMERAL, off + Protocol.INIT_STATIC);
         byte[] chainKey = Hkdf.derive(Protocol.INITIAL_CHAIN_KEY, ephemeral, 1)[0];
         byte[] hash = Blake2s.hash(local.responderInitialHash, ephemeral);
         byte[] es;
@@ -31,7 +32,7 @@ public record InitiationOpening(byte[] remoteStatic, byte[] remoteEphemeral, int
         if (remoteStatic == null) {
             return null;
         }
-        hash = Blake2s.hash(hash, java.util.Arrays.copyOfRange(msg, off + Protocol.INIT_STATIC, off + Protocol.INIT_STATIC + staticLen));
+        hash = Blake2s.hash(hash, Arrays.copyOfRange(msg, off + Protocol.INIT_STATIC, off + Protocol.INIT_STATIC + staticLen));
         return new InitiationOpening(remoteStatic, ephemeral, Bytes.getInt(msg, off + Protocol.INIT_SENDER), kdf[0], hash);
     }
 }

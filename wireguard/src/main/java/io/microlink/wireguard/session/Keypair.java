@@ -2,7 +2,9 @@ package io.microlink.wireguard.session;
 
 import io.microlink.crypto.ChaCha20Poly1305;
 import io.microlink.wireguard.noise.Bytes;
+import io.microlink.wireguard.noise.Protocol;
 import io.microlink.wireguard.noise.SessionKeys;
+import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 
 /**
@@ -31,8 +33,8 @@ final class Keypair {
         this.createdNanos = createdNanos;
         this.sendCipher = new ChaCha20Poly1305(keys.sendKey());
         this.receiveCipher = new ChaCha20Poly1305(keys.receiveKey());
-        java.util.Arrays.fill(keys.sendKey(), (byte) 0);
-        java.util.Arrays.fill(keys.receiveKey(), (byte) 0);
+        Arrays.fill(keys.sendKey(), (byte) 0);
+        Arrays.fill(keys.receiveKey(), (byte) 0);
     }
 
     /** The next counter that {@link #seal} would use, for rekey-after-messages decisions. */
@@ -52,11 +54,11 @@ final class Keypair {
         sendCounter = counter + 1;
         Bytes.putLong(sendNonce, 4, counter);
         int sealed = sendCipher.seal(sendNonce, null, buf, off, len, buf, off);
-        int start = off - io.microlink.wireguard.noise.Protocol.TRANSPORT_HEADER_SIZE;
-        Bytes.putInt(buf, start, io.microlink.wireguard.noise.Protocol.TYPE_TRANSPORT);
+        int start = off - Protocol.TRANSPORT_HEADER_SIZE;
+        Bytes.putInt(buf, start, Protocol.TYPE_TRANSPORT);
         Bytes.putInt(buf, start + 4, remoteIndex);
         Bytes.putLong(buf, start + 8, counter);
-        return sealed + io.microlink.wireguard.noise.Protocol.TRANSPORT_HEADER_SIZE;
+        return sealed + Protocol.TRANSPORT_HEADER_SIZE;
     }
 
     /** Decrypts in place; returns the plaintext length or -1 if the message is forged. */

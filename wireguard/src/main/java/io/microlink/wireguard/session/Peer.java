@@ -8,6 +8,7 @@ import io.microlink.wireguard.noise.SessionKeys;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -29,7 +30,8 @@ public final class Peer {
     private volatile InetSocketAddress endpoint;
     volatile Keypair current;
     private Keypair previous;
-    private Keypair next;
+    // Volatile: receivedWith() peeks at it without the lock on every packet.
+    private volatile Keypair next;
     private volatile long lastHandshakeNanos;
     private volatile Instant lastHandshakeTime;
     volatile long lastUsedNanos;
@@ -260,7 +262,7 @@ public final class Peer {
             return false;
         }
         int padded = paddedLength(len, engine.settings.mtu());
-        java.util.Arrays.fill(buf, off + len, off + padded, (byte) 0);
+        Arrays.fill(buf, off + len, off + padded, (byte) 0);
         int n = kp.seal(buf, off, padded, t.rejectAfterMessages());
         if (n < 0) {
             return false;
@@ -301,7 +303,7 @@ public final class Peer {
             staged.pollFirst();
             engine.counters.add(Counters.Event.DROPPED_STAGED_OVERFLOW);
         }
-        staged.addLast(java.util.Arrays.copyOfRange(buf, off, off + len));
+        staged.addLast(Arrays.copyOfRange(buf, off, off + len));
     }
 
     synchronized void dropStaged() {

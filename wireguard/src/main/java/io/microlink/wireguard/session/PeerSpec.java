@@ -1,6 +1,7 @@
 package io.microlink.wireguard.session;
 
 import java.net.InetSocketAddress;
+import java.util.Base64;
 
 /**
  * What the engine needs to know about a peer.
@@ -14,7 +15,7 @@ public record PeerSpec(byte[] publicKey, byte[] presharedKey, InetSocketAddress 
                        int persistentKeepaliveSeconds, boolean priority) {
     @Override
     public String toString() {
-        return "PeerSpec[" + java.util.Base64.getEncoder().encodeToString(publicKey) + ", endpoint=" + endpoint
+        return "PeerSpec[" + Base64.getEncoder().encodeToString(publicKey) + ", endpoint=" + endpoint
                 + ", psk=" + (presharedKey == null ? "none" : "hidden") + "]";
     }
 }
