@@ -44,8 +44,11 @@ public final class Main {
         } catch (ConfigException e) {
             System.err.println("microlink-wg: " + e.getMessage());
             return 2;
+        } catch (java.nio.file.NoSuchFileException e) {
+            System.err.println("microlink-wg: " + file + ": no such file");
+            return 2;
         } catch (IOException e) {
-            System.err.println("microlink-wg: cannot read " + file + ": " + e.getMessage());
+            System.err.println("microlink-wg: cannot read " + file + ": " + e);
             return 2;
         }
         WireGuardDevice device;
