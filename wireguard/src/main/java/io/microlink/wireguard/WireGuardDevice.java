@@ -131,13 +131,17 @@ public final class WireGuardDevice implements AutoCloseable {
         return device;
     }
 
-    private static InetSocketAddress resolve(String endpoint) {
+    private static InetSocketAddress resolve(String endpoint) throws IOException {
         if (endpoint == null) {
             return null;
         }
         int colon = endpoint.lastIndexOf(':');
         String host = endpoint.substring(0, colon).replace("[", "").replace("]", "");
-        return new InetSocketAddress(host, Integer.parseInt(endpoint.substring(colon + 1)));
+        InetSocketAddress a = new InetSocketAddress(host, Integer.parseInt(endpoint.substring(colon + 1)));
+        if (a.isUnresolved()) {
+            throw new IOException("cannot resolve endpoint host '" + host + "'");
+        }
+        return a;
     }
 
     private void startThreads() {
@@ -155,7 +159,12 @@ public final class WireGuardDevice implements AutoCloseable {
                 if (n < 0) {
                     return;
                 }
-                engine.send(buf, head, n, network);
+                try {
+                    engine.send(buf, head, n, network);
+                } catch (RuntimeException e) {
+                    // A bug, not a bad packet (those are counted); keep the interface alive.
+                    LOG.log(System.Logger.Level.ERROR, "sending a packet failed", e);
+                }
             }
         } catch (IOException e) {
             if (running) {
@@ -181,7 +190,12 @@ public final class WireGuardDevice implements AutoCloseable {
 
     private void timerLoop() {
         while (running) {
-            engine.tick(network);
+            try {
+                engine.tick(network);
+            } catch (RuntimeException e) {
+                // A bug, but timers must keep running for every other peer.
+                LOG.log(System.Logger.Level.ERROR, "timer tick failed", e);
+            }
             try {
                 Thread.sleep(TICK_MILLIS);
             } catch (InterruptedException e) {
