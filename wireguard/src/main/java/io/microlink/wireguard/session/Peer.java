@@ -281,9 +281,20 @@ public final class Peer {
         // only the initiator rekeys on age, so both sides do not rekey at once.
         if (Long.compareUnsigned(kp.sendCounter(), t.rekeyAfterMessages()) > 0
                 || kp.initiator && now - kp.createdNanos >= t.rekeyAfterTime().toNanos()) {
-            initiateHandshake(false, net);
+            rekey(kp, net);
         }
         return true;
+    }
+
+    /**
+     * Starts a rekey unless {@code aging} has already been replaced: the receive thread may
+     * have completed a handshake since this packet read the keypair, and a second initiation
+     * right after it would be refused by the peer as a flood.
+     */
+    private synchronized void rekey(Keypair aging, Network net) {
+        if (current == aging) {
+            initiateHandshake(false, net);
+        }
     }
 
     static int paddedLength(int len, int mtu) {
