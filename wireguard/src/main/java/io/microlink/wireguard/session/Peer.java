@@ -248,7 +248,20 @@ public final class Peer {
      */
     void send(byte[] buf, int off, int len, Network net) {
         if (!trySend(buf, off, len, net)) {
-            stage(buf, off, len);
+            stageAndHandshake(buf, off, len, net);
+        }
+    }
+
+    /**
+     * Queues the packet and starts a handshake, unless one completed on another thread since
+     * {@link #trySend} looked: then the queue goes out with the new keys instead.
+     */
+    private synchronized void stageAndHandshake(byte[] buf, int off, int len, Network net) {
+        stage(buf, off, len);
+        if (current != null) {
+            flushStaged(net);
+        }
+        if (!staged.isEmpty()) {
             initiateHandshake(false, net);
         }
     }
