@@ -4,7 +4,7 @@ import io.microlink.control.noise.ControlHandshake;
 import io.microlink.control.noise.ControlProtocolException;
 import io.microlink.control.noise.EarlyPayload;
 import io.microlink.control.noise.NoiseTransport;
-import java.io.ByteArrayOutputStream;
+import io.microlink.http.UpgradeResponse;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +16,6 @@ import java.net.SocketAddress;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Locale;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -29,7 +28,6 @@ import javax.net.ssl.SSLSocketFactory;
  */
 final class NoiseSocket extends Socket {
     static final String UPGRADE_PROTOCOL = "tailscale-control-protocol";
-    private static final int MAX_RESPONSE_HEAD = 16 * 1024;
 
     /** With a fallback still to try, a silent first port must not cost the whole timeout. */
     private static final int FIRST_ATTEMPT_TIMEOUT_MS = 3000;
@@ -128,34 +126,15 @@ final class NoiseSocket extends Socket {
     }
 
     private static void readUpgradeResponse(InputStream rawIn) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!endsWithBlankLine(head)) {
-            int b = rawIn.read();
-            if (b < 0) {
-                throw new ControlProtocolException("control server closed the connection during the ts2021 upgrade"
-                        + (head.size() > 0 ? ": " + head.toString(StandardCharsets.ISO_8859_1).strip() : ""));
-            }
-            if (head.size() >= MAX_RESPONSE_HEAD) {
-                throw new ControlProtocolException("ts2021 upgrade response head exceeds " + MAX_RESPONSE_HEAD + " bytes");
-            }
-            head.write(b);
+        UpgradeResponse r;
+        try {
+            r = UpgradeResponse.read(rawIn);
+        } catch (EOFException e) {
+            throw new ControlProtocolException("control server " + e.getMessage());
         }
-        String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
-        String status = lines[0];
-        if (!status.matches("HTTP/1\\.[01] 101( .*)?")) {
-            throw new ControlProtocolException("control server refused the ts2021 upgrade: " + status);
+        if (!r.switched(UPGRADE_PROTOCOL)) {
+            throw new ControlProtocolException("control server refused the ts2021 upgrade: " + r.statusLine());
         }
-        boolean upgraded = Arrays.stream(lines).skip(1).map(l -> l.toLowerCase(Locale.ROOT))
-                .anyMatch(l -> l.startsWith("upgrade:") && l.substring(8).strip().equals(UPGRADE_PROTOCOL));
-        if (!upgraded) {
-            throw new ControlProtocolException("control server switched to another protocol than " + UPGRADE_PROTOCOL);
-        }
-    }
-
-    private static boolean endsWithBlankLine(ByteArrayOutputStream head) {
-        byte[] b = head.toByteArray();
-        int n = b.length;
-        return n >= 4 && b[n - 4] == '\r' && b[n - 3] == '\n' && b[n - 2] == '\r' && b[n - 1] == '\n';
     }
 
     private static byte[] readHandshakeResponse(InputStream rawIn) throws IOException {

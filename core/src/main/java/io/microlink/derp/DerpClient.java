@@ -1,0 +1,196 @@
+package io.microlink.derp;
+
+import io.microlink.control.wire.DerpMap;
+import io.microlink.http.UpgradeResponse;
+import io.microlink.key.KeyKind;
+import io.microlink.key.PrivateKey;
+import io.microlink.key.PublicKey;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * One connection to a DERP relay: packets to and from other nodes by node key. A reader
+ * thread hands received packets to the {@link PacketHandler} and answers the server's pings.
+ *
+ * <pre>{@code
+ * try (DerpClient derp = DerpClient.connect(derpNode, DerpClient.Transport.TLS, tls, nodeKey,
+ *         (from, packet) -> handle(from, packet), Duration.ofSeconds(10))) {
+ *     derp.notePreferred(true);
+ *     derp.send(peerNodeKey, discoPacket);
+ * }
+ * }</pre>
+ */
+public final class DerpClient implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.microlink.derp");
+    /** The server sends a keep-alive every 60-65 s; silence for twice that means a dead link. */
+    private static final int READ_TIMEOUT_MS = 120_000;
+    private static final int PLAIN_HTTP_DEFAULT_PORT = 3340;
+
+    /** How to reach the relay: TLS in the real world; plain HTTP only for test tailnets. */
+    public enum Transport { TLS, PLAIN_HTTP }
+
+    /** Receives packets relayed to this node; called on the reader thread, in order. */
+    @FunctionalInterface
+    public interface PacketHandler {
+        void packet(PublicKey source, byte[] packet);
+    }
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final PublicKey serverKey;
+    private final PacketHandler handler;
+    private final Thread reader;
+    private volatile String health = "";
+    private volatile boolean closed;
+
+    private DerpClient(Socket socket, InputStream in, OutputStream out, PublicKey serverKey, PacketHandler handler,
+                       String name) {
+        this.socket = socket;
+        this.in = in;
+        this.out = out;
+        this.serverKey = serverKey;
+        this.handler = handler;
+        this.reader = Thread.ofVirtual().name("microlink-derp-" + name).start(this::readLoop);
+    }
+
+    /** Dials {@code node}, upgrades to DERP and logs in with {@code nodeKey}. */
+    public static DerpClient connect(DerpMap.DerpNode node, Transport transport, SSLContext tls, PrivateKey nodeKey,
+                                     PacketHandler handler, Duration timeout) throws IOException {
+        boolean useTls = transport == Transport.TLS;
+        int port = node.derpPort() > 0 ? node.derpPort() : useTls ? 443 : PLAIN_HTTP_DEFAULT_PORT;
+        String dialHost = literal(node.ipv4()) != null ? node.ipv4()
+                : literal(node.ipv6()) != null ? node.ipv6() : node.hostName();
+        Socket s = new Socket();
+        try {
+            s.connect(new InetSocketAddress(dialHost, port), (int) timeout.toMillis());
+            s.setTcpNoDelay(true);
+            s.setSoTimeout((int) timeout.toMillis());
+            if (useTls) {
+                s = startTls(s, node, port, tls);
+            }
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            OutputStream out = s.getOutputStream();
+            String hostHeader = node.hostName() + ((useTls && port == 443) ? "" : ":" + port);
+            out.write(("GET /derp HTTP/1.1\r\nHost: " + hostHeader + "\r\nUpgrade: DERP\r\nConnection: Upgrade\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            UpgradeResponse r = UpgradeResponse.read(in);
+            if (!r.switched("DERP")) {
+                throw new DerpProtocolException("DERP server " + node.name() + " refused the upgrade: " + r.statusLine());
+            }
+            DerpHandshake hs = new DerpHandshake(nodeKey);
+            out.write(hs.clientInfo(requireFrame(DerpFrame.read(in))));
+            out.flush();
+            hs.checkServerInfo(requireFrame(DerpFrame.read(in)));
+            s.setSoTimeout(READ_TIMEOUT_MS);
+            return new DerpClient(s, in, out, hs.serverKey(), handler, node.regionId() + "-" + node.name());
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private static DerpFrame requireFrame(DerpFrame f) throws DerpProtocolException {
+        if (f == null) {
+            throw new DerpProtocolException("DERP server closed the connection during login"
+                    + " (a node key unknown to the tailnet is turned away)");
+        }
+        return f;
+    }
+
+    private static String literal(String ip) {
+        return ip == null || ip.isEmpty() || ip.equals("none") ? null : ip;
+    }
+
+    private static Socket startTls(Socket plain, DerpMap.DerpNode node, int port, SSLContext tls) throws IOException {
+        String name = node.certName() != null && !node.certName().isEmpty() ? node.certName() : node.hostName();
+        SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(plain, name, port, true);
+        SSLParameters params = ssl.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        ssl.setSSLParameters(params);
+        ssl.startHandshake();
+        return ssl;
+    }
+
+    /** Relays {@code packet} to the node with key {@code destination}. */
+    public void send(PublicKey destination, byte[] packet) throws IOException {
+        if (destination.kind() != KeyKind.NODE) {
+            throw new IllegalArgumentException("DERP addresses nodes by node key, not " + destination.kind());
+        }
+        byte[] payload = Arrays.copyOf(destination.raw(), 32 + packet.length);
+        System.arraycopy(packet, 0, payload, 32, packet.length);
+        write(DerpFrame.encode(FrameType.SEND_PACKET, payload));
+    }
+
+    /** Tells the server whether this is our home relay (it only affects its statistics). */
+    public void notePreferred(boolean preferred) throws IOException {
+        write(DerpFrame.encode(FrameType.NOTE_PREFERRED, new byte[] {(byte) (preferred ? 1 : 0)}));
+    }
+
+    private synchronized void write(byte[] frame) throws IOException {
+        out.write(frame);
+        out.flush();
+    }
+
+    private void readLoop() {
+        try {
+            for (DerpFrame f; !closed && (f = DerpFrame.read(in)) != null; ) {
+                switch (f.type()) {
+                    case FrameType.RECV_PACKET -> {
+                        if (f.payload().length >= 32) {
+                            handler.packet(PublicKey.of(KeyKind.NODE, Arrays.copyOf(f.payload(), 32)),
+                                    Arrays.copyOfRange(f.payload(), 32, f.payload().length));
+                        }
+                    }
+                    case FrameType.PING -> write(DerpFrame.encode(FrameType.PONG, f.payload()));
+                    case FrameType.HEALTH -> health = new String(f.payload(), StandardCharsets.UTF_8);
+                    default -> {
+                        // Keep-alives, peer-gone/present, and frames newer than us: nothing to do.
+                    }
+                }
+            }
+        } catch (IOException e) {
+            if (!closed) {
+                LOG.log(Level.DEBUG, "DERP connection lost", e);
+            }
+        } finally {
+            closed = true;
+        }
+    }
+
+    public PublicKey serverKey() {
+        return serverKey;
+    }
+
+    /** The server's last health message; empty means healthy. */
+    public String health() {
+        return health;
+    }
+
+    public boolean isConnected() {
+        return !closed;
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        socket.close();
+        try {
+            reader.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
