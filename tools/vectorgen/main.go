@@ -1,7 +1,7 @@
 // Command vectorgen prints known-answer vectors computed by the Go
 // implementations that Tailscale runs (golang.org/x/crypto and
-// tailscale.com/types/key), so the Java port can be checked against the real
-// thing rather than against itself.
+// tailscale.com/types/key, net/stun and disco), so the Java port can be checked
+// against the real thing rather than against itself.
 package main
 
 import (
@@ -18,10 +18,12 @@ import (
 func main() {
 	cryptoOut := flag.String("crypto", "../../crypto/src/test/resources/vectors/go-crypto-vectors.json", "where to write the primitive vectors")
 	keysOut := flag.String("keys", "../../core/src/test/resources/vectors/go-key-vectors.json", "where to write the key vectors")
+	wireOut := flag.String("wire", "../../core/src/test/resources/vectors/go-wire-vectors.json", "where to write the STUN and DISCO wire vectors")
 	flag.Parse()
 
 	writeJSON(*cryptoOut, cryptoVectors())
 	writeJSON(*keysOut, keyVectors())
+	writeJSON(*wireOut, wireVectors())
 }
 
 func writeJSON(path string, v any) {
