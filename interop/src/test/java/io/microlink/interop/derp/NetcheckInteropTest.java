@@ -1,0 +1,46 @@
+package io.microlink.interop.derp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.microlink.control.wire.DerpMap;
+import io.microlink.interop.TestTailnet;
+import io.microlink.netcheck.HomeDerpSelector;
+import io.microlink.netcheck.Netcheck;
+import io.microlink.netcheck.NetcheckReport;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Netcheck against headscale's STUN server, plus a region that never answers. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class NetcheckInteropTest {
+    @RegisterExtension
+    static final TestTailnet tailnet = TestTailnet.create();
+
+    @Test
+    void measuresTheRegionThatAnswersAndFindsOurAddress() throws Exception {
+        int region = tailnet.headscale().derpRegionId();
+        DerpMap map = new DerpMap(Map.of(
+                region, new DerpMap.Region(region, "headscale", "Headscale", false, List.of(new DerpMap.DerpNode(
+                        "999", region, "127.0.0.1", null, "127.0.0.1", null, tailnet.headscale().stunPort(), false, 0,
+                        false))),
+                // A region whose STUN port nobody listens on: it must simply be missing.
+                7, new DerpMap.Region(7, "silent", "Silent", false, List.of(new DerpMap.DerpNode("7a", 7, "127.0.0.1",
+                        null, "127.0.0.1", null, io.microlink.interop.FreePorts.udp(), false, 0, false)))));
+        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            NetcheckReport report = Netcheck.run(udp, map, Duration.ofSeconds(2));
+            assertThat(report.latencies()).containsOnlyKeys(region);
+            assertThat(report.global()).contains((InetSocketAddress) udp.getLocalSocketAddress());
+            assertThat(report.mappingVariesByDestination()).isNull(); // one server cannot tell
+            assertThat(report.derpLatencyForControl()).containsOnlyKeys(region + "-v4");
+            assertThat(new HomeDerpSelector().update(report)).isEqualTo(region);
+        }
+    }
+}
