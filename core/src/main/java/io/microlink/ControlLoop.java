@@ -12,6 +12,7 @@ import io.microlink.control.wire.RegisterResponse;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
+import io.microlink.magicsock.Magicsock;
 import io.microlink.netmap.Netmap;
 import io.microlink.netmap.NetmapUpdater;
 import io.microlink.state.NodeIdentity;
@@ -22,6 +23,7 @@ import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
@@ -51,6 +53,8 @@ final class ControlLoop implements Runnable {
     private volatile Netmap netmap = NetmapUpdater.empty();
     private volatile NodeIdentity identity;
     private volatile Hostinfo.NetInfo netInfo;
+    private volatile List<Magicsock.Endpoint> endpoints = List.of();
+    private volatile Magicsock magicsock;
     private volatile ControlClient client;
     private String authKey;
     private PrivateKey previousNodeKey;
@@ -215,7 +219,9 @@ final class ControlLoop implements Runnable {
                 if (result.netmap() == netmap) {
                     continue; // keep-alive
                 }
+                Netmap previous = netmap;
                 netmap = result.netmap();
+                followNetwork(previous, netmap);
                 if (first) {
                     first = false;
                     backoff.reset();
@@ -238,6 +244,40 @@ final class ControlLoop implements Runnable {
         }
     }
 
+    /** Starts the network side once control sent a DERP map; re-measures when that map changes. */
+    private void followNetwork(Netmap previous, Netmap next) {
+        if (next.derpMap().isEmpty()) {
+            return;
+        }
+        Magicsock m = magicsock;
+        if (m == null) {
+            try {
+                magicsock = Magicsock.start(new Magicsock.Settings(config.udpPort(), config.derpTransport(),
+                        config.tls(), config.netcheckInterval()), discoKey, () -> identity.nodeKey(), () -> netmap,
+                        this::networkChanged);
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "cannot bind UDP port " + config.udpPort() + "; peers cannot reach this node: "
+                        + e.getMessage());
+            }
+        } else if (!next.derpMap().equals(previous.derpMap())) {
+            m.kick();
+        }
+    }
+
+    /** Magicsock learned a new home region or endpoints: tell control with a lite update. */
+    private void networkChanged(Hostinfo.NetInfo info, List<Magicsock.Endpoint> eps) {
+        netInfo = info;
+        endpoints = eps;
+        ControlClient c = client;
+        if (c != null && state == NodeState.CONNECTED) {
+            try {
+                c.update(mapRequest(false));
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "lite update failed; the next map request carries it", e);
+            }
+        }
+    }
+
     private boolean selfExpired() {
         Node self = netmap.self().orElse(null);
         if (self == null) {
@@ -254,23 +294,22 @@ final class ControlLoop implements Runnable {
     }
 
     private MapRequest mapRequest(boolean stream) {
+        List<Magicsock.Endpoint> eps = endpoints;
         return new MapRequest(ControlClient.CAPABILITY_VERSION, "zstd", stream,
                 identity.nodeKey().publicKey().toString(), discoKey.publicKey().toString(), stream, !stream,
-                hostinfo(), null, null);
+                hostinfo(), eps.isEmpty() ? null : eps.stream().map(e -> hostPort(e.address())).toList(),
+                eps.isEmpty() ? null : eps.stream().map(Magicsock.Endpoint::type).toList());
+    }
+
+    /** "1.2.3.4:5" or "[2001:db8::1]:5", as control expects endpoints. */
+    private static String hostPort(java.net.InetSocketAddress a) {
+        String ip = a.getAddress().getHostAddress();
+        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + a.getPort();
     }
 
     private Hostinfo hostinfo() {
         return new Hostinfo("microlink-java-" + Version.VERSION, "linux", System.getProperty("os.version"),
                 config.hostname(), null, true, netInfo);
-    }
-
-    /** Sends new network conditions with a lite update; kept for every later map request too. */
-    void updateNetInfo(Hostinfo.NetInfo info) throws IOException {
-        this.netInfo = info;
-        ControlClient c = client;
-        if (c != null && state == NodeState.CONNECTED) {
-            c.update(mapRequest(false));
-        }
     }
 
     /**
@@ -350,6 +389,16 @@ final class ControlLoop implements Runnable {
         running = false;
         newAuthKeys.add(""); // wake a loop waiting for a key
         dropClient();
+        Magicsock m = magicsock;
+        if (m != null) {
+            m.close();
+        }
+    }
+
+    /** The UDP port peers reach us on, or 0 before the network side started. */
+    int udpPort() {
+        Magicsock m = magicsock;
+        return m == null ? 0 : m.port();
     }
 
     NodeState state() {

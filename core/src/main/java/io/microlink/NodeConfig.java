@@ -1,5 +1,6 @@
 package io.microlink;
 
+import io.microlink.derp.DerpClient;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,7 +8,8 @@ import javax.net.ssl.SSLContext;
 
 /** A node's settings, fixed at build time. {@code toString} never shows the auth key. */
 record NodeConfig(URI controlUrl, String authKey, String hostname, Path stateDirectory, Duration mapWatchdog,
-                  Duration backoffInitial, Duration backoffMax, SSLContext tls) {
+                  Duration backoffInitial, Duration backoffMax, SSLContext tls, int udpPort,
+                  DerpClient.Transport derpTransport, Duration netcheckInterval) {
     @Override
     public String toString() {
         return "NodeConfig[control=" + controlUrl + ", hostname=" + hostname + ", state=" + stateDirectory

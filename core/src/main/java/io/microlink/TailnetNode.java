@@ -1,7 +1,7 @@
 package io.microlink;
 
 import io.microlink.control.ControlClient;
-import io.microlink.control.wire.Hostinfo;
+import io.microlink.derp.DerpClient;
 import io.microlink.key.PublicKey;
 import io.microlink.netmap.Netmap;
 import java.io.IOException;
@@ -101,12 +101,9 @@ public final class TailnetNode implements AutoCloseable {
         return loop.nodeKey();
     }
 
-    /**
-     * Reports network conditions (home DERP region, latencies) to control; peers see the
-     * home region as this node's relay.
-     */
-    public void updateNetInfo(Hostinfo.NetInfo netInfo) throws IOException {
-        loop.updateNetInfo(netInfo);
+    /** The UDP port peers reach this node on (0 until the first netmap arrived). */
+    public int udpPort() {
+        return loop.udpPort();
     }
 
     /** Retries registration with a new auth key after {@link NodeState#NEEDS_LOGIN}. */
@@ -143,6 +140,9 @@ public final class TailnetNode implements AutoCloseable {
         private Duration backoffInitial = Duration.ofSeconds(1);
         private Duration backoffMax = Duration.ofSeconds(60);
         private SSLContext tls = ControlClient.defaultTls();
+        private int udpPort;
+        private DerpClient.Transport derpTransport = DerpClient.Transport.TLS;
+        private Duration netcheckInterval = Duration.ofSeconds(30);
 
         private Builder() {}
 
@@ -207,6 +207,24 @@ public final class TailnetNode implements AutoCloseable {
             return this;
         }
 
+        /** The UDP port for WireGuard, DISCO and STUN; 0 (default) picks a free one. */
+        public Builder udpPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("UDP port must be 0-65535, got " + port);
+            }
+            this.udpPort = port;
+            return this;
+        }
+
+        /**
+         * Reach DERP relays over plain HTTP instead of TLS, as a headscale test tailnet on
+         * loopback serves them (tailscaled's {@code TS_DEBUG_USE_DERP_HTTP}). Never for real relays.
+         */
+        public Builder plainHttpDerpForTesting() {
+            this.derpTransport = DerpClient.Transport.PLAIN_HTTP;
+            return this;
+        }
+
         private static Duration requirePositive(Duration d, String what) {
             if (d == null || d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException(what + " must be positive, got " + d);
@@ -219,7 +237,7 @@ public final class TailnetNode implements AutoCloseable {
                 throw new IllegalStateException("a node needs controlUrl, hostname and stateDirectory");
             }
             return new TailnetNode(new NodeConfig(controlUrl, authKey, hostname, stateDirectory, mapWatchdog,
-                    backoffInitial, backoffMax, tls));
+                    backoffInitial, backoffMax, tls, udpPort, derpTransport, netcheckInterval));
         }
     }
 }

@@ -16,6 +16,7 @@ class TailnetNodeBuilderTest {
         assertThatThrownBy(() -> TailnetNode.builder().backoff(Duration.ofSeconds(5), Duration.ofSeconds(1)))
                 .hasMessageContaining("below");
         assertThatThrownBy(() -> TailnetNode.builder().mapWatchdog(Duration.ZERO)).hasMessageContaining("positive");
+        assertThatThrownBy(() -> TailnetNode.builder().udpPort(70000)).hasMessageContaining("0-65535");
         assertThatThrownBy(() -> TailnetNode.builder().controlUrl("http://127.0.0.1:1").build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("hostname");
     }
@@ -23,7 +24,8 @@ class TailnetNodeBuilderTest {
     @Test
     void theAuthKeyNeverShowsInTheConfig() {
         NodeConfig c = new NodeConfig(java.net.URI.create("http://x"), "tskey-secret", "n", Path.of("/tmp"),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), null);
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), null, 0,
+                io.microlink.derp.DerpClient.Transport.TLS, Duration.ofSeconds(30));
         org.assertj.core.api.Assertions.assertThat(c.toString()).doesNotContain("tskey-secret").contains("(set)");
     }
 }

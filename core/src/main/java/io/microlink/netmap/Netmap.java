@@ -40,6 +40,7 @@ public final class Netmap {
     private final String domain;
     private final Instant controlTime;
     private final Map<String, Node> byKey = new HashMap<>();
+    private final Map<String, Node> byDiscoKey = new HashMap<>();
     private final Map<String, Node> byAddress = new HashMap<>();
     private final Map<String, Node> byName = new HashMap<>();
 
@@ -62,6 +63,9 @@ public final class Netmap {
     private void index(Node peer) {
         if (peer.key() != null) {
             byKey.put(peer.key(), peer);
+        }
+        if (peer.discoKey() != null) {
+            byDiscoKey.put(peer.discoKey(), peer);
         }
         if (peer.addresses() != null) {
             for (String prefix : peer.addresses()) {
@@ -91,6 +95,11 @@ public final class Netmap {
 
     public Optional<Node> peerByNodeKey(PublicKey nodeKey) {
         return Optional.ofNullable(byKey.get(nodeKey.toString()));
+    }
+
+    /** The peer whose current disco key this is; DISCO from anyone else is dropped. */
+    public Optional<Node> peerByDiscoKey(PublicKey discoKey) {
+        return Optional.ofNullable(byDiscoKey.get(discoKey.toString()));
     }
 
     /** The peer owning a tailnet address such as {@code 100.64.0.2} or {@code fd7a:115c:a1e0::2}. */

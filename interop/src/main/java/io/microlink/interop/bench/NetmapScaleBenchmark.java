@@ -62,7 +62,7 @@ public final class NetmapScaleBenchmark {
         long heapBefore = liveHeap();
         CountDownLatch complete = new CountDownLatch(1);
         TailnetNode node = TailnetNode.builder().controlUrl(hs.url()).authKey(key).hostname("java-scale")
-                .stateDirectory(tailnet.dir().resolve("java-scale")).build();
+                .stateDirectory(tailnet.dir().resolve("java-scale")).plainHttpDerpForTesting().build();
         node.addListener(new NodeListener() {
             @Override
             public void netmapChanged(Netmap netmap) {

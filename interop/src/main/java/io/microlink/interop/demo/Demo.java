@@ -61,6 +61,7 @@ public final class Demo {
                     .authKey(tailnet.reusableKey(TestTailnet.DEFAULT_USER).key())
                     .hostname("java1")
                     .stateDirectory(tailnet.dir().resolve("java1"))
+                    .plainHttpDerpForTesting() // the test tailnet's relay speaks plain HTTP
                     .build()) {
                 java.addListener(new NodeListener() {
                     @Override

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.microlink.NodeState;
 import io.microlink.TailnetNode;
-import io.microlink.control.wire.Hostinfo;
+import io.microlink.interop.PingReply;
 import io.microlink.control.wire.Node;
 import io.microlink.interop.Await;
 import io.microlink.interop.FreePorts;
@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,6 +39,7 @@ class TailnetNodeInteropTest {
                 .hostname(hostname)
                 .stateDirectory(state)
                 .backoff(Duration.ofMillis(200), Duration.ofSeconds(2))
+                .plainHttpDerpForTesting()
                 .build();
         node.addListener(recorder);
         node.start();
@@ -195,15 +195,24 @@ class TailnetNodeInteropTest {
     }
 
     @Test
-    void aLiteUpdateGivesTheNodeAHomeDerpThatPeersSee() throws Exception {
-        Tailscaled viewer = tailnet.addNode("viewer");
+    void tailscalePingReachesTheNodeViaItsHomeDerpThenDirectly() {
+        Tailscaled relayed = tailnet.addNode("relayed", TestTailnet.DEFAULT_USER, Tailscaled.Options.DERP_ONLY);
+        Tailscaled direct = tailnet.addNode("direct");
         NodeRecorder rec = new NodeRecorder();
-        try (TailnetNode java = node("java-derp", stateDir("derp"), aliceKey(), rec)) {
+        try (TailnetNode java = node("java-ping", stateDir("ping"), aliceKey(), rec)) {
             rec.awaitState(NodeState.CONNECTED, 0, CONNECT);
-            int region = tailnet.headscale().derpRegionId();
-            java.updateNetInfo(new Hostinfo.NetInfo(region, Map.of(region + "-v4", 0.001), true, false));
-            Await.until(FEW_SECONDS, "viewer to see java-derp's relay", () -> viewer.status().peer("java-derp")
-                    .map(p -> tailnet.headscale().derpRegionCode().equals(p.relay())).orElse(false));
+            // The node measured the DERP map, connected to its home region and told control.
+            Await.until(FEW_SECONDS, "peers to see java-ping's home DERP",
+                    () -> direct.status().seesOnlineWithHomeDerp("java-ping")
+                            && relayed.status().seesOnlineWithHomeDerp("java-ping"));
+            assertThat(direct.status().peer("java-ping").orElseThrow().relay())
+                    .isEqualTo(tailnet.headscale().derpRegionCode());
+
+            List<PingReply> viaDerp = relayed.ping("java-ping", "--until-direct=false", "-c", "1");
+            assertThat(viaDerp.getFirst().via()).isEqualTo("DERP(" + tailnet.headscale().derpRegionCode() + ")");
+
+            List<PingReply> replies = direct.ping("java-ping", "-c", "20");
+            assertThat(replies.getLast().via()).isEqualTo("127.0.0.1:" + java.udpPort());
         }
     }
 

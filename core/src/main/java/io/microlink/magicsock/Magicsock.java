@@ -1,0 +1,293 @@
+package io.microlink.magicsock;
+
+import io.microlink.control.wire.DerpMap;
+import io.microlink.control.wire.Hostinfo;
+import io.microlink.derp.DerpClient;
+import io.microlink.disco.DiscoPacket;
+import io.microlink.key.PrivateKey;
+import io.microlink.key.PublicKey;
+import io.microlink.netcheck.HomeDerpSelector;
+import io.microlink.netcheck.NetcheckReport;
+import io.microlink.netcheck.NetcheckRound;
+import io.microlink.netmap.Netmap;
+import io.microlink.stun.StunMessage;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The node's network presence: one UDP socket (for STUN now, DISCO and, later, WireGuard),
+ * a netcheck every interval that picks the home DERP region, a connection to that region,
+ * and DISCO pings answered on whichever path they came by. What it learns (home region,
+ * latencies, endpoints) goes to control through the {@link Reporter}, so peers reach us
+ * through the relay we are really connected to.
+ *
+ * <p>WireGuard over these paths, our own pings and path selection are not here yet.
+ */
+public final class Magicsock implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.microlink.magicsock");
+    private static final Duration NETCHECK_WAIT = Duration.ofMillis(1500);
+    private static final Duration DERP_TIMEOUT = Duration.ofSeconds(10);
+    /** tailscale's EndpointType values. */
+    static final int ENDPOINT_LOCAL = 1;
+    static final int ENDPOINT_STUN = 2;
+
+    /** An address peers may try, with its kind ({@code 1} local interface, {@code 2} seen by STUN). */
+    public record Endpoint(InetSocketAddress address, int type) {}
+
+    /** Receives what the node should tell control; called on the maintenance thread. */
+    @FunctionalInterface
+    public interface Reporter {
+        void report(Hostinfo.NetInfo netInfo, List<Endpoint> endpoints);
+    }
+
+    /**
+     * @param port            UDP port, 0 for any
+     * @param derpTransport   TLS in the real world; plain HTTP only for test tailnets
+     * @param netcheckInterval how often to re-measure
+     */
+    public record Settings(int port, DerpClient.Transport derpTransport, SSLContext tls, Duration netcheckInterval) {}
+
+    private final Settings settings;
+    private final DatagramSocket udp;
+    private final DiscoResponder disco;
+    private final Supplier<PrivateKey> nodeKey;
+    private final Supplier<Netmap> netmap;
+    private final Reporter reporter;
+    private final HomeDerpSelector selector = new HomeDerpSelector();
+    private final Semaphore wake = new Semaphore(0);
+    private final Thread reader;
+    private final Thread maintenance;
+    private volatile boolean running = true;
+    private volatile NetcheckRound round;
+    private volatile DerpClient derp;
+    private volatile int derpRegion;
+    private volatile PublicKey derpIdentity;
+    private Hostinfo.NetInfo lastNetInfo;
+    private List<Endpoint> lastEndpoints = List.of();
+
+    private Magicsock(Settings settings, DatagramSocket udp, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
+                      Supplier<Netmap> netmap, Reporter reporter) {
+        this.settings = settings;
+        this.udp = udp;
+        this.disco = new DiscoResponder(discoKey);
+        this.nodeKey = nodeKey;
+        this.netmap = netmap;
+        this.reporter = reporter;
+        this.reader = Thread.ofVirtual().name("microlink-udp").start(this::readLoop);
+        this.maintenance = Thread.ofVirtual().name("microlink-magicsock").start(this::maintain);
+    }
+
+    /**
+     * Binds the UDP socket and starts measuring and answering.
+     *
+     * @param nodeKey supplies the current node key (it changes when the key is rotated)
+     */
+    public static Magicsock start(Settings settings, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
+                                  Supplier<Netmap> netmap, Reporter reporter) throws SocketException {
+        DatagramSocket udp = new DatagramSocket(new InetSocketAddress(settings.port()));
+        return new Magicsock(settings, udp, discoKey, nodeKey, netmap, reporter);
+    }
+
+    public int port() {
+        return udp.getLocalPort();
+    }
+
+    /** The DERP region we are connected to as home, 0 before the first netcheck. */
+    public int homeRegion() {
+        return derpRegion;
+    }
+
+    /** Re-measure now, e.g. because the DERP map changed. */
+    public void kick() {
+        wake.release();
+    }
+
+    private void readLoop() {
+        byte[] buf = new byte[65535];
+        while (running) {
+            DatagramPacket packet = new DatagramPacket(buf, buf.length);
+            try {
+                udp.receive(packet);
+            } catch (IOException e) {
+                if (running) {
+                    LOG.log(Level.WARNING, "UDP receive failed", e);
+                }
+                return;
+            }
+            byte[] p = Arrays.copyOf(buf, packet.getLength());
+            InetSocketAddress from = (InetSocketAddress) packet.getSocketAddress();
+            if (StunMessage.looksLikeStun(p)) {
+                NetcheckRound r = round;
+                if (r != null) {
+                    synchronized (r) {
+                        r.accept(p, System.nanoTime());
+                    }
+                }
+            } else if (DiscoPacket.looksLikeDisco(p)) {
+                disco.reply(p, from, this::isPeer).ifPresent(reply -> sendUdp(reply, from));
+            }
+            // WireGuard packets arrive here too once the engine is attached; until then they are dropped.
+        }
+    }
+
+    private boolean isPeer(PublicKey discoKey) {
+        return netmap.get().peerByDiscoKey(discoKey).isPresent();
+    }
+
+    private void sendUdp(byte[] packet, InetSocketAddress to) {
+        try {
+            udp.send(new DatagramPacket(packet, packet.length, to));
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "UDP send to " + to + " failed", e);
+        }
+    }
+
+    private void onDerpPacket(int region, PublicKey source, byte[] packet) {
+        if (DiscoPacket.looksLikeDisco(packet)) {
+            disco.reply(packet, DiscoResponder.derpPath(region), this::isPeer).ifPresent(reply -> {
+                try {
+                    DerpClient d = derp;
+                    if (d != null) {
+                        d.send(source, reply);
+                    }
+                } catch (IOException e) {
+                    LOG.log(Level.DEBUG, "DERP reply failed", e);
+                }
+            });
+        }
+    }
+
+    private void maintain() {
+        while (running) {
+            DerpMap map = netmap.get().derpMap().orElse(null);
+            if (map != null && map.regions() != null && !map.regions().isEmpty()) {
+                try {
+                    NetcheckReport report = netcheck(map);
+                    int home = selector.update(report);
+                    if (home == 0) {
+                        home = derpRegion != 0 ? derpRegion : fallbackRegion(map); // always have a home
+                    }
+                    ensureDerp(map, home);
+                    report(report);
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.DEBUG, "magicsock maintenance failed; retrying next interval", e);
+                }
+            }
+            try {
+                wake.tryAcquire(settings.netcheckInterval().toMillis(), TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private NetcheckReport netcheck(DerpMap map) throws IOException {
+        NetcheckRound r = new NetcheckRound(map, new SecureRandom());
+        round = r;
+        try {
+            for (int pass = 0; pass < 2 && !r.complete(); pass++) {
+                List<NetcheckRound.Request> requests;
+                synchronized (r) {
+                    requests = r.requests(System.nanoTime());
+                }
+                for (NetcheckRound.Request q : requests) {
+                    sendUdp(q.packet(), q.target());
+                }
+                long until = System.nanoTime() + NETCHECK_WAIT.toNanos() / 2;
+                while (System.nanoTime() < until && !r.complete() && running) {
+                    Thread.sleep(20);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            round = null;
+        }
+        synchronized (r) {
+            return r.report(Instant.now());
+        }
+    }
+
+    private static int fallbackRegion(DerpMap map) {
+        return map.regions().keySet().stream().min(Integer::compare).orElse(0);
+    }
+
+    private void ensureDerp(DerpMap map, int home) throws IOException {
+        DerpClient current = derp;
+        PublicKey identity = nodeKey.get().publicKey();
+        if (current != null && current.isConnected() && derpRegion == home && identity.equals(derpIdentity)) {
+            return;
+        }
+        if (current != null) {
+            current.close();
+        }
+        DerpMap.Region region = map.regions().get(home);
+        if (region == null || region.nodes() == null || region.nodes().isEmpty()) {
+            return;
+        }
+        DerpClient next = DerpClient.connect(region.nodes().getFirst(), settings.derpTransport(), settings.tls(),
+                nodeKey.get(), (src, packet) -> onDerpPacket(home, src, packet), DERP_TIMEOUT);
+        next.notePreferred(true);
+        derp = next;
+        derpRegion = home;
+        derpIdentity = identity;
+        LOG.log(Level.INFO, "home DERP region {0}", home);
+    }
+
+    private void report(NetcheckReport report) {
+        List<Endpoint> endpoints = new ArrayList<>();
+        report.global().ifPresent(g -> endpoints.add(new Endpoint(g, ENDPOINT_STUN)));
+        for (InetSocketAddress local : LocalEndpoints.of(port())) {
+            if (endpoints.stream().noneMatch(e -> e.address().equals(local))) {
+                endpoints.add(new Endpoint(local, ENDPOINT_LOCAL));
+            }
+        }
+        Hostinfo.NetInfo info = new Hostinfo.NetInfo(derpRegion == 0 ? null : derpRegion,
+                report.derpLatencyForControl(), report.udpWorks(), false);
+        // Latencies jitter every round; control only hears when the home or the endpoints change.
+        boolean changed = lastNetInfo == null || !Objects.equals(lastNetInfo.preferredDerp(), info.preferredDerp())
+                || !Objects.equals(lastNetInfo.workingUdp(), info.workingUdp()) || !lastEndpoints.equals(endpoints);
+        if (changed) {
+            lastNetInfo = info;
+            lastEndpoints = List.copyOf(endpoints);
+            reporter.report(info, lastEndpoints);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        udp.close();
+        maintenance.interrupt();
+        DerpClient d = derp;
+        if (d != null) {
+            try {
+                d.close();
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "closing DERP", e);
+            }
+        }
+        try {
+            reader.join(Duration.ofSeconds(5));
+            maintenance.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
