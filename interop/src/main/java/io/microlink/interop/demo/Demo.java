@@ -79,8 +79,14 @@ public final class Demo {
                     say("java1's netmap: %-22s %-34s online=%s home DERP region %d", peer.name(),
                             String.join(",", peer.addresses()), peer.online(), peer.homeRegion());
                 }
-                Await.until(Duration.ofSeconds(30), "ts1 to list java1", () -> ts1.status().peer("java1").isPresent());
-                say("ts1's tailscale status lists java1: %s", ts1.status().peer("java1").orElseThrow().tailscaleIps());
+                Await.until(Duration.ofSeconds(30), "ts1 to see java1 with its home DERP",
+                        () -> ts1.status().seesOnlineWithHomeDerp("java1"));
+                var seen = ts1.status().peer("java1").orElseThrow();
+                say("ts1's tailscale status lists java1: %s, home DERP %s", seen.tailscaleIps(), seen.relay());
+                step("tailscale ping ts1 -> java1 (DISCO, answered by the Java node's magicsock)");
+                for (PingReply r : ts1.ping("java1", "-c", "20")) {
+                    say("pong from %s via %s in %.2f ms", r.nodeName(), r.via(), r.latency().toNanos() / 1e6);
+                }
                 javaNodeProgress();
                 if (hold) {
                     holdUntilInterrupted(tailnet);
@@ -112,7 +118,7 @@ public final class Demo {
         byte[] opened = peer.boxTo(node.publicKey()).open(sealed);
         say("works: NaCl box as DERP and DISCO use it (%d-byte sealed box opened to '%s')", sealed.length,
                 new String(opened, StandardCharsets.UTF_8));
-        say("not yet: traffic to peers (WireGuard over DERP/direct paths), TCP/IP, daemon, web UI, LOPOWER;"
+        say("not yet: IP traffic to peers (WireGuard over these paths), TCP/IP, daemon, web UI, LOPOWER;"
                 + " see the feature table in README.md");
     }
 
