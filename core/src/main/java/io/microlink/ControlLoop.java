@@ -259,8 +259,11 @@ final class ControlLoop implements Runnable {
                 LOG.log(Level.WARNING, "cannot bind UDP port " + config.udpPort() + "; peers cannot reach this node: "
                         + e.getMessage());
             }
-        } else if (!next.derpMap().equals(previous.derpMap())) {
-            m.kick();
+        } else {
+            m.updatePeers(next);
+            if (!next.derpMap().equals(previous.derpMap())) {
+                m.kick();
+            }
         }
     }
 

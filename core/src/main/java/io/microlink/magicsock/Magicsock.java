@@ -36,7 +36,8 @@ import javax.net.ssl.SSLContext;
  * latencies, endpoints) goes to control through the {@link Reporter}, so peers reach us
  * through the relay we are really connected to.
  *
- * <p>WireGuard over these paths, our own pings and path selection are not here yet.
+ * <p>WireGuard rides the same paths through {@link WireGuardLink}. Our own DISCO pings, path
+ * selection, and DERP connections to regions other than home are not here yet.
  */
 public final class Magicsock implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.microlink.magicsock");
@@ -72,6 +73,9 @@ public final class Magicsock implements AutoCloseable {
     private final Semaphore wake = new Semaphore(0);
     private final Thread reader;
     private final Thread maintenance;
+    private final Thread ticker;
+    private volatile WireGuardLink wireGuard;
+    private static final Duration TICK = Duration.ofMillis(100);
     private volatile boolean running = true;
     private volatile NetcheckRound round;
     private volatile DerpClient derp;
@@ -88,8 +92,10 @@ public final class Magicsock implements AutoCloseable {
         this.nodeKey = nodeKey;
         this.netmap = netmap;
         this.reporter = reporter;
+        this.wireGuard = newLink();
         this.reader = Thread.ofVirtual().name("microlink-udp").start(this::readLoop);
         this.maintenance = Thread.ofVirtual().name("microlink-magicsock").start(this::maintain);
+        this.ticker = Thread.ofVirtual().name("microlink-wg-timers").start(this::tickLoop);
     }
 
     /**
@@ -110,6 +116,53 @@ public final class Magicsock implements AutoCloseable {
     /** The DERP region we are connected to as home, 0 before the first netcheck. */
     public int homeRegion() {
         return derpRegion;
+    }
+
+    private WireGuardLink newLink() {
+        WireGuardLink link = new WireGuardLink(nodeKey.get(), new WireGuardLink.Paths() {
+            @Override
+            public void sendUdp(byte[] packet, InetSocketAddress to) {
+                Magicsock.this.sendUdp(packet, to);
+            }
+
+            @Override
+            public void sendDerp(PublicKey peer, int region, byte[] packet) {
+                // Only the home connection exists so far; the server relays to peers connected to it.
+                DerpClient d = derp;
+                if (d != null) {
+                    try {
+                        d.send(peer, packet);
+                    } catch (IOException e) {
+                        LOG.log(Level.DEBUG, "DERP send failed", e);
+                    }
+                }
+            }
+        });
+        link.sync(netmap.get());
+        return link;
+    }
+
+    /** Takes a new netmap: WireGuard peers and routes follow it; a rotated node key rebuilds the link. */
+    public void updatePeers(Netmap next) {
+        WireGuardLink link = wireGuard;
+        if (!link.nodeKey().equals(nodeKey.get().publicKey())) {
+            wireGuard = newLink();
+        } else {
+            link.sync(next);
+        }
+    }
+
+    private void tickLoop() {
+        while (running) {
+            try {
+                Thread.sleep(TICK);
+                wireGuard.tick();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "WireGuard timer tick failed", e);
+            }
+        }
     }
 
     /** Re-measure now, e.g. because the DERP map changed. */
@@ -140,8 +193,9 @@ public final class Magicsock implements AutoCloseable {
                 }
             } else if (DiscoPacket.looksLikeDisco(p)) {
                 disco.reply(p, from, this::isPeer).ifPresent(reply -> sendUdp(reply, from));
+            } else {
+                wireGuard.receiveUdp(p, from); // the engine drops and counts what is not WireGuard
             }
-            // WireGuard packets arrive here too once the engine is attached; until then they are dropped.
         }
     }
 
@@ -158,7 +212,9 @@ public final class Magicsock implements AutoCloseable {
     }
 
     private void onDerpPacket(int region, PublicKey source, byte[] packet) {
-        if (DiscoPacket.looksLikeDisco(packet)) {
+        if (!DiscoPacket.looksLikeDisco(packet)) {
+            wireGuard.receiveDerp(packet, source, region);
+        } else {
             disco.reply(packet, DiscoResponder.derpPath(region), this::isPeer).ifPresent(reply -> {
                 try {
                     DerpClient d = derp;
@@ -275,6 +331,7 @@ public final class Magicsock implements AutoCloseable {
         running = false;
         udp.close();
         maintenance.interrupt();
+        ticker.interrupt();
         DerpClient d = derp;
         if (d != null) {
             try {
@@ -286,6 +343,7 @@ public final class Magicsock implements AutoCloseable {
         try {
             reader.join(Duration.ofSeconds(5));
             maintenance.join(Duration.ofSeconds(5));
+            ticker.join(Duration.ofSeconds(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

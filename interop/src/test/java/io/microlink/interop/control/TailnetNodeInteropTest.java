@@ -213,6 +213,12 @@ class TailnetNodeInteropTest {
 
             List<PingReply> replies = direct.ping("java-ping", "-c", "20");
             assertThat(replies.getLast().via()).isEqualTo("127.0.0.1:" + java.udpPort());
+
+            // TSMP rides inside WireGuard: a pong proves handshake and transport both ways,
+            // over the direct path and through the relay.
+            String javaIp = java.netmap().self().orElseThrow().addresses().getFirst().split("/")[0];
+            assertThat(direct.ping("java-ping", "--tsmp", "-c", "1").getFirst().nodeIp()).isEqualTo(javaIp);
+            assertThat(relayed.ping("java-ping", "--tsmp", "-c", "1").getFirst().nodeIp()).isEqualTo(javaIp);
         }
     }
 

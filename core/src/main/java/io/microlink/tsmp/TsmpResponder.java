@@ -1,0 +1,79 @@
+package io.microlink.tsmp;
+
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/**
+ * Answers TSMP pings, sans I/O. TSMP is tailscale's own IP protocol (number 99) inside
+ * WireGuard; {@code tailscale ping --tsmp} sends {@code 'p'} and 8 opaque bytes and expects
+ * {@code 'o'}, the same 8 bytes and our peerapi port (0: we run none) back, proving the
+ * WireGuard tunnel works end to end without any TCP/IP stack.
+ *
+ * <pre>{@code
+ * TsmpResponder.pong(decryptedPacket).ifPresent(reply -> engine.send(reply, ...));
+ * }</pre>
+ */
+public final class TsmpResponder {
+    static final int PROTOCOL = 99;
+    static final byte PING = 'p';
+    static final byte PONG = 'o';
+    private static final int PING_DATA = 8;
+
+    private TsmpResponder() {}
+
+    /** The pong for a TSMP ping in {@code packet} (IPv4 or IPv6), or empty for anything else. */
+    public static Optional<byte[]> pong(byte[] packet, int off, int len) {
+        if (len < 1) {
+            return Optional.empty();
+        }
+        int version = (packet[off] & 0xFF) >>> 4;
+        return version == 4 ? pong4(packet, off, len) : version == 6 ? pong6(packet, off, len) : Optional.empty();
+    }
+
+    private static Optional<byte[]> pong4(byte[] p, int off, int len) {
+        int ihl = (p[off] & 0x0F) * 4;
+        if (len < ihl + 1 + PING_DATA || ihl < 20 || (p[off + 9] & 0xFF) != PROTOCOL || p[off + ihl] != PING) {
+            return Optional.empty();
+        }
+        int total = 20 + 1 + PING_DATA + 2;
+        ByteBuffer b = ByteBuffer.allocate(total)
+                .put((byte) 0x45).put((byte) 0).putShort((short) total)
+                .putShort((short) ~ByteBuffer.wrap(p, off + 4, 2).getShort()) // tailscale: ID of the ping, inverted
+                .putShort((short) 0).put((byte) 64).put((byte) PROTOCOL).putShort((short) 0)
+                .put(p, off + 16, 4) // from: the address the ping was sent to
+                .put(p, off + 12, 4) // to: the pinger
+                .put(PONG).put(p, off + ihl + 1, PING_DATA).putShort((short) 0);
+        byte[] out = b.array();
+        int sum = checksum(out, 0, 20);
+        out[10] = (byte) (sum >>> 8);
+        out[11] = (byte) sum;
+        return Optional.of(out);
+    }
+
+    private static Optional<byte[]> pong6(byte[] p, int off, int len) {
+        if (len < 40 + 1 + PING_DATA || (p[off + 6] & 0xFF) != PROTOCOL || p[off + 40] != PING) {
+            return Optional.empty();
+        }
+        int payload = 1 + PING_DATA + 2;
+        return Optional.of(ByteBuffer.allocate(40 + payload)
+                .putInt(0x60000000).putShort((short) payload).put((byte) PROTOCOL).put((byte) 64)
+                .put(p, off + 24, 16).put(p, off + 8, 16)
+                .put(PONG).put(p, off + 41, PING_DATA).putShort((short) 0)
+                .array());
+    }
+
+    /** RFC 1071 internet checksum. */
+    static int checksum(byte[] b, int off, int len) {
+        long sum = 0;
+        for (int i = 0; i + 1 < len; i += 2) {
+            sum += ((b[off + i] & 0xFF) << 8) | (b[off + i + 1] & 0xFF);
+        }
+        if ((len & 1) != 0) {
+            sum += (b[off + len - 1] & 0xFF) << 8;
+        }
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+        }
+        return (int) (~sum & 0xFFFF);
+    }
+}
