@@ -87,6 +87,11 @@ public final class Demo {
                 for (PingReply r : ts1.ping("java1", "-c", "20")) {
                     say("pong from %s via %s in %.2f ms", r.nodeName(), r.via(), r.latency().toNanos() / 1e6);
                 }
+                step("tailscale ping --tsmp ts1 -> java1 (inside WireGuard, answered by the Java engine)");
+                for (PingReply r : ts1.ping("java1", "--tsmp", "-c", "3")) {
+                    say("pong from %s (%s) via %s in %.2f ms", r.nodeName(), r.nodeIp(), r.via(),
+                            r.latency().toNanos() / 1e6);
+                }
                 javaNodeProgress();
                 if (hold) {
                     holdUntilInterrupted(tailnet);
@@ -118,7 +123,7 @@ public final class Demo {
         byte[] opened = peer.boxTo(node.publicKey()).open(sealed);
         say("works: NaCl box as DERP and DISCO use it (%d-byte sealed box opened to '%s')", sealed.length,
                 new String(opened, StandardCharsets.UTF_8));
-        say("not yet: IP traffic to peers (WireGuard over these paths), TCP/IP, daemon, web UI, LOPOWER;"
+        say("not yet: application traffic (userspace TCP/IP and sockets), daemon, web UI, LOPOWER;"
                 + " see the feature table in README.md");
     }
 
