@@ -25,7 +25,7 @@ import javax.net.ssl.SSLSocket;
  *
  * <pre>{@code
  * try (DerpClient derp = DerpClient.connect(derpNode, DerpClient.Transport.TLS, tls, nodeKey,
- *         (from, packet) -> handle(from, packet), Duration.ofSeconds(10))) {
+ *         (from, packet) -> handle(from, packet), () -> reconnectSoon(), Duration.ofSeconds(10))) {
  *     derp.notePreferred(true);
  *     derp.send(peerNodeKey, discoPacket);
  * }
@@ -51,23 +51,30 @@ public final class DerpClient implements AutoCloseable {
     private final OutputStream out;
     private final PublicKey serverKey;
     private final PacketHandler handler;
+    private final Runnable onLost;
     private final Thread reader;
     private volatile String health = "";
     private volatile boolean closed;
+    private volatile boolean closedByUs;
 
     private DerpClient(Socket socket, InputStream in, OutputStream out, PublicKey serverKey, PacketHandler handler,
-                       String name) {
+                       Runnable onLost, String name) {
         this.socket = socket;
         this.in = in;
         this.out = out;
         this.serverKey = serverKey;
         this.handler = handler;
+        this.onLost = onLost;
         this.reader = Thread.ofVirtual().name("microlink-derp-" + name).start(this::readLoop);
     }
 
-    /** Dials {@code node}, upgrades to DERP and logs in with {@code nodeKey}. */
+    /**
+     * Dials {@code node}, upgrades to DERP and logs in with {@code nodeKey}.
+     *
+     * @param onLost called once if the connection ends other than by {@link #close()}
+     */
     public static DerpClient connect(DerpMap.DerpNode node, Transport transport, SSLContext tls, PrivateKey nodeKey,
-                                     PacketHandler handler, Duration timeout) throws IOException {
+                                     PacketHandler handler, Runnable onLost, Duration timeout) throws IOException {
         boolean useTls = transport == Transport.TLS;
         int port = node.derpPort() > 0 ? node.derpPort() : useTls ? 443 : PLAIN_HTTP_DEFAULT_PORT;
         String dialHost = literal(node.ipv4()) != null ? node.ipv4()
@@ -95,7 +102,7 @@ public final class DerpClient implements AutoCloseable {
             out.flush();
             hs.checkServerInfo(requireFrame(DerpFrame.read(in)));
             s.setSoTimeout(READ_TIMEOUT_MS);
-            return new DerpClient(s, in, out, hs.serverKey(), handler, node.regionId() + "-" + node.name());
+            return new DerpClient(s, in, out, hs.serverKey(), handler, onLost, node.regionId() + "-" + node.name());
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
@@ -167,6 +174,9 @@ public final class DerpClient implements AutoCloseable {
             }
         } finally {
             closed = true;
+            if (!closedByUs) {
+                onLost.run();
+            }
         }
     }
 
@@ -185,6 +195,7 @@ public final class DerpClient implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        closedByUs = true;
         closed = true;
         socket.close();
         try {

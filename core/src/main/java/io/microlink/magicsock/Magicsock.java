@@ -1,5 +1,6 @@
 package io.microlink.magicsock;
 
+import io.microlink.control.Backoff;
 import io.microlink.control.wire.DerpMap;
 import io.microlink.control.wire.Hostinfo;
 import io.microlink.derp.DerpClient;
@@ -27,6 +28,7 @@ import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -70,6 +72,8 @@ public final class Magicsock implements AutoCloseable {
     private final Supplier<Netmap> netmap;
     private final Reporter reporter;
     private final HomeDerpSelector selector = new HomeDerpSelector();
+    private final Backoff derpRetry = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30),
+            RandomGenerator.getDefault());
     private final Semaphore wake = new Semaphore(0);
     private final Thread reader;
     private final Thread maintenance;
@@ -228,6 +232,12 @@ public final class Magicsock implements AutoCloseable {
         }
     }
 
+    /** The relay dropped us (it restarted, or the network changed): measure and reconnect now. */
+    private void derpLost() {
+        LOG.log(Level.INFO, "lost the connection to DERP region {0}; reconnecting", derpRegion);
+        kick();
+    }
+
     private void maintain() {
         while (running) {
             DerpMap map = netmap.get().derpMap().orElse(null);
@@ -244,8 +254,15 @@ public final class Magicsock implements AutoCloseable {
                     LOG.log(Level.DEBUG, "magicsock maintenance failed; retrying next interval", e);
                 }
             }
+            // Without a relay peers may not reach us at all: retry that soon, with backoff.
+            DerpClient d = derp;
+            Duration wait = d != null && d.isConnected() ? settings.netcheckInterval()
+                    : min(derpRetry.next(), settings.netcheckInterval());
+            if (d != null && d.isConnected()) {
+                derpRetry.reset();
+            }
             try {
-                wake.tryAcquire(settings.netcheckInterval().toMillis(), TimeUnit.MILLISECONDS);
+                wake.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
                 wake.drainPermits();
             } catch (InterruptedException e) {
                 return;
@@ -280,6 +297,10 @@ public final class Magicsock implements AutoCloseable {
         }
     }
 
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
     private static int fallbackRegion(DerpMap map) {
         return map.regions().keySet().stream().min(Integer::compare).orElse(0);
     }
@@ -298,7 +319,7 @@ public final class Magicsock implements AutoCloseable {
             return;
         }
         DerpClient next = DerpClient.connect(region.nodes().getFirst(), settings.derpTransport(), settings.tls(),
-                nodeKey.get(), (src, packet) -> onDerpPacket(home, src, packet), DERP_TIMEOUT);
+                nodeKey.get(), (src, packet) -> onDerpPacket(home, src, packet), this::derpLost, DERP_TIMEOUT);
         next.notePreferred(true);
         derp = next;
         derpRegion = home;

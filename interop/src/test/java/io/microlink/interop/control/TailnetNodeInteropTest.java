@@ -223,6 +223,29 @@ class TailnetNodeInteropTest {
     }
 
     @Test
+    void afterTheRelayRestartsPeersReachTheNodeThroughItAgain() {
+        Tailscaled relayed = tailnet.addNode("relayed2", TestTailnet.DEFAULT_USER, Tailscaled.Options.DERP_ONLY);
+        NodeRecorder rec = new NodeRecorder();
+        try (TailnetNode java = node("java-relay", stateDir("relay"), aliceKey(), rec)) {
+            rec.awaitState(NodeState.CONNECTED, 0, CONNECT);
+            Await.until(FEW_SECONDS, "relayed2 to see java-relay's home DERP",
+                    () -> relayed.status().seesOnlineWithHomeDerp("java-relay"));
+            assertThat(relayed.ping("java-relay", "--tsmp", "-c", "1")).isNotEmpty();
+
+            tailnet.headscale().restart(); // the embedded DERP server restarts with it
+
+            // No restart of the node: it reconnects to control and to the relay by itself.
+            Await.until(CONNECT, "a TSMP ping through the restarted relay", () -> {
+                try {
+                    return !relayed.ping("java-relay", "--tsmp", "-c", "1").isEmpty();
+                } catch (RuntimeException e) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    @Test
     void logoutThenLoginWithANewKey() throws Exception {
         NodeRecorder rec = new NodeRecorder();
         try (TailnetNode java = node("java-logout", stateDir("logout"), aliceKey(), rec)) {

@@ -83,7 +83,7 @@ class DerpDiscoInteropTest {
         });
         DerpMap.DerpNode derpNode = firstMap.derpMap().regions().get(region).nodes().getFirst();
         derp = DerpClient.connect(derpNode, DerpClient.Transport.PLAIN_HTTP, ControlClient.defaultTls(), node,
-                DerpDiscoInteropTest::onPacket, Duration.ofSeconds(10));
+                DerpDiscoInteropTest::onPacket, () -> { }, Duration.ofSeconds(10));
         derp.notePreferred(true);
     }
 
@@ -154,7 +154,8 @@ class DerpDiscoInteropTest {
         DerpMap.DerpNode derpNode = firstMap.derpMap().regions().get(tailnet.headscale().derpRegionId()).nodes()
                 .getFirst();
         assertThatThrownBy(() -> DerpClient.connect(derpNode, DerpClient.Transport.PLAIN_HTTP,
-                ControlClient.defaultTls(), PrivateKey.generate(KeyKind.NODE), (f, p) -> { }, Duration.ofSeconds(10))
+                ControlClient.defaultTls(), PrivateKey.generate(KeyKind.NODE), (f, p) -> { }, () -> { },
+                Duration.ofSeconds(10))
                 .close())
                 .isInstanceOf(DerpProtocolException.class);
     }
