@@ -223,6 +223,51 @@ class TailnetNodeInteropTest {
     }
 
     @Test
+    void withUdpBlockedTrafficFallsBackToDerpAndGoesDirectWhenItReturns() {
+        Tailscaled peer = tailnet.addNode("blocky");
+        NodeRecorder rec = new NodeRecorder();
+        try (TailnetNode java = node("java-blocked", stateDir("blocked"), aliceKey(), rec)) {
+            rec.awaitState(NodeState.CONNECTED, 0, CONNECT);
+            Await.until(FEW_SECONDS, "blocky to see java-blocked's home DERP",
+                    () -> peer.status().seesOnlineWithHomeDerp("java-blocked"));
+            String direct = "127.0.0.1:" + java.udpPort();
+            assertThat(peer.ping("java-blocked", "-c", "20").getLast().via()).isEqualTo(direct);
+
+            // A firewall in this test's own network namespace: no UDP to or from the node's port.
+            List<List<String>> rules = List.of(
+                    List.of("INPUT", "-p", "udp", "--dport", Integer.toString(java.udpPort()), "-j", "DROP"),
+                    List.of("OUTPUT", "-p", "udp", "--sport", Integer.toString(java.udpPort()), "-j", "DROP"));
+            rules.forEach(r -> iptables("-A", r));
+            try {
+                Await.until(CONNECT, "pings to fall back to DERP", () -> {
+                    try {
+                        return peer.ping("java-blocked", "--until-direct=false", "-c", "1").getFirst().viaDerp();
+                    } catch (RuntimeException e) {
+                        return false;
+                    }
+                });
+                assertThat(peer.ping("java-blocked", "--tsmp", "-c", "1")).as("WireGuard over DERP").isNotEmpty();
+            } finally {
+                rules.forEach(r -> iptables("-D", r));
+            }
+
+            Await.until(CONNECT, "the direct path to return", () -> {
+                try {
+                    return peer.ping("java-blocked", "-c", "5").getLast().via().equals(direct);
+                } catch (RuntimeException e) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    private static void iptables(String op, List<String> rule) {
+        List<String> command = new java.util.ArrayList<>(List.of("iptables", op));
+        command.addAll(rule);
+        io.microlink.interop.Exec.run(Duration.ofSeconds(10), command).requireSuccess();
+    }
+
+    @Test
     void afterTheRelayRestartsPeersReachTheNodeThroughItAgain() {
         Tailscaled relayed = tailnet.addNode("relayed2", TestTailnet.DEFAULT_USER, Tailscaled.Options.DERP_ONLY);
         NodeRecorder rec = new NodeRecorder();
