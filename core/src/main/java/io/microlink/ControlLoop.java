@@ -300,15 +300,11 @@ final class ControlLoop implements Runnable {
         List<Magicsock.Endpoint> eps = endpoints;
         return new MapRequest(ControlClient.CAPABILITY_VERSION, "zstd", stream,
                 identity.nodeKey().publicKey().toString(), discoKey.publicKey().toString(), stream, !stream,
-                hostinfo(), eps.isEmpty() ? null : eps.stream().map(e -> hostPort(e.address())).toList(),
+                hostinfo(), eps.isEmpty() ? null : eps.stream().map(Magicsock.Endpoint::text).toList(),
                 eps.isEmpty() ? null : eps.stream().map(Magicsock.Endpoint::type).toList());
     }
 
-    /** "1.2.3.4:5" or "[2001:db8::1]:5", as control expects endpoints. */
-    private static String hostPort(java.net.InetSocketAddress a) {
-        String ip = a.getAddress().getHostAddress();
-        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + a.getPort();
-    }
+
 
     private Hostinfo hostinfo() {
         return new Hostinfo("microlink-java-" + Version.VERSION, "linux", System.getProperty("os.version"),
@@ -396,6 +392,10 @@ final class ControlLoop implements Runnable {
         if (m != null) {
             m.close();
         }
+    }
+
+    Magicsock magicsock() {
+        return magicsock;
     }
 
     /** The UDP port peers reach us on, or 0 before the network side started. */

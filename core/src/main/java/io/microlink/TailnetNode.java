@@ -1,7 +1,9 @@
 package io.microlink;
 
 import io.microlink.control.ControlClient;
+import io.microlink.control.wire.Node;
 import io.microlink.derp.DerpClient;
+import io.microlink.magicsock.Magicsock;
 import io.microlink.key.PublicKey;
 import io.microlink.netmap.Netmap;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -99,6 +102,31 @@ public final class TailnetNode implements AutoCloseable {
     /** This node's current WireGuard/DERP public key, or null before start. */
     public PublicKey nodeKey() {
         return loop.nodeKey();
+    }
+
+    /**
+     * Pings a peer with DISCO, like {@code tailscale ping}: through the relay, and with
+     * {@link PingPath#ANY} also directly; the answer tells the path and the latency.
+     *
+     * <pre>{@code
+     * PingResult r = node.ping("laptop", PingPath.ANY, Duration.ofSeconds(5));
+     * System.out.println("pong via " + r.path() + " in " + r.latency().toMillis() + " ms");
+     * }</pre>
+     *
+     * @param peer a peer's short name, FQDN or tailnet address
+     * @throws IllegalArgumentException for a peer the netmap does not know
+     * @throws IllegalStateException before the node is connected
+     * @throws TimeoutException if the peer did not answer in time
+     */
+    public PingResult ping(String peer, PingPath path, Duration timeout) throws IOException, TimeoutException {
+        Netmap map = loop.netmap();
+        Node target = map.resolve(peer).or(() -> map.peerByAddress(peer))
+                .orElseThrow(() -> new IllegalArgumentException("no peer named " + peer + " in the netmap"));
+        Magicsock m = loop.magicsock();
+        if (m == null) {
+            throw new IllegalStateException("node is not connected yet (state " + state() + ")");
+        }
+        return m.ping(target, path, timeout);
     }
 
     /** The UDP port peers reach this node on (0 until the first netmap arrived). */

@@ -1,10 +1,16 @@
 package io.microlink.magicsock;
 
+import io.microlink.PingPath;
+import io.microlink.PingResult;
 import io.microlink.control.Backoff;
 import io.microlink.control.wire.DerpMap;
 import io.microlink.control.wire.Hostinfo;
+import io.microlink.control.wire.Node;
+import io.microlink.crypto.CryptoException;
 import io.microlink.derp.DerpClient;
+import io.microlink.disco.DiscoMessage;
 import io.microlink.disco.DiscoPacket;
+import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
 import io.microlink.netcheck.HomeDerpSelector;
@@ -24,6 +30,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +60,12 @@ public final class Magicsock implements AutoCloseable {
     static final int ENDPOINT_STUN = 2;
 
     /** An address peers may try, with its kind ({@code 1} local interface, {@code 2} seen by STUN). */
-    public record Endpoint(InetSocketAddress address, int type) {}
+    public record Endpoint(InetSocketAddress address, int type) {
+        /** As control expects it: "1.2.3.4:5" or "[2001:db8::1]:5". */
+        public String text() {
+            return hostPort(address);
+        }
+    }
 
     /** Receives what the node should tell control; called on the maintenance thread. */
     @FunctionalInterface
@@ -67,7 +82,8 @@ public final class Magicsock implements AutoCloseable {
 
     private final Settings settings;
     private final DatagramSocket udp;
-    private final DiscoResponder disco;
+    private final DiscoEndpoint disco;
+    private final Map<String, PendingPing> pendingPings = new ConcurrentHashMap<>();
     private final Supplier<PrivateKey> nodeKey;
     private final Supplier<Netmap> netmap;
     private final Reporter reporter;
@@ -80,6 +96,8 @@ public final class Magicsock implements AutoCloseable {
     private final Thread ticker;
     private volatile WireGuardLink wireGuard;
     private static final Duration TICK = Duration.ofMillis(100);
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
     private volatile boolean running = true;
     private volatile NetcheckRound round;
     private volatile DerpClient derp;
@@ -92,7 +110,7 @@ public final class Magicsock implements AutoCloseable {
                       Supplier<Netmap> netmap, Reporter reporter) {
         this.settings = settings;
         this.udp = udp;
-        this.disco = new DiscoResponder(discoKey);
+        this.disco = new DiscoEndpoint(discoKey);
         this.nodeKey = nodeKey;
         this.netmap = netmap;
         this.reporter = reporter;
@@ -196,7 +214,7 @@ public final class Magicsock implements AutoCloseable {
                     }
                 }
             } else if (DiscoPacket.looksLikeDisco(p)) {
-                disco.reply(p, from, this::isPeer).ifPresent(reply -> sendUdp(reply, from));
+                onDisco(disco.handle(p, from, this::isPeer), hostPort(from), reply -> sendUdp(reply, from));
             } else {
                 wireGuard.receiveUdp(p, from); // the engine drops and counts what is not WireGuard
             }
@@ -218,18 +236,88 @@ public final class Magicsock implements AutoCloseable {
     private void onDerpPacket(int region, PublicKey source, byte[] packet) {
         if (!DiscoPacket.looksLikeDisco(packet)) {
             wireGuard.receiveDerp(packet, source, region);
-        } else {
-            disco.reply(packet, DiscoResponder.derpPath(region), this::isPeer).ifPresent(reply -> {
-                try {
-                    DerpClient d = derp;
-                    if (d != null) {
-                        d.send(source, reply);
-                    }
-                } catch (IOException e) {
-                    LOG.log(Level.DEBUG, "DERP reply failed", e);
-                }
-            });
+            return;
         }
+        onDisco(disco.handle(packet, DiscoEndpoint.derpPath(region), this::isPeer), "DERP(" + regionCode(region) + ")",
+                reply -> {
+                    try {
+                        DerpClient d = derp;
+                        if (d != null) {
+                            d.send(source, reply);
+                        }
+                    } catch (IOException e) {
+                        LOG.log(Level.DEBUG, "DERP reply failed", e);
+                    }
+                });
+    }
+
+    private void onDisco(DiscoEndpoint.Outcome outcome, String path, java.util.function.Consumer<byte[]> replyOnPath) {
+        switch (outcome) {
+            case DiscoEndpoint.Reply r -> replyOnPath.accept(r.packet());
+            case DiscoEndpoint.PongReceived pong -> {
+                PendingPing p = pendingPings.remove(HEX.formatHex(pong.txId()));
+                if (p != null) {
+                    p.answer().complete(new PingResult(p.peer(), path, Duration.ofNanos(System.nanoTime() - p.sentNanos())));
+                }
+            }
+            case DiscoEndpoint.Ignored i -> { }
+        }
+    }
+
+    private record PendingPing(String peer, long sentNanos, CompletableFuture<PingResult> answer) {}
+
+    /**
+     * Sends a DISCO ping to {@code peer} through the relay and, with {@link PingPath#ANY}, to every
+     * UDP endpoint it advertises; returns the first answer and the path it came back on.
+     *
+     * @throws TimeoutException if no answer came within {@code timeout}
+     */
+    public PingResult ping(Node peer, PingPath paths, Duration timeout) throws IOException, TimeoutException {
+        if (peer.discoKey() == null || peer.key() == null) {
+            throw new IOException(peer.name() + " announces no disco key, so it cannot be pinged");
+        }
+        byte[] tx = new byte[DiscoMessage.TX_ID_LENGTH];
+        RANDOM.nextBytes(tx);
+        PendingPing pending = new PendingPing(peer.name(), System.nanoTime(), new CompletableFuture<>());
+        pendingPings.put(HEX.formatHex(tx), pending);
+        try {
+            byte[] packet = disco.ping(PublicKey.parse(KeyKind.DISCO, peer.discoKey()), tx, nodeKey.get().publicKey());
+            DerpClient d = derp;
+            if (d != null) {
+                d.send(PublicKey.parse(KeyKind.NODE, peer.key()), packet);
+            }
+            if (paths == PingPath.ANY && peer.endpoints() != null) {
+                for (String endpoint : peer.endpoints()) {
+                    sendUdp(packet, parseEndpoint(endpoint));
+                }
+            }
+            return pending.answer().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (CryptoException e) {
+            throw new IOException(peer.name() + "'s disco key is unusable", e);
+        } catch (java.util.concurrent.ExecutionException | InterruptedException e) {
+            throw new IOException("ping of " + peer.name() + " interrupted", e);
+        } catch (TimeoutException e) {
+            throw new TimeoutException("no answer from " + peer.name() + " within " + timeout);
+        } finally {
+            pendingPings.remove(HEX.formatHex(tx));
+        }
+    }
+
+    private String regionCode(int region) {
+        return netmap.get().derpMap().map(m -> m.regions().get(region)).map(DerpMap.Region::regionCode)
+                .orElse(Integer.toString(region));
+    }
+
+    /** "1.2.3.4:5" or "[2001:db8::1]:5", as control and tailscale write endpoints. */
+    static String hostPort(InetSocketAddress a) {
+        String ip = a.getAddress().getHostAddress();
+        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + a.getPort();
+    }
+
+    private static InetSocketAddress parseEndpoint(String endpoint) {
+        int colon = endpoint.lastIndexOf(':');
+        String host = endpoint.substring(0, colon).replace("[", "").replace("]", "");
+        return new InetSocketAddress(host, Integer.parseInt(endpoint.substring(colon + 1)));
     }
 
     /** The relay dropped us (it restarted, or the network changed): measure and reconnect now. */

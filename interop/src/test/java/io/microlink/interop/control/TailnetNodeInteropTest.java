@@ -1,8 +1,11 @@
 package io.microlink.interop.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.microlink.NodeState;
+import io.microlink.PingPath;
+import io.microlink.PingResult;
 import io.microlink.TailnetNode;
 import io.microlink.interop.PingReply;
 import io.microlink.control.wire.Node;
@@ -219,6 +222,35 @@ class TailnetNodeInteropTest {
             String javaIp = java.netmap().self().orElseThrow().addresses().getFirst().split("/")[0];
             assertThat(direct.ping("java-ping", "--tsmp", "-c", "1").getFirst().nodeIp()).isEqualTo(javaIp);
             assertThat(relayed.ping("java-ping", "--tsmp", "-c", "1").getFirst().nodeIp()).isEqualTo(javaIp);
+        }
+    }
+
+    @Test
+    void theNodePingsRealPeersViaDerpAndDirectly() throws Exception {
+        Tailscaled relayed = tailnet.addNode("pinged-relayed", TestTailnet.DEFAULT_USER, Tailscaled.Options.DERP_ONLY);
+        Tailscaled direct = tailnet.addNode("pinged-direct");
+        NodeRecorder rec = new NodeRecorder();
+        try (TailnetNode java = node("java-pinger", stateDir("pinger"), aliceKey(), rec)) {
+            rec.awaitState(NodeState.CONNECTED, 0, CONNECT);
+            Await.until(FEW_SECONDS, "the node to have a relay", () -> direct.status().seesOnlineWithHomeDerp("java-pinger"));
+            String viaDerp = "DERP(" + tailnet.headscale().derpRegionCode() + ")";
+
+            PingResult relayedOnly = java.ping("pinged-relayed", PingPath.ANY, Duration.ofSeconds(10));
+            assertThat(relayedOnly.path()).isEqualTo(viaDerp); // it has no UDP at all
+            assertThat(java.ping("pinged-direct", PingPath.DERP, Duration.ofSeconds(10)).path()).isEqualTo(viaDerp);
+            PingResult directly = Await.result(FEW_SECONDS, "a direct pong", () -> {
+                try {
+                    PingResult r = java.ping("pinged-direct", PingPath.ANY, Duration.ofSeconds(5));
+                    return r.direct() ? r : null;
+                } catch (Exception e) {
+                    return null;
+                }
+            });
+            assertThat(directly.path()).isEqualTo("127.0.0.1:" + direct.port());
+            assertThat(directly.latency()).isPositive();
+
+            assertThatThrownBy(() -> java.ping("nobody", PingPath.ANY, Duration.ofSeconds(1)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nobody");
         }
     }
 
