@@ -255,6 +255,31 @@ class TailnetNodeInteropTest {
     }
 
     @Test
+    void threeTailscaledNodesAndTheJavaNodeAllPingEachOther() throws Exception {
+        List<Tailscaled> real = List.of(tailnet.addNode("trio1"), tailnet.addNode("trio2"), tailnet.addNode("trio3"));
+        NodeRecorder rec = new NodeRecorder();
+        try (TailnetNode java = node("java-trio", stateDir("trio"), aliceKey(), rec)) {
+            rec.awaitState(NodeState.CONNECTED, 0, CONNECT);
+            for (Tailscaled ts : real) {
+                Await.until(FEW_SECONDS, ts.hostname() + " to see java-trio's relay",
+                        () -> ts.status().seesOnlineWithHomeDerp("java-trio"));
+            }
+            for (Tailscaled a : real) {
+                for (Tailscaled b : real) {
+                    if (a != b) {
+                        assertThat(a.ping(b.hostname(), "-c", "20").getLast().direct())
+                                .as("%s -> %s", a.hostname(), b.hostname()).isTrue();
+                    }
+                }
+                assertThat(a.ping("java-trio", "-c", "20").getLast().direct()).as(a.hostname() + " -> java").isTrue();
+                assertThat(a.ping("java-trio", "--tsmp", "-c", "1")).as(a.hostname() + " -> java, TSMP").isNotEmpty();
+                assertThat(java.ping(a.hostname(), PingPath.ANY, Duration.ofSeconds(10)).peer())
+                        .startsWith(a.hostname() + ".");
+            }
+        }
+    }
+
+    @Test
     void withUdpBlockedTrafficFallsBackToDerpAndGoesDirectWhenItReturns() {
         Tailscaled peer = tailnet.addNode("blocky");
         NodeRecorder rec = new NodeRecorder();
