@@ -1,6 +1,7 @@
 package io.microlink.disco;
 
 import io.microlink.crypto.CryptoException;
+import io.microlink.crypto.NaclBox;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
@@ -26,18 +27,34 @@ public final class DiscoPacket {
     /** A packet opened with our disco key: who sent it, and what. */
     public record Opened(PublicKey sender, DiscoMessage message) {}
 
+    /** The sender's disco key, readable before any decryption; call only when {@link #looksLikeDisco} holds. */
+    public static PublicKey sender(byte[] packet) {
+        return PublicKey.of(KeyKind.DISCO, Arrays.copyOfRange(packet, MAGIC.length, HEADER));
+    }
+
     /** Whether a received packet is DISCO rather than WireGuard or STUN. */
     public static boolean looksLikeDisco(byte[] packet) {
         return packet.length >= HEADER && Arrays.equals(packet, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
     }
 
     public static byte[] seal(PrivateKey ownDisco, PublicKey peerDisco, DiscoMessage message) throws CryptoException {
-        byte[] box = ownDisco.boxTo(peerDisco).seal(message.encode());
+        return seal(ownDisco.publicKey(), ownDisco.boxTo(peerDisco), message);
+    }
+
+    /** As {@link #seal(PrivateKey, PublicKey, DiscoMessage)} with the pair's box precomputed (saves an X25519). */
+    public static byte[] seal(PublicKey ownDisco, NaclBox pairBox, DiscoMessage message) {
+        byte[] box = pairBox.seal(message.encode());
         byte[] out = new byte[HEADER + box.length];
         System.arraycopy(MAGIC, 0, out, 0, MAGIC.length);
-        System.arraycopy(ownDisco.publicKey().raw(), 0, out, MAGIC.length, 32);
+        System.arraycopy(ownDisco.raw(), 0, out, MAGIC.length, 32);
         System.arraycopy(box, 0, out, HEADER, box.length);
         return out;
+    }
+
+    /** Precomputed boxes by sender, so steady traffic with a peer costs no X25519. */
+    @FunctionalInterface
+    public interface BoxCache {
+        NaclBox boxFor(PublicKey peerDisco) throws CryptoException;
     }
 
     /**
@@ -45,12 +62,17 @@ public final class DiscoPacket {
      * key belongs to a peer in the netmap, and drop it otherwise.
      */
     public static Opened open(PrivateKey ownDisco, byte[] packet) throws DiscoException {
+        return open(ownDisco::boxTo, packet);
+    }
+
+    /** As {@link #open(PrivateKey, byte[])}, taking the box for the sender from {@code boxes}. */
+    public static Opened open(BoxCache boxes, byte[] packet) throws DiscoException {
         if (!looksLikeDisco(packet)) {
             throw new DiscoException("not a DISCO packet");
         }
-        PublicKey sender = PublicKey.of(KeyKind.DISCO, Arrays.copyOfRange(packet, MAGIC.length, HEADER));
+        PublicKey sender = sender(packet);
         try {
-            byte[] plain = ownDisco.boxTo(sender).open(Arrays.copyOfRange(packet, HEADER, packet.length));
+            byte[] plain = boxes.boxFor(sender).open(Arrays.copyOfRange(packet, HEADER, packet.length));
             return new Opened(sender, DiscoMessage.decode(plain));
         } catch (CryptoException | AEADBadTagException e) {
             throw new DiscoException("DISCO packet from " + sender.shortString() + " does not open");

@@ -1,12 +1,16 @@
 package io.microlink.magicsock;
 
 import io.microlink.crypto.CryptoException;
+import io.microlink.crypto.NaclBox;
 import io.microlink.disco.DiscoException;
 import io.microlink.disco.DiscoMessage;
 import io.microlink.disco.DiscoPacket;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
 import java.net.InetSocketAddress;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -38,10 +42,30 @@ final class DiscoEndpoint {
     /** Not for us, not from a peer, or nothing to do. */
     record Ignored() implements Outcome {}
 
+    /** Bound on cached peer boxes: beyond a big tailnet's worth, the oldest are recomputed. */
+    static final int MAX_CACHED_BOXES = 4096;
+
     private final PrivateKey discoKey;
+    private final Map<PublicKey, NaclBox> boxes = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<PublicKey, NaclBox> eldest) {
+                    return size() > MAX_CACHED_BOXES;
+                }
+            });
 
     DiscoEndpoint(PrivateKey discoKey) {
         this.discoKey = discoKey;
+    }
+
+    /** The box shared with a peer, computed (one X25519) on first use and then kept. */
+    private NaclBox box(PublicKey peerDisco) throws CryptoException {
+        NaclBox b = boxes.get(peerDisco);
+        if (b == null) {
+            b = discoKey.boxTo(peerDisco);
+            boxes.put(peerDisco, b);
+        }
+        return b;
     }
 
     /**
@@ -50,12 +74,13 @@ final class DiscoEndpoint {
      */
     Outcome handle(byte[] packet, InetSocketAddress seenAs, Predicate<PublicKey> isPeerDiscoKey) {
         try {
-            DiscoPacket.Opened in = DiscoPacket.open(discoKey, packet);
-            if (!isPeerDiscoKey.test(in.sender())) {
+            // Checked before opening: strangers must not cost us an X25519 or a cache slot.
+            if (!isPeerDiscoKey.test(DiscoPacket.sender(packet))) {
                 return new Ignored();
             }
+            DiscoPacket.Opened in = DiscoPacket.open(this::box, packet);
             return switch (in.message()) {
-                case DiscoMessage.Ping ping -> new Reply(DiscoPacket.seal(discoKey, in.sender(),
+                case DiscoMessage.Ping ping -> new Reply(DiscoPacket.seal(discoKey.publicKey(), box(in.sender()),
                         new DiscoMessage.Pong(ping.txId(), seenAs)));
                 case DiscoMessage.Pong pong -> new PongReceived(pong.txId(), in.sender());
                 default -> new Ignored();
@@ -65,9 +90,13 @@ final class DiscoEndpoint {
         }
     }
 
+    int cachedBoxes() {
+        return boxes.size();
+    }
+
     /** A ping to a peer's disco key, announcing our node key. */
     byte[] ping(PublicKey peerDisco, byte[] txId, PublicKey ownNodeKey) throws CryptoException {
-        return DiscoPacket.seal(discoKey, peerDisco, new DiscoMessage.Ping(txId, ownNodeKey, 0));
+        return DiscoPacket.seal(discoKey.publicKey(), box(peerDisco), new DiscoMessage.Ping(txId, ownNodeKey, 0));
     }
 
     static InetSocketAddress derpPath(int region) {

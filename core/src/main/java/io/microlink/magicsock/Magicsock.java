@@ -282,14 +282,17 @@ public final class Magicsock implements AutoCloseable {
         pendingPings.put(HEX.formatHex(tx), pending);
         try {
             byte[] packet = disco.ping(PublicKey.parse(KeyKind.DISCO, peer.discoKey()), tx, nodeKey.get().publicKey());
-            DerpClient d = derp;
-            if (d != null) {
-                d.send(PublicKey.parse(KeyKind.NODE, peer.key()), packet);
-            }
+            // Direct first: a UDP datagram is cheap and must not wait behind the relay's TCP write.
             if (paths == PingPath.ANY && peer.endpoints() != null) {
                 for (String endpoint : peer.endpoints()) {
                     sendUdp(packet, parseEndpoint(endpoint));
                 }
+            }
+            DerpClient d = derp;
+            if (d != null && d.isConnected()) {
+                d.send(PublicKey.parse(KeyKind.NODE, peer.key()), packet);
+            } else if (paths == PingPath.DERP) {
+                throw new IOException("no DERP connection yet (the first netcheck takes a moment after start)");
             }
             return pending.answer().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (CryptoException e) {

@@ -38,4 +38,13 @@ class DiscoEndpointTest {
         ping[ping.length - 1] ^= 1;
         assertThat(bob.handle(ping, DiscoEndpoint.derpPath(1), k -> true)).isInstanceOf(DiscoEndpoint.Ignored.class);
     }
+
+    @Test
+    void theBoxCacheIsBounded() throws Exception {
+        var node = PrivateKey.generate(KeyKind.NODE).publicKey();
+        for (int i = 0; i < DiscoEndpoint.MAX_CACHED_BOXES + 10; i++) {
+            alice.ping(PrivateKey.generate(KeyKind.DISCO).publicKey(), tx, node);
+        }
+        assertThat(alice.cachedBoxes()).isEqualTo(DiscoEndpoint.MAX_CACHED_BOXES);
+    }
 }
