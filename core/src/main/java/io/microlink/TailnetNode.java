@@ -129,6 +129,12 @@ public final class TailnetNode implements AutoCloseable {
         return m.ping(target, path, timeout);
     }
 
+    /** How each peer is reached now (DERP or direct), with handshake and traffic; empty before connecting. */
+    public List<PeerPathStatus> peerPaths() {
+        Magicsock m = loop.magicsock();
+        return m == null ? List.of() : m.peerPaths();
+    }
+
     /** The UDP port peers reach this node on (0 until the first netmap arrived). */
     public int udpPort() {
         return loop.udpPort();

@@ -1,5 +1,6 @@
 package io.microlink.magicsock;
 
+import io.microlink.PeerPathStatus;
 import io.microlink.PingPath;
 import io.microlink.PingResult;
 import io.microlink.control.Backoff;
@@ -304,6 +305,22 @@ public final class Magicsock implements AutoCloseable {
         } finally {
             pendingPings.remove(HEX.formatHex(tx));
         }
+    }
+
+    /** How each peer is reached right now: its WireGuard endpoint, last handshake and traffic. */
+    public List<PeerPathStatus> peerPaths() {
+        Netmap map = netmap.get();
+        List<PeerPathStatus> out = new ArrayList<>();
+        wireGuard.peers().forEach((key, p) -> {
+            InetSocketAddress to = p.endpoint();
+            int region = to == null ? -1 : WireGuardLink.derpRegion(to);
+            String path = to == null ? "none" : region >= 0 ? "DERP(" + regionCode(region) + ")" : hostPort(to);
+            String name = map.peerByNodeKey(key).map(Node::name).orElse(key.shortString());
+            out.add(new PeerPathStatus(name, path, p.handshakesCompleted() == 0 ? null : p.lastHandshakeTime(),
+                    p.rxBytes(), p.txBytes()));
+        });
+        out.sort(java.util.Comparator.comparing(PeerPathStatus::peer));
+        return out;
     }
 
     private String regionCode(int region) {

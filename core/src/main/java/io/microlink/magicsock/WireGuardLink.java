@@ -99,6 +99,16 @@ final class WireGuardLink implements Network {
         }
     }
 
+    /** Each known peer's WireGuard state, by node key. */
+    synchronized Map<PublicKey, Peer> peers() {
+        return Map.copyOf(peers);
+    }
+
+    /** The region of a DERP path written by {@link #derpPath}, or -1 for a direct path. */
+    static int derpRegion(InetSocketAddress path) {
+        return path.isUnresolved() && path.getHostString().startsWith(DERP_PREFIX) ? path.getPort() : -1;
+    }
+
     void receiveUdp(byte[] packet, InetSocketAddress from) {
         engine.receive(packet, 0, packet.length, from, this);
     }

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -222,6 +223,15 @@ class TailnetNodeInteropTest {
             String javaIp = java.netmap().self().orElseThrow().addresses().getFirst().split("/")[0];
             assertThat(direct.ping("java-ping", "--tsmp", "-c", "1").getFirst().nodeIp()).isEqualTo(javaIp);
             assertThat(relayed.ping("java-ping", "--tsmp", "-c", "1").getFirst().nodeIp()).isEqualTo(javaIp);
+
+            // The node's own view of those sessions, for status displays.
+            Map<String, io.microlink.PeerPathStatus> paths = new java.util.HashMap<>();
+            java.peerPaths().forEach(p -> paths.put(p.peer(), p));
+            var toRelayed = paths.get("relayed.tailnet.test.");
+            assertThat(toRelayed.path()).isEqualTo("DERP(" + tailnet.headscale().derpRegionCode() + ")");
+            assertThat(toRelayed.lastHandshake()).isNotNull();
+            assertThat(toRelayed.rxBytes()).isPositive();
+            assertThat(paths.get("direct.tailnet.test.").path()).isEqualTo("127.0.0.1:" + direct.port());
         }
     }
 
