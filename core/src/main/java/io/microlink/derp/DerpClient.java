@@ -36,6 +36,11 @@ public final class DerpClient implements AutoCloseable {
     /** The server sends a keep-alive every 60-65 s; silence for twice that means a dead link. */
     private static final int READ_TIMEOUT_MS = 120_000;
     private static final int PLAIN_HTTP_DEFAULT_PORT = 3340;
+    /**
+     * Frames waiting for the relay. When it stops reading, sends beyond this are dropped
+     * (like a lossy UDP path) instead of blocking the caller, which also serves direct paths.
+     */
+    static final int SEND_QUEUE = 512;
 
     /** How to reach the relay: TLS in the real world; plain HTTP only for test tailnets. */
     public enum Transport { TLS, PLAIN_HTTP }
@@ -53,6 +58,10 @@ public final class DerpClient implements AutoCloseable {
     private final PacketHandler handler;
     private final Runnable onLost;
     private final Thread reader;
+    private final Thread writer;
+    private final java.util.concurrent.BlockingQueue<byte[]> outbox =
+            new java.util.concurrent.ArrayBlockingQueue<>(SEND_QUEUE);
+    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
     private volatile String health = "";
     private volatile boolean closed;
     private volatile boolean closedByUs;
@@ -66,6 +75,7 @@ public final class DerpClient implements AutoCloseable {
         this.handler = handler;
         this.onLost = onLost;
         this.reader = Thread.ofVirtual().name("microlink-derp-" + name).start(this::readLoop);
+        this.writer = Thread.ofVirtual().name("microlink-derp-out-" + name).start(this::writeLoop);
     }
 
     /**
@@ -88,7 +98,7 @@ public final class DerpClient implements AutoCloseable {
                 s = startTls(s, node, port, tls);
             }
             InputStream in = new BufferedInputStream(s.getInputStream());
-            OutputStream out = s.getOutputStream();
+            OutputStream out = new java.io.BufferedOutputStream(s.getOutputStream(), 64 * 1024);
             String hostHeader = node.hostName() + ((useTls && port == 443) ? "" : ":" + port);
             out.write(("GET /derp HTTP/1.1\r\nHost: " + hostHeader + "\r\nUpgrade: DERP\r\nConnection: Upgrade\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
@@ -131,24 +141,61 @@ public final class DerpClient implements AutoCloseable {
         return ssl;
     }
 
-    /** Relays {@code packet} to the node with key {@code destination}. */
+    /**
+     * Queues {@code packet} for the node with key {@code destination}; never blocks. If the
+     * relay has fallen {@value #SEND_QUEUE} frames behind, the packet is dropped and counted.
+     *
+     * @throws IOException if the connection is already gone
+     */
     public void send(PublicKey destination, byte[] packet) throws IOException {
         if (destination.kind() != KeyKind.NODE) {
             throw new IllegalArgumentException("DERP addresses nodes by node key, not " + destination.kind());
         }
         byte[] payload = Arrays.copyOf(destination.raw(), 32 + packet.length);
         System.arraycopy(packet, 0, payload, 32, packet.length);
-        write(DerpFrame.encode(FrameType.SEND_PACKET, payload));
+        enqueue(DerpFrame.encode(FrameType.SEND_PACKET, payload));
     }
 
     /** Tells the server whether this is our home relay (it only affects its statistics). */
     public void notePreferred(boolean preferred) throws IOException {
-        write(DerpFrame.encode(FrameType.NOTE_PREFERRED, new byte[] {(byte) (preferred ? 1 : 0)}));
+        enqueue(DerpFrame.encode(FrameType.NOTE_PREFERRED, new byte[] {(byte) (preferred ? 1 : 0)}));
     }
 
-    private synchronized void write(byte[] frame) throws IOException {
-        out.write(frame);
-        out.flush();
+    private void enqueue(byte[] frame) throws IOException {
+        if (closed) {
+            throw new IOException("DERP connection is closed");
+        }
+        if (!outbox.offer(frame)) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    /** Packets dropped because the relay did not keep up. */
+    public long droppedSends() {
+        return dropped.get();
+    }
+
+    private void writeLoop() {
+        try {
+            while (!closed) {
+                byte[] frame = outbox.take();
+                out.write(frame);
+                if (outbox.isEmpty()) {
+                    out.flush();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            if (!closed) {
+                LOG.log(Level.DEBUG, "DERP write failed", e);
+                try {
+                    socket.close(); // the reader notices and reports the loss
+                } catch (IOException ignored) {
+                    // already broken
+                }
+            }
+        }
     }
 
     private void readLoop() {
@@ -161,7 +208,7 @@ public final class DerpClient implements AutoCloseable {
                                     Arrays.copyOfRange(f.payload(), 32, f.payload().length));
                         }
                     }
-                    case FrameType.PING -> write(DerpFrame.encode(FrameType.PONG, f.payload()));
+                    case FrameType.PING -> enqueue(DerpFrame.encode(FrameType.PONG, f.payload()));
                     case FrameType.HEALTH -> health = new String(f.payload(), StandardCharsets.UTF_8);
                     default -> {
                         // Keep-alives, peer-gone/present, and frames newer than us: nothing to do.
@@ -198,7 +245,9 @@ public final class DerpClient implements AutoCloseable {
         closedByUs = true;
         closed = true;
         socket.close();
+        writer.interrupt();
         try {
+            writer.join(Duration.ofSeconds(5));
             reader.join(Duration.ofSeconds(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
