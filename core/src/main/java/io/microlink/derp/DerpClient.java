@@ -132,11 +132,21 @@ public final class DerpClient implements AutoCloseable {
     }
 
     private static Socket startTls(Socket plain, DerpMap.DerpNode node, int port, SSLContext tls) throws IOException {
-        String name = node.certName() != null && !node.certName().isEmpty() ? node.certName() : node.hostName();
-        SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(plain, name, port, true);
-        SSLParameters params = ssl.getSSLParameters();
-        params.setEndpointIdentificationAlgorithm("HTTPS");
-        ssl.setSSLParameters(params);
+        boolean pinnedOrInsecure = !DerpTrust.verifiesHostName(node);
+        String name = !pinnedOrInsecure && node.certName() != null && !node.certName().isEmpty()
+                ? node.certName() : node.hostName();
+        SSLContext context;
+        try {
+            context = DerpTrust.context(node, tls);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot set up TLS for DERP node " + node.name(), e);
+        }
+        SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(plain, name, port, true);
+        if (!pinnedOrInsecure) {
+            SSLParameters params = ssl.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            ssl.setSSLParameters(params);
+        }
         ssl.startHandshake();
         return ssl;
     }

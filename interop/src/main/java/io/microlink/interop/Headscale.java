@@ -121,6 +121,11 @@ public final class Headscale implements AutoCloseable {
         });
     }
 
+    /** The PEM file of this server's self-signed certificate (TLS only). */
+    public Path tlsCertificate() {
+        return config.tlsCert();
+    }
+
     /** A TLS context that trusts exactly this server's self-signed certificate. */
     public javax.net.ssl.SSLContext tlsTrust() {
         if (!config.tls()) {
