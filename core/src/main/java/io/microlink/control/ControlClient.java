@@ -32,7 +32,6 @@ import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
 
 /**
  * The ts2021 calls a node makes to its control server: HTTP/2 over one Noise connection,
@@ -184,9 +183,9 @@ public final class ControlClient implements Closeable {
 
     private static void requireOk(String what, Response response) throws IOException {
         if (response.code() != 200) {
-            ResponseBody body = response.body();
-            throw new ControlHttpException(what, response.code(), snippet(body.source().readByteArray(
-                    Math.min(MAX_ERROR_BODY, Math.max(0, body.contentLength() < 0 ? MAX_ERROR_BODY : body.contentLength())))));
+            // Up to MAX_ERROR_BODY bytes, however long (or unannounced) the body is.
+            throw new ControlHttpException(what, response.code(),
+                    snippet(response.body().byteStream().readNBytes(MAX_ERROR_BODY)));
         }
     }
 
