@@ -210,11 +210,6 @@ public final class ControlClient implements Closeable {
         return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
-    /** Drops the connection; the next call dials again. */
-    public void disconnect() {
-        http.connectionPool().evictAll();
-    }
-
     /**
      * Cancels calls in flight (a blocked map read fails at once) and closes the connection;
      * a stream still open releases its connection when it is closed, and it is dropped then.

@@ -39,7 +39,6 @@ final class NoiseSocket extends Socket {
     private NoiseTransport transport;
     private InputStream in;
     private OutputStream out;
-    private String nodeKeyChallengeJson;
 
     /** A fresh handshake (and ephemeral key) for each attempt. */
     interface HandshakeFactory {
@@ -149,12 +148,14 @@ final class NoiseSocket extends Socket {
         return all;
     }
 
-    /** Reads the early payload if there is one; otherwise hands the bytes back to the stream. */
+    /**
+     * Consumes the early payload if there is one (its node-key challenge serves features we
+     * lack); otherwise hands the bytes back to the stream.
+     */
     private void readEarlyPayload() throws IOException {
         byte[] prefix = in.readNBytes(EarlyPayload.PREFIX_LENGTH);
         if (prefix.length == EarlyPayload.PREFIX_LENGTH && EarlyPayload.isEarlyPayload(prefix)) {
-            byte[] json = readExactly(in, EarlyPayload.jsonLength(prefix), "early payload");
-            nodeKeyChallengeJson = new String(json, StandardCharsets.UTF_8);
+            readExactly(in, EarlyPayload.jsonLength(prefix), "early payload");
         } else {
             ((RecordInputStream) in).unread(prefix);
         }
@@ -166,11 +167,6 @@ final class NoiseSocket extends Socket {
             throw new EOFException("control connection ended inside the " + what);
         }
         return b;
-    }
-
-    /** The early payload's JSON ({@code {"nodeKeyChallenge":…}}), or null if none was sent. */
-    String earlyPayloadJson() {
-        return nodeKeyChallengeJson;
     }
 
     @Override

@@ -54,7 +54,6 @@ public final class DerpClient implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
-    private final PublicKey serverKey;
     private final PacketHandler handler;
     private final Runnable onLost;
     private final Thread reader;
@@ -62,16 +61,14 @@ public final class DerpClient implements AutoCloseable {
     private final java.util.concurrent.BlockingQueue<byte[]> outbox =
             new java.util.concurrent.ArrayBlockingQueue<>(SEND_QUEUE);
     private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
-    private volatile String health = "";
     private volatile boolean closed;
     private volatile boolean closedByUs;
 
-    private DerpClient(Socket socket, InputStream in, OutputStream out, PublicKey serverKey, PacketHandler handler,
-                       Runnable onLost, String name) {
+    private DerpClient(Socket socket, InputStream in, OutputStream out, PacketHandler handler, Runnable onLost,
+                       String name) {
         this.socket = socket;
         this.in = in;
         this.out = out;
-        this.serverKey = serverKey;
         this.handler = handler;
         this.onLost = onLost;
         this.reader = Thread.ofVirtual().name("microlink-derp-" + name).start(this::readLoop);
@@ -112,7 +109,7 @@ public final class DerpClient implements AutoCloseable {
             out.flush();
             hs.checkServerInfo(requireFrame(DerpFrame.read(in)));
             s.setSoTimeout(READ_TIMEOUT_MS);
-            return new DerpClient(s, in, out, hs.serverKey(), handler, onLost, node.regionId() + "-" + node.name());
+            return new DerpClient(s, in, out, handler, onLost, node.regionId() + "-" + node.name());
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
@@ -219,7 +216,12 @@ public final class DerpClient implements AutoCloseable {
                         }
                     }
                     case FrameType.PING -> enqueue(DerpFrame.encode(FrameType.PONG, f.payload()));
-                    case FrameType.HEALTH -> health = new String(f.payload(), StandardCharsets.UTF_8);
+                    case FrameType.HEALTH -> {
+                        // Empty means healthy again; text is the server's complaint (e.g. a duplicate client).
+                        if (f.payload().length > 0) {
+                            LOG.log(Level.WARNING, "DERP server reports: {0}", new String(f.payload(), StandardCharsets.UTF_8));
+                        }
+                    }
                     default -> {
                         // Keep-alives, peer-gone/present, and frames newer than us: nothing to do.
                     }
@@ -235,15 +237,6 @@ public final class DerpClient implements AutoCloseable {
                 onLost.run();
             }
         }
-    }
-
-    public PublicKey serverKey() {
-        return serverKey;
-    }
-
-    /** The server's last health message; empty means healthy. */
-    public String health() {
-        return health;
     }
 
     public boolean isConnected() {

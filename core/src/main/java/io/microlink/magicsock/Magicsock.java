@@ -136,11 +136,6 @@ public final class Magicsock implements AutoCloseable {
         return udp.getLocalPort();
     }
 
-    /** The DERP region we are connected to as home, 0 before the first netcheck. */
-    public int homeRegion() {
-        return derpRegion;
-    }
-
     private WireGuardLink newLink() {
         WireGuardLink link = new WireGuardLink(nodeKey.get(), new WireGuardLink.Paths() {
             @Override
