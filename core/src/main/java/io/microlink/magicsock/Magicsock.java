@@ -205,9 +205,7 @@ public final class Magicsock implements AutoCloseable {
             if (StunMessage.looksLikeStun(p)) {
                 NetcheckRound r = round;
                 if (r != null) {
-                    synchronized (r) {
-                        r.accept(p, System.nanoTime());
-                    }
+                    r.accept(p, System.nanoTime());
                 }
             } else if (DiscoPacket.looksLikeDisco(p)) {
                 onDisco(disco.handle(p, from, this::isPeer), hostPort(from), reply -> sendUdp(reply, from));
@@ -378,11 +376,7 @@ public final class Magicsock implements AutoCloseable {
         round = r;
         try {
             for (int pass = 0; pass < 2 && !r.complete(); pass++) {
-                List<NetcheckRound.Request> requests;
-                synchronized (r) {
-                    requests = r.requests(System.nanoTime());
-                }
-                for (NetcheckRound.Request q : requests) {
+                for (NetcheckRound.Request q : r.requests(System.nanoTime())) {
                     sendUdp(q.packet(), q.target());
                 }
                 long until = System.nanoTime() + NETCHECK_WAIT.toNanos() / 2;
@@ -395,9 +389,7 @@ public final class Magicsock implements AutoCloseable {
         } finally {
             round = null;
         }
-        synchronized (r) {
-            return r.report(Instant.now());
-        }
+        return r.report(Instant.now());
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -20,7 +20,7 @@ import java.util.random.RandomGenerator;
  * One netcheck pass, sans I/O: the STUN requests to send (every node of every region, and
  * again for regions that stayed silent), the responses fed back with their arrival time,
  * and the resulting report. Whoever owns the UDP socket drives it, so the socket can be
- * shared with WireGuard and DISCO.
+ * shared with WireGuard and DISCO. Thread-safe: one thread sends while another feeds answers.
  *
  * <pre>{@code
  * NetcheckRound round = new NetcheckRound(derpMap, random);
@@ -67,7 +67,7 @@ public final class NetcheckRound {
     }
 
     /** Requests for every region that has not answered yet (all of them the first time). */
-    public List<Request> requests(long nowNanos) {
+    public synchronized List<Request> requests(long nowNanos) {
         List<Request> out = new ArrayList<>();
         for (Target t : targets) {
             if (best.containsKey(t.region())) {
@@ -82,7 +82,7 @@ public final class NetcheckRound {
     }
 
     /** Feeds a received UDP payload; returns false if it was not an answer to this round. */
-    public boolean accept(byte[] packet, long nowNanos) {
+    public synchronized boolean accept(byte[] packet, long nowNanos) {
         StunMessage.BindingResponse r;
         try {
             r = StunMessage.parseResponse(packet);
@@ -104,11 +104,11 @@ public final class NetcheckRound {
     }
 
     /** Whether every region has answered, so the round can end early. */
-    public boolean complete() {
+    public synchronized boolean complete() {
         return targets.stream().map(Target::region).allMatch(best::containsKey);
     }
 
-    public NetcheckReport report(Instant at) {
+    public synchronized NetcheckReport report(Instant at) {
         Boolean varies = answered.size() >= 2 ? mapped.size() > 1 : null; // unknowable from one server
         return new NetcheckReport(at, Map.copyOf(best), globalV4, varies);
     }

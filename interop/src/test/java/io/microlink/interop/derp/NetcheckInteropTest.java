@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.microlink.control.wire.DerpMap;
 import io.microlink.interop.TestTailnet;
 import io.microlink.netcheck.HomeDerpSelector;
-import io.microlink.netcheck.Netcheck;
+import io.microlink.netcheck.NetcheckRound;
 import io.microlink.netcheck.NetcheckReport;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -35,12 +35,33 @@ class NetcheckInteropTest {
                 7, new DerpMap.Region(7, "silent", "Silent", false, List.of(new DerpMap.DerpNode("7a", 7, "127.0.0.1",
                         null, "127.0.0.1", null, io.microlink.interop.FreePorts.udp(), false, 0, false)))));
         try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            NetcheckReport report = Netcheck.run(udp, map, Duration.ofSeconds(2));
+            NetcheckReport report = runRound(udp, map);
             assertThat(report.latencies()).containsOnlyKeys(region);
             assertThat(report.global()).contains((InetSocketAddress) udp.getLocalSocketAddress());
             assertThat(report.mappingVariesByDestination()).isNull(); // one server cannot tell
             assertThat(report.derpLatencyForControl()).containsOnlyKeys(region + "-v4");
             assertThat(new HomeDerpSelector().update(report)).isEqualTo(region);
         }
+    }
+
+    /** One pass on a socket of our own: send every request, take answers for up to two seconds. */
+    private static NetcheckReport runRound(DatagramSocket udp, DerpMap map) throws java.io.IOException {
+        NetcheckRound round = new NetcheckRound(map, new java.security.SecureRandom());
+        for (NetcheckRound.Request r : round.requests(System.nanoTime())) {
+            udp.send(new java.net.DatagramPacket(r.packet(), r.packet().length, r.target()));
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        byte[] buf = new byte[1500];
+        while (!round.complete() && System.nanoTime() < deadline) {
+            udp.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+            try {
+                udp.receive(p);
+                round.accept(java.util.Arrays.copyOf(buf, p.getLength()), System.nanoTime());
+            } catch (java.net.SocketTimeoutException e) {
+                break;
+            }
+        }
+        return round.report(java.time.Instant.now());
     }
 }
