@@ -37,6 +37,8 @@ import java.util.random.RandomGenerator;
 final class ControlLoop implements Runnable {
     private static final System.Logger LOG = System.getLogger("io.microlink.control");
     private static final Duration KEY_FETCH_TIMEOUT = Duration.ofSeconds(10);
+    /** How often magicsock re-measures the DERP map (tailscale: about every 20-30 s). */
+    private static final Duration NETCHECK_INTERVAL = Duration.ofSeconds(30);
     private static final String ZERO_NODE_KEY = PublicKey.of(KeyKind.NODE, new byte[32]).toString();
 
     private final NodeConfig config;
@@ -253,7 +255,7 @@ final class ControlLoop implements Runnable {
         if (m == null) {
             try {
                 magicsock = Magicsock.start(new Magicsock.Settings(config.udpPort(), config.derpTransport(),
-                        config.tls(), config.netcheckInterval()), discoKey, () -> identity.nodeKey(), () -> netmap,
+                        config.tls(), NETCHECK_INTERVAL), discoKey, () -> identity.nodeKey(), () -> netmap,
                         this::networkChanged);
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "cannot bind UDP port " + config.udpPort() + "; peers cannot reach this node: "

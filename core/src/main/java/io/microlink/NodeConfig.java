@@ -9,7 +9,7 @@ import javax.net.ssl.SSLContext;
 /** A node's settings, fixed at build time. {@code toString} never shows the auth key. */
 record NodeConfig(URI controlUrl, String authKey, String hostname, Path stateDirectory, Duration mapWatchdog,
                   Duration backoffInitial, Duration backoffMax, SSLContext tls, int udpPort,
-                  DerpClient.Transport derpTransport, Duration netcheckInterval) {
+                  DerpClient.Transport derpTransport) {
     @Override
     public String toString() {
         return "NodeConfig[control=" + controlUrl + ", hostname=" + hostname + ", state=" + stateDirectory

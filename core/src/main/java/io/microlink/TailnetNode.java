@@ -176,7 +176,6 @@ public final class TailnetNode implements AutoCloseable {
         private SSLContext tls = ControlClient.defaultTls();
         private int udpPort;
         private DerpClient.Transport derpTransport = DerpClient.Transport.TLS;
-        private Duration netcheckInterval = Duration.ofSeconds(30);
 
         private Builder() {}
 
@@ -271,7 +270,7 @@ public final class TailnetNode implements AutoCloseable {
                 throw new IllegalStateException("a node needs controlUrl, hostname and stateDirectory");
             }
             return new TailnetNode(new NodeConfig(controlUrl, authKey, hostname, stateDirectory, mapWatchdog,
-                    backoffInitial, backoffMax, tls, udpPort, derpTransport, netcheckInterval));
+                    backoffInitial, backoffMax, tls, udpPort, derpTransport));
         }
     }
 }

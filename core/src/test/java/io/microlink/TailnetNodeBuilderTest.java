@@ -25,7 +25,7 @@ class TailnetNodeBuilderTest {
     void theAuthKeyNeverShowsInTheConfig() {
         NodeConfig c = new NodeConfig(java.net.URI.create("http://x"), "tskey-secret", "n", Path.of("/tmp"),
                 Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), null, 0,
-                io.microlink.derp.DerpClient.Transport.TLS, Duration.ofSeconds(30));
+                io.microlink.derp.DerpClient.Transport.TLS);
         org.assertj.core.api.Assertions.assertThat(c.toString()).doesNotContain("tskey-secret").contains("(set)");
     }
 }
