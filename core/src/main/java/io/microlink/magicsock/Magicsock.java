@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -43,19 +44,24 @@ import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLContext;
 
 /**
- * The node's network presence: one UDP socket (for STUN now, DISCO and, later, WireGuard),
- * a netcheck every interval that picks the home DERP region, a connection to that region,
- * and DISCO pings answered on whichever path they came by. What it learns (home region,
- * latencies, endpoints) goes to control through the {@link Reporter}, so peers reach us
- * through the relay we are really connected to.
+ * The node's network presence: one UDP socket shared by STUN, DISCO and WireGuard, a
+ * netcheck every interval that picks the home DERP region, a connection to that region, and
+ * DISCO pings answered on whichever path they came by (and our own pings, {@link #ping}).
+ * What it learns (home region, latencies, endpoints) goes to control through the
+ * {@link Reporter}, so peers reach us through the relay we are really connected to.
+ * WireGuard rides the same paths through {@link WireGuardLink}.
  *
- * <p>WireGuard rides the same paths through {@link WireGuardLink}. Our own DISCO pings, path
- * selection, and DERP connections to regions other than home are not here yet.
+ * <p>Not here yet: path choice by DISCO (the engine follows a peer's latest authenticated
+ * path), call-me-maybe, and DERP connections to regions other than home.
  */
 public final class Magicsock implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.microlink.magicsock");
     private static final Duration NETCHECK_WAIT = Duration.ofMillis(1500);
     private static final Duration DERP_TIMEOUT = Duration.ofSeconds(10);
+    /** The WireGuard engine's timers are checked this often. */
+    private static final Duration TICK = Duration.ofMillis(100);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final HexFormat HEX = HexFormat.of();
     /** tailscale's EndpointType values. */
     static final int ENDPOINT_LOCAL = 1;
     static final int ENDPOINT_STUN = 2;
@@ -96,9 +102,6 @@ public final class Magicsock implements AutoCloseable {
     private final Thread maintenance;
     private final Thread ticker;
     private volatile WireGuardLink wireGuard;
-    private static final Duration TICK = Duration.ofMillis(100);
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
-    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
     private volatile boolean running = true;
     private volatile NetcheckRound round;
     private volatile DerpClient derp;
@@ -372,7 +375,7 @@ public final class Magicsock implements AutoCloseable {
     }
 
     private NetcheckReport netcheck(DerpMap map) throws IOException {
-        NetcheckRound r = new NetcheckRound(map, new SecureRandom());
+        NetcheckRound r = new NetcheckRound(map, RANDOM);
         round = r;
         try {
             for (int pass = 0; pass < 2 && !r.complete(); pass++) {
