@@ -1,0 +1,58 @@
+package io.microlink.netstack;
+
+/**
+ * The Internet checksum of RFC 1071: the ones' complement of the ones' complement sum of
+ * 16-bit big-endian words. Sums are kept unfolded in an {@code int} so that pieces (a pseudo
+ * header, a header, a payload) can be added separately and folded once at the end.
+ *
+ * <pre>{@code
+ * int acc = Checksum.pseudoHeader(src, dst, IP_PROTO_UDP, udpLength);
+ * acc = Checksum.add(acc, packet, udpOffset, udpLength);
+ * short checksum = Checksum.finish(acc);
+ * }</pre>
+ */
+public final class Checksum {
+    private Checksum() {}
+
+    /**
+     * Adds {@code len} bytes to a running sum. An odd length is padded with a zero byte, so only
+     * the last piece of a sum may have an odd length.
+     */
+    public static int add(int acc, byte[] b, int off, int len) {
+        long sum = acc & 0xffffffffL;
+        int end = off + len - 1;
+        int i = off;
+        for (; i < end; i += 2) {
+            sum += ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
+        }
+        if (i == end) {
+            sum += (b[i] & 0xff) << 8;
+        }
+        return fold(sum);
+    }
+
+    /** The sum of the IPv4 or IPv6 pseudo header (4- or 16-byte addresses) that TCP, UDP and ICMPv6 cover. */
+    public static int pseudoHeader(byte[] src, byte[] dst, int protocol, int length) {
+        int acc = add(0, src, 0, src.length);
+        acc = add(acc, dst, 0, dst.length);
+        long sum = (acc & 0xffffffffL) + protocol + (length & 0xffff) + (length >>> 16);
+        return fold(sum);
+    }
+
+    /** The checksum field value: the complement of the folded sum, as written big-endian into a header. */
+    public static short finish(int acc) {
+        return (short) ~fold(acc & 0xffffffffL);
+    }
+
+    /** Whether a received piece whose sum includes its own checksum field verifies (sums to 0xffff). */
+    public static boolean verifies(int acc) {
+        return fold(acc & 0xffffffffL) == 0xffff;
+    }
+
+    private static int fold(long sum) {
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        return (int) sum;
+    }
+}
