@@ -255,7 +255,8 @@ final class ControlLoop implements Runnable {
         if (m == null) {
             try {
                 magicsock = Magicsock.start(new Magicsock.Settings(config.udpPort(), config.derpTransport(),
-                        config.tls(), NETCHECK_INTERVAL), discoKey, () -> identity.nodeKey(), () -> netmap,
+                        config.tls(), NETCHECK_INTERVAL, config.discoAllowlist(), config.priorityPeer(),
+                        config.maxActivePeers()), discoKey, () -> identity.nodeKey(), () -> netmap,
                         this::networkChanged);
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "cannot bind UDP port " + config.udpPort() + "; peers cannot reach this node: "

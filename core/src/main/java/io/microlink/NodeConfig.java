@@ -4,12 +4,14 @@ import io.microlink.derp.DerpClient;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
 
 /** A node's settings, fixed at build time. {@code toString} never shows the auth key. */
 record NodeConfig(URI controlUrl, String authKey, String hostname, Path stateDirectory, Duration mapWatchdog,
                   Duration backoffInitial, Duration backoffMax, SSLContext tls, int udpPort,
-                  DerpClient.Transport derpTransport) {
+                  DerpClient.Transport derpTransport, Set<String> discoAllowlist, String priorityPeer,
+                  int maxActivePeers) {
     @Override
     public String toString() {
         return "NodeConfig[control=" + controlUrl + ", hostname=" + hostname + ", state=" + stateDirectory

@@ -10,10 +10,13 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -38,6 +41,7 @@ import javax.net.ssl.SSLContext;
  */
 public final class TailnetNode implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final int DEFAULT_MAX_ACTIVE_PEERS = 1024;
 
     private final NodeConfig config;
     private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
@@ -176,6 +180,9 @@ public final class TailnetNode implements AutoCloseable {
         private SSLContext tls = ControlClient.defaultTls();
         private int udpPort;
         private DerpClient.Transport derpTransport = DerpClient.Transport.TLS;
+        private Set<String> discoAllowlist = Set.of();
+        private String priorityPeer;
+        private int maxActivePeers = DEFAULT_MAX_ACTIVE_PEERS;
 
         private Builder() {}
 
@@ -250,6 +257,40 @@ public final class TailnetNode implements AutoCloseable {
         }
 
         /**
+         * Probe direct paths only to these peers (short name, FQDN, tailnet IP or node key);
+         * every other peer is reached through DERP. Empty (the default) probes every peer
+         * that sends or receives traffic. On a tailnet of thousands this keeps a small device
+         * from spending its packets and battery on peers it rarely talks to.
+         */
+        public Builder discoAllowlist(Collection<String> peers) {
+            for (String p : peers) {
+                if (p == null || p.isBlank()) {
+                    throw new IllegalArgumentException("DISCO allowlist entries must not be blank");
+                }
+            }
+            this.discoAllowlist = peers.stream().map(String::strip).collect(Collectors.toUnmodifiableSet());
+            return this;
+        }
+
+        /** The peer (same forms as the allowlist) whose WireGuard session is never evicted. */
+        public Builder priorityPeer(String peer) {
+            this.priorityPeer = peer == null || peer.isBlank() ? null : peer.strip();
+            return this;
+        }
+
+        /**
+         * WireGuard sessions held at once (default 1024); beyond it the least recently used peer
+         * loses its keys and does a new handshake when traffic resumes.
+         */
+        public Builder maxActivePeers(int n) {
+            if (n < 1 || n > 65536) {
+                throw new IllegalArgumentException("max active peers must be 1-65536, got " + n);
+            }
+            this.maxActivePeers = n;
+            return this;
+        }
+
+        /**
          * Reach DERP relays over plain HTTP instead of TLS, as a headscale test tailnet on
          * loopback serves them (tailscaled's {@code TS_DEBUG_USE_DERP_HTTP}). Never for real relays.
          */
@@ -270,7 +311,8 @@ public final class TailnetNode implements AutoCloseable {
                 throw new IllegalStateException("a node needs controlUrl, hostname and stateDirectory");
             }
             return new TailnetNode(new NodeConfig(controlUrl, authKey, hostname, stateDirectory, mapWatchdog,
-                    backoffInitial, backoffMax, tls, udpPort, derpTransport));
+                    backoffInitial, backoffMax, tls, udpPort, derpTransport, discoAllowlist, priorityPeer,
+                    maxActivePeers));
         }
     }
 }

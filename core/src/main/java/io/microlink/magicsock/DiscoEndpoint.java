@@ -10,6 +10,7 @@ import io.microlink.key.PublicKey;
 import java.net.InetSocketAddress;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -21,6 +22,7 @@ import java.util.function.Predicate;
  * <pre>{@code
  * switch (disco.handle(packet, udpSource, netmap::hasPeerWithDiscoKey)) {
  *     case DiscoEndpoint.Reply r -> udp.send(r.packet(), udpSource);
+ *     case DiscoEndpoint.CallMeMaybeReceived c -> pingAll(c.endpoints());
  *     case DiscoEndpoint.PongReceived p -> pending.complete(p.txId());
  *     case DiscoEndpoint.Ignored i -> { }
  * }
@@ -33,11 +35,14 @@ final class DiscoEndpoint {
     /** What to do with a received DISCO packet. */
     sealed interface Outcome {}
 
-    /** Send this back on the path the packet came by. */
-    record Reply(byte[] packet) implements Outcome {}
+    /** A peer pinged us: send this pong back on the path the ping came by. */
+    record Reply(byte[] packet, PublicKey sender) implements Outcome {}
 
     /** A peer answered one of our pings. */
     record PongReceived(byte[] txId, PublicKey sender) implements Outcome {}
+
+    /** A peer (through DERP, the only place this is valid) asks us to ping these endpoints of its. */
+    record CallMeMaybeReceived(List<InetSocketAddress> endpoints, PublicKey sender) implements Outcome {}
 
     /** Not for us, not from a peer, or nothing to do. */
     record Ignored() implements Outcome {}
@@ -81,8 +86,9 @@ final class DiscoEndpoint {
             DiscoPacket.Opened in = DiscoPacket.open(this::box, packet);
             return switch (in.message()) {
                 case DiscoMessage.Ping ping -> new Reply(DiscoPacket.seal(discoKey.publicKey(), box(in.sender()),
-                        new DiscoMessage.Pong(ping.txId(), seenAs)));
+                        new DiscoMessage.Pong(ping.txId(), seenAs)), in.sender());
                 case DiscoMessage.Pong pong -> new PongReceived(pong.txId(), in.sender());
+                case DiscoMessage.CallMeMaybe cmm -> new CallMeMaybeReceived(cmm.endpoints(), in.sender());
                 default -> new Ignored();
             };
         } catch (DiscoException | CryptoException e) {
@@ -97,6 +103,11 @@ final class DiscoEndpoint {
     /** A ping to a peer's disco key, announcing our node key. */
     byte[] ping(PublicKey peerDisco, byte[] txId, PublicKey ownNodeKey) throws CryptoException {
         return DiscoPacket.seal(discoKey.publicKey(), box(peerDisco), new DiscoMessage.Ping(txId, ownNodeKey, 0));
+    }
+
+    /** Asks a peer to ping our endpoints, which opens our NAT for its pings as ours go out. */
+    byte[] callMeMaybe(PublicKey peerDisco, List<InetSocketAddress> ownEndpoints) throws CryptoException {
+        return DiscoPacket.seal(discoKey.publicKey(), box(peerDisco), new DiscoMessage.CallMeMaybe(ownEndpoints));
     }
 
     static InetSocketAddress derpPath(int region) {

@@ -23,41 +23,50 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
-import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLContext;
 
 /**
  * The node's network presence: one UDP socket shared by STUN, DISCO and WireGuard, a
- * netcheck every interval that picks the home DERP region, a connection to that region, and
- * DISCO pings answered on whichever path they came by (and our own pings, {@link #ping}).
+ * netcheck every interval that picks the home DERP region, DERP connections to home and to
+ * the regions peers call home ({@link DerpRelays}), and DISCO: pings answered on whichever
+ * path they came by, and each active peer's paths probed so that data goes direct once a
+ * pong has proven the path and falls back to DERP when the proof lapses ({@link PeerPath}).
  * What it learns (home region, latencies, endpoints) goes to control through the
  * {@link Reporter}, so peers reach us through the relay we are really connected to.
- * WireGuard rides the same paths through {@link WireGuardLink}.
- *
- * <p>Not here yet: path choice by DISCO (the engine follows a peer's latest authenticated
- * path), call-me-maybe, and DERP connections to regions other than home.
+ * WireGuard rides these paths through {@link WireGuardLink}.
  */
 public final class Magicsock implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.microlink.magicsock");
     private static final Duration NETCHECK_WAIT = Duration.ofMillis(1500);
     private static final Duration DERP_TIMEOUT = Duration.ofSeconds(10);
+    /** Our probe pings that got no pong by then are forgotten, as in tailscale. */
+    private static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
     /** The WireGuard engine's timers are checked this often. */
     private static final Duration TICK = Duration.ofMillis(100);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -81,16 +90,34 @@ public final class Magicsock implements AutoCloseable {
     }
 
     /**
-     * @param port            UDP port, 0 for any
-     * @param derpTransport   TLS in the real world; plain HTTP only for test tailnets
+     * @param port             UDP port, 0 for any
+     * @param derpTransport    TLS in the real world; plain HTTP only for test tailnets
      * @param netcheckInterval how often to re-measure
+     * @param discoAllowlist   peers (name, FQDN, tailnet IP or node key) whose direct paths are
+     *                         probed; empty means every peer. The others are reached through
+     *                         DERP only, which keeps a node on a huge tailnet from probing all
+     * @param priorityPeer     the peer (same forms) that always keeps its WireGuard session, or null
+     * @param maxActivePeers   WireGuard sessions held at once; the least recently used go first
      */
-    public record Settings(int port, DerpClient.Transport derpTransport, SSLContext tls, Duration netcheckInterval) {}
+    public record Settings(int port, DerpClient.Transport derpTransport, SSLContext tls, Duration netcheckInterval,
+                           Set<String> discoAllowlist, String priorityPeer, int maxActivePeers) {
+        public Settings {
+            discoAllowlist = Set.copyOf(discoAllowlist);
+        }
+    }
+
+    /** A peer as magicsock needs it; replaced on each netmap, the path state carried over. */
+    private record KnownPeer(String name, PublicKey discoKey, int homeRegion, PeerPath path) {}
 
     private final Settings settings;
     private final DatagramSocket udp;
     private final DiscoEndpoint disco;
     private final Map<String, PendingPing> pendingPings = new ConcurrentHashMap<>();
+    private final Map<PublicKey, KnownPeer> peers = new ConcurrentHashMap<>();
+    /** Which peer a UDP address belongs to, for the addresses DISCO knows; checked against the peer on use. */
+    private final Map<InetSocketAddress, PublicKey> endpointOwners = new ConcurrentHashMap<>();
+    /** Peers that sent data recently, the only ones whose paths are probed. */
+    private final Set<PublicKey> active = ConcurrentHashMap.newKeySet();
     private final Supplier<PrivateKey> nodeKey;
     private final Supplier<Netmap> netmap;
     private final Reporter reporter;
@@ -98,17 +125,15 @@ public final class Magicsock implements AutoCloseable {
     private final Backoff derpRetry = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30),
             RandomGenerator.getDefault());
     private final Semaphore wake = new Semaphore(0);
+    private final DerpRelays relays;
     private final Thread reader;
     private final Thread maintenance;
     private final Thread ticker;
     private volatile WireGuardLink wireGuard;
     private volatile boolean running = true;
     private volatile NetcheckRound round;
-    private volatile DerpClient derp;
-    private volatile int derpRegion;
-    private volatile PublicKey derpIdentity;
     private Hostinfo.NetInfo lastNetInfo;
-    private List<Endpoint> lastEndpoints = List.of();
+    private volatile List<Endpoint> lastEndpoints = List.of();
 
     private Magicsock(Settings settings, DatagramSocket udp, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
                       Supplier<Netmap> netmap, Reporter reporter) {
@@ -118,6 +143,9 @@ public final class Magicsock implements AutoCloseable {
         this.nodeKey = nodeKey;
         this.netmap = netmap;
         this.reporter = reporter;
+        this.relays = new DerpRelays(settings.derpTransport(), settings.tls(), nodeKey, this::onDerpPacket,
+                this::derpLost, DERP_TIMEOUT);
+        syncPeers(netmap.get());
         this.wireGuard = newLink();
         this.reader = Thread.ofVirtual().name("microlink-udp").start(this::readLoop);
         this.maintenance = Thread.ofVirtual().name("microlink-magicsock").start(this::maintain);
@@ -140,31 +168,27 @@ public final class Magicsock implements AutoCloseable {
     }
 
     private WireGuardLink newLink() {
+        PublicKey priority = settings.priorityPeer() == null ? null
+                : matchPeer(netmap.get(), settings.priorityPeer()).map(n -> PublicKey.parse(KeyKind.NODE, n.key()))
+                        .orElse(null);
         WireGuardLink link = new WireGuardLink(nodeKey.get(), new WireGuardLink.Paths() {
+            @Override
+            public void sendToPeer(PublicKey peer, byte[] packet) {
+                Magicsock.this.sendToPeer(peer, packet);
+            }
+
             @Override
             public void sendUdp(byte[] packet, InetSocketAddress to) {
                 Magicsock.this.sendUdp(packet, to);
             }
-
-            @Override
-            public void sendDerp(PublicKey peer, int region, byte[] packet) {
-                // Only the home connection exists so far; the server relays to peers connected to it.
-                DerpClient d = derp;
-                if (d != null) {
-                    try {
-                        d.send(peer, packet);
-                    } catch (IOException e) {
-                        LOG.log(Level.DEBUG, "DERP send failed", e);
-                    }
-                }
-            }
-        });
+        }, new WireGuardLink.Limits(settings.maxActivePeers(), priority));
         link.sync(netmap.get());
         return link;
     }
 
-    /** Takes a new netmap: WireGuard peers and routes follow it; a rotated node key rebuilds the link. */
+    /** Takes a new netmap: paths and WireGuard peers follow it; a rotated node key rebuilds the link. */
     public void updatePeers(Netmap next) {
+        syncPeers(next);
         WireGuardLink link = wireGuard;
         if (!link.nodeKey().equals(nodeKey.get().publicKey())) {
             wireGuard = newLink();
@@ -173,11 +197,106 @@ public final class Magicsock implements AutoCloseable {
         }
     }
 
+    private synchronized void syncPeers(Netmap map) {
+        Set<PublicKey> present = new HashSet<>();
+        for (Node n : map.peers()) {
+            if (n.key() == null) {
+                continue;
+            }
+            PublicKey key = PublicKey.parse(KeyKind.NODE, n.key());
+            present.add(key);
+            PublicKey discoKey = n.discoKey() == null ? null : PublicKey.parse(KeyKind.DISCO, n.discoKey());
+            boolean probe = discoKey != null && discoAllowed(map, n);
+            KnownPeer old = peers.get(key);
+            PeerPath path = old != null ? old.path() : new PeerPath(probe);
+            path.setDiscoveryAllowed(probe);
+            List<InetSocketAddress> advertised = new ArrayList<>();
+            if (n.endpoints() != null) {
+                for (String e : n.endpoints()) {
+                    parseEndpoint(e).ifPresent(advertised::add);
+                }
+            }
+            path.setAdvertised(advertised);
+            advertised.forEach(a -> endpointOwners.put(a, key));
+            peers.put(key, new KnownPeer(n.name(), discoKey, n.homeRegion(), path));
+        }
+        peers.keySet().retainAll(present);
+        active.retainAll(present);
+        endpointOwners.entrySet().removeIf(e -> {
+            KnownPeer p = peers.get(e.getValue());
+            return p == null || !p.path().knows(e.getKey());
+        });
+    }
+
+    private boolean discoAllowed(Netmap map, Node n) {
+        return settings.discoAllowlist().isEmpty()
+                || settings.discoAllowlist().stream().anyMatch(entry -> matchPeer(map, entry).filter(n::equals).isPresent());
+    }
+
+    /** A peer named by short name, FQDN, tailnet IP or node key text. */
+    private static Optional<Node> matchPeer(Netmap map, String which) {
+        Optional<Node> byName = map.resolve(which).or(() -> map.peerByAddress(which));
+        if (byName.isPresent()) {
+            return byName;
+        }
+        return map.peers().stream().filter(n -> which.equals(n.key())).findFirst();
+    }
+
+    /** A WireGuard packet for a peer: direct while a pong vouches for the path, through DERP otherwise. */
+    private void sendToPeer(PublicKey peer, byte[] packet) {
+        KnownPeer p = peers.get(peer);
+        if (p == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        PeerPath.Route route = p.path().route(now);
+        if (route.direct() != null) {
+            sendUdp(packet, route.direct());
+        }
+        if (route.viaDerp()) {
+            relays.send(derpMap(), p.homeRegion(), peer, packet);
+        }
+        if (active.add(peer)) {
+            probe(peer, p, now); // the first packet starts discovery at once, not at the next tick
+        }
+    }
+
+    /** Sends the DISCO pings (and call-me-maybe) a peer's path state says are due. */
+    private void probe(PublicKey peer, KnownPeer p, long now) {
+        PeerPath.Probes due = p.path().probes(now);
+        if (due.pings().isEmpty() || p.discoKey() == null) {
+            return;
+        }
+        try {
+            for (InetSocketAddress to : due.pings()) {
+                byte[] tx = newTxId();
+                pendingPings.put(HEX.formatHex(tx), new PendingPing(peer, to, now, null));
+                sendUdp(disco.ping(p.discoKey(), tx, nodeKey.get().publicKey()), to);
+            }
+            List<InetSocketAddress> own = lastEndpoints.stream().map(Endpoint::address).toList();
+            if (due.callMeMaybe() && !own.isEmpty()) {
+                relays.send(derpMap(), p.homeRegion(), peer, disco.callMeMaybe(p.discoKey(), own));
+            }
+        } catch (CryptoException e) {
+            LOG.log(Level.DEBUG, "cannot seal DISCO for " + p.name(), e);
+        }
+    }
+
     private void tickLoop() {
         while (running) {
             try {
                 Thread.sleep(TICK);
                 wireGuard.tick();
+                long now = System.nanoTime();
+                active.removeIf(key -> {
+                    KnownPeer p = peers.get(key);
+                    if (p == null || !p.path().active(now)) {
+                        return true;
+                    }
+                    probe(key, p, now);
+                    return false;
+                });
+                pendingPings.values().removeIf(pp -> pp.answer() == null && now - pp.sentNanos() > PING_TIMEOUT.toNanos());
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -211,9 +330,15 @@ public final class Magicsock implements AutoCloseable {
                     r.accept(p, System.nanoTime());
                 }
             } else if (DiscoPacket.looksLikeDisco(p)) {
-                onDisco(disco.handle(p, from, this::isPeer), hostPort(from), reply -> sendUdp(reply, from));
+                onDisco(disco.handle(p, from, this::isPeer), from, -1, reply -> sendUdp(reply, from));
             } else {
-                wireGuard.receiveUdp(p, from); // the engine drops and counts what is not WireGuard
+                PublicKey owner = endpointOwners.get(from);
+                KnownPeer known = owner == null ? null : peers.get(owner);
+                if (known != null && known.path().knows(from)) {
+                    wireGuard.receiveFromPeer(p, owner);
+                } else {
+                    wireGuard.receiveUdp(p, from); // the engine drops and counts what is not WireGuard
+                }
             }
         }
     }
@@ -232,40 +357,85 @@ public final class Magicsock implements AutoCloseable {
 
     private void onDerpPacket(int region, PublicKey source, byte[] packet) {
         if (!DiscoPacket.looksLikeDisco(packet)) {
-            wireGuard.receiveDerp(packet, source, region);
+            wireGuard.receiveFromPeer(packet, source);
             return;
         }
-        onDisco(disco.handle(packet, DiscoEndpoint.derpPath(region), this::isPeer), "DERP(" + regionCode(region) + ")",
-                reply -> {
-                    try {
-                        DerpClient d = derp;
-                        if (d != null) {
-                            d.send(source, reply);
-                        }
-                    } catch (IOException e) {
-                        LOG.log(Level.DEBUG, "DERP reply failed", e);
-                    }
-                });
+        onDisco(disco.handle(packet, DiscoEndpoint.derpPath(region), this::isPeer), null, region,
+                reply -> relays.send(derpMap(), region, source, reply));
     }
 
-    private void onDisco(DiscoEndpoint.Outcome outcome, String path, java.util.function.Consumer<byte[]> replyOnPath) {
+    /**
+     * @param from   the UDP source, or null when the packet came through DERP
+     * @param region the DERP region it came through, or -1 for UDP
+     */
+    private void onDisco(DiscoEndpoint.Outcome outcome, InetSocketAddress from, int region, Consumer<byte[]> replyOnPath) {
         switch (outcome) {
-            case DiscoEndpoint.Reply r -> replyOnPath.accept(r.packet());
-            case DiscoEndpoint.PongReceived pong -> {
-                PendingPing p = pendingPings.remove(HEX.formatHex(pong.txId()));
-                if (p != null) {
-                    p.answer().complete(new PingResult(p.peer(), path, Duration.ofNanos(System.nanoTime() - p.sentNanos())));
+            case DiscoEndpoint.Reply r -> {
+                replyOnPath.accept(r.packet());
+                if (from != null) {
+                    peerByDisco(r.sender()).ifPresent(key -> learn(key, from, false));
                 }
             }
+            case DiscoEndpoint.CallMeMaybeReceived c -> {
+                if (from == null) { // only meaningful through the relay, as in tailscale
+                    peerByDisco(c.sender()).ifPresent(key -> c.endpoints().forEach(e -> learn(key, e, true)));
+                }
+            }
+            case DiscoEndpoint.PongReceived pong -> onPong(pong, region);
             case DiscoEndpoint.Ignored i -> { }
         }
     }
 
-    private record PendingPing(String peer, long sentNanos, CompletableFuture<PingResult> answer) {}
+    private Optional<PublicKey> peerByDisco(PublicKey discoKey) {
+        return netmap.get().peerByDiscoKey(discoKey).map(n -> PublicKey.parse(KeyKind.NODE, n.key()));
+    }
+
+    private void learn(PublicKey peer, InetSocketAddress endpoint, boolean pingNow) {
+        KnownPeer p = peers.get(peer);
+        if (p == null) {
+            return;
+        }
+        p.path().learn(endpoint, pingNow);
+        endpointOwners.put(endpoint, peer);
+        if (pingNow) {
+            active.add(peer);
+            p.path().route(System.nanoTime()); // the peer wants a path now: count it as activity
+            probe(peer, p, System.nanoTime());
+        }
+    }
+
+    private void onPong(DiscoEndpoint.PongReceived pong, int region) {
+        PendingPing ping = pendingPings.remove(HEX.formatHex(pong.txId()));
+        KnownPeer p = ping == null ? null : peers.get(ping.peer());
+        if (p == null || !pong.sender().equals(p.discoKey())) {
+            return;
+        }
+        long now = System.nanoTime();
+        Duration latency = Duration.ofNanos(now - ping.sentNanos());
+        if (ping.to() != null) {
+            p.path().onPong(ping.to(), latency.toNanos(), now);
+        }
+        if (ping.answer() != null) {
+            String path = ping.to() != null ? hostPort(ping.to()) : "DERP(" + regionCode(region) + ")";
+            ping.answer().complete(new PingResult(p.name(), path, latency));
+        }
+    }
+
+    /** A ping in flight: to a UDP endpoint ({@code to}) or through DERP ({@code to} null). */
+    private record PendingPing(PublicKey peer, InetSocketAddress to, long sentNanos,
+                               CompletableFuture<PingResult> answer) {}
+
+    private static byte[] newTxId() {
+        byte[] tx = new byte[DiscoMessage.TX_ID_LENGTH];
+        RANDOM.nextBytes(tx);
+        return tx;
+    }
 
     /**
-     * Sends a DISCO ping to {@code peer} through the relay and, with {@link PingPath#ANY}, to every
-     * UDP endpoint it advertises; returns the first answer and the path it came back on.
+     * Pings {@code peer} as {@code tailscale ping} does: with {@link PingPath#ANY}, only its proven
+     * direct path if it has one, else through DERP and to every candidate endpoint at once;
+     * returns the first answer and the path its ping took. A direct answer also proves the path
+     * for data.
      *
      * @throws TimeoutException if no answer came within {@code timeout}
      */
@@ -273,50 +443,68 @@ public final class Magicsock implements AutoCloseable {
         if (peer.discoKey() == null || peer.key() == null) {
             throw new IOException(peer.name() + " announces no disco key, so it cannot be pinged");
         }
-        byte[] tx = new byte[DiscoMessage.TX_ID_LENGTH];
-        RANDOM.nextBytes(tx);
-        PendingPing pending = new PendingPing(peer.name(), System.nanoTime(), new CompletableFuture<>());
-        pendingPings.put(HEX.formatHex(tx), pending);
+        PublicKey key = PublicKey.parse(KeyKind.NODE, peer.key());
+        KnownPeer p = peers.get(key);
+        if (p == null) {
+            throw new IOException(peer.name() + " is not in this node's netmap yet");
+        }
+        CompletableFuture<PingResult> answer = new CompletableFuture<>();
+        List<String> sent = new ArrayList<>();
+        long now = System.nanoTime();
         try {
-            byte[] packet = disco.ping(PublicKey.parse(KeyKind.DISCO, peer.discoKey()), tx, nodeKey.get().publicKey());
+            InetSocketAddress trusted = p.path().trustedDirect(now);
+            List<InetSocketAddress> direct = paths == PingPath.DERP ? List.of()
+                    : trusted != null ? List.of(trusted) : p.path().candidates();
             // Direct first: a UDP datagram is cheap and must not wait behind the relay's TCP write.
-            if (paths == PingPath.ANY && peer.endpoints() != null) {
-                for (String endpoint : peer.endpoints()) {
-                    sendUdp(packet, parseEndpoint(endpoint));
+            for (InetSocketAddress to : direct) {
+                byte[] tx = newTxId();
+                sent.add(HEX.formatHex(tx));
+                pendingPings.put(sent.getLast(), new PendingPing(key, to, now, answer));
+                sendUdp(disco.ping(p.discoKey(), tx, nodeKey.get().publicKey()), to);
+            }
+            if (trusted == null || paths == PingPath.DERP) {
+                if (!relays.homeConnected()) {
+                    if (paths == PingPath.DERP) {
+                        throw new IOException("no DERP connection yet (the first netcheck takes a moment after start)");
+                    }
+                } else {
+                    byte[] tx = newTxId();
+                    sent.add(HEX.formatHex(tx));
+                    pendingPings.put(sent.getLast(), new PendingPing(key, null, now, answer));
+                    relays.send(derpMap(), p.homeRegion(), key, disco.ping(p.discoKey(), tx, nodeKey.get().publicKey()));
                 }
             }
-            DerpClient d = derp;
-            if (d != null && d.isConnected()) {
-                d.send(PublicKey.parse(KeyKind.NODE, peer.key()), packet);
-            } else if (paths == PingPath.DERP) {
-                throw new IOException("no DERP connection yet (the first netcheck takes a moment after start)");
-            }
-            return pending.answer().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (CryptoException e) {
             throw new IOException(peer.name() + "'s disco key is unusable", e);
-        } catch (java.util.concurrent.ExecutionException | InterruptedException e) {
+        } catch (ExecutionException | InterruptedException e) {
             throw new IOException("ping of " + peer.name() + " interrupted", e);
         } catch (TimeoutException e) {
             throw new TimeoutException("no answer from " + peer.name() + " within " + timeout);
         } finally {
-            pendingPings.remove(HEX.formatHex(tx));
+            sent.forEach(pendingPings::remove);
         }
     }
 
-    /** How each peer is reached right now: its WireGuard endpoint, last handshake and traffic. */
+    /** How each peer is reached right now: its proven direct path or its relay, last handshake and traffic. */
     public List<PeerPathStatus> peerPaths() {
-        Netmap map = netmap.get();
+        long now = System.nanoTime();
         List<PeerPathStatus> out = new ArrayList<>();
-        wireGuard.peers().forEach((key, p) -> {
-            InetSocketAddress to = p.endpoint();
-            int region = to == null ? -1 : WireGuardLink.derpRegion(to);
-            String path = to == null ? "none" : region >= 0 ? "DERP(" + regionCode(region) + ")" : hostPort(to);
-            String name = map.peerByNodeKey(key).map(Node::name).orElse(key.shortString());
-            out.add(new PeerPathStatus(name, path, p.handshakesCompleted() == 0 ? null : p.lastHandshakeTime(),
-                    p.rxBytes(), p.txBytes()));
+        wireGuard.peers().forEach((key, wg) -> {
+            KnownPeer p = peers.get(key);
+            InetSocketAddress direct = p == null ? null : p.path().trustedDirect(now);
+            String path = direct != null ? hostPort(direct)
+                    : p != null && p.homeRegion() != 0 ? "DERP(" + regionCode(p.homeRegion()) + ")" : "none";
+            String name = p != null ? p.name() : key.shortString();
+            out.add(new PeerPathStatus(name, path, wg.handshakesCompleted() == 0 ? null : wg.lastHandshakeTime(),
+                    wg.rxBytes(), wg.txBytes()));
         });
-        out.sort(java.util.Comparator.comparing(PeerPathStatus::peer));
+        out.sort(Comparator.comparing(PeerPathStatus::peer));
         return out;
+    }
+
+    private DerpMap derpMap() {
+        return netmap.get().derpMap().orElse(null);
     }
 
     private String regionCode(int region) {
@@ -330,39 +518,52 @@ public final class Magicsock implements AutoCloseable {
         return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + a.getPort();
     }
 
-    private static InetSocketAddress parseEndpoint(String endpoint) {
+    /** An endpoint as control writes it; malformed ones (control bugs, hostile peers) are skipped. */
+    static Optional<InetSocketAddress> parseEndpoint(String endpoint) {
         int colon = endpoint.lastIndexOf(':');
+        if (colon <= 0) {
+            return Optional.empty();
+        }
         String host = endpoint.substring(0, colon).replace("[", "").replace("]", "");
-        return new InetSocketAddress(host, Integer.parseInt(endpoint.substring(colon + 1)));
+        try {
+            int port = Integer.parseInt(endpoint.substring(colon + 1));
+            // Only literals: a name here must never make us do a DNS lookup.
+            if (port < 1 || port > 65535 || !(host.contains(":") || host.matches("[0-9.]+"))) {
+                return Optional.empty();
+            }
+            return Optional.of(new InetSocketAddress(InetAddress.getByName(host), port));
+        } catch (NumberFormatException | UnknownHostException e) {
+            return Optional.empty();
+        }
     }
 
-    /** The relay dropped us (it restarted, or the network changed): measure and reconnect now. */
-    private void derpLost() {
-        LOG.log(Level.INFO, "lost the connection to DERP region {0}; reconnecting", derpRegion);
+    /** The home relay dropped us (it restarted, or the network changed): measure and reconnect now. */
+    private void derpLost(int region) {
+        LOG.log(Level.INFO, "lost the connection to DERP region {0}; reconnecting", region);
         kick();
     }
 
     private void maintain() {
         while (running) {
-            DerpMap map = netmap.get().derpMap().orElse(null);
+            DerpMap map = derpMap();
             if (map != null && map.regions() != null && !map.regions().isEmpty()) {
                 try {
                     NetcheckReport report = netcheck(map);
                     int home = selector.update(report);
                     if (home == 0) {
-                        home = derpRegion != 0 ? derpRegion : fallbackRegion(map); // always have a home
+                        home = relays.home() != 0 ? relays.home() : fallbackRegion(map); // always have a home
                     }
-                    ensureDerp(map, home);
+                    relays.ensureHome(map, home);
                     report(report);
                 } catch (IOException | RuntimeException e) {
                     LOG.log(Level.DEBUG, "magicsock maintenance failed; retrying next interval", e);
                 }
             }
+            relays.closeIdle(System.nanoTime());
             // Without a relay peers may not reach us at all: retry that soon, with backoff.
-            DerpClient d = derp;
-            Duration wait = d != null && d.isConnected() ? settings.netcheckInterval()
-                    : min(derpRetry.next(), settings.netcheckInterval());
-            if (d != null && d.isConnected()) {
+            boolean connected = relays.homeConnected();
+            Duration wait = connected ? settings.netcheckInterval() : min(derpRetry.next(), settings.netcheckInterval());
+            if (connected) {
                 derpRetry.reset();
             }
             try {
@@ -403,28 +604,6 @@ public final class Magicsock implements AutoCloseable {
         return map.regions().keySet().stream().min(Integer::compare).orElse(0);
     }
 
-    private void ensureDerp(DerpMap map, int home) throws IOException {
-        DerpClient current = derp;
-        PublicKey identity = nodeKey.get().publicKey();
-        if (current != null && current.isConnected() && derpRegion == home && identity.equals(derpIdentity)) {
-            return;
-        }
-        if (current != null) {
-            current.close();
-        }
-        DerpMap.Region region = map.regions().get(home);
-        if (region == null || region.nodes() == null || region.nodes().isEmpty()) {
-            return;
-        }
-        DerpClient next = DerpClient.connect(region.nodes().getFirst(), settings.derpTransport(), settings.tls(),
-                nodeKey.get(), (src, packet) -> onDerpPacket(home, src, packet), this::derpLost, DERP_TIMEOUT);
-        next.notePreferred(true);
-        derp = next;
-        derpRegion = home;
-        derpIdentity = identity;
-        LOG.log(Level.INFO, "home DERP region {0}", home);
-    }
-
     private void report(NetcheckReport report) {
         List<Endpoint> endpoints = new ArrayList<>();
         report.global().ifPresent(g -> endpoints.add(new Endpoint(g, ENDPOINT_STUN)));
@@ -433,7 +612,7 @@ public final class Magicsock implements AutoCloseable {
                 endpoints.add(new Endpoint(local, ENDPOINT_LOCAL));
             }
         }
-        Hostinfo.NetInfo info = new Hostinfo.NetInfo(derpRegion == 0 ? null : derpRegion,
+        Hostinfo.NetInfo info = new Hostinfo.NetInfo(relays.home() == 0 ? null : relays.home(),
                 report.derpLatencyForControl(), report.udpWorks(), false);
         // Latencies jitter every round; control only hears when the home or the endpoints change.
         boolean changed = lastNetInfo == null || !Objects.equals(lastNetInfo.preferredDerp(), info.preferredDerp())
@@ -451,14 +630,7 @@ public final class Magicsock implements AutoCloseable {
         udp.close();
         maintenance.interrupt();
         ticker.interrupt();
-        DerpClient d = derp;
-        if (d != null) {
-            try {
-                d.close();
-            } catch (IOException e) {
-                LOG.log(Level.DEBUG, "closing DERP", e);
-            }
-        }
+        relays.close();
         try {
             reader.join(Duration.ofSeconds(5));
             maintenance.join(Duration.ofSeconds(5));

@@ -22,16 +22,16 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * Attaches the WireGuard engine to magicsock's paths. The engine only knows socket addresses,
- * so a DERP path is written as an unresolved address {@code derp.<peer node key hex>:<region>}
- * that names its own destination; a direct path is the peer's real UDP address. Because the
- * engine follows a peer to the source of its latest authenticated packet, a peer that starts
- * talking to us directly moves us onto the direct path too.
+ * Attaches the WireGuard engine to magicsock. The engine knows peers only by socket address,
+ * so each peer's endpoint is a token, the unresolved address {@code peer.<node key hex>},
+ * and roaming is off: the engine never moves a peer to wherever its packets came from.
+ * Which real path a packet to a peer takes (direct or DERP) is magicsock's decision, made
+ * per packet from what DISCO has proven ({@link PeerPath}), as in tailscale.
  *
  * <p>Inner packets go to the TSMP responder; a TCP/IP stack does not exist yet.
  */
 final class WireGuardLink implements Network {
-    private static final String DERP_PREFIX = "derp.";
+    private static final String TOKEN_PREFIX = "peer.";
     private static final HexFormat HEX = HexFormat.of();
     /** The transport header goes in front of the packet, padding (to 16) and the tag after it. */
     private static final int HEADROOM = Protocol.TRANSPORT_HEADER_SIZE;
@@ -39,31 +39,45 @@ final class WireGuardLink implements Network {
 
     /** Where the link's output goes. */
     interface Paths {
-        void sendUdp(byte[] packet, InetSocketAddress to);
+        /** To a peer, by whatever path magicsock chooses. */
+        void sendToPeer(PublicKey peer, byte[] packet);
 
-        void sendDerp(PublicKey peer, int region, byte[] packet);
+        /** To an address no peer is known at (a handshake answered where it came from). */
+        void sendUdp(byte[] packet, InetSocketAddress to);
+    }
+
+    /**
+     * @param maxSessions  peers that may hold session keys at once (the least recently used
+     *                     beyond it lose theirs, never the priority peer)
+     * @param priorityPeer node key of the peer that always keeps its session, or null
+     */
+    record Limits(int maxSessions, PublicKey priorityPeer) {
+        static final Limits DEFAULT = new Limits(EngineSettings.DEFAULT.maxSessions(), null);
     }
 
     private final Engine engine;
     private final PublicKey nodeKey;
     private final Paths paths;
+    private final Limits limits;
     private final Map<PublicKey, Peer> peers = new HashMap<>();
 
-    WireGuardLink(PrivateKey nodeKey, Paths paths) {
-        this.engine = new Engine(nodeKey.raw(), EngineSettings.DEFAULT, TimeSource.system());
+    WireGuardLink(PrivateKey nodeKey, Paths paths, Limits limits) {
+        this.engine = new Engine(nodeKey.raw(),
+                EngineSettings.DEFAULT.withRoaming(false).withMaxSessions(limits.maxSessions()), TimeSource.system());
         this.nodeKey = nodeKey.publicKey();
         this.paths = paths;
+        this.limits = limits;
     }
 
     PublicKey nodeKey() {
         return nodeKey;
     }
 
-    static InetSocketAddress derpPath(PublicKey peer, int region) {
-        return InetSocketAddress.createUnresolved(DERP_PREFIX + HEX.formatHex(peer.raw()), region);
+    static InetSocketAddress token(PublicKey peer) {
+        return InetSocketAddress.createUnresolved(TOKEN_PREFIX + HEX.formatHex(peer.raw()), 0);
     }
 
-    /** Adds new peers (first reached through their home DERP) and removes departed ones. */
+    /** Adds new peers and removes departed ones; routes follow each peer's addresses. */
     synchronized void sync(Netmap netmap) {
         Map<PublicKey, Node> wanted = new HashMap<>();
         for (Node n : netmap.peers()) {
@@ -79,8 +93,7 @@ final class WireGuardLink implements Network {
             return false;
         });
         wanted.forEach((key, node) -> peers.computeIfAbsent(key, k -> {
-            Peer p = engine.addPeer(new PeerSpec(k.raw(), null,
-                    node.homeRegion() == 0 ? null : derpPath(k, node.homeRegion()), 0, false));
+            Peer p = engine.addPeer(new PeerSpec(k.raw(), null, token(k), 0, k.equals(limits.priorityPeer())));
             for (String prefix : node.addresses()) {
                 route(prefix, p);
             }
@@ -104,17 +117,14 @@ final class WireGuardLink implements Network {
         return Map.copyOf(peers);
     }
 
-    /** The region of a DERP path written by {@link #derpPath}, or -1 for a direct path. */
-    static int derpRegion(InetSocketAddress path) {
-        return path.isUnresolved() && path.getHostString().startsWith(DERP_PREFIX) ? path.getPort() : -1;
+    /** A packet from a known peer (by DERP source key, or a UDP address DISCO ties to it). */
+    void receiveFromPeer(byte[] packet, PublicKey peer) {
+        engine.receive(packet, 0, packet.length, token(peer), this);
     }
 
+    /** A packet from an address no peer is known at; only a handshake can come of it. */
     void receiveUdp(byte[] packet, InetSocketAddress from) {
         engine.receive(packet, 0, packet.length, from, this);
-    }
-
-    void receiveDerp(byte[] packet, PublicKey from, int region) {
-        engine.receive(packet, 0, packet.length, derpPath(from, region), this);
     }
 
     void tick() {
@@ -124,9 +134,9 @@ final class WireGuardLink implements Network {
     @Override
     public void send(InetSocketAddress to, byte[] buf, int off, int len) {
         byte[] packet = Arrays.copyOfRange(buf, off, off + len);
-        if (to.isUnresolved() && to.getHostString().startsWith(DERP_PREFIX)) {
-            paths.sendDerp(PublicKey.of(KeyKind.NODE, HEX.parseHex(to.getHostString().substring(DERP_PREFIX.length()))),
-                    to.getPort(), packet);
+        if (to.isUnresolved() && to.getHostString().startsWith(TOKEN_PREFIX)) {
+            paths.sendToPeer(PublicKey.of(KeyKind.NODE, HEX.parseHex(to.getHostString(), TOKEN_PREFIX.length(),
+                    to.getHostString().length())), packet);
         } else {
             paths.sendUdp(packet, to);
         }

@@ -224,15 +224,22 @@ class TailnetNodeInteropTest {
             assertThat(direct.ping("java-ping", "--tsmp", "-c", "1").getFirst().nodeIp()).isEqualTo(javaIp);
             assertThat(relayed.ping("java-ping", "--tsmp", "-c", "1").getFirst().nodeIp()).isEqualTo(javaIp);
 
-            // The node's own view of those sessions, for status displays.
-            Map<String, io.microlink.PeerPathStatus> paths = new java.util.HashMap<>();
-            java.peerPaths().forEach(p -> paths.put(p.peer(), p));
-            var toRelayed = paths.get("relayed.tailnet.test.");
+            // The node's own view of those sessions, for status displays. Its replies made it
+            // probe both peers: the one with UDP is proven direct, the other stays on the relay.
+            String directPath = "127.0.0.1:" + direct.port();
+            Await.until(FEW_SECONDS, "the node to prove the direct path to 'direct'",
+                    () -> pathsByPeer(java).get("direct.tailnet.test.").path().equals(directPath));
+            var toRelayed = pathsByPeer(java).get("relayed.tailnet.test.");
             assertThat(toRelayed.path()).isEqualTo("DERP(" + tailnet.headscale().derpRegionCode() + ")");
             assertThat(toRelayed.lastHandshake()).isNotNull();
             assertThat(toRelayed.rxBytes()).isPositive();
-            assertThat(paths.get("direct.tailnet.test.").path()).isEqualTo("127.0.0.1:" + direct.port());
         }
+    }
+
+    private static Map<String, io.microlink.PeerPathStatus> pathsByPeer(TailnetNode node) {
+        Map<String, io.microlink.PeerPathStatus> paths = new java.util.HashMap<>();
+        node.peerPaths().forEach(p -> paths.put(p.peer(), p));
+        return paths;
     }
 
     @Test

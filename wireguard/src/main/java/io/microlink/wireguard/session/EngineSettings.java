@@ -12,11 +12,15 @@ package io.microlink.wireguard.session;
  * @param rateLimiterSources     source addresses the rate limiter tracks at most
  * @param stagedPacketsPerPeer   outbound packets queued per peer while its handshake runs
  * @param mtu                    largest inner packet; padding never goes beyond it
+ * @param roaming                whether a peer's endpoint follows the source of its latest
+ *                               authenticated packet (plain WireGuard); off when something above
+ *                               the engine chooses paths, as tailscale's magicsock does
  */
 public record EngineSettings(TimerSettings timers, int maxSessions, int underLoadThreshold,
-                             int perSourceHandshakes, int rateLimiterSources, int stagedPacketsPerPeer, int mtu) {
+                             int perSourceHandshakes, int rateLimiterSources, int stagedPacketsPerPeer, int mtu,
+                             boolean roaming) {
 
-    public static final EngineSettings DEFAULT = new EngineSettings(TimerSettings.DEFAULT, 1024, 200, 20, 4096, 128, 1420);
+    public static final EngineSettings DEFAULT = new EngineSettings(TimerSettings.DEFAULT, 1024, 200, 20, 4096, 128, 1420, true);
 
     public EngineSettings {
         if (maxSessions < 1 || underLoadThreshold < 1 || perSourceHandshakes < 1 || rateLimiterSources < 1
@@ -26,18 +30,22 @@ public record EngineSettings(TimerSettings timers, int maxSessions, int underLoa
     }
 
     public EngineSettings withTimers(TimerSettings t) {
-        return new EngineSettings(t, maxSessions, underLoadThreshold, perSourceHandshakes, rateLimiterSources, stagedPacketsPerPeer, mtu);
+        return new EngineSettings(t, maxSessions, underLoadThreshold, perSourceHandshakes, rateLimiterSources, stagedPacketsPerPeer, mtu, roaming);
     }
 
     public EngineSettings withMaxSessions(int n) {
-        return new EngineSettings(timers, n, underLoadThreshold, perSourceHandshakes, rateLimiterSources, stagedPacketsPerPeer, mtu);
+        return new EngineSettings(timers, n, underLoadThreshold, perSourceHandshakes, rateLimiterSources, stagedPacketsPerPeer, mtu, roaming);
     }
 
     public EngineSettings withUnderLoadThreshold(int n) {
-        return new EngineSettings(timers, maxSessions, n, perSourceHandshakes, rateLimiterSources, stagedPacketsPerPeer, mtu);
+        return new EngineSettings(timers, maxSessions, n, perSourceHandshakes, rateLimiterSources, stagedPacketsPerPeer, mtu, roaming);
     }
 
     public EngineSettings withMtu(int m) {
-        return new EngineSettings(timers, maxSessions, underLoadThreshold, perSourceHandshakes, rateLimiterSources, stagedPacketsPerPeer, m);
+        return new EngineSettings(timers, maxSessions, underLoadThreshold, perSourceHandshakes, rateLimiterSources, stagedPacketsPerPeer, m, roaming);
+    }
+
+    public EngineSettings withRoaming(boolean r) {
+        return new EngineSettings(timers, maxSessions, underLoadThreshold, perSourceHandshakes, rateLimiterSources, stagedPacketsPerPeer, mtu, r);
     }
 }

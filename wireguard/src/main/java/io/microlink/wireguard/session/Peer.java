@@ -98,8 +98,9 @@ public final class Peer {
         return persistentKeepaliveSeconds;
     }
 
+    /** Roams to where an authenticated packet came from, unless paths are chosen above the engine. */
     void setEndpoint(InetSocketAddress from) {
-        if (!from.equals(endpoint)) {
+        if (engine.settings.roaming() && !from.equals(endpoint)) {
             endpoint = from;
         }
     }

@@ -122,4 +122,18 @@ class EngineHandshakeTest {
         w.deliver(new Wire.Datagram(Wire.ADDR_A, d.to(), forged));
         assertThat(w.aAtB.endpoint()).isEqualTo(moved);
     }
+
+    @Test
+    void withoutRoamingTheEndpointStaysWhereItWasSet() {
+        Wire w = new Wire(EngineSettings.DEFAULT.withRoaming(false), null);
+        w.sendFromA(100);
+        w.pump();
+        w.sendFromA(100);
+        Wire.Datagram d = w.inFlight.poll();
+        var elsewhere = new java.net.InetSocketAddress(Wire.ip("198.51.100.7"), 40000);
+        w.deliver(new Wire.Datagram(elsewhere, d.to(), d.bytes()));
+        assertThat(w.deliveredAtB).hasSize(2);
+        // B was configured without an endpoint for A and learns none from A's packets either.
+        assertThat(w.aAtB.endpoint()).isNull();
+    }
 }

@@ -1,0 +1,221 @@
+package io.microlink.magicsock;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How one peer is reached, sans I/O: its candidate UDP endpoints, the best one a DISCO pong
+ * has proven, and when to probe. Data goes direct only while a pong vouches for the path
+ * (trust lasts {@link #TRUST_NANOS}); otherwise it goes through DERP, which always works.
+ * A peer whose advertised endpoints are unreachable (behind CGNAT, say) therefore keeps a
+ * two-way tunnel over the relay instead of a one-way one. The timings are tailscale's
+ * ({@code wgengine/magicsock/endpoint.go}), so both ends probe at the same pace.
+ *
+ * <pre>{@code
+ * PeerPath path = new PeerPath(true);
+ * path.setAdvertised(List.of(endpoint));
+ * PeerPath.Route r = path.route(now);          // where this packet goes; marks the peer active
+ * PeerPath.Probes p = path.probes(now);        // pings (and maybe a call-me-maybe) due now
+ * path.onPong(endpoint, latencyNanos, now);    // a pong proved a path
+ * }</pre>
+ */
+final class PeerPath {
+    /** While traffic flowed this recently, the best path is kept alive by heartbeats. */
+    static final long ACTIVE_NANOS = 45_000_000_000L;
+    /** A pong vouches for its path this long. */
+    static final long TRUST_NANOS = 6_500_000_000L;
+    static final long HEARTBEAT_NANOS = 3_000_000_000L;
+    /** Even with a trusted path, look for a better one this often. */
+    static final long REDISCOVERY_NANOS = 60_000_000_000L;
+    /** No endpoint is pinged (nor call-me-maybe sent) more often than this during discovery. */
+    static final long PING_SPACING_NANOS = 5_000_000_000L;
+    /** Learned endpoints (from pings and call-me-maybe) kept at most; advertised ones always stay. */
+    static final int MAX_LEARNED = 16;
+
+    /** Where a packet goes: {@code direct} if not null, and the relay too when {@code viaDerp}. */
+    record Route(InetSocketAddress direct, boolean viaDerp) {}
+
+    /** The DISCO pings due now, and whether to ask the peer (over DERP) to ping us back. */
+    record Probes(List<InetSocketAddress> pings, boolean callMeMaybe) {
+        static final Probes NONE = new Probes(List.of(), false);
+    }
+
+    private static final class Candidate {
+        final boolean advertised;
+        long lastPingNanos;
+        boolean everPinged;
+
+        Candidate(boolean advertised) {
+            this.advertised = advertised;
+        }
+    }
+
+    private final Map<InetSocketAddress, Candidate> candidates = new LinkedHashMap<>();
+    private boolean discoveryAllowed;
+    private InetSocketAddress best;
+    private long bestLatencyNanos;
+    private long trustedUntilNanos;
+    private long lastActiveNanos;
+    private boolean everActive;
+    private long lastFullDiscoveryNanos;
+    private boolean everDiscovered;
+    private long lastCallMeMaybeNanos;
+    private boolean everCalled;
+
+    /** @param discoveryAllowed false for peers without a disco key, or outside the DISCO allowlist */
+    PeerPath(boolean discoveryAllowed) {
+        this.discoveryAllowed = discoveryAllowed;
+    }
+
+    synchronized void setDiscoveryAllowed(boolean allowed) {
+        discoveryAllowed = allowed;
+        if (!allowed) {
+            best = null;
+        }
+    }
+
+    /** The endpoints the netmap advertises; learned ones stay, advertised ones no longer listed go. */
+    synchronized void setAdvertised(List<InetSocketAddress> endpoints) {
+        Set<InetSocketAddress> wanted = Set.copyOf(endpoints);
+        candidates.entrySet().removeIf(e -> e.getValue().advertised && !wanted.contains(e.getKey()));
+        for (InetSocketAddress a : endpoints) {
+            Candidate old = candidates.get(a);
+            if (old == null || !old.advertised) {
+                Candidate c = new Candidate(true);
+                if (old != null) {
+                    c.lastPingNanos = old.lastPingNanos;
+                    c.everPinged = old.everPinged;
+                }
+                candidates.put(a, c);
+            }
+        }
+        if (best != null && !candidates.containsKey(best)) {
+            best = null;
+        }
+    }
+
+    /**
+     * An endpoint learned from a DISCO ping's source or a call-me-maybe.
+     *
+     * @param pingNow true for call-me-maybe: the peer is pinging us right now, so answer at once
+     *                (that is the hole punch), whatever the spacing says
+     */
+    synchronized void learn(InetSocketAddress endpoint, boolean pingNow) {
+        Candidate c = candidates.get(endpoint);
+        if (c == null) {
+            c = new Candidate(false);
+            candidates.put(endpoint, c);
+            evictLearned();
+        }
+        if (pingNow) {
+            c.everPinged = false;
+        }
+    }
+
+    private void evictLearned() {
+        int learned = (int) candidates.values().stream().filter(c -> !c.advertised).count();
+        Iterator<Map.Entry<InetSocketAddress, Candidate>> it = candidates.entrySet().iterator();
+        while (learned > MAX_LEARNED && it.hasNext()) {
+            Map.Entry<InetSocketAddress, Candidate> e = it.next();
+            if (!e.getValue().advertised && !e.getKey().equals(best)) {
+                it.remove();
+                learned--;
+            }
+        }
+    }
+
+    synchronized boolean knows(InetSocketAddress endpoint) {
+        return candidates.containsKey(endpoint);
+    }
+
+    synchronized List<InetSocketAddress> candidates() {
+        return List.copyOf(candidates.keySet());
+    }
+
+    /** Where a data packet goes now; sending marks the peer active, which keeps probing going. */
+    synchronized Route route(long nowNanos) {
+        lastActiveNanos = nowNanos;
+        everActive = true;
+        if (best != null && nowNanos - trustedUntilNanos < 0) {
+            return new Route(best, false);
+        }
+        // The stale path may still work; the relay makes sure the packet arrives meanwhile.
+        return new Route(best, true);
+    }
+
+    /** The direct path a pong vouches for right now, or null. */
+    synchronized InetSocketAddress trustedDirect(long nowNanos) {
+        return best != null && nowNanos - trustedUntilNanos < 0 ? best : null;
+    }
+
+    synchronized boolean active(long nowNanos) {
+        return everActive && nowNanos - lastActiveNanos < ACTIVE_NANOS;
+    }
+
+    /** The pings due now; the caller sends them and later reports pongs with {@link #onPong}. */
+    synchronized Probes probes(long nowNanos) {
+        if (!discoveryAllowed || candidates.isEmpty() || !active(nowNanos)) {
+            return Probes.NONE;
+        }
+        InetSocketAddress trusted = trustedDirect(nowNanos);
+        boolean fullDue = trusted == null || !everDiscovered || nowNanos - lastFullDiscoveryNanos >= REDISCOVERY_NANOS;
+        if (!fullDue) {
+            Candidate c = candidates.get(trusted);
+            if (c.everPinged && nowNanos - c.lastPingNanos < HEARTBEAT_NANOS) {
+                return Probes.NONE;
+            }
+            mark(c, nowNanos);
+            return new Probes(List.of(trusted), false);
+        }
+        List<InetSocketAddress> pings = new ArrayList<>();
+        candidates.forEach((address, c) -> {
+            if (!c.everPinged || nowNanos - c.lastPingNanos >= PING_SPACING_NANOS) {
+                mark(c, nowNanos);
+                pings.add(address);
+            }
+        });
+        if (pings.isEmpty()) {
+            return Probes.NONE;
+        }
+        everDiscovered = true;
+        lastFullDiscoveryNanos = nowNanos;
+        boolean call = !everCalled || nowNanos - lastCallMeMaybeNanos >= PING_SPACING_NANOS;
+        if (call) {
+            everCalled = true;
+            lastCallMeMaybeNanos = nowNanos;
+        }
+        return new Probes(List.copyOf(pings), call);
+    }
+
+    private static void mark(Candidate c, long nowNanos) {
+        c.everPinged = true;
+        c.lastPingNanos = nowNanos;
+    }
+
+    /**
+     * A pong answered a ping we sent to {@code endpoint}: the path works. It becomes the best
+     * path if there is none, if the current one is no longer trusted, or if it is faster.
+     */
+    synchronized void onPong(InetSocketAddress endpoint, long latencyNanos, long nowNanos) {
+        if (!discoveryAllowed || !candidates.containsKey(endpoint)) {
+            return;
+        }
+        boolean replace = best == null || endpoint.equals(best) || nowNanos - trustedUntilNanos >= 0
+                || latencyNanos < bestLatencyNanos;
+        if (replace) {
+            best = endpoint;
+            bestLatencyNanos = latencyNanos;
+            trustedUntilNanos = nowNanos + TRUST_NANOS;
+        }
+    }
+
+    /** The latest latency measured on the best path, in nanoseconds; meaningful only with one. */
+    synchronized long bestLatencyNanos() {
+        return bestLatencyNanos;
+    }
+}

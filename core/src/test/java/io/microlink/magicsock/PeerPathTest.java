@@ -1,0 +1,123 @@
+package io.microlink.magicsock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PeerPathTest {
+    private static final long MS = 1_000_000L;
+    private static final InetSocketAddress A = new InetSocketAddress("127.0.0.1", 41641);
+    private static final InetSocketAddress B = new InetSocketAddress("::1", 41641);
+    private static final InetSocketAddress LEARNED = new InetSocketAddress("127.0.0.2", 5000);
+
+    private final PeerPath path = new PeerPath(true);
+    private long now = 1_000 * MS;
+
+    @Test
+    void advertisedEndpointsAreNotUsedForDataUntilAPongProvesThem() {
+        path.setAdvertised(List.of(A));
+        assertThat(path.route(now)).isEqualTo(new PeerPath.Route(null, true));
+        PeerPath.Probes probes = path.probes(now);
+        assertThat(probes.pings()).containsExactly(A);
+        assertThat(probes.callMeMaybe()).isTrue();
+        path.onPong(A, 2 * MS, now + 2 * MS);
+        assertThat(path.route(now + 3 * MS)).isEqualTo(new PeerPath.Route(A, false));
+    }
+
+    @Test
+    void trustLapsesWithoutPongsAndTrafficFallsBackToDerpAlongsideTheStalePath() {
+        path.setAdvertised(List.of(A));
+        path.route(now);
+        path.probes(now);
+        path.onPong(A, MS, now);
+        now += PeerPath.TRUST_NANOS;
+        assertThat(path.route(now)).isEqualTo(new PeerPath.Route(A, true));
+        assertThat(path.trustedDirect(now)).isNull();
+    }
+
+    @Test
+    void heartbeatsKeepAnActivePathTrusted() {
+        path.setAdvertised(List.of(A));
+        path.route(now);
+        path.probes(now);
+        path.onPong(A, MS, now);
+        assertThat(path.probes(now + MS).pings()).isEmpty();
+        now += PeerPath.HEARTBEAT_NANOS;
+        path.route(now);
+        PeerPath.Probes heartbeat = path.probes(now);
+        assertThat(heartbeat.pings()).containsExactly(A);
+        assertThat(heartbeat.callMeMaybe()).isFalse();
+        path.onPong(A, MS, now + MS);
+        assertThat(path.trustedDirect(now + PeerPath.TRUST_NANOS)).isEqualTo(A);
+    }
+
+    @Test
+    void anIdlePeerIsNotProbed() {
+        path.setAdvertised(List.of(A));
+        assertThat(path.probes(now)).isEqualTo(PeerPath.Probes.NONE);
+        path.route(now);
+        assertThat(path.probes(now + PeerPath.ACTIVE_NANOS)).isEqualTo(PeerPath.Probes.NONE);
+    }
+
+    @Test
+    void discoveryRepeatsNoFasterThanThePingSpacing() {
+        path.setAdvertised(List.of(A, B));
+        path.route(now);
+        assertThat(path.probes(now).pings()).containsExactly(A, B);
+        assertThat(path.probes(now + PeerPath.PING_SPACING_NANOS - 1).pings()).isEmpty();
+        PeerPath.Probes again = path.probes(now + PeerPath.PING_SPACING_NANOS);
+        assertThat(again.pings()).containsExactly(A, B);
+        assertThat(again.callMeMaybe()).isTrue();
+    }
+
+    @Test
+    void theFasterPathWinsAndASlowerOneDoesNotDisplaceATrustedBest() {
+        path.setAdvertised(List.of(A, B));
+        path.route(now);
+        path.probes(now);
+        path.onPong(A, 5 * MS, now);
+        path.onPong(B, 1 * MS, now);
+        assertThat(path.trustedDirect(now)).isEqualTo(B);
+        path.onPong(A, 2 * MS, now);
+        assertThat(path.trustedDirect(now)).isEqualTo(B);
+    }
+
+    @Test
+    void aPongFromAnUnknownEndpointOrWithDiscoveryOffProvesNothing() {
+        path.onPong(A, MS, now);
+        assertThat(path.trustedDirect(now)).isNull();
+        PeerPath off = new PeerPath(false);
+        off.setAdvertised(List.of(A));
+        off.route(now);
+        assertThat(off.probes(now)).isEqualTo(PeerPath.Probes.NONE);
+        off.onPong(A, MS, now);
+        assertThat(off.route(now)).isEqualTo(new PeerPath.Route(null, true));
+    }
+
+    @Test
+    void callMeMaybeMakesALearnedEndpointDueAtOnce() {
+        path.setAdvertised(List.of(A));
+        path.route(now);
+        path.probes(now);
+        path.learn(LEARNED, true);
+        assertThat(path.probes(now + MS).pings()).containsExactly(LEARNED);
+        assertThat(path.knows(LEARNED)).isTrue();
+    }
+
+    @Test
+    void learnedEndpointsAreBoundedAndAdvertisedOnesFollowTheNetmap() {
+        path.setAdvertised(List.of(A));
+        for (int i = 0; i < PeerPath.MAX_LEARNED + 10; i++) {
+            path.learn(new InetSocketAddress("127.0.1." + i, 7000), false);
+        }
+        assertThat(path.candidates()).hasSize(PeerPath.MAX_LEARNED + 1).contains(A);
+        path.route(now);
+        path.probes(now);
+        path.onPong(A, MS, now);
+        path.setAdvertised(List.of(B));
+        assertThat(path.candidates()).doesNotContain(A).contains(B);
+        assertThat(path.trustedDirect(now)).isNull();
+    }
+}
