@@ -606,7 +606,7 @@ public final class Magicsock implements AutoCloseable {
 
     private void report(NetcheckReport report) {
         List<Endpoint> endpoints = new ArrayList<>();
-        report.global().ifPresent(g -> endpoints.add(new Endpoint(g, ENDPOINT_STUN)));
+        report.globalEndpoints().forEach(g -> endpoints.add(new Endpoint(g, ENDPOINT_STUN)));
         for (InetSocketAddress local : LocalEndpoints.of(port())) {
             if (endpoints.stream().noneMatch(e -> e.address().equals(local))) {
                 endpoints.add(new Endpoint(local, ENDPOINT_LOCAL));

@@ -13,7 +13,7 @@ class HomeDerpSelectorTest {
     private static NetcheckReport at(int seconds, Map<Integer, Integer> millis) {
         Map<Integer, Duration> l = new java.util.HashMap<>();
         millis.forEach((r, ms) -> l.put(r, Duration.ofMillis(ms)));
-        return new NetcheckReport(T0.plusSeconds(seconds), l, null, null);
+        return new NetcheckReport(T0.plusSeconds(seconds), l, Map.of(), null, null, null);
     }
 
     @Test

@@ -55,7 +55,7 @@ record HeadscaleConfig(Path dir, int httpPort, int metricsPort, int grpcPort, in
                     region_code: %s
                     region_name: Headscale Embedded DERP
                     verify_clients: true
-                    stun_listen_addr: 127.0.0.1:%d
+                    stun_listen_addr: "[::]:%d"
                     private_key_path: %s
                     automatically_add_embedded_derp_region: true
                     ipv4: 127.0.0.1

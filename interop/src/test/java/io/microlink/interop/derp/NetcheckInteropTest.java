@@ -37,10 +37,28 @@ class NetcheckInteropTest {
         try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             NetcheckReport report = runRound(udp, map);
             assertThat(report.latencies()).containsOnlyKeys(region);
-            assertThat(report.global()).contains((InetSocketAddress) udp.getLocalSocketAddress());
+            assertThat(report.v6Latencies()).isEmpty(); // the map names no IPv6 address
+            assertThat(report.globalEndpoints()).containsExactly((InetSocketAddress) udp.getLocalSocketAddress());
             assertThat(report.mappingVariesByDestination()).isNull(); // one server cannot tell
             assertThat(report.derpLatencyForControl()).containsOnlyKeys(region + "-v4");
             assertThat(new HomeDerpSelector().update(report)).isEqualTo(region);
+        }
+    }
+
+    @Test
+    void measuresIpv6ToAndFindsOurIpv6Address() throws Exception {
+        int region = tailnet.headscale().derpRegionId();
+        DerpMap map = new DerpMap(Map.of(region, new DerpMap.Region(region, "headscale", "Headscale", false,
+                List.of(new DerpMap.DerpNode("999", region, "127.0.0.1", null, "127.0.0.1", "::1",
+                        tailnet.headscale().stunPort(), false, 0, false)))));
+        // One wildcard socket serves both families, as magicsock's does.
+        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(0))) {
+            NetcheckReport report = runRound(udp, map);
+            assertThat(report.v4Latencies()).containsOnlyKeys(region);
+            assertThat(report.v6Latencies()).containsOnlyKeys(region);
+            assertThat(report.globalV4()).isEqualTo(new InetSocketAddress("127.0.0.1", udp.getLocalPort()));
+            assertThat(report.globalV6()).isEqualTo(new InetSocketAddress("::1", udp.getLocalPort()));
+            assertThat(report.derpLatencyForControl()).containsOnlyKeys(region + "-v4", region + "-v6");
         }
     }
 
