@@ -6,14 +6,13 @@ package main
 
 import (
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"log"
+	"math/rand/v2"
 	"net/netip"
 	"os"
-	"path/filepath"
 
 	"gvisor.dev/gvisor/pkg/tcpip"
 )
@@ -38,29 +37,26 @@ func main() {
 		ExtHeaders:  extHeaderVectors(),
 		Fragmented:  fragmentVectors(),
 	}
-	b, err := json.MarshalIndent(v, "", "  ")
+	f, err := os.Create(*out)
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
+	enc := json.NewEncoder(f)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
 		log.Fatal(err)
 	}
-	if err := os.WriteFile(*out, append(b, '\n'), 0o644); err != nil {
+	if err := f.Close(); err != nil {
 		log.Fatal(err)
 	}
 }
 
-// det returns n bytes that depend only on label: SHA-256 in counter mode, so
-// every regeneration is byte-for-byte identical.
+// det returns n bytes that depend only on label (ChaCha8 keyed by its
+// SHA-256), so every regeneration is byte-for-byte identical.
 func det(label string, n int) []byte {
-	out := make([]byte, 0, n+sha256.Size)
-	for counter := uint32(0); len(out) < n; counter++ {
-		var c [4]byte
-		binary.BigEndian.PutUint32(c[:], counter)
-		sum := sha256.Sum256(append([]byte(label), c[:]...))
-		out = append(out, sum[:]...)
-	}
-	return out[:n]
+	b := make([]byte, n)
+	rand.NewChaCha8(sha256.Sum256([]byte(label))).Read(b)
+	return b
 }
 
 func hx(b []byte) string { return hex.EncodeToString(b) }

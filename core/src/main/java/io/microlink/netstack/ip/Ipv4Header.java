@@ -9,19 +9,15 @@ import java.util.Arrays;
 
 /**
  * The IPv4 header of RFC 791: parsed with every length and the header checksum checked, and
- * written for packets we originate. Options are skipped on receive and never sent.
- *
- * <pre>{@code
- * IpPacket p = Ipv4Header.parse(buf, 0, len);
- * Ipv4Header.write(out, 0, src, dst, IpProtocol.UDP, udpLength, identification);
- * }</pre>
+ * written for packets we originate. Options are skipped on receive and never sent. Used through
+ * {@link IpPacket#parse} and {@link IpPacketBuilder}.
  */
-public final class Ipv4Header {
+final class Ipv4Header {
     /** The header without options, the only size we send. */
-    public static final int LENGTH = 20;
+    static final int LENGTH = 20;
 
     static final int FLAGS_AND_OFFSET = 6;
-    static final int CHECKSUM = 10;
+    private static final int CHECKSUM = 10;
     private static final int DONT_FRAGMENT = 0x4000;
     private static final int MORE_FRAGMENTS = 0x2000;
     private static final int OFFSET_MASK = 0x1fff;
@@ -29,13 +25,10 @@ public final class Ipv4Header {
 
     private Ipv4Header() {}
 
-    /** Parses {@code b[off, off + len)} as an IPv4 packet; bytes past its total length are ignored. */
-    public static IpPacket parse(byte[] b, int off, int len) throws MalformedPacketException {
+    /** Parses {@code b[off, off + len)}, whose version nibble says 4; bytes past its total length are ignored. */
+    static IpPacket parse(byte[] b, int off, int len) throws MalformedPacketException {
         if (len < LENGTH) {
             throw new MalformedPacketException("IPv4 packet shorter than its header: " + len);
-        }
-        if ((b[off] & 0xf0) != 0x40) {
-            throw new MalformedPacketException("not IPv4");
         }
         int headerLength = (b[off] & 0x0f) * 4;
         int totalLength = u16(b, off + 2);
@@ -64,7 +57,7 @@ public final class Ipv4Header {
      * follows it: TTL 64 and Don't Fragment, since we never fragment and want to hear if a path
      * cannot carry a packet rather than have a router split it.
      */
-    public static void write(byte[] b, int off, byte[] src, byte[] dst, int protocol, int payloadLength, int identification) {
+    static void write(byte[] b, int off, byte[] src, byte[] dst, int protocol, int payloadLength, int identification) {
         if (payloadLength > 0xffff - LENGTH) {
             throw new IllegalArgumentException("IPv4 payload too large: " + payloadLength);
         }

@@ -9,16 +9,12 @@ import java.util.Arrays;
 
 /**
  * The IPv6 header of RFC 8200: parsed with its extension headers walked to the upper-layer
- * protocol, and written (without extension headers) for packets we originate.
- *
- * <pre>{@code
- * IpPacket p = Ipv6Header.parse(buf, 0, len);
- * Ipv6Header.write(out, 0, src, dst, IpProtocol.TCP, segmentLength);
- * }</pre>
+ * protocol, and written (without extension headers) for packets we originate. Used through
+ * {@link IpPacket#parse} and {@link IpPacketBuilder}.
  */
-public final class Ipv6Header {
+final class Ipv6Header {
     /** The fixed header; extension headers follow it. */
-    public static final int LENGTH = 40;
+    static final int LENGTH = 40;
 
     static final int PAYLOAD_LENGTH = 4;
     static final int NEXT_HEADER = 6;
@@ -28,16 +24,13 @@ public final class Ipv6Header {
     private Ipv6Header() {}
 
     /**
-     * Parses {@code b[off, off + len)} as an IPv6 packet; bytes past its payload length are ignored.
+     * Parses {@code b[off, off + len)}, whose version nibble says 6; bytes past its payload length are ignored.
      * The walk stops at a fragment header that is not atomic (RFC 6946), because what follows it is
      * only a piece of the datagram.
      */
-    public static IpPacket parse(byte[] b, int off, int len) throws MalformedPacketException {
+    static IpPacket parse(byte[] b, int off, int len) throws MalformedPacketException {
         if (len < LENGTH) {
             throw new MalformedPacketException("IPv6 packet shorter than its header: " + len);
-        }
-        if ((b[off] & 0xf0) != 0x60) {
-            throw new MalformedPacketException("not IPv6");
         }
         int end = off + LENGTH + u16(b, off + PAYLOAD_LENGTH);
         if (end > off + len) {
@@ -96,7 +89,7 @@ public final class Ipv6Header {
     }
 
     /** Writes a 40-byte header at {@code b[off]} for a payload of {@code payloadLength} bytes that follows it. */
-    public static void write(byte[] b, int off, byte[] src, byte[] dst, int protocol, int payloadLength) {
+    static void write(byte[] b, int off, byte[] src, byte[] dst, int protocol, int payloadLength) {
         if (payloadLength > 0xffff) {
             throw new IllegalArgumentException("IPv6 payload too large: " + payloadLength);
         }
