@@ -1,0 +1,20 @@
+package io.microlink.netstack;
+
+/**
+ * A received packet that does not parse or verify (truncated, bad length, bad checksum, bad
+ * header); the caller drops it. Thrown by every netstack parser instead of an index error, so a
+ * hostile packet can cost us no more than this exception.
+ *
+ * <pre>{@code
+ * try {
+ *     IpPacket p = IpPacket.parse(buf, 0, len);
+ * } catch (MalformedPacketException e) {
+ *     log.debug("dropped: {}", e.getMessage());
+ * }
+ * }</pre>
+ */
+public final class MalformedPacketException extends Exception {
+    public MalformedPacketException(String message) {
+        super(message);
+    }
+}
