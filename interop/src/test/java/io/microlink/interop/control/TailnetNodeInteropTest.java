@@ -37,14 +37,20 @@ class TailnetNodeInteropTest {
     static final TestTailnet tailnet = TestTailnet.create();
 
     private static TailnetNode node(String hostname, Path state, String authKey, NodeRecorder recorder) {
-        TailnetNode node = TailnetNode.builder()
+        return node(hostname, state, authKey, recorder, b -> { });
+    }
+
+    private static TailnetNode node(String hostname, Path state, String authKey, NodeRecorder recorder,
+                                    java.util.function.Consumer<TailnetNode.Builder> settings) {
+        TailnetNode.Builder builder = TailnetNode.builder()
                 .controlUrl(tailnet.headscale().url())
                 .authKey(authKey)
                 .hostname(hostname)
                 .stateDirectory(state)
                 .backoff(Duration.ofMillis(200), Duration.ofSeconds(2))
-                .plainHttpDerpForTesting()
-                .build();
+                .plainHttpDerpForTesting();
+        settings.accept(builder);
+        TailnetNode node = builder.build();
         node.addListener(recorder);
         node.start();
         return node;
@@ -332,6 +338,31 @@ class TailnetNodeInteropTest {
                     return false;
                 }
             });
+        }
+    }
+
+    @Test
+    void onlyPeersOnTheDiscoAllowlistAreProbedForDirectPaths() {
+        Tailscaled allowed = tailnet.addNode("allowed");
+        Tailscaled other = tailnet.addNode("unlisted");
+        NodeRecorder rec = new NodeRecorder();
+        try (TailnetNode java = node("java-allow", stateDir("allow"), aliceKey(), rec,
+                b -> b.discoAllowlist(List.of("allowed")).priorityPeer("allowed"))) {
+            rec.awaitState(NodeState.CONNECTED, 0, CONNECT);
+            for (Tailscaled ts : List.of(allowed, other)) {
+                Await.until(FEW_SECONDS, ts.hostname() + " to see java-allow's home DERP",
+                        () -> ts.status().seesOnlineWithHomeDerp("java-allow"));
+                // TSMP pongs are traffic from the node, which is what starts its probing.
+                assertThat(ts.ping("java-allow", "--tsmp", "-c", "1")).isNotEmpty();
+            }
+            Await.until(FEW_SECONDS, "the node to prove its direct path to 'allowed'",
+                    () -> pathsByPeer(java).get("allowed.tailnet.test.").path().equals("127.0.0.1:" + allowed.port()));
+            // Longer than a probe round trip and a heartbeat: the unlisted peer was never probed.
+            assertThat(other.ping("java-allow", "--tsmp", "-c", "3")).isNotEmpty();
+            assertThat(pathsByPeer(java).get("unlisted.tailnet.test.").path())
+                    .isEqualTo("DERP(" + tailnet.headscale().derpRegionCode() + ")");
+            // Reaching it still works both ways, through the relay.
+            assertThat(other.ping("java-allow", "--tsmp", "-c", "1")).isNotEmpty();
         }
     }
 
