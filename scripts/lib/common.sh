@@ -14,6 +14,7 @@ ref_dir_headscale="$MICROLINK_CACHE_DIR/ref/headscale-$MICROLINK_HEADSCALE_VERSI
 # The test harness finds the reference programs through these.
 export MICROLINK_TAILSCALED="$ref_dir_tailscale/tailscaled"
 export MICROLINK_TAILSCALE="$ref_dir_tailscale/tailscale"
+export MICROLINK_DERPER="$ref_dir_tailscale/derper"
 export MICROLINK_HEADSCALE="$ref_dir_headscale/headscale"
 
 say() { printf 'microlink: %s\n' "$*" >&2; }

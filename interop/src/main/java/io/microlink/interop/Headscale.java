@@ -73,6 +73,11 @@ public final class Headscale implements AutoCloseable {
      * self-signed certificate for 127.0.0.1, which {@link #tlsTrust()} trusts.
      */
     public static Headscale start(Path dir, String policy, boolean tls) {
+        return start(dir, policy, tls, null);
+    }
+
+    /** As {@link #start(Path, String, boolean)}, with the extra DERP regions of {@code derpMapYaml} (or null). */
+    public static Headscale start(Path dir, String policy, boolean tls, String derpMapYaml) {
         try {
             Files.createDirectories(dir);
             Path policyFile = null;
@@ -80,8 +85,13 @@ public final class Headscale implements AutoCloseable {
                 policyFile = dir.resolve("policy.hujson");
                 Files.writeString(policyFile, policy);
             }
+            Path derpMapFile = null;
+            if (derpMapYaml != null) {
+                derpMapFile = dir.resolve("derp-regions.yaml");
+                Files.writeString(derpMapFile, derpMapYaml);
+            }
             HeadscaleConfig config = new HeadscaleConfig(dir, FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp(),
-                    FreePorts.udp(), "tailnet.test", policyFile, tls);
+                    FreePorts.udp(), "tailnet.test", policyFile, tls, derpMapFile);
             if (tls) {
                 Exec.run(CLI_TIMEOUT, List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
                         "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",

@@ -12,9 +12,10 @@ import java.nio.file.Path;
  * @param stunPort   embedded STUN (UDP)
  * @param policyFile an ACL policy (HuJSON), or null for headscale's allow-all default
  * @param tls        serve HTTPS with a self-signed certificate for 127.0.0.1 ({@link #tlsCert()})
+ * @param derpMapFile extra DERP regions (a headscale {@code derp.paths} YAML file), or null
  */
 record HeadscaleConfig(Path dir, int httpPort, int metricsPort, int grpcPort, int stunPort,
-                       String baseDomain, Path policyFile, boolean tls) {
+                       String baseDomain, Path policyFile, boolean tls, Path derpMapFile) {
 
     static final int DERP_REGION_ID = 999;
     static final String DERP_REGION_CODE = "headscale";
@@ -60,7 +61,7 @@ record HeadscaleConfig(Path dir, int httpPort, int metricsPort, int grpcPort, in
                     automatically_add_embedded_derp_region: true
                     ipv4: 127.0.0.1
                   urls: []
-                  paths: []
+                  paths: [%s]
                   auto_update_enabled: false
                 disable_check_updates: true
                 database:
@@ -92,6 +93,7 @@ record HeadscaleConfig(Path dir, int httpPort, int metricsPort, int grpcPort, in
                 serverUrl(), httpPort, metricsPort, grpcPort,
                 dir.resolve("noise_private.key"),
                 DERP_REGION_ID, DERP_REGION_CODE, stunPort, dir.resolve("derp_server_private.key"),
+                derpMapFile == null ? "" : "\"" + derpMapFile + "\"",
                 dir.resolve("db.sqlite"),
                 baseDomain,
                 socket(),

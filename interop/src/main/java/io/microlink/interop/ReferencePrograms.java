@@ -18,6 +18,10 @@ public final class ReferencePrograms {
         return locate("MICROLINK_TAILSCALED");
     }
 
+    public static Path derper() {
+        return locate("MICROLINK_DERPER");
+    }
+
     public static Path tailscale() {
         return locate("MICROLINK_TAILSCALE");
     }

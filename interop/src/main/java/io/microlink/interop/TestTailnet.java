@@ -39,18 +39,25 @@ public final class TestTailnet implements AutoCloseable, AfterAllCallback, TestW
     public static final String DEFAULT_USER = "alice";
     private static final int LOG_LINES_ON_FAILURE = 150;
 
+    /** The region {@link #withSecondDerpRegion()} adds, and its code as tailscale prints it. */
+    public static final int SECOND_REGION_ID = 900;
+    public static final String SECOND_REGION_CODE = "second";
+
     private final String policy;
+    private final boolean secondRegion;
     private final Path dir;
     private final Map<String, Headscale.User> users = new LinkedHashMap<>();
     private final Map<String, Headscale.AuthKey> reusableKeys = new LinkedHashMap<>();
     private final List<Tailscaled> nodes = new ArrayList<>();
     private final NetworkNamespaces namespaces = new NetworkNamespaces();
     private Headscale headscale;
+    private Derper derper;
     private boolean closed;
 
-    private TestTailnet(String policy) {
+    private TestTailnet(String policy, boolean secondRegion) {
         NetworkIsolation.require();
         this.policy = policy;
+        this.secondRegion = secondRegion;
         try {
             this.dir = Files.createTempDirectory(Reaper.ownPrefix());
             Reaper.registerDirectory(dir);
@@ -61,21 +68,43 @@ public final class TestTailnet implements AutoCloseable, AfterAllCallback, TestW
 
     /** A tailnet with headscale's default allow-all policy. Nothing starts until first use. */
     public static TestTailnet create() {
-        return new TestTailnet(null);
+        return new TestTailnet(null, false);
+    }
+
+    /**
+     * A tailnet with two relay regions: headscale's embedded DERP and tailscale's own
+     * {@code derper} as region {@value #SECOND_REGION_ID}, each with its STUN server.
+     */
+    public static TestTailnet withSecondDerpRegion() {
+        return new TestTailnet(null, true);
     }
 
     /** A tailnet whose headscale enforces {@code policy} (headscale's HuJSON ACL format). */
     public static TestTailnet withPolicy(String policy) {
-        return new TestTailnet(policy);
+        return new TestTailnet(policy, false);
     }
 
     /** The headscale server, started on first call. */
     public synchronized Headscale headscale() {
         requireOpen();
         if (headscale == null) {
-            headscale = Headscale.start(dir.resolve("headscale"), policy);
+            String extraRegions = null;
+            if (secondRegion) {
+                derper = Derper.start(dir.resolve("derper"));
+                extraRegions = derper.regionYaml(SECOND_REGION_ID, SECOND_REGION_CODE);
+            }
+            headscale = Headscale.start(dir.resolve("headscale"), policy, false, extraRegions);
         }
         return headscale;
+    }
+
+    /** The second region's relay ({@link #withSecondDerpRegion()} only), started with headscale. */
+    public synchronized Derper derper() {
+        headscale();
+        if (derper == null) {
+            throw new IllegalStateException("this tailnet was created without a second DERP region");
+        }
+        return derper;
     }
 
     /** The headscale user {@code name}, created on first use. */
@@ -144,6 +173,7 @@ public final class TestTailnet implements AutoCloseable, AfterAllCallback, TestW
         StringBuilder sb = new StringBuilder();
         List<ManagedProcess> processes = new ArrayList<>();
         Optional.ofNullable(headscale).map(Headscale::process).ifPresent(processes::add);
+        Optional.ofNullable(derper).map(Derper::process).ifPresent(processes::add);
         nodes.forEach(n -> processes.add(n.process()));
         for (ManagedProcess p : processes) {
             sb.append("----- ").append(p).append(" log ").append(p.logFile()).append(" (last ")
@@ -168,6 +198,9 @@ public final class TestTailnet implements AutoCloseable, AfterAllCallback, TestW
         nodes.clear();
         if (headscale != null) {
             headscale.close();
+        }
+        if (derper != null) {
+            derper.close();
         }
         namespaces.close();
         Reaper.deleteTree(dir);

@@ -10,6 +10,7 @@ import io.microlink.TailnetNode;
 import io.microlink.interop.PingReply;
 import io.microlink.control.wire.Node;
 import io.microlink.interop.Await;
+import io.microlink.interop.Firewall;
 import io.microlink.interop.FreePorts;
 import io.microlink.interop.Headscale;
 import io.microlink.interop.Tailscaled;
@@ -314,11 +315,9 @@ class TailnetNodeInteropTest {
             assertThat(peer.ping("java-blocked", "-c", "20").getLast().via()).isEqualTo(direct);
 
             // A firewall in this test's own network namespace: no UDP to or from the node's port.
-            List<List<String>> rules = List.of(
-                    List.of("INPUT", "-p", "udp", "--dport", Integer.toString(java.udpPort()), "-j", "DROP"),
-                    List.of("OUTPUT", "-p", "udp", "--sport", Integer.toString(java.udpPort()), "-j", "DROP"));
-            rules.forEach(r -> iptables("-A", r));
-            try {
+            String port = Integer.toString(java.udpPort());
+            try (Firewall.Rule in = Firewall.add("INPUT", "-p", "udp", "--dport", port, "-j", "DROP");
+                 Firewall.Rule out = Firewall.add("OUTPUT", "-p", "udp", "--sport", port, "-j", "DROP")) {
                 Await.until(CONNECT, "pings to fall back to DERP", () -> {
                     try {
                         return peer.ping("java-blocked", "--until-direct=false", "-c", "1").getFirst().viaDerp();
@@ -327,8 +326,6 @@ class TailnetNodeInteropTest {
                     }
                 });
                 assertThat(peer.ping("java-blocked", "--tsmp", "-c", "1")).as("WireGuard over DERP").isNotEmpty();
-            } finally {
-                rules.forEach(r -> iptables("-D", r));
             }
 
             Await.until(CONNECT, "the direct path to return", () -> {
@@ -364,12 +361,6 @@ class TailnetNodeInteropTest {
             // Reaching it still works both ways, through the relay.
             assertThat(other.ping("java-allow", "--tsmp", "-c", "1")).isNotEmpty();
         }
-    }
-
-    private static void iptables(String op, List<String> rule) {
-        List<String> command = new java.util.ArrayList<>(List.of("iptables", op));
-        command.addAll(rule);
-        io.microlink.interop.Exec.run(Duration.ofSeconds(10), command).requireSuccess();
     }
 
     @Test
