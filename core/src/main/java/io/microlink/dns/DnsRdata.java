@@ -1,6 +1,7 @@
 package io.microlink.dns;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 /**
  * The data part of a resource record, decoded for the types MagicDNS answers with and kept as
@@ -16,7 +17,16 @@ import java.net.InetAddress;
  */
 public sealed interface DnsRdata {
     /** A (4 bytes) or AAAA (16 bytes). */
-    record Address(InetAddress address) implements DnsRdata {}
+    record Address(InetAddress address) implements DnsRdata {
+        /** From 4 or 16 raw bytes; no name lookup happens. */
+        static Address of(byte[] raw) {
+            try {
+                return new Address(InetAddress.getByAddress(raw));
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("an address is 4 or 16 bytes, not " + raw.length, e);
+            }
+        }
+    }
 
     /** The single domain name of a PTR or CNAME record. */
     record Domain(String name) implements DnsRdata {}

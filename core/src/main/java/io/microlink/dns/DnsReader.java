@@ -1,7 +1,5 @@
 package io.microlink.dns;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -87,11 +85,7 @@ final class DnsReader {
             throw new DnsFormatException("an address record of " + length + " bytes, not " + size);
         }
         pos += size;
-        try {
-            return new DnsRdata.Address(InetAddress.getByAddress(Arrays.copyOfRange(msg, pos - size, pos)));
-        } catch (UnknownHostException e) {
-            throw new AssertionError("4 and 16 bytes are always an address", e);
-        }
+        return DnsRdata.Address.of(Arrays.copyOfRange(msg, pos - size, pos));
     }
 
     /**
