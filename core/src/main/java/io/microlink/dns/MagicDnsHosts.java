@@ -43,7 +43,8 @@ public final class MagicDnsHosts {
         suffix = self.map(Node::name).map(MagicDnsHosts::suffixOf).orElse(null);
         magicDns = netmap.dns().map(DnsConfig::proxied).orElse(false);
         List<InetAddress> selfAddresses = self.map(MagicDnsHosts::addressesOf).orElse(List.of());
-        boolean selfV6Only = !selfAddresses.isEmpty() && selfAddresses.stream().allMatch(Inet6Address.class::isInstance);
+        boolean selfV6Only = !selfAddresses.isEmpty()
+                && selfAddresses.stream().allMatch(Inet6Address.class::isInstance);
         boolean wantAaaa = self.map(n -> n.hasCapability(PEER_AAAA_ATTRIBUTE)).orElse(false);
         netmap.dns().map(DnsConfig::extraRecords).ifPresent(records -> records.forEach(this::addExtraRecord));
         // Self first, so that a peer with the same name wins, as in tailscale's nodeByName.

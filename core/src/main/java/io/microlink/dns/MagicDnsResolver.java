@@ -149,8 +149,8 @@ public final class MagicDnsResolver {
 
     /** FORMERR with the query's ID and flags when there are enough bytes for them, as tailscale does. */
     private static DnsOutcome formatError(byte[] query) {
-        DnsHeader header = query.length < 4 ? DnsHeader.fromWire(0, 0)
-                : DnsHeader.fromWire((query[0] & 0xFF) << 8 | query[1] & 0xFF, (query[2] & 0xFF) << 8 | query[3] & 0xFF);
+        DnsHeader header = query.length < 4 ? DnsHeader.fromWire(0, 0) : DnsHeader.fromWire(
+                (query[0] & 0xFF) << 8 | query[1] & 0xFF, (query[2] & 0xFF) << 8 | query[3] & 0xFF);
         DnsMessage reply = new DnsMessage(header.answer(DnsRcode.FORMERR), List.of(), List.of(), List.of(), List.of());
         return new DnsOutcome.Answer(reply.encode(MAX_RESPONSE_BYTES));
     }
