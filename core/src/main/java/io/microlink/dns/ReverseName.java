@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 final class ReverseName {
     static final String IPV4_SUFFIX = ".in-addr.arpa.";
     static final String IPV6_SUFFIX = ".ip6.arpa.";
-    /** A decimal byte as an address literal spells it: no sign, no leading zero. */
-    private static final Pattern DECIMAL_BYTE = Pattern.compile("0|[1-9][0-9]{0,2}");
+    /** 0 to 255 as an address literal spells it: no sign, no leading zero. */
+    private static final Pattern DECIMAL_BYTE = Pattern.compile("25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d");
     private static final Pattern NIBBLE = Pattern.compile("[0-9a-f]");
 
     private ReverseName() {}
@@ -20,42 +20,36 @@ final class ReverseName {
     /** The address of canonical {@code name}, or empty when it is no well-formed reverse name. */
     static Optional<InetAddress> address(String name) {
         if (name.endsWith(IPV4_SUFFIX)) {
-            return ipv4(name.substring(0, name.length() - IPV4_SUFFIX.length()).split("\\.", -1));
+            return literal(name.substring(0, name.length() - IPV4_SUFFIX.length()), 4, DECIMAL_BYTE, 1, '.');
         }
         if (name.endsWith(IPV6_SUFFIX)) {
-            return ipv6(name.substring(0, name.length() - IPV6_SUFFIX.length()).split("\\.", -1));
+            return literal(name.substring(0, name.length() - IPV6_SUFFIX.length()), 32, NIBBLE, 4, ':');
         }
         return Optional.empty();
     }
 
-    private static Optional<InetAddress> ipv4(String[] labels) {
-        if (labels.length != 4) {
+    /**
+     * The address whose {@code count} parts, each matching {@code part}, are the labels of
+     * {@code reversed} least significant first; written as a literal most significant first with
+     * {@code separator} between groups of {@code perGroup} parts.
+     */
+    private static Optional<InetAddress> literal(String reversed, int count, Pattern part, int perGroup,
+                                                 char separator) {
+        String[] labels = reversed.split("\\.", -1);
+        if (labels.length != count) {
             return Optional.empty();
         }
-        byte[] bytes = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            String label = labels[3 - i];
-            if (!DECIMAL_BYTE.matcher(label).matches() || Integer.parseInt(label) > 255) {
+        StringBuilder literal = new StringBuilder();
+        for (int written = 0; written < count; written++) {
+            String label = labels[count - 1 - written];
+            if (!part.matcher(label).matches()) {
                 return Optional.empty();
             }
-            bytes[i] = (byte) Integer.parseInt(label);
-        }
-        return Optional.of(DnsRdata.Address.of(bytes).address());
-    }
-
-    private static Optional<InetAddress> ipv6(String[] labels) {
-        if (labels.length != 32) {
-            return Optional.empty();
-        }
-        byte[] bytes = new byte[16];
-        for (int i = 0; i < 32; i++) {
-            String label = labels[31 - i];
-            if (!NIBBLE.matcher(label).matches()) {
-                return Optional.empty();
+            if (written > 0 && written % perGroup == 0) {
+                literal.append(separator);
             }
-            int nibble = Character.digit(label.charAt(0), 16);
-            bytes[i / 2] |= (byte) (i % 2 == 0 ? nibble << 4 : nibble);
+            literal.append(label);
         }
-        return Optional.of(DnsRdata.Address.of(bytes).address());
+        return Optional.of(InetAddress.ofLiteral(literal.toString()));
     }
 }
