@@ -29,7 +29,7 @@ public record DnsMessage(DnsHeader header, List<DnsQuestion> questions, List<Dns
         return new DnsReader(wire).message();
     }
 
-    /** The wire form, at most {@code maxBytes} long; see {@link DnsWriter} for what gets dropped. */
+    /** The wire form, at most {@code maxBytes} long: records that do not fit are dropped, with TC for answers. */
     public byte[] encode(int maxBytes) {
         return new DnsWriter(maxBytes).write(this);
     }
