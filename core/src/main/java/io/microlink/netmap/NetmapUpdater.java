@@ -147,7 +147,7 @@ public final class NetmapUpdater {
                 p.hostinfo(),
                 c.online() != null ? c.online() : p.online(),
                 changed(c.lastSeen(), p.lastSeen()),
-                p.machineAuthorized(), p.expired(), p.tags(), p.primaryRoutes());
+                p.machineAuthorized(), p.expired(), p.tags(), p.primaryRoutes(), p.capabilities(), p.capMap());
     }
 
     /** The change if there is one, else the old value (which may itself be absent). */
@@ -162,6 +162,7 @@ public final class NetmapUpdater {
     private static Node withLastSeen(Node p, Instant lastSeen) {
         return new Node(p.id(), p.stableId(), p.name(), p.user(), p.key(), p.keyExpiry(), p.machine(), p.discoKey(),
                 p.addresses(), p.allowedIps(), p.endpoints(), p.derp(), p.homeDerp(), p.hostinfo(), p.online(),
-                lastSeen, p.machineAuthorized(), p.expired(), p.tags(), p.primaryRoutes());
+                lastSeen, p.machineAuthorized(), p.expired(), p.tags(), p.primaryRoutes(), p.capabilities(),
+                p.capMap());
     }
 }
