@@ -610,7 +610,7 @@ public final class TcpConnection {
     void flush(long now) {
         if (rstPending) {
             rstPending = false;
-            sendSegment(sndNxt, RST, 0, 0);
+            sendSegment(sndMax, RST, 0, 0);
             return;
         }
         if (state == TcpState.CLOSED) {
@@ -676,7 +676,9 @@ public final class TcpConnection {
                     RttEstimator.MIN_RTO_NANOS, RttEstimator.MAX_RTO_NANOS);
         }
         if (ackNow) {
-            sendSegment(sndNxt, ACK, 0, 0);
+            // sndMax, not sndNxt: after a timeout rewinds sndNxt, the peer has already seen
+            // more, and would find an ACK sequenced below its rcvNxt unacceptable and ignore it.
+            sendSegment(sndMax, ACK, 0, 0);
         }
     }
 
