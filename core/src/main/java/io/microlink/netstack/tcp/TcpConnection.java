@@ -297,6 +297,12 @@ public final class TcpConnection {
     }
 
     private void onSegmentSynchronized(TcpSegment seg, byte[] buf, long now) {
+        if (state == TcpState.SYN_RECEIVED && seg.has(SYN) && seg.has(ACK) && seg.seq == rcvNxt - 1) {
+            // Simultaneous open (RFC 9293 figure 7): the peer's SYN-ACK repeats the SYN we
+            // already hold; what is new in it is the ACK of ours.
+            seg.flags &= ~SYN;
+            seg.seq = rcvNxt;
+        }
         int window = receiveWindow();
         int segLen = seg.sequenceLength();
         boolean acceptable = segLen == 0
