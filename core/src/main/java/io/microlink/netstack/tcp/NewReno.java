@@ -34,10 +34,6 @@ final class NewReno {
         return cwnd;
     }
 
-    boolean inRecovery() {
-        return inRecovery;
-    }
-
     /**
      * A cumulative ACK for {@code acked} new bytes up to {@code ack}. Returns true for a partial
      * ACK in recovery, after which the caller retransmits the first unacknowledged segment.

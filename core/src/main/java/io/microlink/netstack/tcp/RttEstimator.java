@@ -53,8 +53,4 @@ final class RttEstimator {
     void resetBackoff() {
         backoffs = 0;
     }
-
-    long smoothedRtt() {
-        return srtt;
-    }
 }

@@ -58,10 +58,6 @@ public final class TcpListener {
         }
     }
 
-    boolean isClosed() {
-        return closed;
-    }
-
     boolean full() {
         return halfOpen + acceptQueue.size() >= backlog;
     }

@@ -158,33 +158,22 @@ public final class TcpSegment {
     public int writeHeader(byte[] out, int off) {
         int i = off + MIN_HEADER_LENGTH;
         if (mss != 0) {
-            out[i] = OPT_MSS;
-            out[i + 1] = 4;
-            put16(out, i + 2, mss);
-            i += 4;
+            i = optionHeader(out, i, 0, OPT_MSS, 4);
+            put16(out, i, mss);
+            i += 2;
         }
         if (windowShift >= 0) {
-            out[i] = OPT_NOP;
-            out[i + 1] = OPT_WINDOW_SCALE;
-            out[i + 2] = 3;
-            out[i + 3] = (byte) windowShift;
-            i += 4;
+            i = optionHeader(out, i, 1, OPT_WINDOW_SCALE, 3);
+            out[i++] = (byte) windowShift;
         }
         if (sackPermitted) {
-            out[i] = OPT_NOP;
-            out[i + 1] = OPT_NOP;
-            out[i + 2] = OPT_SACK_PERMITTED;
-            out[i + 3] = 2;
-            i += 4;
+            i = optionHeader(out, i, 2, OPT_SACK_PERMITTED, 2);
         }
         if (hasTimestamps) {
-            out[i] = OPT_NOP;
-            out[i + 1] = OPT_NOP;
-            out[i + 2] = OPT_TIMESTAMPS;
-            out[i + 3] = 10;
-            put32(out, i + 4, tsVal);
-            put32(out, i + 8, tsEcr);
-            i += 12;
+            i = optionHeader(out, i, 2, OPT_TIMESTAMPS, 10);
+            put32(out, i, tsVal);
+            put32(out, i + 4, tsEcr);
+            i += 8;
         }
         int headerLength = i - off;
         put16(out, off, srcPort);
@@ -197,6 +186,16 @@ public final class TcpSegment {
         put16(out, off + 16, 0);
         put16(out, off + 18, urgentPointer);
         return headerLength;
+    }
+
+    /** Writes {@code nops} NOP bytes, then an option's kind and length; returns where its value goes. */
+    private static int optionHeader(byte[] out, int i, int nops, int kind, int length) {
+        for (int end = i + nops; i < end; i++) {
+            out[i] = OPT_NOP;
+        }
+        out[i] = (byte) kind;
+        out[i + 1] = (byte) length;
+        return i + 2;
     }
 
     /** Fills the checksum of the segment (header and payload) at {@code out[off..off+len)}. */

@@ -91,6 +91,8 @@ class TcpStateMachineTest {
         byte[] buf = new byte[4096];
         assertThat(c.read(buf, 0, buf.length)).isEqualTo(2005);
         assertThat(c.read(buf, 0, buf.length)).isEqualTo(-1);
+        assertThat(node.events.acceptable).isEqualTo(1);
+        assertThat(node.events.readable).isPositive();
 
         c.shutdownOutput();
         node.stack.flush(net.now);
@@ -294,12 +296,17 @@ class TcpStateMachineTest {
         assertThat(resent.getFirst().at() - first).isGreaterThanOrEqualTo(RttEstimator.MIN_RTO_NANOS);
     }
 
+    /** Writes {@code bytes} on {@code c} and returns the segments that went out at once. */
+    private List<TcpSegment> writeAndFlush(TcpConnection c, int bytes) {
+        assertThat(c.write(new byte[bytes], 0, bytes)).isEqualTo(bytes);
+        node.stack.flush(net.now);
+        return peer.received();
+    }
+
     @Test
     void threeDuplicateAcksTriggerFastRetransmit() {
         TcpConnection c = connectToPeer();
-        c.write(new byte[10_000], 0, 10_000);
-        node.stack.flush(net.now);
-        List<TcpSegment> flight = peer.received();
+        List<TcpSegment> flight = writeAndFlush(c, 10_000);
         assertThat(flight).hasSizeGreaterThanOrEqualTo(3);
         int una = flight.getFirst().seq;
         peer.send(c.localPort(), ACK, PEER_ISN + 1, una + 1000);
@@ -315,9 +322,7 @@ class TcpStateMachineTest {
     @Test
     void zeroWindowIsProbedWithBackoffUntilItOpens() {
         TcpConnection c = connectToPeer();
-        c.write(new byte[6000], 0, 6000);
-        node.stack.flush(net.now);
-        List<TcpSegment> sent = peer.received();
+        List<TcpSegment> sent = writeAndFlush(c, 6000);
         int una = sent.getFirst().seq;
         int acked = sent.stream().mapToInt(s -> s.payloadLength).sum();
         peer.send(c.localPort(), ACK, PEER_ISN + 1, una + acked, 0, new byte[0]);
@@ -329,6 +334,7 @@ class TcpStateMachineTest {
         peer.received();
         peer.send(c.localPort(), ACK, PEER_ISN + 1, una + acked, 65535, new byte[0]);
         assertThat(peer.received().stream().mapToInt(s -> s.payloadLength).sum()).isEqualTo(6000 - acked);
+        assertThat(node.events.writable).as("acknowledged data frees the send buffer").isPositive();
     }
 
     @Test
