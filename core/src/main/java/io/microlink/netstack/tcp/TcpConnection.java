@@ -519,7 +519,9 @@ public final class TcpConnection {
 
     private void noteActivity(long now) {
         keepAliveProbesSent = 0;
-        keepAliveAt = config.keepAliveIdleNanos() > 0 ? now + config.keepAliveIdleNanos() : NONE;
+        boolean open = state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT
+                || state == TcpState.FIN_WAIT_1 || state == TcpState.FIN_WAIT_2;
+        keepAliveAt = open && config.keepAliveIdleNanos() > 0 ? now + config.keepAliveIdleNanos() : NONE;
     }
 
     void terminate(TcpError why) {
