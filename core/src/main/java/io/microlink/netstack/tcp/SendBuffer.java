@@ -1,0 +1,53 @@
+package io.microlink.netstack.tcp;
+
+/**
+ * The bytes an application wrote that the peer has not acknowledged yet, sent or not, in a
+ * fixed ring: its capacity is the send-buffer bound, so {@link #write} accepts only what fits.
+ *
+ * <pre>{@code
+ * SendBuffer buffer = new SendBuffer(256 * 1024);
+ * int accepted = buffer.write(data, 0, data.length);
+ * buffer.copy(0, segment, headerLength, 1240);
+ * buffer.discard(acked);
+ * }</pre>
+ */
+final class SendBuffer {
+    private final byte[] ring;
+    private int head;
+    private int length;
+
+    SendBuffer(int capacity) {
+        ring = new byte[capacity];
+    }
+
+    int length() {
+        return length;
+    }
+
+    int free() {
+        return ring.length - length;
+    }
+
+    int write(byte[] b, int off, int len) {
+        int n = Math.min(len, free());
+        int tail = (head + length) % ring.length;
+        int first = Math.min(n, ring.length - tail);
+        System.arraycopy(b, off, ring, tail, first);
+        System.arraycopy(b, off + first, ring, 0, n - first);
+        length += n;
+        return n;
+    }
+
+    /** Copies {@code len} bytes starting {@code offset} bytes after the oldest into {@code out}. */
+    void copy(int offset, byte[] out, int outOff, int len) {
+        int start = (head + offset) % ring.length;
+        int first = Math.min(len, ring.length - start);
+        System.arraycopy(ring, start, out, outOff, first);
+        System.arraycopy(ring, 0, out, outOff + first, len - first);
+    }
+
+    void discard(int n) {
+        head = (head + n) % ring.length;
+        length -= n;
+    }
+}

@@ -1,0 +1,96 @@
+package io.microlink.netstack.tcp;
+
+import java.time.Duration;
+
+/**
+ * Tunables of a {@link TcpStack}. The defaults suit the 1280-byte tunnel MTU: MSS 1240 over IPv4
+ * and 1220 over IPv6 (1280 minus the 20- or 40-byte IP header and the 20-byte TCP header).
+ * Nagle's algorithm is off by default because the applications on a tailnet are mostly
+ * interactive (SSH, RPC) and suffer from its added latency more than the link suffers from small
+ * segments. Keep-alive is off by default, as for {@code java.net.Socket}.
+ *
+ * <pre>{@code
+ * TcpConfig config = TcpConfig.defaults().withBufferSizes(64 * 1024, 64 * 1024).withNagle(true);
+ * }</pre>
+ *
+ * @param sendBufferBytes bytes an application may queue beyond what the peer has acknowledged
+ * @param receiveBufferBytes bytes received but not yet read; bounds the advertised window
+ * @param mssIpv4 the MSS to offer and the ceiling on what we send over IPv4
+ * @param mssIpv6 the same over IPv6
+ * @param mslNanos maximum segment lifetime; TIME-WAIT lasts twice this
+ * @param delayedAckNanos how long an ACK may wait for a second segment (RFC 1122 caps it at 500 ms; we use at most 200 ms)
+ * @param keepAliveIdleNanos idle time before the first keep-alive probe, or 0 for no keep-alive
+ * @param keepAliveIntervalNanos time between unanswered probes
+ * @param keepAliveProbes unanswered probes after which the connection times out
+ * @param nagle whether to hold back small segments while data is unacknowledged (RFC 896)
+ * @param maxConnections bound on connections in any state, including those in TIME-WAIT
+ */
+public record TcpConfig(
+        int sendBufferBytes,
+        int receiveBufferBytes,
+        int mssIpv4,
+        int mssIpv6,
+        long mslNanos,
+        long delayedAckNanos,
+        long keepAliveIdleNanos,
+        long keepAliveIntervalNanos,
+        int keepAliveProbes,
+        boolean nagle,
+        int maxConnections) {
+
+    private static final long MAX_DELAYED_ACK_NANOS = Duration.ofMillis(200).toNanos();
+
+    public TcpConfig {
+        if (sendBufferBytes <= 0 || receiveBufferBytes <= 0) {
+            throw new IllegalArgumentException("buffer sizes must be positive");
+        }
+        if (mssIpv4 < 88 || mssIpv6 < 88) {
+            throw new IllegalArgumentException("MSS below 88 bytes cannot carry anything useful");
+        }
+        if (delayedAckNanos < 0 || delayedAckNanos > MAX_DELAYED_ACK_NANOS) {
+            throw new IllegalArgumentException("delayed ACK must be between 0 and 200 ms");
+        }
+        if (mslNanos < 0 || keepAliveIdleNanos < 0 || keepAliveIntervalNanos <= 0 || keepAliveProbes <= 0) {
+            throw new IllegalArgumentException("durations must not be negative");
+        }
+        if (maxConnections <= 0) {
+            throw new IllegalArgumentException("maxConnections must be positive");
+        }
+    }
+
+    /** 256 KiB buffers, MSL 30 s, 40 ms delayed ACK, keep-alive off, Nagle off, 4096 connections. */
+    public static TcpConfig defaults() {
+        return new TcpConfig(256 * 1024, 256 * 1024, 1240, 1220,
+                Duration.ofSeconds(30).toNanos(), Duration.ofMillis(40).toNanos(),
+                0, Duration.ofSeconds(75).toNanos(), 9, false, 4096);
+    }
+
+    public TcpConfig withBufferSizes(int send, int receive) {
+        return new TcpConfig(send, receive, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
+                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections);
+    }
+
+    public TcpConfig withMsl(Duration msl) {
+        return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, msl.toNanos(), delayedAckNanos,
+                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections);
+    }
+
+    public TcpConfig withKeepAlive(Duration idle, Duration interval, int probes) {
+        return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
+                idle.toNanos(), interval.toNanos(), probes, nagle, maxConnections);
+    }
+
+    public TcpConfig withNagle(boolean on) {
+        return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
+                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, on, maxConnections);
+    }
+
+    public TcpConfig withMaxConnections(int max) {
+        return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
+                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, max);
+    }
+
+    int mssFor(byte[] ip) {
+        return ip.length == 4 ? mssIpv4 : mssIpv6;
+    }
+}

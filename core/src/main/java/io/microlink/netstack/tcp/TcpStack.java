@@ -1,0 +1,258 @@
+package io.microlink.netstack.tcp;
+
+import static io.microlink.netstack.tcp.TcpSegment.ACK;
+import static io.microlink.netstack.tcp.TcpSegment.RST;
+import static io.microlink.netstack.tcp.TcpSegment.SYN;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+
+/**
+ * The TCP layer of the userspace stack, sans I/O: the IP layer hands it segments
+ * ({@link #onSegment}), it hands back segments through a {@link SegmentOutput} and tells a
+ * socket layer what changed through {@link TcpEvents}. Time comes in as {@code nowNanos}
+ * (monotonic, e.g. {@link System#nanoTime()}); the runtime calls {@link #onTimer} at
+ * {@link #nextTimerDeadline()} and {@link #flush} after application calls on a connection. It
+ * demultiplexes by 4-tuple, answers segments for no connection with RST (RFC 9293 §3.10.7.1),
+ * and bounds the number of connections. Not thread-safe: one lock or one event loop per stack.
+ *
+ * <pre>{@code
+ * TcpStack tcp = new TcpStack(TcpConfig.defaults(), ipLayer::sendTcp, socketLayer, new SecureRandom());
+ * TcpListener l = tcp.listen(22, 128);
+ * tcp.onSegment(srcIp, dstIp, packet, tcpOffset, tcpLength, System.nanoTime());
+ * long wakeAt = tcp.nextTimerDeadline();
+ * }</pre>
+ */
+public final class TcpStack {
+    private static final int EPHEMERAL_FIRST = 49152;
+    private static final int EPHEMERAL_COUNT = 65536 - EPHEMERAL_FIRST;
+
+    private final TcpConfig config;
+    private final SegmentOutput output;
+    private final TcpEvents events;
+    private final SecureRandom random;
+    private final IsnGenerator isn;
+    private final HashMap<ConnectionKey, TcpConnection> connections = new HashMap<>();
+    private final ArrayList<TcpConnection> connectionList = new ArrayList<>();
+    private final HashMap<Integer, TcpListener> listeners = new HashMap<>();
+    private final ArrayList<TcpConnection> dirty = new ArrayList<>();
+    private final ConnectionKey probe = new ConnectionKey();
+    private final TcpSegment incoming = new TcpSegment();
+    private final TcpSegment outgoing = new TcpSegment();
+    private final byte[] scratch;
+    private boolean sweepNeeded;
+
+    public TcpStack(TcpConfig config, SegmentOutput output, TcpEvents events, SecureRandom random) {
+        this.config = config;
+        this.output = output;
+        this.events = events;
+        this.random = random;
+        this.isn = new IsnGenerator(random);
+        this.scratch = new byte[TcpSegment.MAX_HEADER_LENGTH + Math.max(config.mssIpv4(), config.mssIpv6())];
+    }
+
+    /** Listens on {@code port} on every local address. */
+    public TcpListener listen(int port, int backlog) {
+        if (port <= 0 || port > 0xffff || backlog <= 0) {
+            throw new IllegalArgumentException("port 1-65535 and a positive backlog");
+        }
+        if (listeners.containsKey(port)) {
+            throw new IllegalStateException("port " + port + " already has a listener");
+        }
+        TcpListener l = new TcpListener(this, port, backlog);
+        listeners.put(port, l);
+        return l;
+    }
+
+    /**
+     * Starts an active open from an ephemeral port and sends the SYN. The events'
+     * {@code connected} or {@code closed} (with {@link TcpError#REFUSED} or
+     * {@link TcpError#TIMED_OUT}) tells how it went.
+     *
+     * @throws IllegalStateException when the connection bound is reached or no ephemeral port is free
+     */
+    public TcpConnection connect(byte[] localIp, byte[] remoteIp, int remotePort, long nowNanos) {
+        if (connections.size() >= config.maxConnections()) {
+            throw new IllegalStateException("too many TCP connections: " + config.maxConnections());
+        }
+        int start = random.nextInt(EPHEMERAL_COUNT);
+        for (int i = 0; i < EPHEMERAL_COUNT; i++) {
+            int port = EPHEMERAL_FIRST + (start + i) % EPHEMERAL_COUNT;
+            if (!listeners.containsKey(port) && !connections.containsKey(probe.set(localIp, port, remoteIp, remotePort))) {
+                ConnectionKey key = probe.copy();
+                TcpConnection c = TcpConnection.connect(this, key, localIp.clone(), port, remoteIp.clone(), remotePort,
+                        isn.next(localIp, port, remoteIp, remotePort, nowNanos), nowNanos);
+                add(c);
+                return c;
+            }
+        }
+        throw new IllegalStateException("no free ephemeral port towards that peer");
+    }
+
+    /** Takes one inbound TCP segment; {@code b[off..off+len)} is everything after the IP header. */
+    public void onSegment(byte[] srcIp, byte[] dstIp, byte[] b, int off, int len, long nowNanos) {
+        TcpSegment seg = incoming;
+        if (!seg.parse(srcIp, dstIp, b, off, len)) {
+            return;
+        }
+        TcpConnection c = connections.get(probe.set(dstIp, seg.dstPort, srcIp, seg.srcPort));
+        if (c != null && c.state() != TcpState.CLOSED) {
+            c.onSegment(seg, b, nowNanos);
+            sweep();
+            return;
+        }
+        if (seg.has(RST)) {
+            return;
+        }
+        TcpListener l = listeners.get(seg.dstPort);
+        if (l == null || seg.has(ACK)) {
+            // RFC 9293 §3.10.7.1: make the RST acceptable to the sender: take its ACK as our
+            // sequence number, or else acknowledge exactly what it sent.
+            if (seg.has(ACK)) {
+                sendReset(dstIp, srcIp, seg.dstPort, seg.srcPort, seg.ack, 0, RST);
+            } else {
+                sendReset(dstIp, srcIp, seg.dstPort, seg.srcPort, 0, seg.seq + seg.sequenceLength(), RST | ACK);
+            }
+            return;
+        }
+        if (!seg.has(SYN) || l.full() || connections.size() >= config.maxConnections()) {
+            return;
+        }
+        ConnectionKey key = probe.copy();
+        l.halfOpen++;
+        TcpConnection accepted = TcpConnection.accept(this, key, dstIp.clone(), srcIp.clone(), seg,
+                isn.next(dstIp, seg.dstPort, srcIp, seg.srcPort, nowNanos), nowNanos);
+        accepted.listener = l;
+        add(accepted);
+    }
+
+    /** Fires the timers that are due and sends what they cause. */
+    public void onTimer(long nowNanos) {
+        for (int i = connectionList.size() - 1; i >= 0; i--) {
+            TcpConnection c = connectionList.get(i);
+            if (c.nextDeadline() <= nowNanos) {
+                c.onTimer(nowNanos);
+            }
+        }
+        flush(nowNanos);
+    }
+
+    /** Sends what application calls (write, read, shutdownOutput, close, abort) made due. */
+    public void flush(long nowNanos) {
+        for (int i = 0; i < dirty.size(); i++) {
+            TcpConnection c = dirty.get(i);
+            c.dirty = false;
+            c.flush(nowNanos);
+        }
+        dirty.clear();
+        sweep();
+    }
+
+    /**
+     * When {@link #onTimer} should run next: {@link Long#MIN_VALUE} when application calls left
+     * something to {@link #flush}, {@link Long#MAX_VALUE} when nothing is scheduled.
+     */
+    public long nextTimerDeadline() {
+        if (!dirty.isEmpty()) {
+            return Long.MIN_VALUE;
+        }
+        long next = Long.MAX_VALUE;
+        for (int i = 0; i < connectionList.size(); i++) {
+            next = Math.min(next, connectionList.get(i).nextDeadline());
+        }
+        return next;
+    }
+
+    /** Connections in any state but CLOSED, including those in TIME-WAIT. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    TcpConfig config() {
+        return config;
+    }
+
+    TcpEvents events() {
+        return events;
+    }
+
+    TcpSegment outgoing() {
+        outgoing.clear();
+        return outgoing;
+    }
+
+    void markDirty(TcpConnection c) {
+        if (!c.dirty) {
+            c.dirty = true;
+            dirty.add(c);
+        }
+    }
+
+    void onEstablished(TcpConnection c) {
+        events.connected(c);
+        TcpListener l = c.listener;
+        if (l != null) {
+            l.enqueue(c);
+            events.acceptable(l);
+        }
+    }
+
+    void onTerminated() {
+        sweepNeeded = true;
+    }
+
+    void unlisten(TcpListener l) {
+        listeners.remove(l.port(), l);
+    }
+
+    void sendReset(byte[] srcIp, byte[] dstIp, int srcPort, int dstPort, int seq, int ack, int flags) {
+        TcpSegment seg = outgoing();
+        seg.srcPort = srcPort;
+        seg.dstPort = dstPort;
+        seg.seq = seq;
+        seg.ack = ack;
+        seg.flags = flags;
+        emit(srcIp, dstIp, seg, null, 0, 0);
+    }
+
+    /** Writes {@code seg} and {@code len} bytes from {@code data} at {@code dataOffset} into the scratch buffer and sends it. */
+    void emit(byte[] srcIp, byte[] dstIp, TcpSegment seg, SendBuffer data, int dataOffset, int len) {
+        int headerLength = seg.writeHeader(scratch, 0);
+        if (len > 0) {
+            data.copy(dataOffset, scratch, headerLength, len);
+        }
+        TcpSegment.fillChecksum(srcIp, dstIp, scratch, 0, headerLength + len);
+        output.send(srcIp, dstIp, scratch, 0, headerLength + len);
+    }
+
+    private void add(TcpConnection c) {
+        connections.put(c.key, c);
+        connectionList.add(c);
+    }
+
+    /** Forgets connections that reached CLOSED, once anything they still had to send is sent. */
+    private void sweep() {
+        if (!sweepNeeded) {
+            return;
+        }
+        sweepNeeded = false;
+        for (int i = connectionList.size() - 1; i >= 0; i--) {
+            TcpConnection c = connectionList.get(i);
+            if (c.state() != TcpState.CLOSED) {
+                continue;
+            }
+            if (c.dirty) {
+                sweepNeeded = true;
+            } else {
+                connectionList.set(i, connectionList.getLast());
+                connectionList.removeLast();
+                connections.remove(c.key, c);
+                if (c.listener != null) {
+                    c.listener.forget(c);
+                    c.listener = null;
+                }
+            }
+        }
+    }
+}
