@@ -12,7 +12,11 @@ import io.microlink.control.wire.RegisterResponse;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
+import io.microlink.dns.QuadHundredDnsServer;
 import io.microlink.magicsock.Magicsock;
+import io.microlink.netstack.socket.Netstack;
+import io.microlink.netstack.tcp.TcpConfig;
+import java.net.InetAddress;
 import io.microlink.netmap.Netmap;
 import io.microlink.netmap.NetmapUpdater;
 import io.microlink.state.NodeIdentity;
@@ -57,6 +61,8 @@ final class ControlLoop implements Runnable {
     private volatile Hostinfo.NetInfo netInfo;
     private volatile List<Magicsock.Endpoint> endpoints = List.of();
     private volatile Magicsock magicsock;
+    private final Netstack netstack = new Netstack(TcpConfig.defaults(), this::sendPacket);
+    private final QuadHundredDnsServer dns = new QuadHundredDnsServer();
     private volatile ControlClient client;
     private String authKey;
     private PrivateKey previousNodeKey;
@@ -67,6 +73,15 @@ final class ControlLoop implements Runnable {
         this.listener = listener;
         this.backoff = new Backoff(config.backoffInitial(), config.backoffMax(), RandomGenerator.getDefault());
         this.authKey = config.authKey();
+        dns.attach(netstack);
+    }
+
+    /** An inner packet from the netstack; dropped while the network side is not up yet, as on a link that is down. */
+    private void sendPacket(byte[] ipPacket) {
+        Magicsock m = magicsock;
+        if (m != null) {
+            m.sendPacket(ipPacket);
+        }
     }
 
     @Override
@@ -223,6 +238,7 @@ final class ControlLoop implements Runnable {
                 }
                 Netmap previous = netmap;
                 netmap = result.netmap();
+                followAddresses(netmap);
                 followNetwork(previous, netmap);
                 if (first) {
                     first = false;
@@ -246,6 +262,20 @@ final class ControlLoop implements Runnable {
         }
     }
 
+    /** The netstack answers on the node's own addresses and MagicDNS from the latest netmap. */
+    private void followAddresses(Netmap next) {
+        List<InetAddress> own = new java.util.ArrayList<>();
+        next.self().map(Node::addresses).orElse(List.of()).forEach(prefix -> {
+            try {
+                own.add(InetAddress.getByName(prefix.contains("/") ? prefix.substring(0, prefix.indexOf('/')) : prefix));
+            } catch (java.net.UnknownHostException e) {
+                LOG.log(Level.WARNING, "control sent an unusable address for this node: " + prefix);
+            }
+        });
+        netstack.setAddresses(own);
+        dns.update(next);
+    }
+
     /** Starts the network side once control sent a DERP map; re-measures when that map changes. */
     private void followNetwork(Netmap previous, Netmap next) {
         if (next.derpMap().isEmpty()) {
@@ -257,7 +287,7 @@ final class ControlLoop implements Runnable {
                 magicsock = Magicsock.start(new Magicsock.Settings(config.udpPort(), config.derpTransport(),
                         config.tls(), NETCHECK_INTERVAL, config.discoAllowlist(), config.priorityPeer(),
                         config.maxActivePeers()), discoKey, () -> identity.nodeKey(), () -> netmap,
-                        this::networkChanged);
+                        this::networkChanged, netstack);
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "cannot bind UDP port " + config.udpPort() + "; peers cannot reach this node: "
                         + e.getMessage());
@@ -395,6 +425,11 @@ final class ControlLoop implements Runnable {
         if (m != null) {
             m.close();
         }
+        netstack.close();
+    }
+
+    Netstack netstack() {
+        return netstack;
     }
 
     Magicsock magicsock() {

@@ -3,10 +3,16 @@ package io.microlink;
 import io.microlink.control.ControlClient;
 import io.microlink.control.wire.Node;
 import io.microlink.derp.DerpClient;
+import io.microlink.dns.MagicDnsHosts;
 import io.microlink.magicsock.Magicsock;
+import io.microlink.netstack.socket.TailnetDatagramSocket;
+import io.microlink.netstack.socket.TailnetServerSocket;
+import io.microlink.netstack.socket.TailnetSocket;
 import io.microlink.key.PublicKey;
 import io.microlink.netmap.Netmap;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +48,7 @@ import javax.net.ssl.SSLContext;
 public final class TailnetNode implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final int DEFAULT_MAX_ACTIVE_PEERS = 1024;
+    private static final int DEFAULT_BACKLOG = 128;
 
     private final NodeConfig config;
     private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
@@ -131,6 +138,56 @@ public final class TailnetNode implements AutoCloseable {
             throw new IllegalStateException("node is not connected yet (state " + state() + ")");
         }
         return m.ping(target, path, timeout);
+    }
+
+    /**
+     * Opens a TCP connection to a tailnet host, like {@code new Socket(host, port)} but through
+     * the tailnet, with no root and no TUN device. The wait covers the WireGuard handshake too.
+     *
+     * <pre>{@code
+     * try (TailnetSocket s = node.dial("db-server", 5432, Duration.ofSeconds(10))) {
+     *     s.getOutputStream().write(request);
+     * }
+     * }</pre>
+     *
+     * @param host a peer's short name, FQDN (MagicDNS) or tailnet IP literal
+     * @throws UnknownHostException if the netmap knows no such name
+     * @throws java.net.ConnectException if the peer refused the connection
+     * @throws java.net.SocketTimeoutException if it did not answer within {@code timeout}
+     */
+    public TailnetSocket dial(String host, int port, Duration timeout) throws IOException {
+        return loop.netstack().connect(resolve(host).getFirst(), port, timeout.toMillis());
+    }
+
+    /**
+     * Listens for TCP connections from the tailnet on {@code port} of this node's tailnet addresses.
+     *
+     * @throws java.net.BindException if the port is taken on this node
+     */
+    public TailnetServerSocket listen(int port) throws IOException {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port must be 1-65535, got " + port);
+        }
+        return loop.netstack().listen(port, DEFAULT_BACKLOG);
+    }
+
+    /** Binds a UDP port on this node's tailnet addresses ({@code 0}: any free one). */
+    public TailnetDatagramSocket bindUdp(int port) throws IOException {
+        return loop.netstack().bindUdp(port);
+    }
+
+    /**
+     * The tailnet addresses of {@code host} (short name, FQDN or IP literal) as MagicDNS would
+     * answer, from the current netmap; nothing is sent.
+     *
+     * @throws UnknownHostException if the netmap knows no such name
+     */
+    public List<InetAddress> resolve(String host) throws UnknownHostException {
+        List<InetAddress> found = MagicDnsHosts.of(loop.netmap()).lookup(host);
+        if (found.isEmpty()) {
+            throw new UnknownHostException(host + " is not a tailnet name or address this node knows");
+        }
+        return found;
     }
 
     /** How each peer is reached now (DERP or direct), with handshake and traffic; empty before connecting. */

@@ -18,6 +18,7 @@ import io.microlink.netcheck.HomeDerpSelector;
 import io.microlink.netcheck.NetcheckReport;
 import io.microlink.netcheck.NetcheckRound;
 import io.microlink.netmap.Netmap;
+import io.microlink.netstack.socket.Netstack;
 import io.microlink.stun.StunMessage;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -121,6 +122,7 @@ public final class Magicsock implements AutoCloseable {
     private final Supplier<PrivateKey> nodeKey;
     private final Supplier<Netmap> netmap;
     private final Reporter reporter;
+    private final WireGuardLink.InnerPackets inner;
     private final HomeDerpSelector selector = new HomeDerpSelector();
     private final Backoff derpRetry = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30),
             RandomGenerator.getDefault());
@@ -136,8 +138,9 @@ public final class Magicsock implements AutoCloseable {
     private volatile List<Endpoint> lastEndpoints = List.of();
 
     private Magicsock(Settings settings, DatagramSocket udp, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
-                      Supplier<Netmap> netmap, Reporter reporter) {
+                      Supplier<Netmap> netmap, Reporter reporter, Netstack netstack) {
         this.settings = settings;
+        this.inner = netstack::inbound;
         this.udp = udp;
         this.disco = new DiscoEndpoint(discoKey);
         this.nodeKey = nodeKey;
@@ -155,12 +158,18 @@ public final class Magicsock implements AutoCloseable {
     /**
      * Binds the UDP socket and starts measuring and answering.
      *
-     * @param nodeKey supplies the current node key (it changes when the key is rotated)
+     * @param nodeKey  supplies the current node key (it changes when the key is rotated)
+     * @param netstack receives the inner packets peers send; {@link #sendPacket} carries its output
      */
     public static Magicsock start(Settings settings, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
-                                  Supplier<Netmap> netmap, Reporter reporter) throws SocketException {
+                                  Supplier<Netmap> netmap, Reporter reporter, Netstack netstack) throws SocketException {
         DatagramSocket udp = new DatagramSocket(new InetSocketAddress(settings.port()));
-        return new Magicsock(settings, udp, discoKey, nodeKey, netmap, reporter);
+        return new Magicsock(settings, udp, discoKey, nodeKey, netmap, reporter, netstack);
+    }
+
+    /** Sends an inner IP packet through WireGuard to the peer whose addresses route its destination. */
+    public void sendPacket(byte[] ipPacket) {
+        wireGuard.sendInner(ipPacket);
     }
 
     public int port() {
@@ -181,7 +190,7 @@ public final class Magicsock implements AutoCloseable {
             public void sendUdp(byte[] packet, InetSocketAddress to) {
                 Magicsock.this.sendUdp(packet, to);
             }
-        }, new WireGuardLink.Limits(settings.maxActivePeers(), priority));
+        }, new WireGuardLink.Limits(settings.maxActivePeers(), priority), inner);
         link.sync(netmap.get());
         return link;
     }

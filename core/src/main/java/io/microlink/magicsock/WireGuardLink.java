@@ -28,7 +28,8 @@ import java.util.Map;
  * Which real path a packet to a peer takes (direct or DERP) is magicsock's decision, made
  * per packet from what DISCO has proven ({@link PeerPath}), as in tailscale.
  *
- * <p>Inner packets go to the TSMP responder; a TCP/IP stack does not exist yet.
+ * <p>Inner packets: TSMP pings are answered here (tailscale answers them before its packet
+ * filter, so they work whatever the ACLs say); everything else goes to the node's TCP/IP stack.
  */
 final class WireGuardLink implements Network {
     private static final String TOKEN_PREFIX = "peer.";
@@ -55,13 +56,20 @@ final class WireGuardLink implements Network {
         static final Limits DEFAULT = new Limits(EngineSettings.DEFAULT.maxSessions(), null);
     }
 
+    /** Receives the decrypted inner IP packets that are not TSMP; the buffer is only valid during the call. */
+    interface InnerPackets {
+        void inbound(byte[] buf, int off, int len);
+    }
+
     private final Engine engine;
     private final PublicKey nodeKey;
     private final Paths paths;
+    private final InnerPackets inner;
     private final Limits limits;
     private final Map<PublicKey, Peer> peers = new HashMap<>();
 
-    WireGuardLink(PrivateKey nodeKey, Paths paths, Limits limits) {
+    WireGuardLink(PrivateKey nodeKey, Paths paths, Limits limits, InnerPackets inner) {
+        this.inner = inner;
         this.engine = new Engine(nodeKey.raw(),
                 EngineSettings.DEFAULT.withRoaming(false).withMaxSessions(limits.maxSessions()), TimeSource.system());
         this.nodeKey = nodeKey.publicKey();
@@ -144,11 +152,12 @@ final class WireGuardLink implements Network {
 
     @Override
     public void deliver(byte[] buf, int off, int len) {
-        TsmpResponder.pong(buf, off, len).ifPresent(this::sendInner);
+        TsmpResponder.pong(buf, off, len).ifPresentOrElse(this::sendInner, () -> inner.inbound(buf, off, len));
     }
 
-    /** Sends an inner IP packet; the engine encrypts in place, so it gets header room and tail room. */
-    private void sendInner(byte[] packet) {
+    /** Sends an inner IP packet to whichever peer routes its destination. */
+    void sendInner(byte[] packet) {
+        // The engine encrypts in place, so the packet gets header room and tail room.
         byte[] frame = new byte[HEADROOM + packet.length + TAILROOM];
         System.arraycopy(packet, 0, frame, HEADROOM, packet.length);
         engine.send(frame, HEADROOM, packet.length, this);

@@ -1,0 +1,326 @@
+package io.microlink.netstack.socket;
+
+import io.microlink.netstack.MalformedPacketException;
+import io.microlink.netstack.icmp.DestinationUnreachable;
+import io.microlink.netstack.icmp.EchoResponder;
+import io.microlink.netstack.icmp.Icmp;
+import io.microlink.netstack.ip.FragmentReassembler;
+import io.microlink.netstack.ip.IpPacket;
+import io.microlink.netstack.ip.IpPacketBuilder;
+import io.microlink.netstack.ip.IpProtocol;
+import io.microlink.netstack.tcp.TcpConfig;
+import io.microlink.netstack.tcp.TcpConnection;
+import io.microlink.netstack.tcp.TcpEvents;
+import io.microlink.netstack.tcp.TcpListener;
+import io.microlink.netstack.tcp.TcpStack;
+import io.microlink.netstack.udp.UdpDatagram;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.SocketException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The userspace TCP/IP stack at run time: inner IP packets from WireGuard come in through
+ * {@link #inbound}, are reassembled and handed to TCP, UDP sockets or the ICMP echo
+ * responder, and what the stack sends goes out through the {@link PacketOutput}. The
+ * protocol classes are sans I/O; this class adds the one lock they share, the thread that
+ * fires TCP timers, and the conditions blocking sockets wait on.
+ *
+ * <p>Packets addressed to this node that nothing listens for are refused as a host would
+ * refuse them: TCP with RST (by the TCP layer), UDP with ICMP port unreachable.
+ *
+ * <pre>{@code
+ * Netstack stack = new Netstack(TcpConfig.defaults(), wireGuard::send);
+ * stack.setAddresses(List.of(InetAddress.getByName("100.64.0.1")));
+ * TailnetServerSocket server = stack.listen(8080, 50);
+ * }</pre>
+ */
+public final class Netstack implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.microlink.netstack");
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int EPHEMERAL_UDP_FIRST = 49152;
+
+    /** Where packets the stack originates go (into WireGuard, which routes them by destination). */
+    @FunctionalInterface
+    public interface PacketOutput {
+        void send(byte[] ipPacket);
+    }
+
+    /** A UDP datagram for a local port that a service (such as DNS on 100.100.100.100) answers. */
+    @FunctionalInterface
+    public interface UdpService {
+        void handle(Netstack stack, IpPacket packet, UdpDatagram datagram);
+    }
+
+    final ReentrantLock lock = new ReentrantLock();
+    /** Signalled whenever any connection or listener changed; blocked sockets re-check their own state. */
+    final Condition changed = lock.newCondition();
+    private final Condition timerChanged = lock.newCondition();
+    final TcpStack tcp;
+    private final IpPacketBuilder ip = new IpPacketBuilder(RANDOM.nextInt());
+    private final FragmentReassembler reassembler = new FragmentReassembler();
+    private final EchoResponder echo = new EchoResponder(ip);
+    private final PacketOutput output;
+    private final Map<Integer, TailnetDatagramSocket> udpPorts = new ConcurrentHashMap<>();
+    private final Map<String, UdpService> services = new ConcurrentHashMap<>();
+    private final Thread timers;
+    private volatile List<InetAddress> addresses = List.of();
+    private volatile boolean running = true;
+
+    public Netstack(TcpConfig config, PacketOutput output) {
+        this.output = output;
+        this.tcp = new TcpStack(config, this::sendSegment, new TcpEvents() {
+            @Override
+            public void connected(TcpConnection c) {
+                changed.signalAll();
+            }
+
+            @Override
+            public void readable(TcpConnection c) {
+                changed.signalAll();
+            }
+
+            @Override
+            public void writable(TcpConnection c) {
+                changed.signalAll();
+            }
+
+            @Override
+            public void closed(TcpConnection c) {
+                changed.signalAll();
+            }
+
+            @Override
+            public void acceptable(TcpListener l) {
+                changed.signalAll();
+            }
+        }, RANDOM);
+        this.timers = Thread.ofVirtual().name("microlink-tcp-timers").start(this::timerLoop);
+    }
+
+    /** This node's tailnet addresses; packets to anything else are dropped. */
+    public void setAddresses(List<InetAddress> own) {
+        this.addresses = List.copyOf(own);
+    }
+
+    public List<InetAddress> addresses() {
+        return addresses;
+    }
+
+    /** Answers UDP to {@code address}:{@code port} (an address the node serves besides its own, like quad-100). */
+    public void addUdpService(InetAddress address, int port, UdpService service) {
+        services.put(serviceKey(address.getAddress(), port), service);
+    }
+
+    private static String serviceKey(byte[] address, int port) {
+        return Arrays.toString(address) + ":" + port;
+    }
+
+    /** One decrypted inner packet from a peer. The buffer is only valid during the call. */
+    public void inbound(byte[] buf, int off, int len) {
+        long now = System.nanoTime();
+        try {
+            IpPacket p = IpPacket.parse(buf, off, len);
+            if (p.isFragment()) {
+                p = reassembler.accept(p, now).orElse(null);
+                if (p == null) {
+                    return;
+                }
+            }
+            switch (p.protocol()) {
+                case IpProtocol.TCP -> {
+                    if (isOwn(p.destination())) {
+                        lock.lock();
+                        try {
+                            tcp.onSegment(p.source(), p.destination(), p.buffer(), p.payloadOffset(), p.payloadLength(), now);
+                            timerChanged.signal();
+                        } finally {
+                            lock.unlock();
+                        }
+                    }
+                }
+                case IpProtocol.UDP -> udp(p);
+                case IpProtocol.ICMP, IpProtocol.ICMPV6 -> {
+                    if (isOwn(p.destination())) {
+                        Icmp.verify(p);
+                        echo.reply(p).ifPresent(output::send);
+                    }
+                }
+                default -> { } // no other protocol is served
+            }
+        } catch (MalformedPacketException e) {
+            LOG.log(Level.DEBUG, "dropped a malformed inner packet: {0}", e.getMessage());
+        }
+    }
+
+    private void udp(IpPacket p) throws MalformedPacketException {
+        UdpDatagram d = UdpDatagram.parse(p);
+        UdpService service = services.get(serviceKey(p.destination(), d.destinationPort()));
+        if (service != null) {
+            service.handle(this, p, d);
+            return;
+        }
+        if (!isOwn(p.destination())) {
+            return;
+        }
+        TailnetDatagramSocket socket = udpPorts.get(d.destinationPort());
+        if (socket != null) {
+            socket.deliver(p, d);
+        } else {
+            DestinationUnreachable.portUnreachable(ip, p).ifPresent(output::send);
+        }
+    }
+
+    private boolean isOwn(byte[] destination) {
+        for (InetAddress a : addresses) {
+            if (Arrays.equals(a.getAddress(), destination)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Our address of the same family as {@code remote}, to send from. */
+    byte[] localAddressFor(InetAddress remote) throws SocketException {
+        boolean v4 = remote instanceof Inet4Address;
+        for (InetAddress a : addresses) {
+            if ((a instanceof Inet4Address) == v4) {
+                return a.getAddress();
+            }
+        }
+        throw new SocketException("this node has no " + (v4 ? "IPv4" : "IPv6") + " tailnet address yet");
+    }
+
+    private void sendSegment(byte[] src, byte[] dst, byte[] segment, int off, int len) {
+        byte[] packet = ip.allocate(src, dst, IpProtocol.TCP, len);
+        System.arraycopy(segment, off, packet, IpPacketBuilder.headerLength(src), len);
+        output.send(packet);
+    }
+
+    /** Sends a UDP datagram from {@code source}:{@code sourcePort}. */
+    public void sendUdp(byte[] source, int sourcePort, byte[] destination, int destinationPort, byte[] data, int off,
+                        int len) {
+        output.send(UdpDatagram.packet(ip, source, destination, sourcePort, destinationPort, data, off, len));
+    }
+
+    /** Runs {@code action} on the TCP stack under its lock, then sends what it caused and re-arms timers. */
+    void withTcp(java.util.function.Consumer<TcpStack> action) {
+        lock.lock();
+        try {
+            action.accept(tcp);
+            tcp.flush(System.nanoTime());
+            timerChanged.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void timerLoop() {
+        lock.lock();
+        try {
+            while (running) {
+                long deadline = tcp.nextTimerDeadline();
+                long now = System.nanoTime();
+                if (deadline == Long.MIN_VALUE) {
+                    tcp.flush(now);
+                } else if (deadline == Long.MAX_VALUE) {
+                    timerChanged.await();
+                } else if (deadline - now > 0) {
+                    timerChanged.awaitNanos(deadline - now);
+                } else {
+                    tcp.onTimer(now);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "TCP timers stopped", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Opens a TCP connection and waits, at most {@code timeoutMillis}, for the handshake (which
+     * also waits for the WireGuard session to the peer).
+     */
+    public TailnetSocket connect(InetAddress remote, int port, long timeoutMillis) throws IOException {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port must be 1-65535, got " + port);
+        }
+        byte[] local = localAddressFor(remote);
+        TcpConnection[] c = new TcpConnection[1];
+        try {
+            withTcp(t -> c[0] = t.connect(local, remote.getAddress(), port, System.nanoTime()));
+        } catch (IllegalStateException e) {
+            throw new SocketException(e.getMessage());
+        }
+        TailnetSocket socket = new TailnetSocket(this, c[0]);
+        socket.awaitConnected(remote, port, timeoutMillis);
+        return socket;
+    }
+
+    /** Listens for TCP on {@code port} of every tailnet address of this node. */
+    public TailnetServerSocket listen(int port, int backlog) throws IOException {
+        TcpListener[] l = new TcpListener[1];
+        try {
+            withTcp(t -> l[0] = t.listen(port, backlog));
+        } catch (IllegalStateException e) {
+            throw new java.net.BindException("TCP port " + port + " is already in use on this node");
+        }
+        return new TailnetServerSocket(this, l[0]);
+    }
+
+    /** Binds a UDP port ({@code 0}: an ephemeral one). */
+    public TailnetDatagramSocket bindUdp(int port) throws IOException {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0-65535, got " + port);
+        }
+        if (port != 0) {
+            TailnetDatagramSocket s = new TailnetDatagramSocket(this, port);
+            if (udpPorts.putIfAbsent(port, s) != null) {
+                throw new java.net.BindException("UDP port " + port + " is already in use on this node");
+            }
+            return s;
+        }
+        int start = RANDOM.nextInt(65536 - EPHEMERAL_UDP_FIRST);
+        for (int i = 0; i < 65536 - EPHEMERAL_UDP_FIRST; i++) {
+            int candidate = EPHEMERAL_UDP_FIRST + (start + i) % (65536 - EPHEMERAL_UDP_FIRST);
+            TailnetDatagramSocket s = new TailnetDatagramSocket(this, candidate);
+            if (udpPorts.putIfAbsent(candidate, s) == null) {
+                return s;
+            }
+        }
+        throw new java.net.BindException("no free UDP port on this node");
+    }
+
+    void unbindUdp(TailnetDatagramSocket socket) {
+        udpPorts.remove(socket.localPort(), socket);
+    }
+
+    /** Waits on {@link #changed} for at most {@code nanos}; returns what is left. Call with the lock held. */
+    long await(long nanos) throws InterruptedException {
+        return changed.awaitNanos(nanos);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        timers.interrupt();
+        udpPorts.values().forEach(TailnetDatagramSocket::close);
+        try {
+            timers.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
