@@ -47,12 +47,14 @@ public final class Tailscaled implements AutoCloseable {
     private final String hostname;
     private final Path dir;
     private final int port;
+    private final int socks5Port;
     private final ManagedProcess process;
 
-    private Tailscaled(String hostname, Path dir, int port, ManagedProcess process) {
+    private Tailscaled(String hostname, Path dir, int port, int socks5Port, ManagedProcess process) {
         this.hostname = hostname;
         this.dir = dir;
         this.port = port;
+        this.socks5Port = socks5Port;
         this.process = process;
     }
 
@@ -64,6 +66,7 @@ public final class Tailscaled implements AutoCloseable {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
         int port = FreePorts.udp();
+        int socks5 = FreePorts.tcp();
         Map<String, String> env = new HashMap<>(Map.of(
                 // Embedded DERP speaks plain HTTP in the test tailnet; tailscaled would insist on TLS.
                 "TS_DEBUG_USE_DERP_HTTP", "1",
@@ -81,9 +84,10 @@ public final class Tailscaled implements AutoCloseable {
                 "--statedir=" + dir.resolve("state"),
                 "--socket=" + dir.resolve("tailscaled.sock"),
                 "--port=" + port,
+                "--socks5-server=127.0.0.1:" + socks5,
                 "--no-logs-no-support",
                 "--verbose=1"), env, dir.resolve("tailscaled.log"));
-        Tailscaled ts = new Tailscaled(hostname, dir, port, p);
+        Tailscaled ts = new Tailscaled(hostname, dir, port, socks5, p);
         Await.until(START_TIMEOUT, "tailscaled " + hostname + " local API", () -> {
             p.requireAlive();
             return ts.cli(Duration.ofSeconds(5), "status", "--json").stdout().contains("BackendState");
@@ -213,6 +217,11 @@ public final class Tailscaled implements AutoCloseable {
     }
 
     /** The UDP port tailscaled's magicsock listens on. */
+    /** The SOCKS5 proxy tailscaled serves on 127.0.0.1 into the tailnet (userspace networking's way in). */
+    public int socks5Port() {
+        return socks5Port;
+    }
+
     public int port() {
         return port;
     }
