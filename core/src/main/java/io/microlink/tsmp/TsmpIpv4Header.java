@@ -1,5 +1,7 @@
 package io.microlink.tsmp;
 
+import io.microlink.netstack.Checksum;
+import io.microlink.netstack.NetworkOrder;
 import java.nio.ByteBuffer;
 
 /**
@@ -28,9 +30,7 @@ final class TsmpIpv4Header {
     /** The packet with its header checksum filled in. */
     static byte[] finish(ByteBuffer b) {
         byte[] out = b.array();
-        int sum = TsmpResponder.checksum(out, 0, LENGTH);
-        out[10] = (byte) (sum >>> 8);
-        out[11] = (byte) sum;
+        NetworkOrder.putU16(out, 10, Checksum.finish(Checksum.add(0, out, 0, LENGTH)));
         return out;
     }
 }

@@ -56,19 +56,4 @@ public final class TsmpResponder {
                 .put(PONG).put(p, off + 41, PING_DATA).putShort((short) 0)
                 .array());
     }
-
-    /** RFC 1071 internet checksum. */
-    static int checksum(byte[] b, int off, int len) {
-        long sum = 0;
-        for (int i = 0; i + 1 < len; i += 2) {
-            sum += ((b[off + i] & 0xFF) << 8) | (b[off + i + 1] & 0xFF);
-        }
-        if ((len & 1) != 0) {
-            sum += (b[off + len - 1] & 0xFF) << 8;
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        return (int) (~sum & 0xFFFF);
-    }
 }
