@@ -1,6 +1,7 @@
 package io.microlink.tsmp;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -35,19 +36,13 @@ public final class TsmpResponder {
         if (len < ihl + 1 + PING_DATA || ihl < 20 || (p[off + 9] & 0xFF) != PROTOCOL || p[off + ihl] != PING) {
             return Optional.empty();
         }
-        int total = 20 + 1 + PING_DATA + 2;
-        ByteBuffer b = ByteBuffer.allocate(total)
-                .put((byte) 0x45).put((byte) 0).putShort((short) total)
-                .putShort((short) ~ByteBuffer.wrap(p, off + 4, 2).getShort()) // tailscale: ID of the ping, inverted
-                .putShort((short) 0).put((byte) 64).put((byte) PROTOCOL).putShort((short) 0)
-                .put(p, off + 16, 4) // from: the address the ping was sent to
-                .put(p, off + 12, 4) // to: the pinger
+        int total = TsmpIpv4Header.LENGTH + 1 + PING_DATA + 2;
+        short id = (short) ~ByteBuffer.wrap(p, off + 4, 2).getShort(); // tailscale: ID of the ping, inverted
+        ByteBuffer b = TsmpIpv4Header.start(total, id,
+                        Arrays.copyOfRange(p, off + 16, off + 20), // from: the address the ping was sent to
+                        Arrays.copyOfRange(p, off + 12, off + 16)) // to: the pinger
                 .put(PONG).put(p, off + ihl + 1, PING_DATA).putShort((short) 0);
-        byte[] out = b.array();
-        int sum = checksum(out, 0, 20);
-        out[10] = (byte) (sum >>> 8);
-        out[11] = (byte) sum;
-        return Optional.of(out);
+        return Optional.of(TsmpIpv4Header.finish(b));
     }
 
     private static Optional<byte[]> pong6(byte[] p, int off, int len) {
@@ -60,20 +55,5 @@ public final class TsmpResponder {
                 .put(p, off + 24, 16).put(p, off + 8, 16)
                 .put(PONG).put(p, off + 41, PING_DATA).putShort((short) 0)
                 .array());
-    }
-
-    /** RFC 1071 internet checksum. */
-    static int checksum(byte[] b, int off, int len) {
-        long sum = 0;
-        for (int i = 0; i + 1 < len; i += 2) {
-            sum += ((b[off + i] & 0xFF) << 8) | (b[off + i + 1] & 0xFF);
-        }
-        if ((len & 1) != 0) {
-            sum += (b[off + len - 1] & 0xFF) << 8;
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xFFFF) + (sum >>> 16);
-        }
-        return (int) (~sum & 0xFFFF);
     }
 }

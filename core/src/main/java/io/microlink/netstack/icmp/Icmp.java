@@ -24,7 +24,12 @@ public final class Icmp {
     public static final int V4_DESTINATION_UNREACHABLE = 3;
     public static final int V4_PORT_UNREACHABLE = 3;
     public static final int V4_ECHO_REQUEST = 8;
+    public static final int V4_TIME_EXCEEDED = 11;
+    public static final int V4_PARAMETER_PROBLEM = 12;
     public static final int V6_DESTINATION_UNREACHABLE = 1;
+    public static final int V6_PACKET_TOO_BIG = 2;
+    public static final int V6_TIME_EXCEEDED = 3;
+    public static final int V6_PARAMETER_PROBLEM = 4;
     public static final int V6_PORT_UNREACHABLE = 4;
     public static final int V6_ECHO_REQUEST = 128;
     public static final int V6_ECHO_REPLY = 129;

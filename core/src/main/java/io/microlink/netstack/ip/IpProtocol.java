@@ -13,10 +13,14 @@ public final class IpProtocol {
 
     public static final int IPV6_HOP_BY_HOP = 0;
     public static final int ICMP = 1;
+    public static final int IGMP = 2;
     public static final int TCP = 6;
     public static final int UDP = 17;
     public static final int IPV6_ROUTING = 43;
     public static final int IPV6_FRAGMENT = 44;
     public static final int ICMPV6 = 58;
     public static final int IPV6_DESTINATION_OPTIONS = 60;
+    /** Tailscale's own message protocol, only ever inside WireGuard. */
+    public static final int TSMP = 99;
+    public static final int SCTP = 132;
 }
