@@ -13,7 +13,11 @@ import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
 import io.microlink.dns.QuadHundredDnsServer;
+import io.microlink.filter.Firewall;
+import io.microlink.filter.PacketFilter;
+import io.microlink.filter.Verdict;
 import io.microlink.magicsock.Magicsock;
+import io.microlink.tsmp.TsmpReject;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.tcp.TcpConfig;
 import java.net.InetAddress;
@@ -63,6 +67,7 @@ final class ControlLoop implements Runnable {
     private volatile Magicsock magicsock;
     private final Netstack netstack = new Netstack(TcpConfig.defaults(), this::sendPacket);
     private final QuadHundredDnsServer dns = new QuadHundredDnsServer();
+    private final Firewall firewall = new Firewall();
     private volatile ControlClient client;
     private String authKey;
     private PrivateKey previousNodeKey;
@@ -78,10 +83,31 @@ final class ControlLoop implements Runnable {
 
     /** An inner packet from the netstack; dropped while the network side is not up yet, as on a link that is down. */
     private void sendPacket(byte[] ipPacket) {
+        firewall.outbound(ipPacket, 0, ipPacket.length); // lets the replies to our UDP back in
         Magicsock m = magicsock;
         if (m != null) {
             m.sendPacket(ipPacket);
         }
+    }
+
+    /**
+     * An inner packet from a peer (TSMP pings were answered before this): MagicDNS queries go
+     * to quad-100, as in tailscale before its filter; everything else must pass the tailnet's
+     * packet filter. A denied IPv4 TCP SYN is answered with a TSMP rejection, so the peer's
+     * connect fails at once instead of timing out.
+     */
+    private void inbound(byte[] buf, int off, int len) {
+        if (QuadHundredDnsServer.isAddressedTo(buf, off, len)) {
+            netstack.inbound(buf, off, len);
+            return;
+        }
+        Verdict verdict = firewall.inbound(buf, off, len);
+        if (verdict.accepted()) {
+            netstack.inbound(buf, off, len);
+            return;
+        }
+        LOG.log(Level.DEBUG, "packet filter dropped an inbound packet: {0}", verdict);
+        TsmpReject.forDroppedSyn(buf, off, len).ifPresent(this::sendPacket);
     }
 
     @Override
@@ -273,6 +299,7 @@ final class ControlLoop implements Runnable {
             }
         });
         netstack.setAddresses(own);
+        firewall.install(PacketFilter.from(next));
         dns.update(next);
     }
 
@@ -287,7 +314,7 @@ final class ControlLoop implements Runnable {
                 magicsock = Magicsock.start(new Magicsock.Settings(config.udpPort(), config.derpTransport(),
                         config.tls(), NETCHECK_INTERVAL, config.discoAllowlist(), config.priorityPeer(),
                         config.maxActivePeers()), discoKey, () -> identity.nodeKey(), () -> netmap,
-                        this::networkChanged, netstack);
+                        this::networkChanged, this::inbound);
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "cannot bind UDP port " + config.udpPort() + "; peers cannot reach this node: "
                         + e.getMessage());

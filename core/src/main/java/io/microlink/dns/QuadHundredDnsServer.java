@@ -46,6 +46,17 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
         }
     }
 
+    private static final byte[] QUAD_100_V4 = {100, 100, 100, 100};
+    private static final byte[] QUAD_100_V6 = addresses().get(1).getAddress();
+
+    /** Whether an IP packet is addressed to quad-100, judged from its header alone (the packet filter is not for it). */
+    public static boolean isAddressedTo(byte[] packet, int off, int len) {
+        if (len >= 20 && (packet[off] & 0xf0) == 0x40) {
+            return Arrays.equals(packet, off + 16, off + 20, QUAD_100_V4, 0, 4);
+        }
+        return len >= 40 && (packet[off] & 0xf0) == 0x60 && Arrays.equals(packet, off + 24, off + 40, QUAD_100_V6, 0, 16);
+    }
+
     public void attach(Netstack stack) {
         addresses().forEach(a -> stack.addUdpService(a, PORT, this));
     }
@@ -101,12 +112,19 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
         }
         String host = addr;
         int port = PORT;
-        if (addr.startsWith("[") && addr.contains("]:")) {
-            host = addr.substring(1, addr.indexOf(']'));
-            port = Integer.parseInt(addr.substring(addr.indexOf("]:") + 2));
-        } else if (addr.indexOf(':') > 0 && addr.indexOf(':') == addr.lastIndexOf(':')) {
-            host = addr.substring(0, addr.indexOf(':'));
-            port = Integer.parseInt(addr.substring(addr.indexOf(':') + 1));
+        try {
+            if (addr.startsWith("[") && addr.contains("]:")) {
+                host = addr.substring(1, addr.indexOf(']'));
+                port = Integer.parseInt(addr.substring(addr.indexOf("]:") + 2));
+            } else if (addr.indexOf(':') > 0 && addr.indexOf(':') == addr.lastIndexOf(':')) {
+                host = addr.substring(0, addr.indexOf(':'));
+                port = Integer.parseInt(addr.substring(addr.indexOf(':') + 1));
+            }
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        if (port < 1 || port > 65535) {
+            return Optional.empty();
         }
         if (!host.matches("[0-9.]+|[0-9a-fA-F:]+")) {
             return Optional.empty(); // a name would need a lookup through the very resolver being configured

@@ -18,7 +18,6 @@ import io.microlink.netcheck.HomeDerpSelector;
 import io.microlink.netcheck.NetcheckReport;
 import io.microlink.netcheck.NetcheckRound;
 import io.microlink.netmap.Netmap;
-import io.microlink.netstack.socket.Netstack;
 import io.microlink.stun.StunMessage;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -84,6 +83,12 @@ public final class Magicsock implements AutoCloseable {
         }
     }
 
+    /** Receives the decrypted inner IP packets from peers; the buffer is only valid during the call. */
+    @FunctionalInterface
+    public interface InnerPackets {
+        void inbound(byte[] buf, int off, int len);
+    }
+
     /** Receives what the node should tell control; called on the maintenance thread. */
     @FunctionalInterface
     public interface Reporter {
@@ -122,7 +127,7 @@ public final class Magicsock implements AutoCloseable {
     private final Supplier<PrivateKey> nodeKey;
     private final Supplier<Netmap> netmap;
     private final Reporter reporter;
-    private final WireGuardLink.InnerPackets inner;
+    private final InnerPackets inner;
     private final HomeDerpSelector selector = new HomeDerpSelector();
     private final Backoff derpRetry = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30),
             RandomGenerator.getDefault());
@@ -138,9 +143,9 @@ public final class Magicsock implements AutoCloseable {
     private volatile List<Endpoint> lastEndpoints = List.of();
 
     private Magicsock(Settings settings, DatagramSocket udp, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
-                      Supplier<Netmap> netmap, Reporter reporter, Netstack netstack) {
+                      Supplier<Netmap> netmap, Reporter reporter, InnerPackets inner) {
         this.settings = settings;
-        this.inner = netstack::inbound;
+        this.inner = inner;
         this.udp = udp;
         this.disco = new DiscoEndpoint(discoKey);
         this.nodeKey = nodeKey;
@@ -159,12 +164,13 @@ public final class Magicsock implements AutoCloseable {
      * Binds the UDP socket and starts measuring and answering.
      *
      * @param nodeKey  supplies the current node key (it changes when the key is rotated)
-     * @param netstack receives the inner packets peers send; {@link #sendPacket} carries its output
+     * @param inner    receives the inner packets peers send (TSMP pings are answered before);
+     *                 {@link #sendPacket} carries the other way
      */
     public static Magicsock start(Settings settings, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
-                                  Supplier<Netmap> netmap, Reporter reporter, Netstack netstack) throws SocketException {
+                                  Supplier<Netmap> netmap, Reporter reporter, InnerPackets inner) throws SocketException {
         DatagramSocket udp = new DatagramSocket(new InetSocketAddress(settings.port()));
-        return new Magicsock(settings, udp, discoKey, nodeKey, netmap, reporter, netstack);
+        return new Magicsock(settings, udp, discoKey, nodeKey, netmap, reporter, inner);
     }
 
     /** Sends an inner IP packet through WireGuard to the peer whose addresses route its destination. */

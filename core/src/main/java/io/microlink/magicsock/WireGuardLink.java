@@ -56,19 +56,14 @@ final class WireGuardLink implements Network {
         static final Limits DEFAULT = new Limits(EngineSettings.DEFAULT.maxSessions(), null);
     }
 
-    /** Receives the decrypted inner IP packets that are not TSMP; the buffer is only valid during the call. */
-    interface InnerPackets {
-        void inbound(byte[] buf, int off, int len);
-    }
-
     private final Engine engine;
     private final PublicKey nodeKey;
     private final Paths paths;
-    private final InnerPackets inner;
+    private final Magicsock.InnerPackets inner;
     private final Limits limits;
     private final Map<PublicKey, Peer> peers = new HashMap<>();
 
-    WireGuardLink(PrivateKey nodeKey, Paths paths, Limits limits, InnerPackets inner) {
+    WireGuardLink(PrivateKey nodeKey, Paths paths, Limits limits, Magicsock.InnerPackets inner) {
         this.inner = inner;
         this.engine = new Engine(nodeKey.raw(),
                 EngineSettings.DEFAULT.withRoaming(false).withMaxSessions(limits.maxSessions()), TimeSource.system());

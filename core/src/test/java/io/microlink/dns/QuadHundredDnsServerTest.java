@@ -1,0 +1,66 @@
+package io.microlink.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.microlink.netstack.ip.IpPacket;
+import io.microlink.netstack.ip.IpPacketBuilder;
+import io.microlink.netstack.socket.Netstack;
+import io.microlink.netstack.tcp.TcpConfig;
+import io.microlink.netstack.udp.UdpDatagram;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** MagicDNS queries sent as packets to 100.100.100.100:53 inside the netstack, answers read off its output. */
+class QuadHundredDnsServerTest {
+    private static final InetAddress PEER = InetAddress.ofLiteral("100.64.0.2");
+
+    @Test
+    void aQueryToQuad100IsAnsweredFromTheNetmapBackToTheAsker() throws Exception {
+        LinkedBlockingQueue<byte[]> out = new LinkedBlockingQueue<>();
+        try (Netstack stack = new Netstack(TcpConfig.defaults(), out::add)) {
+            stack.setAddresses(List.of(InetAddress.ofLiteral("100.64.0.1")));
+            QuadHundredDnsServer dns = new QuadHundredDnsServer();
+            dns.attach(stack);
+            dns.update(TestNetmaps.standard());
+
+            byte[] query = new DnsMessage(DnsHeader.query(7), List.of(new DnsQuestion("ts2.tailnet.test.", DnsType.A,
+                    DnsClass.IN)), List.of(), List.of(), List.of()).encode(512);
+            byte[] packet = UdpDatagram.packet(new IpPacketBuilder(1), PEER.getAddress(),
+                    InetAddress.ofLiteral("100.100.100.100").getAddress(), 40000, 53, query, 0, query.length);
+            assertThat(QuadHundredDnsServer.isAddressedTo(packet, 0, packet.length)).isTrue();
+            stack.inbound(packet, 0, packet.length);
+
+            byte[] reply = out.poll(5, TimeUnit.SECONDS);
+            IpPacket ip = IpPacket.parse(reply, 0, reply.length);
+            UdpDatagram udp = UdpDatagram.parse(ip);
+            assertThat(InetAddress.getByAddress(ip.source())).isEqualTo(InetAddress.ofLiteral("100.100.100.100"));
+            assertThat(new InetSocketAddress(InetAddress.getByAddress(ip.destination()), udp.destinationPort()))
+                    .isEqualTo(new InetSocketAddress(PEER, 40000));
+            DnsMessage answer = DnsMessage.parse(Arrays.copyOfRange(udp.buffer(), udp.payloadOffset(),
+                    udp.payloadOffset() + udp.payloadLength()));
+            assertThat(answer.header().id()).isEqualTo(7);
+            assertThat(answer.answers()).singleElement()
+                    .satisfies(r -> assertThat(((DnsRdata.Address) r.data()).address()).isEqualTo(PEER));
+        }
+    }
+
+    @Test
+    void resolverAddressesAreTakenOnlyAsLiterals() {
+        assertThat(QuadHundredDnsServer.plainAddress("1.1.1.1")).contains(new InetSocketAddress("1.1.1.1", 53));
+        assertThat(QuadHundredDnsServer.plainAddress("9.9.9.9:5353")).contains(new InetSocketAddress("9.9.9.9", 5353));
+        assertThat(QuadHundredDnsServer.plainAddress("[2606:4700::1111]:53"))
+                .contains(new InetSocketAddress("2606:4700::1111", 53));
+        assertThat(QuadHundredDnsServer.plainAddress("2606:4700::1111"))
+                .contains(new InetSocketAddress("2606:4700::1111", 53));
+        assertThat(QuadHundredDnsServer.plainAddress("https://dns.example/dns-query")).isEqualTo(Optional.empty());
+        assertThat(QuadHundredDnsServer.plainAddress("dns.example")).isEqualTo(Optional.empty());
+        assertThat(QuadHundredDnsServer.plainAddress("1.1.1.1:dns")).isEqualTo(Optional.empty());
+        assertThat(QuadHundredDnsServer.plainAddress("1.1.1.1:70000")).isEqualTo(Optional.empty());
+    }
+}

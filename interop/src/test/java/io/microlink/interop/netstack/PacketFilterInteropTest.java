@@ -1,0 +1,114 @@
+package io.microlink.interop.netstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.microlink.NodeState;
+import io.microlink.TailnetNode;
+import io.microlink.interop.Await;
+import io.microlink.interop.Exec;
+import io.microlink.interop.Tailscaled;
+import io.microlink.interop.TestTailnet;
+import io.microlink.netstack.socket.TailnetServerSocket;
+import io.microlink.netstack.socket.TailnetSocket;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A headscale ACL that allows one TCP port only, enforced by the Java node and by tailscaled. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class PacketFilterInteropTest {
+    private static final int ALLOWED = 7001;
+    private static final int DENIED = 7002;
+    private static final Duration WAIT = Duration.ofSeconds(45);
+
+    @RegisterExtension
+    static final TestTailnet tailnet = TestTailnet.withPolicy("""
+            {"acls": [{"action": "accept", "src": ["alice@"], "dst": ["alice@:%d"]}]}
+            """.formatted(ALLOWED));
+
+    private static Tailscaled real;
+    private static TailnetNode java;
+
+    @BeforeAll
+    static void joinBoth() {
+        real = tailnet.addNode("real");
+        java = TailnetNode.builder()
+                .controlUrl(tailnet.headscale().url())
+                .authKey(tailnet.reusableKey(TestTailnet.DEFAULT_USER).key())
+                .hostname("java-acl")
+                .stateDirectory(tailnet.dir().resolve("java-acl"))
+                .plainHttpDerpForTesting()
+                .build();
+        java.start();
+        Await.until(WAIT, "the Java node to connect", () -> java.state() == NodeState.CONNECTED);
+        Await.until(WAIT, "real to see java-acl", () -> real.status().seesOnlineWithHomeDerp("java-acl"));
+        Await.until(WAIT, "java-acl to see real", () -> java.netmap().resolve("real").isPresent());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (java != null) {
+            java.close();
+        }
+    }
+
+    @Test
+    void theJavaNodeAdmitsTheAllowedPortAndDropsTheOther() throws Exception {
+        AtomicInteger deniedAccepts = new AtomicInteger();
+        try (TailnetServerSocket allowed = java.listen(ALLOWED); TailnetServerSocket denied = java.listen(DENIED)) {
+            Thread.startVirtualThread(() -> echoOnce(allowed));
+            Thread.startVirtualThread(() -> {
+                try (TailnetSocket s = denied.accept()) {
+                    deniedAccepts.incrementAndGet();
+                } catch (IOException e) {
+                    // closed at the end of the test
+                }
+            });
+            byte[] hello = "allowed\n".getBytes();
+            assertThat(real.nc("java-acl", ALLOWED, hello, hello.length, WAIT)).isEqualTo(hello);
+
+            long start = System.nanoTime();
+            Exec.Result r = real.cli(Duration.ofSeconds(40), "nc", "java-acl", Integer.toString(DENIED));
+            assertThat(r.succeeded()).as("nc to the denied port: %s", r).isFalse();
+            assertThat(deniedAccepts).hasValue(0);
+            // The TSMP rejection makes tailscaled give up at once rather than retry its SYN for half a minute.
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void tailscaledDropsTheJavaNodesConnectionToADeniedPortAndAdmitsTheAllowedOne() throws Exception {
+        try (ServerSocket server = new ServerSocket(ALLOWED, 8, InetAddress.getLoopbackAddress());
+             ServerSocket other = new ServerSocket(DENIED, 8, InetAddress.getLoopbackAddress())) {
+            Thread.startVirtualThread(() -> {
+                try (Socket s = server.accept()) {
+                    s.getOutputStream().write('!');
+                } catch (IOException e) {
+                    // closed at the end of the test
+                }
+            });
+            try (TailnetSocket s = java.dial("real", ALLOWED, Duration.ofSeconds(20))) {
+                assertThat(s.getInputStream().read()).isEqualTo('!');
+            }
+            assertThatThrownBy(() -> java.dial("real", DENIED, Duration.ofSeconds(5))).isInstanceOf(IOException.class);
+        }
+    }
+
+    private static void echoOnce(TailnetServerSocket server) {
+        try (TailnetSocket c = server.accept()) {
+            c.getInputStream().transferTo(c.getOutputStream());
+        } catch (IOException e) {
+            // closed at the end of the test
+        }
+    }
+}
