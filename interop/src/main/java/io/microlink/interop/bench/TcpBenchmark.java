@@ -2,6 +2,7 @@ package io.microlink.interop.bench;
 
 import io.microlink.TailnetNode;
 import io.microlink.interop.Await;
+import io.microlink.interop.ByteServer;
 import io.microlink.interop.TcpEchoServer;
 import io.microlink.interop.Tailscaled;
 import io.microlink.interop.TestTailnet;
@@ -20,8 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * TCP through the tailnet, the Java node beside tailscaled in one run: bulk throughput to a
- * sink and 1-byte round trips to an echo server, both running on the host of a real
+ * TCP through the tailnet, the Java node beside tailscaled in one run: bulk throughput each
+ * way and 1-byte round trips to an echo server, both running on the host of a real
  * tailscaled ("target", which forwards its tailnet ports to them). The Java node is used
  * in-process through its socket API; a second tailscaled is used the way an application
  * reaches a userspace tailscaled, through its SOCKS5 proxy. Both paths are direct UDP.
@@ -36,8 +37,7 @@ public final class TcpBenchmark {
 
         OutputStream out() throws IOException;
 
-        void shutdownOutput() throws IOException;
-    }
+        }
 
     @FunctionalInterface
     private interface Dialer {
@@ -50,7 +50,7 @@ public final class TcpBenchmark {
         int megabytes = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         try (TestTailnet tailnet = TestTailnet.create();
-             ByteSink sink = new ByteSink();
+             ByteServer bytes = new ByteServer();
              TcpEchoServer echo = new TcpEchoServer()) {
             Tailscaled target = tailnet.addNode("target");
             Tailscaled client = tailnet.addNode("ts-client");
@@ -76,31 +76,28 @@ public final class TcpBenchmark {
                     s.setTcpNoDelay(true);
                     return wrap(s);
                 };
-                System.out.printf("| client | bulk %d MB (Mbit/s) | 1-byte round trip, median (µs) |%n", megabytes);
-                System.out.println("|---|---|---|");
+                System.out.printf("| client | send %d MB (Mbit/s) | receive %d MB (Mbit/s) | 1-byte round trip, median (µs) |%n",
+                        megabytes, megabytes);
+                System.out.println("|---|---|---|---|");
                 for (int r = 0; r < rounds; r++) {
-                    System.out.printf("| Java node | %.0f | %.0f |%n", throughput(viaJava, sink.port(), megabytes),
-                            roundTrip(viaJava, echo.port()));
-                    System.out.printf("| tailscaled (SOCKS5) | %.0f | %.0f |%n", throughput(viaSocks, sink.port(), megabytes),
-                            roundTrip(viaSocks, echo.port()));
+                    for (var side : List.of(java.util.Map.entry("Java node", viaJava),
+                            java.util.Map.entry("tailscaled (SOCKS5)", viaSocks))) {
+                        Dialer d = side.getValue();
+                        System.out.printf("| %s | %.0f | %.0f | %.0f |%n", side.getKey(),
+                                throughput(d, bytes.port(), megabytes, true), throughput(d, bytes.port(), megabytes, false),
+                                roundTrip(d, echo.port()));
+                    }
                 }
             }
         }
     }
 
-    private static double throughput(Dialer dialer, int port, int megabytes) throws IOException {
-        byte[] chunk = new byte[64 * 1024];
+    /** Mbit/s of {@code megabytes} sent to the byte server ({@code upload}) or received from it. */
+    private static double throughput(Dialer dialer, int port, int megabytes, boolean upload) throws IOException {
         long total = (long) megabytes * 1024 * 1024;
         try (Connection c = dialer.dial(port)) {
             long t0 = System.nanoTime();
-            OutputStream out = c.out();
-            for (long sent = 0; sent < total; sent += chunk.length) {
-                out.write(chunk, 0, (int) Math.min(chunk.length, total - sent));
-            }
-            c.shutdownOutput();
-            if (c.in().read() != ByteSink.DONE) { // the sink answers once it has read everything
-                throw new IOException("the sink did not confirm");
-            }
+            ByteServer.transfer(c.in(), c.out(), upload, total, 1);
             return total * 8 / ((System.nanoTime() - t0) / 1e9) / 1e6;
         }
     }
@@ -132,10 +129,6 @@ public final class TcpBenchmark {
                 return s.getOutputStream();
             }
 
-            public void shutdownOutput() {
-                s.shutdownOutput();
-            }
-
             public void close() {
                 s.close();
             }
@@ -152,48 +145,9 @@ public final class TcpBenchmark {
                 return s.getOutputStream();
             }
 
-            public void shutdownOutput() throws IOException {
-                s.shutdownOutput();
-            }
-
             public void close() throws IOException {
                 s.close();
             }
         };
-    }
-
-    /** Reads every connection to its end, then answers one byte, so a sender knows all arrived. */
-    private static final class ByteSink implements AutoCloseable {
-        static final int DONE = 'k';
-        private final ServerSocket server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
-
-        ByteSink() throws IOException {
-            Thread.startVirtualThread(() -> {
-                while (!server.isClosed()) {
-                    try {
-                        Socket s = server.accept();
-                        Thread.startVirtualThread(() -> {
-                            try (s) {
-                                s.getInputStream().transferTo(OutputStream.nullOutputStream());
-                                s.getOutputStream().write(DONE);
-                            } catch (IOException e) {
-                                // the sender went away
-                            }
-                        });
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            });
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-        }
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.microlink.NodeState;
 import io.microlink.TailnetNode;
 import io.microlink.interop.Await;
+import io.microlink.interop.ByteServer;
 import io.microlink.interop.Exec;
 import io.microlink.interop.Firewall;
 import io.microlink.interop.PingReply;
@@ -102,8 +103,14 @@ class NetstackInteropTest {
 
     @Test
     void theJavaNodeDialsAPortTheRealNodeForwardsAndMoves100MegabytesEachWay() throws Exception {
-        try (TcpEchoServer echo = new TcpEchoServer()) {
-            assertThat(echoedDigest(echo.port(), 100 * 1024 * 1024, 2)).isEqualTo(digestOf(100 * 1024 * 1024, 2));
+        long size = 100L * 1024 * 1024;
+        try (ByteServer server = new ByteServer()) {
+            for (boolean upload : new boolean[] {true, false}) {
+                try (TailnetSocket s = java.dial("real", server.port(), Duration.ofSeconds(20))) {
+                    assertThat(ByteServer.transfer(s.getInputStream(), s.getOutputStream(), upload, size, 5))
+                            .as(upload ? "sent" : "received").isEqualTo(ByteServer.expectedDigest(size, 5));
+                }
+            }
         }
     }
 

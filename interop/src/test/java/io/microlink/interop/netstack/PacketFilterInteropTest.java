@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.microlink.NodeState;
 import io.microlink.TailnetNode;
 import io.microlink.interop.Await;
-import io.microlink.interop.Exec;
 import io.microlink.interop.Tailscaled;
 import io.microlink.interop.TestTailnet;
 import io.microlink.netstack.socket.TailnetServerSocket;
@@ -77,12 +76,10 @@ class PacketFilterInteropTest {
             byte[] hello = "allowed\n".getBytes();
             assertThat(real.nc("java-acl", ALLOWED, hello, hello.length, WAIT)).isEqualTo(hello);
 
-            long start = System.nanoTime();
-            Exec.Result r = real.cli(Duration.ofSeconds(40), "nc", "java-acl", Integer.toString(DENIED));
-            assertThat(r.succeeded()).as("nc to the denied port: %s", r).isFalse();
+            // tailscaled keeps retrying its SYN (a TSMP rejection is only logged there), so nc just hangs: give it 8 s.
+            assertThatThrownBy(() -> real.nc("java-acl", DENIED, hello, 1, Duration.ofSeconds(8)))
+                    .hasMessageContaining("nc");
             assertThat(deniedAccepts).hasValue(0);
-            // The TSMP rejection makes tailscaled give up at once rather than retry its SYN for half a minute.
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         }
     }
 
