@@ -1,5 +1,7 @@
 package io.microlink.interop;
 
+import io.microlink.NodeState;
+import io.microlink.TailnetNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -38,6 +40,7 @@ public final class TestTailnet implements AutoCloseable, AfterAllCallback, TestW
     /** The user nodes join as unless a test says otherwise. */
     public static final String DEFAULT_USER = "alice";
     private static final int LOG_LINES_ON_FAILURE = 150;
+    private static final Duration JAVA_NODE_TIMEOUT = Duration.ofSeconds(45);
 
     /** The region {@link #withSecondDerpRegion()} adds, and its code as tailscale prints it. */
     public static final int SECOND_REGION_ID = 900;
@@ -49,6 +52,7 @@ public final class TestTailnet implements AutoCloseable, AfterAllCallback, TestW
     private final Map<String, Headscale.User> users = new LinkedHashMap<>();
     private final Map<String, Headscale.AuthKey> reusableKeys = new LinkedHashMap<>();
     private final List<Tailscaled> nodes = new ArrayList<>();
+    private final List<TailnetNode> javaNodes = new ArrayList<>();
     private final NetworkNamespaces namespaces = new NetworkNamespaces();
     private Headscale headscale;
     private Derper derper;
@@ -132,6 +136,29 @@ public final class TestTailnet implements AutoCloseable, AfterAllCallback, TestW
         return node;
     }
 
+    /**
+     * Starts a Java node ({@link TailnetNode}) as {@link #DEFAULT_USER}, waits until it is
+     * connected and until {@code seenBy} lists it with a home relay and it knows {@code seenBy}.
+     * The tailnet closes it.
+     */
+    public synchronized TailnetNode addJavaNode(String hostname, Tailscaled seenBy) {
+        TailnetNode node = TailnetNode.builder()
+                .controlUrl(headscale().url())
+                .authKey(reusableKey(DEFAULT_USER).key())
+                .hostname(hostname)
+                .stateDirectory(dir.resolve(hostname))
+                .plainHttpDerpForTesting()
+                .build();
+        javaNodes.add(node);
+        node.start();
+        Await.until(JAVA_NODE_TIMEOUT, hostname + " to connect", () -> node.state() == NodeState.CONNECTED);
+        Await.until(JAVA_NODE_TIMEOUT, seenBy.hostname() + " to see " + hostname,
+                () -> seenBy.status().seesOnlineWithHomeDerp(hostname));
+        Await.until(JAVA_NODE_TIMEOUT, hostname + " to see " + seenBy.hostname(),
+                () -> node.netmap().resolve(seenBy.hostname()).isPresent());
+        return node;
+    }
+
     /** Stops and forgets a node, as if it left the tailnet without logging out. */
     public synchronized void removeNode(Tailscaled node) {
         node.close();
@@ -194,6 +221,8 @@ public final class TestTailnet implements AutoCloseable, AfterAllCallback, TestW
             return;
         }
         closed = true;
+        javaNodes.forEach(TailnetNode::close);
+        javaNodes.clear();
         nodes.forEach(Tailscaled::close);
         nodes.clear();
         if (headscale != null) {

@@ -3,7 +3,6 @@ package io.microlink.interop.netstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.microlink.NodeState;
 import io.microlink.TailnetNode;
 import io.microlink.interop.Await;
 import io.microlink.interop.ByteServer;
@@ -33,7 +32,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,24 +51,7 @@ class NetstackInteropTest {
     @BeforeAll
     static void joinBoth() {
         real = tailnet.addNode("real");
-        java = TailnetNode.builder()
-                .controlUrl(tailnet.headscale().url())
-                .authKey(tailnet.reusableKey(TestTailnet.DEFAULT_USER).key())
-                .hostname("java-net")
-                .stateDirectory(tailnet.dir().resolve("java-net"))
-                .plainHttpDerpForTesting()
-                .build();
-        java.start();
-        Await.until(WAIT, "the Java node to connect", () -> java.state() == NodeState.CONNECTED);
-        Await.until(WAIT, "real to see java-net", () -> real.status().seesOnlineWithHomeDerp("java-net"));
-        Await.until(WAIT, "java-net to see real", () -> java.netmap().resolve("real").isPresent());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (java != null) {
-            java.close();
-        }
+        java = tailnet.addJavaNode("java-net", real);
     }
 
     @Test

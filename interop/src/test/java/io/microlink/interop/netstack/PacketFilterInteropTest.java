@@ -3,7 +3,6 @@ package io.microlink.interop.netstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.microlink.NodeState;
 import io.microlink.TailnetNode;
 import io.microlink.interop.Await;
 import io.microlink.interop.Tailscaled;
@@ -17,7 +16,6 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,24 +39,7 @@ class PacketFilterInteropTest {
     @BeforeAll
     static void joinBoth() {
         real = tailnet.addNode("real");
-        java = TailnetNode.builder()
-                .controlUrl(tailnet.headscale().url())
-                .authKey(tailnet.reusableKey(TestTailnet.DEFAULT_USER).key())
-                .hostname("java-acl")
-                .stateDirectory(tailnet.dir().resolve("java-acl"))
-                .plainHttpDerpForTesting()
-                .build();
-        java.start();
-        Await.until(WAIT, "the Java node to connect", () -> java.state() == NodeState.CONNECTED);
-        Await.until(WAIT, "real to see java-acl", () -> real.status().seesOnlineWithHomeDerp("java-acl"));
-        Await.until(WAIT, "java-acl to see real", () -> java.netmap().resolve("real").isPresent());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (java != null) {
-            java.close();
-        }
+        java = tailnet.addJavaNode("java-acl", real);
     }
 
     @Test
