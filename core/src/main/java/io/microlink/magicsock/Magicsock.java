@@ -65,6 +65,8 @@ public final class Magicsock implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.microlink.magicsock");
     private static final Duration NETCHECK_WAIT = Duration.ofMillis(1500);
     private static final Duration DERP_TIMEOUT = Duration.ofSeconds(10);
+    /** What tailscaled asks for its UDP socket buffers (7 MiB). */
+    private static final int SOCKET_BUFFER_BYTES = 7 << 20;
     /** Our probe pings that got no pong by then are forgotten, as in tailscale. */
     private static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
     /** The WireGuard engine's timers are checked this often. */
@@ -170,6 +172,11 @@ public final class Magicsock implements AutoCloseable {
     public static Magicsock start(Settings settings, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
                                   Supplier<Netmap> netmap, Reporter reporter, InnerPackets inner) throws SocketException {
         DatagramSocket udp = new DatagramSocket(new InetSocketAddress(settings.port()));
+        // One socket carries every peer's traffic; the kernel's default buffer (about 200 KiB)
+        // overflows under a bulk transfer and the drops look to TCP like congestion. The kernel
+        // caps this at net.core.rmem_max / wmem_max, as tailscaled's own request is capped.
+        udp.setReceiveBufferSize(SOCKET_BUFFER_BYTES);
+        udp.setSendBufferSize(SOCKET_BUFFER_BYTES);
         return new Magicsock(settings, udp, discoKey, nodeKey, netmap, reporter, inner);
     }
 
