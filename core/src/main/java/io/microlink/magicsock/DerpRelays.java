@@ -209,17 +209,6 @@ final class DerpRelays implements AutoCloseable {
         });
     }
 
-    /** Regions with an open connection, home included. */
-    java.util.Set<Integer> connectedRegions() {
-        java.util.Set<Integer> out = new java.util.TreeSet<>();
-        links.forEach((region, l) -> {
-            if (l.client != null && l.client.isConnected()) {
-                out.add(region);
-            }
-        });
-        return out;
-    }
-
     private static DerpMap.DerpNode firstNode(DerpMap map, int region) {
         DerpMap.Region r = map == null || map.regions() == null ? null : map.regions().get(region);
         return r == null || r.nodes() == null || r.nodes().isEmpty() ? null : r.nodes().getFirst();

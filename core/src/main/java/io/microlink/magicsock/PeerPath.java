@@ -213,9 +213,4 @@ final class PeerPath {
             trustedUntilNanos = nowNanos + TRUST_NANOS;
         }
     }
-
-    /** The latest latency measured on the best path, in nanoseconds; meaningful only with one. */
-    synchronized long bestLatencyNanos() {
-        return bestLatencyNanos;
-    }
 }

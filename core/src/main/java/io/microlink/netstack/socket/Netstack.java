@@ -112,10 +112,6 @@ public final class Netstack implements AutoCloseable {
         this.addresses = List.copyOf(own);
     }
 
-    public List<InetAddress> addresses() {
-        return addresses;
-    }
-
     /** Answers UDP to {@code address}:{@code port} (an address the node serves besides its own, like quad-100). */
     public void addUdpService(InetAddress address, int port, UdpService service) {
         services.put(serviceKey(address.getAddress(), port), service);
