@@ -18,6 +18,8 @@ import io.microlink.filter.PacketFilter;
 import io.microlink.filter.Verdict;
 import io.microlink.magicsock.Magicsock;
 import io.microlink.tsmp.TsmpReject;
+import io.microlink.netstack.MalformedPacketException;
+import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.tcp.TcpConfig;
 import java.net.InetAddress;
@@ -101,9 +103,16 @@ final class ControlLoop implements Runnable {
             netstack.inbound(buf, off, len);
             return;
         }
-        Verdict verdict = firewall.inbound(buf, off, len);
+        IpPacket packet;
+        try {
+            packet = IpPacket.parse(buf, off, len); // once, for the filter and the netstack both
+        } catch (MalformedPacketException e) {
+            LOG.log(Level.DEBUG, "dropped a malformed inbound packet: {0}", e.getMessage());
+            return;
+        }
+        Verdict verdict = firewall.inbound(packet);
         if (verdict.accepted()) {
-            netstack.inbound(buf, off, len);
+            netstack.inbound(packet);
             return;
         }
         LOG.log(Level.DEBUG, "packet filter dropped an inbound packet: {0}", verdict);

@@ -41,12 +41,15 @@ public final class Firewall {
         if (length == 0) {
             return Verdict.EMPTY;
         }
-        IpPacket p;
         try {
-            p = IpPacket.parse(packet, offset, length);
+            return inbound(IpPacket.parse(packet, offset, length));
         } catch (MalformedPacketException e) {
             return Verdict.MALFORMED;
         }
+    }
+
+    /** Judges a packet the caller has parsed already, so the netstack can take the same parse. */
+    public Verdict inbound(IpPacket p) {
         if (isTsmpControl(p)) {
             return Verdict.TSMP_CONTROL;
         }

@@ -24,9 +24,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * The userspace TCP/IP stack at run time: inner IP packets from WireGuard come in through
@@ -71,9 +73,12 @@ public final class Netstack implements AutoCloseable {
     private final EchoResponder echo = new EchoResponder(ip);
     private final PacketOutput output;
     private final Map<Integer, TailnetDatagramSocket> udpPorts = new ConcurrentHashMap<>();
-    private final Map<String, UdpService> services = new ConcurrentHashMap<>();
+    /** A handful at most (quad-100's two addresses), so a scan beats building a key per packet. */
+    private final List<ServiceBinding> services = new CopyOnWriteArrayList<>();
     private final Thread timers;
     private volatile List<InetAddress> addresses = List.of();
+    /** The same addresses as raw bytes, compared against every inbound packet's destination. */
+    private volatile byte[][] ownAddressBytes = new byte[0][];
     private volatile boolean running = true;
 
     public Netstack(TcpConfig config, PacketOutput output) {
@@ -110,22 +115,30 @@ public final class Netstack implements AutoCloseable {
     /** This node's tailnet addresses; packets to anything else are dropped. */
     public void setAddresses(List<InetAddress> own) {
         this.addresses = List.copyOf(own);
+        this.ownAddressBytes = own.stream().map(InetAddress::getAddress).toArray(byte[][]::new);
     }
 
     /** Answers UDP to {@code address}:{@code port} (an address the node serves besides its own, like quad-100). */
     public void addUdpService(InetAddress address, int port, UdpService service) {
-        services.put(serviceKey(address.getAddress(), port), service);
+        services.add(new ServiceBinding(address.getAddress(), port, service));
     }
 
-    private static String serviceKey(byte[] address, int port) {
-        return Arrays.toString(address) + ":" + port;
-    }
+    private record ServiceBinding(byte[] address, int port, UdpService service) {}
 
     /** One decrypted inner packet from a peer. The buffer is only valid during the call. */
     public void inbound(byte[] buf, int off, int len) {
+        try {
+            inbound(IpPacket.parse(buf, off, len));
+        } catch (MalformedPacketException e) {
+            LOG.log(Level.DEBUG, "dropped a malformed inner packet: {0}", e.getMessage());
+        }
+    }
+
+    /** One inner packet already parsed (by the packet filter, say). Its buffer is only valid during the call. */
+    public void inbound(IpPacket packet) {
         long now = System.nanoTime();
         try {
-            IpPacket p = IpPacket.parse(buf, off, len);
+            IpPacket p = packet;
             if (p.isFragment()) {
                 p = reassembler.accept(p, now).orElse(null);
                 if (p == null) {
@@ -160,10 +173,11 @@ public final class Netstack implements AutoCloseable {
 
     private void udp(IpPacket p) throws MalformedPacketException {
         UdpDatagram d = UdpDatagram.parse(p);
-        UdpService service = services.get(serviceKey(p.destination(), d.destinationPort()));
-        if (service != null) {
-            service.handle(this, p, d);
-            return;
+        for (ServiceBinding b : services) {
+            if (b.port() == d.destinationPort() && Arrays.equals(b.address(), p.destination())) {
+                b.service().handle(this, p, d);
+                return;
+            }
         }
         if (!isOwn(p.destination())) {
             return;
@@ -177,8 +191,8 @@ public final class Netstack implements AutoCloseable {
     }
 
     private boolean isOwn(byte[] destination) {
-        for (InetAddress a : addresses) {
-            if (Arrays.equals(a.getAddress(), destination)) {
+        for (byte[] a : ownAddressBytes) {
+            if (Arrays.equals(a, destination)) {
                 return true;
             }
         }
@@ -208,13 +222,22 @@ public final class Netstack implements AutoCloseable {
         output.send(UdpDatagram.packet(ip, source, destination, sourcePort, destinationPort, data, off, len));
     }
 
+    /** As {@link #withTcp(Function)} for an action with no result. */
+    void withTcp(Runnable action) {
+        withTcp(t -> {
+            action.run();
+            return null;
+        });
+    }
+
     /** Runs {@code action} on the TCP stack under its lock, then sends what it caused and re-arms timers. */
-    void withTcp(java.util.function.Consumer<TcpStack> action) {
+    <T> T withTcp(Function<TcpStack, T> action) {
         lock.lock();
         try {
-            action.accept(tcp);
+            T result = action.apply(tcp);
             tcp.flush(System.nanoTime());
             timerChanged.signal();
+            return result;
         } finally {
             lock.unlock();
         }
@@ -254,26 +277,24 @@ public final class Netstack implements AutoCloseable {
             throw new IllegalArgumentException("port must be 1-65535, got " + port);
         }
         byte[] local = localAddressFor(remote);
-        TcpConnection[] c = new TcpConnection[1];
+        TcpConnection c;
         try {
-            withTcp(t -> c[0] = t.connect(local, remote.getAddress(), port, System.nanoTime()));
+            c = withTcp(t -> t.connect(local, remote.getAddress(), port, System.nanoTime()));
         } catch (IllegalStateException e) {
             throw new SocketException(e.getMessage());
         }
-        TailnetSocket socket = new TailnetSocket(this, c[0]);
+        TailnetSocket socket = new TailnetSocket(this, c);
         socket.awaitConnected(remote, port, timeoutMillis);
         return socket;
     }
 
     /** Listens for TCP on {@code port} of every tailnet address of this node. */
     public TailnetServerSocket listen(int port, int backlog) throws IOException {
-        TcpListener[] l = new TcpListener[1];
         try {
-            withTcp(t -> l[0] = t.listen(port, backlog));
+            return new TailnetServerSocket(this, withTcp(t -> t.listen(port, backlog)));
         } catch (IllegalStateException e) {
             throw new java.net.BindException("TCP port " + port + " is already in use on this node");
         }
-        return new TailnetServerSocket(this, l[0]);
     }
 
     /** Binds a UDP port ({@code 0}: an ephemeral one). */

@@ -58,7 +58,7 @@ public final class TailnetServerSocket implements Closeable {
 
     @Override
     public void close() {
-        stack.withTcp(t -> {
+        stack.withTcp(() -> {
             closed = true;
             listener.close();
             stack.changed.signalAll();

@@ -102,12 +102,12 @@ public final class TailnetSocket implements Closeable {
 
     /** Sends FIN: the peer reads end of stream, and this side can still read. */
     public void shutdownOutput() {
-        stack.withTcp(t -> connection.shutdownOutput());
+        stack.withTcp(connection::shutdownOutput);
     }
 
     @Override
     public void close() {
-        stack.withTcp(t -> connection.close());
+        stack.withTcp(connection::close);
     }
 
     @Override
