@@ -1,10 +1,7 @@
 package io.microlink.interop;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +30,7 @@ public final class Derper implements AutoCloseable {
     public static Derper start(Path dir) {
         try {
             Files.createDirectories(dir);
-        } catch (IOException e) {
+        } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create " + dir, e);
         }
         int http = FreePorts.tcp();
@@ -44,21 +41,9 @@ public final class Derper implements AutoCloseable {
                 "-c", dir.resolve("derper.key").toString(), "-hostname", "127.0.0.1"), Map.of(),
                 dir.resolve("derper.log"));
         Derper d = new Derper(p, http, stun);
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/derp/probe"))
-                .timeout(Duration.ofSeconds(2)).build();
         try {
-            Await.until(START_TIMEOUT, "derper to answer on port " + http, () -> {
-                p.requireAlive();
-                try {
-                    return client.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-                } catch (IOException e) {
-                    return false;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            });
+            p.awaitHttpOk(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(),
+                    URI.create("http://127.0.0.1:" + http + "/derp/probe"), START_TIMEOUT, () -> true);
         } catch (RuntimeException e) {
             d.close();
             throw e;

@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -116,19 +114,7 @@ public final class Headscale implements AutoCloseable {
             builder.sslContext(tlsTrust());
         }
         HttpClient http = builder.build();
-        HttpRequest health = HttpRequest.newBuilder(URI.create(url() + "/health")).timeout(Duration.ofSeconds(2)).build();
-        Await.until(START_TIMEOUT, "headscale to answer " + url() + "/health", () -> {
-            process.requireAlive();
-            try {
-                return http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200
-                        && Files.exists(config.socket());
-            } catch (IOException e) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        });
+        process.awaitHttpOk(http, URI.create(url() + "/health"), START_TIMEOUT, () -> Files.exists(config.socket()));
     }
 
     /** The PEM file of this server's self-signed certificate (TLS only). */

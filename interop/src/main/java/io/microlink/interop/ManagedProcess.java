@@ -2,6 +2,10 @@ package io.microlink.interop;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A long-running child process (headscale, tailscaled, wireguard-go) whose output goes to a
@@ -84,6 +89,26 @@ public final class ManagedProcess implements AutoCloseable {
         } catch (IOException | java.io.UncheckedIOException e) {
             return "(log " + log + " unreadable: " + e.getMessage() + ")";
         }
+    }
+
+    /**
+     * Waits until {@code url} answers 200 through {@code http} and {@code alsoReady} holds,
+     * failing at once if the process dies meanwhile: how a server here shows it has started.
+     */
+    public void awaitHttpOk(HttpClient http, URI url, Duration timeout, BooleanSupplier alsoReady) {
+        HttpRequest probe = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).build();
+        Await.until(timeout, name + " to answer " + url, () -> {
+            requireAlive();
+            try {
+                return http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200
+                        && alsoReady.getAsBoolean();
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
     }
 
     /** SIGTERM to the whole tree, then SIGKILL after a grace period. Idempotent. */
