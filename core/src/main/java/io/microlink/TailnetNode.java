@@ -8,6 +8,7 @@ import io.microlink.magicsock.Magicsock;
 import io.microlink.netstack.socket.TailnetDatagramSocket;
 import io.microlink.netstack.socket.TailnetServerSocket;
 import io.microlink.netstack.socket.TailnetSocket;
+import io.microlink.netstack.socket.TailnetSocketFactory;
 import io.microlink.key.PublicKey;
 import io.microlink.netmap.Netmap;
 import java.io.IOException;
@@ -49,6 +50,8 @@ public final class TailnetNode implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final int DEFAULT_MAX_ACTIVE_PEERS = 1024;
     private static final int DEFAULT_BACKLOG = 128;
+    /** What {@link #icmpPing} carries: 56 bytes, as the system's ping sends by default. */
+    private static final byte[] ICMP_PING_DATA = new byte[56];
 
     private final NodeConfig config;
     private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
@@ -157,6 +160,35 @@ public final class TailnetNode implements AutoCloseable {
      */
     public TailnetSocket dial(String host, int port, Duration timeout) throws IOException {
         return loop.netstack().connect(resolve(host).getFirst(), port, timeout.toMillis());
+    }
+
+    /**
+     * {@link java.net.Socket}s over the tailnet for libraries that take a
+     * {@link javax.net.SocketFactory}: they connect as {@link #dial} does.
+     *
+     * <pre>{@code
+     * try (Socket s = node.socketFactory().createSocket("db-server", 5432)) { ... }
+     * }</pre>
+     */
+    public TailnetSocketFactory socketFactory() {
+        return new TailnetSocketFactory(this::dial);
+    }
+
+    /**
+     * Sends an ICMP echo request (ICMPv6 to an IPv6 address) through the tunnel, as the
+     * system's {@code ping} would, and waits for the reply. Unlike {@link #ping}, which is
+     * answered by the peer's tailnet software, this is answered by the peer's IP stack.
+     *
+     * <pre>{@code
+     * Duration rtt = node.icmpPing("laptop", Duration.ofSeconds(2));
+     * }</pre>
+     *
+     * @param host a peer's short name, FQDN or tailnet address
+     * @return the round-trip time
+     * @throws TimeoutException when no reply came within {@code timeout}
+     */
+    public Duration icmpPing(String host, Duration timeout) throws IOException, TimeoutException {
+        return loop.netstack().ping(resolve(host).getFirst(), ICMP_PING_DATA, timeout);
     }
 
     /**

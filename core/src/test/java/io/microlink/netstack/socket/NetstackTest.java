@@ -21,6 +21,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,8 +40,11 @@ class NetstackTest {
     private Netstack a;
     private Netstack b;
 
+    private final LinkedBlockingQueue<byte[]> seenByB = new LinkedBlockingQueue<>();
+
     private void wire(Predicate<byte[]> dropToB) {
         a = new Netstack(TcpConfig.defaults(), p -> toB.execute(() -> {
+            seenByB.add(p);
             if (!dropToB.test(p)) {
                 b.inbound(p, 0, p.length);
             }
@@ -152,6 +156,47 @@ class NetstackTest {
         assertThat(echo.isReply()).isTrue();
         assertThat(echo.identifier()).isEqualTo(0x1234);
         assertThat(echo.sequence()).isEqualTo(7);
+    }
+
+    @Test
+    void aPingIsMatchedWithItsReplyAndAnUnansweredOneTimesOut() throws Exception {
+        InetAddress silent = address("100.64.0.9");
+        wire(p -> false); // B ignores what is not addressed to it
+        Duration rtt = a.ping(B, "hello".getBytes(), Duration.ofSeconds(5));
+        assertThat(rtt).isPositive().isLessThan(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> a.ping(silent, new byte[8], Duration.ofMillis(200)))
+                .isInstanceOf(TimeoutException.class).hasMessageContaining("100.64.0.9");
+    }
+
+    @Test
+    void aReplyFromAnotherHostDoesNotCountForThePingedOne() throws Exception {
+        wire(p -> true); // requests vanish; the test forges the replies
+        Thread.startVirtualThread(() -> {
+            try {
+                byte[] request = seenByB.take();
+                IcmpEcho echo = IcmpEcho.parse(parse(request)).orElseThrow();
+                byte[] forged = IcmpEcho.packet(new IpPacketBuilder(3), address("100.64.0.7").getAddress(),
+                        A.getAddress(), true, echo.identifier(), echo.sequence(), new byte[0], 0, 0);
+                a.inbound(forged, 0, forged.length);
+            } catch (Exception e) {
+                // the ping below then times out either way
+            }
+        });
+        assertThatThrownBy(() -> a.ping(B, new byte[0], Duration.ofMillis(500))).isInstanceOf(TimeoutException.class);
+    }
+
+    @Test
+    void aReceiveCallbackGetsTheDatagramsInsteadOfReceive() throws Exception {
+        wire(p -> false);
+        try (TailnetDatagramSocket server = b.bindUdp(9000); TailnetDatagramSocket client = a.bindUdp(0)) {
+            server.onReceive(d -> server.send(d.sender(), d.data()));
+            for (int i = 0; i < 3; i++) {
+                client.send(new InetSocketAddress(B, 9000), ("n" + i).getBytes());
+                assertThat(client.receive(Duration.ofSeconds(5)).data()).isEqualTo(("n" + i).getBytes());
+            }
+            assertThatThrownBy(() -> server.receive(Duration.ofMillis(1))).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> server.onReceive(d -> { })).isInstanceOf(IllegalStateException.class);
+        }
     }
 
     private static IpPacket parse(byte[] p) throws MalformedPacketException {

@@ -1,0 +1,21 @@
+package io.microlink.netstack.socket;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * Opens TCP connections over the tailnet by name or address; {@code TailnetNode::dial} is one.
+ *
+ * <pre>{@code
+ * TailnetDialer dialer = node::dial;
+ * try (TailnetSocket s = dialer.dial("db-server", 5432, Duration.ofSeconds(10))) { ... }
+ * }</pre>
+ */
+@FunctionalInterface
+public interface TailnetDialer {
+    /**
+     * @param host a MagicDNS name or a tailnet IP literal
+     * @throws java.net.UnknownHostException when the tailnet knows no such host
+     */
+    TailnetSocket dial(String host, int port, Duration timeout) throws IOException;
+}
