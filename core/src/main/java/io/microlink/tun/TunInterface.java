@@ -94,8 +94,7 @@ public final class TunInterface implements AutoCloseable {
         boolean ipv6 = true;
         try {
             IpCommand.setMtuAndUp(tun.name(), MTU);
-            IpCommand.addRoute(tun.name(), IPV4_ROUTE);
-            IpCommand.addRoute(tun.name(), QUAD_100_ROUTE);
+            addIpv4Routes(tun.name());
             try {
                 IpCommand.addRoute(tun.name(), IPV6_ROUTE);
             } catch (IOException e) {
@@ -112,6 +111,11 @@ public final class TunInterface implements AutoCloseable {
         return new TunInterface(tun, ipv6, handler);
     }
 
+    private static void addIpv4Routes(String dev) throws IOException {
+        IpCommand.addRoute(dev, IPV4_ROUTE);
+        IpCommand.addRoute(dev, QUAD_100_ROUTE);
+    }
+
     /** The interface's name as the kernel knows it. */
     public String name() {
         return tun.name();
@@ -119,20 +123,10 @@ public final class TunInterface implements AutoCloseable {
 
     /**
      * Makes the interface hold exactly these addresses (the node's, from the netmap): new ones are
-     * added, ones control took away are removed. A change {@code ip} refuses is logged and tried
-     * again with the next netmap.
+     * added, then ones control took away are removed. A change {@code ip} refuses is logged and
+     * tried again with the next netmap.
      */
     public synchronized void setAddresses(List<InetAddress> wanted) {
-        for (InetAddress a : List.copyOf(assigned)) {
-            if (!wanted.contains(a)) {
-                try {
-                    IpCommand.removeAddress(tun.name(), prefix(a));
-                } catch (IOException e) {
-                    LOG.log(Level.WARNING, "{0}: removing {1}: {2}", tun.name(), prefix(a), e.getMessage());
-                }
-                assigned.remove(a); // gone either way: the only failure is that it was no longer there
-            }
-        }
         for (InetAddress a : wanted) {
             if (!assigned.contains(a) && (ipv6 || a instanceof Inet4Address)) {
                 try {
@@ -141,6 +135,26 @@ public final class TunInterface implements AutoCloseable {
                 } catch (IOException e) {
                     LOG.log(Level.WARNING, "{0}: adding {1}: {2}", tun.name(), prefix(a), e.getMessage());
                 }
+            }
+        }
+        boolean removedIpv4 = false;
+        for (InetAddress a : List.copyOf(assigned)) {
+            if (!wanted.contains(a)) {
+                try {
+                    IpCommand.removeAddress(tun.name(), prefix(a));
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "{0}: removing {1}: {2}", tun.name(), prefix(a), e.getMessage());
+                }
+                assigned.remove(a); // gone either way: the only failure is that it was no longer there
+                removedIpv4 |= a instanceof Inet4Address;
+            }
+        }
+        if (removedIpv4) {
+            // The kernel flushes a device's IPv4 routes with its last IPv4 address; put them back.
+            try {
+                addIpv4Routes(tun.name());
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "{0}: restoring routes: {1}", tun.name(), e.getMessage());
             }
         }
         own = assigned.stream().map(InetAddress::getAddress).toArray(byte[][]::new);
