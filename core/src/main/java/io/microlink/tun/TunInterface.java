@@ -106,7 +106,7 @@ public final class TunInterface implements AutoCloseable {
             tun.close();
             throw e;
         }
-        LOG.log(Level.INFO, "TUN mode: {0} up, MTU {1}, routing {2}{3}", tun.name(), MTU, IPV4_ROUTE,
+        LOG.log(Level.INFO, "TUN mode: {0} up, MTU {1}, routing {2}{3}", tun.name(), String.valueOf(MTU), IPV4_ROUTE,
                 ipv6 ? " and " + IPV6_ROUTE : "");
         return new TunInterface(tun, ipv6, handler);
     }
