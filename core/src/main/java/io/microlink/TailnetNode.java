@@ -385,7 +385,7 @@ public final class TailnetNode implements AutoCloseable {
          *         .stateDirectory(Path.of("/var/lib/microlink"))
          *         .tunDevice("tailscale0")
          *         .build();
-         * node.start(); // then e.g. `ping laptop.example.ts.net` from any shell
+         * node.start(); // then any program on the machine reaches peers, e.g. `ping 100.64.0.2`
          * }</pre>
          *
          * @param name an interface name: 1-15 letters, digits, '-', '_' or '.'
