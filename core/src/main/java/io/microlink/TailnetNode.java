@@ -156,6 +156,7 @@ public final class TailnetNode implements AutoCloseable {
      * @throws UnknownHostException if the netmap knows no such name
      * @throws java.net.ConnectException if the peer refused the connection
      * @throws java.net.SocketTimeoutException if it did not answer within {@code timeout}
+     * @throws IllegalStateException in TUN mode, where the OS's own sockets reach the tailnet
      */
     public TailnetSocket dial(String host, int port, Duration timeout) throws IOException {
         return userspaceStack().connect(resolve(host).getFirst(), port, timeout.toMillis());
@@ -165,6 +166,7 @@ public final class TailnetNode implements AutoCloseable {
      * Listens for TCP connections from the tailnet on {@code port} of this node's tailnet addresses.
      *
      * @throws java.net.BindException if the port is taken on this node
+     * @throws IllegalStateException in TUN mode, where the OS's own sockets reach the tailnet
      */
     public TailnetServerSocket listen(int port) throws IOException {
         if (port < 1 || port > 65535) {
@@ -190,7 +192,8 @@ public final class TailnetNode implements AutoCloseable {
 
     /**
      * The TUN interface carrying the tailnet for the OS ({@link Builder#tunDevice}), or empty in
-     * userspace mode: none was asked for, the node has not started, or the device could not be opened.
+     * userspace mode: none was asked for, the device could not be opened, or the node has not
+     * opened it yet (it does so as it starts, before it first contacts control).
      */
     public Optional<String> tunInterface() {
         return Optional.ofNullable(loop.tunName());
