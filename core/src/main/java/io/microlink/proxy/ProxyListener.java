@@ -56,7 +56,8 @@ final class ProxyListener implements Closeable {
             server.close();
             throw new IOException("cannot listen for " + protocol + " on " + settings.bind() + ": " + e.getMessage(), e);
         }
-        LOG.log(Level.INFO, "{0} proxy listening on {1}", protocol, server.getLocalSocketAddress());
+        LOG.log(Level.INFO, "{0} proxy listening on {1}", protocol,
+                server.getInetAddress().getHostAddress() + ":" + server.getLocalPort());
         return new ProxyListener(protocol, server, settings.maxConnections(), session);
     }
 

@@ -77,13 +77,14 @@ public final class Socks5Proxy implements Closeable {
         }
         if (request.command() != Socks5.CONNECT) {
             out.write(Socks5.reply(Socks5.COMMAND_NOT_SUPPORTED, null));
-            LOG.log(Level.INFO, "socks5: command {0} is not supported, only CONNECT", request.command());
+            LOG.log(Level.INFO, "socks5: command {0} is not supported, only CONNECT",
+                    String.valueOf(request.command()));
             return;
         }
         if (!admitted) {
             out.write(Socks5.reply(Socks5.GENERAL_FAILURE, null));
-            LOG.log(Level.WARNING, "socks5: refused {0}:{1}: {2} connections are open already", request.host(),
-                    request.port(), settings.maxConnections());
+            LOG.log(Level.WARNING, "socks5: refused {0}: {1} connections are open already",
+                    request.host() + ":" + request.port(), String.valueOf(settings.maxConnections()));
             return;
         }
         TailnetSocket remote;

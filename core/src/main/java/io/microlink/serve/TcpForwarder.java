@@ -80,7 +80,8 @@ public final class TcpForwarder implements Closeable {
     public static TcpForwarder start(TailnetNode node, int tailnetPort, InetSocketAddress target, int maxConnections)
             throws IOException {
         TailnetServerSocket listener = node.listen(tailnetPort);
-        LOG.log(Level.INFO, "serving tailnet port {0} from {1}", tailnetPort, target);
+        LOG.log(Level.INFO, "serving tailnet port {0} from {1}", String.valueOf(tailnetPort),
+                target.getAddress().getHostAddress() + ":" + target.getPort());
         return new TcpForwarder(listener, target, node::whois, maxConnections);
     }
 
@@ -112,8 +113,8 @@ public final class TcpForwarder implements Closeable {
                 return; // closed
             }
             if (!slots.tryAcquire()) {
-                LOG.log(Level.WARNING, "serve: port {0} refused {1}: too many connections at once", listener.port(),
-                        caller.getRemoteSocketAddress());
+                LOG.log(Level.WARNING, "serve: port {0} refused {1}: too many connections at once",
+                        String.valueOf(listener.port()), caller.getRemoteSocketAddress());
                 caller.close();
                 continue;
             }
