@@ -26,12 +26,13 @@ enum DialFailure {
 
     /** One line for the log, naming the target. */
     String describe(String host, int port, Exception e) {
+        String target = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         return switch (this) {
             case NOT_IN_TAILNET -> host + " is not a name in the tailnet, and only tailnet hosts are reachable"
                     + " (no exit node is used)";
-            case REFUSED -> host + ":" + port + " refused the connection";
-            case TIMEOUT -> host + ":" + port + " did not answer in time";
-            case OTHER -> "cannot reach " + host + ":" + port + ": " + e.getMessage();
+            case REFUSED -> target + " refused the connection";
+            case TIMEOUT -> target + " did not answer in time";
+            case OTHER -> "cannot reach " + target + ": " + e.getMessage();
         };
     }
 }

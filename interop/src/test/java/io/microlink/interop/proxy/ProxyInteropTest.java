@@ -63,8 +63,14 @@ class ProxyInteropTest {
         java = tailnet.addJavaNode("java-proxy", real);
         Await.until(WAIT, "java-proxy to see bobs", () -> java.netmap().resolve("bobs").isPresent());
         // tailscaled in userspace mode hands tailnet connections to its IP:port to 127.0.0.1:port.
-        web = HttpServer.create(new InetSocketAddress(InetAddress.ofLiteral("127.0.0.1"), 0), 16);
-        web.createContext("/", exchange -> {
+        web = page(InetAddress.ofLiteral("127.0.0.1"));
+        socks = Socks5Proxy.start(java::dial, ProxySettings.onPort(0));
+        http = HttpProxy.start(java::dial, ProxySettings.onPort(0));
+    }
+
+    private static HttpServer page(InetAddress address) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(address, 0), 16);
+        server.createContext("/", exchange -> {
             requestsSeen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
                     + exchange.getRequestHeaders().keySet());
             byte[] body = PAGE.getBytes(StandardCharsets.UTF_8);
@@ -72,9 +78,8 @@ class ProxyInteropTest {
             exchange.getResponseBody().write(body);
             exchange.close();
         });
-        web.start();
-        socks = Socks5Proxy.start(java::dial, ProxySettings.onPort(0));
-        http = HttpProxy.start(java::dial, ProxySettings.onPort(0));
+        server.start();
+        return server;
     }
 
     @AfterAll
@@ -114,6 +119,19 @@ class ProxyInteropTest {
         // curl resolves nothing itself for an IP literal with plain --socks5: ATYP IPv4 reaches the proxy.
         assertThat(curl("--socks5", proxyAddress(socks.address()), url(realIp)).requireSuccess().stdout())
                 .isEqualTo(PAGE);
+    }
+
+    @Test
+    void bothProxiesReachTheRealNodesIpv6Address() {
+        // tailscaled hands connections to its IPv6 address to 127.0.0.1 too.
+        String url = url("[" + real.ip("-6").getFirst() + "]");
+        String socks5 = proxyAddress(socks.address());
+        String proxy = "http://" + proxyAddress(http.address());
+        // Plain --socks5 sends ATYP IPv6; HTTP gets a bracketed authority, in absolute form and CONNECT.
+        assertThat(curl("--socks5", socks5, url).requireSuccess().stdout()).isEqualTo(PAGE);
+        assertThat(curl("--socks5-hostname", socks5, url).requireSuccess().stdout()).isEqualTo(PAGE);
+        assertThat(curl("-x", proxy, url).requireSuccess().stdout()).isEqualTo(PAGE);
+        assertThat(curl("-p", "-x", proxy, url).requireSuccess().stdout()).isEqualTo(PAGE);
     }
 
     @Test
