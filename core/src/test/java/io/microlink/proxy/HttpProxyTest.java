@@ -7,7 +7,12 @@ import io.microlink.netstack.socket.TailnetSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ProxySelector;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -75,6 +80,21 @@ class HttpProxyTest {
             assertThat(seen.get(10, TimeUnit.SECONDS)).isEqualTo("POST /submit?x=1 HTTP/1.1\r\nHost: peer:8080\r\n"
                     + "Content-Length: 5\r\nConnection: close\r\n\r\nhello");
             assertThat(response).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\nserved by the peer\n");
+        }
+    }
+
+    @Test
+    void theJdksHttpClientUsesItWithoutResolvingTheTailnetNameItself() throws Exception {
+        CompletableFuture<String> seen = new CompletableFuture<>();
+        try (TailnetServerSocket server = tailnet.serve(8080, c -> answerOnce(c, seen));
+             HttpProxy proxy = HttpProxy.start(tailnet.dialer, ProxyTestPeer.settings());
+             HttpClient client = HttpClient.newBuilder().proxy(ProxySelector.of(proxy.address())).build()) {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://peer:8080/x"))
+                    .POST(HttpRequest.BodyPublishers.ofString("hello")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("served by the peer\n");
+            assertThat(seen.get(10, TimeUnit.SECONDS)).startsWith("POST /x HTTP/1.1\r\n").endsWith("hello");
         }
     }
 
