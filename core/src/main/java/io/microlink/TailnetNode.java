@@ -245,6 +245,22 @@ public final class TailnetNode implements AutoCloseable {
         return found;
     }
 
+    /**
+     * Who owns a tailnet address, from the current netmap: the node (a peer or this node) and its
+     * tailnet user, like {@code tailscale whois}. Nothing is sent.
+     *
+     * <pre>{@code
+     * TailnetSocket c = server.accept();
+     * String who = node.whois(c.getRemoteSocketAddress().getAddress())
+     *         .map(w -> w.shortName() + " (" + w.loginName() + ")").orElse("unknown");
+     * }</pre>
+     *
+     * @return empty for an address no node of the tailnet has (or before the first netmap)
+     */
+    public Optional<WhoIs> whois(InetAddress address) {
+        return WhoIs.find(loop.netmap(), Objects.requireNonNull(address, "address"));
+    }
+
     /** How each peer is reached now (DERP or direct), with handshake and traffic; empty before connecting. */
     public List<PeerPathStatus> peerPaths() {
         Magicsock m = loop.magicsock();

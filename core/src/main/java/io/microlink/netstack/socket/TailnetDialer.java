@@ -14,8 +14,10 @@ import java.time.Duration;
 @FunctionalInterface
 public interface TailnetDialer {
     /**
-     * @param host a MagicDNS name or a tailnet IP literal
-     * @throws java.net.UnknownHostException when the tailnet knows no such host
+     * @param host a MagicDNS name (short or FQDN) or a tailnet IP literal
+     * @throws java.net.UnknownHostException if {@code host} is not a name of the tailnet
+     * @throws java.net.ConnectException if the peer refused the connection
+     * @throws java.net.SocketTimeoutException if the peer did not answer within {@code timeout}
      */
     TailnetSocket dial(String host, int port, Duration timeout) throws IOException;
 }

@@ -14,13 +14,16 @@ import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -115,6 +118,27 @@ class NetstackTest {
             s.setSoTimeout(200);
             InputStream in = s.getInputStream();
             assertThatThrownBy(in::read).isInstanceOf(SocketTimeoutException.class);
+        }
+    }
+
+    @Test
+    void closingASocketEndsAReadBlockedOnAnotherThread() throws Exception {
+        wire(p -> false);
+        try (TailnetServerSocket server = b.listen(80, 8); TailnetSocket s = a.connect(B, 80, 5000)) {
+            CompletableFuture<Throwable> failure = new CompletableFuture<>();
+            Thread reader = Thread.startVirtualThread(() -> {
+                try {
+                    s.getInputStream().read();
+                    failure.complete(null);
+                } catch (Exception e) {
+                    failure.complete(e);
+                }
+            });
+            Thread.sleep(100); // let the reader block; the peer never sends or closes
+            s.close();
+            assertThat(failure.get(5, TimeUnit.SECONDS))
+                    .isInstanceOf(SocketException.class).hasMessageContaining("closed");
+            reader.join();
         }
     }
 
