@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.microlink.TailnetNode;
+import io.microlink.control.wire.Node;
 import io.microlink.daemon.Daemon;
 import io.microlink.daemon.api.ApiException;
 import io.microlink.daemon.api.ApiProtocol;
@@ -14,9 +15,6 @@ import io.microlink.daemon.cli.Context;
 import io.microlink.daemon.cli.Options;
 import io.microlink.daemon.cli.UsageException;
 import io.microlink.daemon.cli.Verb;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.List;
 
 /** {@code microlink ip [-4|-6] [PEER]}: this node's tailnet addresses, or a peer's, one per line. */
 final class Ip implements Verb, Method {
@@ -78,28 +76,11 @@ final class Ip implements Verb, Method {
     public Reply handle(ApiRequest request, Daemon daemon) throws ApiException {
         String peer = request.optionalText("peer");
         TailnetNode node = daemon.connectedNode();
-        List<InetAddress> addresses;
-        if (peer == null) {
-            addresses = node.netmap().self().map(n -> n.addresses().stream()
-                    .map(p -> literal(p.replaceFirst("/\\d+$", ""))).toList()).orElse(List.of());
-        } else {
-            try {
-                addresses = node.resolve(peer);
-            } catch (UnknownHostException e) {
-                throw new ApiException(ApiException.UNKNOWN_PEER, "no peer " + peer + " in the tailnet");
-            }
-        }
-        ObjectNode out = ApiProtocol.object().put("name", peer == null ? daemon.deviceName() : peer);
+        Node n = peer == null ? node.netmap().self().orElseThrow(() -> new ApiException(ApiException.NOT_CONNECTED,
+                "control has not sent this node's addresses yet")) : Peers.find(node, peer);
+        ObjectNode out = ApiProtocol.object().put("name", Peers.shortName(n));
         ArrayNode list = out.putArray("addresses");
-        addresses.forEach(a -> list.add(a.getHostAddress()));
+        Peers.addresses(n).forEach(list::add);
         return Reply.of(out);
-    }
-
-    private static InetAddress literal(String ip) {
-        try {
-            return InetAddress.ofLiteral(ip);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("control sent a non-address: " + ip, e);
-        }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.microlink.PingPath;
 import io.microlink.PingResult;
 import io.microlink.TailnetNode;
+import io.microlink.control.wire.Node;
 import io.microlink.daemon.Daemon;
 import io.microlink.daemon.api.ApiException;
 import io.microlink.daemon.api.ApiProtocol;
@@ -16,9 +17,7 @@ import io.microlink.daemon.cli.Options;
 import io.microlink.daemon.cli.UsageException;
 import io.microlink.daemon.cli.Verb;
 import java.io.IOException;
-import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -107,16 +106,11 @@ final class Ping implements Verb, Method {
         String peer = request.text("peer");
         Duration timeout = request.timeout(DEFAULT_TIMEOUT);
         TailnetNode node = daemon.connectedNode();
-        List<java.net.InetAddress> addresses;
-        try {
-            addresses = node.resolve(peer);
-        } catch (UnknownHostException e) {
-            throw new ApiException(ApiException.UNKNOWN_PEER, "no peer " + peer + " in the tailnet");
-        }
+        Node target = Peers.find(node, peer);
         try {
             PingResult r = node.ping(peer, request.bool("derpOnly") ? PingPath.DERP : PingPath.ANY, timeout);
-            String name = r.peer().replaceFirst("\\..*$", "");
-            return Reply.of(ApiProtocol.object().put("peer", name).put("address", addresses.getFirst().getHostAddress())
+            return Reply.of(ApiProtocol.object().put("peer", Peers.shortName(target))
+                    .put("address", Peers.addresses(target).stream().findFirst().orElse("-"))
                     .put("path", r.path()).put("direct", r.direct()).put("latencyMs", r.latency().toNanos() / 1e6));
         } catch (IllegalArgumentException e) {
             throw new ApiException(ApiException.UNKNOWN_PEER, "no peer " + peer + " in the tailnet");

@@ -156,13 +156,9 @@ final class Status implements Verb, Method {
 
     /** Name (short), FQDN (no trailing dot) and addresses (no prefix length). */
     private static ObjectNode describe(Node n) {
-        String fqdn = n.name() == null ? "" : n.name().replaceFirst("\\.$", "");
-        ObjectNode o = ApiProtocol.object().put("name", fqdn.contains(".") ? fqdn.substring(0, fqdn.indexOf('.')) : fqdn)
-                .put("fqdn", fqdn);
+        ObjectNode o = ApiProtocol.object().put("name", Peers.shortName(n)).put("fqdn", Peers.fqdn(n));
         ArrayNode a = o.putArray("addresses");
-        if (n.addresses() != null) {
-            n.addresses().forEach(prefix -> a.add(prefix.replaceFirst("/\\d+$", "")));
-        }
+        Peers.addresses(n).forEach(a::add);
         return o;
     }
 }
