@@ -28,6 +28,9 @@ final class DaemonLogging {
 
     static void install(boolean verboseNow) {
         LogManager.getLogManager().reset();
+        if (LogManager.getLogManager() instanceof LastingLogManager lasting) {
+            lasting.installed = true;
+        }
         Handler stderr = new ConsoleHandler();
         stderr.setLevel(Level.ALL);
         stderr.setFormatter(new OneLine());
@@ -40,6 +43,23 @@ final class DaemonLogging {
     static void setVerbose(boolean on) {
         verbose = on;
         MICROLINK.setLevel(on ? Level.FINE : null);
+    }
+
+    /**
+     * The JDK resets logging in a shutdown hook of its own, which may run before ours has
+     * stopped the node, and its last lines would be lost. Once the daemon installed its
+     * handler, this manager ignores resets. {@link Main} selects it (the
+     * {@code java.util.logging.manager} property) before anything logs.
+     */
+    public static final class LastingLogManager extends LogManager {
+        private volatile boolean installed;
+
+        @Override
+        public void reset() {
+            if (!installed) {
+                super.reset();
+            }
+        }
     }
 
     private static final class OneLine extends Formatter {

@@ -9,6 +9,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        System.setProperty("java.util.logging.manager", DaemonLogging.LastingLogManager.class.getName());
         System.exit(new Cli(Verbs.all()).run(args, Io.system()));
     }
 }

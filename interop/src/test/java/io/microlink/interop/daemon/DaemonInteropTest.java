@@ -295,6 +295,23 @@ class DaemonInteropTest {
         assertThat(tailnet.headscale().nodes()).anySatisfy(n -> assertThat(n.givenName()).matches("sensor-[0-9a-f]{6}"));
     }
 
+    @Test
+    @Order(11)
+    void logoutForgetsTheKeyAndUpWithANewKeyLogsInAgainAsANewNodeKey() throws Exception {
+        String nodeKeyBefore = status().path("self").path("nodeKey").asText();
+        microlink.cli("logout").requireSuccess();
+        assertThat(status().path("state").asText()).isEqualTo("DOWN");
+        assertThat(Files.readString(microlink.stateDir().resolve("settings.json")))
+                .doesNotContain(singleUseKey.key()).containsPattern("\"authKey\"\\s*:\\s*null");
+
+        Path keyFile = Files.createFile(tailnet.dir().resolve("ml-authkey-2"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(keyFile, tailnet.reusableKey(TestTailnet.DEFAULT_USER).key());
+        microlink.cli("up", "--auth-key-file", keyFile.toString(), "--timeout", "90s").requireSuccess();
+        assertThat(status().path("self").path("nodeKey").asText()).isNotEqualTo(nodeKeyBefore);
+        microlink.cli("ping", "-c", "10", "real").requireSuccess();
+    }
+
     private static JsonNode status() {
         try {
             return JSON.readTree(microlink.cli("status", "--json").requireSuccess().stdout());
