@@ -26,7 +26,7 @@ import java.util.function.Predicate;
  * web API) steer the node only through here, so there is one place that owns it.
  *
  * <pre>{@code
- * Daemon d = new Daemon(stateDir, settingsStore.load(), false);
+ * Daemon d = new Daemon(stateDir, new SettingsStore(stateDir).load(), DeviceName.machineSuffix(), false);
  * d.start();
  * d.update(d.settings().withChanges(json("{\"wantRunning\":true}")));
  * }</pre>
@@ -90,7 +90,8 @@ public final class Daemon implements AutoCloseable {
             settings = next;
             apply(next);
         } catch (StateException e) {
-            throw new ApiException(ApiException.BAD_STATE, e.getMessage());
+            throw new ApiException(ApiException.BAD_STATE, e.getMessage()
+                    + "; or start over as a new device with `microlink reset --yes --stop`");
         }
     }
 
