@@ -33,15 +33,17 @@ final class MicrolinkProcess implements AutoCloseable {
     private static List<String> java(String... args) {
         String javaBin = Optional.ofNullable(System.getenv("MICROLINK_JAVA"))
                 .orElseGet(() -> ProcessHandle.current().info().command().orElseThrow());
-        List<String> command = new ArrayList<>(List.of(javaBin, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "io.microlink.daemon.Main"));
+        List<String> command = new ArrayList<>(List.of(javaBin, "--enable-native-access=ALL-UNNAMED",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "io.microlink.daemon.Main"));
         command.addAll(List.of(args));
         return command;
     }
 
-    /** Starts the daemon and waits until its API answers. */
-    MicrolinkProcess start() {
-        daemon = ManagedProcess.start("microlink-daemon", java("daemon", "--state-dir", stateDir.toString()), ENV, log);
+    /** Starts the daemon, with {@code daemonFlags} such as {@code --tun NAME}, and waits until its API answers. */
+    MicrolinkProcess start(String... daemonFlags) {
+        List<String> args = new ArrayList<>(List.of("daemon", "--state-dir", stateDir.toString()));
+        args.addAll(List.of(daemonFlags));
+        daemon = ManagedProcess.start("microlink-daemon", java(args.toArray(String[]::new)), ENV, log);
         Await.until(Duration.ofSeconds(60), "the daemon's API to answer", () -> {
             daemon.requireAlive();
             return Files.exists(stateDir.resolve("microlink.sock")) && cli("status").succeeded();
