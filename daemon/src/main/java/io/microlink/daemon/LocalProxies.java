@@ -64,6 +64,7 @@ public final class LocalProxies implements AutoCloseable {
             if (running != null) {
                 try {
                     running.proxy.close();
+                    LOG.log(Level.INFO, "{0} proxy on {1} stopped", kind, state().address());
                 } catch (IOException e) {
                     LOG.log(Level.WARNING, "{0} proxy: closing: {1}", kind, e.getMessage());
                 }
