@@ -1,5 +1,6 @@
 package io.microlink.state;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,14 +8,8 @@ import io.microlink.key.KeyFormatException;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
@@ -34,11 +29,9 @@ public final class StateStore {
     private static final int FORMAT = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Path dir;
     private final Path file;
 
     public StateStore(Path dir) {
-        this.dir = dir;
         this.file = dir.resolve(FILE_NAME);
     }
 
@@ -75,33 +68,10 @@ public final class StateStore {
                 .put("machineKey", identity.machineKey().toPersistentText())
                 .put("nodeKey", identity.nodeKey().toPersistentText())
                 .put("registered", identity.registered());
-        Path tmp = null;
         try {
-            createPrivateDirectory();
-            tmp = Files.createTempFile(dir, ".state-", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root)));
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new StateException("cannot replace " + file + " atomically on this file system");
-            }
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true); // make the rename itself durable
-            }
-        } catch (IOException e) {
-            throw new StateException("cannot write state file " + file + ": " + e.getMessage());
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // Best effort: a leftover temp file holds no more than the state file itself.
-                }
-            }
+            PrivateFiles.writeAtomically(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+        } catch (JsonProcessingException e) {
+            throw new StateException("cannot encode state file " + file + ": " + e.getMessage());
         }
     }
 
@@ -111,15 +81,6 @@ public final class StateStore {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             throw new StateException("cannot delete state file " + file + ": " + e.getMessage());
-        }
-    }
-
-    private void createPrivateDirectory() throws IOException {
-        try {
-            Files.createDirectories(dir.getParent() == null ? dir : dir.getParent());
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (FileAlreadyExistsException e) {
-            // An existing directory keeps its permissions; the state file itself is owner-only.
         }
     }
 }
