@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
@@ -188,6 +189,22 @@ public final class TailnetNode implements AutoCloseable {
             throw new UnknownHostException(host + " is not a tailnet name or address this node knows");
         }
         return found;
+    }
+
+    /**
+     * Who owns a tailnet address, from the current netmap: the node (a peer or this node) and its
+     * tailnet user, like {@code tailscale whois}. Nothing is sent.
+     *
+     * <pre>{@code
+     * TailnetSocket c = server.accept();
+     * String who = node.whois(c.getRemoteSocketAddress().getAddress())
+     *         .map(w -> w.shortName() + " (" + w.loginName() + ")").orElse("unknown");
+     * }</pre>
+     *
+     * @return empty for an address no node of the tailnet has (or before the first netmap)
+     */
+    public Optional<WhoIs> whois(InetAddress address) {
+        return WhoIs.find(loop.netmap(), Objects.requireNonNull(address, "address"));
     }
 
     /** How each peer is reached now (DERP or direct), with handshake and traffic; empty before connecting. */
