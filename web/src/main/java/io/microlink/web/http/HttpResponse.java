@@ -9,16 +9,23 @@ import java.util.Map;
 /**
  * A complete response: status, content type, body and any extra headers. The server adds
  * {@code Content-Length}, {@code Connection} and the security headers every answer carries.
+ * {@code afterSent}, if not null, runs on a thread of its own once the answer is written: for
+ * actions (a restart) that may end the connection or the server itself.
  *
  * <pre>{@code
  * return HttpResponse.json(200, "{\"ok\":true}".getBytes(UTF_8)).withHeader("Cache-Control", "no-store");
  * }</pre>
  */
-public record HttpResponse(int status, String contentType, byte[] body, Map<String, String> headers) {
+public record HttpResponse(int status, String contentType, byte[] body, Map<String, String> headers,
+                           Runnable afterSent) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public HttpResponse {
         headers = Map.copyOf(headers);
+    }
+
+    public HttpResponse(int status, String contentType, byte[] body, Map<String, String> headers) {
+        this(status, contentType, body, headers, null);
     }
 
     public static HttpResponse json(int status, byte[] body) {
@@ -45,6 +52,10 @@ public record HttpResponse(int status, String contentType, byte[] body, Map<Stri
     public HttpResponse withHeader(String name, String value) {
         Map<String, String> more = new LinkedHashMap<>(headers);
         more.put(name, value);
-        return new HttpResponse(status, contentType, body, more);
+        return new HttpResponse(status, contentType, body, more, afterSent);
+    }
+
+    public HttpResponse thenRun(Runnable action) {
+        return new HttpResponse(status, contentType, body, headers, action);
     }
 }

@@ -185,8 +185,11 @@ public final class HttpServer implements AutoCloseable {
             LOG.log(Level.WARNING, "web handler failed on " + request.method() + " " + request.path(), e);
             response = HttpResponse.error(500, "internal error; see the node's log");
         }
-        boolean keep = limits.keepAlive() && mayKeepAlive && request.wantsKeepAlive();
+        boolean keep = limits.keepAlive() && mayKeepAlive && request.wantsKeepAlive() && response.afterSent() == null;
         ResponseWriter.write(out, response, keep, request.method().equals("HEAD"));
+        if (response.afterSent() != null) {
+            Thread.ofVirtual().name("microlink-web-after").start(response.afterSent());
+        }
         return keep;
     }
 

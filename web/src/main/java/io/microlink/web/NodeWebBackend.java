@@ -1,0 +1,195 @@
+package io.microlink.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.microlink.PeerPathStatus;
+import io.microlink.TailnetNode;
+import io.microlink.WhoIs;
+import io.microlink.control.wire.Node;
+import io.microlink.magicsock.Magicsock;
+import io.microlink.netmap.Netmap;
+import io.microlink.state.NodeSettings;
+import io.microlink.state.SettingsStore;
+import io.microlink.state.StateException;
+import io.microlink.web.http.StreamListener;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The {@link WebBackend} of a running {@link TailnetNode}: status, peers and paths come from the
+ * node, settings from its {@link SettingsStore}; the DISCO allowlist is saved and applied at
+ * once; everything else that needs a restart waits for {@link NodeHost#restart()}.
+ *
+ * <pre>{@code
+ * SettingsStore store = new SettingsStore(stateDir);
+ * WebBackend backend = new NodeWebBackend(node, store, daemonHost);
+ * }</pre>
+ */
+public final class NodeWebBackend implements WebBackend {
+    private final TailnetNode node;
+    private final SettingsStore store;
+    private final NodeHost host;
+    /** The settings the node was started with: saved changes to restart-bound fields wait against these. */
+    private final NodeSettings running;
+    private final String controlUrl;
+    /** Orders load-change-save so two writers cannot lose each other's change. */
+    private final Object saving = new Object();
+
+    /** @throws StateException if the saved settings cannot be read */
+    public NodeWebBackend(TailnetNode node, SettingsStore store, NodeHost host) throws StateException {
+        this.node = node;
+        this.store = store;
+        this.host = host;
+        this.running = store.load();
+        this.controlUrl = running.controlUrl();
+    }
+
+    @Override
+    public NodeStatus status() {
+        Netmap map = node.netmap();
+        Optional<Node> self = map.self();
+        String fqdn = self.map(n -> stripDot(n.name())).orElse(null);
+        Optional<WhoIs> who = self.flatMap(n -> firstAddress(n)).flatMap(node::whois);
+        return new NodeStatus(fqdn == null ? null : shortName(fqdn), fqdn, node.state().name(), node.stateDetail(),
+                self.map(NodeWebBackend::addresses).orElse(List.of()), who.flatMap(NodeWebBackend::personOf).orElse(null),
+                controlUrl, node.udpPort(), null);
+    }
+
+    @Override
+    public List<PeerInfo> peers() {
+        Netmap map = node.netmap();
+        Map<String, PeerPathStatus> paths = new HashMap<>();
+        node.peerPaths().forEach(p -> paths.put(p.peer(), p));
+        Set<Long> allowlisted = new HashSet<>();
+        for (String entry : node.discoAllowlist()) {
+            Magicsock.matchPeer(map, entry).ifPresent(n -> allowlisted.add(n.id()));
+        }
+        List<PeerInfo> out = new ArrayList<>(map.peers().size());
+        for (Node n : map.peers()) {
+            String fqdn = stripDot(n.name());
+            PeerPathStatus p = paths.get(n.name());
+            String path = p == null || p.path().equals("none") ? PeerInfo.NONE
+                    : p.path().startsWith("DERP(") ? PeerInfo.DERP : PeerInfo.DIRECT;
+            String via = switch (path) {
+                case PeerInfo.DERP -> p.path().substring(5, p.path().length() - 1);
+                case PeerInfo.DIRECT -> p.path();
+                default -> null;
+            };
+            String user = n.tags() != null && !n.tags().isEmpty() ? null
+                    : map.user(n.user()).map(u -> u.loginName()).orElse(null);
+            String os = n.hostinfo() == null ? null : n.hostinfo().os();
+            out.add(new PeerInfo(shortName(fqdn), fqdn, addresses(n), user, os, n.online(), n.lastSeen(), path, via,
+                    p == null ? null : p.lastHandshake(), p == null ? 0 : p.rxBytes(), p == null ? 0 : p.txBytes(),
+                    allowlisted.contains(n.id())));
+        }
+        return out;
+    }
+
+    @Override
+    public Set<String> discoAllowlist() {
+        return node.discoAllowlist();
+    }
+
+    @Override
+    public Set<String> setDiscoAllowlist(Collection<String> peers) throws StateException {
+        ObjectNode patch = JsonNodeFactory.instance.objectNode();
+        peers.forEach(patch.putArray(NodeSettings.Field.DISCO_ALLOWLIST.jsonName())::add);
+        return new LinkedHashSet<>(updateSettings(patch).settings().discoAllowlist());
+    }
+
+    @Override
+    public SettingsView settings() throws StateException {
+        NodeSettings saved = store.load();
+        return new SettingsView(saved, Set.of(), waitingForRestart(saved));
+    }
+
+    @Override
+    public SettingsView updateSettings(JsonNode patch) throws StateException {
+        synchronized (saving) {
+            NodeSettings before = store.load();
+            NodeSettings after = before.withChanges(patch);
+            Set<NodeSettings.Field> changed = after.changedFrom(before);
+            if (!changed.isEmpty()) {
+                store.save(after);
+                if (changed.contains(NodeSettings.Field.DISCO_ALLOWLIST)) {
+                    node.setDiscoAllowlist(after.discoAllowlist());
+                }
+                host.settingsSaved(before, after);
+            }
+            return new SettingsView(after, changed, waitingForRestart(after));
+        }
+    }
+
+    /**
+     * Saved settings the running node does not use yet. The DISCO allowlist is not among them:
+     * it is applied to the running node when saved.
+     */
+    private Set<NodeSettings.Field> waitingForRestart(NodeSettings saved) {
+        Set<NodeSettings.Field> waiting = EnumSet.noneOf(NodeSettings.Field.class);
+        saved.changedFrom(running).stream().filter(NodeSettings.Field::needsRestart)
+                .filter(f -> f != NodeSettings.Field.DISCO_ALLOWLIST).forEach(waiting::add);
+        return waiting;
+    }
+
+    @Override
+    public void restart() {
+        host.restart();
+    }
+
+    @Override
+    public Optional<String> userOf(InetAddress address) {
+        return node.whois(address).filter(w -> !w.self()).flatMap(NodeWebBackend::personOf);
+    }
+
+    @Override
+    public Set<String> ownNames() {
+        Set<String> names = new LinkedHashSet<>();
+        node.netmap().self().ifPresent(n -> {
+            names.addAll(addresses(n));
+            if (n.name() != null && !n.name().isEmpty()) {
+                names.add(stripDot(n.name()));
+                names.add(shortName(stripDot(n.name())));
+            }
+        });
+        return names;
+    }
+
+    @Override
+    public StreamListener listenOnTailnet(int port) throws IOException {
+        return StreamListener.of(node.listen(port));
+    }
+
+    /** A person's login; a tagged node belongs to no person, whatever user control files it under. */
+    private static Optional<String> personOf(WhoIs who) {
+        return who.tags().isEmpty() && !who.loginName().isEmpty() ? Optional.of(who.loginName()) : Optional.empty();
+    }
+
+    private static Optional<InetAddress> firstAddress(Node n) {
+        return addresses(n).stream().findFirst().map(InetAddress::ofLiteral);
+    }
+
+    private static List<String> addresses(Node n) {
+        return n.addresses() == null ? List.of()
+                : n.addresses().stream().map(a -> a.split("/", 2)[0]).collect(Collectors.toList());
+    }
+
+    private static String stripDot(String name) {
+        return name == null ? "" : name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    }
+
+    private static String shortName(String fqdn) {
+        return fqdn.split("\\.", 2)[0];
+    }
+}
