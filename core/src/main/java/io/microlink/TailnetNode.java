@@ -9,6 +9,7 @@ import io.microlink.netstack.socket.TailnetDatagramSocket;
 import io.microlink.netstack.socket.TailnetServerSocket;
 import io.microlink.netstack.socket.TailnetSocket;
 import io.microlink.key.PublicKey;
+import io.microlink.netcheck.NetcheckReport;
 import io.microlink.netmap.Netmap;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,6 +17,7 @@ import java.net.UnknownHostException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -50,6 +52,7 @@ public final class TailnetNode implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final int DEFAULT_MAX_ACTIVE_PEERS = 1024;
     private static final int DEFAULT_BACKLOG = 128;
+    private static final Duration NETCHECK_POLL = Duration.ofMillis(50);
 
     private final NodeConfig config;
     private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
@@ -213,6 +216,48 @@ public final class TailnetNode implements AutoCloseable {
         return m == null ? List.of() : m.peerPaths();
     }
 
+    /**
+     * Measures the network now, like {@code tailscale netcheck}: STUN to every DERP region of
+     * the netmap, giving whether UDP works, this node's addresses as the internet sees them and
+     * each region's latency. The node re-measures every 30 s on its own; this asks for a round
+     * now and waits (bounded) for the first one that finishes after the call.
+     *
+     * <pre>{@code
+     * NetcheckReport r = node.netcheck(Duration.ofSeconds(10));
+     * System.out.println("UDP " + r.udpWorks() + ", home region " + node.homeDerpRegion());
+     * }</pre>
+     *
+     * @throws IllegalStateException before the node received a DERP map
+     * @throws TimeoutException if no round finished within {@code timeout}
+     */
+    public NetcheckReport netcheck(Duration timeout) throws TimeoutException, InterruptedException {
+        Magicsock m = loop.magicsock();
+        if (m == null) {
+            throw new IllegalStateException("node is not connected yet (state " + state() + ")");
+        }
+        Instant asked = Instant.now();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        m.kick();
+        for (NetcheckReport r; (r = m.lastNetcheck()) == null || r.at().isBefore(asked); ) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new TimeoutException("no netcheck finished within " + timeout);
+            }
+            Thread.sleep(NETCHECK_POLL);
+        }
+        return m.lastNetcheck();
+    }
+
+    /** The home DERP region's ID (see the netmap's DERP map for its name), or 0 before one was chosen. */
+    public int homeDerpRegion() {
+        Magicsock m = loop.magicsock();
+        return m == null ? 0 : m.homeRegion();
+    }
+
+    /** The UDP port peers reach this node on (0 until the first netmap arrived). */
+    public int udpPort() {
+        return loop.udpPort();
+    }
+
     /** The peers probed for direct paths now (see {@link Builder#discoAllowlist}); empty: every peer. */
     public Set<String> discoAllowlist() {
         return loop.discoAllowlist();
@@ -235,9 +280,13 @@ public final class TailnetNode implements AutoCloseable {
         loop.setDiscoAllowlist(Builder.checkedAllowlist(peers));
     }
 
-    /** The UDP port peers reach this node on (0 until the first netmap arrived). */
-    public int udpPort() {
-        return loop.udpPort();
+    /**
+     * The latest of the node's own netcheck rounds (every 30 s), without measuring: for status
+     * pages that poll often. Empty before the first round finished. {@link #netcheck} measures now.
+     */
+    public Optional<NetcheckReport> lastNetcheck() {
+        Magicsock m = loop.magicsock();
+        return m == null ? Optional.empty() : Optional.ofNullable(m.lastNetcheck());
     }
 
     /** Retries registration with a new auth key after {@link NodeState#NEEDS_LOGIN}. */

@@ -143,6 +143,7 @@ public final class Magicsock implements AutoCloseable {
     private volatile WireGuardLink wireGuard;
     private volatile boolean running = true;
     private volatile NetcheckRound round;
+    private volatile NetcheckReport lastReport;
     private Hostinfo.NetInfo lastNetInfo;
     private volatile List<Endpoint> lastEndpoints = List.of();
 
@@ -341,6 +342,16 @@ public final class Magicsock implements AutoCloseable {
                 LOG.log(Level.WARNING, "WireGuard timer tick failed", e);
             }
         }
+    }
+
+    /** The latest netcheck's findings, or null before the first netcheck finished. */
+    public NetcheckReport lastNetcheck() {
+        return lastReport;
+    }
+
+    /** The home DERP region (where peers reach this node through a relay), or 0 before one was chosen. */
+    public int homeRegion() {
+        return relays.home();
     }
 
     /** Re-measure now, e.g. because the DERP map changed. */
@@ -592,6 +603,7 @@ public final class Magicsock implements AutoCloseable {
                         home = relays.home() != 0 ? relays.home() : fallbackRegion(map); // always have a home
                     }
                     relays.ensureHome(map, home);
+                    lastReport = report;
                     report(report);
                 } catch (IOException | RuntimeException e) {
                     LOG.log(Level.DEBUG, "magicsock maintenance failed; retrying next interval", e);

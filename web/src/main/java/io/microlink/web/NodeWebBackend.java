@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.microlink.PeerPathStatus;
 import io.microlink.TailnetNode;
 import io.microlink.WhoIs;
+import io.microlink.control.wire.DerpMap;
 import io.microlink.control.wire.Node;
 import io.microlink.magicsock.Magicsock;
 import io.microlink.netmap.Netmap;
@@ -64,7 +65,20 @@ public final class NodeWebBackend implements WebBackend {
         Optional<WhoIs> who = self.flatMap(n -> firstAddress(n)).flatMap(node::whois);
         return new NodeStatus(fqdn == null ? null : shortName(fqdn), fqdn, node.state().name(), node.stateDetail(),
                 self.map(NodeWebBackend::addresses).orElse(List.of()), who.flatMap(NodeWebBackend::personOf).orElse(null),
-                controlUrl, node.udpPort(), null);
+                controlUrl, node.udpPort(), homeDerp(map));
+    }
+
+    /** The home relay from magicsock, named from the DERP map, with the last netcheck's round trip to it. */
+    private NodeStatus.HomeDerp homeDerp(Netmap map) {
+        int region = node.homeDerpRegion();
+        if (region == 0) {
+            return null;
+        }
+        Optional<DerpMap.Region> r = map.derpMap().map(m -> m.regions().get(region));
+        Double latency = node.lastNetcheck().map(n -> n.latencies().get(region)).map(d -> d.toNanos() / 1e6)
+                .orElse(null);
+        return new NodeStatus.HomeDerp(region, r.map(DerpMap.Region::regionCode).orElse(Integer.toString(region)),
+                r.map(DerpMap.Region::regionName).orElse(null), latency);
     }
 
     @Override
