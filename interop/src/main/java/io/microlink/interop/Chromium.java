@@ -208,8 +208,17 @@ public final class Chromium implements AutoCloseable {
 
     /** Polls {@code condition} (a JavaScript expression) until it is true. */
     public void waitFor(String condition, Duration timeout) {
-        Await.until(timeout, () -> "page condition " + condition + "; page text: " + text(),
+        Await.until(timeout, () -> "page condition " + condition + "; page " + describe(),
                 () -> eval("Boolean(" + condition + ")").asBoolean());
+    }
+
+    /** Where the page is and what it holds, for failure messages. */
+    private String describe() {
+        try {
+            return eval("location.href + ' holds: ' + (document.body ? document.body.innerHTML : '').replace(/\\s+/g, ' ').slice(0, 3000)").asText();
+        } catch (RuntimeException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
     }
 
     /** The page's visible text. */

@@ -23,15 +23,18 @@ function render(m) {
     tile('Direct memory', ML.bytes(j.direct.usedBytes), j.direct.buffers + ' buffers'),
     tile('Threads', j.threads.live, 'peak ' + j.threads.peak),
     tile('GC', gcCount + ' runs', gcMillis + ' ms in total'),
-    tile('Home DERP', home ? (home.name || home.code) : '–',
-      home && home.latencyMillis !== null ? home.latencyMillis.toFixed(1) + ' ms' : 'no latency yet'),
+    tile('Home DERP', home ? home.code : '–', home ? (home.latencyMillis !== null
+      ? home.latencyMillis.toFixed(1) + ' ms' : 'not measured yet') + (home.name ? ' · ' + home.name : '') : 'none yet'),
     tile('Peers', m.peers.total, m.peers.online + ' online'),
     tile('Paths', m.peers.direct + ' direct', m.peers.derp + ' via DERP'),
     tile('Traffic', '↓ ' + ML.bytes(m.traffic.rxBytes), '↑ ' + ML.bytes(m.traffic.txBytes)));
   document.getElementById('paths').replaceChildren(...m.paths.map(p => ML.el('tr', {},
-    ML.el('td', {}, p.name), ML.el('td', {}, ML.pathBadge(p.path, p.via), ' ', ML.el('span', { class: 'muted' }, p.via || '')),
-    ML.el('td', { class: 'num' }, ML.bytes(p.rxBytes)), ML.el('td', { class: 'num' }, ML.bytes(p.txBytes)),
-    ML.el('td', {}, ML.ago(p.lastHandshake)))));
+    ML.el('td', {}, ML.el('strong', {}, p.name)),
+    ML.el('td', { 'data-label': 'Path' }, ML.el('span', {}, ML.pathBadge(p.path, p.via), ' ',
+      ML.el('span', { class: 'muted' }, p.path === 'direct' ? p.via : ''))),
+    ML.el('td', { 'data-label': 'In', class: 'num' }, ML.bytes(p.rxBytes)),
+    ML.el('td', { 'data-label': 'Out', class: 'num' }, ML.bytes(p.txBytes)),
+    ML.el('td', { 'data-label': 'Handshake' }, ML.ago(p.lastHandshake)))));
   document.getElementById('paths-note').textContent = m.paths.length === 0 ? 'No WireGuard sessions yet.' : '';
   document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
 }

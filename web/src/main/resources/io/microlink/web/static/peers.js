@@ -23,17 +23,17 @@ async function allow(peer, button) {
 }
 
 function row(p) {
-  const disco = p.allowlisted ? ML.el('span', { class: 'badge ok' }, 'allowed')
+  const disco = p.allowlisted ? ML.el('span', { class: 'badge ok allowed' }, 'allowed')
     : ML.el('button', { class: 'owner-only allow', type: 'button', onclick: e => allow(p, e.target) }, 'Allow');
   return ML.el('tr', { 'data-peer': p.name },
-    ML.el('td', {}, ML.el('strong', {}, p.name), ML.el('div', { class: 'muted' }, p.fqdn)),
-    ML.el('td', {}, p.addresses.join(' ')),
-    ML.el('td', {}, p.user || ML.el('span', { class: 'muted' }, 'tagged')),
-    ML.el('td', {}, p.os || '–'),
-    ML.el('td', {}, ML.el('span', { class: 'badge ' + (p.online ? 'ok' : 'bad') }, p.online ? 'online' : 'offline')),
-    ML.el('td', {}, ML.pathBadge(p.path, p.via)),
-    ML.el('td', { class: 'num' }, ML.bytes(p.rxBytes) + ' / ' + ML.bytes(p.txBytes)),
-    ML.el('td', {}, disco));
+    ML.el('td', {}, ML.el('div', {}, ML.el('strong', {}, p.name), ML.el('div', { class: 'muted' }, p.fqdn))),
+    ML.el('td', { 'data-label': 'Addresses' }, p.addresses.join(' ')),
+    ML.el('td', { 'data-label': 'User' }, p.user || ML.el('span', { class: 'muted' }, 'tagged')),
+    ML.el('td', { 'data-label': 'OS' }, p.os || '–'),
+    ML.el('td', { 'data-label': 'Online' }, ML.el('span', { class: 'badge ' + (p.online ? 'ok' : 'bad') }, p.online ? 'online' : 'offline')),
+    ML.el('td', { 'data-label': 'Path' }, ML.pathBadge(p.path, p.via)),
+    ML.el('td', { 'data-label': 'In / out', class: 'num' }, ML.bytes(p.rxBytes) + ' / ' + ML.bytes(p.txBytes)),
+    ML.el('td', { 'data-label': 'DISCO' }, disco));
 }
 
 async function load() {
