@@ -17,6 +17,9 @@ public interface NodeHost {
     /** Rebuilds the node from the saved settings; runs on a thread of its own after the answer went out. */
     void restart();
 
-    /** Settings were saved; called with the lock that orders saves held, so keep it short. */
+    /**
+     * Settings were saved; called on the request's thread with the lock that orders saves held,
+     * so keep it short: to move the web server (port, on/off), do that on another thread.
+     */
     void settingsSaved(NodeSettings previous, NodeSettings current);
 }

@@ -101,6 +101,9 @@ class WebInteropTest {
         JsonNode aliceRow = w.curl(w.alice, "GET", "/api/peers?q=alice", null).json().path("peers").get(0);
         assertThat(aliceRow.path("allowlisted").asBoolean()).isFalse();
         assertThat(aliceRow.path("path").asText()).isNotEqualTo("direct");
+        // Applied to the running node, so not waiting for a restart.
+        assertThat(w.curl(w.alice, "GET", "/api/settings", null).json().path("restartRequired").toString())
+                .doesNotContain("discoAllowlist");
 
         assertThat(w.curl(w.alice, "POST", "/api/peers/allowed", "{\"add\":[\"has space\"]}").status()).isEqualTo(400);
         assertThat(w.curl(w.alice, "POST", "/api/peers/allowed", "{\"add\":\"x\"}").status()).isEqualTo(400);

@@ -46,7 +46,8 @@ public final class HttpServer implements AutoCloseable {
      * @param idleTimeout     how long a connection may wait for its (next) request
      * @param requestTimeout  how long one request may take from its first byte to the last of its
      *                        answer; a caller that sends or reads slower is cut off
-     * @param maxConnections  connections open at once; more are closed on arrival
+     * @param maxConnections  connections open at once on each listener; more are closed on arrival, and
+     *                        callers crowding one listener (the tailnet) leave the other (localhost) free
      * @param keepAlive       whether connections may carry more than one request
      * @param maxRequestsPerConnection after this many the connection is closed
      */
@@ -69,7 +70,6 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private final Limits limits;
-    private final Semaphore slots;
     private final ScheduledExecutorService watchdog;
     private final List<StreamListener> listeners = new CopyOnWriteArrayList<>();
     private final List<Thread> acceptors = new CopyOnWriteArrayList<>();
@@ -79,7 +79,6 @@ public final class HttpServer implements AutoCloseable {
 
     public HttpServer(Limits limits) {
         this.limits = limits;
-        this.slots = new Semaphore(limits.maxConnections());
         this.watchdog = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofVirtual().name("microlink-web-watchdog").factory());
     }
@@ -91,7 +90,7 @@ public final class HttpServer implements AutoCloseable {
         }
         listeners.add(listener);
         acceptors.add(Thread.ofVirtual().name("microlink-web-accept-" + listener.port())
-                .start(() -> acceptLoop(listener, handler)));
+                .start(() -> acceptLoop(listener, handler, new Semaphore(limits.maxConnections()))));
     }
 
     /** Connections being served right now. */
@@ -99,7 +98,7 @@ public final class HttpServer implements AutoCloseable {
         return open.size();
     }
 
-    private void acceptLoop(StreamListener listener, HttpHandler handler) {
+    private void acceptLoop(StreamListener listener, HttpHandler handler, Semaphore slots) {
         while (!closed) {
             StreamConnection c;
             try {
@@ -241,6 +240,9 @@ public final class HttpServer implements AutoCloseable {
 
     private static void joinAll(Collection<Thread> threads) {
         for (Thread t : List.copyOf(threads)) {
+            if (t == Thread.currentThread()) {
+                continue; // closed from a handler: that thread ends when its answer is written
+            }
             try {
                 t.join(Duration.ofSeconds(5));
             } catch (InterruptedException e) {

@@ -230,6 +230,35 @@ class HttpServerTest {
     }
 
     @Test
+    void aFullListenerLeavesTheOtherOneFree() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        start(limits(Duration.ofSeconds(5), Duration.ofSeconds(10), 1, true), r -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return HttpResponse.text(200, "slow");
+        });
+        ServerSocket second = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        server.serve(StreamListener.of(second), ECHO);
+        try (Socket hog = connect()) {
+            send(hog, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (server.openConnections() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            try (Socket other = new Socket(InetAddress.getLoopbackAddress(), second.getLocalPort())) {
+                other.setSoTimeout(5000);
+                send(other, "GET /free HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(response(other.getInputStream())).endsWith("GET /free ");
+            }
+            release.countDown();
+            assertThat(response(hog.getInputStream())).endsWith("slow");
+        }
+    }
+
+    @Test
     void closeEndsListenersAndOpenConnections() throws IOException {
         start(limits(Duration.ofSeconds(10), Duration.ofSeconds(10), 4, true), ECHO);
         try (Socket s = connect()) {
