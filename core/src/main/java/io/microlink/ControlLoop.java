@@ -18,6 +18,7 @@ import io.microlink.filter.PacketFilter;
 import io.microlink.filter.Verdict;
 import io.microlink.magicsock.Magicsock;
 import io.microlink.tsmp.TsmpReject;
+import io.microlink.tun.TunInterface;
 import io.microlink.netstack.MalformedPacketException;
 import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.socket.Netstack;
@@ -73,6 +74,8 @@ final class ControlLoop implements Runnable {
     private final Netstack netstack = new Netstack(TcpConfig.defaults(), this::sendPacket);
     private final QuadHundredDnsServer dns = new QuadHundredDnsServer();
     private final Firewall firewall = new Firewall();
+    /** TUN mode's device, chosen at start; null in userspace mode, where the netstack is this node's host. */
+    private volatile TunInterface tun;
     private volatile ControlClient client;
     private String authKey;
     private PrivateKey previousNodeKey;
@@ -89,6 +92,11 @@ final class ControlLoop implements Runnable {
 
     /** An inner packet from the netstack; dropped while the network side is not up yet, as on a link that is down. */
     private void sendPacket(byte[] ipPacket) {
+        TunInterface t = tun;
+        if (t != null && t.isAddressedToOs(ipPacket, 0, ipPacket.length)) {
+            t.write(ipPacket, 0, ipPacket.length); // quad-100 answering the OS
+            return;
+        }
         firewall.outbound(ipPacket, 0, ipPacket.length); // lets the replies to our UDP back in
         Magicsock m = magicsock;
         if (m != null) {
@@ -116,11 +124,25 @@ final class ControlLoop implements Runnable {
         }
         Verdict verdict = firewall.inbound(packet);
         if (verdict.accepted()) {
-            netstack.inbound(packet);
+            TunInterface t = tun;
+            if (t != null) {
+                t.write(buf, off, len);
+            } else {
+                netstack.inbound(packet);
+            }
             return;
         }
         LOG.log(Level.DEBUG, "packet filter dropped an inbound packet: {0}", verdict);
         TsmpReject.forDroppedSyn(buf, off, len).ifPresent(this::sendPacket);
+    }
+
+    /** TUN mode: what the OS sends into the device; its MagicDNS queries are answered by quad-100 in the netstack. */
+    private void fromOs(byte[] ipPacket) {
+        if (QuadHundredDnsServer.isAddressedTo(ipPacket, 0, ipPacket.length)) {
+            netstack.inbound(ipPacket, 0, ipPacket.length);
+        } else {
+            sendPacket(ipPacket);
+        }
     }
 
     @Override
@@ -130,6 +152,9 @@ final class ControlLoop implements Runnable {
         } catch (StateException e) {
             setState(NodeState.STOPPED, e.getMessage());
             return;
+        }
+        if (config.tunDevice() != null) {
+            tun = TunInterface.openOrFallBack(config.tunDevice(), this::fromOs).orElse(null);
         }
         while (running) {
             try {
@@ -157,6 +182,7 @@ final class ControlLoop implements Runnable {
             }
         }
         dropClient();
+        closeTun();
         setState(NodeState.STOPPED, "stopped");
     }
 
@@ -312,6 +338,10 @@ final class ControlLoop implements Runnable {
             }
         });
         netstack.setAddresses(own);
+        TunInterface t = tun;
+        if (t != null) {
+            t.setAddresses(own);
+        }
         firewall.install(PacketFilter.from(next));
         dns.update(next);
     }
@@ -471,6 +501,21 @@ final class ControlLoop implements Runnable {
             m.close();
         }
         netstack.close();
+        closeTun();
+    }
+
+    /** From stop() to be prompt, and again as run() ends, in case stop() came while run() was opening the device. */
+    private void closeTun() {
+        TunInterface t = tun;
+        if (t != null) {
+            t.close();
+        }
+    }
+
+    /** The TUN device carrying the tailnet for the OS, or null in userspace mode. */
+    String tunName() {
+        TunInterface t = tun;
+        return t == null ? null : t.name();
     }
 
     Netstack netstack() {

@@ -5,9 +5,11 @@ import io.microlink.control.wire.Node;
 import io.microlink.derp.DerpClient;
 import io.microlink.dns.MagicDnsHosts;
 import io.microlink.magicsock.Magicsock;
+import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.socket.TailnetDatagramSocket;
 import io.microlink.netstack.socket.TailnetServerSocket;
 import io.microlink.netstack.socket.TailnetSocket;
+import io.microlink.netstack.socket.TailnetSocketFactory;
 import io.microlink.key.PublicKey;
 import io.microlink.netcheck.NetcheckReport;
 import io.microlink.netmap.Netmap;
@@ -52,6 +54,8 @@ public final class TailnetNode implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final int DEFAULT_MAX_ACTIVE_PEERS = 1024;
     private static final int DEFAULT_BACKLOG = 128;
+    /** What {@link #icmpPing} carries: 56 bytes, as the system's ping sends by default. */
+    private static final byte[] ICMP_PING_DATA = new byte[56];
     private static final Duration NETCHECK_POLL = Duration.ofMillis(50);
 
     private final NodeConfig config;
@@ -158,26 +162,76 @@ public final class TailnetNode implements AutoCloseable {
      * @throws UnknownHostException if the netmap knows no such name
      * @throws java.net.ConnectException if the peer refused the connection
      * @throws java.net.SocketTimeoutException if it did not answer within {@code timeout}
+     * @throws IllegalStateException in TUN mode, where the OS's own sockets reach the tailnet
      */
     public TailnetSocket dial(String host, int port, Duration timeout) throws IOException {
-        return loop.netstack().connect(resolve(host).getFirst(), port, timeout.toMillis());
+        return userspaceStack().connect(resolve(host).getFirst(), port, timeout.toMillis());
+    }
+
+    /**
+     * {@link java.net.Socket}s over the tailnet for libraries that take a
+     * {@link javax.net.SocketFactory}: they connect as {@link #dial} does.
+     *
+     * <pre>{@code
+     * try (Socket s = node.socketFactory().createSocket("db-server", 5432)) { ... }
+     * }</pre>
+     */
+    public TailnetSocketFactory socketFactory() {
+        return new TailnetSocketFactory(this::dial);
+    }
+
+    /**
+     * Sends an ICMP echo request (ICMPv6 to an IPv6 address) through the tunnel, as the
+     * system's {@code ping} would, and waits for the reply. Unlike {@link #ping}, which is
+     * answered by the peer's tailnet software, this is answered by the peer's IP stack.
+     *
+     * <pre>{@code
+     * Duration rtt = node.icmpPing("laptop", Duration.ofSeconds(2));
+     * }</pre>
+     *
+     * @param host a peer's short name, FQDN or tailnet address
+     * @return the round-trip time
+     * @throws TimeoutException when no reply came within {@code timeout}
+     */
+    public Duration icmpPing(String host, Duration timeout) throws IOException, TimeoutException {
+        return loop.netstack().ping(resolve(host).getFirst(), ICMP_PING_DATA, timeout);
     }
 
     /**
      * Listens for TCP connections from the tailnet on {@code port} of this node's tailnet addresses.
      *
      * @throws java.net.BindException if the port is taken on this node
+     * @throws IllegalStateException in TUN mode, where the OS's own sockets reach the tailnet
      */
     public TailnetServerSocket listen(int port) throws IOException {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port must be 1-65535, got " + port);
         }
-        return loop.netstack().listen(port, DEFAULT_BACKLOG);
+        return userspaceStack().listen(port, DEFAULT_BACKLOG);
     }
 
     /** Binds a UDP port on this node's tailnet addresses ({@code 0}: any free one). */
     public TailnetDatagramSocket bindUdp(int port) throws IOException {
-        return loop.netstack().bindUdp(port);
+        return userspaceStack().bindUdp(port);
+    }
+
+    /** In TUN mode the OS owns the tailnet addresses, so this node's own sockets would never see their replies. */
+    private Netstack userspaceStack() {
+        String tun = loop.tunName();
+        if (tun != null) {
+            throw new IllegalStateException("this node runs in TUN mode: use the OS's sockets, which reach the "
+                    + "tailnet through " + tun);
+        }
+        return loop.netstack();
+    }
+
+    /**
+     * The TUN interface carrying the tailnet for the OS ({@link Builder#tunDevice}), or empty in
+     * userspace mode: none was asked for, the device could not be opened, or the node has not
+     * opened it yet (it does so as it starts, before it first contacts control).
+     */
+    public Optional<String> tunInterface() {
+        return Optional.ofNullable(loop.tunName());
     }
 
     /**
@@ -328,6 +382,7 @@ public final class TailnetNode implements AutoCloseable {
         private Set<String> discoAllowlist = Set.of();
         private String priorityPeer;
         private int maxActivePeers = DEFAULT_MAX_ACTIVE_PEERS;
+        private String tunDevice;
 
         private Builder() {}
 
@@ -440,6 +495,37 @@ public final class TailnetNode implements AutoCloseable {
         }
 
         /**
+         * TUN mode (Linux, needs root or CAP_NET_ADMIN): the node carries the tailnet for the whole
+         * OS through a TUN interface of this name, created at {@link TailnetNode#start()} and removed
+         * at {@link TailnetNode#close()}. It holds the node's tailnet addresses and routes 100.64.0.0/10,
+         * fd7a:115c:a1e0::/48 and MagicDNS (100.100.100.100) into the tailnet, so any program on
+         * the machine reaches peers with plain sockets; point the system's resolver at
+         * 100.100.100.100 for names. {@link TailnetNode#dial}, {@link TailnetNode#listen} and
+         * {@link TailnetNode#bindUdp} are then not available: the OS owns the addresses. If the
+         * device cannot be opened, the node logs one WARNING saying why and runs in userspace mode
+         * instead ({@link TailnetNode#tunInterface()} tells which).
+         *
+         * <pre>{@code
+         * TailnetNode node = TailnetNode.builder()
+         *         .controlUrl("https://headscale.example.com").authKey(key).hostname("gateway")
+         *         .stateDirectory(Path.of("/var/lib/microlink"))
+         *         .tunDevice("tailscale0")
+         *         .build();
+         * node.start(); // then any program on the machine reaches peers, e.g. `ping 100.64.0.2`
+         * }</pre>
+         *
+         * @param name an interface name: 1-15 letters, digits, '-', '_' or '.'
+         */
+        public Builder tunDevice(String name) {
+            if (name == null || !name.matches("[A-Za-z0-9_.-]{1,15}") || name.equals(".") || name.equals("..")) {
+                throw new IllegalArgumentException("TUN device name must be 1-15 letters, digits, '-', '_' or '.': "
+                        + name);
+            }
+            this.tunDevice = name;
+            return this;
+        }
+
+        /**
          * Reach DERP relays over plain HTTP instead of TLS, as a headscale test tailnet on
          * loopback serves them (tailscaled's {@code TS_DEBUG_USE_DERP_HTTP}). Never for real relays.
          */
@@ -461,7 +547,7 @@ public final class TailnetNode implements AutoCloseable {
             }
             return new TailnetNode(new NodeConfig(controlUrl, authKey, hostname, stateDirectory, mapWatchdog,
                     backoffInitial, backoffMax, tls, udpPort, derpTransport, discoAllowlist, priorityPeer,
-                    maxActivePeers));
+                    maxActivePeers, tunDevice));
         }
     }
 }

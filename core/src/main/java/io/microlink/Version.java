@@ -1,8 +1,8 @@
 package io.microlink;
 
 /** The library's version, as reported to control in Hostinfo. */
-final class Version {
-    static final String VERSION = "0.1.0";
+public final class Version {
+    public static final String VERSION = "0.1.0";
 
     private Version() {}
 }

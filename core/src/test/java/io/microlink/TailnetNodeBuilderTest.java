@@ -25,7 +25,7 @@ class TailnetNodeBuilderTest {
     void theAuthKeyNeverShowsInTheConfig() {
         NodeConfig c = new NodeConfig(java.net.URI.create("http://x"), "tskey-secret", "n", Path.of("/tmp"),
                 Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), null, 0,
-                io.microlink.derp.DerpClient.Transport.TLS, java.util.Set.of(), null, 1024);
+                io.microlink.derp.DerpClient.Transport.TLS, java.util.Set.of(), null, 1024, null);
         org.assertj.core.api.Assertions.assertThat(c.toString()).doesNotContain("tskey-secret").contains("(set)");
     }
 
@@ -35,5 +35,14 @@ class TailnetNodeBuilderTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max active peers");
         assertThatThrownBy(() -> TailnetNode.builder().discoAllowlist(java.util.List.of("ts1", " ")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("allowlist");
+    }
+
+    @Test
+    void tunDeviceNamesTheKernelWouldRefuseAreRejectedAtOnce() {
+        for (String bad : new String[] {"", "a/b", "has space", "eth0:1", "..", "sixteen-chars-xx"}) {
+            assertThatThrownBy(() -> TailnetNode.builder().tunDevice(bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TUN device name");
+        }
+        TailnetNode.builder().tunDevice("tailscale0").tunDevice("ml.tun_1-a");
     }
 }

@@ -21,11 +21,11 @@ import java.nio.file.attribute.PosixFilePermissions;
  * PrivateFiles.writeAtomically(dir.resolve("settings.json"), bytes);
  * }</pre>
  */
-final class PrivateFiles {
+public final class PrivateFiles {
     private PrivateFiles() {}
 
     /** Replaces {@code file} with {@code content}; the message of a failure names the file, never the content. */
-    static void writeAtomically(Path file, byte[] content) throws StateException {
+    public static void writeAtomically(Path file, byte[] content) throws StateException {
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = null;
         try {
@@ -60,7 +60,7 @@ final class PrivateFiles {
     }
 
     /** Creates {@code dir} (and its parents) with the directory itself owner-only; an existing one is left as it is. */
-    static void createPrivateDirectory(Path dir) throws IOException {
+    public static void createPrivateDirectory(Path dir) throws IOException {
         try {
             if (dir.getParent() != null) {
                 Files.createDirectories(dir.getParent());

@@ -11,7 +11,6 @@ import java.net.Socket;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Random;
 
 /**
  * Serves one bulk transfer per connection on 127.0.0.1, where a tailscaled in userspace mode
@@ -69,11 +68,12 @@ public final class ByteServer implements AutoCloseable {
                 }
                 out.write(digest.digest());
             } else if (mode == DOWNLOAD) {
-                Random random = new Random(seed);
+                SeededBytes source = new SeededBytes(seed);
                 byte[] buf = new byte[CHUNK];
                 for (long left = length; left > 0; left -= buf.length) {
-                    random.nextBytes(buf);
-                    out.write(buf, 0, (int) Math.min(buf.length, left));
+                    int n = (int) Math.min(buf.length, left);
+                    source.fill(buf, n);
+                    out.write(buf, 0, n);
                 }
             }
             out.flush();
@@ -97,10 +97,10 @@ public final class ByteServer implements AutoCloseable {
         MessageDigest digest = sha256();
         byte[] chunk = new byte[CHUNK];
         if (upload) {
-            Random random = new Random(seed);
+            SeededBytes source = new SeededBytes(seed);
             for (long left = length; left > 0; left -= chunk.length) {
                 int n = (int) Math.min(chunk.length, left);
-                random.nextBytes(chunk);
+                source.fill(chunk, n);
                 out.write(chunk, 0, n);
                 digest.update(chunk, 0, n);
             }
@@ -125,11 +125,12 @@ public final class ByteServer implements AutoCloseable {
     /** The SHA-256 of {@code length} seeded random bytes: what {@link #transfer} must return both ways. */
     public static String expectedDigest(long length, long seed) {
         MessageDigest digest = sha256();
-        Random random = new Random(seed);
+        SeededBytes source = new SeededBytes(seed);
         byte[] chunk = new byte[CHUNK];
         for (long left = length; left > 0; left -= chunk.length) {
-            random.nextBytes(chunk);
-            digest.update(chunk, 0, (int) Math.min(chunk.length, left));
+            int n = (int) Math.min(chunk.length, left);
+            source.fill(chunk, n);
+            digest.update(chunk, 0, n);
         }
         return HexFormat.of().formatHex(digest.digest());
     }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
@@ -142,12 +143,18 @@ public final class TestTailnet implements AutoCloseable, AfterAllCallback, TestW
      * The tailnet closes it.
      */
     public synchronized TailnetNode addJavaNode(String hostname, Tailscaled seenBy) {
-        TailnetNode node = TailnetNode.builder()
+        return addJavaNode(hostname, seenBy, b -> b);
+    }
+
+    /** As {@link #addJavaNode(String, Tailscaled)}, with more settings, e.g. {@code b -> b.tunDevice("ml0")}. */
+    public synchronized TailnetNode addJavaNode(String hostname, Tailscaled seenBy,
+                                                UnaryOperator<TailnetNode.Builder> settings) {
+        TailnetNode node = settings.apply(TailnetNode.builder()
                 .controlUrl(headscale().url())
                 .authKey(reusableKey(DEFAULT_USER).key())
                 .hostname(hostname)
                 .stateDirectory(dir.resolve(hostname))
-                .plainHttpDerpForTesting()
+                .plainHttpDerpForTesting())
                 .build();
         javaNodes.add(node);
         node.start();

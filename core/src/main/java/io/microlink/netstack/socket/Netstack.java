@@ -3,7 +3,7 @@ package io.microlink.netstack.socket;
 import io.microlink.netstack.MalformedPacketException;
 import io.microlink.netstack.icmp.DestinationUnreachable;
 import io.microlink.netstack.icmp.EchoResponder;
-import io.microlink.netstack.icmp.Icmp;
+import io.microlink.netstack.icmp.IcmpEcho;
 import io.microlink.netstack.ip.FragmentReassembler;
 import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.ip.IpPacketBuilder;
@@ -20,12 +20,15 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.SocketException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -71,6 +74,7 @@ public final class Netstack implements AutoCloseable {
     private final IpPacketBuilder ip = new IpPacketBuilder(RANDOM.nextInt());
     private final FragmentReassembler reassembler = new FragmentReassembler();
     private final EchoResponder echo = new EchoResponder(ip);
+    private final IcmpPinger pinger = new IcmpPinger(RANDOM.nextInt());
     private final PacketOutput output;
     private final Map<Integer, TailnetDatagramSocket> udpPorts = new ConcurrentHashMap<>();
     /** A handful at most (quad-100's two addresses), so a scan beats building a key per packet. */
@@ -160,8 +164,12 @@ public final class Netstack implements AutoCloseable {
                 case IpProtocol.UDP -> udp(p);
                 case IpProtocol.ICMP, IpProtocol.ICMPV6 -> {
                     if (isOwn(p.destination())) {
-                        Icmp.verify(p);
-                        echo.reply(p).ifPresent(output::send);
+                        Optional<IcmpEcho> message = IcmpEcho.parse(p);
+                        if (message.isPresent() && message.get().isReply()) {
+                            pinger.onReply(p.source(), message.get());
+                        } else if (message.isPresent()) {
+                            echo.reply(p).ifPresent(output::send);
+                        }
                     }
                 }
                 default -> { } // no other protocol is served
@@ -220,6 +228,16 @@ public final class Netstack implements AutoCloseable {
     public void sendUdp(byte[] source, int sourcePort, byte[] destination, int destinationPort, byte[] data, int off,
                         int len) {
         output.send(UdpDatagram.packet(ip, source, destination, sourcePort, destinationPort, data, off, len));
+    }
+
+    /**
+     * Sends an ICMP (IPv4) or ICMPv6 echo request carrying {@code data} and waits for the reply.
+     *
+     * @return the round-trip time
+     * @throws TimeoutException when no reply came within {@code timeout}
+     */
+    public Duration ping(InetAddress peer, byte[] data, Duration timeout) throws IOException, TimeoutException {
+        return pinger.ping(ip, localAddressFor(peer), peer, data, timeout, output);
     }
 
     /** As {@link #withTcp(Function)} for an action with no result. */

@@ -4,6 +4,7 @@ import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.udp.UdpDatagram;
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
@@ -17,15 +18,19 @@ import java.util.concurrent.TimeUnit;
 /**
  * A UDP port of this node on the tailnet. Received datagrams wait in a bounded queue; when
  * it is full, new ones are dropped, as a kernel drops them when a socket's buffer is full.
+ * Take them with {@link #receive}, or have them handed to a callback with {@link #onReceive}.
  *
  * <pre>{@code
  * try (TailnetDatagramSocket udp = node.bindUdp(9000)) {
  *     TailnetDatagramSocket.Datagram d = udp.receive(Duration.ofSeconds(5));
  *     udp.send(d.sender(), d.data());   // echo
  * }
+ * // or, without a thread of your own:
+ * udp.onReceive(d -> udp.send(d.sender(), d.data()));
  * }</pre>
  */
 public final class TailnetDatagramSocket implements Closeable {
+    private static final System.Logger LOG = System.getLogger("io.microlink.netstack");
     /** Datagrams held for the application at most. */
     static final int QUEUE_LIMIT = 512;
 
@@ -36,6 +41,13 @@ public final class TailnetDatagramSocket implements Closeable {
     private final int port;
     private final BlockingQueue<Datagram> queue = new ArrayBlockingQueue<>(QUEUE_LIMIT);
     private volatile boolean closed;
+    private volatile Thread dispatcher;
+
+    /** What {@link #onReceive} calls for each datagram; it may send, and its exceptions are logged. */
+    @FunctionalInterface
+    public interface Receiver {
+        void received(Datagram datagram) throws IOException;
+    }
 
     TailnetDatagramSocket(Netstack stack, int port) {
         this.stack = stack;
@@ -56,16 +68,51 @@ public final class TailnetDatagramSocket implements Closeable {
         }
     }
 
-    /** The next datagram, or null when none came within {@code timeout}. */
+    /**
+     * The next datagram, or null when none came within {@code timeout}.
+     *
+     * @throws IllegalStateException when a callback set with {@link #onReceive} takes the datagrams
+     */
     public Datagram receive(Duration timeout) throws IOException {
         if (closed) {
             throw new SocketException("UDP socket on port " + port + " is closed");
+        }
+        if (dispatcher != null) {
+            throw new IllegalStateException("UDP port " + port + " hands its datagrams to a callback");
         }
         try {
             return queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while receiving");
+        }
+    }
+
+    /**
+     * Hands every datagram, in arrival order, to {@code receiver} on a thread of this socket
+     * (never the thread that carries the tailnet's packets, so a slow receiver only fills
+     * this socket's queue) until the socket is closed. Set once.
+     */
+    public synchronized void onReceive(Receiver receiver) {
+        if (dispatcher != null) {
+            throw new IllegalStateException("UDP port " + port + " already has a receive callback");
+        }
+        dispatcher = Thread.ofVirtual().name("microlink-udp-" + port).start(() -> dispatch(receiver));
+    }
+
+    private void dispatch(Receiver receiver) {
+        while (!closed) {
+            Datagram d;
+            try {
+                d = queue.take();
+            } catch (InterruptedException e) {
+                return; // closed
+            }
+            try {
+                receiver.received(d);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "the receive callback of UDP port " + port + " failed", e);
+            }
         }
     }
 
@@ -82,5 +129,9 @@ public final class TailnetDatagramSocket implements Closeable {
     public void close() {
         closed = true;
         stack.unbindUdp(this);
+        Thread t = dispatcher;
+        if (t != null && t != Thread.currentThread()) {
+            t.interrupt();
+        }
     }
 }

@@ -35,6 +35,7 @@ public final class TailnetSocket implements Closeable {
     private final InputStream in = new In();
     private final OutputStream out = new Out();
     private volatile int readTimeoutMillis;
+    private volatile boolean closed;
 
     TailnetSocket(Netstack stack, TcpConnection connection) {
         this.stack = stack;
@@ -105,9 +106,14 @@ public final class TailnetSocket implements Closeable {
         stack.withTcp(connection::shutdownOutput);
     }
 
+    /** Closes both directions; a read or write blocked on another thread fails at once, as with the JDK's sockets. */
     @Override
     public void close() {
-        stack.withTcp(connection::close);
+        closed = true;
+        stack.withTcp(() -> {
+            connection.close();
+            stack.changed.signalAll();
+        });
     }
 
     @Override
@@ -142,6 +148,9 @@ public final class TailnetSocket implements Closeable {
             stack.lock.lock();
             try {
                 while (true) {
+                    if (closed) {
+                        throw new SocketException("socket closed");
+                    }
                     int n = connection.read(b, off, len);
                     if (n > 0) {
                         stack.tcp.flush(System.nanoTime()); // a window update may be due
@@ -195,6 +204,9 @@ public final class TailnetSocket implements Closeable {
             stack.lock.lock();
             try {
                 while (len > 0) {
+                    if (closed) {
+                        throw new SocketException("socket closed");
+                    }
                     int n = connection.write(b, off, len);
                     if (n < 0) {
                         throw failure("writing");

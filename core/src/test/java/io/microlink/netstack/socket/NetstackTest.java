@@ -14,13 +14,17 @@ import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,8 +43,11 @@ class NetstackTest {
     private Netstack a;
     private Netstack b;
 
+    private final LinkedBlockingQueue<byte[]> seenByB = new LinkedBlockingQueue<>();
+
     private void wire(Predicate<byte[]> dropToB) {
         a = new Netstack(TcpConfig.defaults(), p -> toB.execute(() -> {
+            seenByB.add(p);
             if (!dropToB.test(p)) {
                 b.inbound(p, 0, p.length);
             }
@@ -115,6 +122,27 @@ class NetstackTest {
     }
 
     @Test
+    void closingASocketEndsAReadBlockedOnAnotherThread() throws Exception {
+        wire(p -> false);
+        try (TailnetServerSocket server = b.listen(80, 8); TailnetSocket s = a.connect(B, 80, 5000)) {
+            CompletableFuture<Throwable> failure = new CompletableFuture<>();
+            Thread reader = Thread.startVirtualThread(() -> {
+                try {
+                    s.getInputStream().read();
+                    failure.complete(null);
+                } catch (Exception e) {
+                    failure.complete(e);
+                }
+            });
+            Thread.sleep(100); // let the reader block; the peer never sends or closes
+            s.close();
+            assertThat(failure.get(5, TimeUnit.SECONDS))
+                    .isInstanceOf(SocketException.class).hasMessageContaining("closed");
+            reader.join();
+        }
+    }
+
+    @Test
     void aPortIsBoundOnce() throws Exception {
         wire(p -> false);
         try (TailnetServerSocket server = b.listen(80, 8); TailnetDatagramSocket udp = b.bindUdp(53)) {
@@ -152,6 +180,47 @@ class NetstackTest {
         assertThat(echo.isReply()).isTrue();
         assertThat(echo.identifier()).isEqualTo(0x1234);
         assertThat(echo.sequence()).isEqualTo(7);
+    }
+
+    @Test
+    void aPingIsMatchedWithItsReplyAndAnUnansweredOneTimesOut() throws Exception {
+        InetAddress silent = address("100.64.0.9");
+        wire(p -> false); // B ignores what is not addressed to it
+        Duration rtt = a.ping(B, "hello".getBytes(), Duration.ofSeconds(5));
+        assertThat(rtt).isPositive().isLessThan(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> a.ping(silent, new byte[8], Duration.ofMillis(200)))
+                .isInstanceOf(TimeoutException.class).hasMessageContaining("100.64.0.9");
+    }
+
+    @Test
+    void aReplyFromAnotherHostDoesNotCountForThePingedOne() throws Exception {
+        wire(p -> true); // requests vanish; the test forges the replies
+        Thread.startVirtualThread(() -> {
+            try {
+                byte[] request = seenByB.take();
+                IcmpEcho echo = IcmpEcho.parse(parse(request)).orElseThrow();
+                byte[] forged = IcmpEcho.packet(new IpPacketBuilder(3), address("100.64.0.7").getAddress(),
+                        A.getAddress(), true, echo.identifier(), echo.sequence(), new byte[0], 0, 0);
+                a.inbound(forged, 0, forged.length);
+            } catch (Exception e) {
+                // the ping below then times out either way
+            }
+        });
+        assertThatThrownBy(() -> a.ping(B, new byte[0], Duration.ofMillis(500))).isInstanceOf(TimeoutException.class);
+    }
+
+    @Test
+    void aReceiveCallbackGetsTheDatagramsInsteadOfReceive() throws Exception {
+        wire(p -> false);
+        try (TailnetDatagramSocket server = b.bindUdp(9000); TailnetDatagramSocket client = a.bindUdp(0)) {
+            server.onReceive(d -> server.send(d.sender(), d.data()));
+            for (int i = 0; i < 3; i++) {
+                client.send(new InetSocketAddress(B, 9000), ("n" + i).getBytes());
+                assertThat(client.receive(Duration.ofSeconds(5)).data()).isEqualTo(("n" + i).getBytes());
+            }
+            assertThatThrownBy(() -> server.receive(Duration.ofMillis(1))).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> server.onReceive(d -> { })).isInstanceOf(IllegalStateException.class);
+        }
     }
 
     private static IpPacket parse(byte[] p) throws MalformedPacketException {

@@ -19,14 +19,16 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * TCP through the tailnet, the Java node beside tailscaled in one run: bulk throughput each
  * way and 1-byte round trips to an echo server, both running on the host of a real
  * tailscaled ("target", which forwards its tailnet ports to them). The Java node is used
- * in-process through its socket API; a second tailscaled is used the way an application
- * reaches a userspace tailscaled, through its SOCKS5 proxy. Both paths are direct UDP.
- * Run with {@code scripts/bench-tcp [megabytes] [rounds]}.
+ * in-process through its socket API; a second Java node runs in TUN mode and is used through
+ * plain OS sockets (the kernel's TCP, routed into its TUN device); a second tailscaled is used
+ * the way an application reaches a userspace tailscaled, through its SOCKS5 proxy. Every path
+ * is direct UDP. Run with {@code scripts/bench-tcp [megabytes] [rounds]}.
  */
 public final class TcpBenchmark {
     private static final int ROUND_TRIPS = 2000;
@@ -57,30 +59,21 @@ public final class TcpBenchmark {
             tailnet.awaitMesh(Duration.ofSeconds(60));
             client.ping("target", "-c", "20"); // until direct
             InetAddress targetIp = InetAddress.getByName(target.ip("-4").getFirst());
-            try (TailnetNode node = TailnetNode.builder().controlUrl(tailnet.headscale().url())
-                    .authKey(tailnet.reusableKey(TestTailnet.DEFAULT_USER).key()).hostname("java-bench")
-                    .stateDirectory(tailnet.dir().resolve("java-bench")).plainHttpDerpForTesting().build()) {
-                node.start();
-                Await.until(Duration.ofSeconds(60), "the Java node to see target", () -> {
-                    try {
-                        return node.ping("target", io.microlink.PingPath.ANY, Duration.ofSeconds(1)).direct();
-                    } catch (Exception e) {
-                        return false;
-                    }
-                });
+            try (TailnetNode node = startDirect(tailnet, "java-bench", b -> b);
+                 TailnetNode tunNode = startDirect(tailnet, "java-tun", b -> b.tunDevice("mlbench0"))) {
+                if (tunNode.tunInterface().isEmpty()) {
+                    throw new IllegalStateException("TUN mode unavailable (see the warning above)");
+                }
                 Dialer viaJava = port -> wrap(node.dial("target", port, Duration.ofSeconds(20)));
-                Dialer viaSocks = port -> {
-                    Socket s = new Socket(new Proxy(Proxy.Type.SOCKS,
-                            new InetSocketAddress("127.0.0.1", client.socks5Port())));
-                    s.connect(new InetSocketAddress(targetIp, port), 20_000);
-                    s.setTcpNoDelay(true);
-                    return wrap(s);
-                };
+                Dialer viaTun = port -> osSocket(null, targetIp, port);
+                Dialer viaSocks = port -> osSocket(new Proxy(Proxy.Type.SOCKS,
+                        new InetSocketAddress("127.0.0.1", client.socks5Port())), targetIp, port);
                 System.out.printf("| client | send %d MB (Mbit/s) | receive %d MB (Mbit/s) | 1-byte round trip, median (µs) |%n",
                         megabytes, megabytes);
                 System.out.println("|---|---|---|---|");
                 for (int r = 0; r < rounds; r++) {
                     for (var side : List.of(java.util.Map.entry("Java node", viaJava),
+                            java.util.Map.entry("Java node, TUN mode (OS sockets)", viaTun),
                             java.util.Map.entry("tailscaled (SOCKS5)", viaSocks))) {
                         Dialer d = side.getValue();
                         System.out.printf("| %s | %.0f | %.0f | %.0f |%n", side.getKey(),
@@ -90,6 +83,30 @@ public final class TcpBenchmark {
                 }
             }
         }
+    }
+
+    /** A Java node that has a direct path to "target". */
+    private static TailnetNode startDirect(TestTailnet tailnet, String hostname,
+                                           UnaryOperator<TailnetNode.Builder> settings) {
+        TailnetNode node = settings.apply(TailnetNode.builder().controlUrl(tailnet.headscale().url())
+                .authKey(tailnet.reusableKey(TestTailnet.DEFAULT_USER).key()).hostname(hostname)
+                .stateDirectory(tailnet.dir().resolve(hostname)).plainHttpDerpForTesting()).build();
+        node.start();
+        Await.until(Duration.ofSeconds(60), hostname + " to reach target directly", () -> {
+            try {
+                return node.ping("target", io.microlink.PingPath.ANY, Duration.ofSeconds(1)).direct();
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        return node;
+    }
+
+    private static Connection osSocket(Proxy proxy, InetAddress host, int port) throws IOException {
+        Socket s = proxy == null ? new Socket() : new Socket(proxy);
+        s.connect(new InetSocketAddress(host, port), 20_000);
+        s.setTcpNoDelay(true);
+        return wrap(s);
     }
 
     /** Mbit/s of {@code megabytes} sent to the byte server ({@code upload}) or received from it. */

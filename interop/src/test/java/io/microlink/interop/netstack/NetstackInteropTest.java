@@ -9,6 +9,7 @@ import io.microlink.interop.ByteServer;
 import io.microlink.interop.Exec;
 import io.microlink.interop.Firewall;
 import io.microlink.interop.PingReply;
+import io.microlink.interop.Socks5UdpAssociation;
 import io.microlink.interop.Tailscaled;
 import io.microlink.interop.TcpEchoServer;
 import io.microlink.interop.TestTailnet;
@@ -23,6 +24,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +34,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -235,6 +238,58 @@ class NetstackInteropTest {
             });
             assertThat(reply.data()).isEqualTo(payload);
             assertThat(reply.sender()).isEqualTo(new InetSocketAddress(realIp, echo.getLocalPort()));
+        }
+    }
+
+    @Test
+    void udpFromTheRealNodeReachesAJavaReceiveCallbackAndTheReplyGoesBack() throws Exception {
+        InetAddress javaIp = InetAddress.getByName(real.ip("-4", "java-net").getFirst());
+        InetAddress realIp = java.resolve("real").getFirst();
+        ConcurrentHashMap<InetSocketAddress, Boolean> senders = new ConcurrentHashMap<>();
+        try (TailnetDatagramSocket udp = java.bindUdp(9000);
+             Socks5UdpAssociation viaReal = Socks5UdpAssociation.open(real.socks5Port())) {
+            udp.onReceive(d -> {
+                senders.put(d.sender(), true);
+                udp.send(d.sender(), d.data());
+            });
+            byte[] payload = "udp that tailscaled started".getBytes();
+            Socks5UdpAssociation.Reply reply = Await.result(WAIT, "a UDP echo of a datagram tailscaled sent", () -> {
+                try {
+                    viaReal.send(new InetSocketAddress(javaIp, 9000), payload);
+                    return viaReal.receive(Duration.ofSeconds(1));
+                } catch (Exception e) {
+                    return null;
+                }
+            });
+            assertThat(reply.data()).isEqualTo(payload);
+            assertThat(reply.from()).isEqualTo(new InetSocketAddress(javaIp, 9000));
+            assertThat(senders.keySet()).extracting(InetSocketAddress::getAddress).containsOnly(realIp);
+        }
+    }
+
+    @Test
+    void theJavaNodesIcmpPingIsAnsweredByTheRealNode() throws Exception {
+        Duration rtt = Await.result(WAIT, "an ICMP echo reply from the real node", () -> {
+            try {
+                return java.icmpPing("real", Duration.ofSeconds(2));
+            } catch (Exception e) {
+                return null;
+            }
+        });
+        assertThat(rtt).isPositive().isLessThan(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> java.icmpPing("100.64.255.254", Duration.ofMillis(300))) // nobody's address
+                .isInstanceOf(TimeoutException.class);
+    }
+
+    @Test
+    void aJavaNetSocketFromTheSocketFactoryTalksToTheRealNodeByName() throws Exception {
+        try (TcpEchoServer echo = new TcpEchoServer();
+             Socket s = java.socketFactory().createSocket("real", echo.port())) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write("plain java.net.Socket\n".getBytes());
+            String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            assertThat(line).isEqualTo("plain java.net.Socket");
+            assertThat(s.getInetAddress()).isEqualTo(java.resolve("real").getFirst());
         }
     }
 

@@ -13,12 +13,17 @@ import java.util.concurrent.TimeUnit;
 public final class IpCommand {
     private IpCommand() {}
 
+    /** Adds an address; "replace" so one the interface already holds is not an error. */
     public static void addAddress(String dev, String cidr) throws IOException {
-        List<String> args = new ArrayList<>(List.of("addr", "add", cidr, "dev", dev));
+        List<String> args = new ArrayList<>(List.of("addr", "replace", cidr, "dev", dev));
         if (cidr.contains(":")) {
             args.add("nodad"); // a point-to-point tunnel has no neighbours to detect duplicates with
         }
         run(args);
+    }
+
+    public static void removeAddress(String dev, String cidr) throws IOException {
+        run(List.of("addr", "del", cidr, "dev", dev));
     }
 
     public static void setMtuAndUp(String dev, int mtu) throws IOException {

@@ -99,7 +99,12 @@ public final class LinuxTun implements AutoCloseable {
             MemorySegment errno = a.allocate(CAPTURE);
             int fd = (int) OPEN.invokeExact(errno, a.allocateFrom("/dev/net/tun"), O_RDWR | O_NONBLOCK | O_CLOEXEC, 0);
             if (fd < 0) {
-                throw new IOException("cannot open /dev/net/tun: errno " + errnoOf(errno));
+                int err = errnoOf(errno);
+                throw new IOException("cannot open /dev/net/tun: errno " + err + switch (err) {
+                    case 2 -> " (ENOENT: no TUN support here; is the tun module loaded?)";
+                    case 1, 13 -> " (permission denied)";
+                    default -> "";
+                });
             }
             MemorySegment ifreq = a.allocate(IFREQ_SIZE);
             MemorySegment.copy(nameBytes, 0, ifreq, ValueLayout.JAVA_BYTE, 0, nameBytes.length);
@@ -109,7 +114,12 @@ public final class LinuxTun implements AutoCloseable {
                 int err = errnoOf(errno);
                 int ignored = (int) CLOSE.invokeExact(fd);
                 throw new IOException("ioctl(TUNSETIFF) for '" + name + "' failed: errno " + err
-                        + (err == 1 ? " (EPERM: needs CAP_NET_ADMIN)" : ""));
+                        + switch (err) {
+                            case 1 -> " (EPERM: needs CAP_NET_ADMIN)";
+                            case 16 -> " (EBUSY: another process has it open)";
+                            case 22 -> " (EINVAL: an interface that is not a TUN device has that name?)";
+                            default -> "";
+                        });
             }
             String actual = ifreq.asSlice(0, IFNAMSIZ).getString(0, StandardCharsets.US_ASCII);
             return new LinuxTun(fd, actual);

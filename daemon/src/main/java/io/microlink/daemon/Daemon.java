@@ -1,0 +1,256 @@
+package io.microlink.daemon;
+
+import io.microlink.NodeListener;
+import io.microlink.NodeState;
+import io.microlink.TailnetNode;
+import io.microlink.daemon.api.ApiException;
+import io.microlink.daemon.api.ApiProtocol;
+import io.microlink.netmap.PeerEvent;
+import io.microlink.state.DebugFlag;
+import io.microlink.state.NodeSettings;
+import io.microlink.state.SettingsStore;
+import io.microlink.state.StateException;
+import io.microlink.state.StateStore;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Predicate;
+
+/**
+ * The daemon's one tailnet node and its settings: starts, restarts and stops the node as
+ * the settings say, persisting every change first. The local API's methods (and later the
+ * web API) steer the node only through here, so there is one place that owns it.
+ *
+ * <pre>{@code
+ * Daemon d = new Daemon(stateDir, new SettingsStore(stateDir).load(), DeviceName.machineSuffix(), false);
+ * d.start();
+ * d.update(d.settings().withChanges(json("{\"wantRunning\":true}")));
+ * }</pre>
+ */
+public final class Daemon implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.microlink.daemon");
+    private static final Duration LOGOUT_SETTLE = Duration.ofSeconds(10);
+    private static final Duration KEY_PICKUP = Duration.ofSeconds(5);
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    private final Path stateDir;
+    private final SettingsStore settingsStore;
+    private final String machineSuffix;
+    private final boolean plainHttpDerp;
+    private final CountDownLatch shutdown = new CountDownLatch(1);
+    private NodeSettings settings;
+    /** The settings the running node was built with; null while no node runs. */
+    private NodeSettings running;
+    private TailnetNode node;
+    private volatile String loginUrl;
+
+    /**
+     * @param plainHttpDerp reach DERP relays over plain HTTP (test tailnets on loopback only;
+     *                      set by {@code MICROLINK_DEBUG_USE_DERP_HTTP=1}, never by a setting)
+     */
+    public Daemon(Path stateDir, NodeSettings settings, String machineSuffix, boolean plainHttpDerp) {
+        this.stateDir = stateDir;
+        this.settingsStore = new SettingsStore(stateDir);
+        this.settings = settings;
+        this.machineSuffix = machineSuffix;
+        this.plainHttpDerp = plainHttpDerp;
+    }
+
+    /** Starts the node if the settings want it running. */
+    public synchronized void start() throws StateException {
+        apply(settings);
+    }
+
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    public synchronized NodeSettings settings() {
+        return settings;
+    }
+
+    /** The name the node registers with, from the settings and this machine. */
+    public synchronized String deviceName() {
+        return settings.deviceName(machineSuffix);
+    }
+
+    /**
+     * Saves {@code next} and brings the node in line: stopped when not wanted, restarted when
+     * a setting that needs it changed, handed a new auth key when it waits for one.
+     *
+     * @throws ApiException {@code bad-state} when the settings cannot be saved or the state file is broken
+     */
+    public synchronized void update(NodeSettings next) throws ApiException {
+        try {
+            settingsStore.save(next);
+            settings = next;
+            apply(next);
+        } catch (StateException e) {
+            throw new ApiException(ApiException.BAD_STATE, e.getMessage()
+                    + "; or start over as a new device with `microlink reset --yes --stop`");
+        }
+    }
+
+    private void apply(NodeSettings next) throws StateException {
+        DaemonLogging.setVerbose(next.debug().contains(DebugFlag.VERBOSE));
+        if (!next.wantRunning()) {
+            stopNode();
+            return;
+        }
+        if (node == null || next.needsRestartFrom(running)) {
+            stopNode();
+            startNode(next);
+            return;
+        }
+        if (next.authKey() != null && !Objects.equals(next.authKey(), running.authKey())
+                && node.state() == NodeState.NEEDS_LOGIN) {
+            node.login(next.authKey());
+            // Let the node take up the key, so whoever asked sees the outcome, not the old refusal.
+            awaitState(node, s -> s != NodeState.NEEDS_LOGIN, KEY_PICKUP);
+        }
+        running = next;
+    }
+
+    private void startNode(NodeSettings s) throws StateException {
+        new StateStore(stateDir).load(); // a broken state file stops us here, with its message
+        TailnetNode.Builder b = TailnetNode.builder()
+                .controlUrl(s.controlUrl())
+                .authKey(s.authKey())
+                .hostname(s.deviceName(machineSuffix))
+                .stateDirectory(stateDir)
+                .udpPort(s.udpPort())
+                .maxActivePeers(s.maxActivePeers())
+                .discoAllowlist(s.discoAllowlist())
+                .priorityPeer(s.priorityPeer());
+        if (plainHttpDerp) {
+            b.plainHttpDerpForTesting();
+        }
+        TailnetNode n = b.build();
+        n.addListener(new Reporter());
+        LOG.log(Level.INFO, "starting node {0} with control {1}", s.deviceName(machineSuffix), s.controlUrl());
+        loginUrl = null;
+        n.start();
+        node = n;
+        running = s;
+    }
+
+    private void stopNode() {
+        if (node != null) {
+            LOG.log(Level.INFO, "stopping the node");
+            node.close();
+            node = null;
+            running = null;
+            loginUrl = null;
+        }
+    }
+
+    /** The running node, if the settings want one. */
+    public synchronized Optional<TailnetNode> node() {
+        return Optional.ofNullable(node);
+    }
+
+    /**
+     * The node, if it is connected to the tailnet.
+     *
+     * @throws ApiException {@code not-logged-in} or {@code not-connected}, saying what to do
+     */
+    public TailnetNode connectedNode() throws ApiException {
+        TailnetNode n = node().orElseThrow(() -> new ApiException(ApiException.NOT_CONNECTED,
+                "microlink is down; run `microlink up` first"));
+        return switch (n.state()) {
+            case CONNECTED -> n;
+            case NEEDS_LOGIN -> throw new ApiException(ApiException.NOT_LOGGED_IN, "not logged in ("
+                    + n.stateDetail() + "); run `microlink up` with an auth key, or log in at the URL it shows");
+            default -> throw new ApiException(ApiException.NOT_CONNECTED, "not connected yet (" + n.state() + ": "
+                    + n.stateDetail() + ")");
+        };
+    }
+
+    /** Where the node is: its state, or {@code DOWN} when the settings do not want it running. */
+    public synchronized String stateName() {
+        return node == null ? "DOWN" : node.state().name();
+    }
+
+    /** The interactive login URL the node waits on, or null. */
+    public String loginUrl() {
+        return loginUrl;
+    }
+
+    /**
+     * Logs the node out at control, then takes it down and forgets the auth key, so it stays
+     * out until the next {@code up}. Keys and settings otherwise stay.
+     */
+    public synchronized void logout() throws ApiException {
+        if (node != null && node.state() == NodeState.CONNECTED) {
+            try {
+                node.logout();
+                awaitState(node, s -> s == NodeState.NEEDS_LOGIN, LOGOUT_SETTLE);
+            } catch (IOException e) {
+                throw new ApiException(ApiException.FAILED, "control did not accept the logout: " + e.getMessage());
+            }
+        } else if (node == null) {
+            throw new ApiException(ApiException.NOT_CONNECTED, "microlink is down, so control cannot be told;"
+                    + " run `microlink up` first, or `microlink reset` to erase this node's keys");
+        }
+        update(settings.withChanges(ApiProtocol.object().put("wantRunning", false)
+                .putNull("authKey")));
+    }
+
+    /**
+     * Waits (bounded) for the node's control thread to reach a state: after a logout, that it
+     * dropped the logged-out key and saved a fresh one (NEEDS_LOGIN), so the next start does
+     * not offer the old key.
+     */
+    private static void awaitState(TailnetNode n, Predicate<NodeState> wanted, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        try {
+            while (!wanted.test(n.state()) && System.nanoTime() - deadline < 0) {
+                Thread.sleep(POLL);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Asks the daemon's main thread to stop it (the {@code shutdown} method, SIGTERM). */
+    public void requestShutdown() {
+        shutdown.countDown();
+    }
+
+    void awaitShutdown() throws InterruptedException {
+        shutdown.await();
+    }
+
+    /** Stops the node (bounded); settings and keys stay as they are. */
+    @Override
+    public synchronized void close() {
+        stopNode();
+    }
+
+    /** Tells the log (and {@link #loginUrl}) what the node does. */
+    private final class Reporter implements NodeListener {
+        @Override
+        public void stateChanged(NodeState state, String detail) {
+            if (state == NodeState.CONNECTED) {
+                loginUrl = null;
+            }
+        }
+
+        @Override
+        public void loginUrl(String url) {
+            loginUrl = url;
+            LOG.log(Level.WARNING, "to log this node in, visit {0}", url);
+        }
+
+        @Override
+        public void peerChanged(PeerEvent e) {
+            if (e.kind() != PeerEvent.Kind.CHANGED) {
+                LOG.log(Level.INFO, "peer {0} {1}", e.peer().name(), e.kind().name().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.microlink.daemon.verbs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.microlink.TailnetNode;
+import io.microlink.control.wire.DerpMap;
+import io.microlink.daemon.Daemon;
+import io.microlink.daemon.api.ApiException;
+import io.microlink.daemon.api.ApiProtocol;
+import io.microlink.daemon.api.ApiRequest;
+import io.microlink.daemon.api.Method;
+import io.microlink.daemon.cli.CliException;
+import io.microlink.daemon.cli.Context;
+import io.microlink.daemon.cli.Format;
+import io.microlink.daemon.cli.Options;
+import io.microlink.daemon.cli.UsageException;
+import io.microlink.daemon.cli.Verb;
+import io.microlink.netcheck.NetcheckReport;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code microlink netcheck}: a fresh measurement of this node's network, like
+ * {@code tailscale netcheck}: UDP, the addresses the internet sees, the relays' latencies and
+ * the home relay.
+ */
+final class Netcheck implements Verb, Method {
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
+
+    @Override
+    public String name() {
+        return "netcheck";
+    }
+
+    @Override
+    public String arguments() {
+        return "";
+    }
+
+    @Override
+    public String summary() {
+        return "measure the network: UDP, public IPv4/IPv6 endpoints, DERP latencies, home region";
+    }
+
+    @Override
+    public Options options() {
+        return new Options().flag("json", null, "print JSON instead of the report")
+                .value("timeout", null, "DURATION", "how long the measurement may take (default 15s)");
+    }
+
+    @Override
+    public int run(Options.Parsed args, Context context) throws CliException, UsageException {
+        args.requirePositionals();
+        Duration timeout = args.duration("timeout", DEFAULT_TIMEOUT);
+        JsonNode r = context.api().call(ApiProtocol.object().put("method", method())
+                .put("timeoutMs", timeout.toMillis()));
+        if (args.flag("json")) {
+            context.io().out().println(r.toPrettyString());
+            return 0;
+        }
+        StringBuilder sb = new StringBuilder("Report:\n");
+        sb.append("\t* UDP: ").append(r.path("udp").asBoolean()).append('\n');
+        sb.append("\t* IPv4: ").append(endpoint(r.path("ipv4"))).append('\n');
+        sb.append("\t* IPv6: ").append(endpoint(r.path("ipv6"))).append('\n');
+        sb.append("\t* MappingVariesByDestIP: ").append(r.path("mappingVariesByDestination").isNull() ? "unknown"
+                : r.path("mappingVariesByDestination").asBoolean()).append('\n');
+        JsonNode home = r.path("home");
+        sb.append("\t* Nearest DERP: ").append(home.isNull() ? "none" : home.path("name").asText()).append('\n');
+        sb.append("\t* DERP latency:\n");
+        for (JsonNode region : r.path("regions")) {
+            sb.append("\t\t- ").append(region.path("code").asText()).append(": ")
+                    .append(region.hasNonNull("latencyMs") ? Format.millis(region.path("latencyMs").asDouble()) : "-")
+                    .append(" (").append(region.path("name").asText()).append(")\n");
+        }
+        context.io().out().print(sb);
+        return 0;
+    }
+
+    private static String endpoint(JsonNode address) {
+        return address.isTextual() ? "yes, " + address.asText() : "no";
+    }
+
+    @Override
+    public String method() {
+        return "netcheck";
+    }
+
+    @Override
+    public Reply handle(ApiRequest request, Daemon daemon) throws ApiException, InterruptedException {
+        Duration timeout = request.timeout(DEFAULT_TIMEOUT);
+        TailnetNode node = daemon.connectedNode();
+        NetcheckReport report;
+        try {
+            report = node.netcheck(timeout);
+        } catch (IllegalStateException e) {
+            throw new ApiException(ApiException.NOT_CONNECTED, e.getMessage());
+        } catch (TimeoutException e) {
+            throw new ApiException(ApiException.TIMEOUT, e.getMessage());
+        }
+        Map<Integer, DerpMap.Region> regions = node.netmap().derpMap().map(DerpMap::regions).orElse(Map.of());
+        ObjectNode out = ApiProtocol.object().put("udp", report.udpWorks())
+                .put("ipv4", text(report.globalV4())).put("ipv6", text(report.globalV6()));
+        if (report.mappingVariesByDestination() == null) {
+            out.putNull("mappingVariesByDestination");
+        } else {
+            out.put("mappingVariesByDestination", report.mappingVariesByDestination());
+        }
+        int home = node.homeDerpRegion();
+        out.set("home", home == 0 ? null : region(home, regions.get(home)));
+        ArrayNode list = out.putArray("regions");
+        Map<Integer, Duration> latencies = report.latencies();
+        regions.keySet().stream()
+                .sorted(Comparator.comparing((Integer id) -> latencies.getOrDefault(id, Duration.ofDays(1)))
+                        .thenComparing(id -> id))
+                .forEach(id -> {
+                    ObjectNode o = region(id, regions.get(id));
+                    putMillis(o, "latencyMs", latencies.get(id));
+                    putMillis(o, "v4Ms", report.v4Latencies().get(id));
+                    putMillis(o, "v6Ms", report.v6Latencies().get(id));
+                    list.add(o);
+                });
+        return Reply.of(out);
+    }
+
+    private static ObjectNode region(int id, DerpMap.Region r) {
+        return ApiProtocol.object().put("id", id).put("code", r == null ? Integer.toString(id) : r.regionCode())
+                .put("name", r == null ? "" : r.regionName());
+    }
+
+    private static void putMillis(ObjectNode o, String field, Duration d) {
+        if (d == null) {
+            o.putNull(field);
+        } else {
+            o.put(field, d.toNanos() / 1e6);
+        }
+    }
+
+    private static String text(InetSocketAddress a) {
+        if (a == null) {
+            return null;
+        }
+        String ip = a.getAddress().getHostAddress();
+        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + a.getPort();
+    }
+}

@@ -1,0 +1,164 @@
+package io.microlink.daemon.verbs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.microlink.PeerPathStatus;
+import io.microlink.TailnetNode;
+import io.microlink.control.wire.Node;
+import io.microlink.daemon.Daemon;
+import io.microlink.daemon.api.ApiProtocol;
+import io.microlink.daemon.api.ApiRequest;
+import io.microlink.daemon.api.Method;
+import io.microlink.daemon.cli.CliException;
+import io.microlink.daemon.cli.Context;
+import io.microlink.daemon.cli.Format;
+import io.microlink.daemon.cli.Options;
+import io.microlink.daemon.cli.UsageException;
+import io.microlink.daemon.cli.Verb;
+import io.microlink.netmap.Netmap;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** {@code microlink status}: the node's state, itself and its peers with their paths, as a table or JSON. */
+final class Status implements Verb, Method {
+    @Override
+    public String name() {
+        return "status";
+    }
+
+    @Override
+    public String arguments() {
+        return "";
+    }
+
+    @Override
+    public String summary() {
+        return "show the node's state and its peers: online, path (DERP or direct), last handshake, bytes";
+    }
+
+    @Override
+    public String details() {
+        return """
+                --json prints the daemon's answer as it is: state, detail, loginUrl, controlUrl,
+                self {name, fqdn, addresses, nodeKey} and peers [{name, fqdn, addresses, online,
+                os, lastSeen, path, lastHandshake, rxBytes, txBytes}]; times are ISO-8601, null
+                when unknown. The auth key is never included, only whether one is set.""";
+    }
+
+    @Override
+    public Options options() {
+        return new Options().flag("json", null, "print JSON instead of a table");
+    }
+
+    @Override
+    public int run(Options.Parsed args, Context context) throws CliException, UsageException {
+        args.requirePositionals();
+        JsonNode s = context.api().call(ApiProtocol.object().put("method", method()));
+        context.io().out().print(args.flag("json") ? s.toPrettyString() + "\n" : table(s));
+        return 0;
+    }
+
+    private static String table(JsonNode s) {
+        String state = s.path("state").asText();
+        StringBuilder sb = new StringBuilder();
+        sb.append("state: ").append(state);
+        if (!s.path("detail").asText().isEmpty()) {
+            sb.append(" (").append(s.path("detail").asText()).append(')');
+        }
+        sb.append("\ncontrol: ").append(s.path("controlUrl").asText()).append('\n');
+        switch (state) {
+            case "DOWN" -> sb.append("microlink is down; `microlink up` connects\n");
+            case "NEEDS_LOGIN" -> sb.append(s.path("loginUrl").isTextual()
+                    ? "to log in, visit " + s.path("loginUrl").asText() + "\n"
+                    : "log in with `microlink up --auth-key ...`\n");
+            default -> { }
+        }
+        if (s.path("self").isNull() || s.path("self").isMissingNode()) {
+            return sb.toString();
+        }
+        Instant now = Instant.now();
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("ADDRESS", "NAME", "ONLINE", "PATH", "HANDSHAKE", "RX", "TX"));
+        JsonNode self = s.path("self");
+        rows.add(List.of(first(self.path("addresses")), self.path("name").asText(), "self", "-", "-", "-", "-"));
+        for (JsonNode p : s.path("peers")) {
+            boolean hasTraffic = p.hasNonNull("rxBytes");
+            rows.add(List.of(first(p.path("addresses")), p.path("name").asText(),
+                    p.path("online").isBoolean() ? (p.path("online").asBoolean() ? "yes" : "no") : "?",
+                    p.path("path").asText("-"),
+                    p.hasNonNull("lastHandshake") ? Format.ago(Instant.parse(p.path("lastHandshake").asText()), now) : "-",
+                    hasTraffic ? Format.bytes(p.path("rxBytes").asLong()) : "-",
+                    hasTraffic ? Format.bytes(p.path("txBytes").asLong()) : "-"));
+        }
+        return sb.append('\n').append(Format.table(rows)).toString();
+    }
+
+    private static String first(JsonNode addresses) {
+        return addresses.isArray() && !addresses.isEmpty() ? addresses.get(0).asText() : "-";
+    }
+
+    @Override
+    public String method() {
+        return "status";
+    }
+
+    @Override
+    public Reply handle(ApiRequest request, Daemon daemon) {
+        ObjectNode out = ApiProtocol.object()
+                .put("state", daemon.stateName())
+                .put("controlUrl", daemon.settings().controlUrl())
+                .put("deviceName", daemon.deviceName());
+        TailnetNode node = daemon.node().orElse(null);
+        out.put("detail", node == null ? "" : node.stateDetail());
+        out.put("loginUrl", daemon.loginUrl());
+        if (node == null || node.netmap().self().isEmpty()) {
+            out.putNull("self");
+            out.putArray("peers");
+            return Reply.of(out);
+        }
+        Netmap map = node.netmap();
+        Node self = map.self().orElseThrow();
+        ObjectNode selfJson = describe(self);
+        selfJson.put("nodeKey", String.valueOf(node.nodeKey()));
+        out.set("self", selfJson);
+        Map<String, PeerPathStatus> paths = node.peerPaths().stream()
+                .collect(Collectors.toMap(PeerPathStatus::peer, Function.identity(), (a, b) -> a));
+        ArrayNode peers = out.putArray("peers");
+        map.peers().stream().sorted(Comparator.comparing(Node::name)).forEach(peer -> {
+            ObjectNode p = describe(peer);
+            if (peer.online() == null) {
+                p.putNull("online");
+            } else {
+                p.put("online", peer.online());
+            }
+            p.put("os", peer.hostinfo() == null ? null : peer.hostinfo().os());
+            p.put("lastSeen", peer.lastSeen() == null ? null : peer.lastSeen().toString());
+            PeerPathStatus path = paths.get(peer.name());
+            p.put("path", path == null ? null : path.path());
+            p.put("lastHandshake", path == null || path.lastHandshake() == null ? null : path.lastHandshake().toString());
+            if (path == null) {
+                p.putNull("rxBytes");
+                p.putNull("txBytes");
+            } else {
+                p.put("rxBytes", path.rxBytes());
+                p.put("txBytes", path.txBytes());
+            }
+            peers.add(p);
+        });
+        return Reply.of(out);
+    }
+
+    /** Name (short), FQDN (no trailing dot) and addresses (no prefix length). */
+    private static ObjectNode describe(Node n) {
+        ObjectNode o = ApiProtocol.object().put("name", Peers.shortName(n)).put("fqdn", Peers.fqdn(n));
+        ArrayNode a = o.putArray("addresses");
+        Peers.addresses(n).forEach(a::add);
+        return o;
+    }
+}

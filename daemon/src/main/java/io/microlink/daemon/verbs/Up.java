@@ -1,0 +1,195 @@
+package io.microlink.daemon.verbs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.microlink.daemon.Daemon;
+import io.microlink.daemon.api.ApiException;
+import io.microlink.daemon.api.ApiProtocol;
+import io.microlink.daemon.api.ApiRequest;
+import io.microlink.daemon.api.Method;
+import io.microlink.daemon.cli.CliException;
+import io.microlink.daemon.cli.Context;
+import io.microlink.daemon.cli.Durations;
+import io.microlink.daemon.cli.Options;
+import io.microlink.daemon.cli.UsageException;
+import io.microlink.daemon.cli.Verb;
+import io.microlink.state.InvalidSettingsException;
+import io.microlink.state.NodeSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * {@code microlink up}: connect to the tailnet, logging in with an auth key or through a
+ * login URL, and wait (bounded) until connected.
+ */
+final class Up implements Verb, Method {
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration POLL = Duration.ofMillis(250);
+    /** The settings {@code up} may change, by their flag. */
+    private static final Map<String, String> FLAG_OF_SETTING = Map.of("controlUrl", "--login-server",
+            "authKey", "--auth-key", "hostname", "--hostname", "hostnamePrefix", "--hostname-prefix");
+
+    @Override
+    public String name() {
+        return "up";
+    }
+
+    @Override
+    public String arguments() {
+        return "";
+    }
+
+    @Override
+    public String summary() {
+        return "connect to the tailnet, logging in if needed";
+    }
+
+    @Override
+    public String details() {
+        return """
+                The flags change the daemon's saved settings; what is not given stays as it was.
+                Without an auth key a node that is not logged in gets a login URL: up prints it
+                and waits until someone logged in there or --timeout passed (the daemon keeps
+                waiting after that; see `microlink status`). The auth key is kept in the state
+                directory (owner-only) for when the node must register again; --auth-key-file
+                keeps it out of the process list.""";
+    }
+
+    @Override
+    public Options options() {
+        return new Options()
+                .value("login-server", null, "URL", "the control server (default: Tailscale's, or the one saved)")
+                .value("auth-key", null, "KEY", "a pre-auth key")
+                .value("auth-key-file", null, "FILE", "read the pre-auth key from this file")
+                .value("hostname", null, "NAME", "the device name on the tailnet")
+                .value("hostname-prefix", null, "PREFIX", "name the device PREFIX-xxxxxx, xxxxxx from this machine's ID")
+                .value("timeout", null, "DURATION", "how long to wait for the connection (default 2m)");
+    }
+
+    @Override
+    public int run(Options.Parsed args, Context context)
+            throws CliException, UsageException, InterruptedException {
+        args.requirePositionals();
+        ObjectNode request = ApiProtocol.object().put("method", method());
+        putIfGiven(request, "controlUrl", args.value("login-server"));
+        putIfGiven(request, "hostname", args.value("hostname"));
+        putIfGiven(request, "hostnamePrefix", args.value("hostname-prefix"));
+        putIfGiven(request, "authKey", authKey(args));
+        if (args.value("hostname") != null && args.value("hostname-prefix") != null) {
+            throw new UsageException("give --hostname or --hostname-prefix, not both");
+        }
+        Duration timeout = args.duration("timeout", DEFAULT_TIMEOUT);
+        checkLocally(request);
+        context.api().call(request);
+        awaitConnected(context, timeout);
+        return 0;
+    }
+
+    private static String authKey(Options.Parsed args) throws UsageException, CliException {
+        String inline = args.value("auth-key");
+        String file = args.value("auth-key-file");
+        if (inline != null && file != null) {
+            throw new UsageException("give --auth-key or --auth-key-file, not both");
+        }
+        if (file == null) {
+            return inline;
+        }
+        try {
+            String key = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+            if (key.isEmpty()) {
+                throw new CliException("the auth key file " + file + " is empty");
+            }
+            return key;
+        } catch (NoSuchFileException e) {
+            throw new CliException("no auth key file at " + file);
+        } catch (IOException e) {
+            throw new CliException("cannot read the auth key file " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** The same checks the daemon makes, but reported by flag name, as a usage error. */
+    private static void checkLocally(ObjectNode request) throws UsageException {
+        ObjectNode patch = request.deepCopy();
+        patch.remove("method");
+        try {
+            NodeSettings.defaults().withChanges(patch);
+        } catch (InvalidSettingsException e) {
+            throw new UsageException(e.problems().stream()
+                    .map(p -> FLAG_OF_SETTING.getOrDefault(p.setting(), p.setting()) + ": " + p.message())
+                    .collect(Collectors.joining("; ")));
+        }
+    }
+
+    private static void putIfGiven(ObjectNode request, String setting, String value) {
+        if (value != null) {
+            request.put(setting, value);
+        }
+    }
+
+    private static void awaitConnected(Context context, Duration timeout) throws CliException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String shownUrl = null;
+        while (true) {
+            JsonNode s = context.api().call(ApiProtocol.object().put("method", "status"));
+            String state = s.path("state").asText();
+            String detail = s.path("detail").asText();
+            switch (state) {
+                case "CONNECTED" -> {
+                    context.io().out().println("connected as " + s.path("self").path("name").asText() + " "
+                            + s.path("self").path("addresses"));
+                    return;
+                }
+                case "NEEDS_LOGIN" -> {
+                    String url = s.path("loginUrl").asText("");
+                    if (url.isEmpty()) {
+                        throw new CliException("login failed: " + detail);
+                    }
+                    if (!url.equals(shownUrl)) {
+                        context.io().out().println("\nTo log in, visit:\n\n\t" + url + "\n");
+                        context.io().out().flush();
+                        shownUrl = url;
+                    }
+                }
+                case "STOPPED" -> throw new CliException("the node stopped: " + detail);
+                default -> {
+                    // CONNECTING, REGISTERING, EXPIRED: still on its way.
+                }
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new CliException("not connected within " + Durations.human(timeout) + " (" + state
+                        + (detail.isEmpty() ? "" : ": " + detail) + "); the daemon keeps trying, see `microlink status`");
+            }
+            Thread.sleep(POLL);
+        }
+    }
+
+    @Override
+    public String method() {
+        return "up";
+    }
+
+    @Override
+    public Reply handle(ApiRequest request, Daemon daemon) throws ApiException {
+        ObjectNode patch = ApiProtocol.object().put("wantRunning", true);
+        for (String setting : FLAG_OF_SETTING.keySet()) {
+            String v = request.optionalText(setting);
+            if (v != null) {
+                patch.put(setting, v);
+            }
+        }
+        NodeSettings next;
+        try {
+            next = daemon.settings().withChanges(patch);
+        } catch (InvalidSettingsException e) {
+            throw new ApiException(ApiException.BAD_REQUEST, e.getMessage());
+        }
+        daemon.update(next);
+        return Reply.of(ApiProtocol.object().put("state", daemon.stateName()).put("deviceName", daemon.deviceName()));
+    }
+}

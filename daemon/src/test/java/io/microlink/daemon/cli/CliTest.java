@@ -1,0 +1,69 @@
+package io.microlink.daemon.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.microlink.daemon.verbs.Verbs;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line without a daemon: help, usage errors and "not running", with their exit codes. */
+class CliTest {
+    @TempDir
+    Path tmp;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        Io io = new Io(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("MICROLINK_STATE_DIR", tmp.toString()));
+        return new Cli(Verbs.all()).run(args, io);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void everyVerbHasHelpWithItsFlags() {
+        for (Verb v : Verbs.all()) {
+            out.reset();
+            assertThat(run(v.name(), "--help")).as(v.name()).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("usage: microlink " + v.name())
+                    .contains("--state-dir DIR").contains(v.summary());
+        }
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("netcheck").contains("reset");
+    }
+
+    @Test
+    void usageErrorsExitWithTwoAndPointAtHelp() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(run("frobnicate")).isEqualTo(2);
+        assertThat(err()).contains("unknown command 'frobnicate'");
+        assertThat(run("ping")).isEqualTo(2);
+        assertThat(err()).contains("microlink ping: expected PEER, got nothing; see microlink ping --help");
+        assertThat(run("up", "--hostname", "bad_name")).isEqualTo(2);
+        assertThat(err()).contains("--hostname: must be a DNS label");
+        assertThat(run("up", "--auth-key", "k", "--auth-key-file", "f")).isEqualTo(2);
+        assertThat(run("reset")).isEqualTo(2);
+        assertThat(err()).contains("add --yes");
+        assertThat(run("ip", "-4", "-6")).isEqualTo(2);
+    }
+
+    @Test
+    void aDaemonThatIsNotRunningIsOneClearLineAndExitOne() {
+        assertThat(run("status")).isEqualTo(1);
+        assertThat(err().strip()).isEqualTo("microlink status: the microlink daemon is not running (no socket at "
+                + tmp.resolve("microlink.sock") + "); start it with `microlink daemon`, or point --state-dir/--socket"
+                + " at the running one");
+        assertThat(run("up", "--auth-key-file", tmp.resolve("missing").toString())).isEqualTo(1);
+        assertThat(err()).contains("no auth key file at");
+    }
+}

@@ -1,0 +1,93 @@
+package io.microlink.interop.daemon;
+
+import io.microlink.interop.Await;
+import io.microlink.interop.Exec;
+import io.microlink.interop.ManagedProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code microlink daemon} as a child process on one state directory (in the test's
+ * loopback-only namespace), and the {@code microlink} CLI run against it, both from the test
+ * classpath, as a user would run the jar.
+ */
+final class MicrolinkProcess implements AutoCloseable {
+    private static final Duration CLI_TIMEOUT = Duration.ofSeconds(90);
+    private static final Map<String, String> ENV = Map.of("MICROLINK_DEBUG_USE_DERP_HTTP", "1");
+
+    private final Path stateDir;
+    private final Path log;
+    private ManagedProcess daemon;
+
+    MicrolinkProcess(Path stateDir) {
+        this.stateDir = stateDir;
+        this.log = stateDir.resolveSibling(stateDir.getFileName() + "-daemon.log");
+    }
+
+    private static List<String> java(String... args) {
+        String javaBin = Optional.ofNullable(System.getenv("MICROLINK_JAVA"))
+                .orElseGet(() -> ProcessHandle.current().info().command().orElseThrow());
+        List<String> command = new ArrayList<>(List.of(javaBin, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), "io.microlink.daemon.Main"));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** Starts the daemon and waits until its API answers. */
+    MicrolinkProcess start() {
+        daemon = ManagedProcess.start("microlink-daemon", java("daemon", "--state-dir", stateDir.toString()), ENV, log);
+        Await.until(Duration.ofSeconds(60), "the daemon's API to answer", () -> {
+            daemon.requireAlive();
+            return Files.exists(stateDir.resolve("microlink.sock")) && cli("status").succeeded();
+        });
+        return this;
+    }
+
+    /** Runs a daemon that is expected to refuse to start: its exit code and output, or a failure if it keeps running. */
+    Exec.Result runExpectingExit(Duration within) {
+        return Exec.run(within, java("daemon", "--state-dir", stateDir.toString()), ENV, null);
+    }
+
+    /** {@code microlink ARGS --state-dir DIR}, to completion. */
+    Exec.Result cli(String... args) {
+        return cliWithInput(null, args);
+    }
+
+    Exec.Result cliWithInput(byte[] stdin, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--state-dir", stateDir.toString()));
+        return Exec.run(CLI_TIMEOUT, java(all.toArray(String[]::new)), Map.of(), stdin);
+    }
+
+    /** SIGKILL, as a crash or the OOM killer would: no shutdown hook runs. */
+    void kill9() throws InterruptedException {
+        ProcessHandle h = ProcessHandle.of(daemon.pid()).orElseThrow();
+        h.destroyForcibly();
+        h.onExit().orTimeout(30, TimeUnit.SECONDS).join();
+    }
+
+    long pid() {
+        return daemon.pid();
+    }
+
+    String log() {
+        return daemon == null ? "" : daemon.logTail(200);
+    }
+
+    Path stateDir() {
+        return stateDir;
+    }
+
+    @Override
+    public void close() {
+        if (daemon != null) {
+            daemon.stop();
+        }
+    }
+}
