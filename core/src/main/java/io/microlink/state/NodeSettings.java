@@ -75,12 +75,14 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         WANT_RUNNING("wantRunning", false, Kind.BOOLEAN, NodeSettings::wantRunning),
         MAX_ACTIVE_PEERS("maxActivePeers", true, Kind.INT, NodeSettings::maxActivePeers),
         PRIORITY_PEER("priorityPeer", true, Kind.TEXT, NodeSettings::priorityPeer),
-        DISCO_ALLOWLIST("discoAllowlist", true, Kind.TEXT_LIST, NodeSettings::discoAllowlist),
+        // Applied to a running node by TailnetNode.setDiscoAllowlist.
+        DISCO_ALLOWLIST("discoAllowlist", false, Kind.TEXT_LIST, NodeSettings::discoAllowlist),
         UDP_PORT("udpPort", true, Kind.INT, NodeSettings::udpPort),
         DEBUG("debug", false, Kind.DEBUG_FLAGS, NodeSettings::debug),
-        WEB_ENABLED("webEnabled", false, Kind.BOOLEAN, NodeSettings::webEnabled),
-        WEB_PORT("webPort", false, Kind.INT, NodeSettings::webPort),
-        WEB_LOCAL_PORT("webLocalPort", false, Kind.INT, NodeSettings::webLocalPort);
+        // The web server listens on the node's tailnet address, so it starts and stops with the node.
+        WEB_ENABLED("webEnabled", true, Kind.BOOLEAN, NodeSettings::webEnabled),
+        WEB_PORT("webPort", true, Kind.INT, NodeSettings::webPort),
+        WEB_LOCAL_PORT("webLocalPort", true, Kind.INT, NodeSettings::webLocalPort);
 
         private final String jsonName;
         private final boolean needsRestart;
@@ -230,6 +232,18 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
             }
         }
         return out;
+    }
+
+    /**
+     * These settings with the values of {@code fields} taken from {@code other}: e.g. what a
+     * running node is using after it applied some saved changes without a restart.
+     */
+    public NodeSettings withValuesOf(NodeSettings other, Set<Field> fields) {
+        Map<Field, Object> values = new EnumMap<>(Field.class);
+        for (Field f : Field.values()) {
+            values.put(f, f.valueIn(fields.contains(f) ? other : this));
+        }
+        return fromValues(values);
     }
 
     /** The settings whose values differ between these and {@code other}. */

@@ -1,25 +1,33 @@
 package io.microlink.web;
 
 import io.microlink.state.NodeSettings;
+import io.microlink.state.StateException;
+import java.util.Set;
 
 /**
- * What only the node's host (the daemon) can do for {@link NodeWebBackend}: restart the node,
- * and apply saved settings that need no restart (up/down, web port, debug flags).
+ * Who owns the node's settings and life, for {@link NodeWebBackend}: the daemon, or
+ * {@link StoreNodeHost} for a program that runs its own node. The web page saves settings
+ * through it and asks it to restart; it decides what applies at once.
  *
  * <pre>{@code
- * NodeHost host = new NodeHost() {
- *     public void restart() { daemon.restartNode(); }
- *     public void settingsSaved(NodeSettings before, NodeSettings after) { daemon.apply(after); }
- * };
+ * NodeHost host = new StoreNodeHost(node, new SettingsStore(stateDir), () -> restartMyNode());
+ * WebBackend backend = new NodeWebBackend(node, host);
  * }</pre>
  */
 public interface NodeHost {
-    /** Rebuilds the node from the saved settings; runs on a thread of its own after the answer went out. */
-    void restart();
+    /** The saved settings. */
+    NodeSettings settings() throws StateException;
 
     /**
-     * Settings were saved; called on the request's thread with the lock that orders saves held,
-     * so keep it short: to move the web server (port, on/off), do that on another thread.
+     * Saves {@code next} and applies at once what needs no restart (the DISCO allowlist, debug
+     * flags, a new auth key for a node waiting for one). Called on the request's thread: it must
+     * not stop the node or the web server; that is what {@link #restart()} is for.
      */
-    void settingsSaved(NodeSettings previous, NodeSettings current);
+    void save(NodeSettings next) throws StateException;
+
+    /** Saved settings the running node does not use yet: they take effect at {@link #restart()}. */
+    Set<NodeSettings.Field> waitingForRestart() throws StateException;
+
+    /** Rebuilds the node (and its web server) from the saved settings; runs after the answer went out. */
+    void restart();
 }

@@ -11,14 +11,12 @@ import io.microlink.control.wire.Node;
 import io.microlink.magicsock.Magicsock;
 import io.microlink.netmap.Netmap;
 import io.microlink.state.NodeSettings;
-import io.microlink.state.SettingsStore;
 import io.microlink.state.StateException;
 import io.microlink.web.http.StreamListener;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -30,31 +28,22 @@ import java.util.stream.Collectors;
 
 /**
  * The {@link WebBackend} of a running {@link TailnetNode}: status, peers and paths come from the
- * node, settings from its {@link SettingsStore}; the DISCO allowlist is saved and applied at
- * once; everything else that needs a restart waits for {@link NodeHost#restart()}.
+ * node; settings are read, saved and applied through its {@link NodeHost} (the daemon, or a
+ * {@link StoreNodeHost}), which also restarts it.
  *
  * <pre>{@code
- * SettingsStore store = new SettingsStore(stateDir);
- * WebBackend backend = new NodeWebBackend(node, store, daemonHost);
+ * WebBackend backend = new NodeWebBackend(node, new StoreNodeHost(node, new SettingsStore(dir), restart));
  * }</pre>
  */
 public final class NodeWebBackend implements WebBackend {
     private final TailnetNode node;
-    private final SettingsStore store;
     private final NodeHost host;
-    /** The settings the node was started with: saved changes to restart-bound fields wait against these. */
-    private final NodeSettings running;
-    private final String controlUrl;
-    /** Orders load-change-save so two writers cannot lose each other's change. */
+    /** Orders read-change-save so two writers cannot lose each other's change. */
     private final Object saving = new Object();
 
-    /** @throws StateException if the saved settings cannot be read */
-    public NodeWebBackend(TailnetNode node, SettingsStore store, NodeHost host) throws StateException {
+    public NodeWebBackend(TailnetNode node, NodeHost host) {
         this.node = node;
-        this.store = store;
         this.host = host;
-        this.running = store.load();
-        this.controlUrl = running.controlUrl();
     }
 
     @Override
@@ -65,7 +54,7 @@ public final class NodeWebBackend implements WebBackend {
         Optional<WhoIs> who = self.flatMap(n -> firstAddress(n)).flatMap(node::whois);
         return new NodeStatus(fqdn == null ? null : shortName(fqdn), fqdn, node.state().name(), node.stateDetail(),
                 self.map(NodeWebBackend::addresses).orElse(List.of()), who.flatMap(NodeWebBackend::personOf).orElse(null),
-                controlUrl, node.udpPort(), homeDerp(map));
+                controlUrl(), node.udpPort(), homeDerp(map));
     }
 
     /** The home relay from magicsock, named from the DERP map, with the last netcheck's round trip to it. */
@@ -125,36 +114,29 @@ public final class NodeWebBackend implements WebBackend {
 
     @Override
     public SettingsView settings() throws StateException {
-        NodeSettings saved = store.load();
-        return new SettingsView(saved, Set.of(), waitingForRestart(saved));
+        return new SettingsView(host.settings(), Set.of(), host.waitingForRestart());
     }
 
     @Override
     public SettingsView updateSettings(JsonNode patch) throws StateException {
         synchronized (saving) {
-            NodeSettings before = store.load();
+            NodeSettings before = host.settings();
             NodeSettings after = before.withChanges(patch);
             Set<NodeSettings.Field> changed = after.changedFrom(before);
             if (!changed.isEmpty()) {
-                store.save(after);
-                if (changed.contains(NodeSettings.Field.DISCO_ALLOWLIST)) {
-                    node.setDiscoAllowlist(after.discoAllowlist());
-                }
-                host.settingsSaved(before, after);
+                host.save(after);
             }
-            return new SettingsView(after, changed, waitingForRestart(after));
+            return new SettingsView(after, changed, host.waitingForRestart());
         }
     }
 
-    /**
-     * Saved settings the running node does not use yet. The DISCO allowlist is not among them:
-     * it is applied to the running node when saved.
-     */
-    private Set<NodeSettings.Field> waitingForRestart(NodeSettings saved) {
-        Set<NodeSettings.Field> waiting = EnumSet.noneOf(NodeSettings.Field.class);
-        saved.changedFrom(running).stream().filter(NodeSettings.Field::needsRestart)
-                .filter(f -> f != NodeSettings.Field.DISCO_ALLOWLIST).forEach(waiting::add);
-        return waiting;
+    /** The saved control server (a change of it takes effect at the next restart). */
+    private String controlUrl() {
+        try {
+            return host.settings().controlUrl();
+        } catch (StateException e) {
+            return null;
+        }
     }
 
     @Override

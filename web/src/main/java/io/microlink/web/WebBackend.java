@@ -17,7 +17,7 @@ import java.util.Set;
  * implements it over a {@link io.microlink.TailnetNode} and a settings store.
  *
  * <pre>{@code
- * WebBackend backend = new NodeWebBackend(node, new SettingsStore(stateDir), daemon::restartNode);
+ * WebBackend backend = new NodeWebBackend(node, new StoreNodeHost(node, new SettingsStore(stateDir), restart));
  * try (WebServer web = WebServer.start(backend, WebOptions.from(backend.settings().settings()))) { ... }
  * }</pre>
  */

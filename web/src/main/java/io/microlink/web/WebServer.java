@@ -15,7 +15,7 @@ import java.net.ServerSocket;
  * host replaces the node (a restart), it closes this server and starts a new one.
  *
  * <pre>{@code
- * WebBackend backend = new NodeWebBackend(node, store, host);
+ * WebBackend backend = new NodeWebBackend(node, host);
  * try (WebServer web = WebServer.start(backend, WebOptions.from(store.load()))) {
  *     System.out.println("web page on http://127.0.0.1:" + web.localPort());
  *     ...

@@ -8,11 +8,10 @@ import io.microlink.interop.Exec;
 import io.microlink.interop.FreePorts;
 import io.microlink.interop.Tailscaled;
 import io.microlink.interop.TestTailnet;
-import io.microlink.state.NodeSettings;
 import io.microlink.state.SettingsStore;
 import io.microlink.web.GuestAccess;
-import io.microlink.web.NodeHost;
 import io.microlink.web.NodeWebBackend;
+import io.microlink.web.StoreNodeHost;
 import io.microlink.web.WebOptions;
 import io.microlink.web.WebServer;
 import io.microlink.web.http.HttpServer;
@@ -20,7 +19,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -40,7 +38,6 @@ final class WebTailnet implements AutoCloseable {
     final String javaIp;
     final int localPort;
     final AtomicInteger restarts = new AtomicInteger();
-    final List<NodeSettings> saved = new CopyOnWriteArrayList<>();
 
     WebTailnet(TestTailnet tailnet) throws Exception {
         alice = tailnet.addNode("alice-ts");
@@ -50,17 +47,7 @@ final class WebTailnet implements AutoCloseable {
         Await.until(WAIT, "java-web to see bob-ts", () -> java.netmap().resolve("bob-ts").isPresent());
         javaIp = java.netmap().self().orElseThrow().addresses().getFirst().split("/")[0];
         store = new SettingsStore(tailnet.dir().resolve("java-web-settings"));
-        NodeWebBackend backend = new NodeWebBackend(java, store, new NodeHost() {
-            @Override
-            public void restart() {
-                restarts.incrementAndGet();
-            }
-
-            @Override
-            public void settingsSaved(NodeSettings previous, NodeSettings current) {
-                saved.add(current);
-            }
-        });
+        NodeWebBackend backend = new NodeWebBackend(java, new StoreNodeHost(java, store, restarts::incrementAndGet));
         localPort = FreePorts.tcp();
         web = WebServer.start(backend, new WebOptions(true, 80, localPort, GuestAccess.NONE, HttpServer.Limits.DEFAULT));
     }
