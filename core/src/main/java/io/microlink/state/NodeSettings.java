@@ -48,10 +48,12 @@ import java.util.regex.Pattern;
  * @param webEnabled     whether the node serves its web page and API
  * @param webPort        the web page's port on the tailnet addresses
  * @param webLocalPort   the web page's port on 127.0.0.1; 0 for none
+ * @param webGuestsReadOnly whether other tailnet users may see the web page read-only (else they get nothing)
  */
 public record NodeSettings(String controlUrl, String authKey, String hostname, String hostnamePrefix,
                            boolean wantRunning, int maxActivePeers, String priorityPeer, List<String> discoAllowlist,
-                           int udpPort, Set<DebugFlag> debug, boolean webEnabled, int webPort, int webLocalPort) {
+                           int udpPort, Set<DebugFlag> debug, boolean webEnabled, int webPort, int webLocalPort,
+                           boolean webGuestsReadOnly) {
     /** Where a fresh node logs in: Tailscale's service. */
     public static final String DEFAULT_CONTROL_URL = "https://controlplane.tailscale.com";
     public static final String DEFAULT_HOSTNAME_PREFIX = "microlink";
@@ -82,7 +84,8 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         // The web server listens on the node's tailnet address, so it starts and stops with the node.
         WEB_ENABLED("webEnabled", true, Kind.BOOLEAN, NodeSettings::webEnabled),
         WEB_PORT("webPort", true, Kind.INT, NodeSettings::webPort),
-        WEB_LOCAL_PORT("webLocalPort", true, Kind.INT, NodeSettings::webLocalPort);
+        WEB_LOCAL_PORT("webLocalPort", true, Kind.INT, NodeSettings::webLocalPort),
+        WEB_GUESTS_READ_ONLY("webGuestsReadOnly", true, Kind.BOOLEAN, NodeSettings::webGuestsReadOnly);
 
         private final String jsonName;
         private final boolean needsRestart;
@@ -158,7 +161,8 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
     /** A fresh node's settings: Tailscale's control server, named {@code microlink-XXXXXX}, down until {@code up}. */
     public static NodeSettings defaults() {
         return new NodeSettings(DEFAULT_CONTROL_URL, null, null, DEFAULT_HOSTNAME_PREFIX, false,
-                DEFAULT_MAX_ACTIVE_PEERS, null, List.of(), 0, Set.of(), true, DEFAULT_WEB_PORT, DEFAULT_WEB_LOCAL_PORT);
+                DEFAULT_MAX_ACTIVE_PEERS, null, List.of(), 0, Set.of(), true, DEFAULT_WEB_PORT, DEFAULT_WEB_LOCAL_PORT,
+                false);
     }
 
     /**
@@ -282,7 +286,7 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
                 (Boolean) v.get(Field.WANT_RUNNING), (Integer) v.get(Field.MAX_ACTIVE_PEERS),
                 (String) v.get(Field.PRIORITY_PEER), allowlist, (Integer) v.get(Field.UDP_PORT), debug,
                 (Boolean) v.get(Field.WEB_ENABLED), (Integer) v.get(Field.WEB_PORT),
-                (Integer) v.get(Field.WEB_LOCAL_PORT));
+                (Integer) v.get(Field.WEB_LOCAL_PORT), (Boolean) v.get(Field.WEB_GUESTS_READ_ONLY));
     }
 
     /** The typed value of one JSON setting; a type error goes to {@code problems} (the value is then null). */

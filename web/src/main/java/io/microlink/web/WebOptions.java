@@ -8,7 +8,7 @@ import java.util.Objects;
  * Where and for whom the web page is served.
  *
  * <pre>{@code
- * WebOptions options = WebOptions.from(settings).withGuests(GuestAccess.READ_ONLY);
+ * WebOptions options = WebOptions.from(new SettingsStore(stateDir).load());
  * }</pre>
  *
  * @param enabled     false: no listener, no thread, nothing at all
@@ -27,13 +27,9 @@ public record WebOptions(boolean enabled, int tailnetPort, int localPort, GuestA
         Objects.requireNonNull(limits, "limits");
     }
 
-    /** As the node's settings say, guests refused, default limits. */
+    /** As the node's settings say, with the default limits. */
     public static WebOptions from(NodeSettings settings) {
-        return new WebOptions(settings.webEnabled(), settings.webPort(), settings.webLocalPort(), GuestAccess.NONE,
-                HttpServer.Limits.DEFAULT);
-    }
-
-    public WebOptions withGuests(GuestAccess guests) {
-        return new WebOptions(enabled, tailnetPort, localPort, guests, limits);
+        return new WebOptions(settings.webEnabled(), settings.webPort(), settings.webLocalPort(),
+                settings.webGuestsReadOnly() ? GuestAccess.READ_ONLY : GuestAccess.NONE, HttpServer.Limits.DEFAULT);
     }
 }

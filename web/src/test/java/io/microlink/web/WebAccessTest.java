@@ -2,6 +2,8 @@ package io.microlink.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.microlink.state.NodeSettings;
 import io.microlink.web.http.HttpServer;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -171,6 +173,16 @@ class WebAccessTest {
         assertThat(local.get("/static/../pom.xml").status()).isEqualTo(404);
         assertThat(local.get("/nothing").status()).isEqualTo(404);
         assertThat(local.post("/settings", "{}").status()).isEqualTo(405);
+    }
+
+    @Test
+    void readOnlyGuestsAreASetting() throws Exception {
+        NodeSettings defaults = NodeSettings.defaults();
+        assertThat(WebOptions.from(defaults).guests()).isEqualTo(GuestAccess.NONE);
+        NodeSettings open = defaults.withChanges(new ObjectMapper().readTree("{\"webGuestsReadOnly\":true}"));
+        assertThat(WebOptions.from(open).guests()).isEqualTo(GuestAccess.READ_ONLY);
+        assertThat(WebOptions.from(open).tailnetPort()).isEqualTo(80);
+        assertThat(WebOptions.from(open).localPort()).isEqualTo(8088);
     }
 
     @Test
