@@ -14,7 +14,7 @@ import java.util.Set;
 /**
  * What the web page and API need from the node's host (the daemon): status, peers, the DISCO
  * allowlist, settings, a restart, and who a tailnet address belongs to. {@link NodeWebBackend}
- * implements it over a {@link io.microlink.TailnetNode} and a settings store.
+ * implements it over a {@link io.microlink.TailnetNode} and a {@link NodeHost}.
  *
  * <pre>{@code
  * WebBackend backend = new NodeWebBackend(node, new StoreNodeHost(node, new SettingsStore(stateDir), restart));
