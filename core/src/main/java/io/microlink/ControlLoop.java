@@ -35,6 +35,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
@@ -68,6 +69,8 @@ final class ControlLoop implements Runnable {
     private volatile Hostinfo.NetInfo netInfo;
     private volatile List<Magicsock.Endpoint> endpoints = List.of();
     private volatile Magicsock magicsock;
+    /** The DISCO allowlist now: the configured one until {@link #setDiscoAllowlist} replaces it. */
+    private volatile Set<String> discoAllowlist;
     private final Netstack netstack = new Netstack(TcpConfig.defaults(), this::sendPacket);
     private final QuadHundredDnsServer dns = new QuadHundredDnsServer();
     private final Firewall firewall = new Firewall();
@@ -79,6 +82,7 @@ final class ControlLoop implements Runnable {
 
     ControlLoop(NodeConfig config, NodeListener listener) {
         this.config = config;
+        this.discoAllowlist = config.discoAllowlist();
         this.store = new StateStore(config.stateDirectory());
         this.listener = listener;
         this.backoff = new Backoff(config.backoffInitial(), config.backoffMax(), RandomGenerator.getDefault());
@@ -350,10 +354,15 @@ final class ControlLoop implements Runnable {
         Magicsock m = magicsock;
         if (m == null) {
             try {
-                magicsock = Magicsock.start(new Magicsock.Settings(config.udpPort(), config.derpTransport(),
-                        config.tls(), NETCHECK_INTERVAL, config.discoAllowlist(), config.priorityPeer(),
+                Set<String> allowlist = discoAllowlist;
+                Magicsock started = Magicsock.start(new Magicsock.Settings(config.udpPort(), config.derpTransport(),
+                        config.tls(), NETCHECK_INTERVAL, allowlist, config.priorityPeer(),
                         config.maxActivePeers()), discoKey, () -> identity.nodeKey(), () -> netmap,
                         this::networkChanged, this::inbound);
+                magicsock = started;
+                if (discoAllowlist != allowlist) { // replaced while magicsock was starting
+                    started.setDiscoAllowlist(discoAllowlist);
+                }
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "cannot bind UDP port " + config.udpPort() + "; peers cannot reach this node: "
                         + e.getMessage());
@@ -511,6 +520,19 @@ final class ControlLoop implements Runnable {
 
     Netstack netstack() {
         return netstack;
+    }
+
+    Set<String> discoAllowlist() {
+        return discoAllowlist;
+    }
+
+    /** Takes effect at once on a running magicsock, and on the one the next connection starts. */
+    void setDiscoAllowlist(Set<String> peers) {
+        discoAllowlist = Set.copyOf(peers);
+        Magicsock m = magicsock;
+        if (m != null) {
+            m.setDiscoAllowlist(discoAllowlist);
+        }
     }
 
     Magicsock magicsock() {

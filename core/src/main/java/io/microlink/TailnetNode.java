@@ -312,6 +312,37 @@ public final class TailnetNode implements AutoCloseable {
         return loop.udpPort();
     }
 
+    /** The peers probed for direct paths now (see {@link Builder#discoAllowlist}); empty: every peer. */
+    public Set<String> discoAllowlist() {
+        return loop.discoAllowlist();
+    }
+
+    /**
+     * Replaces the DISCO allowlist while the node runs, e.g. from a settings page: newly listed
+     * peers are probed when they next carry traffic; a peer taken off loses its direct path at
+     * once and is reached through DERP. Empty probes every peer again.
+     *
+     * <pre>{@code
+     * Set<String> more = new HashSet<>(node.discoAllowlist());
+     * more.add("laptop");
+     * node.setDiscoAllowlist(more);
+     * }</pre>
+     *
+     * @throws IllegalArgumentException for a blank entry
+     */
+    public void setDiscoAllowlist(Collection<String> peers) {
+        loop.setDiscoAllowlist(Builder.checkedAllowlist(peers));
+    }
+
+    /**
+     * The latest of the node's own netcheck rounds (every 30 s), without measuring: for status
+     * pages that poll often. Empty before the first round finished. {@link #netcheck} measures now.
+     */
+    public Optional<NetcheckReport> lastNetcheck() {
+        Magicsock m = loop.magicsock();
+        return m == null ? Optional.empty() : Optional.ofNullable(m.lastNetcheck());
+    }
+
     /** Retries registration with a new auth key after {@link NodeState#NEEDS_LOGIN}. */
     public void login(String authKey) {
         loop.login(Objects.requireNonNull(authKey, "authKey"));
@@ -432,13 +463,17 @@ public final class TailnetNode implements AutoCloseable {
          * from spending its packets and battery on peers it rarely talks to.
          */
         public Builder discoAllowlist(Collection<String> peers) {
+            this.discoAllowlist = checkedAllowlist(peers);
+            return this;
+        }
+
+        static Set<String> checkedAllowlist(Collection<String> peers) {
             for (String p : peers) {
                 if (p == null || p.isBlank()) {
                     throw new IllegalArgumentException("DISCO allowlist entries must not be blank");
                 }
             }
-            this.discoAllowlist = peers.stream().map(String::strip).collect(Collectors.toUnmodifiableSet());
-            return this;
+            return peers.stream().map(String::strip).collect(Collectors.toUnmodifiableSet());
         }
 
         /** The peer (same forms as the allowlist) whose WireGuard session is never evicted. */

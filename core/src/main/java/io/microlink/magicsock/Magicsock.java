@@ -118,6 +118,8 @@ public final class Magicsock implements AutoCloseable {
     private record KnownPeer(String name, PublicKey discoKey, int homeRegion, PeerPath path) {}
 
     private final Settings settings;
+    /** Starts as {@link Settings#discoAllowlist()}; {@link #setDiscoAllowlist} replaces it while running. */
+    private volatile Set<String> discoAllowlist;
     private final DatagramSocket udp;
     private final DiscoEndpoint disco;
     private final Map<String, PendingPing> pendingPings = new ConcurrentHashMap<>();
@@ -148,6 +150,7 @@ public final class Magicsock implements AutoCloseable {
     private Magicsock(Settings settings, DatagramSocket udp, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
                       Supplier<Netmap> netmap, Reporter reporter, InnerPackets inner) {
         this.settings = settings;
+        this.discoAllowlist = settings.discoAllowlist();
         this.inner = inner;
         this.udp = udp;
         this.disco = new DiscoEndpoint(discoKey);
@@ -252,12 +255,25 @@ public final class Magicsock implements AutoCloseable {
     }
 
     private boolean discoAllowed(Netmap map, Node n) {
-        return settings.discoAllowlist().isEmpty()
-                || settings.discoAllowlist().stream().anyMatch(entry -> matchPeer(map, entry).filter(n::equals).isPresent());
+        Set<String> allowlist = discoAllowlist;
+        return allowlist.isEmpty() || allowlist.stream().anyMatch(entry -> matchPeer(map, entry).filter(n::equals).isPresent());
     }
 
-    /** A peer named by short name, FQDN, tailnet IP or node key text. */
-    private static Optional<Node> matchPeer(Netmap map, String which) {
+    /**
+     * Replaces the DISCO allowlist (same forms as {@link Settings#discoAllowlist()}) without a
+     * restart: newly listed peers are probed when they next carry traffic, and a peer taken off
+     * the list loses its direct path at once and goes through DERP.
+     */
+    public void setDiscoAllowlist(Set<String> peers) {
+        discoAllowlist = Set.copyOf(peers);
+        syncPeers(netmap.get());
+    }
+
+    /**
+     * The peer an allowlist or priority entry names: short name, FQDN, tailnet IP or node key
+     * text; so that status pages show the same matches the node acts on.
+     */
+    public static Optional<Node> matchPeer(Netmap map, String which) {
         Optional<Node> byName = map.resolve(which).or(() -> map.peerByAddress(which));
         if (byName.isPresent()) {
             return byName;

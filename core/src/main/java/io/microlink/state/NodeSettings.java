@@ -49,6 +49,7 @@ import java.util.regex.Pattern;
  * @param webEnabled     whether the node serves its web page and API
  * @param webPort        the web page's port on the tailnet addresses
  * @param webLocalPort   the web page's port on 127.0.0.1; 0 for none
+ * @param webGuestsReadOnly whether other tailnet users may see the web page read-only (else they get nothing)
  * @param socks5Port     the SOCKS5 proxy's port on 127.0.0.1 (into the tailnet); 0 for none
  * @param httpProxyPort  the HTTP proxy's port on 127.0.0.1 (CONNECT and plain {@code http://}); 0 for none
  * @param serve          tailnet TCP ports forwarded to 127.0.0.1 ports ({@code {"22": 2222}}), at most
@@ -57,7 +58,7 @@ import java.util.regex.Pattern;
 public record NodeSettings(String controlUrl, String authKey, String hostname, String hostnamePrefix,
                            boolean wantRunning, int maxActivePeers, String priorityPeer, List<String> discoAllowlist,
                            int udpPort, Set<DebugFlag> debug, boolean webEnabled, int webPort, int webLocalPort,
-                           int socks5Port, int httpProxyPort, Map<Integer, Integer> serve) {
+                           boolean webGuestsReadOnly, int socks5Port, int httpProxyPort, Map<Integer, Integer> serve) {
     /** Where a fresh node logs in: Tailscale's service. */
     public static final String DEFAULT_CONTROL_URL = "https://controlplane.tailscale.com";
     public static final String DEFAULT_HOSTNAME_PREFIX = "microlink";
@@ -85,12 +86,15 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         WANT_RUNNING("wantRunning", false, Kind.BOOLEAN, NodeSettings::wantRunning),
         MAX_ACTIVE_PEERS("maxActivePeers", true, Kind.INT, NodeSettings::maxActivePeers),
         PRIORITY_PEER("priorityPeer", true, Kind.TEXT, NodeSettings::priorityPeer),
-        DISCO_ALLOWLIST("discoAllowlist", true, Kind.TEXT_LIST, NodeSettings::discoAllowlist),
+        // Applied to a running node by TailnetNode.setDiscoAllowlist.
+        DISCO_ALLOWLIST("discoAllowlist", false, Kind.TEXT_LIST, NodeSettings::discoAllowlist),
         UDP_PORT("udpPort", true, Kind.INT, NodeSettings::udpPort),
         DEBUG("debug", false, Kind.DEBUG_FLAGS, NodeSettings::debug),
-        WEB_ENABLED("webEnabled", false, Kind.BOOLEAN, NodeSettings::webEnabled),
-        WEB_PORT("webPort", false, Kind.INT, NodeSettings::webPort),
-        WEB_LOCAL_PORT("webLocalPort", false, Kind.INT, NodeSettings::webLocalPort),
+        // The web server listens on the node's tailnet address, so it starts and stops with the node.
+        WEB_ENABLED("webEnabled", true, Kind.BOOLEAN, NodeSettings::webEnabled),
+        WEB_PORT("webPort", true, Kind.INT, NodeSettings::webPort),
+        WEB_LOCAL_PORT("webLocalPort", true, Kind.INT, NodeSettings::webLocalPort),
+        WEB_GUESTS_READ_ONLY("webGuestsReadOnly", true, Kind.BOOLEAN, NodeSettings::webGuestsReadOnly),
         SOCKS5_PORT("socks5Port", false, Kind.INT, NodeSettings::socks5Port),
         HTTP_PROXY_PORT("httpProxyPort", false, Kind.INT, NodeSettings::httpProxyPort),
         SERVE("serve", false, Kind.PORT_MAP, NodeSettings::serve);
@@ -175,7 +179,7 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
     public static NodeSettings defaults() {
         return new NodeSettings(DEFAULT_CONTROL_URL, null, null, DEFAULT_HOSTNAME_PREFIX, false,
                 DEFAULT_MAX_ACTIVE_PEERS, null, List.of(), 0, Set.of(), true, DEFAULT_WEB_PORT, DEFAULT_WEB_LOCAL_PORT,
-                DEFAULT_SOCKS5_PORT, DEFAULT_HTTP_PROXY_PORT, Map.of());
+                false, DEFAULT_SOCKS5_PORT, DEFAULT_HTTP_PROXY_PORT, Map.of());
     }
 
     /**
@@ -255,6 +259,18 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         return out;
     }
 
+    /**
+     * These settings with the values of {@code fields} taken from {@code other}: e.g. what a
+     * running node is using after it applied some saved changes without a restart.
+     */
+    public NodeSettings withValuesOf(NodeSettings other, Set<Field> fields) {
+        Map<Field, Object> values = new EnumMap<>(Field.class);
+        for (Field f : Field.values()) {
+            values.put(f, f.valueIn(fields.contains(f) ? other : this));
+        }
+        return fromValues(values);
+    }
+
     /** The settings whose values differ between these and {@code other}. */
     public Set<Field> changedFrom(NodeSettings other) {
         Set<Field> changed = EnumSet.noneOf(Field.class);
@@ -293,8 +309,8 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
                 (Boolean) v.get(Field.WANT_RUNNING), (Integer) v.get(Field.MAX_ACTIVE_PEERS),
                 (String) v.get(Field.PRIORITY_PEER), allowlist, (Integer) v.get(Field.UDP_PORT), debug,
                 (Boolean) v.get(Field.WEB_ENABLED), (Integer) v.get(Field.WEB_PORT),
-                (Integer) v.get(Field.WEB_LOCAL_PORT), (Integer) v.get(Field.SOCKS5_PORT),
-                (Integer) v.get(Field.HTTP_PROXY_PORT), serve);
+                (Integer) v.get(Field.WEB_LOCAL_PORT), (Boolean) v.get(Field.WEB_GUESTS_READ_ONLY),
+                (Integer) v.get(Field.SOCKS5_PORT), (Integer) v.get(Field.HTTP_PROXY_PORT), serve);
     }
 
     /** The typed value of one JSON setting; a type error goes to {@code problems} (the value is then null). */

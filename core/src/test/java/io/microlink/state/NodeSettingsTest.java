@@ -114,6 +114,8 @@ class NodeSettingsTest {
         assertThat(base.withChanges(json("{\"discoAllowlist\":[\"ts1\",\"ts1\",\"ts2\"]}")).discoAllowlist())
                 .containsExactly("ts1", "ts2");
         assertThat(base.withChanges(json("{\"maxActivePeers\":8}")).needsRestartFrom(base)).isTrue();
+        assertThat(base.withChanges(json("{\"discoAllowlist\":[\"ts1\"]}")).needsRestartFrom(base))
+                .as("the allowlist is applied to a running node").isFalse();
         assertThat(keyOnly.debug()).isEqualTo(Set.of(DebugFlag.VERBOSE));
     }
 
@@ -166,6 +168,16 @@ class NodeSettingsTest {
         }
         assertThatThrownBy(() -> NodeSettings.defaults().withChanges(json("{\"serve\":" + many + "}}")))
                 .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("holds at most 64 ports, got 65");
+    }
+
+    @Test
+    void valuesOfSomeFieldsAreTakenFromOtherSettings() throws Exception {
+        NodeSettings running = NodeSettings.defaults();
+        NodeSettings saved = running.withChanges(json("{\"discoAllowlist\":[\"ts1\"],\"maxActivePeers\":8}"));
+        NodeSettings applied = running.withValuesOf(saved, Set.of(NodeSettings.Field.DISCO_ALLOWLIST));
+        assertThat(applied.discoAllowlist()).containsExactly("ts1");
+        assertThat(applied.maxActivePeers()).isEqualTo(NodeSettings.DEFAULT_MAX_ACTIVE_PEERS);
+        assertThat(saved.changedFrom(applied)).containsExactly(NodeSettings.Field.MAX_ACTIVE_PEERS);
     }
 
     @Test

@@ -19,10 +19,12 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Predicate;
@@ -30,8 +32,9 @@ import java.util.function.Predicate;
 /**
  * The daemon's one tailnet node and its settings: starts, restarts and stops the node as
  * the settings say, persisting every change first, with what lives beside the node (the
- * local proxies and the served ports). The local API's methods (and later the web API) steer
- * the node only through here, so there is one place that owns it.
+ * local proxies and the served ports). The local API's methods and the web page
+ * ({@link DaemonWeb}, started and stopped with the node) steer the node only through here, so
+ * there is one place that owns it.
  *
  * <pre>{@code
  * Daemon d = new Daemon(stateDir, new SettingsStore(stateDir).load(), DeviceName.machineSuffix(), null, false);
@@ -46,6 +49,10 @@ public final class Daemon implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(50);
     /** The node opens its TUN device (or gives up on it) first thing; what runs beside it waits for the outcome. */
     private static final Duration TUN_OPEN = Duration.ofSeconds(10);
+    /** What {@link #saveKeepingNode} applies to a running node without restarting it. */
+    private static final Set<NodeSettings.Field> LIVE = EnumSet.of(NodeSettings.Field.DEBUG,
+            NodeSettings.Field.DISCO_ALLOWLIST, NodeSettings.Field.AUTH_KEY, NodeSettings.Field.SOCKS5_PORT,
+            NodeSettings.Field.HTTP_PROXY_PORT, NodeSettings.Field.SERVE);
 
     private final Path stateDir;
     private final SettingsStore settingsStore;
@@ -59,6 +66,8 @@ public final class Daemon implements AutoCloseable {
     /** The settings the running node was built with; null while no node runs. */
     private NodeSettings running;
     private TailnetNode node;
+    /** The running node's web page; null while no node runs. */
+    private DaemonWeb web;
     private volatile String loginUrl;
 
     /**
@@ -120,16 +129,67 @@ public final class Daemon implements AutoCloseable {
             stopNode();
             startNode(next);
         } else {
-            if (next.authKey() != null && !Objects.equals(next.authKey(), running.authKey())
-                    && node.state() == NodeState.NEEDS_LOGIN) {
-                node.login(next.authKey());
+            if (applyLive(next)) {
                 // Let the node take up the key, so whoever asked sees the outcome, not the old refusal.
                 awaitState(node, s -> s != NodeState.NEEDS_LOGIN, KEY_PICKUP);
             }
             running = next;
         }
+        applyBesideNode(next);
+    }
+
+    /** The proxies and served ports, as {@code next} says, on the node as it is now (none while down). */
+    private void applyBesideNode(NodeSettings next) {
         proxies.apply(node, next);
         serves.apply(node, next.serve());
+    }
+
+    /**
+     * Gives the running node what it takes without a restart: a new DISCO allowlist, and a new
+     * auth key when it waits for one. Returns whether it was handed a key.
+     */
+    private boolean applyLive(NodeSettings next) {
+        if (!next.discoAllowlist().equals(running.discoAllowlist())) {
+            node.setDiscoAllowlist(next.discoAllowlist());
+        }
+        if (next.authKey() != null && !Objects.equals(next.authKey(), running.authKey())
+                && node.state() == NodeState.NEEDS_LOGIN) {
+            node.login(next.authKey());
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Saves {@code next} from the web page: what needs no restart applies at once (debug flags,
+     * the DISCO allowlist, an auth key, the proxies and served ports); the rest waits for
+     * {@link #restartNode()}, so the page that asked keeps its node and its connection.
+     */
+    synchronized void saveKeepingNode(NodeSettings next) throws StateException {
+        settingsStore.save(next);
+        settings = next;
+        DaemonLogging.setVerbose(next.debug().contains(DebugFlag.VERBOSE));
+        if (node != null) {
+            applyLive(next);
+            running = running.withValuesOf(next, LIVE);
+        }
+        applyBesideNode(next);
+    }
+
+    /** Saved settings the running node does not use yet (none while it is down). */
+    synchronized Set<NodeSettings.Field> waitingForRestart() {
+        return node == null ? Set.of() : settings.changedFrom(running);
+    }
+
+    /** Stops the node and starts it again from the saved settings (or leaves it down if they say so). */
+    synchronized void restartNode() {
+        LOG.log(Level.INFO, "restarting the node, as asked on the web page");
+        stopNode();
+        try {
+            apply(settings);
+        } catch (StateException e) {
+            LOG.log(Level.ERROR, "cannot restart the node: " + e.getMessage());
+        }
     }
 
     private void startNode(NodeSettings s) throws StateException {
@@ -162,6 +222,7 @@ public final class Daemon implements AutoCloseable {
         }
         node = n;
         running = s;
+        web = DaemonWeb.start(this, n, s);
     }
 
     private void stopNode() {
@@ -170,6 +231,8 @@ public final class Daemon implements AutoCloseable {
         proxies.apply(null, settings);
         if (node != null) {
             LOG.log(Level.INFO, "stopping the node");
+            web.close(); // first: it listens on the node's address
+            web = null;
             node.close();
             node = null;
             running = null;

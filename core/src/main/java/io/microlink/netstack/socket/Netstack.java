@@ -342,14 +342,27 @@ public final class Netstack implements AutoCloseable {
         udpPorts.remove(socket.localPort(), socket);
     }
 
-    /** Waits on {@link #changed} for at most {@code nanos}; returns what is left. Call with the lock held. */
-    long await(long nanos) throws InterruptedException {
+    /**
+     * Waits on {@link #changed} for at most {@code nanos}; returns what is left. Call with the
+     * lock held. Once the stack is closed every wait ends with an exception, so no socket call
+     * outlives its node.
+     */
+    long await(long nanos) throws InterruptedException, SocketException {
+        if (!running) {
+            throw new SocketException("the tailnet node stopped");
+        }
         return changed.awaitNanos(nanos);
     }
 
     @Override
     public void close() {
-        running = false;
+        lock.lock();
+        try {
+            running = false;
+            changed.signalAll(); // blocked sockets wake, see the stack stopped and throw
+        } finally {
+            lock.unlock();
+        }
         timers.interrupt();
         udpPorts.values().forEach(TailnetDatagramSocket::close);
         try {

@@ -223,6 +223,36 @@ class NetstackTest {
         }
     }
 
+    @Test
+    void closingTheStackEndsABlockedAcceptAndABlockedRead() throws Exception {
+        wire(p -> false);
+        TailnetServerSocket server = b.listen(82, 4);
+        TailnetSocket client = a.connect(B, 82, 5000);
+        TailnetSocket accepted = server.accept();
+        var acceptFailure = new java.util.concurrent.CompletableFuture<Throwable>();
+        var readFailure = new java.util.concurrent.CompletableFuture<Throwable>();
+        Thread.startVirtualThread(() -> {
+            try {
+                server.accept();
+            } catch (Throwable t) {
+                acceptFailure.complete(t);
+            }
+        });
+        Thread.startVirtualThread(() -> {
+            try {
+                accepted.getInputStream().read();
+            } catch (Throwable t) {
+                readFailure.complete(t);
+            }
+        });
+        Thread.sleep(200); // both are waiting now
+        b.close();
+        assertThat(acceptFailure.get(5, TimeUnit.SECONDS)).isInstanceOf(java.net.SocketException.class)
+                .hasMessageContaining("stopped");
+        assertThat(readFailure.get(5, TimeUnit.SECONDS)).isInstanceOf(java.net.SocketException.class);
+        client.close();
+    }
+
     private static IpPacket parse(byte[] p) throws MalformedPacketException {
         return IpPacket.parse(p, 0, p.length);
     }

@@ -1,0 +1,27 @@
+package io.microlink.web;
+
+import java.util.List;
+
+/**
+ * This node at a glance, for {@code GET /api/status} and the pages' header.
+ *
+ * @param name        the short MagicDNS name, or the configured name before the first netmap
+ * @param fqdn        the full MagicDNS name, or null before the first netmap
+ * @param state       the node's {@link io.microlink.NodeState} name, e.g. {@code CONNECTED}
+ * @param stateDetail the login URL or last error, or null
+ * @param user        the login name of the user owning this node, or null (tagged, or not yet known)
+ * @param homeDerp    the home relay, or null before one was chosen
+ */
+public record NodeStatus(String name, String fqdn, String state, String stateDetail, List<String> addresses,
+                         String user, String controlUrl, int udpPort, HomeDerp homeDerp) {
+    public NodeStatus {
+        addresses = List.copyOf(addresses);
+    }
+
+    /**
+     * The relay peers reach this node through.
+     *
+     * @param latencyMillis the last measured STUN round trip to it, or null if none answered yet
+     */
+    public record HomeDerp(int regionId, String code, String name, Double latencyMillis) {}
+}

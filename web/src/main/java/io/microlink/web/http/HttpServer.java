@@ -1,0 +1,254 @@
+package io.microlink.web.http;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A small HTTP/1.1 server over any {@link StreamListener}, so the same handler serves on
+ * localhost and on the node's tailnet address (the JDK's {@code com.sun.net.httpserver} only
+ * takes its own sockets). Each connection runs on a virtual thread; the number of open
+ * connections, the head and body sizes, the idle wait and the time one request may take are
+ * all bounded, so a slow or hostile caller cannot hold the server.
+ *
+ * <pre>{@code
+ * try (HttpServer server = new HttpServer(HttpServer.Limits.DEFAULT)) {
+ *     server.serve(StreamListener.of(new ServerSocket(8080, 50, InetAddress.getLoopbackAddress())),
+ *             request -> HttpResponse.text(200, "hello"));
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class HttpServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.microlink.web");
+    /** After an error answer, unread request bytes are drained this long so the answer is not lost to a RST. */
+    private static final Duration DRAIN = Duration.ofMillis(500);
+    private static final int DRAIN_BYTES = 256 * 1024;
+
+    /**
+     * @param maxHeadBytes    request line and headers together ({@code 431} above)
+     * @param maxBodyBytes    request body ({@code 413} above)
+     * @param idleTimeout     how long a connection may wait for its (next) request
+     * @param requestTimeout  how long one request may take from its first byte to the last of its
+     *                        answer; a caller that sends or reads slower is cut off
+     * @param maxConnections  connections open at once on each listener; more are closed on arrival, and
+     *                        callers crowding one listener (the tailnet) leave the other (localhost) free
+     * @param keepAlive       whether connections may carry more than one request
+     * @param maxRequestsPerConnection after this many the connection is closed
+     */
+    public record Limits(int maxHeadBytes, int maxBodyBytes, Duration idleTimeout, Duration requestTimeout,
+                         int maxConnections, boolean keepAlive, int maxRequestsPerConnection) {
+        public static final Limits DEFAULT = new Limits(8 * 1024, 64 * 1024, Duration.ofSeconds(15),
+                Duration.ofSeconds(20), 32, true, 100);
+
+        public Limits {
+            if (maxHeadBytes < 256 || maxBodyBytes < 0 || maxConnections < 1 || maxRequestsPerConnection < 1) {
+                throw new IllegalArgumentException("HTTP limits out of range: " + maxHeadBytes + " head bytes, "
+                        + maxBodyBytes + " body bytes, " + maxConnections + " connections, "
+                        + maxRequestsPerConnection + " requests per connection");
+            }
+            if (idleTimeout.isNegative() || idleTimeout.isZero() || requestTimeout.isNegative()
+                    || requestTimeout.isZero()) {
+                throw new IllegalArgumentException("HTTP timeouts must be positive");
+            }
+        }
+    }
+
+    private final Limits limits;
+    private final ScheduledExecutorService watchdog;
+    private final List<StreamListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<Thread> acceptors = new CopyOnWriteArrayList<>();
+    private final Set<StreamConnection> open = ConcurrentHashMap.newKeySet();
+    private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    public HttpServer(Limits limits) {
+        this.limits = limits;
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofVirtual().name("microlink-web-watchdog").factory());
+    }
+
+    /** Accepts connections from {@code listener} on a virtual thread until {@link #close()}; returns at once. */
+    public void serve(StreamListener listener, HttpHandler handler) {
+        if (closed) {
+            throw new IllegalStateException("the HTTP server is closed");
+        }
+        listeners.add(listener);
+        acceptors.add(Thread.ofVirtual().name("microlink-web-accept-" + listener.port())
+                .start(() -> acceptLoop(listener, handler, new Semaphore(limits.maxConnections()))));
+    }
+
+    /** Connections being served right now. */
+    public int openConnections() {
+        return open.size();
+    }
+
+    private void acceptLoop(StreamListener listener, HttpHandler handler, Semaphore slots) {
+        while (!closed) {
+            StreamConnection c;
+            try {
+                c = listener.accept();
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.log(Level.WARNING, "web listener on port " + listener.port() + " stopped: " + e.getMessage());
+                }
+                return;
+            }
+            if (!slots.tryAcquire()) {
+                LOG.log(Level.DEBUG, "web server busy: refusing a connection from " + c.remoteAddress().getHostAddress());
+                closeQuietly(c);
+                continue;
+            }
+            open.add(c);
+            Thread worker = Thread.ofVirtual().name("microlink-web-conn").unstarted(() -> {
+                try {
+                    serveConnection(c, handler);
+                } finally {
+                    open.remove(c);
+                    closeQuietly(c);
+                    slots.release();
+                    workers.remove(Thread.currentThread());
+                }
+            });
+            workers.add(worker);
+            worker.start();
+        }
+    }
+
+    private void serveConnection(StreamConnection c, HttpHandler handler) {
+        try {
+            InputStream in = new BufferedInputStream(c.input(), 4096);
+            OutputStream out = new BufferedOutputStream(c.output(), 8192);
+            for (int served = 0; !closed; served++) {
+                c.setReadTimeout((int) limits.idleTimeout().toMillis());
+                in.mark(1);
+                if (in.read() < 0) {
+                    return;
+                }
+                in.reset();
+                // From the first byte on, the whole exchange has one deadline, however slowly it trickles.
+                c.setReadTimeout((int) limits.requestTimeout().toMillis());
+                ScheduledFuture<?> deadline = watchdog.schedule(() -> closeQuietly(c),
+                        limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                try {
+                    if (!exchange(c, in, out, handler, served + 1 < limits.maxRequestsPerConnection())) {
+                        return;
+                    }
+                } finally {
+                    deadline.cancel(false);
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            LOG.log(Level.DEBUG, "web connection from " + c.remoteAddress().getHostAddress() + " timed out");
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "web connection from " + c.remoteAddress().getHostAddress() + " ended: " + e);
+        }
+    }
+
+    /** Reads one request and writes its answer; true if the connection stays open for another. */
+    private boolean exchange(StreamConnection c, InputStream in, OutputStream out, HttpHandler handler,
+                             boolean mayKeepAlive) throws IOException {
+        HttpRequest request;
+        try {
+            request = RequestReader.read(in, limits.maxHeadBytes(), limits.maxBodyBytes(), c.remoteAddress(),
+                    () -> ResponseWriter.writeContinue(out));
+        } catch (HttpException e) {
+            ResponseWriter.write(out, HttpResponse.error(e.status(), e.getMessage()), false, false);
+            drain(c, in);
+            return false;
+        }
+        if (request == null) {
+            return false;
+        }
+        HttpResponse response;
+        try {
+            response = handler.handle(request);
+        } catch (HttpException e) {
+            response = HttpResponse.error(e.status(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "web handler failed on " + request.method() + " " + request.path(), e);
+            response = HttpResponse.error(500, "internal error; see the node's log");
+        }
+        boolean keep = limits.keepAlive() && mayKeepAlive && request.wantsKeepAlive() && response.afterSent() == null;
+        ResponseWriter.write(out, response, keep, request.method().equals("HEAD"));
+        if (response.afterSent() != null) {
+            Thread.ofVirtual().name("microlink-web-after").start(response.afterSent());
+        }
+        return keep;
+    }
+
+    /** Half-closes and reads away what the caller still sends, so it sees our answer rather than a reset. */
+    private static void drain(StreamConnection c, InputStream in) {
+        try {
+            c.shutdownOutput();
+            c.setReadTimeout((int) DRAIN.toMillis());
+            long until = System.nanoTime() + DRAIN.toNanos();
+            byte[] sink = new byte[4096];
+            int total = 0;
+            while (total < DRAIN_BYTES && System.nanoTime() < until) {
+                int n = in.read(sink);
+                if (n < 0) {
+                    return;
+                }
+                total += n;
+            }
+        } catch (IOException e) {
+            // The caller went away: nothing left to protect.
+        }
+    }
+
+    private static void closeQuietly(StreamConnection c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing a web connection failed: " + e.getMessage());
+        }
+    }
+
+    /** Stops accepting, cuts open connections and ends every thread the server started. */
+    @Override
+    public void close() {
+        closed = true;
+        for (StreamListener l : listeners) {
+            try {
+                l.close();
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "closing a web listener failed: " + e.getMessage());
+            }
+        }
+        // Acceptors first: once they are gone no new connection can appear behind our back.
+        joinAll(acceptors);
+        open.forEach(HttpServer::closeQuietly);
+        joinAll(workers);
+        watchdog.shutdownNow();
+    }
+
+    private static void joinAll(Collection<Thread> threads) {
+        for (Thread t : List.copyOf(threads)) {
+            if (t == Thread.currentThread()) {
+                continue; // closed from a handler: that thread ends when its answer is written
+            }
+            try {
+                t.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

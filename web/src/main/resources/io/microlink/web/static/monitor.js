@@ -1,0 +1,54 @@
+// The monitor refreshes itself every 2 s while it is visible.
+'use strict';
+const REFRESH_MS = 2000;
+
+function tile(label, value, sub) {
+  return ML.el('div', { class: 'tile' }, ML.el('div', { class: 'label' }, label),
+    ML.el('div', { class: 'value' }, value), sub ? ML.el('div', { class: 'sub' }, sub) : null);
+}
+
+function percent(f) {
+  return f === null || f === undefined ? '–' : (f * 100).toFixed(f < 0.1 ? 1 : 0) + ' %';
+}
+
+function render(m) {
+  const j = m.jvm;
+  const gcCount = j.gc.reduce((n, g) => n + g.collections, 0);
+  const gcMillis = j.gc.reduce((n, g) => n + g.millis, 0);
+  const home = m.homeDerp;
+  document.getElementById('tiles').replaceChildren(
+    tile('Uptime', ML.duration(j.uptimeSeconds), m.state.toLowerCase()),
+    tile('CPU (this node)', percent(j.cpu.processCpu), 'machine ' + percent(j.cpu.systemCpu) + ', ' + j.cpu.cores + ' cores'),
+    tile('Heap', ML.bytes(j.heap.usedBytes), 'of ' + (j.heap.maxBytes > 0 ? ML.bytes(j.heap.maxBytes) : 'no limit')),
+    tile('Direct memory', ML.bytes(j.direct.usedBytes), j.direct.buffers + ' buffers'),
+    tile('Threads', j.threads.live, 'peak ' + j.threads.peak),
+    tile('GC', gcCount + ' runs', gcMillis + ' ms in total'),
+    tile('Home DERP', home ? home.code : '–', home ? (home.latencyMillis !== null
+      ? home.latencyMillis.toFixed(1) + ' ms' : 'not measured yet') + (home.name ? ' · ' + home.name : '') : 'none yet'),
+    tile('Peers', m.peers.total, m.peers.online + ' online'),
+    tile('Paths', m.peers.direct + ' direct', m.peers.derp + ' via DERP'),
+    tile('Traffic', '↓ ' + ML.bytes(m.traffic.rxBytes), '↑ ' + ML.bytes(m.traffic.txBytes)));
+  document.getElementById('paths').replaceChildren(...m.paths.map(p => ML.el('tr', {},
+    ML.el('td', {}, ML.el('strong', {}, p.name)),
+    ML.el('td', { 'data-label': 'Path' }, ML.el('span', {}, ML.pathBadge(p.path, p.via), ' ',
+      ML.el('span', { class: 'muted' }, p.path === 'direct' ? p.via : ''))),
+    ML.el('td', { 'data-label': 'In', class: 'num' }, ML.bytes(p.rxBytes)),
+    ML.el('td', { 'data-label': 'Out', class: 'num' }, ML.bytes(p.txBytes)),
+    ML.el('td', { 'data-label': 'Handshake' }, ML.ago(p.lastHandshake)))));
+  document.getElementById('paths-note').textContent = m.paths.length === 0 ? 'No WireGuard sessions yet.' : '';
+  document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
+}
+
+async function refresh() {
+  if (!document.hidden) {
+    try {
+      render(await ML.api('/api/monitor'));
+      ML.error('');
+    } catch (e) {
+      ML.error('Cannot reach the node: ' + e.message);
+    }
+  }
+  setTimeout(refresh, REFRESH_MS);
+}
+
+document.addEventListener('DOMContentLoaded', refresh);
