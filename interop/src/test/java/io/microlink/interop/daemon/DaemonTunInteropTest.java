@@ -35,8 +35,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * own loopback-only network namespace (where the test runs as root): {@code status} says TUN,
  * the OS's own {@code ping} and {@code curl} reach the tailscaled node, a plain server on the
  * daemon's tailnet address is called by {@code tailscale nc} and names the caller with
- * {@code microlink whois IP}, proxies and served ports stay off, and the device goes with the
- * daemon. A daemon whose device cannot be opened says so in {@code status} and runs its proxies.
+ * {@code microlink whois IP}, proxies and served ports stay off (the web page is local only), and
+ * the device goes with the daemon. A daemon whose device cannot be opened says so in {@code status} and runs its proxies.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -104,6 +104,8 @@ class DaemonTunInteropTest {
                 .contains("socks5 proxy: off in TUN mode");
         assertThat(exec("ip", "addr", "show", "dev", DEV).requireSuccess().stdout())
                 .contains(s.path("self").path("addresses").path(0).asText() + "/32");
+        assertThat(tun.log()).contains("TUN mode: the web page is served on 127.0.0.1 only")
+                .contains("TUN mode: the OS reaches the tailnet through " + DEV);
     }
 
     @Test
