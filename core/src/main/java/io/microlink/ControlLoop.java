@@ -27,6 +27,9 @@ import java.net.InetAddress;
 import io.microlink.netmap.Netmap;
 import io.microlink.netmap.NetmapUpdater;
 import io.microlink.state.NodeIdentity;
+import io.microlink.state.PeerCache;
+import io.microlink.state.PeerCacheKeeper;
+import io.microlink.state.NodeFiles;
 import io.microlink.state.StateException;
 import io.microlink.state.StateStore;
 import java.io.IOException;
@@ -35,6 +38,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +61,8 @@ final class ControlLoop implements Runnable {
     private final StateStore store;
     private final NodeListener listener;
     private final Backoff backoff;
-    private final PrivateKey discoKey = PrivateKey.generate(KeyKind.DISCO);
+    /** The one peers know this node by: from the peer cache if it has one, so they recognise it at once. */
+    private volatile PrivateKey discoKey;
     private final LinkedBlockingQueue<String> newAuthKeys = new LinkedBlockingQueue<>();
 
     private volatile boolean running = true;
@@ -77,6 +82,9 @@ final class ControlLoop implements Runnable {
     /** TUN mode's device, chosen at start; null in userspace mode, where the netstack is this node's host. */
     private volatile TunInterface tun;
     private volatile ControlClient client;
+    private volatile PeerCacheKeeper cacheKeeper;
+    /** The netmap is the peer cache's provisional one, which the first real map replaces entirely. */
+    private boolean seeded;
     private String authKey;
     private PrivateKey previousNodeKey;
 
@@ -147,15 +155,25 @@ final class ControlLoop implements Runnable {
 
     @Override
     public void run() {
-        try {
+        try (NodeFiles.Lock lock = NodeFiles.lock(config.stateDirectory())) {
             identity = loadOrCreateIdentity();
+            if (config.tunDevice() != null) {
+                tun = TunInterface.openOrFallBack(config.tunDevice(), this::fromOs).orElse(null);
+            }
+            PeerCache cache = PeerCache.load(config.stateDirectory(), config.peerCacheSize(), identity);
+            discoKey = cache.discoKey();
+            cache.seed().ifPresent(this::seed);
+            try (PeerCacheKeeper keeper = PeerCacheKeeper.start(cache, () -> netmap, this::receivedBytes)) {
+                cacheKeeper = keeper;
+                followControl();
+            }
         } catch (StateException e) {
             setState(NodeState.STOPPED, e.getMessage());
-            return;
         }
-        if (config.tunDevice() != null) {
-            tun = TunInterface.openOrFallBack(config.tunDevice(), this::fromOs).orElse(null);
-        }
+    }
+
+    /** Until stopped: reach control, register, follow the map; after each failure a backoff. */
+    private void followControl() {
         while (running) {
             try {
                 connectAndFollowMap();
@@ -184,6 +202,25 @@ final class ControlLoop implements Runnable {
         dropClient();
         closeTun();
         setState(NodeState.STOPPED, "stopped");
+    }
+
+    /**
+     * Starts from the peer cache's provisional netmap: own addresses, relays and recently used
+     * peers, so those are reachable before control answers (or while it is down).
+     */
+    private void seed(Netmap cached) {
+        LOG.log(Level.INFO, "{0} peers from the peer cache are reachable until control sends the netmap",
+                cached.peers().size());
+        netmap = cached;
+        seeded = true;
+        followAddresses(cached);
+        followNetwork(NetmapUpdater.empty(), cached);
+        listener.netmapChanged(cached);
+    }
+
+    private Map<PublicKey, Long> receivedBytes() {
+        Magicsock m = magicsock;
+        return m == null ? Map.of() : m.receivedBytes();
     }
 
     private NodeIdentity loadOrCreateIdentity() throws StateException {
@@ -297,10 +334,12 @@ final class ControlLoop implements Runnable {
         try (ControlClient.MapStream stream = c.map(mapRequest(true))) {
             boolean first = true;
             for (MapResponse m; running && !loggedOut && (m = stream.next()) != null; ) {
-                NetmapUpdater.Result result = NetmapUpdater.apply(netmap, m);
-                if (result.netmap() == netmap) {
+                Netmap base = seeded ? NetmapUpdater.empty() : netmap; // nothing of the cache's seed stays
+                NetmapUpdater.Result result = NetmapUpdater.apply(base, m);
+                if (result.netmap() == base) {
                     continue; // keep-alive
                 }
+                seeded = false;
                 Netmap previous = netmap;
                 netmap = result.netmap();
                 followAddresses(netmap);
@@ -496,6 +535,10 @@ final class ControlLoop implements Runnable {
         running = false;
         newAuthKeys.add(""); // wake a loop waiting for a key
         dropClient();
+        PeerCacheKeeper keeper = cacheKeeper;
+        if (keeper != null) {
+            keeper.close(); // the last look at the peers, while magicsock still counts them
+        }
         Magicsock m = magicsock;
         if (m != null) {
             m.close();

@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -549,6 +550,13 @@ public final class Magicsock implements AutoCloseable {
                     wg.rxBytes(), wg.txBytes()));
         });
         out.sort(Comparator.comparing(PeerPathStatus::peer));
+        return out;
+    }
+
+    /** Bytes each peer has sent this node over WireGuard so far, by node key: which peers are in use. */
+    public Map<PublicKey, Long> receivedBytes() {
+        Map<PublicKey, Long> out = new HashMap<>();
+        wireGuard.peers().forEach((key, wg) -> out.put(key, wg.rxBytes()));
         return out;
     }
 
