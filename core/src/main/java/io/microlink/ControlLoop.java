@@ -24,6 +24,7 @@ import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.tcp.TcpConfig;
 import java.net.InetAddress;
+import java.net.SocketException;
 import io.microlink.netmap.Netmap;
 import io.microlink.netmap.NetmapUpdater;
 import io.microlink.state.NodeIdentity;
@@ -85,6 +86,8 @@ final class ControlLoop implements Runnable {
     private volatile PeerCacheKeeper cacheKeeper;
     /** The netmap is the peer cache's provisional one, which the first real map replaces entirely. */
     private boolean seeded;
+    /** Where peers reached this node before a restart (peer cache), 0 if unknown. */
+    private int previousUdpPort;
     private String authKey;
     private PrivateKey previousNodeKey;
 
@@ -162,8 +165,10 @@ final class ControlLoop implements Runnable {
             }
             PeerCache cache = PeerCache.load(config.stateDirectory(), config.peerCacheSize(), identity);
             discoKey = cache.discoKey();
+            previousUdpPort = cache.udpPort();
             cache.seed().ifPresent(this::seed);
-            try (PeerCacheKeeper keeper = PeerCacheKeeper.start(cache, () -> netmap, this::receivedBytes)) {
+            try (PeerCacheKeeper keeper = PeerCacheKeeper.start(cache, () -> netmap, this::receivedBytes,
+                    this::udpPort)) {
                 cacheKeeper = keeper;
                 followControl();
             }
@@ -394,10 +399,7 @@ final class ControlLoop implements Runnable {
         if (m == null) {
             try {
                 Set<String> allowlist = discoAllowlist;
-                Magicsock started = Magicsock.start(new Magicsock.Settings(config.udpPort(), config.derpTransport(),
-                        config.tls(), NETCHECK_INTERVAL, allowlist, config.priorityPeer(),
-                        config.maxActivePeers()), discoKey, () -> identity.nodeKey(), () -> netmap,
-                        this::networkChanged, this::inbound);
+                Magicsock started = startMagicsock(allowlist);
                 magicsock = started;
                 if (discoAllowlist != allowlist) { // replaced while magicsock was starting
                     started.setDiscoAllowlist(discoAllowlist);
@@ -412,6 +414,27 @@ final class ControlLoop implements Runnable {
                 m.kick();
             }
         }
+    }
+
+    /**
+     * Binds the configured UDP port; with none configured, first the one peers knew this node
+     * at before a restart, so they reach it at once, then any free one.
+     */
+    private Magicsock startMagicsock(Set<String> allowlist) throws IOException {
+        if (config.udpPort() == 0 && previousUdpPort != 0) {
+            try {
+                return startMagicsock(previousUdpPort, allowlist);
+            } catch (SocketException taken) {
+                LOG.log(Level.DEBUG, "UDP port {0} of the last run is taken; binding another", previousUdpPort);
+            }
+        }
+        return startMagicsock(config.udpPort(), allowlist);
+    }
+
+    private Magicsock startMagicsock(int port, Set<String> allowlist) throws SocketException {
+        return Magicsock.start(new Magicsock.Settings(port, config.derpTransport(), config.tls(), NETCHECK_INTERVAL,
+                allowlist, config.priorityPeer(), config.maxActivePeers()), discoKey, () -> identity.nodeKey(),
+                () -> netmap, this::networkChanged, this::inbound);
     }
 
     /** Magicsock learned a new home region or endpoints: tell control with a lite update. */

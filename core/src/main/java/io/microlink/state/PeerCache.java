@@ -32,7 +32,7 @@ import java.util.Optional;
  * <pre>{@code
  * PeerCache cache = PeerCache.load(dir, 32, identity);
  * cache.seed().ifPresent(provisional -> ...);          // until the first real netmap
- * cache.observe(node.netmap(), peersThatSentTraffic);  // now and then
+ * cache.observe(netmap, peersThatSentTraffic, udpPort); // now and then
  * cache.save();                                        // writes only what changed
  * }</pre>
  */
@@ -52,6 +52,7 @@ public final class PeerCache {
     private final LinkedHashMap<Long, Node> peers = new LinkedHashMap<>();
     private Node self;
     private DerpMap derpMap;
+    private int udpPort;
     /** What the file holds, so a save that would change nothing writes nothing. */
     private byte[] written;
 
@@ -66,6 +67,7 @@ public final class PeerCache {
         this.discoKey = loaded.discoKey();
         this.self = loaded.self();
         this.derpMap = loaded.derpMap();
+        this.udpPort = loaded.udpPort();
         for (Node p : loaded.peers().reversed()) {
             peers.put(p.id(), p);
         }
@@ -116,6 +118,11 @@ public final class PeerCache {
         return discoKey;
     }
 
+    /** The UDP port peers reached this node at before the restart, or 0 if none is cached. */
+    public synchronized int udpPort() {
+        return udpPort;
+    }
+
     /**
      * A provisional netmap: this node's addresses, the cached peers and the DERP map, with no
      * packet filter (so only replies to this node's own traffic get in until control sends
@@ -132,11 +139,15 @@ public final class PeerCache {
 
     /**
      * Takes what {@code netmap} says about this node, the relays and the cached peers (a peer
-     * no longer in it is dropped), and moves the peers in {@code used} to the front.
+     * no longer in it is dropped), moves the peers in {@code used} to the front, and notes the
+     * UDP port (0: none bound yet, keep the cached one).
      */
-    public synchronized void observe(Netmap netmap, Collection<PublicKey> used) {
+    public synchronized void observe(Netmap netmap, Collection<PublicKey> used, int boundUdpPort) {
         if (netmap.self().isEmpty() || netmap.derpMap().isEmpty()) {
             return; // nothing from control yet: keep what the file had
+        }
+        if (boundUdpPort != 0) {
+            udpPort = boundUdpPort;
         }
         self = PeerCacheFile.keep(netmap.self().get());
         derpMap = netmap.derpMap().get();
@@ -187,7 +198,7 @@ public final class PeerCache {
     }
 
     private PeerCacheFile.Contents contents() {
-        return new PeerCacheFile.Contents(controlUrl, discoKey, self, derpMap, peers());
+        return new PeerCacheFile.Contents(controlUrl, discoKey, udpPort, self, derpMap, peers());
     }
 
     private void trim() {

@@ -18,12 +18,14 @@ import java.util.List;
 /**
  * The JSON form of {@code peers.json}, sans I/O. It keeps of each node only what reaching it
  * takes: ID, name, node and disco keys, tailnet addresses and allowed IPs, endpoints and home
- * relay; of this node its ID, name, node key and addresses; the DERP map in control's own
- * form; and this node's private disco key, which is why the file is owner-only.
+ * relay; of this node its ID, name, node key, addresses and UDP port; the DERP map in
+ * control's own form; and this node's private disco key, which is why the file is owner-only.
  *
  * <p>tailscale makes a new disco key at every start, and its peers ignore DISCO from a key
  * control has not told them about. Kept here, the key lets peers answer a restarted node's
  * pings before control is back, even when the only relay was control's own and is down too.
+ * The same goes for the UDP port: a peer keeps sending to the address it last proved, so a
+ * restarted node that binds it again is reached at once (tailscaled, too, keeps one port).
  * Go has no text form for a disco private key, so this file stores it as plain hex.
  *
  * <pre>{@code
@@ -41,10 +43,11 @@ final class PeerCacheFile {
     /**
      * What the file holds.
      *
-     * @param self  this node, or null before the first netmap
+     * @param udpPort the UDP port peers reached this node at, 0 if none yet
+ * @param self  this node, or null before the first netmap
      * @param peers most recently used first
      */
-    record Contents(String controlUrl, PrivateKey discoKey, Node self, DerpMap derpMap, List<Node> peers) {}
+    record Contents(String controlUrl, PrivateKey discoKey, int udpPort, Node self, DerpMap derpMap, List<Node> peers) {}
 
     /** The file cannot be used; the reason never quotes its content, which holds a private key. */
     static final class InvalidException extends Exception {
@@ -69,7 +72,8 @@ final class PeerCacheFile {
         ObjectNode root = JSON.createObjectNode()
                 .put("format", FORMAT)
                 .put("controlUrl", c.controlUrl())
-                .put("discoPrivateKey", HEX.formatHex(c.discoKey().raw()));
+                .put("discoPrivateKey", HEX.formatHex(c.discoKey().raw()))
+                .put("udpPort", c.udpPort());
         if (c.self() != null) {
             root.set("self", nodeJson(c.self()));
         }
@@ -107,7 +111,11 @@ final class PeerCacheFile {
             for (JsonNode p : array(root, "peers")) {
                 peers.add(node(p));
             }
-            return new Contents(text(root, "controlUrl"), discoKey, self, derpMap, List.copyOf(peers));
+            int udpPort = root.path("udpPort").asInt();
+            if (udpPort < 0 || udpPort > 65535) {
+                throw new InvalidException("a UDP port out of range");
+            }
+            return new Contents(text(root, "controlUrl"), discoKey, udpPort, self, derpMap, List.copyOf(peers));
         } catch (KeyFormatException e) {
             throw new InvalidException("a malformed key (" + e.getMessage() + ")");
         } catch (JsonProcessingException e) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -18,7 +19,8 @@ import java.util.function.Supplier;
  * wear out a flash card), and once more on close.
  *
  * <pre>{@code
- * try (PeerCacheKeeper keeper = PeerCacheKeeper.start(cache, node::netmap, magicsock::receivedBytes)) {
+ * try (PeerCacheKeeper keeper = PeerCacheKeeper.start(cache, node::netmap, magicsock::receivedBytes,
+ *         magicsock::port)) {
  *     ... run ...
  * }   // the final state is written here
  * }</pre>
@@ -31,6 +33,7 @@ public final class PeerCacheKeeper implements AutoCloseable {
     private final PeerCache cache;
     private final Supplier<Netmap> netmap;
     private final Supplier<Map<PublicKey, Long>> receivedBytes;
+    private final IntSupplier udpPort;
     private final Map<PublicKey, Long> seenBytes = new HashMap<>();
     private final Semaphore wake = new Semaphore(0);
     private final Thread thread;
@@ -38,10 +41,12 @@ public final class PeerCacheKeeper implements AutoCloseable {
     private long lastWriteNanos;
     private boolean closed;
 
-    private PeerCacheKeeper(PeerCache cache, Supplier<Netmap> netmap, Supplier<Map<PublicKey, Long>> receivedBytes) {
+    private PeerCacheKeeper(PeerCache cache, Supplier<Netmap> netmap, Supplier<Map<PublicKey, Long>> receivedBytes,
+                            IntSupplier udpPort) {
         this.cache = cache;
         this.netmap = netmap;
         this.receivedBytes = receivedBytes;
+        this.udpPort = udpPort;
         this.lastWriteNanos = System.nanoTime() - WRITE_INTERVAL.toNanos(); // the first change is written at once
         this.thread = Thread.ofVirtual().name("microlink-peer-cache").start(this::run);
     }
@@ -50,10 +55,11 @@ public final class PeerCacheKeeper implements AutoCloseable {
      * @param netmap        the node's current netmap
      * @param receivedBytes bytes each peer has sent over WireGuard so far, by node key; a peer
      *                      whose count moved counts as used
+     * @param udpPort       the UDP port the node is bound to, 0 before it is
      */
     public static PeerCacheKeeper start(PeerCache cache, Supplier<Netmap> netmap,
-                                        Supplier<Map<PublicKey, Long>> receivedBytes) {
-        return new PeerCacheKeeper(cache, netmap, receivedBytes);
+                                        Supplier<Map<PublicKey, Long>> receivedBytes, IntSupplier udpPort) {
+        return new PeerCacheKeeper(cache, netmap, receivedBytes, udpPort);
     }
 
     private void run() {
@@ -79,7 +85,7 @@ public final class PeerCacheKeeper implements AutoCloseable {
                 .map(Map.Entry::getKey).toList();
         seenBytes.clear();
         seenBytes.putAll(now);
-        cache.observe(netmap.get(), used);
+        cache.observe(netmap.get(), used, udpPort.getAsInt());
     }
 
     private synchronized void write() {

@@ -103,14 +103,14 @@ class PeerCacheTest {
     void usedPeersComeFirstAndTheLeastRecentlyUsedDropOutBeyondTheBound() throws Exception {
         Netmap map = netmap(2, 3, 4);
         PeerCache cache = load(2);
-        cache.observe(map, List.of(keys.get(2)));
-        cache.observe(map, List.of(keys.get(3)));
+        cache.observe(map, List.of(keys.get(2)), 0);
+        cache.observe(map, List.of(keys.get(3)), 0);
         assertThat(ids(cache.peers())).containsExactly(3L, 2L);
-        cache.observe(map, List.of(keys.get(4)));
+        cache.observe(map, List.of(keys.get(4)), 0);
         assertThat(ids(cache.peers())).containsExactly(4L, 3L); // 2 was the least recently used
-        cache.observe(map, List.of(keys.get(3)));
+        cache.observe(map, List.of(keys.get(3)), 0);
         assertThat(ids(cache.peers())).containsExactly(3L, 4L);
-        cache.observe(map, List.of());
+        cache.observe(map, List.of(), 0);
         assertThat(ids(cache.peers())).containsExactly(3L, 4L); // a look without traffic changes no order
     }
 
@@ -118,11 +118,13 @@ class PeerCacheTest {
     void aRestartSeedsTheNetmapWithTheCachedPeersRelaysAndOwnAddresses() throws Exception {
         Netmap map = netmap(2, 3, 4);
         PeerCache first = load(32);
-        first.observe(map, List.of(keys.get(4), keys.get(2)));
+        first.observe(map, List.of(keys.get(4), keys.get(2)), 41641);
+        first.observe(map, List.of(), 0); // not bound yet: the port stays
         assertThat(first.save()).isTrue();
 
         PeerCache again = load(32);
         assertThat(again.discoKey()).isEqualTo(first.discoKey()); // peers recognise this node's DISCO at once
+        assertThat(again.udpPort()).isEqualTo(41641); // and still send to the address they proved
         assertThat(ids(again.peers())).isEqualTo(ids(first.peers()));
         Netmap seed = again.seed().orElseThrow();
         assertThat(seed.self().orElseThrow().addresses()).containsExactly("100.64.0.1/32", "fd7a:115c:a1e0::1/128");
@@ -147,15 +149,15 @@ class PeerCacheTest {
         Netmap map = netmap(2, 3);
         PeerCache cache = load(32);
         assertThat(cache.save()).as("nothing known yet").isFalse();
-        cache.observe(map, List.of(keys.get(2)));
+        cache.observe(map, List.of(keys.get(2)), 0);
         assertThat(cache.save()).isTrue();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache.file()))).isEqualTo("rw-------");
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("peers.json");
         }
-        cache.observe(map, List.of(keys.get(2)));
+        cache.observe(map, List.of(keys.get(2)), 0);
         assertThat(cache.save()).as("same content").isFalse();
-        cache.observe(map, List.of(keys.get(3)));
+        cache.observe(map, List.of(keys.get(3)), 0);
         assertThat(cache.save()).as("new order").isTrue();
         assertThat(load(32).save()).as("a loaded cache is what the file holds").isFalse();
     }
@@ -163,10 +165,10 @@ class PeerCacheTest {
     @Test
     void theNetmapRefreshesCachedPeersAndAPeerThatLeftIsDropped() throws Exception {
         PeerCache cache = load(32);
-        cache.observe(netmap(2, 3), List.of(keys.get(2), keys.get(3)));
+        cache.observe(netmap(2, 3), List.of(keys.get(2), keys.get(3)), 0);
         Netmap later = NetmapUpdater.apply(netmap(2), JSON.readValue(("{'PeersChanged':[" + peer(2, "127.0.0.1:9")
                 + "]}").replace('\'', '"'), MapResponse.class)).netmap();
-        cache.observe(later, List.of());
+        cache.observe(later, List.of(), 0);
         assertThat(ids(cache.peers())).containsExactly(2L);
         assertThat(cache.peers().getFirst().endpoints()).containsExactly("127.0.0.1:9");
     }
@@ -174,7 +176,7 @@ class PeerCacheTest {
     @Test
     void aCorruptFileIsIgnoredWithOneWarningThatQuotesNoKeyAndIsRewritten() throws Exception {
         PeerCache good = load(32);
-        good.observe(netmap(2), List.of(keys.get(2)));
+        good.observe(netmap(2), List.of(keys.get(2)), 0);
         good.save();
         byte[] valid = Files.readAllBytes(good.file());
         String text = new String(valid, StandardCharsets.UTF_8);
@@ -191,7 +193,7 @@ class PeerCacheTest {
         assertThat(logged.getFirst().getMessage()).contains("peers.json", "corrupt", "rewritten")
                 .doesNotContain(text.substring(secret, secret + 16));
 
-        cache.observe(netmap(3), List.of(keys.get(3)));
+        cache.observe(netmap(3), List.of(keys.get(3)), 0);
         assertThat(cache.save()).isTrue();
         assertThat(ids(load(32).peers())).containsExactly(3L);
 
@@ -205,7 +207,7 @@ class PeerCacheTest {
     @Test
     void aCacheOfAnotherNodeKeyOrControlServerIsNotUsed() throws Exception {
         PeerCache cache = load(32);
-        cache.observe(netmap(2), List.of(keys.get(2)));
+        cache.observe(netmap(2), List.of(keys.get(2)), 0);
         cache.save();
         NodeIdentity rotated = identity.withNodeKey(PrivateKey.generate(KeyKind.NODE), true);
         assertThat(PeerCache.load(dir, 32, rotated).seed()).isEmpty();
@@ -218,11 +220,11 @@ class PeerCacheTest {
     @Test
     void sizeZeroTurnsTheCacheOffAndDeletesAnOldFile() throws Exception {
         PeerCache cache = load(32);
-        cache.observe(netmap(2), List.of(keys.get(2)));
+        cache.observe(netmap(2), List.of(keys.get(2)), 0);
         cache.save();
         PeerCache off = load(0);
         assertThat(Files.exists(cache.file())).isFalse();
-        off.observe(netmap(2), List.of(keys.get(2)));
+        off.observe(netmap(2), List.of(keys.get(2)), 0);
         assertThat(off.save()).isFalse();
         assertThat(off.seed()).isEmpty();
         assertThat(Files.exists(cache.file())).isFalse();
