@@ -37,7 +37,8 @@ import java.util.Optional;
  * }</pre>
  */
 public final class PeerCache {
-    static final String FILE_NAME = "peers.json";
+    /** The cache's file in the state directory. */
+    public static final String FILE_NAME = "peers.json";
     /** How many peers a node keeps unless told otherwise (MicroLink keeps 64 on an ESP32). */
     public static final int DEFAULT_CAPACITY = 32;
     /** A bound on the file's size and on the work of a seed. */

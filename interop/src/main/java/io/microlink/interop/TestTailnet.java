@@ -180,6 +180,16 @@ public final class TestTailnet implements AutoCloseable, AfterAllCallback, TestW
         nodes.remove(node);
     }
 
+    /**
+     * Starts a {@link #removeNode removed} tailscaled again on its own state directory, as after
+     * a reboot: it logs in with the keys it kept, without {@code tailscale up}.
+     */
+    public synchronized Tailscaled restartNode(String hostname) {
+        Tailscaled node = Tailscaled.start(hostname, dir.resolve(hostname), Tailscaled.Options.DEFAULT);
+        nodes.add(node);
+        return node;
+    }
+
     public synchronized List<Tailscaled> nodes() {
         return List.copyOf(nodes);
     }
