@@ -34,6 +34,7 @@ import java.util.function.BooleanSupplier;
 public final class RestartBenchmark {
     private static final String NAME = "java-bench";
     private static final Duration LIMIT = Duration.ofSeconds(120);
+    private static final Duration SETTLE = Duration.ofSeconds(5);
 
     private RestartBenchmark() {}
 
@@ -61,9 +62,11 @@ public final class RestartBenchmark {
                 tailnet.headscale().stop();
                 record(results, round, "Java, cache, headscale stopped", measure(tailnet, echo.port(), null));
                 tailnet.headscale().resume();
-                // target's map poll broke with headscale; the next round needs it back.
+                // target's map poll broke with headscale; the next round needs it back and settled:
+                // a netmap that reconfigures target's WireGuard during a handshake costs a 5 s retry.
                 Await.until(LIMIT, "target back at headscale",
                         () -> tailnet.headscale().node("target").orElseThrow().online());
+                Thread.sleep(SETTLE.toMillis());
             }
         }
         results.forEach((how, figures) -> System.out.printf("| median | %s | %.0f | %s |%n", how,
