@@ -18,6 +18,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -215,6 +217,21 @@ class PeerCacheTest {
                 true);
         assertThat(PeerCache.load(dir, 32, elsewhere).seed()).isEmpty();
         assertThat(load(32).seed()).isPresent();
+    }
+
+    @Test
+    void theKeeperCountsAPeerAsUsedWhenItSentTrafficAndWritesOnClose() throws Exception {
+        Netmap map = netmap(2, 3, 4);
+        PeerCache cache = load(32);
+        Map<PublicKey, Long> received = new ConcurrentHashMap<>(Map.of(keys.get(2), 0L, keys.get(3), 500L));
+        PeerCacheKeeper keeper = PeerCacheKeeper.start(cache, () -> map, () -> Map.copyOf(received), () -> 41641);
+        received.put(keys.get(4), 80L); // 4 starts talking too; 2 never sent anything
+        keeper.close();
+        keeper.close(); // idempotent
+
+        PeerCache written = load(32);
+        assertThat(ids(written.peers())).containsExactlyInAnyOrder(3L, 4L);
+        assertThat(written.udpPort()).isEqualTo(41641);
     }
 
     @Test
