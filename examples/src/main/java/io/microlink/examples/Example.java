@@ -85,15 +85,16 @@ final class Example {
     }
 
     /**
-     * Blocks until the example is asked to stop (its thread interrupted, by Ctrl-C or a test).
+     * Blocks until the example is asked to stop (its thread interrupted, by Ctrl-C or a test),
+     * then says so.
      * The interrupt is consumed on purpose: the caller goes on to close its node, which waits
      * for the node's threads, and a pending interrupt would cut that wait short.
      */
-    static void untilStopped() {
+    static void untilStopped(ExampleIo io) {
         try {
             new CountDownLatch(1).await();
         } catch (InterruptedException e) {
-            // asked to stop: return to close the node
+            io.out().println("stopping");
         }
     }
 }

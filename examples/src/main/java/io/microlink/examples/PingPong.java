@@ -128,7 +128,7 @@ public final class PingPong {
             List<String> unanswered = new ArrayList<>();
             round("disco", count, interval, io, unanswered, seq -> {
                 PingResult r = node.ping(peer, PingPath.ANY, timeout);
-                return new Answer(r.latency(), "pong from " + r.peer() + " via " + r.path());
+                return new Answer(r.latency(), "pong from " + r.peer().split("\\.", 2)[0] + " via " + r.path());
             });
             round("icmp", count, interval, io, unanswered, seq ->
                     new Answer(node.icmpPing(address.getHostAddress(), timeout), "reply from "
@@ -262,7 +262,7 @@ public final class PingPong {
             io.out().println("answering TCP pings on port " + port + " of " + ExampleNode.addresses(node)
                     + "; DISCO and ICMP pings are answered by the node itself");
             Thread.ofVirtual().name("pong-accept").start(() -> acceptAll(node, server, io));
-            Example.untilStopped();
+            Example.untilStopped(io);
             return Example.OK;
         }
     }

@@ -64,11 +64,11 @@ public final class UdpEcho {
         try (TailnetNode node = ExampleNode.join(args, io, NAME);
              TailnetDatagramSocket udp = node.bindUdp(port)) {
             udp.onReceive(d -> {
-                udp.send(d.sender(), d.data());
                 io.out().println(d.data().length + " bytes from " + who(node, d.sender()) + ": " + shown(d.data()));
+                udp.send(d.sender(), d.data());
             });
             io.out().println("echoing UDP on port " + port + " of " + ExampleNode.addresses(node));
-            Example.untilStopped();
+            Example.untilStopped(io);
             return Example.OK;
         }
     }
