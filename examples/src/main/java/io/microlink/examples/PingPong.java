@@ -65,13 +65,13 @@ public final class PingPong {
             the udp-echo example answers UDP ones.
 
             ping flags:
-              --count N        pings of each kind (default 5)
-              --interval D     pause between pings (default 1s)
-              --timeout D      how long to wait for each answer (default 2s)
-              --tcp PORT       also ping over TCP: a line to PORT, echoed back
-              --udp PORT       also ping over UDP: a datagram to PORT, echoed back
+              --count N              pings of each kind (default 5)
+              --interval D           pause between pings (default 1s)
+              --timeout D            how long to wait for each answer (default 2s)
+              --tcp PORT             also ping over TCP: a line to PORT, echoed back
+              --udp PORT             also ping over UDP: a datagram to PORT, echoed back
             pong flags:
-              --port PORT      the TCP port to answer on (default %d)
+              --port PORT            the TCP port to answer on (default %d)
 
             """.formatted(DEFAULT_PORT) + ExampleNode.help(NAME);
 

@@ -58,10 +58,11 @@ public final class SensorNode {
             IP) every --interval: over one TCP connection that it opens again when the collector goes
             away, keeping the readings meanwhile, or with --udp as one datagram each.
 
-              --port PORT      the collector's port (default %d)
-              --udp            send datagrams instead of a TCP stream
-              --interval D     time between readings, e.g. 500ms, 5s, 1m (default 5s)
-              --count N        stop after N readings (default: run until Ctrl-C)
+            sensor flags:
+              --port PORT            the collector's port (default %d)
+              --udp                  send datagrams instead of a TCP stream
+              --interval D           time between readings, e.g. 500ms, 5s, 1m (default 5s)
+              --count N              stop after N readings (default: run until Ctrl-C)
 
             """.formatted(DEFAULT_PORT) + ExampleNode.help(NAME);
 

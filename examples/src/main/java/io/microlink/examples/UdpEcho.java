@@ -41,7 +41,8 @@ public final class UdpEcho {
             Sends every UDP datagram that reaches PORT on this node's tailnet addresses back to its
             sender, printing who sent it. Runs until Ctrl-C.
 
-              --port PORT      the UDP port (default %d)
+            udp-echo flags:
+              --port PORT            the UDP port (default %d)
 
             """.formatted(DEFAULT_PORT) + ExampleNode.help(NAME);
 
