@@ -44,10 +44,13 @@ final class ExampleNode {
 
     private ExampleNode() {}
 
-    /** {@link #FLAGS} and an example's own flags that take a value. */
-    static Set<String> flagsWith(String... more) {
+    /** {@link #FLAGS} and an example's own flags that take a value (from one list or several). */
+    @SafeVarargs
+    static Set<String> flagsWith(List<String>... more) {
         Set<String> all = new HashSet<>(FLAGS);
-        all.addAll(List.of(more));
+        for (List<String> flags : more) {
+            all.addAll(flags);
+        }
         return all;
     }
 

@@ -55,6 +55,8 @@ import java.util.concurrent.TimeoutException;
 public final class PingPong {
     static final String NAME = "ping-pong";
     private static final int DEFAULT_PORT = 7000;
+    private static final List<String> PING_FLAGS = List.of("count", "interval", "timeout", "tcp", "udp");
+    private static final List<String> PONG_FLAGS = List.of("port");
     private static final String HELP = """
             usage: ping-pong ping PEER [--count N] [--interval D] [--timeout D] [--tcp PORT] [--udp PORT] [flags]
                    ping-pong pong [--port PORT] [flags]
@@ -88,16 +90,20 @@ public final class PingPong {
 
     private static int dispatch(List<String> argv, ExampleIo io)
             throws UsageException, ExampleFailure, IOException, InterruptedException {
-        ExampleArgs args = ExampleArgs.parse(argv, ExampleNode.flagsWith("count", "interval", "timeout", "tcp", "udp",
-                "port"), Set.of());
-        return switch (args.command()) {
-            case "ping" -> ping(args, args.positionals("ping", "PEER").get(1), io);
+        // The mode first (flags of either may surround it), then the command line again with its own flags.
+        String mode = ExampleArgs.parse(argv, ExampleNode.flagsWith(PING_FLAGS, PONG_FLAGS), Set.of()).command();
+        return switch (mode) {
+            case "ping" -> {
+                ExampleArgs args = ExampleArgs.parse(argv, ExampleNode.flagsWith(PING_FLAGS), Set.of());
+                yield ping(args, args.positionals("ping", "PEER").get(1), io);
+            }
             case "pong" -> {
+                ExampleArgs args = ExampleArgs.parse(argv, ExampleNode.flagsWith(PONG_FLAGS), Set.of());
                 args.positionals("pong");
                 yield pong(args, io);
             }
             case "" -> throw new UsageException("say ping PEER or pong");
-            default -> throw new UsageException("unknown mode '" + args.command() + "': say ping PEER or pong");
+            default -> throw new UsageException("unknown mode '" + mode + "': say ping PEER or pong");
         };
     }
 

@@ -82,7 +82,8 @@ public final class SensorNode {
 
     private static int measure(List<String> argv, ExampleIo io)
             throws UsageException, ExampleFailure, IOException, InterruptedException {
-        ExampleArgs args = ExampleArgs.parse(argv, ExampleNode.flagsWith("port", "interval", "count"), Set.of("udp"));
+        ExampleArgs args = ExampleArgs.parse(argv, ExampleNode.flagsWith(List.of("port", "interval", "count")),
+                Set.of("udp"));
         String collector = args.positionals("COLLECTOR").getFirst();
         int port = args.intValue("port", DEFAULT_PORT, 1, 65535);
         Duration interval = args.duration("interval", Duration.ofSeconds(5));

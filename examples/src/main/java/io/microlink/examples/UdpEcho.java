@@ -59,7 +59,7 @@ public final class UdpEcho {
 
     private static int serve(List<String> argv, ExampleIo io)
             throws UsageException, ExampleFailure, IOException, InterruptedException {
-        ExampleArgs args = ExampleArgs.parse(argv, ExampleNode.flagsWith("port"), Set.of());
+        ExampleArgs args = ExampleArgs.parse(argv, ExampleNode.flagsWith(List.of("port")), Set.of());
         args.positionals();
         int port = args.intValue("port", DEFAULT_PORT, 1, 65535);
         try (TailnetNode node = ExampleNode.join(args, io, NAME);

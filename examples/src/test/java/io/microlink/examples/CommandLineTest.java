@@ -59,6 +59,8 @@ class CommandLineTest {
         assertOneLine(run(PingPong::run, "ping"), 2, "ping-pong: expected ping PEER, got ping (see ping-pong --help)");
         assertOneLine(run(PingPong::run, "ping", "laptop", "--tcp", "0"), 2,
                 "ping-pong: --tcp must be a whole number from 1 to 65535, got '0' (see ping-pong --help)");
+        assertOneLine(run(PingPong::run, "pong", "--tcp", "7000"), 2,
+                "ping-pong: unknown flag --tcp (see ping-pong --help)");
         assertOneLine(run(SensorNode::run), 2, "sensor: expected COLLECTOR, got nothing (see sensor --help)");
         assertOneLine(run(SensorNode::run, "hub", "--interval", "fast"), 2,
                 "sensor: --interval must be a duration like 500ms, 30s, 2m or 1h, got 'fast' (see sensor --help)");
