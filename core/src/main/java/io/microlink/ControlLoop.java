@@ -24,9 +24,13 @@ import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.tcp.TcpConfig;
 import java.net.InetAddress;
+import java.net.SocketException;
 import io.microlink.netmap.Netmap;
 import io.microlink.netmap.NetmapUpdater;
 import io.microlink.state.NodeIdentity;
+import io.microlink.state.PeerCache;
+import io.microlink.state.PeerCacheKeeper;
+import io.microlink.state.NodeFiles;
 import io.microlink.state.StateException;
 import io.microlink.state.StateStore;
 import java.io.IOException;
@@ -35,6 +39,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +62,8 @@ final class ControlLoop implements Runnable {
     private final StateStore store;
     private final NodeListener listener;
     private final Backoff backoff;
-    private final PrivateKey discoKey = PrivateKey.generate(KeyKind.DISCO);
+    /** The one peers know this node by: from the peer cache if it has one, so they recognise it at once. */
+    private volatile PrivateKey discoKey;
     private final LinkedBlockingQueue<String> newAuthKeys = new LinkedBlockingQueue<>();
 
     private volatile boolean running = true;
@@ -77,6 +83,11 @@ final class ControlLoop implements Runnable {
     /** TUN mode's device, chosen at start; null in userspace mode, where the netstack is this node's host. */
     private volatile TunInterface tun;
     private volatile ControlClient client;
+    private volatile PeerCacheKeeper cacheKeeper;
+    /** The netmap is the peer cache's provisional one, which the first real map replaces entirely. */
+    private boolean seeded;
+    /** Where peers reached this node before a restart (peer cache), 0 if unknown. */
+    private int previousUdpPort;
     private String authKey;
     private PrivateKey previousNodeKey;
 
@@ -147,15 +158,27 @@ final class ControlLoop implements Runnable {
 
     @Override
     public void run() {
-        try {
+        try (NodeFiles.Lock lock = NodeFiles.lock(config.stateDirectory())) {
             identity = loadOrCreateIdentity();
+            if (config.tunDevice() != null) {
+                tun = TunInterface.openOrFallBack(config.tunDevice(), this::fromOs).orElse(null);
+            }
+            PeerCache cache = PeerCache.load(config.stateDirectory(), config.peerCacheSize(), identity);
+            discoKey = cache.discoKey();
+            previousUdpPort = cache.udpPort();
+            cache.seed().ifPresent(this::seed);
+            try (PeerCacheKeeper keeper = PeerCacheKeeper.start(cache, () -> netmap, this::receivedBytes,
+                    this::udpPort)) {
+                cacheKeeper = keeper;
+                followControl();
+            }
         } catch (StateException e) {
             setState(NodeState.STOPPED, e.getMessage());
-            return;
         }
-        if (config.tunDevice() != null) {
-            tun = TunInterface.openOrFallBack(config.tunDevice(), this::fromOs).orElse(null);
-        }
+    }
+
+    /** Until stopped: reach control, register, follow the map; after each failure a backoff. */
+    private void followControl() {
         while (running) {
             try {
                 connectAndFollowMap();
@@ -184,6 +207,25 @@ final class ControlLoop implements Runnable {
         dropClient();
         closeTun();
         setState(NodeState.STOPPED, "stopped");
+    }
+
+    /**
+     * Starts from the peer cache's provisional netmap: own addresses, relays and recently used
+     * peers, so those are reachable before control answers (or while it is down).
+     */
+    private void seed(Netmap cached) {
+        LOG.log(Level.INFO, "{0} peers from the peer cache are reachable until control sends the netmap",
+                cached.peers().size());
+        netmap = cached;
+        seeded = true;
+        followAddresses(cached);
+        followNetwork(NetmapUpdater.empty(), cached);
+        listener.netmapChanged(cached);
+    }
+
+    private Map<PublicKey, Long> receivedBytes() {
+        Magicsock m = magicsock;
+        return m == null ? Map.of() : m.receivedBytes();
     }
 
     private NodeIdentity loadOrCreateIdentity() throws StateException {
@@ -297,10 +339,12 @@ final class ControlLoop implements Runnable {
         try (ControlClient.MapStream stream = c.map(mapRequest(true))) {
             boolean first = true;
             for (MapResponse m; running && !loggedOut && (m = stream.next()) != null; ) {
-                NetmapUpdater.Result result = NetmapUpdater.apply(netmap, m);
-                if (result.netmap() == netmap) {
+                Netmap base = seeded ? NetmapUpdater.empty() : netmap; // nothing of the cache's seed stays
+                NetmapUpdater.Result result = NetmapUpdater.apply(base, m);
+                if (result.netmap() == base) {
                     continue; // keep-alive
                 }
+                seeded = false;
                 Netmap previous = netmap;
                 netmap = result.netmap();
                 followAddresses(netmap);
@@ -355,10 +399,7 @@ final class ControlLoop implements Runnable {
         if (m == null) {
             try {
                 Set<String> allowlist = discoAllowlist;
-                Magicsock started = Magicsock.start(new Magicsock.Settings(config.udpPort(), config.derpTransport(),
-                        config.tls(), NETCHECK_INTERVAL, allowlist, config.priorityPeer(),
-                        config.maxActivePeers()), discoKey, () -> identity.nodeKey(), () -> netmap,
-                        this::networkChanged, this::inbound);
+                Magicsock started = startMagicsock(allowlist);
                 magicsock = started;
                 if (discoAllowlist != allowlist) { // replaced while magicsock was starting
                     started.setDiscoAllowlist(discoAllowlist);
@@ -373,6 +414,27 @@ final class ControlLoop implements Runnable {
                 m.kick();
             }
         }
+    }
+
+    /**
+     * Binds the configured UDP port; with none configured, first the one peers knew this node
+     * at before a restart, so they reach it at once, then any free one.
+     */
+    private Magicsock startMagicsock(Set<String> allowlist) throws IOException {
+        if (config.udpPort() == 0 && previousUdpPort != 0) {
+            try {
+                return startMagicsock(previousUdpPort, allowlist);
+            } catch (SocketException taken) {
+                LOG.log(Level.DEBUG, "UDP port {0} of the last run is taken; binding another", previousUdpPort);
+            }
+        }
+        return startMagicsock(config.udpPort(), allowlist);
+    }
+
+    private Magicsock startMagicsock(int port, Set<String> allowlist) throws SocketException {
+        return Magicsock.start(new Magicsock.Settings(port, config.derpTransport(), config.tls(), NETCHECK_INTERVAL,
+                allowlist, config.priorityPeer(), config.maxActivePeers()), discoKey, () -> identity.nodeKey(),
+                () -> netmap, this::networkChanged, this::inbound);
     }
 
     /** Magicsock learned a new home region or endpoints: tell control with a lite update. */
@@ -496,6 +558,10 @@ final class ControlLoop implements Runnable {
         running = false;
         newAuthKeys.add(""); // wake a loop waiting for a key
         dropClient();
+        PeerCacheKeeper keeper = cacheKeeper;
+        if (keeper != null) {
+            keeper.close(); // the last look at the peers, while magicsock still counts them
+        }
         Magicsock m = magicsock;
         if (m != null) {
             m.close();

@@ -11,7 +11,7 @@ import javax.net.ssl.SSLContext;
 record NodeConfig(URI controlUrl, String authKey, String hostname, Path stateDirectory, Duration mapWatchdog,
                   Duration backoffInitial, Duration backoffMax, SSLContext tls, int udpPort,
                   DerpClient.Transport derpTransport, Set<String> discoAllowlist, String priorityPeer,
-                  int maxActivePeers, String tunDevice) {
+                  int maxActivePeers, String tunDevice, int peerCacheSize) {
     @Override
     public String toString() {
         return "NodeConfig[control=" + controlUrl + ", hostname=" + hostname + ", state=" + stateDirectory

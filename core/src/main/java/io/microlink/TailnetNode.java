@@ -13,6 +13,9 @@ import io.microlink.netstack.socket.TailnetSocketFactory;
 import io.microlink.key.PublicKey;
 import io.microlink.netcheck.NetcheckReport;
 import io.microlink.netmap.Netmap;
+import io.microlink.state.PeerCache;
+import io.microlink.state.NodeFiles;
+import io.microlink.state.StateException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -113,7 +116,10 @@ public final class TailnetNode implements AutoCloseable {
         return loop.detail();
     }
 
-    /** The latest netmap snapshot (empty until the first map arrives). */
+    /**
+     * The latest netmap snapshot: empty until the first map arrives, or until then the peer
+     * cache's provisional one (this node's addresses, the relays and the recently used peers).
+     */
     public Netmap netmap() {
         return loop.netmap();
     }
@@ -367,6 +373,22 @@ public final class TailnetNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Erases what a node keeps in {@code stateDirectory}: its keys and its peer cache. The next
+     * node started there registers as a new node (it needs an auth key or a login again), as
+     * on a fresh machine. Other files in the directory stay.
+     *
+     * <pre>{@code
+     * TailnetNode.factoryReset(Path.of("/var/lib/sensor/microlink"));
+     * }</pre>
+     *
+     * @throws StateException if a node is running on that directory (stop it first), or a
+     *                        file cannot be deleted
+     */
+    public static void factoryReset(Path stateDirectory) throws StateException {
+        NodeFiles.factoryReset(Objects.requireNonNull(stateDirectory, "state directory"));
+    }
+
     /** Settings for a {@link TailnetNode}; control URL, hostname and state directory are required. */
     public static final class Builder {
         private URI controlUrl;
@@ -383,6 +405,7 @@ public final class TailnetNode implements AutoCloseable {
         private String priorityPeer;
         private int maxActivePeers = DEFAULT_MAX_ACTIVE_PEERS;
         private String tunDevice;
+        private int peerCacheSize = PeerCache.DEFAULT_CAPACITY;
 
         private Builder() {}
 
@@ -526,6 +549,25 @@ public final class TailnetNode implements AutoCloseable {
         }
 
         /**
+         * How many peers the peer cache keeps (default {@value PeerCache#DEFAULT_CAPACITY}; 0
+         * turns it off and deletes the file). The cache, {@code peers.json} in the state
+         * directory, holds the peers this node most recently exchanged traffic with, the relays
+         * and this node's addresses, so after a restart the node reaches those peers before
+         * control answers, or while it is down.
+         *
+         * <pre>{@code
+         * TailnetNode.builder()...stateDirectory(dir).peerCacheSize(8).build();
+         * }</pre>
+         */
+        public Builder peerCacheSize(int n) {
+            if (n < 0 || n > PeerCache.MAX_CAPACITY) {
+                throw new IllegalArgumentException("peer cache size must be 0-" + PeerCache.MAX_CAPACITY + ", got " + n);
+            }
+            this.peerCacheSize = n;
+            return this;
+        }
+
+        /**
          * Reach DERP relays over plain HTTP instead of TLS, as a headscale test tailnet on
          * loopback serves them (tailscaled's {@code TS_DEBUG_USE_DERP_HTTP}). Never for real relays.
          */
@@ -547,7 +589,7 @@ public final class TailnetNode implements AutoCloseable {
             }
             return new TailnetNode(new NodeConfig(controlUrl, authKey, hostname, stateDirectory, mapWatchdog,
                     backoffInitial, backoffMax, tls, udpPort, derpTransport, discoAllowlist, priorityPeer,
-                    maxActivePeers, tunDevice));
+                    maxActivePeers, tunDevice, peerCacheSize));
         }
     }
 }

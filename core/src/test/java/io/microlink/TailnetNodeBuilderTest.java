@@ -25,7 +25,7 @@ class TailnetNodeBuilderTest {
     void theAuthKeyNeverShowsInTheConfig() {
         NodeConfig c = new NodeConfig(java.net.URI.create("http://x"), "tskey-secret", "n", Path.of("/tmp"),
                 Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), null, 0,
-                io.microlink.derp.DerpClient.Transport.TLS, java.util.Set.of(), null, 1024, null);
+                io.microlink.derp.DerpClient.Transport.TLS, java.util.Set.of(), null, 1024, null, 32);
         org.assertj.core.api.Assertions.assertThat(c.toString()).doesNotContain("tskey-secret").contains("(set)");
     }
 
@@ -35,6 +35,8 @@ class TailnetNodeBuilderTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max active peers");
         assertThatThrownBy(() -> TailnetNode.builder().discoAllowlist(java.util.List.of("ts1", " ")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("allowlist");
+        assertThatThrownBy(() -> TailnetNode.builder().peerCacheSize(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("peer cache size");
     }
 
     @Test

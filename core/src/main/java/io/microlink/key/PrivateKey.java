@@ -89,7 +89,8 @@ public final class PrivateKey {
     /**
      * The {@code privkey:} text form for persisting machine and node keys.
      *
-     * @throws IllegalStateException for disco keys, which are never persisted
+     * @throws IllegalStateException for disco keys, which have no text form in Go (only the peer
+     *     cache keeps one, in a form of its own)
      */
     public String toPersistentText() {
         if (kind == KeyKind.DISCO) {

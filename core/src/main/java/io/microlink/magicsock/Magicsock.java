@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -552,6 +553,13 @@ public final class Magicsock implements AutoCloseable {
         return out;
     }
 
+    /** Bytes each peer has sent this node over WireGuard so far, by node key: which peers are in use. */
+    public Map<PublicKey, Long> receivedBytes() {
+        Map<PublicKey, Long> out = new HashMap<>();
+        wireGuard.peers().forEach((key, wg) -> out.put(key, wg.rxBytes()));
+        return out;
+    }
+
     private DerpMap derpMap() {
         return netmap.get().derpMap().orElse(null);
     }
@@ -593,6 +601,7 @@ public final class Magicsock implements AutoCloseable {
     }
 
     private void maintain() {
+        rejoinLastHome();
         while (running) {
             DerpMap map = derpMap();
             if (map != null && map.regions() != null && !map.regions().isEmpty()) {
@@ -622,6 +631,24 @@ public final class Magicsock implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
+        }
+    }
+
+    /**
+     * Joins the relay this node called home last time (the netmap's, or the peer cache's after a
+     * restart) before the first netcheck, which takes a second or two: peers send through it
+     * until they have a direct path again, e.g. the response to our first WireGuard handshake.
+     */
+    private void rejoinLastHome() {
+        DerpMap map = derpMap();
+        int last = netmap.get().self().map(Node::homeRegion).orElse(0);
+        if (map == null || map.regions() == null || !map.regions().containsKey(last)) {
+            return;
+        }
+        try {
+            relays.ensureHome(map, last);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "cannot rejoin the last home relay; the netcheck picks one", e);
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -49,17 +50,25 @@ import java.util.regex.Pattern;
  * @param webPort        the web page's port on the tailnet addresses
  * @param webLocalPort   the web page's port on 127.0.0.1; 0 for none
  * @param webGuestsReadOnly whether other tailnet users may see the web page read-only (else they get nothing)
+ * @param socks5Port     the SOCKS5 proxy's port on 127.0.0.1 (into the tailnet); 0 for none
+ * @param httpProxyPort  the HTTP proxy's port on 127.0.0.1 (CONNECT and plain {@code http://}); 0 for none
+ * @param serve          tailnet TCP ports forwarded to 127.0.0.1 ports ({@code {"22": 2222}}), at most
+ *                       {@value #MAX_SERVES}
  */
 public record NodeSettings(String controlUrl, String authKey, String hostname, String hostnamePrefix,
                            boolean wantRunning, int maxActivePeers, String priorityPeer, List<String> discoAllowlist,
                            int udpPort, Set<DebugFlag> debug, boolean webEnabled, int webPort, int webLocalPort,
-                           boolean webGuestsReadOnly) {
+                           boolean webGuestsReadOnly, int socks5Port, int httpProxyPort, Map<Integer, Integer> serve) {
     /** Where a fresh node logs in: Tailscale's service. */
     public static final String DEFAULT_CONTROL_URL = "https://controlplane.tailscale.com";
     public static final String DEFAULT_HOSTNAME_PREFIX = "microlink";
     public static final int DEFAULT_MAX_ACTIVE_PEERS = 1024;
     public static final int DEFAULT_WEB_PORT = 80;
     public static final int DEFAULT_WEB_LOCAL_PORT = 8088;
+    /** Tailscale's documentation uses 1055 for tailscaled's SOCKS5 proxy; the HTTP proxy sits next to it. */
+    public static final int DEFAULT_SOCKS5_PORT = 1055;
+    public static final int DEFAULT_HTTP_PROXY_PORT = 1056;
+    public static final int MAX_SERVES = 64;
     /** The suffix {@link #deviceName} appends is a dash and six hex digits. */
     private static final int SUFFIX_LENGTH = 7;
     private static final int MAX_NAME = 253;
@@ -85,7 +94,10 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         WEB_ENABLED("webEnabled", true, Kind.BOOLEAN, NodeSettings::webEnabled),
         WEB_PORT("webPort", true, Kind.INT, NodeSettings::webPort),
         WEB_LOCAL_PORT("webLocalPort", true, Kind.INT, NodeSettings::webLocalPort),
-        WEB_GUESTS_READ_ONLY("webGuestsReadOnly", true, Kind.BOOLEAN, NodeSettings::webGuestsReadOnly);
+        WEB_GUESTS_READ_ONLY("webGuestsReadOnly", true, Kind.BOOLEAN, NodeSettings::webGuestsReadOnly),
+        SOCKS5_PORT("socks5Port", false, Kind.INT, NodeSettings::socks5Port),
+        HTTP_PROXY_PORT("httpProxyPort", false, Kind.INT, NodeSettings::httpProxyPort),
+        SERVE("serve", false, Kind.PORT_MAP, NodeSettings::serve);
 
         private final String jsonName;
         private final boolean needsRestart;
@@ -122,7 +134,7 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         }
     }
 
-    private enum Kind { TEXT, BOOLEAN, INT, TEXT_LIST, DEBUG_FLAGS }
+    private enum Kind { TEXT, BOOLEAN, INT, TEXT_LIST, DEBUG_FLAGS, PORT_MAP }
 
     public NodeSettings {
         controlUrl = blankToNull(controlUrl);
@@ -132,6 +144,7 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         priorityPeer = blankToNull(priorityPeer);
         discoAllowlist = discoAllowlist == null ? List.of() : List.copyOf(new LinkedHashSet<>(discoAllowlist));
         debug = debug == null || debug.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(debug));
+        serve = serve == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(serve));
         List<InvalidSettingsException.Problem> problems = new ArrayList<>();
         checkControlUrl(controlUrl, problems);
         checkAuthKey(authKey, problems);
@@ -153,6 +166,10 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         check(webPort >= 1 && webPort <= 65535, Field.WEB_PORT, "must be 1-65535, got " + webPort, problems);
         check(webLocalPort >= 0 && webLocalPort <= 65535, Field.WEB_LOCAL_PORT,
                 "must be 0-65535 (0: not on localhost), got " + webLocalPort, problems);
+        checkProxyPort(Field.SOCKS5_PORT, socks5Port, Map.of(Field.WEB_LOCAL_PORT, webLocalPort), problems);
+        checkProxyPort(Field.HTTP_PROXY_PORT, httpProxyPort, Map.of(Field.WEB_LOCAL_PORT, webLocalPort,
+                Field.SOCKS5_PORT, socks5Port), problems);
+        checkServe(serve, webEnabled ? webPort : 0, problems);
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
@@ -162,7 +179,7 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
     public static NodeSettings defaults() {
         return new NodeSettings(DEFAULT_CONTROL_URL, null, null, DEFAULT_HOSTNAME_PREFIX, false,
                 DEFAULT_MAX_ACTIVE_PEERS, null, List.of(), 0, Set.of(), true, DEFAULT_WEB_PORT, DEFAULT_WEB_LOCAL_PORT,
-                false);
+                false, DEFAULT_SOCKS5_PORT, DEFAULT_HTTP_PROXY_PORT, Map.of());
     }
 
     /**
@@ -232,6 +249,10 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
                     ArrayNode a = out.putArray(f.jsonName);
                     flags.forEach(flag -> a.add(((DebugFlag) flag).jsonName()));
                 }
+                case Map<?, ?> ports -> {
+                    ObjectNode o = out.putObject(f.jsonName);
+                    ports.forEach((from, to) -> o.put(String.valueOf(from), (Integer) to));
+                }
                 default -> throw new IllegalStateException("no JSON form for " + v.getClass());
             }
         }
@@ -281,12 +302,15 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         List<String> allowlist = (List<String>) v.get(Field.DISCO_ALLOWLIST);
         @SuppressWarnings("unchecked")
         Set<DebugFlag> debug = (Set<DebugFlag>) v.get(Field.DEBUG);
+        @SuppressWarnings("unchecked")
+        Map<Integer, Integer> serve = (Map<Integer, Integer>) v.get(Field.SERVE);
         return new NodeSettings((String) v.get(Field.CONTROL_URL), (String) v.get(Field.AUTH_KEY),
                 (String) v.get(Field.HOSTNAME), (String) v.get(Field.HOSTNAME_PREFIX),
                 (Boolean) v.get(Field.WANT_RUNNING), (Integer) v.get(Field.MAX_ACTIVE_PEERS),
                 (String) v.get(Field.PRIORITY_PEER), allowlist, (Integer) v.get(Field.UDP_PORT), debug,
                 (Boolean) v.get(Field.WEB_ENABLED), (Integer) v.get(Field.WEB_PORT),
-                (Integer) v.get(Field.WEB_LOCAL_PORT), (Boolean) v.get(Field.WEB_GUESTS_READ_ONLY));
+                (Integer) v.get(Field.WEB_LOCAL_PORT), (Boolean) v.get(Field.WEB_GUESTS_READ_ONLY),
+                (Integer) v.get(Field.SOCKS5_PORT), (Integer) v.get(Field.HTTP_PROXY_PORT), serve);
     }
 
     /** The typed value of one JSON setting; a type error goes to {@code problems} (the value is then null). */
@@ -296,6 +320,8 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
             case BOOLEAN -> json.isBoolean() ? null : "true or false";
             case INT -> json.isIntegralNumber() && json.canConvertToInt() ? null : "a whole number";
             case TEXT_LIST, DEBUG_FLAGS -> json.isArray() && allText(json) ? null : "a list of strings";
+            case PORT_MAP -> json.isObject() && isPortMap(json) ? null
+                    : "an object of tailnet ports to local ports, e.g. {\"22\": 2222}";
         };
         if (type != null) {
             problems.add(new InvalidSettingsException.Problem(f.jsonName, "must be " + type
@@ -324,7 +350,18 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
                 }
                 yield flags;
             }
+            case PORT_MAP -> {
+                Map<Integer, Integer> ports = new TreeMap<>();
+                json.properties().forEach(e -> ports.put(Integer.parseInt(e.getKey()), e.getValue().asInt()));
+                yield ports;
+            }
         };
+    }
+
+    /** Decimal keys and whole-number values; their ranges are checked with the other rules. */
+    private static boolean isPortMap(JsonNode object) {
+        return object.properties().stream().allMatch(e -> e.getKey().matches("[0-9]{1,5}")
+                && e.getValue().isIntegralNumber() && e.getValue().canConvertToInt());
     }
 
     private static boolean allText(JsonNode array) {
@@ -385,6 +422,31 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
                     + (63 - SUFFIX_LENGTH) + " letters, digits or '-', not starting or ending with '-' (a dash and"
                     + " six hex digits are appended), got '" + abbreviate(prefix) + "'"));
         }
+    }
+
+    /** A local proxy port: 0 (off) or a port no other local listener of these settings uses. */
+    private static void checkProxyPort(Field f, int port, Map<Field, Integer> others,
+                                       List<InvalidSettingsException.Problem> problems) {
+        if (port < 0 || port > 65535) {
+            problems.add(new InvalidSettingsException.Problem(f.jsonName, "must be 0-65535 (0: off), got " + port));
+            return;
+        }
+        others.forEach((other, used) -> check(port == 0 || port != used, f, "must differ from " + other.jsonName
+                + " (both " + port + ")", problems));
+    }
+
+    private static void checkServe(Map<Integer, Integer> serve, int webPort,
+                                   List<InvalidSettingsException.Problem> problems) {
+        check(serve.size() <= MAX_SERVES, Field.SERVE, "holds at most " + MAX_SERVES + " ports, got " + serve.size(),
+                problems);
+        serve.forEach((tailnetPort, localPort) -> {
+            check(tailnetPort >= 1 && tailnetPort <= 65535, Field.SERVE, "tailnet ports must be 1-65535, got "
+                    + tailnetPort, problems);
+            check(localPort != null && localPort >= 1 && localPort <= 65535, Field.SERVE,
+                    "local ports must be 1-65535, got " + localPort + " for tailnet port " + tailnetPort, problems);
+            check(tailnetPort != webPort, Field.SERVE, "tailnet port " + tailnetPort + " is the web page's (webPort);"
+                    + " move webPort or set webEnabled false to serve it", problems);
+        });
     }
 
     private static void check(boolean ok, Field f, String message, List<InvalidSettingsException.Problem> problems) {

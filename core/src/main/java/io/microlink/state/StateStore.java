@@ -28,6 +28,9 @@ public final class StateStore {
     static final String FILE_NAME = "state.json";
     private static final int FORMAT = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** What a person can do about a state file that cannot be used. */
+    private static final String WAY_OUT = "; restore it from a backup, or move it away (or factory-reset the state"
+            + " directory) to start as a new node, which must log in again";
 
     private final Path file;
 
@@ -39,7 +42,12 @@ public final class StateStore {
         return file;
     }
 
-    /** The saved identity, or empty if none was saved yet. */
+    /**
+     * The saved identity, or empty if none was saved yet.
+     *
+     * @throws StateException if the file exists but cannot be used; the message names the file
+     *                        and the way out, never a key
+     */
     public Optional<NodeIdentity> load() throws StateException {
         if (!Files.exists(file)) {
             return Optional.empty();
@@ -47,7 +55,7 @@ public final class StateStore {
         try {
             JsonNode root = JSON.readTree(file.toFile());
             if (root == null || root.path("format").asInt() != FORMAT) {
-                throw new StateException("state file " + file + " has an unknown format; move it away to start fresh");
+                throw new StateException("state file " + file + " has an unknown format" + WAY_OUT);
             }
             return Optional.of(new NodeIdentity(
                     root.path("controlUrl").asText(),
@@ -55,9 +63,14 @@ public final class StateStore {
                     PrivateKey.parse(KeyKind.NODE, root.path("nodeKey").asText()),
                     root.path("registered").asBoolean()));
         } catch (KeyFormatException e) {
-            throw new StateException("state file " + file + " holds a malformed key (" + e.getMessage() + ")");
+            throw new StateException("state file " + file + " holds a malformed key (" + e.getMessage() + ")" + WAY_OUT);
+        } catch (JsonProcessingException e) {
+            // Jackson's own message quotes the offending text, which may be a key: only say where.
+            throw new StateException("state file " + file + " is corrupt (not valid JSON at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")" + WAY_OUT);
         } catch (IOException e) {
-            throw new StateException("state file " + file + " is unreadable or corrupt: " + e.getMessage());
+            throw new StateException("state file " + file + " cannot be read (" + e.getMessage()
+                    + "); check its owner and permissions");
         }
     }
 

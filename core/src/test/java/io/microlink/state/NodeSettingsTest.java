@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -116,6 +117,57 @@ class NodeSettingsTest {
         assertThat(base.withChanges(json("{\"discoAllowlist\":[\"ts1\"]}")).needsRestartFrom(base))
                 .as("the allowlist is applied to a running node").isFalse();
         assertThat(keyOnly.debug()).isEqualTo(Set.of(DebugFlag.VERBOSE));
+    }
+
+    @Test
+    void proxyPortsDefaultToTailscalesConventionsAndMustNotCollide() throws Exception {
+        NodeSettings d = NodeSettings.defaults();
+        assertThat(d.socks5Port()).isEqualTo(1055);
+        assertThat(d.httpProxyPort()).isEqualTo(1056);
+        NodeSettings off = d.withChanges(json("{\"socks5Port\":0,\"httpProxyPort\":0}"));
+        assertThat(off.changedFrom(d)).containsExactlyInAnyOrder(NodeSettings.Field.SOCKS5_PORT,
+                NodeSettings.Field.HTTP_PROXY_PORT);
+        assertThat(off.needsRestartFrom(d)).isFalse();
+        assertThatThrownBy(() -> d.withChanges(json("{\"httpProxyPort\":1055}")))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessage("httpProxyPort: must differ from socks5Port (both 1055)");
+        assertThatThrownBy(() -> d.withChanges(json("{\"socks5Port\":8088}")))
+                .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("must differ from webLocalPort");
+        assertThatThrownBy(() -> d.withChanges(json("{\"socks5Port\":-1,\"httpProxyPort\":65536}")))
+                .isInstanceOfSatisfying(InvalidSettingsException.class, e -> assertThat(e.problems())
+                        .extracting(InvalidSettingsException.Problem::setting)
+                        .containsExactlyInAnyOrder("socks5Port", "httpProxyPort"))
+                .hasMessageContaining("must be 0-65535 (0: off)");
+    }
+
+    @Test
+    void servedPortsAreAMapOfTailnetPortToLocalPortCheckedLikeTheRest() throws Exception {
+        NodeSettings s = NodeSettings.defaults().withChanges(json("{\"serve\":{\"8443\":443,\"22\":2222}}"));
+        assertThat(s.serve()).containsExactly(Map.entry(22, 2222), Map.entry(8443, 443));
+        assertThat(s.toJson(false).get("serve").toString()).isEqualTo("{\"22\":2222,\"8443\":443}");
+        assertThat(NodeSettings.defaults().withChanges(s.toJson(true).without("authKeySet"))).isEqualTo(s);
+        assertThat(s.needsRestartFrom(NodeSettings.defaults())).isFalse();
+        for (String wrongType : new String[] {"[22]", "{\"ssh\":22}", "{\"22\":\"2222\"}", "{\"-1\":22}"}) {
+            assertThatThrownBy(() -> NodeSettings.defaults().withChanges(json("{\"serve\":" + wrongType + "}")))
+                    .as(wrongType).isInstanceOf(InvalidSettingsException.class)
+                    .hasMessageStartingWith("serve: must be an object of tailnet ports to local ports");
+        }
+        assertThatThrownBy(() -> NodeSettings.defaults().withChanges(json("{\"serve\":{\"0\":1,\"70000\":2,\"5\":0}}")))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining("tailnet ports must be 1-65535, got 0")
+                .hasMessageContaining("tailnet ports must be 1-65535, got 70000")
+                .hasMessageContaining("local ports must be 1-65535, got 0 for tailnet port 5");
+        // The web page owns its tailnet port while it is on.
+        assertThatThrownBy(() -> NodeSettings.defaults().withChanges(json("{\"serve\":{\"80\":8080}}")))
+                .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("is the web page's (webPort)");
+        assertThat(NodeSettings.defaults().withChanges(json("{\"webEnabled\":false,\"serve\":{\"80\":8080}}"))
+                .serve()).containsEntry(80, 8080);
+        StringBuilder many = new StringBuilder("{");
+        for (int port = 1000; port <= 1000 + NodeSettings.MAX_SERVES; port++) {
+            many.append(port == 1000 ? "" : ",").append('"').append(port).append("\":").append(port);
+        }
+        assertThatThrownBy(() -> NodeSettings.defaults().withChanges(json("{\"serve\":" + many + "}}")))
+                .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("holds at most 64 ports, got 65");
     }
 
     @Test

@@ -45,7 +45,12 @@ class StateStoreTest {
     void aCorruptOrTamperedFileIsReportedWithoutEchoingKeys() throws Exception {
         StateStore store = new StateStore(tmp);
         Files.writeString(store.file(), "{not json");
-        assertThatThrownBy(store::load).isInstanceOf(StateException.class).hasMessageContaining("corrupt");
+        assertThatThrownBy(store::load).isInstanceOf(StateException.class).hasMessageContaining("corrupt")
+                .hasMessageContaining("move it away");
+        // Torn mid-write, a key left unquoted: the parser's own message would quote it.
+        Files.writeString(store.file(), "{\"format\":1,\"machineKey\":privkey" + "cd".repeat(32));
+        assertThatThrownBy(store::load).isInstanceOf(StateException.class).hasMessageContaining("line 1")
+                .hasMessageNotContaining("cdcd");
 
         String secret = "privkey:" + "ab".repeat(31) + "zz";
         Files.writeString(store.file(), "{\"format\":1,\"controlUrl\":\"x\",\"machineKey\":\"" + secret

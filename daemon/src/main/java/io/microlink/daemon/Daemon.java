@@ -1,35 +1,43 @@
 package io.microlink.daemon;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.microlink.NodeListener;
 import io.microlink.NodeState;
 import io.microlink.TailnetNode;
+import io.microlink.WhoIs;
 import io.microlink.daemon.api.ApiException;
 import io.microlink.daemon.api.ApiProtocol;
 import io.microlink.netmap.PeerEvent;
 import io.microlink.state.DebugFlag;
+import io.microlink.state.InvalidSettingsException;
 import io.microlink.state.NodeSettings;
 import io.microlink.state.SettingsStore;
 import io.microlink.state.StateException;
 import io.microlink.state.StateStore;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Predicate;
 
 /**
  * The daemon's one tailnet node and its settings: starts, restarts and stops the node as
- * the settings say, persisting every change first. The local API's methods and the web page
+ * the settings say, persisting every change first, with what lives beside the node (the
+ * local proxies and the served ports). The local API's methods and the web page
  * ({@link DaemonWeb}, started and stopped with the node) steer the node only through here, so
  * there is one place that owns it.
  *
  * <pre>{@code
- * Daemon d = new Daemon(stateDir, new SettingsStore(stateDir).load(), DeviceName.machineSuffix(), false);
+ * Daemon d = new Daemon(stateDir, new SettingsStore(stateDir).load(), DeviceName.machineSuffix(), null, false);
  * d.start();
  * d.update(d.settings().withChanges(json("{\"wantRunning\":true}")));
  * }</pre>
@@ -39,14 +47,20 @@ public final class Daemon implements AutoCloseable {
     private static final Duration LOGOUT_SETTLE = Duration.ofSeconds(10);
     private static final Duration KEY_PICKUP = Duration.ofSeconds(5);
     private static final Duration POLL = Duration.ofMillis(50);
+    /** The node opens its TUN device (or gives up on it) first thing; what runs beside it waits for the outcome. */
+    private static final Duration TUN_OPEN = Duration.ofSeconds(10);
     /** What {@link #saveKeepingNode} applies to a running node without restarting it. */
     private static final Set<NodeSettings.Field> LIVE = EnumSet.of(NodeSettings.Field.DEBUG,
-            NodeSettings.Field.DISCO_ALLOWLIST, NodeSettings.Field.AUTH_KEY);
+            NodeSettings.Field.DISCO_ALLOWLIST, NodeSettings.Field.AUTH_KEY, NodeSettings.Field.SOCKS5_PORT,
+            NodeSettings.Field.HTTP_PROXY_PORT, NodeSettings.Field.SERVE);
 
     private final Path stateDir;
     private final SettingsStore settingsStore;
     private final String machineSuffix;
+    private final String tunDevice;
     private final boolean plainHttpDerp;
+    private final LocalProxies proxies = new LocalProxies();
+    private final Serves serves = new Serves();
     private final CountDownLatch shutdown = new CountDownLatch(1);
     private NodeSettings settings;
     /** The settings the running node was built with; null while no node runs. */
@@ -57,14 +71,18 @@ public final class Daemon implements AutoCloseable {
     private volatile String loginUrl;
 
     /**
+     * @param tunDevice     the TUN device to carry the tailnet for the whole OS ({@code microlink daemon
+     *                      --tun NAME}), or null for userspace networking
      * @param plainHttpDerp reach DERP relays over plain HTTP (test tailnets on loopback only;
      *                      set by {@code MICROLINK_DEBUG_USE_DERP_HTTP=1}, never by a setting)
      */
-    public Daemon(Path stateDir, NodeSettings settings, String machineSuffix, boolean plainHttpDerp) {
+    public Daemon(Path stateDir, NodeSettings settings, String machineSuffix, String tunDevice,
+                  boolean plainHttpDerp) {
         this.stateDir = stateDir;
         this.settingsStore = new SettingsStore(stateDir);
         this.settings = settings;
         this.machineSuffix = machineSuffix;
+        this.tunDevice = tunDevice;
         this.plainHttpDerp = plainHttpDerp;
     }
 
@@ -107,18 +125,23 @@ public final class Daemon implements AutoCloseable {
         DaemonLogging.setVerbose(next.debug().contains(DebugFlag.VERBOSE));
         if (!next.wantRunning()) {
             stopNode();
-            return;
-        }
-        if (node == null || next.needsRestartFrom(running)) {
+        } else if (node == null || next.needsRestartFrom(running)) {
             stopNode();
             startNode(next);
-            return;
+        } else {
+            if (applyLive(next)) {
+                // Let the node take up the key, so whoever asked sees the outcome, not the old refusal.
+                awaitState(node, s -> s != NodeState.NEEDS_LOGIN, KEY_PICKUP);
+            }
+            running = next;
         }
-        if (applyLive(next)) {
-            // Let the node take up the key, so whoever asked sees the outcome, not the old refusal.
-            awaitState(node, s -> s != NodeState.NEEDS_LOGIN, KEY_PICKUP);
-        }
-        running = next;
+        applyBesideNode(next);
+    }
+
+    /** The proxies and served ports, as {@code next} says, on the node as it is now (none while down). */
+    private void applyBesideNode(NodeSettings next) {
+        proxies.apply(node, next);
+        serves.apply(node, next.serve());
     }
 
     /**
@@ -139,8 +162,8 @@ public final class Daemon implements AutoCloseable {
 
     /**
      * Saves {@code next} from the web page: what needs no restart applies at once (debug flags,
-     * the DISCO allowlist, an auth key); the rest waits for {@link #restartNode()}, so the page
-     * that asked keeps its node and its connection.
+     * the DISCO allowlist, an auth key, the proxies and served ports); the rest waits for
+     * {@link #restartNode()}, so the page that asked keeps its node and its connection.
      */
     synchronized void saveKeepingNode(NodeSettings next) throws StateException {
         settingsStore.save(next);
@@ -150,6 +173,7 @@ public final class Daemon implements AutoCloseable {
             applyLive(next);
             running = running.withValuesOf(next, LIVE);
         }
+        applyBesideNode(next);
     }
 
     /** Saved settings the running node does not use yet (none while it is down). */
@@ -182,17 +206,29 @@ public final class Daemon implements AutoCloseable {
         if (plainHttpDerp) {
             b.plainHttpDerpForTesting();
         }
+        if (tunDevice != null) {
+            b.tunDevice(tunDevice);
+        }
         TailnetNode n = b.build();
         n.addListener(new Reporter());
         LOG.log(Level.INFO, "starting node {0} with control {1}", s.deviceName(machineSuffix), s.controlUrl());
         loginUrl = null;
         n.start();
+        if (tunDevice != null) {
+            // Proxies and served ports need the node's socket API, which TUN mode hands to the OS.
+            awaitState(n, st -> st != NodeState.IDLE, TUN_OPEN);
+            LOG.log(Level.INFO, n.tunInterface().map(dev -> "TUN mode: the OS reaches the tailnet through " + dev)
+                    .orElse("userspace mode: TUN device " + tunDevice + " is not in use (see the warning above)"));
+        }
         node = n;
         running = s;
         web = DaemonWeb.start(this, n, s);
     }
 
     private void stopNode() {
+        // Forwarders and proxies go first: they use the node.
+        serves.apply(null, settings.serve());
+        proxies.apply(null, settings);
         if (node != null) {
             LOG.log(Level.INFO, "stopping the node");
             web.close(); // first: it listens on the node's address
@@ -229,6 +265,81 @@ public final class Daemon implements AutoCloseable {
     /** Where the node is: its state, or {@code DOWN} when the settings do not want it running. */
     public synchronized String stateName() {
         return node == null ? "DOWN" : node.state().name();
+    }
+
+    /** The TUN device {@code microlink daemon --tun} asked for, or null for userspace networking. */
+    public String tunDevice() {
+        return tunDevice;
+    }
+
+    /** Whether the running node carries the tailnet through a TUN device (false when it fell back, or is down). */
+    public synchronized boolean tunActive() {
+        return node != null && node.tunInterface().isPresent();
+    }
+
+    /** The SOCKS5 and HTTP proxies: where they listen, or why they do not. */
+    public List<LocalProxies.Proxy> proxies() {
+        return proxies.state();
+    }
+
+    /** The served ports, in tailnet port order, and whether each is forwarded now. */
+    public List<Serves.Served> served() {
+        return serves.state();
+    }
+
+    /**
+     * Forwards {@code tailnetPort} to 127.0.0.1:{@code localPort} from now on and after restarts
+     * (it is saved in the settings), replacing an earlier local port for it.
+     *
+     * @throws ApiException {@code bad-request} for ports out of range or too many served ports;
+     *                      {@code failed}, with nothing saved, when the running node cannot listen there
+     */
+    public synchronized Serves.Served serve(int tailnetPort, int localPort) throws ApiException {
+        NodeSettings before = settings;
+        Map<Integer, Integer> ports = new TreeMap<>(before.serve());
+        ports.put(tailnetPort, localPort);
+        update(withServe(ports));
+        String problem = serves.problem(tailnetPort);
+        if (problem != null && node != null) {
+            update(before);
+            throw new ApiException(ApiException.FAILED, problem);
+        }
+        return served().stream().filter(s -> s.tailnetPort() == tailnetPort).findFirst().orElseThrow();
+    }
+
+    /**
+     * Stops forwarding {@code tailnetPort}, closing its open connections, and forgets it.
+     *
+     * @throws ApiException {@code failed} when the port is not served
+     */
+    public synchronized void unserve(int tailnetPort) throws ApiException {
+        if (!settings.serve().containsKey(tailnetPort)) {
+            throw new ApiException(ApiException.FAILED, "tailnet port " + tailnetPort
+                    + " is not served (`microlink serve status` lists what is)");
+        }
+        Map<Integer, Integer> ports = new TreeMap<>(settings.serve());
+        ports.remove(tailnetPort);
+        update(withServe(ports));
+    }
+
+    private NodeSettings withServe(Map<Integer, Integer> ports) throws ApiException {
+        ObjectNode patch = ApiProtocol.object();
+        ObjectNode map = patch.putObject(NodeSettings.Field.SERVE.jsonName());
+        ports.forEach((from, to) -> map.put(String.valueOf(from), to));
+        try {
+            return settings.withChanges(patch);
+        } catch (InvalidSettingsException e) {
+            throw new ApiException(ApiException.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    /**
+     * The tailnet node and user behind a served connection, given the address the local server
+     * sees it come from ({@code 127.0.0.1:<port>}), with the tailnet port it came in on; empty
+     * when no forwarded connection comes from there now.
+     */
+    public Optional<Map.Entry<Integer, WhoIs>> servedCaller(InetSocketAddress localSide) {
+        return serves.callerOf(localSide);
     }
 
     /** The interactive login URL the node waits on, or null. */

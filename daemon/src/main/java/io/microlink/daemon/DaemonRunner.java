@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code daemon} verb's life: take the state directory (one daemon each), check its files,
- * open the local API, run the node, and on SIGTERM/SIGINT or a {@code shutdown} request stop
- * everything in order and remove the socket.
+ * open the local API, run the node (with its local proxies and served ports), and on
+ * SIGTERM/SIGINT or a {@code shutdown} request stop everything in order and remove the socket.
  */
 public final class DaemonRunner {
     private static final System.Logger LOG = System.getLogger("io.microlink.daemon");
@@ -31,9 +31,12 @@ public final class DaemonRunner {
     private static final long STOP_WAIT_SECONDS = 20;
 
     private final Context context;
+    private final String tunDevice;
 
-    public DaemonRunner(Context context) {
+    /** @param tunDevice the TUN device for TUN mode, already checked; null for userspace networking */
+    public DaemonRunner(Context context, String tunDevice) {
         this.context = context;
+        this.tunDevice = tunDevice;
     }
 
     public int run(Map<String, Method> methods) throws CliException, InterruptedException {
@@ -62,7 +65,7 @@ public final class DaemonRunner {
                 LOG.log(Level.WARNING, "{0}=1: DERP relays are reached over plain HTTP (test tailnets only)",
                         PLAIN_HTTP_DERP_ENV);
             }
-            Daemon daemon = new Daemon(dir, settings, DeviceName.machineSuffix(), plainHttpDerp);
+            Daemon daemon = new Daemon(dir, settings, DeviceName.machineSuffix(), tunDevice, plainHttpDerp);
             ApiServer server;
             try {
                 server = ApiServer.start(context.socket(), methods, daemon);

@@ -29,12 +29,18 @@ final class DaemonWeb implements NodeHost, AutoCloseable {
     /** Serves the page of {@code node} as {@code settings} say (nothing when the web page is off). */
     static DaemonWeb start(Daemon daemon, TailnetNode node, NodeSettings settings) {
         DaemonWeb web = new DaemonWeb(daemon);
+        WebOptions options = WebOptions.from(settings);
+        if (node.tunInterface().isPresent() && options.enabled() && options.tailnetPort() != 0) {
+            // The node has no listener of its own in TUN mode (the OS owns its addresses): local page only.
+            LOG.log(Level.INFO, "TUN mode: the web page is served on 127.0.0.1 only, not on the tailnet");
+            options = new WebOptions(true, 0, options.localPort(), options.guests(), options.limits());
+        }
         try {
-            web.server = WebServer.start(new NodeWebBackend(node, web), WebOptions.from(settings));
+            web.server = WebServer.start(new NodeWebBackend(node, web), options);
             if (web.server.running()) {
                 LOG.log(Level.INFO, "web page on 127.0.0.1:{0} and tailnet port {1}",
-                        settings.webLocalPort() == 0 ? "(none)" : Integer.toString(settings.webLocalPort()),
-                        Integer.toString(settings.webPort()));
+                        options.localPort() == 0 ? "(none)" : Integer.toString(options.localPort()),
+                        options.tailnetPort() == 0 ? "(none)" : Integer.toString(options.tailnetPort()));
             }
         } catch (IOException e) {
             LOG.log(Level.WARNING, "the web page is not served: " + e.getMessage()

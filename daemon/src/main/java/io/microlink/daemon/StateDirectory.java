@@ -3,7 +3,7 @@ package io.microlink.daemon;
 import io.microlink.daemon.cli.CliException;
 import io.microlink.daemon.cli.Locations;
 import io.microlink.state.SettingsStore;
-import io.microlink.state.StateStore;
+import io.microlink.state.NodeFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -23,10 +23,12 @@ public final class StateDirectory {
         this.dir = dir;
     }
 
-    /** The daemon's files: identity keys, settings, the lock, the socket. */
+    /** The daemon's files: the node's (identity keys, peer cache, its lock), settings, the lock, the socket. */
     List<Path> ownedFiles() {
-        return List.of(new StateStore(dir).file(), new SettingsStore(dir).file(), dir.resolve(DaemonLock.FILE_NAME),
-                dir.resolve(Locations.SOCKET_NAME));
+        List<Path> owned = new ArrayList<>(NodeFiles.NAMES.stream().map(dir::resolve).toList());
+        owned.addAll(List.of(new SettingsStore(dir).file(), dir.resolve(DaemonLock.FILE_NAME),
+                dir.resolve(Locations.SOCKET_NAME)));
+        return owned;
     }
 
     /**

@@ -144,7 +144,17 @@ public final class Headscale implements AutoCloseable {
 
     /** Stops and starts the same server again (same ports, keys and database). */
     public void restart() {
+        stop();
+        resume();
+    }
+
+    /** Stops the server, as an outage would: nodes lose control and its embedded relay and STUN. */
+    public void stop() {
         process.stop();
+    }
+
+    /** Starts a {@link #stop() stopped} server again, with the same ports, keys and database. */
+    public void resume() {
         launch();
     }
 

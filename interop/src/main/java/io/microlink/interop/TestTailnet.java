@@ -149,13 +149,7 @@ public final class TestTailnet implements AutoCloseable, AfterAllCallback, TestW
     /** As {@link #addJavaNode(String, Tailscaled)}, with more settings, e.g. {@code b -> b.tunDevice("ml0")}. */
     public synchronized TailnetNode addJavaNode(String hostname, Tailscaled seenBy,
                                                 UnaryOperator<TailnetNode.Builder> settings) {
-        TailnetNode node = settings.apply(TailnetNode.builder()
-                .controlUrl(headscale().url())
-                .authKey(reusableKey(DEFAULT_USER).key())
-                .hostname(hostname)
-                .stateDirectory(dir.resolve(hostname))
-                .plainHttpDerpForTesting())
-                .build();
+        TailnetNode node = settings.apply(javaNodeBuilder(hostname)).build();
         javaNodes.add(node);
         node.start();
         Await.until(JAVA_NODE_TIMEOUT, hostname + " to connect", () -> node.state() == NodeState.CONNECTED);
@@ -166,10 +160,34 @@ public final class TestTailnet implements AutoCloseable, AfterAllCallback, TestW
         return node;
     }
 
+    /**
+     * The settings of a Java node of this tailnet, as {@link #DEFAULT_USER} with its state in
+     * {@code dir()/hostname}; the caller builds, starts and closes it (e.g. to restart it on
+     * the same state).
+     */
+    public synchronized TailnetNode.Builder javaNodeBuilder(String hostname) {
+        return TailnetNode.builder()
+                .controlUrl(headscale().url())
+                .authKey(reusableKey(DEFAULT_USER).key())
+                .hostname(hostname)
+                .stateDirectory(dir.resolve(hostname))
+                .plainHttpDerpForTesting();
+    }
+
     /** Stops and forgets a node, as if it left the tailnet without logging out. */
     public synchronized void removeNode(Tailscaled node) {
         node.close();
         nodes.remove(node);
+    }
+
+    /**
+     * Starts a {@link #removeNode removed} tailscaled again on its own state directory, as after
+     * a reboot: it logs in with the keys it kept, without {@code tailscale up}.
+     */
+    public synchronized Tailscaled restartNode(String hostname) {
+        Tailscaled node = Tailscaled.start(hostname, dir.resolve(hostname), Tailscaled.Options.DEFAULT);
+        nodes.add(node);
+        return node;
     }
 
     public synchronized List<Tailscaled> nodes() {

@@ -46,9 +46,11 @@ final class Status implements Verb, Method {
     public String details() {
         return """
                 --json prints the daemon's answer as it is: state, detail, loginUrl, controlUrl,
-                self {name, fqdn, addresses, nodeKey} and peers [{name, fqdn, addresses, online,
-                os, lastSeen, path, lastHandshake, rxBytes, txBytes}]; times are ISO-8601, null
-                when unknown. The auth key is never included, only whether one is set.""";
+                tunDevice, tunActive, proxies [{kind, port, address, problem}], serve
+                [{tailnetPort, localPort, active, connections, problem}], self {name, fqdn,
+                addresses, nodeKey} and peers [{name, fqdn, addresses, online, os, lastSeen,
+                path, lastHandshake, rxBytes, txBytes}]; times are ISO-8601, null when unknown.
+                The auth key is never included.""";
     }
 
     @Override
@@ -72,6 +74,16 @@ final class Status implements Verb, Method {
             sb.append(" (").append(s.path("detail").asText()).append(')');
         }
         sb.append("\ncontrol: ").append(s.path("controlUrl").asText()).append('\n');
+        sb.append("networking: ").append(networking(s)).append('\n');
+        for (JsonNode p : s.path("proxies")) {
+            sb.append(p.path("kind").asText()).append(" proxy: ").append(p.hasNonNull("address")
+                    ? p.path("address").asText() : p.path("port").asInt() == 0 ? "off" : p.path("problem").asText())
+                    .append('\n');
+        }
+        for (JsonNode served : s.path("serve")) {
+            sb.append("serve: tailnet port ").append(served.path("tailnetPort").asInt()).append(" -> 127.0.0.1:")
+                    .append(served.path("localPort").asInt()).append(" (").append(Serve.state(served)).append(")\n");
+        }
         switch (state) {
             case "DOWN" -> sb.append("microlink is down; `microlink up` connects\n");
             case "NEEDS_LOGIN" -> sb.append(s.path("loginUrl").isTextual()
@@ -99,6 +111,19 @@ final class Status implements Verb, Method {
         return sb.append('\n').append(Format.table(rows)).toString();
     }
 
+    /** TUN or userspace, and a TUN device that was asked for but is not in use. */
+    private static String networking(JsonNode s) {
+        String device = s.path("tunDevice").asText("");
+        if (s.path("tunActive").asBoolean()) {
+            return "TUN (" + device + "): the OS reaches the tailnet directly";
+        }
+        if (device.isEmpty()) {
+            return "userspace";
+        }
+        return s.path("state").asText().equals("DOWN") ? "TUN (" + device + ") once up"
+                : "userspace: TUN device " + device + " could not be opened (the daemon log says why)";
+    }
+
     private static String first(JsonNode addresses) {
         return addresses.isArray() && !addresses.isEmpty() ? addresses.get(0).asText() : "-";
     }
@@ -117,6 +142,12 @@ final class Status implements Verb, Method {
         TailnetNode node = daemon.node().orElse(null);
         out.put("detail", node == null ? "" : node.stateDetail());
         out.put("loginUrl", daemon.loginUrl());
+        out.put("tunDevice", daemon.tunDevice());
+        out.put("tunActive", daemon.tunActive());
+        ArrayNode proxies = out.putArray("proxies");
+        daemon.proxies().forEach(p -> proxies.addObject().put("kind", p.kind()).put("port", p.port())
+                .put("address", p.address()).put("problem", p.problem()));
+        out.set("serve", Serve.json(daemon.served()));
         if (node == null || node.netmap().self().isEmpty()) {
             out.putNull("self");
             out.putArray("peers");

@@ -34,6 +34,9 @@ final class Up implements Verb, Method {
     /** The settings {@code up} may change, by their flag. */
     private static final Map<String, String> FLAG_OF_SETTING = Map.of("controlUrl", "--login-server",
             "authKey", "--auth-key", "hostname", "--hostname", "hostnamePrefix", "--hostname-prefix");
+    /** The local proxy ports {@code up} may change, by their flag (without the dashes). */
+    private static final Map<String, String> PORT_FLAG_OF_SETTING = Map.of("socks5Port", "socks5-port",
+            "httpProxyPort", "http-proxy-port");
 
     @Override
     public String name() {
@@ -58,7 +61,9 @@ final class Up implements Verb, Method {
                 and waits until someone logged in there or --timeout passed (the daemon keeps
                 waiting after that; see `microlink status`). The auth key is kept in the state
                 directory (owner-only) for when the node must register again; --auth-key-file
-                keeps it out of the process list.""";
+                keeps it out of the process list. The SOCKS5 and HTTP proxies on 127.0.0.1 (default
+                ports 1055 and 1056) lead any program into the tailnet; anyone who can connect to
+                127.0.0.1 can use them, so turn them off (port 0) on machines shared with others.""";
     }
 
     @Override
@@ -69,6 +74,8 @@ final class Up implements Verb, Method {
                 .value("auth-key-file", null, "FILE", "read the pre-auth key from this file")
                 .value("hostname", null, "NAME", "the device name on the tailnet")
                 .value("hostname-prefix", null, "PREFIX", "name the device PREFIX-xxxxxx, xxxxxx from this machine's ID")
+                .value("socks5-port", null, "PORT", "the SOCKS5 proxy's port on 127.0.0.1, 0 for none (default 1055)")
+                .value("http-proxy-port", null, "PORT", "the HTTP proxy's port on 127.0.0.1, 0 for none (default 1056)")
                 .value("timeout", null, "DURATION", "how long to wait for the connection (default 2m)");
     }
 
@@ -86,6 +93,12 @@ final class Up implements Verb, Method {
         }
         Duration timeout = args.duration("timeout", DEFAULT_TIMEOUT);
         checkLocally(request);
+        // Ports are checked against the saved settings (one port each) by the daemon.
+        for (Map.Entry<String, String> e : PORT_FLAG_OF_SETTING.entrySet()) {
+            if (args.value(e.getValue()) != null) {
+                request.put(e.getKey(), args.intValue(e.getValue(), 0, 0, 65535));
+            }
+        }
         context.api().call(request);
         awaitConnected(context, timeout);
         return 0;
@@ -181,6 +194,12 @@ final class Up implements Verb, Method {
             String v = request.optionalText(setting);
             if (v != null) {
                 patch.put(setting, v);
+            }
+        }
+        for (String setting : PORT_FLAG_OF_SETTING.keySet()) {
+            int port = request.integer(setting, -1, 0, 65535);
+            if (port >= 0) {
+                patch.put(setting, port);
             }
         }
         NodeSettings next;

@@ -55,6 +55,19 @@ class CliTest {
         assertThat(run("reset")).isEqualTo(2);
         assertThat(err()).contains("add --yes");
         assertThat(run("ip", "-4", "-6")).isEqualTo(2);
+        assertThat(run("whois", "laptop")).isEqualTo(2);
+        assertThat(err()).contains("microlink whois: expected an IP address, optionally with :PORT");
+        assertThat(run("whois", "127.0.0.1")).isEqualTo(2);
+        assertThat(err()).contains("127.0.0.1 is this machine: give the port its client connects from");
+        assertThat(run("serve", "80")).isEqualTo(2);
+        assertThat(err()).contains("expected TAILNET_PORT LOCAL_PORT, got 80");
+        assertThat(run("serve", "80", "0")).isEqualTo(2);
+        assertThat(err()).contains("LOCAL_PORT must be 1-65535, got '0'");
+        assertThat(run("serve", "--off")).isEqualTo(2);
+        assertThat(run("up", "--socks5-port", "70000")).isEqualTo(2);
+        assertThat(err()).contains("--socks5-port must be a whole number from 0 to 65535");
+        assertThat(run("daemon", "--tun", "no/slashes")).isEqualTo(2);
+        assertThat(err()).contains("microlink daemon: --tun: TUN device name must be 1-15 letters");
     }
 
     @Test

@@ -1,29 +1,38 @@
 package io.microlink.interop.demo;
 
-import io.microlink.NodeListener;
-import io.microlink.NodeState;
-import io.microlink.TailnetNode;
-import io.microlink.control.wire.Node;
 import io.microlink.interop.Await;
+import io.microlink.interop.Exec;
+import io.microlink.interop.MicrolinkProcess;
 import io.microlink.interop.PingReply;
 import io.microlink.interop.ReferencePrograms;
-import io.microlink.interop.TcpEchoServer;
 import io.microlink.interop.TailscaleStatus;
 import io.microlink.interop.Tailscaled;
+import io.microlink.interop.TcpEchoServer;
 import io.microlink.interop.TestTailnet;
-import io.microlink.key.KeyKind;
-import io.microlink.key.PrivateKey;
+import io.microlink.state.NodeSettings;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * The README's main job: a local test tailnet (real headscale and tailscaled, isolated on
- * loopback) and a walk through what the Java node does so far. Run it with
- * {@code scripts/demo}; {@code --hold} keeps the tailnet up until Ctrl-C.
+ * loopback), and the MicroLink daemon joining it as a person would run it: {@code microlink
+ * up}, {@code status}, {@code ping} via DERP and direct, TCP both ways ({@code nc} and
+ * {@code serve}), and its web API. Run it with {@code scripts/demo}; {@code --hold} keeps the
+ * tailnet up until Ctrl-C and prints how to look around.
  */
 public final class Demo {
+    private static final String JAVA_NODE = "java1";
+    private static final int SERVED_PORT = 8080;
+
     private Demo() {}
 
     public static void main(String[] args) throws Exception {
@@ -43,88 +52,81 @@ public final class Demo {
                         p.online(), p.relay());
             }
 
-            step("tailscale ping ts1 -> ts2 until a direct path is found");
-            for (PingReply r : ts1.ping("ts2", "-c", "20")) {
-                say("pong from %s via %s in %.2f ms", r.nodeName(), r.via(), r.latency().toNanos() / 1e6);
-            }
+            Path stateDir = tailnet.dir().resolve("microlink");
+            step("Starting the MicroLink daemon (Java only, no tailscaled): microlink daemon --state-dir " + stateDir);
+            try (MicrolinkProcess microlink = new MicrolinkProcess(stateDir).start();
+                 TcpEchoServer echo = new TcpEchoServer()) {
+                Path keyFile = Files.createFile(tailnet.dir().resolve("authkey"),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(keyFile, tailnet.reusableKey(TestTailnet.DEFAULT_USER).key());
+                cli(microlink, "up", "--login-server", tailnet.headscale().url(), "--auth-key-file",
+                        keyFile.toString(), "--hostname", JAVA_NODE, "--timeout", "90s");
+                Await.until(Duration.ofSeconds(60), "ts1 to see " + JAVA_NODE + " with its home DERP",
+                        () -> ts1.status().seesOnlineWithHomeDerp(JAVA_NODE));
+                cli(microlink, "status");
 
-            step("TCP through the tailnet: tailscale nc from ts1 to a port ts2 forwards");
-            try (TcpEchoServer echo = new TcpEchoServer()) {
-                byte[] hello = "hello over WireGuard\n".getBytes(StandardCharsets.UTF_8);
-                byte[] back = ts1.nc(ts2.ip("-4").getFirst(), echo.port(), hello, hello.length, Duration.ofSeconds(30));
-                say("sent %d bytes, got back: %s", hello.length, new String(back, StandardCharsets.UTF_8).strip());
-            }
-
-            step("A Java node joins the same tailnet (ts2021 control, no tailscaled)");
-            try (TailnetNode java = TailnetNode.builder()
-                    .controlUrl(tailnet.headscale().url())
-                    .authKey(tailnet.reusableKey(TestTailnet.DEFAULT_USER).key())
-                    .hostname("java1")
-                    .stateDirectory(tailnet.dir().resolve("java1"))
-                    .plainHttpDerpForTesting() // the test tailnet's relay speaks plain HTTP
-                    .build()) {
-                java.addListener(new NodeListener() {
-                    @Override
-                    public void stateChanged(NodeState state, String detail) {
-                        say("java1: %s (%s)", state, detail);
-                    }
-                });
-                java.start();
-                Await.until(Duration.ofSeconds(60), "java1 to connect", () -> java.state() == NodeState.CONNECTED
-                        && java.netmap().peers().size() >= 2);
-                Node self = java.netmap().self().orElseThrow();
-                say("java1 is %s with %s, node key %s", self.name(), String.join(",", self.addresses()),
-                        java.nodeKey().shortString());
-                for (Node peer : java.netmap().peers()) {
-                    say("java1's netmap: %-22s %-34s online=%s home DERP region %d", peer.name(),
-                            String.join(",", peer.addresses()), peer.online(), peer.homeRegion());
-                }
-                Await.until(Duration.ofSeconds(30), "ts1 to see java1 with its home DERP",
-                        () -> ts1.status().seesOnlineWithHomeDerp("java1"));
-                var seen = ts1.status().peer("java1").orElseThrow();
-                say("ts1's tailscale status lists java1: %s, home DERP %s", seen.tailscaleIps(), seen.relay());
-                step("tailscale ping ts1 -> java1 (DISCO, answered by the Java node's magicsock)");
-                for (PingReply r : ts1.ping("java1", "-c", "20")) {
+                cli(microlink, "ping", "--derp", "-c", "3", "ts1");
+                cli(microlink, "ping", "-c", "20", "ts1");
+                step("tailscale ping " + JAVA_NODE + ", from ts1: DISCO answered by the Java node");
+                for (PingReply r : ts1.ping(JAVA_NODE, "-c", "20")) {
                     say("pong from %s via %s in %.2f ms", r.nodeName(), r.via(), r.latency().toNanos() / 1e6);
                 }
-                step("tailscale ping --tsmp ts1 -> java1 (inside WireGuard, answered by the Java engine)");
-                for (PingReply r : ts1.ping("java1", "--tsmp", "-c", "3")) {
-                    say("pong from %s (%s) via %s in %.2f ms", r.nodeName(), r.nodeIp(), r.via(),
-                            r.latency().toNanos() / 1e6);
-                }
-                javaNodeProgress();
+
+                byte[] hello = "hello from the MicroLink daemon\n".getBytes(StandardCharsets.UTF_8);
+                step("TCP out: microlink nc ts2 " + echo.port() + " (ts2 forwards the port to an echo server)");
+                say("%s", microlink.cliWithInput(hello, "nc", "ts2", Integer.toString(echo.port()))
+                        .requireSuccess().stdout().strip());
+
+                cli(microlink, "serve", Integer.toString(SERVED_PORT), Integer.toString(echo.port()));
+                step("TCP in: tailscale nc " + JAVA_NODE + " " + SERVED_PORT + ", from ts1, to the served port");
+                byte[] ping = "hello from ts1 through the Java node's serve\n".getBytes(StandardCharsets.UTF_8);
+                say("%s", new String(ts1.nc(JAVA_NODE, SERVED_PORT, ping, ping.length, Duration.ofSeconds(30)),
+                        StandardCharsets.UTF_8).strip());
+                cli(microlink, "whois", ts1.ip("-4").getFirst());
+
+                cli(microlink, "status");
+                showWebApi();
                 if (hold) {
-                    holdUntilInterrupted(tailnet);
+                    holdUntilInterrupted(tailnet, stateDir);
                 }
             }
-
             step("Done; stopping everything");
         }
     }
 
-    private static void holdUntilInterrupted(TestTailnet tailnet) throws InterruptedException {
-        step("The tailnet stays up until Ctrl-C. Try:");
-        for (Tailscaled ts : tailnet.nodes()) {
-            say("%s --socket=%s status", ReferencePrograms.tailscale(),
-                    tailnet.dir().resolve(ts.hostname()).resolve("tailscaled.sock"));
+    /** The daemon's JSON API on localhost, as its web page reads it. */
+    private static void showWebApi() throws IOException, InterruptedException {
+        String url = "http://127.0.0.1:" + NodeSettings.DEFAULT_WEB_LOCAL_PORT + "/api/status";
+        step("The web page's API: GET " + url);
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            say("HTTP %d: %s", r.statusCode(), r.body().length() > 400 ? r.body().substring(0, 400) + "…" : r.body());
         }
-        say("logs: %s", tailnet.dir());
-        Thread.sleep(Long.MAX_VALUE);
     }
 
-    private static void javaNodeProgress() throws GeneralSecurityException {
-        PrivateKey machine = PrivateKey.generate(KeyKind.MACHINE);
-        PrivateKey node = PrivateKey.generate(KeyKind.NODE);
-        PrivateKey disco = PrivateKey.generate(KeyKind.DISCO);
-        say("works: keys in Tailscale's text forms: %s %s %s", machine.publicKey(), node.publicKey().shortString(),
-                disco.publicKey().shortString());
-        PrivateKey peer = PrivateKey.generate(KeyKind.NODE);
-        byte[] sealed = node.boxTo(peer.publicKey()).seal("ping".getBytes(StandardCharsets.UTF_8));
-        byte[] opened = peer.boxTo(node.publicKey()).open(sealed);
-        say("works: NaCl box as DERP and DISCO use it (%d-byte sealed box opened to '%s')", sealed.length,
-                new String(opened, StandardCharsets.UTF_8));
-        say("not yet: application traffic (userspace TCP/IP and sockets), daemon, web UI, LOPOWER;"
-                + " see the feature table in README.md");
+    /** Runs one CLI command, shows it and what it printed; a failure ends the demo with the CLI's message. */
+    private static void cli(MicrolinkProcess microlink, String... args) {
+        step("microlink " + String.join(" ", args));
+        Exec.Result r = microlink.cli(args).requireSuccess();
+        r.stdout().lines().forEach(line -> say("%s", line));
+    }
+
+    private static void holdUntilInterrupted(TestTailnet tailnet, Path stateDir) throws InterruptedException {
+        // Everything runs in this JVM's own network namespace; nsenter reaches into it.
+        String enter = "sudo nsenter --net=/proc/" + ProcessHandle.current().pid() + "/ns/net ";
+        step("The tailnet stays up until Ctrl-C. Everything lives in a private network namespace; try:");
+        say("%sscripts/microlink status --state-dir %s", enter, stateDir);
+        say("%sscripts/microlink ping ts2 --state-dir %s", enter, stateDir);
+        say("%scurl http://127.0.0.1:%d/            (the web page; /api/peers, /api/monitor)", enter,
+                NodeSettings.DEFAULT_WEB_LOCAL_PORT);
+        for (Tailscaled ts : tailnet.nodes()) {
+            say("%s%s --socket=%s status", enter, ReferencePrograms.tailscale(),
+                    tailnet.dir().resolve(ts.hostname()).resolve("tailscaled.sock"));
+        }
+        say("logs: %s (the daemon's: %s-daemon.log)", tailnet.dir(), stateDir);
+        say("docs: README.md, docs/daemon.md, docs/proxies.md, docs/tun.md, docs/openapi.yaml");
+        Thread.sleep(Long.MAX_VALUE);
     }
 
     private static void step(String text) {

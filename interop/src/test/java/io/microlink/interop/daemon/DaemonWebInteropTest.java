@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.microlink.interop.MicrolinkProcess;
 import io.microlink.interop.Await;
 import io.microlink.interop.Exec;
 import io.microlink.interop.FreePorts;

@@ -1,8 +1,5 @@
-package io.microlink.interop.daemon;
+package io.microlink.interop;
 
-import io.microlink.interop.Await;
-import io.microlink.interop.Exec;
-import io.microlink.interop.ManagedProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * loopback-only namespace), and the {@code microlink} CLI run against it, both from the test
  * classpath, as a user would run the jar.
  */
-final class MicrolinkProcess implements AutoCloseable {
+public final class MicrolinkProcess implements AutoCloseable {
     private static final Duration CLI_TIMEOUT = Duration.ofSeconds(90);
     private static final Map<String, String> ENV = Map.of("MICROLINK_DEBUG_USE_DERP_HTTP", "1");
 
@@ -25,7 +22,7 @@ final class MicrolinkProcess implements AutoCloseable {
     private final Path log;
     private ManagedProcess daemon;
 
-    MicrolinkProcess(Path stateDir) {
+    public MicrolinkProcess(Path stateDir) {
         this.stateDir = stateDir;
         this.log = stateDir.resolveSibling(stateDir.getFileName() + "-daemon.log");
     }
@@ -33,15 +30,17 @@ final class MicrolinkProcess implements AutoCloseable {
     private static List<String> java(String... args) {
         String javaBin = Optional.ofNullable(System.getenv("MICROLINK_JAVA"))
                 .orElseGet(() -> ProcessHandle.current().info().command().orElseThrow());
-        List<String> command = new ArrayList<>(List.of(javaBin, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "io.microlink.daemon.Main"));
+        List<String> command = new ArrayList<>(List.of(javaBin, "--enable-native-access=ALL-UNNAMED",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "io.microlink.daemon.Main"));
         command.addAll(List.of(args));
         return command;
     }
 
-    /** Starts the daemon and waits until its API answers. */
-    MicrolinkProcess start() {
-        daemon = ManagedProcess.start("microlink-daemon", java("daemon", "--state-dir", stateDir.toString()), ENV, log);
+    /** Starts the daemon, with {@code daemonFlags} such as {@code --tun NAME}, and waits until its API answers. */
+    public MicrolinkProcess start(String... daemonFlags) {
+        List<String> args = new ArrayList<>(List.of("daemon", "--state-dir", stateDir.toString()));
+        args.addAll(List.of(daemonFlags));
+        daemon = ManagedProcess.start("microlink-daemon", java(args.toArray(String[]::new)), ENV, log);
         Await.until(Duration.ofSeconds(60), "the daemon's API to answer", () -> {
             daemon.requireAlive();
             return Files.exists(stateDir.resolve("microlink.sock")) && cli("status").succeeded();
@@ -50,37 +49,37 @@ final class MicrolinkProcess implements AutoCloseable {
     }
 
     /** Runs a daemon that is expected to refuse to start: its exit code and output, or a failure if it keeps running. */
-    Exec.Result runExpectingExit(Duration within) {
+    public Exec.Result runExpectingExit(Duration within) {
         return Exec.run(within, java("daemon", "--state-dir", stateDir.toString()), ENV, null);
     }
 
     /** {@code microlink ARGS --state-dir DIR}, to completion. */
-    Exec.Result cli(String... args) {
+    public Exec.Result cli(String... args) {
         return cliWithInput(null, args);
     }
 
-    Exec.Result cliWithInput(byte[] stdin, String... args) {
+    public Exec.Result cliWithInput(byte[] stdin, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--state-dir", stateDir.toString()));
         return Exec.run(CLI_TIMEOUT, java(all.toArray(String[]::new)), Map.of(), stdin);
     }
 
     /** SIGKILL, as a crash or the OOM killer would: no shutdown hook runs. */
-    void kill9() throws InterruptedException {
+    public void kill9() throws InterruptedException {
         ProcessHandle h = ProcessHandle.of(daemon.pid()).orElseThrow();
         h.destroyForcibly();
         h.onExit().orTimeout(30, TimeUnit.SECONDS).join();
     }
 
-    long pid() {
+    public long pid() {
         return daemon.pid();
     }
 
-    String log() {
+    public String log() {
         return daemon == null ? "" : daemon.logTail(200);
     }
 
-    Path stateDir() {
+    public Path stateDir() {
         return stateDir;
     }
 
