@@ -431,7 +431,7 @@ final class ControlLoop implements Runnable {
         return startMagicsock(config.udpPort(), allowlist);
     }
 
-    private Magicsock startMagicsock(int port, Set<String> allowlist) throws SocketException {
+    private Magicsock startMagicsock(int port, Set<String> allowlist) throws IOException {
         return Magicsock.start(new Magicsock.Settings(port, config.derpTransport(), config.tls(), NETCHECK_INTERVAL,
                 allowlist, config.priorityPeer(), config.maxActivePeers()), discoKey, () -> identity.nodeKey(),
                 () -> netmap, this::networkChanged, this::inbound);

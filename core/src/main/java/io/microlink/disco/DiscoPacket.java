@@ -34,7 +34,12 @@ public final class DiscoPacket {
 
     /** Whether a received packet is DISCO rather than WireGuard or STUN. */
     public static boolean looksLikeDisco(byte[] packet) {
-        return packet.length >= HEADER && Arrays.equals(packet, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
+        return looksLikeDisco(packet, packet.length);
+    }
+
+    /** As {@link #looksLikeDisco(byte[])} for the first {@code len} bytes of {@code packet}. */
+    public static boolean looksLikeDisco(byte[] packet, int len) {
+        return len >= HEADER && Arrays.equals(packet, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
     }
 
     public static byte[] seal(PrivateKey ownDisco, PublicKey peerDisco, DiscoMessage message) throws CryptoException {

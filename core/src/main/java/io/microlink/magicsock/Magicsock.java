@@ -21,12 +21,13 @@ import io.microlink.netmap.Netmap;
 import io.microlink.stun.StunMessage;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
+import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -121,7 +122,8 @@ public final class Magicsock implements AutoCloseable {
     private final Settings settings;
     /** Starts as {@link Settings#discoAllowlist()}; {@link #setDiscoAllowlist} replaces it while running. */
     private volatile Set<String> discoAllowlist;
-    private final DatagramSocket udp;
+    private final DatagramChannel udp;
+    private final int port;
     private final DiscoEndpoint disco;
     private final Map<String, PendingPing> pendingPings = new ConcurrentHashMap<>();
     private final Map<PublicKey, KnownPeer> peers = new ConcurrentHashMap<>();
@@ -148,12 +150,13 @@ public final class Magicsock implements AutoCloseable {
     private Hostinfo.NetInfo lastNetInfo;
     private volatile List<Endpoint> lastEndpoints = List.of();
 
-    private Magicsock(Settings settings, DatagramSocket udp, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
-                      Supplier<Netmap> netmap, Reporter reporter, InnerPackets inner) {
+    private Magicsock(Settings settings, DatagramChannel udp, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
+                      Supplier<Netmap> netmap, Reporter reporter, InnerPackets inner) throws IOException {
         this.settings = settings;
         this.discoAllowlist = settings.discoAllowlist();
         this.inner = inner;
         this.udp = udp;
+        this.port = ((InetSocketAddress) udp.getLocalAddress()).getPort();
         this.disco = new DiscoEndpoint(discoKey);
         this.nodeKey = nodeKey;
         this.netmap = netmap;
@@ -162,7 +165,10 @@ public final class Magicsock implements AutoCloseable {
                 this::derpLost, DERP_TIMEOUT);
         syncPeers(netmap.get());
         this.wireGuard = newLink();
-        this.reader = Thread.ofVirtual().name("microlink-udp").start(this::readLoop);
+        // A platform thread: a virtual one would park in the JDK's poller whenever the socket
+        // runs empty and come back through the scheduler, a hand-off that costs more than the
+        // packet it waits for (WireGuardDevice reads its socket the same way).
+        this.reader = Thread.ofPlatform().daemon().name("microlink-udp").start(this::readLoop);
         this.maintenance = Thread.ofVirtual().name("microlink-magicsock").start(this::maintain);
         this.ticker = Thread.ofVirtual().name("microlink-wg-timers").start(this::tickLoop);
     }
@@ -175,14 +181,20 @@ public final class Magicsock implements AutoCloseable {
      *                 {@link #sendPacket} carries the other way
      */
     public static Magicsock start(Settings settings, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
-                                  Supplier<Netmap> netmap, Reporter reporter, InnerPackets inner) throws SocketException {
-        DatagramSocket udp = new DatagramSocket(new InetSocketAddress(settings.port()));
-        // One socket carries every peer's traffic; the kernel's default buffer (about 200 KiB)
-        // overflows under a bulk transfer and the drops look to TCP like congestion. The kernel
-        // caps this at net.core.rmem_max / wmem_max, as tailscaled's own request is capped.
-        udp.setReceiveBufferSize(SOCKET_BUFFER_BYTES);
-        udp.setSendBufferSize(SOCKET_BUFFER_BYTES);
-        return new Magicsock(settings, udp, discoKey, nodeKey, netmap, reporter, inner);
+                                  Supplier<Netmap> netmap, Reporter reporter, InnerPackets inner) throws IOException {
+        DatagramChannel udp = DatagramChannel.open();
+        try {
+            // One socket carries every peer's traffic; the kernel's default buffer (about 200 KiB)
+            // overflows under a bulk transfer and the drops look to TCP like congestion. The kernel
+            // caps this at net.core.rmem_max / wmem_max, as tailscaled's own request is capped.
+            udp.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
+            udp.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
+            udp.bind(new InetSocketAddress(settings.port()));
+            return new Magicsock(settings, udp, discoKey, nodeKey, netmap, reporter, inner);
+        } catch (IOException | RuntimeException e) {
+            udp.close();
+            throw e;
+        }
     }
 
     /** Sends an inner IP packet through WireGuard to the peer whose addresses route its destination. */
@@ -191,7 +203,7 @@ public final class Magicsock implements AutoCloseable {
     }
 
     public int port() {
-        return udp.getLocalPort();
+        return port;
     }
 
     private WireGuardLink newLink() {
@@ -200,13 +212,13 @@ public final class Magicsock implements AutoCloseable {
                         .orElse(null);
         WireGuardLink link = new WireGuardLink(nodeKey.get(), new WireGuardLink.Paths() {
             @Override
-            public void sendToPeer(PublicKey peer, byte[] packet) {
-                Magicsock.this.sendToPeer(peer, packet);
+            public void sendToPeer(PublicKey peer, byte[] buf, int off, int len) {
+                Magicsock.this.sendToPeer(peer, buf, off, len);
             }
 
             @Override
-            public void sendUdp(byte[] packet, InetSocketAddress to) {
-                Magicsock.this.sendUdp(packet, to);
+            public void sendUdp(byte[] buf, int off, int len, InetSocketAddress to) {
+                Magicsock.this.sendUdp(buf, off, len, to);
             }
         }, new WireGuardLink.Limits(settings.maxActivePeers(), priority), inner);
         link.sync(netmap.get());
@@ -283,7 +295,7 @@ public final class Magicsock implements AutoCloseable {
     }
 
     /** A WireGuard packet for a peer: direct while a pong vouches for the path, through DERP otherwise. */
-    private void sendToPeer(PublicKey peer, byte[] packet) {
+    private void sendToPeer(PublicKey peer, byte[] buf, int off, int len) {
         KnownPeer p = peers.get(peer);
         if (p == null) {
             return;
@@ -291,10 +303,10 @@ public final class Magicsock implements AutoCloseable {
         long now = System.nanoTime();
         PeerPath.Route route = p.path().route(now);
         if (route.direct() != null) {
-            sendUdp(packet, route.direct());
+            sendUdp(buf, off, len, route.direct());
         }
         if (route.viaDerp()) {
-            relays.send(derpMap(), p.homeRegion(), peer, packet);
+            relays.send(derpMap(), p.homeRegion(), peer, Arrays.copyOfRange(buf, off, off + len));
         }
         if (active.add(peer)) {
             probe(peer, p, now); // the first packet starts discovery at once, not at the next tick
@@ -360,34 +372,38 @@ public final class Magicsock implements AutoCloseable {
         wake.release();
     }
 
+    /** Reads datagrams into one buffer; WireGuard decrypts in place, STUN and DISCO get copies. */
     private void readLoop() {
-        byte[] buf = new byte[65535];
+        ByteBuffer bb = ByteBuffer.allocate(65535);
+        byte[] buf = bb.array();
         while (running) {
-            DatagramPacket packet = new DatagramPacket(buf, buf.length);
+            InetSocketAddress from;
             try {
-                udp.receive(packet);
+                bb.clear();
+                from = (InetSocketAddress) udp.receive(bb);
+            } catch (ClosedChannelException e) {
+                return; // close() ends the loop this way
             } catch (IOException e) {
                 if (running) {
                     LOG.log(Level.WARNING, "UDP receive failed", e);
                 }
                 return;
             }
-            byte[] p = Arrays.copyOf(buf, packet.getLength());
-            InetSocketAddress from = (InetSocketAddress) packet.getSocketAddress();
-            if (StunMessage.looksLikeStun(p)) {
+            int len = bb.position();
+            if (StunMessage.looksLikeStun(buf, len)) {
                 NetcheckRound r = round;
                 if (r != null) {
-                    r.accept(p, System.nanoTime());
+                    r.accept(Arrays.copyOf(buf, len), System.nanoTime());
                 }
-            } else if (DiscoPacket.looksLikeDisco(p)) {
-                onDisco(disco.handle(p, from, this::isPeer), from, -1, reply -> sendUdp(reply, from));
+            } else if (DiscoPacket.looksLikeDisco(buf, len)) {
+                onDisco(disco.handle(Arrays.copyOf(buf, len), from, this::isPeer), from, -1, reply -> sendUdp(reply, from));
             } else {
                 PublicKey owner = endpointOwners.get(from);
                 KnownPeer known = owner == null ? null : peers.get(owner);
                 if (known != null && known.path().knows(from)) {
-                    wireGuard.receiveFromPeer(p, owner);
+                    wireGuard.receiveFromPeer(buf, 0, len, owner);
                 } else {
-                    wireGuard.receiveUdp(p, from); // the engine drops and counts what is not WireGuard
+                    wireGuard.receiveUdp(buf, 0, len, from); // the engine drops and counts what is not WireGuard
                 }
             }
         }
@@ -398,8 +414,12 @@ public final class Magicsock implements AutoCloseable {
     }
 
     private void sendUdp(byte[] packet, InetSocketAddress to) {
+        sendUdp(packet, 0, packet.length, to);
+    }
+
+    private void sendUdp(byte[] buf, int off, int len, InetSocketAddress to) {
         try {
-            udp.send(new DatagramPacket(packet, packet.length, to));
+            udp.send(ByteBuffer.wrap(buf, off, len), to);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "UDP send to " + to + " failed", e);
         }
@@ -407,7 +427,7 @@ public final class Magicsock implements AutoCloseable {
 
     private void onDerpPacket(int region, PublicKey source, byte[] packet) {
         if (!DiscoPacket.looksLikeDisco(packet)) {
-            wireGuard.receiveFromPeer(packet, source);
+            wireGuard.receiveFromPeer(packet, 0, packet.length, source);
             return;
         }
         onDisco(disco.handle(packet, DiscoEndpoint.derpPath(region), this::isPeer), null, region,
@@ -704,7 +724,11 @@ public final class Magicsock implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        udp.close();
+        try {
+            udp.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing the UDP socket failed", e);
+        }
         maintenance.interrupt();
         ticker.interrupt();
         relays.close();

@@ -55,7 +55,12 @@ public final class StunMessage {
 
     /** Whether a UDP payload is STUN (request or success response) rather than DISCO or WireGuard. */
     public static boolean looksLikeStun(byte[] p) {
-        return p.length >= HEADER && (p[0] & 0xC0) == 0 && p[1] == 0x01
+        return looksLikeStun(p, p.length);
+    }
+
+    /** As {@link #looksLikeStun(byte[])} for the first {@code len} bytes of {@code p}. */
+    public static boolean looksLikeStun(byte[] p, int len) {
+        return len >= HEADER && (p[0] & 0xC0) == 0 && p[1] == 0x01
                 && ByteBuffer.wrap(p, 4, 4).getInt() == MAGIC_COOKIE;
     }
 
