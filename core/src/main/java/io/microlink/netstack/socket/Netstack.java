@@ -70,6 +70,11 @@ public final class Netstack implements AutoCloseable {
     /** Signalled whenever any connection or listener changed; blocked sockets re-check their own state. */
     final Condition changed = lock.newCondition();
     private final Condition timerChanged = lock.newCondition();
+    /**
+     * When the timer thread wakes next by itself ({@link Long#MAX_VALUE}: only when signalled).
+     * Guarded by the lock, which the timer thread holds except while it waits.
+     */
+    private long timerWakeAt = Long.MAX_VALUE;
     final TcpStack tcp;
     private final IpPacketBuilder ip = new IpPacketBuilder(RANDOM.nextInt());
     private final FragmentReassembler reassembler = new FragmentReassembler();
@@ -155,7 +160,7 @@ public final class Netstack implements AutoCloseable {
                         lock.lock();
                         try {
                             tcp.onSegment(p.source(), p.destination(), p.buffer(), p.payloadOffset(), p.payloadLength(), now);
-                            timerChanged.signal();
+                            rearmTimers();
                         } finally {
                             lock.unlock();
                         }
@@ -253,11 +258,29 @@ public final class Netstack implements AutoCloseable {
         lock.lock();
         try {
             T result = action.apply(tcp);
-            tcp.flush(System.nanoTime());
-            timerChanged.signal();
+            flushLocked();
             return result;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Sends what application calls on the stack made due and re-arms timers. Call with the lock held. */
+    void flushLocked() {
+        tcp.flush(System.nanoTime());
+        rearmTimers();
+    }
+
+    /**
+     * Wakes the timer thread only if a deadline now comes before the one it sleeps until. Most
+     * segments just push a retransmission or delayed-ACK deadline later, and waking the thread
+     * for each of them would cost a thread switch per packet. Call with the lock held.
+     */
+    private void rearmTimers() {
+        long next = tcp.nextTimerDeadline();
+        if (next == Long.MIN_VALUE
+                || next != Long.MAX_VALUE && (timerWakeAt == Long.MAX_VALUE || next - timerWakeAt < 0)) {
+            timerChanged.signal();
         }
     }
 
@@ -270,8 +293,10 @@ public final class Netstack implements AutoCloseable {
                 if (deadline == Long.MIN_VALUE) {
                     tcp.flush(now);
                 } else if (deadline == Long.MAX_VALUE) {
+                    timerWakeAt = Long.MAX_VALUE;
                     timerChanged.await();
                 } else if (deadline - now > 0) {
+                    timerWakeAt = deadline;
                     timerChanged.awaitNanos(deadline - now);
                 } else {
                     tcp.onTimer(now);
