@@ -21,13 +21,11 @@ import io.microlink.netmap.Netmap;
 import io.microlink.stun.StunMessage;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import io.microlink.wireguard.udp.ReceivedDatagrams;
+import io.microlink.wireguard.udp.UdpBatchSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,10 +85,17 @@ public final class Magicsock implements AutoCloseable {
         }
     }
 
-    /** Receives the decrypted inner IP packets from peers; the buffer is only valid during the call. */
+    /**
+     * Receives the decrypted inner IP packets from peers; the buffer is only valid during the
+     * call. Packets that arrived together (one read of the socket, or one from a relay) are
+     * followed by {@link #endOfBatch}, so the receiver can answer them at once, not one by one.
+     */
     @FunctionalInterface
     public interface InnerPackets {
         void inbound(byte[] buf, int off, int len);
+
+        /** The packets since the last call arrived together; whatever they call for may go out now. */
+        default void endOfBatch() {}
     }
 
     /** Receives what the node should tell control; called on the maintenance thread. */
@@ -122,8 +127,7 @@ public final class Magicsock implements AutoCloseable {
     private final Settings settings;
     /** Starts as {@link Settings#discoAllowlist()}; {@link #setDiscoAllowlist} replaces it while running. */
     private volatile Set<String> discoAllowlist;
-    private final DatagramChannel udp;
-    private final int port;
+    private final UdpBatchSocket udp;
     private final DiscoEndpoint disco;
     private final Map<String, PendingPing> pendingPings = new ConcurrentHashMap<>();
     private final Map<PublicKey, KnownPeer> peers = new ConcurrentHashMap<>();
@@ -150,13 +154,12 @@ public final class Magicsock implements AutoCloseable {
     private Hostinfo.NetInfo lastNetInfo;
     private volatile List<Endpoint> lastEndpoints = List.of();
 
-    private Magicsock(Settings settings, DatagramChannel udp, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
-                      Supplier<Netmap> netmap, Reporter reporter, InnerPackets inner) throws IOException {
+    private Magicsock(Settings settings, UdpBatchSocket udp, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
+                      Supplier<Netmap> netmap, Reporter reporter, InnerPackets inner) {
         this.settings = settings;
         this.discoAllowlist = settings.discoAllowlist();
         this.inner = inner;
         this.udp = udp;
-        this.port = ((InetSocketAddress) udp.getLocalAddress()).getPort();
         this.disco = new DiscoEndpoint(discoKey);
         this.nodeKey = nodeKey;
         this.netmap = netmap;
@@ -179,31 +182,43 @@ public final class Magicsock implements AutoCloseable {
      * @param nodeKey  supplies the current node key (it changes when the key is rotated)
      * @param inner    receives the inner packets peers send (TSMP pings are answered before);
      *                 {@link #sendPacket} carries the other way
+     * @throws java.net.BindException if the port is taken
      */
     public static Magicsock start(Settings settings, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
                                   Supplier<Netmap> netmap, Reporter reporter, InnerPackets inner) throws IOException {
-        DatagramChannel udp = DatagramChannel.open();
+        // One socket carries every peer's traffic; the kernel's default buffer (about 200 KiB)
+        // overflows under a bulk transfer and the drops look to TCP like congestion. The kernel
+        // caps this at net.core.rmem_max / wmem_max, as tailscaled's own request is capped.
+        UdpBatchSocket udp = UdpBatchSocket.open(settings.port(), SOCKET_BUFFER_BYTES);
+        LOG.log(Level.DEBUG, "UDP port {0}: {1}", String.valueOf(udp.port()), udp.mechanism());
         try {
-            // One socket carries every peer's traffic; the kernel's default buffer (about 200 KiB)
-            // overflows under a bulk transfer and the drops look to TCP like congestion. The kernel
-            // caps this at net.core.rmem_max / wmem_max, as tailscaled's own request is capped.
-            udp.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
-            udp.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
-            udp.bind(new InetSocketAddress(settings.port()));
             return new Magicsock(settings, udp, discoKey, nodeKey, netmap, reporter, inner);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             udp.close();
             throw e;
         }
     }
 
-    /** Sends an inner IP packet through WireGuard to the peer whose addresses route its destination. */
+    /**
+     * Encrypts an inner IP packet for the peer whose addresses route its destination. It may
+     * wait, with the others of its burst, until {@link #flush()}, which the sender calls after
+     * the burst's last packet.
+     */
     public void sendPacket(byte[] ipPacket) {
         wireGuard.sendInner(ipPacket);
     }
 
+    /** Sends what {@link #sendPacket} held back: a burst of datagrams to one peer leaves in one go. */
+    public void flush() {
+        try {
+            udp.flush();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "UDP send failed", e);
+        }
+    }
+
     public int port() {
-        return port;
+        return udp.port();
     }
 
     private WireGuardLink newLink() {
@@ -218,7 +233,7 @@ public final class Magicsock implements AutoCloseable {
 
             @Override
             public void sendUdp(byte[] buf, int off, int len, InetSocketAddress to) {
-                Magicsock.this.sendUdp(buf, off, len, to);
+                queueUdp(buf, off, len, to);
             }
         }, new WireGuardLink.Limits(settings.maxActivePeers(), priority), inner);
         link.sync(netmap.get());
@@ -303,7 +318,7 @@ public final class Magicsock implements AutoCloseable {
         long now = System.nanoTime();
         PeerPath.Route route = p.path().route(now);
         if (route.direct() != null) {
-            sendUdp(buf, off, len, route.direct());
+            queueUdp(buf, off, len, route.direct());
         }
         if (route.viaDerp()) {
             relays.send(derpMap(), p.homeRegion(), peer, Arrays.copyOfRange(buf, off, off + len));
@@ -339,6 +354,7 @@ public final class Magicsock implements AutoCloseable {
             try {
                 Thread.sleep(TICK);
                 wireGuard.tick();
+                flush();
                 long now = System.nanoTime();
                 active.removeIf(key -> {
                     KnownPeer p = peers.get(key);
@@ -372,39 +388,49 @@ public final class Magicsock implements AutoCloseable {
         wake.release();
     }
 
-    /** Reads datagrams into one buffer; WireGuard decrypts in place, STUN and DISCO get copies. */
+    /**
+     * Takes the datagrams in batches, as they arrived together: WireGuard decrypts in place,
+     * STUN and DISCO get copies. After each batch the inner packets' receiver and the socket
+     * are flushed, so the batch is answered at once (one ACK for a run of TCP segments, say).
+     */
     private void readLoop() {
-        ByteBuffer bb = ByteBuffer.allocate(65535);
-        byte[] buf = bb.array();
         while (running) {
-            InetSocketAddress from;
+            ReceivedDatagrams in;
             try {
-                bb.clear();
-                from = (InetSocketAddress) udp.receive(bb);
-            } catch (ClosedChannelException e) {
-                return; // close() ends the loop this way
+                in = udp.receive();
             } catch (IOException e) {
                 if (running) {
                     LOG.log(Level.WARNING, "UDP receive failed", e);
                 }
                 return;
             }
-            int len = bb.position();
-            if (StunMessage.looksLikeStun(buf, len)) {
-                NetcheckRound r = round;
-                if (r != null) {
-                    r.accept(Arrays.copyOf(buf, len), System.nanoTime());
-                }
-            } else if (DiscoPacket.looksLikeDisco(buf, len)) {
-                onDisco(disco.handle(Arrays.copyOf(buf, len), from, this::isPeer), from, -1, reply -> sendUdp(reply, from));
+            if (in == null) {
+                return; // close() ends the loop this way
+            }
+            for (int i = 0; i < in.count(); i++) {
+                onDatagram(in.buffer(), in.offset(i), in.length(i), in.source(i));
+            }
+            inner.endOfBatch();
+            flush();
+        }
+    }
+
+    private void onDatagram(byte[] buf, int off, int len, InetSocketAddress from) {
+        if (StunMessage.looksLikeStun(buf, off, len)) {
+            NetcheckRound r = round;
+            if (r != null) {
+                r.accept(Arrays.copyOfRange(buf, off, off + len), System.nanoTime());
+            }
+        } else if (DiscoPacket.looksLikeDisco(buf, off, len)) {
+            onDisco(disco.handle(Arrays.copyOfRange(buf, off, off + len), from, this::isPeer), from, -1,
+                    reply -> sendUdp(reply, from));
+        } else {
+            PublicKey owner = endpointOwners.get(from);
+            KnownPeer known = owner == null ? null : peers.get(owner);
+            if (known != null && known.path().knows(from)) {
+                wireGuard.receiveFromPeer(buf, off, len, owner);
             } else {
-                PublicKey owner = endpointOwners.get(from);
-                KnownPeer known = owner == null ? null : peers.get(owner);
-                if (known != null && known.path().knows(from)) {
-                    wireGuard.receiveFromPeer(buf, 0, len, owner);
-                } else {
-                    wireGuard.receiveUdp(buf, 0, len, from); // the engine drops and counts what is not WireGuard
-                }
+                wireGuard.receiveUdp(buf, off, len, from); // the engine drops and counts what is not WireGuard
             }
         }
     }
@@ -413,13 +439,16 @@ public final class Magicsock implements AutoCloseable {
         return netmap.get().peerByDiscoKey(discoKey).isPresent();
     }
 
+    /** Sends one datagram now (DISCO, STUN), with whatever else was held. */
     private void sendUdp(byte[] packet, InetSocketAddress to) {
-        sendUdp(packet, 0, packet.length, to);
+        queueUdp(packet, 0, packet.length, to);
+        flush();
     }
 
-    private void sendUdp(byte[] buf, int off, int len, InetSocketAddress to) {
+    /** Holds a datagram for the next {@link #flush()}. */
+    private void queueUdp(byte[] buf, int off, int len, InetSocketAddress to) {
         try {
-            udp.send(ByteBuffer.wrap(buf, off, len), to);
+            udp.send(buf, off, len, to);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "UDP send to " + to + " failed", e);
         }
@@ -428,6 +457,8 @@ public final class Magicsock implements AutoCloseable {
     private void onDerpPacket(int region, PublicKey source, byte[] packet) {
         if (!DiscoPacket.looksLikeDisco(packet)) {
             wireGuard.receiveFromPeer(packet, 0, packet.length, source);
+            inner.endOfBatch();
+            flush();
             return;
         }
         onDisco(disco.handle(packet, DiscoEndpoint.derpPath(region), this::isPeer), null, region,
@@ -724,11 +755,7 @@ public final class Magicsock implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        try {
-            udp.close();
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "closing the UDP socket failed", e);
-        }
+        udp.close();
         maintenance.interrupt();
         ticker.interrupt();
         relays.close();
