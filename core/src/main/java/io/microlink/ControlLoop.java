@@ -77,7 +77,29 @@ final class ControlLoop implements Runnable {
     private volatile Magicsock magicsock;
     /** The DISCO allowlist now: the configured one until {@link #setDiscoAllowlist} replaces it. */
     private volatile Set<String> discoAllowlist;
-    private final Netstack netstack = new Netstack(TcpConfig.defaults(), this::sendPacket);
+    private final Netstack netstack = new Netstack(TcpConfig.defaults(), new Netstack.PacketOutput() {
+        @Override
+        public void send(byte[] ipPacket) {
+            queuePacket(ipPacket);
+        }
+
+        @Override
+        public void endOfBurst() {
+            flushPackets();
+        }
+    });
+    /** What magicsock decrypted: packets one by one, then the end of each batch that arrived together. */
+    private final Magicsock.InnerPackets fromPeers = new Magicsock.InnerPackets() {
+        @Override
+        public void inbound(byte[] buf, int off, int len) {
+            ControlLoop.this.inbound(buf, off, len);
+        }
+
+        @Override
+        public void endOfBatch() {
+            netstack.endOfBatch();
+        }
+    };
     private final QuadHundredDnsServer dns = new QuadHundredDnsServer();
     private final Firewall firewall = new Firewall();
     /** TUN mode's device, chosen at start; null in userspace mode, where the netstack is this node's host. */
@@ -101,8 +123,17 @@ final class ControlLoop implements Runnable {
         dns.attach(netstack);
     }
 
-    /** An inner packet from the netstack; dropped while the network side is not up yet, as on a link that is down. */
+    /** An inner packet on its own (a TSMP reject, a packet from the OS): sent at once. */
     private void sendPacket(byte[] ipPacket) {
+        queuePacket(ipPacket);
+        flushPackets();
+    }
+
+    /**
+     * An inner packet, possibly one of a burst that {@link #flushPackets} ends; dropped while the
+     * network side is not up yet, as on a link that is down.
+     */
+    private void queuePacket(byte[] ipPacket) {
         TunInterface t = tun;
         if (t != null && t.isAddressedToOs(ipPacket, 0, ipPacket.length)) {
             t.write(ipPacket, 0, ipPacket.length); // quad-100 answering the OS
@@ -112,6 +143,13 @@ final class ControlLoop implements Runnable {
         Magicsock m = magicsock;
         if (m != null) {
             m.sendPacket(ipPacket);
+        }
+    }
+
+    private void flushPackets() {
+        Magicsock m = magicsock;
+        if (m != null) {
+            m.flush();
         }
     }
 
@@ -139,7 +177,7 @@ final class ControlLoop implements Runnable {
             if (t != null) {
                 t.write(buf, off, len);
             } else {
-                netstack.inbound(packet);
+                netstack.inboundOfBatch(packet);
             }
             return;
         }
@@ -431,10 +469,10 @@ final class ControlLoop implements Runnable {
         return startMagicsock(config.udpPort(), allowlist);
     }
 
-    private Magicsock startMagicsock(int port, Set<String> allowlist) throws SocketException {
+    private Magicsock startMagicsock(int port, Set<String> allowlist) throws IOException {
         return Magicsock.start(new Magicsock.Settings(port, config.derpTransport(), config.tls(), NETCHECK_INTERVAL,
                 allowlist, config.priorityPeer(), config.maxActivePeers()), discoKey, () -> identity.nodeKey(),
-                () -> netmap, this::networkChanged, this::inbound);
+                () -> netmap, this::networkChanged, fromPeers);
     }
 
     /** Magicsock learned a new home region or endpoints: tell control with a lite update. */

@@ -34,7 +34,12 @@ public final class DiscoPacket {
 
     /** Whether a received packet is DISCO rather than WireGuard or STUN. */
     public static boolean looksLikeDisco(byte[] packet) {
-        return packet.length >= HEADER && Arrays.equals(packet, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
+        return looksLikeDisco(packet, 0, packet.length);
+    }
+
+    /** As {@link #looksLikeDisco(byte[])} for the {@code len} bytes of {@code packet} at {@code off}. */
+    public static boolean looksLikeDisco(byte[] packet, int off, int len) {
+        return len >= HEADER && Arrays.equals(packet, off, off + MAGIC.length, MAGIC, 0, MAGIC.length);
     }
 
     public static byte[] seal(PrivateKey ownDisco, PublicKey peerDisco, DiscoMessage message) throws CryptoException {

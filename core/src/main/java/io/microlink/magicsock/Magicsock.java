@@ -21,11 +21,10 @@ import io.microlink.netmap.Netmap;
 import io.microlink.stun.StunMessage;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
+import io.microlink.wireguard.udp.ReceivedDatagrams;
+import io.microlink.wireguard.udp.UdpBatchSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -86,10 +85,17 @@ public final class Magicsock implements AutoCloseable {
         }
     }
 
-    /** Receives the decrypted inner IP packets from peers; the buffer is only valid during the call. */
+    /**
+     * Receives the decrypted inner IP packets from peers; the buffer is only valid during the
+     * call. Packets that arrived together (one read of the socket, or one from a relay) are
+     * followed by {@link #endOfBatch}, so the receiver can answer them at once, not one by one.
+     */
     @FunctionalInterface
     public interface InnerPackets {
         void inbound(byte[] buf, int off, int len);
+
+        /** The packets since the last call arrived together; whatever they call for may go out now. */
+        default void endOfBatch() {}
     }
 
     /** Receives what the node should tell control; called on the maintenance thread. */
@@ -121,7 +127,7 @@ public final class Magicsock implements AutoCloseable {
     private final Settings settings;
     /** Starts as {@link Settings#discoAllowlist()}; {@link #setDiscoAllowlist} replaces it while running. */
     private volatile Set<String> discoAllowlist;
-    private final DatagramSocket udp;
+    private final UdpBatchSocket udp;
     private final DiscoEndpoint disco;
     private final Map<String, PendingPing> pendingPings = new ConcurrentHashMap<>();
     private final Map<PublicKey, KnownPeer> peers = new ConcurrentHashMap<>();
@@ -148,7 +154,7 @@ public final class Magicsock implements AutoCloseable {
     private Hostinfo.NetInfo lastNetInfo;
     private volatile List<Endpoint> lastEndpoints = List.of();
 
-    private Magicsock(Settings settings, DatagramSocket udp, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
+    private Magicsock(Settings settings, UdpBatchSocket udp, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
                       Supplier<Netmap> netmap, Reporter reporter, InnerPackets inner) {
         this.settings = settings;
         this.discoAllowlist = settings.discoAllowlist();
@@ -162,7 +168,10 @@ public final class Magicsock implements AutoCloseable {
                 this::derpLost, DERP_TIMEOUT);
         syncPeers(netmap.get());
         this.wireGuard = newLink();
-        this.reader = Thread.ofVirtual().name("microlink-udp").start(this::readLoop);
+        // A platform thread: a virtual one would park in the JDK's poller whenever the socket
+        // runs empty and come back through the scheduler, a hand-off that costs more than the
+        // packet it waits for (WireGuardDevice reads its socket the same way).
+        this.reader = Thread.ofPlatform().daemon().name("microlink-udp").start(this::readLoop);
         this.maintenance = Thread.ofVirtual().name("microlink-magicsock").start(this::maintain);
         this.ticker = Thread.ofVirtual().name("microlink-wg-timers").start(this::tickLoop);
     }
@@ -173,25 +182,43 @@ public final class Magicsock implements AutoCloseable {
      * @param nodeKey  supplies the current node key (it changes when the key is rotated)
      * @param inner    receives the inner packets peers send (TSMP pings are answered before);
      *                 {@link #sendPacket} carries the other way
+     * @throws java.net.BindException if the port is taken
      */
     public static Magicsock start(Settings settings, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
-                                  Supplier<Netmap> netmap, Reporter reporter, InnerPackets inner) throws SocketException {
-        DatagramSocket udp = new DatagramSocket(new InetSocketAddress(settings.port()));
+                                  Supplier<Netmap> netmap, Reporter reporter, InnerPackets inner) throws IOException {
         // One socket carries every peer's traffic; the kernel's default buffer (about 200 KiB)
         // overflows under a bulk transfer and the drops look to TCP like congestion. The kernel
         // caps this at net.core.rmem_max / wmem_max, as tailscaled's own request is capped.
-        udp.setReceiveBufferSize(SOCKET_BUFFER_BYTES);
-        udp.setSendBufferSize(SOCKET_BUFFER_BYTES);
-        return new Magicsock(settings, udp, discoKey, nodeKey, netmap, reporter, inner);
+        UdpBatchSocket udp = UdpBatchSocket.open(settings.port(), SOCKET_BUFFER_BYTES);
+        LOG.log(Level.DEBUG, "UDP port {0}: {1}", String.valueOf(udp.port()), udp.mechanism());
+        try {
+            return new Magicsock(settings, udp, discoKey, nodeKey, netmap, reporter, inner);
+        } catch (RuntimeException e) {
+            udp.close();
+            throw e;
+        }
     }
 
-    /** Sends an inner IP packet through WireGuard to the peer whose addresses route its destination. */
+    /**
+     * Encrypts an inner IP packet for the peer whose addresses route its destination. It may
+     * wait, with the others of its burst, until {@link #flush()}, which the sender calls after
+     * the burst's last packet.
+     */
     public void sendPacket(byte[] ipPacket) {
         wireGuard.sendInner(ipPacket);
     }
 
+    /** Sends what {@link #sendPacket} held back: a burst of datagrams to one peer leaves in one go. */
+    public void flush() {
+        try {
+            udp.flush();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "UDP send failed", e);
+        }
+    }
+
     public int port() {
-        return udp.getLocalPort();
+        return udp.port();
     }
 
     private WireGuardLink newLink() {
@@ -200,13 +227,13 @@ public final class Magicsock implements AutoCloseable {
                         .orElse(null);
         WireGuardLink link = new WireGuardLink(nodeKey.get(), new WireGuardLink.Paths() {
             @Override
-            public void sendToPeer(PublicKey peer, byte[] packet) {
-                Magicsock.this.sendToPeer(peer, packet);
+            public void sendToPeer(PublicKey peer, byte[] buf, int off, int len) {
+                Magicsock.this.sendToPeer(peer, buf, off, len);
             }
 
             @Override
-            public void sendUdp(byte[] packet, InetSocketAddress to) {
-                Magicsock.this.sendUdp(packet, to);
+            public void sendUdp(byte[] buf, int off, int len, InetSocketAddress to) {
+                queueUdp(buf, off, len, to);
             }
         }, new WireGuardLink.Limits(settings.maxActivePeers(), priority), inner);
         link.sync(netmap.get());
@@ -283,7 +310,7 @@ public final class Magicsock implements AutoCloseable {
     }
 
     /** A WireGuard packet for a peer: direct while a pong vouches for the path, through DERP otherwise. */
-    private void sendToPeer(PublicKey peer, byte[] packet) {
+    private void sendToPeer(PublicKey peer, byte[] buf, int off, int len) {
         KnownPeer p = peers.get(peer);
         if (p == null) {
             return;
@@ -291,10 +318,10 @@ public final class Magicsock implements AutoCloseable {
         long now = System.nanoTime();
         PeerPath.Route route = p.path().route(now);
         if (route.direct() != null) {
-            sendUdp(packet, route.direct());
+            queueUdp(buf, off, len, route.direct());
         }
         if (route.viaDerp()) {
-            relays.send(derpMap(), p.homeRegion(), peer, packet);
+            relays.send(derpMap(), p.homeRegion(), peer, Arrays.copyOfRange(buf, off, off + len));
         }
         if (active.add(peer)) {
             probe(peer, p, now); // the first packet starts discovery at once, not at the next tick
@@ -327,6 +354,7 @@ public final class Magicsock implements AutoCloseable {
             try {
                 Thread.sleep(TICK);
                 wireGuard.tick();
+                flush();
                 long now = System.nanoTime();
                 active.removeIf(key -> {
                     KnownPeer p = peers.get(key);
@@ -360,35 +388,49 @@ public final class Magicsock implements AutoCloseable {
         wake.release();
     }
 
+    /**
+     * Takes the datagrams in batches, as they arrived together: WireGuard decrypts in place,
+     * STUN and DISCO get copies. After each batch the inner packets' receiver and the socket
+     * are flushed, so the batch is answered at once (one ACK for a run of TCP segments, say).
+     */
     private void readLoop() {
-        byte[] buf = new byte[65535];
         while (running) {
-            DatagramPacket packet = new DatagramPacket(buf, buf.length);
+            ReceivedDatagrams in;
             try {
-                udp.receive(packet);
+                in = udp.receive();
             } catch (IOException e) {
                 if (running) {
                     LOG.log(Level.WARNING, "UDP receive failed", e);
                 }
                 return;
             }
-            byte[] p = Arrays.copyOf(buf, packet.getLength());
-            InetSocketAddress from = (InetSocketAddress) packet.getSocketAddress();
-            if (StunMessage.looksLikeStun(p)) {
-                NetcheckRound r = round;
-                if (r != null) {
-                    r.accept(p, System.nanoTime());
-                }
-            } else if (DiscoPacket.looksLikeDisco(p)) {
-                onDisco(disco.handle(p, from, this::isPeer), from, -1, reply -> sendUdp(reply, from));
+            if (in == null) {
+                return; // close() ends the loop this way
+            }
+            for (int i = 0; i < in.count(); i++) {
+                onDatagram(in.buffer(), in.offset(i), in.length(i), in.source(i));
+            }
+            inner.endOfBatch();
+            flush();
+        }
+    }
+
+    private void onDatagram(byte[] buf, int off, int len, InetSocketAddress from) {
+        if (StunMessage.looksLikeStun(buf, off, len)) {
+            NetcheckRound r = round;
+            if (r != null) {
+                r.accept(Arrays.copyOfRange(buf, off, off + len), System.nanoTime());
+            }
+        } else if (DiscoPacket.looksLikeDisco(buf, off, len)) {
+            onDisco(disco.handle(Arrays.copyOfRange(buf, off, off + len), from, this::isPeer), from, -1,
+                    reply -> sendUdp(reply, from));
+        } else {
+            PublicKey owner = endpointOwners.get(from);
+            KnownPeer known = owner == null ? null : peers.get(owner);
+            if (known != null && known.path().knows(from)) {
+                wireGuard.receiveFromPeer(buf, off, len, owner);
             } else {
-                PublicKey owner = endpointOwners.get(from);
-                KnownPeer known = owner == null ? null : peers.get(owner);
-                if (known != null && known.path().knows(from)) {
-                    wireGuard.receiveFromPeer(p, owner);
-                } else {
-                    wireGuard.receiveUdp(p, from); // the engine drops and counts what is not WireGuard
-                }
+                wireGuard.receiveUdp(buf, off, len, from); // the engine drops and counts what is not WireGuard
             }
         }
     }
@@ -397,9 +439,16 @@ public final class Magicsock implements AutoCloseable {
         return netmap.get().peerByDiscoKey(discoKey).isPresent();
     }
 
+    /** Sends one datagram now (DISCO, STUN), with whatever else was held. */
     private void sendUdp(byte[] packet, InetSocketAddress to) {
+        queueUdp(packet, 0, packet.length, to);
+        flush();
+    }
+
+    /** Holds a datagram for the next {@link #flush()}. */
+    private void queueUdp(byte[] buf, int off, int len, InetSocketAddress to) {
         try {
-            udp.send(new DatagramPacket(packet, packet.length, to));
+            udp.send(buf, off, len, to);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "UDP send to " + to + " failed", e);
         }
@@ -407,7 +456,9 @@ public final class Magicsock implements AutoCloseable {
 
     private void onDerpPacket(int region, PublicKey source, byte[] packet) {
         if (!DiscoPacket.looksLikeDisco(packet)) {
-            wireGuard.receiveFromPeer(packet, source);
+            wireGuard.receiveFromPeer(packet, 0, packet.length, source);
+            inner.endOfBatch();
+            flush();
             return;
         }
         onDisco(disco.handle(packet, DiscoEndpoint.derpPath(region), this::isPeer), null, region,

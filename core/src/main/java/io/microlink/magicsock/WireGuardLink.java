@@ -16,10 +16,10 @@ import io.microlink.wireguard.session.TimeSource;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Attaches the WireGuard engine to magicsock. The engine knows peers only by socket address,
@@ -38,13 +38,13 @@ final class WireGuardLink implements Network {
     private static final int HEADROOM = Protocol.TRANSPORT_HEADER_SIZE;
     private static final int TAILROOM = 16 + 16;
 
-    /** Where the link's output goes. */
+    /** Where the link's output goes; the bytes are only valid during the call. */
     interface Paths {
         /** To a peer, by whatever path magicsock chooses. */
-        void sendToPeer(PublicKey peer, byte[] packet);
+        void sendToPeer(PublicKey peer, byte[] buf, int off, int len);
 
         /** To an address no peer is known at (a handshake answered where it came from). */
-        void sendUdp(byte[] packet, InetSocketAddress to);
+        void sendUdp(byte[] buf, int off, int len, InetSocketAddress to);
     }
 
     /**
@@ -61,7 +61,10 @@ final class WireGuardLink implements Network {
     private final Paths paths;
     private final Magicsock.InnerPackets inner;
     private final Limits limits;
-    private final Map<PublicKey, Peer> peers = new HashMap<>();
+    /** Each peer's engine state; its endpoint is the peer's token. Changed only by {@link #sync}. */
+    private final Map<PublicKey, Peer> peers = new ConcurrentHashMap<>();
+    /** The peers by token, so that a packet the engine sends finds its peer without parsing. */
+    private final Map<InetSocketAddress, PublicKey> byToken = new ConcurrentHashMap<>();
 
     WireGuardLink(PrivateKey nodeKey, Paths paths, Limits limits, Magicsock.InnerPackets inner) {
         this.inner = inner;
@@ -91,15 +94,18 @@ final class WireGuardLink implements Network {
         peers.entrySet().removeIf(e -> {
             if (!wanted.containsKey(e.getKey())) {
                 engine.removePeer(e.getValue());
+                byToken.remove(e.getValue().endpoint());
                 return true;
             }
             return false;
         });
         wanted.forEach((key, node) -> peers.computeIfAbsent(key, k -> {
-            Peer p = engine.addPeer(new PeerSpec(k.raw(), null, token(k), 0, k.equals(limits.priorityPeer())));
+            InetSocketAddress token = token(k);
+            Peer p = engine.addPeer(new PeerSpec(k.raw(), null, token, 0, k.equals(limits.priorityPeer())));
             for (String prefix : node.addresses()) {
                 route(prefix, p);
             }
+            byToken.put(token, k);
             return p;
         }));
     }
@@ -116,18 +122,22 @@ final class WireGuardLink implements Network {
     }
 
     /** Each known peer's WireGuard state, by node key. */
-    synchronized Map<PublicKey, Peer> peers() {
+    Map<PublicKey, Peer> peers() {
         return Map.copyOf(peers);
     }
 
-    /** A packet from a known peer (by DERP source key, or a UDP address DISCO ties to it). */
-    void receiveFromPeer(byte[] packet, PublicKey peer) {
-        engine.receive(packet, 0, packet.length, token(peer), this);
+    /**
+     * A packet from a known peer (by DERP source key, or a UDP address DISCO ties to it). The
+     * engine decrypts in place, so the bytes are the link's until this returns.
+     */
+    void receiveFromPeer(byte[] buf, int off, int len, PublicKey peer) {
+        Peer p = peers.get(peer);
+        engine.receive(buf, off, len, p != null ? p.endpoint() : token(peer), this);
     }
 
     /** A packet from an address no peer is known at; only a handshake can come of it. */
-    void receiveUdp(byte[] packet, InetSocketAddress from) {
-        engine.receive(packet, 0, packet.length, from, this);
+    void receiveUdp(byte[] buf, int off, int len, InetSocketAddress from) {
+        engine.receive(buf, off, len, from, this);
     }
 
     void tick() {
@@ -136,12 +146,11 @@ final class WireGuardLink implements Network {
 
     @Override
     public void send(InetSocketAddress to, byte[] buf, int off, int len) {
-        byte[] packet = Arrays.copyOfRange(buf, off, off + len);
-        if (to.isUnresolved() && to.getHostString().startsWith(TOKEN_PREFIX)) {
-            paths.sendToPeer(PublicKey.of(KeyKind.NODE, HEX.parseHex(to.getHostString(), TOKEN_PREFIX.length(),
-                    to.getHostString().length())), packet);
-        } else {
-            paths.sendUdp(packet, to);
+        PublicKey peer = byToken.get(to);
+        if (peer != null) {
+            paths.sendToPeer(peer, buf, off, len);
+        } else if (!to.isUnresolved()) {
+            paths.sendUdp(buf, off, len, to);
         }
     }
 

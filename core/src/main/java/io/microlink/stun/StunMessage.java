@@ -55,8 +55,13 @@ public final class StunMessage {
 
     /** Whether a UDP payload is STUN (request or success response) rather than DISCO or WireGuard. */
     public static boolean looksLikeStun(byte[] p) {
-        return p.length >= HEADER && (p[0] & 0xC0) == 0 && p[1] == 0x01
-                && ByteBuffer.wrap(p, 4, 4).getInt() == MAGIC_COOKIE;
+        return looksLikeStun(p, 0, p.length);
+    }
+
+    /** As {@link #looksLikeStun(byte[])} for the {@code len} bytes of {@code p} at {@code off}. */
+    public static boolean looksLikeStun(byte[] p, int off, int len) {
+        return len >= HEADER && (p[off] & 0xC0) == 0 && p[off + 1] == 0x01
+                && ByteBuffer.wrap(p, off + 4, 4).getInt() == MAGIC_COOKIE;
     }
 
     /**

@@ -40,6 +40,10 @@ import java.util.function.Function;
  * protocol classes are sans I/O; this class adds the one lock they share, the thread that
  * fires TCP timers, and the conditions blocking sockets wait on.
  *
+ * <p>Packets that arrived together (one read of the socket below) may come in as a batch,
+ * {@link #inboundOfBatch} for each and {@link #endOfBatch} after the last: TCP then answers the
+ * batch once and blocked sockets wake once, as a kernel does with GRO.
+ *
  * <p>Packets addressed to this node that nothing listens for are refused as a host would
  * refuse them: TCP with RST (by the TCP layer), UDP with ICMP port unreachable.
  *
@@ -54,10 +58,17 @@ public final class Netstack implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int EPHEMERAL_UDP_FIRST = 49152;
 
-    /** Where packets the stack originates go (into WireGuard, which routes them by destination). */
+    /**
+     * Where packets the stack originates go (into WireGuard, which routes them by destination).
+     * Several may go out in a burst (a TCP window's worth, say); {@link #endOfBurst} follows the
+     * last, so an output that batches its sends can hold them until then.
+     */
     @FunctionalInterface
     public interface PacketOutput {
         void send(byte[] ipPacket);
+
+        /** The packets sent since the last call form a burst: send what was held back. */
+        default void endOfBurst() {}
     }
 
     /** A UDP datagram for a local port that a service (such as DNS on 100.100.100.100) answers. */
@@ -69,7 +80,14 @@ public final class Netstack implements AutoCloseable {
     final ReentrantLock lock = new ReentrantLock();
     /** Signalled whenever any connection or listener changed; blocked sockets re-check their own state. */
     final Condition changed = lock.newCondition();
+    /** TCP reported a change that {@link #changed} has not been signalled for yet; guarded by the lock. */
+    private boolean changePending;
     private final Condition timerChanged = lock.newCondition();
+    /**
+     * When the timer thread wakes next by itself ({@link Long#MAX_VALUE}: only when signalled).
+     * Guarded by the lock, which the timer thread holds except while it waits.
+     */
+    private long timerWakeAt = Long.MAX_VALUE;
     final TcpStack tcp;
     private final IpPacketBuilder ip = new IpPacketBuilder(RANDOM.nextInt());
     private final FragmentReassembler reassembler = new FragmentReassembler();
@@ -87,30 +105,32 @@ public final class Netstack implements AutoCloseable {
 
     public Netstack(TcpConfig config, PacketOutput output) {
         this.output = output;
+        // Blocked sockets are woken once per batch of segments, application call or timer run
+        // (afterTcp), not once per event.
         this.tcp = new TcpStack(config, this::sendSegment, new TcpEvents() {
             @Override
             public void connected(TcpConnection c) {
-                changed.signalAll();
+                changePending = true;
             }
 
             @Override
             public void readable(TcpConnection c) {
-                changed.signalAll();
+                changePending = true;
             }
 
             @Override
             public void writable(TcpConnection c) {
-                changed.signalAll();
+                changePending = true;
             }
 
             @Override
             public void closed(TcpConnection c) {
-                changed.signalAll();
+                changePending = true;
             }
 
             @Override
             public void acceptable(TcpListener l) {
-                changed.signalAll();
+                changePending = true;
             }
         }, RANDOM);
         this.timers = Thread.ofVirtual().name("microlink-tcp-timers").start(this::timerLoop);
@@ -129,7 +149,7 @@ public final class Netstack implements AutoCloseable {
 
     private record ServiceBinding(byte[] address, int port, UdpService service) {}
 
-    /** One decrypted inner packet from a peer. The buffer is only valid during the call. */
+    /** One decrypted inner packet from a peer, answered at once. The buffer is only valid during the call. */
     public void inbound(byte[] buf, int off, int len) {
         try {
             inbound(IpPacket.parse(buf, off, len));
@@ -138,8 +158,18 @@ public final class Netstack implements AutoCloseable {
         }
     }
 
-    /** One inner packet already parsed (by the packet filter, say). Its buffer is only valid during the call. */
+    /** One inner packet already parsed (by the packet filter, say), answered at once. Its buffer is only valid during the call. */
     public void inbound(IpPacket packet) {
+        inboundOfBatch(packet);
+        endOfBatch();
+    }
+
+    /**
+     * One packet of a batch that arrived together; TCP's answers to it wait for
+     * {@link #endOfBatch}, which the caller must call after the batch's last packet. The
+     * packet's buffer is only valid during the call.
+     */
+    public void inboundOfBatch(IpPacket packet) {
         long now = System.nanoTime();
         try {
             IpPacket p = packet;
@@ -155,7 +185,6 @@ public final class Netstack implements AutoCloseable {
                         lock.lock();
                         try {
                             tcp.onSegment(p.source(), p.destination(), p.buffer(), p.payloadOffset(), p.payloadLength(), now);
-                            timerChanged.signal();
                         } finally {
                             lock.unlock();
                         }
@@ -168,7 +197,7 @@ public final class Netstack implements AutoCloseable {
                         if (message.isPresent() && message.get().isReply()) {
                             pinger.onReply(p.source(), message.get());
                         } else if (message.isPresent()) {
-                            echo.reply(p).ifPresent(output::send);
+                            echo.reply(p).ifPresent(this::sendAlone);
                         }
                     }
                 }
@@ -176,6 +205,16 @@ public final class Netstack implements AutoCloseable {
             }
         } catch (MalformedPacketException e) {
             LOG.log(Level.DEBUG, "dropped a malformed inner packet: {0}", e.getMessage());
+        }
+    }
+
+    /** Sends TCP's answers to the packets of a batch (ACKs, data they let out) and wakes blocked sockets. */
+    public void endOfBatch() {
+        lock.lock();
+        try {
+            flushLocked();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -194,7 +233,7 @@ public final class Netstack implements AutoCloseable {
         if (socket != null) {
             socket.deliver(p, d);
         } else {
-            DestinationUnreachable.portUnreachable(ip, p).ifPresent(output::send);
+            DestinationUnreachable.portUnreachable(ip, p).ifPresent(this::sendAlone);
         }
     }
 
@@ -218,16 +257,23 @@ public final class Netstack implements AutoCloseable {
         throw new SocketException("this node has no " + (v4 ? "IPv4" : "IPv6") + " tailnet address yet");
     }
 
+    /** A TCP segment, sent with the lock held; the burst it belongs to ends in {@link #flushLocked}. */
     private void sendSegment(byte[] src, byte[] dst, byte[] segment, int off, int len) {
         byte[] packet = ip.allocate(src, dst, IpProtocol.TCP, len);
         System.arraycopy(segment, off, packet, IpPacketBuilder.headerLength(src), len);
         output.send(packet);
     }
 
+    /** A packet outside TCP (UDP, ICMP): a burst of one. */
+    private void sendAlone(byte[] packet) {
+        output.send(packet);
+        output.endOfBurst();
+    }
+
     /** Sends a UDP datagram from {@code source}:{@code sourcePort}. */
     public void sendUdp(byte[] source, int sourcePort, byte[] destination, int destinationPort, byte[] data, int off,
                         int len) {
-        output.send(UdpDatagram.packet(ip, source, destination, sourcePort, destinationPort, data, off, len));
+        sendAlone(UdpDatagram.packet(ip, source, destination, sourcePort, destinationPort, data, off, len));
     }
 
     /**
@@ -237,7 +283,7 @@ public final class Netstack implements AutoCloseable {
      * @throws TimeoutException when no reply came within {@code timeout}
      */
     public Duration ping(InetAddress peer, byte[] data, Duration timeout) throws IOException, TimeoutException {
-        return pinger.ping(ip, localAddressFor(peer), peer, data, timeout, output);
+        return pinger.ping(ip, localAddressFor(peer), peer, data, timeout, this::sendAlone);
     }
 
     /** As {@link #withTcp(Function)} for an action with no result. */
@@ -253,11 +299,42 @@ public final class Netstack implements AutoCloseable {
         lock.lock();
         try {
             T result = action.apply(tcp);
-            tcp.flush(System.nanoTime());
-            timerChanged.signal();
+            flushLocked();
             return result;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Sends what inbound segments and application calls made due, ends the output's burst,
+     * re-arms timers and wakes blocked sockets if anything changed. Call with the lock held.
+     */
+    void flushLocked() {
+        tcp.flush(System.nanoTime());
+        afterTcp();
+        rearmTimers();
+    }
+
+    /** Ends the burst TCP just sent and wakes blocked sockets if TCP reported changes. Call with the lock held. */
+    private void afterTcp() {
+        output.endOfBurst();
+        if (changePending) {
+            changePending = false;
+            changed.signalAll();
+        }
+    }
+
+    /**
+     * Wakes the timer thread only if a deadline now comes before the one it sleeps until. Most
+     * segments just push a retransmission or delayed-ACK deadline later, and waking the thread
+     * for each of them would cost a thread switch per packet. Call with the lock held.
+     */
+    private void rearmTimers() {
+        long next = tcp.nextTimerDeadline();
+        if (next == Long.MIN_VALUE
+                || next != Long.MAX_VALUE && (timerWakeAt == Long.MAX_VALUE || next - timerWakeAt < 0)) {
+            timerChanged.signal();
         }
     }
 
@@ -269,12 +346,16 @@ public final class Netstack implements AutoCloseable {
                 long now = System.nanoTime();
                 if (deadline == Long.MIN_VALUE) {
                     tcp.flush(now);
+                    afterTcp();
                 } else if (deadline == Long.MAX_VALUE) {
+                    timerWakeAt = Long.MAX_VALUE;
                     timerChanged.await();
                 } else if (deadline - now > 0) {
+                    timerWakeAt = deadline;
                     timerChanged.awaitNanos(deadline - now);
                 } else {
                     tcp.onTimer(now);
+                    afterTcp();
                 }
             }
         } catch (InterruptedException e) {

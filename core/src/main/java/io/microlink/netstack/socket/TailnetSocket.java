@@ -48,7 +48,7 @@ public final class TailnetSocket implements StreamConnection {
             while (connection.state() == TcpState.SYN_SENT) {
                 if (left <= 0) {
                     connection.abort();
-                    stack.tcp.flush(System.nanoTime());
+                    stack.flushLocked();
                     throw new SocketTimeoutException("no answer from " + remote.getHostAddress() + ":" + port
                             + " within " + timeoutMillis + " ms");
                 }
@@ -152,7 +152,7 @@ public final class TailnetSocket implements StreamConnection {
                     }
                     int n = connection.read(b, off, len);
                     if (n > 0) {
-                        stack.tcp.flush(System.nanoTime()); // a window update may be due
+                        stack.flushLocked(); // a window update may be due
                         return n;
                     }
                     if (n < 0) {
@@ -213,7 +213,7 @@ public final class TailnetSocket implements StreamConnection {
                     if (n > 0) {
                         off += n;
                         len -= n;
-                        stack.tcp.flush(System.nanoTime());
+                        stack.flushLocked();
                     } else {
                         stack.await(Long.MAX_VALUE);
                     }

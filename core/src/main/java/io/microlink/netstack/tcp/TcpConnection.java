@@ -12,8 +12,8 @@ import static io.microlink.netstack.tcp.TcpSegment.SYN;
  * driven by its stack: nothing here reads a clock or does I/O. The application side
  * ({@link #read}, {@link #write}, {@link #shutdownOutput}, {@link #close}, {@link #abort}) only
  * changes state; the segments those calls cause go out on the stack's next
- * {@link TcpStack#flush}, so a socket layer calls that after them. Not thread-safe: the socket
- * layer serialises all calls into one stack.
+ * {@link TcpStack#flush}, so a socket layer calls that after them (and after inbound segments).
+ * Not thread-safe: the socket layer serialises all calls into one stack.
  *
  * <pre>{@code
  * TcpConnection c = stack.connect(localIp, remoteIp, 80, System.nanoTime());
@@ -78,6 +78,8 @@ public final class TcpConnection {
     private boolean inputClosed;
     private int unackedSegments;
     private boolean ackNow;
+    /** The application read since the last flush, so the window may have opened enough to announce. */
+    private boolean readSinceFlush;
 
     private final RttEstimator rtt = new RttEstimator();
     private boolean rttTiming;
@@ -197,6 +199,7 @@ public final class TcpConnection {
         int n = receiveBuffer.read(b, off, len);
         if (n > 0) {
             // The window may have opened enough to announce (RFC 1122 receiver SWS avoidance).
+            readSinceFlush = true;
             stack.markDirty(this);
             return n;
         }
@@ -262,8 +265,14 @@ public final class TcpConnection {
         } else {
             onSegmentSynchronized(seg, buf, now);
         }
-        if (state != TcpState.CLOSED) {
+        if (state != TcpState.CLOSED && receiveBuffer.hasOutOfOrder()) {
+            // RFC 5681 §4.2: past a hole every segment gets its own (duplicate) ACK at once;
+            // the sender counts them to retransmit fast.
             transmitPending(now, false);
+        } else {
+            // Otherwise what this segment makes due (an ACK, data its ACK let out) goes out on
+            // the stack's next flush, so segments that arrived together are answered once.
+            stack.markDirty(this);
         }
     }
 
@@ -614,8 +623,13 @@ public final class TcpConnection {
 
     // ---- output ----
 
-    /** Sends what the application side asked for since the last call: data, FIN, RST or a window update. */
+    /**
+     * Sends what inbound segments and the application side made due since the last call: ACKs,
+     * data, FIN, RST or a window update.
+     */
     void flush(long now) {
+        boolean read = readSinceFlush;
+        readSinceFlush = false;
         if (rstPending) {
             rstPending = false;
             sendSegment(sndMax, RST, 0, 0);
@@ -624,7 +638,7 @@ public final class TcpConnection {
         if (state == TcpState.CLOSED) {
             return;
         }
-        if (!finReceived && state.synchronizedState()) {
+        if (read && !finReceived && state.synchronizedState()) {
             int edge = rcvNxt + (windowField(false) << rcvShift);
             if (edge - rcvAdvertisedEdge >= Math.min(receiveBuffer.capacity() / 2, ourMss)) {
                 ackNow = true;

@@ -13,14 +13,16 @@ import java.util.HashMap;
  * ({@link #onSegment}), it hands back segments through a {@link SegmentOutput} and tells a
  * socket layer what changed through {@link TcpEvents}. Time comes in as {@code nowNanos}
  * (monotonic, e.g. {@link System#nanoTime()}); the runtime calls {@link #onTimer} at
- * {@link #nextTimerDeadline()} and {@link #flush} after application calls on a connection. It
- * demultiplexes by 4-tuple, answers segments for no connection with RST (RFC 9293 §3.10.7.1),
+ * {@link #nextTimerDeadline()}, and {@link #flush} after application calls on a connection and
+ * after a batch of inbound segments (so segments that arrived together get one ACK, as with GRO
+ * in a kernel). It demultiplexes by 4-tuple, answers segments for no connection with RST (RFC 9293 §3.10.7.1),
  * and bounds the number of connections. Not thread-safe: one lock or one event loop per stack.
  *
  * <pre>{@code
  * TcpStack tcp = new TcpStack(TcpConfig.defaults(), ipLayer::sendTcp, socketLayer, new SecureRandom());
  * TcpListener l = tcp.listen(22, 128);
  * tcp.onSegment(srcIp, dstIp, packet, tcpOffset, tcpLength, System.nanoTime());
+ * tcp.flush(System.nanoTime());            // after the last segment of a batch
  * long wakeAt = tcp.nextTimerDeadline();
  * }</pre>
  */
@@ -90,7 +92,11 @@ public final class TcpStack {
         throw new IllegalStateException("no free ephemeral port towards that peer");
     }
 
-    /** Takes one inbound TCP segment; {@code b[off..off+len)} is everything after the IP header. */
+    /**
+     * Takes one inbound TCP segment; {@code b[off..off+len)} is everything after the IP header.
+     * Only a reset for a segment no connection wants goes out at once; what a connection
+     * answers waits for {@link #flush}.
+     */
     public void onSegment(byte[] srcIp, byte[] dstIp, byte[] b, int off, int len, long nowNanos) {
         TcpSegment seg = incoming;
         if (!seg.parse(srcIp, dstIp, b, off, len)) {
@@ -138,7 +144,7 @@ public final class TcpStack {
         flush(nowNanos);
     }
 
-    /** Sends what application calls (write, read, shutdownOutput, close, abort) made due. */
+    /** Sends what inbound segments and application calls (write, read, shutdownOutput, close, abort) made due. */
     public void flush(long nowNanos) {
         for (int i = 0; i < dirty.size(); i++) {
             TcpConnection c = dirty.get(i);
@@ -150,8 +156,8 @@ public final class TcpStack {
     }
 
     /**
-     * When {@link #onTimer} should run next: {@link Long#MIN_VALUE} when application calls left
-     * something to {@link #flush}, {@link Long#MAX_VALUE} when nothing is scheduled.
+     * When {@link #onTimer} should run next: {@link Long#MIN_VALUE} when segments or application
+     * calls left something to {@link #flush}, {@link Long#MAX_VALUE} when nothing is scheduled.
      */
     public long nextTimerDeadline() {
         if (!dirty.isEmpty()) {

@@ -82,9 +82,10 @@ final class SimulatedNetwork {
         return n;
     }
 
-    /** Delivers a segment as if a host outside the simulation had sent it. */
+    /** Delivers a segment as if a host outside the simulation had sent it, and lets the stack answer. */
     void inject(Node to, byte[] src, byte[] segment) {
         to.stack.onSegment(src, to.ip, segment, 0, segment.length, now);
+        to.stack.flush(now);
     }
 
     private Node nodeFor(byte[] ip) {
@@ -117,9 +118,13 @@ final class SimulatedNetwork {
                 return false;
             }
             now = Math.max(now, next);
+            // What arrives at one instant is a batch: each stack answers it after the last segment.
             while (!inFlight.isEmpty() && inFlight.peek().at() <= now) {
                 InFlight p = inFlight.poll();
                 p.to().stack.onSegment(p.src(), p.dst(), p.segment(), 0, p.segment().length, now);
+            }
+            for (Node n : nodes) {
+                n.stack.flush(now);
             }
             for (Node n : nodes) {
                 if (n.stack.nextTimerDeadline() <= now) {

@@ -19,6 +19,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -28,7 +29,9 @@ import java.util.function.UnaryOperator;
  * in-process through its socket API; a second Java node runs in TUN mode and is used through
  * plain OS sockets (the kernel's TCP, routed into its TUN device); a second tailscaled is used
  * the way an application reaches a userspace tailscaled, through its SOCKS5 proxy. Every path
- * is direct UDP. Run with {@code scripts/bench-tcp [megabytes] [rounds]}.
+ * is direct UDP. Run with {@code scripts/bench-tcp [megabytes] [rounds] [clients]}, where
+ * {@code clients} picks rows for profiling one path alone: a comma-separated subset of
+ * {@code java,tun,tailscaled} (all three by default).
  */
 public final class TcpBenchmark {
     private static final int ROUND_TRIPS = 2000;
@@ -51,6 +54,7 @@ public final class TcpBenchmark {
     public static void main(String[] args) throws Exception {
         int megabytes = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        List<String> clients = List.of((args.length > 2 ? args[2] : "java,tun,tailscaled").split(","));
         try (TestTailnet tailnet = TestTailnet.create();
              ByteServer bytes = new ByteServer();
              TcpEchoServer echo = new TcpEchoServer()) {
@@ -71,10 +75,16 @@ public final class TcpBenchmark {
                 System.out.printf("| client | send %d MB (Mbit/s) | receive %d MB (Mbit/s) | 1-byte round trip, median (µs) |%n",
                         megabytes, megabytes);
                 System.out.println("|---|---|---|---|");
+                Map<String, Map.Entry<String, Dialer>> sides = Map.of(
+                        "java", Map.entry("Java node", viaJava),
+                        "tun", Map.entry("Java node, TUN mode (OS sockets)", viaTun),
+                        "tailscaled", Map.entry("tailscaled (SOCKS5)", viaSocks));
                 for (int r = 0; r < rounds; r++) {
-                    for (var side : List.of(java.util.Map.entry("Java node", viaJava),
-                            java.util.Map.entry("Java node, TUN mode (OS sockets)", viaTun),
-                            java.util.Map.entry("tailscaled (SOCKS5)", viaSocks))) {
+                    for (String name : clients) {
+                        Map.Entry<String, Dialer> side = sides.get(name);
+                        if (side == null) {
+                            throw new IllegalArgumentException("unknown client '" + name + "': java, tun or tailscaled");
+                        }
                         Dialer d = side.getValue();
                         System.out.printf("| %s | %.0f | %.0f | %.0f |%n", side.getKey(),
                                 throughput(d, bytes.port(), megabytes, true), throughput(d, bytes.port(), megabytes, false),

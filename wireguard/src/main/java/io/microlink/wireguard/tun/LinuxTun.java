@@ -1,15 +1,16 @@
 package io.microlink.wireguard.tun;
 
+import static io.microlink.wireguard.sys.NativeCalls.CAPTURE;
+import static io.microlink.wireguard.sys.NativeCalls.downcall;
+
+import io.microlink.wireguard.sys.NativeCalls;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -41,25 +42,21 @@ public final class LinuxTun implements AutoCloseable {
     private static final int POLL_TIMEOUT_MS = 200;
     private static final int MAX_PACKET = 65535;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option ERRNO_OPTION = Linker.Option.captureCallState("errno");
     private static final MethodHandle OPEN = downcall("open",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
-            ERRNO_OPTION, Linker.Option.firstVariadicArg(2));
+            NativeCalls.ERRNO, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle IOCTL = downcall("ioctl",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS),
-            ERRNO_OPTION, Linker.Option.firstVariadicArg(2));
+            NativeCalls.ERRNO, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle READ = downcall("read",
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
-            ERRNO_OPTION);
+            NativeCalls.ERRNO);
     private static final MethodHandle WRITE = downcall("write",
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
-            ERRNO_OPTION);
+            NativeCalls.ERRNO);
     private static final MethodHandle POLL = downcall("poll",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
-            ERRNO_OPTION);
+            NativeCalls.ERRNO);
     private static final MethodHandle CLOSE = downcall("close",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
 
@@ -80,12 +77,6 @@ public final class LinuxTun implements AutoCloseable {
         this.name = name;
     }
 
-    private static MethodHandle downcall(String fn, FunctionDescriptor fd, Linker.Option... options) {
-        MemorySegment symbol = LINKER.defaultLookup().find(fn)
-                .orElseThrow(() -> new IllegalStateException("libc has no " + fn));
-        return LINKER.downcallHandle(symbol, fd, options);
-    }
-
     /**
      * Creates (or attaches to) the TUN interface {@code name}; an empty name lets the kernel
      * pick one. Needs CAP_NET_ADMIN. The interface disappears when this is closed.
@@ -99,7 +90,7 @@ public final class LinuxTun implements AutoCloseable {
             MemorySegment errno = a.allocate(CAPTURE);
             int fd = (int) OPEN.invokeExact(errno, a.allocateFrom("/dev/net/tun"), O_RDWR | O_NONBLOCK | O_CLOEXEC, 0);
             if (fd < 0) {
-                int err = errnoOf(errno);
+                int err = NativeCalls.errno(errno);
                 throw new IOException("cannot open /dev/net/tun: errno " + err + switch (err) {
                     case 2 -> " (ENOENT: no TUN support here; is the tun module loaded?)";
                     case 1, 13 -> " (permission denied)";
@@ -111,7 +102,7 @@ public final class LinuxTun implements AutoCloseable {
             ifreq.set(ValueLayout.JAVA_SHORT_UNALIGNED, IFNAMSIZ, (short) (IFF_TUN | IFF_NO_PI));
             int rc = (int) IOCTL.invokeExact(errno, fd, TUNSETIFF, ifreq);
             if (rc < 0) {
-                int err = errnoOf(errno);
+                int err = NativeCalls.errno(errno);
                 int ignored = (int) CLOSE.invokeExact(fd);
                 throw new IOException("ioctl(TUNSETIFF) for '" + name + "' failed: errno " + err
                         + switch (err) {
@@ -128,10 +119,6 @@ public final class LinuxTun implements AutoCloseable {
         } catch (Throwable t) {
             throw new IOException("native call failed", t);
         }
-    }
-
-    private static int errnoOf(MemorySegment capture) {
-        return (int) ERRNO.get(capture, 0L);
     }
 
     public String name() {
@@ -156,7 +143,7 @@ public final class LinuxTun implements AutoCloseable {
                         MemorySegment.copy(readBuf, ValueLayout.JAVA_BYTE, 0, buf, off, (int) n);
                         return (int) n;
                     }
-                    int err = errnoOf(readErrno);
+                    int err = NativeCalls.errno(readErrno);
                     if (err != EAGAIN && err != EINTR) {
                         throw new IOException("read from " + name + " failed: errno " + err);
                     }
@@ -187,7 +174,7 @@ public final class LinuxTun implements AutoCloseable {
                 throw new IOException("native write failed", t);
             }
             if (n < 0) {
-                throw new IOException("write to " + name + " failed: errno " + errnoOf(writeErrno));
+                throw new IOException("write to " + name + " failed: errno " + NativeCalls.errno(writeErrno));
             }
         }
     }
