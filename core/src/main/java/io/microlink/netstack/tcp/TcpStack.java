@@ -27,6 +27,8 @@ import java.util.HashMap;
  * }</pre>
  */
 public final class TcpStack {
+    /** How far all connections' buffers together may grow past their initial size (see {@link TcpConfig}). */
+    public static final long MAX_BUFFER_GROWTH_BYTES = 64L << 20;
     private static final int EPHEMERAL_FIRST = 49152;
     private static final int EPHEMERAL_COUNT = 65536 - EPHEMERAL_FIRST;
 
@@ -44,6 +46,8 @@ public final class TcpStack {
     private final TcpSegment outgoing = new TcpSegment();
     private final byte[] scratch;
     private boolean sweepNeeded;
+    /** Bytes the connections' buffers grew by, together; given back when a connection goes. */
+    private long bufferGrowth;
 
     public TcpStack(TcpConfig config, SegmentOutput output, TcpEvents events, SecureRandom random) {
         this.config = config;
@@ -195,6 +199,15 @@ public final class TcpStack {
         }
     }
 
+    /** Takes {@code bytes} of the growth budget for a connection's buffer; false when it is spent. */
+    boolean reserveBufferGrowth(int bytes) {
+        if (bufferGrowth + bytes > MAX_BUFFER_GROWTH_BYTES) {
+            return false;
+        }
+        bufferGrowth += bytes;
+        return true;
+    }
+
     void onEstablished(TcpConnection c) {
         events.connected(c);
         TcpListener l = c.listener;
@@ -254,6 +267,7 @@ public final class TcpStack {
                 connectionList.set(i, connectionList.getLast());
                 connectionList.removeLast();
                 connections.remove(c.key, c);
+                bufferGrowth -= c.bufferGrowth();
                 if (c.listener != null) {
                     c.listener.forget(c);
                     c.listener = null;
