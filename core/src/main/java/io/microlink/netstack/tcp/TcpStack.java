@@ -55,7 +55,8 @@ public final class TcpStack {
         this.events = events;
         this.random = random;
         this.isn = new IsnGenerator(random);
-        this.scratch = new byte[TcpSegment.MAX_HEADER_LENGTH + Math.max(config.mssIpv4(), config.mssIpv6())];
+        this.scratch = new byte[output.headroom() + TcpSegment.MAX_HEADER_LENGTH + Math.max(config.mssIpv4(), config.mssIpv6())
+                + output.tailroom()];
     }
 
     /** Listens on {@code port} on every local address. */
@@ -235,14 +236,18 @@ public final class TcpStack {
         emit(srcIp, dstIp, seg, null, 0, 0);
     }
 
-    /** Writes {@code seg} and {@code len} bytes from {@code data} at {@code dataOffset} into the scratch buffer and sends it. */
+    /**
+     * Writes {@code seg} and {@code len} bytes from {@code data} at {@code dataOffset} into the
+     * scratch buffer, after the output's headroom, and sends it.
+     */
     void emit(byte[] srcIp, byte[] dstIp, TcpSegment seg, SendBuffer data, int dataOffset, int len) {
-        int headerLength = seg.writeHeader(scratch, 0);
+        int at = output.headroom();
+        int headerLength = seg.writeHeader(scratch, at);
         if (len > 0) {
-            data.copy(dataOffset, scratch, headerLength, len);
+            data.copy(dataOffset, scratch, at + headerLength, len);
         }
-        TcpSegment.fillChecksum(srcIp, dstIp, scratch, 0, headerLength + len);
-        output.send(srcIp, dstIp, scratch, 0, headerLength + len);
+        TcpSegment.fillChecksum(srcIp, dstIp, scratch, at, headerLength + len);
+        output.send(srcIp, dstIp, scratch, at, headerLength + len);
     }
 
     private void add(TcpConnection c) {
