@@ -195,21 +195,32 @@ final class ControlLoop implements Runnable {
         TsmpReject.forDroppedSyn(buf, off, len).ifPresent(this::sendPacket);
     }
 
-    /** TUN mode: what the OS sends into the device; its MagicDNS queries are answered by quad-100 in the netstack. */
-    private void fromOs(byte[] ipPacket) {
-        if (QuadHundredDnsServer.isAddressedTo(ipPacket, 0, ipPacket.length)) {
-            netstack.inbound(ipPacket, 0, ipPacket.length);
-        } else {
-            sendPacket(ipPacket);
+    /**
+     * TUN mode: what the OS sends into the device, in batches; its MagicDNS queries are answered
+     * by quad-100 in the netstack, the rest goes to the tailnet when the batch ends.
+     */
+    private final TunInterface.PacketHandler fromOs = new TunInterface.PacketHandler() {
+        @Override
+        public void fromOs(byte[] buf, int off, int len) {
+            if (QuadHundredDnsServer.isAddressedTo(buf, off, len)) {
+                netstack.inbound(buf, off, len);
+            } else {
+                queuePacket(buf, off, len);
+            }
         }
-    }
+
+        @Override
+        public void endOfBatch() {
+            flushPackets();
+        }
+    };
 
     @Override
     public void run() {
         try (NodeFiles.Lock lock = NodeFiles.lock(config.stateDirectory())) {
             identity = loadOrCreateIdentity();
             if (config.tunDevice() != null) {
-                tun = TunInterface.openOrFallBack(config.tunDevice(), this::fromOs).orElse(null);
+                tun = TunInterface.openOrFallBack(config.tunDevice(), fromOs).orElse(null);
             }
             PeerCache cache = PeerCache.load(config.stateDirectory(), config.peerCacheSize(), identity);
             discoKey = cache.discoKey();
