@@ -79,8 +79,18 @@ final class ControlLoop implements Runnable {
     private volatile Set<String> discoAllowlist;
     private final Netstack netstack = new Netstack(TcpConfig.defaults(), new Netstack.PacketOutput() {
         @Override
-        public void send(byte[] ipPacket) {
-            queuePacket(ipPacket);
+        public void send(byte[] buf, int off, int len) {
+            queuePacket(buf, off, len);
+        }
+
+        @Override
+        public int headroom() {
+            return Magicsock.PACKET_HEADROOM;
+        }
+
+        @Override
+        public int tailroom() {
+            return Magicsock.PACKET_TAILROOM;
         }
 
         @Override
@@ -125,24 +135,24 @@ final class ControlLoop implements Runnable {
 
     /** An inner packet on its own (a TSMP reject, a packet from the OS): sent at once. */
     private void sendPacket(byte[] ipPacket) {
-        queuePacket(ipPacket);
+        queuePacket(ipPacket, 0, ipPacket.length);
         flushPackets();
     }
 
     /**
      * An inner packet, possibly one of a burst that {@link #flushPackets} ends; dropped while the
-     * network side is not up yet, as on a link that is down.
+     * network side is not up yet, as on a link that is down. WireGuard may encrypt it in place.
      */
-    private void queuePacket(byte[] ipPacket) {
+    private void queuePacket(byte[] buf, int off, int len) {
         TunInterface t = tun;
-        if (t != null && t.isAddressedToOs(ipPacket, 0, ipPacket.length)) {
-            t.write(ipPacket, 0, ipPacket.length); // quad-100 answering the OS
+        if (t != null && t.isAddressedToOs(buf, off, len)) {
+            t.write(buf, off, len); // quad-100 answering the OS
             return;
         }
-        firewall.outbound(ipPacket, 0, ipPacket.length); // lets the replies to our UDP back in
+        firewall.outbound(buf, off, len); // lets the replies to our UDP back in
         Magicsock m = magicsock;
         if (m != null) {
-            m.sendPacket(ipPacket);
+            m.sendPacket(buf, off, len);
         }
     }
 
@@ -185,21 +195,32 @@ final class ControlLoop implements Runnable {
         TsmpReject.forDroppedSyn(buf, off, len).ifPresent(this::sendPacket);
     }
 
-    /** TUN mode: what the OS sends into the device; its MagicDNS queries are answered by quad-100 in the netstack. */
-    private void fromOs(byte[] ipPacket) {
-        if (QuadHundredDnsServer.isAddressedTo(ipPacket, 0, ipPacket.length)) {
-            netstack.inbound(ipPacket, 0, ipPacket.length);
-        } else {
-            sendPacket(ipPacket);
+    /**
+     * TUN mode: what the OS sends into the device, in batches; its MagicDNS queries are answered
+     * by quad-100 in the netstack, the rest goes to the tailnet when the batch ends.
+     */
+    private final TunInterface.PacketHandler fromOs = new TunInterface.PacketHandler() {
+        @Override
+        public void fromOs(byte[] buf, int off, int len) {
+            if (QuadHundredDnsServer.isAddressedTo(buf, off, len)) {
+                netstack.inbound(buf, off, len);
+            } else {
+                queuePacket(buf, off, len);
+            }
         }
-    }
+
+        @Override
+        public void endOfBatch() {
+            flushPackets();
+        }
+    };
 
     @Override
     public void run() {
         try (NodeFiles.Lock lock = NodeFiles.lock(config.stateDirectory())) {
             identity = loadOrCreateIdentity();
             if (config.tunDevice() != null) {
-                tun = TunInterface.openOrFallBack(config.tunDevice(), this::fromOs).orElse(null);
+                tun = TunInterface.openOrFallBack(config.tunDevice(), fromOs).orElse(null);
             }
             PeerCache cache = PeerCache.load(config.stateDirectory(), config.peerCacheSize(), identity);
             discoKey = cache.discoKey();

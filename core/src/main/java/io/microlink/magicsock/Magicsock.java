@@ -19,10 +19,10 @@ import io.microlink.netcheck.NetcheckReport;
 import io.microlink.netcheck.NetcheckRound;
 import io.microlink.netmap.Netmap;
 import io.microlink.stun.StunMessage;
-import java.io.IOException;
-import java.lang.System.Logger.Level;
 import io.microlink.wireguard.udp.ReceivedDatagrams;
 import io.microlink.wireguard.udp.UdpBatchSocket;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -73,6 +73,10 @@ public final class Magicsock implements AutoCloseable {
     private static final Duration TICK = Duration.ofMillis(100);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final HexFormat HEX = HexFormat.of();
+    /** Room in front of a packet that {@link #sendPacket} needs to encrypt it in place: the transport header. */
+    public static final int PACKET_HEADROOM = WireGuardLink.HEADROOM;
+    /** Room after a packet that {@link #sendPacket} needs to encrypt it in place: padding and the tag. */
+    public static final int PACKET_TAILROOM = WireGuardLink.TAILROOM;
     /** tailscale's EndpointType values. */
     static final int ENDPOINT_LOCAL = 1;
     static final int ENDPOINT_STUN = 2;
@@ -200,12 +204,14 @@ public final class Magicsock implements AutoCloseable {
     }
 
     /**
-     * Encrypts an inner IP packet for the peer whose addresses route its destination. It may
-     * wait, with the others of its burst, until {@link #flush()}, which the sender calls after
-     * the burst's last packet.
+     * Encrypts the inner IP packet of {@code len} bytes at {@code off} for the peer whose
+     * addresses route its destination. It may wait, with the others of its burst, until
+     * {@link #flush()}, which the sender calls after the burst's last packet. With
+     * {@link #PACKET_HEADROOM} bytes before it and {@link #PACKET_TAILROOM} after it in
+     * {@code buf}, it is encrypted in place (overwriting those), else in a copy.
      */
-    public void sendPacket(byte[] ipPacket) {
-        wireGuard.sendInner(ipPacket);
+    public void sendPacket(byte[] buf, int off, int len) {
+        wireGuard.sendInner(buf, off, len);
     }
 
     /** Sends what {@link #sendPacket} held back: a burst of datagrams to one peer leaves in one go. */

@@ -35,8 +35,8 @@ final class WireGuardLink implements Network {
     private static final String TOKEN_PREFIX = "peer.";
     private static final HexFormat HEX = HexFormat.of();
     /** The transport header goes in front of the packet, padding (to 16) and the tag after it. */
-    private static final int HEADROOM = Protocol.TRANSPORT_HEADER_SIZE;
-    private static final int TAILROOM = 16 + 16;
+    static final int HEADROOM = Protocol.TRANSPORT_HEADER_SIZE;
+    static final int TAILROOM = Protocol.PADDING_MULTIPLE + Protocol.TAG_LENGTH;
 
     /** Where the link's output goes; the bytes are only valid during the call. */
     interface Paths {
@@ -156,14 +156,21 @@ final class WireGuardLink implements Network {
 
     @Override
     public void deliver(byte[] buf, int off, int len) {
-        TsmpResponder.pong(buf, off, len).ifPresentOrElse(this::sendInner, () -> inner.inbound(buf, off, len));
+        TsmpResponder.pong(buf, off, len).ifPresentOrElse(p -> sendInner(p, 0, p.length), () -> inner.inbound(buf, off, len));
     }
 
-    /** Sends an inner IP packet to whichever peer routes its destination. */
-    void sendInner(byte[] packet) {
-        // The engine encrypts in place, so the packet gets header room and tail room.
-        byte[] frame = new byte[HEADROOM + packet.length + TAILROOM];
-        System.arraycopy(packet, 0, frame, HEADROOM, packet.length);
-        engine.send(frame, HEADROOM, packet.length, this);
+    /**
+     * Sends an inner IP packet to whichever peer routes its destination. The engine encrypts
+     * in place: with {@link #HEADROOM} bytes before the packet and {@link #TAILROOM} after it,
+     * in {@code buf} itself, else in a copy that has them.
+     */
+    void sendInner(byte[] buf, int off, int len) {
+        if (off >= HEADROOM && buf.length - off - len >= TAILROOM) {
+            engine.send(buf, off, len, this);
+            return;
+        }
+        byte[] frame = new byte[HEADROOM + len + TAILROOM];
+        System.arraycopy(buf, off, frame, HEADROOM, len);
+        engine.send(frame, HEADROOM, len, this);
     }
 }

@@ -1,5 +1,6 @@
 package io.microlink.tun;
 
+import io.microlink.magicsock.Magicsock;
 import io.microlink.wireguard.tun.IpCommand;
 import io.microlink.wireguard.tun.LinuxTun;
 import java.io.IOException;
@@ -42,11 +43,23 @@ public final class TunInterface implements AutoCloseable {
     private static final int MAX_PACKET = 65535;
     private static final long READER_STOP_MILLIS = 2000;
 
-    /** Receives each packet the OS sent into the device, as an array of exactly its length. */
+    /**
+     * Receives each packet the OS sent into the device, {@code len} bytes at {@code off}, with
+     * {@link Magicsock#PACKET_HEADROOM} free bytes in front of it and
+     * {@link Magicsock#PACKET_TAILROOM} after it, so magicsock encrypts it in place; the bytes
+     * are only valid during the call. Packets the OS sent back to back come as a batch that
+     * {@link #endOfBatch} ends.
+     */
     @FunctionalInterface
     public interface PacketHandler {
-        void fromOs(byte[] packet);
+        void fromOs(byte[] buf, int off, int len);
+
+        /** The packets since the last call were waiting together; send them on now. */
+        default void endOfBatch() {}
     }
+
+    /** Packets taken from the device before the batch is handed on, at most. */
+    private static final int MAX_BATCH = 64;
 
     private final LinuxTun tun;
     private final boolean ipv6;
@@ -188,24 +201,38 @@ public final class TunInterface implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads a packet, waiting for it, then whatever else is waiting (up to a batch), handing each
+     * on in the one buffer, and ends the batch: a burst from the OS leaves as a burst.
+     */
     private void readLoop() {
-        byte[] buf = new byte[MAX_PACKET];
+        int at = Magicsock.PACKET_HEADROOM;
+        byte[] buf = new byte[at + MAX_PACKET + Magicsock.PACKET_TAILROOM];
         try {
-            for (int n; (n = tun.read(buf, 0, buf.length)) >= 0; ) {
-                if (n == 0) {
-                    continue;
+            for (int n; (n = tun.read(buf, at, MAX_PACKET)) >= 0; ) {
+                int taken = 0;
+                while (n > 0) {
+                    hand(buf, n);
+                    n = ++taken < MAX_BATCH ? tun.readIfWaiting(buf, at, MAX_PACKET) : 0;
                 }
-                try {
-                    handler.fromOs(Arrays.copyOf(buf, n));
-                } catch (RuntimeException e) {
-                    // A bug, not a bad packet: keep the interface carrying the rest.
-                    LOG.log(Level.ERROR, tun.name() + ": handling a packet from the OS failed", e);
+                if (n < 0) {
+                    return; // closed
                 }
+                handler.endOfBatch();
             }
         } catch (IOException e) {
             if (!closed) {
                 LOG.log(Level.ERROR, tun.name() + ": reader stopped; the OS no longer reaches the tailnet", e);
             }
+        }
+    }
+
+    private void hand(byte[] buf, int n) {
+        try {
+            handler.fromOs(buf, Magicsock.PACKET_HEADROOM, n);
+        } catch (RuntimeException e) {
+            // A bug, not a bad packet: keep the interface carrying the rest.
+            LOG.log(Level.ERROR, tun.name() + ": handling a packet from the OS failed", e);
         }
     }
 

@@ -23,7 +23,7 @@ class QuadHundredDnsServerTest {
     @Test
     void aQueryToQuad100IsAnsweredFromTheNetmapBackToTheAsker() throws Exception {
         LinkedBlockingQueue<byte[]> out = new LinkedBlockingQueue<>();
-        try (Netstack stack = new Netstack(TcpConfig.defaults(), out::add)) {
+        try (Netstack stack = new Netstack(TcpConfig.defaults(), (buf, off, len) -> out.add(Arrays.copyOfRange(buf, off, off + len)))) {
             stack.setAddresses(List.of(InetAddress.ofLiteral("100.64.0.1")));
             QuadHundredDnsServer dns = new QuadHundredDnsServer();
             dns.attach(stack);

@@ -34,7 +34,7 @@ class TunFallbackTest {
         Logger logger = Logger.getLogger("io.microlink.tun");
         logger.addHandler(capture);
         try {
-            assertThat(TunInterface.openOrFallBack("lo", packet -> {})).isEmpty();
+            assertThat(TunInterface.openOrFallBack("lo", (buf, off, len) -> {})).isEmpty();
         } finally {
             logger.removeHandler(capture);
         }

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  */
 public final class IpPacketBuilder {
+    /** The longest header {@link #writeHeader} writes: IPv6's 40 bytes. */
+    public static final int MAX_HEADER_LENGTH = Ipv6Header.LENGTH;
     private final AtomicInteger nextIdentification;
 
     /** @param firstIdentification the IPv4 identification of the first packet; a random start keeps IDs unpredictable */

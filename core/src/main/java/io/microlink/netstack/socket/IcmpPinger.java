@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * ICMP and ICMPv6 echo requests the application sends, matched with their replies. One
@@ -42,7 +43,7 @@ final class IcmpPinger {
      * @throws TimeoutException when no reply came within {@code timeout}
      */
     Duration ping(IpPacketBuilder ip, byte[] source, InetAddress peer, byte[] data, Duration timeout,
-                  Netstack.PacketOutput output) throws IOException, TimeoutException {
+                  Consumer<byte[]> output) throws IOException, TimeoutException {
         if (outstanding.size() >= MAX_OUTSTANDING) {
             throw new IOException("too many pings awaiting replies (" + MAX_OUTSTANDING + ")");
         }
@@ -51,7 +52,7 @@ final class IcmpPinger {
         var entry = new Outstanding(destination, System.nanoTime(), new CompletableFuture<>());
         outstanding.put(seq, entry);
         try {
-            output.send(IcmpEcho.packet(ip, source, destination, false, identifier, seq, data, 0, data.length));
+            output.accept(IcmpEcho.packet(ip, source, destination, false, identifier, seq, data, 0, data.length));
             return entry.reply().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             throw new TimeoutException("no ICMP echo reply from " + peer.getHostAddress() + " within "

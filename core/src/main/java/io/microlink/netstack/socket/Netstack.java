@@ -8,6 +8,7 @@ import io.microlink.netstack.ip.FragmentReassembler;
 import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.ip.IpPacketBuilder;
 import io.microlink.netstack.ip.IpProtocol;
+import io.microlink.netstack.tcp.SegmentOutput;
 import io.microlink.netstack.tcp.TcpConfig;
 import io.microlink.netstack.tcp.TcpConnection;
 import io.microlink.netstack.tcp.TcpEvents;
@@ -65,7 +66,23 @@ public final class Netstack implements AutoCloseable {
      */
     @FunctionalInterface
     public interface PacketOutput {
-        void send(byte[] ipPacket);
+        /**
+         * One packet, {@code len} bytes at {@code off}. The bytes are only valid during the call
+         * and the output may overwrite them, along with up to {@link #headroom()} bytes before
+         * and {@link #tailroom()} after them where the array has them (TCP segments always do),
+         * to frame the packet in place.
+         */
+        void send(byte[] buf, int off, int len);
+
+        /** Room the output would like in front of each packet, e.g. for a tunnel header. */
+        default int headroom() {
+            return 0;
+        }
+
+        /** Room the output would like after each packet, e.g. for padding and a tag. */
+        default int tailroom() {
+            return 0;
+        }
 
         /** The packets sent since the last call form a burst: send what was held back. */
         default void endOfBurst() {}
@@ -107,7 +124,22 @@ public final class Netstack implements AutoCloseable {
         this.output = output;
         // Blocked sockets are woken once per batch of segments, application call or timer run
         // (afterTcp), not once per event.
-        this.tcp = new TcpStack(config, this::sendSegment, new TcpEvents() {
+        this.tcp = new TcpStack(config, new SegmentOutput() {
+            @Override
+            public void send(byte[] src, byte[] dst, byte[] segment, int off, int len) {
+                sendSegment(src, dst, segment, off, len);
+            }
+
+            @Override
+            public int headroom() {
+                return IpPacketBuilder.MAX_HEADER_LENGTH + output.headroom();
+            }
+
+            @Override
+            public int tailroom() {
+                return output.tailroom();
+            }
+        }, new TcpEvents() {
             @Override
             public void connected(TcpConnection c) {
                 changePending = true;
@@ -257,16 +289,19 @@ public final class Netstack implements AutoCloseable {
         throw new SocketException("this node has no " + (v4 ? "IPv4" : "IPv6") + " tailnet address yet");
     }
 
-    /** A TCP segment, sent with the lock held; the burst it belongs to ends in {@link #flushLocked}. */
+    /**
+     * A TCP segment, sent with the lock held: its IP header goes into the headroom TCP left in
+     * front of it, so the packet is never copied. The burst it belongs to ends in {@link #flushLocked}.
+     */
     private void sendSegment(byte[] src, byte[] dst, byte[] segment, int off, int len) {
-        byte[] packet = ip.allocate(src, dst, IpProtocol.TCP, len);
-        System.arraycopy(segment, off, packet, IpPacketBuilder.headerLength(src), len);
-        output.send(packet);
+        int header = IpPacketBuilder.headerLength(src);
+        ip.writeHeader(segment, off - header, src, dst, IpProtocol.TCP, len);
+        output.send(segment, off - header, header + len);
     }
 
     /** A packet outside TCP (UDP, ICMP): a burst of one. */
     private void sendAlone(byte[] packet) {
-        output.send(packet);
+        output.send(packet, 0, packet.length);
         output.endOfBurst();
     }
 

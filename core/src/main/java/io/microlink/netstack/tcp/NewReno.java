@@ -51,7 +51,10 @@ final class NewReno {
             return true;
         }
         if (cwnd < ssthresh) {
-            cwnd += Math.min(acked, mss);
+            // Every byte acknowledged counts, as in Linux (RFC 3465 byte counting without its
+            // per-ACK limit): a peer with GRO acknowledges a whole batch of segments with one ACK,
+            // and one segment per such ACK would leave slow start crawling.
+            cwnd = Math.min(cwnd + acked, ssthresh);
         } else {
             ackedInAvoidance += acked;
             if (ackedInAvoidance >= cwnd) {

@@ -1,8 +1,9 @@
 package io.microlink.netstack.tcp;
 
 /**
- * Received bytes in a fixed ring: first the in-order bytes the application has not read, then
- * room for the rest of the window, where out-of-order segments are stored at their place. A few
+ * Received bytes in a ring that {@link #grow} can enlarge: first the in-order bytes the
+ * application has not read, then room for the rest of the window, where out-of-order segments
+ * are stored at their place. A few
  * ranges (offsets from the end of the in-order bytes) remember which of that room holds data, so
  * reassembly copies nothing twice and allocates nothing. Out-of-order data is bounded by the
  * ring and by {@link #MAX_RANGES}; a segment that would need another range is dropped, and the
@@ -18,7 +19,7 @@ package io.microlink.netstack.tcp;
 final class ReceiveBuffer {
     static final int MAX_RANGES = 16;
 
-    private final byte[] ring;
+    private byte[] ring;
     private int head;
     private int readable;
     private final int[] rangeStart = new int[MAX_RANGES];
@@ -35,6 +36,19 @@ final class ReceiveBuffer {
 
     int readable() {
         return readable;
+    }
+
+    /**
+     * Raises the capacity to {@code capacity} bytes, keeping unread and out-of-order data where
+     * it is relative to the next expected byte.
+     */
+    void grow(int capacity) {
+        byte[] bigger = new byte[capacity];
+        int first = ring.length - head;
+        System.arraycopy(ring, head, bigger, 0, first);
+        System.arraycopy(ring, 0, bigger, first, head);
+        ring = bigger;
+        head = 0;
     }
 
     /** Room for in-order and out-of-order data: what the window may offer. */

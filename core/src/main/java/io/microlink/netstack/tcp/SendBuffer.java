@@ -2,7 +2,8 @@ package io.microlink.netstack.tcp;
 
 /**
  * The bytes an application wrote that the peer has not acknowledged yet, sent or not, in a
- * fixed ring: its capacity is the send-buffer bound, so {@link #write} accepts only what fits.
+ * ring: its capacity is the send-buffer bound, so {@link #write} accepts only what fits, and
+ * {@link #grow} raises it.
  *
  * <pre>{@code
  * SendBuffer buffer = new SendBuffer(256 * 1024);
@@ -12,7 +13,7 @@ package io.microlink.netstack.tcp;
  * }</pre>
  */
 final class SendBuffer {
-    private final byte[] ring;
+    private byte[] ring;
     private int head;
     private int length;
 
@@ -22,6 +23,18 @@ final class SendBuffer {
 
     int length() {
         return length;
+    }
+
+    int capacity() {
+        return ring.length;
+    }
+
+    /** Raises the capacity to {@code capacity} bytes, keeping what is queued. */
+    void grow(int capacity) {
+        byte[] bigger = new byte[capacity];
+        copy(0, bigger, 0, length);
+        ring = bigger;
+        head = 0;
     }
 
     int free() {

@@ -9,12 +9,18 @@ import java.time.Duration;
  * interactive (SSH, RPC) and suffer from its added latency more than the link suffers from small
  * segments. Keep-alive is off by default, as for {@code java.net.Socket}.
  *
+ * <p>A connection's buffers start at {@link #INITIAL_BUFFER_BYTES} (or the configured size if
+ * that is smaller) and double up to the configured size while they are what limits the
+ * connection, as Linux tunes its socket buffers: a bulk transfer over a path with more than
+ * 256 KiB in flight needs more, an idle connection does not. One stack lets its connections
+ * grow by {@link TcpStack#MAX_BUFFER_GROWTH_BYTES} in total.
+ *
  * <pre>{@code
  * TcpConfig config = TcpConfig.defaults().withBufferSizes(64 * 1024, 64 * 1024).withNagle(true);
  * }</pre>
  *
- * @param sendBufferBytes bytes an application may queue beyond what the peer has acknowledged
- * @param receiveBufferBytes bytes received but not yet read; bounds the advertised window
+ * @param sendBufferBytes the most an application may queue beyond what the peer has acknowledged
+ * @param receiveBufferBytes the most received but not yet read; bounds the advertised window
  * @param mssIpv4 the MSS to offer and the ceiling on what we send over IPv4
  * @param mssIpv6 the same over IPv6
  * @param mslNanos maximum segment lifetime; TIME-WAIT lasts twice this
@@ -38,6 +44,8 @@ public record TcpConfig(
         boolean nagle,
         int maxConnections) {
 
+    /** What each buffer of a connection starts at. */
+    public static final int INITIAL_BUFFER_BYTES = 256 * 1024;
     private static final long MAX_DELAYED_ACK_NANOS = Duration.ofMillis(200).toNanos();
 
     public TcpConfig {
@@ -58,9 +66,9 @@ public record TcpConfig(
         }
     }
 
-    /** 256 KiB buffers, MSL 30 s, 40 ms delayed ACK, keep-alive off, Nagle off, 4096 connections. */
+    /** Buffers up to 1 MiB, MSL 30 s, 40 ms delayed ACK, keep-alive off, Nagle off, 4096 connections. */
     public static TcpConfig defaults() {
-        return new TcpConfig(256 * 1024, 256 * 1024, 1240, 1220,
+        return new TcpConfig(1 << 20, 1 << 20, 1240, 1220,
                 Duration.ofSeconds(30).toNanos(), Duration.ofMillis(40).toNanos(),
                 0, Duration.ofSeconds(75).toNanos(), 9, false, 4096);
     }
@@ -88,6 +96,14 @@ public record TcpConfig(
     public TcpConfig withMaxConnections(int max) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
                 keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, max);
+    }
+
+    int initialSendBufferBytes() {
+        return Math.min(sendBufferBytes, INITIAL_BUFFER_BYTES);
+    }
+
+    int initialReceiveBufferBytes() {
+        return Math.min(receiveBufferBytes, INITIAL_BUFFER_BYTES);
     }
 
     int mssFor(byte[] ip) {

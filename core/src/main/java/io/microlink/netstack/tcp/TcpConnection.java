@@ -71,6 +71,18 @@ public final class TcpConnection {
     private int rcvShift;
     private boolean windowScaling;
     private int rcvAdvertisedEdge;
+    // Receive-buffer tuning (Linux's dynamic right-sizing): the time the peer takes to fill a
+    // window we offered bounds the round trip from above; the buffer is kept at twice what the
+    // application reads in one such round trip.
+    /** The smallest time the peer took to fill an offered window, or 0 before the first. */
+    private long rcvRttNanos;
+    /** The window edge being timed, and when timing began ({@code NONE}: not timing). */
+    private int rcvRttSeq;
+    private long rcvRttStart = NONE;
+    /** The most the application read in one round trip so far, and what it read in this one since when. */
+    private int rcvSpace;
+    private int readThisRound;
+    private long readRoundStart = NONE;
     private final ReceiveBuffer receiveBuffer;
     private boolean peerFinSeen;
     private int peerFinSeq;
@@ -80,6 +92,8 @@ public final class TcpConnection {
     private boolean ackNow;
     /** The application read since the last flush, so the window may have opened enough to announce. */
     private boolean readSinceFlush;
+    /** Bytes both buffers grew by beyond their initial size, from the stack's budget. */
+    private int bufferGrowth;
 
     private final RttEstimator rtt = new RttEstimator();
     private boolean rttTiming;
@@ -106,8 +120,8 @@ public final class TcpConnection {
         this.sndUna = iss;
         this.sndNxt = iss;
         this.sndMax = iss;
-        this.sendBuffer = new SendBuffer(config.sendBufferBytes());
-        this.receiveBuffer = new ReceiveBuffer(config.receiveBufferBytes());
+        this.sendBuffer = new SendBuffer(config.initialSendBufferBytes());
+        this.receiveBuffer = new ReceiveBuffer(config.initialReceiveBufferBytes());
         this.ourMss = config.mssFor(localIp);
         int shift = 0;
         while (shift < TcpSegment.MAX_WINDOW_SHIFT && (config.receiveBufferBytes() >>> shift) > MAX_WINDOW_FIELD) {
@@ -184,6 +198,9 @@ public final class TcpConnection {
         if (!canWrite()) {
             return -1;
         }
+        if (sendBuffer.free() < len) {
+            growSendBufferIfLimiting();
+        }
         int n = sendBuffer.write(b, off, len);
         if (n > 0) {
             stack.markDirty(this);
@@ -198,6 +215,7 @@ public final class TcpConnection {
     public int read(byte[] b, int off, int len) {
         int n = receiveBuffer.read(b, off, len);
         if (n > 0) {
+            readThisRound += n;
             // The window may have opened enough to announce (RFC 1122 receiver SWS avoidance).
             readSinceFlush = true;
             stack.markDirty(this);
@@ -463,6 +481,7 @@ public final class TcpConnection {
         }
         int advanced = receiveBuffer.store(seq - rcvNxt, buf, off, len);
         rcvNxt += advanced;
+        timeWindowFill(now);
         // RFC 5681 §4.2: ACK at once what is out of order or fills a gap, so the sender sees dup ACKs early.
         if (advanced != len || receiveBuffer.hasOutOfOrder()) {
             ackNow = true;
@@ -474,6 +493,83 @@ public final class TcpConnection {
         if (advanced > 0) {
             stack.events().readable(this);
         }
+    }
+
+    /**
+     * Doubles the send buffer (up to the configured size) if it is smaller than twice what the
+     * network lets be in flight: with less, the application cannot stay ahead of the ACKs. Linux
+     * sizes its send buffers the same way.
+     */
+    private void growSendBufferIfLimiting() {
+        int capacity = sendBuffer.capacity();
+        long inFlightAllowed = congestion == null ? 0 : Math.min(congestion.window(), sndWnd);
+        if (capacity < config.sendBufferBytes() && capacity < 2 * inFlightAllowed) {
+            int bigger = (int) Math.min(config.sendBufferBytes(), 2L * capacity);
+            if (stack.reserveBufferGrowth(bigger - capacity)) {
+                sendBuffer.grow(bigger);
+                bufferGrowth += bigger - capacity;
+            }
+        }
+    }
+
+    /**
+     * Times how long the peer takes to fill the window we offered: started when at least half
+     * the buffer is on offer (a narrow window would fill at once and say nothing about the
+     * path), finished when the data reaches the edge that was offered then.
+     */
+    private void timeWindowFill(long now) {
+        if (rcvRttStart != NONE && Seq.geq(rcvNxt, rcvRttSeq)) {
+            long sample = Math.max(1, now - rcvRttStart);
+            rcvRttNanos = rcvRttNanos == 0 ? sample : Math.min(rcvRttNanos, sample);
+            rcvRttStart = NONE;
+        }
+        if (rcvRttStart == NONE && rcvAdvertisedEdge - rcvNxt >= receiveBuffer.capacity() / 2) {
+            rcvRttSeq = rcvAdvertisedEdge;
+            rcvRttStart = now;
+        }
+    }
+
+    /**
+     * Once a round trip has passed since the last look, grows the receive buffer (up to the
+     * configured size) to twice what the application read in it, if that is more than ever
+     * before: a reader that keeps up gets a window that keeps the path full, a slow one does not.
+     */
+    private void tuneReceiveBuffer(long now) {
+        if (readRoundStart == NONE || rcvRttNanos == 0) {
+            readRoundStart = now;
+            readThisRound = 0;
+            return;
+        }
+        if (now - readRoundStart < rcvRttNanos) {
+            return;
+        }
+        if (readThisRound > rcvSpace) {
+            rcvSpace = readThisRound;
+            int capacity = receiveBuffer.capacity();
+            int wanted = (int) Math.min(config.receiveBufferBytes(), 2L * readThisRound);
+            int bigger = capacity;
+            while (bigger < wanted) {
+                bigger = (int) Math.min(config.receiveBufferBytes(), 2L * bigger);
+            }
+            if (bigger > capacity && stack.reserveBufferGrowth(bigger - capacity)) {
+                receiveBuffer.grow(bigger);
+                bufferGrowth += bigger - capacity;
+            }
+        }
+        readRoundStart = now;
+        readThisRound = 0;
+    }
+
+    int bufferGrowth() {
+        return bufferGrowth;
+    }
+
+    int sendBufferCapacity() {
+        return sendBuffer.capacity();
+    }
+
+    int receiveBufferCapacity() {
+        return receiveBuffer.capacity();
     }
 
     private void receiveFinIfDue(long now) {
@@ -637,6 +733,9 @@ public final class TcpConnection {
         }
         if (state == TcpState.CLOSED) {
             return;
+        }
+        if (read) {
+            tuneReceiveBuffer(now);
         }
         if (read && !finReceived && state.synchronizedState()) {
             int edge = rcvNxt + (windowField(false) << rcvShift);

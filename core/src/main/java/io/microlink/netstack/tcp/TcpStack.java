@@ -27,6 +27,8 @@ import java.util.HashMap;
  * }</pre>
  */
 public final class TcpStack {
+    /** How far all connections' buffers together may grow past their initial size (see {@link TcpConfig}). */
+    public static final long MAX_BUFFER_GROWTH_BYTES = 64L << 20;
     private static final int EPHEMERAL_FIRST = 49152;
     private static final int EPHEMERAL_COUNT = 65536 - EPHEMERAL_FIRST;
 
@@ -44,6 +46,8 @@ public final class TcpStack {
     private final TcpSegment outgoing = new TcpSegment();
     private final byte[] scratch;
     private boolean sweepNeeded;
+    /** Bytes the connections' buffers grew by, together; given back when a connection goes. */
+    private long bufferGrowth;
 
     public TcpStack(TcpConfig config, SegmentOutput output, TcpEvents events, SecureRandom random) {
         this.config = config;
@@ -51,7 +55,8 @@ public final class TcpStack {
         this.events = events;
         this.random = random;
         this.isn = new IsnGenerator(random);
-        this.scratch = new byte[TcpSegment.MAX_HEADER_LENGTH + Math.max(config.mssIpv4(), config.mssIpv6())];
+        this.scratch = new byte[output.headroom() + TcpSegment.MAX_HEADER_LENGTH + Math.max(config.mssIpv4(), config.mssIpv6())
+                + output.tailroom()];
     }
 
     /** Listens on {@code port} on every local address. */
@@ -195,6 +200,15 @@ public final class TcpStack {
         }
     }
 
+    /** Takes {@code bytes} of the growth budget for a connection's buffer; false when it is spent. */
+    boolean reserveBufferGrowth(int bytes) {
+        if (bufferGrowth + bytes > MAX_BUFFER_GROWTH_BYTES) {
+            return false;
+        }
+        bufferGrowth += bytes;
+        return true;
+    }
+
     void onEstablished(TcpConnection c) {
         events.connected(c);
         TcpListener l = c.listener;
@@ -222,14 +236,18 @@ public final class TcpStack {
         emit(srcIp, dstIp, seg, null, 0, 0);
     }
 
-    /** Writes {@code seg} and {@code len} bytes from {@code data} at {@code dataOffset} into the scratch buffer and sends it. */
+    /**
+     * Writes {@code seg} and {@code len} bytes from {@code data} at {@code dataOffset} into the
+     * scratch buffer, after the output's headroom, and sends it.
+     */
     void emit(byte[] srcIp, byte[] dstIp, TcpSegment seg, SendBuffer data, int dataOffset, int len) {
-        int headerLength = seg.writeHeader(scratch, 0);
+        int at = output.headroom();
+        int headerLength = seg.writeHeader(scratch, at);
         if (len > 0) {
-            data.copy(dataOffset, scratch, headerLength, len);
+            data.copy(dataOffset, scratch, at + headerLength, len);
         }
-        TcpSegment.fillChecksum(srcIp, dstIp, scratch, 0, headerLength + len);
-        output.send(srcIp, dstIp, scratch, 0, headerLength + len);
+        TcpSegment.fillChecksum(srcIp, dstIp, scratch, at, headerLength + len);
+        output.send(srcIp, dstIp, scratch, at, headerLength + len);
     }
 
     private void add(TcpConnection c) {
@@ -254,6 +272,7 @@ public final class TcpStack {
                 connectionList.set(i, connectionList.getLast());
                 connectionList.removeLast();
                 connections.remove(c.key, c);
+                bufferGrowth -= c.bufferGrowth();
                 if (c.listener != null) {
                     c.listener.forget(c);
                     c.listener = null;

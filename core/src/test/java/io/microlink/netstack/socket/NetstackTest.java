@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -46,16 +47,22 @@ class NetstackTest {
     private final LinkedBlockingQueue<byte[]> seenByB = new LinkedBlockingQueue<>();
 
     private void wire(Predicate<byte[]> dropToB) {
-        a = new Netstack(TcpConfig.defaults(), p -> toB.execute(() -> {
-            seenByB.add(p);
-            if (!dropToB.test(p)) {
-                b.inbound(p, 0, p.length);
-            }
-        }));
-        b = new Netstack(TcpConfig.defaults(), p -> toA.execute(() -> {
-            seenByA.add(p);
-            a.inbound(p, 0, p.length);
-        }));
+        a = new Netstack(TcpConfig.defaults(), (buf, off, len) -> {
+            byte[] p = Arrays.copyOfRange(buf, off, off + len); // the stack reuses its buffer
+            toB.execute(() -> {
+                seenByB.add(p);
+                if (!dropToB.test(p)) {
+                    b.inbound(p, 0, p.length);
+                }
+            });
+        });
+        b = new Netstack(TcpConfig.defaults(), (buf, off, len) -> {
+            byte[] p = Arrays.copyOfRange(buf, off, off + len);
+            toA.execute(() -> {
+                seenByA.add(p);
+                a.inbound(p, 0, p.length);
+            });
+        });
         a.setAddresses(List.of(A));
         b.setAddresses(List.of(B));
     }

@@ -2,6 +2,7 @@ package io.microlink.netstack.socket;
 
 import io.microlink.netstack.tcp.TcpConfig;
 import java.net.InetAddress;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,16 +25,22 @@ public final class StackPair implements AutoCloseable {
 
     public StackPair() {
         Netstack[] stacks = new Netstack[2];
-        stacks[0] = new Netstack(TcpConfig.defaults(), p -> toB.execute(() -> {
-            if (!blackHole) {
-                stacks[1].inbound(p, 0, p.length);
-            }
-        }));
-        stacks[1] = new Netstack(TcpConfig.defaults(), p -> toA.execute(() -> {
-            if (!blackHole) {
-                stacks[0].inbound(p, 0, p.length);
-            }
-        }));
+        stacks[0] = new Netstack(TcpConfig.defaults(), (buf, off, len) -> {
+            byte[] p = Arrays.copyOfRange(buf, off, off + len); // the stack reuses its buffer
+            toB.execute(() -> {
+                if (!blackHole) {
+                    stacks[1].inbound(p, 0, p.length);
+                }
+            });
+        });
+        stacks[1] = new Netstack(TcpConfig.defaults(), (buf, off, len) -> {
+            byte[] p = Arrays.copyOfRange(buf, off, off + len);
+            toA.execute(() -> {
+                if (!blackHole) {
+                    stacks[0].inbound(p, 0, p.length);
+                }
+            });
+        });
         a = stacks[0];
         b = stacks[1];
         a.setAddresses(List.of(A));

@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,8 +36,14 @@ class TailnetSocketFactoryTest {
     void wire() throws Exception {
         InetAddress addressOfA = InetAddress.getByName("100.64.0.1");
         addressOfB = InetAddress.getByName("100.64.0.2");
-        a = new Netstack(TcpConfig.defaults(), p -> toB.execute(() -> b.inbound(p, 0, p.length)));
-        b = new Netstack(TcpConfig.defaults(), p -> toA.execute(() -> a.inbound(p, 0, p.length)));
+        a = new Netstack(TcpConfig.defaults(), (buf, off, len) -> {
+            byte[] p = Arrays.copyOfRange(buf, off, off + len); // the stack reuses its buffer
+            toB.execute(() -> b.inbound(p, 0, p.length));
+        });
+        b = new Netstack(TcpConfig.defaults(), (buf, off, len) -> {
+            byte[] p = Arrays.copyOfRange(buf, off, off + len);
+            toA.execute(() -> a.inbound(p, 0, p.length));
+        });
         a.setAddresses(List.of(addressOfA));
         b.setAddresses(List.of(addressOfB));
         // "b-host" stands for a MagicDNS name; the real node resolves with its netmap.

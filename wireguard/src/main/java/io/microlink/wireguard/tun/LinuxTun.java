@@ -130,6 +130,18 @@ public final class LinuxTun implements AutoCloseable {
      * the device is closed. Only one thread may read.
      */
     public int read(byte[] buf, int off, int maxLen) throws IOException {
+        return read(buf, off, maxLen, true);
+    }
+
+    /**
+     * As {@link #read}, but returns 0 at once when no packet is waiting: for taking the rest of
+     * a burst after a blocking read, so that it can be sent on as one batch.
+     */
+    public int readIfWaiting(byte[] buf, int off, int maxLen) throws IOException {
+        return read(buf, off, maxLen, false);
+    }
+
+    private int read(byte[] buf, int off, int maxLen, boolean wait) throws IOException {
         try {
             while (true) {
                 // Holding readLock across one read or poll lets close() wait for the reader to
@@ -146,6 +158,9 @@ public final class LinuxTun implements AutoCloseable {
                     int err = NativeCalls.errno(readErrno);
                     if (err != EAGAIN && err != EINTR) {
                         throw new IOException("read from " + name + " failed: errno " + err);
+                    }
+                    if (!wait) {
+                        return 0;
                     }
                     pollFd.set(ValueLayout.JAVA_INT, 0, fd);
                     pollFd.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
