@@ -1,5 +1,6 @@
 package io.microlink.proxy;
 
+import io.microlink.netstack.socket.StreamConnection;
 import io.microlink.netstack.socket.TailnetDialer;
 import io.microlink.netstack.socket.TailnetSocket;
 import java.io.Closeable;
@@ -102,7 +103,7 @@ public final class HttpProxy implements Closeable {
             remote.close();
             throw e;
         }
-        Relay.run(Relay.End.of(client), Relay.End.of(remote));
+        Relay.run(StreamConnection.of(client), remote);
     }
 
     private static void answer(OutputStream out, int status, String message) throws IOException {

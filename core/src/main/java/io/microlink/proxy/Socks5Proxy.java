@@ -1,5 +1,6 @@
 package io.microlink.proxy;
 
+import io.microlink.netstack.socket.StreamConnection;
 import io.microlink.netstack.socket.TailnetDialer;
 import io.microlink.netstack.socket.TailnetSocket;
 import java.io.Closeable;
@@ -104,7 +105,7 @@ public final class Socks5Proxy implements Closeable {
             remote.close();
             throw e;
         }
-        Relay.run(Relay.End.of(client), Relay.End.of(remote));
+        Relay.run(StreamConnection.of(client), remote);
     }
 
     private static int replyCode(DialFailure failure) {

@@ -2,6 +2,7 @@ package io.microlink.serve;
 
 import io.microlink.TailnetNode;
 import io.microlink.WhoIs;
+import io.microlink.netstack.socket.StreamConnection;
 import io.microlink.netstack.socket.TailnetServerSocket;
 import io.microlink.netstack.socket.TailnetSocket;
 import io.microlink.proxy.Relay;
@@ -144,7 +145,7 @@ public final class TcpForwarder implements Closeable {
                 callers.put(localSide, entry);
             }
             local.connect(target, (int) LOCAL_CONNECT_TIMEOUT.toMillis());
-            Relay.run(Relay.End.of(local), Relay.End.of(caller));
+            Relay.run(StreamConnection.of(local), caller);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "serve: cannot forward {0} to {1}: {2}", from, target, e.getMessage());
         } catch (InterruptedException e) {

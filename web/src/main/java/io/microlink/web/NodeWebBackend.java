@@ -10,9 +10,9 @@ import io.microlink.control.wire.DerpMap;
 import io.microlink.control.wire.Node;
 import io.microlink.magicsock.Magicsock;
 import io.microlink.netmap.Netmap;
+import io.microlink.netstack.socket.StreamListener;
 import io.microlink.state.NodeSettings;
 import io.microlink.state.StateException;
-import io.microlink.web.http.StreamListener;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -164,7 +164,7 @@ public final class NodeWebBackend implements WebBackend {
 
     @Override
     public StreamListener listenOnTailnet(int port) throws IOException {
-        return StreamListener.of(node.listen(port));
+        return node.listen(port);
     }
 
     /** A person's login; a tagged node belongs to no person, whatever user control files it under. */

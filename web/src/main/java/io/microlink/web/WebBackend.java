@@ -1,9 +1,9 @@
 package io.microlink.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.microlink.netstack.socket.StreamListener;
 import io.microlink.state.InvalidSettingsException;
 import io.microlink.state.StateException;
-import io.microlink.web.http.StreamListener;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.Collection;

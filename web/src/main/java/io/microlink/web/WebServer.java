@@ -1,8 +1,8 @@
 package io.microlink.web;
 
+import io.microlink.netstack.socket.StreamListener;
 import io.microlink.web.http.HttpHandler;
 import io.microlink.web.http.HttpServer;
-import io.microlink.web.http.StreamListener;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;

@@ -3,16 +3,16 @@ package io.microlink.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.microlink.netstack.socket.StreamListener;
 import io.microlink.state.NodeSettings;
 import io.microlink.state.SettingsStore;
 import io.microlink.state.StateException;
-import io.microlink.web.http.StreamConnection;
-import io.microlink.web.http.StreamListener;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -118,55 +118,24 @@ final class FakeBackend implements WebBackend {
 
     @Override
     public StreamListener listenOnTailnet(int port) throws IOException {
-        ServerSocket socket = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
-        StreamListener real = StreamListener.of(socket);
-        return new StreamListener() {
+        return StreamListener.of(new ServerSocket(port, 50, InetAddress.getLoopbackAddress()) {
             @Override
-            public StreamConnection accept() throws IOException {
-                StreamConnection c = real.accept();
-                InetAddress caller = tailnetCaller;
-                return new StreamConnection() {
-                    @Override
-                    public InputStream input() throws IOException {
-                        return c.input();
-                    }
-
-                    @Override
-                    public OutputStream output() throws IOException {
-                        return c.output();
-                    }
-
-                    @Override
-                    public InetAddress remoteAddress() {
-                        return caller;
-                    }
-
-                    @Override
-                    public void setReadTimeout(int millis) throws IOException {
-                        c.setReadTimeout(millis);
-                    }
-
-                    @Override
-                    public void shutdownOutput() throws IOException {
-                        c.shutdownOutput();
-                    }
-
-                    @Override
-                    public void close() throws IOException {
-                        c.close();
-                    }
-                };
+            public Socket accept() throws IOException {
+                CallerSocket socket = new CallerSocket();
+                implAccept(socket);
+                socket.caller = tailnetCaller; // read once the connection is there: tests set it just before
+                return socket;
             }
+        });
+    }
 
-            @Override
-            public int port() {
-                return socket.getLocalPort();
-            }
+    /** A loopback connection that names the caller a test chose, as a tailnet connection names its peer. */
+    private static final class CallerSocket extends Socket {
+        InetAddress caller;
 
-            @Override
-            public void close() throws IOException {
-                socket.close();
-            }
-        };
+        @Override
+        public SocketAddress getRemoteSocketAddress() {
+            return new InetSocketAddress(caller, getPort());
+        }
     }
 }

@@ -2,7 +2,6 @@ package io.microlink.netstack.socket;
 
 import io.microlink.netstack.tcp.TcpConnection;
 import io.microlink.netstack.tcp.TcpListener;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketException;
@@ -20,7 +19,7 @@ import java.net.SocketException;
  * }
  * }</pre>
  */
-public final class TailnetServerSocket implements Closeable {
+public final class TailnetServerSocket implements StreamListener {
     private final Netstack stack;
     private final TcpListener listener;
     private volatile boolean closed;

@@ -3,7 +3,6 @@ package io.microlink.netstack.socket;
 import io.microlink.netstack.tcp.TcpConnection;
 import io.microlink.netstack.tcp.TcpError;
 import io.microlink.netstack.tcp.TcpState;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -29,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  */
-public final class TailnetSocket implements Closeable {
+public final class TailnetSocket implements StreamConnection {
     private final Netstack stack;
     private final TcpConnection connection;
     private final InputStream in = new In();

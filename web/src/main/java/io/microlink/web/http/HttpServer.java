@@ -1,11 +1,14 @@
 package io.microlink.web.http;
 
+import io.microlink.netstack.socket.StreamConnection;
+import io.microlink.netstack.socket.StreamListener;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Collection;
@@ -110,7 +113,7 @@ public final class HttpServer implements AutoCloseable {
                 return;
             }
             if (!slots.tryAcquire()) {
-                LOG.log(Level.DEBUG, "web server busy: refusing a connection from " + c.remoteAddress().getHostAddress());
+                LOG.log(Level.DEBUG, "web server busy: refusing a connection from " + caller(c).getHostAddress());
                 closeQuietly(c);
                 continue;
             }
@@ -132,17 +135,17 @@ public final class HttpServer implements AutoCloseable {
 
     private void serveConnection(StreamConnection c, HttpHandler handler) {
         try {
-            InputStream in = new BufferedInputStream(c.input(), 4096);
-            OutputStream out = new BufferedOutputStream(c.output(), 8192);
+            InputStream in = new BufferedInputStream(c.getInputStream(), 4096);
+            OutputStream out = new BufferedOutputStream(c.getOutputStream(), 8192);
             for (int served = 0; !closed; served++) {
-                c.setReadTimeout((int) limits.idleTimeout().toMillis());
+                c.setSoTimeout((int) limits.idleTimeout().toMillis());
                 in.mark(1);
                 if (in.read() < 0) {
                     return;
                 }
                 in.reset();
                 // From the first byte on, the whole exchange has one deadline, however slowly it trickles.
-                c.setReadTimeout((int) limits.requestTimeout().toMillis());
+                c.setSoTimeout((int) limits.requestTimeout().toMillis());
                 ScheduledFuture<?> deadline = watchdog.schedule(() -> closeQuietly(c),
                         limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 try {
@@ -154,9 +157,9 @@ public final class HttpServer implements AutoCloseable {
                 }
             }
         } catch (SocketTimeoutException e) {
-            LOG.log(Level.DEBUG, "web connection from " + c.remoteAddress().getHostAddress() + " timed out");
+            LOG.log(Level.DEBUG, "web connection from " + caller(c).getHostAddress() + " timed out");
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "web connection from " + c.remoteAddress().getHostAddress() + " ended: " + e);
+            LOG.log(Level.DEBUG, "web connection from " + caller(c).getHostAddress() + " ended: " + e);
         }
     }
 
@@ -165,7 +168,7 @@ public final class HttpServer implements AutoCloseable {
                              boolean mayKeepAlive) throws IOException {
         HttpRequest request;
         try {
-            request = RequestReader.read(in, limits.maxHeadBytes(), limits.maxBodyBytes(), c.remoteAddress(),
+            request = RequestReader.read(in, limits.maxHeadBytes(), limits.maxBodyBytes(), caller(c),
                     () -> ResponseWriter.writeContinue(out));
         } catch (HttpException e) {
             ResponseWriter.write(out, HttpResponse.error(e.status(), e.getMessage()), false, false);
@@ -196,7 +199,7 @@ public final class HttpServer implements AutoCloseable {
     private static void drain(StreamConnection c, InputStream in) {
         try {
             c.shutdownOutput();
-            c.setReadTimeout((int) DRAIN.toMillis());
+            c.setSoTimeout((int) DRAIN.toMillis());
             long until = System.nanoTime() + DRAIN.toNanos();
             byte[] sink = new byte[4096];
             int total = 0;
@@ -210,6 +213,11 @@ public final class HttpServer implements AutoCloseable {
         } catch (IOException e) {
             // The caller went away: nothing left to protect.
         }
+    }
+
+    /** The address the caller is identified by. */
+    private static InetAddress caller(StreamConnection c) {
+        return c.getRemoteSocketAddress().getAddress();
     }
 
     private static void closeQuietly(StreamConnection c) {

@@ -2,6 +2,7 @@ package io.microlink.web.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.microlink.netstack.socket.StreamListener;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

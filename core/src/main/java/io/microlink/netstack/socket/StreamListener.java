@@ -1,17 +1,21 @@
-package io.microlink.web.http;
+package io.microlink.netstack.socket;
 
-import io.microlink.netstack.socket.TailnetServerSocket;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.ServerSocket;
 
 /**
- * Where connections come from: a JDK {@link ServerSocket} or a tailnet port
- * ({@link io.microlink.TailnetNode#listen}). Closing it makes a blocked {@link #accept()} throw.
+ * Where {@link StreamConnection}s come from: a {@link TailnetServerSocket} is one, and
+ * {@link #of(ServerSocket)} makes one of a JDK server socket, so a server written against this
+ * type listens on the tailnet and on localhost alike. Closing it makes a blocked
+ * {@link #accept()} throw.
  *
  * <pre>{@code
  * StreamListener local = StreamListener.of(new ServerSocket(8080, 50, InetAddress.getLoopbackAddress()));
- * StreamListener tailnet = StreamListener.of(node.listen(80));
+ * StreamListener tailnet = node.listen(80);
+ * try (StreamConnection c = tailnet.accept()) {
+ *     c.getOutputStream().write("hello\n".getBytes(StandardCharsets.UTF_8));
+ * }
  * }</pre>
  */
 public interface StreamListener extends Closeable {
@@ -21,6 +25,7 @@ public interface StreamListener extends Closeable {
     /** The local port connections arrive on. */
     int port();
 
+    /** A bound JDK server socket as a listener; closing one closes the other. */
     static StreamListener of(ServerSocket server) {
         return new StreamListener() {
             @Override
@@ -35,25 +40,6 @@ public interface StreamListener extends Closeable {
 
             @Override
             public void close() throws IOException {
-                server.close();
-            }
-        };
-    }
-
-    static StreamListener of(TailnetServerSocket server) {
-        return new StreamListener() {
-            @Override
-            public StreamConnection accept() throws IOException {
-                return StreamConnection.of(server.accept());
-            }
-
-            @Override
-            public int port() {
-                return server.port();
-            }
-
-            @Override
-            public void close() {
                 server.close();
             }
         };
