@@ -31,7 +31,8 @@ import java.util.function.UnaryOperator;
  * the way an application reaches a userspace tailscaled, through its SOCKS5 proxy. Every path
  * is direct UDP. Run with {@code scripts/bench-tcp [megabytes] [rounds] [clients]}, where
  * {@code clients} picks rows for profiling one path alone: a comma-separated subset of
- * {@code java,tun,tailscaled} (all three by default).
+ * {@code java,tun,tailscaled} (all three by default). A first round is not reported (JIT
+ * warm-up); the reported rounds end with each Java row's median ratios to tailscaled.
  */
 public final class TcpBenchmark {
     private static final int ROUND_TRIPS = 2000;
@@ -72,27 +73,64 @@ public final class TcpBenchmark {
                 Dialer viaTun = port -> osSocket(null, targetIp, port);
                 Dialer viaSocks = port -> osSocket(new Proxy(Proxy.Type.SOCKS,
                         new InetSocketAddress("127.0.0.1", client.socks5Port())), targetIp, port);
-                System.out.printf("| client | send %d MB (Mbit/s) | receive %d MB (Mbit/s) | 1-byte round trip, median (µs) |%n",
-                        megabytes, megabytes);
-                System.out.println("|---|---|---|---|");
                 Map<String, Map.Entry<String, Dialer>> sides = Map.of(
                         "java", Map.entry("Java node", viaJava),
                         "tun", Map.entry("Java node, TUN mode (OS sockets)", viaTun),
                         "tailscaled", Map.entry("tailscaled (SOCKS5)", viaSocks));
+                for (String name : clients) {
+                    if (!sides.containsKey(name)) {
+                        throw new IllegalArgumentException("unknown client '" + name + "': java, tun or tailscaled");
+                    }
+                }
+                // One unreported round first, as bench-wireguard omits iperf3's first seconds: the
+                // JVM compiles the node's code and this benchmark's own (hashing, random bytes)
+                // while it runs, and that would land in whichever row comes first.
+                for (String name : clients) {
+                    Dialer d = sides.get(name).getValue();
+                    throughput(d, bytes.port(), megabytes, true);
+                    throughput(d, bytes.port(), megabytes, false);
+                    roundTrip(d, echo.port());
+                }
+                System.out.printf("| client | send %d MB (Mbit/s) | receive %d MB (Mbit/s) | 1-byte round trip, median (µs) |%n",
+                        megabytes, megabytes);
+                System.out.println("|---|---|---|---|");
+                Map<String, List<double[]>> results = new java.util.LinkedHashMap<>();
                 for (int r = 0; r < rounds; r++) {
                     for (String name : clients) {
                         Map.Entry<String, Dialer> side = sides.get(name);
-                        if (side == null) {
-                            throw new IllegalArgumentException("unknown client '" + name + "': java, tun or tailscaled");
-                        }
                         Dialer d = side.getValue();
-                        System.out.printf("| %s | %.0f | %.0f | %.0f |%n", side.getKey(),
-                                throughput(d, bytes.port(), megabytes, true), throughput(d, bytes.port(), megabytes, false),
-                                roundTrip(d, echo.port()));
+                        double[] row = {throughput(d, bytes.port(), megabytes, true),
+                                throughput(d, bytes.port(), megabytes, false), roundTrip(d, echo.port())};
+                        results.computeIfAbsent(name, k -> new ArrayList<>()).add(row);
+                        System.out.printf("| %s | %.0f | %.0f | %.0f |%n", side.getKey(), row[0], row[1], row[2]);
                     }
                 }
+                printRatios(results, sides);
             }
         }
+    }
+
+    /** Each Java row's medians over the rounds against tailscaled's, when both ran. */
+    private static void printRatios(Map<String, List<double[]>> results, Map<String, Map.Entry<String, Dialer>> sides) {
+        List<double[]> reference = results.get("tailscaled");
+        if (reference == null) {
+            return;
+        }
+        System.out.println();
+        for (String name : results.keySet()) {
+            if (!name.equals("tailscaled")) {
+                System.out.printf("%s / tailscaled, medians of %d rounds: send %.2f, receive %.2f, round trip %.2f%n",
+                        sides.get(name).getKey(), reference.size(), median(results.get(name), 0) / median(reference, 0),
+                        median(results.get(name), 1) / median(reference, 1),
+                        median(results.get(name), 2) / median(reference, 2));
+            }
+        }
+    }
+
+    private static double median(List<double[]> rows, int column) {
+        double[] values = rows.stream().mapToDouble(r -> r[column]).sorted().toArray();
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }
 
     /** A Java node that has a direct path to "target". */

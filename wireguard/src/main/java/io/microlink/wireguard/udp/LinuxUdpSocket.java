@@ -165,15 +165,19 @@ public final class LinuxUdpSocket implements UdpBatchSocket {
     }
 
     /**
-     * Whether this JVM can use the class: Linux on x86-64 or AArch64 (the struct layouts and
-     * constants above), with native access enabled for the module holding it, so that no
-     * warning about restricted methods is printed on the way.
+     * Whether this JVM can use the class: a {@link #supportedPlatform()}, with native access
+     * enabled for the module holding it, so that no warning about restricted methods is
+     * printed on the way.
      */
     public static boolean usable() {
+        return supportedPlatform() && LinuxUdpSocket.class.getModule().isNativeAccessEnabled();
+    }
+
+    /** Linux on x86-64 or AArch64, whose struct layouts and constants this class uses. */
+    public static boolean supportedPlatform() {
         String arch = System.getProperty("os.arch");
         return "Linux".equals(System.getProperty("os.name"))
-                && ("amd64".equals(arch) || "x86_64".equals(arch) || "aarch64".equals(arch))
-                && LinuxUdpSocket.class.getModule().isNativeAccessEnabled();
+                && ("amd64".equals(arch) || "x86_64".equals(arch) || "aarch64".equals(arch));
     }
 
     /** See {@link UdpBatchSocket#open}; call only when {@link #usable()}. */
