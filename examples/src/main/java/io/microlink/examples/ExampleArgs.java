@@ -1,5 +1,6 @@
 package io.microlink.examples;
 
+import io.microlink.text.FlagValues;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -7,8 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * An example's command line: {@code --name VALUE} or {@code --name=VALUE} for the flags that
@@ -23,7 +22,6 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 final class ExampleArgs {
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
     private final Map<String, String> values;
     private final Set<String> switches;
@@ -81,15 +79,10 @@ final class ExampleArgs {
             return fallback;
         }
         try {
-            int n = Integer.parseInt(v);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below, with the range
+            return FlagValues.wholeNumber(name, v, min, max);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
-        throw new UsageException("--" + name + " must be a whole number from " + min + " to " + max + ", got '" + v
-                + "'");
     }
 
     /** A port flag, 1-65535, or -1 when it was not given. */
@@ -103,17 +96,8 @@ final class ExampleArgs {
         if (v == null) {
             return fallback;
         }
-        Matcher m = DURATION.matcher(v);
-        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-            throw new UsageException("--" + name + " must be a duration like 500ms, 30s, 2m or 1h, got '" + v + "'");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2) == null ? "s" : m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofSeconds(n);
-        };
+        return FlagValues.duration(v).filter(d -> !d.isZero()).orElseThrow(() -> new UsageException(
+                "--" + name + " must be a duration like 500ms, 30s, 2m or 1h, got '" + v + "'"));
     }
 
     /** The first positional argument (a sub-command), or "" when there is none. */

@@ -1,27 +1,15 @@
 package io.microlink.daemon.cli;
 
+import io.microlink.text.FlagValues;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Durations on the command line: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}; a bare number is seconds. */
 public final class Durations {
-    private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
-
     private Durations() {}
 
     public static Duration parse(String what, String text) throws UsageException {
-        Matcher m = FORM.matcher(text.strip());
-        if (!m.matches()) {
-            throw new UsageException(what + " must be a duration like 500ms, 30s, 2m or 1h, got '" + text + "'");
-        }
-        long n = Long.parseLong(m.group(1));
-        Duration d = switch (m.group(2) == null ? "s" : m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofSeconds(n);
-        };
+        Duration d = FlagValues.duration(text.strip()).orElseThrow(() -> new UsageException(
+                what + " must be a duration like 500ms, 30s, 2m or 1h, got '" + text + "'"));
         if (d.isZero()) {
             throw new UsageException(what + " must be longer than zero");
         }

@@ -1,5 +1,6 @@
 package io.microlink.daemon.cli;
 
+import io.microlink.text.FlagValues;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,15 +118,10 @@ public final class Options {
                 return fallback;
             }
             try {
-                int n = Integer.parseInt(v);
-                if (n >= min && n <= max) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
+                return FlagValues.wholeNumber(name, v, min, max);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
             }
-            throw new UsageException("--" + name + " must be a whole number from " + min + " to " + max + ", got '" + v
-                    + "'");
         }
 
         public java.time.Duration duration(String name, java.time.Duration fallback) throws UsageException {
