@@ -148,6 +148,8 @@ public final class Magicsock implements AutoCloseable {
     private final Backoff derpRetry = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30),
             RandomGenerator.getDefault());
     private final Semaphore wake = new Semaphore(0);
+    private final DroppedInput udpDrops = new DroppedInput(LOG, "UDP datagram");
+    private final DroppedInput derpDrops = new DroppedInput(LOG, "DERP packet");
     private final DerpRelays relays;
     private final Thread reader;
     private final Thread maintenance;
@@ -421,7 +423,11 @@ public final class Magicsock implements AutoCloseable {
                 return; // close() ends the loop this way
             }
             for (int i = 0; i < in.count(); i++) {
-                onDatagram(in.buffer(), in.offset(i), in.length(i), in.source(i));
+                try {
+                    onDatagram(in.buffer(), in.offset(i), in.length(i), in.source(i));
+                } catch (RuntimeException e) {
+                    udpDrops.record(e, System.nanoTime());
+                }
             }
             inner.endOfBatch();
             flush();
@@ -468,6 +474,14 @@ public final class Magicsock implements AutoCloseable {
     }
 
     private void onDerpPacket(int region, PublicKey source, byte[] packet) {
+        try {
+            onRelayed(region, source, packet);
+        } catch (RuntimeException e) {
+            derpDrops.record(e, System.nanoTime());
+        }
+    }
+
+    private void onRelayed(int region, PublicKey source, byte[] packet) {
         if (!DiscoPacket.looksLikeDisco(packet)) {
             wireGuard.receiveFromPeer(packet, 0, packet.length, source);
             inner.endOfBatch();

@@ -104,6 +104,9 @@ public final class NetcheckRound {
 
     /** Feeds a received UDP payload; returns false if it was not an answer to this round. */
     public synchronized boolean accept(byte[] packet, long nowNanos) {
+        if (packet.length < StunMessage.HEADER || !pending.containsKey(HEX.formatHex(packet, 8, StunMessage.HEADER))) {
+            return false; // not ours: whoever sent it gets no parse of theirs run
+        }
         StunMessage.BindingResponse r;
         try {
             r = StunMessage.parseResponse(packet);

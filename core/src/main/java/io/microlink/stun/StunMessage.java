@@ -22,7 +22,8 @@ import java.util.zip.CRC32;
 public final class StunMessage {
     public static final int TX_ID_LENGTH = 12;
     static final int MAGIC_COOKIE = 0x2112A442;
-    private static final int HEADER = 20;
+    /** The fixed header: type, length, magic cookie, transaction ID (bytes 8 to 20). */
+    public static final int HEADER = 20;
     private static final int BINDING_REQUEST = 0x0001;
     private static final int BINDING_SUCCESS = 0x0101;
     private static final int ATTR_MAPPED_ADDRESS = 0x0001;
@@ -103,6 +104,9 @@ public final class StunMessage {
 
     private static InetSocketAddress address(byte[] p, int off, int len, byte[] txId, boolean xor)
             throws StunException {
+        if (len < 4) { // the family byte itself lies in the attribute's first four
+            throw new StunException("malformed STUN address attribute");
+        }
         int family = p[off + 1];
         int addrLen = family == 1 ? 4 : family == 2 ? 16 : -1;
         if (addrLen < 0 || len < 4 + addrLen) {

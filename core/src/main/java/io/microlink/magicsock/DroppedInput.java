@@ -1,0 +1,41 @@
+package io.microlink.magicsock;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What a receive loop does with one input that threw: count it and log at most one warning
+ * per interval (with how many were dropped since), so that a stream of hostile packets
+ * neither ends the loop nor floods the log. A thrown exception here is our bug, never the
+ * sender's right to stop us: the loop carries on with the next input.
+ */
+final class DroppedInput {
+    private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
+
+    private final Logger log;
+    private final String what;
+    private final AtomicLong total = new AtomicLong();
+    private final AtomicLong sinceLog = new AtomicLong();
+    private volatile long nextLogNanos = System.nanoTime();
+
+    /** @param what the kind of input, for the log ("UDP datagram", "DERP packet") */
+    DroppedInput(Logger log, String what) {
+        this.log = log;
+        this.what = what;
+    }
+
+    void record(RuntimeException e, long nowNanos) {
+        total.incrementAndGet();
+        sinceLog.incrementAndGet();
+        if (nowNanos - nextLogNanos >= 0) {
+            nextLogNanos = nowNanos + LOG_INTERVAL_NANOS;
+            log.log(Level.WARNING, "dropped " + sinceLog.getAndSet(0) + " " + what + "(s) that failed to process", e);
+        }
+    }
+
+    /** Inputs dropped since start. */
+    long total() {
+        return total.get();
+    }
+}
