@@ -9,22 +9,11 @@ import io.microlink.control.wire.MapResponse;
 import io.microlink.control.wire.Node;
 import io.microlink.control.wire.RegisterRequest;
 import io.microlink.control.wire.RegisterResponse;
+import io.microlink.dataplane.Dataplane;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
-import io.microlink.dns.QuadHundredDnsServer;
-import io.microlink.filter.Firewall;
-import io.microlink.filter.PacketFilter;
-import io.microlink.filter.Verdict;
 import io.microlink.magicsock.Magicsock;
-import io.microlink.tsmp.TsmpReject;
-import io.microlink.tun.TunInterface;
-import io.microlink.netstack.MalformedPacketException;
-import io.microlink.netstack.ip.IpPacket;
-import io.microlink.netstack.socket.Netstack;
-import io.microlink.netstack.tcp.TcpConfig;
-import java.net.InetAddress;
-import java.net.SocketException;
 import io.microlink.netmap.Netmap;
 import io.microlink.netmap.NetmapUpdater;
 import io.microlink.state.NodeIdentity;
@@ -39,14 +28,12 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 /**
- * The node's life with control, on one thread: reach the server, make sure the node key is
+ * The node's life with control, on one thread (the packets are the {@link Dataplane}'s): reach the server, make sure the node key is
  * registered (restart, auth key, interactive login, expiry), then follow the map long poll
  * until it breaks, and start over after a backoff. Every failure becomes a state and a
  * message; nothing is retried faster than the backoff allows.
@@ -54,8 +41,6 @@ import java.util.random.RandomGenerator;
 final class ControlLoop implements Runnable {
     private static final System.Logger LOG = System.getLogger("io.microlink.control");
     private static final Duration KEY_FETCH_TIMEOUT = Duration.ofSeconds(10);
-    /** How often magicsock re-measures the DERP map (tailscale: about every 20-30 s). */
-    private static final Duration NETCHECK_INTERVAL = Duration.ofSeconds(30);
     private static final String ZERO_NODE_KEY = PublicKey.of(KeyKind.NODE, new byte[32]).toString();
 
     private final NodeConfig config;
@@ -74,160 +59,36 @@ final class ControlLoop implements Runnable {
     private volatile NodeIdentity identity;
     private volatile Hostinfo.NetInfo netInfo;
     private volatile List<Magicsock.Endpoint> endpoints = List.of();
-    private volatile Magicsock magicsock;
-    /** The DISCO allowlist now: the configured one until {@link #setDiscoAllowlist} replaces it. */
-    private volatile Set<String> discoAllowlist;
-    private final Netstack netstack = new Netstack(TcpConfig.defaults(), new Netstack.PacketOutput() {
-        @Override
-        public void send(byte[] buf, int off, int len) {
-            queuePacket(buf, off, len);
-        }
-
-        @Override
-        public int headroom() {
-            return Magicsock.PACKET_HEADROOM;
-        }
-
-        @Override
-        public int tailroom() {
-            return Magicsock.PACKET_TAILROOM;
-        }
-
-        @Override
-        public void endOfBurst() {
-            flushPackets();
-        }
-    });
-    /** What magicsock decrypted: packets one by one, then the end of each batch that arrived together. */
-    private final Magicsock.InnerPackets fromPeers = new Magicsock.InnerPackets() {
-        @Override
-        public void inbound(byte[] buf, int off, int len) {
-            ControlLoop.this.inbound(buf, off, len);
-        }
-
-        @Override
-        public void endOfBatch() {
-            netstack.endOfBatch();
-        }
-    };
-    private final QuadHundredDnsServer dns = new QuadHundredDnsServer();
-    private final Firewall firewall = new Firewall();
-    /** TUN mode's device, chosen at start; null in userspace mode, where the netstack is this node's host. */
-    private volatile TunInterface tun;
+    private final Dataplane dataplane;
     private volatile ControlClient client;
     private volatile PeerCacheKeeper cacheKeeper;
     /** The netmap is the peer cache's provisional one, which the first real map replaces entirely. */
     private boolean seeded;
-    /** Where peers reached this node before a restart (peer cache), 0 if unknown. */
-    private int previousUdpPort;
     private String authKey;
     private PrivateKey previousNodeKey;
 
     ControlLoop(NodeConfig config, NodeListener listener) {
         this.config = config;
-        this.discoAllowlist = config.discoAllowlist();
         this.store = new StateStore(config.stateDirectory());
         this.listener = listener;
         this.backoff = new Backoff(config.backoffInitial(), config.backoffMax(), RandomGenerator.getDefault());
         this.authKey = config.authKey();
-        dns.attach(netstack);
+        this.dataplane = new Dataplane(new Dataplane.Settings(config.udpPort(), config.derpTransport(), config.tls(),
+                config.discoAllowlist(), config.priorityPeer(), config.maxActivePeers(), config.tunDevice()),
+                () -> identity.nodeKey(), () -> netmap, this::networkChanged);
     }
-
-    /** An inner packet on its own (a TSMP reject, a packet from the OS): sent at once. */
-    private void sendPacket(byte[] ipPacket) {
-        queuePacket(ipPacket, 0, ipPacket.length);
-        flushPackets();
-    }
-
-    /**
-     * An inner packet, possibly one of a burst that {@link #flushPackets} ends; dropped while the
-     * network side is not up yet, as on a link that is down. WireGuard may encrypt it in place.
-     */
-    private void queuePacket(byte[] buf, int off, int len) {
-        TunInterface t = tun;
-        if (t != null && t.isAddressedToOs(buf, off, len)) {
-            t.write(buf, off, len); // quad-100 answering the OS
-            return;
-        }
-        firewall.outbound(buf, off, len); // lets the replies to our UDP back in
-        Magicsock m = magicsock;
-        if (m != null) {
-            m.sendPacket(buf, off, len);
-        }
-    }
-
-    private void flushPackets() {
-        Magicsock m = magicsock;
-        if (m != null) {
-            m.flush();
-        }
-    }
-
-    /**
-     * An inner packet from a peer (TSMP pings were answered before this): MagicDNS queries go
-     * to quad-100, as in tailscale before its filter; everything else must pass the tailnet's
-     * packet filter. A denied IPv4 TCP SYN is answered with a TSMP rejection, so the peer's
-     * connect fails at once instead of timing out.
-     */
-    private void inbound(byte[] buf, int off, int len) {
-        if (QuadHundredDnsServer.isAddressedTo(buf, off, len)) {
-            netstack.inbound(buf, off, len);
-            return;
-        }
-        IpPacket packet;
-        try {
-            packet = IpPacket.parse(buf, off, len); // once, for the filter and the netstack both
-        } catch (MalformedPacketException e) {
-            LOG.log(Level.DEBUG, "dropped a malformed inbound packet: {0}", e.getMessage());
-            return;
-        }
-        Verdict verdict = firewall.inbound(packet);
-        if (verdict.accepted()) {
-            TunInterface t = tun;
-            if (t != null) {
-                t.write(buf, off, len);
-            } else {
-                netstack.inboundOfBatch(packet);
-            }
-            return;
-        }
-        LOG.log(Level.DEBUG, "packet filter dropped an inbound packet: {0}", verdict);
-        TsmpReject.forDroppedSyn(buf, off, len).ifPresent(this::sendPacket);
-    }
-
-    /**
-     * TUN mode: what the OS sends into the device, in batches; its MagicDNS queries are answered
-     * by quad-100 in the netstack, the rest goes to the tailnet when the batch ends.
-     */
-    private final TunInterface.PacketHandler fromOs = new TunInterface.PacketHandler() {
-        @Override
-        public void fromOs(byte[] buf, int off, int len) {
-            if (QuadHundredDnsServer.isAddressedTo(buf, off, len)) {
-                netstack.inbound(buf, off, len);
-            } else {
-                queuePacket(buf, off, len);
-            }
-        }
-
-        @Override
-        public void endOfBatch() {
-            flushPackets();
-        }
-    };
 
     @Override
     public void run() {
         try (NodeFiles.Lock lock = NodeFiles.lock(config.stateDirectory())) {
             identity = loadOrCreateIdentity();
-            if (config.tunDevice() != null) {
-                tun = TunInterface.openOrFallBack(config.tunDevice(), fromOs).orElse(null);
-            }
+            dataplane.openTun();
             PeerCache cache = PeerCache.load(config.stateDirectory(), config.peerCacheSize(), identity);
             discoKey = cache.discoKey();
-            previousUdpPort = cache.udpPort();
+            dataplane.resume(discoKey, cache.udpPort());
             cache.seed().ifPresent(this::seed);
-            try (PeerCacheKeeper keeper = PeerCacheKeeper.start(cache, () -> netmap, this::receivedBytes,
-                    this::udpPort)) {
+            try (PeerCacheKeeper keeper = PeerCacheKeeper.start(cache, () -> netmap, dataplane::receivedBytes,
+                    dataplane::udpPort)) {
                 cacheKeeper = keeper;
                 followControl();
             }
@@ -264,7 +125,7 @@ final class ControlLoop implements Runnable {
             }
         }
         dropClient();
-        closeTun();
+        dataplane.close(); // again, for a TUN device that stop() found still opening
         setState(NodeState.STOPPED, "stopped");
     }
 
@@ -277,14 +138,8 @@ final class ControlLoop implements Runnable {
                 cached.peers().size());
         netmap = cached;
         seeded = true;
-        followAddresses(cached);
-        followNetwork(NetmapUpdater.empty(), cached);
+        dataplane.follow(NetmapUpdater.empty(), cached);
         listener.netmapChanged(cached);
-    }
-
-    private Map<PublicKey, Long> receivedBytes() {
-        Magicsock m = magicsock;
-        return m == null ? Map.of() : m.receivedBytes();
     }
 
     private NodeIdentity loadOrCreateIdentity() throws StateException {
@@ -406,8 +261,7 @@ final class ControlLoop implements Runnable {
                 seeded = false;
                 Netmap previous = netmap;
                 netmap = result.netmap();
-                followAddresses(netmap);
-                followNetwork(previous, netmap);
+                dataplane.follow(previous, netmap);
                 if (first) {
                     first = false;
                     backoff.reset();
@@ -428,72 +282,6 @@ final class ControlLoop implements Runnable {
             }
             throw e;
         }
-    }
-
-    /** The netstack answers on the node's own addresses and MagicDNS from the latest netmap. */
-    private void followAddresses(Netmap next) {
-        List<InetAddress> own = new java.util.ArrayList<>();
-        next.self().map(Node::addresses).orElse(List.of()).forEach(prefix -> {
-            try {
-                own.add(InetAddress.getByName(prefix.contains("/") ? prefix.substring(0, prefix.indexOf('/')) : prefix));
-            } catch (java.net.UnknownHostException e) {
-                LOG.log(Level.WARNING, "control sent an unusable address for this node: " + prefix);
-            }
-        });
-        netstack.setAddresses(own);
-        TunInterface t = tun;
-        if (t != null) {
-            t.setAddresses(own);
-        }
-        firewall.install(PacketFilter.from(next));
-        dns.update(next);
-    }
-
-    /** Starts the network side once control sent a DERP map; re-measures when that map changes. */
-    private void followNetwork(Netmap previous, Netmap next) {
-        if (next.derpMap().isEmpty()) {
-            return;
-        }
-        Magicsock m = magicsock;
-        if (m == null) {
-            try {
-                Set<String> allowlist = discoAllowlist;
-                Magicsock started = startMagicsock(allowlist);
-                magicsock = started;
-                if (discoAllowlist != allowlist) { // replaced while magicsock was starting
-                    started.setDiscoAllowlist(discoAllowlist);
-                }
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "cannot bind UDP port " + config.udpPort() + "; peers cannot reach this node: "
-                        + e.getMessage());
-            }
-        } else {
-            m.updatePeers(next);
-            if (!next.derpMap().equals(previous.derpMap())) {
-                m.kick();
-            }
-        }
-    }
-
-    /**
-     * Binds the configured UDP port; with none configured, first the one peers knew this node
-     * at before a restart, so they reach it at once, then any free one.
-     */
-    private Magicsock startMagicsock(Set<String> allowlist) throws IOException {
-        if (config.udpPort() == 0 && previousUdpPort != 0) {
-            try {
-                return startMagicsock(previousUdpPort, allowlist);
-            } catch (SocketException taken) {
-                LOG.log(Level.DEBUG, "UDP port {0} of the last run is taken; binding another", previousUdpPort);
-            }
-        }
-        return startMagicsock(config.udpPort(), allowlist);
-    }
-
-    private Magicsock startMagicsock(int port, Set<String> allowlist) throws IOException {
-        return Magicsock.start(new Magicsock.Settings(port, config.derpTransport(), config.tls(), NETCHECK_INTERVAL,
-                allowlist, config.priorityPeer(), config.maxActivePeers()), discoKey, () -> identity.nodeKey(),
-                () -> netmap, this::networkChanged, fromPeers);
     }
 
     /** Magicsock learned a new home region or endpoints: tell control with a lite update. */
@@ -621,53 +409,12 @@ final class ControlLoop implements Runnable {
         if (keeper != null) {
             keeper.close(); // the last look at the peers, while magicsock still counts them
         }
-        Magicsock m = magicsock;
-        if (m != null) {
-            m.close();
-        }
-        netstack.close();
-        closeTun();
+        dataplane.close();
     }
 
-    /** From stop() to be prompt, and again as run() ends, in case stop() came while run() was opening the device. */
-    private void closeTun() {
-        TunInterface t = tun;
-        if (t != null) {
-            t.close();
-        }
-    }
-
-    /** The TUN device carrying the tailnet for the OS, or null in userspace mode. */
-    String tunName() {
-        TunInterface t = tun;
-        return t == null ? null : t.name();
-    }
-
-    Netstack netstack() {
-        return netstack;
-    }
-
-    Set<String> discoAllowlist() {
-        return discoAllowlist;
-    }
-
-    /** Takes effect at once on a running magicsock, and on the one the next connection starts. */
-    void setDiscoAllowlist(Set<String> peers) {
-        discoAllowlist = Set.copyOf(peers);
-        Magicsock m = magicsock;
-        if (m != null) {
-            m.setDiscoAllowlist(discoAllowlist);
-        }
-    }
-
-    Magicsock magicsock() {
-        return magicsock;
-    }
-
-    /** The UDP port peers reach us on, or 0 before the network side started. */
-    int udpPort() {
-        Magicsock m = magicsock;
-        return m == null ? 0 : m.port();
+    /** The packet path this control session feeds with netmaps. */
+    Dataplane dataplane() {
+        return dataplane;
     }
 
     NodeState state() {

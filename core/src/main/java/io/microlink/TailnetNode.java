@@ -147,7 +147,7 @@ public final class TailnetNode implements AutoCloseable {
         Netmap map = loop.netmap();
         Node target = map.resolve(peer).or(() -> map.peerByAddress(peer))
                 .orElseThrow(() -> new IllegalArgumentException("no peer named " + peer + " in the netmap"));
-        Magicsock m = loop.magicsock();
+        Magicsock m = loop.dataplane().magicsock();
         if (m == null) {
             throw new IllegalStateException("node is not connected yet (state " + state() + ")");
         }
@@ -200,7 +200,7 @@ public final class TailnetNode implements AutoCloseable {
      * @throws TimeoutException when no reply came within {@code timeout}
      */
     public Duration icmpPing(String host, Duration timeout) throws IOException, TimeoutException {
-        return loop.netstack().ping(resolve(host).getFirst(), ICMP_PING_DATA, timeout);
+        return loop.dataplane().netstack().ping(resolve(host).getFirst(), ICMP_PING_DATA, timeout);
     }
 
     /**
@@ -223,12 +223,12 @@ public final class TailnetNode implements AutoCloseable {
 
     /** In TUN mode the OS owns the tailnet addresses, so this node's own sockets would never see their replies. */
     private Netstack userspaceStack() {
-        String tun = loop.tunName();
+        String tun = loop.dataplane().tunName();
         if (tun != null) {
             throw new IllegalStateException("this node runs in TUN mode: use the OS's sockets, which reach the "
                     + "tailnet through " + tun);
         }
-        return loop.netstack();
+        return loop.dataplane().netstack();
     }
 
     /**
@@ -237,7 +237,7 @@ public final class TailnetNode implements AutoCloseable {
      * opened it yet (it does so as it starts, before it first contacts control).
      */
     public Optional<String> tunInterface() {
-        return Optional.ofNullable(loop.tunName());
+        return Optional.ofNullable(loop.dataplane().tunName());
     }
 
     /**
@@ -272,7 +272,7 @@ public final class TailnetNode implements AutoCloseable {
 
     /** How each peer is reached now (DERP or direct), with handshake and traffic; empty before connecting. */
     public List<PeerPathStatus> peerPaths() {
-        Magicsock m = loop.magicsock();
+        Magicsock m = loop.dataplane().magicsock();
         return m == null ? List.of() : m.peerPaths();
     }
 
@@ -291,7 +291,7 @@ public final class TailnetNode implements AutoCloseable {
      * @throws TimeoutException if no round finished within {@code timeout}
      */
     public NetcheckReport netcheck(Duration timeout) throws TimeoutException, InterruptedException {
-        Magicsock m = loop.magicsock();
+        Magicsock m = loop.dataplane().magicsock();
         if (m == null) {
             throw new IllegalStateException("node is not connected yet (state " + state() + ")");
         }
@@ -309,18 +309,18 @@ public final class TailnetNode implements AutoCloseable {
 
     /** The home DERP region's ID (see the netmap's DERP map for its name), or 0 before one was chosen. */
     public int homeDerpRegion() {
-        Magicsock m = loop.magicsock();
+        Magicsock m = loop.dataplane().magicsock();
         return m == null ? 0 : m.homeRegion();
     }
 
     /** The UDP port peers reach this node on (0 until the first netmap arrived). */
     public int udpPort() {
-        return loop.udpPort();
+        return loop.dataplane().udpPort();
     }
 
     /** The peers probed for direct paths now (see {@link Builder#discoAllowlist}); empty: every peer. */
     public Set<String> discoAllowlist() {
-        return loop.discoAllowlist();
+        return loop.dataplane().discoAllowlist();
     }
 
     /**
@@ -337,7 +337,7 @@ public final class TailnetNode implements AutoCloseable {
      * @throws IllegalArgumentException for a blank entry
      */
     public void setDiscoAllowlist(Collection<String> peers) {
-        loop.setDiscoAllowlist(Builder.checkedAllowlist(peers));
+        loop.dataplane().setDiscoAllowlist(Builder.checkedAllowlist(peers));
     }
 
     /**
@@ -345,7 +345,7 @@ public final class TailnetNode implements AutoCloseable {
      * pages that poll often. Empty before the first round finished. {@link #netcheck} measures now.
      */
     public Optional<NetcheckReport> lastNetcheck() {
-        Magicsock m = loop.magicsock();
+        Magicsock m = loop.dataplane().magicsock();
         return m == null ? Optional.empty() : Optional.ofNullable(m.lastNetcheck());
     }
 

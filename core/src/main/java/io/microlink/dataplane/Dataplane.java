@@ -1,0 +1,361 @@
+package io.microlink.dataplane;
+
+import io.microlink.control.wire.Node;
+import io.microlink.derp.DerpClient;
+import io.microlink.dns.QuadHundredDnsServer;
+import io.microlink.filter.Firewall;
+import io.microlink.filter.PacketFilter;
+import io.microlink.filter.Verdict;
+import io.microlink.key.PrivateKey;
+import io.microlink.key.PublicKey;
+import io.microlink.magicsock.Magicsock;
+import io.microlink.netmap.Netmap;
+import io.microlink.netstack.MalformedPacketException;
+import io.microlink.netstack.ip.IpPacket;
+import io.microlink.netstack.socket.Netstack;
+import io.microlink.netstack.tcp.TcpConfig;
+import io.microlink.tsmp.TsmpReject;
+import io.microlink.tun.TunInterface;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The node's packet path, and the only place that decides where an inner IP packet goes.
+ * It owns magicsock (UDP, DERP, DISCO and the WireGuard engine behind it), the tailnet's
+ * packet filter, MagicDNS on quad-100, the userspace netstack and, in TUN mode, the device.
+ * Control only hands it netmaps ({@link #follow}); it hands control back what the network
+ * side learned through the {@link Magicsock.Reporter}.
+ *
+ * <pre>
+ * inbound:  magicsock → WireGuard (decrypt, TSMP ping) → {@link #fromPeer}: quad-100, else
+ *           filter → netstack (userspace) or TUN device (the OS)
+ * outbound: netstack or TUN device → {@link #toPeers} (quad-100's answers to the OS go back
+ *           to the device) → filter (remembers the flow) → magicsock → WireGuard (encrypt) → UDP/DERP
+ * </pre>
+ */
+public final class Dataplane implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.microlink.dataplane");
+    /** How often magicsock re-measures the DERP map (tailscale: about every 20-30 s). */
+    private static final Duration NETCHECK_INTERVAL = Duration.ofSeconds(30);
+
+    /**
+     * What the packet path is built with, fixed for the node's life.
+     *
+     * @param udpPort   the UDP port to bind, 0 for the last run's or any
+     * @param tunDevice the TUN device to carry the tailnet for the OS, or null for userspace mode
+     */
+    public record Settings(int udpPort, DerpClient.Transport derpTransport, SSLContext tls,
+                           Set<String> discoAllowlist, String priorityPeer, int maxActivePeers, String tunDevice) {}
+
+    private final Settings settings;
+    private final Supplier<PrivateKey> nodeKey;
+    private final Supplier<Netmap> netmap;
+    private final Magicsock.Reporter toControl;
+    private final Netstack netstack = new Netstack(TcpConfig.defaults(), new Netstack.PacketOutput() {
+        @Override
+        public void send(byte[] buf, int off, int len) {
+            toPeers(buf, off, len);
+        }
+
+        @Override
+        public int headroom() {
+            return Magicsock.PACKET_HEADROOM;
+        }
+
+        @Override
+        public int tailroom() {
+            return Magicsock.PACKET_TAILROOM;
+        }
+
+        @Override
+        public void endOfBurst() {
+            flush();
+        }
+    });
+    /** What magicsock decrypted: packets one by one, then the end of each batch that arrived together. */
+    private final Magicsock.InnerPackets fromPeers = new Magicsock.InnerPackets() {
+        @Override
+        public void inbound(byte[] buf, int off, int len) {
+            fromPeer(buf, off, len);
+        }
+
+        @Override
+        public void endOfBatch() {
+            netstack.endOfBatch();
+        }
+    };
+    /**
+     * TUN mode: what the OS sends into the device, in batches; its MagicDNS queries are answered
+     * by quad-100 in the netstack, the rest goes to the tailnet when the batch ends.
+     */
+    private final TunInterface.PacketHandler fromOs = new TunInterface.PacketHandler() {
+        @Override
+        public void fromOs(byte[] buf, int off, int len) {
+            if (QuadHundredDnsServer.isAddressedTo(buf, off, len)) {
+                netstack.inbound(buf, off, len);
+            } else {
+                toPeers(buf, off, len);
+            }
+        }
+
+        @Override
+        public void endOfBatch() {
+            flush();
+        }
+    };
+    private final QuadHundredDnsServer dns = new QuadHundredDnsServer();
+    private final Firewall firewall = new Firewall();
+    /** TUN mode's device; null in userspace mode, where the netstack is this node's host. */
+    private volatile TunInterface tun;
+    private volatile Magicsock magicsock;
+    /** The DISCO allowlist now: the configured one until {@link #setDiscoAllowlist} replaces it. */
+    private volatile Set<String> discoAllowlist;
+    /** The one peers know this node by; set by {@link #resume} before the network side starts. */
+    private volatile PrivateKey discoKey;
+    /** Where peers reached this node before a restart (peer cache), 0 if unknown. */
+    private volatile int previousUdpPort;
+    private volatile boolean closed;
+
+    /**
+     * @param nodeKey   the current node key (it changes when control makes the node rotate it)
+     * @param netmap    the current netmap, read by magicsock as it works
+     * @param toControl told when the home relay or the endpoints change
+     */
+    public Dataplane(Settings settings, Supplier<PrivateKey> nodeKey, Supplier<Netmap> netmap,
+                     Magicsock.Reporter toControl) {
+        this.settings = settings;
+        this.nodeKey = nodeKey;
+        this.netmap = netmap;
+        this.toControl = toControl;
+        this.discoAllowlist = Set.copyOf(settings.discoAllowlist());
+        dns.attach(netstack);
+    }
+
+    /**
+     * Opens TUN mode's device, if one was asked for, before control is reached (so a missing
+     * permission shows at once); without one, or if it cannot be opened, the netstack serves.
+     */
+    public void openTun() {
+        if (settings.tunDevice() == null) {
+            return;
+        }
+        tun = TunInterface.openOrFallBack(settings.tunDevice(), fromOs).orElse(null);
+        if (closed) {
+            closeTun(); // close() came while the device was opening
+        }
+    }
+
+    /** What the last run left: the disco key peers know us by and the UDP port they reached us on (0: none). */
+    public void resume(PrivateKey discoKey, int previousUdpPort) {
+        this.discoKey = discoKey;
+        this.previousUdpPort = previousUdpPort;
+    }
+
+    /**
+     * Takes a new netmap: the node's own addresses (netstack, TUN), the packet filter and MagicDNS
+     * follow it; the network side starts with the first DERP map and re-measures when it changes.
+     */
+    public void follow(Netmap previous, Netmap next) {
+        followAddresses(next);
+        followNetwork(previous, next);
+    }
+
+    private void followAddresses(Netmap next) {
+        List<InetAddress> own = new ArrayList<>();
+        for (String prefix : next.self().map(Node::addresses).orElse(List.of())) {
+            try {
+                own.add(InetAddress.getByName(prefix.contains("/") ? prefix.substring(0, prefix.indexOf('/')) : prefix));
+            } catch (UnknownHostException e) {
+                LOG.log(Level.WARNING, "control sent an unusable address for this node: " + prefix);
+            }
+        }
+        netstack.setAddresses(own);
+        TunInterface t = tun;
+        if (t != null) {
+            t.setAddresses(own);
+        }
+        firewall.install(PacketFilter.from(next));
+        dns.update(next);
+    }
+
+    private synchronized void followNetwork(Netmap previous, Netmap next) {
+        if (next.derpMap().isEmpty() || closed) {
+            return;
+        }
+        Magicsock m = magicsock;
+        if (m != null) {
+            m.updatePeers(next);
+            if (!next.derpMap().equals(previous.derpMap())) {
+                m.kick();
+            }
+            return;
+        }
+        try {
+            magicsock = startMagicsock();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot bind UDP port " + settings.udpPort() + "; peers cannot reach this node: "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * Binds the configured UDP port; with none configured, first the one peers knew this node
+     * at before a restart, so they reach it at once, then any free one.
+     */
+    private Magicsock startMagicsock() throws IOException {
+        if (settings.udpPort() == 0 && previousUdpPort != 0) {
+            try {
+                return startMagicsock(previousUdpPort);
+            } catch (SocketException taken) {
+                LOG.log(Level.DEBUG, "UDP port {0} of the last run is taken; binding another", previousUdpPort);
+            }
+        }
+        return startMagicsock(settings.udpPort());
+    }
+
+    private Magicsock startMagicsock(int port) throws IOException {
+        return Magicsock.start(new Magicsock.Settings(port, settings.derpTransport(), settings.tls(),
+                NETCHECK_INTERVAL, discoAllowlist, settings.priorityPeer(), settings.maxActivePeers()), discoKey,
+                nodeKey, netmap, toControl, fromPeers);
+    }
+
+    /**
+     * An inner packet from a peer (TSMP pings were answered before this): MagicDNS queries go
+     * to quad-100, as in tailscale before its filter; everything else must pass the tailnet's
+     * packet filter. A denied IPv4 TCP SYN is answered with a TSMP rejection, so the peer's
+     * connect fails at once instead of timing out.
+     */
+    private void fromPeer(byte[] buf, int off, int len) {
+        if (QuadHundredDnsServer.isAddressedTo(buf, off, len)) {
+            netstack.inbound(buf, off, len);
+            return;
+        }
+        IpPacket packet;
+        try {
+            packet = IpPacket.parse(buf, off, len); // once, for the filter and the netstack both
+        } catch (MalformedPacketException e) {
+            LOG.log(Level.DEBUG, "dropped a malformed inbound packet: {0}", e.getMessage());
+            return;
+        }
+        Verdict verdict = firewall.inbound(packet);
+        if (verdict.accepted()) {
+            TunInterface t = tun;
+            if (t != null) {
+                t.write(buf, off, len);
+            } else {
+                netstack.inboundOfBatch(packet);
+            }
+            return;
+        }
+        LOG.log(Level.DEBUG, "packet filter dropped an inbound packet: {0}", verdict);
+        TsmpReject.forDroppedSyn(buf, off, len).ifPresent(reject -> {
+            toPeers(reject, 0, reject.length);
+            flush();
+        });
+    }
+
+    /**
+     * An inner packet for the tailnet, possibly one of a burst that {@link #flush} ends; dropped
+     * while the network side is not up yet, as on a link that is down. WireGuard may encrypt it
+     * in place.
+     */
+    private void toPeers(byte[] buf, int off, int len) {
+        TunInterface t = tun;
+        if (t != null && t.isAddressedToOs(buf, off, len)) {
+            t.write(buf, off, len); // quad-100 answering the OS
+            return;
+        }
+        firewall.outbound(buf, off, len); // lets the replies to our UDP back in
+        Magicsock m = magicsock;
+        if (m != null) {
+            m.sendPacket(buf, off, len);
+        }
+    }
+
+    private void flush() {
+        Magicsock m = magicsock;
+        if (m != null) {
+            m.flush();
+        }
+    }
+
+    /** The userspace TCP/IP stack: this node's sockets in userspace mode, quad-100 in both modes. */
+    public Netstack netstack() {
+        return netstack;
+    }
+
+    /** The network side, or null until the first DERP map arrived. */
+    public Magicsock magicsock() {
+        return magicsock;
+    }
+
+    /** The TUN device carrying the tailnet for the OS, or null in userspace mode. */
+    public String tunName() {
+        TunInterface t = tun;
+        return t == null ? null : t.name();
+    }
+
+    /** The UDP port peers reach us on, or 0 before the network side started. */
+    public int udpPort() {
+        Magicsock m = magicsock;
+        return m == null ? 0 : m.port();
+    }
+
+    /** Bytes each peer has sent this node so far, by node key: which peers are in use. */
+    public Map<PublicKey, Long> receivedBytes() {
+        Magicsock m = magicsock;
+        return m == null ? Map.of() : m.receivedBytes();
+    }
+
+    public Set<String> discoAllowlist() {
+        return discoAllowlist;
+    }
+
+    /** Takes effect at once on a running magicsock, and on the one the first DERP map starts. */
+    public synchronized void setDiscoAllowlist(Set<String> peers) {
+        discoAllowlist = Set.copyOf(peers);
+        Magicsock m = magicsock;
+        if (m != null) {
+            m.setDiscoAllowlist(discoAllowlist);
+        }
+    }
+
+    /**
+     * Stops the network side, the netstack and the device. Safe to call again: a device that
+     * was still opening during the first call is closed by the second.
+     */
+    @Override
+    public void close() {
+        Magicsock m;
+        boolean first;
+        synchronized (this) {
+            first = !closed;
+            closed = true;
+            m = magicsock;
+        }
+        if (first) {
+            if (m != null) {
+                m.close();
+            }
+            netstack.close();
+        }
+        closeTun();
+    }
+
+    private void closeTun() {
+        TunInterface t = tun;
+        if (t != null) {
+            t.close();
+        }
+    }
+}
