@@ -10,7 +10,7 @@ import io.microlink.TailnetNode;
 import io.microlink.interop.PingReply;
 import io.microlink.control.wire.Node;
 import io.microlink.interop.Await;
-import io.microlink.interop.Firewall;
+import io.microlink.interop.Iptables;
 import io.microlink.interop.FreePorts;
 import io.microlink.interop.Headscale;
 import io.microlink.interop.Tailscaled;
@@ -316,8 +316,8 @@ class TailnetNodeInteropTest {
 
             // A firewall in this test's own network namespace: no UDP to or from the node's port.
             String port = Integer.toString(java.udpPort());
-            try (Firewall.Rule in = Firewall.add("INPUT", "-p", "udp", "--dport", port, "-j", "DROP");
-                 Firewall.Rule out = Firewall.add("OUTPUT", "-p", "udp", "--sport", port, "-j", "DROP")) {
+            try (Iptables.Rule in = Iptables.add("INPUT", "-p", "udp", "--dport", port, "-j", "DROP");
+                 Iptables.Rule out = Iptables.add("OUTPUT", "-p", "udp", "--sport", port, "-j", "DROP")) {
                 Await.until(CONNECT, "pings to fall back to DERP", () -> {
                     try {
                         return peer.ping("java-blocked", "--until-direct=false", "-c", "1").getFirst().viaDerp();

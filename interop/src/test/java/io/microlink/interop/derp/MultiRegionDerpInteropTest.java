@@ -7,7 +7,7 @@ import io.microlink.PingPath;
 import io.microlink.TailnetNode;
 import io.microlink.control.wire.Node;
 import io.microlink.interop.Await;
-import io.microlink.interop.Firewall;
+import io.microlink.interop.Iptables;
 import io.microlink.interop.FreePorts;
 import io.microlink.interop.Tailscaled;
 import io.microlink.interop.TestTailnet;
@@ -38,17 +38,17 @@ class MultiRegionDerpInteropTest {
         String secondStun = Integer.toString(tailnet.derper().stunPort());
         // Homes follow STUN latency, so steer them: the Java node can only measure the second
         // region, everyone else only the first (tailscaled needs UDP for that, so it is not DERP-only).
-        try (Firewall.Rule javaToSecond = Firewall.add("OUTPUT", "-p", "udp", "--sport", javaUdp, "--dport",
+        try (Iptables.Rule javaToSecond = Iptables.add("OUTPUT", "-p", "udp", "--sport", javaUdp, "--dport",
                 secondStun, "-j", "ACCEPT");
-             Firewall.Rule othersNotToSecond = Firewall.add("OUTPUT", "-p", "udp", "--dport", secondStun, "-j", "DROP");
-             Firewall.Rule javaNotToFirst = Firewall.add("OUTPUT", "-p", "udp", "--sport", javaUdp, "--dport",
+             Iptables.Rule othersNotToSecond = Iptables.add("OUTPUT", "-p", "udp", "--dport", secondStun, "-j", "DROP");
+             Iptables.Rule javaNotToFirst = Iptables.add("OUTPUT", "-p", "udp", "--sport", javaUdp, "--dport",
                      firstStun, "-j", "DROP")) {
             Tailscaled real = tailnet.addNode("homed-first");
             // No UDP between the two, so WireGuard too must go through the relays.
             String realUdp = Integer.toString(real.port());
-            try (Firewall.Rule javaToReal = Firewall.add("OUTPUT", "-p", "udp", "--sport", javaUdp, "--dport", realUdp,
+            try (Iptables.Rule javaToReal = Iptables.add("OUTPUT", "-p", "udp", "--sport", javaUdp, "--dport", realUdp,
                     "-j", "DROP");
-                 Firewall.Rule realToJava = Firewall.add("OUTPUT", "-p", "udp", "--sport", realUdp, "--dport", javaUdp,
+                 Iptables.Rule realToJava = Iptables.add("OUTPUT", "-p", "udp", "--sport", realUdp, "--dport", javaUdp,
                          "-j", "DROP");
                  TailnetNode java = TailnetNode.builder()
                     .controlUrl(tailnet.headscale().url())

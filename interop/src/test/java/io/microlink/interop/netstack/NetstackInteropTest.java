@@ -7,7 +7,7 @@ import io.microlink.TailnetNode;
 import io.microlink.interop.Await;
 import io.microlink.interop.ByteServer;
 import io.microlink.interop.Exec;
-import io.microlink.interop.Firewall;
+import io.microlink.interop.Iptables;
 import io.microlink.interop.PingReply;
 import io.microlink.interop.Socks5UdpAssociation;
 import io.microlink.interop.Tailscaled;
@@ -135,9 +135,9 @@ class NetstackInteropTest {
     void transfersCompleteOverALossyPath() throws Exception {
         // 5% of the tunnel's UDP dropped each way. (This kernel has no netem, so no added delay.)
         String port = Integer.toString(java.udpPort());
-        try (Firewall.Rule in = Firewall.add("INPUT", "-p", "udp", "--dport", port, "-m", "statistic", "--mode",
+        try (Iptables.Rule in = Iptables.add("INPUT", "-p", "udp", "--dport", port, "-m", "statistic", "--mode",
                 "random", "--probability", "0.05", "-j", "DROP");
-             Firewall.Rule out = Firewall.add("OUTPUT", "-p", "udp", "--sport", port, "-m", "statistic", "--mode",
+             Iptables.Rule out = Iptables.add("OUTPUT", "-p", "udp", "--sport", port, "-m", "statistic", "--mode",
                      "random", "--probability", "0.05", "-j", "DROP");
              TcpEchoServer echo = new TcpEchoServer()) {
             assertThat(echoedDigest(echo.port(), 8 * 1024 * 1024, 3)).isEqualTo(digestOf(8 * 1024 * 1024, 3));

@@ -9,15 +9,15 @@ import java.util.List;
  * one of their own), removed again on close, also when the test fails.
  *
  * <pre>{@code
- * try (Firewall.Rule r = Firewall.add("OUTPUT", "-p", "udp", "--sport", "41641", "-j", "DROP")) {
+ * try (Iptables.Rule r = Iptables.add("OUTPUT", "-p", "udp", "--sport", "41641", "-j", "DROP")) {
  *     ... // UDP from port 41641 is dropped here
  * }
  * }</pre>
  */
-public final class Firewall {
+public final class Iptables {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private Firewall() {}
+    private Iptables() {}
 
     /** An installed rule; closing deletes it. */
     public static final class Rule implements AutoCloseable {
