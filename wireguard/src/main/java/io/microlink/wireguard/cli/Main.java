@@ -69,6 +69,8 @@ public final class Main {
             device.close();
             stopped.countDown();
         }));
+        // The ready signal: start() has set addresses, MTU, link and routes and bound UDP by now.
+        // scripts/bench-wireguard and CommandTest wait for this line; keep it after start().
         System.out.println(device.interfaceName() + " up, public key "
                 + WireGuardKey.of(device.engine().publicKey(), false) + ", listening on UDP port " + device.listenPort());
         System.out.flush();
