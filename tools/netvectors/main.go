@@ -27,7 +27,7 @@ type vectorFile struct {
 }
 
 func main() {
-	out := flag.String("out", "../../core/src/test/resources/vectors/netstack-vectors.json", "where to write the vectors")
+	out := flag.String("out", "../../netstack/src/test/resources/vectors/netstack-vectors.json", "where to write the vectors")
 	flag.Parse()
 	v := vectorFile{
 		Source:      "gvisor.dev/gvisor v0.0.0-20260224225140-573d5e7127a8 pkg/tcpip/header (the version tailscale v1.102.3 uses)",

@@ -141,7 +141,7 @@ func segments(family, src, dst string, mss uint16) []segment {
 }
 
 func main() {
-	out := flag.String("out", "../../core/src/test/resources/vectors/tcp-vectors.json", "where to write the vectors")
+	out := flag.String("out", "../../netstack/src/test/resources/vectors/tcp-vectors.json", "where to write the vectors")
 	flag.Parse()
 
 	var vs []vector
