@@ -10,7 +10,9 @@ import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
 import io.microlink.magicsock.Magicsock;
 import io.microlink.netmap.Netmap;
+import io.microlink.netstack.Headroom;
 import io.microlink.netstack.MalformedPacketException;
+import io.microlink.netstack.PacketSink;
 import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.tcp.TcpConfig;
@@ -39,7 +41,7 @@ import javax.net.ssl.SSLContext;
  * <pre>
  * inbound:  magicsock → WireGuard (decrypt, TSMP ping) → {@link #fromPeer}: quad-100, else
  *           filter → netstack (userspace) or TUN device (the OS)
- * outbound: netstack or TUN device → {@link #toPeers} (quad-100's answers to the OS go back
+ * outbound: netstack or TUN device → {@link #sendToPeers} (quad-100's answers to the OS go back
  *           to the device) → filter (remembers the flow) → magicsock → WireGuard (encrypt) → UDP/DERP
  * </pre>
  */
@@ -61,27 +63,22 @@ public final class Dataplane implements AutoCloseable {
     private final Supplier<PrivateKey> nodeKey;
     private final Supplier<Netmap> netmap;
     private final Magicsock.Reporter toControl;
-    private final Netstack netstack = new Netstack(TcpConfig.defaults(), new Netstack.PacketOutput() {
+    /** What WireGuard needs around a packet to encrypt it in place, left free by the netstack and the TUN reader. */
+    private static final Headroom WIREGUARD_ROOM = new Headroom(Magicsock.PACKET_HEADROOM, Magicsock.PACKET_TAILROOM);
+
+    /** Packets for the tailnet, from the netstack or the OS: filter, then magicsock; a batch ends with a flush. */
+    private final PacketSink toPeers = new PacketSink() {
         @Override
-        public void send(byte[] buf, int off, int len) {
-            toPeers(buf, off, len);
+        public void accept(byte[] buf, int off, int len) {
+            sendToPeers(buf, off, len);
         }
 
         @Override
-        public int headroom() {
-            return Magicsock.PACKET_HEADROOM;
-        }
-
-        @Override
-        public int tailroom() {
-            return Magicsock.PACKET_TAILROOM;
-        }
-
-        @Override
-        public void endOfBurst() {
+        public void endOfBatch() {
             flush();
         }
-    });
+    };
+    private final Netstack netstack = new Netstack(TcpConfig.defaults(), toPeers, WIREGUARD_ROOM);
     /** What magicsock decrypted: packets one by one, then the end of each batch that arrived together. */
     private final Magicsock.InnerPackets fromPeers = new Magicsock.InnerPackets() {
         @Override
@@ -98,13 +95,13 @@ public final class Dataplane implements AutoCloseable {
      * TUN mode: what the OS sends into the device, in batches; its MagicDNS queries are answered
      * by quad-100 in the netstack, the rest goes to the tailnet when the batch ends.
      */
-    private final TunInterface.PacketHandler fromOs = new TunInterface.PacketHandler() {
+    private final PacketSink fromOs = new PacketSink() {
         @Override
-        public void fromOs(byte[] buf, int off, int len) {
+        public void accept(byte[] buf, int off, int len) {
             if (QuadHundredDnsServer.isAddressedTo(buf, off, len)) {
                 netstack.inbound(buf, off, len);
             } else {
-                toPeers(buf, off, len);
+                sendToPeers(buf, off, len);
             }
         }
 
@@ -149,7 +146,7 @@ public final class Dataplane implements AutoCloseable {
         if (settings.tunDevice() == null) {
             return;
         }
-        tun = TunInterface.openOrFallBack(settings.tunDevice(), fromOs).orElse(null);
+        tun = TunInterface.openOrFallBack(settings.tunDevice(), fromOs, WIREGUARD_ROOM).orElse(null);
         if (closed) {
             closeTun(); // close() came while the device was opening
         }
@@ -259,7 +256,7 @@ public final class Dataplane implements AutoCloseable {
         }
         LOG.log(Level.DEBUG, "packet filter dropped an inbound packet: {0}", verdict);
         TsmpReject.forDroppedSyn(buf, off, len).ifPresent(reject -> {
-            toPeers(reject, 0, reject.length);
+            sendToPeers(reject, 0, reject.length);
             flush();
         });
     }
@@ -269,7 +266,7 @@ public final class Dataplane implements AutoCloseable {
      * while the network side is not up yet, as on a link that is down. WireGuard may encrypt it
      * in place.
      */
-    private void toPeers(byte[] buf, int off, int len) {
+    private void sendToPeers(byte[] buf, int off, int len) {
         TunInterface t = tun;
         if (t != null && t.isAddressedToOs(buf, off, len)) {
             t.write(buf, off, len); // quad-100 answering the OS

@@ -1,6 +1,7 @@
 package io.microlink.tun;
 
-import io.microlink.magicsock.Magicsock;
+import io.microlink.netstack.Headroom;
+import io.microlink.netstack.PacketSink;
 import io.microlink.wireguard.tun.IpCommand;
 import io.microlink.wireguard.tun.LinuxTun;
 import java.io.IOException;
@@ -27,7 +28,7 @@ import java.util.Set;
  * hand-rolled encoder would be one more protocol to keep correct here.
  *
  * <pre>{@code
- * Optional<TunInterface> tun = TunInterface.openOrFallBack("tailscale0", packet -> toTailnet(packet));
+ * Optional<TunInterface> tun = TunInterface.openOrFallBack("tailscale0", toTailnet, Headroom.NONE);
  * tun.ifPresent(t -> t.setAddresses(ownAddresses)); // on every netmap
  * tun.ifPresent(t -> t.write(packet, 0, packet.length)); // a packet for the OS
  * }</pre>
@@ -43,37 +44,26 @@ public final class TunInterface implements AutoCloseable {
     private static final int MAX_PACKET = 65535;
     private static final long READER_STOP_MILLIS = 2000;
 
-    /**
-     * Receives each packet the OS sent into the device, {@code len} bytes at {@code off}, with
-     * {@link Magicsock#PACKET_HEADROOM} free bytes in front of it and
-     * {@link Magicsock#PACKET_TAILROOM} after it, so magicsock encrypts it in place; the bytes
-     * are only valid during the call. Packets the OS sent back to back come as a batch that
-     * {@link #endOfBatch} ends.
-     */
-    @FunctionalInterface
-    public interface PacketHandler {
-        void fromOs(byte[] buf, int off, int len);
-
-        /** The packets since the last call were waiting together; send them on now. */
-        default void endOfBatch() {}
-    }
-
     /** Packets taken from the device before the batch is handed on, at most. */
     private static final int MAX_BATCH = 64;
 
     private final LinuxTun tun;
     private final boolean ipv6;
-    private final PacketHandler handler;
+    /** Takes each packet the OS sent into the device, in batches as they were waiting together. */
+    private final PacketSink toTailnet;
+    /** Left free around each packet read, so the sink frames it in place. */
+    private final Headroom room;
     private final Set<InetAddress> assigned = new LinkedHashSet<>(); // guarded by this
     /** The assigned addresses as raw bytes, compared against the destination of packets for the OS. */
     private volatile byte[][] own = new byte[0][];
     private volatile boolean closed;
     private final Thread reader;
 
-    private TunInterface(LinuxTun tun, boolean ipv6, PacketHandler handler) {
+    private TunInterface(LinuxTun tun, boolean ipv6, PacketSink toTailnet, Headroom room) {
         this.tun = tun;
         this.ipv6 = ipv6;
-        this.handler = handler;
+        this.toTailnet = toTailnet;
+        this.room = room;
         // A platform thread: each read is a native call that would pin a virtual thread's carrier.
         this.reader = Thread.ofPlatform().daemon().name("microlink-tun-" + tun.name()).start(this::readLoop);
     }
@@ -82,14 +72,17 @@ public final class TunInterface implements AutoCloseable {
      * Opens and configures the device, or says in one WARNING why it cannot (not Linux, no
      * {@code /dev/net/tun}, no CAP_NET_ADMIN, a non-TUN interface with that name, no {@code ip})
      * and returns empty, so the caller continues in userspace mode.
+     *
+     * @param toTailnet takes each packet the OS sends into the device, with {@code room} free
+     *                  around it; the bytes are only valid during the call
      */
-    public static Optional<TunInterface> openOrFallBack(String name, PacketHandler handler) {
+    public static Optional<TunInterface> openOrFallBack(String name, PacketSink toTailnet, Headroom room) {
         if (!System.getProperty("os.name", "").startsWith("Linux")) {
             warnFallBack(name, "TUN mode needs Linux, this is " + System.getProperty("os.name"));
             return Optional.empty();
         }
         try {
-            return Optional.of(open(name, handler));
+            return Optional.of(open(name, toTailnet, room));
         } catch (IOException | RuntimeException | LinkageError e) {
             // LinkageError: the FFM downcalls could not be bound (e.g. native access denied).
             warnFallBack(name, e.getMessage() == null ? e.toString() : e.getMessage());
@@ -102,7 +95,7 @@ public final class TunInterface implements AutoCloseable {
                 + "tailnet is reachable through its Java API, not through the OS)", name, why);
     }
 
-    private static TunInterface open(String name, PacketHandler handler) throws IOException {
+    private static TunInterface open(String name, PacketSink toTailnet, Headroom room) throws IOException {
         LinuxTun tun = LinuxTun.open(name);
         boolean ipv6 = true;
         try {
@@ -121,7 +114,7 @@ public final class TunInterface implements AutoCloseable {
         }
         LOG.log(Level.INFO, "TUN mode: {0} up, MTU {1}, routing {2}{3}", tun.name(), String.valueOf(MTU), IPV4_ROUTE,
                 ipv6 ? " and " + IPV6_ROUTE : "");
-        return new TunInterface(tun, ipv6, handler);
+        return new TunInterface(tun, ipv6, toTailnet, room);
     }
 
     private static void addIpv4Routes(String dev) throws IOException {
@@ -206,8 +199,8 @@ public final class TunInterface implements AutoCloseable {
      * on in the one buffer, and ends the batch: a burst from the OS leaves as a burst.
      */
     private void readLoop() {
-        int at = Magicsock.PACKET_HEADROOM;
-        byte[] buf = new byte[at + MAX_PACKET + Magicsock.PACKET_TAILROOM];
+        int at = room.front();
+        byte[] buf = new byte[at + MAX_PACKET + room.back()];
         try {
             for (int n; (n = tun.read(buf, at, MAX_PACKET)) >= 0; ) {
                 int taken = 0;
@@ -218,7 +211,7 @@ public final class TunInterface implements AutoCloseable {
                 if (n < 0) {
                     return; // closed
                 }
-                handler.endOfBatch();
+                toTailnet.endOfBatch();
             }
         } catch (IOException e) {
             if (!closed) {
@@ -229,7 +222,7 @@ public final class TunInterface implements AutoCloseable {
 
     private void hand(byte[] buf, int n) {
         try {
-            handler.fromOs(buf, Magicsock.PACKET_HEADROOM, n);
+            toTailnet.accept(buf, room.front(), n);
         } catch (RuntimeException e) {
             // A bug, not a bad packet: keep the interface carrying the rest.
             LOG.log(Level.ERROR, tun.name() + ": handling a packet from the OS failed", e);

@@ -1,5 +1,6 @@
 package io.microlink.dns;
 
+import io.microlink.netstack.Headroom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.microlink.netstack.ip.IpPacket;
@@ -23,7 +24,7 @@ class QuadHundredDnsServerTest {
     @Test
     void aQueryToQuad100IsAnsweredFromTheNetmapBackToTheAsker() throws Exception {
         LinkedBlockingQueue<byte[]> out = new LinkedBlockingQueue<>();
-        try (Netstack stack = new Netstack(TcpConfig.defaults(), (buf, off, len) -> out.add(Arrays.copyOfRange(buf, off, off + len)))) {
+        try (Netstack stack = new Netstack(TcpConfig.defaults(), (buf, off, len) -> out.add(Arrays.copyOfRange(buf, off, off + len)), Headroom.NONE)) {
             stack.setAddresses(List.of(InetAddress.ofLiteral("100.64.0.1")));
             QuadHundredDnsServer dns = new QuadHundredDnsServer();
             dns.attach(stack);

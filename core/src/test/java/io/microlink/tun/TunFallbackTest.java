@@ -1,5 +1,6 @@
 package io.microlink.tun;
 
+import io.microlink.netstack.Headroom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -34,7 +35,7 @@ class TunFallbackTest {
         Logger logger = Logger.getLogger("io.microlink.tun");
         logger.addHandler(capture);
         try {
-            assertThat(TunInterface.openOrFallBack("lo", (buf, off, len) -> {})).isEmpty();
+            assertThat(TunInterface.openOrFallBack("lo", (buf, off, len) -> {}, Headroom.NONE)).isEmpty();
         } finally {
             logger.removeHandler(capture);
         }

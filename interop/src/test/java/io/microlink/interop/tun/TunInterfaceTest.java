@@ -1,5 +1,6 @@
 package io.microlink.interop.tun;
 
+import io.microlink.netstack.Headroom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.microlink.interop.Exec;
@@ -37,7 +38,7 @@ class TunInterfaceTest {
         InetAddress first = InetAddress.getByName("100.64.0.7"), second = InetAddress.getByName("100.64.0.8");
         InetAddress v6 = InetAddress.getByName("fd7a:115c:a1e0::7");
         try (TunInterface tun = TunInterface.openOrFallBack(DEV,
-                (buf, off, len) -> fromOs.add(Arrays.copyOfRange(buf, off, off + len))).orElseThrow()) {
+                (buf, off, len) -> fromOs.add(Arrays.copyOfRange(buf, off, off + len)), Headroom.NONE).orElseThrow()) {
             assertThat(tun.name()).isEqualTo(DEV);
             assertThat(ip("link", "show", "dev", DEV)).contains("mtu 1280").containsPattern("[<,]UP[,>]");
             assertThat(ip("-4", "route", "show", "dev", DEV)).contains("100.64.0.0/10", "100.100.100.100");

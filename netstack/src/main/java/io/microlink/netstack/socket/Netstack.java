@@ -1,6 +1,8 @@
 package io.microlink.netstack.socket;
 
+import io.microlink.netstack.Headroom;
 import io.microlink.netstack.MalformedPacketException;
+import io.microlink.netstack.PacketSink;
 import io.microlink.netstack.icmp.DestinationUnreachable;
 import io.microlink.netstack.icmp.EchoResponder;
 import io.microlink.netstack.icmp.IcmpEcho;
@@ -8,7 +10,6 @@ import io.microlink.netstack.ip.FragmentReassembler;
 import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.ip.IpPacketBuilder;
 import io.microlink.netstack.ip.IpProtocol;
-import io.microlink.netstack.tcp.SegmentOutput;
 import io.microlink.netstack.tcp.TcpConfig;
 import io.microlink.netstack.tcp.TcpConnection;
 import io.microlink.netstack.tcp.TcpEvents;
@@ -37,7 +38,7 @@ import java.util.function.Function;
 /**
  * The userspace TCP/IP stack at run time: inner IP packets from WireGuard come in through
  * {@link #inbound}, are reassembled and handed to TCP, UDP sockets or the ICMP echo
- * responder, and what the stack sends goes out through the {@link PacketOutput}. The
+ * responder, and what the stack sends goes out through a {@link PacketSink}. The
  * protocol classes are sans I/O; this class adds the one lock they share, the thread that
  * fires TCP timers, and the conditions blocking sockets wait on.
  *
@@ -49,7 +50,7 @@ import java.util.function.Function;
  * refuse them: TCP with RST (by the TCP layer), UDP with ICMP port unreachable.
  *
  * <pre>{@code
- * Netstack stack = new Netstack(TcpConfig.defaults(), wireGuard::send);
+ * Netstack stack = new Netstack(TcpConfig.defaults(), toWireGuard, Headroom.NONE);
  * stack.setAddresses(List.of(InetAddress.getByName("100.64.0.1")));
  * TailnetServerSocket server = stack.listen(8080, 50);
  * }</pre>
@@ -58,35 +59,6 @@ public final class Netstack implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.microlink.netstack");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int EPHEMERAL_UDP_FIRST = 49152;
-
-    /**
-     * Where packets the stack originates go (into WireGuard, which routes them by destination).
-     * Several may go out in a burst (a TCP window's worth, say); {@link #endOfBurst} follows the
-     * last, so an output that batches its sends can hold them until then.
-     */
-    @FunctionalInterface
-    public interface PacketOutput {
-        /**
-         * One packet, {@code len} bytes at {@code off}. The bytes are only valid during the call
-         * and the output may overwrite them, along with up to {@link #headroom()} bytes before
-         * and {@link #tailroom()} after them where the array has them (TCP segments always do),
-         * to frame the packet in place.
-         */
-        void send(byte[] buf, int off, int len);
-
-        /** Room the output would like in front of each packet, e.g. for a tunnel header. */
-        default int headroom() {
-            return 0;
-        }
-
-        /** Room the output would like after each packet, e.g. for padding and a tag. */
-        default int tailroom() {
-            return 0;
-        }
-
-        /** The packets sent since the last call form a burst: send what was held back. */
-        default void endOfBurst() {}
-    }
 
     /** A UDP datagram for a local port that a service (such as DNS on 100.100.100.100) answers. */
     @FunctionalInterface
@@ -110,7 +82,7 @@ public final class Netstack implements AutoCloseable {
     private final FragmentReassembler reassembler = new FragmentReassembler();
     private final EchoResponder echo = new EchoResponder(ip);
     private final IcmpPinger pinger = new IcmpPinger(RANDOM.nextInt());
-    private final PacketOutput output;
+    private final PacketSink output;
     private final Map<Integer, TailnetDatagramSocket> udpPorts = new ConcurrentHashMap<>();
     /** A handful at most (quad-100's two addresses), so a scan beats building a key per packet. */
     private final List<ServiceBinding> services = new CopyOnWriteArrayList<>();
@@ -120,26 +92,19 @@ public final class Netstack implements AutoCloseable {
     private volatile byte[][] ownAddressBytes = new byte[0][];
     private volatile boolean running = true;
 
-    public Netstack(TcpConfig config, PacketOutput output) {
+    /**
+     * @param output where the packets the stack originates go (into WireGuard, which routes them
+     *               by destination); a burst of them (a TCP window's worth, say) ends with
+     *               {@link PacketSink#endOfBatch}
+     * @param room   what {@code output} wants around each packet to frame it in place; TCP
+     *               segments always have it, other packets may not
+     */
+    public Netstack(TcpConfig config, PacketSink output, Headroom room) {
         this.output = output;
         // Blocked sockets are woken once per batch of segments, application call or timer run
-        // (afterTcp), not once per event.
-        this.tcp = new TcpStack(config, new SegmentOutput() {
-            @Override
-            public void send(byte[] src, byte[] dst, byte[] segment, int off, int len) {
-                sendSegment(src, dst, segment, off, len);
-            }
-
-            @Override
-            public int headroom() {
-                return IpPacketBuilder.MAX_HEADER_LENGTH + output.headroom();
-            }
-
-            @Override
-            public int tailroom() {
-                return output.tailroom();
-            }
-        }, new TcpEvents() {
+        // (afterTcp), not once per event. The IP header goes into the room in front as well.
+        this.tcp = new TcpStack(config, this::sendSegment,
+                new Headroom(IpPacketBuilder.MAX_HEADER_LENGTH + room.front(), room.back()), new TcpEvents() {
             @Override
             public void connected(TcpConnection c) {
                 changePending = true;
@@ -296,13 +261,13 @@ public final class Netstack implements AutoCloseable {
     private void sendSegment(byte[] src, byte[] dst, byte[] segment, int off, int len) {
         int header = IpPacketBuilder.headerLength(src);
         ip.writeHeader(segment, off - header, src, dst, IpProtocol.TCP, len);
-        output.send(segment, off - header, header + len);
+        output.accept(segment, off - header, header + len);
     }
 
     /** A packet outside TCP (UDP, ICMP): a burst of one. */
     private void sendAlone(byte[] packet) {
-        output.send(packet, 0, packet.length);
-        output.endOfBurst();
+        output.accept(packet, 0, packet.length);
+        output.endOfBatch();
     }
 
     /** Sends a UDP datagram from {@code source}:{@code sourcePort}. */
@@ -353,7 +318,7 @@ public final class Netstack implements AutoCloseable {
 
     /** Ends the burst TCP just sent and wakes blocked sockets if TCP reported changes. Call with the lock held. */
     private void afterTcp() {
-        output.endOfBurst();
+        output.endOfBatch();
         if (changePending) {
             changePending = false;
             changed.signalAll();

@@ -2,9 +2,10 @@ package io.microlink.netstack.tcp;
 
 /**
  * Where a {@link TcpStack} puts the segments it sends; the IP layer wraps them in a packet.
- * The buffer is the stack's scratch space and is reused after the call returns, so an
- * implementation copies what it keeps. In front of each segment the stack leaves
- * {@link #headroom()} free bytes and after it {@link #tailroom()}, so the layers below can add
+ * Unlike a {@link io.microlink.netstack.PacketSink} it is handed a bare segment and the
+ * addresses its IP header needs. The buffer is the stack's scratch space and is reused after
+ * the call returns, so an implementation copies what it keeps. Around each segment the stack
+ * leaves the {@link io.microlink.netstack.Headroom} it was built with, so the layers below add
  * their headers and trailers in place instead of copying the segment into a new packet.
  *
  * <pre>{@code
@@ -14,14 +15,4 @@ package io.microlink.netstack.tcp;
 @FunctionalInterface
 public interface SegmentOutput {
     void send(byte[] srcIp, byte[] dstIp, byte[] segment, int off, int len);
-
-    /** Bytes the output may write in front of each segment. */
-    default int headroom() {
-        return 0;
-    }
-
-    /** Bytes the output may write after each segment. */
-    default int tailroom() {
-        return 0;
-    }
 }

@@ -1,5 +1,6 @@
 package io.microlink.netstack.tcp;
 
+import io.microlink.netstack.Headroom;
 import static io.microlink.netstack.tcp.TcpSegment.ACK;
 import static io.microlink.netstack.tcp.TcpSegment.RST;
 import static io.microlink.netstack.tcp.TcpSegment.SYN;
@@ -19,7 +20,7 @@ import java.util.HashMap;
  * and bounds the number of connections. Not thread-safe: one lock or one event loop per stack.
  *
  * <pre>{@code
- * TcpStack tcp = new TcpStack(TcpConfig.defaults(), ipLayer::sendTcp, socketLayer, new SecureRandom());
+ * TcpStack tcp = new TcpStack(TcpConfig.defaults(), ipLayer::sendTcp, Headroom.NONE, socketLayer, new SecureRandom());
  * TcpListener l = tcp.listen(22, 128);
  * tcp.onSegment(srcIp, dstIp, packet, tcpOffset, tcpLength, System.nanoTime());
  * tcp.flush(System.nanoTime());            // after the last segment of a batch
@@ -34,6 +35,8 @@ public final class TcpStack {
 
     private final TcpConfig config;
     private final SegmentOutput output;
+    /** Left free around each segment in the scratch buffer, for the layers below to frame it in place. */
+    private final Headroom room;
     private final TcpEvents events;
     private final SecureRandom random;
     private final IsnGenerator isn;
@@ -49,14 +52,16 @@ public final class TcpStack {
     /** Bytes the connections' buffers grew by, together; given back when a connection goes. */
     private long bufferGrowth;
 
-    public TcpStack(TcpConfig config, SegmentOutput output, TcpEvents events, SecureRandom random) {
+    /** @param room free bytes to leave before and after each segment sent through {@code output} */
+    public TcpStack(TcpConfig config, SegmentOutput output, Headroom room, TcpEvents events, SecureRandom random) {
         this.config = config;
         this.output = output;
+        this.room = room;
         this.events = events;
         this.random = random;
         this.isn = new IsnGenerator(random);
-        this.scratch = new byte[output.headroom() + TcpSegment.MAX_HEADER_LENGTH + Math.max(config.mssIpv4(), config.mssIpv6())
-                + output.tailroom()];
+        this.scratch = new byte[room.front() + TcpSegment.MAX_HEADER_LENGTH + Math.max(config.mssIpv4(), config.mssIpv6())
+                + room.back()];
     }
 
     /** Listens on {@code port} on every local address. */
@@ -238,10 +243,10 @@ public final class TcpStack {
 
     /**
      * Writes {@code seg} and {@code len} bytes from {@code data} at {@code dataOffset} into the
-     * scratch buffer, after the output's headroom, and sends it.
+     * scratch buffer, after the room in front, and sends it.
      */
     void emit(byte[] srcIp, byte[] dstIp, TcpSegment seg, SendBuffer data, int dataOffset, int len) {
-        int at = output.headroom();
+        int at = room.front();
         int headerLength = seg.writeHeader(scratch, at);
         if (len > 0) {
             data.copy(dataOffset, scratch, at + headerLength, len);

@@ -1,5 +1,6 @@
 package io.microlink.netstack.socket;
 
+import io.microlink.netstack.Headroom;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -55,14 +56,14 @@ class NetstackTest {
                     b.inbound(p, 0, p.length);
                 }
             });
-        });
+        }, Headroom.NONE);
         b = new Netstack(TcpConfig.defaults(), (buf, off, len) -> {
             byte[] p = Arrays.copyOfRange(buf, off, off + len);
             toA.execute(() -> {
                 seenByA.add(p);
                 a.inbound(p, 0, p.length);
             });
-        });
+        }, Headroom.NONE);
         a.setAddresses(List.of(A));
         b.setAddresses(List.of(B));
     }

@@ -1,5 +1,6 @@
 package io.microlink.netstack.socket;
 
+import io.microlink.netstack.Headroom;
 import io.microlink.netstack.tcp.TcpConfig;
 import java.net.InetAddress;
 import java.util.Arrays;
@@ -32,7 +33,7 @@ public final class StackPair implements AutoCloseable {
                     stacks[1].inbound(p, 0, p.length);
                 }
             });
-        });
+        }, Headroom.NONE);
         stacks[1] = new Netstack(TcpConfig.defaults(), (buf, off, len) -> {
             byte[] p = Arrays.copyOfRange(buf, off, off + len);
             toA.execute(() -> {
@@ -40,7 +41,7 @@ public final class StackPair implements AutoCloseable {
                     stacks[0].inbound(p, 0, p.length);
                 }
             });
-        });
+        }, Headroom.NONE);
         a = stacks[0];
         b = stacks[1];
         a.setAddresses(List.of(A));

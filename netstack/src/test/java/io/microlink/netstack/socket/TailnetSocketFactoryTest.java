@@ -1,5 +1,6 @@
 package io.microlink.netstack.socket;
 
+import io.microlink.netstack.Headroom;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,11 +40,11 @@ class TailnetSocketFactoryTest {
         a = new Netstack(TcpConfig.defaults(), (buf, off, len) -> {
             byte[] p = Arrays.copyOfRange(buf, off, off + len); // the stack reuses its buffer
             toB.execute(() -> b.inbound(p, 0, p.length));
-        });
+        }, Headroom.NONE);
         b = new Netstack(TcpConfig.defaults(), (buf, off, len) -> {
             byte[] p = Arrays.copyOfRange(buf, off, off + len);
             toA.execute(() -> a.inbound(p, 0, p.length));
-        });
+        }, Headroom.NONE);
         a.setAddresses(List.of(addressOfA));
         b.setAddresses(List.of(addressOfB));
         // "b-host" stands for a MagicDNS name; the real node resolves with its netmap.

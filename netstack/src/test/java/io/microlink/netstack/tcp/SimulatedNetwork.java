@@ -1,5 +1,6 @@
 package io.microlink.netstack.tcp;
 
+import io.microlink.netstack.Headroom;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,7 +56,7 @@ final class SimulatedNetwork {
 
         Node(byte[] ip, TcpConfig config) {
             this.ip = ip;
-            this.stack = new TcpStack(config, this::send, events, new SecureRandom());
+            this.stack = new TcpStack(config, this::send, Headroom.NONE, events, new SecureRandom());
         }
 
         private void send(byte[] src, byte[] dst, byte[] segment, int off, int len) {
