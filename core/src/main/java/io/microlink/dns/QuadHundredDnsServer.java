@@ -2,6 +2,7 @@ package io.microlink.dns;
 
 import io.microlink.control.wire.DnsConfig;
 import io.microlink.netmap.Netmap;
+import io.microlink.netstack.ip.IpHeader;
 import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.udp.UdpDatagram;
@@ -51,10 +52,7 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
 
     /** Whether an IP packet is addressed to quad-100, judged from its header alone (the packet filter is not for it). */
     public static boolean isAddressedTo(byte[] packet, int off, int len) {
-        if (len >= 20 && (packet[off] & 0xf0) == 0x40) {
-            return Arrays.equals(packet, off + 16, off + 20, QUAD_100_V4, 0, 4);
-        }
-        return len >= 40 && (packet[off] & 0xf0) == 0x60 && Arrays.equals(packet, off + 24, off + 40, QUAD_100_V6, 0, 16);
+        return IpHeader.destinationIs(packet, off, len, QUAD_100_V4) || IpHeader.destinationIs(packet, off, len, QUAD_100_V6);
     }
 
     public void attach(Netstack stack) {

@@ -3,6 +3,7 @@ package io.microlink.filter;
 import static io.microlink.netstack.NetworkOrder.u16;
 
 import io.microlink.netstack.MalformedPacketException;
+import io.microlink.netstack.ip.IpHeader;
 import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.ip.IpProtocol;
 
@@ -59,6 +60,10 @@ public final class Firewall {
 
     /** Notes an outbound packet before it is encrypted: a UDP or SCTP flow's replies will be let in. */
     public void outbound(byte[] packet, int offset, int length) {
+        int first = IpHeader.protocol(packet, offset, length);
+        if (first == IpProtocol.TCP || first == IpProtocol.ICMP || first == IpProtocol.ICMPV6) {
+            return; // the bulk of what the netstack sends: no parse for a flow that records nothing
+        }
         IpPacket p;
         try {
             p = IpPacket.parse(packet, offset, length);

@@ -1,5 +1,6 @@
 package io.microlink.tsmp;
 
+import io.microlink.netstack.ip.IpHeader;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Optional;
@@ -24,10 +25,7 @@ public final class TsmpResponder {
 
     /** The pong for a TSMP ping in {@code packet} (IPv4 or IPv6), or empty for anything else. */
     public static Optional<byte[]> pong(byte[] packet, int off, int len) {
-        if (len < 1) {
-            return Optional.empty();
-        }
-        int version = (packet[off] & 0xFF) >>> 4;
+        int version = IpHeader.version(packet, off, len);
         return version == 4 ? pong4(packet, off, len) : version == 6 ? pong6(packet, off, len) : Optional.empty();
     }
 

@@ -2,6 +2,7 @@ package io.microlink.tun;
 
 import io.microlink.netstack.Headroom;
 import io.microlink.netstack.PacketSink;
+import io.microlink.netstack.ip.IpHeader;
 import io.microlink.wireguard.tun.IpCommand;
 import io.microlink.wireguard.tun.LinuxTun;
 import java.io.IOException;
@@ -172,13 +173,8 @@ public final class TunInterface implements AutoCloseable {
 
     /** Whether an IP packet's destination is one of the addresses this interface holds. */
     public boolean isAddressedToOs(byte[] packet, int off, int len) {
-        int version = len > 0 ? (packet[off] & 0xf0) >> 4 : 0;
-        int at = version == 4 ? 16 : 24, size = version == 4 ? 4 : 16;
-        if ((version != 4 && version != 6) || len < at + size) {
-            return false;
-        }
         for (byte[] a : own) {
-            if (a.length == size && Arrays.equals(packet, off + at, off + at + size, a, 0, size)) {
+            if (IpHeader.destinationIs(packet, off, len, a)) {
                 return true;
             }
         }
