@@ -24,9 +24,7 @@ import io.microlink.wireguard.udp.ReceivedDatagrams;
 import io.microlink.wireguard.udp.UdpBatchSocket;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +32,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +83,7 @@ public final class Magicsock implements AutoCloseable {
     public record Endpoint(InetSocketAddress address, int type) {
         /** As control expects it: "1.2.3.4:5" or "[2001:db8::1]:5". */
         public String text() {
-            return hostPort(address);
+            return EndpointText.format(address);
         }
     }
 
@@ -126,18 +123,11 @@ public final class Magicsock implements AutoCloseable {
         }
     }
 
-    /** A peer as magicsock needs it; replaced on each netmap, the path state carried over. */
-    private record KnownPeer(String name, PublicKey discoKey, int homeRegion, PeerPath path) {}
-
     private final Settings settings;
-    /** Starts as {@link Settings#discoAllowlist()}; {@link #setDiscoAllowlist} replaces it while running. */
-    private volatile Set<String> discoAllowlist;
     private final UdpBatchSocket udp;
     private final DiscoEndpoint disco;
     private final Map<String, PendingPing> pendingPings = new ConcurrentHashMap<>();
-    private final Map<PublicKey, KnownPeer> peers = new ConcurrentHashMap<>();
-    /** Which peer a UDP address belongs to, for the addresses DISCO knows; checked against the peer on use. */
-    private final Map<InetSocketAddress, PublicKey> endpointOwners = new ConcurrentHashMap<>();
+    private final PeerTable peers;
     /** Peers that sent data recently, the only ones whose paths are probed. */
     private final Set<PublicKey> active = ConcurrentHashMap.newKeySet();
     private final Supplier<PrivateKey> nodeKey;
@@ -164,7 +154,6 @@ public final class Magicsock implements AutoCloseable {
     private Magicsock(Settings settings, UdpBatchSocket udp, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
                       Supplier<Netmap> netmap, Reporter reporter, InnerPackets inner) {
         this.settings = settings;
-        this.discoAllowlist = settings.discoAllowlist();
         this.inner = inner;
         this.udp = udp;
         this.disco = new DiscoEndpoint(discoKey);
@@ -173,6 +162,7 @@ public final class Magicsock implements AutoCloseable {
         this.reporter = reporter;
         this.relays = new DerpRelays(settings.derpTransport(), settings.tls(), nodeKey, this::onDerpPacket,
                 this::derpLost, DERP_TIMEOUT);
+        this.peers = new PeerTable(settings.discoAllowlist());
         syncPeers(netmap.get());
         this.wireGuard = newLink();
         // A platform thread: a virtual one would park in the JDK's poller whenever the socket
@@ -266,40 +256,9 @@ public final class Magicsock implements AutoCloseable {
         }
     }
 
-    private synchronized void syncPeers(Netmap map) {
-        Set<PublicKey> present = new HashSet<>();
-        for (Node n : map.peers()) {
-            if (n.key() == null) {
-                continue;
-            }
-            PublicKey key = PublicKey.parse(KeyKind.NODE, n.key());
-            present.add(key);
-            PublicKey discoKey = n.discoKey() == null ? null : PublicKey.parse(KeyKind.DISCO, n.discoKey());
-            boolean probe = discoKey != null && discoAllowed(map, n);
-            KnownPeer old = peers.get(key);
-            PeerPath path = old != null ? old.path() : new PeerPath(probe);
-            path.setDiscoveryAllowed(probe);
-            List<InetSocketAddress> advertised = new ArrayList<>();
-            if (n.endpoints() != null) {
-                for (String e : n.endpoints()) {
-                    parseEndpoint(e).ifPresent(advertised::add);
-                }
-            }
-            path.setAdvertised(advertised);
-            advertised.forEach(a -> endpointOwners.put(a, key));
-            peers.put(key, new KnownPeer(n.name(), discoKey, n.homeRegion(), path));
-        }
-        peers.keySet().retainAll(present);
-        active.retainAll(present);
-        endpointOwners.entrySet().removeIf(e -> {
-            KnownPeer p = peers.get(e.getValue());
-            return p == null || !p.path().knows(e.getKey());
-        });
-    }
-
-    private boolean discoAllowed(Netmap map, Node n) {
-        Set<String> allowlist = discoAllowlist;
-        return allowlist.isEmpty() || allowlist.stream().anyMatch(entry -> matchPeer(map, entry).filter(n::equals).isPresent());
+    private void syncPeers(Netmap map) {
+        peers.sync(map);
+        active.removeIf(key -> peers.get(key) == null);
     }
 
     /**
@@ -308,7 +267,7 @@ public final class Magicsock implements AutoCloseable {
      * the list loses its direct path at once and goes through DERP.
      */
     public void setDiscoAllowlist(Set<String> peers) {
-        discoAllowlist = Set.copyOf(peers);
+        this.peers.setDiscoAllowlist(peers);
         syncPeers(netmap.get());
     }
 
@@ -317,16 +276,12 @@ public final class Magicsock implements AutoCloseable {
      * text; so that status pages show the same matches the node acts on.
      */
     public static Optional<Node> matchPeer(Netmap map, String which) {
-        Optional<Node> byName = map.resolve(which).or(() -> map.peerByAddress(which));
-        if (byName.isPresent()) {
-            return byName;
-        }
-        return map.peers().stream().filter(n -> which.equals(n.key())).findFirst();
+        return PeerTable.matchPeer(map, which);
     }
 
     /** A WireGuard packet for a peer: direct while a pong vouches for the path, through DERP otherwise. */
     private void sendToPeer(PublicKey peer, byte[] buf, int off, int len) {
-        KnownPeer p = peers.get(peer);
+        PeerTable.Peer p = peers.get(peer);
         if (p == null) {
             return;
         }
@@ -344,7 +299,7 @@ public final class Magicsock implements AutoCloseable {
     }
 
     /** Sends the DISCO pings (and call-me-maybe) a peer's path state says are due. */
-    private void probe(PublicKey peer, KnownPeer p, long now) {
+    private void probe(PublicKey peer, PeerTable.Peer p, long now) {
         PeerPath.Probes due = p.path().probes(now);
         if (due.pings().isEmpty() || p.discoKey() == null) {
             return;
@@ -372,7 +327,7 @@ public final class Magicsock implements AutoCloseable {
                 flush();
                 long now = System.nanoTime();
                 active.removeIf(key -> {
-                    KnownPeer p = peers.get(key);
+                    PeerTable.Peer p = peers.get(key);
                     if (p == null || !p.path().active(now)) {
                         return true;
                     }
@@ -444,9 +399,8 @@ public final class Magicsock implements AutoCloseable {
             onDisco(disco.handle(Arrays.copyOfRange(buf, off, off + len), from, this::isPeer), from, -1,
                     reply -> sendUdp(reply, from));
         } else {
-            PublicKey owner = endpointOwners.get(from);
-            KnownPeer known = owner == null ? null : peers.get(owner);
-            if (known != null && known.path().knows(from)) {
+            PublicKey owner = peers.ownerOf(from);
+            if (owner != null) {
                 wireGuard.receiveFromPeer(buf, off, len, owner);
             } else {
                 wireGuard.receiveUdp(buf, off, len, from); // the engine drops and counts what is not WireGuard
@@ -455,7 +409,7 @@ public final class Magicsock implements AutoCloseable {
     }
 
     private boolean isPeer(PublicKey discoKey) {
-        return netmap.get().peerByDiscoKey(discoKey).isPresent();
+        return peers.byDiscoKey(discoKey) != null;
     }
 
     /** Sends one datagram now (DISCO, STUN), with whatever else was held. */
@@ -515,16 +469,15 @@ public final class Magicsock implements AutoCloseable {
     }
 
     private Optional<PublicKey> peerByDisco(PublicKey discoKey) {
-        return netmap.get().peerByDiscoKey(discoKey).map(n -> PublicKey.parse(KeyKind.NODE, n.key()));
+        return Optional.ofNullable(peers.byDiscoKey(discoKey)).map(PeerTable.Peer::nodeKey);
     }
 
     private void learn(PublicKey peer, InetSocketAddress endpoint, boolean pingNow) {
-        KnownPeer p = peers.get(peer);
+        PeerTable.Peer p = peers.get(peer);
         if (p == null) {
             return;
         }
-        p.path().learn(endpoint, pingNow);
-        endpointOwners.put(endpoint, peer);
+        peers.learn(p, endpoint, pingNow);
         if (pingNow) {
             active.add(peer);
             p.path().route(System.nanoTime()); // the peer wants a path now: count it as activity
@@ -534,7 +487,7 @@ public final class Magicsock implements AutoCloseable {
 
     private void onPong(DiscoEndpoint.PongReceived pong, int region) {
         PendingPing ping = pendingPings.remove(HEX.formatHex(pong.txId()));
-        KnownPeer p = ping == null ? null : peers.get(ping.peer());
+        PeerTable.Peer p = ping == null ? null : peers.get(ping.peer());
         if (p == null || !pong.sender().equals(p.discoKey())) {
             return;
         }
@@ -544,7 +497,7 @@ public final class Magicsock implements AutoCloseable {
             p.path().onPong(ping.to(), latency.toNanos(), now);
         }
         if (ping.answer() != null) {
-            String path = ping.to() != null ? hostPort(ping.to()) : "DERP(" + regionCode(region) + ")";
+            String path = ping.to() != null ? EndpointText.format(ping.to()) : "DERP(" + regionCode(region) + ")";
             ping.answer().complete(new PingResult(p.name(), path, latency));
         }
     }
@@ -571,11 +524,11 @@ public final class Magicsock implements AutoCloseable {
         if (peer.discoKey() == null || peer.key() == null) {
             throw new IOException(peer.name() + " announces no disco key, so it cannot be pinged");
         }
-        PublicKey key = PublicKey.parse(KeyKind.NODE, peer.key());
-        KnownPeer p = peers.get(key);
+        PeerTable.Peer p = peers.of(peer);
         if (p == null) {
             throw new IOException(peer.name() + " is not in this node's netmap yet");
         }
+        PublicKey key = p.nodeKey();
         CompletableFuture<PingResult> answer = new CompletableFuture<>();
         List<String> sent = new ArrayList<>();
         long now = System.nanoTime();
@@ -619,9 +572,9 @@ public final class Magicsock implements AutoCloseable {
         long now = System.nanoTime();
         List<PeerPathStatus> out = new ArrayList<>();
         wireGuard.peers().forEach((key, wg) -> {
-            KnownPeer p = peers.get(key);
+            PeerTable.Peer p = peers.get(key);
             InetSocketAddress direct = p == null ? null : p.path().trustedDirect(now);
-            String path = direct != null ? hostPort(direct)
+            String path = direct != null ? EndpointText.format(direct)
                     : p != null && p.homeRegion() != 0 ? "DERP(" + regionCode(p.homeRegion()) + ")" : "none";
             String name = p != null ? p.name() : key.shortString();
             out.add(new PeerPathStatus(name, path, wg.handshakesCompleted() == 0 ? null : wg.lastHandshakeTime(),
@@ -645,31 +598,6 @@ public final class Magicsock implements AutoCloseable {
     private String regionCode(int region) {
         return netmap.get().derpMap().map(m -> m.regions().get(region)).map(DerpMap.Region::regionCode)
                 .orElse(Integer.toString(region));
-    }
-
-    /** "1.2.3.4:5" or "[2001:db8::1]:5", as control and tailscale write endpoints. */
-    static String hostPort(InetSocketAddress a) {
-        String ip = a.getAddress().getHostAddress();
-        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + a.getPort();
-    }
-
-    /** An endpoint as control writes it; malformed ones (control bugs, hostile peers) are skipped. */
-    static Optional<InetSocketAddress> parseEndpoint(String endpoint) {
-        int colon = endpoint.lastIndexOf(':');
-        if (colon <= 0) {
-            return Optional.empty();
-        }
-        String host = endpoint.substring(0, colon).replace("[", "").replace("]", "");
-        try {
-            int port = Integer.parseInt(endpoint.substring(colon + 1));
-            // Only literals: a name here must never make us do a DNS lookup.
-            if (port < 1 || port > 65535 || !(host.contains(":") || host.matches("[0-9.]+"))) {
-                return Optional.empty();
-            }
-            return Optional.of(new InetSocketAddress(InetAddress.getByName(host), port));
-        } catch (NumberFormatException | UnknownHostException e) {
-            return Optional.empty();
-        }
     }
 
     /** The home relay dropped us (it restarted, or the network changed): measure and reconnect now. */
