@@ -3,7 +3,6 @@ package io.microlink.magicsock;
 import io.microlink.PeerPathStatus;
 import io.microlink.PingPath;
 import io.microlink.PingResult;
-import io.microlink.control.Backoff;
 import io.microlink.control.wire.DerpMap;
 import io.microlink.control.wire.Hostinfo;
 import io.microlink.control.wire.Node;
@@ -14,7 +13,6 @@ import io.microlink.disco.DiscoPacket;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
-import io.microlink.netcheck.HomeDerpSelector;
 import io.microlink.netcheck.NetcheckReport;
 import io.microlink.netcheck.NetcheckRound;
 import io.microlink.netmap.Netmap;
@@ -35,7 +33,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -132,11 +129,8 @@ public final class Magicsock implements AutoCloseable {
     private final Set<PublicKey> active = ConcurrentHashMap.newKeySet();
     private final Supplier<PrivateKey> nodeKey;
     private final Supplier<Netmap> netmap;
-    private final Reporter reporter;
     private final InnerPackets inner;
-    private final HomeDerpSelector selector = new HomeDerpSelector();
-    private final Backoff derpRetry = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30),
-            RandomGenerator.getDefault());
+    private final HomeRelay homeRelay;
     private final Semaphore wake = new Semaphore(0);
     private final DroppedInput udpDrops = new DroppedInput(LOG, "UDP datagram");
     private final DroppedInput derpDrops = new DroppedInput(LOG, "DERP packet");
@@ -148,8 +142,6 @@ public final class Magicsock implements AutoCloseable {
     private volatile boolean running = true;
     private volatile NetcheckRound round;
     private volatile NetcheckReport lastReport;
-    private Hostinfo.NetInfo lastNetInfo;
-    private volatile List<Endpoint> lastEndpoints = List.of();
 
     private Magicsock(Settings settings, UdpBatchSocket udp, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
                       Supplier<Netmap> netmap, Reporter reporter, InnerPackets inner) {
@@ -159,9 +151,9 @@ public final class Magicsock implements AutoCloseable {
         this.disco = new DiscoEndpoint(discoKey);
         this.nodeKey = nodeKey;
         this.netmap = netmap;
-        this.reporter = reporter;
         this.relays = new DerpRelays(settings.derpTransport(), settings.tls(), nodeKey, this::onDerpPacket,
                 this::derpLost, DERP_TIMEOUT);
+        this.homeRelay = new HomeRelay(settings.netcheckInterval(), RandomGenerator.getDefault(), reporter);
         this.peers = new PeerTable(settings.discoAllowlist());
         syncPeers(netmap.get());
         this.wireGuard = newLink();
@@ -310,7 +302,7 @@ public final class Magicsock implements AutoCloseable {
                 pendingPings.put(HEX.formatHex(tx), new PendingPing(peer, to, now, null));
                 sendUdp(disco.ping(p.discoKey(), tx, nodeKey.get().publicKey()), to);
             }
-            List<InetSocketAddress> own = lastEndpoints.stream().map(Endpoint::address).toList();
+            List<InetSocketAddress> own = homeRelay.endpoints();
             if (due.callMeMaybe() && !own.isEmpty()) {
                 relays.send(derpMap(), p.homeRegion(), peer, disco.callMeMaybe(p.discoKey(), own));
             }
@@ -355,6 +347,7 @@ public final class Magicsock implements AutoCloseable {
 
     /** Re-measure now, e.g. because the DERP map changed. */
     public void kick() {
+        homeRelay.kick();
         wake.release();
     }
 
@@ -606,33 +599,17 @@ public final class Magicsock implements AutoCloseable {
         kick();
     }
 
+    /** Runs {@link HomeRelay}: a netcheck round when one is due, else sleeps until one is or a kick. */
     private void maintain() {
         rejoinLastHome();
         while (running) {
-            DerpMap map = derpMap();
-            if (map != null && map.regions() != null && !map.regions().isEmpty()) {
-                try {
-                    NetcheckReport report = netcheck(map);
-                    int home = selector.update(report);
-                    if (home == 0) {
-                        home = relays.home() != 0 ? relays.home() : fallbackRegion(map); // always have a home
-                    }
-                    relays.ensureHome(map, home);
-                    lastReport = report;
-                    report(report);
-                } catch (IOException | RuntimeException e) {
-                    LOG.log(Level.DEBUG, "magicsock maintenance failed; retrying next interval", e);
-                }
-            }
-            relays.closeIdle(System.nanoTime());
-            // Without a relay peers may not reach us at all: retry that soon, with backoff.
-            boolean connected = relays.homeConnected();
-            Duration wait = connected ? settings.netcheckInterval() : min(derpRetry.next(), settings.netcheckInterval());
-            if (connected) {
-                derpRetry.reset();
+            if (homeRelay.startRound(System.nanoTime())) {
+                measure();
+                relays.closeIdle(System.nanoTime());
+                homeRelay.roundDone(System.nanoTime(), relays.homeConnected());
             }
             try {
-                wake.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+                wake.tryAcquire(homeRelay.nanosUntilRound(System.nanoTime()), TimeUnit.NANOSECONDS);
                 wake.drainPermits();
             } catch (InterruptedException e) {
                 return;
@@ -640,21 +617,32 @@ public final class Magicsock implements AutoCloseable {
         }
     }
 
-    /**
-     * Joins the relay this node called home last time (the netmap's, or the peer cache's after a
-     * restart) before the first netcheck, which takes a second or two: peers send through it
-     * until they have a direct path again, e.g. the response to our first WireGuard handshake.
-     */
+    /** Peers send through the last home relay until the first netcheck has found one ({@link HomeRelay#rejoin}). */
     private void rejoinLastHome() {
         DerpMap map = derpMap();
-        int last = netmap.get().self().map(Node::homeRegion).orElse(0);
-        if (map == null || map.regions() == null || !map.regions().containsKey(last)) {
+        int last = HomeRelay.rejoin(map, netmap.get().self().map(Node::homeRegion).orElse(0));
+        if (last == 0) {
             return;
         }
         try {
             relays.ensureHome(map, last);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "cannot rejoin the last home relay; the netcheck picks one", e);
+        }
+    }
+
+    private void measure() {
+        DerpMap map = derpMap();
+        if (!HomeRelay.measurable(map)) {
+            return;
+        }
+        try {
+            NetcheckReport report = netcheck(map);
+            relays.ensureHome(map, homeRelay.chooseHome(map, report, relays.home()));
+            lastReport = report;
+            homeRelay.measured(report, relays.home(), LocalEndpoints.of(port()));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "magicsock maintenance failed; retrying next interval", e);
         }
     }
 
@@ -677,34 +665,6 @@ public final class Magicsock implements AutoCloseable {
             round = null;
         }
         return r.report(Instant.now());
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static int fallbackRegion(DerpMap map) {
-        return map.regions().keySet().stream().min(Integer::compare).orElse(0);
-    }
-
-    private void report(NetcheckReport report) {
-        List<Endpoint> endpoints = new ArrayList<>();
-        report.globalEndpoints().forEach(g -> endpoints.add(new Endpoint(g, ENDPOINT_STUN)));
-        for (InetSocketAddress local : LocalEndpoints.of(port())) {
-            if (endpoints.stream().noneMatch(e -> e.address().equals(local))) {
-                endpoints.add(new Endpoint(local, ENDPOINT_LOCAL));
-            }
-        }
-        Hostinfo.NetInfo info = new Hostinfo.NetInfo(relays.home() == 0 ? null : relays.home(),
-                report.derpLatencyForControl(), report.udpWorks(), false);
-        // Latencies jitter every round; control only hears when the home or the endpoints change.
-        boolean changed = lastNetInfo == null || !Objects.equals(lastNetInfo.preferredDerp(), info.preferredDerp())
-                || !Objects.equals(lastNetInfo.workingUdp(), info.workingUdp()) || !lastEndpoints.equals(endpoints);
-        if (changed) {
-            lastNetInfo = info;
-            lastEndpoints = List.copyOf(endpoints);
-            reporter.report(info, lastEndpoints);
-        }
     }
 
     @Override
