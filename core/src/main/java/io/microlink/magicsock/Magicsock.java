@@ -16,9 +16,7 @@ import io.microlink.key.PublicKey;
 import io.microlink.netcheck.NetcheckReport;
 import io.microlink.netcheck.NetcheckRound;
 import io.microlink.netmap.Netmap;
-import io.microlink.stun.StunMessage;
 import io.microlink.wireguard.udp.LinuxUdpSocket;
-import io.microlink.wireguard.udp.ReceivedDatagrams;
 import io.microlink.wireguard.udp.UdpBatchSocket;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -132,7 +130,6 @@ public final class Magicsock implements AutoCloseable {
     private final InnerPackets inner;
     private final HomeRelay homeRelay;
     private final Semaphore wake = new Semaphore(0);
-    private final DroppedInput udpDrops = new DroppedInput(LOG, "UDP datagram");
     private final DroppedInput derpDrops = new DroppedInput(LOG, "DERP packet");
     private final DerpRelays relays;
     private final Thread reader;
@@ -160,7 +157,8 @@ public final class Magicsock implements AutoCloseable {
         // A platform thread: a virtual one would park in the JDK's poller whenever the socket
         // runs empty and come back through the scheduler, a hand-off that costs more than the
         // packet it waits for (WireGuardDevice reads its socket the same way).
-        this.reader = Thread.ofPlatform().daemon().name("microlink-udp").start(this::readLoop);
+        this.reader = Thread.ofPlatform().daemon().name("microlink-udp")
+                .start(new UdpReader(udp, new Datagrams(), () -> running));
         this.maintenance = Thread.ofVirtual().name("microlink-magicsock").start(this::maintain);
         this.ticker = Thread.ofVirtual().name("microlink-wg-timers").start(this::tickLoop);
     }
@@ -351,53 +349,35 @@ public final class Magicsock implements AutoCloseable {
         wake.release();
     }
 
-    /**
-     * Takes the datagrams in batches, as they arrived together: WireGuard decrypts in place,
-     * STUN and DISCO get copies. After each batch the inner packets' receiver and the socket
-     * are flushed, so the batch is answered at once (one ACK for a run of TCP segments, say).
-     */
-    private void readLoop() {
-        while (running) {
-            ReceivedDatagrams in;
-            try {
-                in = udp.receive();
-            } catch (IOException e) {
-                if (running) {
-                    LOG.log(Level.WARNING, "UDP receive failed", e);
-                }
-                return;
-            }
-            if (in == null) {
-                return; // close() ends the loop this way
-            }
-            for (int i = 0; i < in.count(); i++) {
-                try {
-                    onDatagram(in.buffer(), in.offset(i), in.length(i), in.source(i));
-                } catch (RuntimeException e) {
-                    udpDrops.record(e, System.nanoTime());
-                }
-            }
-            inner.endOfBatch();
-            flush();
-        }
-    }
-
-    private void onDatagram(byte[] buf, int off, int len, InetSocketAddress from) {
-        if (StunMessage.looksLikeStun(buf, off, len)) {
+    /** What the UDP socket brings: STUN to the running netcheck, DISCO to the prober, the rest to WireGuard. */
+    private final class Datagrams implements UdpReader.Receiver {
+        @Override
+        public void stun(byte[] packet) {
             NetcheckRound r = round;
             if (r != null) {
-                r.accept(Arrays.copyOfRange(buf, off, off + len), System.nanoTime());
+                r.accept(packet, System.nanoTime());
             }
-        } else if (DiscoPacket.looksLikeDisco(buf, off, len)) {
-            onDisco(disco.handle(Arrays.copyOfRange(buf, off, off + len), from, this::isPeer), from, -1,
-                    reply -> sendUdp(reply, from));
-        } else {
+        }
+
+        @Override
+        public void disco(byte[] packet, InetSocketAddress from) {
+            onDisco(disco.handle(packet, from, Magicsock.this::isPeer), from, -1, reply -> sendUdp(reply, from));
+        }
+
+        @Override
+        public void wireGuard(byte[] buf, int off, int len, InetSocketAddress from) {
             PublicKey owner = peers.ownerOf(from);
             if (owner != null) {
                 wireGuard.receiveFromPeer(buf, off, len, owner);
             } else {
                 wireGuard.receiveUdp(buf, off, len, from); // the engine drops and counts what is not WireGuard
             }
+        }
+
+        @Override
+        public void endOfBatch() {
+            inner.endOfBatch();
+            flush();
         }
     }
 
