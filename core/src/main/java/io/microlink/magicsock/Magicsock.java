@@ -6,9 +6,7 @@ import io.microlink.PingResult;
 import io.microlink.control.wire.DerpMap;
 import io.microlink.control.wire.Hostinfo;
 import io.microlink.control.wire.Node;
-import io.microlink.crypto.CryptoException;
 import io.microlink.derp.DerpClient;
-import io.microlink.disco.DiscoMessage;
 import io.microlink.disco.DiscoPacket;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
@@ -28,18 +26,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLContext;
@@ -53,6 +47,13 @@ import javax.net.ssl.SSLContext;
  * What it learns (home region, latencies, endpoints) goes to control through the
  * {@link Reporter}, so peers reach us through the relay we are really connected to.
  * WireGuard rides these paths through {@link WireGuardLink}.
+ *
+ * <p>This class is the runtime: the socket, the relays and three threads (the UDP reader, the
+ * maintenance loop that measures and keeps the home relay, the timer tick). What they act on
+ * is decided elsewhere, without I/O: {@link PeerTable} holds the peers of the netmap,
+ * {@link DiscoProber} speaks DISCO and proves paths, {@link HomeRelay} says when to measure,
+ * which region to call home and what control hears, and {@link UdpReader} tells the socket's
+ * protocols apart.
  */
 public final class Magicsock implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.microlink.magicsock");
@@ -60,12 +61,9 @@ public final class Magicsock implements AutoCloseable {
     private static final Duration DERP_TIMEOUT = Duration.ofSeconds(10);
     /** What tailscaled asks for its UDP socket buffers (7 MiB). */
     private static final int SOCKET_BUFFER_BYTES = 7 << 20;
-    /** Our probe pings that got no pong by then are forgotten, as in tailscale. */
-    private static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
     /** The WireGuard engine's timers are checked this often. */
     private static final Duration TICK = Duration.ofMillis(100);
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final HexFormat HEX = HexFormat.of();
     /** Room in front of a packet that {@link #sendPacket} needs to encrypt it in place: the transport header. */
     public static final int PACKET_HEADROOM = WireGuardLink.HEADROOM;
     /** Room after a packet that {@link #sendPacket} needs to encrypt it in place: padding and the tag. */
@@ -120,15 +118,12 @@ public final class Magicsock implements AutoCloseable {
 
     private final Settings settings;
     private final UdpBatchSocket udp;
-    private final DiscoEndpoint disco;
-    private final Map<String, PendingPing> pendingPings = new ConcurrentHashMap<>();
     private final PeerTable peers;
-    /** Peers that sent data recently, the only ones whose paths are probed. */
-    private final Set<PublicKey> active = ConcurrentHashMap.newKeySet();
+    private final DiscoProber prober;
+    private final HomeRelay homeRelay;
     private final Supplier<PrivateKey> nodeKey;
     private final Supplier<Netmap> netmap;
     private final InnerPackets inner;
-    private final HomeRelay homeRelay;
     private final Semaphore wake = new Semaphore(0);
     private final DroppedInput derpDrops = new DroppedInput(LOG, "DERP packet");
     private final DerpRelays relays;
@@ -145,13 +140,14 @@ public final class Magicsock implements AutoCloseable {
         this.settings = settings;
         this.inner = inner;
         this.udp = udp;
-        this.disco = new DiscoEndpoint(discoKey);
         this.nodeKey = nodeKey;
         this.netmap = netmap;
         this.relays = new DerpRelays(settings.derpTransport(), settings.tls(), nodeKey, this::onDerpPacket,
                 this::derpLost, DERP_TIMEOUT);
         this.homeRelay = new HomeRelay(settings.netcheckInterval(), RandomGenerator.getDefault(), reporter);
         this.peers = new PeerTable(settings.discoAllowlist());
+        this.prober = new DiscoProber(discoKey, peers, new DiscoTransport(), () -> nodeKey.get().publicKey(),
+                homeRelay::endpoints, this::regionCode);
         syncPeers(netmap.get());
         this.wireGuard = newLink();
         // A platform thread: a virtual one would park in the JDK's poller whenever the socket
@@ -248,7 +244,7 @@ public final class Magicsock implements AutoCloseable {
 
     private void syncPeers(Netmap map) {
         peers.sync(map);
-        active.removeIf(key -> peers.get(key) == null);
+        prober.forgetDeparted();
     }
 
     /**
@@ -283,30 +279,7 @@ public final class Magicsock implements AutoCloseable {
         if (route.viaDerp()) {
             relays.send(derpMap(), p.homeRegion(), peer, Arrays.copyOfRange(buf, off, off + len));
         }
-        if (active.add(peer)) {
-            probe(peer, p, now); // the first packet starts discovery at once, not at the next tick
-        }
-    }
-
-    /** Sends the DISCO pings (and call-me-maybe) a peer's path state says are due. */
-    private void probe(PublicKey peer, PeerTable.Peer p, long now) {
-        PeerPath.Probes due = p.path().probes(now);
-        if (due.pings().isEmpty() || p.discoKey() == null) {
-            return;
-        }
-        try {
-            for (InetSocketAddress to : due.pings()) {
-                byte[] tx = newTxId();
-                pendingPings.put(HEX.formatHex(tx), new PendingPing(peer, to, now, null));
-                sendUdp(disco.ping(p.discoKey(), tx, nodeKey.get().publicKey()), to);
-            }
-            List<InetSocketAddress> own = homeRelay.endpoints();
-            if (due.callMeMaybe() && !own.isEmpty()) {
-                relays.send(derpMap(), p.homeRegion(), peer, disco.callMeMaybe(p.discoKey(), own));
-            }
-        } catch (CryptoException e) {
-            LOG.log(Level.DEBUG, "cannot seal DISCO for " + p.name(), e);
-        }
+        prober.onTraffic(p, now);
     }
 
     private void tickLoop() {
@@ -315,16 +288,7 @@ public final class Magicsock implements AutoCloseable {
                 Thread.sleep(TICK);
                 wireGuard.tick();
                 flush();
-                long now = System.nanoTime();
-                active.removeIf(key -> {
-                    PeerTable.Peer p = peers.get(key);
-                    if (p == null || !p.path().active(now)) {
-                        return true;
-                    }
-                    probe(key, p, now);
-                    return false;
-                });
-                pendingPings.values().removeIf(pp -> pp.answer() == null && now - pp.sentNanos() > PING_TIMEOUT.toNanos());
+                prober.tick(System.nanoTime());
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -361,7 +325,7 @@ public final class Magicsock implements AutoCloseable {
 
         @Override
         public void disco(byte[] packet, InetSocketAddress from) {
-            onDisco(disco.handle(packet, from, Magicsock.this::isPeer), from, -1, reply -> sendUdp(reply, from));
+            prober.onUdp(packet, from, System.nanoTime());
         }
 
         @Override
@@ -381,8 +345,21 @@ public final class Magicsock implements AutoCloseable {
         }
     }
 
-    private boolean isPeer(PublicKey discoKey) {
-        return peers.byDiscoKey(discoKey) != null;
+    private final class DiscoTransport implements DiscoProber.Transport {
+        @Override
+        public void sendUdp(byte[] packet, InetSocketAddress to) {
+            Magicsock.this.sendUdp(packet, to);
+        }
+
+        @Override
+        public void sendDerp(int region, PublicKey peer, byte[] packet) {
+            relays.send(derpMap(), region, peer, packet);
+        }
+
+        @Override
+        public boolean derpConnected() {
+            return relays.homeConnected();
+        }
     }
 
     /** Sends one datagram now (DISCO, STUN), with whatever else was held. */
@@ -415,74 +392,7 @@ public final class Magicsock implements AutoCloseable {
             flush();
             return;
         }
-        onDisco(disco.handle(packet, DiscoEndpoint.derpPath(region), this::isPeer), null, region,
-                reply -> relays.send(derpMap(), region, source, reply));
-    }
-
-    /**
-     * @param from   the UDP source, or null when the packet came through DERP
-     * @param region the DERP region it came through, or -1 for UDP
-     */
-    private void onDisco(DiscoEndpoint.Outcome outcome, InetSocketAddress from, int region, Consumer<byte[]> replyOnPath) {
-        switch (outcome) {
-            case DiscoEndpoint.Reply r -> {
-                replyOnPath.accept(r.packet());
-                if (from != null) {
-                    peerByDisco(r.sender()).ifPresent(key -> learn(key, from, false));
-                }
-            }
-            case DiscoEndpoint.CallMeMaybeReceived c -> {
-                if (from == null) { // only meaningful through the relay, as in tailscale
-                    peerByDisco(c.sender()).ifPresent(key -> c.endpoints().forEach(e -> learn(key, e, true)));
-                }
-            }
-            case DiscoEndpoint.PongReceived pong -> onPong(pong, region);
-            case DiscoEndpoint.Ignored i -> { }
-        }
-    }
-
-    private Optional<PublicKey> peerByDisco(PublicKey discoKey) {
-        return Optional.ofNullable(peers.byDiscoKey(discoKey)).map(PeerTable.Peer::nodeKey);
-    }
-
-    private void learn(PublicKey peer, InetSocketAddress endpoint, boolean pingNow) {
-        PeerTable.Peer p = peers.get(peer);
-        if (p == null) {
-            return;
-        }
-        peers.learn(p, endpoint, pingNow);
-        if (pingNow) {
-            active.add(peer);
-            p.path().route(System.nanoTime()); // the peer wants a path now: count it as activity
-            probe(peer, p, System.nanoTime());
-        }
-    }
-
-    private void onPong(DiscoEndpoint.PongReceived pong, int region) {
-        PendingPing ping = pendingPings.remove(HEX.formatHex(pong.txId()));
-        PeerTable.Peer p = ping == null ? null : peers.get(ping.peer());
-        if (p == null || !pong.sender().equals(p.discoKey())) {
-            return;
-        }
-        long now = System.nanoTime();
-        Duration latency = Duration.ofNanos(now - ping.sentNanos());
-        if (ping.to() != null) {
-            p.path().onPong(ping.to(), latency.toNanos(), now);
-        }
-        if (ping.answer() != null) {
-            String path = ping.to() != null ? EndpointText.format(ping.to()) : "DERP(" + regionCode(region) + ")";
-            ping.answer().complete(new PingResult(p.name(), path, latency));
-        }
-    }
-
-    /** A ping in flight: to a UDP endpoint ({@code to}) or through DERP ({@code to} null). */
-    private record PendingPing(PublicKey peer, InetSocketAddress to, long sentNanos,
-                               CompletableFuture<PingResult> answer) {}
-
-    private static byte[] newTxId() {
-        byte[] tx = new byte[DiscoMessage.TX_ID_LENGTH];
-        RANDOM.nextBytes(tx);
-        return tx;
+        prober.onDerp(packet, region, source, System.nanoTime());
     }
 
     /**
@@ -501,42 +411,12 @@ public final class Magicsock implements AutoCloseable {
         if (p == null) {
             throw new IOException(peer.name() + " is not in this node's netmap yet");
         }
-        PublicKey key = p.nodeKey();
-        CompletableFuture<PingResult> answer = new CompletableFuture<>();
-        List<String> sent = new ArrayList<>();
-        long now = System.nanoTime();
-        try {
-            InetSocketAddress trusted = p.path().trustedDirect(now);
-            List<InetSocketAddress> direct = paths == PingPath.DERP ? List.of()
-                    : trusted != null ? List.of(trusted) : p.path().candidates();
-            // Direct first: a UDP datagram is cheap and must not wait behind the relay's TCP write.
-            for (InetSocketAddress to : direct) {
-                byte[] tx = newTxId();
-                sent.add(HEX.formatHex(tx));
-                pendingPings.put(sent.getLast(), new PendingPing(key, to, now, answer));
-                sendUdp(disco.ping(p.discoKey(), tx, nodeKey.get().publicKey()), to);
-            }
-            if (trusted == null || paths == PingPath.DERP) {
-                if (!relays.homeConnected()) {
-                    if (paths == PingPath.DERP) {
-                        throw new IOException("no DERP connection yet (the first netcheck takes a moment after start)");
-                    }
-                } else {
-                    byte[] tx = newTxId();
-                    sent.add(HEX.formatHex(tx));
-                    pendingPings.put(sent.getLast(), new PendingPing(key, null, now, answer));
-                    relays.send(derpMap(), p.homeRegion(), key, disco.ping(p.discoKey(), tx, nodeKey.get().publicKey()));
-                }
-            }
-            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (CryptoException e) {
-            throw new IOException(peer.name() + "'s disco key is unusable", e);
+        try (DiscoProber.Ping ping = prober.ping(p, paths, System.nanoTime())) {
+            return ping.answer().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | InterruptedException e) {
             throw new IOException("ping of " + peer.name() + " interrupted", e);
         } catch (TimeoutException e) {
             throw new TimeoutException("no answer from " + peer.name() + " within " + timeout);
-        } finally {
-            sent.forEach(pendingPings::remove);
         }
     }
 
