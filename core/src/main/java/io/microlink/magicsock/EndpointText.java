@@ -2,7 +2,6 @@ package io.microlink.magicsock;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.Optional;
 
 /** UDP endpoints as control and tailscale write them: "1.2.3.4:5" or "[2001:db8::1]:5". */
@@ -23,12 +22,13 @@ final class EndpointText {
         String host = endpoint.substring(0, colon).replace("[", "").replace("]", "");
         try {
             int port = Integer.parseInt(endpoint.substring(colon + 1));
-            // Only literals: a name here must never make us do a DNS lookup.
-            if (port < 1 || port > 65535 || !(host.contains(":") || host.matches("[0-9.]+"))) {
+            if (port < 1 || port > 65535) {
                 return Optional.empty();
             }
-            return Optional.of(new InetSocketAddress(InetAddress.getByName(host), port));
-        } catch (NumberFormatException | UnknownHostException e) {
+            // Only literals: a name here must never make us do a DNS lookup. ofLiteral never does;
+            // getByName does for digits and dots that are no IPv4 address, such as 999.0.0.1.
+            return Optional.of(new InetSocketAddress(InetAddress.ofLiteral(host), port));
+        } catch (IllegalArgumentException e) { // NumberFormatException too
             return Optional.empty();
         }
     }

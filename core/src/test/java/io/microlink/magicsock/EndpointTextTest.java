@@ -22,6 +22,7 @@ class EndpointTextTest {
         assertThat(EndpointText.parse("192.0.2.1:0")).isEmpty();
         assertThat(EndpointText.parse("192.0.2.1:65536")).isEmpty();
         assertThat(EndpointText.parse("192.0.2.1:x")).isEmpty();
-        assertThat(EndpointText.parse("999.0.0.1:1")).isEmpty();
+        assertThat(EndpointText.parse("999.0.0.1:1")).as("not an IPv4 address, and no DNS lookup either").isEmpty();
+        assertThat(EndpointText.parse("[fe80::1:x]:1")).isEmpty();
     }
 }
