@@ -3,30 +3,22 @@ package io.microlink.magicsock;
 import io.microlink.PeerPathStatus;
 import io.microlink.PingPath;
 import io.microlink.PingResult;
-import io.microlink.control.Backoff;
 import io.microlink.control.wire.DerpMap;
 import io.microlink.control.wire.Hostinfo;
 import io.microlink.control.wire.Node;
-import io.microlink.crypto.CryptoException;
 import io.microlink.derp.DerpClient;
-import io.microlink.disco.DiscoMessage;
 import io.microlink.disco.DiscoPacket;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
-import io.microlink.netcheck.HomeDerpSelector;
 import io.microlink.netcheck.NetcheckReport;
 import io.microlink.netcheck.NetcheckRound;
 import io.microlink.netmap.Netmap;
-import io.microlink.stun.StunMessage;
 import io.microlink.wireguard.udp.LinuxUdpSocket;
-import io.microlink.wireguard.udp.ReceivedDatagrams;
 import io.microlink.wireguard.udp.UdpBatchSocket;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,20 +26,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLContext;
@@ -61,6 +47,13 @@ import javax.net.ssl.SSLContext;
  * What it learns (home region, latencies, endpoints) goes to control through the
  * {@link Reporter}, so peers reach us through the relay we are really connected to.
  * WireGuard rides these paths through {@link WireGuardLink}.
+ *
+ * <p>This class is the runtime: the socket, the relays and three threads (the UDP reader, the
+ * maintenance loop that measures and keeps the home relay, the timer tick). What they act on
+ * is decided elsewhere, without I/O: {@link PeerTable} holds the peers of the netmap,
+ * {@link DiscoProber} speaks DISCO and proves paths, {@link HomeRelay} says when to measure,
+ * which region to call home and what control hears, and {@link UdpReader} tells the socket's
+ * protocols apart.
  */
 public final class Magicsock implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.microlink.magicsock");
@@ -68,12 +61,9 @@ public final class Magicsock implements AutoCloseable {
     private static final Duration DERP_TIMEOUT = Duration.ofSeconds(10);
     /** What tailscaled asks for its UDP socket buffers (7 MiB). */
     private static final int SOCKET_BUFFER_BYTES = 7 << 20;
-    /** Our probe pings that got no pong by then are forgotten, as in tailscale. */
-    private static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
     /** The WireGuard engine's timers are checked this often. */
     private static final Duration TICK = Duration.ofMillis(100);
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final HexFormat HEX = HexFormat.of();
     /** Room in front of a packet that {@link #sendPacket} needs to encrypt it in place: the transport header. */
     public static final int PACKET_HEADROOM = WireGuardLink.HEADROOM;
     /** Room after a packet that {@link #sendPacket} needs to encrypt it in place: padding and the tag. */
@@ -86,7 +76,7 @@ public final class Magicsock implements AutoCloseable {
     public record Endpoint(InetSocketAddress address, int type) {
         /** As control expects it: "1.2.3.4:5" or "[2001:db8::1]:5". */
         public String text() {
-            return hostPort(address);
+            return EndpointText.format(address);
         }
     }
 
@@ -126,29 +116,15 @@ public final class Magicsock implements AutoCloseable {
         }
     }
 
-    /** A peer as magicsock needs it; replaced on each netmap, the path state carried over. */
-    private record KnownPeer(String name, PublicKey discoKey, int homeRegion, PeerPath path) {}
-
     private final Settings settings;
-    /** Starts as {@link Settings#discoAllowlist()}; {@link #setDiscoAllowlist} replaces it while running. */
-    private volatile Set<String> discoAllowlist;
     private final UdpBatchSocket udp;
-    private final DiscoEndpoint disco;
-    private final Map<String, PendingPing> pendingPings = new ConcurrentHashMap<>();
-    private final Map<PublicKey, KnownPeer> peers = new ConcurrentHashMap<>();
-    /** Which peer a UDP address belongs to, for the addresses DISCO knows; checked against the peer on use. */
-    private final Map<InetSocketAddress, PublicKey> endpointOwners = new ConcurrentHashMap<>();
-    /** Peers that sent data recently, the only ones whose paths are probed. */
-    private final Set<PublicKey> active = ConcurrentHashMap.newKeySet();
+    private final PeerTable peers;
+    private final DiscoProber prober;
+    private final HomeRelay homeRelay;
     private final Supplier<PrivateKey> nodeKey;
     private final Supplier<Netmap> netmap;
-    private final Reporter reporter;
     private final InnerPackets inner;
-    private final HomeDerpSelector selector = new HomeDerpSelector();
-    private final Backoff derpRetry = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30),
-            RandomGenerator.getDefault());
     private final Semaphore wake = new Semaphore(0);
-    private final DroppedInput udpDrops = new DroppedInput(LOG, "UDP datagram");
     private final DroppedInput derpDrops = new DroppedInput(LOG, "DERP packet");
     private final DerpRelays relays;
     private final Thread reader;
@@ -158,27 +134,27 @@ public final class Magicsock implements AutoCloseable {
     private volatile boolean running = true;
     private volatile NetcheckRound round;
     private volatile NetcheckReport lastReport;
-    private Hostinfo.NetInfo lastNetInfo;
-    private volatile List<Endpoint> lastEndpoints = List.of();
 
     private Magicsock(Settings settings, UdpBatchSocket udp, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
                       Supplier<Netmap> netmap, Reporter reporter, InnerPackets inner) {
         this.settings = settings;
-        this.discoAllowlist = settings.discoAllowlist();
         this.inner = inner;
         this.udp = udp;
-        this.disco = new DiscoEndpoint(discoKey);
         this.nodeKey = nodeKey;
         this.netmap = netmap;
-        this.reporter = reporter;
         this.relays = new DerpRelays(settings.derpTransport(), settings.tls(), nodeKey, this::onDerpPacket,
                 this::derpLost, DERP_TIMEOUT);
+        this.homeRelay = new HomeRelay(settings.netcheckInterval(), RandomGenerator.getDefault(), reporter);
+        this.peers = new PeerTable(settings.discoAllowlist());
+        this.prober = new DiscoProber(discoKey, peers, new DiscoTransport(), () -> nodeKey.get().publicKey(),
+                homeRelay::endpoints, this::regionCode);
         syncPeers(netmap.get());
         this.wireGuard = newLink();
         // A platform thread: a virtual one would park in the JDK's poller whenever the socket
         // runs empty and come back through the scheduler, a hand-off that costs more than the
         // packet it waits for (WireGuardDevice reads its socket the same way).
-        this.reader = Thread.ofPlatform().daemon().name("microlink-udp").start(this::readLoop);
+        this.reader = Thread.ofPlatform().daemon().name("microlink-udp")
+                .start(new UdpReader(udp, new Datagrams(), () -> running));
         this.maintenance = Thread.ofVirtual().name("microlink-magicsock").start(this::maintain);
         this.ticker = Thread.ofVirtual().name("microlink-wg-timers").start(this::tickLoop);
     }
@@ -266,40 +242,9 @@ public final class Magicsock implements AutoCloseable {
         }
     }
 
-    private synchronized void syncPeers(Netmap map) {
-        Set<PublicKey> present = new HashSet<>();
-        for (Node n : map.peers()) {
-            if (n.key() == null) {
-                continue;
-            }
-            PublicKey key = PublicKey.parse(KeyKind.NODE, n.key());
-            present.add(key);
-            PublicKey discoKey = n.discoKey() == null ? null : PublicKey.parse(KeyKind.DISCO, n.discoKey());
-            boolean probe = discoKey != null && discoAllowed(map, n);
-            KnownPeer old = peers.get(key);
-            PeerPath path = old != null ? old.path() : new PeerPath(probe);
-            path.setDiscoveryAllowed(probe);
-            List<InetSocketAddress> advertised = new ArrayList<>();
-            if (n.endpoints() != null) {
-                for (String e : n.endpoints()) {
-                    parseEndpoint(e).ifPresent(advertised::add);
-                }
-            }
-            path.setAdvertised(advertised);
-            advertised.forEach(a -> endpointOwners.put(a, key));
-            peers.put(key, new KnownPeer(n.name(), discoKey, n.homeRegion(), path));
-        }
-        peers.keySet().retainAll(present);
-        active.retainAll(present);
-        endpointOwners.entrySet().removeIf(e -> {
-            KnownPeer p = peers.get(e.getValue());
-            return p == null || !p.path().knows(e.getKey());
-        });
-    }
-
-    private boolean discoAllowed(Netmap map, Node n) {
-        Set<String> allowlist = discoAllowlist;
-        return allowlist.isEmpty() || allowlist.stream().anyMatch(entry -> matchPeer(map, entry).filter(n::equals).isPresent());
+    private void syncPeers(Netmap map) {
+        peers.sync(map);
+        prober.forgetDeparted();
     }
 
     /**
@@ -308,7 +253,7 @@ public final class Magicsock implements AutoCloseable {
      * the list loses its direct path at once and goes through DERP.
      */
     public void setDiscoAllowlist(Set<String> peers) {
-        discoAllowlist = Set.copyOf(peers);
+        this.peers.setDiscoAllowlist(peers);
         syncPeers(netmap.get());
     }
 
@@ -317,16 +262,12 @@ public final class Magicsock implements AutoCloseable {
      * text; so that status pages show the same matches the node acts on.
      */
     public static Optional<Node> matchPeer(Netmap map, String which) {
-        Optional<Node> byName = map.resolve(which).or(() -> map.peerByAddress(which));
-        if (byName.isPresent()) {
-            return byName;
-        }
-        return map.peers().stream().filter(n -> which.equals(n.key())).findFirst();
+        return PeerTable.matchPeer(map, which);
     }
 
     /** A WireGuard packet for a peer: direct while a pong vouches for the path, through DERP otherwise. */
     private void sendToPeer(PublicKey peer, byte[] buf, int off, int len) {
-        KnownPeer p = peers.get(peer);
+        PeerTable.Peer p = peers.get(peer);
         if (p == null) {
             return;
         }
@@ -338,30 +279,7 @@ public final class Magicsock implements AutoCloseable {
         if (route.viaDerp()) {
             relays.send(derpMap(), p.homeRegion(), peer, Arrays.copyOfRange(buf, off, off + len));
         }
-        if (active.add(peer)) {
-            probe(peer, p, now); // the first packet starts discovery at once, not at the next tick
-        }
-    }
-
-    /** Sends the DISCO pings (and call-me-maybe) a peer's path state says are due. */
-    private void probe(PublicKey peer, KnownPeer p, long now) {
-        PeerPath.Probes due = p.path().probes(now);
-        if (due.pings().isEmpty() || p.discoKey() == null) {
-            return;
-        }
-        try {
-            for (InetSocketAddress to : due.pings()) {
-                byte[] tx = newTxId();
-                pendingPings.put(HEX.formatHex(tx), new PendingPing(peer, to, now, null));
-                sendUdp(disco.ping(p.discoKey(), tx, nodeKey.get().publicKey()), to);
-            }
-            List<InetSocketAddress> own = lastEndpoints.stream().map(Endpoint::address).toList();
-            if (due.callMeMaybe() && !own.isEmpty()) {
-                relays.send(derpMap(), p.homeRegion(), peer, disco.callMeMaybe(p.discoKey(), own));
-            }
-        } catch (CryptoException e) {
-            LOG.log(Level.DEBUG, "cannot seal DISCO for " + p.name(), e);
-        }
+        prober.onTraffic(p, now);
     }
 
     private void tickLoop() {
@@ -370,16 +288,7 @@ public final class Magicsock implements AutoCloseable {
                 Thread.sleep(TICK);
                 wireGuard.tick();
                 flush();
-                long now = System.nanoTime();
-                active.removeIf(key -> {
-                    KnownPeer p = peers.get(key);
-                    if (p == null || !p.path().active(now)) {
-                        return true;
-                    }
-                    probe(key, p, now);
-                    return false;
-                });
-                pendingPings.values().removeIf(pp -> pp.answer() == null && now - pp.sentNanos() > PING_TIMEOUT.toNanos());
+                prober.tick(System.nanoTime());
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -400,62 +309,57 @@ public final class Magicsock implements AutoCloseable {
 
     /** Re-measure now, e.g. because the DERP map changed. */
     public void kick() {
+        homeRelay.kick();
         wake.release();
     }
 
-    /**
-     * Takes the datagrams in batches, as they arrived together: WireGuard decrypts in place,
-     * STUN and DISCO get copies. After each batch the inner packets' receiver and the socket
-     * are flushed, so the batch is answered at once (one ACK for a run of TCP segments, say).
-     */
-    private void readLoop() {
-        while (running) {
-            ReceivedDatagrams in;
-            try {
-                in = udp.receive();
-            } catch (IOException e) {
-                if (running) {
-                    LOG.log(Level.WARNING, "UDP receive failed", e);
-                }
-                return;
-            }
-            if (in == null) {
-                return; // close() ends the loop this way
-            }
-            for (int i = 0; i < in.count(); i++) {
-                try {
-                    onDatagram(in.buffer(), in.offset(i), in.length(i), in.source(i));
-                } catch (RuntimeException e) {
-                    udpDrops.record(e, System.nanoTime());
-                }
-            }
-            inner.endOfBatch();
-            flush();
-        }
-    }
-
-    private void onDatagram(byte[] buf, int off, int len, InetSocketAddress from) {
-        if (StunMessage.looksLikeStun(buf, off, len)) {
+    /** What the UDP socket brings: STUN to the running netcheck, DISCO to the prober, the rest to WireGuard. */
+    private final class Datagrams implements UdpReader.Receiver {
+        @Override
+        public void stun(byte[] packet) {
             NetcheckRound r = round;
             if (r != null) {
-                r.accept(Arrays.copyOfRange(buf, off, off + len), System.nanoTime());
+                r.accept(packet, System.nanoTime());
             }
-        } else if (DiscoPacket.looksLikeDisco(buf, off, len)) {
-            onDisco(disco.handle(Arrays.copyOfRange(buf, off, off + len), from, this::isPeer), from, -1,
-                    reply -> sendUdp(reply, from));
-        } else {
-            PublicKey owner = endpointOwners.get(from);
-            KnownPeer known = owner == null ? null : peers.get(owner);
-            if (known != null && known.path().knows(from)) {
+        }
+
+        @Override
+        public void disco(byte[] packet, InetSocketAddress from) {
+            prober.onUdp(packet, from, System.nanoTime());
+        }
+
+        @Override
+        public void wireGuard(byte[] buf, int off, int len, InetSocketAddress from) {
+            PublicKey owner = peers.ownerOf(from);
+            if (owner != null) {
                 wireGuard.receiveFromPeer(buf, off, len, owner);
             } else {
                 wireGuard.receiveUdp(buf, off, len, from); // the engine drops and counts what is not WireGuard
             }
         }
+
+        @Override
+        public void endOfBatch() {
+            inner.endOfBatch();
+            flush();
+        }
     }
 
-    private boolean isPeer(PublicKey discoKey) {
-        return netmap.get().peerByDiscoKey(discoKey).isPresent();
+    private final class DiscoTransport implements DiscoProber.Transport {
+        @Override
+        public void sendUdp(byte[] packet, InetSocketAddress to) {
+            Magicsock.this.sendUdp(packet, to);
+        }
+
+        @Override
+        public void sendDerp(int region, PublicKey peer, byte[] packet) {
+            relays.send(derpMap(), region, peer, packet);
+        }
+
+        @Override
+        public boolean derpConnected() {
+            return relays.homeConnected();
+        }
     }
 
     /** Sends one datagram now (DISCO, STUN), with whatever else was held. */
@@ -488,75 +392,7 @@ public final class Magicsock implements AutoCloseable {
             flush();
             return;
         }
-        onDisco(disco.handle(packet, DiscoEndpoint.derpPath(region), this::isPeer), null, region,
-                reply -> relays.send(derpMap(), region, source, reply));
-    }
-
-    /**
-     * @param from   the UDP source, or null when the packet came through DERP
-     * @param region the DERP region it came through, or -1 for UDP
-     */
-    private void onDisco(DiscoEndpoint.Outcome outcome, InetSocketAddress from, int region, Consumer<byte[]> replyOnPath) {
-        switch (outcome) {
-            case DiscoEndpoint.Reply r -> {
-                replyOnPath.accept(r.packet());
-                if (from != null) {
-                    peerByDisco(r.sender()).ifPresent(key -> learn(key, from, false));
-                }
-            }
-            case DiscoEndpoint.CallMeMaybeReceived c -> {
-                if (from == null) { // only meaningful through the relay, as in tailscale
-                    peerByDisco(c.sender()).ifPresent(key -> c.endpoints().forEach(e -> learn(key, e, true)));
-                }
-            }
-            case DiscoEndpoint.PongReceived pong -> onPong(pong, region);
-            case DiscoEndpoint.Ignored i -> { }
-        }
-    }
-
-    private Optional<PublicKey> peerByDisco(PublicKey discoKey) {
-        return netmap.get().peerByDiscoKey(discoKey).map(n -> PublicKey.parse(KeyKind.NODE, n.key()));
-    }
-
-    private void learn(PublicKey peer, InetSocketAddress endpoint, boolean pingNow) {
-        KnownPeer p = peers.get(peer);
-        if (p == null) {
-            return;
-        }
-        p.path().learn(endpoint, pingNow);
-        endpointOwners.put(endpoint, peer);
-        if (pingNow) {
-            active.add(peer);
-            p.path().route(System.nanoTime()); // the peer wants a path now: count it as activity
-            probe(peer, p, System.nanoTime());
-        }
-    }
-
-    private void onPong(DiscoEndpoint.PongReceived pong, int region) {
-        PendingPing ping = pendingPings.remove(HEX.formatHex(pong.txId()));
-        KnownPeer p = ping == null ? null : peers.get(ping.peer());
-        if (p == null || !pong.sender().equals(p.discoKey())) {
-            return;
-        }
-        long now = System.nanoTime();
-        Duration latency = Duration.ofNanos(now - ping.sentNanos());
-        if (ping.to() != null) {
-            p.path().onPong(ping.to(), latency.toNanos(), now);
-        }
-        if (ping.answer() != null) {
-            String path = ping.to() != null ? hostPort(ping.to()) : "DERP(" + regionCode(region) + ")";
-            ping.answer().complete(new PingResult(p.name(), path, latency));
-        }
-    }
-
-    /** A ping in flight: to a UDP endpoint ({@code to}) or through DERP ({@code to} null). */
-    private record PendingPing(PublicKey peer, InetSocketAddress to, long sentNanos,
-                               CompletableFuture<PingResult> answer) {}
-
-    private static byte[] newTxId() {
-        byte[] tx = new byte[DiscoMessage.TX_ID_LENGTH];
-        RANDOM.nextBytes(tx);
-        return tx;
+        prober.onDerp(packet, region, source, System.nanoTime());
     }
 
     /**
@@ -571,46 +407,16 @@ public final class Magicsock implements AutoCloseable {
         if (peer.discoKey() == null || peer.key() == null) {
             throw new IOException(peer.name() + " announces no disco key, so it cannot be pinged");
         }
-        PublicKey key = PublicKey.parse(KeyKind.NODE, peer.key());
-        KnownPeer p = peers.get(key);
+        PeerTable.Peer p = peers.of(peer);
         if (p == null) {
             throw new IOException(peer.name() + " is not in this node's netmap yet");
         }
-        CompletableFuture<PingResult> answer = new CompletableFuture<>();
-        List<String> sent = new ArrayList<>();
-        long now = System.nanoTime();
-        try {
-            InetSocketAddress trusted = p.path().trustedDirect(now);
-            List<InetSocketAddress> direct = paths == PingPath.DERP ? List.of()
-                    : trusted != null ? List.of(trusted) : p.path().candidates();
-            // Direct first: a UDP datagram is cheap and must not wait behind the relay's TCP write.
-            for (InetSocketAddress to : direct) {
-                byte[] tx = newTxId();
-                sent.add(HEX.formatHex(tx));
-                pendingPings.put(sent.getLast(), new PendingPing(key, to, now, answer));
-                sendUdp(disco.ping(p.discoKey(), tx, nodeKey.get().publicKey()), to);
-            }
-            if (trusted == null || paths == PingPath.DERP) {
-                if (!relays.homeConnected()) {
-                    if (paths == PingPath.DERP) {
-                        throw new IOException("no DERP connection yet (the first netcheck takes a moment after start)");
-                    }
-                } else {
-                    byte[] tx = newTxId();
-                    sent.add(HEX.formatHex(tx));
-                    pendingPings.put(sent.getLast(), new PendingPing(key, null, now, answer));
-                    relays.send(derpMap(), p.homeRegion(), key, disco.ping(p.discoKey(), tx, nodeKey.get().publicKey()));
-                }
-            }
-            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (CryptoException e) {
-            throw new IOException(peer.name() + "'s disco key is unusable", e);
+        try (DiscoProber.Ping ping = prober.ping(p, paths, System.nanoTime())) {
+            return ping.answer().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | InterruptedException e) {
             throw new IOException("ping of " + peer.name() + " interrupted", e);
         } catch (TimeoutException e) {
             throw new TimeoutException("no answer from " + peer.name() + " within " + timeout);
-        } finally {
-            sent.forEach(pendingPings::remove);
         }
     }
 
@@ -619,9 +425,9 @@ public final class Magicsock implements AutoCloseable {
         long now = System.nanoTime();
         List<PeerPathStatus> out = new ArrayList<>();
         wireGuard.peers().forEach((key, wg) -> {
-            KnownPeer p = peers.get(key);
+            PeerTable.Peer p = peers.get(key);
             InetSocketAddress direct = p == null ? null : p.path().trustedDirect(now);
-            String path = direct != null ? hostPort(direct)
+            String path = direct != null ? EndpointText.format(direct)
                     : p != null && p.homeRegion() != 0 ? "DERP(" + regionCode(p.homeRegion()) + ")" : "none";
             String name = p != null ? p.name() : key.shortString();
             out.add(new PeerPathStatus(name, path, wg.handshakesCompleted() == 0 ? null : wg.lastHandshakeTime(),
@@ -647,64 +453,23 @@ public final class Magicsock implements AutoCloseable {
                 .orElse(Integer.toString(region));
     }
 
-    /** "1.2.3.4:5" or "[2001:db8::1]:5", as control and tailscale write endpoints. */
-    static String hostPort(InetSocketAddress a) {
-        String ip = a.getAddress().getHostAddress();
-        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + a.getPort();
-    }
-
-    /** An endpoint as control writes it; malformed ones (control bugs, hostile peers) are skipped. */
-    static Optional<InetSocketAddress> parseEndpoint(String endpoint) {
-        int colon = endpoint.lastIndexOf(':');
-        if (colon <= 0) {
-            return Optional.empty();
-        }
-        String host = endpoint.substring(0, colon).replace("[", "").replace("]", "");
-        try {
-            int port = Integer.parseInt(endpoint.substring(colon + 1));
-            // Only literals: a name here must never make us do a DNS lookup.
-            if (port < 1 || port > 65535 || !(host.contains(":") || host.matches("[0-9.]+"))) {
-                return Optional.empty();
-            }
-            return Optional.of(new InetSocketAddress(InetAddress.getByName(host), port));
-        } catch (NumberFormatException | UnknownHostException e) {
-            return Optional.empty();
-        }
-    }
-
     /** The home relay dropped us (it restarted, or the network changed): measure and reconnect now. */
     private void derpLost(int region) {
         LOG.log(Level.INFO, "lost the connection to DERP region {0}; reconnecting", region);
         kick();
     }
 
+    /** Runs {@link HomeRelay}: a netcheck round when one is due, else sleeps until one is or a kick. */
     private void maintain() {
         rejoinLastHome();
         while (running) {
-            DerpMap map = derpMap();
-            if (map != null && map.regions() != null && !map.regions().isEmpty()) {
-                try {
-                    NetcheckReport report = netcheck(map);
-                    int home = selector.update(report);
-                    if (home == 0) {
-                        home = relays.home() != 0 ? relays.home() : fallbackRegion(map); // always have a home
-                    }
-                    relays.ensureHome(map, home);
-                    lastReport = report;
-                    report(report);
-                } catch (IOException | RuntimeException e) {
-                    LOG.log(Level.DEBUG, "magicsock maintenance failed; retrying next interval", e);
-                }
-            }
-            relays.closeIdle(System.nanoTime());
-            // Without a relay peers may not reach us at all: retry that soon, with backoff.
-            boolean connected = relays.homeConnected();
-            Duration wait = connected ? settings.netcheckInterval() : min(derpRetry.next(), settings.netcheckInterval());
-            if (connected) {
-                derpRetry.reset();
+            if (homeRelay.startRound(System.nanoTime())) {
+                measure();
+                relays.closeIdle(System.nanoTime());
+                homeRelay.roundDone(System.nanoTime(), relays.homeConnected());
             }
             try {
-                wake.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+                wake.tryAcquire(homeRelay.nanosUntilRound(System.nanoTime()), TimeUnit.NANOSECONDS);
                 wake.drainPermits();
             } catch (InterruptedException e) {
                 return;
@@ -712,21 +477,32 @@ public final class Magicsock implements AutoCloseable {
         }
     }
 
-    /**
-     * Joins the relay this node called home last time (the netmap's, or the peer cache's after a
-     * restart) before the first netcheck, which takes a second or two: peers send through it
-     * until they have a direct path again, e.g. the response to our first WireGuard handshake.
-     */
+    /** Peers send through the last home relay until the first netcheck has found one ({@link HomeRelay#rejoin}). */
     private void rejoinLastHome() {
         DerpMap map = derpMap();
-        int last = netmap.get().self().map(Node::homeRegion).orElse(0);
-        if (map == null || map.regions() == null || !map.regions().containsKey(last)) {
+        int last = HomeRelay.rejoin(map, netmap.get().self().map(Node::homeRegion).orElse(0));
+        if (last == 0) {
             return;
         }
         try {
             relays.ensureHome(map, last);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "cannot rejoin the last home relay; the netcheck picks one", e);
+        }
+    }
+
+    private void measure() {
+        DerpMap map = derpMap();
+        if (!HomeRelay.measurable(map)) {
+            return;
+        }
+        try {
+            NetcheckReport report = netcheck(map);
+            relays.ensureHome(map, homeRelay.chooseHome(map, report, relays.home()));
+            lastReport = report;
+            homeRelay.measured(report, relays.home(), LocalEndpoints.of(port()));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "magicsock maintenance failed; retrying next interval", e);
         }
     }
 
@@ -749,34 +525,6 @@ public final class Magicsock implements AutoCloseable {
             round = null;
         }
         return r.report(Instant.now());
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static int fallbackRegion(DerpMap map) {
-        return map.regions().keySet().stream().min(Integer::compare).orElse(0);
-    }
-
-    private void report(NetcheckReport report) {
-        List<Endpoint> endpoints = new ArrayList<>();
-        report.globalEndpoints().forEach(g -> endpoints.add(new Endpoint(g, ENDPOINT_STUN)));
-        for (InetSocketAddress local : LocalEndpoints.of(port())) {
-            if (endpoints.stream().noneMatch(e -> e.address().equals(local))) {
-                endpoints.add(new Endpoint(local, ENDPOINT_LOCAL));
-            }
-        }
-        Hostinfo.NetInfo info = new Hostinfo.NetInfo(relays.home() == 0 ? null : relays.home(),
-                report.derpLatencyForControl(), report.udpWorks(), false);
-        // Latencies jitter every round; control only hears when the home or the endpoints change.
-        boolean changed = lastNetInfo == null || !Objects.equals(lastNetInfo.preferredDerp(), info.preferredDerp())
-                || !Objects.equals(lastNetInfo.workingUdp(), info.workingUdp()) || !lastEndpoints.equals(endpoints);
-        if (changed) {
-            lastNetInfo = info;
-            lastEndpoints = List.copyOf(endpoints);
-            reporter.report(info, lastEndpoints);
-        }
     }
 
     @Override

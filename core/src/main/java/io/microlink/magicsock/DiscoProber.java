@@ -1,0 +1,280 @@
+package io.microlink.magicsock;
+
+import io.microlink.PingPath;
+import io.microlink.PingResult;
+import io.microlink.crypto.CryptoException;
+import io.microlink.disco.DiscoMessage;
+import io.microlink.key.PrivateKey;
+import io.microlink.key.PublicKey;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+
+/**
+ * DISCO with peers, sans I/O: their pings are answered on the path they came by; while a peer
+ * carries traffic its candidate endpoints are pinged (when, {@link PeerPath} decides) and it is
+ * asked through DERP to ping us back (call-me-maybe, which opens both NATs); a pong proves
+ * its path for data and answers {@link #ping} callers. The caller passes the time and
+ * supplies the {@link Transport}, so tests drive it with a fake clock and see what it sends.
+ *
+ * <pre>{@code
+ * DiscoProber prober = new DiscoProber(discoKey, peers, transport, ownNodeKey, ownEndpoints, regionCode);
+ * prober.onTraffic(peer, now);                 // data is going to this peer
+ * prober.tick(now);                            // heartbeats and discovery, every 100 ms
+ * prober.onUdp(packet, from, now);             // a DISCO datagram arrived
+ * try (DiscoProber.Ping p = prober.ping(peer, PingPath.ANY, now)) { p.answer().get(...); }
+ * }</pre>
+ */
+final class DiscoProber {
+    private static final System.Logger LOG = System.getLogger("io.microlink.magicsock");
+    /** Our probe pings that got no pong by then are forgotten, as in tailscale. */
+    static final long PING_TIMEOUT_NANOS = 5_000_000_000L;
+    /**
+     * Pings awaiting a pong, at most; beyond it the oldest are forgotten (their pongs no longer
+     * prove anything). Probes are a few per active peer every few seconds, but a call-me-maybe
+     * has every endpoint it lists pinged at once, and a peer may send many.
+     */
+    static final int MAX_PENDING_PINGS = 4096;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final HexFormat HEX = HexFormat.of();
+
+    /** Where DISCO packets go. */
+    interface Transport {
+        /** One datagram, sent now. */
+        void sendUdp(byte[] packet, InetSocketAddress to);
+
+        /** Through the relay of {@code region} (home when 0) to a peer's node key. */
+        void sendDerp(int region, PublicKey peer, byte[] packet);
+
+        /** Whether the home relay is connected, without which a ping through DERP goes nowhere. */
+        boolean derpConnected();
+    }
+
+    /** A ping in flight: to a UDP endpoint ({@code to}) or through DERP ({@code to} null). */
+    private record PendingPing(PublicKey peer, InetSocketAddress to, long sentNanos,
+                               CompletableFuture<PingResult> answer) {}
+
+    /** A {@link #ping} in flight; closing it forgets its pings, answered or not. */
+    final class Ping implements AutoCloseable {
+        private final CompletableFuture<PingResult> answer = new CompletableFuture<>();
+        private final List<String> txIds = new ArrayList<>();
+
+        /** The first pong's path and round trip. */
+        CompletableFuture<PingResult> answer() {
+            return answer;
+        }
+
+        @Override
+        public void close() {
+            synchronized (pending) {
+                txIds.forEach(pending::remove);
+            }
+        }
+    }
+
+    private final DiscoEndpoint disco;
+    private final PeerTable peers;
+    private final Transport transport;
+    private final Supplier<PublicKey> ownNodeKey;
+    private final Supplier<List<InetSocketAddress>> ownEndpoints;
+    private final IntFunction<String> regionCode;
+    private final Map<String, PendingPing> pending = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PendingPing> eldest) {
+            return size() > MAX_PENDING_PINGS;
+        }
+    };
+    /** Peers that sent data recently, the only ones whose paths are probed. */
+    private final Set<PublicKey> active = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param ownNodeKey   the node key our pings announce (it changes when the key is rotated)
+     * @param ownEndpoints where peers may reach us, offered in call-me-maybe
+     * @param regionCode   a DERP region's code, for the path a ping's answer names
+     */
+    DiscoProber(PrivateKey discoKey, PeerTable peers, Transport transport, Supplier<PublicKey> ownNodeKey,
+                Supplier<List<InetSocketAddress>> ownEndpoints, IntFunction<String> regionCode) {
+        this.disco = new DiscoEndpoint(discoKey);
+        this.peers = peers;
+        this.transport = transport;
+        this.ownNodeKey = ownNodeKey;
+        this.ownEndpoints = ownEndpoints;
+        this.regionCode = regionCode;
+    }
+
+    /** Data is going to {@code peer}: its first packet starts discovery at once, not at the next tick. */
+    void onTraffic(PeerTable.Peer peer, long nowNanos) {
+        if (active.add(peer.nodeKey())) {
+            probe(peer, nowNanos);
+        }
+    }
+
+    /** Probes the peers that carried traffic lately, drops the others, forgets unanswered probes. */
+    void tick(long nowNanos) {
+        active.removeIf(key -> {
+            PeerTable.Peer p = peers.get(key);
+            if (p == null || !p.path().active(nowNanos)) {
+                return true;
+            }
+            probe(p, nowNanos);
+            return false;
+        });
+        synchronized (pending) {
+            pending.values().removeIf(pp -> pp.answer() == null && nowNanos - pp.sentNanos() > PING_TIMEOUT_NANOS);
+        }
+    }
+
+    /** Stops probing peers the last netmap no longer has. */
+    void forgetDeparted() {
+        active.removeIf(key -> peers.get(key) == null);
+    }
+
+    /** A DISCO datagram from {@code from}: a pinger there learns that address of its own, and of us. */
+    void onUdp(byte[] packet, InetSocketAddress from, long nowNanos) {
+        switch (disco.handle(packet, from, this::isPeer)) {
+            case DiscoEndpoint.Reply r -> {
+                transport.sendUdp(r.packet(), from);
+                PeerTable.Peer p = peers.byDiscoKey(r.sender());
+                if (p != null) {
+                    peers.learn(p, from, false);
+                }
+            }
+            case DiscoEndpoint.PongReceived pong -> onPong(pong, -1, nowNanos);
+            case DiscoEndpoint.CallMeMaybeReceived c -> { } // only meaningful through the relay, as in tailscale
+            case DiscoEndpoint.Ignored i -> { }
+        }
+    }
+
+    /** A DISCO packet that {@code source} sent through the relay of {@code region}. */
+    void onDerp(byte[] packet, int region, PublicKey source, long nowNanos) {
+        switch (disco.handle(packet, DiscoEndpoint.derpPath(region), this::isPeer)) {
+            case DiscoEndpoint.Reply r -> transport.sendDerp(region, source, r.packet());
+            case DiscoEndpoint.CallMeMaybeReceived c -> {
+                PeerTable.Peer p = peers.byDiscoKey(c.sender());
+                if (p != null) {
+                    c.endpoints().forEach(e -> callBack(p, e, nowNanos));
+                }
+            }
+            case DiscoEndpoint.PongReceived pong -> onPong(pong, region, nowNanos);
+            case DiscoEndpoint.Ignored i -> { }
+        }
+    }
+
+    private boolean isPeer(PublicKey discoKey) {
+        return peers.byDiscoKey(discoKey) != null;
+    }
+
+    /** The peer pings us from {@code endpoint} right now: our ping there is the other half of the hole punch. */
+    private void callBack(PeerTable.Peer p, InetSocketAddress endpoint, long nowNanos) {
+        peers.learn(p, endpoint, true);
+        active.add(p.nodeKey());
+        p.path().route(nowNanos); // the peer wants a path now: count it as activity
+        probe(p, nowNanos);
+    }
+
+    /** Sends the DISCO pings (and call-me-maybe) a peer's path state says are due. */
+    private void probe(PeerTable.Peer p, long nowNanos) {
+        PeerPath.Probes due = p.path().probes(nowNanos);
+        if (due.pings().isEmpty() || p.discoKey() == null) {
+            return;
+        }
+        try {
+            for (InetSocketAddress to : due.pings()) {
+                transport.sendUdp(newPing(p, to, nowNanos, null), to);
+            }
+            List<InetSocketAddress> own = ownEndpoints.get();
+            if (due.callMeMaybe() && !own.isEmpty()) {
+                transport.sendDerp(p.homeRegion(), p.nodeKey(), disco.callMeMaybe(p.discoKey(), own));
+            }
+        } catch (CryptoException e) {
+            LOG.log(Level.DEBUG, "cannot seal DISCO for " + p.name(), e);
+        }
+    }
+
+    /** A sealed ping to {@code to} (null: through DERP), remembered until its pong or its expiry. */
+    private byte[] newPing(PeerTable.Peer p, InetSocketAddress to, long nowNanos, Ping caller) throws CryptoException {
+        byte[] tx = new byte[DiscoMessage.TX_ID_LENGTH];
+        RANDOM.nextBytes(tx);
+        String id = HEX.formatHex(tx);
+        synchronized (pending) {
+            pending.put(id, new PendingPing(p.nodeKey(), to, nowNanos, caller == null ? null : caller.answer));
+        }
+        if (caller != null) {
+            caller.txIds.add(id);
+        }
+        return disco.ping(p.discoKey(), tx, ownNodeKey.get());
+    }
+
+    private void onPong(DiscoEndpoint.PongReceived pong, int region, long nowNanos) {
+        PendingPing ping;
+        synchronized (pending) {
+            ping = pending.remove(HEX.formatHex(pong.txId()));
+        }
+        PeerTable.Peer p = ping == null ? null : peers.get(ping.peer());
+        if (p == null || !pong.sender().equals(p.discoKey())) {
+            return;
+        }
+        long latency = nowNanos - ping.sentNanos();
+        if (ping.to() != null) {
+            p.path().onPong(ping.to(), latency, nowNanos);
+        }
+        if (ping.answer() != null) {
+            String path = ping.to() != null ? EndpointText.format(ping.to()) : "DERP(" + regionCode.apply(region) + ")";
+            ping.answer().complete(new PingResult(p.name(), path, Duration.ofNanos(latency)));
+        }
+    }
+
+    /**
+     * Pings {@code peer} as {@code tailscale ping} does: with {@link PingPath#ANY}, only its proven
+     * direct path if it has one, else through DERP and to every candidate endpoint at once. The
+     * first pong answers; a direct one also proves the path for data.
+     *
+     * @throws IOException if the peer's disco key is unusable, or only DERP may carry the ping
+     *                     and the home relay is not connected
+     */
+    Ping ping(PeerTable.Peer peer, PingPath paths, long nowNanos) throws IOException {
+        Ping ping = new Ping();
+        try {
+            InetSocketAddress trusted = peer.path().trustedDirect(nowNanos);
+            List<InetSocketAddress> direct = paths == PingPath.DERP ? List.of()
+                    : trusted != null ? List.of(trusted) : peer.path().candidates();
+            // Direct first: a UDP datagram is cheap and must not wait behind the relay's TCP write.
+            for (InetSocketAddress to : direct) {
+                transport.sendUdp(newPing(peer, to, nowNanos, ping), to);
+            }
+            if (trusted == null || paths == PingPath.DERP) {
+                if (transport.derpConnected()) {
+                    transport.sendDerp(peer.homeRegion(), peer.nodeKey(), newPing(peer, null, nowNanos, ping));
+                } else if (paths == PingPath.DERP) {
+                    throw new IOException("no DERP connection yet (the first netcheck takes a moment after start)");
+                }
+            }
+            return ping;
+        } catch (CryptoException e) {
+            ping.close();
+            throw new IOException(peer.name() + "'s disco key is unusable", e);
+        } catch (IOException | RuntimeException e) {
+            ping.close();
+            throw e;
+        }
+    }
+
+    /** Pings awaiting a pong. */
+    int pendingPings() {
+        synchronized (pending) {
+            return pending.size();
+        }
+    }
+}

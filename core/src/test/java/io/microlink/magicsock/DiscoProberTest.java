@@ -1,0 +1,279 @@
+package io.microlink.magicsock;
+
+import static io.microlink.magicsock.TestTailnet.netmap;
+import static io.microlink.magicsock.TestTailnet.peer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.microlink.PingPath;
+import io.microlink.PingResult;
+import io.microlink.crypto.NaclBox;
+import io.microlink.disco.DiscoMessage;
+import io.microlink.disco.DiscoPacket;
+import io.microlink.key.KeyKind;
+import io.microlink.key.PrivateKey;
+import io.microlink.key.PublicKey;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The prober against a fake transport and a fake clock; bob is a peer whose DISCO the test plays. */
+class DiscoProberTest {
+    private static final long MS = 1_000_000L;
+    private static final InetSocketAddress E1 = new InetSocketAddress("127.0.0.1", 41641);
+    private static final InetSocketAddress E2 = new InetSocketAddress("::1", 41641);
+    private static final InetSocketAddress BOB_ELSEWHERE = new InetSocketAddress("192.0.2.7", 5000);
+    private static final InetSocketAddress OURS = new InetSocketAddress("198.51.100.1", 41641);
+
+    /** What the prober sent: to a UDP address, or through DERP ({@code to} null) to a node key. */
+    private record Sent(InetSocketAddress to, int region, PublicKey peer, DiscoMessage message) {}
+
+    private final PrivateKey ourDisco = PrivateKey.generate(KeyKind.DISCO);
+    private final PublicKey ourNodeKey = PrivateKey.generate(KeyKind.NODE).publicKey();
+    private final PrivateKey bobDisco = PrivateKey.generate(KeyKind.DISCO);
+    private final PublicKey bobKey = PrivateKey.generate(KeyKind.NODE).publicKey();
+    private final DiscoEndpoint bob = new DiscoEndpoint(bobDisco);
+    private final List<Sent> sent = new ArrayList<>();
+    private boolean derpConnected = true;
+    private NaclBox bobBox;
+    private final PeerTable peers = new PeerTable(Set.of());
+    private final DiscoProber prober = new DiscoProber(ourDisco, peers, new DiscoProber.Transport() {
+        @Override
+        public void sendUdp(byte[] packet, InetSocketAddress to) {
+            sent.add(new Sent(to, -1, null, openAsBob(packet)));
+        }
+
+        @Override
+        public void sendDerp(int region, PublicKey peer, byte[] packet) {
+            sent.add(new Sent(null, region, peer, openAsBob(packet)));
+        }
+
+        @Override
+        public boolean derpConnected() {
+            return derpConnected;
+        }
+    }, () -> ourNodeKey, () -> List.of(OURS), region -> "r" + region);
+    private long now = 1_000 * MS;
+
+    DiscoProberTest() {
+        peers.sync(netmap(peer(2, "bob", bobKey, bobDisco.publicKey(), 1, "127.0.0.1:41641", "[::1]:41641")));
+    }
+
+    private PeerTable.Peer bobPeer() {
+        return peers.get(bobKey);
+    }
+
+    @Test
+    void theFirstPacketToAPeerPingsItsEndpointsAndAsksItThroughDerpToCallBack() {
+        dataToBob(now);
+
+        assertThat(sent).hasSize(3);
+        assertThat(sent.subList(0, 2)).extracting(Sent::to).containsExactly(E1, E2);
+        assertThat(sent.subList(0, 2)).allSatisfy(s ->
+                assertThat(((DiscoMessage.Ping) s.message()).nodeKey()).isEqualTo(ourNodeKey));
+        Sent call = sent.get(2);
+        assertThat(call.to()).isNull();
+        assertThat(call.region()).isEqualTo(1);
+        assertThat(call.peer()).isEqualTo(bobKey);
+        assertThat(((DiscoMessage.CallMeMaybe) call.message()).endpoints()).containsExactly(OURS);
+        assertThat(bobPeer().path().route(now)).as("nothing proven yet").isEqualTo(new PeerPath.Route(null, true));
+    }
+
+    @Test
+    void aPongProvesItsPathForDataAndHeartbeatsKeepItProven() {
+        dataToBob(now);
+        prober.onUdp(bobAnswers(pingTo(E1)), E1, now + 2 * MS);
+        assertThat(bobPeer().path().route(now + 3 * MS)).isEqualTo(new PeerPath.Route(E1, false));
+
+        sent.clear();
+        now += PeerPath.HEARTBEAT_NANOS;
+        prober.tick(now);
+        assertThat(sent).extracting(Sent::to).as("one heartbeat, no call-me-maybe").containsExactly(E1);
+        prober.onUdp(bobAnswers(pingTo(E1)), E1, now + MS);
+        assertThat(bobPeer().path().trustedDirect(now + PeerPath.TRUST_NANOS)).isEqualTo(E1);
+    }
+
+    @Test
+    void withoutPongsTheProofLapsesAndDataGoesThroughDerpAgain() {
+        dataToBob(now);
+        prober.onUdp(bobAnswers(pingTo(E1)), E1, now + MS);
+        for (long t = now + 100 * MS; t < now + PeerPath.TRUST_NANOS + MS; t += 100 * MS) {
+            prober.tick(t); // heartbeats go out, nobody answers
+        }
+        PeerPath.Route route = bobPeer().path().route(now + PeerPath.TRUST_NANOS + MS);
+        assertThat(route.viaDerp()).isTrue();
+    }
+
+    @Test
+    void aPongIsBelievedOnlyFromThePeerThatWasPingedAndOnlyOnce() throws Exception {
+        dataToBob(now);
+        PrivateKey carolDisco = PrivateKey.generate(KeyKind.DISCO);
+        PublicKey carolKey = PrivateKey.generate(KeyKind.NODE).publicKey();
+        peers.sync(netmap(peer(2, "bob", bobKey, bobDisco.publicKey(), 1, "127.0.0.1:41641", "[::1]:41641"),
+                peer(3, "carol", carolKey, carolDisco.publicKey(), 1)));
+        byte[] tx = ((DiscoMessage.Ping) pingTo(E1).message()).txId();
+
+        prober.onUdp(DiscoPacket.seal(carolDisco, ourDisco.publicKey(), new DiscoMessage.Pong(tx, E1)), E1, now);
+        assertThat(bobPeer().path().trustedDirect(now)).as("carol answered bob's ping").isNull();
+        prober.onUdp(DiscoPacket.seal(bobDisco, ourDisco.publicKey(), new DiscoMessage.Pong(tx, E1)), E1, now);
+        assertThat(bobPeer().path().trustedDirect(now)).as("the transaction was used up").isNull();
+    }
+
+    @Test
+    void probesUnansweredForFiveSecondsAreForgotten() throws Exception {
+        dataToBob(now);
+        byte[] stalePong = bobAnswers(pingTo(E1));
+        assertThat(prober.pendingPings()).isEqualTo(2);
+
+        prober.tick(now + DiscoProber.PING_TIMEOUT_NANOS + 1);
+        assertThat(prober.pendingPings()).as("the two expired, two fresh probes went out").isEqualTo(2);
+        prober.onUdp(stalePong, E1, now + DiscoProber.PING_TIMEOUT_NANOS + 2);
+        assertThat(bobPeer().path().trustedDirect(now + DiscoProber.PING_TIMEOUT_NANOS + 2)).isNull();
+    }
+
+    @Test
+    void pingsAwaitingAPongAreBoundedAndTheOldestGoFirst() throws Exception {
+        DiscoProber.Ping first = prober.ping(bobPeer(), PingPath.ANY, now);
+        byte[] firstPong = bobAnswers(pingTo(E1));
+        for (int i = 0; i < DiscoProber.MAX_PENDING_PINGS / 3 + 1; i++) {
+            prober.ping(bobPeer(), PingPath.ANY, now);
+        }
+        assertThat(prober.pendingPings()).isEqualTo(DiscoProber.MAX_PENDING_PINGS);
+
+        prober.onUdp(firstPong, E1, now + MS);
+        assertThat(first.answer()).isNotDone();
+    }
+
+    @Test
+    void aPingFromThePeerIsAnsweredWhereItCameFromWhichBecomesItsCandidate() throws Exception {
+        prober.onUdp(bob.ping(ourDisco.publicKey(), new byte[12], bobKey), BOB_ELSEWHERE, now);
+
+        assertThat(sent).hasSize(1);
+        assertThat(sent.getFirst().to()).isEqualTo(BOB_ELSEWHERE);
+        assertThat(((DiscoMessage.Pong) sent.getFirst().message()).source()).isEqualTo(BOB_ELSEWHERE);
+        assertThat(peers.ownerOf(BOB_ELSEWHERE)).isEqualTo(bobKey);
+    }
+
+    @Test
+    void aPingThroughDerpIsAnsweredThroughTheSameRegion() throws Exception {
+        prober.onDerp(bob.ping(ourDisco.publicKey(), new byte[12], bobKey), 7, bobKey, now);
+
+        assertThat(sent).hasSize(1);
+        Sent pong = sent.getFirst();
+        assertThat(pong.to()).isNull();
+        assertThat(pong.region()).isEqualTo(7);
+        assertThat(pong.peer()).isEqualTo(bobKey);
+        assertThat(((DiscoMessage.Pong) pong.message()).source()).isEqualTo(DiscoEndpoint.derpPath(7));
+    }
+
+    @Test
+    void callMeMaybeThroughDerpPingsTheEndpointsAtOnceButNotOverUdp() throws Exception {
+        byte[] call = bob.callMeMaybe(ourDisco.publicKey(), List.of(BOB_ELSEWHERE));
+        prober.onUdp(call, BOB_ELSEWHERE, now);
+        assertThat(sent).isEmpty();
+
+        prober.onDerp(call, 1, bobKey, now);
+        assertThat(sent).filteredOn(s -> s.message() instanceof DiscoMessage.Ping).extracting(Sent::to)
+                .contains(BOB_ELSEWHERE);
+        assertThat(bobPeer().path().active(now)).isTrue();
+    }
+
+    @Test
+    void strangersGetNoAnswer() throws Exception {
+        DiscoEndpoint stranger = new DiscoEndpoint(PrivateKey.generate(KeyKind.DISCO));
+        prober.onUdp(stranger.ping(ourDisco.publicKey(), new byte[12], bobKey), BOB_ELSEWHERE, now);
+        prober.onDerp(stranger.ping(ourDisco.publicKey(), new byte[12], bobKey), 1, bobKey, now);
+        assertThat(sent).isEmpty();
+        assertThat(peers.ownerOf(BOB_ELSEWHERE)).isNull();
+    }
+
+    @Test
+    void peersOffTheAllowlistAreNotProbed() {
+        peers.setDiscoAllowlist(Set.of("carol"));
+        peers.sync(netmap(peer(2, "bob", bobKey, bobDisco.publicKey(), 1, "127.0.0.1:41641")));
+        dataToBob(now);
+        prober.tick(now + PeerPath.PING_SPACING_NANOS);
+        assertThat(sent).isEmpty();
+    }
+
+    @Test
+    void aPingWithoutAProvenPathGoesEverywhereAndTheFirstPongAnswers() throws Exception {
+        try (DiscoProber.Ping ping = prober.ping(bobPeer(), PingPath.ANY, now)) {
+            assertThat(sent).extracting(Sent::to).containsExactly(E1, E2, null);
+            assertThat(sent.get(2).region()).isEqualTo(1);
+
+            prober.onDerp(bobAnswers(sent.get(2)), 1, bobKey, now + 5 * MS);
+            assertThat(ping.answer()).isCompletedWithValue(
+                    new PingResult("bob.tailnet.test.", "DERP(r1)", Duration.ofMillis(5)));
+            assertThat(bobPeer().path().trustedDirect(now + 5 * MS)).as("a relayed pong proves no direct path")
+                    .isNull();
+        }
+        assertThat(prober.pendingPings()).as("closing forgets the unanswered ones").isZero();
+    }
+
+    @Test
+    void aPingWithAProvenPathUsesOnlyThatPathAndItsAnswerIsDirect() throws Exception {
+        dataToBob(now);
+        prober.onUdp(bobAnswers(pingTo(E1)), E1, now);
+        sent.clear();
+
+        try (DiscoProber.Ping ping = prober.ping(bobPeer(), PingPath.ANY, now)) {
+            assertThat(sent).extracting(Sent::to).containsExactly(E1);
+            prober.onUdp(bobAnswers(sent.getFirst()), E1, now + 2 * MS);
+            PingResult result = ping.answer().getNow(null);
+            assertThat(result.path()).isEqualTo("127.0.0.1:41641");
+            assertThat(result.direct()).isTrue();
+        }
+    }
+
+    @Test
+    void aDerpOnlyPingNeedsTheHomeRelayButAnyPingStillGoesDirect() throws Exception {
+        derpConnected = false;
+        assertThatThrownBy(() -> prober.ping(bobPeer(), PingPath.DERP, now)).isInstanceOf(IOException.class)
+                .hasMessageContaining("no DERP connection");
+        assertThat(prober.pendingPings()).isZero();
+
+        try (DiscoProber.Ping ping = prober.ping(bobPeer(), PingPath.ANY, now)) {
+            assertThat(sent).extracting(Sent::to).containsExactly(E1, E2);
+        }
+    }
+
+    /** Data goes to bob as in Magicsock.sendToPeer: the path routes it (which marks bob active), then the prober hears. */
+    private void dataToBob(long at) {
+        bobPeer().path().route(at);
+        prober.onTraffic(bobPeer(), at);
+    }
+
+    /** The last ping the prober sent to {@code to}. */
+    private Sent pingTo(InetSocketAddress to) {
+        return sent.reversed().stream().filter(s -> to.equals(s.to()) && s.message() instanceof DiscoMessage.Ping)
+                .findFirst().orElseThrow();
+    }
+
+    /** Bob's pong to one of our pings. */
+    private byte[] bobAnswers(Sent ping) {
+        try {
+            byte[] tx = ((DiscoMessage.Ping) ping.message()).txId();
+            InetSocketAddress seenAs = ping.to() != null ? OURS : DiscoEndpoint.derpPath(ping.region());
+            return DiscoPacket.seal(bobDisco, ourDisco.publicKey(), new DiscoMessage.Pong(tx, seenAs));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Opens what we sent bob, with the box computed once: one X25519 per packet would make tests slow. */
+    private DiscoMessage openAsBob(byte[] packet) {
+        try {
+            if (bobBox == null) {
+                bobBox = bobDisco.boxTo(ourDisco.publicKey());
+            }
+            return DiscoPacket.open(k -> bobBox, packet).message();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}

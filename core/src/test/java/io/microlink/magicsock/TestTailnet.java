@@ -1,0 +1,39 @@
+package io.microlink.magicsock;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.microlink.control.wire.MapResponse;
+import io.microlink.key.PublicKey;
+import io.microlink.netmap.Netmap;
+import io.microlink.netmap.NetmapUpdater;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** Netmaps for magicsock's tests, from control's JSON as headscale writes it. */
+final class TestTailnet {
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private TestTailnet() {}
+
+    /** A peer {@code name.tailnet.test} at 100.64.0.{@code id}; a null disco key leaves it out. */
+    static String peer(int id, String name, PublicKey nodeKey, PublicKey discoKey, int homeDerp, String... endpoints) {
+        String endpointList = Arrays.stream(endpoints).map(e -> "'" + e + "'").collect(Collectors.joining(","));
+        return "{'ID':" + id + ",'Name':'" + name + ".tailnet.test.','Key':'" + nodeKey + "'"
+                + (discoKey == null ? "" : ",'DiscoKey':'" + discoKey + "'")
+                + ",'Addresses':['100.64.0." + id + "/32'],'HomeDERP':" + homeDerp
+                + ",'Endpoints':[" + endpointList + "]}";
+    }
+
+    static Netmap netmap(String... peers) {
+        String json = "{'Node':{'ID':1,'Name':'self.tailnet.test.','Addresses':['100.64.0.1/32']},"
+                + "'Peers':[" + String.join(",", peers) + "]}";
+        try {
+            MapResponse response = JSON.readValue(json.replace('\'', '"'), MapResponse.class);
+            return NetmapUpdater.apply(NetmapUpdater.empty(), response).netmap();
+        } catch (Exception e) {
+            throw new IllegalStateException(json, e);
+        }
+    }
+}
