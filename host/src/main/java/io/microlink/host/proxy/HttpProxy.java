@@ -30,7 +30,9 @@ import java.util.Objects;
  *
  * Errors come back as HTTP responses: 400 for a malformed request, 405 for a request that is
  * neither CONNECT nor an {@code http://} URL, 408 when the head does not arrive within the
- * handshake timeout, 431 for a head over {@value #MAX_HEAD_BYTES} bytes, 502 when the host is not
+ * handshake timeout, 431 for a head over {@value #MAX_HEAD_BYTES} bytes (or a line over
+ * {@value io.microlink.http.HttpHeadReader.Limits#DEFAULT_MAX_LINE_BYTES}, or more than
+ * {@value io.microlink.http.HttpHeadReader.Limits#DEFAULT_MAX_FIELDS} fields), 502 when the host is not
  * in the tailnet or refuses, 503 when {@code maxConnections} are open, 504 when it does not answer.
  */
 public final class HttpProxy implements Closeable {
@@ -68,7 +70,7 @@ public final class HttpProxy implements Closeable {
         ProxyHttp.Request request;
         try {
             head = ProxyHttp.readHead(new DeadlineInputStream(client, settings.handshakeTimeout()), MAX_HEAD_BYTES);
-            request = ProxyHttp.parse(head.bytes());
+            request = ProxyHttp.parse(head.request());
         } catch (ProxyHttp.HttpError e) {
             answer(out, e.status(), e.getMessage());
             return;

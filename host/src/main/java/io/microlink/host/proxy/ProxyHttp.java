@@ -1,11 +1,12 @@
 package io.microlink.host.proxy;
 
-import java.io.ByteArrayOutputStream;
+import io.microlink.http.HttpHead;
+import io.microlink.http.HttpHeadException;
+import io.microlink.http.HttpHeadReader;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -14,14 +15,12 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The HTTP/1.1 a forward proxy reads and writes (RFC 9110, RFC 9112): a request head read up to
- * a size limit, CONNECT's authority-form and absolute-form {@code http://} targets, the head
- * rewritten to origin-form for the origin server, and error responses. No sockets: reading
- * takes any stream.
+ * The HTTP/1.1 a forward proxy reads and writes (RFC 9110, RFC 9112): a request head read with
+ * core's {@link HttpHeadReader} up to a size limit, CONNECT's authority-form and absolute-form
+ * {@code http://} targets, the head rewritten to origin-form for the origin server, and error
+ * responses. No sockets: reading takes any stream.
  */
 final class ProxyHttp {
-    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
-    private static final Pattern VERSION = Pattern.compile("HTTP/1\\.[01]");
     private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
     private static final int READ_CHUNK = 2048;
     /** Fields meant for the proxy or the one hop to it, never passed on (RFC 9110 §7.6.1). */
@@ -47,11 +46,8 @@ final class ProxyHttp {
         }
     }
 
-    /** A complete head (through its empty line) and the bytes read after it, which belong to the body or tunnel. */
-    record Head(byte[] bytes, byte[] rest) {}
-
-    /** A header field as it came, name in its original case. */
-    record Field(String name, String value) {}
+    /** A complete head and the bytes read after it, which belong to the body or tunnel. */
+    record Head(HttpHead.Request request, byte[] rest) {}
 
     /**
      * A parsed proxy request.
@@ -61,19 +57,19 @@ final class ProxyHttp {
      * @param path        origin-form target for a forwarded request; null for CONNECT
      */
     record Request(String method, String host, int port, String authority, String path, boolean connect,
-                   List<Field> fields) {
+                   List<HttpHead.Field> fields) {
 
         /** The head to send the origin server: origin-form, hop-by-hop and Proxy-* fields gone, {@code Connection: close}. */
         byte[] originHead() {
             Set<String> drop = new HashSet<>(HOP_BY_HOP);
-            for (Field f : fields) {
+            for (HttpHead.Field f : fields) {
                 if (f.name().equalsIgnoreCase("connection")) {
                     Arrays.stream(f.value().split(",")).map(s -> s.strip().toLowerCase(Locale.ROOT)).forEach(drop::add);
                 }
             }
             StringBuilder sb = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n");
             sb.append("Host: ").append(authority).append("\r\n");
-            for (Field f : fields) {
+            for (HttpHead.Field f : fields) {
                 String name = f.name().toLowerCase(Locale.ROOT);
                 // Transfer-Encoding stays although hop-by-hop: the body is relayed as it came, framing included.
                 if (!drop.contains(name) && !name.startsWith("proxy-")) {
@@ -86,90 +82,42 @@ final class ProxyHttp {
     }
 
     /**
-     * Reads through the head's empty line. Nothing at all before the end of the stream is an
-     * {@link EOFException}; a head cut short, or longer than {@code limit} bytes, an {@link HttpError}.
+     * Reads a request head. Nothing at all before the end of the stream is an {@link EOFException};
+     * a head cut short or refused by the reader an {@link HttpError}: 431 over a limit ({@code limit}
+     * bytes in all, or the reader's default line and field limits), 400 otherwise.
      */
     static Head readHead(InputStream in, int limit) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        HttpHeadReader<HttpHead.Request> reader = HttpHeadReader.forRequest(HttpHeadReader.Limits.of(limit));
         byte[] chunk = new byte[READ_CHUNK];
         while (true) {
-            int n = in.read(chunk, 0, Math.min(chunk.length, limit + 1 - head.size()));
+            int n = in.read(chunk);
             if (n < 0) {
-                if (head.size() == 0) {
+                if (reader.bytesRead() == 0) {
                     throw new EOFException("the client closed without a request");
                 }
                 throw new HttpError(400, "the request head ended early");
             }
-            int searchFrom = Math.max(0, head.size() - 3);
-            head.write(chunk, 0, n);
-            byte[] sofar = head.toByteArray();
-            int end = headEnd(sofar, searchFrom);
-            if (end > limit) {
-                break;
+            int used;
+            try {
+                used = reader.feed(chunk, 0, n);
+            } catch (HttpHeadException e) {
+                // A version other than 1.x is a 400 here, as it always was for this proxy.
+                throw new HttpError(e.problem() == HttpHeadException.Problem.TOO_LARGE ? 431 : 400, e.getMessage());
             }
-            if (end >= 0) {
-                return new Head(Arrays.copyOf(sofar, end), Arrays.copyOfRange(sofar, end, sofar.length));
-            }
-            if (sofar.length > limit) {
-                break;
+            if (reader.complete()) {
+                return new Head(reader.head(), Arrays.copyOfRange(chunk, used, n));
             }
         }
-        throw new HttpError(431, "the request head is longer than " + limit + " bytes");
     }
 
-    /** Where the head ends (after its empty line: CRLF CRLF, or bare LFs, RFC 9112 §2.2), or -1. */
-    private static int headEnd(byte[] b, int from) {
-        for (int i = from; i < b.length; i++) {
-            if (b[i] != '\n') {
-                continue;
-            }
-            if (i + 1 < b.length && b[i + 1] == '\n') {
-                return i + 2;
-            }
-            if (i + 2 < b.length && b[i + 1] == '\r' && b[i + 2] == '\n') {
-                return i + 3;
-            }
-        }
-        return -1;
-    }
-
-    /** Parses a head from {@link #readHead}; anything not a proxy request of ours is an {@link HttpError}. */
-    static Request parse(byte[] head) throws HttpError {
-        List<String> lines = new ArrayList<>(Arrays.asList(
-                new String(head, StandardCharsets.ISO_8859_1).split("\r?\n", -1)));
-        while (!lines.isEmpty() && lines.getLast().isEmpty()) {
-            lines.removeLast();
-        }
-        if (lines.isEmpty()) {
-            throw new HttpError(400, "empty request");
-        }
-        String[] requestLine = lines.getFirst().split(" ", -1);
-        if (requestLine.length != 3 || !TOKEN.matcher(requestLine[0]).matches() || requestLine[1].isEmpty()
-                || requestLine[1].indexOf('\t') >= 0
-                || !VERSION.matcher(requestLine[2]).matches()) {
-            throw new HttpError(400, "malformed request line: " + printable(lines.getFirst()));
-        }
-        for (String line : lines) {
-            // A stray CR or other control character could end a line for the origin server where it
-            // did not end for us: refuse instead of passing it on (RFC 9112 §2.2).
-            if (line.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
-                throw new HttpError(400, "control character in the request head: " + printable(line));
-            }
-        }
-        List<Field> fields = new ArrayList<>();
-        for (String line : lines.subList(1, lines.size())) {
-            int colon = line.indexOf(':');
-            if (colon <= 0 || !TOKEN.matcher(line.substring(0, colon)).matches()) {
-                // Also catches obsolete line folding (a line starting with white space), RFC 9112 §5.2.
-                throw new HttpError(400, "malformed header line: " + printable(line));
-            }
-            fields.add(new Field(line.substring(0, colon), line.substring(colon + 1).strip()));
-        }
-        String method = requestLine[0];
-        String target = requestLine[1];
+    /** The proxy request in a head from {@link #readHead}; anything not a proxy request of ours is an {@link HttpError}. */
+    static Request parse(HttpHead.Request head) throws HttpError {
+        List<HttpHead.Field> fields = head.fields();
+        String method = head.method();
+        String target = head.target();
         if (method.equals("CONNECT")) {
             HostPort hp = hostPort(target, -1);
-            return new Request(method, hp.host, hp.port, target, null, true, List.copyOf(fields));
+            return new Request(method, hp.host, hp.port, target, null, true, fields);
         }
         if (target.regionMatches(true, 0, "http://", 0, 7)) {
             return absolute(method, target.substring(7), fields);
@@ -180,7 +128,7 @@ final class ProxyHttp {
         throw new HttpError(405, "this is a proxy: send an absolute http:// URL or CONNECT, not " + printable(target));
     }
 
-    private static Request absolute(String method, String afterScheme, List<Field> fields) throws HttpError {
+    private static Request absolute(String method, String afterScheme, List<HttpHead.Field> fields) throws HttpError {
         int pathStart = afterScheme.length();
         for (char c : new char[] {'/', '?', '#'}) {
             int i = afterScheme.indexOf(c);
@@ -201,7 +149,7 @@ final class ProxyHttp {
             path = "/" + path;
         }
         HostPort hp = hostPort(authority, 80);
-        return new Request(method, hp.host, hp.port, authority, path, false, List.copyOf(fields));
+        return new Request(method, hp.host, hp.port, authority, path, false, fields);
     }
 
     private record HostPort(String host, int port) {}
