@@ -4,6 +4,7 @@ import io.microlink.control.noise.ControlHandshake;
 import io.microlink.control.noise.ControlProtocolException;
 import io.microlink.control.noise.EarlyPayload;
 import io.microlink.control.noise.NoiseTransport;
+import io.microlink.http.HttpHeadException;
 import io.microlink.http.UpgradeResponse;
 import java.io.EOFException;
 import java.io.IOException;
@@ -130,6 +131,8 @@ final class NoiseSocket extends Socket {
             r = UpgradeResponse.read(rawIn);
         } catch (EOFException e) {
             throw new ControlProtocolException("control server " + e.getMessage());
+        } catch (HttpHeadException e) {
+            throw new ControlProtocolException("control server sent a bad ts2021 upgrade response: " + e.getMessage(), e);
         }
         if (!r.switched(UPGRADE_PROTOCOL)) {
             throw new ControlProtocolException("control server refused the ts2021 upgrade: " + r.statusLine());

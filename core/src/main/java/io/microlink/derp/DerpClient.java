@@ -1,6 +1,7 @@
 package io.microlink.derp;
 
 import io.microlink.control.wire.DerpMap;
+import io.microlink.http.HttpHeadException;
 import io.microlink.http.UpgradeResponse;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
@@ -100,7 +101,13 @@ public final class DerpClient implements AutoCloseable {
             out.write(("GET /derp HTTP/1.1\r\nHost: " + hostHeader + "\r\nUpgrade: DERP\r\nConnection: Upgrade\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            UpgradeResponse r = UpgradeResponse.read(in);
+            UpgradeResponse r;
+            try {
+                r = UpgradeResponse.read(in);
+            } catch (HttpHeadException e) {
+                throw new DerpProtocolException("DERP server " + node.name() + " sent a bad upgrade response: "
+                        + e.getMessage(), e);
+            }
             if (!r.switched("DERP")) {
                 throw new DerpProtocolException("DERP server " + node.name() + " refused the upgrade: " + r.statusLine());
             }

@@ -28,5 +28,17 @@ class UpgradeResponseTest {
                 .isFalse();
         assertThatThrownBy(() -> UpgradeResponse.read(in("HTTP/1.1 101 Swi")))
                 .isInstanceOf(EOFException.class).hasMessageContaining("HTTP/1.1 101 Swi");
+        assertThatThrownBy(() -> UpgradeResponse.read(in(""))).isInstanceOf(EOFException.class);
+    }
+
+    @Test
+    void anAnswerThatIsNotHttpOrNeverEndsIsRefused() {
+        assertThatThrownBy(() -> UpgradeResponse.read(in("SSH-2.0-OpenSSH_9.2\r\n\r\n")))
+                .isInstanceOfSatisfying(HttpHeadException.class,
+                        e -> assertThat(e.problem()).isEqualTo(HttpHeadException.Problem.MALFORMED));
+        String endless = "HTTP/1.1 101 Switching Protocols\r\n" + "X: y\r\n".repeat(20_000);
+        assertThatThrownBy(() -> UpgradeResponse.read(in(endless)))
+                .isInstanceOfSatisfying(HttpHeadException.class,
+                        e -> assertThat(e.problem()).isEqualTo(HttpHeadException.Problem.TOO_LARGE));
     }
 }

@@ -1,10 +1,10 @@
 package io.microlink.daemon;
 
 import io.microlink.TailnetNode;
-import io.microlink.proxy.HttpProxy;
-import io.microlink.proxy.ProxySettings;
-import io.microlink.proxy.Socks5Proxy;
-import io.microlink.state.NodeSettings;
+import io.microlink.host.proxy.HttpProxy;
+import io.microlink.host.proxy.ProxySettings;
+import io.microlink.host.proxy.Socks5Proxy;
+import io.microlink.host.settings.NodeSettings;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;

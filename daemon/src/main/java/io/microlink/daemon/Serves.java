@@ -2,7 +2,7 @@ package io.microlink.daemon;
 
 import io.microlink.TailnetNode;
 import io.microlink.WhoIs;
-import io.microlink.serve.TcpForwarder;
+import io.microlink.host.serve.TcpForwarder;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.BindException;

@@ -2,7 +2,7 @@ package io.microlink.daemon;
 
 import io.microlink.daemon.cli.CliException;
 import io.microlink.daemon.cli.Locations;
-import io.microlink.state.SettingsStore;
+import io.microlink.host.settings.SettingsStore;
 import io.microlink.state.NodeFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

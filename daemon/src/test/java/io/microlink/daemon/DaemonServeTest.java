@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.microlink.daemon.api.ApiException;
-import io.microlink.state.NodeSettings;
-import io.microlink.state.SettingsStore;
+import io.microlink.host.settings.NodeSettings;
+import io.microlink.host.settings.SettingsStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.microlink.TailnetNode;
-import io.microlink.state.NodeSettings;
+import io.microlink.host.settings.NodeSettings;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -14,12 +14,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.assertj.core.api.Assertions;
 
 /**
  * The daemon's proxies follow the settings and the node: on their ports while a node runs,

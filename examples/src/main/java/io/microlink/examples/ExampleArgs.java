@@ -1,6 +1,6 @@
 package io.microlink.examples;
 
-import io.microlink.text.FlagValues;
+import io.microlink.host.text.FlagValues;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -4,7 +4,7 @@ import io.microlink.NodeListener;
 import io.microlink.NodeState;
 import io.microlink.TailnetNode;
 import io.microlink.control.wire.Node;
-import io.microlink.state.DeviceName;
+import io.microlink.host.settings.DeviceName;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package io.microlink.web;
 
 import io.microlink.TailnetNode;
-import io.microlink.state.NodeSettings;
-import io.microlink.state.SettingsStore;
+import io.microlink.host.settings.NodeSettings;
+import io.microlink.host.settings.SettingsStore;
 import io.microlink.state.StateException;
 import java.util.Set;
 

@@ -1,8 +1,8 @@
 package io.microlink.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.microlink.host.settings.InvalidSettingsException;
 import io.microlink.netstack.socket.StreamListener;
-import io.microlink.state.InvalidSettingsException;
 import io.microlink.state.StateException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -43,7 +43,7 @@ public interface WebBackend {
 
     /**
      * Validates, saves and applies what it can of a partial update (a JSON object of settings
-     * by their JSON names, see {@link io.microlink.state.NodeSettings#withChanges}).
+     * by their JSON names, see {@link io.microlink.host.settings.NodeSettings#withChanges}).
      *
      * @throws InvalidSettingsException for unknown names, wrong types and values out of range
      * @throws StateException           if the settings cannot be saved

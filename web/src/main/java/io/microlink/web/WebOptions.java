@@ -1,6 +1,6 @@
 package io.microlink.web;
 
-import io.microlink.state.NodeSettings;
+import io.microlink.host.settings.NodeSettings;
 import io.microlink.web.http.HttpServer;
 import java.util.Objects;
 

@@ -3,7 +3,7 @@ package io.microlink.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.microlink.state.NodeSettings;
+import io.microlink.host.settings.NodeSettings;
 import io.microlink.web.http.HttpServer;
 import java.io.IOException;
 import java.net.ConnectException;

@@ -1,6 +1,6 @@
 package io.microlink.daemon.cli;
 
-import io.microlink.text.FlagValues;
+import io.microlink.host.text.FlagValues;
 import java.time.Duration;
 
 /** Durations on the command line: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}; a bare number is seconds. */

@@ -1,6 +1,6 @@
 package io.microlink.daemon.cli;
 
-import io.microlink.text.FlagValues;
+import io.microlink.host.text.FlagValues;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.microlink.interop.demo;
 
+import io.microlink.host.settings.NodeSettings;
 import io.microlink.interop.Await;
 import io.microlink.interop.Exec;
 import io.microlink.interop.MicrolinkProcess;
@@ -9,7 +10,6 @@ import io.microlink.interop.TailscaleStatus;
 import io.microlink.interop.Tailscaled;
 import io.microlink.interop.TcpEchoServer;
 import io.microlink.interop.TestTailnet;
-import io.microlink.state.NodeSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.microlink.interop.MicrolinkProcess;
+import io.microlink.host.settings.NodeSettings;
+import io.microlink.host.settings.SettingsStore;
 import io.microlink.interop.Await;
 import io.microlink.interop.Exec;
 import io.microlink.interop.FreePorts;
+import io.microlink.interop.MicrolinkProcess;
 import io.microlink.interop.Tailscaled;
 import io.microlink.interop.TestTailnet;
-import io.microlink.state.NodeSettings;
-import io.microlink.state.SettingsStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -3,9 +3,9 @@ package io.microlink.interop.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.microlink.host.settings.NodeSettings;
 import io.microlink.interop.Await;
 import io.microlink.interop.TestTailnet;
-import io.microlink.state.NodeSettings;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;

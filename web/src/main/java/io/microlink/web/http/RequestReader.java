@@ -1,6 +1,8 @@
 package io.microlink.web.http;
 
-import java.io.ByteArrayOutputStream;
+import io.microlink.http.HttpHead;
+import io.microlink.http.HttpHeadException;
+import io.microlink.http.HttpHeadReader;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,13 +14,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads one HTTP/1.1 request from a stream: the head up to its blank line, within a size
- * limit, then exactly {@code Content-Length} body bytes, within another. Chunked request
+ * Reads one HTTP/1.1 request from a stream: the head with core's {@link HttpHeadReader}, within
+ * a size limit, then exactly {@code Content-Length} body bytes, within another. Chunked request
  * bodies are refused: browsers and curl send a length for the small JSON this server takes.
  */
 final class RequestReader {
-    private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
-
     /** Sends {@code 100 Continue} before the body is read, for callers that wait for it (curl). */
     @FunctionalInterface
     interface Continue {
@@ -38,11 +38,20 @@ final class RequestReader {
      */
     static HttpRequest read(InputStream in, int maxHeadBytes, int maxBodyBytes, InetAddress remote,
                             Continue sendContinue) throws IOException {
-        String headText = readHead(in, maxHeadBytes);
-        if (headText == null) {
+        HttpHead.Request request;
+        try {
+            request = HttpHeadReader.readRequest(in, HttpHeadReader.Limits.of(maxHeadBytes));
+        } catch (HttpHeadException e) {
+            throw new HttpException(switch (e.problem()) {
+                case MALFORMED -> 400;
+                case TOO_LARGE -> 431;
+                case VERSION -> 505;
+            }, e.getMessage());
+        }
+        if (request == null) {
             return null;
         }
-        Head head = parseHead(headText);
+        Head head = checkHead(request);
         int length = contentLength(head.headers(), maxBodyBytes);
         String expect = head.headers().get("expect");
         if (expect != null) {
@@ -63,65 +72,29 @@ final class RequestReader {
         return new HttpRequest(head.method(), path, query, head.headers(), body, head.http10(), remote);
     }
 
-    /** The head's text without its final blank line, or null for end of stream before any byte. */
-    private static String readHead(InputStream in, int maxBytes) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream(512);
-        int matched = 0; // how much of "\r\n\r\n" the last bytes were
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) {
-                if (head.size() == 0) {
-                    return null;
-                }
-                throw new EOFException("connection closed inside a request head");
-            }
-            if (head.size() >= maxBytes) {
-                throw new HttpException(431, "request head is larger than " + maxBytes + " bytes");
-            }
-            head.write(b);
-            matched = b == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : (b == '\r' ? 1 : 0);
-        }
-        byte[] bytes = head.toByteArray();
-        return new String(bytes, 0, bytes.length - 4, StandardCharsets.ISO_8859_1);
-    }
-
-    static Head parseHead(String text) {
-        String[] lines = text.split("\r\n", -1);
-        String[] requestLine = lines[0].split(" ", -1);
-        if (requestLine.length != 3 || !requestLine[0].matches("[A-Z]{1,16}") || requestLine[1].isEmpty()) {
+    /** What this server takes beyond HTTP/1.1 syntax: short upper-case methods, origin-form targets, a Host. */
+    private static Head checkHead(HttpHead.Request request) {
+        if (!request.method().matches("[A-Z]{1,16}")) {
             throw new HttpException(400, "malformed request line");
         }
-        String version = requestLine[2];
-        if (!version.matches("HTTP/\\d\\.\\d")) {
-            throw new HttpException(400, "malformed request line");
-        }
-        if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
-            throw new HttpException(505, "only HTTP/1.1 and HTTP/1.0 are served");
-        }
-        String target = requestLine[1];
+        String target = request.target();
         if (!target.startsWith("/")) {
             throw new HttpException(400, "request target must be a path starting with '/'");
         }
         Map<String, String> headers = new LinkedHashMap<>();
-        for (int i = 1; i < lines.length; i++) {
-            String line = lines[i];
-            int colon = line.indexOf(':');
-            if (colon <= 0 || !line.substring(0, colon).matches(TOKEN)) {
-                throw new HttpException(400, "malformed header line " + i);
-            }
-            String name = line.substring(0, colon).toLowerCase(Locale.ROOT);
-            String value = line.substring(colon + 1).strip();
+        for (HttpHead.Field field : request.fields()) {
+            String name = field.name().toLowerCase(Locale.ROOT);
+            String value = field.value();
             if ((name.equals("host") || name.equals("content-length")) && headers.containsKey(name)
                     && !headers.get(name).equals(value)) {
                 throw new HttpException(400, "conflicting " + name + " headers");
             }
             headers.merge(name, value, (a, b) -> a.equals(b) && name.equals("content-length") ? a : a + ", " + b);
         }
-        boolean http10 = version.equals("HTTP/1.0");
-        if (!http10 && !headers.containsKey("host")) {
+        if (!request.http10() && !headers.containsKey("host")) {
             throw new HttpException(400, "an HTTP/1.1 request needs a Host header");
         }
-        return new Head(requestLine[0], target, http10, headers);
+        return new Head(request.method(), target, request.http10(), headers);
     }
 
     private static int contentLength(Map<String, String> headers, int maxBodyBytes) {

@@ -1,0 +1,38 @@
+package io.microlink.host.proxy;
+
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+
+/** Why a proxy could not reach its target, in the classes both proxies answer differently. */
+enum DialFailure {
+    /** Not a MagicDNS name of this tailnet; names elsewhere are not reachable, as no exit node is used. */
+    NOT_IN_TAILNET,
+    /** The peer answered with a reset. */
+    REFUSED,
+    /** Nothing answered in time (peer offline, no route, or packets dropped by its ACLs). */
+    TIMEOUT,
+    /** Anything else, such as a node that is not connected yet. */
+    OTHER;
+
+    static DialFailure of(Exception e) {
+        return switch (e) {
+            case UnknownHostException u -> NOT_IN_TAILNET;
+            case ConnectException c -> REFUSED;
+            case SocketTimeoutException t -> TIMEOUT;
+            default -> OTHER;
+        };
+    }
+
+    /** One line for the log, naming the target. */
+    String describe(String host, int port, Exception e) {
+        String target = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return switch (this) {
+            case NOT_IN_TAILNET -> host + " is not a name in the tailnet, and only tailnet hosts are reachable"
+                    + " (no exit node is used)";
+            case REFUSED -> target + " refused the connection";
+            case TIMEOUT -> target + " did not answer in time";
+            case OTHER -> "cannot reach " + target + ": " + e.getMessage();
+        };
+    }
+}

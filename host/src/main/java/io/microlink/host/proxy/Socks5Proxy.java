@@ -1,0 +1,124 @@
+package io.microlink.host.proxy;
+
+import io.microlink.netstack.socket.StreamConnection;
+import io.microlink.netstack.socket.TailnetDialer;
+import io.microlink.netstack.socket.TailnetSocket;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Objects;
+
+/**
+ * A SOCKS5 proxy (RFC 1928) on a local address into the tailnet, so that programs with SOCKS
+ * support (curl, browsers, JDBC drivers, the JDK's own {@code socksProxyHost}) reach tailnet
+ * hosts by MagicDNS name or tailnet IP without code changes. It offers no authentication and
+ * serves CONNECT only (other commands get reply 7). Names are resolved through the tailnet's
+ * MagicDNS; a name outside the tailnet gets "host unreachable", as no exit node is used.
+ *
+ * <pre>{@code
+ * try (Socks5Proxy proxy = Socks5Proxy.start(node::dial, ProxySettings.onPort(1080))) {
+ *     // curl --socks5-hostname 127.0.0.1:1080 http://laptop:8080/
+ *     ...
+ * }
+ * }</pre>
+ *
+ * Reply codes: 5 (refused) when the peer resets the connection, 4 (host unreachable) for
+ * names outside the tailnet and peers that do not answer within the connect timeout, 1
+ * (general failure) for anything else and when {@code maxConnections} are already open.
+ */
+public final class Socks5Proxy implements Closeable {
+    private static final System.Logger LOG = ProxyListener.LOG;
+
+    private final TailnetDialer dialer;
+    private final ProxySettings settings;
+    private final ProxyListener listener;
+
+    private Socks5Proxy(TailnetDialer dialer, ProxySettings settings) throws IOException {
+        this.dialer = Objects.requireNonNull(dialer, "dialer");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.listener = ProxyListener.start("socks5", settings, this::serve);
+    }
+
+    /**
+     * Starts listening at once.
+     *
+     * @throws IOException if the local address cannot be bound (in use, say)
+     */
+    public static Socks5Proxy start(TailnetDialer dialer, ProxySettings settings) throws IOException {
+        return new Socks5Proxy(dialer, settings);
+    }
+
+    /** The address it listens on, with the actual port when port 0 was asked for. */
+    public InetSocketAddress address() {
+        return listener.address();
+    }
+
+    private void serve(Socket client, boolean admitted) throws IOException, InterruptedException {
+        InputStream in = new DeadlineInputStream(client, settings.handshakeTimeout());
+        OutputStream out = client.getOutputStream();
+        Socks5.Request request;
+        try {
+            boolean noAuthentication = Socks5.readGreeting(in);
+            out.write(Socks5.methodChoice(noAuthentication));
+            if (!noAuthentication) {
+                LOG.log(Level.INFO, "socks5: client {0} offers no method without authentication",
+                        client.getRemoteSocketAddress());
+                return;
+            }
+            request = Socks5.readRequest(in);
+        } catch (Socks5.ProtocolException e) {
+            if (e.reply() != Socks5.CLOSE_WITHOUT_REPLY) {
+                out.write(Socks5.reply(e.reply(), null));
+            }
+            LOG.log(Level.INFO, "socks5: client {0}: {1}", client.getRemoteSocketAddress(), e.getMessage());
+            return;
+        }
+        if (request.command() != Socks5.CONNECT) {
+            out.write(Socks5.reply(Socks5.COMMAND_NOT_SUPPORTED, null));
+            LOG.log(Level.INFO, "socks5: command {0} is not supported, only CONNECT",
+                    String.valueOf(request.command()));
+            return;
+        }
+        if (!admitted) {
+            out.write(Socks5.reply(Socks5.GENERAL_FAILURE, null));
+            LOG.log(Level.WARNING, "socks5: refused {0}: {1} connections are open already",
+                    request.host() + ":" + request.port(), String.valueOf(settings.maxConnections()));
+            return;
+        }
+        TailnetSocket remote;
+        try {
+            remote = dialer.dial(request.host(), request.port(), settings.connectTimeout());
+        } catch (IOException | RuntimeException e) {
+            DialFailure failure = DialFailure.of(e);
+            out.write(Socks5.reply(replyCode(failure), null));
+            LOG.log(Level.INFO, "socks5: {0}", failure.describe(request.host(), request.port(), e));
+            return;
+        }
+        try {
+            client.setSoTimeout(0);
+            out.write(Socks5.reply(Socks5.SUCCEEDED, remote.getLocalSocketAddress()));
+        } catch (IOException e) {
+            remote.close();
+            throw e;
+        }
+        Relay.run(StreamConnection.of(client), remote);
+    }
+
+    private static int replyCode(DialFailure failure) {
+        return switch (failure) {
+            case NOT_IN_TAILNET, TIMEOUT -> Socks5.HOST_UNREACHABLE;
+            case REFUSED -> Socks5.CONNECTION_REFUSED;
+            case OTHER -> Socks5.GENERAL_FAILURE;
+        };
+    }
+
+    /** Stops listening and closes every open connection. */
+    @Override
+    public void close() {
+        listener.close();
+    }
+}
