@@ -17,6 +17,7 @@ import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.tcp.TcpConfig;
 import io.microlink.tsmp.TsmpReject;
+import io.microlink.tsmp.TsmpResponder;
 import io.microlink.tun.TunInterface;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -39,8 +41,8 @@ import javax.net.ssl.SSLContext;
  * side learned through the {@link Magicsock.Reporter}.
  *
  * <pre>
- * inbound:  magicsock → WireGuard (decrypt, TSMP ping) → {@link #fromPeer}: quad-100, else
- *           filter → netstack (userspace) or TUN device (the OS)
+ * inbound:  magicsock → WireGuard (decrypt) → {@link #fromPeer}: TSMP ping answered, quad-100,
+ *           else filter → netstack (userspace) or TUN device (the OS)
  * outbound: netstack or TUN device → {@link #sendToPeers} (quad-100's answers to the OS go back
  *           to the device) → filter (remembers the flow) → magicsock → WireGuard (encrypt) → UDP/DERP
  * </pre>
@@ -79,10 +81,10 @@ public final class Dataplane implements AutoCloseable {
         }
     };
     private final Netstack netstack = new Netstack(TcpConfig.defaults(), toPeers, WIREGUARD_ROOM);
-    /** What magicsock decrypted: packets one by one, then the end of each batch that arrived together. */
-    private final Magicsock.InnerPackets fromPeers = new Magicsock.InnerPackets() {
+    /** What WireGuard decrypted: packets one by one, then the end of each batch that arrived together. */
+    private final PacketSink fromPeers = new PacketSink() {
         @Override
-        public void inbound(byte[] buf, int off, int len) {
+        public void accept(byte[] buf, int off, int len) {
             fromPeer(buf, off, len);
         }
 
@@ -227,12 +229,17 @@ public final class Dataplane implements AutoCloseable {
     }
 
     /**
-     * An inner packet from a peer (TSMP pings were answered before this): MagicDNS queries go
-     * to quad-100, as in tailscale before its filter; everything else must pass the tailnet's
-     * packet filter. A denied IPv4 TCP SYN is answered with a TSMP rejection, so the peer's
-     * connect fails at once instead of timing out.
+     * An inner packet from a peer. TSMP pings are answered and MagicDNS queries go to quad-100
+     * ahead of the tailnet's packet filter, as in tailscale, so they work whatever the ACLs
+     * say; everything else must pass the filter. A denied IPv4 TCP SYN is answered with a TSMP
+     * rejection, so the peer's connect fails at once instead of timing out.
      */
     private void fromPeer(byte[] buf, int off, int len) {
+        Optional<byte[]> pong = TsmpResponder.pong(buf, off, len);
+        if (pong.isPresent()) {
+            sendToPeers(pong.get(), 0, pong.get().length); // leaves with the batch's other answers
+            return;
+        }
         if (QuadHundredDnsServer.isAddressedTo(buf, off, len)) {
             netstack.inbound(buf, off, len);
             return;
@@ -275,14 +282,14 @@ public final class Dataplane implements AutoCloseable {
         firewall.outbound(buf, off, len); // lets the replies to our UDP back in
         Magicsock m = magicsock;
         if (m != null) {
-            m.sendPacket(buf, off, len);
+            m.accept(buf, off, len);
         }
     }
 
     private void flush() {
         Magicsock m = magicsock;
         if (m != null) {
-            m.flush();
+            m.endOfBatch();
         }
     }
 

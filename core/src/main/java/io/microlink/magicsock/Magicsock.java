@@ -14,6 +14,7 @@ import io.microlink.key.PublicKey;
 import io.microlink.netcheck.NetcheckReport;
 import io.microlink.netcheck.NetcheckRound;
 import io.microlink.netmap.Netmap;
+import io.microlink.netstack.PacketSink;
 import io.microlink.wireguard.udp.LinuxUdpSocket;
 import io.microlink.wireguard.udp.UdpBatchSocket;
 import java.io.IOException;
@@ -55,7 +56,7 @@ import javax.net.ssl.SSLContext;
  * which region to call home and what control hears, and {@link UdpReader} tells the socket's
  * protocols apart.
  */
-public final class Magicsock implements AutoCloseable {
+public final class Magicsock implements PacketSink, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.microlink.magicsock");
     private static final Duration NETCHECK_WAIT = Duration.ofMillis(1500);
     private static final Duration DERP_TIMEOUT = Duration.ofSeconds(10);
@@ -64,9 +65,9 @@ public final class Magicsock implements AutoCloseable {
     /** The WireGuard engine's timers are checked this often. */
     private static final Duration TICK = Duration.ofMillis(100);
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** Room in front of a packet that {@link #sendPacket} needs to encrypt it in place: the transport header. */
+    /** Room in front of a packet that {@link #accept} needs to encrypt it in place: the transport header. */
     public static final int PACKET_HEADROOM = WireGuardLink.HEADROOM;
-    /** Room after a packet that {@link #sendPacket} needs to encrypt it in place: padding and the tag. */
+    /** Room after a packet that {@link #accept} needs to encrypt it in place: padding and the tag. */
     public static final int PACKET_TAILROOM = WireGuardLink.TAILROOM;
     /** tailscale's EndpointType values. */
     static final int ENDPOINT_LOCAL = 1;
@@ -78,19 +79,6 @@ public final class Magicsock implements AutoCloseable {
         public String text() {
             return EndpointText.format(address);
         }
-    }
-
-    /**
-     * Receives the decrypted inner IP packets from peers; the buffer is only valid during the
-     * call. Packets that arrived together (one read of the socket, or one from a relay) are
-     * followed by {@link #endOfBatch}, so the receiver can answer them at once, not one by one.
-     */
-    @FunctionalInterface
-    public interface InnerPackets {
-        void inbound(byte[] buf, int off, int len);
-
-        /** The packets since the last call arrived together; whatever they call for may go out now. */
-        default void endOfBatch() {}
     }
 
     /** Receives what the node should tell control; called on the maintenance thread. */
@@ -123,7 +111,8 @@ public final class Magicsock implements AutoCloseable {
     private final HomeRelay homeRelay;
     private final Supplier<PrivateKey> nodeKey;
     private final Supplier<Netmap> netmap;
-    private final InnerPackets inner;
+    /** Takes the decrypted inner packets from peers, then the end of each batch that arrived together. */
+    private final PacketSink inner;
     private final Semaphore wake = new Semaphore(0);
     private final DroppedInput derpDrops = new DroppedInput(LOG, "DERP packet");
     private final DerpRelays relays;
@@ -136,7 +125,7 @@ public final class Magicsock implements AutoCloseable {
     private volatile NetcheckReport lastReport;
 
     private Magicsock(Settings settings, UdpBatchSocket udp, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
-                      Supplier<Netmap> netmap, Reporter reporter, InnerPackets inner) {
+                      Supplier<Netmap> netmap, Reporter reporter, PacketSink inner) {
         this.settings = settings;
         this.inner = inner;
         this.udp = udp;
@@ -163,12 +152,12 @@ public final class Magicsock implements AutoCloseable {
      * Binds the UDP socket and starts measuring and answering.
      *
      * @param nodeKey  supplies the current node key (it changes when the key is rotated)
-     * @param inner    receives the inner packets peers send (TSMP pings are answered before);
-     *                 {@link #sendPacket} carries the other way
+     * @param inner    receives the inner packets peers send, in batches as they arrived;
+     *                 {@link #accept} carries the other way
      * @throws java.net.BindException if the port is taken
      */
     public static Magicsock start(Settings settings, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
-                                  Supplier<Netmap> netmap, Reporter reporter, InnerPackets inner) throws IOException {
+                                  Supplier<Netmap> netmap, Reporter reporter, PacketSink inner) throws IOException {
         // One socket carries every peer's traffic; the kernel's default buffer (about 200 KiB)
         // overflows under a bulk transfer and the drops look to TCP like congestion. The kernel
         // caps this at net.core.rmem_max / wmem_max, as tailscaled's own request is capped.
@@ -190,17 +179,23 @@ public final class Magicsock implements AutoCloseable {
 
     /**
      * Encrypts the inner IP packet of {@code len} bytes at {@code off} for the peer whose
-     * addresses route its destination. It may wait, with the others of its burst, until
-     * {@link #flush()}, which the sender calls after the burst's last packet. With
+     * addresses route its destination. It may wait, with the others of its batch, until
+     * {@link #endOfBatch()}, which the sender calls after the batch's last packet. With
      * {@link #PACKET_HEADROOM} bytes before it and {@link #PACKET_TAILROOM} after it in
      * {@code buf}, it is encrypted in place (overwriting those), else in a copy.
      */
-    public void sendPacket(byte[] buf, int off, int len) {
+    @Override
+    public void accept(byte[] buf, int off, int len) {
         wireGuard.sendInner(buf, off, len);
     }
 
-    /** Sends what {@link #sendPacket} held back: a burst of datagrams to one peer leaves in one go. */
-    public void flush() {
+    /** Sends what {@link #accept} held back: a burst of datagrams to one peer leaves in one go. */
+    @Override
+    public void endOfBatch() {
+        flushUdp();
+    }
+
+    private void flushUdp() {
         try {
             udp.flush();
         } catch (IOException e) {
@@ -287,7 +282,7 @@ public final class Magicsock implements AutoCloseable {
             try {
                 Thread.sleep(TICK);
                 wireGuard.tick();
-                flush();
+                flushUdp();
                 prober.tick(System.nanoTime());
             } catch (InterruptedException e) {
                 return;
@@ -341,7 +336,7 @@ public final class Magicsock implements AutoCloseable {
         @Override
         public void endOfBatch() {
             inner.endOfBatch();
-            flush();
+            flushUdp();
         }
     }
 
@@ -365,10 +360,10 @@ public final class Magicsock implements AutoCloseable {
     /** Sends one datagram now (DISCO, STUN), with whatever else was held. */
     private void sendUdp(byte[] packet, InetSocketAddress to) {
         queueUdp(packet, 0, packet.length, to);
-        flush();
+        flushUdp();
     }
 
-    /** Holds a datagram for the next {@link #flush()}. */
+    /** Holds a datagram for the next {@link #flushUdp()}. */
     private void queueUdp(byte[] buf, int off, int len, InetSocketAddress to) {
         try {
             udp.send(buf, off, len, to);
@@ -389,7 +384,7 @@ public final class Magicsock implements AutoCloseable {
         if (!DiscoPacket.looksLikeDisco(packet)) {
             wireGuard.receiveFromPeer(packet, 0, packet.length, source);
             inner.endOfBatch();
-            flush();
+            flushUdp();
             return;
         }
         prober.onDerp(packet, region, source, System.nanoTime());

@@ -5,7 +5,7 @@ import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
 import io.microlink.netmap.Netmap;
-import io.microlink.tsmp.TsmpResponder;
+import io.microlink.netstack.PacketSink;
 import io.microlink.wireguard.noise.Protocol;
 import io.microlink.wireguard.session.Engine;
 import io.microlink.wireguard.session.EngineSettings;
@@ -27,9 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * and roaming is off: the engine never moves a peer to wherever its packets came from.
  * Which real path a packet to a peer takes (direct or DERP) is magicsock's decision, made
  * per packet from what DISCO has proven ({@link PeerPath}), as in tailscale.
- *
- * <p>Inner packets: TSMP pings are answered here (tailscale answers them before its packet
- * filter, so they work whatever the ACLs say); everything else goes to the node's TCP/IP stack.
+ * Decrypted inner packets go to the data plane, which decides where each goes.
  */
 final class WireGuardLink implements Network {
     private static final String TOKEN_PREFIX = "peer.";
@@ -59,14 +57,14 @@ final class WireGuardLink implements Network {
     private final Engine engine;
     private final PublicKey nodeKey;
     private final Paths paths;
-    private final Magicsock.InnerPackets inner;
+    private final PacketSink inner;
     private final Limits limits;
     /** Each peer's engine state; its endpoint is the peer's token. Changed only by {@link #sync}. */
     private final Map<PublicKey, Peer> peers = new ConcurrentHashMap<>();
     /** The peers by token, so that a packet the engine sends finds its peer without parsing. */
     private final Map<InetSocketAddress, PublicKey> byToken = new ConcurrentHashMap<>();
 
-    WireGuardLink(PrivateKey nodeKey, Paths paths, Limits limits, Magicsock.InnerPackets inner) {
+    WireGuardLink(PrivateKey nodeKey, Paths paths, Limits limits, PacketSink inner) {
         this.inner = inner;
         this.engine = new Engine(nodeKey.raw(),
                 EngineSettings.DEFAULT.withRoaming(false).withMaxSessions(limits.maxSessions()), TimeSource.system());
@@ -156,7 +154,7 @@ final class WireGuardLink implements Network {
 
     @Override
     public void deliver(byte[] buf, int off, int len) {
-        TsmpResponder.pong(buf, off, len).ifPresentOrElse(p -> sendInner(p, 0, p.length), () -> inner.inbound(buf, off, len));
+        inner.accept(buf, off, len);
     }
 
     /**
