@@ -3,12 +3,14 @@ package io.microlink.bench.wireguard;
 import io.microlink.crypto.X25519;
 import io.microlink.wireguard.noise.Protocol;
 import io.microlink.wireguard.session.Counters;
+import io.microlink.wireguard.session.Endpoint;
 import io.microlink.wireguard.session.Engine;
 import io.microlink.wireguard.session.EngineSettings;
 import io.microlink.wireguard.session.Network;
 import io.microlink.wireguard.session.Peer;
 import io.microlink.wireguard.session.PeerSpec;
 import io.microlink.wireguard.session.TimeSource;
+import io.microlink.wireguard.session.UdpEndpoint;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -19,8 +21,8 @@ import java.util.Arrays;
  * of a fixed size into a wire buffer, B decrypts. The clock is frozen so keys never age out.
  */
 final class EnginePair {
-    private static final InetSocketAddress ADDR_A = new InetSocketAddress(InetAddress.getLoopbackAddress(), 1);
-    private static final InetSocketAddress ADDR_B = new InetSocketAddress(InetAddress.getLoopbackAddress(), 2);
+    private static final UdpEndpoint ADDR_A = new UdpEndpoint(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1));
+    private static final UdpEndpoint ADDR_B = new UdpEndpoint(new InetSocketAddress(InetAddress.getLoopbackAddress(), 2));
     private static final TimeSource FROZEN = new TimeSource() {
         @Override
         public long nanoTime() {
@@ -37,12 +39,12 @@ final class EnginePair {
     private final byte[] buf;
     private final byte[] wire = new byte[65535];
     private int wireLen;
-    private InetSocketAddress wireTo;
+    private Endpoint wireTo;
     private Engine a;
     private Engine b;
     private final Network net = new Network() {
         @Override
-        public void send(InetSocketAddress to, byte[] data, int off, int len) {
+        public void send(Endpoint to, byte[] data, int off, int len) {
             System.arraycopy(data, off, wire, 0, len);
             wireLen = len;
             wireTo = to;
