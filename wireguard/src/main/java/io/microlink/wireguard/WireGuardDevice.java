@@ -13,6 +13,7 @@ import io.microlink.wireguard.session.Peer;
 import io.microlink.wireguard.session.PeerSpec;
 import io.microlink.wireguard.session.TimeSource;
 import io.microlink.wireguard.session.UdpEndpoint;
+import io.microlink.wireguard.session.UdpEndpoints;
 import io.microlink.wireguard.tun.IpCommand;
 import io.microlink.wireguard.tun.LinuxTun;
 import java.io.IOException;
@@ -179,11 +180,12 @@ public final class WireGuardDevice implements AutoCloseable {
 
     private void udpLoop() {
         ByteBuffer bb = ByteBuffer.allocate(MAX_DATAGRAM);
+        UdpEndpoints sources = new UdpEndpoints();
         try {
             while (running) {
                 bb.clear();
                 InetSocketAddress from = (InetSocketAddress) udp.receive(bb);
-                engine.receive(bb.array(), 0, bb.position(), new UdpEndpoint(from), network);
+                engine.receive(bb.array(), 0, bb.position(), sources.of(from), network);
             }
         } catch (ClosedChannelException e) {
             // close() ends the loop this way

@@ -13,6 +13,8 @@ package io.microlink.wireguard.session;
  *       {@link EngineSettings#roaming() roaming} on, a peer moves to the source of an
  *       authenticated packet when that source is not equal to its current endpoint.
  *   <li>{@code toString} is readable in a log line ("192.0.2.1:51820").
+ *   <li>A runtime should pass the same object for datagrams from the same source rather than
+ *       a new one each time, so that receiving costs no allocation.
  * </ul>
  */
 public interface Endpoint {

@@ -102,7 +102,9 @@ public final class Peer {
 
     /** Roams to where an authenticated packet came from, unless paths are chosen above the engine. */
     void setEndpoint(Endpoint from) {
-        if (engine.settings.roaming() && !from.equals(endpoint)) {
+        Endpoint old = endpoint;
+        // Identity first: runtimes pass the same object for a source they have seen before.
+        if (engine.settings.roaming() && from != old && !from.equals(old)) {
             endpoint = from;
         }
     }

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** UDP endpoints, and an engine whose endpoints are not addresses. */
+/** UDP endpoints, their cache for receive loops, and an engine whose endpoints are not addresses. */
 class EndpointTest {
     /** A peer known only by name, as a runtime that picks paths itself (magicsock) names it. */
     record Named(String name) implements Endpoint {
@@ -39,6 +39,17 @@ class EndpointTest {
         UdpEndpoint one = Wire.udp("192.0.2.1", 1000), other = Wire.udp("192.0.2.1", 2000);
         assertThat(one.rateLimitKey()).isEqualTo(other.rateLimitKey());
         assertThat(one.cookieBytes()).isNotEqualTo(other.cookieBytes());
+    }
+
+    @Test
+    void aReceiveLoopGetsOneEndpointPerSourceAndForgetsTheOldestBeyondItsBound() {
+        UdpEndpoints sources = new UdpEndpoints();
+        UdpEndpoint first = sources.of(new InetSocketAddress(Wire.ip("192.0.2.1"), 51820));
+        assertThat(sources.of(new InetSocketAddress(Wire.ip("192.0.2.1"), 51820))).isSameAs(first);
+        for (int port = 1; port <= UdpEndpoints.MAX_SOURCES; port++) {
+            sources.of(new InetSocketAddress(Wire.ip("198.51.100.1"), port));
+        }
+        assertThat(sources.of(first.address())).isNotSameAs(first).isEqualTo(first);
     }
 
     @Test
