@@ -6,8 +6,9 @@ package io.microlink.wireguard.session;
  * ({@link UdpEndpoint}), or anything else a runtime routes by itself, such as a tailnet peer
  * that magicsock reaches through DERP or a direct path it picks per packet.
  *
- * <p>The engine hands endpoints only back to the {@code Network} that gave them (as the source
- * of a datagram or in a {@link PeerSpec}) and otherwise relies on this contract:
+ * <p>The engine does not route by endpoints: it only hands one back to its {@code Network}
+ * to send there (a peer's, from its {@link PeerSpec} or roaming, or the source of a handshake
+ * it answers). Beyond that it relies on this contract:
  * <ul>
  *   <li>Immutable, with {@code equals} and {@code hashCode} by value: with
  *       {@link EngineSettings#roaming() roaming} on, a peer moves to the source of an
