@@ -7,31 +7,29 @@ import io.microlink.key.PublicKey;
 import io.microlink.netmap.Netmap;
 import io.microlink.netstack.PacketSink;
 import io.microlink.wireguard.noise.Protocol;
+import io.microlink.wireguard.session.Endpoint;
 import io.microlink.wireguard.session.Engine;
 import io.microlink.wireguard.session.EngineSettings;
 import io.microlink.wireguard.session.Network;
 import io.microlink.wireguard.session.Peer;
 import io.microlink.wireguard.session.PeerSpec;
 import io.microlink.wireguard.session.TimeSource;
+import io.microlink.wireguard.session.UdpEndpoint;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Attaches the WireGuard engine to magicsock. The engine knows peers only by socket address,
- * so each peer's endpoint is a token, the unresolved address {@code peer.<node key hex>},
- * and roaming is off: the engine never moves a peer to wherever its packets came from.
- * Which real path a packet to a peer takes (direct or DERP) is magicsock's decision, made
+ * Attaches the WireGuard engine to magicsock. Each peer's endpoint is a {@link PeerEndpoint},
+ * its node key, and roaming is off: the engine never moves a peer to wherever its packets came
+ * from. Which real path a packet to a peer takes (direct or DERP) is magicsock's decision, made
  * per packet from what DISCO has proven ({@link PeerPath}), as in tailscale.
  * Decrypted inner packets go to the data plane, which decides where each goes.
  */
 final class WireGuardLink implements Network {
-    private static final String TOKEN_PREFIX = "peer.";
-    private static final HexFormat HEX = HexFormat.of();
     /** The transport header goes in front of the packet, padding (to 16) and the tag after it. */
     static final int HEADROOM = Protocol.TRANSPORT_HEADER_SIZE;
     static final int TAILROOM = Protocol.PADDING_MULTIPLE + Protocol.TAG_LENGTH;
@@ -59,10 +57,30 @@ final class WireGuardLink implements Network {
     private final Paths paths;
     private final PacketSink inner;
     private final Limits limits;
-    /** Each peer's engine state; its endpoint is the peer's token. Changed only by {@link #sync}. */
+    /** Each peer's engine state; its endpoint is its {@link PeerEndpoint}. Changed only by {@link #sync}. */
     private final Map<PublicKey, Peer> peers = new ConcurrentHashMap<>();
-    /** The peers by token, so that a packet the engine sends finds its peer without parsing. */
-    private final Map<InetSocketAddress, PublicKey> byToken = new ConcurrentHashMap<>();
+
+    /**
+     * A tailnet peer as the engine sees it: magicsock chooses the path of every packet, so the
+     * engine needs only the node key. Under load, cookies and the per-source handshake limit
+     * count per node key too, as tailscale's endpoints give wireguard-go one address per peer.
+     */
+    record PeerEndpoint(PublicKey key) implements Endpoint {
+        @Override
+        public byte[] cookieBytes() {
+            return key.raw();
+        }
+
+        @Override
+        public PublicKey rateLimitKey() {
+            return key;
+        }
+
+        @Override
+        public String toString() {
+            return key.shortString() + " via magicsock";
+        }
+    }
 
     WireGuardLink(PrivateKey nodeKey, Paths paths, Limits limits, PacketSink inner) {
         this.inner = inner;
@@ -77,10 +95,6 @@ final class WireGuardLink implements Network {
         return nodeKey;
     }
 
-    static InetSocketAddress token(PublicKey peer) {
-        return InetSocketAddress.createUnresolved(TOKEN_PREFIX + HEX.formatHex(peer.raw()), 0);
-    }
-
     /** Adds new peers and removes departed ones; routes follow each peer's addresses. */
     synchronized void sync(Netmap netmap) {
         Map<PublicKey, Node> wanted = new HashMap<>();
@@ -92,18 +106,15 @@ final class WireGuardLink implements Network {
         peers.entrySet().removeIf(e -> {
             if (!wanted.containsKey(e.getKey())) {
                 engine.removePeer(e.getValue());
-                byToken.remove(e.getValue().endpoint());
                 return true;
             }
             return false;
         });
         wanted.forEach((key, node) -> peers.computeIfAbsent(key, k -> {
-            InetSocketAddress token = token(k);
-            Peer p = engine.addPeer(new PeerSpec(k.raw(), null, token, 0, k.equals(limits.priorityPeer())));
+            Peer p = engine.addPeer(new PeerSpec(k.raw(), null, new PeerEndpoint(k), 0, k.equals(limits.priorityPeer())));
             for (String prefix : node.addresses()) {
                 route(prefix, p);
             }
-            byToken.put(token, k);
             return p;
         }));
     }
@@ -130,25 +141,29 @@ final class WireGuardLink implements Network {
      */
     void receiveFromPeer(byte[] buf, int off, int len, PublicKey peer) {
         Peer p = peers.get(peer);
-        engine.receive(buf, off, len, p != null ? p.endpoint() : token(peer), this);
+        // A known peer's endpoint stays the one sync() gave it (no roaming): no object per packet.
+        engine.receive(buf, off, len, p != null ? p.endpoint() : new PeerEndpoint(peer), this);
     }
 
     /** A packet from an address no peer is known at; only a handshake can come of it. */
     void receiveUdp(byte[] buf, int off, int len, InetSocketAddress from) {
-        engine.receive(buf, off, len, from, this);
+        engine.receive(buf, off, len, new UdpEndpoint(from), this);
     }
 
     void tick() {
         engine.tick(this);
     }
 
+    /**
+     * The engine sends only to endpoints this link gave it: a peer's own, or the UDP source of
+     * a handshake it answers (one that came through {@link #receiveUdp}).
+     */
     @Override
-    public void send(InetSocketAddress to, byte[] buf, int off, int len) {
-        PublicKey peer = byToken.get(to);
-        if (peer != null) {
-            paths.sendToPeer(peer, buf, off, len);
-        } else if (!to.isUnresolved()) {
-            paths.sendUdp(buf, off, len, to);
+    public void send(Endpoint to, byte[] buf, int off, int len) {
+        if (to instanceof PeerEndpoint peer) {
+            paths.sendToPeer(peer.key(), buf, off, len);
+        } else {
+            paths.sendUdp(buf, off, len, ((UdpEndpoint) to).address());
         }
     }
 

@@ -5,12 +5,15 @@ import io.microlink.wireguard.config.IpPrefix;
 import io.microlink.wireguard.config.PeerConfig;
 import io.microlink.wireguard.config.WireGuardKey;
 import io.microlink.wireguard.noise.Protocol;
+import io.microlink.wireguard.session.Endpoint;
 import io.microlink.wireguard.session.Engine;
 import io.microlink.wireguard.session.EngineSettings;
 import io.microlink.wireguard.session.Network;
 import io.microlink.wireguard.session.Peer;
 import io.microlink.wireguard.session.PeerSpec;
 import io.microlink.wireguard.session.TimeSource;
+import io.microlink.wireguard.session.UdpEndpoint;
+import io.microlink.wireguard.session.UdpEndpoints;
 import io.microlink.wireguard.tun.IpCommand;
 import io.microlink.wireguard.tun.LinuxTun;
 import java.io.IOException;
@@ -45,9 +48,11 @@ public final class WireGuardDevice implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final Network network = new Network() {
         @Override
-        public void send(InetSocketAddress to, byte[] buf, int off, int len) {
+        public void send(Endpoint to, byte[] buf, int off, int len) {
             try {
-                udp.send(ByteBuffer.wrap(buf, off, len), to);
+                // Every endpoint here is UDP: peers' come from the configuration, the others
+                // from this device's socket.
+                udp.send(ByteBuffer.wrap(buf, off, len), ((UdpEndpoint) to).address());
             } catch (IOException e) {
                 // A vanished route to an old endpoint is normal while roaming; the timers retry.
                 LOG.log(System.Logger.Level.DEBUG, "send to {0} failed: {1}", to, e.getMessage());
@@ -131,7 +136,7 @@ public final class WireGuardDevice implements AutoCloseable {
         return device;
     }
 
-    private static InetSocketAddress resolve(String endpoint) throws IOException {
+    private static UdpEndpoint resolve(String endpoint) throws IOException {
         if (endpoint == null) {
             return null;
         }
@@ -141,7 +146,7 @@ public final class WireGuardDevice implements AutoCloseable {
         if (a.isUnresolved()) {
             throw new IOException("cannot resolve endpoint host '" + host + "'");
         }
-        return a;
+        return new UdpEndpoint(a);
     }
 
     private void startThreads() {
@@ -175,11 +180,12 @@ public final class WireGuardDevice implements AutoCloseable {
 
     private void udpLoop() {
         ByteBuffer bb = ByteBuffer.allocate(MAX_DATAGRAM);
+        UdpEndpoints sources = new UdpEndpoints();
         try {
             while (running) {
                 bb.clear();
                 InetSocketAddress from = (InetSocketAddress) udp.receive(bb);
-                engine.receive(bb.array(), 0, bb.position(), from, network);
+                engine.receive(bb.array(), 0, bb.position(), sources.of(from), network);
             }
         } catch (ClosedChannelException e) {
             // close() ends the loop this way

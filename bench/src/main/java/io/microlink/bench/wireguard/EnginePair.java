@@ -3,12 +3,15 @@ package io.microlink.bench.wireguard;
 import io.microlink.crypto.X25519;
 import io.microlink.wireguard.noise.Protocol;
 import io.microlink.wireguard.session.Counters;
+import io.microlink.wireguard.session.Endpoint;
 import io.microlink.wireguard.session.Engine;
 import io.microlink.wireguard.session.EngineSettings;
 import io.microlink.wireguard.session.Network;
 import io.microlink.wireguard.session.Peer;
 import io.microlink.wireguard.session.PeerSpec;
 import io.microlink.wireguard.session.TimeSource;
+import io.microlink.wireguard.session.UdpEndpoint;
+import io.microlink.wireguard.session.UdpEndpoints;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -17,6 +20,8 @@ import java.util.Arrays;
 /**
  * Two engines with a session between them, for the transport benchmarks: A encrypts IP packets
  * of a fixed size into a wire buffer, B decrypts. The clock is frozen so keys never age out.
+ * Each side finds the endpoint of a datagram's source address as WireGuardDevice's UDP loop
+ * does, so the receive figures include that lookup.
  */
 final class EnginePair {
     private static final InetSocketAddress ADDR_A = new InetSocketAddress(InetAddress.getLoopbackAddress(), 1);
@@ -37,12 +42,14 @@ final class EnginePair {
     private final byte[] buf;
     private final byte[] wire = new byte[65535];
     private int wireLen;
-    private InetSocketAddress wireTo;
+    private Endpoint wireTo;
     private Engine a;
     private Engine b;
+    private final UdpEndpoints sourcesAtA = new UdpEndpoints();
+    private final UdpEndpoints sourcesAtB = new UdpEndpoints();
     private final Network net = new Network() {
         @Override
-        public void send(InetSocketAddress to, byte[] data, int off, int len) {
+        public void send(Endpoint to, byte[] data, int off, int len) {
             System.arraycopy(data, off, wire, 0, len);
             wireLen = len;
             wireTo = to;
@@ -65,7 +72,7 @@ final class EnginePair {
         EngineSettings settings = EngineSettings.DEFAULT.withMtu(size);
         a = new Engine(ka, settings, FROZEN);
         b = new Engine(kb, settings, FROZEN);
-        Peer bAtA = a.addPeer(new PeerSpec(X25519.publicKey(kb), null, ADDR_B, 0, false));
+        Peer bAtA = a.addPeer(new PeerSpec(X25519.publicKey(kb), null, new UdpEndpoint(ADDR_B), 0, false));
         Peer aAtB = b.addPeer(new PeerSpec(X25519.publicKey(ka), null, null, 0, false));
         a.allowedIps().insert(InetAddress.getByName("10.0.0.2"), 32, bAtA);
         b.allowedIps().insert(InetAddress.getByName("10.0.0.1"), 32, aAtB);
@@ -73,8 +80,11 @@ final class EnginePair {
         for (int i = 0; i < 4 && wireLen > 0; i++) {
             int len = wireLen;
             wireLen = 0;
-            boolean toB = wireTo.equals(ADDR_B);
-            (toB ? b : a).receive(wire, 0, len, toB ? ADDR_A : ADDR_B, net);
+            if (((UdpEndpoint) wireTo).address().equals(ADDR_B)) {
+                b.receive(wire, 0, len, sourcesAtB.of(ADDR_A), net);
+            } else {
+                a.receive(wire, 0, len, sourcesAtA.of(ADDR_B), net);
+            }
         }
         if (bAtA.handshakesCompleted() != 1) {
             throw new IllegalStateException("no session: " + a.counters() + " / " + b.counters());
@@ -106,11 +116,11 @@ final class EnginePair {
 
     /** B receives the message A sent last. */
     void decryptLast() {
-        b.receive(wire, 0, wireLen, ADDR_A, net);
+        b.receive(wire, 0, wireLen, sourcesAtB.of(ADDR_A), net);
     }
 
     void decrypt(byte[] message, int len) {
-        b.receive(message, 0, len, ADDR_A, net);
+        b.receive(message, 0, len, sourcesAtB.of(ADDR_A), net);
     }
 
     Counters receiverCounters() {

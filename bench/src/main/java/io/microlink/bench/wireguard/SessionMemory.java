@@ -2,12 +2,14 @@ package io.microlink.bench.wireguard;
 
 import io.microlink.crypto.X25519;
 import io.microlink.wireguard.noise.Protocol;
+import io.microlink.wireguard.session.Endpoint;
 import io.microlink.wireguard.session.Engine;
 import io.microlink.wireguard.session.EngineSettings;
 import io.microlink.wireguard.session.Network;
 import io.microlink.wireguard.session.Peer;
 import io.microlink.wireguard.session.PeerSpec;
 import io.microlink.wireguard.session.TimeSource;
+import io.microlink.wireguard.session.UdpEndpoint;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -39,7 +41,7 @@ public final class SessionMemory {
             hub.allowedIps().insert(InetAddress.getByAddress(new byte[] {10, 1, (byte) (i >>> 8), (byte) i}), 32, peers[i]);
         }
         long withPeers = usedHeap();
-        InetSocketAddress hubAddr = new InetSocketAddress(InetAddress.getLoopbackAddress(), 1);
+        UdpEndpoint hubAddr = new UdpEndpoint(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1));
         for (int i = 0; i < n; i++) {
             handshake(hub, hubKey, spokeKeys[i], hubAddr, i, settings, clock);
         }
@@ -57,12 +59,12 @@ public final class SessionMemory {
     }
 
     /** One spoke engine handshakes with the hub, then is discarded; the hub keeps the session. */
-    private static void handshake(Engine hub, byte[] hubKey, byte[] spokeKey, InetSocketAddress hubAddr, int i,
+    private static void handshake(Engine hub, byte[] hubKey, byte[] spokeKey, UdpEndpoint hubAddr, int i,
                                   EngineSettings settings, TimeSource clock) throws Exception {
         Engine spoke = new Engine(spokeKey, settings, clock);
         Peer hubAtSpoke = spoke.addPeer(new PeerSpec(X25519.publicKey(hubKey), null, hubAddr, 0, false));
         spoke.allowedIps().insert(InetAddress.getByName("10.0.0.1"), 32, hubAtSpoke);
-        InetSocketAddress spokeAddr = new InetSocketAddress(InetAddress.getLoopbackAddress(), 1000 + i);
+        UdpEndpoint spokeAddr = new UdpEndpoint(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1000 + i));
         ArrayDeque<byte[]> toHub = new ArrayDeque<>(), toSpoke = new ArrayDeque<>();
         Network spokeNet = sink(toHub), hubNet = sink(toSpoke);
         byte[] buf = new byte[Protocol.TRANSPORT_HEADER_SIZE + 60 + 32];
@@ -86,7 +88,7 @@ public final class SessionMemory {
     private static Network sink(ArrayDeque<byte[]> queue) {
         return new Network() {
             @Override
-            public void send(InetSocketAddress to, byte[] b, int off, int len) {
+            public void send(Endpoint to, byte[] b, int off, int len) {
                 queue.add(Arrays.copyOfRange(b, off, off + len));
             }
 

@@ -11,6 +11,7 @@ import io.microlink.wireguard.config.InterfaceConfig;
 import io.microlink.wireguard.config.WgQuickParser;
 import io.microlink.wireguard.session.EngineSettings;
 import io.microlink.wireguard.session.Peer;
+import io.microlink.wireguard.session.UdpEndpoint;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -119,6 +120,11 @@ final class Tunnel implements AutoCloseable {
 
     Peer goPeer() {
         return java.engine().peers().getFirst();
+    }
+
+    /** The IP address the Java side sends to wireguard-go at (a WireGuardDevice's endpoints are UDP). */
+    String goEndpointIp() {
+        return ((UdpEndpoint) goPeer().endpoint()).address().getAddress().getHostAddress();
     }
 
     /** Pings from this JVM's namespace (the Java engine's side); true if a reply came. */

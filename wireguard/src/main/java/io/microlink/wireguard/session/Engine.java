@@ -5,7 +5,6 @@ import io.microlink.wireguard.noise.LocalIdentity;
 import io.microlink.wireguard.noise.Protocol;
 import io.microlink.wireguard.routing.AllowedIps;
 import io.microlink.wireguard.routing.IpPacket;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.List;
@@ -98,8 +97,11 @@ public final class Engine {
         return indices.size();
     }
 
-    /** Handles one UDP datagram; anything invalid is counted in {@link #counters()} and dropped. */
-    public void receive(byte[] buf, int off, int len, InetSocketAddress from, Network net) {
+    /**
+     * Handles one datagram from {@code from}; anything invalid is counted in {@link #counters()}
+     * and dropped. Decrypts in place.
+     */
+    public void receive(byte[] buf, int off, int len, Endpoint from, Network net) {
         inbound.receive(buf, off, len, from, net);
     }
 

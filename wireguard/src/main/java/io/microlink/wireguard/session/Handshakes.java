@@ -6,8 +6,6 @@ import io.microlink.wireguard.noise.Handshake;
 import io.microlink.wireguard.noise.InitiationOpening;
 import io.microlink.wireguard.noise.Protocol;
 import io.microlink.wireguard.noise.SessionKeys;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 
 /**
  * Incoming handshake messages: the mac1/cookie gate (whitepaper §5.3), initiations (we respond),
@@ -28,7 +26,7 @@ final class Handshakes {
      * The DoS gate for initiations and responses. Returns true if the message may be processed;
      * otherwise it was dropped or answered with a cookie reply.
      */
-    private boolean admit(byte[] buf, int off, int len, InetSocketAddress from, Network net) {
+    private boolean admit(byte[] buf, int off, int len, Endpoint from, Network net) {
         if (!engine.cookieChecker.checkMac1(buf, off, len)) {
             engine.counters.add(Counters.Event.DROPPED_INVALID_MAC1);
             return false;
@@ -37,26 +35,21 @@ final class Handshakes {
         if (!engine.load.record(now)) {
             return true;
         }
-        byte[] source = sourceBytes(from);
+        byte[] source = from.cookieBytes();
         if (!engine.cookieChecker.checkMac2(buf, off, len, source, now)) {
             byte[] reply = engine.cookieChecker.createReply(buf, off, len, source, now);
             net.send(from, reply, 0, reply.length);
             engine.counters.add(Counters.Event.COOKIE_REPLIES_SENT);
             return false;
         }
-        if (!engine.rateLimiter.allow(from.getAddress(), now)) {
+        if (!engine.rateLimiter.allow(from.rateLimitKey(), now)) {
             engine.counters.add(Counters.Event.DROPPED_RATE_LIMITED);
             return false;
         }
         return true;
     }
 
-    private static byte[] sourceBytes(InetSocketAddress from) {
-        byte[] ip = from.getAddress().getAddress();
-        return ByteBuffer.allocate(ip.length + 2).put(ip).putShort((short) from.getPort()).array();
-    }
-
-    void onInitiation(byte[] buf, int off, int len, InetSocketAddress from, Network net) {
+    void onInitiation(byte[] buf, int off, int len, Endpoint from, Network net) {
         if (!admit(buf, off, len, from, net)) {
             return;
         }
@@ -109,7 +102,7 @@ final class Handshakes {
         engine.sessionStarted(peer);
     }
 
-    void onResponse(byte[] buf, int off, int len, InetSocketAddress from, Network net) {
+    void onResponse(byte[] buf, int off, int len, Endpoint from, Network net) {
         if (!admit(buf, off, len, from, net)) {
             return;
         }
@@ -135,7 +128,7 @@ final class Handshakes {
         engine.sessionStarted(peer);
     }
 
-    void onCookieReply(byte[] buf, int off, InetSocketAddress from) {
+    void onCookieReply(byte[] buf, int off) {
         IndexTable.Entry entry = engine.indices.lookup(Bytes.getInt(buf, off + 4));
         if (entry == null) {
             engine.counters.add(Counters.Event.DROPPED_UNKNOWN_INDEX);

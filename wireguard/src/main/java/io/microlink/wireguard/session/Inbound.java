@@ -3,7 +3,6 @@ package io.microlink.wireguard.session;
 import io.microlink.wireguard.noise.Bytes;
 import io.microlink.wireguard.noise.Protocol;
 import io.microlink.wireguard.routing.IpPacket;
-import java.net.InetSocketAddress;
 
 /**
  * Dispatches incoming datagrams by type and decrypts transport data: replay check before
@@ -20,7 +19,7 @@ final class Inbound {
         this.handshakes = handshakes;
     }
 
-    void receive(byte[] buf, int off, int len, InetSocketAddress from, Network net) {
+    void receive(byte[] buf, int off, int len, Endpoint from, Network net) {
         try {
             dispatch(buf, off, len, from, net);
         } catch (RuntimeException e) {
@@ -30,7 +29,7 @@ final class Inbound {
         }
     }
 
-    private void dispatch(byte[] buf, int off, int len, InetSocketAddress from, Network net) {
+    private void dispatch(byte[] buf, int off, int len, Endpoint from, Network net) {
         int type = Protocol.messageType(buf, off, len);
         int expected = switch (type) {
             case Protocol.TYPE_INITIATION -> Protocol.INITIATION_SIZE;
@@ -51,12 +50,12 @@ final class Inbound {
         switch (type) {
             case Protocol.TYPE_INITIATION -> handshakes.onInitiation(buf, off, len, from, net);
             case Protocol.TYPE_RESPONSE -> handshakes.onResponse(buf, off, len, from, net);
-            case Protocol.TYPE_COOKIE_REPLY -> handshakes.onCookieReply(buf, off, from);
+            case Protocol.TYPE_COOKIE_REPLY -> handshakes.onCookieReply(buf, off);
             default -> transport(buf, off, len, from, net);
         }
     }
 
-    private void transport(byte[] buf, int off, int len, InetSocketAddress from, Network net) {
+    private void transport(byte[] buf, int off, int len, Endpoint from, Network net) {
         IndexTable.Entry entry = engine.indices.lookup(Bytes.getInt(buf, off + Protocol.TRANSPORT_RECEIVER));
         Keypair kp = entry == null ? null : entry.keypair();
         if (kp == null) {

@@ -1,14 +1,12 @@
 package io.microlink.wireguard.session;
 
-import java.net.InetSocketAddress;
-
 /**
  * Where the engine's output goes: the runtime implements this with a UDP socket and a TUN
  * device, tests with lists. Buffers are only valid during the call.
  */
 public interface Network {
-    /** Sends one WireGuard message to a peer's endpoint. */
-    void send(InetSocketAddress to, byte[] buf, int off, int len);
+    /** Sends one WireGuard message to a peer's endpoint, or to where a handshake came from. */
+    void send(Endpoint to, byte[] buf, int off, int len);
 
     /** Hands one decrypted, authorised inner IP packet to the local system. */
     void deliver(byte[] buf, int off, int len);

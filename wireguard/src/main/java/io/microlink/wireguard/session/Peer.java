@@ -5,7 +5,6 @@ import io.microlink.wireguard.noise.CookieGenerator;
 import io.microlink.wireguard.noise.Handshake;
 import io.microlink.wireguard.noise.Protocol;
 import io.microlink.wireguard.noise.SessionKeys;
-import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -27,7 +26,7 @@ public final class Peer {
     private final int persistentKeepaliveSeconds;
     private final ArrayDeque<byte[]> staged = new ArrayDeque<>();
 
-    private volatile InetSocketAddress endpoint;
+    private volatile Endpoint endpoint;
     volatile Keypair current;
     private Keypair previous;
     // Volatile: receivedWith() peeks at it without the lock on every packet.
@@ -59,8 +58,11 @@ public final class Peer {
         return publicKey.clone();
     }
 
-    /** The address the latest authenticated packet came from, or the configured one; null if none. */
-    public InetSocketAddress endpoint() {
+    /**
+     * Where the latest authenticated packet came from (with roaming on), or the configured
+     * endpoint; null if none.
+     */
+    public Endpoint endpoint() {
         return endpoint;
     }
 
@@ -99,8 +101,10 @@ public final class Peer {
     }
 
     /** Roams to where an authenticated packet came from, unless paths are chosen above the engine. */
-    void setEndpoint(InetSocketAddress from) {
-        if (engine.settings.roaming() && !from.equals(endpoint)) {
+    void setEndpoint(Endpoint from) {
+        Endpoint old = endpoint;
+        // Identity first: runtimes pass the same object for a source they have seen before.
+        if (engine.settings.roaming() && from != old && !from.equals(old)) {
             endpoint = from;
         }
     }
@@ -124,7 +128,7 @@ public final class Peer {
             }
             timers.handshakeAttempts = 0;
         }
-        InetSocketAddress to = endpoint;
+        Endpoint to = endpoint;
         if (to == null) {
             engine.counters.add(Counters.Event.DROPPED_NO_ENDPOINT);
             return;
@@ -269,7 +273,7 @@ public final class Peer {
 
     private boolean trySend(byte[] buf, int off, int len, Network net) {
         Keypair kp = current;
-        InetSocketAddress to = endpoint;
+        Endpoint to = endpoint;
         long now = engine.clock.nanoTime();
         TimerSettings t = engine.settings.timers();
         if (kp == null || to == null || now - kp.createdNanos >= t.rejectAfterTime().toNanos()) {

@@ -1,6 +1,5 @@
 package io.microlink.wireguard.session;
 
-import java.net.InetSocketAddress;
 import java.util.Base64;
 
 /**
@@ -11,7 +10,7 @@ import java.util.Base64;
  * @param persistentKeepaliveSeconds 0 for off
  * @param priority                   never evicted by the session cap
  */
-public record PeerSpec(byte[] publicKey, byte[] presharedKey, InetSocketAddress endpoint,
+public record PeerSpec(byte[] publicKey, byte[] presharedKey, Endpoint endpoint,
                        int persistentKeepaliveSeconds, boolean priority) {
     @Override
     public String toString() {

@@ -69,7 +69,7 @@ class CookieUnderLoadTest {
         w.deliver(new Wire.Datagram(Wire.ADDR_A, Wire.ADDR_B, initiation));
         w.deliver(new Wire.Datagram(Wire.ADDR_A, Wire.ADDR_B, initiation));
         w.inFlight.clear();
-        var elsewhere = new java.net.InetSocketAddress(Wire.ip("203.0.113.5"), 51820);
+        var elsewhere = Wire.udp("203.0.113.5", 51820);
         w.deliver(new Wire.Datagram(elsewhere, Wire.ADDR_B, retry.bytes()));
         // mac2 binds the address the cookie was issued to: another source gets a fresh cookie instead.
         assertThat(w.inFlight).singleElement().satisfies(d -> assertThat(d.type()).isEqualTo(3));

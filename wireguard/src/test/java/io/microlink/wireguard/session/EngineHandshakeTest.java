@@ -113,7 +113,7 @@ class EngineHandshakeTest {
         w.pump();
         w.sendFromA(100);
         Wire.Datagram d = w.inFlight.poll();
-        var moved = new java.net.InetSocketAddress(Wire.ip("198.51.100.7"), 40000);
+        var moved = Wire.udp("198.51.100.7", 40000);
         w.deliver(new Wire.Datagram(moved, d.to(), d.bytes()));
         assertThat(w.aAtB.endpoint()).isEqualTo(moved);
         // A forged packet from elsewhere does not move it.
@@ -130,7 +130,7 @@ class EngineHandshakeTest {
         w.pump();
         w.sendFromA(100);
         Wire.Datagram d = w.inFlight.poll();
-        var elsewhere = new java.net.InetSocketAddress(Wire.ip("198.51.100.7"), 40000);
+        var elsewhere = Wire.udp("198.51.100.7", 40000);
         w.deliver(new Wire.Datagram(elsewhere, d.to(), d.bytes()));
         assertThat(w.deliveredAtB).hasSize(2);
         // B was configured without an endpoint for A and learns none from A's packets either.

@@ -3,7 +3,6 @@ package io.microlink.wireguard.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.microlink.crypto.X25519;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,14 +33,14 @@ class SessionCapTest {
             }
         }
 
-        static InetSocketAddress addr(int i) {
-            return new InetSocketAddress(Wire.ip("192.0.2." + (i + 1)), 51820);
+        static UdpEndpoint addr(int i) {
+            return Wire.udp("192.0.2." + (i + 1), 51820);
         }
 
         Network net(int i) {
             return new Network() {
                 @Override
-                public void send(InetSocketAddress to, byte[] buf, int off, int len) {
+                public void send(Endpoint to, byte[] buf, int off, int len) {
                     queue.add(new Object[] {addr(i), to, java.util.Arrays.copyOfRange(buf, off, off + len)});
                 }
 
@@ -53,9 +52,9 @@ class SessionCapTest {
         void pump() {
             while (!queue.isEmpty()) {
                 Object[] d = queue.poll();
-                InetSocketAddress from = (InetSocketAddress) d[0], to = (InetSocketAddress) d[1];
+                UdpEndpoint from = (UdpEndpoint) d[0], to = (UdpEndpoint) d[1];
                 byte[] b = (byte[]) d[2];
-                int target = Integer.parseInt(to.getAddress().getHostAddress().split("\\.")[3]) - 1;
+                int target = Integer.parseInt(to.address().getAddress().getHostAddress().split("\\.")[3]) - 1;
                 Engine e = target == 0 ? hub : spokes.get(target - 1);
                 e.receive(b, 0, b.length, from, net(target));
             }

@@ -16,9 +16,11 @@ import java.util.List;
  * not delivered re-entrantly, so tests can inspect, drop, replay or tamper with them.
  */
 final class Wire {
-    static final InetSocketAddress ADDR_A = new InetSocketAddress(ip("192.0.2.1"), 51820);
-    static final InetSocketAddress ADDR_B = new InetSocketAddress(ip("192.0.2.2"), 51820);
+    static final UdpEndpoint ADDR_A = udp("192.0.2.1", 51820);
+    static final UdpEndpoint ADDR_B = udp("192.0.2.2", 51820);
 
+    final Endpoint addrA;
+    final Endpoint addrB;
     final FakeClock clock = new FakeClock();
     final Engine a;
     final Engine b;
@@ -27,26 +29,27 @@ final class Wire {
     final Deque<Datagram> inFlight = new ArrayDeque<>();
     final List<byte[]> deliveredAtA = new ArrayList<>();
     final List<byte[]> deliveredAtB = new ArrayList<>();
-    final Endpoint netA = new Endpoint(ADDR_A, deliveredAtA);
-    final Endpoint netB = new Endpoint(ADDR_B, deliveredAtB);
+    final Side netA;
+    final Side netB;
 
-    record Datagram(InetSocketAddress from, InetSocketAddress to, byte[] bytes) {
+    record Datagram(Endpoint from, Endpoint to, byte[] bytes) {
         int type() {
             return bytes[0];
         }
     }
 
-    final class Endpoint implements Network {
-        final InetSocketAddress self;
+    /** One engine's end of the link. */
+    final class Side implements Network {
+        final Endpoint self;
         final List<byte[]> delivered;
 
-        Endpoint(InetSocketAddress self, List<byte[]> delivered) {
+        Side(Endpoint self, List<byte[]> delivered) {
             this.self = self;
             this.delivered = delivered;
         }
 
         @Override
-        public void send(InetSocketAddress to, byte[] buf, int off, int len) {
+        public void send(Endpoint to, byte[] buf, int off, int len) {
             inFlight.add(new Datagram(self, to, Arrays.copyOfRange(buf, off, off + len)));
         }
 
@@ -56,14 +59,23 @@ final class Wire {
         }
     }
 
-    Wire(EngineSettings settings, byte[] psk) {
+    /** A and B at the given endpoints; A knows B's, B learns A's from its packets (with roaming). */
+    Wire(EngineSettings settings, byte[] psk, Endpoint addrA, Endpoint addrB) {
+        this.addrA = addrA;
+        this.addrB = addrB;
+        netA = new Side(addrA, deliveredAtA);
+        netB = new Side(addrB, deliveredAtB);
         byte[] privA = X25519.generatePrivateKey(), privB = X25519.generatePrivateKey();
         a = new Engine(privA, settings, clock);
         b = new Engine(privB, settings, clock);
-        bAtA = a.addPeer(new PeerSpec(X25519.publicKey(privB), psk, ADDR_B, 0, false));
+        bAtA = a.addPeer(new PeerSpec(X25519.publicKey(privB), psk, addrB, 0, false));
         aAtB = b.addPeer(new PeerSpec(X25519.publicKey(privA), psk, null, 0, false));
         a.allowedIps().insert(ip("10.0.0.2"), 32, bAtA);
         b.allowedIps().insert(ip("10.0.0.1"), 32, aAtB);
+    }
+
+    Wire(EngineSettings settings, byte[] psk) {
+        this(settings, psk, ADDR_A, ADDR_B);
     }
 
     Wire() {
@@ -78,7 +90,7 @@ final class Wire {
     }
 
     void deliver(Datagram d) {
-        Engine to = d.to().equals(ADDR_A) ? a : b;
+        Engine to = d.to().equals(addrA) ? a : b;
         Network net = to == a ? netA : netB;
         byte[] copy = d.bytes().clone();
         to.receive(copy, 0, copy.length, d.from(), net);
@@ -112,6 +124,10 @@ final class Wire {
             p[i] = (byte) i;
         }
         return p;
+    }
+
+    static UdpEndpoint udp(String ip, int port) {
+        return new UdpEndpoint(new InetSocketAddress(ip(ip), port));
     }
 
     static InetAddress ip(String s) {

@@ -1,0 +1,41 @@
+package io.microlink.wireguard.session;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * A peer reached over plain UDP at one address: what {@code WireGuardDevice} and any other
+ * socket-based runtime give the engine. Equal when the socket addresses are.
+ *
+ * @param address a resolved address (an unresolved one could not be sent to)
+ */
+public record UdpEndpoint(InetSocketAddress address) implements Endpoint {
+    public UdpEndpoint {
+        Objects.requireNonNull(address, "address");
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("unresolved endpoint " + address);
+        }
+    }
+
+    @Override
+    public byte[] cookieBytes() {
+        byte[] ip = address.getAddress().getAddress();
+        return ByteBuffer.allocate(ip.length + 2).put(ip).putShort((short) address.getPort()).array();
+    }
+
+    @Override
+    public InetAddress rateLimitKey() {
+        return address.getAddress();
+    }
+
+    /** {@code 192.0.2.1:51820}, {@code [2001:db8:0:0:0:0:0:1]:51820} (the JDK's IPv6 text). */
+    @Override
+    public String toString() {
+        InetAddress ip = address.getAddress();
+        String host = ip.getHostAddress();
+        return (ip instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+}
