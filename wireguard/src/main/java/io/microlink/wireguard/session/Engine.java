@@ -4,7 +4,7 @@ import io.microlink.wireguard.noise.CookieChecker;
 import io.microlink.wireguard.noise.LocalIdentity;
 import io.microlink.wireguard.noise.Protocol;
 import io.microlink.wireguard.routing.AllowedIps;
-import io.microlink.wireguard.routing.IpPacket;
+import io.microlink.wireguard.routing.InnerHeader;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.List;
@@ -111,11 +111,11 @@ public final class Engine {
      * packet (padding and tag); the message is built in place.
      */
     public void send(byte[] buf, int off, int len, Network net) {
-        if (IpPacket.version(buf, off, len) == 0) {
+        if (InnerHeader.version(buf, off, len) == 0) {
             counters.add(Counters.Event.DROPPED_MALFORMED);
             return;
         }
-        Peer peer = allowedIps.lookup(buf, IpPacket.destinationOffset(buf, off), IpPacket.addressLength(buf, off));
+        Peer peer = allowedIps.lookup(buf, InnerHeader.destinationOffset(buf, off), InnerHeader.addressLength(buf, off));
         if (peer == null) {
             counters.add(Counters.Event.DROPPED_NO_ROUTE);
             return;

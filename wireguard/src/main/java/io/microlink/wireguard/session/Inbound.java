@@ -2,7 +2,7 @@ package io.microlink.wireguard.session;
 
 import io.microlink.wireguard.noise.Bytes;
 import io.microlink.wireguard.noise.Protocol;
-import io.microlink.wireguard.routing.IpPacket;
+import io.microlink.wireguard.routing.InnerHeader;
 
 /**
  * Dispatches incoming datagrams by type and decrypts transport data: replay check before
@@ -93,12 +93,12 @@ final class Inbound {
             peer.authenticatedReceive(kp, 0, net);
             return;
         }
-        int ipLen = IpPacket.declaredLength(buf, dataOff, n);
+        int ipLen = InnerHeader.declaredLength(buf, dataOff, n);
         if (ipLen < 0) {
             engine.counters.add(Counters.Event.DROPPED_MALFORMED);
             return;
         }
-        if (engine.allowedIps().lookup(buf, IpPacket.sourceOffset(buf, dataOff), IpPacket.addressLength(buf, dataOff)) != peer) {
+        if (engine.allowedIps().lookup(buf, InnerHeader.sourceOffset(buf, dataOff), InnerHeader.addressLength(buf, dataOff)) != peer) {
             engine.counters.add(Counters.Event.DROPPED_SOURCE_NOT_ALLOWED);
             return;
         }

@@ -61,7 +61,7 @@ class AllowedIpsTest {
         byte[] packet = new byte[40];
         packet[0] = 0x45;
         System.arraycopy(ip("10.0.0.2").getAddress(), 0, packet, 16, 4);
-        assertThat(t.lookup(packet, IpPacket.destinationOffset(packet, 0), IpPacket.addressLength(packet, 0)))
+        assertThat(t.lookup(packet, InnerHeader.destinationOffset(packet, 0), InnerHeader.addressLength(packet, 0)))
                 .isEqualTo("peer");
     }
 }

@@ -1,11 +1,13 @@
 package io.microlink.wireguard.routing;
 
 /**
- * The few IPv4/IPv6 header fields the engine needs: version, addresses for routing, and the
- * packet's own idea of its length (which strips the transport padding). No allocation.
+ * The few IPv4/IPv6 header fields the engine needs of an inner packet: version, addresses for
+ * routing, and the packet's own idea of its length (which strips the transport padding). No
+ * allocation. The engine is a module of its own, so it reads these itself rather than through
+ * the netstack's {@code IpHeader}, which the tailnet node's packet path uses.
  */
-public final class IpPacket {
-    private IpPacket() {}
+public final class InnerHeader {
+    private InnerHeader() {}
 
     /** 4 or 6, or 0 if the buffer holds no plausible IP header. */
     public static int version(byte[] buf, int off, int len) {
