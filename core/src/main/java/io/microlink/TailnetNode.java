@@ -68,7 +68,7 @@ public final class TailnetNode implements AutoCloseable {
 
     private TailnetNode(NodeConfig config) {
         this.config = config;
-        this.loop = new ControlLoop(config, new NodeListener() {
+        this.loop = new ControlLoop(config, new LoopListener() {
             @Override
             public void stateChanged(NodeState state, String detail) {
                 listeners.forEach(l -> l.stateChanged(state, detail));
