@@ -3,11 +3,11 @@ package io.microlink.daemon;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.microlink.NodeListener;
 import io.microlink.NodeState;
+import io.microlink.PeerEvent;
 import io.microlink.TailnetNode;
 import io.microlink.WhoIs;
 import io.microlink.daemon.api.ApiException;
 import io.microlink.daemon.api.ApiProtocol;
-import io.microlink.netmap.PeerEvent;
 import io.microlink.state.DebugFlag;
 import io.microlink.state.InvalidSettingsException;
 import io.microlink.state.NodeSettings;
@@ -416,7 +416,7 @@ public final class Daemon implements AutoCloseable {
         @Override
         public void peerChanged(PeerEvent e) {
             if (e.kind() != PeerEvent.Kind.CHANGED) {
-                LOG.log(Level.INFO, "peer {0} {1}", e.peer().name(), e.kind().name().toLowerCase(java.util.Locale.ROOT));
+                LOG.log(Level.INFO, "peer {0} {1}", e.peer().fqdn(), e.kind().name().toLowerCase(java.util.Locale.ROOT));
             }
         }
     }
