@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  * }</pre>
  */
 public final class TailnetMap {
-    /** Go's zero time, and anything before 1970: control's way of saying "never expires". */
+    /** An expiry at or before this means "never": control sends Go's zero time (year 1) for it. */
     private static final Instant NO_EXPIRY = Instant.EPOCH;
 
     private final Netmap netmap;
