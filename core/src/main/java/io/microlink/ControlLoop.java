@@ -45,7 +45,7 @@ final class ControlLoop implements Runnable {
 
     private final NodeConfig config;
     private final StateStore store;
-    private final NodeListener listener;
+    private final LoopListener listener;
     private final Backoff backoff;
     /** The one peers know this node by: from the peer cache if it has one, so they recognise it at once. */
     private volatile PrivateKey discoKey;
@@ -67,7 +67,7 @@ final class ControlLoop implements Runnable {
     private String authKey;
     private PrivateKey previousNodeKey;
 
-    ControlLoop(NodeConfig config, NodeListener listener) {
+    ControlLoop(NodeConfig config, LoopListener listener) {
         this.config = config;
         this.store = new StateStore(config.stateDirectory());
         this.listener = listener;

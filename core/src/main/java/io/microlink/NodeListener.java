@@ -1,8 +1,5 @@
 package io.microlink;
 
-import io.microlink.netmap.Netmap;
-import io.microlink.netmap.PeerEvent;
-
 /**
  * Callbacks from a {@link TailnetNode}. They run on the node's control thread, one at a
  * time and in order; keep them short and never block in them.
@@ -10,15 +7,19 @@ import io.microlink.netmap.PeerEvent;
  * <pre>{@code
  * NodeListener listener = new NodeListener() {
  *     public void stateChanged(NodeState state, String detail) { log.info(state + ": " + detail); }
- *     public void peerChanged(PeerEvent e) { log.info(e.kind() + " " + e.peer().name()); }
+ *     public void peerChanged(PeerEvent e) { log.info(e.kind() + " " + e.peer().fqdn()); }
+ *     public void tailnetChanged(TailnetMap tailnet) { log.info(tailnet.peers().size() + " peers"); }
  * };
  * }</pre>
  */
 public interface NodeListener {
     default void stateChanged(NodeState state, String detail) {}
 
-    /** A new netmap snapshot. */
-    default void netmapChanged(Netmap netmap) {}
+    /**
+     * A new snapshot of the tailnet, after each update from control (and once from the peer
+     * cache at start); the same as {@link TailnetNode#tailnet()} returns from then on.
+     */
+    default void tailnetChanged(TailnetMap tailnet) {}
 
     /** One peer was added, removed, changed, or went online or offline. */
     default void peerChanged(PeerEvent event) {}

@@ -5,6 +5,7 @@ import java.time.Instant;
 /**
  * How this node currently reaches one peer, for status displays.
  *
+ * @param peer          the peer's {@link Peer#fqdn()}, or its short node key once the netmap no longer lists it
  * @param path          {@code DERP(<region code>)}, a direct {@code ip:port}, or {@code none} before
  *                      any path is known
  * @param lastHandshake the last completed WireGuard handshake, or null if none yet

@@ -68,7 +68,7 @@ public final class TailnetNode implements AutoCloseable {
 
     private TailnetNode(NodeConfig config) {
         this.config = config;
-        this.loop = new ControlLoop(config, new NodeListener() {
+        this.loop = new ControlLoop(config, new LoopListener() {
             @Override
             public void stateChanged(NodeState state, String detail) {
                 listeners.forEach(l -> l.stateChanged(state, detail));
@@ -76,12 +76,17 @@ public final class TailnetNode implements AutoCloseable {
 
             @Override
             public void netmapChanged(Netmap netmap) {
-                listeners.forEach(l -> l.netmapChanged(netmap));
+                TailnetMap tailnet = new TailnetMap(netmap);
+                listeners.forEach(l -> l.tailnetChanged(tailnet));
             }
 
             @Override
             public void peerChanged(io.microlink.netmap.PeerEvent event) {
-                listeners.forEach(l -> l.peerChanged(event));
+                // A first map of thousands of peers is as many events: make their Peers only when someone listens.
+                if (!listeners.isEmpty()) {
+                    PeerEvent e = tailnet().event(event); // the loop holds the new netmap before it reports
+                    listeners.forEach(l -> l.peerChanged(e));
+                }
             }
 
             @Override
@@ -117,11 +122,22 @@ public final class TailnetNode implements AutoCloseable {
     }
 
     /**
-     * The latest netmap snapshot: empty until the first map arrives, or until then the peer
-     * cache's provisional one (this node's addresses, the relays and the recently used peers).
+     * The tailnet as control last described it: this node, its peers and the relays, as an
+     * immutable snapshot that never changes under its reader. Empty until the first map
+     * arrives, or until then the peer cache's provisional one (this node's addresses, the
+     * relays and the recently used peers).
+     *
+     * <pre>{@code
+     * TailnetMap tailnet = node.tailnet();
+     * tailnet.self().ifPresent(me -> System.out.println("I am " + me.fqdn()));
+     * for (Peer p : tailnet.peers()) {
+     *     System.out.println(p.shortName() + (p.online().orElse(false) ? " online" : " offline"));
+     * }
+     * Peer laptop = tailnet.find("laptop").orElseThrow();
+     * }</pre>
      */
-    public Netmap netmap() {
-        return loop.netmap();
+    public TailnetMap tailnet() {
+        return new TailnetMap(loop.netmap());
     }
 
     /** This node's current WireGuard/DERP public key, or null before start. */
@@ -138,14 +154,13 @@ public final class TailnetNode implements AutoCloseable {
      * System.out.println("pong via " + r.path() + " in " + r.latency().toMillis() + " ms");
      * }</pre>
      *
-     * @param peer a peer's short name, FQDN or tailnet address
+     * @param peer a peer's short name, FQDN, tailnet address or node key, as {@link TailnetMap#find} takes them
      * @throws IllegalArgumentException for a peer the netmap does not know
      * @throws IllegalStateException before the node is connected
      * @throws TimeoutException if the peer did not answer in time
      */
     public PingResult ping(String peer, PingPath path, Duration timeout) throws IOException, TimeoutException {
-        Netmap map = loop.netmap();
-        Node target = map.resolve(peer).or(() -> map.peerByAddress(peer))
+        Node target = tailnet().node(peer)
                 .orElseThrow(() -> new IllegalArgumentException("no peer named " + peer + " in the netmap"));
         Magicsock m = loop.dataplane().magicsock();
         if (m == null) {
@@ -267,13 +282,28 @@ public final class TailnetNode implements AutoCloseable {
      * @return empty for an address no node of the tailnet has (or before the first netmap)
      */
     public Optional<WhoIs> whois(InetAddress address) {
-        return WhoIs.find(loop.netmap(), Objects.requireNonNull(address, "address"));
+        return WhoIs.find(tailnet(), Objects.requireNonNull(address, "address"));
     }
 
-    /** How each peer is reached now (DERP or direct), with handshake and traffic; empty before connecting. */
+    /**
+     * How each peer is reached now (DERP or direct), with handshake and traffic; empty before
+     * connecting. A status names its peer by {@link Peer#fqdn()} (by its short node key
+     * once the netmap no longer lists it).
+     *
+     * <pre>{@code
+     * Map<String, PeerPathStatus> paths = new HashMap<>();
+     * node.peerPaths().forEach(p -> paths.put(p.peer(), p));
+     * for (Peer p : node.tailnet().peers()) {
+     *     PeerPathStatus s = paths.get(p.fqdn());
+     *     System.out.println(p.shortName() + " " + (s == null ? "idle" : s.path()));
+     * }
+     * }</pre>
+     */
     public List<PeerPathStatus> peerPaths() {
         Magicsock m = loop.dataplane().magicsock();
-        return m == null ? List.of() : m.peerPaths();
+        // Magicsock names peers as control does, with the trailing dot; the public model has none.
+        return m == null ? List.of() : m.peerPaths().stream().map(p -> new PeerPathStatus(TailnetMap.fqdn(p.peer()),
+                p.path(), p.lastHandshake(), p.rxBytes(), p.txBytes())).toList();
     }
 
     /**
@@ -283,14 +313,14 @@ public final class TailnetNode implements AutoCloseable {
      * now and waits (bounded) for the first one that finishes after the call.
      *
      * <pre>{@code
-     * NetcheckReport r = node.netcheck(Duration.ofSeconds(10));
+     * NetcheckResult r = node.netcheck(Duration.ofSeconds(10));
      * System.out.println("UDP " + r.udpWorks() + ", home region " + node.homeDerpRegion());
      * }</pre>
      *
      * @throws IllegalStateException before the node received a DERP map
      * @throws TimeoutException if no round finished within {@code timeout}
      */
-    public NetcheckReport netcheck(Duration timeout) throws TimeoutException, InterruptedException {
+    public NetcheckResult netcheck(Duration timeout) throws TimeoutException, InterruptedException {
         Magicsock m = loop.dataplane().magicsock();
         if (m == null) {
             throw new IllegalStateException("node is not connected yet (state " + state() + ")");
@@ -304,10 +334,10 @@ public final class TailnetNode implements AutoCloseable {
             }
             Thread.sleep(NETCHECK_POLL);
         }
-        return m.lastNetcheck();
+        return NetcheckResult.of(m.lastNetcheck());
     }
 
-    /** The home DERP region's ID (see the netmap's DERP map for its name), or 0 before one was chosen. */
+    /** The home DERP region's ID ({@link TailnetMap#derpRegion} names it), or 0 before one was chosen. */
     public int homeDerpRegion() {
         Magicsock m = loop.dataplane().magicsock();
         return m == null ? 0 : m.homeRegion();
@@ -344,9 +374,9 @@ public final class TailnetNode implements AutoCloseable {
      * The latest of the node's own netcheck rounds (every 30 s), without measuring: for status
      * pages that poll often. Empty before the first round finished. {@link #netcheck} measures now.
      */
-    public Optional<NetcheckReport> lastNetcheck() {
+    public Optional<NetcheckResult> lastNetcheck() {
         Magicsock m = loop.dataplane().magicsock();
-        return m == null ? Optional.empty() : Optional.ofNullable(m.lastNetcheck());
+        return m == null ? Optional.empty() : Optional.ofNullable(m.lastNetcheck()).map(NetcheckResult::of);
     }
 
     /** Retries registration with a new auth key after {@link NodeState#NEEDS_LOGIN}. */

@@ -1,5 +1,6 @@
 package io.microlink.netmap;
 
+import io.microlink.PeerEvent.Kind;
 import io.microlink.control.wire.FilterRule;
 import io.microlink.control.wire.MapResponse;
 import io.microlink.control.wire.Node;
@@ -116,18 +117,18 @@ public final class NetmapUpdater {
         List<PeerEvent> events = new ArrayList<>();
         for (Node old : before.values()) {
             if (!after.containsKey(old.id())) {
-                events.add(new PeerEvent(PeerEvent.Kind.REMOVED, old, old));
+                events.add(new PeerEvent(Kind.REMOVED, old, old));
             }
         }
         for (Node now : after.values()) {
             Node old = before.get(now.id());
             if (old == null) {
-                events.add(new PeerEvent(PeerEvent.Kind.ADDED, now, null));
+                events.add(new PeerEvent(Kind.ADDED, now, null));
             } else if (!old.equals(now)) {
                 boolean wasOnline = Boolean.TRUE.equals(old.online());
                 boolean isOnline = Boolean.TRUE.equals(now.online());
-                PeerEvent.Kind kind = wasOnline == isOnline ? PeerEvent.Kind.CHANGED
-                        : isOnline ? PeerEvent.Kind.ONLINE : PeerEvent.Kind.OFFLINE;
+                Kind kind = wasOnline == isOnline ? Kind.CHANGED
+                        : isOnline ? Kind.ONLINE : Kind.OFFLINE;
                 events.add(new PeerEvent(kind, now, old));
             }
         }

@@ -3,6 +3,7 @@ package io.microlink.daemon;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.microlink.NodeListener;
 import io.microlink.NodeState;
+import io.microlink.PeerEvent;
 import io.microlink.TailnetNode;
 import io.microlink.WhoIs;
 import io.microlink.daemon.api.ApiException;
@@ -11,7 +12,6 @@ import io.microlink.host.settings.DebugFlag;
 import io.microlink.host.settings.InvalidSettingsException;
 import io.microlink.host.settings.NodeSettings;
 import io.microlink.host.settings.SettingsStore;
-import io.microlink.netmap.PeerEvent;
 import io.microlink.state.StateException;
 import io.microlink.state.StateStore;
 import java.io.IOException;
@@ -416,7 +416,7 @@ public final class Daemon implements AutoCloseable {
         @Override
         public void peerChanged(PeerEvent e) {
             if (e.kind() != PeerEvent.Kind.CHANGED) {
-                LOG.log(Level.INFO, "peer {0} {1}", e.peer().name(), e.kind().name().toLowerCase(java.util.Locale.ROOT));
+                LOG.log(Level.INFO, "peer {0} {1}", e.peer().fqdn(), e.kind().name().toLowerCase(java.util.Locale.ROOT));
             }
         }
     }

@@ -1,8 +1,8 @@
 package io.microlink.examples;
 
+import io.microlink.Peer;
+import io.microlink.TailnetMap;
 import io.microlink.TailnetNode;
-import io.microlink.control.wire.Node;
-import io.microlink.netmap.Netmap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -52,31 +52,21 @@ public final class BasicConnect {
         ExampleArgs args = ExampleArgs.parse(argv, ExampleNode.FLAGS, Set.of());
         args.positionals();
         try (TailnetNode node = ExampleNode.join(args, io, NAME)) {
-            Netmap map = node.netmap();
-            Node self = map.self().orElseThrow(() -> new ExampleFailure("connected, but control sent no self node"));
-            io.out().println("connected as " + shortName(self) + " (" + fqdn(self) + ") "
+            TailnetMap tailnet = node.tailnet();
+            Peer self = tailnet.self().orElseThrow(() -> new ExampleFailure("connected, but control sent no self node"));
+            io.out().println("connected as " + self.shortName() + " (" + self.fqdn() + ") "
                     + ExampleNode.addresses(self));
-            List<Node> peers = map.peers().stream().sorted(Comparator.comparing(BasicConnect::shortName)).toList();
+            List<Peer> peers = tailnet.peers().stream().sorted(Comparator.comparing(Peer::shortName)).toList();
             io.out().println(peers.size() + (peers.size() == 1 ? " peer:" : " peers:"));
-            int width = peers.stream().mapToInt(p -> shortName(p).length()).max().orElse(0);
-            for (Node p : peers) {
-                io.out().printf("  %-" + width + "s   %s   %s%n", shortName(p), ExampleNode.addresses(p), online(p));
+            int width = peers.stream().mapToInt(p -> p.shortName().length()).max().orElse(0);
+            for (Peer p : peers) {
+                io.out().printf("  %-" + width + "s   %s   %s%n", p.shortName(), ExampleNode.addresses(p), online(p));
             }
             return Example.OK;
         }
     }
 
-    /** The FQDN without its trailing dot, e.g. {@code laptop.tailnet.example}. */
-    private static String fqdn(Node n) {
-        String name = n.name() == null ? "" : n.name();
-        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
-    }
-
-    private static String shortName(Node n) {
-        return fqdn(n).split("\\.", 2)[0];
-    }
-
-    private static String online(Node n) {
-        return n.online() == null ? "" : n.online() ? "online" : "offline";
+    private static String online(Peer p) {
+        return p.online().map(online -> online ? "online" : "offline").orElse("");
     }
 }

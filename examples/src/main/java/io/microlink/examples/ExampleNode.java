@@ -1,9 +1,10 @@
 package io.microlink.examples;
 
+import io.microlink.AddressText;
 import io.microlink.NodeListener;
 import io.microlink.NodeState;
+import io.microlink.Peer;
 import io.microlink.TailnetNode;
-import io.microlink.control.wire.Node;
 import io.microlink.host.settings.DeviceName;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,15 +55,15 @@ final class ExampleNode {
         return all;
     }
 
-    /** A node's tailnet addresses without their prefix length ({@code 100.64.0.1/32} is {@code 100.64.0.1}). */
-    static String addresses(Node n) {
-        return n.addresses() == null ? "-" : n.addresses().stream().map(a -> a.replaceFirst("/\\d+$", ""))
+    /** A node's tailnet addresses as {@code tailscale ip} prints them, e.g. {@code 100.64.0.1 fd7a:115c:a1e0::1}. */
+    static String addresses(Peer p) {
+        return p.addresses().isEmpty() ? "-" : p.addresses().stream().map(AddressText::of)
                 .collect(Collectors.joining(" "));
     }
 
-    /** This node's tailnet addresses, as {@link #addresses(Node)}. */
+    /** This node's tailnet addresses, as {@link #addresses(Peer)}. */
     static String addresses(TailnetNode node) {
-        return node.netmap().self().map(ExampleNode::addresses).orElse("-");
+        return node.tailnet().self().map(ExampleNode::addresses).orElse("-");
     }
 
     /** The help lines of {@link #FLAGS}, for a node named {@code PREFIX-xxxxxx} by default. */

@@ -1,5 +1,6 @@
 package io.microlink.examples;
 
+import io.microlink.Peer;
 import io.microlink.TailnetNode;
 import io.microlink.netstack.socket.TailnetDatagramSocket;
 import io.microlink.netstack.socket.TailnetSocket;
@@ -91,7 +92,7 @@ public final class SensorNode {
         try (TailnetNode node = ExampleNode.join(args, io, NAME);
              Sender sender = args.flag("udp") ? new UdpSender(node, collector, port, io)
                      : new TcpSender(node, collector, port, io)) {
-            String sensor = node.netmap().self().map(n -> n.name().split("\\.", 2)[0]).orElse(NAME);
+            String sensor = node.tailnet().self().map(Peer::shortName).orElse(NAME);
             for (long seq = 1; count == 0 || seq <= count; seq++) {
                 sender.send(seq, reading(sensor, seq));
                 if (count == 0 || seq < count) {

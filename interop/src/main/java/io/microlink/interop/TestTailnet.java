@@ -156,7 +156,7 @@ public final class TestTailnet implements AutoCloseable, AfterAllCallback, TestW
         Await.until(JAVA_NODE_TIMEOUT, seenBy.hostname() + " to see " + hostname,
                 () -> seenBy.status().seesOnlineWithHomeDerp(hostname));
         Await.until(JAVA_NODE_TIMEOUT, hostname + " to see " + seenBy.hostname(),
-                () -> node.netmap().resolve(seenBy.hostname()).isPresent());
+                () -> node.tailnet().find(seenBy.hostname()).isPresent());
         return node;
     }
 

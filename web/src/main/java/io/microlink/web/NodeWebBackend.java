@@ -3,14 +3,14 @@ package io.microlink.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.microlink.AddressText;
+import io.microlink.DerpRegion;
+import io.microlink.Peer;
 import io.microlink.PeerPathStatus;
+import io.microlink.TailnetMap;
 import io.microlink.TailnetNode;
 import io.microlink.WhoIs;
-import io.microlink.control.wire.DerpMap;
-import io.microlink.control.wire.Node;
 import io.microlink.host.settings.NodeSettings;
-import io.microlink.magicsock.Magicsock;
-import io.microlink.netmap.Netmap;
 import io.microlink.netstack.socket.StreamListener;
 import io.microlink.state.StateException;
 import java.io.IOException;
@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The {@link WebBackend} of a running {@link TailnetNode}: status, peers and paths come from the
@@ -48,41 +47,39 @@ public final class NodeWebBackend implements WebBackend {
 
     @Override
     public NodeStatus status() {
-        Netmap map = node.netmap();
-        Optional<Node> self = map.self();
-        String fqdn = self.map(n -> stripDot(n.name())).orElse(null);
-        Optional<WhoIs> who = self.flatMap(n -> firstAddress(n)).flatMap(node::whois);
-        return new NodeStatus(fqdn == null ? null : shortName(fqdn), fqdn, node.state().name(), node.stateDetail(),
-                self.map(NodeWebBackend::addresses).orElse(List.of()), who.flatMap(NodeWebBackend::personOf).orElse(null),
-                controlUrl(), node.udpPort(), homeDerp(map));
+        TailnetMap map = node.tailnet();
+        Optional<Peer> self = map.self();
+        return new NodeStatus(self.map(Peer::shortName).orElse(null), self.map(Peer::fqdn).orElse(null),
+                node.state().name(), node.stateDetail(), self.map(NodeWebBackend::addresses).orElse(List.of()),
+                self.flatMap(p -> person(p.tags(), p.loginName())).orElse(null), controlUrl(), node.udpPort(),
+                homeDerp(map));
     }
 
     /** The home relay from magicsock, named from the DERP map, with the last netcheck's round trip to it. */
-    private NodeStatus.HomeDerp homeDerp(Netmap map) {
+    private NodeStatus.HomeDerp homeDerp(TailnetMap map) {
         int region = node.homeDerpRegion();
         if (region == 0) {
             return null;
         }
-        Optional<DerpMap.Region> r = map.derpMap().map(m -> m.regions().get(region));
+        Optional<DerpRegion> r = map.derpRegion(region);
         Double latency = node.lastNetcheck().map(n -> n.latencies().get(region)).map(d -> d.toNanos() / 1e6)
                 .orElse(null);
-        return new NodeStatus.HomeDerp(region, r.map(DerpMap.Region::regionCode).orElse(Integer.toString(region)),
-                r.map(DerpMap.Region::regionName).orElse(null), latency);
+        return new NodeStatus.HomeDerp(region, r.map(DerpRegion::code).orElse(Integer.toString(region)),
+                r.map(DerpRegion::name).filter(name -> !name.isEmpty()).orElse(null), latency);
     }
 
     @Override
     public List<PeerInfo> peers() {
-        Netmap map = node.netmap();
+        TailnetMap map = node.tailnet();
         Map<String, PeerPathStatus> paths = new HashMap<>();
         node.peerPaths().forEach(p -> paths.put(p.peer(), p));
         Set<Long> allowlisted = new HashSet<>();
         for (String entry : node.discoAllowlist()) {
-            Magicsock.matchPeer(map, entry).ifPresent(n -> allowlisted.add(n.id()));
+            map.find(entry).ifPresent(n -> allowlisted.add(n.id()));
         }
         List<PeerInfo> out = new ArrayList<>(map.peers().size());
-        for (Node n : map.peers()) {
-            String fqdn = stripDot(n.name());
-            PeerPathStatus p = paths.get(n.name());
+        for (Peer n : map.peers()) {
+            PeerPathStatus p = paths.get(n.fqdn());
             String path = p == null || p.path().equals("none") ? PeerInfo.NONE
                     : p.path().startsWith("DERP(") ? PeerInfo.DERP : PeerInfo.DIRECT;
             String via = switch (path) {
@@ -90,10 +87,8 @@ public final class NodeWebBackend implements WebBackend {
                 case PeerInfo.DIRECT -> p.path();
                 default -> null;
             };
-            String user = n.tags() != null && !n.tags().isEmpty() ? null
-                    : map.user(n.user()).map(u -> u.loginName()).orElse(null);
-            String os = n.hostinfo() == null ? null : n.hostinfo().os();
-            out.add(new PeerInfo(shortName(fqdn), fqdn, addresses(n), user, os, n.online(), n.lastSeen(), path, via,
+            out.add(new PeerInfo(n.shortName(), n.fqdn(), addresses(n), person(n.tags(), n.loginName()).orElse(null),
+                    n.os().isEmpty() ? null : n.os(), n.online().orElse(null), n.lastSeen().orElse(null), path, via,
                     p == null ? null : p.lastHandshake(), p == null ? 0 : p.rxBytes(), p == null ? 0 : p.txBytes(),
                     allowlisted.contains(n.id())));
         }
@@ -152,11 +147,11 @@ public final class NodeWebBackend implements WebBackend {
     @Override
     public Set<String> ownNames() {
         Set<String> names = new LinkedHashSet<>();
-        node.netmap().self().ifPresent(n -> {
+        node.tailnet().self().ifPresent(n -> {
             names.addAll(addresses(n));
-            if (n.name() != null && !n.name().isEmpty()) {
-                names.add(stripDot(n.name()));
-                names.add(shortName(stripDot(n.name())));
+            if (!n.fqdn().isEmpty()) {
+                names.add(n.fqdn());
+                names.add(n.shortName());
             }
         });
         return names;
@@ -167,25 +162,17 @@ public final class NodeWebBackend implements WebBackend {
         return node.listen(port);
     }
 
-    /** A person's login; a tagged node belongs to no person, whatever user control files it under. */
     private static Optional<String> personOf(WhoIs who) {
-        return who.tags().isEmpty() && !who.loginName().isEmpty() ? Optional.of(who.loginName()) : Optional.empty();
+        return person(who.tags(), who.loginName());
     }
 
-    private static Optional<InetAddress> firstAddress(Node n) {
-        return addresses(n).stream().findFirst().map(InetAddress::ofLiteral);
+    /** A person's login; a tagged node belongs to no person, whatever user control files it under. */
+    private static Optional<String> person(List<String> tags, String loginName) {
+        return tags.isEmpty() && !loginName.isEmpty() ? Optional.of(loginName) : Optional.empty();
     }
 
-    private static List<String> addresses(Node n) {
-        return n.addresses() == null ? List.of()
-                : n.addresses().stream().map(a -> a.split("/", 2)[0]).collect(Collectors.toList());
-    }
-
-    private static String stripDot(String name) {
-        return name == null ? "" : name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
-    }
-
-    private static String shortName(String fqdn) {
-        return fqdn.split("\\.", 2)[0];
+    /** As control writes them, which is how users type them in the page's search. */
+    private static List<String> addresses(Peer n) {
+        return n.addresses().stream().map(AddressText::of).toList();
     }
 }

@@ -3,8 +3,8 @@ package io.microlink.daemon.verbs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.microlink.Peer;
 import io.microlink.TailnetNode;
-import io.microlink.control.wire.Node;
 import io.microlink.daemon.Daemon;
 import io.microlink.daemon.api.ApiException;
 import io.microlink.daemon.api.ApiProtocol;
@@ -76,9 +76,9 @@ final class Ip implements Verb, Method {
     public Reply handle(ApiRequest request, Daemon daemon) throws ApiException {
         String peer = request.optionalText("peer");
         TailnetNode node = daemon.connectedNode();
-        Node n = peer == null ? node.netmap().self().orElseThrow(() -> new ApiException(ApiException.NOT_CONNECTED,
+        Peer n = peer == null ? node.tailnet().self().orElseThrow(() -> new ApiException(ApiException.NOT_CONNECTED,
                 "control has not sent this node's addresses yet")) : Peers.find(node, peer);
-        ObjectNode out = ApiProtocol.object().put("name", Peers.shortName(n));
+        ObjectNode out = ApiProtocol.object().put("name", n.shortName());
         ArrayNode list = out.putArray("addresses");
         Peers.addresses(n).forEach(list::add);
         return Reply.of(out);

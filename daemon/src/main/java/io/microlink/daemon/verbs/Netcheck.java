@@ -3,8 +3,10 @@ package io.microlink.daemon.verbs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.microlink.DerpRegion;
+import io.microlink.NetcheckResult;
+import io.microlink.TailnetMap;
 import io.microlink.TailnetNode;
-import io.microlink.control.wire.DerpMap;
 import io.microlink.daemon.Daemon;
 import io.microlink.daemon.api.ApiException;
 import io.microlink.daemon.api.ApiProtocol;
@@ -16,11 +18,11 @@ import io.microlink.daemon.cli.Format;
 import io.microlink.daemon.cli.Options;
 import io.microlink.daemon.cli.UsageException;
 import io.microlink.daemon.cli.Verb;
-import io.microlink.netcheck.NetcheckReport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -93,7 +95,7 @@ final class Netcheck implements Verb, Method {
     public Reply handle(ApiRequest request, Daemon daemon) throws ApiException, InterruptedException {
         Duration timeout = request.timeout(DEFAULT_TIMEOUT);
         TailnetNode node = daemon.connectedNode();
-        NetcheckReport report;
+        NetcheckResult report;
         try {
             report = node.netcheck(timeout);
         } catch (IllegalStateException e) {
@@ -101,34 +103,38 @@ final class Netcheck implements Verb, Method {
         } catch (TimeoutException e) {
             throw new ApiException(ApiException.TIMEOUT, e.getMessage());
         }
-        Map<Integer, DerpMap.Region> regions = node.netmap().derpMap().map(DerpMap::regions).orElse(Map.of());
+        TailnetMap tailnet = node.tailnet();
         ObjectNode out = ApiProtocol.object().put("udp", report.udpWorks())
                 .put("ipv4", text(report.globalV4())).put("ipv6", text(report.globalV6()));
-        if (report.mappingVariesByDestination() == null) {
+        if (report.mappingVariesByDestination().isEmpty()) {
             out.putNull("mappingVariesByDestination");
         } else {
-            out.put("mappingVariesByDestination", report.mappingVariesByDestination());
+            out.put("mappingVariesByDestination", report.mappingVariesByDestination().get());
         }
         int home = node.homeDerpRegion();
-        out.set("home", home == 0 ? null : region(home, regions.get(home)));
+        out.set("home", home == 0 ? null : region(tailnet.derpRegion(home).orElse(unnamed(home))));
         ArrayNode list = out.putArray("regions");
         Map<Integer, Duration> latencies = report.latencies();
-        regions.keySet().stream()
-                .sorted(Comparator.comparing((Integer id) -> latencies.getOrDefault(id, Duration.ofDays(1)))
-                        .thenComparing(id -> id))
-                .forEach(id -> {
-                    ObjectNode o = region(id, regions.get(id));
-                    putMillis(o, "latencyMs", latencies.get(id));
-                    putMillis(o, "v4Ms", report.v4Latencies().get(id));
-                    putMillis(o, "v6Ms", report.v6Latencies().get(id));
+        tailnet.derpRegions().stream()
+                .sorted(Comparator.comparing((DerpRegion r) -> latencies.getOrDefault(r.id(), Duration.ofDays(1)))
+                        .thenComparing(DerpRegion::id))
+                .forEach(r -> {
+                    ObjectNode o = region(r);
+                    putMillis(o, "latencyMs", latencies.get(r.id()));
+                    putMillis(o, "v4Ms", report.v4Latencies().get(r.id()));
+                    putMillis(o, "v6Ms", report.v6Latencies().get(r.id()));
                     list.add(o);
                 });
         return Reply.of(out);
     }
 
-    private static ObjectNode region(int id, DerpMap.Region r) {
-        return ApiProtocol.object().put("id", id).put("code", r == null ? Integer.toString(id) : r.regionCode())
-                .put("name", r == null ? "" : r.regionName());
+    /** A home region the DERP map no longer lists: shown by its ID. */
+    private static DerpRegion unnamed(int id) {
+        return new DerpRegion(id, Integer.toString(id), "");
+    }
+
+    private static ObjectNode region(DerpRegion r) {
+        return ApiProtocol.object().put("id", r.id()).put("code", r.code()).put("name", r.name());
     }
 
     private static void putMillis(ObjectNode o, String field, Duration d) {
@@ -139,11 +145,10 @@ final class Netcheck implements Verb, Method {
         }
     }
 
-    private static String text(InetSocketAddress a) {
-        if (a == null) {
-            return null;
-        }
-        String ip = a.getAddress().getHostAddress();
-        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + a.getPort();
+    private static String text(Optional<InetSocketAddress> endpoint) {
+        return endpoint.map(a -> {
+            String ip = a.getAddress().getHostAddress();
+            return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + a.getPort();
+        }).orElse(null);
     }
 }

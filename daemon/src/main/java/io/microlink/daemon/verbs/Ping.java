@@ -1,10 +1,10 @@
 package io.microlink.daemon.verbs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.microlink.Peer;
 import io.microlink.PingPath;
 import io.microlink.PingResult;
 import io.microlink.TailnetNode;
-import io.microlink.control.wire.Node;
 import io.microlink.daemon.Daemon;
 import io.microlink.daemon.api.ApiException;
 import io.microlink.daemon.api.ApiProtocol;
@@ -106,10 +106,10 @@ final class Ping implements Verb, Method {
         String peer = request.text("peer");
         Duration timeout = request.timeout(DEFAULT_TIMEOUT);
         TailnetNode node = daemon.connectedNode();
-        Node target = Peers.find(node, peer);
+        Peer target = Peers.find(node, peer);
         try {
             PingResult r = node.ping(peer, request.bool("derpOnly") ? PingPath.DERP : PingPath.ANY, timeout);
-            return Reply.of(ApiProtocol.object().put("peer", Peers.shortName(target))
+            return Reply.of(ApiProtocol.object().put("peer", target.shortName())
                     .put("address", Peers.addresses(target).stream().findFirst().orElse("-"))
                     .put("path", r.path()).put("direct", r.direct()).put("latencyMs", r.latency().toNanos() / 1e6));
         } catch (IllegalArgumentException e) {

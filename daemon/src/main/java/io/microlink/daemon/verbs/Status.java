@@ -3,9 +3,10 @@ package io.microlink.daemon.verbs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.microlink.Peer;
 import io.microlink.PeerPathStatus;
+import io.microlink.TailnetMap;
 import io.microlink.TailnetNode;
-import io.microlink.control.wire.Node;
 import io.microlink.daemon.Daemon;
 import io.microlink.daemon.api.ApiProtocol;
 import io.microlink.daemon.api.ApiRequest;
@@ -16,7 +17,6 @@ import io.microlink.daemon.cli.Format;
 import io.microlink.daemon.cli.Options;
 import io.microlink.daemon.cli.UsageException;
 import io.microlink.daemon.cli.Verb;
-import io.microlink.netmap.Netmap;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -148,29 +148,28 @@ final class Status implements Verb, Method {
         daemon.proxies().forEach(p -> proxies.addObject().put("kind", p.kind()).put("port", p.port())
                 .put("address", p.address()).put("problem", p.problem()));
         out.set("serve", Serve.json(daemon.served()));
-        if (node == null || node.netmap().self().isEmpty()) {
+        TailnetMap map = node == null ? null : node.tailnet();
+        if (map == null || map.self().isEmpty()) {
             out.putNull("self");
             out.putArray("peers");
             return Reply.of(out);
         }
-        Netmap map = node.netmap();
-        Node self = map.self().orElseThrow();
-        ObjectNode selfJson = describe(self);
+        ObjectNode selfJson = describe(map.self().orElseThrow());
         selfJson.put("nodeKey", String.valueOf(node.nodeKey()));
         out.set("self", selfJson);
         Map<String, PeerPathStatus> paths = node.peerPaths().stream()
                 .collect(Collectors.toMap(PeerPathStatus::peer, Function.identity(), (a, b) -> a));
         ArrayNode peers = out.putArray("peers");
-        map.peers().stream().sorted(Comparator.comparing(Node::name)).forEach(peer -> {
+        map.peers().stream().sorted(Comparator.comparing(Peer::fqdn)).forEach(peer -> {
             ObjectNode p = describe(peer);
-            if (peer.online() == null) {
+            if (peer.online().isEmpty()) {
                 p.putNull("online");
             } else {
-                p.put("online", peer.online());
+                p.put("online", peer.online().get());
             }
-            p.put("os", peer.hostinfo() == null ? null : peer.hostinfo().os());
-            p.put("lastSeen", peer.lastSeen() == null ? null : peer.lastSeen().toString());
-            PeerPathStatus path = paths.get(peer.name());
+            p.put("os", peer.os().isEmpty() ? null : peer.os());
+            p.put("lastSeen", peer.lastSeen().map(Instant::toString).orElse(null));
+            PeerPathStatus path = paths.get(peer.fqdn());
             p.put("path", path == null ? null : path.path());
             p.put("lastHandshake", path == null || path.lastHandshake() == null ? null : path.lastHandshake().toString());
             if (path == null) {
@@ -186,8 +185,8 @@ final class Status implements Verb, Method {
     }
 
     /** Name (short), FQDN (no trailing dot) and addresses (no prefix length). */
-    private static ObjectNode describe(Node n) {
-        ObjectNode o = ApiProtocol.object().put("name", Peers.shortName(n)).put("fqdn", Peers.fqdn(n));
+    private static ObjectNode describe(Peer n) {
+        ObjectNode o = ApiProtocol.object().put("name", n.shortName()).put("fqdn", n.fqdn());
         ArrayNode a = o.putArray("addresses");
         Peers.addresses(n).forEach(a::add);
         return o;

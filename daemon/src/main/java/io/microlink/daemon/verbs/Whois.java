@@ -3,6 +3,7 @@ package io.microlink.daemon.verbs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.microlink.AddressText;
 import io.microlink.TailnetNode;
 import io.microlink.WhoIs;
 import io.microlink.daemon.Daemon;
@@ -163,26 +164,26 @@ final class Whois implements Verb, Method {
             return Reply.of(describe(ip, port, served.get().getValue()).put("servedPort", served.get().getKey()));
         }
         if (ip.isLoopbackAddress()) {
-            String shown = ip instanceof Inet6Address ? "[" + Peers.literal(ip) + "]" : Peers.literal(ip);
+            String shown = ip instanceof Inet6Address ? "[" + AddressText.of(ip) + "]" : AddressText.of(ip);
             throw new ApiException(ApiException.UNKNOWN_PEER, "no served connection comes from " + shown
                     + (port == 0 ? "" : ":" + port)
                     + " now (it may have closed; `microlink serve status` lists the served ports)");
         }
         TailnetNode node = daemon.connectedNode();
         WhoIs who = node.whois(ip).orElseThrow(() -> new ApiException(ApiException.UNKNOWN_PEER,
-                "no node of the tailnet has the address " + Peers.literal(ip)));
+                "no node of the tailnet has the address " + AddressText.of(ip)));
         return Reply.of(describe(ip, port, who).putNull("servedPort"));
     }
 
     private static ObjectNode describe(InetAddress ip, int port, WhoIs who) {
-        ObjectNode out = ApiProtocol.object().put("address", Peers.literal(ip));
+        ObjectNode out = ApiProtocol.object().put("address", AddressText.of(ip));
         if (port != 0) {
             out.put("port", port);
         }
         ObjectNode node = out.putObject("node").put("id", who.nodeId()).put("name", who.name())
                 .put("shortName", who.shortName());
         ArrayNode addresses = node.putArray("addresses");
-        who.addresses().forEach(a -> addresses.add(Peers.literal(a)));
+        who.addresses().forEach(a -> addresses.add(AddressText.of(a)));
         ArrayNode tags = node.putArray("tags");
         who.tags().forEach(tags::add);
         node.put("self", who.self());

@@ -1,6 +1,7 @@
 package io.microlink.interop.bench;
 
 import io.microlink.NodeListener;
+import io.microlink.TailnetMap;
 import io.microlink.TailnetNode;
 import io.microlink.control.ControlClient;
 import io.microlink.control.wire.Hostinfo;
@@ -13,7 +14,6 @@ import io.microlink.interop.TestTailnet;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
-import io.microlink.netmap.Netmap;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
@@ -65,8 +65,8 @@ public final class NetmapScaleBenchmark {
                 .stateDirectory(tailnet.dir().resolve("java-scale")).plainHttpDerpForTesting().build();
         node.addListener(new NodeListener() {
             @Override
-            public void netmapChanged(Netmap netmap) {
-                if (netmap.peers().size() >= n) {
+            public void tailnetChanged(TailnetMap tailnet) {
+                if (tailnet.peers().size() >= n) {
                     complete.countDown();
                 }
             }
@@ -81,7 +81,7 @@ public final class NetmapScaleBenchmark {
         long heapWith = liveHeap();
         double javaHeapMib = (heapWith - heapBefore) / 1048576.0;
         // Keep the node (and its netmap) reachable until after the measurement.
-        int peersSeen = node.netmap().peers().size();
+        int peersSeen = node.tailnet().peers().size();
         node.close();
 
         // A real tailscaled on the same tailnet, same measure.

@@ -2,8 +2,8 @@ package io.microlink.interop.control;
 
 import io.microlink.NodeListener;
 import io.microlink.NodeState;
+import io.microlink.PeerEvent;
 import io.microlink.interop.Await;
-import io.microlink.netmap.PeerEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,13 +40,12 @@ final class NodeRecorder implements NodeListener {
 
     /** Waits for a {@code kind} event about {@code hostname} at or after position {@code from}. */
     PeerEvent awaitEvent(PeerEvent.Kind kind, String hostname, int from, Duration timeout) {
-        Predicate<PeerEvent> match = e -> e.kind() == kind && e.peer().hostinfo() != null
-                && hostname.equals(e.peer().hostinfo().hostname());
+        Predicate<PeerEvent> match = e -> e.kind() == kind && hostname.equals(e.peer().hostname());
         return Await.result(timeout, () -> kind + " event for " + hostname + " (seen: " + summary() + ")",
                 () -> events.stream().skip(from).filter(match).findFirst().orElse(null));
     }
 
     private String summary() {
-        return events.stream().map(e -> e.kind() + ":" + e.peer().name()).toList() + "; states: " + states;
+        return events.stream().map(e -> e.kind() + ":" + e.peer().fqdn()).toList() + "; states: " + states;
     }
 }

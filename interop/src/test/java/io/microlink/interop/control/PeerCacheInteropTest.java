@@ -55,7 +55,7 @@ class PeerCacheInteropTest {
             try (TailnetNode first = start()) {
                 Await.until(WAIT, "the first run to connect", () -> first.state() == NodeState.CONNECTED);
                 Await.until(WAIT, "real to see " + NAME, () -> real.status().seesOnlineWithHomeDerp(NAME));
-                realKey = first.netmap().resolve("real").orElseThrow().key();
+                realKey = first.tailnet().find("real").orElseThrow().nodeKey().toString();
                 port = first.udpPort();
                 assertThat(echo(first, echo.port(), "traffic makes a peer worth caching")).isTrue();
             }

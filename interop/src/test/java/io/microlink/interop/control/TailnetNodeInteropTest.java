@@ -3,12 +3,14 @@ package io.microlink.interop.control;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.microlink.AddressText;
 import io.microlink.NodeState;
+import io.microlink.Peer;
+import io.microlink.PeerEvent;
 import io.microlink.PingPath;
 import io.microlink.PingResult;
 import io.microlink.TailnetNode;
 import io.microlink.interop.PingReply;
-import io.microlink.control.wire.Node;
 import io.microlink.interop.Await;
 import io.microlink.interop.Iptables;
 import io.microlink.interop.FreePorts;
@@ -16,7 +18,6 @@ import io.microlink.interop.Headscale;
 import io.microlink.interop.Tailscaled;
 import io.microlink.interop.TestTailnet;
 import io.microlink.key.PublicKey;
-import io.microlink.netmap.PeerEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -72,25 +73,24 @@ class TailnetNodeInteropTest {
         try (TailnetNode java = node("java-join", stateDir("join"), aliceKey(), rec)) {
             rec.awaitState(NodeState.CONNECTED, 0, CONNECT);
 
-            Node self = java.netmap().self().orElseThrow();
+            Peer self = java.tailnet().self().orElseThrow();
             Headscale.Node inHeadscale = Await.result(FEW_SECONDS, "headscale to list java-join online",
                     () -> tailnet.headscale().node("java-join").filter(Headscale.Node::online).orElse(null));
             assertThat(inHeadscale.ipAddresses()).containsExactlyInAnyOrderElementsOf(
-                    self.addresses().stream().map(a -> a.substring(0, a.indexOf('/'))).toList());
+                    self.addresses().stream().map(AddressText::of).toList());
             assertThat(inHeadscale.nodeKey()).isEqualTo(java.nodeKey().toString());
             Await.until(FEW_SECONDS, "ts1 to list java-join", () -> ts1.status().peer("java-join").isPresent());
 
-            Node peer = Await.result(FEW_SECONDS, "ts1 in the Java netmap, online with a home DERP",
-                    () -> java.netmap().resolve("ts1").filter(p -> Boolean.TRUE.equals(p.online()) && p.homeRegion() != 0)
+            Peer peer = Await.result(FEW_SECONDS, "ts1 in the Java netmap, online with a home DERP",
+                    () -> java.tailnet().find("ts1").filter(p -> p.online().orElse(false) && p.homeDerpRegion() != 0)
                             .orElse(null));
-            assertThat(peer.key()).isEqualTo(ts1.status().self().publicKey());
-            assertThat(peer.addresses()).extracting(a -> a.substring(0, a.indexOf('/')))
-                    .containsExactlyInAnyOrderElementsOf(ts1.ip());
-            assertThat(peer.homeRegion()).isEqualTo(tailnet.headscale().derpRegionId());
-            assertThat(java.netmap().resolve("ts1." + tailnet.headscale().baseDomain())).contains(peer);
-            assertThat(java.netmap().peerByNodeKey(PublicKey.parse(peer.key()))).contains(peer);
-            assertThat(java.netmap().peerByAddress(ts1.ip("-4").getFirst())).contains(peer);
-            assertThat(java.netmap().derpMap().orElseThrow().regions()).containsKey(tailnet.headscale().derpRegionId());
+            assertThat(peer.nodeKey().toString()).isEqualTo(ts1.status().self().publicKey());
+            assertThat(peer.addresses()).extracting(AddressText::of).containsExactlyInAnyOrderElementsOf(ts1.ip());
+            assertThat(peer.homeDerpRegion()).isEqualTo(tailnet.headscale().derpRegionId());
+            assertThat(java.tailnet().find("ts1." + tailnet.headscale().baseDomain())).contains(peer);
+            assertThat(java.tailnet().find(peer.nodeKey().toString())).contains(peer);
+            assertThat(java.tailnet().find(ts1.ip("-4").getFirst())).contains(peer);
+            assertThat(java.tailnet().derpRegion(tailnet.headscale().derpRegionId())).isPresent();
 
             // The state file holds private keys: owner-only.
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stateDir("join").resolve("state.json"))))
@@ -108,7 +108,7 @@ class TailnetNodeInteropTest {
             Tailscaled joiner = tailnet.addNode("joiner");
             rec.awaitEvent(PeerEvent.Kind.ADDED, "joiner", 0, FEW_SECONDS);
             Await.until(FEW_SECONDS, "joiner online in the Java netmap",
-                    () -> java.netmap().resolve("joiner").map(p -> Boolean.TRUE.equals(p.online())).orElse(false));
+                    () -> java.tailnet().find("joiner").flatMap(Peer::online).orElse(false));
 
             int mark = rec.events.size();
             joiner.cli(Duration.ofSeconds(30), "down").requireSuccess();
@@ -128,7 +128,7 @@ class TailnetNodeInteropTest {
             tailnet.headscale().deleteNode(tailnet.headscale().node("doomed").orElseThrow().id());
             rec.awaitEvent(PeerEvent.Kind.REMOVED, "doomed", mark, FEW_SECONDS);
             tailnet.removeNode(doomed);
-            assertThat(java.netmap().resolve("doomed")).isEmpty();
+            assertThat(java.tailnet().find("doomed")).isEmpty();
             // The node followed all of this on one stream: no reconnects.
             assertThat(rec.states).filteredOn(s -> s.state() == NodeState.CONNECTED).hasSize(1);
         }
@@ -227,7 +227,7 @@ class TailnetNodeInteropTest {
 
             // TSMP rides inside WireGuard: a pong proves handshake and transport both ways,
             // over the direct path and through the relay.
-            String javaIp = java.netmap().self().orElseThrow().addresses().getFirst().split("/")[0];
+            String javaIp = AddressText.of(java.tailnet().self().orElseThrow().addresses().getFirst());
             assertThat(direct.ping("java-ping", "--tsmp", "-c", "1").getFirst().nodeIp()).isEqualTo(javaIp);
             assertThat(relayed.ping("java-ping", "--tsmp", "-c", "1").getFirst().nodeIp()).isEqualTo(javaIp);
 
@@ -235,8 +235,8 @@ class TailnetNodeInteropTest {
             // probe both peers: the one with UDP is proven direct, the other stays on the relay.
             String directPath = "127.0.0.1:" + direct.port();
             Await.until(FEW_SECONDS, "the node to prove the direct path to 'direct'",
-                    () -> pathsByPeer(java).get("direct.tailnet.test.").path().equals(directPath));
-            var toRelayed = pathsByPeer(java).get("relayed.tailnet.test.");
+                    () -> pathsByPeer(java).get("direct.tailnet.test").path().equals(directPath));
+            var toRelayed = pathsByPeer(java).get("relayed.tailnet.test");
             assertThat(toRelayed.path()).isEqualTo("DERP(" + tailnet.headscale().derpRegionCode() + ")");
             assertThat(toRelayed.lastHandshake()).isNotNull();
             assertThat(toRelayed.rxBytes()).isPositive();
@@ -353,10 +353,10 @@ class TailnetNodeInteropTest {
                 assertThat(ts.ping("java-allow", "--tsmp", "-c", "1")).isNotEmpty();
             }
             Await.until(FEW_SECONDS, "the node to prove its direct path to 'allowed'",
-                    () -> pathsByPeer(java).get("allowed.tailnet.test.").path().equals("127.0.0.1:" + allowed.port()));
+                    () -> pathsByPeer(java).get("allowed.tailnet.test").path().equals("127.0.0.1:" + allowed.port()));
             // Longer than a probe round trip and a heartbeat: the unlisted peer was never probed.
             assertThat(other.ping("java-allow", "--tsmp", "-c", "3")).isNotEmpty();
-            assertThat(pathsByPeer(java).get("unlisted.tailnet.test.").path())
+            assertThat(pathsByPeer(java).get("unlisted.tailnet.test").path())
                     .isEqualTo("DERP(" + tailnet.headscale().derpRegionCode() + ")");
             // Reaching it still works both ways, through the relay.
             assertThat(other.ping("java-allow", "--tsmp", "-c", "1")).isNotEmpty();

@@ -3,9 +3,9 @@ package io.microlink.interop.derp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.microlink.NodeState;
+import io.microlink.Peer;
 import io.microlink.PingPath;
 import io.microlink.TailnetNode;
-import io.microlink.control.wire.Node;
 import io.microlink.interop.Await;
 import io.microlink.interop.Iptables;
 import io.microlink.interop.FreePorts;
@@ -64,7 +64,7 @@ class MultiRegionDerpInteropTest {
                         real.status().peer("java-second").map(p -> TestTailnet.SECOND_REGION_CODE.equals(p.relay()))
                                 .orElse(false));
                 Await.until(WAIT, "java-second to see homed-first homed in the first region", () ->
-                        java.netmap().resolve("homed-first").map(Node::homeRegion)
+                        java.tailnet().find("homed-first").map(Peer::homeDerpRegion)
                                 .orElse(0) == tailnet.headscale().derpRegionId());
 
                 // tailscaled reaches us through our home, the second region.

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.microlink.TailnetNode;
+import io.microlink.control.ControlClient;
+import io.microlink.control.wire.Hostinfo;
+import io.microlink.control.wire.MapRequest;
+import io.microlink.control.wire.RegisterRequest;
 import io.microlink.dns.DnsClass;
 import io.microlink.dns.DnsHeader;
 import io.microlink.dns.DnsMessage;
@@ -17,8 +20,13 @@ import io.microlink.dns.MagicDnsResolver;
 import io.microlink.interop.Await;
 import io.microlink.interop.Tailscaled;
 import io.microlink.interop.TestTailnet;
+import io.microlink.key.KeyKind;
+import io.microlink.key.PrivateKey;
+import io.microlink.key.PublicKey;
 import io.microlink.netmap.Netmap;
+import io.microlink.netmap.NetmapUpdater;
 import java.net.InetAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,20 +55,31 @@ class MagicDnsInteropTest {
     void peerNamesAnswerAsTailscaledAnswersThem() throws Exception {
         Tailscaled ts1 = tailnet.addNode("ts1");
         tailnet.addNode("ts2");
-        try (TailnetNode java = TailnetNode.builder().controlUrl(tailnet.headscale().url())
-                .authKey(tailnet.reusableKey(TestTailnet.DEFAULT_USER).key()).hostname("java-dns")
-                .stateDirectory(tailnet.dir().resolve("java-dns")).plainHttpDerpForTesting().build()) {
-            java.start();
-            Netmap netmap = Await.result(CONNECT, "ts2 in the Java netmap",
-                    () -> java.netmap().resolve("ts2").isPresent() ? java.netmap() : null);
-            String ts2 = netmap.resolve("ts2").orElseThrow().name();
-            String suffix = ts2.substring(ts2.indexOf('.') + 1);
-            MagicDnsResolver ours = MagicDnsResolver.of(netmap, Instant.now());
-            // Names only: the harness runs tailscaled with --accept-dns=false, which leaves the
-            // suffix unrouted, so for unknown names it says SERVFAIL where MagicDNS says NXDOMAIN.
-            for (String name : List.of(ts2, "TS1." + suffix, "java-dns." + suffix)) {
-                for (String type : List.of("A", "AAAA")) {
-                    assertThat(ours(ours, name, type)).as(name + " " + type).isEqualTo(tailscaled(ts1, name, type));
+        // The netmap headscale sends a node, read with our own control client: a TailnetNode's
+        // netmap is not public, and the resolver needs only the map.
+        URI server = URI.create(tailnet.headscale().url());
+        PublicKey nodeKey = PrivateKey.generate(KeyKind.NODE).publicKey();
+        Hostinfo hostinfo = new Hostinfo("test", "linux", null, "java-dns", null, true, null);
+        try (ControlClient control = new ControlClient(server, PrivateKey.generate(KeyKind.MACHINE),
+                ControlClient.fetchServerKey(server, CONNECT), CONNECT)) {
+            control.register(new RegisterRequest(ControlClient.CAPABILITY_VERSION, nodeKey.toString(), null,
+                    new RegisterRequest.Auth(tailnet.reusableKey(TestTailnet.DEFAULT_USER).key()),
+                    RegisterRequest.ZERO_TIME, "", hostinfo, null));
+            try (ControlClient.MapStream stream = control.map(new MapRequest(ControlClient.CAPABILITY_VERSION, "zstd",
+                    true, nodeKey.toString(), PrivateKey.generate(KeyKind.DISCO).publicKey().toString(), true, false,
+                    hostinfo, null, null))) {
+                Netmap netmap = NetmapUpdater.apply(NetmapUpdater.empty(), stream.next()).netmap();
+                Await.until(CONNECT, "ts1 to list java-dns", () -> ts1.status().peer("java-dns").isPresent());
+                String ts2 = netmap.resolve("ts2").orElseThrow().name();
+                String suffix = ts2.substring(ts2.indexOf('.') + 1);
+                MagicDnsResolver ours = MagicDnsResolver.of(netmap, Instant.now());
+                // Names only: the harness runs tailscaled with --accept-dns=false, which leaves the
+                // suffix unrouted, so for unknown names it says SERVFAIL where MagicDNS says NXDOMAIN.
+                for (String name : List.of(ts2, "TS1." + suffix, "java-dns." + suffix)) {
+                    for (String type : List.of("A", "AAAA")) {
+                        assertThat(ours(ours, name, type)).as(name + " " + type)
+                                .isEqualTo(tailscaled(ts1, name, type));
+                    }
                 }
             }
         }

@@ -3,6 +3,7 @@ package io.microlink.interop.netstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.microlink.AddressText;
 import io.microlink.TailnetNode;
 import io.microlink.interop.Await;
 import io.microlink.interop.ByteServer;
@@ -146,7 +147,7 @@ class NetstackInteropTest {
 
     @Test
     void curlThroughTheRealNodesSocks5ProxyFetchesAPageTheJavaNodeServes() throws Exception {
-        String javaIp = java.netmap().self().orElseThrow().addresses().getFirst().split("/")[0];
+        String javaIp = AddressText.of(java.tailnet().self().orElseThrow().addresses().getFirst());
         try (TailnetServerSocket server = java.listen(8080)) {
             Thread.startVirtualThread(() -> serveOnePage(server, "served by the Java node\n"));
             Exec.Result r = Exec.run(Duration.ofSeconds(30), List.of("curl", "-sS", "--max-time", "20",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.microlink.AddressText;
 import io.microlink.TailnetNode;
 import io.microlink.WhoIs;
 import io.microlink.host.proxy.HttpProxy;
@@ -61,7 +62,7 @@ class ProxyInteropTest {
         real = tailnet.addNode("real");
         bobs = tailnet.addNode("bobs", "bob", Tailscaled.Options.DEFAULT);
         java = tailnet.addJavaNode("java-proxy", real);
-        Await.until(WAIT, "java-proxy to see bobs", () -> java.netmap().resolve("bobs").isPresent());
+        Await.until(WAIT, "java-proxy to see bobs", () -> java.tailnet().find("bobs").isPresent());
         // tailscaled in userspace mode hands tailnet connections to its IP:port to 127.0.0.1:port.
         web = page(InetAddress.ofLiteral("127.0.0.1"));
         socks = Socks5Proxy.start(java::dial, ProxySettings.onPort(0));
@@ -213,7 +214,7 @@ class ProxyInteropTest {
         assertThat(java.whois(InetAddress.ofLiteral(bobs.ip("-4").getFirst())).orElseThrow().loginName())
                 .isNotEqualTo(java.whois(InetAddress.ofLiteral(real.ip("-4").getFirst())).orElseThrow().loginName());
         // The Java node's own address: answered as self, with the user tailscaled sees it as.
-        String own = java.netmap().self().orElseThrow().addresses().getFirst().split("/")[0];
+        String own = AddressText.of(java.tailnet().self().orElseThrow().addresses().getFirst());
         WhoIs self = java.whois(InetAddress.ofLiteral(own)).orElseThrow();
         assertThat(self.self()).isTrue();
         assertThat(self.loginName()).isEqualTo(tailscaleWhois(real, own).path("UserProfile").path("LoginName").asText());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import io.microlink.AddressText;
 import io.microlink.TailnetNode;
 import io.microlink.interop.Await;
 import io.microlink.interop.Exec;
@@ -71,8 +72,7 @@ class TunModeInteropTest {
         tunNode = tailnet.addJavaNode("java-tun", real, b -> b.tunDevice(DEV));
         realIpv4 = real.ip("-4").getFirst();
         realIpv6 = real.ip("-6").getFirst();
-        String fqdn = tunNode.netmap().resolve("real").orElseThrow().name();
-        realName = fqdn.endsWith(".") ? fqdn.substring(0, fqdn.length() - 1) : fqdn;
+        realName = tunNode.tailnet().find("real").orElseThrow().fqdn();
     }
 
     @AfterAll
@@ -87,8 +87,8 @@ class TunModeInteropTest {
     void theDeviceHoldsTheAddressesControlGaveTheNode() {
         assertThat(tunNode.tunInterface()).contains(DEV);
         String addresses = exec("ip", "addr", "show", "dev", DEV).requireSuccess().stdout();
-        for (String prefix : tunNode.netmap().self().orElseThrow().addresses()) {
-            String address = prefix.split("/")[0];
+        for (InetAddress a : tunNode.tailnet().self().orElseThrow().addresses()) {
+            String address = AddressText.of(a);
             assertThat(addresses).contains(address + (address.contains(":") ? "/128" : "/32"));
         }
         assertThat(exec("ip", "link", "show", "dev", DEV).stdout()).contains("mtu 1280");

@@ -2,6 +2,7 @@ package io.microlink.interop.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.microlink.AddressText;
 import io.microlink.TailnetNode;
 import io.microlink.host.settings.SettingsStore;
 import io.microlink.interop.Await;
@@ -44,8 +45,8 @@ final class WebTailnet implements AutoCloseable {
         bob = tailnet.addNode("bob-ts", "bob", Tailscaled.Options.DEFAULT);
         java = tailnet.addJavaNode("java-web", alice);
         Await.until(WAIT, "bob-ts to see java-web", () -> bob.status().seesOnlineWithHomeDerp("java-web"));
-        Await.until(WAIT, "java-web to see bob-ts", () -> java.netmap().resolve("bob-ts").isPresent());
-        javaIp = java.netmap().self().orElseThrow().addresses().getFirst().split("/")[0];
+        Await.until(WAIT, "java-web to see bob-ts", () -> java.tailnet().find("bob-ts").isPresent());
+        javaIp = AddressText.of(java.tailnet().self().orElseThrow().addresses().getFirst());
         store = new SettingsStore(tailnet.dir().resolve("java-web-settings"));
         NodeWebBackend backend = new NodeWebBackend(java, new StoreNodeHost(java, store, restarts::incrementAndGet));
         localPort = FreePorts.tcp();
@@ -59,7 +60,7 @@ final class WebTailnet implements AutoCloseable {
 
     /** The FQDN (no trailing dot) of a peer, as the pages show and allow it. */
     String fqdn(String peer) {
-        return java.netmap().resolve(peer).orElseThrow().name().replaceAll("\\.$", "");
+        return java.tailnet().find(peer).orElseThrow().fqdn();
     }
 
     record Reply(int status, String body) {
