@@ -20,7 +20,6 @@ import io.microlink.state.NodeIdentity;
 import io.microlink.state.PeerCache;
 import io.microlink.state.PeerCacheKeeper;
 import io.microlink.state.NodeFiles;
-import io.microlink.state.StateException;
 import io.microlink.state.StateStore;
 import java.io.IOException;
 import java.io.InterruptedIOException;

@@ -6,7 +6,6 @@ import io.microlink.control.wire.Node;
 import io.microlink.control.wire.UserProfile;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PublicKey;
-import io.microlink.magicsock.Magicsock;
 import io.microlink.netmap.Netmap;
 import java.net.InetAddress;
 import java.time.Instant;
@@ -112,12 +111,9 @@ public final class TailnetMap {
         return netmap.derpMap().map(DerpMap::regions).orElse(Map.of());
     }
 
-    /**
-     * The wire node {@link #find} names. The node applies its allowlist through
-     * {@link Magicsock#matchPeer}, so this is that lookup, not a copy that could drift from it.
-     */
+    /** The wire node {@link #find} names: the netmap's own lookup, which the node's allowlist uses too. */
     Optional<Node> node(String which) {
-        return Magicsock.matchPeer(netmap, which);
+        return netmap.find(which);
     }
 
     /** The node, this one first, with {@code address} among its tailnet addresses, for {@link WhoIs}. */

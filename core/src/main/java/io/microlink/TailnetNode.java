@@ -15,7 +15,6 @@ import io.microlink.netcheck.NetcheckReport;
 import io.microlink.netmap.Netmap;
 import io.microlink.state.PeerCache;
 import io.microlink.state.NodeFiles;
-import io.microlink.state.StateException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -29,7 +29,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -209,7 +208,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
 
     private WireGuardLink newLink() {
         PublicKey priority = settings.priorityPeer() == null ? null
-                : matchPeer(netmap.get(), settings.priorityPeer()).map(n -> PublicKey.parse(KeyKind.NODE, n.key()))
+                : netmap.get().find(settings.priorityPeer()).map(n -> PublicKey.parse(KeyKind.NODE, n.key()))
                         .orElse(null);
         WireGuardLink link = new WireGuardLink(nodeKey.get(), new WireGuardLink.Paths() {
             @Override
@@ -250,14 +249,6 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     public void setDiscoAllowlist(Set<String> peers) {
         this.peers.setDiscoAllowlist(peers);
         syncPeers(netmap.get());
-    }
-
-    /**
-     * The peer an allowlist or priority entry names: short name, FQDN, tailnet IP or node key
-     * text; so that status pages show the same matches the node acts on.
-     */
-    public static Optional<Node> matchPeer(Netmap map, String which) {
-        return PeerTable.matchPeer(map, which);
     }
 
     /** A WireGuard packet for a peer: direct while a pong vouches for the path, through DERP otherwise. */

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -92,25 +91,13 @@ final class PeerTable {
             return null;
         }
         Set<Long> ids = new HashSet<>();
-        discoAllowlist.forEach(entry -> matchPeer(map, entry).ifPresent(n -> ids.add(n.id())));
+        discoAllowlist.forEach(entry -> map.find(entry).ifPresent(n -> ids.add(n.id())));
         return ids;
     }
 
     /** Replaces the DISCO allowlist from the next {@link #sync} on. */
     synchronized void setDiscoAllowlist(Set<String> allowlist) {
         discoAllowlist = Set.copyOf(allowlist);
-    }
-
-    /**
-     * The peer an allowlist or priority entry names: short name, FQDN, tailnet IP or node key
-     * text.
-     */
-    static Optional<Node> matchPeer(Netmap map, String which) {
-        Optional<Node> byName = map.resolve(which).or(() -> map.peerByAddress(which));
-        if (byName.isPresent()) {
-            return byName;
-        }
-        return map.peers().stream().filter(n -> which.equals(n.key())).findFirst();
     }
 
     /** The peer with this node key, or null. */

@@ -115,6 +115,19 @@ public final class Netmap {
         return Optional.ofNullable(byName.get(stripDot(name).toLowerCase(Locale.ROOT)));
     }
 
+    /**
+     * The peer a user names in any of the forms the node accepts (a short or full MagicDNS
+     * name, a tailnet address, node key text): the one lookup behind the DISCO allowlist, the
+     * priority peer, ping and the public {@code TailnetMap.find}, so they cannot disagree.
+     */
+    public Optional<Node> find(String which) {
+        Optional<Node> byNameOrAddress = resolve(which).or(() -> peerByAddress(which));
+        if (byNameOrAddress.isPresent()) {
+            return byNameOrAddress;
+        }
+        return peers().stream().filter(n -> which.equals(n.key())).findFirst();
+    }
+
     public Optional<DerpMap> derpMap() {
         return Optional.ofNullable(derpMap);
     }

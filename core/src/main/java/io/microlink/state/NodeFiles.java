@@ -1,5 +1,6 @@
 package io.microlink.state;
 
+import io.microlink.StateException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

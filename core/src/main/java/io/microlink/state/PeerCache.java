@@ -1,5 +1,6 @@
 package io.microlink.state;
 
+import io.microlink.StateException;
 import io.microlink.control.wire.DerpMap;
 import io.microlink.control.wire.MapResponse;
 import io.microlink.control.wire.Node;

@@ -1,5 +1,6 @@
 package io.microlink.state;
 
+import io.microlink.StateException;
 import io.microlink.key.PublicKey;
 import io.microlink.netmap.Netmap;
 import java.lang.System.Logger.Level;

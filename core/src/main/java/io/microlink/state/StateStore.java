@@ -1,5 +1,6 @@
 package io.microlink.state;
 
+import io.microlink.StateException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

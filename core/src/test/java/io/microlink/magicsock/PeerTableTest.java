@@ -84,12 +84,12 @@ class PeerTableTest {
     @Test
     void theAllowlistNamesPeersByShortNameFqdnAddressOrNodeKey() {
         for (String entry : List.of("bob", "bob.tailnet.test", "100.64.0.2", bob.toString())) {
-            assertThat(PeerTable.matchPeer(map, entry)).map(Node::id).as(entry).contains(2L);
+            assertThat(map.find(entry)).map(Node::id).as(entry).contains(2L);
             PeerTable table = new PeerTable(Set.of(entry));
             table.sync(map);
             assertThat(probed(table.get(bob))).as(entry).isTrue();
         }
-        assertThat(PeerTable.matchPeer(map, "dave")).isEmpty();
+        assertThat(map.find("dave")).isEmpty();
     }
 
     @Test

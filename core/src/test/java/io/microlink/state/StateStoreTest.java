@@ -1,5 +1,6 @@
 package io.microlink.state;
 
+import io.microlink.StateException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -12,7 +12,7 @@ import io.microlink.host.settings.DebugFlag;
 import io.microlink.host.settings.InvalidSettingsException;
 import io.microlink.host.settings.NodeSettings;
 import io.microlink.host.settings.SettingsStore;
-import io.microlink.state.StateException;
+import io.microlink.StateException;
 import io.microlink.state.StateStore;
 import java.io.IOException;
 import java.lang.System.Logger.Level;

@@ -10,7 +10,7 @@ import io.microlink.host.settings.DeviceName;
 import io.microlink.host.settings.NodeSettings;
 import io.microlink.host.settings.SettingsStore;
 import io.microlink.state.PrivateFiles;
-import io.microlink.state.StateException;
+import io.microlink.StateException;
 import io.microlink.state.StateStore;
 import java.io.IOException;
 import java.lang.System.Logger.Level;

@@ -2,7 +2,7 @@ package io.microlink.daemon;
 
 import io.microlink.TailnetNode;
 import io.microlink.host.settings.NodeSettings;
-import io.microlink.state.StateException;
+import io.microlink.StateException;
 import io.microlink.web.NodeHost;
 import io.microlink.web.NodeWebBackend;
 import io.microlink.web.WebOptions;

@@ -1,7 +1,7 @@
 package io.microlink.web;
 
 import io.microlink.host.settings.NodeSettings;
-import io.microlink.state.StateException;
+import io.microlink.StateException;
 import java.util.Set;
 
 /**

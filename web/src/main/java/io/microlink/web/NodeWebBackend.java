@@ -12,7 +12,7 @@ import io.microlink.TailnetNode;
 import io.microlink.WhoIs;
 import io.microlink.host.settings.NodeSettings;
 import io.microlink.netstack.socket.StreamListener;
-import io.microlink.state.StateException;
+import io.microlink.StateException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;

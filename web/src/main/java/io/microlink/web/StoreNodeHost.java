@@ -3,7 +3,7 @@ package io.microlink.web;
 import io.microlink.TailnetNode;
 import io.microlink.host.settings.NodeSettings;
 import io.microlink.host.settings.SettingsStore;
-import io.microlink.state.StateException;
+import io.microlink.StateException;
 import java.util.Set;
 
 /**

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.microlink.host.settings.DebugFlag;
 import io.microlink.host.settings.InvalidSettingsException;
 import io.microlink.host.settings.NodeSettings;
-import io.microlink.state.StateException;
+import io.microlink.StateException;
 import io.microlink.web.http.HttpException;
 import io.microlink.web.http.HttpRequest;
 import io.microlink.web.http.HttpResponse;

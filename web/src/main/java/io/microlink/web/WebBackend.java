@@ -3,7 +3,7 @@ package io.microlink.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.microlink.host.settings.InvalidSettingsException;
 import io.microlink.netstack.socket.StreamListener;
-import io.microlink.state.StateException;
+import io.microlink.StateException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.Collection;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.microlink.host.settings.NodeSettings;
 import io.microlink.host.settings.SettingsStore;
 import io.microlink.netstack.socket.StreamListener;
-import io.microlink.state.StateException;
+import io.microlink.StateException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.microlink.state.PrivateFiles;
-import io.microlink.state.StateException;
+import io.microlink.StateException;
 import io.microlink.state.StateStore;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.microlink.state;
+package io.microlink;
 
 import java.io.IOException;
 
