@@ -1,0 +1,30 @@
+/**
+ * The tailnet node. Applications use {@code io.microlink} ({@link io.microlink.TailnetNode}
+ * and the types its methods take and return), the key types of {@code io.microlink.key},
+ * and the socket types of the netstack, which this module passes on. Everything else is
+ * internal: the host module, the web page and the daemon get the few internals they share
+ * by name below, and nothing else may rely on them.
+ */
+module io.microlink.core {
+    requires transitive io.microlink.netstack;
+    // Keys box to each other (PrivateKey.boxTo gives a NaclBox): the crypto module's types are
+    // part of the key API.
+    requires transitive io.microlink.crypto;
+    requires io.microlink.wireguard;
+    requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.datatype.jsr310;
+    requires okhttp3;
+    requires java.net.http;
+    requires aircompressor;
+
+    exports io.microlink;
+    exports io.microlink.key;
+
+    // The one HTTP/1.1 head reader, for the local proxy and the web server.
+    exports io.microlink.http to io.microlink.host, io.microlink.web;
+    // Owner-only atomic files and the state directory's lock, for settings and the daemon.
+    exports io.microlink.state to io.microlink.host, io.microlink.daemon;
+
+    opens io.microlink.control.wire to com.fasterxml.jackson.databind;
+    opens io.microlink.state to com.fasterxml.jackson.databind;
+}
