@@ -55,15 +55,17 @@ find_go() {
   die "no Go >= $MICROLINK_GO_MIN found on PATH or in /usr/local/go/bin: install Go $MICROLINK_GO_MIN or newer (needed to build the reference tailscaled and headscale)"
 }
 
-# Builds the interop module and runs one of its main classes in a loopback-only network
-# namespace, as the tests run: run_interop_main [JVM options…] CLASS [ARGS…]. The class is
-# the first argument that does not start with '-'.
-run_interop_main() {
+# Builds MODULE (interop: the demo; bench: the end-to-end benchmark drivers) and runs one of
+# its main classes in a loopback-only network namespace, as the tests run:
+# run_isolated_main MODULE [JVM options…] CLASS [ARGS…]. The class is the first argument
+# after MODULE that does not start with '-'.
+run_isolated_main() {
+  local module=$1; shift
   find_java
   cd "$MICROLINK_ROOT"
-  ./mvnw -B -q -ntp -DskipTests -pl interop -am package >&2
+  ./mvnw -B -q -ntp -DskipTests -pl "$module" -am package >&2
   export MICROLINK_JAVA="$JAVA_HOME/bin/java"
   local jvm_opts=()
   while [ $# -gt 0 ] && [ "${1#-}" != "$1" ]; do jvm_opts+=("$1"); shift; done
-  exec scripts/lib/isolated/bin/java "${jvm_opts[@]}" -cp "interop/target/classes:$(cat interop/target/runtime-classpath.txt)" "$@"
+  exec scripts/lib/isolated/bin/java "${jvm_opts[@]}" -cp "$module/target/classes:$(cat "$module/target/runtime-classpath.txt")" "$@"
 }

@@ -1,4 +1,4 @@
-package io.microlink.interop.bench;
+package io.microlink.bench.e2e;
 
 import io.microlink.NodeState;
 import io.microlink.PingPath;
