@@ -23,7 +23,6 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.SocketException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,7 +147,10 @@ public final class Dataplane implements AutoCloseable {
         if (settings.tunDevice() == null) {
             return;
         }
-        tun = TunInterface.openOrFallBack(settings.tunDevice(), fromOs, WIREGUARD_ROOM).orElse(null);
+        TunInterface opened = TunInterface.openOrFallBack(settings.tunDevice(), fromOs, WIREGUARD_ROOM).orElse(null);
+        synchronized (this) {
+            tun = opened;
+        }
         if (closed) {
             closeTun(); // close() came while the device was opening
         }
@@ -170,11 +172,15 @@ public final class Dataplane implements AutoCloseable {
     }
 
     private void followAddresses(Netmap next) {
+        if (closed) {
+            return;
+        }
         List<InetAddress> own = new ArrayList<>();
         for (String prefix : next.self().map(Node::addresses).orElse(List.of())) {
             try {
-                own.add(InetAddress.getByName(prefix.contains("/") ? prefix.substring(0, prefix.indexOf('/')) : prefix));
-            } catch (UnknownHostException e) {
+                // A literal only: an address from control must never become a DNS lookup.
+                own.add(InetAddress.ofLiteral(prefix.contains("/") ? prefix.substring(0, prefix.indexOf('/')) : prefix));
+            } catch (IllegalArgumentException e) {
                 LOG.log(Level.WARNING, "control sent an unusable address for this node: " + prefix);
             }
         }
@@ -229,9 +235,9 @@ public final class Dataplane implements AutoCloseable {
     }
 
     /**
-     * An inner packet from a peer. TSMP pings are answered and MagicDNS queries go to quad-100
-     * ahead of the tailnet's packet filter, as in tailscale, so they work whatever the ACLs
-     * say; everything else must pass the filter. A denied IPv4 TCP SYN is answered with a TSMP
+     * An inner packet from a peer. TSMP pings are answered ahead of the tailnet's packet
+     * filter, as tailscale does, so they work whatever the ACLs say; MagicDNS queries to
+     * quad-100 go ahead of it too, as this node always did; everything else must pass the filter. A denied IPv4 TCP SYN is answered with a TSMP
      * rejection, so the peer's connect fails at once instead of timing out.
      */
     private void fromPeer(byte[] buf, int off, int len) {
@@ -356,8 +362,10 @@ public final class Dataplane implements AutoCloseable {
         closeTun();
     }
 
-    private void closeTun() {
+    /** Closes the device and forgets it, so nothing writes to it or reports it afterwards. */
+    private synchronized void closeTun() {
         TunInterface t = tun;
+        tun = null;
         if (t != null) {
             t.close();
         }

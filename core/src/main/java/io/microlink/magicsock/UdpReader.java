@@ -65,7 +65,11 @@ final class UdpReader implements Runnable {
             for (int i = 0; i < in.count(); i++) {
                 datagram(in.buffer(), in.offset(i), in.length(i), in.source(i));
             }
-            receiver.endOfBatch();
+            try {
+                receiver.endOfBatch(); // where the batch is answered: TCP's ACKs, data it lets out
+            } catch (RuntimeException e) {
+                drops.record(e, System.nanoTime());
+            }
         }
     }
 

@@ -17,7 +17,6 @@ import io.microlink.wireguard.session.TimeSource;
 import io.microlink.wireguard.session.UdpEndpoint;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -122,10 +121,10 @@ final class WireGuardLink implements Network {
     private void route(String prefix, Peer peer) {
         int slash = prefix.indexOf('/');
         try {
-            InetAddress ip = InetAddress.getByName(slash < 0 ? prefix : prefix.substring(0, slash));
+            InetAddress ip = InetAddress.ofLiteral(slash < 0 ? prefix : prefix.substring(0, slash)); // never DNS
             int bits = slash < 0 ? ip.getAddress().length * 8 : Integer.parseInt(prefix.substring(slash + 1));
             engine.allowedIps().insert(ip, bits, peer);
-        } catch (UnknownHostException | NumberFormatException e) {
+        } catch (IllegalArgumentException e) { // NumberFormatException is one too
             // A malformed address from control routes nothing; the peer stays reachable by its others.
         }
     }

@@ -6,6 +6,9 @@ import io.microlink.control.wire.MapResponse;
 import io.microlink.control.wire.Node;
 import io.microlink.control.wire.PeerChange;
 import io.microlink.control.wire.UserProfile;
+import io.microlink.key.KeyFormatException;
+import io.microlink.key.KeyKind;
+import io.microlink.key.PublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +30,7 @@ import java.util.TreeMap;
  * }</pre>
  */
 public final class NetmapUpdater {
+    private static final System.Logger LOG = System.getLogger("io.microlink.netmap");
     /** The legacy single filter is the named filter "base". */
     static final String BASE_FILTER = "base";
     private static final String CLEAR_ALL_FILTERS = "*";
@@ -47,17 +51,20 @@ public final class NetmapUpdater {
         SortedMap<Long, Node> peers = new TreeMap<>(prev.peerMap());
         if (r.peers() != null) {
             peers.clear();
-            r.peers().forEach(p -> peers.put(p.id(), p));
+            r.peers().forEach(p -> putIfReachable(peers, p));
         } else {
             if (r.peersChanged() != null) {
-                r.peersChanged().forEach(p -> peers.put(p.id(), p));
+                r.peersChanged().forEach(p -> putIfReachable(peers, p));
             }
             if (r.peersRemoved() != null) {
                 r.peersRemoved().forEach(peers::remove);
             }
             if (r.peersChangedPatch() != null) {
                 for (PeerChange c : r.peersChangedPatch()) {
-                    peers.computeIfPresent(c.nodeId(), (id, p) -> patch(p, c));
+                    Node patched = peers.computeIfPresent(c.nodeId(), (id, p) -> patch(p, c));
+                    if (patched != null && c.key() != null) {
+                        putIfReachable(peers, patched);
+                    }
                 }
             }
             if (r.onlineChange() != null) {
@@ -133,6 +140,34 @@ public final class NetmapUpdater {
             }
         }
         return events;
+    }
+
+    /**
+     * A peer goes into the netmap only with a node key we can parse: without one nothing can
+     * reach it (no WireGuard session, no DERP address), and every reader of the netmap may then
+     * rely on the key. Control that sends a bad one (a bug, or hostile) loses that peer, not the
+     * map.
+     */
+    private static void putIfReachable(SortedMap<Long, Node> peers, Node p) {
+        if (hasNodeKey(p)) {
+            peers.put(p.id(), p);
+        } else {
+            peers.remove(p.id());
+            LOG.log(System.Logger.Level.WARNING, "control sent peer {0} without a usable node key; left out",
+                    String.valueOf(p.id()));
+        }
+    }
+
+    private static boolean hasNodeKey(Node p) {
+        if (p.key() == null) {
+            return false;
+        }
+        try {
+            PublicKey.parse(KeyKind.NODE, p.key());
+            return true;
+        } catch (KeyFormatException e) {
+            return false;
+        }
     }
 
     static Node patch(Node p, PeerChange c) {

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -207,12 +206,20 @@ public final class TunInterface implements AutoCloseable {
                 if (n < 0) {
                     return; // closed
                 }
-                toTailnet.endOfBatch();
+                endBatch();
             }
         } catch (IOException e) {
             if (!closed) {
                 LOG.log(Level.ERROR, tun.name() + ": reader stopped; the OS no longer reaches the tailnet", e);
             }
+        }
+    }
+
+    private void endBatch() {
+        try {
+            toTailnet.endOfBatch();
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, tun.name() + ": sending a batch from the OS failed", e);
         }
     }
 

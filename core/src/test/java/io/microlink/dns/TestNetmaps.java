@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.microlink.control.wire.MapResponse;
+import io.microlink.key.KeyKind;
+import io.microlink.key.PrivateKey;
 import io.microlink.netmap.Netmap;
 import io.microlink.netmap.NetmapUpdater;
 
@@ -22,6 +24,11 @@ final class TestNetmaps {
 
     private TestNetmaps() {}
 
+    /** Peers always come with a node key (the netmap leaves out those that do not). */
+    private static String nodeKey() {
+        return PrivateKey.generate(KeyKind.NODE).publicKey().toString();
+    }
+
     static Netmap standard() {
         return netmap(DUAL_STACK_SELF, "", DNS);
     }
@@ -29,8 +36,9 @@ final class TestNetmaps {
     /** {@code selfAttrs} is JSON members added to the self node, e.g. a CapMap. */
     static Netmap netmap(String selfAddresses, String selfAttrs, String dnsConfig) {
         String json = "{'Node':{'ID':1,'Name':'self.tailnet.test.','Addresses':" + selfAddresses + selfAttrs + "},"
-                + "'Peers':[{'ID':2,'Name':'ts2.tailnet.test.','Addresses':['100.64.0.2/32','fd7a:115c:a1e0::2/128']},"
-                + "{'ID':6,'Name':'ts6.tailnet.test.','Addresses':['fd7a:115c:a1e0::6/128']}],"
+                + "'Peers':[{'ID':2,'Name':'ts2.tailnet.test.','Key':'" + nodeKey() + "',"
+                + "'Addresses':['100.64.0.2/32','fd7a:115c:a1e0::2/128']},"
+                + "{'ID':6,'Name':'ts6.tailnet.test.','Key':'" + nodeKey() + "','Addresses':['fd7a:115c:a1e0::6/128']}],"
                 + "'DNSConfig':" + dnsConfig + "}";
         try {
             MapResponse response = JSON.readValue(json.replace('\'', '"'), MapResponse.class);

@@ -42,6 +42,19 @@ class NetmapUpdaterTest {
     }
 
     @Test
+    void peersWithoutAUsableNodeKeyAreLeftOutNotTheMap() throws Exception {
+        Netmap m = full();
+        String noKey = peer(5, "nokey", "x", true).replace("'Key':'x',", "");
+        NetmapUpdater.Result r = NetmapUpdater.apply(m, msg("{'PeersChanged':[" + noKey + ","
+                + peer(6, "badkey", "nodekey:zz", true) + "," + peer(7, "ts7", KEY2, true) + "]}"));
+        assertThat(r.netmap().peers()).extracting(n -> n.id()).containsExactly(2L, 3L, 7L);
+        // A patch that breaks a known peer's key takes that peer out, as a removal.
+        r = NetmapUpdater.apply(r.netmap(), msg("{'PeersChangedPatch':[{'NodeID':7,'Key':'nodekey:zz'}]}"));
+        assertThat(r.netmap().peers()).extracting(n -> n.id()).containsExactly(2L, 3L);
+        assertThat(r.events()).extracting(PeerEvent::kind).containsExactly(Kind.REMOVED);
+    }
+
+    @Test
     void aFullMapIsIndexedByKeyAddressAndName() throws Exception {
         Netmap m = full();
         assertThat(m.self().orElseThrow().id()).isEqualTo(1);
