@@ -50,6 +50,8 @@ public final class Dataplane implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.microlink.dataplane");
     /** How often magicsock re-measures the DERP map (tailscale: about every 20-30 s). */
     private static final Duration NETCHECK_INTERVAL = Duration.ofSeconds(30);
+    /** What WireGuard needs around a packet to encrypt it in place, left free by the netstack and the TUN reader. */
+    private static final Headroom WIREGUARD_ROOM = new Headroom(Magicsock.PACKET_HEADROOM, Magicsock.PACKET_TAILROOM);
 
     /**
      * What the packet path is built with, fixed for the node's life.
@@ -64,8 +66,9 @@ public final class Dataplane implements AutoCloseable {
     private final Supplier<PrivateKey> nodeKey;
     private final Supplier<Netmap> netmap;
     private final Magicsock.Reporter toControl;
-    /** What WireGuard needs around a packet to encrypt it in place, left free by the netstack and the TUN reader. */
-    private static final Headroom WIREGUARD_ROOM = new Headroom(Magicsock.PACKET_HEADROOM, Magicsock.PACKET_TAILROOM);
+    // Before the netstack: its constructor starts the TCP timer thread, which must find these set.
+    private final QuadHundredDnsServer dns = new QuadHundredDnsServer();
+    private final Firewall firewall = new Firewall();
 
     /** Packets for the tailnet, from the netstack or the OS: filter, then magicsock; a batch ends with a flush. */
     private final PacketSink toPeers = new PacketSink() {
@@ -111,8 +114,6 @@ public final class Dataplane implements AutoCloseable {
             flush();
         }
     };
-    private final QuadHundredDnsServer dns = new QuadHundredDnsServer();
-    private final Firewall firewall = new Firewall();
     /** TUN mode's device; null in userspace mode, where the netstack is this node's host. */
     private volatile TunInterface tun;
     private volatile Magicsock magicsock;

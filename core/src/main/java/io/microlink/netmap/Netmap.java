@@ -121,11 +121,7 @@ public final class Netmap {
      * priority peer, ping and the public {@code TailnetMap.find}, so they cannot disagree.
      */
     public Optional<Node> find(String which) {
-        Optional<Node> byNameOrAddress = resolve(which).or(() -> peerByAddress(which));
-        if (byNameOrAddress.isPresent()) {
-            return byNameOrAddress;
-        }
-        return peers().stream().filter(n -> which.equals(n.key())).findFirst();
+        return resolve(which).or(() -> peerByAddress(which)).or(() -> Optional.ofNullable(byKey.get(which)));
     }
 
     public Optional<DerpMap> derpMap() {
