@@ -57,7 +57,7 @@ final class ControlLoop implements Runnable {
     private volatile Netmap netmap = NetmapUpdater.empty();
     private volatile NodeIdentity identity;
     private volatile Hostinfo.NetInfo netInfo;
-    private volatile List<Magicsock.Endpoint> endpoints = List.of();
+    private volatile List<Magicsock.OwnEndpoint> endpoints = List.of();
     private final Dataplane dataplane;
     private volatile ControlClient client;
     private volatile PeerCacheKeeper cacheKeeper;
@@ -284,7 +284,7 @@ final class ControlLoop implements Runnable {
     }
 
     /** Magicsock learned a new home region or endpoints: tell control with a lite update. */
-    private void networkChanged(Hostinfo.NetInfo info, List<Magicsock.Endpoint> eps) {
+    private void networkChanged(Hostinfo.NetInfo info, List<Magicsock.OwnEndpoint> eps) {
         netInfo = info;
         endpoints = eps;
         ControlClient c = client;
@@ -313,11 +313,11 @@ final class ControlLoop implements Runnable {
     }
 
     private MapRequest mapRequest(boolean stream) {
-        List<Magicsock.Endpoint> eps = endpoints;
+        List<Magicsock.OwnEndpoint> eps = endpoints;
         return new MapRequest(ControlClient.CAPABILITY_VERSION, "zstd", stream,
                 identity.nodeKey().publicKey().toString(), discoKey.publicKey().toString(), stream, !stream,
-                hostinfo(), eps.isEmpty() ? null : eps.stream().map(Magicsock.Endpoint::text).toList(),
-                eps.isEmpty() ? null : eps.stream().map(Magicsock.Endpoint::type).toList());
+                hostinfo(), eps.isEmpty() ? null : eps.stream().map(Magicsock.OwnEndpoint::text).toList(),
+                eps.isEmpty() ? null : eps.stream().map(Magicsock.OwnEndpoint::type).toList());
     }
 
 

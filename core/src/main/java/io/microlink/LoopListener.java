@@ -1,7 +1,7 @@
 package io.microlink;
 
 import io.microlink.netmap.Netmap;
-import io.microlink.netmap.PeerEvent;
+import io.microlink.netmap.PeerUpdate;
 
 /**
  * What the {@link ControlLoop} reports, in core's own netmap types. {@link TailnetNode} turns
@@ -13,7 +13,7 @@ interface LoopListener {
 
     void netmapChanged(Netmap netmap);
 
-    void peerChanged(PeerEvent event);
+    void peerChanged(PeerUpdate event);
 
     void loginUrl(String url);
 }

@@ -149,7 +149,7 @@ public final class TailnetMap {
                 netmap.user(n.user()).map(UserProfile::loginName).orElse(""));
     }
 
-    PeerEvent event(io.microlink.netmap.PeerEvent e) {
+    PeerEvent event(io.microlink.netmap.PeerUpdate e) {
         return new PeerEvent(e.kind(), peer(e.peer()), Optional.ofNullable(e.previous()).map(this::peer));
     }
 

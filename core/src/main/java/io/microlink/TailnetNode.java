@@ -80,7 +80,7 @@ public final class TailnetNode implements AutoCloseable {
             }
 
             @Override
-            public void peerChanged(io.microlink.netmap.PeerEvent event) {
+            public void peerChanged(io.microlink.netmap.PeerUpdate event) {
                 // A first map of thousands of peers is as many events: make their Peers only when someone listens.
                 if (!listeners.isEmpty()) {
                     PeerEvent e = tailnet().event(event); // the loop holds the new netmap before it reports

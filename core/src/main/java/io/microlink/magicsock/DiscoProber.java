@@ -115,7 +115,7 @@ final class DiscoProber {
     }
 
     /** Data is going to {@code peer}: its first packet starts discovery at once, not at the next tick. */
-    void onTraffic(PeerTable.Peer peer, long nowNanos) {
+    void onTraffic(PeerTable.Entry peer, long nowNanos) {
         if (active.add(peer.nodeKey())) {
             probe(peer, nowNanos);
         }
@@ -124,7 +124,7 @@ final class DiscoProber {
     /** Probes the peers that carried traffic lately, drops the others, forgets unanswered probes. */
     void tick(long nowNanos) {
         active.removeIf(key -> {
-            PeerTable.Peer p = peers.get(key);
+            PeerTable.Entry p = peers.get(key);
             if (p == null || !p.path().active(nowNanos)) {
                 return true;
             }
@@ -146,7 +146,7 @@ final class DiscoProber {
         switch (disco.handle(packet, from, this::isPeer)) {
             case DiscoEndpoint.Reply r -> {
                 transport.sendUdp(r.packet(), from);
-                PeerTable.Peer p = peers.byDiscoKey(r.sender());
+                PeerTable.Entry p = peers.byDiscoKey(r.sender());
                 if (p != null) {
                     peers.learn(p, from, false);
                 }
@@ -162,7 +162,7 @@ final class DiscoProber {
         switch (disco.handle(packet, DiscoEndpoint.derpPath(region), this::isPeer)) {
             case DiscoEndpoint.Reply r -> transport.sendDerp(region, source, r.packet());
             case DiscoEndpoint.CallMeMaybeReceived c -> {
-                PeerTable.Peer p = peers.byDiscoKey(c.sender());
+                PeerTable.Entry p = peers.byDiscoKey(c.sender());
                 if (p != null) {
                     c.endpoints().forEach(e -> callBack(p, e, nowNanos));
                 }
@@ -177,7 +177,7 @@ final class DiscoProber {
     }
 
     /** The peer pings us from {@code endpoint} right now: our ping there is the other half of the hole punch. */
-    private void callBack(PeerTable.Peer p, InetSocketAddress endpoint, long nowNanos) {
+    private void callBack(PeerTable.Entry p, InetSocketAddress endpoint, long nowNanos) {
         peers.learn(p, endpoint, true);
         active.add(p.nodeKey());
         p.path().route(nowNanos); // the peer wants a path now: count it as activity
@@ -185,7 +185,7 @@ final class DiscoProber {
     }
 
     /** Sends the DISCO pings (and call-me-maybe) a peer's path state says are due. */
-    private void probe(PeerTable.Peer p, long nowNanos) {
+    private void probe(PeerTable.Entry p, long nowNanos) {
         PeerPath.Probes due = p.path().probes(nowNanos);
         if (due.pings().isEmpty() || p.discoKey() == null) {
             return;
@@ -204,7 +204,7 @@ final class DiscoProber {
     }
 
     /** A sealed ping to {@code to} (null: through DERP), remembered until its pong or its expiry. */
-    private byte[] newPing(PeerTable.Peer p, InetSocketAddress to, long nowNanos, Ping caller) throws CryptoException {
+    private byte[] newPing(PeerTable.Entry p, InetSocketAddress to, long nowNanos, Ping caller) throws CryptoException {
         byte[] tx = new byte[DiscoMessage.TX_ID_LENGTH];
         RANDOM.nextBytes(tx);
         String id = HEX.formatHex(tx);
@@ -222,7 +222,7 @@ final class DiscoProber {
         synchronized (pending) {
             ping = pending.remove(HEX.formatHex(pong.txId()));
         }
-        PeerTable.Peer p = ping == null ? null : peers.get(ping.peer());
+        PeerTable.Entry p = ping == null ? null : peers.get(ping.peer());
         if (p == null || !pong.sender().equals(p.discoKey())) {
             return;
         }
@@ -244,7 +244,7 @@ final class DiscoProber {
      * @throws IOException if the peer's disco key is unusable, or only DERP may carry the ping
      *                     and the home relay is not connected
      */
-    Ping ping(PeerTable.Peer peer, PingPath paths, long nowNanos) throws IOException {
+    Ping ping(PeerTable.Entry peer, PingPath paths, long nowNanos) throws IOException {
         Ping ping = new Ping();
         try {
             InetSocketAddress trusted = peer.path().trustedDirect(nowNanos);

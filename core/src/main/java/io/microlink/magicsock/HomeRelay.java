@@ -41,7 +41,7 @@ final class HomeRelay {
     private final AtomicBoolean kicked = new AtomicBoolean(true);
     private long nextRoundNanos;
     private Hostinfo.NetInfo lastNetInfo;
-    private volatile List<Magicsock.Endpoint> lastEndpoints = List.of();
+    private volatile List<Magicsock.OwnEndpoint> lastEndpoints = List.of();
 
     /** @param reporter told what control should know, only when that changed */
     HomeRelay(Duration interval, RandomGenerator random, Magicsock.Reporter reporter) {
@@ -98,11 +98,11 @@ final class HomeRelay {
      * endpoints changed; latencies jitter every round and alone are not worth an update.
      */
     void measured(NetcheckReport report, int home, List<InetSocketAddress> local) {
-        List<Magicsock.Endpoint> endpoints = new ArrayList<>();
-        report.globalEndpoints().forEach(g -> endpoints.add(new Magicsock.Endpoint(g, Magicsock.ENDPOINT_STUN)));
+        List<Magicsock.OwnEndpoint> endpoints = new ArrayList<>();
+        report.globalEndpoints().forEach(g -> endpoints.add(new Magicsock.OwnEndpoint(g, Magicsock.ENDPOINT_STUN)));
         for (InetSocketAddress l : local) {
             if (endpoints.stream().noneMatch(e -> e.address().equals(l))) {
-                endpoints.add(new Magicsock.Endpoint(l, Magicsock.ENDPOINT_LOCAL));
+                endpoints.add(new Magicsock.OwnEndpoint(l, Magicsock.ENDPOINT_LOCAL));
             }
         }
         Hostinfo.NetInfo info = new Hostinfo.NetInfo(home == 0 ? null : home, report.derpLatencyForControl(),
@@ -118,7 +118,7 @@ final class HomeRelay {
 
     /** The endpoints last reported: what call-me-maybe offers peers. */
     List<InetSocketAddress> endpoints() {
-        return lastEndpoints.stream().map(Magicsock.Endpoint::address).toList();
+        return lastEndpoints.stream().map(Magicsock.OwnEndpoint::address).toList();
     }
 
     /** Schedules the next round: after the interval, or sooner with backoff while the home relay is down. */

@@ -73,7 +73,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     static final int ENDPOINT_STUN = 2;
 
     /** An address peers may try, with its kind ({@code 1} local interface, {@code 2} seen by STUN). */
-    public record Endpoint(InetSocketAddress address, int type) {
+    public record OwnEndpoint(InetSocketAddress address, int type) {
         /** As control expects it: "1.2.3.4:5" or "[2001:db8::1]:5". */
         public String text() {
             return EndpointText.format(address);
@@ -83,7 +83,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     /** Receives what the node should tell control; called on the maintenance thread. */
     @FunctionalInterface
     public interface Reporter {
-        void report(Hostinfo.NetInfo netInfo, List<Endpoint> endpoints);
+        void report(Hostinfo.NetInfo netInfo, List<OwnEndpoint> endpoints);
     }
 
     /**
@@ -253,7 +253,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
 
     /** A WireGuard packet for a peer: direct while a pong vouches for the path, through DERP otherwise. */
     private void sendToPeer(PublicKey peer, byte[] buf, int off, int len) {
-        PeerTable.Peer p = peers.get(peer);
+        PeerTable.Entry p = peers.get(peer);
         if (p == null) {
             return;
         }
@@ -393,7 +393,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         if (peer.discoKey() == null || peer.key() == null) {
             throw new IOException(peer.name() + " announces no disco key, so it cannot be pinged");
         }
-        PeerTable.Peer p = peers.of(peer);
+        PeerTable.Entry p = peers.of(peer);
         if (p == null) {
             throw new IOException(peer.name() + " is not in this node's netmap yet");
         }
@@ -411,7 +411,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         long now = System.nanoTime();
         List<PeerPathStatus> out = new ArrayList<>();
         wireGuard.peers().forEach((key, wg) -> {
-            PeerTable.Peer p = peers.get(key);
+            PeerTable.Entry p = peers.get(key);
             InetSocketAddress direct = p == null ? null : p.path().trustedDirect(now);
             String path = direct != null ? EndpointText.format(direct)
                     : p != null && p.homeRegion() != 0 ? "DERP(" + regionCode(p.homeRegion()) + ")" : "none";

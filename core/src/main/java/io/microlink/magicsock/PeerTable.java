@@ -23,16 +23,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * <pre>{@code
  * PeerTable peers = new PeerTable(Set.of("laptop"));
  * peers.sync(netmap);                              // on every netmap
- * PeerTable.Peer p = peers.byDiscoKey(sender);     // who sent this DISCO packet
+ * PeerTable.Entry p = peers.byDiscoKey(sender);     // who sent this DISCO packet
  * PublicKey owner = peers.ownerOf(udpSource);      // whose WireGuard datagram this is
  * }</pre>
  */
 final class PeerTable {
     /** A peer as magicsock needs it; replaced on each netmap, its path state carried over. */
-    record Peer(PublicKey nodeKey, String name, PublicKey discoKey, int homeRegion, PeerPath path) {}
+    record Entry(PublicKey nodeKey, String name, PublicKey discoKey, int homeRegion, PeerPath path) {}
 
     /** One netmap's peers, immutable: lookups never see a netmap half applied. */
-    private record Index(Map<PublicKey, Peer> byNodeKey, Map<PublicKey, Peer> byDiscoKey, Map<String, Peer> byKeyText) {
+    private record Index(Map<PublicKey, Entry> byNodeKey, Map<PublicKey, Entry> byDiscoKey, Map<String, Entry> byKeyText) {
         static final Index EMPTY = new Index(Map.of(), Map.of(), Map.of());
     }
 
@@ -49,9 +49,9 @@ final class PeerTable {
     synchronized void sync(Netmap map) {
         Index old = index;
         Set<Long> allowed = allowedIds(map);
-        Map<PublicKey, Peer> byNodeKey = new HashMap<>();
-        Map<PublicKey, Peer> byDiscoKey = new HashMap<>();
-        Map<String, Peer> byKeyText = new HashMap<>();
+        Map<PublicKey, Entry> byNodeKey = new HashMap<>();
+        Map<PublicKey, Entry> byDiscoKey = new HashMap<>();
+        Map<String, Entry> byKeyText = new HashMap<>();
         for (Node n : map.peers()) {
             if (n.key() == null) {
                 continue;
@@ -59,7 +59,7 @@ final class PeerTable {
             PublicKey key = PublicKey.parse(KeyKind.NODE, n.key());
             PublicKey discoKey = n.discoKey() == null ? null : PublicKey.parse(KeyKind.DISCO, n.discoKey());
             boolean probe = discoKey != null && (allowed == null || allowed.contains(n.id()));
-            Peer previous = old.byNodeKey().get(key);
+            Entry previous = old.byNodeKey().get(key);
             PeerPath path = previous != null ? previous.path() : new PeerPath(probe);
             path.setDiscoveryAllowed(probe);
             List<InetSocketAddress> advertised = new ArrayList<>();
@@ -70,7 +70,7 @@ final class PeerTable {
             }
             path.setAdvertised(advertised);
             advertised.forEach(a -> endpointOwners.put(a, key));
-            Peer peer = new Peer(key, n.name(), discoKey, n.homeRegion(), path);
+            Entry peer = new Entry(key, n.name(), discoKey, n.homeRegion(), path);
             byNodeKey.put(key, peer);
             byKeyText.put(n.key(), peer);
             if (discoKey != null) {
@@ -80,7 +80,7 @@ final class PeerTable {
         Index next = new Index(Map.copyOf(byNodeKey), Map.copyOf(byDiscoKey), Map.copyOf(byKeyText));
         index = next;
         endpointOwners.entrySet().removeIf(e -> {
-            Peer p = next.byNodeKey().get(e.getValue());
+            Entry p = next.byNodeKey().get(e.getValue());
             return p == null || !p.path().knows(e.getKey());
         });
     }
@@ -101,24 +101,24 @@ final class PeerTable {
     }
 
     /** The peer with this node key, or null. */
-    Peer get(PublicKey nodeKey) {
+    Entry get(PublicKey nodeKey) {
         return index.byNodeKey().get(nodeKey);
     }
 
     /** The peer with this disco key, or null: DISCO from anyone else is dropped. */
-    Peer byDiscoKey(PublicKey discoKey) {
+    Entry byDiscoKey(PublicKey discoKey) {
         return index.byDiscoKey().get(discoKey);
     }
 
     /** The entry for a netmap node, found by its key text without parsing it again; null if absent. */
-    Peer of(Node node) {
+    Entry of(Node node) {
         return node.key() == null ? null : index.byKeyText().get(node.key());
     }
 
     /** The peer a datagram from {@code from} comes from, if DISCO tied that address to a peer; else null. */
     PublicKey ownerOf(InetSocketAddress from) {
         PublicKey owner = endpointOwners.get(from);
-        Peer p = owner == null ? null : get(owner);
+        Entry p = owner == null ? null : get(owner);
         return p != null && p.path().knows(from) ? owner : null;
     }
 
@@ -127,7 +127,7 @@ final class PeerTable {
      *
      * @param pingNow true for call-me-maybe: see {@link PeerPath#learn}
      */
-    void learn(Peer peer, InetSocketAddress endpoint, boolean pingNow) {
+    void learn(Entry peer, InetSocketAddress endpoint, boolean pingNow) {
         peer.path().learn(endpoint, pingNow);
         endpointOwners.put(endpoint, peer.nodeKey());
     }

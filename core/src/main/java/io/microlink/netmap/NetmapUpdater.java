@@ -38,7 +38,7 @@ public final class NetmapUpdater {
     private NetmapUpdater() {}
 
     /** The next snapshot and what happened to peers on the way. */
-    public record Result(Netmap netmap, List<PeerEvent> events) {}
+    public record Result(Netmap netmap, List<PeerUpdate> events) {}
 
     public static Netmap empty() {
         return Netmap.EMPTY;
@@ -120,23 +120,23 @@ public final class NetmapUpdater {
         return Map.copyOf(next);
     }
 
-    private static List<PeerEvent> diff(SortedMap<Long, Node> before, SortedMap<Long, Node> after) {
-        List<PeerEvent> events = new ArrayList<>();
+    private static List<PeerUpdate> diff(SortedMap<Long, Node> before, SortedMap<Long, Node> after) {
+        List<PeerUpdate> events = new ArrayList<>();
         for (Node old : before.values()) {
             if (!after.containsKey(old.id())) {
-                events.add(new PeerEvent(Kind.REMOVED, old, old));
+                events.add(new PeerUpdate(Kind.REMOVED, old, old));
             }
         }
         for (Node now : after.values()) {
             Node old = before.get(now.id());
             if (old == null) {
-                events.add(new PeerEvent(Kind.ADDED, now, null));
+                events.add(new PeerUpdate(Kind.ADDED, now, null));
             } else if (!old.equals(now)) {
                 boolean wasOnline = Boolean.TRUE.equals(old.online());
                 boolean isOnline = Boolean.TRUE.equals(now.online());
                 Kind kind = wasOnline == isOnline ? Kind.CHANGED
                         : isOnline ? Kind.ONLINE : Kind.OFFLINE;
-                events.add(new PeerEvent(kind, now, old));
+                events.add(new PeerUpdate(kind, now, old));
             }
         }
         return events;

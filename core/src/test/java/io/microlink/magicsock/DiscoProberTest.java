@@ -63,7 +63,7 @@ class DiscoProberTest {
         peers.sync(netmap(peer(2, "bob", bobKey, bobDisco.publicKey(), 1, "127.0.0.1:41641", "[::1]:41641")));
     }
 
-    private PeerTable.Peer bobPeer() {
+    private PeerTable.Entry bobPeer() {
         return peers.get(bobKey);
     }
 

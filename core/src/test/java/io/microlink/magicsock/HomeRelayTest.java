@@ -26,7 +26,7 @@ class HomeRelayTest {
             3, new DerpMap.Region(3, "c", "C", false, List.of()),
             9, new DerpMap.Region(9, "i", "I", false, List.of())));
 
-    private record Report(Hostinfo.NetInfo netInfo, List<Magicsock.Endpoint> endpoints) {}
+    private record Report(Hostinfo.NetInfo netInfo, List<Magicsock.OwnEndpoint> endpoints) {}
 
     private final List<Report> reports = new ArrayList<>();
     private final HomeRelay relay = new HomeRelay(INTERVAL, new SplittableRandom(7),
@@ -112,8 +112,8 @@ class HomeRelayTest {
         assertThat(reports).hasSize(1);
         Report first = reports.getFirst();
         assertThat(first.netInfo()).isEqualTo(new Hostinfo.NetInfo(3, Map.of("3-v4", 0.03), true, false));
-        assertThat(first.endpoints()).containsExactly(new Magicsock.Endpoint(STUN_SEEN, Magicsock.ENDPOINT_STUN),
-                new Magicsock.Endpoint(LAN, Magicsock.ENDPOINT_LOCAL));
+        assertThat(first.endpoints()).containsExactly(new Magicsock.OwnEndpoint(STUN_SEEN, Magicsock.ENDPOINT_STUN),
+                new Magicsock.OwnEndpoint(LAN, Magicsock.ENDPOINT_LOCAL));
         assertThat(relay.endpoints()).containsExactly(STUN_SEEN, LAN);
 
         relay.measured(report(10, Map.of(3, 35)), 3, List.of(LAN));

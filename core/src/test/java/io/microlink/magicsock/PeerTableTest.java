@@ -31,7 +31,7 @@ class PeerTableTest {
         PeerTable table = new PeerTable(Set.of());
         table.sync(map);
 
-        PeerTable.Peer p = table.get(bob);
+        PeerTable.Entry p = table.get(bob);
         assertThat(p.name()).isEqualTo("bob.tailnet.test.");
         assertThat(p.discoKey()).isEqualTo(bobDisco);
         assertThat(p.homeRegion()).isEqualTo(1);
@@ -116,14 +116,14 @@ class PeerTableTest {
         assertThat(path.route(NOW)).isEqualTo(new PeerPath.Route(null, true));
     }
 
-    private static PeerPath prove(PeerTable.Peer p, InetSocketAddress endpoint) {
+    private static PeerPath prove(PeerTable.Entry p, InetSocketAddress endpoint) {
         p.path().route(NOW);
         p.path().probes(NOW);
         p.path().onPong(endpoint, 1_000_000L, NOW);
         return p.path();
     }
 
-    private static boolean probed(PeerTable.Peer p) {
+    private static boolean probed(PeerTable.Entry p) {
         p.path().route(NOW);
         return !p.path().probes(NOW).pings().isEmpty();
     }

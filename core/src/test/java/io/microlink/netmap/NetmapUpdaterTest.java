@@ -37,7 +37,7 @@ class NetmapUpdaterTest {
                 + "'Domain':'127.0.0.1','DERPMap':{'Regions':{'999':{'RegionID':999,'RegionCode':'headscale',"
                 + "'Nodes':[{'Name':'999','RegionID':999,'HostName':'127.0.0.1','IPv4':'127.0.0.1','DERPPort':8080}]}}}}";
         NetmapUpdater.Result r = NetmapUpdater.apply(NetmapUpdater.empty(), msg(first));
-        assertThat(r.events()).extracting(PeerEvent::kind).containsExactly(Kind.ADDED, Kind.ADDED);
+        assertThat(r.events()).extracting(PeerUpdate::kind).containsExactly(Kind.ADDED, Kind.ADDED);
         return r.netmap();
     }
 
@@ -51,7 +51,7 @@ class NetmapUpdaterTest {
         // A patch that breaks a known peer's key takes that peer out, as a removal.
         r = NetmapUpdater.apply(r.netmap(), msg("{'PeersChangedPatch':[{'NodeID':7,'Key':'nodekey:zz'}]}"));
         assertThat(r.netmap().peers()).extracting(n -> n.id()).containsExactly(2L, 3L);
-        assertThat(r.events()).extracting(PeerEvent::kind).containsExactly(Kind.REMOVED);
+        assertThat(r.events()).extracting(PeerUpdate::kind).containsExactly(Kind.REMOVED);
     }
 
     @Test
@@ -73,7 +73,7 @@ class NetmapUpdaterTest {
         NetmapUpdater.Result r = NetmapUpdater.apply(m, msg("{'PeersChanged':[" + peer(4, "ts4", KEY2, true)
                 + "],'PeersRemoved':[3]}"));
         assertThat(r.netmap().peers()).extracting(n -> n.id()).containsExactly(2L, 4L);
-        assertThat(r.events()).extracting(PeerEvent::kind).containsExactlyInAnyOrder(Kind.ADDED,
+        assertThat(r.events()).extracting(PeerUpdate::kind).containsExactlyInAnyOrder(Kind.ADDED,
                 Kind.REMOVED);
         assertThat(m.peers()).hasSize(2); // the old snapshot is untouched
     }
@@ -90,7 +90,7 @@ class NetmapUpdaterTest {
         assertThat(two.key()).isEqualTo(KEY2);
         assertThat(three.homeRegion()).isEqualTo(7);
         assertThat(three.endpoints()).containsExactly("127.0.0.1:41641");
-        assertThat(r.events()).extracting(PeerEvent::kind).containsExactly(Kind.OFFLINE, Kind.CHANGED);
+        assertThat(r.events()).extracting(PeerUpdate::kind).containsExactly(Kind.OFFLINE, Kind.CHANGED);
     }
 
     @Test
@@ -100,7 +100,7 @@ class NetmapUpdaterTest {
                 + "'ControlTime':'2026-11-21T20:00:00Z'}"));
         assertThat(r.netmap().peer(3).orElseThrow().online()).isTrue();
         assertThat(r.netmap().peer(2).orElseThrow().lastSeen()).isEqualTo(Instant.parse("2026-11-21T20:00:00Z"));
-        assertThat(r.events()).extracting(PeerEvent::kind).contains(Kind.ONLINE);
+        assertThat(r.events()).extracting(PeerUpdate::kind).contains(Kind.ONLINE);
     }
 
     @Test
@@ -121,7 +121,7 @@ class NetmapUpdaterTest {
         Netmap m = full();
         NetmapUpdater.Result r = NetmapUpdater.apply(m, msg("{'Peers':[" + peer(2, "ts2", KEY2, true) + "]}"));
         assertThat(r.netmap().peers()).extracting(n -> n.id()).containsExactly(2L);
-        assertThat(r.events()).extracting(PeerEvent::kind).containsExactly(Kind.REMOVED);
+        assertThat(r.events()).extracting(PeerUpdate::kind).containsExactly(Kind.REMOVED);
         assertThat(NetmapUpdater.apply(m, msg("{'KeepAlive':true}")).netmap()).isSameAs(m);
         assertThat(r.netmap().domain()).contains("127.0.0.1");
         assertThat(List.copyOf(r.netmap().peers()).getFirst().homeRegion()).isEqualTo(999);

@@ -11,4 +11,4 @@ import io.microlink.control.wire.Node;
  * @param previous the peer before the change; null for {@link Kind#ADDED}
  * @param peer     the peer after the change; for {@link Kind#REMOVED} the peer as it was
  */
-public record PeerEvent(Kind kind, Node peer, Node previous) {}
+public record PeerUpdate(Kind kind, Node peer, Node previous) {}
