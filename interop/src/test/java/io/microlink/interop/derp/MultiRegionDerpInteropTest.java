@@ -11,7 +11,6 @@ import io.microlink.interop.Iptables;
 import io.microlink.interop.FreePorts;
 import io.microlink.interop.Tailscaled;
 import io.microlink.interop.TestTailnet;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;

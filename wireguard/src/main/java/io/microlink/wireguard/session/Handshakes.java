@@ -4,7 +4,6 @@ import io.microlink.crypto.X25519;
 import io.microlink.wireguard.noise.Bytes;
 import io.microlink.wireguard.noise.Handshake;
 import io.microlink.wireguard.noise.InitiationOpening;
-import io.microlink.wireguard.noise.Protocol;
 import io.microlink.wireguard.noise.SessionKeys;
 
 /**
