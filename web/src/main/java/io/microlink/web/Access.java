@@ -9,7 +9,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Who may do what on one listener. On localhost the caller is the machine's owner; on the
+ * Who may do what on one listener. On localhost the caller is the owner if it holds the
+ * page's token ({@link LocalLogin}): arriving from 127.0.0.1 alone proves nothing. On the
  * tailnet the caller's address is looked up in the netmap, and only the node owner's user may
  * change anything. Every request must name this node in {@code Host} (a page on another site
  * cannot rebind its name to our address and read the API), and every change must be JSON
@@ -22,41 +23,39 @@ final class Access {
 
     private static final Set<String> LOCAL_NAMES = Set.of("localhost", "127.0.0.1", "::1");
 
-    private final boolean local;
+    private final LocalLogin login;
     private final WebBackend backend;
     private final GuestAccess guests;
     private final Supplier<Set<String>> hostNames;
 
-    private Access(boolean local, WebBackend backend, GuestAccess guests) {
-        this.local = local;
+    /** @param login null on the tailnet listener */
+    private Access(LocalLogin login, WebBackend backend, GuestAccess guests) {
+        this.login = login;
         this.backend = backend;
         this.guests = guests;
-        this.hostNames = local ? () -> LOCAL_NAMES : backend::ownNames;
+        this.hostNames = login != null ? () -> LOCAL_NAMES : backend::ownNames;
     }
 
     /** For the listener on 127.0.0.1. */
-    static Access localhost(WebBackend backend) {
-        return new Access(true, backend, GuestAccess.NONE);
+    static Access localhost(WebBackend backend, LocalLogin login) {
+        return new Access(login, backend, GuestAccess.NONE);
     }
 
     /** For the listener on the node's tailnet addresses. */
     static Access tailnet(WebBackend backend, GuestAccess guests) {
-        return new Access(false, backend, guests);
+        return new Access(null, backend, guests);
     }
 
     /**
      * The caller's role for this request.
      *
-     * @throws HttpException 403 for a caller who may not make it, 421 for a Host that is not this node,
-     *                       415 for a change that is not JSON
+     * @throws HttpException 401 for a local caller without the token, 403 for a caller who may not
+     *                       make it, 421 for a Host that is not this node, 415 for a change that is not JSON
      */
     Role authorize(HttpRequest request) {
+        checkHost(request);
         String host = request.header("host").orElse("");
-        String name = hostName(host);
-        if (hostNames.get().stream().noneMatch(own -> hostName(own).equals(name))) {
-            throw new HttpException(421, "this server does not answer to Host '" + host + "'");
-        }
-        Role role = roleOf(request.remote())
+        Role role = roleOf(request)
                 .orElseThrow(() -> new HttpException(403, "only the node owner's tailnet user may use this page"));
         if (changesState(request.method())) {
             if (role != Role.OWNER) {
@@ -67,11 +66,27 @@ final class Access {
         return role;
     }
 
-    private Optional<Role> roleOf(InetAddress caller) {
-        if (local) {
-            return caller.isLoopbackAddress() ? Optional.of(Role.OWNER) : Optional.empty();
+    /**
+     * Refuses a request whose Host is not a name of this node.
+     *
+     * @throws HttpException 421
+     */
+    void checkHost(HttpRequest request) {
+        String host = request.header("host").orElse("");
+        String name = hostName(host);
+        if (hostNames.get().stream().noneMatch(own -> hostName(own).equals(name))) {
+            throw new HttpException(421, "this server does not answer to Host '" + host + "'");
         }
-        Optional<String> user = backend.userOf(caller);
+    }
+
+    private Optional<Role> roleOf(HttpRequest request) {
+        if (login != null) {
+            if (!request.remote().isLoopbackAddress() || !login.admits(request)) {
+                throw new HttpException(401, LocalLogin.HOW_TO);
+            }
+            return Optional.of(Role.OWNER);
+        }
+        Optional<String> user = backend.userOf(request.remote());
         if (user.isEmpty()) {
             return Optional.empty(); // not a node of this tailnet, or a tagged one: nobody's
         }

@@ -1,13 +1,16 @@
 package io.microlink.web;
 
 import io.microlink.netstack.socket.StreamListener;
+import io.microlink.web.http.HttpException;
 import io.microlink.web.http.HttpHandler;
+import io.microlink.web.http.HttpResponse;
 import io.microlink.web.http.HttpServer;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.Optional;
 
 /**
  * The node's web page and JSON API, served on 127.0.0.1 and on the node's tailnet addresses.
@@ -16,8 +19,8 @@ import java.net.ServerSocket;
  *
  * <pre>{@code
  * WebBackend backend = new NodeWebBackend(node, host);
- * try (WebServer web = WebServer.start(backend, WebOptions.from(store.load()))) {
- *     System.out.println("web page on http://127.0.0.1:" + web.localPort());
+ * try (WebServer web = WebServer.start(backend, WebOptions.from(store.load(), WebToken.inDirectory(stateDir)))) {
+ *     System.out.println("web page on " + web.localUrl().orElse("(tailnet only)"));
  *     ...
  * }
  * }</pre>
@@ -28,11 +31,13 @@ public final class WebServer implements AutoCloseable {
     private final HttpServer http;
     private final int localPort;
     private final int tailnetPort;
+    private final WebToken localToken;
 
-    private WebServer(HttpServer http, int localPort, int tailnetPort) {
+    private WebServer(HttpServer http, int localPort, int tailnetPort, WebToken localToken) {
         this.http = http;
         this.localPort = localPort;
         this.tailnetPort = tailnetPort;
+        this.localToken = localToken;
     }
 
     /**
@@ -43,24 +48,26 @@ public final class WebServer implements AutoCloseable {
      */
     public static WebServer start(WebBackend backend, WebOptions options) throws IOException {
         if (!options.enabled() || (options.localPort() == 0 && options.tailnetPort() == 0)) {
-            return new WebServer(null, 0, 0);
+            return new WebServer(null, 0, 0, options.localToken());
         }
         WebApi api = new WebApi(backend);
         StaticAssets assets = StaticAssets.load();
         HttpServer http = new HttpServer(options.limits());
         try {
             if (options.localPort() != 0) {
-                http.serve(StreamListener.of(bindLocal(options.localPort())), handler(Access.localhost(backend), api, assets));
+                LocalLogin login = new LocalLogin(options.localToken(), options.localPort());
+                http.serve(StreamListener.of(bindLocal(options.localPort())),
+                        handler(Access.localhost(backend, login), login, api, assets));
             }
             if (options.tailnetPort() != 0) {
                 http.serve(backend.listenOnTailnet(options.tailnetPort()),
-                        handler(Access.tailnet(backend, options.guests()), api, assets));
+                        handler(Access.tailnet(backend, options.guests()), null, api, assets));
             }
         } catch (IOException | RuntimeException e) {
             http.close();
             throw e;
         }
-        return new WebServer(http, options.localPort(), options.tailnetPort());
+        return new WebServer(http, options.localPort(), options.tailnetPort(), options.localToken());
     }
 
     private static ServerSocket bindLocal(int port) throws IOException {
@@ -77,9 +84,27 @@ public final class WebServer implements AutoCloseable {
         }
     }
 
-    private static HttpHandler handler(Access access, WebApi api, StaticAssets assets) {
+    /** @param login the local listener's token check; null on the tailnet */
+    private static HttpHandler handler(Access access, LocalLogin login, WebApi api, StaticAssets assets) {
         return request -> {
-            Access.Role role = access.authorize(request);
+            Access.Role role;
+            if (login == null) {
+                role = access.authorize(request);
+            } else {
+                access.checkHost(request);
+                Optional<HttpResponse> exchanged = login.exchange(request);
+                if (exchanged.isPresent()) {
+                    return exchanged.get();
+                }
+                try {
+                    role = access.authorize(request);
+                } catch (HttpException e) {
+                    if (e.status() == 401) {
+                        return login.refusal(request);
+                    }
+                    throw e;
+                }
+            }
             return request.path().startsWith("/api/") ? api.handle(request, role) : assets.serve(request);
         };
     }
@@ -92,6 +117,18 @@ public final class WebServer implements AutoCloseable {
     /** The port on 127.0.0.1, or 0 for none. */
     public int localPort() {
         return localPort;
+    }
+
+    /**
+     * The local page's address with its token ({@code http://127.0.0.1:PORT/?token=...}), for
+     * its owner only (the token is a secret); empty when nothing is served on 127.0.0.1.
+     */
+    public Optional<String> localUrl() {
+        if (http == null || localPort == 0) {
+            return Optional.empty();
+        }
+        return Optional.of("http://127.0.0.1:" + localPort + "/?" + LocalLogin.TOKEN_PARAMETER + "="
+                + localToken.text());
     }
 
     /** The port on the tailnet addresses, or 0 for none. */

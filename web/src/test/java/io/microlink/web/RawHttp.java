@@ -38,6 +38,12 @@ final class RawHttp {
         defaults.put("Host", host);
     }
 
+    /** Sends {@code name: value} with every request from now on (a cookie, a bearer token). */
+    RawHttp with(String name, String value) {
+        defaults.put(name, value);
+        return this;
+    }
+
     Response get(String path) throws IOException {
         return send("GET", path, Map.of(), null);
     }

@@ -32,15 +32,36 @@ class WebAccessTest {
     private RawHttp start(GuestAccess guests) throws IOException {
         backend = new FakeBackend(dir);
         int port = WebApiTest.freePort();
-        server = WebServer.start(backend, new WebOptions(true, port, 0, guests, HttpServer.Limits.DEFAULT));
+        server = WebServer.start(backend, new WebOptions(true, port, 0, guests, HttpServer.Limits.DEFAULT,
+                WebToken.random()));
         return new RawHttp(port, "100.64.0.1");
     }
 
+    /** The local page, with the session cookie a browser gets for the link {@code microlink web} prints. */
     private RawHttp startLocal() throws IOException {
+        RawHttp local = startLocalWithoutCookie();
+        return local.with("Cookie", sessionCookie(local.get(linkPath())));
+    }
+
+    private RawHttp startLocalWithoutCookie() throws IOException {
         backend = new FakeBackend(dir);
         int port = WebApiTest.freePort();
-        server = WebServer.start(backend, new WebOptions(true, 0, port, GuestAccess.NONE, HttpServer.Limits.DEFAULT));
+        server = WebServer.start(backend, new WebOptions(true, 0, port, GuestAccess.NONE, HttpServer.Limits.DEFAULT,
+                WebToken.inDirectory(dir)));
         return new RawHttp(port, "localhost:" + port);
+    }
+
+    /** The path and query of {@link WebServer#localUrl()}. */
+    private String linkPath() {
+        String url = server.localUrl().orElseThrow();
+        return url.substring(url.indexOf('/', "http://".length()));
+    }
+
+    private static String sessionCookie(RawHttp.Response exchange) {
+        assertThat(exchange.status()).isEqualTo(200);
+        String setCookie = exchange.headers().get("set-cookie");
+        assertThat(setCookie).isNotNull();
+        return setCookie.substring(0, setCookie.indexOf(';'));
     }
 
     @AfterEach
@@ -127,6 +148,83 @@ class WebAccessTest {
     }
 
     @Test
+    void aLocalCallerWithoutTheTokenGetsOnlyA401SayingHowToGetIt() throws Exception {
+        RawHttp local = startLocalWithoutCookie();
+        for (String path : new String[] {"/", "/peers", "/settings", "/static/app.js", "/api/status", "/api/settings",
+                "/api/peers", "/nothing"}) {
+            RawHttp.Response r = local.get(path);
+            assertThat(r.status()).as(path).isEqualTo(401);
+            assertThat(r.body()).as(path).contains("microlink web").doesNotContain("\"name\"");
+        }
+        assertThat(local.get("/").headers().get("content-type")).startsWith("text/html");
+        assertThat(local.get("/api/status").error()).contains("microlink web");
+        String token = WebToken.inDirectory(dir).text();
+        String wrong = (token.charAt(0) == 'A' ? "B" : "A") + token.substring(1);
+        assertThat(local.get("/?token=" + wrong).status()).isEqualTo(401);
+        assertThat(local.get("/?token=").status()).isEqualTo(401);
+        assertThat(local.send("GET", "/api/status", Map.of("Authorization", "Bearer " + wrong), null).status())
+                .isEqualTo(401);
+        assertThat(local.send("GET", "/api/status", Map.of("Cookie", "microlink-web-" + server.localPort() + "="
+                + token), null).status()).as("the token is not the session cookie").isEqualTo(401);
+        assertThat(local.post("/api/settings", SETTING).status()).isEqualTo(401);
+        assertThat(local.post("/api/restart", "{}").status()).isEqualTo(401);
+        assertThat(backend.saved).isEmpty();
+        assertThat(backend.restarted.getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void theLinksTokenIsTradedForAStrictHttpOnlyCookieAndLeavesTheAddress() throws Exception {
+        RawHttp local = startLocalWithoutCookie();
+        String token = WebToken.inDirectory(dir).text();
+        assertThat(server.localUrl()).contains("http://127.0.0.1:" + server.localPort() + "/?token=" + token);
+        RawHttp.Response exchange = local.get("/peers?token=" + token);
+        assertThat(exchange.status()).isEqualTo(200);
+        assertThat(exchange.headers().get("set-cookie")).startsWith("microlink-web-" + server.localPort() + "=")
+                .contains("; HttpOnly").contains("; SameSite=Strict").contains("; Path=/").doesNotContain(token);
+        assertThat(exchange.headers().get("cache-control")).isEqualTo("no-store");
+        assertThat(exchange.body()).contains("http-equiv=\"refresh\" content=\"0;url=/peers\"").doesNotContain(token);
+        String cookie = sessionCookie(exchange);
+        local.with("Cookie", "other=1; " + cookie);
+        assertThat(local.get("/api/status").json().path("role").asText()).isEqualTo("owner");
+        assertThat(local.get("/peers").status()).isEqualTo(200);
+        assertThat(local.post("/api/settings", SETTING).status()).isEqualTo(200);
+        // Only a path this server could have goes back into the page.
+        assertThat(local.get("/%22%3E%3Cscript%3E?token=" + token).body()).contains("content=\"0;url=/\"");
+    }
+
+    @Test
+    void scriptsMayShowTheTokenAsABearerCredential() throws Exception {
+        RawHttp local = startLocalWithoutCookie();
+        local.with("Authorization", "Bearer " + WebToken.inDirectory(dir).text());
+        assertThat(local.get("/api/status").json().path("role").asText()).isEqualTo("owner");
+        assertThat(local.post("/api/settings", SETTING).status()).isEqualTo(200);
+    }
+
+    @Test
+    void theSessionOutlivesARestartOfTheServerButNotANewToken() throws Exception {
+        RawHttp local = startLocal();
+        int port = server.localPort();
+        server.close();
+        server = WebServer.start(backend, new WebOptions(true, 0, port, GuestAccess.NONE, HttpServer.Limits.DEFAULT,
+                WebToken.inDirectory(dir)));
+        assertThat(local.get("/api/status").status()).as("same token, same cookie").isEqualTo(200);
+        server.close();
+        server = WebServer.start(backend, new WebOptions(true, 0, port, GuestAccess.NONE, HttpServer.Limits.DEFAULT,
+                WebToken.random()));
+        assertThat(local.get("/api/status").status()).isEqualTo(401);
+    }
+
+    @Test
+    void theTailnetListenerNeitherNeedsNorTakesTheLocalToken() throws Exception {
+        RawHttp tailnet = start(GuestAccess.NONE);
+        backend.tailnetCaller = FakeBackend.BOB_PHONE;
+        String token = WebToken.inDirectory(dir).text();
+        assertThat(tailnet.get("/?token=" + token).status()).isEqualTo(403);
+        assertThat(tailnet.send("GET", "/api/status", Map.of("Authorization", "Bearer " + token), null).status())
+                .isEqualTo(403);
+    }
+
+    @Test
     void changesMustBeSameOriginJson() throws Exception {
         RawHttp local = startLocal();
         String host = "localhost:" + server.localPort();
@@ -178,21 +276,24 @@ class WebAccessTest {
     @Test
     void readOnlyGuestsAreASetting() throws Exception {
         NodeSettings defaults = NodeSettings.defaults();
-        assertThat(WebOptions.from(defaults).guests()).isEqualTo(GuestAccess.NONE);
+        WebToken token = WebToken.random();
+        assertThat(WebOptions.from(defaults, token).guests()).isEqualTo(GuestAccess.NONE);
         NodeSettings open = defaults.withChanges(new ObjectMapper().readTree("{\"webGuestsReadOnly\":true}"));
-        assertThat(WebOptions.from(open).guests()).isEqualTo(GuestAccess.READ_ONLY);
-        assertThat(WebOptions.from(open).tailnetPort()).isEqualTo(80);
-        assertThat(WebOptions.from(open).localPort()).isEqualTo(8088);
+        assertThat(WebOptions.from(open, token).guests()).isEqualTo(GuestAccess.READ_ONLY);
+        assertThat(WebOptions.from(open, token).tailnetPort()).isEqualTo(80);
+        assertThat(WebOptions.from(open, token).localPort()).isEqualTo(8088);
     }
 
     @Test
     void disabledMeansNoListenerAtAll() throws IOException {
         backend = new FakeBackend(dir);
         int port = WebApiTest.freePort();
-        server = WebServer.start(backend, new WebOptions(false, port, port, GuestAccess.NONE, HttpServer.Limits.DEFAULT));
+        server = WebServer.start(backend, new WebOptions(false, port, port, GuestAccess.NONE, HttpServer.Limits.DEFAULT,
+                WebToken.random()));
         // Not running means no HttpServer was made: no listener, no acceptor, no watchdog thread.
         assertThat(server.running()).isFalse();
         assertThat(server.localPort()).isZero();
+        assertThat(server.localUrl()).isEmpty();
         Assertions.assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), port).close())
                 .isInstanceOf(ConnectException.class);
     }

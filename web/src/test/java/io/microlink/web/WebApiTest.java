@@ -40,8 +40,10 @@ class WebApiTest {
     void start() throws IOException {
         backend = new FakeBackend(dir);
         int port = freePort();
-        server = WebServer.start(backend, new WebOptions(true, 0, port, GuestAccess.NONE, HttpServer.Limits.DEFAULT));
-        local = new RawHttp(port, "127.0.0.1:" + port);
+        WebToken token = WebToken.random();
+        server = WebServer.start(backend, new WebOptions(true, 0, port, GuestAccess.NONE, HttpServer.Limits.DEFAULT,
+                token));
+        local = new RawHttp(port, "127.0.0.1:" + port).with("Authorization", "Bearer " + token.text());
     }
 
     @AfterEach
