@@ -342,6 +342,23 @@ public final class Daemon implements AutoCloseable {
         return serves.callerOf(localSide);
     }
 
+    /**
+     * The local web page's link with its token, or why there is none (as a {@link ApiException}
+     * whose message says what to do).
+     */
+    public synchronized String webUrl() throws ApiException {
+        if (!settings.webEnabled() || settings.webLocalPort() == 0) {
+            throw new ApiException(ApiException.FAILED, "the web page is off on 127.0.0.1 (settings webEnabled "
+                    + settings.webEnabled() + ", webLocalPort " + settings.webLocalPort() + ")");
+        }
+        if (web == null) {
+            throw new ApiException(ApiException.NOT_CONNECTED,
+                    "the web page runs with the node, which is down; run `microlink up` first");
+        }
+        return web.localUrl().orElseThrow(() -> new ApiException(ApiException.FAILED,
+                "the web page could not open 127.0.0.1:" + settings.webLocalPort() + "; see the daemon's log"));
+    }
+
     /** The interactive login URL the node waits on, or null. */
     public String loginUrl() {
         return loginUrl;

@@ -7,8 +7,10 @@ import io.microlink.web.NodeHost;
 import io.microlink.web.NodeWebBackend;
 import io.microlink.web.WebOptions;
 import io.microlink.web.WebServer;
+import io.microlink.web.WebToken;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -29,16 +31,16 @@ final class DaemonWeb implements NodeHost, AutoCloseable {
     /** Serves the page of {@code node} as {@code settings} say (nothing when the web page is off). */
     static DaemonWeb start(Daemon daemon, TailnetNode node, NodeSettings settings) {
         DaemonWeb web = new DaemonWeb(daemon);
-        WebOptions options = WebOptions.from(settings);
-        if (node.tunInterface().isPresent() && options.enabled() && options.tailnetPort() != 0) {
-            // The node has no listener of its own in TUN mode (the OS owns its addresses): local page only.
-            LOG.log(Level.INFO, "TUN mode: the web page is served on 127.0.0.1 only, not on the tailnet");
-            options = new WebOptions(true, 0, options.localPort(), options.guests(), options.limits());
-        }
         try {
+            WebOptions options = WebOptions.from(settings, WebToken.inDirectory(daemon.stateDir()));
+            if (node.tunInterface().isPresent() && options.enabled() && options.tailnetPort() != 0) {
+                // The node has no listener of its own in TUN mode (the OS owns its addresses): local page only.
+                LOG.log(Level.INFO, "TUN mode: the web page is served on 127.0.0.1 only, not on the tailnet");
+                options = options.localOnly();
+            }
             web.server = WebServer.start(new NodeWebBackend(node, web), options);
             if (web.server.running()) {
-                LOG.log(Level.INFO, "web page on 127.0.0.1:{0} and tailnet port {1}",
+                LOG.log(Level.INFO, "web page on 127.0.0.1:{0} (`microlink web` prints its link) and tailnet port {1}",
                         options.localPort() == 0 ? "(none)" : Integer.toString(options.localPort()),
                         options.tailnetPort() == 0 ? "(none)" : Integer.toString(options.tailnetPort()));
             }
@@ -47,6 +49,11 @@ final class DaemonWeb implements NodeHost, AutoCloseable {
                     + "; change webPort/webLocalPort in the settings, or free the port, and restart");
         }
         return web;
+    }
+
+    /** The local page's link with its token; empty when the page is not served on 127.0.0.1. */
+    Optional<String> localUrl() {
+        return server == null ? Optional.empty() : server.localUrl();
     }
 
     @Override
