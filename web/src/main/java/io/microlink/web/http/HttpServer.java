@@ -26,8 +26,10 @@ import java.util.concurrent.TimeUnit;
  * A small HTTP/1.1 server over any {@link StreamListener}, so the same handler serves on
  * localhost and on the node's tailnet address (the JDK's {@code com.sun.net.httpserver} only
  * takes its own sockets). Each connection runs on a virtual thread; the number of open
- * connections, the head and body sizes, the idle wait and the time one request may take are
- * all bounded, so a slow or hostile caller cannot hold the server.
+ * connections (in all and per caller address), the head and body sizes, the idle wait and the
+ * time one request may take are all bounded, so a slow or hostile caller cannot hold the
+ * server. A connection that fails in a way we did not foresee is dropped, counted and logged
+ * (rate-limited); the listener carries on.
  *
  * <pre>{@code
  * try (HttpServer server = new HttpServer(HttpServer.Limits.DEFAULT)) {
@@ -42,6 +44,7 @@ public final class HttpServer implements AutoCloseable {
     /** After an error answer, unread request bytes are drained this long so the answer is not lost to a RST. */
     private static final Duration DRAIN = Duration.ofMillis(500);
     private static final int DRAIN_BYTES = 256 * 1024;
+    private static final Duration ACCEPT_RETRY = Duration.ofMillis(50);
 
     /**
      * @param maxHeadBytes    request line and headers together ({@code 431} above)
@@ -51,19 +54,25 @@ public final class HttpServer implements AutoCloseable {
      *                        answer; a caller that sends or reads slower is cut off
      * @param maxConnections  connections open at once on each listener; more are closed on arrival, and
      *                        callers crowding one listener (the tailnet) leave the other (localhost) free
+     * @param maxConnectionsPerSource connections one caller address may hold open on a listener, below
+     *                        {@code maxConnections} so that one caller at its cap leaves room for others
+     *                        (a browser opens up to 6 per server)
      * @param keepAlive       whether connections may carry more than one request
      * @param maxRequestsPerConnection after this many the connection is closed
      */
     public record Limits(int maxHeadBytes, int maxBodyBytes, Duration idleTimeout, Duration requestTimeout,
-                         int maxConnections, boolean keepAlive, int maxRequestsPerConnection) {
+                         int maxConnections, int maxConnectionsPerSource, boolean keepAlive,
+                         int maxRequestsPerConnection) {
         public static final Limits DEFAULT = new Limits(8 * 1024, 64 * 1024, Duration.ofSeconds(15),
-                Duration.ofSeconds(20), 32, true, 100);
+                Duration.ofSeconds(20), 32, 8, true, 100);
 
         public Limits {
-            if (maxHeadBytes < 256 || maxBodyBytes < 0 || maxConnections < 1 || maxRequestsPerConnection < 1) {
+            if (maxHeadBytes < 256 || maxBodyBytes < 0 || maxConnections < 1 || maxConnectionsPerSource < 1
+                    || maxConnectionsPerSource > maxConnections || maxRequestsPerConnection < 1) {
                 throw new IllegalArgumentException("HTTP limits out of range: " + maxHeadBytes + " head bytes, "
                         + maxBodyBytes + " body bytes, " + maxConnections + " connections, "
-                        + maxRequestsPerConnection + " requests per connection");
+                        + maxConnectionsPerSource + " per source, " + maxRequestsPerConnection
+                        + " requests per connection");
             }
             if (idleTimeout.isNegative() || idleTimeout.isZero() || requestTimeout.isNegative()
                     || requestTimeout.isZero()) {
@@ -78,6 +87,7 @@ public final class HttpServer implements AutoCloseable {
     private final List<Thread> acceptors = new CopyOnWriteArrayList<>();
     private final Set<StreamConnection> open = ConcurrentHashMap.newKeySet();
     private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
+    private final FailedConnections failed = new FailedConnections(LOG, "web connection");
     private volatile boolean closed;
 
     public HttpServer(Limits limits) {
@@ -93,7 +103,8 @@ public final class HttpServer implements AutoCloseable {
         }
         listeners.add(listener);
         acceptors.add(Thread.ofVirtual().name("microlink-web-accept-" + listener.port())
-                .start(() -> acceptLoop(listener, handler, new Semaphore(limits.maxConnections()))));
+                .start(() -> acceptLoop(listener, handler, new Semaphore(limits.maxConnections()),
+                        new SourceSlots(limits.maxConnectionsPerSource()))));
     }
 
     /** Connections being served right now. */
@@ -101,7 +112,12 @@ public final class HttpServer implements AutoCloseable {
         return open.size();
     }
 
-    private void acceptLoop(StreamListener listener, HttpHandler handler, Semaphore slots) {
+    /** Connections dropped since start because serving them failed unexpectedly (a bug, counted, not fatal). */
+    public long failedConnections() {
+        return failed.total();
+    }
+
+    private void acceptLoop(StreamListener listener, HttpHandler handler, Semaphore slots, SourceSlots sources) {
         while (!closed) {
             StreamConnection c;
             try {
@@ -111,25 +127,65 @@ public final class HttpServer implements AutoCloseable {
                     LOG.log(Level.WARNING, "web listener on port " + listener.port() + " stopped: " + e.getMessage());
                 }
                 return;
-            }
-            if (!slots.tryAcquire()) {
-                LOG.log(Level.DEBUG, "web server busy: refusing a connection from " + caller(c).getHostAddress());
-                closeQuietly(c);
+            } catch (RuntimeException e) {
+                failed.record(e, System.nanoTime());
+                pause(); // a listener that throws at once, again and again, must not spin this thread
                 continue;
             }
-            open.add(c);
-            Thread worker = Thread.ofVirtual().name("microlink-web-conn").unstarted(() -> {
-                try {
-                    serveConnection(c, handler);
-                } finally {
-                    open.remove(c);
-                    closeQuietly(c);
-                    slots.release();
-                    workers.remove(Thread.currentThread());
-                }
-            });
-            workers.add(worker);
+            try {
+                admit(c, handler, slots, sources);
+            } catch (RuntimeException e) {
+                failed.record(e, System.nanoTime());
+                closeQuietly(c);
+            }
+        }
+    }
+
+    /** Hands {@code c} to a worker if both the listener and its caller's address have a slot free; else closes it. */
+    private void admit(StreamConnection c, HttpHandler handler, Semaphore slots, SourceSlots sources) {
+        InetAddress source = caller(c);
+        if (!sources.tryAcquire(source)) {
+            LOG.log(Level.DEBUG, "web caller " + source.getHostAddress() + " holds its share of connections: refused");
+            closeQuietly(c);
+            return;
+        }
+        if (!slots.tryAcquire()) {
+            sources.release(source);
+            LOG.log(Level.DEBUG, "web server busy: refusing a connection from " + source.getHostAddress());
+            closeQuietly(c);
+            return;
+        }
+        open.add(c);
+        Thread worker = Thread.ofVirtual().name("microlink-web-conn").unstarted(() -> {
+            try {
+                serveConnection(c, handler);
+            } catch (RuntimeException e) {
+                failed.record(e, System.nanoTime());
+            } finally {
+                open.remove(c);
+                closeQuietly(c);
+                sources.release(source);
+                slots.release();
+                workers.remove(Thread.currentThread());
+            }
+        });
+        workers.add(worker);
+        try {
             worker.start();
+        } catch (RuntimeException e) {
+            workers.remove(worker);
+            open.remove(c);
+            sources.release(source);
+            slots.release();
+            throw e;
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(ACCEPT_RETRY);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

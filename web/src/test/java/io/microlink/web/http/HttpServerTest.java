@@ -33,7 +33,7 @@ class HttpServerTest {
     }
 
     private static HttpServer.Limits limits(Duration idle, Duration request, int connections, boolean keepAlive) {
-        return new HttpServer.Limits(1024, 1024, idle, request, connections, keepAlive, 3);
+        return new HttpServer.Limits(1024, 1024, idle, request, connections, connections, keepAlive, 3);
     }
 
     @AfterEach
@@ -257,6 +257,104 @@ class HttpServerTest {
             release.countDown();
             assertThat(response(hog.getInputStream())).endsWith("slow");
         }
+    }
+
+    @Test
+    void oneCallerAtItsShareLeavesRoomForTheOwner() throws Exception {
+        start(new HttpServer.Limits(1024, 1024, Duration.ofSeconds(10), Duration.ofSeconds(10), 4, 2, true, 3), ECHO);
+        InetAddress hogAddress = InetAddress.ofLiteral("127.0.0.2");
+        List<Socket> hog = new ArrayList<>();
+        try {
+            // Slowloris: as many connections as the listener has, each with a head that never ends.
+            for (int i = 0; i < 4; i++) {
+                Socket s = new Socket(InetAddress.getLoopbackAddress(), port, hogAddress, 0);
+                s.setSoTimeout(5000);
+                send(s, "GET / HTTP/1.1\r\nHost: x\r\n");
+                hog.add(s);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (server.openConnections() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(100); // the acceptor has seen all four by now
+            assertThat(server.openConnections()).as("the caller holds its share, no more").isEqualTo(2);
+            assertThat(hog.get(3).getInputStream().read()).as("beyond its share: closed").isEqualTo(-1);
+            try (Socket owner = connect()) {
+                send(owner, "GET /mine HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(response(owner.getInputStream())).endsWith("GET /mine ");
+            }
+        } finally {
+            for (Socket s : hog) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void aConnectionThatFailsUnexpectedlyIsDroppedAndCountedAndTheListenerCarriesOn() throws Exception {
+        server = new HttpServer(limits(Duration.ofSeconds(5), Duration.ofSeconds(5), 4, true));
+        ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        port = socket.getLocalPort();
+        StreamListener real = StreamListener.of(socket);
+        java.util.concurrent.atomic.AtomicInteger accepts = new java.util.concurrent.atomic.AtomicInteger();
+        server.serve(new StreamListener() {
+            @Override
+            public io.microlink.netstack.socket.StreamConnection accept() throws IOException {
+                switch (accepts.incrementAndGet()) {
+                    case 1 -> throw new IllegalStateException("injected: the listener broke once");
+                    case 2 -> {
+                        io.microlink.netstack.socket.StreamConnection c = real.accept();
+                        return new io.microlink.netstack.socket.StreamConnection() {
+                            public InputStream getInputStream() throws IOException {
+                                return c.getInputStream();
+                            }
+
+                            public java.io.OutputStream getOutputStream() throws IOException {
+                                return c.getOutputStream();
+                            }
+
+                            public java.net.InetSocketAddress getRemoteSocketAddress() {
+                                throw new IllegalStateException("injected: no address for this one");
+                            }
+
+                            public void setSoTimeout(int millis) throws IOException {
+                                c.setSoTimeout(millis);
+                            }
+
+                            public void shutdownOutput() throws IOException {
+                                c.shutdownOutput();
+                            }
+
+                            public void close() throws IOException {
+                                c.close();
+                            }
+                        };
+                    }
+                    default -> {
+                        return real.accept();
+                    }
+                }
+            }
+
+            @Override
+            public int port() {
+                return real.port();
+            }
+
+            @Override
+            public void close() throws IOException {
+                real.close();
+            }
+        }, ECHO);
+        try (Socket broken = connect()) {
+            send(broken, "GET /lost HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(broken.getInputStream().read()).isEqualTo(-1);
+        }
+        try (Socket s = connect()) {
+            send(s, "GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(response(s.getInputStream())).endsWith("GET /after ");
+        }
+        assertThat(server.failedConnections()).isEqualTo(2);
     }
 
     @Test
