@@ -3,6 +3,7 @@ package io.microlink.daemon.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.microlink.daemon.Daemon;
+import io.microlink.web.http.FailedConnections;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,14 +20,17 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 
 /**
  * The daemon's local API: a Unix-domain socket, owner-only (mode 0600, in a directory only
  * the owner can enter, so no one else can connect even in the instant between bind and
  * chmod), one virtual thread per connection, at most {@value #MAX_CONNECTIONS} at once.
- * The wire format is {@link ApiProtocol}'s.
+ * A connection that fails in a way nobody foresaw is dropped, counted and logged
+ * (rate-limited), and the socket goes on serving. The wire format is {@link ApiProtocol}'s.
  */
 public final class ApiServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.microlink.daemon.api");
@@ -35,18 +39,24 @@ public final class ApiServer implements AutoCloseable {
             PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
             PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
+    private static final Duration ACCEPT_RETRY = Duration.ofMillis(50);
+
     private final Path socket;
     private final ServerSocketChannel server;
     private final Map<String, Method> methods;
     private final Daemon daemon;
+    private final Executor clients;
     private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
+    private final FailedConnections failed = new FailedConnections(LOG, "API connection");
     private final Thread acceptor;
 
-    private ApiServer(Path socket, ServerSocketChannel server, Map<String, Method> methods, Daemon daemon) {
+    private ApiServer(Path socket, ServerSocketChannel server, Map<String, Method> methods, Daemon daemon,
+                      Executor clients) {
         this.socket = socket;
         this.server = server;
         this.methods = Map.copyOf(methods);
         this.daemon = daemon;
+        this.clients = clients;
         this.acceptor = Thread.ofVirtual().name("microlink-api").start(this::acceptLoop);
     }
 
@@ -57,6 +67,12 @@ public final class ApiServer implements AutoCloseable {
      * @throws IOException with a one-line reason when the directory is open to others or the path is unusable
      */
     public static ApiServer start(Path socket, Map<String, Method> methods, Daemon daemon) throws IOException {
+        return start(socket, methods, daemon, task -> Thread.ofVirtual().name("microlink-api-client").start(task));
+    }
+
+    /** As above, running each connection on {@code clients} (tests hand in one that fails). */
+    static ApiServer start(Path socket, Map<String, Method> methods, Daemon daemon, Executor clients)
+            throws IOException {
         Path dir = socket.toAbsolutePath().getParent();
         if (!Files.isDirectory(dir)) {
             throw new IOException("the socket's directory " + dir + " does not exist");
@@ -76,23 +92,32 @@ public final class ApiServer implements AutoCloseable {
             throw new IOException("cannot listen on " + socket + ": " + e.getMessage()
                     + (socket.toString().length() > 100 ? " (Unix socket paths must be shorter than 108 bytes)" : ""));
         }
-        return new ApiServer(socket, server, methods, daemon);
+        return new ApiServer(socket, server, methods, daemon, clients);
     }
 
     public Path socket() {
         return socket;
     }
 
+    /** Connections dropped since start because serving them failed unexpectedly. */
+    public long failedConnections() {
+        return failed.total();
+    }
+
     private void acceptLoop() {
         while (server.isOpen()) {
+            SocketChannel client = null;
             try {
                 slots.acquire();
-                SocketChannel client = server.accept();
-                Thread.ofVirtual().name("microlink-api-client").start(() -> {
-                    try (client) {
-                        serve(client);
+                client = server.accept();
+                SocketChannel accepted = client;
+                clients.execute(() -> {
+                    try (accepted) {
+                        serve(accepted);
                     } catch (IOException e) {
                         LOG.log(Level.DEBUG, "API connection ended: {0}", e.getMessage());
+                    } catch (RuntimeException e) {
+                        failed.record(e, System.nanoTime());
                     } finally {
                         slots.release();
                     }
@@ -102,7 +127,33 @@ public final class ApiServer implements AutoCloseable {
             } catch (IOException e) {
                 slots.release();
                 LOG.log(Level.WARNING, "API socket accept failed: {0}", e.getMessage());
+            } catch (RuntimeException e) {
+                // Nothing runs the connection: close it and give its slot back.
+                slots.release();
+                failed.record(e, System.nanoTime());
+                closeQuietly(client);
+                pause();
             }
+        }
+    }
+
+    private static void closeQuietly(SocketChannel client) {
+        if (client == null) {
+            return;
+        }
+        try {
+            client.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing an API connection: {0}", e.getMessage());
+        }
+    }
+
+    /** A socket that fails at once, again and again, must not spin this thread. */
+    private static void pause() {
+        try {
+            Thread.sleep(ACCEPT_RETRY);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -16,7 +16,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,6 +110,50 @@ class ApiServerTest {
             byte[] back = in.readAllBytes();
             writer.join();
             assertThat(Arrays.equals(back, data)).isTrue();
+        }
+    }
+
+    @Test
+    void connectionsThatFailUnexpectedlyAreDroppedCountedAndTheSocketGoesOn() throws Exception {
+        Path socket = privateDir().resolve("api.sock");
+        Method broken = new Method() {
+            @Override
+            public String method() {
+                return "broken";
+            }
+
+            @Override
+            public Reply handle(ApiRequest request, Daemon daemon) {
+                return new Reply(ApiProtocol.object(), client -> {
+                    throw new IllegalStateException("injected: a pipe that breaks");
+                });
+            }
+        };
+        AtomicInteger runs = new AtomicInteger();
+        Executor failingOnce = task -> {
+            if (runs.incrementAndGet() == 1) {
+                throw new RejectedExecutionException("injected: no thread for this connection");
+            }
+            Thread.ofVirtual().start(task);
+        };
+        try (ApiServer server = ApiServer.start(socket, Map.of("echo", ECHO_PARAMS, "broken", broken), null,
+                failingOnce)) {
+            ApiClient client = new ApiClient(socket);
+            assertThatThrownBy(() -> client.call(ApiProtocol.object().put("method", "echo").put("say", "lost")))
+                    .isInstanceOf(CliException.class);
+            // More broken connections than there are slots: none may keep its slot.
+            for (int i = 0; i < ApiServer.MAX_CONNECTIONS + 1; i++) {
+                try (SocketChannel ch = client.open(ApiProtocol.object().put("method", "broken"))) {
+                    assertThat(Channels.newInputStream(ch).read()).isEqualTo(-1);
+                }
+            }
+            assertThat(client.call(ApiProtocol.object().put("method", "echo").put("say", "ok")).path("said").asText())
+                    .isEqualTo("ok");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (server.failedConnections() < ApiServer.MAX_CONNECTIONS + 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(server.failedConnections()).isEqualTo(ApiServer.MAX_CONNECTIONS + 2);
         }
     }
 
