@@ -115,6 +115,7 @@ public final class Daemon implements AutoCloseable {
             settingsStore.save(next);
             settings = next;
             apply(next);
+            forgetUsedAuthKey();
         } catch (StateException e) {
             throw new ApiException(ApiException.BAD_STATE, e.getMessage()
                     + "; or start over as a new device with `microlink reset --yes --stop`");
@@ -152,12 +153,47 @@ public final class Daemon implements AutoCloseable {
         if (!next.discoAllowlist().equals(running.discoAllowlist())) {
             node.setDiscoAllowlist(next.discoAllowlist());
         }
-        if (next.authKey() != null && !Objects.equals(next.authKey(), running.authKey())
-                && node.state() == NodeState.NEEDS_LOGIN) {
-            node.login(next.authKey());
-            return true;
+        // A key file is read afresh: the same name may hold a new key.
+        boolean newKey = next.authKey() != null
+                && (next.authKeyFile().isPresent() || !Objects.equals(next.authKey(), running.authKey()));
+        if (newKey && node.state() == NodeState.NEEDS_LOGIN) {
+            String key = keyOrNull(next);
+            if (key != null) {
+                node.login(key);
+                return true;
+            }
         }
         return false;
+    }
+
+    /** The key {@code s} stand for; null, with a warning, when their key file cannot be read. */
+    private static String keyOrNull(NodeSettings s) {
+        try {
+            return AuthKeys.keyOf(s);
+        } catch (StateException e) {
+            LOG.log(Level.WARNING, e.getMessage() + "; the node waits for a login (`microlink up`)");
+            return null;
+        }
+    }
+
+    /**
+     * Drops an inline auth key from the settings once the node is logged in: its keys are in
+     * state.json now, and a secret kept on disk is one to lose. A key file's name stays.
+     */
+    synchronized void forgetUsedAuthKey() {
+        if (node == null || node.state() != NodeState.CONNECTED || !AuthKeys.holdsInlineKey(settings)) {
+            return;
+        }
+        NodeSettings next = settings.withChanges(ApiProtocol.object().putNull(NodeSettings.Field.AUTH_KEY.jsonName()));
+        try {
+            settingsStore.save(next);
+        } catch (StateException e) {
+            LOG.log(Level.WARNING, "logged in, but cannot drop the used auth key from the settings: " + e.getMessage());
+            return;
+        }
+        settings = next;
+        running = running.withValuesOf(next, Set.of(NodeSettings.Field.AUTH_KEY));
+        LOG.log(Level.INFO, "logged in; the auth key is no longer kept in the settings");
     }
 
     /**
@@ -196,7 +232,7 @@ public final class Daemon implements AutoCloseable {
         new StateStore(stateDir).load(); // a broken state file stops us here, with its message
         TailnetNode.Builder b = TailnetNode.builder()
                 .controlUrl(s.controlUrl())
-                .authKey(s.authKey())
+                .authKey(keyOrNull(s))
                 .hostname(s.deviceName(machineSuffix))
                 .stateDirectory(stateDir)
                 .udpPort(s.udpPort())
@@ -421,6 +457,8 @@ public final class Daemon implements AutoCloseable {
         public void stateChanged(NodeState state, String detail) {
             if (state == NodeState.CONNECTED) {
                 loginUrl = null;
+                // Not on the node's thread: the daemon's lock may be held by someone waiting on this node.
+                Thread.ofVirtual().name("microlink-forget-key").start(Daemon.this::forgetUsedAuthKey);
             }
         }
 

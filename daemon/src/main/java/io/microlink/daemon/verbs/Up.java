@@ -16,6 +16,7 @@ import io.microlink.daemon.cli.Verb;
 import io.microlink.host.settings.InvalidSettingsException;
 import io.microlink.host.settings.NodeSettings;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -31,6 +32,8 @@ import java.util.stream.Collectors;
 final class Up implements Verb, Method {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration POLL = Duration.ofMillis(250);
+    /** Enough of a key file to tell it is not empty, without reading a huge or endless one. */
+    private static final int KEY_FILE_PEEK = 4096;
     /** The settings {@code up} may change, by their flag. */
     private static final Map<String, String> FLAG_OF_SETTING = Map.of("controlUrl", "--login-server",
             "authKey", "--auth-key", "hostname", "--hostname", "hostnamePrefix", "--hostname-prefix");
@@ -59,9 +62,11 @@ final class Up implements Verb, Method {
                 The flags change the daemon's saved settings; what is not given stays as it was.
                 Without an auth key a node that is not logged in gets a login URL: up prints it
                 and waits until someone logged in there or --timeout passed (the daemon keeps
-                waiting after that; see `microlink status`). The auth key is kept in the state
-                directory (owner-only) for when the node must register again; --auth-key-file
-                keeps it out of the process list. The SOCKS5 and HTTP proxies on 127.0.0.1 (default
+                waiting after that; see `microlink status`). A key given with --auth-key KEY shows
+                in the process list and the shell's history, and is forgotten once the node is
+                logged in. Prefer --auth-key-file FILE (or --auth-key file:FILE, as tailscale
+                writes it): the daemon reads the file at each login and keeps only its name, so the
+                node can register again later (key expiry) without the key in settings.json. The SOCKS5 and HTTP proxies on 127.0.0.1 (default
                 ports 1055 and 1056) lead any program into the tailnet; anyone who can connect to
                 127.0.0.1 can use them, so turn them off (port 0) on machines shared with others.""";
     }
@@ -70,8 +75,8 @@ final class Up implements Verb, Method {
     public Options options() {
         return new Options()
                 .value("login-server", null, "URL", "the control server (default: Tailscale's, or the one saved)")
-                .value("auth-key", null, "KEY", "a pre-auth key")
-                .value("auth-key-file", null, "FILE", "read the pre-auth key from this file")
+                .value("auth-key", null, "KEY", "a pre-auth key, or file:FILE (a key on the command line shows in ps)")
+                .value("auth-key-file", null, "FILE", "read the pre-auth key from FILE at each login (kept: the name only)")
                 .value("hostname", null, "NAME", "the device name on the tailnet")
                 .value("hostname-prefix", null, "PREFIX", "name the device PREFIX-xxxxxx, xxxxxx from this machine's ID")
                 .value("socks5-port", null, "PORT", "the SOCKS5 proxy's port on 127.0.0.1, 0 for none (default 1055)")
@@ -87,7 +92,7 @@ final class Up implements Verb, Method {
         putIfGiven(request, "controlUrl", args.value("login-server"));
         putIfGiven(request, "hostname", args.value("hostname"));
         putIfGiven(request, "hostnamePrefix", args.value("hostname-prefix"));
-        putIfGiven(request, "authKey", authKey(args));
+        putIfGiven(request, "authKey", authKey(args, context));
         if (args.value("hostname") != null && args.value("hostname-prefix") != null) {
             throw new UsageException("give --hostname or --hostname-prefix, not both");
         }
@@ -104,26 +109,39 @@ final class Up implements Verb, Method {
         return 0;
     }
 
-    private static String authKey(Options.Parsed args) throws UsageException, CliException {
+    /**
+     * The auth key setting the flags ask for: the key itself, with a warning that it shows in
+     * the process list, or {@code file:} and the key file's absolute path, checked here so a
+     * mistake is reported at once. The file's content never leaves this process: the daemon
+     * reads the file itself when it logs in.
+     */
+    private static String authKey(Options.Parsed args, Context context) throws UsageException, CliException {
         String inline = args.value("auth-key");
         String file = args.value("auth-key-file");
         if (inline != null && file != null) {
             throw new UsageException("give --auth-key or --auth-key-file, not both");
         }
-        if (file == null) {
+        if (inline != null && inline.startsWith(NodeSettings.AUTH_KEY_FILE_PREFIX)) {
+            file = inline.substring(NodeSettings.AUTH_KEY_FILE_PREFIX.length());
+        } else if (inline != null) {
+            context.io().err().println("microlink up: warning: an auth key on the command line is visible to every"
+                    + " user of this machine (ps) and stays in your shell's history; use --auth-key-file FILE");
             return inline;
         }
-        try {
-            String key = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
-            if (key.isEmpty()) {
-                throw new CliException("the auth key file " + file + " is empty");
-            }
-            return key;
-        } catch (NoSuchFileException e) {
-            throw new CliException("no auth key file at " + file);
-        } catch (IOException e) {
-            throw new CliException("cannot read the auth key file " + file + ": " + e.getMessage());
+        if (file == null) {
+            return null;
         }
+        Path path = Path.of(file).toAbsolutePath().normalize();
+        try (InputStream in = Files.newInputStream(path)) {
+            if (new String(in.readNBytes(KEY_FILE_PEEK), StandardCharsets.UTF_8).isBlank()) {
+                throw new CliException("the auth key file " + path + " is empty");
+            }
+        } catch (NoSuchFileException e) {
+            throw new CliException("no auth key file at " + path);
+        } catch (IOException e) {
+            throw new CliException("cannot read the auth key file " + path + ": " + e.getMessage());
+        }
+        return NodeSettings.AUTH_KEY_FILE_PREFIX + path;
     }
 
     /** The same checks the daemon makes, but reported by flag name, as a usage error. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -37,7 +38,9 @@ import java.util.regex.Pattern;
  *
  * @param controlUrl     the control server: Tailscale's or a headscale, {@code http(s)://host[:port][/path]}
  * @param authKey        a pre-auth key used when the node must register; a secret, never in
- *                       {@code toString} or in {@code toJson(false)}; null when none
+ *                       {@code toString} or in {@code toJson(false)}; or {@code file:/ABSOLUTE/PATH},
+ *                       a file read each time the key is needed (the reference is no secret, so it
+ *                       may stay saved; see {@link #authKeyFile()}); null when none
  * @param hostname       the full device name (a DNS label), or null to use {@code hostnamePrefix}
  * @param hostnamePrefix a name prefix completed with this machine's suffix, or null to use {@code hostname}
  * @param wantRunning    whether the node should be connected ({@code up}) or not ({@code down})
@@ -73,6 +76,9 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
     private static final int SUFFIX_LENGTH = 7;
     private static final int MAX_NAME = 253;
     private static final int MAX_AUTH_KEY = 512;
+    /** How an auth key setting names a file that holds the key, as {@code tailscale up --auth-key=file:PATH} does. */
+    public static final String AUTH_KEY_FILE_PREFIX = "file:";
+    private static final int MAX_PATH = 4096;
     private static final int MAX_ALLOWLIST = 4096;
     private static final Pattern DNS_LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
     private static final Pattern PEER_REF = Pattern.compile("[^\\s\\p{Cntrl}]{1," + MAX_NAME + "}");
@@ -180,6 +186,13 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         return new NodeSettings(DEFAULT_CONTROL_URL, null, null, DEFAULT_HOSTNAME_PREFIX, false,
                 DEFAULT_MAX_ACTIVE_PEERS, null, List.of(), 0, Set.of(), true, DEFAULT_WEB_PORT, DEFAULT_WEB_LOCAL_PORT,
                 false, DEFAULT_SOCKS5_PORT, DEFAULT_HTTP_PROXY_PORT, Map.of());
+    }
+
+    /** The file that holds the auth key, when {@link #authKey()} names one rather than being the key. */
+    public Optional<Path> authKeyFile() {
+        return authKey != null && authKey.startsWith(AUTH_KEY_FILE_PREFIX)
+                ? Optional.of(Path.of(authKey.substring(AUTH_KEY_FILE_PREFIX.length())))
+                : Optional.empty();
     }
 
     /**
@@ -397,6 +410,14 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
     }
 
     private static void checkAuthKey(String key, List<InvalidSettingsException.Problem> problems) {
+        if (key != null && key.startsWith(AUTH_KEY_FILE_PREFIX)) {
+            String path = key.substring(AUTH_KEY_FILE_PREFIX.length());
+            if (!path.startsWith("/") || path.length() > MAX_PATH || path.chars().anyMatch(Character::isISOControl)) {
+                problems.add(new InvalidSettingsException.Problem(Field.AUTH_KEY.jsonName,
+                        "a key file must be given as file:/absolute/path (at most " + MAX_PATH + " characters)"));
+            }
+            return;
+        }
         // The key is a secret: the message describes it, never quotes it.
         if (key != null && (key.length() > MAX_AUTH_KEY
                 || key.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c)))) {

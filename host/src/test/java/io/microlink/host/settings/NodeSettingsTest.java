@@ -102,6 +102,18 @@ class NodeSettingsTest {
     }
 
     @Test
+    void anAuthKeyMayNameTheAbsoluteFileThatHoldsIt() throws Exception {
+        NodeSettings inline = NodeSettings.defaults().withChanges(json("{\"authKey\":\"tskey-x\"}"));
+        assertThat(inline.authKeyFile()).isEmpty();
+        NodeSettings file = NodeSettings.defaults().withChanges(json("{\"authKey\":\"file:/etc/my key\"}"));
+        assertThat(file.authKeyFile()).contains(java.nio.file.Path.of("/etc/my key"));
+        assertThat(file.toJson(false).has("authKey")).isFalse();
+        assertThatThrownBy(() -> NodeSettings.defaults().withChanges(json("{\"authKey\":\"file:relative/key\"}")))
+                .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("file:/absolute/path")
+                .hasMessageNotContaining("relative/key");
+    }
+
+    @Test
     void eachChangeKnowsWhetherTheNodeMustRestart() throws Exception {
         NodeSettings base = NodeSettings.defaults();
         NodeSettings keyOnly = base.withChanges(json("{\"authKey\":\"k\",\"wantRunning\":true,\"debug\":[\"verbose\"]}"));
