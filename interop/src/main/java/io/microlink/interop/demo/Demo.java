@@ -85,7 +85,7 @@ public final class Demo {
                 cli(microlink, "whois", ts1.ip("-4").getFirst());
 
                 cli(microlink, "status");
-                showWebApi();
+                showWebApi(microlink);
                 if (hold) {
                     holdUntilInterrupted(tailnet, stateDir);
                 }
@@ -94,13 +94,15 @@ public final class Demo {
         }
     }
 
-    /** The daemon's JSON API on localhost, as its web page reads it. */
-    private static void showWebApi() throws IOException, InterruptedException {
+    /** The daemon's JSON API on localhost, as its web page reads it, with the token `microlink web` hands out. */
+    private static void showWebApi(MicrolinkProcess microlink) throws IOException, InterruptedException {
+        String link = microlink.cli("web").requireSuccess().stdout().strip();
+        String token = link.substring(link.indexOf("?token=") + "?token=".length());
         String url = "http://127.0.0.1:" + NodeSettings.DEFAULT_WEB_LOCAL_PORT + "/api/status";
-        step("The web page's API: GET " + url);
+        step("The web page's API: GET " + url + " (with the token of `microlink web`, as a Bearer header)");
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
             say("HTTP %d: %s", r.statusCode(), r.body().length() > 400 ? r.body().substring(0, 400) + "…" : r.body());
         }
     }
@@ -118,8 +120,7 @@ public final class Demo {
         step("The tailnet stays up until Ctrl-C. Everything lives in a private network namespace; try:");
         say("%sscripts/microlink status --state-dir %s", enter, stateDir);
         say("%sscripts/microlink ping ts2 --state-dir %s", enter, stateDir);
-        say("%scurl http://127.0.0.1:%d/            (the web page; /api/peers, /api/monitor)", enter,
-                NodeSettings.DEFAULT_WEB_LOCAL_PORT);
+        say("%sscripts/microlink web --state-dir %s   (the web page's link, with its token)", enter, stateDir);
         for (Tailscaled ts : tailnet.nodes()) {
             say("%s%s --socket=%s status", enter, ReferencePrograms.tailscale(),
                     tailnet.dir().resolve(ts.hostname()).resolve("tailscaled.sock"));

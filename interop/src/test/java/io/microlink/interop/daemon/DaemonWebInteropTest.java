@@ -40,11 +40,16 @@ class DaemonWebInteropTest {
 
     private record Reply(int status, JsonNode json) {}
 
+    /** The local page's token, from `microlink web`; null until then. */
+    private static String localToken;
+
     /** curl to the page: through {@code via}'s SOCKS5 proxy to {@code host}, or to localhost when null. */
     private static Reply curl(Tailscaled via, String host, int localPort, String method, String path, String body) {
         List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "20", "-X", method, "-w", "\n%{http_code}"));
         if (via != null) {
             cmd.addAll(List.of("--socks5", "127.0.0.1:" + via.socks5Port()));
+        } else if (localToken != null) {
+            cmd.addAll(List.of("-H", "Authorization: Bearer " + localToken));
         }
         if (body != null) {
             cmd.addAll(List.of("-H", "Content-Type: application/json", "--data-binary", body));
@@ -69,12 +74,24 @@ class DaemonWebInteropTest {
         try (MicrolinkProcess microlink = new MicrolinkProcess(dir).start()) {
             Path keyFile = Files.createFile(tailnet.dir().resolve("mlweb-authkey"),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(keyFile, tailnet.reusableKey(TestTailnet.DEFAULT_USER).key());
-            microlink.cli("up", "--login-server", tailnet.headscale().url(), "--auth-key-file", keyFile.toString(),
-                    "--hostname", "java-dw", "--timeout", "90s").requireSuccess();
+            String authKey = tailnet.reusableKey(TestTailnet.DEFAULT_USER).key();
+            Files.writeString(keyFile, authKey);
+            Exec.Result up = microlink.cli("up", "--login-server", tailnet.headscale().url(), "--auth-key",
+                    "file:" + keyFile, "--hostname", "java-dw", "--timeout", "90s").requireSuccess();
+            assertThat(up.stderr()).doesNotContain("warning");
             Await.until(WAIT, "alice-ts to see java-dw", () -> alice.status().seesOnlineWithHomeDerp("java-dw"));
             String ip = alice.cli(Duration.ofSeconds(20), "ip", "-4", "java-dw").requireSuccess().stdout().strip();
+            // The daemon read the key from the file: only the file's name is saved.
+            assertThat(Files.readString(new SettingsStore(dir).file())).doesNotContain(authKey)
+                    .contains("file:" + keyFile);
 
+            // The local page answers only with the token `microlink web` hands out.
+            Await.until(WAIT, "the page on localhost", () -> curl(null, null, localPort, "GET", "/api/status", null)
+                    .status() == 401);
+            String link = microlink.cli("web").requireSuccess().stdout().strip();
+            assertThat(link).startsWith("http://127.0.0.1:" + localPort + "/?token=");
+            localToken = link.substring(link.indexOf("?token=") + "?token=".length());
+            assertThat(Files.readString(dir.resolve("web-token")).strip()).isEqualTo(localToken);
             JsonNode local = Await.result(WAIT, "the page on localhost", () ->
                     curl(null, null, localPort, "GET", "/api/status", null).json());
             assertThat(local.path("name").asText()).isEqualTo("java-dw");
@@ -101,7 +118,35 @@ class DaemonWebInteropTest {
             JsonNode allowlist = Await.result(WAIT, "the page on the tailnet again",
                     () -> curl(alice, ip, 0, "GET", "/api/peers/allowed", null).json());
             assertThat(allowlist.path("peers").toString()).isEqualTo("[\"alice-ts\"]");
-            assertThat(microlink.log()).contains("restarting the node").doesNotContain("web page is not served");
+            assertThat(microlink.log()).contains("restarting the node").doesNotContain("web page is not served")
+                    .doesNotContain(authKey).doesNotContain(localToken);
+            assertThat(microlink.cli("status", "--json").requireSuccess().stdout()).doesNotContain(authKey);
+            assertThat(curl(null, null, localPort, "GET", "/api/settings", null).json().toString())
+                    .doesNotContain(authKey).doesNotContain(keyFile.toString());
+        }
+    }
+
+    @Test
+    void anInlineAuthKeyIsWarnedAboutAndForgottenOnceLoggedIn() throws Exception {
+        Path dir = tailnet.dir().resolve("mlinline");
+        new SettingsStore(dir).save(NodeSettings.defaults().withChanges(JSON.readTree("{\"webLocalPort\":0,"
+                + "\"socks5Port\":0,\"httpProxyPort\":0,\"webEnabled\":false}")));
+        try (MicrolinkProcess microlink = new MicrolinkProcess(dir).start()) {
+            String authKey = tailnet.reusableKey(TestTailnet.DEFAULT_USER).key();
+            Exec.Result up = microlink.cli("up", "--login-server", tailnet.headscale().url(), "--auth-key", authKey,
+                    "--hostname", "java-inline", "--timeout", "90s").requireSuccess();
+            assertThat(up.stderr()).contains("warning: an auth key on the command line is visible");
+            Path settingsFile = new SettingsStore(dir).file();
+            Await.until(WAIT, "the used key to leave settings.json", () -> {
+                try {
+                    return !Files.readString(settingsFile).contains(authKey);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            assertThat(new SettingsStore(dir).load().authKey()).isNull();
+            assertThat(microlink.log()).doesNotContain(authKey);
+            assertThat(microlink.cli("status", "--json").requireSuccess().stdout()).doesNotContain(authKey);
         }
     }
 }

@@ -108,6 +108,14 @@ class WebPagesChromiumTest {
     @Test
     void theOwnerUsesThePagesFromLocalhost() {
         try (Chromium browser = Chromium.direct(tailnet.dir().resolve("chromium-local"))) {
+            // Without the token a local browser gets only the advice to run `microlink web`.
+            browser.load(w.url(false, "/peers"));
+            browser.waitFor("document.body.innerText.length > 0", PAGE);
+            assertThat(browser.text()).contains("microlink web").doesNotContain("java-web");
+            // The link trades its token for a cookie the page's scripts cannot read, and drops it from the address.
+            browser.load(w.localLink());
+            browser.waitFor("location.search === '' && document.querySelectorAll('#tiles .tile').length === 10", PAGE);
+            assertThat(browser.eval("document.cookie").asText()).isEmpty();
             browser.load(w.url(false, "/peers"));
             browser.waitFor("document.querySelectorAll('#peers tr[data-peer]').length === 2", PAGE);
             assertThat(browser.eval("document.body.dataset.role").asText()).isEqualTo("owner");

@@ -15,6 +15,7 @@ import io.microlink.web.NodeWebBackend;
 import io.microlink.web.StoreNodeHost;
 import io.microlink.web.WebOptions;
 import io.microlink.web.WebServer;
+import io.microlink.web.WebToken;
 import io.microlink.web.http.HttpServer;
 import java.io.IOException;
 import java.time.Duration;
@@ -38,6 +39,7 @@ final class WebTailnet implements AutoCloseable {
     final WebServer web;
     final String javaIp;
     final int localPort;
+    final WebToken token;
     final AtomicInteger restarts = new AtomicInteger();
 
     WebTailnet(TestTailnet tailnet) throws Exception {
@@ -50,7 +52,14 @@ final class WebTailnet implements AutoCloseable {
         store = new SettingsStore(tailnet.dir().resolve("java-web-settings"));
         NodeWebBackend backend = new NodeWebBackend(java, new StoreNodeHost(java, store, restarts::incrementAndGet));
         localPort = FreePorts.tcp();
-        web = WebServer.start(backend, new WebOptions(true, 80, localPort, GuestAccess.NONE, HttpServer.Limits.DEFAULT));
+        token = WebToken.inDirectory(tailnet.dir().resolve("java-web-state"));
+        web = WebServer.start(backend, new WebOptions(true, 80, localPort, GuestAccess.NONE, HttpServer.Limits.DEFAULT,
+                token));
+    }
+
+    /** The local page's link with its token, as {@code microlink web} prints it. */
+    String localLink() {
+        return web.localUrl().orElseThrow();
     }
 
     /** The page's address on the tailnet, or on localhost. */
@@ -73,12 +82,17 @@ final class WebTailnet implements AutoCloseable {
         }
     }
 
-    /** curl through {@code via}'s SOCKS5 proxy to the Java node's tailnet address, or to localhost when null. */
+    /**
+     * curl through {@code via}'s SOCKS5 proxy to the Java node's tailnet address, or to localhost
+     * when null, there with the token as a script sends it.
+     */
     Reply curl(Tailscaled via, String method, String path, String body, String... headers) {
         List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "30", "-X", method,
                 "-o", "-", "-w", "\n%{http_code}"));
         if (via != null) {
             cmd.addAll(List.of("--socks5", "127.0.0.1:" + via.socks5Port()));
+        } else {
+            cmd.addAll(List.of("-H", "Authorization: Bearer " + token.text()));
         }
         if (body != null) {
             cmd.addAll(List.of("-H", "Content-Type: application/json", "--data-binary", body));
