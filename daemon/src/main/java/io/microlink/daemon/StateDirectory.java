@@ -4,6 +4,7 @@ import io.microlink.daemon.cli.CliException;
 import io.microlink.daemon.cli.Locations;
 import io.microlink.host.settings.SettingsStore;
 import io.microlink.state.NodeFiles;
+import io.microlink.web.WebToken;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -23,11 +24,15 @@ public final class StateDirectory {
         this.dir = dir;
     }
 
-    /** The daemon's files: the node's (identity keys, peer cache, its lock), settings, the lock, the socket. */
+    /**
+     * The daemon's files: the node's (identity keys, peer cache, its lock), settings, the lock, the
+     * socket, and the web page's token (a reset revokes every link to the page) with its opener page.
+     */
     List<Path> ownedFiles() {
         List<Path> owned = new ArrayList<>(NodeFiles.NAMES.stream().map(dir::resolve).toList());
         owned.addAll(List.of(new SettingsStore(dir).file(), dir.resolve(DaemonLock.FILE_NAME),
-                dir.resolve(Locations.SOCKET_NAME)));
+                dir.resolve(Locations.SOCKET_NAME), dir.resolve(WebToken.FILE_NAME),
+                dir.resolve(Locations.WEB_OPENER_NAME)));
         return owned;
     }
 

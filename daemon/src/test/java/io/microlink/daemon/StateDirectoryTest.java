@@ -16,11 +16,11 @@ class StateDirectoryTest {
     @Test
     void factoryResetRemovesTheDaemonsFilesAndLeftoverTempsButNothingElse() throws Exception {
         for (String name : new String[] {"state.json", "settings.json", "daemon.lock", "microlink.sock",
-                "peers.json", "node.lock", ".settings.json-123.tmp", ".state.json-9.tmp", ".peers.json-5.tmp",
+                "peers.json", "node.lock", "web-token", "web-open.html", ".settings.json-123.tmp", ".state.json-9.tmp", ".peers.json-5.tmp",
                 "notes.txt", ".other-1.tmp"}) {
             Files.writeString(dir.resolve(name), "x");
         }
-        assertThat(new StateDirectory(dir).factoryReset()).hasSize(9);
+        assertThat(new StateDirectory(dir).factoryReset()).hasSize(11);
         try (var left = Files.list(dir)) {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("notes.txt", ".other-1.tmp");
         }

@@ -11,6 +11,8 @@ import java.util.Map;
  */
 public final class Locations {
     public static final String SOCKET_NAME = "microlink.sock";
+    /** What {@code microlink web --open} leaves for the browser: a page leading on to the link with the token. */
+    public static final String WEB_OPENER_NAME = "web-open.html";
 
     private Locations() {}
 

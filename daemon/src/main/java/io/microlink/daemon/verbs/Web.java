@@ -8,6 +8,7 @@ import io.microlink.daemon.api.ApiRequest;
 import io.microlink.daemon.api.Method;
 import io.microlink.daemon.cli.CliException;
 import io.microlink.daemon.cli.Context;
+import io.microlink.daemon.cli.Locations;
 import io.microlink.daemon.cli.Options;
 import io.microlink.daemon.cli.UsageException;
 import io.microlink.daemon.cli.Verb;
@@ -25,9 +26,6 @@ import java.util.Optional;
  * comes through the daemon's socket, so exactly those who may use the daemon get it.
  */
 final class Web implements Verb, Method {
-    /** Where {@code --open} leaves the page that leads the browser on (owner-only, like the token). */
-    static final String OPENER_FILE = "web-open.html";
-
     @Override
     public String name() {
         return "web";
@@ -81,7 +79,7 @@ final class Web implements Verb, Method {
                     + " open the link above yourself");
             return;
         }
-        Path opener = context.stateDir().resolve(OPENER_FILE);
+        Path opener = context.stateDir().resolve(Locations.WEB_OPENER_NAME);
         String page = "<!doctype html><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url="
                 + url + "\"><title>MicroLink</title><a href=\"" + url + "\">MicroLink</a>\n";
         try {
