@@ -36,6 +36,14 @@ final class PeerPath {
     static final long PING_SPACING_NANOS = 5_000_000_000L;
     /** Learned endpoints (from pings and call-me-maybe) kept at most; advertised ones always stay. */
     static final int MAX_LEARNED = 16;
+    /**
+     * Discovery pings to one peer's endpoints per {@link #PING_SPACING_NANOS}, at most. A peer
+     * decides what we ping (its advertised endpoints, its call-me-maybes, which make their
+     * endpoints due at once), so without a bound one peer could have this node ping any
+     * addresses it likes as fast as it sends call-me-maybes. Above what a peer with a full set
+     * of learned endpoints and a few dozen advertised ones needs; the rest waits a window.
+     */
+    static final int MAX_PINGS_PER_WINDOW = 64;
 
     /** Where a packet goes: {@code direct} if not null, and the relay too when {@code viaDerp}. */
     record Route(InetSocketAddress direct, boolean viaDerp) {}
@@ -66,6 +74,9 @@ final class PeerPath {
     private boolean everDiscovered;
     private long lastCallMeMaybeNanos;
     private boolean everCalled;
+    private long windowStartNanos;
+    private int pingsInWindow;
+    private boolean everWindowed;
 
     /** @param discoveryAllowed false for peers without a disco key, or outside the DISCO allowlist */
     PeerPath(boolean discoveryAllowed) {
@@ -159,7 +170,22 @@ final class PeerPath {
 
     /** The pings due now; the caller sends them and later reports pongs with {@link #onPong}. */
     synchronized Probes probes(long nowNanos) {
-        if (!discoveryAllowed || candidates.isEmpty() || !active(nowNanos)) {
+        return probes(nowNanos, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The pings due now, at most {@code limit} of them (what the node as a whole may still
+     * send) and at most what this peer's {@link #MAX_PINGS_PER_WINDOW} leaves. An endpoint left
+     * out stays due and goes out with a later call.
+     */
+    synchronized Probes probes(long nowNanos, int limit) {
+        if (!everWindowed || nowNanos - windowStartNanos >= PING_SPACING_NANOS) {
+            everWindowed = true;
+            windowStartNanos = nowNanos;
+            pingsInWindow = 0;
+        }
+        int budget = Math.min(limit, MAX_PINGS_PER_WINDOW - pingsInWindow);
+        if (!discoveryAllowed || candidates.isEmpty() || !active(nowNanos) || budget <= 0) {
             return Probes.NONE;
         }
         InetSocketAddress trusted = trustedDirect(nowNanos);
@@ -170,18 +196,21 @@ final class PeerPath {
                 return Probes.NONE;
             }
             mark(c, nowNanos);
+            pingsInWindow++;
             return new Probes(List.of(trusted), false);
         }
         List<InetSocketAddress> pings = new ArrayList<>();
-        candidates.forEach((address, c) -> {
-            if (!c.everPinged || nowNanos - c.lastPingNanos >= PING_SPACING_NANOS) {
+        for (Map.Entry<InetSocketAddress, Candidate> e : candidates.entrySet()) {
+            Candidate c = e.getValue();
+            if (pings.size() < budget && (!c.everPinged || nowNanos - c.lastPingNanos >= PING_SPACING_NANOS)) {
                 mark(c, nowNanos);
-                pings.add(address);
+                pings.add(e.getKey());
             }
-        });
+        }
         if (pings.isEmpty()) {
             return Probes.NONE;
         }
+        pingsInWindow += pings.size();
         everDiscovered = true;
         lastFullDiscoveryNanos = nowNanos;
         boolean call = !everCalled || nowNanos - lastCallMeMaybeNanos >= PING_SPACING_NANOS;
