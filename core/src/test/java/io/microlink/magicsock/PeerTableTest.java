@@ -110,6 +110,17 @@ class PeerTableTest {
     }
 
     @Test
+    void aPeerWhoseKeyHasExpiredHasNoPathAndItsDiscoIsNotAnswered() {
+        PeerTable table = new PeerTable(Set.of(), TestTailnet.expiry());
+        table.sync(netmap(peer(2, "bob", bob, bobDisco, 1, TestTailnet.NOW, "127.0.0.1:41641"),
+                peer(3, "carol", carol, null, 0, TestTailnet.NOW.plusSeconds(1))));
+
+        assertThat(table.get(bob)).isNull();
+        assertThat(table.byDiscoKey(bobDisco)).isNull();
+        assertThat(table.get(carol)).as("expires a second later").isNotNull();
+    }
+
+    @Test
     void malformedEndpointsFromControlAreSkipped() {
         PeerTable table = new PeerTable(Set.of(), TestTailnet.expiry());
         table.sync(netmap(peer(2, "bob", bob, bobDisco, 1, "bogus", "host.example:1", "127.0.0.1:0", "127.0.0.1:41641")));
