@@ -1,7 +1,7 @@
 package io.microlink.magicsock;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +20,7 @@ import java.util.Set;
  * PeerPath path = new PeerPath(true);
  * path.setAdvertised(List.of(endpoint));
  * PeerPath.Route r = path.route(now);          // where this packet goes; marks the peer active
- * PeerPath.Probes p = path.probes(now);        // pings (and maybe a call-me-maybe) due now
+ * PeerPath.Probes p = path.probes(now, budget); // pings (and maybe a call-me-maybe) due now
  * path.onPong(endpoint, latencyNanos, now);    // a pong proved a path
  * }</pre>
  */
@@ -62,6 +62,10 @@ final class PeerPath {
             this.advertised = advertised;
         }
     }
+
+    private static final Comparator<Map.Entry<InetSocketAddress, Candidate>> LEAST_RECENTLY_PINGED =
+            Comparator.<Map.Entry<InetSocketAddress, Candidate>, Boolean>comparing(e -> e.getValue().everPinged)
+                    .thenComparing((x, y) -> Long.compare(x.getValue().lastPingNanos - y.getValue().lastPingNanos, 0));
 
     private final Map<InetSocketAddress, Candidate> candidates = new LinkedHashMap<>();
     private boolean discoveryAllowed;
@@ -168,15 +172,11 @@ final class PeerPath {
         return everActive && nowNanos - lastActiveNanos < ACTIVE_NANOS;
     }
 
-    /** The pings due now; the caller sends them and later reports pongs with {@link #onPong}. */
-    synchronized Probes probes(long nowNanos) {
-        return probes(nowNanos, Integer.MAX_VALUE);
-    }
-
     /**
-     * The pings due now, at most {@code limit} of them (what the node as a whole may still
-     * send) and at most what this peer's {@link #MAX_PINGS_PER_WINDOW} leaves. An endpoint left
-     * out stays due and goes out with a later call.
+     * The pings due now; the caller sends them and later reports pongs with {@link #onPong}. At
+     * most {@code limit} of them (what the node as a whole may still send) and at most what this
+     * peer's {@link #MAX_PINGS_PER_WINDOW} leaves: an endpoint left out stays due and goes out
+     * with a later call.
      */
     synchronized Probes probes(long nowNanos, int limit) {
         if (!everWindowed || nowNanos - windowStartNanos >= PING_SPACING_NANOS) {
@@ -199,14 +199,14 @@ final class PeerPath {
             pingsInWindow++;
             return new Probes(List.of(trusted), false);
         }
-        List<InetSocketAddress> pings = new ArrayList<>();
-        for (Map.Entry<InetSocketAddress, Candidate> e : candidates.entrySet()) {
-            Candidate c = e.getValue();
-            if (pings.size() < budget && (!c.everPinged || nowNanos - c.lastPingNanos >= PING_SPACING_NANOS)) {
-                mark(c, nowNanos);
-                pings.add(e.getKey());
-            }
-        }
+        // The least recently pinged first, so that past the budget no endpoint waits for ever.
+        List<InetSocketAddress> pings = candidates.entrySet().stream()
+                .filter(e -> !e.getValue().everPinged || nowNanos - e.getValue().lastPingNanos >= PING_SPACING_NANOS)
+                .sorted(LEAST_RECENTLY_PINGED)
+                .limit(budget)
+                .map(Map.Entry::getKey)
+                .toList();
+        pings.forEach(a -> mark(candidates.get(a), nowNanos));
         if (pings.isEmpty()) {
             return Probes.NONE;
         }
@@ -218,7 +218,7 @@ final class PeerPath {
             everCalled = true;
             lastCallMeMaybeNanos = nowNanos;
         }
-        return new Probes(List.copyOf(pings), call);
+        return new Probes(pings, call);
     }
 
     private static void mark(Candidate c, long nowNanos) {

@@ -164,13 +164,13 @@ class PeerTableTest {
 
     private static PeerPath prove(PeerTable.Entry p, InetSocketAddress endpoint) {
         p.path().route(NOW);
-        p.path().probes(NOW);
+        p.path().probes(NOW, Integer.MAX_VALUE);
         p.path().onPong(endpoint, 1_000_000L, NOW);
         return p.path();
     }
 
     private static boolean probed(PeerTable.Entry p) {
         p.path().route(NOW);
-        return !p.path().probes(NOW).pings().isEmpty();
+        return !p.path().probes(NOW, Integer.MAX_VALUE).pings().isEmpty();
     }
 }
