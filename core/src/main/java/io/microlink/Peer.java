@@ -31,7 +31,9 @@ import java.util.Optional;
  * @param online         whether control sees it connected; empty when control does not say
  * @param lastSeen       when control last saw it connected; empty when unknown
  * @param keyExpiry      when its node key expires; empty when it never does
- * @param expired        whether its node key has expired (a peer then cannot be reached)
+ * @param expired        whether its node key has expired, by control's word or because {@code keyExpiry}
+ *                       has passed: such a peer stays listed but gets no WireGuard session and no
+ *                       path, and one that expires while the node runs is cut off then
  * @param tags           ACL tags, e.g. {@code tag:server}; empty for a node owned by a person
  * @param homeDerpRegion the DERP region it is reached through when there is no direct path
  *                       ({@link TailnetMap#derpRegion}); 0 when unknown

@@ -7,6 +7,7 @@ import io.microlink.control.wire.UserProfile;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PublicKey;
 import io.microlink.netmap.Netmap;
+import io.microlink.netmap.PeerExpiry;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.AbstractCollection;
@@ -144,7 +145,7 @@ public final class TailnetMap {
                 host == null || host.os() == null ? "" : host.os(),
                 host == null || host.hostname() == null ? "" : host.hostname(),
                 Optional.ofNullable(n.online()), Optional.ofNullable(n.lastSeen()),
-                Optional.ofNullable(expiry).filter(t -> t.isAfter(NO_EXPIRY)), n.expired(),
+                Optional.ofNullable(expiry).filter(t -> t.isAfter(NO_EXPIRY)), PeerExpiry.expiredAt(n, Instant.now()),
                 n.tags() == null ? List.of() : n.tags(), n.homeRegion(), n.user(),
                 netmap.user(n.user()).map(UserProfile::loginName).orElse(""));
     }

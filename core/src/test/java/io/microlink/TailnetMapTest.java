@@ -96,6 +96,19 @@ class TailnetMapTest {
     }
 
     @Test
+    void aPeerWhoseKeyExpiryHasPassedIsExpiredThoughControlHasNotSaidSoYet() throws Exception {
+        Netmap map = NetmapUpdater.apply(NetmapUpdater.empty(), msg("{'Node':{'ID':1,'Name':'self.tailnet.test.',"
+                + "'Key':'" + SELF_KEY + "'},'Peers':[{'ID':5,'Name':'old.tailnet.test.','Key':'" + SERVER_KEY + "',"
+                + "'KeyExpiry':'2001-01-01T00:00:00Z','Expired':false},{'ID':6,'Name':'new.tailnet.test.','Key':'"
+                + PRINTER_KEY + "','KeyExpiry':'2999-01-01T00:00:00Z','Expired':false}]}")).netmap();
+
+        TailnetMap tailnet = new TailnetMap(map);
+
+        assertThat(tailnet.find("old").orElseThrow().expired()).as("listed, and marked").isTrue();
+        assertThat(tailnet.find("new").orElseThrow().expired()).isFalse();
+    }
+
+    @Test
     void selfIsThisNodeAndNeverAPeer() throws Exception {
         TailnetMap map = new TailnetMap(netmap());
         Peer self = map.self().orElseThrow();

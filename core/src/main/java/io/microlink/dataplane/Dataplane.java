@@ -10,6 +10,7 @@ import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
 import io.microlink.magicsock.Magicsock;
 import io.microlink.netmap.Netmap;
+import io.microlink.netmap.PeerExpiry;
 import io.microlink.netstack.Headroom;
 import io.microlink.netstack.MalformedPacketException;
 import io.microlink.netstack.PacketSink;
@@ -24,6 +25,8 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.SocketException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +72,8 @@ public final class Dataplane implements AutoCloseable {
     // Before the netstack: its constructor starts the TCP timer thread, which must find these set.
     private final QuadHundredDnsServer dns = new QuadHundredDnsServer();
     private final Firewall firewall = new Firewall();
+    /** Which peers' keys have expired, by control's clock: magicsock configures nothing for them. */
+    private final PeerExpiry expiry = new PeerExpiry(InstantSource.system());
 
     /** Packets for the tailnet, from the netstack or the OS: filter, then magicsock; a batch ends with a flush. */
     private final PacketSink toPeers = new PacketSink() {
@@ -168,6 +173,10 @@ public final class Dataplane implements AutoCloseable {
      * follow it; the network side starts with the first DERP map and re-measures when it changes.
      */
     public void follow(Netmap previous, Netmap next) {
+        Optional<Instant> controlTime = next.controlTime();
+        if (controlTime.isPresent() && !controlTime.equals(previous.controlTime())) {
+            expiry.controlTime(controlTime.get()); // fresh from control: how far our clock is off
+        }
         followAddresses(next);
         followNetwork(previous, next);
     }
@@ -232,7 +241,7 @@ public final class Dataplane implements AutoCloseable {
     private Magicsock startMagicsock(int port) throws IOException {
         return Magicsock.start(new Magicsock.Settings(port, settings.derpTransport(), settings.tls(),
                 NETCHECK_INTERVAL, discoAllowlist, settings.priorityPeer(), settings.maxActivePeers()), discoKey,
-                nodeKey, netmap, toControl, fromPeers);
+                nodeKey, netmap, expiry, toControl, fromPeers);
     }
 
     /**

@@ -8,6 +8,7 @@ import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -47,6 +48,19 @@ final class DiscoProber {
      * has every endpoint it lists pinged at once, and a peer may send many.
      */
     static final int MAX_PENDING_PINGS = 4096;
+    /**
+     * Discovery pings to all peers together per {@link #PING_TIMEOUT_NANOS}, at most: as many as
+     * can await a pong, so probes never push each other's pending pings out. Each peer has its
+     * own smaller bound ({@link PeerPath#MAX_PINGS_PER_WINDOW}); this one holds when many
+     * peers, or many node keys of one user, flood call-me-maybes together.
+     */
+    static final int MAX_PROBE_PINGS_PER_WINDOW = MAX_PENDING_PINGS;
+    /**
+     * Endpoints taken from one call-me-maybe, at most; the rest are ignored. A peer lists its
+     * interface addresses and what STUN saw, a handful; a DERP frame could carry thousands,
+     * and each is pinged at once. No more than a path keeps learned.
+     */
+    static final int MAX_CALL_ME_MAYBE_ENDPOINTS = PeerPath.MAX_LEARNED;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final HexFormat HEX = HexFormat.of();
 
@@ -98,6 +112,10 @@ final class DiscoProber {
     };
     /** Peers that sent data recently, the only ones whose paths are probed. */
     private final Set<PublicKey> active = ConcurrentHashMap.newKeySet();
+    /** Probe pings sent in the window that started at {@link #windowStartNanos}; guarded by {@code this}. */
+    private int probesInWindow;
+    private long windowStartNanos;
+    private boolean everProbed;
 
     /**
      * @param ownNodeKey   the node key our pings announce (it changes when the key is rotated)
@@ -151,7 +169,7 @@ final class DiscoProber {
                     peers.learn(p, from, false);
                 }
             }
-            case DiscoEndpoint.PongReceived pong -> onPong(pong, -1, nowNanos);
+            case DiscoEndpoint.PongReceived pong -> onPong(pong, from, -1, nowNanos);
             case DiscoEndpoint.CallMeMaybeReceived c -> { } // only meaningful through the relay, as in tailscale
             case DiscoEndpoint.Ignored i -> { }
         }
@@ -163,11 +181,14 @@ final class DiscoProber {
             case DiscoEndpoint.Reply r -> transport.sendDerp(region, source, r.packet());
             case DiscoEndpoint.CallMeMaybeReceived c -> {
                 PeerTable.Entry p = peers.byDiscoKey(c.sender());
-                if (p != null) {
-                    c.endpoints().forEach(e -> callBack(p, e, nowNanos));
+                // The relay vouches for the sender's node key: it must be the peer of that disco
+                // key, or one peer could pass on another's call-me-maybe as its own (tailscale
+                // drops those too).
+                if (p != null && p.nodeKey().equals(source)) {
+                    callBack(p, c.endpoints(), nowNanos);
                 }
             }
-            case DiscoEndpoint.PongReceived pong -> onPong(pong, region, nowNanos);
+            case DiscoEndpoint.PongReceived pong -> onPong(pong, null, region, nowNanos);
             case DiscoEndpoint.Ignored i -> { }
         }
     }
@@ -176,18 +197,37 @@ final class DiscoProber {
         return peers.byDiscoKey(discoKey) != null;
     }
 
-    /** The peer pings us from {@code endpoint} right now: our ping there is the other half of the hole punch. */
-    private void callBack(PeerTable.Entry p, InetSocketAddress endpoint, long nowNanos) {
-        peers.learn(p, endpoint, true);
+    /**
+     * The peer pings us from {@code endpoints} right now: our pings there are the other half of
+     * the hole punch. They only become candidates; a pong must prove each (see {@link PeerTable}).
+     * IPv6 link-local ones are skipped, as tailscale does: without an interface they lead nowhere.
+     */
+    private void callBack(PeerTable.Entry p, List<InetSocketAddress> endpoints, long nowNanos) {
+        endpoints.stream()
+                .filter(e -> !(e.getAddress() instanceof Inet6Address a && a.isLinkLocalAddress()))
+                .limit(MAX_CALL_ME_MAYBE_ENDPOINTS)
+                .forEach(e -> peers.learn(p, e, true));
         active.add(p.nodeKey());
         p.path().route(nowNanos); // the peer wants a path now: count it as activity
         probe(p, nowNanos);
     }
 
-    /** Sends the DISCO pings (and call-me-maybe) a peer's path state says are due. */
+    /** Sends the DISCO pings (and call-me-maybe) a peer's path state says are due, as far as the budget allows. */
     private void probe(PeerTable.Entry p, long nowNanos) {
-        PeerPath.Probes due = p.path().probes(nowNanos);
-        if (due.pings().isEmpty() || p.discoKey() == null) {
+        if (p.discoKey() == null) {
+            return;
+        }
+        PeerPath.Probes due;
+        synchronized (this) {
+            if (!everProbed || nowNanos - windowStartNanos >= PING_TIMEOUT_NANOS) {
+                everProbed = true;
+                windowStartNanos = nowNanos;
+                probesInWindow = 0;
+            }
+            due = p.path().probes(nowNanos, MAX_PROBE_PINGS_PER_WINDOW - probesInWindow);
+            probesInWindow += due.pings().size();
+        }
+        if (due.pings().isEmpty()) {
             return;
         }
         try {
@@ -217,7 +257,12 @@ final class DiscoProber {
         return disco.ping(p.discoKey(), tx, ownNodeKey.get());
     }
 
-    private void onPong(DiscoEndpoint.PongReceived pong, int region, long nowNanos) {
+    /**
+     * A pong, through the relay of {@code region} or over UDP from {@code from} (null through
+     * DERP). Over UDP it proves the path to the address pinged; the address it came from
+     * becomes the peer's for WireGuard datagrams only if it is that same address.
+     */
+    private void onPong(DiscoEndpoint.PongReceived pong, InetSocketAddress from, int region, long nowNanos) {
         PendingPing ping;
         synchronized (pending) {
             ping = pending.remove(HEX.formatHex(pong.txId()));
@@ -227,8 +272,11 @@ final class DiscoProber {
             return;
         }
         long latency = nowNanos - ping.sentNanos();
-        if (ping.to() != null) {
+        if (ping.to() != null && from != null) { // as in tailscale, a relayed pong proves no direct path
             p.path().onPong(ping.to(), latency, nowNanos);
+            if (ping.to().equals(from)) {
+                peers.prove(p, from, nowNanos);
+            }
         }
         if (ping.answer() != null) {
             String path = ping.to() != null ? EndpointText.format(ping.to()) : "DERP(" + regionCode.apply(region) + ")";

@@ -14,6 +14,7 @@ import io.microlink.key.PublicKey;
 import io.microlink.netcheck.NetcheckReport;
 import io.microlink.netcheck.NetcheckRound;
 import io.microlink.netmap.Netmap;
+import io.microlink.netmap.PeerExpiry;
 import io.microlink.netstack.PacketSink;
 import io.microlink.wireguard.udp.LinuxUdpSocket;
 import io.microlink.wireguard.udp.UdpBatchSocket;
@@ -110,6 +111,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     private final HomeRelay homeRelay;
     private final Supplier<PrivateKey> nodeKey;
     private final Supplier<Netmap> netmap;
+    private final PeerExpiry expiry;
     /** Takes the decrypted inner packets from peers, then the end of each batch that arrived together. */
     private final PacketSink inner;
     private final Semaphore wake = new Semaphore(0);
@@ -124,8 +126,9 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     private volatile NetcheckReport lastReport;
 
     private Magicsock(Settings settings, UdpBatchSocket udp, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
-                      Supplier<Netmap> netmap, Reporter reporter, PacketSink inner) {
+                      Supplier<Netmap> netmap, PeerExpiry expiry, Reporter reporter, PacketSink inner) {
         this.settings = settings;
+        this.expiry = expiry;
         this.inner = inner;
         this.udp = udp;
         this.nodeKey = nodeKey;
@@ -133,11 +136,12 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         this.relays = new DerpRelays(settings.derpTransport(), settings.tls(), nodeKey, this::onDerpPacket,
                 this::derpLost, DERP_TIMEOUT);
         this.homeRelay = new HomeRelay(settings.netcheckInterval(), RandomGenerator.getDefault(), reporter);
-        this.peers = new PeerTable(settings.discoAllowlist());
+        this.peers = new PeerTable(settings.discoAllowlist(), expiry);
         this.prober = new DiscoProber(discoKey, peers, new DiscoTransport(), () -> nodeKey.get().publicKey(),
                 homeRelay::endpoints, this::regionCode);
         syncPeers(netmap.get());
         this.wireGuard = newLink();
+        expiry.applied(netmap.get());
         // A platform thread: a virtual one would park in the JDK's poller whenever the socket
         // runs empty and come back through the scheduler, a hand-off that costs more than the
         // packet it waits for (WireGuardDevice reads its socket the same way).
@@ -151,12 +155,15 @@ public final class Magicsock implements PacketSink, AutoCloseable {
      * Binds the UDP socket and starts measuring and answering.
      *
      * @param nodeKey  supplies the current node key (it changes when the key is rotated)
+     * @param expiry   says which peers' keys have expired: they get no path and no WireGuard
+     *                 session, and lose both when their key expires while this runs
      * @param inner    receives the inner packets peers send, in batches as they arrived;
      *                 {@link #accept} carries the other way
      * @throws java.net.BindException if the port is taken
      */
     public static Magicsock start(Settings settings, PrivateKey discoKey, Supplier<PrivateKey> nodeKey,
-                                  Supplier<Netmap> netmap, Reporter reporter, PacketSink inner) throws IOException {
+                                  Supplier<Netmap> netmap, PeerExpiry expiry, Reporter reporter, PacketSink inner)
+            throws IOException {
         // One socket carries every peer's traffic; the kernel's default buffer (about 200 KiB)
         // overflows under a bulk transfer and the drops look to TCP like congestion. The kernel
         // caps this at net.core.rmem_max / wmem_max, as tailscaled's own request is capped.
@@ -169,7 +176,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
             LOG.log(Level.DEBUG, "UDP port {0}: {1}", String.valueOf(udp.port()), udp.mechanism());
         }
         try {
-            return new Magicsock(settings, udp, discoKey, nodeKey, netmap, reporter, inner);
+            return new Magicsock(settings, udp, discoKey, nodeKey, netmap, expiry, reporter, inner);
         } catch (RuntimeException e) {
             udp.close();
             throw e;
@@ -220,13 +227,16 @@ public final class Magicsock implements PacketSink, AutoCloseable {
             public void sendUdp(byte[] buf, int off, int len, InetSocketAddress to) {
                 queueUdp(buf, off, len, to);
             }
-        }, new WireGuardLink.Limits(settings.maxActivePeers(), priority), inner);
+        }, new WireGuardLink.Limits(settings.maxActivePeers(), priority), expiry, inner);
         link.sync(netmap.get());
         return link;
     }
 
-    /** Takes a new netmap: paths and WireGuard peers follow it; a rotated node key rebuilds the link. */
-    public void updatePeers(Netmap next) {
+    /**
+     * Takes a new netmap: paths and WireGuard peers follow it (peers whose key has expired get
+     * neither); a rotated node key rebuilds the link.
+     */
+    public synchronized void updatePeers(Netmap next) {
         syncPeers(next);
         WireGuardLink link = wireGuard;
         if (!link.nodeKey().equals(nodeKey.get().publicKey())) {
@@ -234,6 +244,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         } else {
             link.sync(next);
         }
+        expiry.applied(next);
     }
 
     private void syncPeers(Netmap map) {
@@ -272,6 +283,9 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         while (running) {
             try {
                 Thread.sleep(TICK);
+                if (expiry.due()) { // a peer's key expired since the last netmap: it goes now
+                    updatePeers(netmap.get());
+                }
                 wireGuard.tick();
                 flushUdp();
                 prober.tick(System.nanoTime());
@@ -392,6 +406,9 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     public PingResult ping(Node peer, PingPath paths, Duration timeout) throws IOException, TimeoutException {
         if (peer.discoKey() == null || peer.key() == null) {
             throw new IOException(peer.name() + " announces no disco key, so it cannot be pinged");
+        }
+        if (expiry.expired(peer)) {
+            throw new IOException(peer.name() + "'s node key has expired");
         }
         PeerTable.Entry p = peers.of(peer);
         if (p == null) {

@@ -1,7 +1,7 @@
 package io.microlink.magicsock;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +20,7 @@ import java.util.Set;
  * PeerPath path = new PeerPath(true);
  * path.setAdvertised(List.of(endpoint));
  * PeerPath.Route r = path.route(now);          // where this packet goes; marks the peer active
- * PeerPath.Probes p = path.probes(now);        // pings (and maybe a call-me-maybe) due now
+ * PeerPath.Probes p = path.probes(now, budget); // pings (and maybe a call-me-maybe) due now
  * path.onPong(endpoint, latencyNanos, now);    // a pong proved a path
  * }</pre>
  */
@@ -36,6 +36,14 @@ final class PeerPath {
     static final long PING_SPACING_NANOS = 5_000_000_000L;
     /** Learned endpoints (from pings and call-me-maybe) kept at most; advertised ones always stay. */
     static final int MAX_LEARNED = 16;
+    /**
+     * Discovery pings to one peer's endpoints per {@link #PING_SPACING_NANOS}, at most. A peer
+     * decides what we ping (its advertised endpoints, its call-me-maybes, which make their
+     * endpoints due at once), so without a bound one peer could have this node ping any
+     * addresses it likes as fast as it sends call-me-maybes. Above what a peer with a full set
+     * of learned endpoints and a few dozen advertised ones needs; the rest waits a window.
+     */
+    static final int MAX_PINGS_PER_WINDOW = 64;
 
     /** Where a packet goes: {@code direct} if not null, and the relay too when {@code viaDerp}. */
     record Route(InetSocketAddress direct, boolean viaDerp) {}
@@ -55,6 +63,10 @@ final class PeerPath {
         }
     }
 
+    private static final Comparator<Map.Entry<InetSocketAddress, Candidate>> LEAST_RECENTLY_PINGED =
+            Comparator.<Map.Entry<InetSocketAddress, Candidate>, Boolean>comparing(e -> e.getValue().everPinged)
+                    .thenComparing((x, y) -> Long.compare(x.getValue().lastPingNanos - y.getValue().lastPingNanos, 0));
+
     private final Map<InetSocketAddress, Candidate> candidates = new LinkedHashMap<>();
     private boolean discoveryAllowed;
     private InetSocketAddress best;
@@ -66,6 +78,9 @@ final class PeerPath {
     private boolean everDiscovered;
     private long lastCallMeMaybeNanos;
     private boolean everCalled;
+    private long windowStartNanos;
+    private int pingsInWindow;
+    private boolean everWindowed;
 
     /** @param discoveryAllowed false for peers without a disco key, or outside the DISCO allowlist */
     PeerPath(boolean discoveryAllowed) {
@@ -157,9 +172,20 @@ final class PeerPath {
         return everActive && nowNanos - lastActiveNanos < ACTIVE_NANOS;
     }
 
-    /** The pings due now; the caller sends them and later reports pongs with {@link #onPong}. */
-    synchronized Probes probes(long nowNanos) {
-        if (!discoveryAllowed || candidates.isEmpty() || !active(nowNanos)) {
+    /**
+     * The pings due now; the caller sends them and later reports pongs with {@link #onPong}. At
+     * most {@code limit} of them (what the node as a whole may still send) and at most what this
+     * peer's {@link #MAX_PINGS_PER_WINDOW} leaves: an endpoint left out stays due and goes out
+     * with a later call.
+     */
+    synchronized Probes probes(long nowNanos, int limit) {
+        if (!everWindowed || nowNanos - windowStartNanos >= PING_SPACING_NANOS) {
+            everWindowed = true;
+            windowStartNanos = nowNanos;
+            pingsInWindow = 0;
+        }
+        int budget = Math.min(limit, MAX_PINGS_PER_WINDOW - pingsInWindow);
+        if (!discoveryAllowed || candidates.isEmpty() || !active(nowNanos) || budget <= 0) {
             return Probes.NONE;
         }
         InetSocketAddress trusted = trustedDirect(nowNanos);
@@ -170,18 +196,21 @@ final class PeerPath {
                 return Probes.NONE;
             }
             mark(c, nowNanos);
+            pingsInWindow++;
             return new Probes(List.of(trusted), false);
         }
-        List<InetSocketAddress> pings = new ArrayList<>();
-        candidates.forEach((address, c) -> {
-            if (!c.everPinged || nowNanos - c.lastPingNanos >= PING_SPACING_NANOS) {
-                mark(c, nowNanos);
-                pings.add(address);
-            }
-        });
+        // The least recently pinged first, so that past the budget no endpoint waits for ever.
+        List<InetSocketAddress> pings = candidates.entrySet().stream()
+                .filter(e -> !e.getValue().everPinged || nowNanos - e.getValue().lastPingNanos >= PING_SPACING_NANOS)
+                .sorted(LEAST_RECENTLY_PINGED)
+                .limit(budget)
+                .map(Map.Entry::getKey)
+                .toList();
+        pings.forEach(a -> mark(candidates.get(a), nowNanos));
         if (pings.isEmpty()) {
             return Probes.NONE;
         }
+        pingsInWindow += pings.size();
         everDiscovered = true;
         lastFullDiscoveryNanos = nowNanos;
         boolean call = !everCalled || nowNanos - lastCallMeMaybeNanos >= PING_SPACING_NANOS;
@@ -189,7 +218,7 @@ final class PeerPath {
             everCalled = true;
             lastCallMeMaybeNanos = nowNanos;
         }
-        return new Probes(List.copyOf(pings), call);
+        return new Probes(pings, call);
     }
 
     private static void mark(Candidate c, long nowNanos) {

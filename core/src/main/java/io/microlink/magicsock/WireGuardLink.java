@@ -5,6 +5,7 @@ import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
 import io.microlink.netmap.Netmap;
+import io.microlink.netmap.PeerExpiry;
 import io.microlink.netstack.PacketSink;
 import io.microlink.wireguard.noise.Protocol;
 import io.microlink.wireguard.session.Endpoint;
@@ -38,7 +39,7 @@ final class WireGuardLink implements Network {
         /** To a peer, by whatever path magicsock chooses. */
         void sendToPeer(PublicKey peer, byte[] buf, int off, int len);
 
-        /** To an address no peer is known at (a handshake answered where it came from). */
+        /** To an address no peer is proven at: a cookie reply, under load, to where a handshake came from. */
         void sendUdp(byte[] buf, int off, int len, InetSocketAddress to);
     }
 
@@ -56,6 +57,7 @@ final class WireGuardLink implements Network {
     private final Paths paths;
     private final PacketSink inner;
     private final Limits limits;
+    private final PeerExpiry expiry;
     /** Each peer's engine state; its endpoint is its {@link PeerEndpoint}. Changed only by {@link #sync}. */
     private final Map<PublicKey, Peer> peers = new ConcurrentHashMap<>();
 
@@ -81,8 +83,10 @@ final class WireGuardLink implements Network {
         }
     }
 
-    WireGuardLink(PrivateKey nodeKey, Paths paths, Limits limits, PacketSink inner) {
+    /** @param expiry says which peers' keys have expired: those are no WireGuard peers */
+    WireGuardLink(PrivateKey nodeKey, Paths paths, Limits limits, PeerExpiry expiry, PacketSink inner) {
         this.inner = inner;
+        this.expiry = expiry;
         this.engine = new Engine(nodeKey.raw(),
                 EngineSettings.DEFAULT.withRoaming(false).withMaxSessions(limits.maxSessions()), TimeSource.system());
         this.nodeKey = nodeKey.publicKey();
@@ -94,11 +98,14 @@ final class WireGuardLink implements Network {
         return nodeKey;
     }
 
-    /** Adds new peers and removes departed ones; routes follow each peer's addresses. */
+    /**
+     * Adds new peers and removes departed ones, and those whose key has expired: with the peer
+     * go its sessions and routes. Routes follow each peer's addresses.
+     */
     synchronized void sync(Netmap netmap) {
         Map<PublicKey, Node> wanted = new HashMap<>();
         for (Node n : netmap.peers()) {
-            if (n.key() != null && n.addresses() != null) {
+            if (n.key() != null && n.addresses() != null && !expiry.expired(n)) {
                 wanted.put(PublicKey.parse(KeyKind.NODE, n.key()), n);
             }
         }
@@ -154,8 +161,9 @@ final class WireGuardLink implements Network {
     }
 
     /**
-     * The engine sends only to endpoints this link gave it: a peer's own, or the UDP source of
-     * a handshake it answers (one that came through {@link #receiveUdp}).
+     * The engine sends only to endpoints this link gave it: a peer's own (a handshake response
+     * too, roaming being off, whatever address the initiation came from), or under load a
+     * cookie reply to the source of a handshake message.
      */
     @Override
     public void send(Endpoint to, byte[] buf, int off, int len) {

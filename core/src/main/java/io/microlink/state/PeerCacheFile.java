@@ -11,13 +11,16 @@ import io.microlink.key.KeyFormatException;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
  * The JSON form of {@code peers.json}, sans I/O. It keeps of each node only what reaching it
- * takes: ID, name, node and disco keys, tailnet addresses and allowed IPs, endpoints and home
+ * takes: ID, name, node and disco keys, when the node key expires (a cached peer whose key has
+ * expired since is not reached), tailnet addresses and allowed IPs, endpoints and home
  * relay; of this node its ID, name, node key, addresses and UDP port; the DERP map in
  * control's own form; and this node's private disco key, which is why the file is owner-only.
  *
@@ -58,14 +61,16 @@ final class PeerCacheFile {
 
     /** A node reduced to what the cache keeps, in the shape the netmap takes. */
     static Node keep(Node n) {
-        return node(n.id(), n.name(), n.key(), n.discoKey(), n.addresses(), n.allowedIps(), n.endpoints(),
-                n.homeRegion());
+        Instant expiry = n.keyExpiry() != null && n.keyExpiry().isAfter(Instant.EPOCH) ? n.keyExpiry() : null;
+        return node(n.id(), n.name(), n.key(), expiry, n.discoKey(), n.addresses(), n.allowedIps(), n.endpoints(),
+                n.homeRegion(), n.expired());
     }
 
-    private static Node node(long id, String name, String key, String discoKey, List<String> addresses,
-                             List<String> allowedIps, List<String> endpoints, int homeDerp) {
-        return new Node(id, null, name, 0, key, null, null, discoKey, addresses, allowedIps, endpoints, null, homeDerp,
-                null, null, null, true, false, null, null, null, null);
+    private static Node node(long id, String name, String key, Instant keyExpiry, String discoKey,
+                             List<String> addresses, List<String> allowedIps, List<String> endpoints, int homeDerp,
+                             boolean expired) {
+        return new Node(id, null, name, 0, key, keyExpiry, null, discoKey, addresses, allowedIps, endpoints, null,
+                homeDerp, null, null, null, true, expired, null, null, null, null);
     }
 
     static byte[] encode(Contents c) {
@@ -127,6 +132,12 @@ final class PeerCacheFile {
 
     private static ObjectNode nodeJson(Node n) {
         ObjectNode o = JSON.createObjectNode().put("id", n.id()).put("name", n.name()).put("nodeKey", n.key());
+        if (n.keyExpiry() != null) {
+            o.put("keyExpiry", n.keyExpiry().toString());
+        }
+        if (n.expired()) {
+            o.put("expired", true);
+        }
         if (n.discoKey() != null) {
             o.put("discoKey", n.discoKey());
         }
@@ -151,8 +162,15 @@ final class PeerCacheFile {
         String key = PublicKey.parse(KeyKind.NODE, text(o, "nodeKey")).toString();
         String disco = o.hasNonNull("discoKey") ? PublicKey.parse(KeyKind.DISCO, o.get("discoKey").asText()).toString()
                 : null;
-        return node(id, o.path("name").asText(""), key, disco, strings(o, "addresses"), strings(o, "allowedIps"),
-                strings(o, "endpoints"), o.path("homeDerp").asInt());
+        Instant keyExpiry;
+        try {
+            keyExpiry = o.hasNonNull("keyExpiry") ? Instant.parse(o.get("keyExpiry").asText()) : null;
+        } catch (DateTimeParseException e) {
+            throw new InvalidException("a malformed key expiry");
+        }
+        return node(id, o.path("name").asText(""), key, keyExpiry, disco, strings(o, "addresses"),
+                strings(o, "allowedIps"), strings(o, "endpoints"), o.path("homeDerp").asInt(),
+                o.path("expired").asBoolean(false));
     }
 
     private static List<String> strings(JsonNode o, String field) throws InvalidException {

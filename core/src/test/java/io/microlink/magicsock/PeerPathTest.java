@@ -19,7 +19,7 @@ class PeerPathTest {
     void advertisedEndpointsAreNotUsedForDataUntilAPongProvesThem() {
         path.setAdvertised(List.of(A));
         assertThat(path.route(now)).isEqualTo(new PeerPath.Route(null, true));
-        PeerPath.Probes probes = path.probes(now);
+        PeerPath.Probes probes = path.probes(now, Integer.MAX_VALUE);
         assertThat(probes.pings()).containsExactly(A);
         assertThat(probes.callMeMaybe()).isTrue();
         path.onPong(A, 2 * MS, now + 2 * MS);
@@ -30,7 +30,7 @@ class PeerPathTest {
     void trustLapsesWithoutPongsAndTrafficFallsBackToDerpAlongsideTheStalePath() {
         path.setAdvertised(List.of(A));
         path.route(now);
-        path.probes(now);
+        path.probes(now, Integer.MAX_VALUE);
         path.onPong(A, MS, now);
         now += PeerPath.TRUST_NANOS;
         assertThat(path.route(now)).isEqualTo(new PeerPath.Route(A, true));
@@ -41,12 +41,12 @@ class PeerPathTest {
     void heartbeatsKeepAnActivePathTrusted() {
         path.setAdvertised(List.of(A));
         path.route(now);
-        path.probes(now);
+        path.probes(now, Integer.MAX_VALUE);
         path.onPong(A, MS, now);
-        assertThat(path.probes(now + MS).pings()).isEmpty();
+        assertThat(path.probes(now + MS, Integer.MAX_VALUE).pings()).isEmpty();
         now += PeerPath.HEARTBEAT_NANOS;
         path.route(now);
-        PeerPath.Probes heartbeat = path.probes(now);
+        PeerPath.Probes heartbeat = path.probes(now, Integer.MAX_VALUE);
         assertThat(heartbeat.pings()).containsExactly(A);
         assertThat(heartbeat.callMeMaybe()).isFalse();
         path.onPong(A, MS, now + MS);
@@ -56,18 +56,18 @@ class PeerPathTest {
     @Test
     void anIdlePeerIsNotProbed() {
         path.setAdvertised(List.of(A));
-        assertThat(path.probes(now)).isEqualTo(PeerPath.Probes.NONE);
+        assertThat(path.probes(now, Integer.MAX_VALUE)).isEqualTo(PeerPath.Probes.NONE);
         path.route(now);
-        assertThat(path.probes(now + PeerPath.ACTIVE_NANOS)).isEqualTo(PeerPath.Probes.NONE);
+        assertThat(path.probes(now + PeerPath.ACTIVE_NANOS, Integer.MAX_VALUE)).isEqualTo(PeerPath.Probes.NONE);
     }
 
     @Test
     void discoveryRepeatsNoFasterThanThePingSpacing() {
         path.setAdvertised(List.of(A, B));
         path.route(now);
-        assertThat(path.probes(now).pings()).containsExactly(A, B);
-        assertThat(path.probes(now + PeerPath.PING_SPACING_NANOS - 1).pings()).isEmpty();
-        PeerPath.Probes again = path.probes(now + PeerPath.PING_SPACING_NANOS);
+        assertThat(path.probes(now, Integer.MAX_VALUE).pings()).containsExactly(A, B);
+        assertThat(path.probes(now + PeerPath.PING_SPACING_NANOS - 1, Integer.MAX_VALUE).pings()).isEmpty();
+        PeerPath.Probes again = path.probes(now + PeerPath.PING_SPACING_NANOS, Integer.MAX_VALUE);
         assertThat(again.pings()).containsExactly(A, B);
         assertThat(again.callMeMaybe()).isTrue();
     }
@@ -76,7 +76,7 @@ class PeerPathTest {
     void theFasterPathWinsAndASlowerOneDoesNotDisplaceATrustedBest() {
         path.setAdvertised(List.of(A, B));
         path.route(now);
-        path.probes(now);
+        path.probes(now, Integer.MAX_VALUE);
         path.onPong(A, 5 * MS, now);
         path.onPong(B, 1 * MS, now);
         assertThat(path.trustedDirect(now)).isEqualTo(B);
@@ -91,7 +91,7 @@ class PeerPathTest {
         PeerPath off = new PeerPath(false);
         off.setAdvertised(List.of(A));
         off.route(now);
-        assertThat(off.probes(now)).isEqualTo(PeerPath.Probes.NONE);
+        assertThat(off.probes(now, Integer.MAX_VALUE)).isEqualTo(PeerPath.Probes.NONE);
         off.onPong(A, MS, now);
         assertThat(off.route(now)).isEqualTo(new PeerPath.Route(null, true));
     }
@@ -100,9 +100,9 @@ class PeerPathTest {
     void callMeMaybeMakesALearnedEndpointDueAtOnce() {
         path.setAdvertised(List.of(A));
         path.route(now);
-        path.probes(now);
+        path.probes(now, Integer.MAX_VALUE);
         path.learn(LEARNED, true);
-        assertThat(path.probes(now + MS).pings()).containsExactly(LEARNED);
+        assertThat(path.probes(now + MS, Integer.MAX_VALUE).pings()).containsExactly(LEARNED);
         assertThat(path.knows(LEARNED)).isTrue();
     }
 
@@ -114,10 +114,30 @@ class PeerPathTest {
         }
         assertThat(path.candidates()).hasSize(PeerPath.MAX_LEARNED + 1).contains(A);
         path.route(now);
-        path.probes(now);
+        path.probes(now, Integer.MAX_VALUE);
         path.onPong(A, MS, now);
         path.setAdvertised(List.of(B));
         assertThat(path.candidates()).doesNotContain(A).contains(B);
         assertThat(path.trustedDirect(now)).isNull();
+    }
+
+    @Test
+    void pingsPerWindowAreBoundedAndWhatIsLeftOutGoesInTheNextWindow() {
+        List<InetSocketAddress> many = new java.util.ArrayList<>();
+        for (int i = 0; i < PeerPath.MAX_PINGS_PER_WINDOW + 36; i++) {
+            many.add(new InetSocketAddress("192.0.2." + (i + 1), 41641));
+        }
+        path.setAdvertised(many); // a peer may report any number of endpoints to control
+        path.route(now);
+
+        assertThat(path.probes(now, 10).pings()).as("the node's own budget first").hasSize(10);
+        assertThat(path.probes(now + MS, Integer.MAX_VALUE).pings()).hasSize(PeerPath.MAX_PINGS_PER_WINDOW - 10);
+        assertThat(path.probes(now + 2 * MS, Integer.MAX_VALUE).pings()).as("this window is spent").isEmpty();
+
+        now += PeerPath.PING_SPACING_NANOS + MS; // every endpoint is due again
+        path.route(now);
+        assertThat(path.probes(now, Integer.MAX_VALUE).pings()).as("those not yet pinged come first")
+                .containsAll(many.subList(PeerPath.MAX_PINGS_PER_WINDOW, many.size()))
+                .hasSize(PeerPath.MAX_PINGS_PER_WINDOW);
     }
 }

@@ -28,7 +28,7 @@ class PeerTableTest {
 
     @Test
     void peersAreFoundByNodeKeyDiscoKeyAndTheirNetmapNode() {
-        PeerTable table = new PeerTable(Set.of());
+        PeerTable table = new PeerTable(Set.of(), TestTailnet.expiry());
         table.sync(map);
 
         PeerTable.Entry p = table.get(bob);
@@ -44,7 +44,7 @@ class PeerTableTest {
 
     @Test
     void aPeersPathOutlivesNetmapsThatKeepIt() {
-        PeerTable table = new PeerTable(Set.of());
+        PeerTable table = new PeerTable(Set.of(), TestTailnet.expiry());
         table.sync(map);
         PeerPath path = prove(table.get(bob), E1);
 
@@ -56,13 +56,19 @@ class PeerTableTest {
     }
 
     @Test
-    void datagramsAreTiedToAPeerOnlyFromAddressesItStillHas() {
-        PeerTable table = new PeerTable(Set.of());
+    void datagramsAreTiedToAPeerOnlyFromProvenAddressesItStillHas() {
+        PeerTable table = new PeerTable(Set.of(), TestTailnet.expiry());
         table.sync(map);
         table.learn(table.get(bob), LEARNED, false);
+        assertThat(table.ownerOf(E1)).as("advertised, not proven").isNull();
+        assertThat(table.ownerOf(LEARNED)).as("learned, not proven").isNull();
+
+        table.prove(table.get(bob), E1, NOW);
+        table.prove(table.get(bob), LEARNED, NOW);
+        table.prove(table.get(bob), new InetSocketAddress("127.0.0.1", 9), NOW);
         assertThat(table.ownerOf(E1)).isEqualTo(bob);
         assertThat(table.ownerOf(LEARNED)).isEqualTo(bob);
-        assertThat(table.ownerOf(new InetSocketAddress("127.0.0.1", 9))).isNull();
+        assertThat(table.ownerOf(new InetSocketAddress("127.0.0.1", 9))).as("never a candidate").isNull();
 
         table.sync(netmap(peer(2, "bob", bob, bobDisco, 1, "[::1]:41641")));
         assertThat(table.ownerOf(E1)).as("no longer advertised").isNull();
@@ -71,12 +77,52 @@ class PeerTableTest {
         table.sync(netmap(peer(3, "carol", carol, null, 0)));
         assertThat(table.get(bob)).isNull();
         assertThat(table.ownerOf(LEARNED)).isNull();
-        assertThat(table.ownerOf(E2)).isNull();
+        assertThat(table.ownedEndpoints()).isZero();
+    }
+
+    @Test
+    void anAddressAnotherPeerAdvertisesStaysWithThePeerThatProvedIt() {
+        PeerTable table = new PeerTable(Set.of(), TestTailnet.expiry());
+        table.sync(map);
+        table.prove(table.get(bob), E1, NOW);
+
+        // Carol reports bob's address as hers to control, which passes it on.
+        table.sync(netmap(peer(2, "bob", bob, bobDisco, 1, "127.0.0.1:41641"),
+                peer(3, "carol", carol, PrivateKey.generate(KeyKind.DISCO).publicKey(), 1, "127.0.0.1:41641")));
+
+        assertThat(table.ownerOf(E1)).isEqualTo(bob);
+    }
+
+    @Test
+    void provenAddressesAreBoundedBetweenNetmapsAndTheStaleGoFirst() {
+        PeerTable table = new PeerTable(Set.of(), TestTailnet.expiry());
+        table.sync(map);
+        PeerTable.Entry b = table.get(bob);
+        table.prove(b, E1, NOW);
+        // Bob proves address after address (he owns an IPv6 prefix); the path keeps 16 learned ones.
+        for (int i = 0; i < PeerTable.MAX_OWNED_ENDPOINTS + 100; i++) {
+            InetSocketAddress a = new InetSocketAddress("2001:db8::" + Integer.toHexString(i + 1), 41641);
+            table.learn(b, a, true);
+            table.prove(b, a, NOW + i);
+        }
+        assertThat(table.ownedEndpoints()).isLessThanOrEqualTo(PeerTable.MAX_OWNED_ENDPOINTS);
+        assertThat(table.ownerOf(E1)).as("advertised and proven: not stale").isEqualTo(bob);
+    }
+
+    @Test
+    void aPeerWhoseKeyHasExpiredHasNoPathAndItsDiscoIsNotAnswered() {
+        PeerTable table = new PeerTable(Set.of(), TestTailnet.expiry());
+        table.sync(netmap(peer(2, "bob", bob, bobDisco, 1, TestTailnet.NOW, "127.0.0.1:41641"),
+                peer(3, "carol", carol, null, 0, TestTailnet.NOW.plusSeconds(1))));
+
+        assertThat(table.get(bob)).isNull();
+        assertThat(table.byDiscoKey(bobDisco)).isNull();
+        assertThat(table.get(carol)).as("expires a second later").isNotNull();
     }
 
     @Test
     void malformedEndpointsFromControlAreSkipped() {
-        PeerTable table = new PeerTable(Set.of());
+        PeerTable table = new PeerTable(Set.of(), TestTailnet.expiry());
         table.sync(netmap(peer(2, "bob", bob, bobDisco, 1, "bogus", "host.example:1", "127.0.0.1:0", "127.0.0.1:41641")));
         assertThat(table.get(bob).path().candidates()).containsExactly(E1);
     }
@@ -85,7 +131,7 @@ class PeerTableTest {
     void theAllowlistNamesPeersByShortNameFqdnAddressOrNodeKey() {
         for (String entry : List.of("bob", "bob.tailnet.test", "100.64.0.2", bob.toString())) {
             assertThat(map.find(entry)).map(Node::id).as(entry).contains(2L);
-            PeerTable table = new PeerTable(Set.of(entry));
+            PeerTable table = new PeerTable(Set.of(entry), TestTailnet.expiry());
             table.sync(map);
             assertThat(probed(table.get(bob))).as(entry).isTrue();
         }
@@ -94,18 +140,18 @@ class PeerTableTest {
 
     @Test
     void onlyAllowlistedPeersWithADiscoKeyAreProbed() {
-        PeerTable table = new PeerTable(Set.of("carol"));
+        PeerTable table = new PeerTable(Set.of("carol"), TestTailnet.expiry());
         table.sync(map);
         assertThat(probed(table.get(bob))).as("not on the list").isFalse();
 
-        table = new PeerTable(Set.of());
+        table = new PeerTable(Set.of(), TestTailnet.expiry());
         table.sync(netmap(peer(3, "carol", carol, null, 0, "127.0.0.1:41641")));
         assertThat(probed(table.get(carol))).as("no disco key").isFalse();
     }
 
     @Test
     void aPeerTakenOffTheAllowlistLosesItsDirectPathAtOnce() {
-        PeerTable table = new PeerTable(Set.of("bob"));
+        PeerTable table = new PeerTable(Set.of("bob"), TestTailnet.expiry());
         table.sync(map);
         PeerPath path = prove(table.get(bob), E1);
 
@@ -118,13 +164,13 @@ class PeerTableTest {
 
     private static PeerPath prove(PeerTable.Entry p, InetSocketAddress endpoint) {
         p.path().route(NOW);
-        p.path().probes(NOW);
+        p.path().probes(NOW, Integer.MAX_VALUE);
         p.path().onPong(endpoint, 1_000_000L, NOW);
         return p.path();
     }
 
     private static boolean probed(PeerTable.Entry p) {
         p.path().route(NOW);
-        return !p.path().probes(NOW).pings().isEmpty();
+        return !p.path().probes(NOW, Integer.MAX_VALUE).pings().isEmpty();
     }
 }

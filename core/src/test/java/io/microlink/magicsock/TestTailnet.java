@@ -7,6 +7,9 @@ import io.microlink.control.wire.MapResponse;
 import io.microlink.key.PublicKey;
 import io.microlink.netmap.Netmap;
 import io.microlink.netmap.NetmapUpdater;
+import io.microlink.netmap.PeerExpiry;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -17,10 +20,24 @@ final class TestTailnet {
 
     private TestTailnet() {}
 
+    /** The tests' "now", and a clock that stays there: no peer of {@link #peer} expires. */
+    static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+
+    static PeerExpiry expiry() {
+        return new PeerExpiry(InstantSource.fixed(NOW));
+    }
+
     /** A peer {@code name.tailnet.test} at 100.64.0.{@code id}; a null disco key leaves it out. */
     static String peer(int id, String name, PublicKey nodeKey, PublicKey discoKey, int homeDerp, String... endpoints) {
+        return peer(id, name, nodeKey, discoKey, homeDerp, null, endpoints);
+    }
+
+    /** The same, with a key that expires at {@code keyExpiry} (null: never). */
+    static String peer(int id, String name, PublicKey nodeKey, PublicKey discoKey, int homeDerp, Instant keyExpiry,
+                       String... endpoints) {
         String endpointList = Arrays.stream(endpoints).map(e -> "'" + e + "'").collect(Collectors.joining(","));
         return "{'ID':" + id + ",'Name':'" + name + ".tailnet.test.','Key':'" + nodeKey + "'"
+                + (keyExpiry == null ? "" : ",'KeyExpiry':'" + keyExpiry + "'")
                 + (discoKey == null ? "" : ",'DiscoKey':'" + discoKey + "'")
                 + ",'Addresses':['100.64.0." + id + "/32'],'HomeDERP':" + homeDerp
                 + ",'Endpoints':[" + endpointList + "]}";

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.microlink.control.wire.MapResponse;
 import io.microlink.control.wire.Node;
 import io.microlink.key.KeyKind;
@@ -11,12 +12,15 @@ import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
 import io.microlink.netmap.Netmap;
 import io.microlink.netmap.NetmapUpdater;
+import io.microlink.netmap.PeerExpiry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,7 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PeerCacheTest {
-    private static final ObjectMapper JSON = new ObjectMapper()
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final String CONTROL = "http://127.0.0.1:8080";
 
@@ -69,13 +73,16 @@ class PeerCacheTest {
         log.removeHandler(capture);
     }
 
-    /** Peer {@code id} (2-4) as headscale describes it; its node key is {@code keys[id]}. */
+    private final Map<Long, Instant> expiries = new HashMap<>();
+
+    /** Peer {@code id} (2-4) as headscale describes it; its node key is {@code keys[id]}, expiring at {@code expiries[id]}. */
     private String peer(long id, String endpoint) {
-        return ("{'ID':%d,'Name':'ts%d.tailnet.test.','Key':'%s','DiscoKey':'%s','Addresses':['100.64.0.%d/32',"
+        return ("{'ID':%d,'Name':'ts%d.tailnet.test.','Key':'%s',".formatted(id, id, keys.get((int) id))
+                + (expiries.containsKey(id) ? "'KeyExpiry':'" + expiries.get(id) + "'," : "")
+                + "'DiscoKey':'%s','Addresses':['100.64.0.%d/32',"
                 + "'fd7a:115c:a1e0::%d/128'],'AllowedIPs':['100.64.0.%d/32','fd7a:115c:a1e0::%d/128'],"
                 + "'Endpoints':['%s'],'HomeDERP':999,'Online':true,'Hostinfo':{'Hostname':'ts%d'}}")
-                .formatted(id, id, keys.get((int) id), PrivateKey.generate(KeyKind.DISCO).publicKey(), id, id, id, id,
-                        endpoint, id);
+                .formatted(PrivateKey.generate(KeyKind.DISCO).publicKey(), id, id, id, id, endpoint, id);
     }
 
     private Netmap netmap(long... peerIds) throws Exception {
@@ -144,6 +151,25 @@ class PeerCacheTest {
         }
         assertThat(seed.resolve("ts2")).isPresent();
         assertThat(seed.packetFilter()).isEmpty(); // no stale rules: only replies get in until control answers
+    }
+
+    @Test
+    void cachedPeersKeepTheirKeyExpirySoOnesThatExpiredSinceAreNotReached() throws Exception {
+        Instant now = Instant.parse("2026-03-01T12:00:00Z");
+        expiries.put(2L, now.plusSeconds(3600));
+        expiries.put(3L, now.minusSeconds(1));
+        Netmap map = netmap(2, 3, 4);
+        PeerCache first = load(32);
+        first.observe(map, List.of(keys.get(2), keys.get(3), keys.get(4)), 41641);
+        assertThat(first.save()).isTrue();
+
+        Netmap seed = load(32).seed().orElseThrow();
+
+        assertThat(seed.peer(2).orElseThrow().keyExpiry()).isEqualTo(now.plusSeconds(3600));
+        assertThat(PeerExpiry.expiredAt(seed.peer(2).orElseThrow(), now)).isFalse();
+        assertThat(PeerExpiry.expiredAt(seed.peer(2).orElseThrow(), now.plusSeconds(3600))).isTrue();
+        assertThat(PeerExpiry.expiredAt(seed.peer(3).orElseThrow(), now)).isTrue();
+        assertThat(PeerExpiry.expiredAt(seed.peer(4).orElseThrow(), now)).as("no expiry: never").isFalse();
     }
 
     @Test

@@ -95,7 +95,10 @@ final class Handshakes {
             peer.timers.anyAuthenticatedPacketReceived();
             peer.timers.anyAuthenticatedPacketTraversal(now);
             peer.timers.anyAuthenticatedPacketSent();
-            net.send(from, response, 0, response.length);
+            // Without roaming the peer is answered where it is configured to be, not at the
+            // datagram's source, which anyone may forge (and a runtime may name by another peer).
+            Endpoint to = engine.settings.roaming() || peer.endpoint() == null ? from : peer.endpoint();
+            net.send(to, response, 0, response.length);
         }
         LOG.log(System.Logger.Level.DEBUG, "answered handshake from {0} at {1}", peer, from);
         engine.sessionStarted(peer);
