@@ -141,7 +141,7 @@ public final class Daemon implements AutoCloseable {
     /** The proxies and served ports, as {@code next} says, on the node as it is now (none while down). */
     private void applyBesideNode(NodeSettings next) {
         proxies.apply(node, next);
-        serves.apply(node, next.serve());
+        serves.apply(node, next.serve(), next.reservedLocalPorts());
     }
 
     /**
@@ -227,7 +227,7 @@ public final class Daemon implements AutoCloseable {
 
     private void stopNode() {
         // Forwarders and proxies go first: they use the node.
-        serves.apply(null, settings.serve());
+        serves.apply(null, settings.serve(), settings.reservedLocalPorts());
         proxies.apply(null, settings);
         if (node != null) {
             LOG.log(Level.INFO, "stopping the node");

@@ -61,9 +61,9 @@ final class Up implements Verb, Method {
                 and waits until someone logged in there or --timeout passed (the daemon keeps
                 waiting after that; see `microlink status`). The auth key is kept in the state
                 directory (owner-only) for when the node must register again; --auth-key-file
-                keeps it out of the process list. The SOCKS5 and HTTP proxies on 127.0.0.1 (default
-                ports 1055 and 1056) lead any program into the tailnet; anyone who can connect to
-                127.0.0.1 can use them, so turn them off (port 0) on machines shared with others.""";
+                keeps it out of the process list. The SOCKS5 and HTTP proxies on 127.0.0.1 lead any
+                program into the tailnet; they are off until given a port (1055 and 1056 are
+                tailscaled's), and anyone who can connect to 127.0.0.1 can use them.""";
     }
 
     @Override
@@ -74,8 +74,8 @@ final class Up implements Verb, Method {
                 .value("auth-key-file", null, "FILE", "read the pre-auth key from this file")
                 .value("hostname", null, "NAME", "the device name on the tailnet")
                 .value("hostname-prefix", null, "PREFIX", "name the device PREFIX-xxxxxx, xxxxxx from this machine's ID")
-                .value("socks5-port", null, "PORT", "the SOCKS5 proxy's port on 127.0.0.1, 0 for none (default 1055)")
-                .value("http-proxy-port", null, "PORT", "the HTTP proxy's port on 127.0.0.1, 0 for none (default 1056)")
+                .value("socks5-port", null, "PORT", "the SOCKS5 proxy's port on 127.0.0.1, e.g. 1055; 0: off (the default)")
+                .value("http-proxy-port", null, "PORT", "the HTTP proxy's port on 127.0.0.1, e.g. 1056; 0: off (the default)")
                 .value("timeout", null, "DURATION", "how long to wait for the connection (default 2m)");
     }
 

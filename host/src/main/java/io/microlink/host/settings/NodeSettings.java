@@ -50,8 +50,9 @@ import java.util.regex.Pattern;
  * @param webPort        the web page's port on the tailnet addresses
  * @param webLocalPort   the web page's port on 127.0.0.1; 0 for none
  * @param webGuestsReadOnly whether other tailnet users may see the web page read-only (else they get nothing)
- * @param socks5Port     the SOCKS5 proxy's port on 127.0.0.1 (into the tailnet); 0 for none
- * @param httpProxyPort  the HTTP proxy's port on 127.0.0.1 (CONNECT and plain {@code http://}); 0 for none
+ * @param socks5Port     the SOCKS5 proxy's port on 127.0.0.1 (into the tailnet); 0 (the default) for none
+ * @param httpProxyPort  the HTTP proxy's port on 127.0.0.1 (CONNECT and plain {@code http://}); 0 (the default)
+ *                       for none
  * @param serve          tailnet TCP ports forwarded to 127.0.0.1 ports ({@code {"22": 2222}}), at most
  *                       {@value #MAX_SERVES}
  */
@@ -65,9 +66,6 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
     public static final int DEFAULT_MAX_ACTIVE_PEERS = 1024;
     public static final int DEFAULT_WEB_PORT = 80;
     public static final int DEFAULT_WEB_LOCAL_PORT = 8088;
-    /** Tailscale's documentation uses 1055 for tailscaled's SOCKS5 proxy; the HTTP proxy sits next to it. */
-    public static final int DEFAULT_SOCKS5_PORT = 1055;
-    public static final int DEFAULT_HTTP_PROXY_PORT = 1056;
     public static final int MAX_SERVES = 64;
     /** The suffix {@link #deviceName} appends is a dash and six hex digits. */
     private static final int SUFFIX_LENGTH = 7;
@@ -169,17 +167,21 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         checkProxyPort(Field.SOCKS5_PORT, socks5Port, Map.of(Field.WEB_LOCAL_PORT, webLocalPort), problems);
         checkProxyPort(Field.HTTP_PROXY_PORT, httpProxyPort, Map.of(Field.WEB_LOCAL_PORT, webLocalPort,
                 Field.SOCKS5_PORT, socks5Port), problems);
-        checkServe(serve, webEnabled ? webPort : 0, problems);
+        checkServe(serve, webEnabled ? webPort : 0, reservedLocalPorts(webEnabled, webLocalPort, socks5Port,
+                httpProxyPort), problems);
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
     }
 
-    /** A fresh node's settings: Tailscale's control server, named {@code microlink-XXXXXX}, down until {@code up}. */
+    /**
+     * A fresh node's settings: Tailscale's control server, named {@code microlink-XXXXXX}, down
+     * until {@code up}, local proxies off (as tailscaled's are: any local process could use them).
+     */
     public static NodeSettings defaults() {
         return new NodeSettings(DEFAULT_CONTROL_URL, null, null, DEFAULT_HOSTNAME_PREFIX, false,
                 DEFAULT_MAX_ACTIVE_PEERS, null, List.of(), 0, Set.of(), true, DEFAULT_WEB_PORT, DEFAULT_WEB_LOCAL_PORT,
-                false, DEFAULT_SOCKS5_PORT, DEFAULT_HTTP_PROXY_PORT, Map.of());
+                false, 0, 0, Map.of());
     }
 
     /**
@@ -435,7 +437,44 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
                 + " (both " + port + ")", problems));
     }
 
-    private static void checkServe(Map<Integer, Integer> serve, int webPort,
+    /**
+     * The 127.0.0.1 ports {@code serve} must never forward to, by the setting that holds them:
+     * the local web page treats loopback callers as its owner, and the proxies relay into the
+     * tailnet, so serving either would hand every tailnet peer that right.
+     */
+    public static Map<Integer, Field> reservedLocalPorts(boolean webEnabled, int webLocalPort, int socks5Port,
+                                                        int httpProxyPort) {
+        Map<Integer, Field> reserved = new TreeMap<>();
+        if (webEnabled && webLocalPort != 0) {
+            reserved.put(webLocalPort, Field.WEB_LOCAL_PORT);
+        }
+        if (socks5Port != 0) {
+            reserved.put(socks5Port, Field.SOCKS5_PORT);
+        }
+        if (httpProxyPort != 0) {
+            reserved.put(httpProxyPort, Field.HTTP_PROXY_PORT);
+        }
+        return reserved;
+    }
+
+    /** {@link #reservedLocalPorts(boolean, int, int, int)} of these settings. */
+    public Map<Integer, Field> reservedLocalPorts() {
+        return reservedLocalPorts(webEnabled, webLocalPort, socks5Port, httpProxyPort);
+    }
+
+    /** Why forwarding a tailnet port to {@code localPort}, held by {@code holder}, would give peers a right they must not have. */
+    public static String reservedLocalPortProblem(int localPort, Field holder) {
+        return switch (holder) {
+            case WEB_LOCAL_PORT -> "local port " + localPort + " is the web page's on 127.0.0.1 (webLocalPort),"
+                    + " where callers are its owner: serving it would make every tailnet peer an owner";
+            case SOCKS5_PORT, HTTP_PROXY_PORT -> "local port " + localPort + " is the "
+                    + (holder == Field.SOCKS5_PORT ? "SOCKS5" : "HTTP") + " proxy's (" + holder.jsonName
+                    + "): serving it would let every tailnet peer relay through this node";
+            default -> throw new IllegalArgumentException(holder + " holds no local port");
+        };
+    }
+
+    private static void checkServe(Map<Integer, Integer> serve, int webPort, Map<Integer, Field> reservedLocal,
                                    List<InvalidSettingsException.Problem> problems) {
         check(serve.size() <= MAX_SERVES, Field.SERVE, "holds at most " + MAX_SERVES + " ports, got " + serve.size(),
                 problems);
@@ -446,6 +485,11 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
                     "local ports must be 1-65535, got " + localPort + " for tailnet port " + tailnetPort, problems);
             check(tailnetPort != webPort, Field.SERVE, "tailnet port " + tailnetPort + " is the web page's (webPort);"
                     + " move webPort or set webEnabled false to serve it", problems);
+            Field holder = localPort == null ? null : reservedLocal.get(localPort);
+            if (holder != null) {
+                problems.add(new InvalidSettingsException.Problem(Field.SERVE.jsonName, "tailnet port " + tailnetPort
+                        + ": " + reservedLocalPortProblem(localPort, holder)));
+            }
         });
     }
 

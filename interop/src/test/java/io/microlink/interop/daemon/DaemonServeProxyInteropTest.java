@@ -72,8 +72,8 @@ class DaemonServeProxyInteropTest {
         web.start();
         microlink = new MicrolinkProcess(tailnet.dir().resolve("ml-serve")).start();
         microlink.cli("up", "--login-server", tailnet.headscale().url(), "--auth-key",
-                tailnet.reusableKey(TestTailnet.DEFAULT_USER).key(), "--hostname", "java-s", "--timeout", "90s")
-                .requireSuccess();
+                tailnet.reusableKey(TestTailnet.DEFAULT_USER).key(), "--hostname", "java-s", "--timeout", "90s",
+                "--socks5-port", "1055", "--http-proxy-port", "1056").requireSuccess();
         Await.until(WAIT, "java-s to see bobs", () -> peerNames().contains("bobs"));
         local = new ServerSocket(0, 16, InetAddress.ofLiteral("127.0.0.1"));
         Thread.startVirtualThread(DaemonServeProxyInteropTest::greetCallers);
@@ -94,7 +94,7 @@ class DaemonServeProxyInteropTest {
 
     @Test
     @Order(1)
-    void statusShowsBothProxiesOnTheirDefaultPortsInUserspaceMode() {
+    void statusShowsBothProxiesOnThePortsUpGaveInUserspaceMode() {
         JsonNode s = status();
         assertThat(s.path("tunActive").asBoolean()).isFalse();
         assertThat(s.path("tunDevice").isNull()).isTrue();
