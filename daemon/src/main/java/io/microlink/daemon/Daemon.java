@@ -52,7 +52,8 @@ public final class Daemon implements AutoCloseable {
     /** What {@link #saveKeepingNode} applies to a running node without restarting it. */
     private static final Set<NodeSettings.Field> LIVE = EnumSet.of(NodeSettings.Field.DEBUG,
             NodeSettings.Field.DISCO_ALLOWLIST, NodeSettings.Field.AUTH_KEY, NodeSettings.Field.SOCKS5_PORT,
-            NodeSettings.Field.HTTP_PROXY_PORT, NodeSettings.Field.SERVE);
+            NodeSettings.Field.HTTP_PROXY_PORT, NodeSettings.Field.PROXY_USERNAME, NodeSettings.Field.PROXY_PASSWORD,
+            NodeSettings.Field.SERVE);
 
     private final Path stateDir;
     private final SettingsStore settingsStore;

@@ -77,8 +77,8 @@ class DaemonServeTest {
                     .hasMessageContaining("is the web page's (webPort)");
             assertThat(d.served()).isEmpty();
             assertThat(new SettingsStore(dir).load().serve()).isEmpty();
-            assertThat(d.proxies()).as("off by default").containsExactly(new LocalProxies.Proxy("socks5", 0, null, null),
-                    new LocalProxies.Proxy("http", 0, null, null));
+            assertThat(d.proxies()).as("off by default").containsExactly(new LocalProxies.Proxy("socks5", 0, null, null, false),
+                    new LocalProxies.Proxy("http", 0, null, null, false));
         }
     }
 }

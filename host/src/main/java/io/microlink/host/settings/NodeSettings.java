@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.microlink.host.proxy.ProxyCredentials;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ import java.util.regex.Pattern;
  * NodeSettings s = NodeSettings.defaults()
  *         .withChanges(json("{\"controlUrl\":\"https://hs.example.com\",\"hostnamePrefix\":\"sensor\"}"));
  * s.deviceName(DeviceName.machineSuffix());     // "sensor-a1b2c3"
- * s.toJson(false);                               // for people: {"authKeySet":false, ...}
+ * s.toJson(false);                               // for people: {"authKeySet":false, "proxyPasswordSet":false, ...}
  * }</pre>
  *
  * @param controlUrl     the control server: Tailscale's or a headscale, {@code http(s)://host[:port][/path]}
@@ -53,13 +54,17 @@ import java.util.regex.Pattern;
  * @param socks5Port     the SOCKS5 proxy's port on 127.0.0.1 (into the tailnet); 0 (the default) for none
  * @param httpProxyPort  the HTTP proxy's port on 127.0.0.1 (CONNECT and plain {@code http://}); 0 (the default)
  *                       for none
+ * @param proxyUsername  the username the proxies ask for, or null for none (then anyone who can connect
+ *                       to them may use them)
+ * @param proxyPassword  the password that goes with {@code proxyUsername}; a secret, like {@code authKey}
  * @param serve          tailnet TCP ports forwarded to 127.0.0.1 ports ({@code {"22": 2222}}), at most
  *                       {@value #MAX_SERVES}
  */
 public record NodeSettings(String controlUrl, String authKey, String hostname, String hostnamePrefix,
                            boolean wantRunning, int maxActivePeers, String priorityPeer, List<String> discoAllowlist,
                            int udpPort, Set<DebugFlag> debug, boolean webEnabled, int webPort, int webLocalPort,
-                           boolean webGuestsReadOnly, int socks5Port, int httpProxyPort, Map<Integer, Integer> serve) {
+                           boolean webGuestsReadOnly, int socks5Port, int httpProxyPort, String proxyUsername,
+                           String proxyPassword, Map<Integer, Integer> serve) {
     /** Where a fresh node logs in: Tailscale's service. */
     public static final String DEFAULT_CONTROL_URL = "https://controlplane.tailscale.com";
     public static final String DEFAULT_HOSTNAME_PREFIX = "microlink";
@@ -95,6 +100,8 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         WEB_GUESTS_READ_ONLY("webGuestsReadOnly", true, Kind.BOOLEAN, NodeSettings::webGuestsReadOnly),
         SOCKS5_PORT("socks5Port", false, Kind.INT, NodeSettings::socks5Port),
         HTTP_PROXY_PORT("httpProxyPort", false, Kind.INT, NodeSettings::httpProxyPort),
+        PROXY_USERNAME("proxyUsername", false, Kind.TEXT, NodeSettings::proxyUsername),
+        PROXY_PASSWORD("proxyPassword", false, Kind.TEXT, NodeSettings::proxyPassword),
         SERVE("serve", false, Kind.PORT_MAP, NodeSettings::serve);
 
         private final String jsonName;
@@ -120,7 +127,7 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
 
         /** Whether the value is a secret, shown to people only as set or not set. */
         public boolean secret() {
-            return this == AUTH_KEY;
+            return this == AUTH_KEY || this == PROXY_PASSWORD;
         }
 
         public Object valueIn(NodeSettings settings) {
@@ -140,6 +147,9 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         hostname = blankToNull(hostname);
         hostnamePrefix = blankToNull(hostnamePrefix);
         priorityPeer = blankToNull(priorityPeer);
+        proxyUsername = blankToNull(proxyUsername);
+        // Not stripped: spaces around a password are part of it as the client sends it.
+        proxyPassword = proxyPassword == null || proxyPassword.isEmpty() ? null : proxyPassword;
         discoAllowlist = discoAllowlist == null ? List.of() : List.copyOf(new LinkedHashSet<>(discoAllowlist));
         debug = debug == null || debug.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(debug));
         serve = serve == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(serve));
@@ -167,6 +177,7 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         checkProxyPort(Field.SOCKS5_PORT, socks5Port, Map.of(Field.WEB_LOCAL_PORT, webLocalPort), problems);
         checkProxyPort(Field.HTTP_PROXY_PORT, httpProxyPort, Map.of(Field.WEB_LOCAL_PORT, webLocalPort,
                 Field.SOCKS5_PORT, socks5Port), problems);
+        checkProxyCredentials(proxyUsername, proxyPassword, problems);
         checkServe(serve, webEnabled ? webPort : 0, reservedLocalPorts(webEnabled, webLocalPort, socks5Port,
                 httpProxyPort), problems);
         if (!problems.isEmpty()) {
@@ -181,7 +192,7 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
     public static NodeSettings defaults() {
         return new NodeSettings(DEFAULT_CONTROL_URL, null, null, DEFAULT_HOSTNAME_PREFIX, false,
                 DEFAULT_MAX_ACTIVE_PEERS, null, List.of(), 0, Set.of(), true, DEFAULT_WEB_PORT, DEFAULT_WEB_LOCAL_PORT,
-                false, 0, 0, Map.of());
+                false, 0, 0, null, null, Map.of());
     }
 
     /**
@@ -227,7 +238,8 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
 
     /**
      * These settings as JSON. With {@code withSecrets} false (for people: web pages, the
-     * CLI) the auth key appears only as {@code "authKeySet": true|false}; with true (for
+     * CLI) each secret (the auth key, the proxy password) appears only as
+     * {@code "authKeySet": true|false}, {@code "proxyPasswordSet"}; with true (for
      * the settings file) it appears as it is.
      */
     public ObjectNode toJson(boolean withSecrets) {
@@ -312,7 +324,8 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
                 (String) v.get(Field.PRIORITY_PEER), allowlist, (Integer) v.get(Field.UDP_PORT), debug,
                 (Boolean) v.get(Field.WEB_ENABLED), (Integer) v.get(Field.WEB_PORT),
                 (Integer) v.get(Field.WEB_LOCAL_PORT), (Boolean) v.get(Field.WEB_GUESTS_READ_ONLY),
-                (Integer) v.get(Field.SOCKS5_PORT), (Integer) v.get(Field.HTTP_PROXY_PORT), serve);
+                (Integer) v.get(Field.SOCKS5_PORT), (Integer) v.get(Field.HTTP_PROXY_PORT),
+                (String) v.get(Field.PROXY_USERNAME), (String) v.get(Field.PROXY_PASSWORD), serve);
     }
 
     /** The typed value of one JSON setting; a type error goes to {@code problems} (the value is then null). */
@@ -435,6 +448,27 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         }
         others.forEach((other, used) -> check(port == 0 || port != used, f, "must differ from " + other.jsonName
                 + " (both " + port + ")", problems));
+    }
+
+    /** Both or neither; each as the proxies accept it. The password is described, never quoted. */
+    private static void checkProxyCredentials(String username, String password,
+                                              List<InvalidSettingsException.Problem> problems) {
+        if ((username == null) != (password == null)) {
+            problems.add(new InvalidSettingsException.Problem((username == null ? Field.PROXY_USERNAME
+                    : Field.PROXY_PASSWORD).jsonName, "set proxyUsername and proxyPassword together, or neither"));
+            return;
+        }
+        if (username != null) {
+            String badName = ProxyCredentials.usernameProblem(username);
+            String badPassword = ProxyCredentials.passwordProblem(password);
+            check(badName == null, Field.PROXY_USERNAME, badName, problems);
+            check(badPassword == null, Field.PROXY_PASSWORD, badPassword, problems);
+        }
+    }
+
+    /** The credentials the proxies ask for, or null when they ask for none. */
+    public ProxyCredentials proxyCredentials() {
+        return proxyUsername == null ? null : ProxyCredentials.of(proxyUsername, proxyPassword);
     }
 
     /**

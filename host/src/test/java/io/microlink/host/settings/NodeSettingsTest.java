@@ -141,6 +141,34 @@ class NodeSettingsTest {
     }
 
     @Test
+    void theProxyPasswordIsASecretSetTogetherWithTheUsername() throws Exception {
+        String password = " pw " + SECRET;
+        NodeSettings s = NodeSettings.defaults().withChanges(json("{\"proxyUsername\":\"alice\",\"proxyPassword\":\""
+                + password + "\"}"));
+        assertThat(s.proxyPassword()).as("spaces are part of a password").isEqualTo(password);
+        assertThat(s.proxyCredentials().username()).isEqualTo("alice");
+        assertThat(s.toString()).doesNotContain("SECRET").contains("\"proxyPasswordSet\":true")
+                .contains("\"proxyUsername\":\"alice\"");
+        assertThat(s.toJson(false).has("proxyPassword")).isFalse();
+        assertThat(s.toJson(true).get("proxyPassword").asText()).isEqualTo(password);
+        assertThat(s.changedFrom(NodeSettings.defaults())).containsExactlyInAnyOrder(NodeSettings.Field.PROXY_USERNAME,
+                NodeSettings.Field.PROXY_PASSWORD);
+        assertThat(s.needsRestartFrom(NodeSettings.defaults())).isFalse();
+        assertThatThrownBy(() -> s.withChanges(json("{\"proxyPassword\":\"" + SECRET + "\\u0000\"}")))
+                .isInstanceOf(InvalidSettingsException.class).hasMessageNotContaining("SECRET")
+                .hasMessage("proxyPassword: the proxy password must be 1-255 bytes without control characters");
+        assertThatThrownBy(() -> s.withChanges(json("{\"proxyPassword\":42}")))
+                .isInstanceOf(InvalidSettingsException.class).hasMessage("proxyPassword: must be a string or null");
+        assertThatThrownBy(() -> NodeSettings.defaults().withChanges(json("{\"proxyPassword\":\"" + SECRET + "\"}")))
+                .isInstanceOf(InvalidSettingsException.class).hasMessageNotContaining("SECRET")
+                .hasMessage("proxyUsername: set proxyUsername and proxyPassword together, or neither");
+        assertThatThrownBy(() -> s.withChanges(json("{\"proxyUsername\":\"a:b\"}")))
+                .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("must not contain ':'");
+        NodeSettings off = s.withChanges(json("{\"proxyUsername\":null,\"proxyPassword\":null}"));
+        assertThat(off.proxyCredentials()).isNull();
+    }
+
+    @Test
     void servedPortsAreAMapOfTailnetPortToLocalPortCheckedLikeTheRest() throws Exception {
         NodeSettings s = NodeSettings.defaults().withChanges(json("{\"serve\":{\"8443\":443,\"22\":2222}}"));
         assertThat(s.serve()).containsExactly(Map.entry(22, 2222), Map.entry(8443, 443));
