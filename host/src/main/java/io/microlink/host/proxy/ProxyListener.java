@@ -51,6 +51,7 @@ final class ProxyListener implements Closeable {
     private final SourceLimit handshakes;
     private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
     private final DroppedInput dropped;
+    /** Clients closed unanswered (their source had too many handshakes, or every refusal slot was taken), for the log. */
     private final AtomicLong closedUnanswered = new AtomicLong();
     private final AtomicLong loggedUnanswered = new AtomicLong();
     private final AtomicLong nextRefusalLog = new AtomicLong(System.nanoTime());
@@ -88,11 +89,6 @@ final class ProxyListener implements Closeable {
     /** Clients whose session failed with an exception since start (each was closed; the rest went on). */
     long droppedConnections() {
         return dropped.total();
-    }
-
-    /** Clients closed unanswered since start: their source had too many handshakes, or every refusal slot was taken. */
-    long closedUnanswered() {
-        return closedUnanswered.get();
     }
 
     private void acceptLoop() {

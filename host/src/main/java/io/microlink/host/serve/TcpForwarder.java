@@ -37,7 +37,8 @@ import java.util.function.Function;
  * }</pre>
  *
  * At most {@code maxConnections} are forwarded at once; more are closed on arrival. A caller is
- * remembered only while its connection lasts.
+ * remembered only while its connection lasts. A connection whose forwarding throws is closed,
+ * counted and logged at most once per interval; the forwarder goes on with the next.
  */
 public final class TcpForwarder implements Closeable {
     public static final int DEFAULT_MAX_CONNECTIONS = 256;
