@@ -52,7 +52,8 @@ public final class Daemon implements AutoCloseable {
     /** What {@link #saveKeepingNode} applies to a running node without restarting it. */
     private static final Set<NodeSettings.Field> LIVE = EnumSet.of(NodeSettings.Field.DEBUG,
             NodeSettings.Field.DISCO_ALLOWLIST, NodeSettings.Field.AUTH_KEY, NodeSettings.Field.SOCKS5_PORT,
-            NodeSettings.Field.HTTP_PROXY_PORT, NodeSettings.Field.SERVE);
+            NodeSettings.Field.HTTP_PROXY_PORT, NodeSettings.Field.PROXY_USERNAME, NodeSettings.Field.PROXY_PASSWORD,
+            NodeSettings.Field.SERVE);
 
     private final Path stateDir;
     private final SettingsStore settingsStore;
@@ -142,7 +143,7 @@ public final class Daemon implements AutoCloseable {
     /** The proxies and served ports, as {@code next} says, on the node as it is now (none while down). */
     private void applyBesideNode(NodeSettings next) {
         proxies.apply(node, next);
-        serves.apply(node, next.serve());
+        serves.apply(node, next.serve(), next.reservedLocalPorts());
     }
 
     /**
@@ -263,7 +264,7 @@ public final class Daemon implements AutoCloseable {
 
     private void stopNode() {
         // Forwarders and proxies go first: they use the node.
-        serves.apply(null, settings.serve());
+        serves.apply(null, settings.serve(), settings.reservedLocalPorts());
         proxies.apply(null, settings);
         if (node != null) {
             LOG.log(Level.INFO, "stopping the node");

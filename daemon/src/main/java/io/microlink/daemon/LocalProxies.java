@@ -10,12 +10,14 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The daemon's SOCKS5 and HTTP proxies on 127.0.0.1 (settings {@code socks5Port} and
- * {@code httpProxyPort}), which lead programs into the tailnet through the running node. They
- * live with the node: started when it starts in userspace mode, moved when their port setting
- * changes, stopped with it. In TUN mode the OS reaches the tailnet itself and the node has no
+ * {@code httpProxyPort}, off by default; {@code proxyUsername} and {@code proxyPassword} for
+ * both), which lead programs into the tailnet through the running node. They live with the
+ * node: started when it starts in userspace mode, restarted when their port or credentials
+ * change, stopped with it. In TUN mode the OS reaches the tailnet itself and the node has no
  * socket API to dial with, so they stay off and say so once.
  */
 public final class LocalProxies implements AutoCloseable {
@@ -33,6 +35,9 @@ public final class LocalProxies implements AutoCloseable {
         final String kind;
         final Starter starter;
         int port;
+        /** The credentials the running proxy asks for; kept to notice a change, never shown. */
+        String username;
+        String password;
         Running running;
         String problem;
 
@@ -41,18 +46,22 @@ public final class LocalProxies implements AutoCloseable {
             this.starter = starter;
         }
 
-        void apply(TailnetNode node, int wanted, String cannotRun) {
-            if (running != null && wanted == port && cannotRun == null) {
+        void apply(TailnetNode node, int wanted, NodeSettings settings, String cannotRun) {
+            if (running != null && wanted == port && cannotRun == null
+                    && Objects.equals(username, settings.proxyUsername())
+                    && Objects.equals(password, settings.proxyPassword())) {
                 return;
             }
             stop();
             port = wanted;
+            username = settings.proxyUsername();
+            password = settings.proxyPassword();
             problem = wanted == 0 ? null : cannotRun;
             if (wanted == 0 || cannotRun != null) {
                 return;
             }
             try {
-                running = starter.start(node, ProxySettings.onPort(wanted));
+                running = starter.start(node, ProxySettings.onPort(wanted).withCredentials(settings.proxyCredentials()));
             } catch (IOException e) {
                 problem = "cannot listen on 127.0.0.1:" + wanted + ": " + e.getMessage();
                 LOG.log(Level.WARNING, "{0} proxy: {1}; change it with `microlink up --{2}-port PORT` (0: off)", kind,
@@ -74,7 +83,8 @@ public final class LocalProxies implements AutoCloseable {
 
         Proxy state() {
             return new Proxy(kind, port, running == null ? null
-                    : running.address.getAddress().getHostAddress() + ":" + running.address.getPort(), problem);
+                    : running.address.getAddress().getHostAddress() + ":" + running.address.getPort(), problem,
+                    username != null);
         }
     }
 
@@ -85,8 +95,9 @@ public final class LocalProxies implements AutoCloseable {
      * @param port    the port the settings ask for; 0 when off
      * @param address where it listens, {@code 127.0.0.1:1055}; null when it does not run
      * @param problem why it does not run although a port is set; null otherwise
+     * @param authentication whether clients must give the username and password
      */
-    public record Proxy(String kind, int port, String address, String problem) {}
+    public record Proxy(String kind, int port, String address, String problem, boolean authentication) {}
 
     private final Slot socks5 = new Slot("socks5", (node, s) -> {
         Socks5Proxy p = Socks5Proxy.start(node::dial, s);
@@ -114,8 +125,8 @@ public final class LocalProxies implements AutoCloseable {
         }
         String cannotRun = next == null ? "not running while microlink is down"
                 : next.tunInterface().isPresent() ? "off in TUN mode: programs reach the tailnet directly" : null;
-        socks5.apply(next, settings.socks5Port(), cannotRun);
-        http.apply(next, settings.httpProxyPort(), cannotRun);
+        socks5.apply(next, settings.socks5Port(), settings, cannotRun);
+        http.apply(next, settings.httpProxyPort(), settings, cannotRun);
     }
 
     synchronized List<Proxy> state() {

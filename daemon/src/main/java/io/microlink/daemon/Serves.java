@@ -3,6 +3,7 @@ package io.microlink.daemon;
 import io.microlink.TailnetNode;
 import io.microlink.WhoIs;
 import io.microlink.host.serve.TcpForwarder;
+import io.microlink.host.settings.NodeSettings;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.BindException;
@@ -44,9 +45,11 @@ public final class Serves implements AutoCloseable {
 
     /**
      * Forwards exactly the {@code wanted} ports (tailnet port to local port) through {@code next},
-     * null when the node is down. Forwarders whose node or local port changed are replaced.
+     * null when the node is down. Forwarders whose node or local port changed are replaced. A port
+     * going to one of {@code reservedLocal} (the local web page's and the proxies' ports, by the
+     * setting that holds them) is never forwarded, whatever the settings say.
      */
-    synchronized void apply(TailnetNode next, Map<Integer, Integer> ports) {
+    synchronized void apply(TailnetNode next, Map<Integer, Integer> ports, Map<Integer, NodeSettings.Field> reservedLocal) {
         if (next != node) {
             stopAll();
             node = next;
@@ -58,7 +61,8 @@ public final class Serves implements AutoCloseable {
         wanted = ports;
         problems.clear();
         active.entrySet().removeIf(e -> {
-            boolean gone = !Objects.equals(e.getValue().localPort, ports.get(e.getKey()));
+            boolean gone = !Objects.equals(e.getValue().localPort, ports.get(e.getKey()))
+                    || reservedLocal.containsKey(e.getValue().localPort);
             if (gone) {
                 e.getValue().forwarder.close();
             }
@@ -68,7 +72,12 @@ public final class Serves implements AutoCloseable {
             if (active.containsKey(tailnetPort)) {
                 return;
             }
-            if (next == null) {
+            NodeSettings.Field holder = reservedLocal.get(localPort);
+            if (holder != null) {
+                problems.put(tailnetPort, "not forwarded: " + NodeSettings.reservedLocalPortProblem(localPort, holder));
+                LOG.log(Level.WARNING, "serve: tailnet port {0} {1}", String.valueOf(tailnetPort),
+                        problems.get(tailnetPort));
+            } else if (next == null) {
                 problems.put(tailnetPort, "not forwarded while microlink is down");
             } else if (next.tunInterface().isPresent()) {
                 problems.put(tailnetPort, "not forwarded in TUN mode: listen on the tailnet address instead");

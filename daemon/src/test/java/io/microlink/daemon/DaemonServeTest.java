@@ -3,6 +3,7 @@ package io.microlink.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.microlink.daemon.api.ApiException;
 import io.microlink.host.settings.NodeSettings;
 import io.microlink.host.settings.SettingsStore;
@@ -49,6 +50,25 @@ class DaemonServeTest {
     }
 
     @Test
+    void theServeVerbRefusesTheLocalWebPortAndTheProxyPortsNamingTheSetting() throws Exception {
+        NodeSettings proxiesOn = NodeSettings.defaults().withChanges(new ObjectMapper().readTree("{\"socks5Port\":1055,\"httpProxyPort\":1056}"));
+        try (Daemon d = new Daemon(dir, proxiesOn, "a1b2c3", null, false)) {
+            d.start();
+            Map<Integer, String> settingOf = Map.of(8088, "(webLocalPort)", 1055, "(socks5Port)", 1056,
+                    "(httpProxyPort)");
+            for (Map.Entry<Integer, String> e : settingOf.entrySet()) {
+                assertThatThrownBy(() -> d.serve(8080, e.getKey())).as("local port " + e.getKey())
+                        .isInstanceOfSatisfying(ApiException.class,
+                                ex -> assertThat(ex.code()).isEqualTo(ApiException.BAD_REQUEST))
+                        .hasMessageContaining("local port " + e.getKey() + " is the")
+                        .hasMessageContaining(e.getValue());
+            }
+            assertThat(d.served()).isEmpty();
+            assertThat(new SettingsStore(dir).load().serve()).isEmpty();
+        }
+    }
+
+    @Test
     void aPortTheSettingsRefuseIsABadRequestAndNothingIsSaved() throws Exception {
         try (Daemon d = new Daemon(dir, NodeSettings.defaults(), "a1b2c3", null, false)) {
             d.start();
@@ -57,8 +77,8 @@ class DaemonServeTest {
                     .hasMessageContaining("is the web page's (webPort)");
             assertThat(d.served()).isEmpty();
             assertThat(new SettingsStore(dir).load().serve()).isEmpty();
-            assertThat(d.proxies()).extracting(LocalProxies.Proxy::problem)
-                    .containsOnly("not running while microlink is down");
+            assertThat(d.proxies()).as("off by default").containsExactly(new LocalProxies.Proxy("socks5", 0, null, null, false),
+                    new LocalProxies.Proxy("http", 0, null, null, false));
         }
     }
 }

@@ -84,7 +84,7 @@ class LocalProxiesTest {
         assertThat(proxies.state().getFirst().address()).isEqualTo("127.0.0.1:" + second);
         Assertions.assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), first).close())
                 .isInstanceOf(ConnectException.class);
-        assertThat(proxies.state().get(1)).isEqualTo(new LocalProxies.Proxy("http", 0, null, null));
+        assertThat(proxies.state().get(1)).isEqualTo(new LocalProxies.Proxy("http", 0, null, null, false));
     }
 
     @Test
@@ -107,6 +107,52 @@ class LocalProxiesTest {
         assertThat(proxies.state().getFirst().problem()).isEqualTo("not running while microlink is down");
         Assertions.assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), socks5).close())
                 .isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void withCredentialsBothProxiesAskForThemAndANewPasswordRestartsThem() throws Exception {
+        int socks5 = freePort();
+        int http = freePort();
+        String password = "pw-SECRET-1";
+        NodeSettings withAuth = ports(socks5, http).withChanges(JSON.readTree("{\"proxyUsername\":\"alice\","
+                + "\"proxyPassword\":\"" + password + "\"}"));
+        proxies.apply(node, withAuth);
+        assertThat(proxies.state()).extracting(LocalProxies.Proxy::authentication).containsExactly(true, true);
+        assertThat(proxies.state().toString()).doesNotContain("SECRET");
+        assertThat(socks5Method(socks5)).as("only username/password is chosen").isEqualTo(2);
+        assertThat(httpStatus(http, null)).startsWith("HTTP/1.1 407");
+        assertThat(httpStatus(http, "alice:" + password)).startsWith("HTTP/1.1 502");
+
+        proxies.apply(node, withAuth.withChanges(JSON.readTree("{\"proxyPassword\":\"pw-SECRET-2\"}")));
+        assertThat(httpStatus(http, "alice:" + password)).as("the old password").startsWith("HTTP/1.1 407");
+        assertThat(httpStatus(http, "alice:pw-SECRET-2")).startsWith("HTTP/1.1 502");
+
+        proxies.apply(node, withAuth.withChanges(JSON.readTree("{\"proxyUsername\":null,\"proxyPassword\":null}")));
+        assertThat(socks5Method(socks5)).isZero();
+        assertThat(proxies.state()).extracting(LocalProxies.Proxy::authentication).containsExactly(false, false);
+    }
+
+    /** The method a SOCKS5 proxy chooses from a greeting offering "no authentication" and "username/password". */
+    private static int socks5Method(int port) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(new byte[] {5, 2, 0, 2});
+            byte[] choice = new byte[2];
+            new DataInputStream(s.getInputStream()).readFully(choice);
+            return choice[1];
+        }
+    }
+
+    /** The status line of a plain request for a name the node does not know, with {@code user:password} or none. */
+    private static String httpStatus(int port, String credentials) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(20_000);
+            String auth = credentials == null ? "" : "Proxy-Authorization: Basic " + java.util.Base64.getEncoder()
+                    .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)) + "\r\n";
+            s.getOutputStream().write(("GET http://nosuchpeer/ HTTP/1.1\r\nHost: nosuchpeer\r\n" + auth + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
     }
 
     /** A SOCKS5 CONNECT by name (RFC 1928) and the reply's code. */

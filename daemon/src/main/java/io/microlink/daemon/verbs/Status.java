@@ -46,7 +46,7 @@ final class Status implements Verb, Method {
     public String details() {
         return """
                 --json prints the daemon's answer as it is: state, detail, loginUrl, controlUrl,
-                tunDevice, tunActive, proxies [{kind, port, address, problem}], serve
+                tunDevice, tunActive, proxies [{kind, port, address, problem, authentication}], serve
                 [{tailnetPort, localPort, active, connections, problem}], self {name, fqdn,
                 addresses, nodeKey} and peers [{name, fqdn, addresses, online, os, lastSeen,
                 path, lastHandshake, rxBytes, txBytes}]; times are ISO-8601, null when unknown.
@@ -78,7 +78,8 @@ final class Status implements Verb, Method {
         for (JsonNode p : s.path("proxies")) {
             sb.append(p.path("kind").asText()).append(" proxy: ").append(p.hasNonNull("address")
                     ? p.path("address").asText() : p.path("port").asInt() == 0 ? "off" : p.path("problem").asText())
-                    .append('\n');
+                    .append(p.path("port").asInt() != 0 && p.path("authentication").asBoolean()
+                            ? " (username and password required)" : "").append('\n');
         }
         for (JsonNode served : s.path("serve")) {
             sb.append("serve: tailnet port ").append(served.path("tailnetPort").asInt()).append(" -> 127.0.0.1:")
@@ -146,7 +147,7 @@ final class Status implements Verb, Method {
         out.put("tunActive", daemon.tunActive());
         ArrayNode proxies = out.putArray("proxies");
         daemon.proxies().forEach(p -> proxies.addObject().put("kind", p.kind()).put("port", p.port())
-                .put("address", p.address()).put("problem", p.problem()));
+                .put("address", p.address()).put("problem", p.problem()).put("authentication", p.authentication()));
         out.set("serve", Serve.json(daemon.served()));
         TailnetMap map = node == null ? null : node.tailnet();
         if (map == null || map.self().isEmpty()) {

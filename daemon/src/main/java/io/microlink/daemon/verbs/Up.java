@@ -36,7 +36,8 @@ final class Up implements Verb, Method {
     private static final int KEY_FILE_PEEK = 4096;
     /** The settings {@code up} may change, by their flag. */
     private static final Map<String, String> FLAG_OF_SETTING = Map.of("controlUrl", "--login-server",
-            "authKey", "--auth-key", "hostname", "--hostname", "hostnamePrefix", "--hostname-prefix");
+            "authKey", "--auth-key", "hostname", "--hostname", "hostnamePrefix", "--hostname-prefix",
+            "proxyUsername", "--proxy-username", "proxyPassword", "--proxy-password-file");
     /** The local proxy ports {@code up} may change, by their flag (without the dashes). */
     private static final Map<String, String> PORT_FLAG_OF_SETTING = Map.of("socks5Port", "socks5-port",
             "httpProxyPort", "http-proxy-port");
@@ -66,9 +67,12 @@ final class Up implements Verb, Method {
                 in the process list and the shell's history, and is forgotten once the node is
                 logged in. Prefer --auth-key-file FILE (or --auth-key file:FILE, as tailscale
                 writes it): the daemon reads the file at each login and keeps only its name, so the
-                node can register again later (key expiry) without the key in settings.json. The SOCKS5 and HTTP proxies on 127.0.0.1 (default
-                ports 1055 and 1056) lead any program into the tailnet; anyone who can connect to
-                127.0.0.1 can use them, so turn them off (port 0) on machines shared with others.""";
+                node can register again later (key expiry) without the key in settings.json. The
+                SOCKS5 and HTTP proxies on 127.0.0.1 lead any program into the tailnet; they are off
+                until given a port (1055 and 1056 are tailscaled's). Anyone who can connect to
+                127.0.0.1 can use them, unless they ask for a username and password:
+                --proxy-username with --proxy-password-file (a file holding the password, its
+                surrounding whitespace ignored) sets them for both, --proxy-auth-off forgets them.""";
     }
 
     @Override
@@ -79,8 +83,11 @@ final class Up implements Verb, Method {
                 .value("auth-key-file", null, "FILE", "read the pre-auth key from FILE at each login (kept: the name only)")
                 .value("hostname", null, "NAME", "the device name on the tailnet")
                 .value("hostname-prefix", null, "PREFIX", "name the device PREFIX-xxxxxx, xxxxxx from this machine's ID")
-                .value("socks5-port", null, "PORT", "the SOCKS5 proxy's port on 127.0.0.1, 0 for none (default 1055)")
-                .value("http-proxy-port", null, "PORT", "the HTTP proxy's port on 127.0.0.1, 0 for none (default 1056)")
+                .value("socks5-port", null, "PORT", "the SOCKS5 proxy's port on 127.0.0.1, e.g. 1055; 0: off (the default)")
+                .value("http-proxy-port", null, "PORT", "the HTTP proxy's port on 127.0.0.1, e.g. 1056; 0: off (the default)")
+                .value("proxy-username", null, "USER", "the username the proxies ask for (with --proxy-password-file)")
+                .value("proxy-password-file", null, "FILE", "read the proxies' password from this file")
+                .flag("proxy-auth-off", null, "forget the proxies' username and password")
                 .value("timeout", null, "DURATION", "how long to wait for the connection (default 2m)");
     }
 
@@ -93,6 +100,7 @@ final class Up implements Verb, Method {
         putIfGiven(request, "hostname", args.value("hostname"));
         putIfGiven(request, "hostnamePrefix", args.value("hostname-prefix"));
         putIfGiven(request, "authKey", authKey(args, context));
+        proxyCredentials(args, request);
         if (args.value("hostname") != null && args.value("hostname-prefix") != null) {
             throw new UsageException("give --hostname or --hostname-prefix, not both");
         }
@@ -144,10 +152,45 @@ final class Up implements Verb, Method {
         return NodeSettings.AUTH_KEY_FILE_PREFIX + path;
     }
 
+    /** The proxies' username and password (both, from a file for the password), or an order to forget them. */
+    private static void proxyCredentials(Options.Parsed args, ObjectNode request) throws UsageException, CliException {
+        String username = args.value("proxy-username");
+        String file = args.value("proxy-password-file");
+        if (args.flag("proxy-auth-off")) {
+            if (username != null || file != null) {
+                throw new UsageException("give --proxy-auth-off or --proxy-username with --proxy-password-file, not both");
+            }
+            request.put("proxyAuthOff", true);
+            return;
+        }
+        if ((username == null) != (file == null)) {
+            throw new UsageException("give --proxy-username and --proxy-password-file together");
+        }
+        if (username != null) {
+            request.put("proxyUsername", username).put("proxyPassword", readSecret(file, "proxy password"));
+        }
+    }
+
+    /** A secret from a file, without the whitespace (a final newline) around it; never quoted in errors. */
+    private static String readSecret(String file, String what) throws CliException {
+        try {
+            String secret = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+            if (secret.isEmpty()) {
+                throw new CliException("the " + what + " file " + file + " is empty");
+            }
+            return secret;
+        } catch (NoSuchFileException e) {
+            throw new CliException("no " + what + " file at " + file);
+        } catch (IOException e) {
+            throw new CliException("cannot read the " + what + " file " + file + ": " + e.getMessage());
+        }
+    }
+
     /** The same checks the daemon makes, but reported by flag name, as a usage error. */
     private static void checkLocally(ObjectNode request) throws UsageException {
         ObjectNode patch = request.deepCopy();
         patch.remove("method");
+        patch.remove("proxyAuthOff");
         try {
             NodeSettings.defaults().withChanges(patch);
         } catch (InvalidSettingsException e) {
@@ -219,6 +262,9 @@ final class Up implements Verb, Method {
             if (port >= 0) {
                 patch.put(setting, port);
             }
+        }
+        if (request.bool("proxyAuthOff")) {
+            patch.putNull("proxyUsername").putNull("proxyPassword");
         }
         NodeSettings next;
         try {

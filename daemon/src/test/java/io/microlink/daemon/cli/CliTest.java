@@ -80,6 +80,11 @@ class CliTest {
         assertThat(run("serve", "--off")).isEqualTo(2);
         assertThat(run("up", "--socks5-port", "70000")).isEqualTo(2);
         assertThat(err()).contains("--socks5-port must be a whole number from 0 to 65535");
+        assertThat(run("up", "--proxy-username", "alice")).isEqualTo(2);
+        assertThat(err()).contains("give --proxy-username and --proxy-password-file together");
+        assertThat(run("up", "--proxy-auth-off", "--proxy-username", "alice")).isEqualTo(2);
+        assertThat(run("up", "--proxy-username", "al:ice", "--proxy-password-file", "/dev/null")).isEqualTo(1);
+        assertThat(err()).contains("the proxy password file /dev/null is empty");
         assertThat(run("daemon", "--tun", "no/slashes")).isEqualTo(2);
         assertThat(err()).contains("microlink daemon: --tun: TUN device name must be 1-15 letters");
     }

@@ -18,7 +18,8 @@ import java.util.Objects;
  * clients use for https, and {@code curl -p} for anything) and plain {@code http://} requests
  * in absolute form ({@code curl -x} without {@code -p}), which are passed on in origin form
  * without the Proxy-* and hop-by-hop fields and with {@code Connection: close}: one request
- * per connection. Hosts are tailnet names (MagicDNS) or tailnet IPs; no exit node is used.
+ * per connection. Hosts are tailnet names (MagicDNS) or tailnet IPs; no exit node is used. With
+ * credentials in its settings every request must carry them as {@code Proxy-Authorization: Basic}.
  *
  * <pre>{@code
  * try (HttpProxy proxy = HttpProxy.start(node::dial, ProxySettings.onPort(3128))) {
@@ -29,7 +30,8 @@ import java.util.Objects;
  * }</pre>
  *
  * Errors come back as HTTP responses: 400 for a malformed request, 405 for a request that is
- * neither CONNECT nor an {@code http://} URL, 408 when the head does not arrive within the
+ * neither CONNECT nor an {@code http://} URL, 407 (with {@code Proxy-Authenticate}) when the
+ * credentials are missing or wrong, 408 when the head does not arrive within the
  * handshake timeout, 431 for a head over {@value #MAX_HEAD_BYTES} bytes (or a line over
  * {@value io.microlink.http.HttpHeadReader.Limits#DEFAULT_MAX_LINE_BYTES}, or more than
  * {@value io.microlink.http.HttpHeadReader.Limits#DEFAULT_MAX_FIELDS} fields), 502 when the host is not
@@ -64,12 +66,13 @@ public final class HttpProxy implements Closeable {
         return listener.address();
     }
 
-    private void serve(Socket client, boolean admitted) throws IOException, InterruptedException {
+    private void serve(ProxyClient c) throws IOException, InterruptedException {
+        Socket client = c.socket();
         OutputStream out = client.getOutputStream();
         ProxyHttp.Head head;
         ProxyHttp.Request request;
         try {
-            head = ProxyHttp.readHead(new DeadlineInputStream(client, settings.handshakeTimeout()), MAX_HEAD_BYTES);
+            head = ProxyHttp.readHead(c.handshakeInput(), MAX_HEAD_BYTES);
             request = ProxyHttp.parse(head.request());
         } catch (ProxyHttp.HttpError e) {
             answer(out, e.status(), e.getMessage());
@@ -80,7 +83,14 @@ public final class HttpProxy implements Closeable {
         } catch (EOFException e) {
             return;
         }
-        if (!admitted) {
+        if (settings.credentials() != null && !ProxyHttp.authorized(request, settings.credentials())) {
+            LOG.log(Level.INFO, "http proxy: client {0} gave no or a wrong username or password",
+                    client.getRemoteSocketAddress());
+            out.write(ProxyHttp.authenticationRequired());
+            return;
+        }
+        c.handshakeDone();
+        if (!c.admitted()) {
             answer(out, 503, "the proxy has " + settings.maxConnections() + " connections open already");
             return;
         }
@@ -93,7 +103,6 @@ public final class HttpProxy implements Closeable {
             return;
         }
         try {
-            client.setSoTimeout(0);
             if (request.connect()) {
                 out.write(ProxyHttp.CONNECTION_ESTABLISHED);
             } else {

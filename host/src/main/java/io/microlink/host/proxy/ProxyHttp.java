@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +24,7 @@ import java.util.regex.Pattern;
 final class ProxyHttp {
     private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
     private static final int READ_CHUNK = 2048;
+    private static final String AUTH_REALM = "microlink";
     /** Fields meant for the proxy or the one hop to it, never passed on (RFC 9110 §7.6.1). */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "proxy-connection", "keep-alive", "te",
             "upgrade", "host");
@@ -189,10 +191,57 @@ final class ProxyHttp {
         return new HostPort(host, Integer.parseInt(port));
     }
 
+    /**
+     * Whether the request carries exactly one {@code Proxy-Authorization: Basic} field (RFC 7617)
+     * whose username and password are {@code credentials}. Anything else (none, two, another
+     * scheme, bad base64, no colon) is not.
+     */
+    static boolean authorized(Request request, ProxyCredentials credentials) {
+        List<HttpHead.Field> given = request.fields().stream()
+                .filter(f -> f.name().equalsIgnoreCase("proxy-authorization")).toList();
+        if (given.size() != 1) {
+            return false;
+        }
+        String value = given.getFirst().value().strip();
+        int space = value.indexOf(' ');
+        if (space < 0 || !value.substring(0, space).equalsIgnoreCase("basic")) {
+            return false;
+        }
+        byte[] decoded;
+        try {
+            decoded = Base64.getDecoder().decode(value.substring(space + 1).strip());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        int colon = indexOf(decoded, (byte) ':');
+        return colon >= 0 && credentials.matches(Arrays.copyOfRange(decoded, 0, colon),
+                Arrays.copyOfRange(decoded, colon + 1, decoded.length));
+    }
+
+    private static int indexOf(byte[] bytes, byte b) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The 407 that asks the client for its username and password (RFC 9110 §15.5.8). */
+    static byte[] authenticationRequired() {
+        return response(407, "this proxy needs a username and password (curl: --proxy-user USER:PASSWORD)",
+                "Proxy-Authenticate: Basic realm=\"" + AUTH_REALM + "\", charset=\"UTF-8\"\r\n");
+    }
+
     /** A complete response with a short plain-text body; the connection closes after it. */
     static byte[] errorResponse(int status, String message) {
+        return response(status, message, "");
+    }
+
+    private static byte[] response(int status, String message, String extraFields) {
         byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 " + status + " " + reason(status) + "\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        String head = "HTTP/1.1 " + status + " " + reason(status) + "\r\n" + extraFields
+                + "Content-Type: text/plain; charset=utf-8\r\n"
                 + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
         byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);
         byte[] all = Arrays.copyOf(headBytes, headBytes.length + body.length);
@@ -204,6 +253,7 @@ final class ProxyHttp {
         return switch (status) {
             case 400 -> "Bad Request";
             case 405 -> "Method Not Allowed";
+            case 407 -> "Proxy Authentication Required";
             case 408 -> "Request Timeout";
             case 431 -> "Request Header Fields Too Large";
             case 502 -> "Bad Gateway";

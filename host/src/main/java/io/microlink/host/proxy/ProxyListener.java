@@ -1,50 +1,70 @@
 package io.microlink.host.proxy;
 
+import io.microlink.netstack.DroppedInput;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The accept loop both local proxies share: a server socket on the settings' address, one
  * virtual thread per client, at most {@code maxConnections} clients served at once. Clients
  * beyond that still get an answer in their protocol (the session is told it was not admitted),
  * up to {@value #REFUSALS_AT_ONCE} at a time; past that they are closed unanswered.
+ *
+ * <p>Slow clients cannot take every slot: each source address may have at most
+ * {@code maxHandshakesPerSource} clients in their handshake (which has one deadline for all of
+ * it), and more from that address are closed on arrival while other addresses are served as
+ * usual. A client whose session throws is dropped and counted; the loop carries on.
  */
 final class ProxyListener implements Closeable {
     static final System.Logger LOG = System.getLogger("io.microlink.proxy");
     private static final int REFUSALS_AT_ONCE = 32;
     private static final int BACKLOG = 128;
-    private static final int DRAIN_MILLIS = 1000;
+    private static final Duration DRAIN_TIME = Duration.ofSeconds(1);
     private static final int DRAIN_LIMIT = 64 * 1024;
     private static final long ACCEPT_RETRY_MILLIS = 100;
+    private static final long REFUSAL_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     /** What one proxy does with one client; the listener closes the client afterwards. */
     @FunctionalInterface
     interface Session {
-        /** @param admitted false when the proxy is at its limit: answer with a refusal and return */
-        void serve(Socket client, boolean admitted) throws IOException, InterruptedException;
+        /** Serves {@code client}; when it is not {@link ProxyClient#admitted()}, answers with a refusal and returns. */
+        void serve(ProxyClient client) throws IOException, InterruptedException;
     }
 
     private final String protocol;
     private final ServerSocket server;
     private final Session session;
+    private final Duration handshakeTimeout;
     private final Semaphore slots;
     private final Semaphore refusals = new Semaphore(REFUSALS_AT_ONCE);
+    private final SourceLimit handshakes;
     private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
+    private final DroppedInput dropped;
+    /** Clients closed unanswered (their source had too many handshakes, or every refusal slot was taken), for the log. */
+    private final AtomicLong closedUnanswered = new AtomicLong();
+    private final AtomicLong loggedUnanswered = new AtomicLong();
+    private final AtomicLong nextRefusalLog = new AtomicLong(System.nanoTime());
     private final Thread acceptor;
 
-    private ProxyListener(String protocol, ServerSocket server, int maxConnections, Session session) {
+    private ProxyListener(String protocol, ServerSocket server, ProxySettings settings, Session session) {
         this.protocol = protocol;
         this.server = server;
         this.session = session;
-        this.slots = new Semaphore(maxConnections);
+        this.handshakeTimeout = settings.handshakeTimeout();
+        this.slots = new Semaphore(settings.maxConnections());
+        this.handshakes = new SourceLimit(settings.maxHandshakesPerSource());
+        this.dropped = new DroppedInput(LOG, protocol + " proxy connection");
         this.acceptor = Thread.ofVirtual().name("microlink-" + protocol + "-accept").start(this::acceptLoop);
     }
 
@@ -56,13 +76,19 @@ final class ProxyListener implements Closeable {
             server.close();
             throw new IOException("cannot listen for " + protocol + " on " + settings.bind() + ": " + e.getMessage(), e);
         }
-        LOG.log(Level.INFO, "{0} proxy listening on {1}", protocol,
-                server.getInetAddress().getHostAddress() + ":" + server.getLocalPort());
-        return new ProxyListener(protocol, server, settings.maxConnections(), session);
+        LOG.log(Level.INFO, "{0} proxy listening on {1}{2}", protocol,
+                server.getInetAddress().getHostAddress() + ":" + server.getLocalPort(),
+                settings.credentials() == null ? "" : " (username and password required)");
+        return new ProxyListener(protocol, server, settings, session);
     }
 
     InetSocketAddress address() {
         return (InetSocketAddress) server.getLocalSocketAddress();
+    }
+
+    /** Clients whose session failed with an exception since start (each was closed; the rest went on). */
+    long droppedConnections() {
+        return dropped.total();
     }
 
     private void acceptLoop() {
@@ -78,35 +104,84 @@ final class ProxyListener implements Closeable {
                 }
                 continue;
             }
-            boolean admitted = slots.tryAcquire();
-            Semaphore held = admitted ? slots : refusals.tryAcquire() ? refusals : null;
-            if (held == null) {
-                LOG.log(Level.WARNING, "{0} proxy: closed a connection unanswered, too many at once", protocol);
+            try {
+                admit(client);
+            } catch (RuntimeException e) {
                 closeQuietly(client);
-                continue;
+                dropped.record(e);
             }
-            clients.add(client);
-            Thread.ofVirtual().name("microlink-" + protocol + "-" + client.getPort()).start(() -> {
-                try {
-                    session.serve(client, admitted);
-                } catch (IOException e) {
-                    LOG.log(Level.DEBUG, "{0} proxy: client {1} dropped: {2}", protocol,
-                            client.getRemoteSocketAddress(), e.toString());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    closeGently(client);
-                    clients.remove(client);
-                    held.release();
-                }
-            });
+        }
+    }
+
+    /** Hands {@code client} to its own thread with a slot (or a refusal slot), or closes it at once. */
+    private void admit(Socket client) {
+        InetAddress source = client.getInetAddress();
+        if (!handshakes.tryAcquire(source)) {
+            closeUnanswered(client, "{0} proxy: closed {1} connection(s) unanswered since the last warning: a source"
+                    + " had too many in their handshake (the latest: {2})", source);
+            return;
+        }
+        boolean admitted = slots.tryAcquire();
+        Semaphore held = admitted ? slots : refusals.tryAcquire() ? refusals : null;
+        if (held == null) {
+            handshakes.release(source);
+            closeUnanswered(client, "{0} proxy: closed {1} connection(s) unanswered since the last warning: too many"
+                    + " at once (the latest from {2})", source);
+            return;
+        }
+        clients.add(client);
+        try {
+            Thread.ofVirtual().name("microlink-" + protocol + "-" + client.getPort())
+                    .start(() -> serve(client, source, admitted, held));
+        } catch (RuntimeException | Error e) {
+            clients.remove(client);
+            handshakes.release(source);
+            held.release();
+            throw e;
+        }
+    }
+
+    private void serve(Socket client, InetAddress source, boolean admitted, Semaphore held) {
+        ProxyClient c = null;
+        try {
+            c = new ProxyClient(client, admitted, handshakeTimeout, () -> handshakes.release(source));
+            session.serve(c);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "{0} proxy: client {1} dropped: {2}", protocol, client.getRemoteSocketAddress(),
+                    e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            dropped.record(e);
+        } finally {
+            if (c != null) {
+                c.leaveHandshake();
+            } else {
+                handshakes.release(source);
+            }
+            closeGently(client);
+            clients.remove(client);
+            held.release();
+        }
+    }
+
+    /** Closes a client nobody answers, with at most one warning per interval, however many arrive. */
+    private void closeUnanswered(Socket client, String warning, InetAddress source) {
+        closeQuietly(client);
+        long count = closedUnanswered.incrementAndGet();
+        long now = System.nanoTime();
+        long next = nextRefusalLog.get();
+        if (now - next >= 0 && nextRefusalLog.compareAndSet(next, now + REFUSAL_LOG_INTERVAL_NANOS)) {
+            LOG.log(Level.WARNING, warning, protocol, String.valueOf(count - loggedUnanswered.getAndSet(count)),
+                    source.getHostAddress());
         }
     }
 
     /**
      * Closes after the peer has read what was written: FIN first, then what the client still
      * sends is read and dropped for a moment. Closing with unread input would send a RST, and a
-     * RST can make the client discard the error answer it has not read yet.
+     * RST can make the client discard the error answer it has not read yet. The moment is one
+     * deadline for the whole drain, so a client that keeps trickling bytes cannot keep its slot.
      */
     static void closeGently(Socket socket) {
         if (socket.isClosed()) {
@@ -114,8 +189,7 @@ final class ProxyListener implements Closeable {
         }
         try {
             socket.shutdownOutput();
-            socket.setSoTimeout(DRAIN_MILLIS);
-            InputStream in = socket.getInputStream();
+            InputStream in = new DeadlineInputStream(socket, DRAIN_TIME);
             byte[] buf = new byte[4096];
             for (int total = 0, n; total < DRAIN_LIMIT && (n = in.read(buf)) >= 0; total += n) {
                 // dropped

@@ -9,13 +9,14 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The SOCKS version 5 messages (RFC 1928) a CONNECT-only, no-authentication server reads and
- * writes. Reading takes any stream, so tests feed it bytes; a truncated message ends in
- * {@link java.io.EOFException}.
+ * The SOCKS version 5 messages (RFC 1928) a CONNECT-only server reads and writes, with the
+ * username/password sub-negotiation of RFC 1929. Reading takes any stream, so tests feed it
+ * bytes; a truncated message ends in {@link java.io.EOFException}.
  */
 final class Socks5 {
     static final int VERSION = 5;
     static final int NO_AUTHENTICATION = 0x00;
+    static final int USERNAME_PASSWORD = 0x02;
     static final int NO_ACCEPTABLE_METHOD = 0xff;
 
     static final int CONNECT = 0x01;
@@ -54,8 +55,20 @@ final class Socks5 {
     /** A client's request (RFC 1928 §4); {@code host} is a name or an IP literal. */
     record Request(int command, String host, int port) {}
 
-    /** Reads the method negotiation; true when the client offers "no authentication required". */
-    static boolean readGreeting(InputStream stream) throws IOException {
+    /** RFC 1929's own version byte, and its status for a failed check (any nonzero value will do). */
+    static final int USERNAME_PASSWORD_VERSION = 0x01;
+    static final int USERNAME_PASSWORD_FAILURE = 0x01;
+
+    /** A client's username and password (RFC 1929), as the bytes it sent. */
+    record UsernamePassword(byte[] username, byte[] password) {
+        @Override
+        public String toString() {
+            return "UsernamePassword[(hidden)]";
+        }
+    }
+
+    /** Reads the method negotiation; true when the client offers {@code method}. */
+    static boolean readGreeting(InputStream stream, int method) throws IOException {
         DataInputStream in = new DataInputStream(stream);
         int version = in.readUnsignedByte();
         if (version != VERSION) {
@@ -68,16 +81,38 @@ final class Socks5 {
         byte[] methods = new byte[count];
         in.readFully(methods);
         for (byte m : methods) {
-            if (m == NO_AUTHENTICATION) {
+            if ((m & 0xff) == method) {
                 return true;
             }
         }
         return false;
     }
 
-    /** The server's method choice: no authentication, or none acceptable. */
-    static byte[] methodChoice(boolean noAuthentication) {
-        return new byte[] {VERSION, (byte) (noAuthentication ? NO_AUTHENTICATION : NO_ACCEPTABLE_METHOD)};
+    /** The server's method choice: {@code method}, or none acceptable when the client did not offer it. */
+    static byte[] methodChoice(int method, boolean offered) {
+        return new byte[] {VERSION, (byte) (offered ? method : NO_ACCEPTABLE_METHOD)};
+    }
+
+    /**
+     * Reads the username/password request (RFC 1929 §2). A wrong version byte is a
+     * {@link ProtocolException} to close on; an empty username or password is read like any
+     * other and fails the check.
+     */
+    static UsernamePassword readUsernamePassword(InputStream stream) throws IOException {
+        DataInputStream in = new DataInputStream(stream);
+        int version = in.readUnsignedByte();
+        if (version != USERNAME_PASSWORD_VERSION) {
+            throw new ProtocolException(CLOSE_WITHOUT_REPLY, "SOCKS5 username/password request with version byte "
+                    + version);
+        }
+        byte[] username = readBytes(in, in.readUnsignedByte());
+        byte[] password = readBytes(in, in.readUnsignedByte());
+        return new UsernamePassword(username, password);
+    }
+
+    /** The answer to a username/password request: 0 lets the client go on, anything else ends the connection. */
+    static byte[] usernamePasswordReply(boolean accepted) {
+        return new byte[] {USERNAME_PASSWORD_VERSION, (byte) (accepted ? 0 : USERNAME_PASSWORD_FAILURE)};
     }
 
     /** Reads a whole request, whatever its command, so that nothing of it is left unread. */

@@ -15,8 +15,10 @@ import java.util.Objects;
 /**
  * A SOCKS5 proxy (RFC 1928) on a local address into the tailnet, so that programs with SOCKS
  * support (curl, browsers, JDBC drivers, the JDK's own {@code socksProxyHost}) reach tailnet
- * hosts by MagicDNS name or tailnet IP without code changes. It offers no authentication and
- * serves CONNECT only (other commands get reply 7). Names are resolved through the tailnet's
+ * hosts by MagicDNS name or tailnet IP without code changes. Without credentials in its settings
+ * it offers only the method without authentication; with them, only username/password
+ * (RFC 1929), so a client that offers nothing else is turned away. It serves CONNECT only
+ * (other commands get reply 7). Names are resolved through the tailnet's
  * MagicDNS; a name outside the tailnet gets "host unreachable", as no exit node is used.
  *
  * <pre>{@code
@@ -57,17 +59,31 @@ public final class Socks5Proxy implements Closeable {
         return listener.address();
     }
 
-    private void serve(Socket client, boolean admitted) throws IOException, InterruptedException {
-        InputStream in = new DeadlineInputStream(client, settings.handshakeTimeout());
+    private void serve(ProxyClient c) throws IOException, InterruptedException {
+        Socket client = c.socket();
+        InputStream in = c.handshakeInput();
         OutputStream out = client.getOutputStream();
+        ProxyCredentials credentials = settings.credentials();
+        int method = credentials == null ? Socks5.NO_AUTHENTICATION : Socks5.USERNAME_PASSWORD;
         Socks5.Request request;
         try {
-            boolean noAuthentication = Socks5.readGreeting(in);
-            out.write(Socks5.methodChoice(noAuthentication));
-            if (!noAuthentication) {
-                LOG.log(Level.INFO, "socks5: client {0} offers no method without authentication",
-                        client.getRemoteSocketAddress());
+            boolean offered = Socks5.readGreeting(in, method);
+            out.write(Socks5.methodChoice(method, offered));
+            if (!offered) {
+                LOG.log(Level.INFO, "socks5: client {0} does not offer {1}", client.getRemoteSocketAddress(),
+                        credentials == null ? "the method without authentication"
+                                : "username/password authentication, which this proxy requires");
                 return;
+            }
+            if (credentials != null) {
+                Socks5.UsernamePassword given = Socks5.readUsernamePassword(in);
+                boolean accepted = credentials.matches(given.username(), given.password());
+                out.write(Socks5.usernamePasswordReply(accepted));
+                if (!accepted) {
+                    LOG.log(Level.INFO, "socks5: client {0} gave a wrong username or password",
+                            client.getRemoteSocketAddress());
+                    return;
+                }
             }
             request = Socks5.readRequest(in);
         } catch (Socks5.ProtocolException e) {
@@ -77,13 +93,14 @@ public final class Socks5Proxy implements Closeable {
             LOG.log(Level.INFO, "socks5: client {0}: {1}", client.getRemoteSocketAddress(), e.getMessage());
             return;
         }
+        c.handshakeDone();
         if (request.command() != Socks5.CONNECT) {
             out.write(Socks5.reply(Socks5.COMMAND_NOT_SUPPORTED, null));
             LOG.log(Level.INFO, "socks5: command {0} is not supported, only CONNECT",
                     String.valueOf(request.command()));
             return;
         }
-        if (!admitted) {
+        if (!c.admitted()) {
             out.write(Socks5.reply(Socks5.GENERAL_FAILURE, null));
             LOG.log(Level.WARNING, "socks5: refused {0}: {1} connections are open already",
                     request.host() + ":" + request.port(), String.valueOf(settings.maxConnections()));
@@ -99,7 +116,6 @@ public final class Socks5Proxy implements Closeable {
             return;
         }
         try {
-            client.setSoTimeout(0);
             out.write(Socks5.reply(Socks5.SUCCEEDED, remote.getLocalSocketAddress()));
         } catch (IOException e) {
             remote.close();

@@ -3,6 +3,7 @@ package io.microlink.host.serve;
 import io.microlink.TailnetNode;
 import io.microlink.WhoIs;
 import io.microlink.host.proxy.Relay;
+import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.socket.StreamConnection;
 import io.microlink.netstack.socket.TailnetServerSocket;
 import io.microlink.netstack.socket.TailnetSocket;
@@ -36,7 +37,8 @@ import java.util.function.Function;
  * }</pre>
  *
  * At most {@code maxConnections} are forwarded at once; more are closed on arrival. A caller is
- * remembered only while its connection lasts.
+ * remembered only while its connection lasts. A connection whose forwarding throws is closed,
+ * counted and logged at most once per interval; the forwarder goes on with the next.
  */
 public final class TcpForwarder implements Closeable {
     public static final int DEFAULT_MAX_CONNECTIONS = 256;
@@ -50,6 +52,7 @@ public final class TcpForwarder implements Closeable {
     /** Local side of each forwarded connection (what the local server sees as its peer) to the caller. */
     private final Map<InetSocketAddress, Caller> callers = new ConcurrentHashMap<>();
     private final Set<TailnetSocket> open = ConcurrentHashMap.newKeySet();
+    private final DroppedInput dropped = new DroppedInput(LOG, "served connection");
     private final Thread acceptor;
 
     TcpForwarder(TailnetServerSocket listener, InetSocketAddress target, Function<InetAddress, Optional<WhoIs>> whois,
@@ -113,31 +116,50 @@ public final class TcpForwarder implements Closeable {
             } catch (IOException e) {
                 return; // closed
             }
-            if (!slots.tryAcquire()) {
-                LOG.log(Level.WARNING, "serve: port {0} refused {1}: too many connections at once",
-                        String.valueOf(listener.port()), caller.getRemoteSocketAddress());
+            try {
+                admit(caller);
+            } catch (RuntimeException e) {
                 caller.close();
-                continue;
+                dropped.record(e);
             }
-            open.add(caller);
+        }
+    }
+
+    /** Gives {@code caller} a slot and its own thread, or closes it when every slot is taken. */
+    private void admit(TailnetSocket caller) {
+        if (!slots.tryAcquire()) {
+            LOG.log(Level.WARNING, "serve: port {0} refused {1}: too many connections at once",
+                    String.valueOf(listener.port()), caller.getRemoteSocketAddress());
+            caller.close();
+            return;
+        }
+        open.add(caller);
+        try {
             Thread.ofVirtual().name("microlink-serve-" + listener.port() + "-conn").start(() -> {
                 try {
                     forward(caller);
+                } catch (RuntimeException e) {
+                    dropped.record(e);
                 } finally {
+                    caller.close();
                     open.remove(caller);
                     slots.release();
                 }
             });
+        } catch (RuntimeException | Error e) {
+            open.remove(caller);
+            slots.release();
+            throw e;
         }
     }
 
     private void forward(TailnetSocket caller) {
         InetSocketAddress from = caller.getRemoteSocketAddress();
-        Optional<WhoIs> who = whois.apply(from.getAddress());
         Socket local = new Socket();
         InetSocketAddress localSide = null;
-        Caller entry = who.map(Caller::new).orElse(null);
+        Caller entry = null;
         try {
+            entry = whois.apply(from.getAddress()).map(Caller::new).orElse(null);
             // Bound before connecting, so the caller is on record before the local server can ask.
             local.bind(new InetSocketAddress(target.getAddress(), 0));
             localSide = (InetSocketAddress) local.getLocalSocketAddress();
@@ -156,8 +178,12 @@ public final class TcpForwarder implements Closeable {
                 callers.remove(localSide, entry);
             }
             closeQuietly(local);
-            caller.close();
         }
+    }
+
+    /** Connections whose forwarding failed with an exception since start (each was closed; the rest went on). */
+    long droppedConnections() {
+        return dropped.total();
     }
 
     /** One connection's caller; compared by identity, so that removing it never removes a successor's. */

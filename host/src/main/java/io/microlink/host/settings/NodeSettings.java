@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.microlink.host.proxy.ProxyCredentials;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ import java.util.regex.Pattern;
  * NodeSettings s = NodeSettings.defaults()
  *         .withChanges(json("{\"controlUrl\":\"https://hs.example.com\",\"hostnamePrefix\":\"sensor\"}"));
  * s.deviceName(DeviceName.machineSuffix());     // "sensor-a1b2c3"
- * s.toJson(false);                               // for people: {"authKeySet":false, ...}
+ * s.toJson(false);                               // for people: {"authKeySet":false, "proxyPasswordSet":false, ...}
  * }</pre>
  *
  * @param controlUrl     the control server: Tailscale's or a headscale, {@code http(s)://host[:port][/path]}
@@ -53,24 +54,26 @@ import java.util.regex.Pattern;
  * @param webPort        the web page's port on the tailnet addresses
  * @param webLocalPort   the web page's port on 127.0.0.1; 0 for none
  * @param webGuestsReadOnly whether other tailnet users may see the web page read-only (else they get nothing)
- * @param socks5Port     the SOCKS5 proxy's port on 127.0.0.1 (into the tailnet); 0 for none
- * @param httpProxyPort  the HTTP proxy's port on 127.0.0.1 (CONNECT and plain {@code http://}); 0 for none
+ * @param socks5Port     the SOCKS5 proxy's port on 127.0.0.1 (into the tailnet); 0 (the default) for none
+ * @param httpProxyPort  the HTTP proxy's port on 127.0.0.1 (CONNECT and plain {@code http://}); 0 (the default)
+ *                       for none
+ * @param proxyUsername  the username the proxies ask for, or null for none (then anyone who can connect
+ *                       to them may use them)
+ * @param proxyPassword  the password that goes with {@code proxyUsername}; a secret, like {@code authKey}
  * @param serve          tailnet TCP ports forwarded to 127.0.0.1 ports ({@code {"22": 2222}}), at most
  *                       {@value #MAX_SERVES}
  */
 public record NodeSettings(String controlUrl, String authKey, String hostname, String hostnamePrefix,
                            boolean wantRunning, int maxActivePeers, String priorityPeer, List<String> discoAllowlist,
                            int udpPort, Set<DebugFlag> debug, boolean webEnabled, int webPort, int webLocalPort,
-                           boolean webGuestsReadOnly, int socks5Port, int httpProxyPort, Map<Integer, Integer> serve) {
+                           boolean webGuestsReadOnly, int socks5Port, int httpProxyPort, String proxyUsername,
+                           String proxyPassword, Map<Integer, Integer> serve) {
     /** Where a fresh node logs in: Tailscale's service. */
     public static final String DEFAULT_CONTROL_URL = "https://controlplane.tailscale.com";
     public static final String DEFAULT_HOSTNAME_PREFIX = "microlink";
     public static final int DEFAULT_MAX_ACTIVE_PEERS = 1024;
     public static final int DEFAULT_WEB_PORT = 80;
     public static final int DEFAULT_WEB_LOCAL_PORT = 8088;
-    /** Tailscale's documentation uses 1055 for tailscaled's SOCKS5 proxy; the HTTP proxy sits next to it. */
-    public static final int DEFAULT_SOCKS5_PORT = 1055;
-    public static final int DEFAULT_HTTP_PROXY_PORT = 1056;
     public static final int MAX_SERVES = 64;
     /** The suffix {@link #deviceName} appends is a dash and six hex digits. */
     private static final int SUFFIX_LENGTH = 7;
@@ -103,6 +106,8 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         WEB_GUESTS_READ_ONLY("webGuestsReadOnly", true, Kind.BOOLEAN, NodeSettings::webGuestsReadOnly),
         SOCKS5_PORT("socks5Port", false, Kind.INT, NodeSettings::socks5Port),
         HTTP_PROXY_PORT("httpProxyPort", false, Kind.INT, NodeSettings::httpProxyPort),
+        PROXY_USERNAME("proxyUsername", false, Kind.TEXT, NodeSettings::proxyUsername),
+        PROXY_PASSWORD("proxyPassword", false, Kind.TEXT, NodeSettings::proxyPassword),
         SERVE("serve", false, Kind.PORT_MAP, NodeSettings::serve);
 
         private final String jsonName;
@@ -128,7 +133,7 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
 
         /** Whether the value is a secret, shown to people only as set or not set. */
         public boolean secret() {
-            return this == AUTH_KEY;
+            return this == AUTH_KEY || this == PROXY_PASSWORD;
         }
 
         public Object valueIn(NodeSettings settings) {
@@ -148,6 +153,9 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         hostname = blankToNull(hostname);
         hostnamePrefix = blankToNull(hostnamePrefix);
         priorityPeer = blankToNull(priorityPeer);
+        proxyUsername = blankToNull(proxyUsername);
+        // Not stripped: spaces around a password are part of it as the client sends it.
+        proxyPassword = proxyPassword == null || proxyPassword.isEmpty() ? null : proxyPassword;
         discoAllowlist = discoAllowlist == null ? List.of() : List.copyOf(new LinkedHashSet<>(discoAllowlist));
         debug = debug == null || debug.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(debug));
         serve = serve == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(serve));
@@ -175,17 +183,22 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         checkProxyPort(Field.SOCKS5_PORT, socks5Port, Map.of(Field.WEB_LOCAL_PORT, webLocalPort), problems);
         checkProxyPort(Field.HTTP_PROXY_PORT, httpProxyPort, Map.of(Field.WEB_LOCAL_PORT, webLocalPort,
                 Field.SOCKS5_PORT, socks5Port), problems);
-        checkServe(serve, webEnabled ? webPort : 0, problems);
+        checkProxyCredentials(proxyUsername, proxyPassword, problems);
+        checkServe(serve, webEnabled ? webPort : 0, reservedLocalPorts(webEnabled, webLocalPort, socks5Port,
+                httpProxyPort), problems);
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
     }
 
-    /** A fresh node's settings: Tailscale's control server, named {@code microlink-XXXXXX}, down until {@code up}. */
+    /**
+     * A fresh node's settings: Tailscale's control server, named {@code microlink-XXXXXX}, down
+     * until {@code up}, local proxies off (as tailscaled's are: any local process could use them).
+     */
     public static NodeSettings defaults() {
         return new NodeSettings(DEFAULT_CONTROL_URL, null, null, DEFAULT_HOSTNAME_PREFIX, false,
                 DEFAULT_MAX_ACTIVE_PEERS, null, List.of(), 0, Set.of(), true, DEFAULT_WEB_PORT, DEFAULT_WEB_LOCAL_PORT,
-                false, DEFAULT_SOCKS5_PORT, DEFAULT_HTTP_PROXY_PORT, Map.of());
+                false, 0, 0, null, null, Map.of());
     }
 
     /** The file that holds the auth key, when {@link #authKey()} names one rather than being the key. */
@@ -238,7 +251,8 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
 
     /**
      * These settings as JSON. With {@code withSecrets} false (for people: web pages, the
-     * CLI) the auth key appears only as {@code "authKeySet": true|false}; with true (for
+     * CLI) each secret (the auth key, the proxy password) appears only as
+     * {@code "authKeySet": true|false}, {@code "proxyPasswordSet"}; with true (for
      * the settings file) it appears as it is.
      */
     public ObjectNode toJson(boolean withSecrets) {
@@ -323,7 +337,8 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
                 (String) v.get(Field.PRIORITY_PEER), allowlist, (Integer) v.get(Field.UDP_PORT), debug,
                 (Boolean) v.get(Field.WEB_ENABLED), (Integer) v.get(Field.WEB_PORT),
                 (Integer) v.get(Field.WEB_LOCAL_PORT), (Boolean) v.get(Field.WEB_GUESTS_READ_ONLY),
-                (Integer) v.get(Field.SOCKS5_PORT), (Integer) v.get(Field.HTTP_PROXY_PORT), serve);
+                (Integer) v.get(Field.SOCKS5_PORT), (Integer) v.get(Field.HTTP_PROXY_PORT),
+                (String) v.get(Field.PROXY_USERNAME), (String) v.get(Field.PROXY_PASSWORD), serve);
     }
 
     /** The typed value of one JSON setting; a type error goes to {@code problems} (the value is then null). */
@@ -456,7 +471,65 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
                 + " (both " + port + ")", problems));
     }
 
-    private static void checkServe(Map<Integer, Integer> serve, int webPort,
+    /** Both or neither; each as the proxies accept it. The password is described, never quoted. */
+    private static void checkProxyCredentials(String username, String password,
+                                              List<InvalidSettingsException.Problem> problems) {
+        if ((username == null) != (password == null)) {
+            problems.add(new InvalidSettingsException.Problem((username == null ? Field.PROXY_USERNAME
+                    : Field.PROXY_PASSWORD).jsonName, "set proxyUsername and proxyPassword together, or neither"));
+            return;
+        }
+        if (username != null) {
+            String badName = ProxyCredentials.usernameProblem(username);
+            String badPassword = ProxyCredentials.passwordProblem(password);
+            check(badName == null, Field.PROXY_USERNAME, badName, problems);
+            check(badPassword == null, Field.PROXY_PASSWORD, badPassword, problems);
+        }
+    }
+
+    /** The credentials the proxies ask for, or null when they ask for none. */
+    public ProxyCredentials proxyCredentials() {
+        return proxyUsername == null ? null : ProxyCredentials.of(proxyUsername, proxyPassword);
+    }
+
+    /**
+     * The 127.0.0.1 ports {@code serve} must never forward to, by the setting that holds them:
+     * the local web page treats loopback callers as its owner, and the proxies relay into the
+     * tailnet, so serving either would hand every tailnet peer that right.
+     */
+    public static Map<Integer, Field> reservedLocalPorts(boolean webEnabled, int webLocalPort, int socks5Port,
+                                                        int httpProxyPort) {
+        Map<Integer, Field> reserved = new TreeMap<>();
+        if (webEnabled && webLocalPort != 0) {
+            reserved.put(webLocalPort, Field.WEB_LOCAL_PORT);
+        }
+        if (socks5Port != 0) {
+            reserved.put(socks5Port, Field.SOCKS5_PORT);
+        }
+        if (httpProxyPort != 0) {
+            reserved.put(httpProxyPort, Field.HTTP_PROXY_PORT);
+        }
+        return reserved;
+    }
+
+    /** {@link #reservedLocalPorts(boolean, int, int, int)} of these settings. */
+    public Map<Integer, Field> reservedLocalPorts() {
+        return reservedLocalPorts(webEnabled, webLocalPort, socks5Port, httpProxyPort);
+    }
+
+    /** Why forwarding a tailnet port to {@code localPort}, held by {@code holder}, would give peers a right they must not have. */
+    public static String reservedLocalPortProblem(int localPort, Field holder) {
+        return switch (holder) {
+            case WEB_LOCAL_PORT -> "local port " + localPort + " is the web page's on 127.0.0.1 (webLocalPort),"
+                    + " where callers are its owner: serving it would make every tailnet peer an owner";
+            case SOCKS5_PORT, HTTP_PROXY_PORT -> "local port " + localPort + " is the "
+                    + (holder == Field.SOCKS5_PORT ? "SOCKS5" : "HTTP") + " proxy's (" + holder.jsonName
+                    + "): serving it would let every tailnet peer relay through this node";
+            default -> throw new IllegalArgumentException(holder + " holds no local port");
+        };
+    }
+
+    private static void checkServe(Map<Integer, Integer> serve, int webPort, Map<Integer, Field> reservedLocal,
                                    List<InvalidSettingsException.Problem> problems) {
         check(serve.size() <= MAX_SERVES, Field.SERVE, "holds at most " + MAX_SERVES + " ports, got " + serve.size(),
                 problems);
@@ -467,6 +540,11 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
                     "local ports must be 1-65535, got " + localPort + " for tailnet port " + tailnetPort, problems);
             check(tailnetPort != webPort, Field.SERVE, "tailnet port " + tailnetPort + " is the web page's (webPort);"
                     + " move webPort or set webEnabled false to serve it", problems);
+            Field holder = localPort == null ? null : reservedLocal.get(localPort);
+            if (holder != null) {
+                problems.add(new InvalidSettingsException.Problem(Field.SERVE.jsonName, "tailnet port " + tailnetPort
+                        + ": " + reservedLocalPortProblem(localPort, holder)));
+            }
         });
     }
 

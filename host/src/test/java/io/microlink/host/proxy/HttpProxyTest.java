@@ -84,6 +84,51 @@ class HttpProxyTest {
     }
 
     @Test
+    void withCredentialsARequestWithoutOrWithWrongOnesGets407AndTheRightOnesAreNotPassedOn() throws Exception {
+        String password = "s3cret-Proxy-Pass";
+        ProxySettings settings = ProxyTestPeer.settings().withCredentials(ProxyCredentials.of("alice", password));
+        CompletableFuture<String> seen = new CompletableFuture<>();
+        try (TailnetServerSocket server = tailnet.serve(8080, c -> answerOnce(c, seen));
+             HttpProxy proxy = HttpProxy.start(tailnet.dialer, settings)) {
+            String request = "POST http://peer:8080/ HTTP/1.1\r\nHost: peer:8080\r\nContent-Length: 5\r\n";
+            for (String wrong : new String[] {"", basic("alice", "wrong"), basic("bob", password),
+                    "Proxy-Authorization: Bearer " + password + "\r\n", "Proxy-Authorization: Basic !!!\r\n",
+                    basic("alice", password) + basic("alice", password)}) {
+                String response = exchange(proxy, request + wrong + "\r\nhello");
+                assertThat(response).as(wrong).startsWith("HTTP/1.1 407 Proxy Authentication Required\r\n")
+                        .contains("\r\nProxy-Authenticate: Basic realm=\"microlink\"").doesNotContain(password);
+            }
+            assertThat(seen).as("nothing reached the peer").isNotDone();
+            String response = exchange(proxy, request + basic("alice", password) + "\r\nhello");
+            assertThat(response).startsWith("HTTP/1.1 200 OK\r\n");
+            assertThat(seen.get(10, TimeUnit.SECONDS)).isEqualTo("POST / HTTP/1.1\r\nHost: peer:8080\r\n"
+                    + "Content-Length: 5\r\nConnection: close\r\n\r\nhello");
+        }
+    }
+
+    @Test
+    void withCredentialsConnectNeedsThemToo() throws Exception {
+        ProxySettings settings = ProxyTestPeer.settings().withCredentials(ProxyCredentials.of("alice", "pw"));
+        try (TailnetServerSocket server = tailnet.serve(443, ProxyTestPeer::echo);
+             HttpProxy proxy = HttpProxy.start(tailnet.dialer, settings)) {
+            assertThat(exchange(proxy, "CONNECT peer:443 HTTP/1.1\r\nHost: peer:443\r\n\r\n"))
+                    .startsWith("HTTP/1.1 407 ");
+            try (Socket s = ProxyTestPeer.connect(proxy.address())) {
+                s.getOutputStream().write(ascii("CONNECT peer:443 HTTP/1.1\r\nHost: peer:443\r\n"
+                        + basic("alice", "pw") + "\r\nping"));
+                assertThat(head(s.getInputStream())).isEqualTo("HTTP/1.1 200 Connection established\r\n\r\n");
+                s.shutdownOutput();
+                assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)).isEqualTo("ping");
+            }
+        }
+    }
+
+    private static String basic(String user, String password) {
+        return "Proxy-Authorization: Basic " + java.util.Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)) + "\r\n";
+    }
+
+    @Test
     void theJdksHttpClientUsesItWithoutResolvingTheTailnetNameItself() throws Exception {
         CompletableFuture<String> seen = new CompletableFuture<>();
         try (TailnetServerSocket server = tailnet.serve(8080, c -> answerOnce(c, seen));

@@ -108,6 +108,53 @@ class Socks5ProxyTest {
     }
 
     @Test
+    void withCredentialsOnlyUsernamePasswordIsOfferedAndOnlyTheRightOnesGetThrough() throws Exception {
+        ProxySettings settings = ProxyTestPeer.settings().withCredentials(ProxyCredentials.of("alice", "s3cret"));
+        try (TailnetServerSocket server = tailnet.serve(7, ProxyTestPeer::echo);
+             Socks5Proxy proxy = Socks5Proxy.start(tailnet.dialer, settings)) {
+            try (Socket s = ProxyTestPeer.connect(proxy.address())) {
+                s.getOutputStream().write(HexFormat.of().parseHex("050100"));
+                assertThat(s.getInputStream().readAllBytes()).as("no authentication is refused")
+                        .containsExactly(5, 0xff);
+            }
+            for (String[] wrong : new String[][] {{"alice", "s3creT"}, {"bob", "s3cret"}, {"", ""}}) {
+                try (Socket s = ProxyTestPeer.connect(proxy.address())) {
+                    s.getOutputStream().write(HexFormat.of().parseHex("05020002"));
+                    assertThat(ProxyTestPeer.readN(s.getInputStream(), 2)).containsExactly(5, 2);
+                    s.getOutputStream().write(usernamePassword(wrong[0], wrong[1]));
+                    assertThat(s.getInputStream().readAllBytes()).as(String.join(":", wrong)).containsExactly(1, 1);
+                }
+            }
+            try (Socket s = ProxyTestPeer.connect(proxy.address())) {
+                OutputStream out = s.getOutputStream();
+                InputStream in = s.getInputStream();
+                out.write(HexFormat.of().parseHex("050102"));
+                assertThat(ProxyTestPeer.readN(in, 2)).containsExactly(5, 2);
+                out.write(usernamePassword("alice", "s3cret"));
+                assertThat(ProxyTestPeer.readN(in, 2)).containsExactly(1, 0);
+                out.write(HexFormat.of().parseHex("050100030470656572" + "0007"));
+                assertThat(HexFormat.of().formatHex(ProxyTestPeer.readN(in, 10))).startsWith("0500");
+                out.write("hi".getBytes(StandardCharsets.US_ASCII));
+                s.shutdownOutput();
+                assertThat(in.readAllBytes()).isEqualTo("hi".getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+    }
+
+    /** RFC 1929's request. */
+    private static byte[] usernamePassword(String user, String password) {
+        byte[] u = user.getBytes(StandardCharsets.UTF_8);
+        byte[] p = password.getBytes(StandardCharsets.UTF_8);
+        byte[] b = new byte[3 + u.length + p.length];
+        b[0] = 1;
+        b[1] = (byte) u.length;
+        System.arraycopy(u, 0, b, 2, u.length);
+        b[2 + u.length] = (byte) p.length;
+        System.arraycopy(p, 0, b, 3 + u.length, p.length);
+        return b;
+    }
+
+    @Test
     void aClientThatStallsInTheHandshakeIsClosedAtTheHandshakeTimeout() throws Exception {
         try (Socks5Proxy proxy = Socks5Proxy.start(tailnet.dialer,
                 ProxyTestPeer.settings().withHandshakeTimeout(Duration.ofMillis(300)));

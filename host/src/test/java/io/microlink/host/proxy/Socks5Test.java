@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
@@ -18,31 +19,57 @@ class Socks5Test {
 
     @Test
     void aGreetingOfferingNoAuthenticationAmongOthersIsAccepted() throws Exception {
-        assertThat(Socks5.readGreeting(bytes("05020200"))).isTrue();
-        assertThat(Socks5.readGreeting(bytes("050100"))).isTrue();
+        assertThat(Socks5.readGreeting(bytes("05020200"), Socks5.NO_AUTHENTICATION)).isTrue();
+        assertThat(Socks5.readGreeting(bytes("050100"), Socks5.NO_AUTHENTICATION)).isTrue();
+    }
+
+    @Test
+    void withCredentialsOnlyTheUsernamePasswordMethodIsChosen() throws Exception {
+        assertThat(Socks5.readGreeting(bytes("05020002"), Socks5.USERNAME_PASSWORD)).isTrue();
+        assertThat(Socks5.readGreeting(bytes("050100"), Socks5.USERNAME_PASSWORD)).as("no authentication only")
+                .isFalse();
+        assertThat(Socks5.methodChoice(Socks5.USERNAME_PASSWORD, true)).containsExactly(0x05, 0x02);
+        assertThat(Socks5.methodChoice(Socks5.USERNAME_PASSWORD, false)).containsExactly(0x05, 0xff);
+    }
+
+    @Test
+    void aUsernamePasswordRequestIsReadAsRfc1929WritesIt() throws Exception {
+        Socks5.UsernamePassword up = Socks5.readUsernamePassword(bytes("01" + "05616c696365" + "03707721"));
+        assertThat(new String(up.username(), StandardCharsets.UTF_8)).isEqualTo("alice");
+        assertThat(new String(up.password(), StandardCharsets.UTF_8)).isEqualTo("pw!");
+        assertThat(up.toString()).doesNotContain("pw!");
+        Socks5.UsernamePassword empty = Socks5.readUsernamePassword(bytes("010000"));
+        assertThat(empty.username()).isEmpty();
+        assertThat(empty.password()).isEmpty();
+        assertThatThrownBy(() -> Socks5.readUsernamePassword(bytes("05" + "05616c696365" + "03707721")))
+                .isInstanceOfSatisfying(Socks5.ProtocolException.class,
+                        e -> assertThat(e.reply()).isEqualTo(Socks5.CLOSE_WITHOUT_REPLY));
+        assertThatThrownBy(() -> Socks5.readUsernamePassword(bytes("0105616c69"))).isInstanceOf(EOFException.class);
+        assertThat(Socks5.usernamePasswordReply(true)).containsExactly(0x01, 0x00);
+        assertThat(Socks5.usernamePasswordReply(false)).containsExactly(0x01, 0x01);
     }
 
     @Test
     void aGreetingWithoutNoAuthenticationIsAnsweredNoAcceptableMethod() throws Exception {
-        assertThat(Socks5.readGreeting(bytes("05010102"))).isFalse(); // GSSAPI only
-        assertThat(Socks5.methodChoice(false)).containsExactly(0x05, 0xff);
-        assertThat(Socks5.methodChoice(true)).containsExactly(0x05, 0x00);
+        assertThat(Socks5.readGreeting(bytes("05010102"), Socks5.NO_AUTHENTICATION)).isFalse(); // GSSAPI only
+        assertThat(Socks5.methodChoice(Socks5.NO_AUTHENTICATION, false)).containsExactly(0x05, 0xff);
+        assertThat(Socks5.methodChoice(Socks5.NO_AUTHENTICATION, true)).containsExactly(0x05, 0x00);
     }
 
     @Test
     void socks4AndOtherVersionsAreClosedWithoutAReply() {
-        assertThatThrownBy(() -> Socks5.readGreeting(bytes("040100500a000001")))
+        assertThatThrownBy(() -> Socks5.readGreeting(bytes("040100500a000001"), Socks5.NO_AUTHENTICATION))
                 .isInstanceOfSatisfying(Socks5.ProtocolException.class,
                         e -> assertThat(e.reply()).isEqualTo(Socks5.CLOSE_WITHOUT_REPLY));
-        assertThatThrownBy(() -> Socks5.readGreeting(bytes("0500")))
+        assertThatThrownBy(() -> Socks5.readGreeting(bytes("0500"), Socks5.NO_AUTHENTICATION))
                 .isInstanceOfSatisfying(Socks5.ProtocolException.class,
                         e -> assertThat(e.reply()).isEqualTo(Socks5.CLOSE_WITHOUT_REPLY));
     }
 
     @Test
     void truncatedMessagesEndInEof() {
-        assertThatThrownBy(() -> Socks5.readGreeting(bytes(""))).isInstanceOf(EOFException.class);
-        assertThatThrownBy(() -> Socks5.readGreeting(bytes("050300"))).isInstanceOf(EOFException.class);
+        assertThatThrownBy(() -> Socks5.readGreeting(bytes(""), Socks5.NO_AUTHENTICATION)).isInstanceOf(EOFException.class);
+        assertThatThrownBy(() -> Socks5.readGreeting(bytes("050300"), Socks5.NO_AUTHENTICATION)).isInstanceOf(EOFException.class);
         assertThatThrownBy(() -> Socks5.readRequest(bytes("05010001640040"))).isInstanceOf(EOFException.class);
         assertThatThrownBy(() -> Socks5.readRequest(bytes("0501000305747331"))).isInstanceOf(EOFException.class);
         assertThatThrownBy(() -> Socks5.readRequest(bytes("050100016400400201"))).isInstanceOf(EOFException.class);

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -99,6 +101,31 @@ class TcpForwarderTest {
         try (TcpForwarder forwarder = new TcpForwarder(pair.b.listen(80, 8), nobody, TcpForwarderTest::whois, 8);
              TailnetSocket caller = pair.a.connect(StackPair.B, 80, 5000)) {
             assertThat(caller.getInputStream().read()).isEqualTo(-1);
+        }
+    }
+    @Test
+    void aForwardThatThrowsClosesItsCallerIsCountedAndTheNextCallerIsServed() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        Function<InetAddress, Optional<WhoIs>> failingOnce = a -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("injected failure");
+            }
+            return whois(a);
+        };
+        try (ServerSocket local = new ServerSocket(0, 8, InetAddress.ofLiteral("127.0.0.1"));
+             TcpForwarder forwarder = new TcpForwarder(pair.b.listen(80, 8),
+                     (InetSocketAddress) local.getLocalSocketAddress(), failingOnce, 1)) {
+            try (TailnetSocket first = pair.a.connect(StackPair.B, 80, 5000)) {
+                first.setSoTimeout(5000);
+                assertThat(first.getInputStream().read()).as("the failed caller is closed").isEqualTo(-1);
+            }
+            assertThat(forwarder.droppedConnections()).isEqualTo(1);
+            // Its one slot came back: the next caller reaches the local server.
+            try (TailnetSocket second = pair.a.connect(StackPair.B, 80, 5000);
+                 Socket secondLocal = local.accept()) {
+                secondLocal.getOutputStream().write('2');
+                assertThat(second.getInputStream().read()).isEqualTo('2');
+            }
         }
     }
 }

@@ -132,15 +132,15 @@ class NodeSettingsTest {
     }
 
     @Test
-    void proxyPortsDefaultToTailscalesConventionsAndMustNotCollide() throws Exception {
+    void proxiesAreOffByDefaultAndTheirPortsMustNotCollide() throws Exception {
         NodeSettings d = NodeSettings.defaults();
-        assertThat(d.socks5Port()).isEqualTo(1055);
-        assertThat(d.httpProxyPort()).isEqualTo(1056);
-        NodeSettings off = d.withChanges(json("{\"socks5Port\":0,\"httpProxyPort\":0}"));
-        assertThat(off.changedFrom(d)).containsExactlyInAnyOrder(NodeSettings.Field.SOCKS5_PORT,
+        assertThat(d.socks5Port()).isZero();
+        assertThat(d.httpProxyPort()).isZero();
+        NodeSettings on = d.withChanges(json("{\"socks5Port\":1055,\"httpProxyPort\":1056}"));
+        assertThat(on.changedFrom(d)).containsExactlyInAnyOrder(NodeSettings.Field.SOCKS5_PORT,
                 NodeSettings.Field.HTTP_PROXY_PORT);
-        assertThat(off.needsRestartFrom(d)).isFalse();
-        assertThatThrownBy(() -> d.withChanges(json("{\"httpProxyPort\":1055}")))
+        assertThat(on.needsRestartFrom(d)).isFalse();
+        assertThatThrownBy(() -> on.withChanges(json("{\"httpProxyPort\":1055}")))
                 .isInstanceOf(InvalidSettingsException.class)
                 .hasMessage("httpProxyPort: must differ from socks5Port (both 1055)");
         assertThatThrownBy(() -> d.withChanges(json("{\"socks5Port\":8088}")))
@@ -150,6 +150,34 @@ class NodeSettingsTest {
                         .extracting(InvalidSettingsException.Problem::setting)
                         .containsExactlyInAnyOrder("socks5Port", "httpProxyPort"))
                 .hasMessageContaining("must be 0-65535 (0: off)");
+    }
+
+    @Test
+    void theProxyPasswordIsASecretSetTogetherWithTheUsername() throws Exception {
+        String password = " pw " + SECRET;
+        NodeSettings s = NodeSettings.defaults().withChanges(json("{\"proxyUsername\":\"alice\",\"proxyPassword\":\""
+                + password + "\"}"));
+        assertThat(s.proxyPassword()).as("spaces are part of a password").isEqualTo(password);
+        assertThat(s.proxyCredentials().username()).isEqualTo("alice");
+        assertThat(s.toString()).doesNotContain("SECRET").contains("\"proxyPasswordSet\":true")
+                .contains("\"proxyUsername\":\"alice\"");
+        assertThat(s.toJson(false).has("proxyPassword")).isFalse();
+        assertThat(s.toJson(true).get("proxyPassword").asText()).isEqualTo(password);
+        assertThat(s.changedFrom(NodeSettings.defaults())).containsExactlyInAnyOrder(NodeSettings.Field.PROXY_USERNAME,
+                NodeSettings.Field.PROXY_PASSWORD);
+        assertThat(s.needsRestartFrom(NodeSettings.defaults())).isFalse();
+        assertThatThrownBy(() -> s.withChanges(json("{\"proxyPassword\":\"" + SECRET + "\\u0000\"}")))
+                .isInstanceOf(InvalidSettingsException.class).hasMessageNotContaining("SECRET")
+                .hasMessage("proxyPassword: the proxy password must be 1-255 bytes without control characters");
+        assertThatThrownBy(() -> s.withChanges(json("{\"proxyPassword\":42}")))
+                .isInstanceOf(InvalidSettingsException.class).hasMessage("proxyPassword: must be a string or null");
+        assertThatThrownBy(() -> NodeSettings.defaults().withChanges(json("{\"proxyPassword\":\"" + SECRET + "\"}")))
+                .isInstanceOf(InvalidSettingsException.class).hasMessageNotContaining("SECRET")
+                .hasMessage("proxyUsername: set proxyUsername and proxyPassword together, or neither");
+        assertThatThrownBy(() -> s.withChanges(json("{\"proxyUsername\":\"a:b\"}")))
+                .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("must not contain ':'");
+        NodeSettings off = s.withChanges(json("{\"proxyUsername\":null,\"proxyPassword\":null}"));
+        assertThat(off.proxyCredentials()).isNull();
     }
 
     @Test
@@ -180,6 +208,45 @@ class NodeSettingsTest {
         }
         assertThatThrownBy(() -> NodeSettings.defaults().withChanges(json("{\"serve\":" + many + "}}")))
                 .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("holds at most 64 ports, got 65");
+    }
+
+    @Test
+    void servingTheLocalWebPortIsRefusedWhileTheWebPageIsOn() throws Exception {
+        NodeSettings d = NodeSettings.defaults();
+        assertThatThrownBy(() -> d.withChanges(json("{\"serve\":{\"8080\":8088}}")))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessage("serve: tailnet port 8080: local port 8088 is the web page's on 127.0.0.1 (webLocalPort),"
+                        + " where callers are its owner: serving it would make every tailnet peer an owner");
+        assertThat(d.withChanges(json("{\"webEnabled\":false,\"serve\":{\"8080\":8088}}")).serve())
+                .containsEntry(8080, 8088);
+        NodeSettings served = d.withChanges(json("{\"webLocalPort\":0,\"serve\":{\"8080\":8088}}"));
+        assertThatThrownBy(() -> served.withChanges(json("{\"webLocalPort\":8088}")))
+                .as("moving the web page onto a served port").isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining("(webLocalPort)");
+    }
+
+    @Test
+    void servingTheSocks5ProxyPortIsRefused() throws Exception {
+        NodeSettings on = NodeSettings.defaults().withChanges(json("{\"socks5Port\":1055}"));
+        assertThatThrownBy(() -> on.withChanges(json("{\"serve\":{\"1080\":1055}}")))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessage("serve: tailnet port 1080: local port 1055 is the SOCKS5 proxy's (socks5Port):"
+                        + " serving it would let every tailnet peer relay through this node");
+        NodeSettings served = NodeSettings.defaults().withChanges(json("{\"serve\":{\"1080\":1055}}"));
+        assertThatThrownBy(() -> served.withChanges(json("{\"socks5Port\":1055}")))
+                .as("turning the proxy on at a served port").isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining("(socks5Port)");
+    }
+
+    @Test
+    void servingTheHttpProxyPortIsRefused() throws Exception {
+        NodeSettings on = NodeSettings.defaults().withChanges(json("{\"httpProxyPort\":3128}"));
+        assertThatThrownBy(() -> on.withChanges(json("{\"serve\":{\"3128\":3128}}")))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessage("serve: tailnet port 3128: local port 3128 is the HTTP proxy's (httpProxyPort):"
+                        + " serving it would let every tailnet peer relay through this node");
+        assertThat(on.reservedLocalPorts()).containsExactly(Map.entry(3128, NodeSettings.Field.HTTP_PROXY_PORT),
+                Map.entry(8088, NodeSettings.Field.WEB_LOCAL_PORT));
     }
 
     @Test

@@ -72,8 +72,8 @@ class DaemonServeProxyInteropTest {
         web.start();
         microlink = new MicrolinkProcess(tailnet.dir().resolve("ml-serve")).start();
         microlink.cli("up", "--login-server", tailnet.headscale().url(), "--auth-key",
-                tailnet.reusableKey(TestTailnet.DEFAULT_USER).key(), "--hostname", "java-s", "--timeout", "90s")
-                .requireSuccess();
+                tailnet.reusableKey(TestTailnet.DEFAULT_USER).key(), "--hostname", "java-s", "--timeout", "90s",
+                "--socks5-port", "1055", "--http-proxy-port", "1056").requireSuccess();
         Await.until(WAIT, "java-s to see bobs", () -> peerNames().contains("bobs"));
         local = new ServerSocket(0, 16, InetAddress.ofLiteral("127.0.0.1"));
         Thread.startVirtualThread(DaemonServeProxyInteropTest::greetCallers);
@@ -94,13 +94,13 @@ class DaemonServeProxyInteropTest {
 
     @Test
     @Order(1)
-    void statusShowsBothProxiesOnTheirDefaultPortsInUserspaceMode() {
+    void statusShowsBothProxiesOnThePortsUpGaveInUserspaceMode() {
         JsonNode s = status();
         assertThat(s.path("tunActive").asBoolean()).isFalse();
         assertThat(s.path("tunDevice").isNull()).isTrue();
         assertThat(s.path("proxies").toString()).isEqualTo("[{\"kind\":\"socks5\",\"port\":1055,\"address\":"
-                + "\"127.0.0.1:1055\",\"problem\":null},{\"kind\":\"http\",\"port\":1056,\"address\":"
-                + "\"127.0.0.1:1056\",\"problem\":null}]");
+                + "\"127.0.0.1:1055\",\"problem\":null,\"authentication\":false},{\"kind\":\"http\",\"port\":1056,"
+                + "\"address\":\"127.0.0.1:1056\",\"problem\":null,\"authentication\":false}]");
         assertThat(microlink.cli("status").requireSuccess().stdout()).contains("networking: userspace\n")
                 .contains("socks5 proxy: 127.0.0.1:1055\n").contains("http proxy: 127.0.0.1:1056\n");
     }
@@ -208,6 +208,9 @@ class DaemonServeProxyInteropTest {
         Exec.Result webPort = microlink.cli("serve", "80", "8080");
         assertThat(webPort.exitCode()).isEqualTo(1);
         assertThat(webPort.stderr()).contains("tailnet port 80 is the web page's (webPort)");
+        Exec.Result proxyPort = microlink.cli("serve", "9100", "1055");
+        assertThat(proxyPort.exitCode()).isEqualTo(1);
+        assertThat(proxyPort.stderr()).contains("local port 1055 is the SOCKS5 proxy's (socks5Port)");
 
         microlink.cli("serve", "--off", Integer.toString(SERVED_PORT)).requireSuccess();
         assertThat(microlink.cli("serve", "status").requireSuccess().stdout()).startsWith("nothing is served");
@@ -217,9 +220,37 @@ class DaemonServeProxyInteropTest {
                 + " is not served (`microlink serve status` lists what is)");
         Exec.Result closed = real.cli(Duration.ofSeconds(20), "nc", "java-s", Integer.toString(SERVED_PORT));
         assertThat(closed.exitCode()).as("tailscale nc to a port no longer served").isNotZero();
-        for (Exec.Result r : List.of(unknown, noConnection, webPort, again)) {
+        for (Exec.Result r : List.of(unknown, noConnection, webPort, proxyPort, again)) {
             assertThat(r.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
         }
+    }
+
+    @Test
+    @Order(8)
+    void withAUsernameAndPasswordOnlyClientsThatGiveThemGetThrough() throws IOException {
+        String password = "pw-" + UUID.randomUUID();
+        java.nio.file.Path file = tailnet.dir().resolve("proxy-password.txt");
+        Files.writeString(file, password + "\n");
+        microlink.cli("up", "--proxy-username", "alice", "--proxy-password-file", file.toString()).requireSuccess();
+        String page = url("real");
+        assertThat(curl("-o", "/dev/null", "-w", "%{http_code}", "-x", "http://127.0.0.1:1056", page)
+                .requireSuccess().stdout()).isEqualTo("407");
+        assertThat(curl("-o", "/dev/null", "-w", "%{http_code}", "--proxy-user", "alice:wrong", "-x",
+                "http://127.0.0.1:1056", page).requireSuccess().stdout()).isEqualTo("407");
+        assertThat(curl("--proxy-user", "alice:" + password, "-x", "http://127.0.0.1:1056", page).requireSuccess()
+                .stdout()).isEqualTo(PAGE);
+        assertThat(curl("--socks5-hostname", "127.0.0.1:1055", page).exitCode()).as("SOCKS5 without").isNotZero();
+        assertThat(curl("--socks5-hostname", "alice:wrong@127.0.0.1:1055", page).exitCode()).isNotZero();
+        assertThat(curl("--socks5-hostname", "alice:" + password + "@127.0.0.1:1055", page).requireSuccess().stdout())
+                .isEqualTo(PAGE);
+
+        String text = microlink.cli("status").requireSuccess().stdout();
+        assertThat(text).contains("socks5 proxy: 127.0.0.1:1055 (username and password required)\n");
+        assertThat(text + microlink.cli("status", "--json").requireSuccess().stdout() + microlink.log())
+                .doesNotContain(password);
+
+        microlink.cli("up", "--proxy-auth-off").requireSuccess();
+        assertThat(curl("-x", "http://127.0.0.1:1056", page).requireSuccess().stdout()).isEqualTo(PAGE);
     }
 
     /** Each tailscaled node calls the served port; the local server answers with who it was told is calling. */

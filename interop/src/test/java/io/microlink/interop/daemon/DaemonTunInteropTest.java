@@ -86,8 +86,8 @@ class DaemonTunInteropTest {
 
     private static void up(MicrolinkProcess daemon, String hostname) {
         daemon.cli("up", "--login-server", tailnet.headscale().url(), "--auth-key",
-                tailnet.reusableKey(TestTailnet.DEFAULT_USER).key(), "--hostname", hostname, "--timeout", "90s")
-                .requireSuccess();
+                tailnet.reusableKey(TestTailnet.DEFAULT_USER).key(), "--hostname", hostname, "--timeout", "90s",
+                "--socks5-port", "1055", "--http-proxy-port", "1056").requireSuccess();
     }
 
     @Test
