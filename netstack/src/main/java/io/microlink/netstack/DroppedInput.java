@@ -1,4 +1,4 @@
-package io.microlink.magicsock;
+package io.microlink.netstack;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -9,9 +9,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * per interval (with how many were dropped since), so that a stream of hostile packets
  * neither ends the loop nor floods the log. A thrown exception here is our bug, never the
  * sender's right to stop us: the loop carries on with the next input.
+ *
+ * <p>It lives here, in the module every other one can reach, so that each receive loop of
+ * the node (UDP, DERP, TUN, control, DNS, TCP timers, the WireGuard engine) shares one
+ * behaviour. Thread-safe.
+ *
+ * <pre>{@code
+ * DroppedInput drops = new DroppedInput(LOG, "UDP datagram");
+ * try { handle(packet); } catch (RuntimeException e) { drops.record(e); }
+ * }</pre>
  */
-final class DroppedInput {
-    private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
+public final class DroppedInput {
+    /** At most one warning per this interval, per loop. */
+    public static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     private final Logger log;
     private final String what;
@@ -20,12 +30,18 @@ final class DroppedInput {
     private volatile long nextLogNanos = System.nanoTime();
 
     /** @param what the kind of input, for the log ("UDP datagram", "DERP packet") */
-    DroppedInput(Logger log, String what) {
+    public DroppedInput(Logger log, String what) {
         this.log = log;
         this.what = what;
     }
 
-    void record(RuntimeException e, long nowNanos) {
+    /** Counts one dropped input, now. */
+    public void record(RuntimeException e) {
+        record(e, System.nanoTime());
+    }
+
+    /** Counts one dropped input at {@code nowNanos} ({@link System#nanoTime()}'s scale). */
+    public void record(RuntimeException e, long nowNanos) {
         total.incrementAndGet();
         sinceLog.incrementAndGet();
         if (nowNanos - nextLogNanos >= 0) {
@@ -35,7 +51,7 @@ final class DroppedInput {
     }
 
     /** Inputs dropped since start. */
-    long total() {
+    public long total() {
         return total.get();
     }
 }
