@@ -2,6 +2,7 @@ package io.microlink.dns;
 
 import io.microlink.control.wire.DnsConfig;
 import io.microlink.netmap.Netmap;
+import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.ip.IpHeader;
 import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.socket.Netstack;
@@ -37,6 +38,8 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
     private static final int MAX_RESPONSE = 4095;
 
     private volatile MagicDnsResolver resolver;
+    /** Queries whose handling threw (our bug): counted and logged rarely; the server answers the next. */
+    private final DroppedInput drops = new DroppedInput(LOG, "DNS query");
 
     /** The quad-100 addresses, which peers' MagicDNS settings point at. */
     public static List<InetAddress> addresses() {
@@ -64,8 +67,22 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
         resolver = MagicDnsResolver.of(netmap, Instant.now());
     }
 
+    /** Answers one query; one whose handling throws is dropped and counted, never thrown into the caller's receive path. */
     @Override
     public void handle(Netstack stack, IpPacket packet, UdpDatagram datagram) {
+        try {
+            answer(stack, packet, datagram);
+        } catch (RuntimeException e) {
+            drops.record(e);
+        }
+    }
+
+    /** Queries dropped because handling them threw. */
+    long dropped() {
+        return drops.total();
+    }
+
+    private void answer(Netstack stack, IpPacket packet, UdpDatagram datagram) {
         MagicDnsResolver r = resolver;
         if (r == null) {
             return; // no netmap yet: stay silent, the client retries
@@ -74,8 +91,13 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
                 datagram.payloadOffset() + datagram.payloadLength());
         switch (r.respond(query, MagicDnsResolver.Transport.UDP)) {
             case DnsOutcome.Answer a -> reply(stack, packet, datagram, a.message());
-            case DnsOutcome.Forward f -> Thread.ofVirtual().name("microlink-dns-forward").start(() ->
-                    forward(f.resolvers(), query).ifPresent(answer -> reply(stack, packet, datagram, answer)));
+            case DnsOutcome.Forward f -> Thread.ofVirtual().name("microlink-dns-forward").start(() -> {
+                try {
+                    forward(f.resolvers(), query).ifPresent(answer -> reply(stack, packet, datagram, answer));
+                } catch (RuntimeException e) {
+                    drops.record(e);
+                }
+            });
         }
     }
 
