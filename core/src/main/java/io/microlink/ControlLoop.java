@@ -10,6 +10,7 @@ import io.microlink.control.wire.Node;
 import io.microlink.control.wire.RegisterRequest;
 import io.microlink.control.wire.RegisterResponse;
 import io.microlink.dataplane.Dataplane;
+import io.microlink.http.PeerText;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
@@ -205,7 +206,7 @@ final class ControlLoop implements Runnable {
             return;
         }
         throw new LoginRequiredException(r.error() != null && !r.error().isEmpty()
-                ? "control refused the registration: " + r.error()
+                ? "control refused the registration: " + PeerText.forLog(r.error(), PeerText.DEFAULT_MAX)
                 : "control did not authorize this node");
     }
 
@@ -231,7 +232,8 @@ final class ControlLoop implements Runnable {
                 return;
             }
             if (r.error() != null && !r.error().isEmpty()) {
-                throw new LoginRequiredException("interactive login failed: " + r.error());
+                throw new LoginRequiredException("interactive login failed: "
+                        + PeerText.forLog(r.error(), PeerText.DEFAULT_MAX));
             }
         }
     }
