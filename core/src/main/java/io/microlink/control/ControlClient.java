@@ -234,9 +234,17 @@ public final class ControlClient implements Closeable {
             this.reader = new MapFrameReader(response.body().byteStream(), JSON);
         }
 
-        /** The next message; null when control ended the stream. Blocks up to the watchdog time. */
+        /**
+         * The next message; null when control ended the stream. Blocks up to the watchdog time.
+         * A message that does not decode is skipped and counted ({@link #dropped()}).
+         */
         public MapResponse next() throws IOException {
             return reader.next();
+        }
+
+        /** Messages skipped because they did not decode. */
+        public long dropped() {
+            return reader.dropped();
         }
 
         @Override

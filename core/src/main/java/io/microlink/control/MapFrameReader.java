@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.airlift.compress.zstd.ZstdInputStream;
 import io.microlink.control.noise.ControlProtocolException;
 import io.microlink.control.wire.MapResponse;
+import io.microlink.netstack.DroppedInput;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.FilterInputStream;
@@ -14,24 +15,62 @@ import java.io.InputStream;
  * Reads the map stream: each message is a u32 <em>little</em>-endian length and that many
  * bytes, either JSON or a zstd frame of JSON. JSON is parsed straight from the
  * decompressing stream, so a large netmap never exists as one decompressed byte array.
+ *
+ * <p>A message that cannot be framed (a length over the limit, the stream ending inside one)
+ * ends the stream: nothing after it can be found. A message that is framed but does not
+ * decode (corrupt zstd, JSON we cannot read, more than {@link #MAX_JSON} once decompressed)
+ * is dropped, counted and logged at most once per interval, and the next one is read, so one
+ * message we cannot read does not cost the session. (tailscale ends the session on either;
+ * it would get the same message again on the next one.)
  */
 final class MapFrameReader {
-    /** Compressed size limit of one message. A 10,000-peer map compresses well below this. */
+    private static final System.Logger LOG = System.getLogger("io.microlink.control");
+    /** Size limit of one message as sent. A 10,000-peer map compresses well below this. */
     static final int MAX_FRAME = 32 << 20;
-    /** Decompressed size limit of one message, against decompression bombs. */
-    static final long MAX_JSON = 256L << 20;
+    /**
+     * Decompressed size limit of one message, against decompression bombs. A full map of
+     * 10,000 peers as tailscale's control describes them (host info, endpoints, capabilities;
+     * about 1.4 KiB each) is about 14 MiB of JSON ({@code MapFrameReaderTest} builds one);
+     * this leaves room for three times that, or large packet filters. tailscale's own client sets no
+     * limit here.
+     */
+    static final long MAX_JSON = 48L << 20;
     private static final int ZSTD_MAGIC = 0xFD2FB528; // bytes 28 B5 2F FD read little-endian
 
     private final InputStream in;
     private final ObjectMapper json;
+    private final DroppedInput drops = new DroppedInput(LOG, "map message");
 
     MapFrameReader(InputStream in, ObjectMapper json) {
         this.in = in;
         this.json = json;
     }
 
-    /** The next message, or null when the stream ended cleanly between messages. */
+    /**
+     * The next message that decodes, or null when the stream ended cleanly between messages.
+     *
+     * @throws IOException when the stream breaks or a message cannot be framed
+     */
     MapResponse next() throws IOException {
+        while (true) {
+            byte[] frame = nextFrame();
+            if (frame == null) {
+                return null;
+            }
+            try {
+                return parse(frame);
+            } catch (ControlProtocolException e) {
+                drops.record(e);
+            }
+        }
+    }
+
+    /** Messages dropped because they did not decode. */
+    long dropped() {
+        return drops.total();
+    }
+
+    private byte[] nextFrame() throws IOException {
         byte[] lengthBytes = in.readNBytes(4);
         if (lengthBytes.length == 0) {
             return null;
@@ -43,8 +82,7 @@ final class MapFrameReader {
         if (len > MAX_FRAME) {
             throw new ControlProtocolException("map message of " + len + " bytes exceeds the " + MAX_FRAME + "-byte limit");
         }
-        byte[] frame = NoiseSocket.readExactly(in, (int) len, "map message");
-        return parse(frame);
+        return NoiseSocket.readExactly(in, (int) len, "map message");
     }
 
     MapResponse parse(byte[] frame) throws IOException {
@@ -96,7 +134,8 @@ final class MapFrameReader {
         private void count(int n) throws ControlProtocolException {
             remaining -= n;
             if (remaining < 0) {
-                throw new ControlProtocolException("map message decompresses beyond " + MAX_JSON + " bytes");
+                throw new ControlProtocolException("map message decompresses beyond the limit of " + (MAX_JSON >> 20)
+                        + " MiB per message");
             }
         }
     }
