@@ -61,6 +61,23 @@ class MapFrameReaderTest {
         assertThatThrownBy(() -> reader(cut).next()).isInstanceOf(EOFException.class);
     }
 
+    /** What the Noise layer throws for a record that fails authentication ends the stream, and so the session. */
+    @Test
+    void aCorruptRecordBelowEndsTheStreamRatherThanBeingSkipped() throws Exception {
+        byte[] good = frame("{\"Domain\":\"good.test\"}".getBytes());
+        java.io.InputStream broken = new java.io.SequenceInputStream(new ByteArrayInputStream(good),
+                new java.io.InputStream() {
+                    @Override
+                    public int read() throws java.io.IOException {
+                        throw new ControlProtocolException("Noise record failed authentication");
+                    }
+                });
+        MapFrameReader r = new MapFrameReader(broken, ControlClient.JSON);
+        assertThat(r.next().domain()).isEqualTo("good.test");
+        assertThatThrownBy(r::next).isInstanceOf(ControlProtocolException.class).hasMessageContaining("authentication");
+        assertThat(r.dropped()).isZero();
+    }
+
     @Test
     void messagesThatDoNotDecodeAreDroppedAndCountedAndTheNextIsRead() throws Exception {
         byte[] corrupt = zstd("{\"Domain\":\"tailnet.test\"}".getBytes());
