@@ -211,7 +211,7 @@ final class ControlLoop implements Runnable {
     }
 
     private void interactiveLogin(ControlClient c, String url) throws IOException, LoginRequiredException {
-        setState(NodeState.NEEDS_LOGIN, "to log in, visit " + url);
+        setState(NodeState.NEEDS_LOGIN, "to log in, visit " + PeerText.forLog(url, 1024));
         listener.loginUrl(url);
         while (running) {
             String offered = newAuthKeys.poll();
@@ -383,7 +383,10 @@ final class ControlLoop implements Runnable {
         }
     }
 
-    /** Every distinct message along the cause chain: the JDK often leaves the outer one empty. */
+    /**
+     * Every distinct message along the cause chain (the JDK often leaves the outer one empty),
+     * escaped: some quote what a server sent.
+     */
     static String describe(Throwable e) {
         StringBuilder sb = new StringBuilder();
         for (Throwable t = e; t != null && sb.length() < 500; t = t.getCause()) {
@@ -392,7 +395,7 @@ final class ControlLoop implements Runnable {
                 sb.append(sb.length() == 0 ? "" : ": ").append(m);
             }
         }
-        return sb.length() == 0 ? e.getClass().getSimpleName() : sb.toString();
+        return sb.length() == 0 ? e.getClass().getSimpleName() : PeerText.forLog(sb.toString(), sb.length());
     }
 
     private void setState(NodeState next, String message) {
