@@ -7,6 +7,7 @@
  */
 module io.microlink.wireguard {
     requires io.microlink.crypto;
+    requires io.microlink.netstack;
 
     exports io.microlink.wireguard;
     exports io.microlink.wireguard.cli;

@@ -10,6 +10,7 @@ import io.microlink.control.wire.Node;
 import io.microlink.control.wire.RegisterRequest;
 import io.microlink.control.wire.RegisterResponse;
 import io.microlink.dataplane.Dataplane;
+import io.microlink.http.PeerText;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
@@ -205,12 +206,12 @@ final class ControlLoop implements Runnable {
             return;
         }
         throw new LoginRequiredException(r.error() != null && !r.error().isEmpty()
-                ? "control refused the registration: " + r.error()
+                ? "control refused the registration: " + PeerText.forLog(r.error(), PeerText.DEFAULT_MAX)
                 : "control did not authorize this node");
     }
 
     private void interactiveLogin(ControlClient c, String url) throws IOException, LoginRequiredException {
-        setState(NodeState.NEEDS_LOGIN, "to log in, visit " + url);
+        setState(NodeState.NEEDS_LOGIN, "to log in, visit " + PeerText.forLog(url, 1024));
         listener.loginUrl(url);
         while (running) {
             String offered = newAuthKeys.poll();
@@ -231,7 +232,8 @@ final class ControlLoop implements Runnable {
                 return;
             }
             if (r.error() != null && !r.error().isEmpty()) {
-                throw new LoginRequiredException("interactive login failed: " + r.error());
+                throw new LoginRequiredException("interactive login failed: "
+                        + PeerText.forLog(r.error(), PeerText.DEFAULT_MAX));
             }
         }
     }
@@ -381,7 +383,10 @@ final class ControlLoop implements Runnable {
         }
     }
 
-    /** Every distinct message along the cause chain: the JDK often leaves the outer one empty. */
+    /**
+     * Every distinct message along the cause chain (the JDK often leaves the outer one empty),
+     * escaped: some quote what a server sent.
+     */
     static String describe(Throwable e) {
         StringBuilder sb = new StringBuilder();
         for (Throwable t = e; t != null && sb.length() < 500; t = t.getCause()) {
@@ -390,7 +395,7 @@ final class ControlLoop implements Runnable {
                 sb.append(sb.length() == 0 ? "" : ": ").append(m);
             }
         }
-        return sb.length() == 0 ? e.getClass().getSimpleName() : sb.toString();
+        return sb.length() == 0 ? e.getClass().getSimpleName() : PeerText.forLog(sb.toString(), sb.length());
     }
 
     private void setState(NodeState next, String message) {

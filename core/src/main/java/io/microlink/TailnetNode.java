@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
@@ -61,7 +60,7 @@ public final class TailnetNode implements AutoCloseable {
     private static final Duration NETCHECK_POLL = Duration.ofMillis(50);
 
     private final NodeConfig config;
-    private final List<NodeListener> listeners = new CopyOnWriteArrayList<>();
+    private final NodeListeners listeners = new NodeListeners();
     private final ControlLoop loop;
     private Thread thread;
 
@@ -70,13 +69,13 @@ public final class TailnetNode implements AutoCloseable {
         this.loop = new ControlLoop(config, new LoopListener() {
             @Override
             public void stateChanged(NodeState state, String detail) {
-                listeners.forEach(l -> l.stateChanged(state, detail));
+                listeners.each(l -> l.stateChanged(state, detail));
             }
 
             @Override
             public void netmapChanged(Netmap netmap) {
                 TailnetMap tailnet = new TailnetMap(netmap);
-                listeners.forEach(l -> l.tailnetChanged(tailnet));
+                listeners.each(l -> l.tailnetChanged(tailnet));
             }
 
             @Override
@@ -84,13 +83,13 @@ public final class TailnetNode implements AutoCloseable {
                 // A first map of thousands of peers is as many events: make their Peers only when someone listens.
                 if (!listeners.isEmpty()) {
                     PeerEvent e = tailnet().event(event); // the loop holds the new netmap before it reports
-                    listeners.forEach(l -> l.peerChanged(e));
+                    listeners.each(l -> l.peerChanged(e));
                 }
             }
 
             @Override
             public void loginUrl(String url) {
-                listeners.forEach(l -> l.loginUrl(url));
+                listeners.each(l -> l.loginUrl(url));
             }
         });
     }
@@ -100,7 +99,7 @@ public final class TailnetNode implements AutoCloseable {
     }
 
     public void addListener(NodeListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        listeners.add(listener);
     }
 
     /** Starts talking to control on a background thread. */

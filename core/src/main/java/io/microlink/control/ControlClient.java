@@ -11,6 +11,7 @@ import io.microlink.control.wire.MapRequest;
 import io.microlink.control.wire.MapResponse;
 import io.microlink.control.wire.RegisterRequest;
 import io.microlink.control.wire.RegisterResponse;
+import io.microlink.http.PeerText;
 import io.microlink.key.KeyFormatException;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
@@ -189,9 +190,10 @@ public final class ControlClient implements Closeable {
         }
     }
 
+    /** Control's words in an error body: escaped and bounded, as they end up in logs and state messages. */
     private static String snippet(byte[] body) {
         String s = new String(body, 0, Math.min(body.length, MAX_ERROR_BODY), java.nio.charset.StandardCharsets.UTF_8);
-        return s.replaceAll("\\p{Cntrl}", " ");
+        return PeerText.forLog(s.strip(), PeerText.DEFAULT_MAX);
     }
 
     /** The JVM's default trust (its cacerts, or javax.net.ssl.trustStore). */
@@ -232,7 +234,10 @@ public final class ControlClient implements Closeable {
             this.reader = new MapFrameReader(response.body().byteStream(), JSON);
         }
 
-        /** The next message; null when control ended the stream. Blocks up to the watchdog time. */
+        /**
+         * The next message; null when control ended the stream. Blocks up to the watchdog time.
+         * A message that does not decode ends the stream with a {@code ControlProtocolException}.
+         */
         public MapResponse next() throws IOException {
             return reader.next();
         }

@@ -14,12 +14,24 @@ import java.io.InputStream;
  * Reads the map stream: each message is a u32 <em>little</em>-endian length and that many
  * bytes, either JSON or a zstd frame of JSON. JSON is parsed straight from the
  * decompressing stream, so a large netmap never exists as one decompressed byte array.
+ *
+ * <p>A message that cannot be framed (a length over the limit, the stream ending inside one)
+ * or does not decode (corrupt zstd, JSON we cannot read, more than {@link #MAX_JSON} once
+ * decompressed) ends the stream, and so the session, as in tailscale: the messages after a
+ * full map are deltas against it, so skipping one would leave the netmap wrong without a
+ * sign. The control loop reconnects with backoff and gets a fresh full map.
  */
 final class MapFrameReader {
-    /** Compressed size limit of one message. A 10,000-peer map compresses well below this. */
+    /** Size limit of one message as sent. A 10,000-peer map compresses well below this. */
     static final int MAX_FRAME = 32 << 20;
-    /** Decompressed size limit of one message, against decompression bombs. */
-    static final long MAX_JSON = 256L << 20;
+    /**
+     * Decompressed size limit of one message, against decompression bombs. A full map of
+     * 10,000 peers as tailscale's control describes them (host info, endpoints, capabilities;
+     * about 1.4 KiB each) is about 14 MiB of JSON ({@code MapFrameReaderTest} builds one);
+     * this leaves room for three times that, or large packet filters. tailscale's own client sets no
+     * limit here.
+     */
+    static final long MAX_JSON = 48L << 20;
     private static final int ZSTD_MAGIC = 0xFD2FB528; // bytes 28 B5 2F FD read little-endian
 
     private final InputStream in;
@@ -30,8 +42,17 @@ final class MapFrameReader {
         this.json = json;
     }
 
-    /** The next message, or null when the stream ended cleanly between messages. */
+    /**
+     * The next message, or null when the stream ended cleanly between messages.
+     *
+     * @throws IOException when the stream breaks or a message cannot be framed or decoded
+     */
     MapResponse next() throws IOException {
+        byte[] frame = nextFrame();
+        return frame == null ? null : parse(frame);
+    }
+
+    private byte[] nextFrame() throws IOException {
         byte[] lengthBytes = in.readNBytes(4);
         if (lengthBytes.length == 0) {
             return null;
@@ -43,8 +64,7 @@ final class MapFrameReader {
         if (len > MAX_FRAME) {
             throw new ControlProtocolException("map message of " + len + " bytes exceeds the " + MAX_FRAME + "-byte limit");
         }
-        byte[] frame = NoiseSocket.readExactly(in, (int) len, "map message");
-        return parse(frame);
+        return NoiseSocket.readExactly(in, (int) len, "map message");
     }
 
     MapResponse parse(byte[] frame) throws IOException {
@@ -96,7 +116,8 @@ final class MapFrameReader {
         private void count(int n) throws ControlProtocolException {
             remaining -= n;
             if (remaining < 0) {
-                throw new ControlProtocolException("map message decompresses beyond " + MAX_JSON + " bytes");
+                throw new ControlProtocolException("map message decompresses beyond the limit of " + (MAX_JSON >> 20)
+                        + " MiB per message");
             }
         }
     }

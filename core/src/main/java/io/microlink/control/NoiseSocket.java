@@ -5,6 +5,7 @@ import io.microlink.control.noise.ControlProtocolException;
 import io.microlink.control.noise.EarlyPayload;
 import io.microlink.control.noise.NoiseTransport;
 import io.microlink.http.HttpHeadException;
+import io.microlink.http.PeerText;
 import io.microlink.http.UpgradeResponse;
 import java.io.EOFException;
 import java.io.IOException;
@@ -135,7 +136,8 @@ final class NoiseSocket extends Socket {
             throw new ControlProtocolException("control server sent a bad ts2021 upgrade response: " + e.getMessage(), e);
         }
         if (!r.switched(UPGRADE_PROTOCOL)) {
-            throw new ControlProtocolException("control server refused the ts2021 upgrade: " + r.statusLine());
+            throw new ControlProtocolException("control server refused the ts2021 upgrade: "
+                    + PeerText.forLog(r.statusLine(), PeerText.DEFAULT_MAX));
         }
     }
 

@@ -2,10 +2,12 @@ package io.microlink.derp;
 
 import io.microlink.control.wire.DerpMap;
 import io.microlink.http.HttpHeadException;
+import io.microlink.http.PeerText;
 import io.microlink.http.UpgradeResponse;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
+import io.microlink.netstack.DroppedInput;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,6 +64,10 @@ public final class DerpClient implements AutoCloseable {
     private final java.util.concurrent.BlockingQueue<byte[]> outbox =
             new java.util.concurrent.ArrayBlockingQueue<>(SEND_QUEUE);
     private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+    /** Frames whose handling threw (our bug): counted and logged rarely; the connection reads on. */
+    private final DroppedInput drops = new DroppedInput(LOG, "DERP frame");
+    /** The server's last health complaint, logged only when it changes. Reader thread only. */
+    private String lastHealth = "";
     private volatile boolean closed;
     private volatile boolean closedByUs;
 
@@ -109,7 +115,8 @@ public final class DerpClient implements AutoCloseable {
                         + e.getMessage(), e);
             }
             if (!r.switched("DERP")) {
-                throw new DerpProtocolException("DERP server " + node.name() + " refused the upgrade: " + r.statusLine());
+                throw new DerpProtocolException("DERP server " + node.name() + " refused the upgrade: "
+                        + PeerText.forLog(r.statusLine(), PeerText.DEFAULT_MAX));
             }
             DerpHandshake hs = new DerpHandshake(nodeKey);
             out.write(hs.clientInfo(requireFrame(DerpFrame.read(in))));
@@ -214,24 +221,13 @@ public final class DerpClient implements AutoCloseable {
 
     private void readLoop() {
         try {
+            // A frame that cannot be read ends the connection (the stream is out of step); one
+            // whose handling throws is dropped, and the next is read.
             for (DerpFrame f; !closed && (f = DerpFrame.read(in)) != null; ) {
-                switch (f.type()) {
-                    case FrameType.RECV_PACKET -> {
-                        if (f.payload().length >= 32) {
-                            handler.packet(PublicKey.of(KeyKind.NODE, Arrays.copyOf(f.payload(), 32)),
-                                    Arrays.copyOfRange(f.payload(), 32, f.payload().length));
-                        }
-                    }
-                    case FrameType.PING -> enqueue(DerpFrame.encode(FrameType.PONG, f.payload()));
-                    case FrameType.HEALTH -> {
-                        // Empty means healthy again; text is the server's complaint (e.g. a duplicate client).
-                        if (f.payload().length > 0) {
-                            LOG.log(Level.WARNING, "DERP server reports: {0}", new String(f.payload(), StandardCharsets.UTF_8));
-                        }
-                    }
-                    default -> {
-                        // Keep-alives, peer-gone/present, and frames newer than us: nothing to do.
-                    }
+                try {
+                    handle(f);
+                } catch (RuntimeException e) {
+                    drops.record(e);
                 }
             }
         } catch (IOException e) {
@@ -244,6 +240,41 @@ public final class DerpClient implements AutoCloseable {
                 onLost.run();
             }
         }
+    }
+
+    private void handle(DerpFrame f) throws IOException {
+        switch (f.type()) {
+            case FrameType.RECV_PACKET -> {
+                if (f.payload().length >= 32) {
+                    handler.packet(PublicKey.of(KeyKind.NODE, Arrays.copyOf(f.payload(), 32)),
+                            Arrays.copyOfRange(f.payload(), 32, f.payload().length));
+                }
+            }
+            case FrameType.PING -> enqueue(DerpFrame.encode(FrameType.PONG, f.payload()));
+            case FrameType.HEALTH -> health(new String(f.payload(), StandardCharsets.UTF_8));
+            default -> {
+                // Keep-alives, peer-gone/present, and frames newer than us: nothing to do.
+            }
+        }
+    }
+
+    /**
+     * Empty means healthy again; text is the server's complaint (e.g. a duplicate client), which
+     * is the server's own words: escaped, bounded, and logged once per change, not per frame.
+     */
+    private void health(String text) {
+        if (text.equals(lastHealth)) {
+            return;
+        }
+        lastHealth = text;
+        if (!text.isEmpty()) {
+            LOG.log(Level.WARNING, "DERP server reports: {0}", PeerText.forLog(text, PeerText.DEFAULT_MAX));
+        }
+    }
+
+    /** Frames dropped because handling them threw. */
+    long droppedFrames() {
+        return drops.total();
     }
 
     public boolean isConnected() {

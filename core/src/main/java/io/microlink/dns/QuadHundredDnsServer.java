@@ -2,6 +2,7 @@ package io.microlink.dns;
 
 import io.microlink.control.wire.DnsConfig;
 import io.microlink.netmap.Netmap;
+import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.ip.IpHeader;
 import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.socket.Netstack;
@@ -17,6 +18,8 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * MagicDNS at 100.100.100.100 and fd7a:115c:a1e0::53, port 53 over UDP, inside the netstack:
@@ -35,8 +38,19 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
     public static final int PORT = 53;
     private static final int FORWARD_TIMEOUT_MILLIS = 2000;
     private static final int MAX_RESPONSE = 4095;
+    /**
+     * Queries forwarded to the tailnet's resolvers at once, each with its own socket for up to
+     * {@value #FORWARD_TIMEOUT_MILLIS} ms per resolver: without a bound, a peer sending queries
+     * for names nobody answers would hold a thread and a socket per query.
+     */
+    static final int MAX_FORWARDS_IN_FLIGHT = 128;
 
     private volatile MagicDnsResolver resolver;
+    /** Queries whose handling threw (our bug): counted and logged rarely; the server answers the next. */
+    private final DroppedInput drops = new DroppedInput(LOG, "DNS query");
+    private final Semaphore forwards = new Semaphore(MAX_FORWARDS_IN_FLIGHT);
+    /** Queries not forwarded because {@link #MAX_FORWARDS_IN_FLIGHT} were in flight; the client retries. */
+    private final AtomicLong forwardsRefused = new AtomicLong();
 
     /** The quad-100 addresses, which peers' MagicDNS settings point at. */
     public static List<InetAddress> addresses() {
@@ -64,8 +78,27 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
         resolver = MagicDnsResolver.of(netmap, Instant.now());
     }
 
+    /** Answers one query; one whose handling throws is dropped and counted, never thrown into the caller's receive path. */
     @Override
     public void handle(Netstack stack, IpPacket packet, UdpDatagram datagram) {
+        try {
+            answer(stack, packet, datagram);
+        } catch (RuntimeException e) {
+            drops.record(e);
+        }
+    }
+
+    /** Queries dropped because handling them threw. */
+    long dropped() {
+        return drops.total();
+    }
+
+    /** Queries not forwarded because as many as allowed were in flight already. */
+    long forwardsRefused() {
+        return forwardsRefused.get();
+    }
+
+    private void answer(Netstack stack, IpPacket packet, UdpDatagram datagram) {
         MagicDnsResolver r = resolver;
         if (r == null) {
             return; // no netmap yet: stay silent, the client retries
@@ -74,8 +107,21 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
                 datagram.payloadOffset() + datagram.payloadLength());
         switch (r.respond(query, MagicDnsResolver.Transport.UDP)) {
             case DnsOutcome.Answer a -> reply(stack, packet, datagram, a.message());
-            case DnsOutcome.Forward f -> Thread.ofVirtual().name("microlink-dns-forward").start(() ->
-                    forward(f.resolvers(), query).ifPresent(answer -> reply(stack, packet, datagram, answer)));
+            case DnsOutcome.Forward f -> {
+                if (!forwards.tryAcquire()) {
+                    forwardsRefused.incrementAndGet();
+                    return;
+                }
+                Thread.ofVirtual().name("microlink-dns-forward").start(() -> {
+                    try {
+                        forward(f.resolvers(), query).ifPresent(answer -> reply(stack, packet, datagram, answer));
+                    } catch (RuntimeException e) {
+                        drops.record(e);
+                    } finally {
+                        forwards.release();
+                    }
+                });
+            }
         }
     }
 

@@ -71,6 +71,8 @@ public final class HttpHeadReader<H extends HttpHead> {
     private String[] startLine;
     private final List<HttpHead.Field> fields = new ArrayList<>();
     private H head;
+    /** Bytes examined or copied so far, for the test that holds the reader to linear time. */
+    private long work;
 
     private HttpHeadReader(Class<H> kind, Limits limits) {
         this.kind = kind;
@@ -151,6 +153,11 @@ public final class HttpHeadReader<H extends HttpHead> {
         return head != null;
     }
 
+    /** Bytes examined or copied so far: what a test counts to hold the reader to linear time. */
+    long work() {
+        return work;
+    }
+
     /** Bytes of the head taken so far. */
     public int bytesRead() {
         return total;
@@ -171,6 +178,7 @@ public final class HttpHeadReader<H extends HttpHead> {
     }
 
     private void take(byte b) throws HttpHeadException {
+        work++;
         if (total == limits.maxHeadBytes()) {
             throw new HttpHeadException(Problem.TOO_LARGE, "the HTTP head is longer than " + limits.maxHeadBytes()
                     + " bytes");
@@ -196,6 +204,7 @@ public final class HttpHeadReader<H extends HttpHead> {
             }
             if (lineLength == line.length) {
                 line = Arrays.copyOf(line, Math.min(line.length * 2, limits.maxLineBytes()));
+                work += lineLength;
             }
             line[lineLength++] = b;
         }
@@ -301,6 +310,7 @@ public final class HttpHeadReader<H extends HttpHead> {
 
     private boolean all(int from, int to, BytePredicate p) {
         for (int i = from; i < to; i++) {
+            work++;
             if (!p.test(line[i])) {
                 return false;
             }
@@ -310,6 +320,7 @@ public final class HttpHeadReader<H extends HttpHead> {
 
     private int indexOf(char c, int from, int to) {
         for (int i = from; i < to; i++) {
+            work++;
             if (line[i] == c) {
                 return i;
             }
@@ -319,6 +330,7 @@ public final class HttpHeadReader<H extends HttpHead> {
 
     private boolean ascii(int from, String s) {
         for (int i = 0; i < s.length(); i++) {
+            work++;
             if (line[from + i] != s.charAt(i)) {
                 return false;
             }
@@ -327,6 +339,7 @@ public final class HttpHeadReader<H extends HttpHead> {
     }
 
     private String text(int from, int to) {
+        work += to - from;
         return new String(line, from, to - from, StandardCharsets.ISO_8859_1);
     }
 

@@ -15,6 +15,7 @@ import io.microlink.netcheck.NetcheckReport;
 import io.microlink.netcheck.NetcheckRound;
 import io.microlink.netmap.Netmap;
 import io.microlink.netmap.PeerExpiry;
+import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.PacketSink;
 import io.microlink.wireguard.udp.LinuxUdpSocket;
 import io.microlink.wireguard.udp.UdpBatchSocket;

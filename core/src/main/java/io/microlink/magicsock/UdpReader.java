@@ -1,6 +1,7 @@
 package io.microlink.magicsock;
 
 import io.microlink.disco.DiscoPacket;
+import io.microlink.netstack.DroppedInput;
 import io.microlink.stun.StunMessage;
 import io.microlink.wireguard.udp.ReceivedDatagrams;
 import io.microlink.wireguard.udp.UdpBatchSocket;

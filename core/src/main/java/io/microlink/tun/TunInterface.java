@@ -1,10 +1,12 @@
 package io.microlink.tun;
 
+import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.Headroom;
 import io.microlink.netstack.PacketSink;
 import io.microlink.netstack.ip.IpHeader;
 import io.microlink.wireguard.tun.IpCommand;
 import io.microlink.wireguard.tun.LinuxTun;
+import io.microlink.wireguard.tun.TunDevice;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
@@ -47,7 +49,7 @@ public final class TunInterface implements AutoCloseable {
     /** Packets taken from the device before the batch is handed on, at most. */
     private static final int MAX_BATCH = 64;
 
-    private final LinuxTun tun;
+    private final TunDevice tun;
     private final boolean ipv6;
     /** Takes each packet the OS sent into the device, in batches as they were waiting together. */
     private final PacketSink toTailnet;
@@ -57,9 +59,12 @@ public final class TunInterface implements AutoCloseable {
     /** The assigned addresses as raw bytes, compared against the destination of packets for the OS. */
     private volatile byte[][] own = new byte[0][];
     private volatile boolean closed;
+    /** The OS's packets (or batch ends) whose handling threw: our bug, so counted and logged rarely, never per packet. */
+    private final DroppedInput drops = new DroppedInput(LOG, "packet from the OS (or end of batch)");
     private final Thread reader;
 
-    private TunInterface(LinuxTun tun, boolean ipv6, PacketSink toTailnet, Headroom room) {
+    /** Reads {@code tun} (already set up) on a new thread, handing its packets to {@code toTailnet}. */
+    TunInterface(TunDevice tun, boolean ipv6, PacketSink toTailnet, Headroom room) {
         this.tun = tun;
         this.ipv6 = ipv6;
         this.toTailnet = toTailnet;
@@ -219,7 +224,7 @@ public final class TunInterface implements AutoCloseable {
         try {
             toTailnet.endOfBatch();
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, tun.name() + ": sending a batch from the OS failed", e);
+            drops.record(e);
         }
     }
 
@@ -227,9 +232,13 @@ public final class TunInterface implements AutoCloseable {
         try {
             toTailnet.accept(buf, room.front(), n);
         } catch (RuntimeException e) {
-            // A bug, not a bad packet: keep the interface carrying the rest.
-            LOG.log(Level.ERROR, tun.name() + ": handling a packet from the OS failed", e);
+            drops.record(e); // keep the interface carrying the rest
         }
+    }
+
+    /** Packets from the OS (and batch ends) dropped because handing them on threw. */
+    long dropped() {
+        return drops.total();
     }
 
     /** Stops the reader and closes the device, which removes it with its addresses and routes. */

@@ -56,13 +56,92 @@ class MapFrameReaderTest {
     }
 
     @Test
-    void truncatedCorruptAndUnexpectedInputFailCleanly() {
+    void aTruncatedMessageEndsTheStream() {
         byte[] cut = Arrays.copyOf(frame("{\"Domain\":\"x\"}".getBytes()), 8);
         assertThatThrownBy(() -> reader(cut).next()).isInstanceOf(EOFException.class);
+    }
+
+    /** What the Noise layer throws for a record that fails authentication ends the stream, and so the session. */
+    @Test
+    void aCorruptRecordBelowEndsTheStreamRatherThanBeingSkipped() throws Exception {
+        byte[] good = frame("{\"Domain\":\"good.test\"}".getBytes());
+        java.io.InputStream broken = new java.io.SequenceInputStream(new ByteArrayInputStream(good),
+                new java.io.InputStream() {
+                    @Override
+                    public int read() throws java.io.IOException {
+                        throw new ControlProtocolException("Noise record failed authentication");
+                    }
+                });
+        MapFrameReader r = new MapFrameReader(broken, ControlClient.JSON);
+        assertThat(r.next().domain()).isEqualTo("good.test");
+        assertThatThrownBy(r::next).isInstanceOf(ControlProtocolException.class).hasMessageContaining("authentication");
+    }
+
+    /** A delta after a message we could not read would apply to the wrong netmap: the session ends instead. */
+    @Test
+    void aMessageThatDoesNotDecodeEndsTheStreamWithAClearError() throws Exception {
         byte[] corrupt = zstd("{\"Domain\":\"tailnet.test\"}".getBytes());
         corrupt[corrupt.length - 3] ^= 0x55;
-        assertThatThrownBy(() -> reader(frame(corrupt)).next()).isInstanceOf(ControlProtocolException.class);
-        assertThatThrownBy(() -> reader(frame("{\"Peers\":\"not a list\"}".getBytes())).next())
-                .isInstanceOf(ControlProtocolException.class).hasMessageContaining("JSON");
+        byte[] wrongJson = "{\"Peers\":\"not a list\"}".getBytes();
+        byte[] good = frame("{\"Domain\":\"good.test\"}".getBytes());
+        assertThatThrownBy(() -> reader(frame(corrupt), good).next()).isInstanceOf(ControlProtocolException.class)
+                .hasMessageContaining("could not be decompressed");
+        assertThatThrownBy(() -> reader(frame(wrongJson), good).next()).isInstanceOf(ControlProtocolException.class)
+                .hasMessageContaining("not the JSON we expect");
+    }
+
+    @Test
+    void aMessageOverTheDecompressedLimitFailsWithAClearError() {
+        MapFrameReader r = reader();
+        assertThatThrownBy(() -> r.parse(zstd(bomb(MapFrameReader.MAX_JSON + 1))))
+                .isInstanceOf(ControlProtocolException.class)
+                .hasMessage("map message decompresses beyond the limit of 48 MiB per message");
+    }
+
+    /** A full map of 10,000 peers as tailscale's control describes them fits the limits, with room to spare. */
+    @Test
+    void aTenThousandPeerMapFitsTheLimitsTwiceOver() throws Exception {
+        StringBuilder json = new StringBuilder("{\"Domain\":\"tailnet.test\",\"Peers\":[");
+        for (int i = 0; i < 10_000; i++) {
+            json.append(i == 0 ? "" : ",").append(peer(i));
+        }
+        byte[] body = json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+        assertThat((long) body.length * 2).isLessThan(MapFrameReader.MAX_JSON);
+        byte[] compressed = zstd(body);
+        assertThat(compressed.length * 2).isLessThan(MapFrameReader.MAX_FRAME);
+        assertThat(reader(frame(compressed)).next().peers()).hasSize(10_000);
+    }
+
+    /** One peer as tailscale's control sends it: keys, addresses, endpoints, host info, capabilities. */
+    private static String peer(int i) {
+        String hex = String.format("%064x", i);
+        return ("{\"ID\":%d,\"StableID\":\"n%sCNTRL\",\"Name\":\"host-%d.tail1234.ts.net.\",\"User\":%d,"
+                + "\"Key\":\"nodekey:%s\",\"KeyExpiry\":\"2027-05-01T10:00:00Z\",\"Machine\":\"mkey:%s\","
+                + "\"DiscoKey\":\"discokey:%s\",\"Addresses\":[\"100.64.%d.%d/32\",\"fd7a:115c:a1e0::%x/128\"],"
+                + "\"AllowedIPs\":[\"100.64.%d.%d/32\",\"fd7a:115c:a1e0::%x/128\"],"
+                + "\"Endpoints\":[\"203.0.113.%d:41641\",\"192.168.1.%d:41641\",\"[2001:db8::%x]:41641\","
+                + "\"172.17.0.1:41641\"],\"HomeDERP\":%d,\"Hostinfo\":{\"IPNVersion\":\"1.80.3-t1234567-g89abcdef\","
+                + "\"OS\":\"linux\",\"OSVersion\":\"6.8.0-45-generic\",\"Distro\":\"ubuntu\",\"DistroVersion\":\"24.04\","
+                + "\"Hostname\":\"host-%d\",\"Machine\":\"x86_64\",\"GoArch\":\"amd64\",\"Services\":["
+                + "{\"Proto\":\"tcp\",\"Port\":22,\"Description\":\"sshd\"},{\"Proto\":\"peerapi4\",\"Port\":%d},"
+                + "{\"Proto\":\"peerapi6\",\"Port\":%d}],\"NetInfo\":{\"MappingVariesByDestIP\":false,"
+                + "\"WorkingIPv6\":true,\"WorkingUDP\":true,\"PreferredDERP\":%d,\"DERPLatency\":{\"1-v4\":0.012,"
+                + "\"2-v4\":0.034,\"3-v4\":0.081}}},\"Created\":\"2026-01-02T03:04:05Z\",\"Cap\":113,"
+                + "\"Tags\":[\"tag:server\"],\"Online\":true,\"LastSeen\":\"2026-11-21T20:00:00Z\","
+                + "\"MachineAuthorized\":true,\"CapMap\":{\"https://tailscale.com/cap/file-sharing\":null,"
+                + "\"https://tailscale.com/cap/ssh\":null,\"https://tailscale.com/cap/funnel\":null},"
+                + "\"ComputedName\":\"host-%d\",\"ComputedNameWithHost\":\"host-%d\"}")
+                .formatted(i, Integer.toHexString(i), i, i % 50, hex, hex, hex, i / 250, i % 250, i,
+                        i / 250, i % 250, i, i % 250, i % 250, i, i % 30 + 1, i, 30000 + i % 1000, 30000 + i % 1000,
+                        i % 30 + 1, i, i);
+    }
+
+    /** A valid JSON message of {@code size} bytes, almost all of it white space: it compresses to almost nothing. */
+    private static byte[] bomb(long size) {
+        byte[] b = new byte[(int) size];
+        Arrays.fill(b, (byte) ' ');
+        b[0] = '{';
+        b[b.length - 1] = '}';
+        return b;
     }
 }

@@ -7,15 +7,10 @@ import io.microlink.control.wire.DerpMap;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,22 +42,7 @@ class DerpClientQueueTest {
     /** Speaks just enough DERP to log a client in, then never reads again. */
     private static void stalledRelay(ServerSocket server, PrivateKey serverKey) {
         try (Socket s = server.accept()) {
-            InputStream in = s.getInputStream();
-            OutputStream out = s.getOutputStream();
-            byte[] last4 = new byte[4];
-            while (!Arrays.equals(last4, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII))) {
-                System.arraycopy(last4, 1, last4, 0, 3);
-                last4[3] = (byte) in.read();
-            }
-            out.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: DERP\r\nConnection: Upgrade\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.write(DerpFrame.encode(FrameType.SERVER_KEY,
-                    ByteBuffer.allocate(40).put(DerpHandshake.MAGIC).put(serverKey.publicKey().raw()).array()));
-            DerpFrame info = DerpFrame.read(in);
-            PublicKey client = PublicKey.of(KeyKind.NODE, Arrays.copyOf(info.payload(), 32));
-            out.write(DerpFrame.encode(FrameType.SERVER_INFO,
-                    serverKey.boxTo(client).seal("{\"version\":2}".getBytes(StandardCharsets.UTF_8))));
-            out.flush();
+            FakeRelay.login(s, serverKey);
             Thread.sleep(60_000); // stalled: reads nothing more
         } catch (Exception e) {
             // the test is over

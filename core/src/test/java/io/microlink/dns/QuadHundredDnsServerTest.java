@@ -52,6 +52,55 @@ class QuadHundredDnsServerTest {
     }
 
     @Test
+    void aQueryWhoseAnswerFailsToLeaveIsDroppedAndCountedAndTheNextIsAnswered() throws Exception {
+        LinkedBlockingQueue<byte[]> out = new LinkedBlockingQueue<>();
+        java.util.concurrent.atomic.AtomicBoolean failNext = new java.util.concurrent.atomic.AtomicBoolean(true);
+        try (Netstack stack = new Netstack(TcpConfig.defaults(), (buf, off, len) -> {
+            if (failNext.getAndSet(false)) {
+                throw new IllegalStateException("a bug of ours on the way out");
+            }
+            out.add(Arrays.copyOfRange(buf, off, off + len));
+        }, Headroom.NONE)) {
+            stack.setAddresses(List.of(InetAddress.ofLiteral("100.64.0.1")));
+            QuadHundredDnsServer dns = new QuadHundredDnsServer();
+            dns.attach(stack);
+            dns.update(TestNetmaps.standard());
+            byte[] query = new DnsMessage(DnsHeader.query(7), List.of(new DnsQuestion("ts2.tailnet.test.", DnsType.A,
+                    DnsClass.IN)), List.of(), List.of(), List.of()).encode(512);
+            byte[] packet = UdpDatagram.packet(new IpPacketBuilder(1), PEER.getAddress(),
+                    InetAddress.ofLiteral("100.100.100.100").getAddress(), 40000, 53, query, 0, query.length);
+
+            stack.inbound(packet.clone(), 0, packet.length);
+            stack.inbound(packet.clone(), 0, packet.length);
+
+            assertThat(dns.dropped()).isEqualTo(1);
+            assertThat(out.poll(5, TimeUnit.SECONDS)).isNotNull();
+        }
+    }
+
+    @Test
+    void forwardsInFlightAreBoundedSoAQueryFloodCannotHoldAThreadAndSocketEach() throws Exception {
+        try (java.net.DatagramSocket silent = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress());
+             Netstack stack = new Netstack(TcpConfig.defaults(), (buf, off, len) -> { }, Headroom.NONE)) {
+            stack.setAddresses(List.of(InetAddress.ofLiteral("100.64.0.1")));
+            QuadHundredDnsServer dns = new QuadHundredDnsServer();
+            dns.attach(stack);
+            dns.update(TestNetmaps.netmap(TestNetmaps.DUAL_STACK_SELF, "",
+                    "{'Resolvers':[{'Addr':'127.0.0.1:" + silent.getLocalPort() + "'}]}"));
+            int queries = QuadHundredDnsServer.MAX_FORWARDS_IN_FLIGHT + 50;
+            for (int i = 0; i < queries; i++) {
+                byte[] query = new DnsMessage(DnsHeader.query(i), List.of(new DnsQuestion("name" + i + ".example.com.",
+                        DnsType.A, DnsClass.IN)), List.of(), List.of(), List.of()).encode(512);
+                byte[] packet = UdpDatagram.packet(new IpPacketBuilder(1), PEER.getAddress(),
+                        InetAddress.ofLiteral("100.100.100.100").getAddress(), 40000 + i, 53, query, 0, query.length);
+                stack.inbound(packet, 0, packet.length);
+            }
+            // The silent resolver holds every forward for its full timeout, far longer than this loop.
+            assertThat(dns.forwardsRefused()).isEqualTo(50);
+        }
+    }
+
+    @Test
     void resolverAddressesAreTakenOnlyAsLiterals() {
         assertThat(QuadHundredDnsServer.plainAddress("1.1.1.1")).contains(new InetSocketAddress("1.1.1.1", 53));
         assertThat(QuadHundredDnsServer.plainAddress("9.9.9.9:5353")).contains(new InetSocketAddress("9.9.9.9", 5353));

@@ -5,7 +5,8 @@ import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What a receive loop does with one input that threw: count it and log at most one warning
+ * What a receive loop does with one input that threw (a bug of ours, or an input it cannot
+ * take that does not end the stream it came on): count it and log at most one warning
  * per interval (with how many were dropped since), so that a stream of hostile packets
  * neither ends the loop nor floods the log. A thrown exception here is our bug, never the
  * sender's right to stop us: the loop carries on with the next input.
@@ -36,12 +37,12 @@ public final class DroppedInput {
     }
 
     /** Counts one dropped input, now. */
-    public void record(RuntimeException e) {
+    public void record(Exception e) {
         record(e, System.nanoTime());
     }
 
     /** Counts one dropped input at {@code nowNanos} ({@link System#nanoTime()}'s scale). */
-    public void record(RuntimeException e, long nowNanos) {
+    public void record(Exception e, long nowNanos) {
         total.incrementAndGet();
         sinceLog.incrementAndGet();
         if (nowNanos - nextLogNanos >= 0) {

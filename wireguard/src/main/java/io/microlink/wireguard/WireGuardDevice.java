@@ -1,5 +1,6 @@
 package io.microlink.wireguard;
 
+import io.microlink.netstack.DroppedInput;
 import io.microlink.wireguard.config.InterfaceConfig;
 import io.microlink.wireguard.config.IpPrefix;
 import io.microlink.wireguard.config.PeerConfig;
@@ -16,6 +17,7 @@ import io.microlink.wireguard.session.UdpEndpoint;
 import io.microlink.wireguard.session.UdpEndpoints;
 import io.microlink.wireguard.tun.IpCommand;
 import io.microlink.wireguard.tun.LinuxTun;
+import io.microlink.wireguard.tun.TunDevice;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -43,9 +45,14 @@ public final class WireGuardDevice implements AutoCloseable {
     private static final int MAX_DATAGRAM = 65535;
 
     private final Engine engine;
-    private final LinuxTun tun;
+    private final TunDevice tun;
     private final DatagramChannel udp;
     private final List<Thread> threads = new ArrayList<>();
+    // Each loop carries on past an input whose handling threw (our bug, never the sender's
+    // right to stop the interface), counting it and warning at most once per interval.
+    private final DroppedInput tunDrops = new DroppedInput(LOG, "packet from the TUN device");
+    private final DroppedInput udpDrops = new DroppedInput(LOG, "UDP datagram");
+    private final DroppedInput timerDrops = new DroppedInput(LOG, "timer tick");
     private final Network network = new Network() {
         @Override
         public void send(Endpoint to, byte[] buf, int off, int len) {
@@ -70,10 +77,17 @@ public final class WireGuardDevice implements AutoCloseable {
     };
     private volatile boolean running = true;
 
-    private WireGuardDevice(Engine engine, LinuxTun tun, DatagramChannel udp) {
+    private WireGuardDevice(Engine engine, TunDevice tun, DatagramChannel udp) {
         this.engine = engine;
         this.tun = tun;
         this.udp = udp;
+    }
+
+    /** Runs {@code engine} between a device and a bound socket that are already set up. */
+    static WireGuardDevice run(Engine engine, TunDevice tun, DatagramChannel udp) {
+        WireGuardDevice device = new WireGuardDevice(engine, tun, udp);
+        device.startThreads();
+        return device;
     }
 
     /** Brings up the interface described by {@code config} with the protocol's default limits. */
@@ -129,8 +143,7 @@ public final class WireGuardDevice implements AutoCloseable {
             }
             throw e;
         }
-        WireGuardDevice device = new WireGuardDevice(engine, tun, udp);
-        device.startThreads();
+        WireGuardDevice device = run(engine, tun, udp);
         LOG.log(System.Logger.Level.INFO, "{0} up: public key {1}, UDP port {2}", tun.name(),
                 WireGuardKey.of(engine.publicKey(), false), String.valueOf(device.listenPort()));
         return device;
@@ -167,8 +180,7 @@ public final class WireGuardDevice implements AutoCloseable {
                 try {
                     engine.send(buf, head, n, network);
                 } catch (RuntimeException e) {
-                    // A bug, not a bad packet (those are counted); keep the interface alive.
-                    LOG.log(System.Logger.Level.ERROR, "sending a packet failed", e);
+                    tunDrops.record(e); // bad packets are counted by the engine; this is a bug
                 }
             }
         } catch (IOException e) {
@@ -185,7 +197,11 @@ public final class WireGuardDevice implements AutoCloseable {
             while (running) {
                 bb.clear();
                 InetSocketAddress from = (InetSocketAddress) udp.receive(bb);
-                engine.receive(bb.array(), 0, bb.position(), sources.of(from), network);
+                try {
+                    engine.receive(bb.array(), 0, bb.position(), sources.of(from), network);
+                } catch (RuntimeException e) {
+                    udpDrops.record(e);
+                }
             }
         } catch (ClosedChannelException e) {
             // close() ends the loop this way
@@ -199,8 +215,7 @@ public final class WireGuardDevice implements AutoCloseable {
             try {
                 engine.tick(network);
             } catch (RuntimeException e) {
-                // A bug, but timers must keep running for every other peer.
-                LOG.log(System.Logger.Level.ERROR, "timer tick failed", e);
+                timerDrops.record(e); // a bug, but timers must keep running for every other peer
             }
             try {
                 Thread.sleep(TICK_MILLIS);

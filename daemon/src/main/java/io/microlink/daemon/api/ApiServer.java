@@ -3,7 +3,7 @@ package io.microlink.daemon.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.microlink.daemon.Daemon;
-import io.microlink.web.http.FailedConnections;
+import io.microlink.netstack.DroppedInput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,7 +47,7 @@ public final class ApiServer implements AutoCloseable {
     private final Daemon daemon;
     private final Executor clients;
     private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
-    private final FailedConnections failed = new FailedConnections(LOG, "API connection");
+    private final DroppedInput failed = new DroppedInput(LOG, "API connection");
     private final Thread acceptor;
 
     private ApiServer(Path socket, ServerSocketChannel server, Map<String, Method> methods, Daemon daemon,
@@ -117,7 +117,7 @@ public final class ApiServer implements AutoCloseable {
                     } catch (IOException e) {
                         LOG.log(Level.DEBUG, "API connection ended: {0}", e.getMessage());
                     } catch (RuntimeException e) {
-                        failed.record(e, System.nanoTime());
+                        failed.record(e);
                     } finally {
                         slots.release();
                     }
@@ -130,7 +130,7 @@ public final class ApiServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 // Nothing runs the connection: close it and give its slot back.
                 slots.release();
-                failed.record(e, System.nanoTime());
+                failed.record(e);
                 closeQuietly(client);
                 pause();
             }

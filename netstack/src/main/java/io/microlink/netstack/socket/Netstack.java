@@ -1,5 +1,6 @@
 package io.microlink.netstack.socket;
 
+import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.Headroom;
 import io.microlink.netstack.MalformedPacketException;
 import io.microlink.netstack.PacketSink;
@@ -59,6 +60,7 @@ public final class Netstack implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.microlink.netstack");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int EPHEMERAL_UDP_FIRST = 49152;
+    private static final long TIMER_RETRY_NANOS = 10_000_000L;
 
     /** A UDP datagram for a local port that a service (such as DNS on 100.100.100.100) answers. */
     @FunctionalInterface
@@ -87,6 +89,7 @@ public final class Netstack implements AutoCloseable {
     /** A handful at most (quad-100's two addresses), so a scan beats building a key per packet. */
     private final List<ServiceBinding> services = new CopyOnWriteArrayList<>();
     private final Thread timers;
+    private final DroppedInput timerDrops = new DroppedInput(LOG, "TCP timer run");
     private volatile List<InetAddress> addresses = List.of();
     /** The same addresses as raw bytes, compared against every inbound packet's destination. */
     private volatile byte[][] ownAddressBytes = new byte[0][];
@@ -342,29 +345,44 @@ public final class Netstack implements AutoCloseable {
         lock.lock();
         try {
             while (running) {
-                long deadline = tcp.nextTimerDeadline();
-                long now = System.nanoTime();
-                if (deadline == Long.MIN_VALUE) {
-                    tcp.flush(now);
-                    afterTcp();
-                } else if (deadline == Long.MAX_VALUE) {
-                    timerWakeAt = Long.MAX_VALUE;
-                    timerChanged.await();
-                } else if (deadline - now > 0) {
-                    timerWakeAt = deadline;
-                    timerChanged.awaitNanos(deadline - now);
-                } else {
-                    tcp.onTimer(now);
-                    afterTcp();
+                try {
+                    runTimersOnce();
+                } catch (RuntimeException e) {
+                    // Our bug, not the peer's right to stop every connection's timers: count it,
+                    // and pause briefly so a failure that repeats cannot spin a core.
+                    timerDrops.record(e);
+                    timerChanged.awaitNanos(TIMER_RETRY_NANOS);
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "TCP timers stopped", e);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Does what is due now, or waits until something is. Call with the lock held. */
+    private void runTimersOnce() throws InterruptedException {
+        long deadline = tcp.nextTimerDeadline();
+        long now = System.nanoTime();
+        if (deadline == Long.MIN_VALUE) {
+            tcp.flush(now);
+            afterTcp();
+        } else if (deadline == Long.MAX_VALUE) {
+            timerWakeAt = Long.MAX_VALUE;
+            timerChanged.await();
+        } else if (deadline - now > 0) {
+            timerWakeAt = deadline;
+            timerChanged.awaitNanos(deadline - now);
+        } else {
+            tcp.onTimer(now);
+            afterTcp();
+        }
+    }
+
+    /** Timer runs that threw (a bug of ours), dropped so the timers go on. */
+    long droppedTimerRuns() {
+        return timerDrops.total();
     }
 
     /**

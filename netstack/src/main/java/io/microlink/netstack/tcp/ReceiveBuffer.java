@@ -18,8 +18,11 @@ package io.microlink.netstack.tcp;
  */
 final class ReceiveBuffer {
     static final int MAX_RANGES = 16;
+    private static final byte[] NO_MEMORY = new byte[0];
 
-    private byte[] ring;
+    /** Empty until {@link #allocate}: a connection that never receives data costs no buffer. */
+    private byte[] ring = NO_MEMORY;
+    private int capacity;
     private int head;
     private int readable;
     private final int[] rangeStart = new int[MAX_RANGES];
@@ -27,11 +30,21 @@ final class ReceiveBuffer {
     private int ranges;
 
     ReceiveBuffer(int capacity) {
-        ring = new byte[capacity];
+        this.capacity = capacity;
     }
 
     int capacity() {
-        return ring.length;
+        return capacity;
+    }
+
+    /** Whether the ring has its memory yet; {@link #store} needs it. */
+    boolean hasMemory() {
+        return ring.length > 0;
+    }
+
+    /** Gives the ring its memory, at the current capacity. */
+    void allocate() {
+        ring = new byte[capacity];
     }
 
     int readable() {
@@ -43,17 +56,20 @@ final class ReceiveBuffer {
      * it is relative to the next expected byte.
      */
     void grow(int capacity) {
-        byte[] bigger = new byte[capacity];
-        int first = ring.length - head;
-        System.arraycopy(ring, head, bigger, 0, first);
-        System.arraycopy(ring, 0, bigger, first, head);
-        ring = bigger;
+        if (hasMemory()) {
+            byte[] bigger = new byte[capacity];
+            int first = ring.length - head;
+            System.arraycopy(ring, head, bigger, 0, first);
+            System.arraycopy(ring, 0, bigger, first, head);
+            ring = bigger;
+        }
+        this.capacity = capacity;
         head = 0;
     }
 
     /** Room for in-order and out-of-order data: what the window may offer. */
     int free() {
-        return ring.length - readable;
+        return capacity - readable;
     }
 
     boolean hasOutOfOrder() {
@@ -125,6 +141,9 @@ final class ReceiveBuffer {
 
     int read(byte[] dst, int off, int len) {
         int n = Math.min(len, readable);
+        if (n == 0) {
+            return 0;
+        }
         int first = Math.min(n, ring.length - head);
         System.arraycopy(ring, head, dst, off, first);
         System.arraycopy(ring, 0, dst, off + first, n - first);

@@ -13,12 +13,16 @@ package io.microlink.netstack.tcp;
  * }</pre>
  */
 final class SendBuffer {
-    private byte[] ring;
+    private static final byte[] NO_MEMORY = new byte[0];
+
+    /** Empty until {@link #allocate}: a connection that never sends data costs no buffer. */
+    private byte[] ring = NO_MEMORY;
+    private int capacity;
     private int head;
     private int length;
 
     SendBuffer(int capacity) {
-        ring = new byte[capacity];
+        this.capacity = capacity;
     }
 
     int length() {
@@ -26,23 +30,39 @@ final class SendBuffer {
     }
 
     int capacity() {
-        return ring.length;
+        return capacity;
+    }
+
+    /** Whether the ring has its memory yet; {@link #write} needs it. */
+    boolean hasMemory() {
+        return ring.length > 0;
+    }
+
+    /** Gives the ring its memory, at the current capacity. */
+    void allocate() {
+        ring = new byte[capacity];
     }
 
     /** Raises the capacity to {@code capacity} bytes, keeping what is queued. */
     void grow(int capacity) {
-        byte[] bigger = new byte[capacity];
-        copy(0, bigger, 0, length);
-        ring = bigger;
+        if (hasMemory()) {
+            byte[] bigger = new byte[capacity];
+            copy(0, bigger, 0, length);
+            ring = bigger;
+        }
+        this.capacity = capacity;
         head = 0;
     }
 
     int free() {
-        return ring.length - length;
+        return capacity - length;
     }
 
     int write(byte[] b, int off, int len) {
         int n = Math.min(len, free());
+        if (n == 0) {
+            return 0;
+        }
         int tail = (head + length) % ring.length;
         int first = Math.min(n, ring.length - tail);
         System.arraycopy(b, off, ring, tail, first);
@@ -53,6 +73,9 @@ final class SendBuffer {
 
     /** Copies {@code len} bytes starting {@code offset} bytes after the oldest into {@code out}. */
     void copy(int offset, byte[] out, int outOff, int len) {
+        if (len == 0) {
+            return;
+        }
         int start = (head + offset) % ring.length;
         int first = Math.min(len, ring.length - start);
         System.arraycopy(ring, start, out, outOff, first);
@@ -60,6 +83,9 @@ final class SendBuffer {
     }
 
     void discard(int n) {
+        if (n == 0) {
+            return;
+        }
         head = (head + n) % ring.length;
         length -= n;
     }

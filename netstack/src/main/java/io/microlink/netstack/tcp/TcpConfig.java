@@ -29,7 +29,16 @@ import java.time.Duration;
  * @param keepAliveIntervalNanos time between unanswered probes
  * @param keepAliveProbes unanswered probes after which the connection times out
  * @param nagle whether to hold back small segments while data is unacknowledged (RFC 896)
- * @param maxConnections bound on connections in any state, including those in TIME-WAIT
+ * @param maxConnections bound on connections in any state, including those in TIME-WAIT; a SYN
+ *                       beyond it is refused with RST
+ * @param maxHalfOpen bound on passive opens still in SYN-RECEIVED, across all listeners (each
+ *                    listener's backlog bounds its own); a SYN beyond it is dropped, as a full
+ *                    SYN queue drops it, so a real client retries
+ * @param maxBufferBytes bound on the connections' buffers together at their initial sizes (a
+ *                       buffer takes memory only once it holds data); a SYN that could take it
+ *                       past this is refused with RST, and a connection whose first data would is
+ *                       reset. Growth beyond the initial sizes has its own bound,
+ *                       {@link TcpStack#MAX_BUFFER_GROWTH_BYTES}
  */
 public record TcpConfig(
         int sendBufferBytes,
@@ -42,7 +51,9 @@ public record TcpConfig(
         long keepAliveIntervalNanos,
         int keepAliveProbes,
         boolean nagle,
-        int maxConnections) {
+        int maxConnections,
+        int maxHalfOpen,
+        long maxBufferBytes) {
 
     /** What each buffer of a connection starts at. */
     public static final int INITIAL_BUFFER_BYTES = 256 * 1024;
@@ -61,41 +72,59 @@ public record TcpConfig(
         if (mslNanos < 0 || keepAliveIdleNanos < 0 || keepAliveIntervalNanos <= 0 || keepAliveProbes <= 0) {
             throw new IllegalArgumentException("durations must not be negative");
         }
-        if (maxConnections <= 0) {
-            throw new IllegalArgumentException("maxConnections must be positive");
+        if (maxConnections <= 0 || maxHalfOpen <= 0) {
+            throw new IllegalArgumentException("maxConnections and maxHalfOpen must be positive");
+        }
+        if (maxBufferBytes < (long) Math.min(sendBufferBytes, INITIAL_BUFFER_BYTES)
+                + Math.min(receiveBufferBytes, INITIAL_BUFFER_BYTES)) {
+            throw new IllegalArgumentException("maxBufferBytes must hold at least one connection's buffers");
         }
     }
 
-    /** Buffers up to 1 MiB, MSL 30 s, 40 ms delayed ACK, keep-alive off, Nagle off, 4096 connections. */
+    /**
+     * Buffers up to 1 MiB, MSL 30 s, 40 ms delayed ACK, keep-alive off, Nagle off, 4096
+     * connections, 256 half-open, 256 MiB of initial buffers (512 connections carrying data in
+     * both directions at once; idle and half-open ones take none).
+     */
     public static TcpConfig defaults() {
         return new TcpConfig(1 << 20, 1 << 20, 1240, 1220,
                 Duration.ofSeconds(30).toNanos(), Duration.ofMillis(40).toNanos(),
-                0, Duration.ofSeconds(75).toNanos(), 9, false, 4096);
+                0, Duration.ofSeconds(75).toNanos(), 9, false, 4096, 256, 256L << 20);
     }
 
     public TcpConfig withBufferSizes(int send, int receive) {
         return new TcpConfig(send, receive, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
-                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections);
+                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, maxHalfOpen, maxBufferBytes);
     }
 
     public TcpConfig withMsl(Duration msl) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, msl.toNanos(), delayedAckNanos,
-                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections);
+                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, maxHalfOpen, maxBufferBytes);
     }
 
     public TcpConfig withKeepAlive(Duration idle, Duration interval, int probes) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
-                idle.toNanos(), interval.toNanos(), probes, nagle, maxConnections);
+                idle.toNanos(), interval.toNanos(), probes, nagle, maxConnections, maxHalfOpen, maxBufferBytes);
     }
 
     public TcpConfig withNagle(boolean on) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
-                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, on, maxConnections);
+                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, on, maxConnections, maxHalfOpen, maxBufferBytes);
     }
 
     public TcpConfig withMaxConnections(int max) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
-                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, max);
+                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, max, maxHalfOpen, maxBufferBytes);
+    }
+
+    public TcpConfig withMaxHalfOpen(int max) {
+        return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
+                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, max, maxBufferBytes);
+    }
+
+    public TcpConfig withMaxBufferBytes(long max) {
+        return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
+                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, maxHalfOpen, max);
     }
 
     int initialSendBufferBytes() {

@@ -94,6 +94,7 @@ public final class TcpConnection {
     private boolean readSinceFlush;
     /** Bytes both buffers grew by beyond their initial size, from the stack's budget. */
     private int bufferGrowth;
+    private int reservedBuffers;
 
     private final RttEstimator rtt = new RttEstimator();
     private boolean rttTiming;
@@ -200,6 +201,12 @@ public final class TcpConnection {
         }
         if (sendBuffer.free() < len) {
             growSendBufferIfLimiting();
+        }
+        if (len > 0 && !sendBuffer.hasMemory()) {
+            if (!reserveInitialBuffer(config.initialSendBufferBytes())) {
+                return -1;
+            }
+            sendBuffer.allocate();
         }
         int n = sendBuffer.write(b, off, len);
         if (n > 0) {
@@ -479,6 +486,12 @@ public final class TcpConnection {
             abort();
             return;
         }
+        if (len > 0 && !receiveBuffer.hasMemory()) {
+            if (!reserveInitialBuffer(config.initialReceiveBufferBytes())) {
+                return;
+            }
+            receiveBuffer.allocate();
+        }
         int advanced = receiveBuffer.store(seq - rcvNxt, buf, off, len);
         rcvNxt += advanced;
         timeWindowFill(now);
@@ -562,6 +575,31 @@ public final class TcpConnection {
 
     int bufferGrowth() {
         return bufferGrowth;
+    }
+
+    /**
+     * Takes a buffer's initial size from the stack's budget as the buffer gets its memory; when
+     * the budget is spent the connection is reset (the peer learns at once, rather than by a
+     * stall) and false is returned.
+     */
+    private boolean reserveInitialBuffer(int bytes) {
+        if (!stack.reserveBuffer(bytes)) {
+            abort();
+            return false;
+        }
+        reservedBuffers += bytes;
+        return true;
+    }
+
+    /** Initial buffer bytes this connection took from the stack's budget, given back when it goes. */
+    int reservedBuffers() {
+        return reservedBuffers;
+    }
+
+    /** Bytes of buffer memory this connection holds now. */
+    long bufferMemory() {
+        return (sendBuffer.hasMemory() ? sendBuffer.capacity() : 0)
+                + (receiveBuffer.hasMemory() ? receiveBuffer.capacity() : 0);
     }
 
     int sendBufferCapacity() {

@@ -67,10 +67,12 @@ public final class TcpListener {
         acceptQueue.add(c);
     }
 
-    /** A connection of this listener's died before it was accepted. */
-    void forget(TcpConnection c) {
-        if (!acceptQueue.remove(c)) {
-            halfOpen--;
+    /** A connection of this listener's died before it was accepted; true if it was still half-open. */
+    boolean forget(TcpConnection c) {
+        if (acceptQueue.remove(c)) {
+            return false;
         }
+        halfOpen--;
+        return true;
     }
 }

@@ -51,6 +51,10 @@ public final class TcpStack {
     private boolean sweepNeeded;
     /** Bytes the connections' buffers grew by, together; given back when a connection goes. */
     private long bufferGrowth;
+    /** Initial buffer bytes the connections took as their buffers got memory; given back when a connection goes. */
+    private long bufferReserved;
+    /** Passive opens in SYN-RECEIVED, across all listeners. */
+    private int halfOpen;
 
     /** @param room free bytes to leave before and after each segment sent through {@code output} */
     public TcpStack(TcpConfig config, SegmentOutput output, Headroom room, TcpEvents events, SecureRandom random) {
@@ -87,6 +91,9 @@ public final class TcpStack {
     public TcpConnection connect(byte[] localIp, byte[] remoteIp, int remotePort, long nowNanos) {
         if (connections.size() >= config.maxConnections()) {
             throw new IllegalStateException("too many TCP connections: " + config.maxConnections());
+        }
+        if (!roomForAnotherConnection()) {
+            throw new IllegalStateException("TCP buffer memory is at its limit of " + config.maxBufferBytes() + " bytes");
         }
         int start = random.nextInt(EPHEMERAL_COUNT);
         for (int i = 0; i < EPHEMERAL_COUNT; i++) {
@@ -132,11 +139,17 @@ public final class TcpStack {
             }
             return;
         }
-        if (!seg.has(SYN) || l.full() || connections.size() >= config.maxConnections()) {
+        if (!seg.has(SYN) || l.full() || halfOpen >= config.maxHalfOpen()) {
+            return; // as a full SYN queue: the client retries
+        }
+        if (connections.size() >= config.maxConnections() || !roomForAnotherConnection()) {
+            // Full for longer than a retry would wait: refuse clearly.
+            sendReset(dstIp, srcIp, seg.dstPort, seg.srcPort, 0, seg.seq + seg.sequenceLength(), RST | ACK);
             return;
         }
         ConnectionKey key = probe.copy();
         l.halfOpen++;
+        halfOpen++;
         TcpConnection accepted = TcpConnection.accept(this, key, dstIp.clone(), srcIp.clone(), seg,
                 isn.next(dstIp, seg.dstPort, srcIp, seg.srcPort, nowNanos), nowNanos);
         accepted.listener = l;
@@ -180,6 +193,35 @@ public final class TcpStack {
         return next;
     }
 
+    /** Whether one more connection's buffers at their initial sizes fit the budget. */
+    private boolean roomForAnotherConnection() {
+        return bufferReserved + config.initialSendBufferBytes() + config.initialReceiveBufferBytes()
+                <= config.maxBufferBytes();
+    }
+
+    /** Takes {@code bytes} of the initial-buffer budget for a buffer getting its memory; false when it is spent. */
+    boolean reserveBuffer(int bytes) {
+        if (bufferReserved + bytes > config.maxBufferBytes()) {
+            return false;
+        }
+        bufferReserved += bytes;
+        return true;
+    }
+
+    /** Buffer memory the connections hold now, together (initial sizes and growth). */
+    long bufferMemory() {
+        long sum = 0;
+        for (int i = 0; i < connectionList.size(); i++) {
+            sum += connectionList.get(i).bufferMemory();
+        }
+        return sum;
+    }
+
+    /** Passive opens still in SYN-RECEIVED. */
+    public int halfOpenCount() {
+        return halfOpen;
+    }
+
     /** Connections in any state but CLOSED, including those in TIME-WAIT. */
     public int connectionCount() {
         return connections.size();
@@ -218,6 +260,7 @@ public final class TcpStack {
         events.connected(c);
         TcpListener l = c.listener;
         if (l != null) {
+            halfOpen--;
             l.enqueue(c);
             events.acceptable(l);
         }
@@ -278,8 +321,11 @@ public final class TcpStack {
                 connectionList.removeLast();
                 connections.remove(c.key, c);
                 bufferGrowth -= c.bufferGrowth();
+                bufferReserved -= c.reservedBuffers();
                 if (c.listener != null) {
-                    c.listener.forget(c);
+                    if (c.listener.forget(c)) {
+                        halfOpen--;
+                    }
                     c.listener = null;
                 }
             }

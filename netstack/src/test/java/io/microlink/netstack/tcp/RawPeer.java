@@ -58,6 +58,11 @@ final class RawPeer {
         return out;
     }
 
+    /** Of the segments the node sent to this peer's address since the last call, those for this peer's port. */
+    List<TcpSegment> receivedOnPort() {
+        return received().stream().filter(s -> s.dstPort == port).toList();
+    }
+
     /** The one segment the node sent since the last call. */
     TcpSegment receivedOne() {
         List<TcpSegment> r = received();

@@ -13,6 +13,7 @@ class ReceiveBufferTest {
         byte[] stream = new byte[200_000];
         random.nextBytes(stream);
         ReceiveBuffer buffer = new ReceiveBuffer(8192);
+        buffer.allocate();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] chunk = new byte[3000];
         int next = 0;

@@ -1,5 +1,6 @@
 package io.microlink.web.http;
 
+import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.socket.StreamConnection;
 import io.microlink.netstack.socket.StreamListener;
 import java.io.BufferedInputStream;
@@ -87,7 +88,7 @@ public final class HttpServer implements AutoCloseable {
     private final List<Thread> acceptors = new CopyOnWriteArrayList<>();
     private final Set<StreamConnection> open = ConcurrentHashMap.newKeySet();
     private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
-    private final FailedConnections failed = new FailedConnections(LOG, "web connection");
+    private final DroppedInput failed = new DroppedInput(LOG, "web connection");
     private volatile boolean closed;
 
     public HttpServer(Limits limits) {
@@ -128,14 +129,14 @@ public final class HttpServer implements AutoCloseable {
                 }
                 return;
             } catch (RuntimeException e) {
-                failed.record(e, System.nanoTime());
+                failed.record(e);
                 pause(); // a listener that throws at once, again and again, must not spin this thread
                 continue;
             }
             try {
                 admit(c, handler, slots, sources);
             } catch (RuntimeException e) {
-                failed.record(e, System.nanoTime());
+                failed.record(e);
                 closeQuietly(c);
             }
         }
@@ -160,7 +161,7 @@ public final class HttpServer implements AutoCloseable {
             try {
                 serveConnection(c, handler);
             } catch (RuntimeException e) {
-                failed.record(e, System.nanoTime());
+                failed.record(e);
             } finally {
                 open.remove(c);
                 closeQuietly(c);

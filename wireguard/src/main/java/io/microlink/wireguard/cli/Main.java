@@ -51,6 +51,7 @@ public final class Main {
             System.err.println("microlink-wg: cannot read " + file + ": " + e);
             return 2;
         }
+        ConfigPermissions.warning(file).ifPresent(w -> System.err.println("microlink-wg: " + w));
         WireGuardDevice device;
         try {
             device = WireGuardDevice.start(config);

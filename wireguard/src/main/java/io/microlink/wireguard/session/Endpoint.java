@@ -28,8 +28,9 @@ public interface Endpoint {
 
     /**
      * The sender as the per-source limit on handshakes under load counts it: endpoints with
-     * equal keys share one token bucket. For UDP the IP address without the port, so that a
-     * host gets no more handshakes by sending from more ports.
+     * equal keys share one token bucket. For UDP the IPv4 address without the port, or the
+     * IPv6 /64, so that a host gets no more handshakes by sending from more ports or more of
+     * its addresses.
      */
     Object rateLimitKey();
 }

@@ -7,8 +7,8 @@ package io.microlink.wireguard.session;
  *                               recently used one (never the priority peer) loses its keys
  * @param underLoadThreshold     handshake messages per second above which the engine answers
  *                               initiations without a valid cookie (mac2) with a cookie reply
- * @param perSourceHandshakes    handshake messages per second one source (an IP address
- *                               for UDP, see {@link Endpoint#rateLimitKey()}) may make us
+ * @param perSourceHandshakes    handshake messages per second one source (an IPv4 address
+ *                               or an IPv6 /64 for UDP, see {@link Endpoint#rateLimitKey()}) may make us
  *                               process while under load (burst of the same size)
  * @param rateLimiterSources     sources the rate limiter tracks at most
  * @param stagedPacketsPerPeer   outbound packets queued per peer while its handshake runs

@@ -1,5 +1,6 @@
 package io.microlink.wireguard.session;
 
+import io.microlink.netstack.DroppedInput;
 import io.microlink.wireguard.noise.Bytes;
 import io.microlink.wireguard.noise.Protocol;
 import io.microlink.wireguard.routing.InnerHeader;
@@ -13,6 +14,7 @@ final class Inbound {
 
     private final Engine engine;
     private final Handshakes handshakes;
+    private final DroppedInput drops = new DroppedInput(LOG, "WireGuard datagram");
 
     Inbound(Engine engine, Handshakes handshakes) {
         this.engine = engine;
@@ -23,9 +25,10 @@ final class Inbound {
         try {
             dispatch(buf, off, len, from, net);
         } catch (RuntimeException e) {
-            // A bug, not a bad packet: bad packets are all counted by reason. Still never propagate.
+            // A bug, not a bad packet: bad packets are all counted by reason. Still never propagate,
+            // and never log per datagram: a sender that triggers it could flood the log.
             engine.counters.add(Counters.Event.DROPPED_MALFORMED);
-            LOG.log(System.Logger.Level.WARNING, "unexpected failure handling a datagram from " + from, e);
+            drops.record(e);
         }
     }
 

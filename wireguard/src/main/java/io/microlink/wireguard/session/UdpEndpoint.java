@@ -4,6 +4,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -26,9 +27,24 @@ public record UdpEndpoint(InetSocketAddress address) implements Endpoint {
         return ByteBuffer.allocate(ip.length + 2).put(ip).putShort((short) address.getPort()).array();
     }
 
+    /**
+     * An IPv4 source by its address; an IPv6 source by its /64, as Linux's WireGuard keys its
+     * limiter: one host usually holds a whole /64, and would otherwise get a fresh bucket for
+     * each of its 2^64 addresses.
+     */
     @Override
     public InetAddress rateLimitKey() {
-        return address.getAddress();
+        InetAddress ip = address.getAddress();
+        if (!(ip instanceof Inet6Address)) {
+            return ip;
+        }
+        byte[] prefix = Arrays.copyOf(ip.getAddress(), 16);
+        Arrays.fill(prefix, 8, 16, (byte) 0);
+        try {
+            return InetAddress.getByAddress(prefix);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError("16 bytes are always an IPv6 address", e);
+        }
     }
 
     /** {@code 192.0.2.1:51820}, {@code [2001:db8:0:0:0:0:0:1]:51820} (the JDK's IPv6 text). */

@@ -27,7 +27,7 @@ import java.nio.charset.StandardCharsets;
  * }
  * }</pre>
  */
-public final class LinuxTun implements AutoCloseable {
+public final class LinuxTun implements TunDevice {
     private static final int O_RDWR = 2;
     private static final int O_NONBLOCK = 0x800;
     private static final int O_CLOEXEC = 0x80000;
@@ -121,22 +121,17 @@ public final class LinuxTun implements AutoCloseable {
         }
     }
 
+    @Override
     public String name() {
         return name;
     }
 
-    /**
-     * Reads one packet into {@code buf}; blocks until one arrives. Returns its length, or -1 once
-     * the device is closed. Only one thread may read.
-     */
+    @Override
     public int read(byte[] buf, int off, int maxLen) throws IOException {
         return read(buf, off, maxLen, true);
     }
 
-    /**
-     * As {@link #read}, but returns 0 at once when no packet is waiting: for taking the rest of
-     * a burst after a blocking read, so that it can be sent on as one batch.
-     */
+    @Override
     public int readIfWaiting(byte[] buf, int off, int maxLen) throws IOException {
         return read(buf, off, maxLen, false);
     }
@@ -175,7 +170,7 @@ public final class LinuxTun implements AutoCloseable {
         }
     }
 
-    /** Writes one IP packet to the system. A packet the kernel refuses is reported, not retried. */
+    @Override
     public void write(byte[] buf, int off, int len) throws IOException {
         synchronized (writeBuf) {
             if (closed) {

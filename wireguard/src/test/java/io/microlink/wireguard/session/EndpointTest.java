@@ -42,6 +42,31 @@ class EndpointTest {
     }
 
     @Test
+    void ipv6SourcesShareABucketPerSlash64AndIpv4SourcesOnePerAddress() {
+        UdpEndpoint a = v6("2001:db8:1:2::1"), b = v6("2001:db8:1:2:ffff:ffff:ffff:fffe");
+        assertThat(a.rateLimitKey()).isEqualTo(b.rateLimitKey());
+        assertThat(a.rateLimitKey()).isNotEqualTo(v6("2001:db8:1:3::1").rateLimitKey());
+        assertThat(Wire.udp("192.0.2.1", 1).rateLimitKey()).isNotEqualTo(Wire.udp("192.0.2.2", 1).rateLimitKey());
+    }
+
+    @Test
+    void oneHostSpreadOverItsSlash64GetsNoMoreHandshakesThanOneAddress() {
+        SourceRateLimiter limiter = new SourceRateLimiter(20, 1000);
+        int allowed = 0;
+        for (int i = 1; i <= 500; i++) {
+            if (limiter.allow(v6("2001:db8:1:2::" + Integer.toHexString(i)).rateLimitKey(), 0)) {
+                allowed++;
+            }
+        }
+        assertThat(allowed).isEqualTo(20);
+        assertThat(limiter.size()).isEqualTo(1);
+    }
+
+    private static UdpEndpoint v6(String ip) {
+        return new UdpEndpoint(new InetSocketAddress(InetAddress.ofLiteral(ip), 51820));
+    }
+
+    @Test
     void aReceiveLoopGetsOneEndpointPerSourceAndForgetsTheOldestBeyondItsBound() {
         UdpEndpoints sources = new UdpEndpoints();
         UdpEndpoint first = sources.of(new InetSocketAddress(Wire.ip("192.0.2.1"), 51820));

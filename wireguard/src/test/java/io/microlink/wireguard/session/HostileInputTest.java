@@ -2,6 +2,7 @@ package io.microlink.wireguard.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.microlink.wireguard.LogCapture;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,39 @@ class HostileInputTest {
         }
         assertThat(w.deliveredAtB).hasSize(delivered);
         assertThat(w.b.counters().snapshot().values().stream().mapToLong(Long::longValue).sum()).isGreaterThan(19_000);
+    }
+
+    @Test
+    void aDatagramWhoseHandlingThrowsIsCountedLoggedOncePerIntervalAndTheNextGetsThrough() {
+        Wire w = new Wire();
+        w.sendFromA(100);
+        w.pump();
+        w.deliveredAtB.clear();
+        Network broken = new Network() {
+            @Override
+            public void send(Endpoint to, byte[] buf, int off, int len) {
+                w.netB.send(to, buf, off, len);
+            }
+
+            @Override
+            public void deliver(byte[] buf, int off, int len) {
+                throw new IllegalStateException("a bug of ours below the engine");
+            }
+        };
+        long malformedBefore = w.b.counters().get(Counters.Event.DROPPED_MALFORMED);
+        try (LogCapture log = LogCapture.of(Inbound.class.getName())) {
+            for (int i = 0; i < 1000; i++) {
+                w.sendFromA(100);
+                byte[] d = w.inFlight.poll().bytes();
+                w.b.receive(d, 0, d.length, Wire.ADDR_A, broken);
+            }
+            w.sendFromA(100);
+            w.pump();
+            assertThat(log.warnings()).hasSize(1);
+            assertThat(log.warnings().getFirst()).startsWith("dropped 1 WireGuard datagram(s)");
+        }
+        assertThat(w.deliveredAtB).hasSize(1);
+        assertThat(w.b.counters().get(Counters.Event.DROPPED_MALFORMED) - malformedBefore).isEqualTo(1000);
     }
 
     @Test
