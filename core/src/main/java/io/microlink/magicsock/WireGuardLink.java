@@ -7,6 +7,7 @@ import io.microlink.key.PublicKey;
 import io.microlink.netmap.Netmap;
 import io.microlink.netstack.PacketSink;
 import io.microlink.wireguard.noise.Protocol;
+import io.microlink.wireguard.session.Counters;
 import io.microlink.wireguard.session.Endpoint;
 import io.microlink.wireguard.session.Engine;
 import io.microlink.wireguard.session.EngineSettings;
@@ -92,6 +93,11 @@ final class WireGuardLink implements Network {
 
     PublicKey nodeKey() {
         return nodeKey;
+    }
+
+    /** The engine's drop and handshake counters. */
+    Counters counters() {
+        return engine.counters();
     }
 
     /** Adds new peers and removes departed ones; routes follow each peer's addresses. */
