@@ -3,10 +3,13 @@ package io.microlink.interop.soak;
 import java.time.Duration;
 
 /**
- * {@code scripts/soak [--minutes N]}: a {@link SoakRun} of N minutes (10 by default), sampled
+ * {@code scripts/soak [--minutes N]}: a {@link SoakRun} of N minutes (10 by default, 4 at least), sampled
  * each minute, a restart every two minutes; exits 1 if it failed.
  */
 public final class Soak {
+    /** The warm-up minute plus the samples {@link GrowthRule} needs. */
+    private static final long MIN_MINUTES = SoakRun.WARM_UP.toMinutes() + GrowthRule.MIN_SAMPLES;
+
     private Soak() {}
 
     public static void main(String[] args) throws Exception {
@@ -31,13 +34,13 @@ public final class Soak {
     private static long parseMinutes(String s) {
         try {
             long m = Long.parseLong(s);
-            if (m >= GrowthRule.MIN_SAMPLES) {
+            if (m >= MIN_MINUTES) {
                 return m;
             }
         } catch (NumberFormatException e) {
             // the usage line says it
         }
-        usage("--minutes takes a whole number of at least " + GrowthRule.MIN_SAMPLES + ", not '" + s + "'");
+        usage("--minutes takes a whole number of at least " + MIN_MINUTES + ", not '" + s + "'");
         return 0;
     }
 

@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -41,6 +43,7 @@ final class SoakTraffic implements AutoCloseable {
     private final AtomicLong tcpVerified = new AtomicLong(), tcpFailed = new AtomicLong(), tcpCorrupt = new AtomicLong(),
             udpSent = new AtomicLong(), udpEchoed = new AtomicLong(), icmpAnswered = new AtomicLong(),
             icmpFailed = new AtomicLong(), dnsAnswered = new AtomicLong(), dnsFailed = new AtomicLong();
+    private final Map<String, Long> failures = new TreeMap<>();
     private long seed;
     private IOException lastFailure;
 
@@ -94,7 +97,19 @@ final class SoakTraffic implements AutoCloseable {
         }
     }
 
+    /** How many of each kind of failure, e.g. {@code "tcp: SocketTimeoutException: ..."}, for the report. */
+    synchronized Map<String, Long> failures() {
+        return new TreeMap<>(failures);
+    }
+
+    private synchronized void note(String kind, Exception e) {
+        String message = String.valueOf(e.getMessage());
+        failures.merge(kind + ": " + e.getClass().getSimpleName() + ": "
+                + message.substring(0, Math.min(80, message.length())), 1L, Long::sum);
+    }
+
     private synchronized void failed(IOException e) {
+        note("tcp", e);
         // ByteServer says so when an upload arrived other than sent: that is corruption too.
         (e.getMessage() != null && e.getMessage().contains("SHA-256 differs") ? tcpCorrupt : tcpFailed)
                 .incrementAndGet();
@@ -125,6 +140,7 @@ final class SoakTraffic implements AutoCloseable {
             node.icmpPing(peer.hostname(), Duration.ofSeconds(2));
             icmpAnswered.incrementAndGet();
         } catch (IOException | TimeoutException e) {
+            note("icmp", e);
             icmpFailed.incrementAndGet();
         }
     }
@@ -138,8 +154,12 @@ final class SoakTraffic implements AutoCloseable {
         try {
             String fqdn = node.tailnet().find(peer.hostname()).orElseThrow().fqdn();
             List<String> got = node.resolve(fqdn).stream().map(AddressText::of).toList();
-            (got.containsAll(peer.ip()) ? dnsAnswered : dnsFailed).incrementAndGet();
+            if (got.isEmpty() || !peer.ip().containsAll(got)) {
+                throw new IllegalStateException(fqdn + " resolved to " + got + ", the peer says " + peer.ip());
+            }
+            dnsAnswered.incrementAndGet();
         } catch (IOException | RuntimeException e) {
+            note("dns", e);
             dnsFailed.incrementAndGet();
         }
     }
