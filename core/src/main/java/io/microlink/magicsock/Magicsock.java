@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -118,6 +119,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     private final Semaphore wake = new Semaphore(0);
     private final DroppedInput derpDrops = new DroppedInput(LOG, "DERP packet");
     private final DerpRelays relays;
+    private final UdpReader udpReader;
     private final Thread reader;
     private final Thread maintenance;
     private final Thread ticker;
@@ -146,8 +148,8 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         // A platform thread: a virtual one would park in the JDK's poller whenever the socket
         // runs empty and come back through the scheduler, a hand-off that costs more than the
         // packet it waits for (WireGuardDevice reads its socket the same way).
-        this.reader = Thread.ofPlatform().daemon().name("microlink-udp")
-                .start(new UdpReader(udp, new Datagrams(), () -> running));
+        this.udpReader = new UdpReader(udp, new Datagrams(), () -> running);
+        this.reader = Thread.ofPlatform().daemon().name("microlink-udp").start(udpReader);
         this.maintenance = Thread.ofVirtual().name("microlink-magicsock").start(this::maintain);
         this.ticker = Thread.ofVirtual().name("microlink-wg-timers").start(this::tickLoop);
     }
@@ -445,6 +447,23 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     public Map<PublicKey, Long> receivedBytes() {
         Map<PublicKey, Long> out = new HashMap<>();
         wireGuard.peers().forEach((key, wg) -> out.put(key, wg.rxBytes()));
+        return out;
+    }
+
+    /**
+     * What this socket has dropped so far, by reason: the WireGuard engine's refusals (since
+     * the last key rotation) and the UDP and DERP inputs whose handling threw. Internal: the
+     * hostile-input and soak tests read it; it is not part of the node's API.
+     */
+    public Map<String, Long> droppedInputs() {
+        Map<String, Long> out = new TreeMap<>();
+        wireGuard.counters().snapshot().forEach((reason, n) -> {
+            if (reason.startsWith("dropped_")) {
+                out.put("wireguard_" + reason.substring("dropped_".length()), n);
+            }
+        });
+        out.put("udp_failed", udpReader.dropped());
+        out.put("derp_failed", derpDrops.total());
         return out;
     }
 

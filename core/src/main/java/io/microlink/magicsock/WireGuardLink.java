@@ -8,6 +8,7 @@ import io.microlink.netmap.Netmap;
 import io.microlink.netmap.PeerExpiry;
 import io.microlink.netstack.PacketSink;
 import io.microlink.wireguard.noise.Protocol;
+import io.microlink.wireguard.session.Counters;
 import io.microlink.wireguard.session.Endpoint;
 import io.microlink.wireguard.session.Engine;
 import io.microlink.wireguard.session.EngineSettings;
@@ -96,6 +97,11 @@ final class WireGuardLink implements Network {
 
     PublicKey nodeKey() {
         return nodeKey;
+    }
+
+    /** The engine's drop and handshake counters. */
+    Counters counters() {
+        return engine.counters();
     }
 
     /**

@@ -17,12 +17,13 @@ import java.util.Map;
 public final class Derper implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
-    private final ManagedProcess process;
+    private final Path dir;
     private final int httpPort;
     private final int stunPort;
+    private ManagedProcess process;
 
-    private Derper(ManagedProcess process, int httpPort, int stunPort) {
-        this.process = process;
+    private Derper(Path dir, int httpPort, int stunPort) {
+        this.dir = dir;
         this.httpPort = httpPort;
         this.stunPort = stunPort;
     }
@@ -33,22 +34,30 @@ public final class Derper implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create " + dir, e);
         }
-        int http = FreePorts.tcp();
-        int stun = FreePorts.udp();
+        Derper d = new Derper(dir, FreePorts.tcp(), FreePorts.udp());
+        d.launch();
+        return d;
+    }
+
+    /** Stops the relay and starts it again on the same ports and key, as an outage would. */
+    public synchronized void restart() {
+        process.close();
+        launch();
+    }
+
+    private void launch() {
         // Not port 443 and no -certmode manual: derper then serves plain HTTP, as TS_DEBUG_USE_DERP_HTTP expects.
-        ManagedProcess p = ManagedProcess.start("derper", List.of(ReferencePrograms.derper().toString(),
-                "-a", "127.0.0.1:" + http, "-http-port", "-1", "-stun-port", Integer.toString(stun),
+        process = ManagedProcess.start("derper", List.of(ReferencePrograms.derper().toString(),
+                "-a", "127.0.0.1:" + httpPort, "-http-port", "-1", "-stun-port", Integer.toString(stunPort),
                 "-c", dir.resolve("derper.key").toString(), "-hostname", "127.0.0.1"), Map.of(),
                 dir.resolve("derper.log"));
-        Derper d = new Derper(p, http, stun);
         try {
-            p.awaitHttpOk(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(),
-                    URI.create("http://127.0.0.1:" + http + "/derp/probe"), START_TIMEOUT, () -> true);
+            process.awaitHttpOk(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(),
+                    URI.create("http://127.0.0.1:" + httpPort + "/derp/probe"), START_TIMEOUT, () -> true);
         } catch (RuntimeException e) {
-            d.close();
+            process.close();
             throw e;
         }
-        return d;
     }
 
     /** This relay as one region of a headscale {@code derp.paths} file (YAML). */
@@ -74,12 +83,12 @@ public final class Derper implements AutoCloseable {
         return stunPort;
     }
 
-    public ManagedProcess process() {
+    public synchronized ManagedProcess process() {
         return process;
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         process.close();
     }
 }

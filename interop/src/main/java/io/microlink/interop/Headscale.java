@@ -158,6 +158,24 @@ public final class Headscale implements AutoCloseable {
         launch();
     }
 
+    /**
+     * Replaces the ACL policy while the server runs, as an admin editing the policy file
+     * would: headscale rereads it on SIGHUP and sends every node its new packet filter and
+     * peers. The server must have been started with a policy.
+     */
+    public void setPolicy(String policy) {
+        Path file = config.policyFile();
+        if (file == null) {
+            throw new IllegalStateException("this headscale was started without a policy file");
+        }
+        try {
+            Files.writeString(file, policy);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        Exec.run(CLI_TIMEOUT, List.of("kill", "-HUP", Long.toString(process.pid()))).requireSuccess();
+    }
+
     /** The control URL nodes log in to, e.g. {@code http://127.0.0.1:41234}. */
     public String url() {
         return config.serverUrl();

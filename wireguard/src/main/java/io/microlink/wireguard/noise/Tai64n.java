@@ -10,7 +10,9 @@ import java.util.Arrays;
  */
 public final class Tai64n {
     private static final long TAI64_BASE = (1L << 62) + 10;
-    private static final int WHITEN_MASK = (1 << 24) - 1;
+    /** The grid timestamps are rounded down to: two stamps this far apart always differ. */
+    public static final int GRID_NANOS = 1 << 24;
+    private static final int WHITEN_MASK = GRID_NANOS - 1;
 
     private Tai64n() {}
 

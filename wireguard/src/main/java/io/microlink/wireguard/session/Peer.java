@@ -5,6 +5,7 @@ import io.microlink.wireguard.noise.CookieGenerator;
 import io.microlink.wireguard.noise.Handshake;
 import io.microlink.wireguard.noise.Protocol;
 import io.microlink.wireguard.noise.SessionKeys;
+import io.microlink.wireguard.noise.Tai64n;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -35,6 +36,7 @@ public final class Peer {
     private volatile Instant lastHandshakeTime;
     volatile long lastUsedNanos;
     private long lastSentInitiationNanos;
+    private Instant lastInitiationStamp;
     private boolean initiationSent;
     long lastConsumedInitiationNanos;
     boolean consumedInitiation;
@@ -52,6 +54,24 @@ public final class Peer {
         this.priority = spec.priority();
         this.persistentKeepaliveSeconds = spec.persistentKeepaliveSeconds();
         this.endpoint = spec.endpoint();
+    }
+
+    /**
+     * The time an initiation carries: the wall clock, but never at or before the last one sent.
+     * The peer refuses an initiation no newer than the last it took (a replay), so after the
+     * clock stepped back it would refuse this side's handshakes until the clock caught up;
+     * one grid step past the last stamp (timestamps are rounded to it) keeps them newer.
+     */
+    private Instant initiationStamp() {
+        Instant now = engine.clock.now();
+        if (lastInitiationStamp != null) {
+            Instant next = lastInitiationStamp.plusNanos(Tai64n.GRID_NANOS);
+            if (now.isBefore(next)) {
+                now = next;
+            }
+        }
+        lastInitiationStamp = now;
+        return now;
     }
 
     public byte[] publicKey() {
@@ -135,7 +155,7 @@ public final class Peer {
         }
         forgetHandshakeIndex();
         int index = engine.indices.newHandshakeIndex(this);
-        byte[] msg = handshake.createInitiation(index, X25519.generatePrivateKey(), engine.clock.now());
+        byte[] msg = handshake.createInitiation(index, X25519.generatePrivateKey(), initiationStamp());
         if (msg == null) {
             engine.indices.remove(index);
             return;

@@ -18,6 +18,11 @@ final class FakeClock implements TimeSource {
         return wall;
     }
 
+    /** Steps the wall clock only, as NTP or an admin would; monotonic time does not jump. */
+    void stepWall(Duration d) {
+        wall = wall.plus(d);
+    }
+
     void advance(Duration d) {
         nanos += d.toNanos();
         wall = wall.plus(d);
