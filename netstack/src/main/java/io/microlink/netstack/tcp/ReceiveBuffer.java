@@ -47,6 +47,14 @@ final class ReceiveBuffer {
         ring = new byte[capacity];
     }
 
+    /** Drops the ring's memory and any data in it, for a connection whose application will read no more. */
+    void release() {
+        ring = NO_MEMORY;
+        head = 0;
+        readable = 0;
+        ranges = 0;
+    }
+
     int readable() {
         return readable;
     }

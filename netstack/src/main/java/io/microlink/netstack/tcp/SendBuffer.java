@@ -43,6 +43,13 @@ final class SendBuffer {
         ring = new byte[capacity];
     }
 
+    /** Drops the ring's memory and anything queued in it, for a connection that will send no more. */
+    void release() {
+        ring = NO_MEMORY;
+        head = 0;
+        length = 0;
+    }
+
     /** Raises the capacity to {@code capacity} bytes, keeping what is queued. */
     void grow(int capacity) {
         if (hasMemory()) {

@@ -92,9 +92,9 @@ public final class TcpConnection {
     private boolean ackNow;
     /** The application read since the last flush, so the window may have opened enough to announce. */
     private boolean readSinceFlush;
-    /** Bytes both buffers grew by beyond their initial size, from the stack's budget. */
-    private int bufferGrowth;
-    private int reservedBuffers;
+    /** Whether a buffer gave its memory and budget back; nothing uses it afterwards. */
+    private boolean sendBufferReleased;
+    private boolean receiveBufferReleased;
 
     private final RttEstimator rtt = new RttEstimator();
     private boolean rttTiming;
@@ -226,6 +226,7 @@ public final class TcpConnection {
             // The window may have opened enough to announce (RFC 1122 receiver SWS avoidance).
             readSinceFlush = true;
             stack.markDirty(this);
+            releaseFinishedBuffers();
             return n;
         }
         return finReceived || error != null || state == TcpState.CLOSED ? -1 : 0;
@@ -252,16 +253,16 @@ public final class TcpConnection {
      * arriving afterwards is answered with RST.
      */
     public void close() {
+        inputClosed = true;
         if (receiveBuffer.readable() > 0) {
             abort();
-            return;
-        }
-        inputClosed = true;
-        if (state == TcpState.SYN_SENT) {
+        } else if (state == TcpState.SYN_SENT) {
             terminate(null);
-            return;
+        } else {
+            shutdownOutput();
         }
-        shutdownOutput();
+        // After an orderly end the connection may be CLOSED already, with data still unread.
+        releaseFinishedBuffers();
     }
 
     /** Drops the connection at once and tells the peer with RST. */
@@ -299,6 +300,7 @@ public final class TcpConnection {
             // the stack's next flush, so segments that arrived together are answered once.
             stack.markDirty(this);
         }
+        releaseFinishedBuffers();
     }
 
     private void onSegmentInSynSent(TcpSegment seg, long now) {
@@ -520,7 +522,6 @@ public final class TcpConnection {
             int bigger = (int) Math.min(config.sendBufferBytes(), 2L * capacity);
             if (stack.reserveBufferGrowth(bigger - capacity)) {
                 sendBuffer.grow(bigger);
-                bufferGrowth += bigger - capacity;
             }
         }
     }
@@ -566,15 +567,10 @@ public final class TcpConnection {
             }
             if (bigger > capacity && stack.reserveBufferGrowth(bigger - capacity)) {
                 receiveBuffer.grow(bigger);
-                bufferGrowth += bigger - capacity;
             }
         }
         readRoundStart = now;
         readThisRound = 0;
-    }
-
-    int bufferGrowth() {
-        return bufferGrowth;
     }
 
     /**
@@ -587,13 +583,34 @@ public final class TcpConnection {
             abort();
             return false;
         }
-        reservedBuffers += bytes;
         return true;
     }
 
-    /** Initial buffer bytes this connection took from the stack's budget, given back when it goes. */
-    int reservedBuffers() {
-        return reservedBuffers;
+    /**
+     * Gives each buffer's memory and its part of the stack's budgets back, once, as soon as
+     * nothing can use it again, so that a connection waiting out TIME-WAIT (or closed, with its
+     * socket still open) holds none: the send buffer once our FIN is acknowledged (it is empty
+     * then) or the connection is closed; the receive buffer once the application has read up to
+     * the peer's FIN, closed its side, or the connection failed (RFC 9293 §3.10.7.4: a reset
+     * flushes the queues).
+     */
+    private void releaseFinishedBuffers() {
+        if (!sendBufferReleased
+                && (state == TcpState.FIN_WAIT_2 || state == TcpState.TIME_WAIT || state == TcpState.CLOSED)) {
+            sendBufferReleased = true;
+            giveBack(sendBuffer.hasMemory(), config.initialSendBufferBytes(), sendBuffer.capacity());
+            sendBuffer.release();
+        }
+        if (!receiveBufferReleased && (error != null || inputClosed || finReceived && receiveBuffer.readable() == 0)) {
+            receiveBufferReleased = true;
+            giveBack(receiveBuffer.hasMemory(), config.initialReceiveBufferBytes(), receiveBuffer.capacity());
+            receiveBuffer.release();
+        }
+    }
+
+    /** A buffer took its initial size when it got memory, and growth for every step past it. */
+    private void giveBack(boolean hadMemory, int initialCapacity, int capacity) {
+        stack.releaseBuffer(hadMemory ? initialCapacity : 0, capacity - initialCapacity);
     }
 
     /** Bytes of buffer memory this connection holds now. */
@@ -676,6 +693,7 @@ public final class TcpConnection {
             error = why;
         }
         retransmitAt = delayedAckAt = persistAt = keepAliveAt = timeWaitEndsAt = NONE;
+        releaseFinishedBuffers();
         stack.onTerminated();
         stack.events().closed(this);
     }
@@ -772,7 +790,8 @@ public final class TcpConnection {
         if (state == TcpState.CLOSED) {
             return;
         }
-        if (read) {
+        if (read && !receiveBufferReleased) {
+            // A released buffer must not grow: that growth would never be given back.
             tuneReceiveBuffer(now);
         }
         if (read && !finReceived && state.synchronizedState()) {

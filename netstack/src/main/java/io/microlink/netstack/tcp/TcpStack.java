@@ -49,9 +49,9 @@ public final class TcpStack {
     private final TcpSegment outgoing = new TcpSegment();
     private final byte[] scratch;
     private boolean sweepNeeded;
-    /** Bytes the connections' buffers grew by, together; given back when a connection goes. */
+    /** Bytes the connections' buffers grew by, together; given back as each buffer is released. */
     private long bufferGrowth;
-    /** Initial buffer bytes the connections took as their buffers got memory; given back when a connection goes. */
+    /** Initial buffer bytes the connections took as their buffers got memory; given back as each buffer is released. */
     private long bufferReserved;
     /** Passive opens in SYN-RECEIVED, across all listeners. */
     private int halfOpen;
@@ -208,6 +208,22 @@ public final class TcpStack {
         return true;
     }
 
+    /** Gives back what a released buffer took: {@code reserved} initial bytes and {@code growth} bytes of growth. */
+    void releaseBuffer(int reserved, int growth) {
+        bufferReserved -= reserved;
+        bufferGrowth -= growth;
+    }
+
+    /** Bytes of the initial-buffer budget in use. */
+    long reservedBufferBytes() {
+        return bufferReserved;
+    }
+
+    /** Bytes of the growth budget in use. */
+    long bufferGrowthBytes() {
+        return bufferGrowth;
+    }
+
     /** Buffer memory the connections hold now, together (initial sizes and growth). */
     long bufferMemory() {
         long sum = 0;
@@ -320,8 +336,6 @@ public final class TcpStack {
                 connectionList.set(i, connectionList.getLast());
                 connectionList.removeLast();
                 connections.remove(c.key, c);
-                bufferGrowth -= c.bufferGrowth();
-                bufferReserved -= c.reservedBuffers();
                 if (c.listener != null) {
                     if (c.listener.forget(c)) {
                         halfOpen--;

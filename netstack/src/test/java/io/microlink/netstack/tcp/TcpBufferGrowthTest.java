@@ -64,7 +64,6 @@ class TcpBufferGrowthTest {
         // The send buffer follows twice what may be in flight; the receive buffer goes to its bound.
         assertThat(grown.client().sendBufferCapacity()).isGreaterThan(TcpConfig.INITIAL_BUFFER_BYTES);
         assertThat(grown.server().receiveBufferCapacity()).isEqualTo(TcpConfig.defaults().receiveBufferBytes());
-        assertThat(grown.client().bufferGrowth() + grown.server().bufferGrowth()).isPositive();
         // 10 ms round trips and no bandwidth limit: the window is the rate, so a 4x window
         // must show up as much shorter transfer time.
         assertThat(grown.nanos()).as("grown %d ms, fixed %d ms", grown.nanos() / MS, small.nanos() / MS)
