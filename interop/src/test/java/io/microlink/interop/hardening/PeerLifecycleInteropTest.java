@@ -113,8 +113,8 @@ class PeerLifecycleInteropTest {
     }
 
     /**
-     * Needs the node to drop expired peers (another change of the hardening issue): until
-     * then it keeps carrying traffic to a peer whose key control has expired.
+     * The expired tailscaled stops itself, but the Java node must also refuse new connections
+     * to it: it drops the WireGuard peer of a node whose key expired.
      */
     @Test
     void aPeerWhoseKeyExpiredIsNoLongerReachable() throws Exception {
