@@ -671,6 +671,17 @@ public final class TcpConnection {
         stack.onEstablished(this);
     }
 
+    /**
+     * Whether {@code seg} is a client's new connection on the port pair this one holds in
+     * TIME-WAIT: a SYN past everything this incarnation received (RFC 1122 §4.2.2.13, RFC 6191
+     * without timestamps), as Linux takes it. Refusing it would cost the client a retry, about
+     * a second, each time it picks a port still waiting here.
+     */
+    boolean isReopenedBy(TcpSegment seg) {
+        return state == TcpState.TIME_WAIT && seg.has(SYN) && !seg.has(ACK) && !seg.has(RST)
+                && Seq.gt(seg.seq, rcvNxt);
+    }
+
     private void enterTimeWait(long now) {
         state = TcpState.TIME_WAIT;
         retransmitAt = persistAt = keepAliveAt = NONE;

@@ -120,7 +120,9 @@ public final class TcpStack {
             return;
         }
         TcpConnection c = connections.get(probe.set(dstIp, seg.dstPort, srcIp, seg.srcPort));
-        if (c != null && c.state() != TcpState.CLOSED) {
+        if (c != null && listeners.containsKey(seg.dstPort) && c.isReopenedBy(seg)) {
+            c.terminate(null); // and the listener below takes the SYN
+        } else if (c != null && c.state() != TcpState.CLOSED) {
             c.onSegment(seg, b, nowNanos);
             sweep();
             return;

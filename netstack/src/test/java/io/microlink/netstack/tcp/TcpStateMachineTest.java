@@ -128,6 +128,44 @@ class TcpStateMachineTest {
         assertThat(node.events.closed).containsExactly(c);
     }
 
+    /** A server that closed first and waits in TIME-WAIT takes the client's next connection on that port pair. */
+    @Test
+    void aNewSynPastTimeWaitStartsANewConnection() {
+        TcpListener l = node.stack.listen(81, 8);
+        TcpConnection old = serverInTimeWait(l);
+        peer.send(81, SYN, PEER_ISN + 100_000, 0);
+        assertThat(old.state()).isEqualTo(TcpState.CLOSED);
+        TcpSegment synAck = peer.receivedOne();
+        assertThat(synAck.flags).isEqualTo(SYN | ACK);
+        assertThat(synAck.ack).isEqualTo(PEER_ISN + 100_001);
+        peer.send(81, ACK, PEER_ISN + 100_001, synAck.seq + 1);
+        assertThat(l.accept().state()).isEqualTo(TcpState.ESTABLISHED);
+    }
+
+    /** An old or replayed SYN (at or before what TIME-WAIT already received) must not end it. */
+    @Test
+    void aSynNotPastTimeWaitIsChallengedNotAccepted() {
+        TcpConnection old = serverInTimeWait(node.stack.listen(81, 8));
+        peer.send(81, SYN, PEER_ISN, 0);
+        assertThat(old.state()).isEqualTo(TcpState.TIME_WAIT);
+        assertThat(peer.receivedOne().flags).isEqualTo(ACK);
+    }
+
+    /** A connection on port 81 from the raw peer that we closed first, now in TIME-WAIT. */
+    private TcpConnection serverInTimeWait(TcpListener l) {
+        peer.send(81, SYN, PEER_ISN, 0);
+        iss = peer.receivedOne().seq;
+        peer.send(81, ACK, PEER_ISN + 1, iss + 1);
+        TcpConnection c = l.accept();
+        c.shutdownOutput();
+        node.stack.flush(net.now);
+        TcpSegment fin = peer.receivedOne();
+        peer.send(81, FIN | ACK, PEER_ISN + 1, fin.seq + 1);
+        assertThat(c.state()).isEqualTo(TcpState.TIME_WAIT);
+        peer.receivedOne();
+        return c;
+    }
+
     @Test
     void finWhileOurFinIsUnacknowledgedIsClosing() {
         TcpConnection c = connectToPeer();
