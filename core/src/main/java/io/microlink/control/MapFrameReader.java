@@ -53,7 +53,7 @@ final class MapFrameReader {
     }
 
     private byte[] nextFrame() throws IOException {
-        byte[] lengthBytes = in.readNBytes(4);
+        byte[] lengthBytes = ExactReads.upTo(in, 4);
         if (lengthBytes.length == 0) {
             return null;
         }
@@ -64,7 +64,7 @@ final class MapFrameReader {
         if (len > MAX_FRAME) {
             throw new ControlProtocolException("map message of " + len + " bytes exceeds the " + MAX_FRAME + "-byte limit");
         }
-        return NoiseSocket.readExactly(in, (int) len, "map message");
+        return ExactReads.exactly(in, (int) len, "map message");
     }
 
     MapResponse parse(byte[] frame) throws IOException {

@@ -142,12 +142,12 @@ final class NoiseSocket extends Socket {
     }
 
     private static byte[] readHandshakeResponse(InputStream rawIn) throws IOException {
-        byte[] header = readExactly(rawIn, 3, "Noise handshake response");
+        byte[] header = ExactReads.exactly(rawIn, 3, "Noise handshake response");
         int len = ((header[1] & 0xFF) << 8) | (header[2] & 0xFF);
         if (len > NoiseTransport.MAX_RECORD) {
             throw new ControlProtocolException("Noise handshake message of " + len + " bytes");
         }
-        byte[] body = readExactly(rawIn, len, "Noise handshake response");
+        byte[] body = ExactReads.exactly(rawIn, len, "Noise handshake response");
         byte[] all = Arrays.copyOf(header, 3 + len);
         System.arraycopy(body, 0, all, 3, len);
         return all;
@@ -158,20 +158,12 @@ final class NoiseSocket extends Socket {
      * lack); otherwise hands the bytes back to the stream.
      */
     private void readEarlyPayload() throws IOException {
-        byte[] prefix = in.readNBytes(EarlyPayload.PREFIX_LENGTH);
+        byte[] prefix = ExactReads.upTo(in, EarlyPayload.PREFIX_LENGTH);
         if (prefix.length == EarlyPayload.PREFIX_LENGTH && EarlyPayload.isEarlyPayload(prefix)) {
-            readExactly(in, EarlyPayload.jsonLength(prefix), "early payload");
+            ExactReads.exactly(in, EarlyPayload.jsonLength(prefix), "early payload");
         } else {
             ((RecordInputStream) in).unread(prefix);
         }
-    }
-
-    static byte[] readExactly(InputStream in, int n, String what) throws IOException {
-        byte[] b = in.readNBytes(n);
-        if (b.length != n) {
-            throw new EOFException("control connection ended inside the " + what);
-        }
-        return b;
     }
 
     @Override
@@ -299,7 +291,7 @@ final class NoiseSocket extends Socket {
 
         private boolean fill() throws IOException {
             while (pos >= buffer.length) {
-                byte[] header = raw.readNBytes(NoiseTransport.HEADER_LENGTH);
+                byte[] header = ExactReads.upTo(raw, NoiseTransport.HEADER_LENGTH);
                 if (header.length == 0) {
                     return false;
                 }
@@ -307,7 +299,7 @@ final class NoiseSocket extends Socket {
                     throw new EOFException("control connection ended inside a Noise record header");
                 }
                 int len = NoiseTransport.ciphertextLength(header);
-                buffer = transport.open(readExactly(raw, len, "Noise record"));
+                buffer = transport.open(ExactReads.exactly(raw, len, "Noise record"));
                 pos = 0;
             }
             return true;

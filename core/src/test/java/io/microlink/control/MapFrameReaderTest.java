@@ -2,6 +2,7 @@ package io.microlink.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.airlift.compress.zstd.ZstdCompressor;
 import io.microlink.control.noise.ControlProtocolException;
@@ -9,10 +10,18 @@ import io.microlink.control.wire.MapResponse;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import okio.Okio;
 import org.junit.jupiter.api.Test;
 
 class MapFrameReaderTest {
@@ -61,6 +70,64 @@ class MapFrameReaderTest {
         assertThatThrownBy(() -> reader(cut).next()).isInstanceOf(EOFException.class);
     }
 
+    /**
+     * A message is handed over once its last byte is in, also on the stream OkHttp gives us (Okio's),
+     * which blocks a read of zero bytes until more data comes. The long poll stays open and quiet
+     * after a message until control's next one, maybe a keep-alive a minute later; a peer's expiry
+     * must not wait for that.
+     */
+    @Test
+    void eachMessageIsReadWithoutWaitingForTheNext() {
+        byte[] second = frame("{\"Domain\":\"second.test\"}".getBytes());
+        InputStream okhttpBody = Okio.buffer(Okio.source(new QuietAfter(List.of(
+                frame("{\"Domain\":\"first.test\"}".getBytes()),
+                Arrays.copyOf(second, 4), // the next length prefix alone, its message after it
+                Arrays.copyOfRange(second, 4, second.length))))).inputStream();
+        MapFrameReader r = new MapFrameReader(okhttpBody, ControlClient.JSON);
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            assertThat(r.next().domain()).isEqualTo("first.test");
+            assertThat(r.next().domain()).isEqualTo("second.test");
+        }, "a message was held back until more data came");
+    }
+
+    /** A connection that delivers these chunks, one per read, and then stays open and silent. */
+    private static final class QuietAfter extends InputStream {
+        private final ArrayDeque<byte[]> chunks;
+
+        QuietAfter(List<byte[]> chunks) {
+            this.chunks = new ArrayDeque<>(chunks);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            byte[] chunk = chunks.peek();
+            if (chunk == null) {
+                try {
+                    new CountDownLatch(1).await(); // until the test gives up on us
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new InterruptedIOException("nothing more came");
+            }
+            int n = Math.min(len, chunk.length);
+            System.arraycopy(chunk, 0, b, off, n);
+            chunks.poll();
+            if (n < chunk.length) {
+                chunks.push(Arrays.copyOfRange(chunk, n, chunk.length));
+            }
+            return n;
+        }
+    }
+
     /** What the Noise layer throws for a record that fails authentication ends the stream, and so the session. */
     @Test
     void aCorruptRecordBelowEndsTheStreamRatherThanBeingSkipped() throws Exception {
@@ -68,7 +135,7 @@ class MapFrameReaderTest {
         java.io.InputStream broken = new java.io.SequenceInputStream(new ByteArrayInputStream(good),
                 new java.io.InputStream() {
                     @Override
-                    public int read() throws java.io.IOException {
+                    public int read() throws IOException {
                         throw new ControlProtocolException("Noise record failed authentication");
                     }
                 });
