@@ -1,0 +1,45 @@
+package io.microlink.daemon.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+
+class ApiProtocolFuzzTest {
+
+    /**
+     * A client's line, as any bytes, is a JSON object or an IOException (which the server answers
+     * with bad-request); an object survives writeLine/readLine unchanged; its parameters are read
+     * by ApiRequest or refused with ApiException, nothing else.
+     */
+    @FuzzTest
+    void requestLine(byte[] stream) throws IOException {
+        JsonNode line;
+        try {
+            line = ApiProtocol.readLine(new ByteArrayInputStream(stream));
+        } catch (IOException expected) {
+            return;
+        }
+        if (line == null) {
+            assertThat(stream).isEmpty();
+            return;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ApiProtocol.writeLine(out, line);
+        assertThat(ApiProtocol.readLine(new ByteArrayInputStream(out.toByteArray()))).isEqualTo(line);
+        ApiRequest r = new ApiRequest(line.path("method").asText(), line);
+        try {
+            r.optionalText("name");
+            r.integer("port", 0, 1, 65535);
+            r.bool("follow");
+            assertThat(r.timeout(Duration.ofSeconds(5))).isBetween(Duration.ofMillis(1), Duration.ofHours(1));
+            r.text("method");
+        } catch (ApiException expected) {
+            assertThat(expected.code()).isEqualTo(ApiException.BAD_REQUEST);
+        }
+    }
+}
