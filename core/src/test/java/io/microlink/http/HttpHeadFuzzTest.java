@@ -12,7 +12,8 @@ class HttpHeadFuzzTest {
 
     /**
      * A request head within the limits parses to checked fields; anything else fails with
-     * HttpHeadException or EOFException, and no more than the head's limit is ever consumed.
+     * HttpHeadException or EOFException; a head read takes no byte beyond the limit, a refused
+     * one at most the one byte that showed the limit passed.
      */
     @FuzzTest
     void request(byte[] bytes) {
@@ -22,12 +23,13 @@ class HttpHeadFuzzTest {
             if (head != null) {
                 checkFields(head);
             }
+            assertThat(bytes.length - in.available()).isLessThanOrEqualTo(LIMITS.maxHeadBytes());
         } catch (HttpHeadException | EOFException expected) {
-            // the declared failures
+            // The byte past the limit is read to find the head too large, and no more.
+            assertThat(bytes.length - in.available()).isLessThanOrEqualTo(LIMITS.maxHeadBytes() + 1);
         } catch (IOException e) {
             throw new AssertionError("unexpected failure type from a byte array", e);
         }
-        assertThat(bytes.length - in.available()).isLessThanOrEqualTo(LIMITS.maxHeadBytes());
     }
 
     /** As {@link #request} for the status head of a response, as read after an upgrade request. */
@@ -39,12 +41,13 @@ class HttpHeadFuzzTest {
             if (head != null) {
                 checkFields(head);
             }
+            assertThat(bytes.length - in.available()).isLessThanOrEqualTo(LIMITS.maxHeadBytes());
         } catch (HttpHeadException | EOFException expected) {
-            // the declared failures
+            // The byte past the limit is read to find the head too large, and no more.
+            assertThat(bytes.length - in.available()).isLessThanOrEqualTo(LIMITS.maxHeadBytes() + 1);
         } catch (IOException e) {
             throw new AssertionError("unexpected failure type from a byte array", e);
         }
-        assertThat(bytes.length - in.available()).isLessThanOrEqualTo(LIMITS.maxHeadBytes());
     }
 
     private static void checkFields(HttpHead head) {
