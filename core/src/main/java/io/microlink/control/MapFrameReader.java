@@ -76,8 +76,11 @@ final class MapFrameReader {
             return json.readValue(limited, MapResponse.class);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new ControlProtocolException("map message is not the JSON we expect: " + e.getOriginalMessage(), e);
-        } catch (RuntimeException e) {
-            // aircompressor signals corrupt input with unchecked exceptions.
+        } catch (ControlProtocolException e) {
+            throw e;
+        } catch (RuntimeException | IOException e) {
+            // aircompressor signals corrupt input with unchecked exceptions, and a truncated frame
+            // with an IOException: the frame is in memory, so no other IOException can occur.
             throw new ControlProtocolException("map message could not be decompressed: " + e.getMessage(), e);
         }
     }

@@ -8,6 +8,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The local API's wire format, shared by daemon and CLI. A client sends one line of JSON,
@@ -45,7 +48,14 @@ public final class ApiProtocol {
             }
             line.write(b);
         }
-        JsonNode node = JSON.readTree(line.toByteArray());
+        String text;
+        try {
+            // Strictly: Jackson reads malformed UTF-8 into strings it cannot write back as JSON.
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(line.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            throw new IOException("the line is not UTF-8");
+        }
+        JsonNode node = JSON.readTree(text);
         if (node == null || !node.isObject()) {
             throw new IOException("not a JSON object");
         }

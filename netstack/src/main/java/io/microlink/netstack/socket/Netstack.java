@@ -6,6 +6,7 @@ import io.microlink.netstack.MalformedPacketException;
 import io.microlink.netstack.PacketSink;
 import io.microlink.netstack.icmp.DestinationUnreachable;
 import io.microlink.netstack.icmp.EchoResponder;
+import io.microlink.netstack.icmp.Icmp;
 import io.microlink.netstack.icmp.IcmpEcho;
 import io.microlink.netstack.ip.FragmentReassembler;
 import io.microlink.netstack.ip.IpPacket;
@@ -192,7 +193,8 @@ public final class Netstack implements AutoCloseable {
                 }
                 case IpProtocol.UDP -> udp(p);
                 case IpProtocol.ICMP, IpProtocol.ICMPV6 -> {
-                    if (isOwn(p.destination())) {
+                    // ICMPv4 in IPv6 (or ICMPv6 in IPv4) is no ICMP this stack reads.
+                    if (isOwn(p.destination()) && p.protocol() == Icmp.protocol(p.version())) {
                         Optional<IcmpEcho> message = IcmpEcho.parse(p);
                         if (message.isPresent() && message.get().isReply()) {
                             pinger.onReply(p.source(), message.get());

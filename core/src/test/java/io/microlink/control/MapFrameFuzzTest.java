@@ -1,0 +1,33 @@
+package io.microlink.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.microlink.control.noise.ControlProtocolException;
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+
+class MapFrameFuzzTest {
+
+    /**
+     * The map stream from control (u32 LE length, then JSON or a zstd frame of JSON) yields
+     * MapResponses until a clean end or an EOFException or ControlProtocolException: corrupt
+     * zstd, wrong JSON and oversized lengths all surface as the declared type.
+     */
+    @FuzzTest
+    void mapStream(byte[] stream) {
+        MapFrameReader reader = new MapFrameReader(new ByteArrayInputStream(stream), ControlClient.JSON);
+        int messages = 0;
+        try {
+            while (reader.next() != null) {
+                messages++;
+            }
+            assertThat(messages * 4).isLessThanOrEqualTo(stream.length);
+        } catch (EOFException | ControlProtocolException expected) {
+            // the declared failures
+        } catch (IOException e) {
+            throw new AssertionError("unexpected failure type from a byte array", e);
+        }
+    }
+}
