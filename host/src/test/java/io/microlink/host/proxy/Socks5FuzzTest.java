@@ -13,14 +13,17 @@ import java.nio.charset.StandardCharsets;
 class Socks5FuzzTest {
 
     /**
-     * A client's greeting and request, as any bytes, are read or refused with Socks5's
+     * A client's greeting, its username and password when it offers RFC 1929 (as a proxy with
+     * credentials asks), and its request, as any bytes, are read or refused with Socks5's
      * ProtocolException (which carries the reply to send) or EOFException, nothing else.
      */
     @FuzzTest
     void greetingAndRequest(byte[] stream) {
         ByteArrayInputStream in = new ByteArrayInputStream(stream);
         try {
-            Socks5.readGreeting(in);
+            if (Socks5.readGreeting(in, Socks5.USERNAME_PASSWORD)) {
+                Socks5.readUsernamePassword(in);
+            }
             Socks5.Request r = Socks5.readRequest(in);
             assertThat(r.port()).isBetween(0, 65535);
             assertThat(r.host()).isNotEmpty();
@@ -29,6 +32,21 @@ class Socks5FuzzTest {
         } catch (IOException e) {
             throw new AssertionError("unexpected failure type from a byte array", e);
         }
+    }
+
+    /** A username and password, written as RFC 1929 frames them, read back as sent. */
+    @FuzzTest
+    void usernamePasswordRoundTrip(FuzzedDataProvider data) throws IOException {
+        byte[] username = data.consumeBytes(255);
+        byte[] password = data.consumeBytes(255);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {Socks5.USERNAME_PASSWORD_VERSION, (byte) username.length});
+        out.writeBytes(username);
+        out.write(password.length);
+        out.writeBytes(password);
+        Socks5.UsernamePassword read = Socks5.readUsernamePassword(new ByteArrayInputStream(out.toByteArray()));
+        assertThat(read.username()).isEqualTo(username);
+        assertThat(read.password()).isEqualTo(password);
     }
 
     /** A request for a domain name, written as RFC 1928 frames it, reads back as sent. */
