@@ -1,5 +1,6 @@
 package io.microlink.host.proxy;
 
+import io.microlink.host.limits.PerSourceLimit;
 import io.microlink.netstack.DroppedInput;
 import java.io.Closeable;
 import java.io.IOException;
@@ -48,7 +49,7 @@ final class ProxyListener implements Closeable {
     private final Duration handshakeTimeout;
     private final Semaphore slots;
     private final Semaphore refusals = new Semaphore(REFUSALS_AT_ONCE);
-    private final SourceLimit handshakes;
+    private final PerSourceLimit handshakes;
     private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
     private final DroppedInput dropped;
     /** Clients closed unanswered (their source had too many handshakes, or every refusal slot was taken), for the log. */
@@ -63,7 +64,7 @@ final class ProxyListener implements Closeable {
         this.session = session;
         this.handshakeTimeout = settings.handshakeTimeout();
         this.slots = new Semaphore(settings.maxConnections());
-        this.handshakes = new SourceLimit(settings.maxHandshakesPerSource());
+        this.handshakes = new PerSourceLimit(settings.maxHandshakesPerSource());
         this.dropped = new DroppedInput(LOG, protocol + " proxy connection");
         this.acceptor = Thread.ofVirtual().name("microlink-" + protocol + "-accept").start(this::acceptLoop);
     }

@@ -1,5 +1,6 @@
 package io.microlink.web.http;
 
+import io.microlink.host.limits.PerSourceLimit;
 import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.socket.StreamConnection;
 import io.microlink.netstack.socket.StreamListener;
@@ -105,7 +106,7 @@ public final class HttpServer implements AutoCloseable {
         listeners.add(listener);
         acceptors.add(Thread.ofVirtual().name("microlink-web-accept-" + listener.port())
                 .start(() -> acceptLoop(listener, handler, new Semaphore(limits.maxConnections()),
-                        new SourceSlots(limits.maxConnectionsPerSource()))));
+                        new PerSourceLimit(limits.maxConnectionsPerSource()))));
     }
 
     /** Connections being served right now. */
@@ -118,7 +119,7 @@ public final class HttpServer implements AutoCloseable {
         return failed.total();
     }
 
-    private void acceptLoop(StreamListener listener, HttpHandler handler, Semaphore slots, SourceSlots sources) {
+    private void acceptLoop(StreamListener listener, HttpHandler handler, Semaphore slots, PerSourceLimit sources) {
         while (!closed) {
             StreamConnection c;
             try {
@@ -143,7 +144,7 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /** Hands {@code c} to a worker if both the listener and its caller's address have a slot free; else closes it. */
-    private void admit(StreamConnection c, HttpHandler handler, Semaphore slots, SourceSlots sources) {
+    private void admit(StreamConnection c, HttpHandler handler, Semaphore slots, PerSourceLimit sources) {
         InetAddress source = caller(c);
         if (!sources.tryAcquire(source)) {
             LOG.log(Level.DEBUG, "web caller " + source.getHostAddress() + " holds its share of connections: refused");
