@@ -29,6 +29,8 @@ public final class Headscale implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CLI_TIMEOUT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration POLICY_SPACING = Duration.ofSeconds(3);
+    private static final Duration POLICY_RESEND = Duration.ofSeconds(5);
 
     /** A headscale user. */
     public record User(long id, String name) {}
@@ -50,6 +52,7 @@ public final class Headscale implements AutoCloseable {
     private final Path binary;
     private final Path configFile;
     private ManagedProcess process;
+    private Instant lastPolicyChange = Instant.EPOCH;
 
     private Headscale(HeadscaleConfig config, Path binary) {
         this.config = config;
@@ -168,12 +171,49 @@ public final class Headscale implements AutoCloseable {
         if (file == null) {
             throw new IllegalStateException("this headscale was started without a policy file");
         }
+        // headscale handles one signal at a time and keeps at most one waiting; a reload still
+        // sending its node updates when the next signal comes has lost that signal in CI. So
+        // signals are spaced, and each is sent again until headscale logs that it took one more.
+        long since = Duration.between(lastPolicyChange, Instant.now()).toMillis();
+        if (since < POLICY_SPACING.toMillis()) {
+            sleep(POLICY_SPACING.toMillis() - since);
+        }
+        long before = reloadsLogged();
         try {
             Files.writeString(file, policy);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
-        Exec.run(CLI_TIMEOUT, List.of("kill", "-HUP", Long.toString(process.pid()))).requireSuccess();
+        Instant deadline = Instant.now().plus(CLI_TIMEOUT);
+        while (reloadsLogged() == before) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("headscale did not reload its policy within " + CLI_TIMEOUT);
+            }
+            Exec.run(CLI_TIMEOUT, List.of("kill", "-HUP", Long.toString(process.pid()))).requireSuccess();
+            Instant retry = Instant.now().plus(POLICY_RESEND);
+            while (reloadsLogged() == before && Instant.now().isBefore(retry)) {
+                sleep(100);
+            }
+        }
+        lastPolicyChange = Instant.now();
+    }
+
+    /** How many policy reloads headscale's log shows so far. */
+    private long reloadsLogged() {
+        try (var lines = Files.lines(config.dir().resolve("headscale.log"))) {
+            return lines.filter(l -> l.contains("Received SIGHUP")).count();
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while changing headscale's policy", e);
+        }
     }
 
     /** The control URL nodes log in to, e.g. {@code http://127.0.0.1:41234}. */
