@@ -5,7 +5,7 @@ import java.util.function.IntPredicate;
 
 /**
  * Chooses the local port of an active open by the double-hash algorithm of RFC 6056 §3.3.4,
- * as Linux and gVisor do. A keyed hash of the destination (local address, remote address and
+ * as Linux does. A keyed hash of the destination (local address, remote address and
  * port) gives it a secret starting point in the range 49152-65535, and a counter, one of a
  * table that another keyed hash picks, moves on past each port tried; so successive
  * connections to one destination take successive ports, and a port pair comes back only
