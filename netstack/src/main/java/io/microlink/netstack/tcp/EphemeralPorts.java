@@ -6,10 +6,10 @@ import java.util.function.IntPredicate;
 /**
  * Chooses the local port of an active open by the double-hash algorithm of RFC 6056 §3.3.4,
  * as Linux does. A keyed hash of the destination (local address, remote address and
- * port) gives it a secret starting point in the range 49152-65535, and a counter, one of a
- * table that another keyed hash picks, moves on past each port tried; so successive
- * connections to one destination take successive ports, and a port pair comes back only
- * after the whole range has been used towards that destination.
+ * port) gives it a secret starting point in the range 49152-65535 and, from other bits, one
+ * counter of a table, which moves on past each port tried; so successive connections to one
+ * destination take successive ports, and a port pair comes back only after the whole range
+ * has been used towards that destination.
  *
  * <p>Why not a random port each time: the peer, when it closed first, keeps the port pair in
  * TIME-WAIT for a while (60 s in gVisor), and a random choice picks one of those pairs again
