@@ -30,16 +30,14 @@ import java.util.HashMap;
 public final class TcpStack {
     /** How far all connections' buffers together may grow past their initial size (see {@link TcpConfig}). */
     public static final long MAX_BUFFER_GROWTH_BYTES = 64L << 20;
-    private static final int EPHEMERAL_FIRST = 49152;
-    private static final int EPHEMERAL_COUNT = 65536 - EPHEMERAL_FIRST;
 
     private final TcpConfig config;
     private final SegmentOutput output;
     /** Left free around each segment in the scratch buffer, for the layers below to frame it in place. */
     private final Headroom room;
     private final TcpEvents events;
-    private final SecureRandom random;
     private final IsnGenerator isn;
+    private final EphemeralPorts ephemeralPorts;
     private final HashMap<ConnectionKey, TcpConnection> connections = new HashMap<>();
     private final ArrayList<TcpConnection> connectionList = new ArrayList<>();
     private final HashMap<Integer, TcpListener> listeners = new HashMap<>();
@@ -62,8 +60,8 @@ public final class TcpStack {
         this.output = output;
         this.room = room;
         this.events = events;
-        this.random = random;
         this.isn = new IsnGenerator(random);
+        this.ephemeralPorts = new EphemeralPorts(random);
         this.scratch = new byte[room.front() + TcpSegment.MAX_HEADER_LENGTH + Math.max(config.mssIpv4(), config.mssIpv6())
                 + room.back()];
     }
@@ -82,7 +80,9 @@ public final class TcpStack {
     }
 
     /**
-     * Starts an active open from an ephemeral port and sends the SYN. The events'
+     * Starts an active open from an ephemeral port ({@link EphemeralPorts}: successive ones
+     * towards one destination, so a pair the peer may still hold in TIME-WAIT does not come
+     * back soon) and sends the SYN. The events'
      * {@code connected} or {@code closed} (with {@link TcpError#REFUSED} or
      * {@link TcpError#TIMED_OUT}) tells how it went.
      *
@@ -95,18 +95,16 @@ public final class TcpStack {
         if (!roomForAnotherConnection()) {
             throw new IllegalStateException("TCP buffer memory is at its limit of " + config.maxBufferBytes() + " bytes");
         }
-        int start = random.nextInt(EPHEMERAL_COUNT);
-        for (int i = 0; i < EPHEMERAL_COUNT; i++) {
-            int port = EPHEMERAL_FIRST + (start + i) % EPHEMERAL_COUNT;
-            if (!listeners.containsKey(port) && !connections.containsKey(probe.set(localIp, port, remoteIp, remotePort))) {
-                ConnectionKey key = probe.copy();
-                TcpConnection c = TcpConnection.connect(this, key, localIp.clone(), port, remoteIp.clone(), remotePort,
-                        isn.next(localIp, port, remoteIp, remotePort, nowNanos), nowNanos);
-                add(c);
-                return c;
-            }
+        int port = ephemeralPorts.pick(localIp, remoteIp, remotePort,
+                p -> !listeners.containsKey(p) && !connections.containsKey(probe.set(localIp, p, remoteIp, remotePort)));
+        if (port < 0) {
+            throw new IllegalStateException("no free ephemeral port towards that peer");
         }
-        throw new IllegalStateException("no free ephemeral port towards that peer");
+        ConnectionKey key = probe.set(localIp, port, remoteIp, remotePort).copy();
+        TcpConnection c = TcpConnection.connect(this, key, localIp.clone(), port, remoteIp.clone(), remotePort,
+                isn.next(localIp, port, remoteIp, remotePort, nowNanos), nowNanos);
+        add(c);
+        return c;
     }
 
     /**
