@@ -30,10 +30,7 @@ class QuadHundredDnsServerTest {
             dns.attach(stack);
             dns.update(TestNetmaps.standard());
 
-            byte[] query = new DnsMessage(DnsHeader.query(7), List.of(new DnsQuestion("ts2.tailnet.test.", DnsType.A,
-                    DnsClass.IN)), List.of(), List.of(), List.of()).encode(512);
-            byte[] packet = UdpDatagram.packet(new IpPacketBuilder(1), PEER.getAddress(),
-                    InetAddress.ofLiteral("100.100.100.100").getAddress(), 40000, 53, query, 0, query.length);
+            byte[] packet = queryPacket(7);
             assertThat(QuadHundredDnsServer.isAddressedTo(packet, 0, packet.length)).isTrue();
             stack.inbound(packet, 0, packet.length);
 
@@ -65,10 +62,7 @@ class QuadHundredDnsServerTest {
             QuadHundredDnsServer dns = new QuadHundredDnsServer();
             dns.attach(stack);
             dns.update(TestNetmaps.standard());
-            byte[] query = new DnsMessage(DnsHeader.query(7), List.of(new DnsQuestion("ts2.tailnet.test.", DnsType.A,
-                    DnsClass.IN)), List.of(), List.of(), List.of()).encode(512);
-            byte[] packet = UdpDatagram.packet(new IpPacketBuilder(1), PEER.getAddress(),
-                    InetAddress.ofLiteral("100.100.100.100").getAddress(), 40000, 53, query, 0, query.length);
+            byte[] packet = queryPacket(7);
 
             stack.inbound(packet.clone(), 0, packet.length);
             stack.inbound(packet.clone(), 0, packet.length);
@@ -112,5 +106,13 @@ class QuadHundredDnsServerTest {
         assertThat(QuadHundredDnsServer.plainAddress("dns.example")).isEqualTo(Optional.empty());
         assertThat(QuadHundredDnsServer.plainAddress("1.1.1.1:dns")).isEqualTo(Optional.empty());
         assertThat(QuadHundredDnsServer.plainAddress("1.1.1.1:70000")).isEqualTo(Optional.empty());
+    }
+
+    /** A peer's query (ID {@code id}) for ts2's IPv4 address, as a packet to 100.100.100.100:53 from port 40000. */
+    private static byte[] queryPacket(int id) {
+        byte[] query = new DnsMessage(DnsHeader.query(id), List.of(new DnsQuestion("ts2.tailnet.test.", DnsType.A,
+                DnsClass.IN)), List.of(), List.of(), List.of()).encode(512);
+        return UdpDatagram.packet(new IpPacketBuilder(1), PEER.getAddress(),
+                InetAddress.ofLiteral("100.100.100.100").getAddress(), 40000, 53, query, 0, query.length);
     }
 }
