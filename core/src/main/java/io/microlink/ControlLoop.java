@@ -254,6 +254,8 @@ final class ControlLoop implements Runnable {
         try (ControlClient.MapStream stream = c.map(mapRequest(true))) {
             boolean first = true;
             for (MapResponse m; running && !loggedOut && (m = stream.next()) != null; ) {
+                MapResponse message = m;
+                LOG.log(Level.DEBUG, () -> "map message: " + MapSummary.of(message));
                 Netmap base = seeded ? NetmapUpdater.empty() : netmap; // nothing of the cache's seed stays
                 NetmapUpdater.Result result = NetmapUpdater.apply(base, m);
                 if (result.netmap() == base) {

@@ -53,11 +53,13 @@ public final class NetmapUpdater {
             peers.clear();
             r.peers().forEach(p -> putIfReachable(peers, p));
         } else {
-            if (r.peersChanged() != null) {
-                r.peersChanged().forEach(p -> putIfReachable(peers, p));
-            }
+            // Removals first, as tailscale's client applies them: a peer both removed and changed in
+            // one message (re-added, say with a new key) ends up present.
             if (r.peersRemoved() != null) {
                 r.peersRemoved().forEach(peers::remove);
+            }
+            if (r.peersChanged() != null) {
+                r.peersChanged().forEach(p -> putIfReachable(peers, p));
             }
             if (r.peersChangedPatch() != null) {
                 for (PeerChange c : r.peersChangedPatch()) {

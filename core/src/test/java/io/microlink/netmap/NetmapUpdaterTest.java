@@ -79,6 +79,14 @@ class NetmapUpdaterTest {
     }
 
     @Test
+    void aPeerRemovedAndChangedInOneMessageStaysAsTailscaleKeepsIt() throws Exception {
+        NetmapUpdater.Result r = NetmapUpdater.apply(full(), msg("{'PeersRemoved':[2],'PeersChanged':["
+                + peer(2, "ts2", KEY2, false) + "]}"));
+        assertThat(r.netmap().peer(2)).isPresent();
+        assertThat(r.events()).extracting(PeerUpdate::kind).containsExactly(Kind.OFFLINE);
+    }
+
+    @Test
     void aPatchChangesOnlyWhatItNamesAndKeepsAbsentFieldsAbsent() throws Exception {
         Netmap m = full(); // peers have no Endpoints, DiscoKey or LastSeen at all
         NetmapUpdater.Result r = NetmapUpdater.apply(m, msg("{'PeersChangedPatch':[{'NodeID':2,'Online':false},"
