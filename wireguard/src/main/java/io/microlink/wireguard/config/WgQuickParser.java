@@ -1,6 +1,7 @@
 package io.microlink.wireguard.config;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.Set;
  */
 public final class WgQuickParser {
     private static final System.Logger LOG = System.getLogger(WgQuickParser.class.getName());
+    static final int MAX_FILE_BYTES = 16 * 1024 * 1024;
     private static final Set<String> IGNORED = Set.of("dns", "table", "preup", "postup", "predown", "postdown",
             "saveconfig", "fwmark");
 
@@ -53,11 +55,23 @@ public final class WgQuickParser {
         this.file = file;
     }
 
-    /** Parses a file; the interface is named after it, as wg-quick does ("wg0.conf" is wg0). */
+    /**
+     * Parses a file; the interface is named after it, as wg-quick does ("wg0.conf" is wg0). A file
+     * over {@value #MAX_FILE_BYTES} bytes (some 100,000 peers) is refused before it is read whole,
+     * so a wrong path such as /dev/zero ends in a message rather than an exhausted heap.
+     */
     public static InterfaceConfig parse(Path path) throws ConfigException, IOException {
         String fileName = path.getFileName().toString();
         String name = fileName.endsWith(".conf") ? fileName.substring(0, fileName.length() - 5) : fileName;
-        return parse(path.toString(), name, Files.readString(path, StandardCharsets.UTF_8));
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(path)) {
+            bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+        }
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw new ConfigException(path.toString(), 0, "is larger than " + MAX_FILE_BYTES / (1024 * 1024)
+                    + " MiB; not a WireGuard configuration");
+        }
+        return parse(path.toString(), name, new String(bytes, StandardCharsets.UTF_8));
     }
 
     /** Parses {@code text}; {@code file} only labels error messages. */

@@ -3,7 +3,10 @@ package io.microlink.wireguard.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WgQuickParserTest {
     private static final String PRIV = "yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=";
@@ -12,6 +15,16 @@ class WgQuickParserTest {
 
     private static InterfaceConfig parse(String text) throws ConfigException {
         return WgQuickParser.parse("wg0.conf", "wg0", text);
+    }
+
+    @Test
+    void aFileFarLargerThanAnyConfigurationIsRefusedUnread(@TempDir Path dir) throws Exception {
+        Path huge = dir.resolve("wg0.conf");
+        try (RandomAccessFile f = new RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(WgQuickParser.MAX_FILE_BYTES + 1L); // sparse: costs no disk
+        }
+        assertThatThrownBy(() -> WgQuickParser.parse(huge)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("larger than 16 MiB");
     }
 
     @Test
