@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * A node's {@link NodeSettings} in {@code <dir>/settings.json}: written atomically (temp file,
@@ -27,7 +28,13 @@ import java.nio.file.Path;
 public final class SettingsStore {
     /** The file's name in the state directory. */
     public static final String FILE_NAME = "settings.json";
-    private static final int FORMAT = 1;
+    private static final System.Logger LOG = System.getLogger(SettingsStore.class.getName());
+    /**
+     * 2 since the proxies are off by default. Format 1 wrote every setting, its defaults
+     * included, so a 1055 or 1056 in it is the old default that turned a proxy on, not a choice.
+     */
+    private static final int FORMAT = 2;
+    private static final Map<String, Integer> FORMAT_1_PROXY_DEFAULTS = Map.of("socks5Port", 1055, "httpProxyPort", 1056);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
@@ -62,16 +69,36 @@ public final class SettingsStore {
         if (root == null || !root.isObject()) {
             throw broken("is empty or not a JSON object");
         }
-        if (root.path("format").asInt() != FORMAT) {
-            throw broken("has an unknown format " + root.path("format") + " (this version reads format " + FORMAT + ")");
+        int format = root.path("format").asInt();
+        if (format != FORMAT && format != 1) {
+            throw broken("has an unknown format " + root.path("format") + " (this version reads formats 1 and " + FORMAT + ")");
         }
         ObjectNode values = ((ObjectNode) root).deepCopy();
         values.remove("format");
+        if (format == 1) {
+            turnOffOldDefaultProxies(values);
+        }
         try {
             return NodeSettings.defaults().withChanges(values);
         } catch (InvalidSettingsException e) {
             throw broken("holds invalid settings: " + e.getMessage());
         }
+    }
+
+    /**
+     * An install from before the proxies were off by default would otherwise keep them on, without
+     * a credential, for every local user; the owner turns one back on with {@code up}.
+     */
+    private void turnOffOldDefaultProxies(ObjectNode values) {
+        FORMAT_1_PROXY_DEFAULTS.forEach((field, oldDefault) -> {
+            if (values.path(field).asInt() == oldDefault) {
+                values.put(field, 0);
+                LOG.log(System.Logger.Level.WARNING, "{0}: the local proxy on 127.0.0.1:{1} was on only because it "
+                        + "used to be on by default; it is off now (turn it on again with `microlink up --{2} {1}`, "
+                        + "ideally with --proxy-username)", file, String.valueOf(oldDefault),
+                        field.equals("socks5Port") ? "socks5-port" : "http-proxy-port");
+            }
+        });
     }
 
     public void save(NodeSettings settings) throws StateException {

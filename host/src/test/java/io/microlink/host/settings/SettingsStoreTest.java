@@ -57,8 +57,30 @@ class SettingsStoreTest {
         Files.writeString(store.file(), "{\"format\":7}");
         assertThatThrownBy(store::load).isInstanceOf(StateException.class).hasMessageContaining("unknown format 7");
 
+        Files.writeString(store.file(), "{\"format\":2,\"maxActivePeers\":-1}");
+        assertThatThrownBy(store::load).isInstanceOf(StateException.class)
+                .hasMessageContaining("maxActivePeers: must be 1-65536, got -1");
+
         Files.writeString(store.file(), "{\"format\":1,\"maxActivePeers\":-1}");
         assertThatThrownBy(store::load).isInstanceOf(StateException.class)
                 .hasMessageContaining("maxActivePeers: must be 1-65536, got -1");
+    }
+
+    @Test
+    void aFileFromBeforeTheProxiesWereOffByDefaultTurnsTheirOldDefaultsOffAndKeepsAChoice() throws Exception {
+        SettingsStore store = new SettingsStore(tmp);
+        Files.writeString(store.file(), "{\"format\":1,\"hostname\":\"box\",\"socks5Port\":1055,\"httpProxyPort\":1056}");
+        NodeSettings old = store.load();
+        assertThat(old.socks5Port()).isZero();
+        assertThat(old.httpProxyPort()).isZero();
+        assertThat(old.hostname()).isEqualTo("box");
+
+        Files.writeString(store.file(), "{\"format\":1,\"socks5Port\":2080,\"httpProxyPort\":1056}");
+        assertThat(store.load().socks5Port()).as("a port the owner chose").isEqualTo(2080);
+
+        NodeSettings on = NodeSettings.defaults().withChanges(JSON.readTree("{\"socks5Port\":1055}"));
+        store.save(on);
+        assertThat(Files.readString(store.file())).contains("\"format\" : 2");
+        assertThat(store.load().socks5Port()).as("turned on again since, in the current format").isEqualTo(1055);
     }
 }
