@@ -184,9 +184,10 @@ public final class ControlClient implements Closeable {
 
     private static void requireOk(String what, Response response) throws IOException {
         if (response.code() != 200) {
-            // Up to MAX_ERROR_BODY bytes, however long (or unannounced) the body is.
+            // Up to MAX_ERROR_BODY bytes, however long (or unannounced) the body is, and without
+            // the zero-byte read that makes Okio wait for more (see ExactReads).
             throw new ControlHttpException(what, response.code(),
-                    snippet(response.body().byteStream().readNBytes(MAX_ERROR_BODY)));
+                    snippet(ExactReads.upTo(response.body().byteStream(), MAX_ERROR_BODY)));
         }
     }
 
