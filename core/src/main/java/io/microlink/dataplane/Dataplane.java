@@ -3,6 +3,7 @@ package io.microlink.dataplane;
 import io.microlink.control.wire.Node;
 import io.microlink.derp.DerpClient;
 import io.microlink.dns.QuadHundredDnsServer;
+import io.microlink.dns.UpstreamSockets;
 import io.microlink.filter.Firewall;
 import io.microlink.filter.PacketFilter;
 import io.microlink.filter.Verdict;
@@ -23,6 +24,7 @@ import io.microlink.tun.TunInterface;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,16 +63,18 @@ public final class Dataplane implements AutoCloseable {
      *
      * @param udpPort   the UDP port to bind, 0 for the last run's or any
      * @param tunDevice the TUN device to carry the tailnet for the OS, or null for userspace mode
+     * @param dnsUpstreams where MagicDNS forwards names the tailnet's DNS config routes nowhere
      */
     public record Settings(int udpPort, DerpClient.Transport derpTransport, SSLContext tls,
-                           Set<String> discoAllowlist, String priorityPeer, int maxActivePeers, String tunDevice) {}
+                           Set<String> discoAllowlist, String priorityPeer, int maxActivePeers, String tunDevice,
+                           List<InetSocketAddress> dnsUpstreams) {}
 
     private final Settings settings;
     private final Supplier<PrivateKey> nodeKey;
     private final Supplier<Netmap> netmap;
     private final Magicsock.Reporter toControl;
+    private final QuadHundredDnsServer dns;
     // Before the netstack: its constructor starts the TCP timer thread, which must find these set.
-    private final QuadHundredDnsServer dns = new QuadHundredDnsServer();
     private final Firewall firewall = new Firewall();
     /** Which peers' keys have expired, by control's clock: magicsock configures nothing for them. */
     private final PeerExpiry expiry = new PeerExpiry(InstantSource.system());
@@ -142,7 +146,9 @@ public final class Dataplane implements AutoCloseable {
         this.netmap = netmap;
         this.toControl = toControl;
         this.discoAllowlist = Set.copyOf(settings.discoAllowlist());
-        dns.attach(netstack);
+        this.dns = new QuadHundredDnsServer(settings.dnsUpstreams());
+        // In TUN mode the netstack gets no replies (the device takes them), so the OS asks every resolver.
+        dns.attach(netstack, address -> tun == null && UpstreamSockets.isTailnetAddress(address));
     }
 
     /**
