@@ -71,11 +71,15 @@ public final class MagicDnsResolver {
     }
 
     /**
-     * This resolver without A records for tailnet names: for clients with no IPv4 (the IPv6-only
-     * devices of a bridge), an A query for a tailnet name gets an empty answer with the zone's SOA.
+     * The resolver for {@code netmap} as {@link #of(Netmap, Instant, List)}, for clients with no
+     * IPv4 (the IPv6-only devices of a bridge): tailnet names answer with their IPv6 addresses
+     * only, as for an IPv6-only self node, and an A query gets no data with the zone's SOA.
      */
-    public MagicDnsResolver withoutIpv4Answers() {
-        return new MagicDnsResolver(hosts, routes, soaSerial, false);
+    public static MagicDnsResolver forIpv6OnlyClients(Netmap netmap, Instant zoneChanged,
+                                                      List<DnsConfig.Resolver> userUpstreams) {
+        MagicDnsHosts hosts = MagicDnsHosts.forIpv6Only(netmap);
+        return new MagicDnsResolver(hosts, new DnsRoutes(netmap.dns().orElse(null), hosts.suffix(), userUpstreams),
+                zoneChanged.getEpochSecond() & 0xFFFF_FFFFL, false);
     }
 
     /** The names this resolver answers from, for looking them up without packets. */
