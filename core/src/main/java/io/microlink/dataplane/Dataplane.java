@@ -15,7 +15,9 @@ import io.microlink.netmap.PeerExpiry;
 import io.microlink.netstack.Headroom;
 import io.microlink.netstack.MalformedPacketException;
 import io.microlink.netstack.PacketSink;
+import io.microlink.netstack.ip.IpHeader;
 import io.microlink.netstack.ip.IpPacket;
+import io.microlink.netstack.ip.IpProtocol;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.tcp.TcpConfig;
 import io.microlink.tsmp.TsmpReject;
@@ -133,6 +135,8 @@ public final class Dataplane implements AutoCloseable {
     /** Where peers reached this node before a restart (peer cache), 0 if unknown. */
     private volatile int previousUdpPort;
     private volatile boolean closed;
+    /** This node's tailnet addresses as raw bytes, for packets the netstack sends to itself. */
+    private volatile List<byte[]> ownAddresses = List.of();
 
     /**
      * @param nodeKey   the current node key (it changes when control makes the node rotate it)
@@ -201,6 +205,7 @@ public final class Dataplane implements AutoCloseable {
             }
         }
         netstack.setAddresses(own);
+        ownAddresses = own.stream().map(InetAddress::getAddress).toList();
         TunInterface t = tun;
         if (t != null) {
             t.setAddresses(own);
@@ -301,11 +306,36 @@ public final class Dataplane implements AutoCloseable {
             t.write(buf, off, len); // quad-100 answering the OS
             return;
         }
+        if (t == null && isForThisNode(buf, off, len)) {
+            // The node's own sockets asking quad-100, and its answers: no peer would carry them.
+            netstack.inbound(buf, off, len);
+            return;
+        }
         firewall.outbound(buf, off, len); // lets the replies to our UDP back in
         Magicsock m = magicsock;
         if (m != null) {
             m.accept(buf, off, len);
         }
+    }
+
+    /**
+     * Userspace mode: whether the netstack sent this UDP packet to quad-100 or to one of this
+     * node's own addresses. UDP only: TCP segments leave with the stack's lock held, and one fed
+     * straight back would re-enter the TCP state machine in the middle of its work.
+     */
+    private boolean isForThisNode(byte[] buf, int off, int len) {
+        if (IpHeader.protocol(buf, off, len) != IpProtocol.UDP) {
+            return false;
+        }
+        if (QuadHundredDnsServer.isAddressedTo(buf, off, len)) {
+            return true;
+        }
+        for (byte[] own : ownAddresses) {
+            if (IpHeader.destinationIs(buf, off, len, own)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void flush() {
