@@ -149,32 +149,6 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
 
     /** "1.1.1.1", "1.1.1.1:53", "[2606:4700::1111]:53" or a bare IPv6 literal; anything else (DoH URLs) is skipped. */
     static Optional<InetSocketAddress> plainAddress(String addr) {
-        if (addr == null || addr.contains("/")) {
-            return Optional.empty();
-        }
-        String host = addr;
-        int port = PORT;
-        try {
-            if (addr.startsWith("[") && addr.contains("]:")) {
-                host = addr.substring(1, addr.indexOf(']'));
-                port = Integer.parseInt(addr.substring(addr.indexOf("]:") + 2));
-            } else if (addr.indexOf(':') > 0 && addr.indexOf(':') == addr.lastIndexOf(':')) {
-                host = addr.substring(0, addr.indexOf(':'));
-                port = Integer.parseInt(addr.substring(addr.indexOf(':') + 1));
-            }
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-        if (port < 1 || port > 65535) {
-            return Optional.empty();
-        }
-        if (!host.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-            return Optional.empty(); // a name would need a lookup through the very resolver being configured
-        }
-        try {
-            return Optional.of(new InetSocketAddress(InetAddress.getByName(host), port));
-        } catch (UnknownHostException e) {
-            return Optional.empty();
-        }
+        return io.microlink.AddressText.socketAddress(addr, PORT);
     }
 }
