@@ -119,9 +119,10 @@ public final class DnsForwarder<C> {
         List<InetSocketAddress> asked = upstreams.subList(0, Math.min(upstreams.size(), limits.maxUpstreams()));
         ForwardCache.Key key = new ForwardCache.Key(DnsNames.canonical(q.name()), q.type(), q.dnsClass(), dnssecOk,
                 parsed.header().checkingDisabled(), List.copyOf(asked));
-        Optional<ForwardCache.Hit> hit = cache.get(key, nowNanos);
-        if (hit.isPresent()) {
-            return List.of(new Reply<>(client, hit.get().answer().forClient(query, hit.get().agedSeconds(), clientLimit)));
+        Optional<byte[]> cached = cache.get(key, nowNanos)
+                .flatMap(hit -> hit.answer().forClient(query, hit.agedSeconds(), clientLimit));
+        if (cached.isPresent()) {
+            return List.of(new Reply<>(client, cached.get()));
         }
         if (asked.isEmpty()) {
             return List.of(new Reply<>(client, failure(query, DnsRcode.SERVFAIL)));
@@ -155,8 +156,13 @@ public final class DnsForwarder<C> {
             return List.of(attempt(p, p.upstream + 1, Transport.UDP, nowNanos));
         }
         pending.remove(exchange);
+        Optional<byte[]> reply = a.forClient(p.clientQuery, 0, p.clientLimit);
+        if (reply.isEmpty()) {
+            ignored++;
+            return List.of(new Reply<>(p.client, failure(p.clientQuery, DnsRcode.SERVFAIL)));
+        }
         cache.put(p.key, a, nowNanos);
-        return List.of(new Reply<>(p.client, a.forClient(p.clientQuery, 0, p.clientLimit)));
+        return List.of(new Reply<>(p.client, reply.get()));
     }
 
     /** {@code exchange} got no answer in time, or its transport failed: the next upstream, or SERVFAIL. */

@@ -114,8 +114,10 @@ final class ForwardedAnswer {
      * The answer for a client that asked {@code clientQuery} (the same question, perhaps in other
      * case): its ID and question spelling, every TTL less {@code agedSeconds}, and if longer than
      * {@code limit} only the header and question with TC set, so the client retries over TCP.
+     * Empty when those edits would leave a malformed message: a hostile upstream may aim a
+     * compression pointer at the ID or a TTL, which then reads as other labels.
      */
-    byte[] forClient(byte[] clientQuery, long agedSeconds, int limit) {
+    Optional<byte[]> forClient(byte[] clientQuery, long agedSeconds, int limit) {
         int end = questionEnd(clientQuery);
         if (end != questionEnd(wire)) {
             throw new IllegalArgumentException("the client's question is not the one this answers");
@@ -128,7 +130,7 @@ final class ForwardedAnswer {
         if (out.length < wire.length) {
             out[2] |= TC;
             Arrays.fill(out, 6, 12, (byte) 0);
-            return out;
+            return Optional.of(out); // an uncompressed question alone: nothing can point at what changed
         }
         for (int at : ttlOffsets) {
             long ttl = Math.max(0, u32(out, at) - agedSeconds);
@@ -136,7 +138,12 @@ final class ForwardedAnswer {
                 out[at + i] = (byte) (ttl >>> (24 - 8 * i));
             }
         }
-        return out;
+        try {
+            DnsMessage.parse(out);
+            return Optional.of(out);
+        } catch (DnsFormatException e) {
+            return Optional.empty();
+        }
     }
 
     private static long u32(byte[] b, int at) {

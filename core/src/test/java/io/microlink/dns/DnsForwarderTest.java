@@ -235,6 +235,28 @@ class DnsForwarderTest {
     }
 
     /**
+     * A record whose name points into its own TTL (found by DnsForwarderFuzzTest): aging the TTL
+     * would turn that byte into a bad label, so the cached answer is not served but asked again.
+     */
+    @Test
+    void aCachedAnswerThatAgingWouldBreakIsAskedAgainNotServedMalformed() throws Exception {
+        DnsForwarder.Send<String> s = send(forwarder.query("a", query(1, "www.example.com.", DnsType.A), 512,
+                List.of(UP1), 0));
+        byte[] head = answerTo(s.message(), 0, List.of(), List.of());
+        int ttlAt = head.length + 6;
+        // Name: a pointer to the TTL's last byte (0, the root); type TXT, class IN, TTL 0x01000000, no rdata.
+        byte[] record = {(byte) 0xC0, (byte) (ttlAt + 3), 0, 16, 0, 1, 1, 0, 0, 0, 0, 0};
+        byte[] upstream = Arrays.copyOf(head, head.length + record.length);
+        System.arraycopy(record, 0, upstream, head.length, record.length);
+        upstream[7] = 1;
+        DnsMessage.parse(upstream);
+
+        assertThat(reply(forwarder.answer(s.exchange(), UP1, upstream, 0), "a").answers()).hasSize(1);
+        assertThat(forwarder.query("b", query(2, "www.example.com.", DnsType.A), 512, List.of(UP1), 2 * SECOND)
+                .getFirst()).isInstanceOf(DnsForwarder.Send.class);
+    }
+
+    /**
      * An MX answer whose exchange name points back into the question: our codec keeps MX rdata
      * opaque, so only handing the upstream's bytes on (new ID aside) keeps that pointer right.
      */
