@@ -45,7 +45,9 @@ public final class Dnsmasq implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
-        List<String> command = new ArrayList<>(List.of("dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
+        // Debian installs it in /usr/sbin, which a non-root PATH may lack.
+        String binary = Files.isExecutable(Path.of("/usr/sbin/dnsmasq")) ? "/usr/sbin/dnsmasq" : "dnsmasq";
+        List<String> command = new ArrayList<>(List.of(binary, "--keep-in-foreground", "--conf-file=/dev/null",
                 "--no-resolv", "--no-hosts", "--no-poll", "--bind-interfaces", "--pid-file=",
                 "--listen-address=" + listen.getHostAddress(), "--port=" + port, "--user=root",
                 "--local=/" + zone + "/", "--log-queries", "--log-facility=-"));
