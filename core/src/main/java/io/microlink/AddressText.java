@@ -2,6 +2,9 @@ package io.microlink;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Tailnet addresses as text the way Tailscale writes them (RFC 5952): IPv6 in lower case with
@@ -16,7 +19,42 @@ import java.net.InetAddress;
  * }</pre>
  */
 public final class AddressText {
+    /** Only these characters make an address literal: a name would need a lookup, perhaps through the resolver being set. */
+    private static final Pattern LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:]+");
+
     private AddressText() {}
+
+    /**
+     * An IP literal with an optional port: {@code 192.0.2.1}, {@code 192.0.2.1:5353},
+     * {@code 2001:db8::1} or {@code [2001:db8::1]:5353}; empty for anything else (names, URLs,
+     * ports outside 1-65535). No name is ever looked up.
+     */
+    public static Optional<InetSocketAddress> socketAddress(String text, int defaultPort) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        String host = text;
+        int port = defaultPort;
+        try {
+            if (text.startsWith("[") && text.contains("]:")) {
+                host = text.substring(1, text.indexOf(']'));
+                port = Integer.parseInt(text.substring(text.indexOf("]:") + 2));
+            } else if (text.indexOf(':') > 0 && text.indexOf(':') == text.lastIndexOf(':')) {
+                host = text.substring(0, text.indexOf(':'));
+                port = Integer.parseInt(text.substring(text.indexOf(':') + 1));
+            }
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        if (port < 1 || port > 65535 || !LITERAL.matcher(host).matches()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new InetSocketAddress(InetAddress.ofLiteral(host), port));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
 
     /** {@code address} as Tailscale writes it; IPv4 as the usual dotted quad. */
     public static String of(InetAddress address) {

@@ -1,9 +1,11 @@
 package io.microlink;
 
 import io.microlink.derp.DerpClient;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 
@@ -11,7 +13,8 @@ import javax.net.ssl.SSLContext;
 record NodeConfig(URI controlUrl, String authKey, String hostname, Path stateDirectory, Duration mapWatchdog,
                   Duration backoffInitial, Duration backoffMax, SSLContext tls, int udpPort,
                   DerpClient.Transport derpTransport, Set<String> discoAllowlist, String priorityPeer,
-                  int maxActivePeers, String tunDevice, int peerCacheSize) {
+                  int maxActivePeers, String tunDevice, int peerCacheSize,
+                  List<InetSocketAddress> dnsUpstreams) {
     @Override
     public String toString() {
         return "NodeConfig[control=" + controlUrl + ", hostname=" + hostname + ", state=" + stateDirectory

@@ -17,6 +17,7 @@ import io.microlink.state.PeerCache;
 import io.microlink.state.NodeFiles;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -54,6 +55,8 @@ import javax.net.ssl.SSLContext;
 public final class TailnetNode implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final int DEFAULT_MAX_ACTIVE_PEERS = 1024;
+    /** More would never be asked: the forwarder tries the first three of a route. */
+    public static final int MAX_DNS_UPSTREAMS = 8;
     private static final int DEFAULT_BACKLOG = 128;
     /** What {@link #icmpPing} carries: 56 bytes, as the system's ping sends by default. */
     private static final byte[] ICMP_PING_DATA = new byte[56];
@@ -434,6 +437,7 @@ public final class TailnetNode implements AutoCloseable {
         private int maxActivePeers = DEFAULT_MAX_ACTIVE_PEERS;
         private String tunDevice;
         private int peerCacheSize = PeerCache.DEFAULT_CAPACITY;
+        private List<InetSocketAddress> dnsUpstreams = List.of();
 
         private Builder() {}
 
@@ -596,6 +600,29 @@ public final class TailnetNode implements AutoCloseable {
         }
 
         /**
+         * Resolvers for the names MagicDNS (100.100.100.100) does not answer itself when the
+         * tailnet's DNS config gives no resolver for them (no {@code Resolvers}, no split-DNS route):
+         * they stand where tailscale puts the OS's own resolvers, ahead of control's fallback
+         * resolvers. Default none: such names get SERVFAIL. Tailnet addresses are asked through
+         * the tailnet in userspace mode, others through the host's network.
+         *
+         * <pre>{@code
+         * TailnetNode.builder()...dnsUpstreams(List.of(new InetSocketAddress("192.0.2.53", 53))).build();
+         * }</pre>
+         *
+         * @param upstreams at most {@value #MAX_DNS_UPSTREAMS} resolved addresses (IP and port)
+         */
+        public Builder dnsUpstreams(List<InetSocketAddress> upstreams) {
+            if (upstreams.size() > MAX_DNS_UPSTREAMS || upstreams.stream().anyMatch(a -> a.isUnresolved()
+                    || a.getPort() == 0)) {
+                throw new IllegalArgumentException("DNS upstreams must be at most " + MAX_DNS_UPSTREAMS
+                        + " IP addresses with a port, got " + upstreams);
+            }
+            this.dnsUpstreams = List.copyOf(upstreams);
+            return this;
+        }
+
+        /**
          * Reach DERP relays over plain HTTP instead of TLS, as a headscale test tailnet on
          * loopback serves them (tailscaled's {@code TS_DEBUG_USE_DERP_HTTP}). Never for real relays.
          */
@@ -617,7 +644,7 @@ public final class TailnetNode implements AutoCloseable {
             }
             return new TailnetNode(new NodeConfig(controlUrl, authKey, hostname, stateDirectory, mapWatchdog,
                     backoffInitial, backoffMax, tls, udpPort, derpTransport, discoAllowlist, priorityPeer,
-                    maxActivePeers, tunDevice, peerCacheSize));
+                    maxActivePeers, tunDevice, peerCacheSize, dnsUpstreams));
         }
     }
 }

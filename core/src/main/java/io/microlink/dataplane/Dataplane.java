@@ -3,6 +3,7 @@ package io.microlink.dataplane;
 import io.microlink.control.wire.Node;
 import io.microlink.derp.DerpClient;
 import io.microlink.dns.QuadHundredDnsServer;
+import io.microlink.dns.UpstreamSockets;
 import io.microlink.filter.Firewall;
 import io.microlink.filter.PacketFilter;
 import io.microlink.filter.Verdict;
@@ -14,7 +15,9 @@ import io.microlink.netmap.PeerExpiry;
 import io.microlink.netstack.Headroom;
 import io.microlink.netstack.MalformedPacketException;
 import io.microlink.netstack.PacketSink;
+import io.microlink.netstack.ip.IpHeader;
 import io.microlink.netstack.ip.IpPacket;
+import io.microlink.netstack.ip.IpProtocol;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.tcp.TcpConfig;
 import io.microlink.tsmp.TsmpReject;
@@ -23,6 +26,7 @@ import io.microlink.tun.TunInterface;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,16 +65,18 @@ public final class Dataplane implements AutoCloseable {
      *
      * @param udpPort   the UDP port to bind, 0 for the last run's or any
      * @param tunDevice the TUN device to carry the tailnet for the OS, or null for userspace mode
+     * @param dnsUpstreams where MagicDNS forwards names the tailnet's DNS config routes nowhere
      */
     public record Settings(int udpPort, DerpClient.Transport derpTransport, SSLContext tls,
-                           Set<String> discoAllowlist, String priorityPeer, int maxActivePeers, String tunDevice) {}
+                           Set<String> discoAllowlist, String priorityPeer, int maxActivePeers, String tunDevice,
+                           List<InetSocketAddress> dnsUpstreams) {}
 
     private final Settings settings;
     private final Supplier<PrivateKey> nodeKey;
     private final Supplier<Netmap> netmap;
     private final Magicsock.Reporter toControl;
+    private final QuadHundredDnsServer dns;
     // Before the netstack: its constructor starts the TCP timer thread, which must find these set.
-    private final QuadHundredDnsServer dns = new QuadHundredDnsServer();
     private final Firewall firewall = new Firewall();
     /** Which peers' keys have expired, by control's clock: magicsock configures nothing for them. */
     private final PeerExpiry expiry = new PeerExpiry(InstantSource.system());
@@ -129,6 +135,8 @@ public final class Dataplane implements AutoCloseable {
     /** Where peers reached this node before a restart (peer cache), 0 if unknown. */
     private volatile int previousUdpPort;
     private volatile boolean closed;
+    /** This node's tailnet addresses as raw bytes, for packets the netstack sends to itself. */
+    private volatile List<byte[]> ownAddresses = List.of();
 
     /**
      * @param nodeKey   the current node key (it changes when control makes the node rotate it)
@@ -142,7 +150,9 @@ public final class Dataplane implements AutoCloseable {
         this.netmap = netmap;
         this.toControl = toControl;
         this.discoAllowlist = Set.copyOf(settings.discoAllowlist());
-        dns.attach(netstack);
+        this.dns = new QuadHundredDnsServer(settings.dnsUpstreams());
+        // In TUN mode the netstack gets no replies (the device takes them), so the OS asks every resolver.
+        dns.attach(netstack, address -> tun == null && UpstreamSockets.isTailnetAddress(address));
     }
 
     /**
@@ -195,6 +205,7 @@ public final class Dataplane implements AutoCloseable {
             }
         }
         netstack.setAddresses(own);
+        ownAddresses = own.stream().map(InetAddress::getAddress).toList();
         TunInterface t = tun;
         if (t != null) {
             t.setAddresses(own);
@@ -295,11 +306,36 @@ public final class Dataplane implements AutoCloseable {
             t.write(buf, off, len); // quad-100 answering the OS
             return;
         }
+        if (t == null && isForThisNode(buf, off, len)) {
+            // The node's own sockets asking quad-100, and its answers: no peer would carry them.
+            netstack.inbound(buf, off, len);
+            return;
+        }
         firewall.outbound(buf, off, len); // lets the replies to our UDP back in
         Magicsock m = magicsock;
         if (m != null) {
             m.accept(buf, off, len);
         }
+    }
+
+    /**
+     * Userspace mode: whether the netstack sent this UDP packet to quad-100 or to one of this
+     * node's own addresses. UDP only: TCP segments leave with the stack's lock held, and one fed
+     * straight back would re-enter the TCP state machine in the middle of its work.
+     */
+    private boolean isForThisNode(byte[] buf, int off, int len) {
+        if (IpHeader.protocol(buf, off, len) != IpProtocol.UDP) {
+            return false;
+        }
+        if (QuadHundredDnsServer.isAddressedTo(buf, off, len)) {
+            return true;
+        }
+        for (byte[] own : ownAddresses) {
+            if (IpHeader.destinationIs(buf, off, len, own)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void flush() {

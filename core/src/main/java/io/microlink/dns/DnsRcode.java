@@ -13,6 +13,7 @@ public final class DnsRcode {
     public static final int SERVFAIL = 2;
     public static final int NXDOMAIN = 3;
     public static final int NOTIMP = 4;
+    public static final int REFUSED = 5;
 
     private DnsRcode() {}
 }

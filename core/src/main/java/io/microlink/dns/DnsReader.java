@@ -20,6 +20,8 @@ final class DnsReader {
 
     private final byte[] msg;
     private int pos;
+    /** Where each record's TTL sits, OPT left out (its TTL field holds EDNS flags). */
+    private final List<Integer> ttlOffsets = new ArrayList<>();
 
     DnsReader(byte[] msg) {
         this.msg = msg;
@@ -42,6 +44,17 @@ final class DnsReader {
                 records(additionalCount));
     }
 
+    /**
+     * The offsets of the TTL fields of every record but OPT in a well-formed message, so a
+     * cache can age an answer in place without re-encoding it (re-encoding would move names
+     * that opaque rdata points at with compression pointers).
+     */
+    static int[] ttlOffsets(byte[] wire) throws DnsFormatException {
+        DnsReader reader = new DnsReader(wire);
+        reader.message();
+        return reader.ttlOffsets.stream().mapToInt(Integer::intValue).toArray();
+    }
+
     private List<DnsRecord> records(int count) throws DnsFormatException {
         List<DnsRecord> records = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -49,6 +62,9 @@ final class DnsReader {
             need(10, "resource record header");
             int type = u16();
             int dnsClass = u16();
+            if (type != DnsType.OPT) {
+                ttlOffsets.add(pos);
+            }
             long ttl = u32();
             int length = u16();
             need(length, "rdata");

@@ -13,7 +13,8 @@ import java.util.stream.IntStream;
  * config as tailscale compiles it ({@code dnsConfigForNetmap}, {@code magicDNSRootDomains},
  * net/dns {@code compileConfig}): with MagicDNS on, the MagicDNS suffix and the tailnet's
  * reverse zones are local; so is every split-DNS route with no resolvers; other routes forward,
- * the most specific suffix first, and {@code Resolvers} is the route for ".".
+ * the most specific suffix first, and {@code Resolvers} is the route for "." (else the user's
+ * upstreams, else {@code FallbackResolvers}).
  */
 final class DnsRoutes {
     /** Reverse zone of fd7a:115c:a1e0::/48, tailscale's IPv6 range. */
@@ -24,8 +25,15 @@ final class DnsRoutes {
     private final List<String> localZones = new ArrayList<>();
     private final List<Route> forwardRoutes = new ArrayList<>();
 
-    DnsRoutes(DnsConfig config, Optional<String> magicDnsSuffix) {
+    /**
+     * @param userUpstreams the route for "." when the config has no {@code Resolvers}: they stand
+     *                      where tailscale puts the OS's own resolvers, ahead of {@code FallbackResolvers}
+     */
+    DnsRoutes(DnsConfig config, Optional<String> magicDnsSuffix, List<DnsConfig.Resolver> userUpstreams) {
         if (config == null) {
+            if (!userUpstreams.isEmpty()) {
+                forwardRoutes.add(new Route(".", List.copyOf(userUpstreams)));
+            }
             return;
         }
         if (config.proxied() && magicDnsSuffix.isPresent()) {
@@ -44,6 +52,10 @@ final class DnsRoutes {
         });
         if (config.resolvers() != null && !config.resolvers().isEmpty()) {
             forwardRoutes.add(new Route(".", List.copyOf(config.resolvers())));
+        } else if (!userUpstreams.isEmpty()) {
+            forwardRoutes.add(new Route(".", List.copyOf(userUpstreams)));
+        } else if (config.fallbackResolvers() != null && !config.fallbackResolvers().isEmpty()) {
+            forwardRoutes.add(new Route(".", List.copyOf(config.fallbackResolvers())));
         }
         forwardRoutes.sort(Comparator.comparingInt((Route r) -> DnsNames.labels(r.suffix())).reversed());
     }

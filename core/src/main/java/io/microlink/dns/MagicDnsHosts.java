@@ -38,12 +38,12 @@ public final class MagicDnsHosts {
     private final Map<String, List<InetAddress>> shortNames = new HashMap<>();
     private final Map<InetAddress, String> owners = new HashMap<>();
 
-    private MagicDnsHosts(Netmap netmap) {
+    private MagicDnsHosts(Netmap netmap, boolean forIpv6OnlyAsker) {
         Optional<Node> self = netmap.self();
         suffix = self.map(Node::name).map(MagicDnsHosts::suffixOf).orElse(null);
         magicDns = netmap.dns().map(DnsConfig::proxied).orElse(false);
         List<InetAddress> selfAddresses = self.map(MagicDnsHosts::addressesOf).orElse(List.of());
-        boolean selfV6Only = !selfAddresses.isEmpty()
+        boolean selfV6Only = forIpv6OnlyAsker || !selfAddresses.isEmpty()
                 && selfAddresses.stream().allMatch(Inet6Address.class::isInstance);
         boolean wantAaaa = self.map(n -> n.hasCapability(PEER_AAAA_ATTRIBUTE)).orElse(false);
         netmap.dns().map(DnsConfig::extraRecords).ifPresent(records -> records.forEach(this::addExtraRecord));
@@ -53,7 +53,12 @@ public final class MagicDnsHosts {
 
     /** The hosts of {@code netmap}; build once per netmap snapshot. */
     public static MagicDnsHosts of(Netmap netmap) {
-        return new MagicDnsHosts(netmap);
+        return new MagicDnsHosts(netmap, false);
+    }
+
+    /** The hosts of {@code netmap} as an IPv6-only self node sees them: IPv6 addresses only. */
+    static MagicDnsHosts forIpv6Only(Netmap netmap) {
+        return new MagicDnsHosts(netmap, true);
     }
 
     private void addExtraRecord(DnsConfig.Record record) {

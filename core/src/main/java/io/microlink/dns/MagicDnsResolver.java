@@ -41,11 +41,13 @@ public final class MagicDnsResolver {
     private final MagicDnsHosts hosts;
     private final DnsRoutes routes;
     private final long soaSerial;
+    private final boolean ipv4Answers;
 
-    private MagicDnsResolver(MagicDnsHosts hosts, DnsRoutes routes, long soaSerial) {
+    private MagicDnsResolver(MagicDnsHosts hosts, DnsRoutes routes, long soaSerial, boolean ipv4Answers) {
         this.hosts = hosts;
         this.routes = routes;
         this.soaSerial = soaSerial;
+        this.ipv4Answers = ipv4Answers;
     }
 
     /**
@@ -54,9 +56,30 @@ public final class MagicDnsResolver {
      * caches comparing zone versions.
      */
     public static MagicDnsResolver of(Netmap netmap, Instant zoneChanged) {
+        return of(netmap, zoneChanged, List.of());
+    }
+
+    /**
+     * The resolver for {@code netmap} that sends names the tailnet routes nowhere to
+     * {@code userUpstreams} (when the netmap has no {@code Resolvers}), and only when there are
+     * none of those to control's {@code FallbackResolvers}.
+     */
+    public static MagicDnsResolver of(Netmap netmap, Instant zoneChanged, List<DnsConfig.Resolver> userUpstreams) {
         MagicDnsHosts hosts = MagicDnsHosts.of(netmap);
-        return new MagicDnsResolver(hosts, new DnsRoutes(netmap.dns().orElse(null), hosts.suffix()),
-                zoneChanged.getEpochSecond() & 0xFFFF_FFFFL);
+        return new MagicDnsResolver(hosts, new DnsRoutes(netmap.dns().orElse(null), hosts.suffix(), userUpstreams),
+                zoneChanged.getEpochSecond() & 0xFFFF_FFFFL, true);
+    }
+
+    /**
+     * The resolver for {@code netmap} as {@link #of(Netmap, Instant, List)}, for clients with no
+     * IPv4 (the IPv6-only devices of a bridge): tailnet names answer with their IPv6 addresses
+     * only, as for an IPv6-only self node, and an A query gets no data with the zone's SOA.
+     */
+    public static MagicDnsResolver forIpv6OnlyClients(Netmap netmap, Instant zoneChanged,
+                                                      List<DnsConfig.Resolver> userUpstreams) {
+        MagicDnsHosts hosts = MagicDnsHosts.forIpv6Only(netmap);
+        return new MagicDnsResolver(hosts, new DnsRoutes(netmap.dns().orElse(null), hosts.suffix(), userUpstreams),
+                zoneChanged.getEpochSecond() & 0xFFFF_FFFFL, false);
     }
 
     /** The names this resolver answers from, for looking them up without packets. */
@@ -98,7 +121,8 @@ public final class MagicDnsResolver {
             // RFC 7686: never leak .onion names to resolvers.
             return Optional.of(new Local(DnsRcode.NXDOMAIN, List.of(), Optional.empty()));
         }
-        Optional<List<InetAddress>> known = hosts.addresses(name);
+        Optional<List<InetAddress>> known = hosts.addresses(name)
+                .map(all -> ipv4Answers ? all : all.stream().filter(Inet6Address.class::isInstance).toList());
         if (known.isEmpty()) {
             return routes.localZone(name).map(zone -> new Local(DnsRcode.NXDOMAIN, List.of(), Optional.of(zone)));
         }

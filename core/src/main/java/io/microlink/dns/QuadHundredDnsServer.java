@@ -7,10 +7,6 @@ import io.microlink.netstack.ip.IpHeader;
 import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.udp.UdpDatagram;
-import java.io.IOException;
-import java.lang.System.Logger.Level;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -18,39 +14,48 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * MagicDNS at 100.100.100.100 and fd7a:115c:a1e0::53, port 53 over UDP, inside the netstack:
- * tailnet names are answered from the current netmap; other names go to the tailnet's
- * resolvers (plain {@code ip} or {@code ip:port} ones; DNS-over-HTTPS resolvers are not
- * supported yet) over the host's network, and the answer is relayed back.
+ * tailnet names are answered from the current netmap; other names go through a
+ * {@link DnsForwarder} to the tailnet's resolvers (split-DNS routes, then {@code Resolvers}),
+ * else to the upstreams the user configured, else to control's {@code FallbackResolvers}
+ * (plain {@code ip} or {@code ip:port} ones; DNS-over-HTTPS resolvers are not supported yet).
+ * Resolvers on tailnet addresses are asked through the tailnet when the predicate given to
+ * {@link #attach(Netstack, Predicate)} says so, the others through the host's sockets.
  *
  * <pre>{@code
- * QuadHundredDnsServer dns = new QuadHundredDnsServer();
- * dns.attach(netstack);
+ * QuadHundredDnsServer dns = new QuadHundredDnsServer(List.of(new InetSocketAddress("192.0.2.53", 53)));
+ * dns.attach(netstack, UpstreamSockets::isTailnetAddress);
  * dns.update(netmap); // on every netmap
  * }</pre>
  */
 public final class QuadHundredDnsServer implements Netstack.UdpService {
     private static final System.Logger LOG = System.getLogger("io.microlink.dns");
     public static final int PORT = 53;
-    private static final int FORWARD_TIMEOUT_MILLIS = 2000;
-    private static final int MAX_RESPONSE = 4095;
-    /**
-     * Queries forwarded to the tailnet's resolvers at once, each with its own socket for up to
-     * {@value #FORWARD_TIMEOUT_MILLIS} ms per resolver: without a bound, a peer sending queries
-     * for names nobody answers would hold a thread and a socket per query.
-     */
-    static final int MAX_FORWARDS_IN_FLIGHT = 128;
+    /** Queries forwarded to upstream resolvers at once: a flood of queries for names nobody answers stops here. */
+    static final int MAX_FORWARDS_IN_FLIGHT = DnsForwarder.Limits.DEFAULT.maxOutstanding();
 
+    /** Where an answer goes: the asker's address and port, from the quad-100 address it asked. */
+    private record Asker(Netstack stack, byte[] local, byte[] remote, int remotePort) {}
+
+    private final List<DnsConfig.Resolver> userUpstreams;
     private volatile MagicDnsResolver resolver;
+    private volatile DnsForwardRunner<Asker> forwarder;
     /** Queries whose handling threw (our bug): counted and logged rarely; the server answers the next. */
     private final DroppedInput drops = new DroppedInput(LOG, "DNS query");
-    private final Semaphore forwards = new Semaphore(MAX_FORWARDS_IN_FLIGHT);
-    /** Queries not forwarded because {@link #MAX_FORWARDS_IN_FLIGHT} were in flight; the client retries. */
-    private final AtomicLong forwardsRefused = new AtomicLong();
+
+    /** A server that forwards only to the tailnet's resolvers. */
+    public QuadHundredDnsServer() {
+        this(List.of());
+    }
+
+    /** @param userUpstreams where names the tailnet's DNS config routes nowhere go, before its fallback resolvers */
+    public QuadHundredDnsServer(List<InetSocketAddress> userUpstreams) {
+        this.userUpstreams = userUpstreams.stream().map(a -> new DnsConfig.Resolver(
+                "[" + io.microlink.AddressText.of(a.getAddress()) + "]:" + a.getPort())).toList();
+    }
 
     /** The quad-100 addresses, which peers' MagicDNS settings point at. */
     public static List<InetAddress> addresses() {
@@ -69,13 +74,25 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
         return IpHeader.destinationIs(packet, off, len, QUAD_100_V4) || IpHeader.destinationIs(packet, off, len, QUAD_100_V6);
     }
 
+    /** Serves on {@code stack}, asking resolvers on tailnet addresses through it. */
     public void attach(Netstack stack) {
+        attach(stack, UpstreamSockets::isTailnetAddress);
+    }
+
+    /**
+     * Serves on {@code stack}; upstream resolvers whose address {@code viaNetstack} accepts are
+     * asked through it (the tailnet), the rest through the host's sockets.
+     */
+    public void attach(Netstack stack, Predicate<InetAddress> viaNetstack) {
+        forwarder = new DnsForwardRunner<>(DnsForwarder.Limits.DEFAULT, UpstreamSockets.splitBy(stack, viaNetstack),
+                (asker, answer) -> asker.stack().sendUdp(asker.local(), PORT, asker.remote(), asker.remotePort(),
+                        answer, 0, answer.length));
         addresses().forEach(a -> stack.addUdpService(a, PORT, this));
     }
 
     /** Answers from this netmap from now on. */
     public void update(Netmap netmap) {
-        resolver = MagicDnsResolver.of(netmap, Instant.now());
+        resolver = MagicDnsResolver.of(netmap, Instant.now(), userUpstreams);
     }
 
     /** Answers one query; one whose handling throws is dropped and counted, never thrown into the caller's receive path. */
@@ -95,7 +112,7 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
 
     /** Queries not forwarded because as many as allowed were in flight already. */
     long forwardsRefused() {
-        return forwardsRefused.get();
+        return forwarder.refused();
     }
 
     private void answer(Netstack stack, IpPacket packet, UdpDatagram datagram) {
@@ -108,19 +125,11 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
         switch (r.respond(query, MagicDnsResolver.Transport.UDP)) {
             case DnsOutcome.Answer a -> reply(stack, packet, datagram, a.message());
             case DnsOutcome.Forward f -> {
-                if (!forwards.tryAcquire()) {
-                    forwardsRefused.incrementAndGet();
-                    return;
-                }
-                Thread.ofVirtual().name("microlink-dns-forward").start(() -> {
-                    try {
-                        forward(f.resolvers(), query).ifPresent(answer -> reply(stack, packet, datagram, answer));
-                    } catch (RuntimeException e) {
-                        drops.record(e);
-                    } finally {
-                        forwards.release();
-                    }
-                });
+                int limit = Math.min(udpLimit(query), MagicDnsResolver.MAX_RESPONSE_BYTES);
+                List<InetSocketAddress> upstreams = f.resolvers().stream().map(x -> plainAddress(x.addr()))
+                        .flatMap(Optional::stream).filter(x -> !addresses().contains(x.getAddress())).toList();
+                forwarder.query(new Asker(stack, packet.destination(), packet.source(), datagram.sourcePort()), query,
+                        limit, upstreams);
             }
         }
     }
@@ -129,54 +138,17 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
         stack.sendUdp(packet.destination(), PORT, packet.source(), datagram.sourcePort(), answer, 0, answer.length);
     }
 
-    private static Optional<byte[]> forward(List<DnsConfig.Resolver> resolvers, byte[] query) {
-        for (DnsConfig.Resolver resolver : resolvers) {
-            Optional<InetSocketAddress> to = plainAddress(resolver.addr());
-            if (to.isEmpty()) {
-                continue;
-            }
-            try (DatagramSocket udp = new DatagramSocket()) {
-                udp.setSoTimeout(FORWARD_TIMEOUT_MILLIS);
-                udp.send(new DatagramPacket(query, query.length, to.get()));
-                byte[] buf = new byte[MAX_RESPONSE];
-                DatagramPacket in = new DatagramPacket(buf, buf.length);
-                udp.receive(in);
-                return Optional.of(Arrays.copyOf(buf, in.getLength()));
-            } catch (IOException e) {
-                LOG.log(Level.DEBUG, "resolver {0} did not answer: {1}", resolver.addr(), e.getMessage());
-            }
+    /** The client's UDP payload size; the resolver parsed the query before it said to forward it. */
+    private static int udpLimit(byte[] query) {
+        try {
+            return DnsMessage.parse(query).udpPayloadLimit();
+        } catch (DnsFormatException e) {
+            return DnsMessage.CLASSIC_UDP_LIMIT;
         }
-        return Optional.empty();
     }
 
     /** "1.1.1.1", "1.1.1.1:53", "[2606:4700::1111]:53" or a bare IPv6 literal; anything else (DoH URLs) is skipped. */
     static Optional<InetSocketAddress> plainAddress(String addr) {
-        if (addr == null || addr.contains("/")) {
-            return Optional.empty();
-        }
-        String host = addr;
-        int port = PORT;
-        try {
-            if (addr.startsWith("[") && addr.contains("]:")) {
-                host = addr.substring(1, addr.indexOf(']'));
-                port = Integer.parseInt(addr.substring(addr.indexOf("]:") + 2));
-            } else if (addr.indexOf(':') > 0 && addr.indexOf(':') == addr.lastIndexOf(':')) {
-                host = addr.substring(0, addr.indexOf(':'));
-                port = Integer.parseInt(addr.substring(addr.indexOf(':') + 1));
-            }
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-        if (port < 1 || port > 65535) {
-            return Optional.empty();
-        }
-        if (!host.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-            return Optional.empty(); // a name would need a lookup through the very resolver being configured
-        }
-        try {
-            return Optional.of(new InetSocketAddress(InetAddress.getByName(host), port));
-        } catch (UnknownHostException e) {
-            return Optional.empty();
-        }
+        return io.microlink.AddressText.socketAddress(addr, PORT);
     }
 }

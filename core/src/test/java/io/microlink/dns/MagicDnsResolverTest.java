@@ -122,6 +122,41 @@ class MagicDnsResolverTest {
     }
 
     @Test
+    void namesTheTailnetRoutesNowhereGoToTheUsersUpstreamsAheadOfControlsFallbackResolvers() {
+        List<DnsConfig.Resolver> user = List.of(new DnsConfig.Resolver("[192.0.2.53]:53"));
+        Netmap fallbackOnly = TestNetmaps.netmap(TestNetmaps.DUAL_STACK_SELF, "",
+                "{'Proxied':true,'FallbackResolvers':[{'Addr':'198.51.100.53'}]}");
+        assertThat(forwardedTo(MagicDnsResolver.of(fallbackOnly, NETMAP_TIME, user), "example.com."))
+                .containsExactly("[192.0.2.53]:53");
+        assertThat(forwardedTo(MagicDnsResolver.of(fallbackOnly, NETMAP_TIME), "example.com."))
+                .containsExactly("198.51.100.53");
+        // The tailnet's own Resolvers and routes come first.
+        MagicDnsResolver standard = MagicDnsResolver.of(TestNetmaps.standard(), NETMAP_TIME, user);
+        assertThat(forwardedTo(standard, "example.com.")).containsExactly("9.9.9.9");
+        assertThat(forwardedTo(standard, "host.corp.example.")).containsExactly("10.0.0.53");
+        Netmap noDns = TestNetmaps.netmap(TestNetmaps.DUAL_STACK_SELF, "", "null");
+        assertThat(forwardedTo(MagicDnsResolver.of(noDns, NETMAP_TIME, user), "example.com."))
+                .containsExactly("[192.0.2.53]:53");
+    }
+
+    @Test
+    void forIpv6OnlyClientsTailnetNamesHaveNoARecordsButTheirAaaa() throws Exception {
+        MagicDnsResolver r = MagicDnsResolver.forIpv6OnlyClients(TestNetmaps.standard(), NETMAP_TIME, List.of());
+        assertNegative(respond(r, "ts2.tailnet.test.", DnsType.A), DnsRcode.NOERROR, "tailnet.test.");
+        assertThat(addresses(respond(r, "ts2.tailnet.test.", DnsType.AAAA)))
+                .containsExactly(ip("fd7a:115c:a1e0::2"));
+        assertNegative(respond(r, "db.tailnet.test.", DnsType.A), DnsRcode.NOERROR, "tailnet.test.");
+        // The same netmap for a dual-stack client still answers A.
+        assertThat(addresses(ask("ts2.tailnet.test.", DnsType.A))).containsExactly(ip("100.64.0.2"));
+    }
+
+    private static DnsMessage respond(MagicDnsResolver r, String name, int type) throws Exception {
+        byte[] query = new DnsMessage(DnsHeader.query(1), List.of(new DnsQuestion(name, type, DnsClass.IN)),
+                List.of(), List.of(), List.of()).encode(512);
+        return DnsMessage.parse(((DnsOutcome.Answer) r.respond(query, MagicDnsResolver.Transport.UDP)).message());
+    }
+
+    @Test
     void withoutAnyRouteItIsServfailAndBonjourBrowsingIsNxdomain() throws Exception {
         Netmap noResolvers = TestNetmaps.netmap(TestNetmaps.DUAL_STACK_SELF, "", "{'Proxied':true}");
         assertThat(ask(noResolvers, "example.com.", DnsType.A).header().rcode()).isEqualTo(DnsRcode.SERVFAIL);

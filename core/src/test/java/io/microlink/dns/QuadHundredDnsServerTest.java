@@ -95,6 +95,44 @@ class QuadHundredDnsServerTest {
     }
 
     @Test
+    void aNameTheTailnetRoutesNowhereIsForwardedToTheUsersUpstreamAndTheAnswerComesBackFromQuad100()
+            throws Exception {
+        LinkedBlockingQueue<byte[]> out = new LinkedBlockingQueue<>();
+        try (java.net.DatagramSocket upstream = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress());
+             Netstack stack = new Netstack(TcpConfig.defaults(), (buf, off, len) -> out.add(Arrays.copyOfRange(buf, off, off + len)), Headroom.NONE)) {
+            stack.setAddresses(List.of(InetAddress.ofLiteral("100.64.0.1")));
+            QuadHundredDnsServer dns = new QuadHundredDnsServer(List.of((InetSocketAddress) upstream.getLocalSocketAddress()));
+            dns.attach(stack);
+            dns.update(TestNetmaps.netmap(TestNetmaps.DUAL_STACK_SELF, "", "{'Proxied':true}"));
+            byte[] query = new DnsMessage(DnsHeader.query(31), List.of(new DnsQuestion("www.example.com.", DnsType.A,
+                    DnsClass.IN)), List.of(), List.of(), List.of()).encode(512);
+            byte[] packet = UdpDatagram.packet(new IpPacketBuilder(1), PEER.getAddress(),
+                    InetAddress.ofLiteral("100.100.100.100").getAddress(), 40000, 53, query, 0, query.length);
+            stack.inbound(packet, 0, packet.length);
+
+            upstream.setSoTimeout(5000);
+            java.net.DatagramPacket in = new java.net.DatagramPacket(new byte[512], 512);
+            upstream.receive(in);
+            DnsMessage asked = DnsMessage.parse(Arrays.copyOf(in.getData(), in.getLength()));
+            byte[] answer = new DnsMessage(asked.header().answer(DnsRcode.NOERROR), asked.questions(),
+                    List.of(DnsRecord.address("www.example.com.", InetAddress.ofLiteral("198.51.100.7"), 60)), List.of(),
+                    List.of()).encode(512);
+            upstream.send(new java.net.DatagramPacket(answer, answer.length, in.getSocketAddress()));
+
+            byte[] reply = out.poll(5, TimeUnit.SECONDS);
+            IpPacket ip = IpPacket.parse(reply, 0, reply.length);
+            UdpDatagram udp = UdpDatagram.parse(ip);
+            assertThat(InetAddress.getByAddress(ip.source())).isEqualTo(InetAddress.ofLiteral("100.100.100.100"));
+            assertThat(udp.destinationPort()).isEqualTo(40000);
+            DnsMessage m = DnsMessage.parse(Arrays.copyOfRange(udp.buffer(), udp.payloadOffset(),
+                    udp.payloadOffset() + udp.payloadLength()));
+            assertThat(m.header().id()).isEqualTo(31);
+            assertThat(m.answers()).singleElement().satisfies(r -> assertThat(((DnsRdata.Address) r.data()).address())
+                    .isEqualTo(InetAddress.ofLiteral("198.51.100.7")));
+        }
+    }
+
+    @Test
     void resolverAddressesAreTakenOnlyAsLiterals() {
         assertThat(QuadHundredDnsServer.plainAddress("1.1.1.1")).contains(new InetSocketAddress("1.1.1.1", 53));
         assertThat(QuadHundredDnsServer.plainAddress("9.9.9.9:5353")).contains(new InetSocketAddress("9.9.9.9", 5353));

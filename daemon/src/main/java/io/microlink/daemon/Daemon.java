@@ -239,6 +239,7 @@ public final class Daemon implements AutoCloseable {
                 .udpPort(s.udpPort())
                 .maxActivePeers(s.maxActivePeers())
                 .discoAllowlist(s.discoAllowlist())
+                .dnsUpstreams(s.dnsUpstreamAddresses())
                 .priorityPeer(s.priorityPeer());
         if (plainHttpDerp) {
             b.plainHttpDerpForTesting();

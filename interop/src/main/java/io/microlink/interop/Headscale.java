@@ -79,6 +79,11 @@ public final class Headscale implements AutoCloseable {
 
     /** As {@link #start(Path, String, boolean)}, with the extra DERP regions of {@code derpMapYaml} (or null). */
     public static Headscale start(Path dir, String policy, boolean tls, String derpMapYaml) {
+        return start(dir, policy, tls, derpMapYaml, List.of());
+    }
+
+    /** As {@link #start(Path, String, boolean, String)}, handing nodes {@code nameservers} as their DNS resolvers. */
+    public static Headscale start(Path dir, String policy, boolean tls, String derpMapYaml, List<String> nameservers) {
         try {
             Files.createDirectories(dir);
             Path policyFile = null;
@@ -92,7 +97,7 @@ public final class Headscale implements AutoCloseable {
                 Files.writeString(derpMapFile, derpMapYaml);
             }
             HeadscaleConfig config = new HeadscaleConfig(dir, FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp(),
-                    FreePorts.udp(), "tailnet.test", policyFile, tls, derpMapFile);
+                    FreePorts.udp(), "tailnet.test", policyFile, tls, derpMapFile, nameservers);
             if (tls) {
                 Exec.run(CLI_TIMEOUT, List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
                         "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",

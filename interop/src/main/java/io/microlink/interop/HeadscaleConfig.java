@@ -1,6 +1,7 @@
 package io.microlink.interop;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The headscale configuration of a test tailnet: everything on 127.0.0.1, sqlite, MagicDNS,
@@ -13,9 +14,12 @@ import java.nio.file.Path;
  * @param policyFile an ACL policy (HuJSON), or null for headscale's allow-all default
  * @param tls        serve HTTPS with a self-signed certificate for 127.0.0.1 ({@link #tlsCert()})
  * @param derpMapFile extra DERP regions (a headscale {@code derp.paths} YAML file), or null
+ * @param nameservers {@code dns.nameservers.global}: none leaves nodes' DNS alone; some become the
+ *                    netmap's {@code Resolvers} ({@code override_local_dns})
  */
 record HeadscaleConfig(Path dir, int httpPort, int metricsPort, int grpcPort, int stunPort,
-                       String baseDomain, Path policyFile, boolean tls, Path derpMapFile) {
+                       String baseDomain, Path policyFile, boolean tls, Path derpMapFile,
+                       List<String> nameservers) {
 
     static final int DERP_REGION_ID = 999;
     static final String DERP_REGION_CODE = "headscale";
@@ -75,9 +79,9 @@ record HeadscaleConfig(Path dir, int httpPort, int metricsPort, int grpcPort, in
                 dns:
                   magic_dns: true
                   base_domain: %s
-                  override_local_dns: false
+                  override_local_dns: %s
                   nameservers:
-                    global: []
+                    global: [%s]
                 unix_socket: %s
                 unix_socket_permission: "0770"
                 policy:
@@ -96,6 +100,8 @@ record HeadscaleConfig(Path dir, int httpPort, int metricsPort, int grpcPort, in
                 derpMapFile == null ? "" : "\"" + derpMapFile + "\"",
                 dir.resolve("db.sqlite"),
                 baseDomain,
+                !nameservers.isEmpty(),
+                String.join(", ", nameservers.stream().map(n -> "\"" + n + "\"").toList()),
                 socket(),
                 policyFile == null ? "" : policyFile.toString(),
                 tls ? tlsCert().toString() : "",

@@ -49,6 +49,7 @@ public final class TestTailnet implements AutoCloseable, AfterAllCallback, TestW
 
     private final String policy;
     private final boolean secondRegion;
+    private final List<String> nameservers;
     private final Path dir;
     private final Map<String, Headscale.User> users = new LinkedHashMap<>();
     private final Map<String, Headscale.AuthKey> reusableKeys = new LinkedHashMap<>();
@@ -59,10 +60,11 @@ public final class TestTailnet implements AutoCloseable, AfterAllCallback, TestW
     private Derper derper;
     private boolean closed;
 
-    private TestTailnet(String policy, boolean secondRegion) {
+    private TestTailnet(String policy, boolean secondRegion, List<String> nameservers) {
         NetworkIsolation.require();
         this.policy = policy;
         this.secondRegion = secondRegion;
+        this.nameservers = List.copyOf(nameservers);
         try {
             this.dir = Files.createTempDirectory(Reaper.ownPrefix());
             Reaper.registerDirectory(dir);
@@ -73,7 +75,7 @@ public final class TestTailnet implements AutoCloseable, AfterAllCallback, TestW
 
     /** A tailnet with headscale's default allow-all policy. Nothing starts until first use. */
     public static TestTailnet create() {
-        return new TestTailnet(null, false);
+        return new TestTailnet(null, false, List.of());
     }
 
     /**
@@ -81,12 +83,21 @@ public final class TestTailnet implements AutoCloseable, AfterAllCallback, TestW
      * {@code derper} as region {@value #SECOND_REGION_ID}, each with its STUN server.
      */
     public static TestTailnet withSecondDerpRegion() {
-        return new TestTailnet(null, true);
+        return new TestTailnet(null, true, List.of());
     }
 
     /** A tailnet whose headscale enforces {@code policy} (headscale's HuJSON ACL format). */
     public static TestTailnet withPolicy(String policy) {
-        return new TestTailnet(policy, false);
+        return new TestTailnet(policy, false, List.of());
+    }
+
+    /**
+     * A tailnet whose headscale gives its nodes {@code nameservers} (IP literals, port 53) as the
+     * DNS config's {@code Resolvers}: headscale's {@code dns.nameservers.global} with
+     * {@code override_local_dns}.
+     */
+    public static TestTailnet withNameservers(List<String> nameservers) {
+        return new TestTailnet(null, false, nameservers);
     }
 
     /** The headscale server, started on first call. */
@@ -98,7 +109,7 @@ public final class TestTailnet implements AutoCloseable, AfterAllCallback, TestW
                 derper = Derper.start(dir.resolve("derper"));
                 extraRegions = derper.regionYaml(SECOND_REGION_ID, SECOND_REGION_CODE);
             }
-            headscale = Headscale.start(dir.resolve("headscale"), policy, false, extraRegions);
+            headscale = Headscale.start(dir.resolve("headscale"), policy, false, extraRegions, nameservers);
         }
         return headscale;
     }

@@ -38,6 +38,7 @@ final class Up implements Verb, Method {
     private static final Map<String, String> FLAG_OF_SETTING = Map.of("controlUrl", "--login-server",
             "authKey", "--auth-key", "hostname", "--hostname", "hostnamePrefix", "--hostname-prefix",
             "proxyUsername", "--proxy-username", "proxyPassword", "--proxy-password-file");
+    private static final String DNS_UPSTREAMS = "dnsUpstreams";
     /** The local proxy ports {@code up} may change, by their flag (without the dashes). */
     private static final Map<String, String> PORT_FLAG_OF_SETTING = Map.of("socks5Port", "socks5-port",
             "httpProxyPort", "http-proxy-port");
@@ -88,6 +89,7 @@ final class Up implements Verb, Method {
                 .value("proxy-username", null, "USER", "the username the proxies ask for (with --proxy-password-file)")
                 .value("proxy-password-file", null, "FILE", "read the proxies' password from this file")
                 .flag("proxy-auth-off", null, "forget the proxies' username and password")
+                .value("dns-upstream", null, "IP[:PORT],...", "resolvers for names the tailnet's DNS config sends nowhere; \"\": none")
                 .value("timeout", null, "DURATION", "how long to wait for the connection (default 2m)");
     }
 
@@ -101,6 +103,9 @@ final class Up implements Verb, Method {
         putIfGiven(request, "hostnamePrefix", args.value("hostname-prefix"));
         putIfGiven(request, "authKey", authKey(args, context));
         proxyCredentials(args, request);
+        if (args.value("dns-upstream") != null) {
+            request.set(DNS_UPSTREAMS, dnsUpstreams(args.value("dns-upstream")));
+        }
         if (args.value("hostname") != null && args.value("hostname-prefix") != null) {
             throw new UsageException("give --hostname or --hostname-prefix, not both");
         }
@@ -187,6 +192,17 @@ final class Up implements Verb, Method {
     }
 
     /** The same checks the daemon makes, but reported by flag name, as a usage error. */
+    /** {@code --dns-upstream a,b} as the setting's list; an empty value clears it. */
+    private static com.fasterxml.jackson.databind.node.ArrayNode dnsUpstreams(String flag) {
+        com.fasterxml.jackson.databind.node.ArrayNode list = ApiProtocol.object().arrayNode();
+        for (String entry : flag.split(",")) {
+            if (!entry.isBlank()) {
+                list.add(entry.strip());
+            }
+        }
+        return list;
+    }
+
     private static void checkLocally(ObjectNode request) throws UsageException {
         ObjectNode patch = request.deepCopy();
         patch.remove("method");
@@ -195,7 +211,8 @@ final class Up implements Verb, Method {
             NodeSettings.defaults().withChanges(patch);
         } catch (InvalidSettingsException e) {
             throw new UsageException(e.problems().stream()
-                    .map(p -> FLAG_OF_SETTING.getOrDefault(p.setting(), p.setting()) + ": " + p.message())
+                    .map(p -> (DNS_UPSTREAMS.equals(p.setting()) ? "--dns-upstream"
+                            : FLAG_OF_SETTING.getOrDefault(p.setting(), p.setting())) + ": " + p.message())
                     .collect(Collectors.joining("; ")));
         }
     }
@@ -262,6 +279,9 @@ final class Up implements Verb, Method {
             if (port >= 0) {
                 patch.put(setting, port);
             }
+        }
+        if (request.params().has(DNS_UPSTREAMS)) {
+            patch.set(DNS_UPSTREAMS, request.params().get(DNS_UPSTREAMS));
         }
         if (request.bool("proxyAuthOff")) {
             patch.putNull("proxyUsername").putNull("proxyPassword");

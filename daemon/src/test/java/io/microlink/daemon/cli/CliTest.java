@@ -85,6 +85,9 @@ class CliTest {
         assertThat(run("up", "--proxy-auth-off", "--proxy-username", "alice")).isEqualTo(2);
         assertThat(run("up", "--proxy-username", "al:ice", "--proxy-password-file", "/dev/null")).isEqualTo(1);
         assertThat(err()).contains("the proxy password file /dev/null is empty");
+        assertThat(run("up", "--dns-upstream", "192.0.2.53,dns.example")).isEqualTo(2);
+        assertThat(err()).contains("--dns-upstream: entries must be IP addresses with an optional port")
+                .contains("'dns.example'");
         assertThat(run("daemon", "--tun", "no/slashes")).isEqualTo(2);
         assertThat(err()).contains("microlink daemon: --tun: TUN device name must be 1-15 letters");
     }

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.microlink.AddressText;
+import io.microlink.TailnetNode;
 import io.microlink.host.proxy.ProxyCredentials;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -62,12 +65,14 @@ import java.util.regex.Pattern;
  * @param proxyPassword  the password that goes with {@code proxyUsername}; a secret, like {@code authKey}
  * @param serve          tailnet TCP ports forwarded to 127.0.0.1 ports ({@code {"22": 2222}}), at most
  *                       {@value #MAX_SERVES}
+ * @param dnsUpstreams   resolvers (IP or IP:port, at most {@value #MAX_DNS_UPSTREAMS}) for the names MagicDNS
+ *                       forwards when the tailnet's DNS config has none for them; empty for none
  */
 public record NodeSettings(String controlUrl, String authKey, String hostname, String hostnamePrefix,
                            boolean wantRunning, int maxActivePeers, String priorityPeer, List<String> discoAllowlist,
                            int udpPort, Set<DebugFlag> debug, boolean webEnabled, int webPort, int webLocalPort,
                            boolean webGuestsReadOnly, int socks5Port, int httpProxyPort, String proxyUsername,
-                           String proxyPassword, Map<Integer, Integer> serve) {
+                           String proxyPassword, Map<Integer, Integer> serve, List<String> dnsUpstreams) {
     /** Where a fresh node logs in: Tailscale's service. */
     public static final String DEFAULT_CONTROL_URL = "https://controlplane.tailscale.com";
     public static final String DEFAULT_HOSTNAME_PREFIX = "microlink";
@@ -75,6 +80,7 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
     public static final int DEFAULT_WEB_PORT = 80;
     public static final int DEFAULT_WEB_LOCAL_PORT = 8088;
     public static final int MAX_SERVES = 64;
+    public static final int MAX_DNS_UPSTREAMS = TailnetNode.MAX_DNS_UPSTREAMS;
     /** The suffix {@link #deviceName} appends is a dash and six hex digits. */
     private static final int SUFFIX_LENGTH = 7;
     private static final int MAX_NAME = 253;
@@ -83,6 +89,7 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
     public static final String AUTH_KEY_FILE_PREFIX = "file:";
     private static final int MAX_PATH = 4096;
     private static final int MAX_ALLOWLIST = 4096;
+    private static final int DNS_PORT = 53;
     private static final Pattern DNS_LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
     private static final Pattern PEER_REF = Pattern.compile("[^\\s\\p{Cntrl}]{1," + MAX_NAME + "}");
 
@@ -108,7 +115,8 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         HTTP_PROXY_PORT("httpProxyPort", false, Kind.INT, NodeSettings::httpProxyPort),
         PROXY_USERNAME("proxyUsername", false, Kind.TEXT, NodeSettings::proxyUsername),
         PROXY_PASSWORD("proxyPassword", false, Kind.TEXT, NodeSettings::proxyPassword),
-        SERVE("serve", false, Kind.PORT_MAP, NodeSettings::serve);
+        SERVE("serve", false, Kind.PORT_MAP, NodeSettings::serve),
+        DNS_UPSTREAMS("dnsUpstreams", true, Kind.TEXT_LIST, NodeSettings::dnsUpstreams);
 
         private final String jsonName;
         private final boolean needsRestart;
@@ -159,6 +167,7 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         discoAllowlist = discoAllowlist == null ? List.of() : List.copyOf(new LinkedHashSet<>(discoAllowlist));
         debug = debug == null || debug.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(debug));
         serve = serve == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(serve));
+        dnsUpstreams = dnsUpstreams == null ? List.of() : List.copyOf(new LinkedHashSet<>(dnsUpstreams));
         List<InvalidSettingsException.Problem> problems = new ArrayList<>();
         checkControlUrl(controlUrl, problems);
         checkAuthKey(authKey, problems);
@@ -186,9 +195,21 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         checkProxyCredentials(proxyUsername, proxyPassword, problems);
         checkServe(serve, webEnabled ? webPort : 0, reservedLocalPorts(webEnabled, webLocalPort, socks5Port,
                 httpProxyPort), problems);
+        check(dnsUpstreams.size() <= MAX_DNS_UPSTREAMS, Field.DNS_UPSTREAMS,
+                "holds at most " + MAX_DNS_UPSTREAMS + " resolvers, got " + dnsUpstreams.size(), problems);
+        for (String upstream : dnsUpstreams) {
+            check(AddressText.socketAddress(upstream, DNS_PORT).isPresent(), Field.DNS_UPSTREAMS,
+                    "entries must be IP addresses with an optional port (192.0.2.53, [2001:db8::53]:5353), got '"
+                            + abbreviate(String.valueOf(upstream)) + "'", problems);
+        }
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
+    }
+
+    /** {@link #dnsUpstreams} as socket addresses (port 53 where none is given). */
+    public List<InetSocketAddress> dnsUpstreamAddresses() {
+        return dnsUpstreams.stream().map(u -> AddressText.socketAddress(u, DNS_PORT).orElseThrow()).toList();
     }
 
     /**
@@ -198,7 +219,7 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
     public static NodeSettings defaults() {
         return new NodeSettings(DEFAULT_CONTROL_URL, null, null, DEFAULT_HOSTNAME_PREFIX, false,
                 DEFAULT_MAX_ACTIVE_PEERS, null, List.of(), 0, Set.of(), true, DEFAULT_WEB_PORT, DEFAULT_WEB_LOCAL_PORT,
-                false, 0, 0, null, null, Map.of());
+                false, 0, 0, null, null, Map.of(), List.of());
     }
 
     /** The file that holds the auth key, when {@link #authKey()} names one rather than being the key. */
@@ -331,6 +352,8 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         Set<DebugFlag> debug = (Set<DebugFlag>) v.get(Field.DEBUG);
         @SuppressWarnings("unchecked")
         Map<Integer, Integer> serve = (Map<Integer, Integer>) v.get(Field.SERVE);
+        @SuppressWarnings("unchecked")
+        List<String> dnsUpstreams = (List<String>) v.get(Field.DNS_UPSTREAMS);
         return new NodeSettings((String) v.get(Field.CONTROL_URL), (String) v.get(Field.AUTH_KEY),
                 (String) v.get(Field.HOSTNAME), (String) v.get(Field.HOSTNAME_PREFIX),
                 (Boolean) v.get(Field.WANT_RUNNING), (Integer) v.get(Field.MAX_ACTIVE_PEERS),
@@ -338,7 +361,7 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
                 (Boolean) v.get(Field.WEB_ENABLED), (Integer) v.get(Field.WEB_PORT),
                 (Integer) v.get(Field.WEB_LOCAL_PORT), (Boolean) v.get(Field.WEB_GUESTS_READ_ONLY),
                 (Integer) v.get(Field.SOCKS5_PORT), (Integer) v.get(Field.HTTP_PROXY_PORT),
-                (String) v.get(Field.PROXY_USERNAME), (String) v.get(Field.PROXY_PASSWORD), serve);
+                (String) v.get(Field.PROXY_USERNAME), (String) v.get(Field.PROXY_PASSWORD), serve, dnsUpstreams);
     }
 
     /** The typed value of one JSON setting; a type error goes to {@code problems} (the value is then null). */

@@ -114,6 +114,25 @@ class NodeSettingsTest {
     }
 
     @Test
+    void dnsUpstreamsAreIpLiteralsWithAnOptionalPortAndNeedARestart() throws Exception {
+        NodeSettings base = NodeSettings.defaults();
+        NodeSettings s = base.withChanges(json("{\"dnsUpstreams\":[\"192.0.2.53\",\"[2001:db8::53]:5353\"]}"));
+        assertThat(s.dnsUpstreamAddresses()).containsExactly(new java.net.InetSocketAddress("192.0.2.53", 53),
+                new java.net.InetSocketAddress("2001:db8::53", 5353));
+        assertThat(s.needsRestartFrom(base)).isTrue();
+        assertThat(s.toJson(false).get("dnsUpstreams").toString()).isEqualTo("[\"192.0.2.53\",\"[2001:db8::53]:5353\"]");
+        for (String bad : new String[] {"dns.example", "https://dns.example/dns-query", "192.0.2.1:0", "192.0.2.1:x"}) {
+            assertThatThrownBy(() -> base.withChanges(json("{\"dnsUpstreams\":[\"" + bad + "\"]}")))
+                    .as(bad).isInstanceOf(InvalidSettingsException.class)
+                    .hasMessageContaining("dnsUpstreams").hasMessageContaining("IP addresses with an optional port");
+        }
+        String nine = String.join(",", java.util.stream.IntStream.rangeClosed(1, 9)
+                .mapToObj(i -> "\"192.0.2." + i + "\"").toList());
+        assertThatThrownBy(() -> base.withChanges(json("{\"dnsUpstreams\":[" + nine + "]}")))
+                .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("at most 8");
+    }
+
+    @Test
     void eachChangeKnowsWhetherTheNodeMustRestart() throws Exception {
         NodeSettings base = NodeSettings.defaults();
         NodeSettings keyOnly = base.withChanges(json("{\"authKey\":\"k\",\"wantRunning\":true,\"debug\":[\"verbose\"]}"));
