@@ -95,7 +95,7 @@ public final class Dataplane implements AutoCloseable {
     };
     private final Netstack netstack = new Netstack(TcpConfig.defaults(), toPeers, WIREGUARD_ROOM);
     /** What WireGuard decrypted: packets one by one, then the end of each batch that arrived together. */
-    private final PacketSink fromPeers = new PacketSink() {
+    final PacketSink fromPeers = new PacketSink() {
         @Override
         public void accept(byte[] buf, int off, int len) {
             fromPeer(buf, off, len);
@@ -257,9 +257,11 @@ public final class Dataplane implements AutoCloseable {
 
     /**
      * An inner packet from a peer. TSMP pings are answered ahead of the tailnet's packet
-     * filter, as tailscale does, so they work whatever the ACLs say; MagicDNS queries to
-     * quad-100 go ahead of it too, as this node always did; everything else must pass the filter. A denied IPv4 TCP SYN is answered with a TSMP
-     * rejection, so the peer's connect fails at once instead of timing out.
+     * filter, as tailscale does, so they work whatever the ACLs say; everything else must pass
+     * the filter. A denied IPv4 TCP SYN is answered with a TSMP rejection, so the peer's connect
+     * fails at once instead of timing out. Quad-100 is this host's own resolver, as in tailscale,
+     * where only packets leaving the host reach it: a peer's packet to it is dropped, or any peer
+     * could use this node's upstream resolvers (even one on its loopback) as an open resolver.
      */
     private void fromPeer(byte[] buf, int off, int len) {
         Optional<byte[]> pong = TsmpResponder.pong(buf, off, len);
@@ -268,7 +270,7 @@ public final class Dataplane implements AutoCloseable {
             return;
         }
         if (QuadHundredDnsServer.isAddressedTo(buf, off, len)) {
-            netstack.inbound(buf, off, len);
+            LOG.log(Level.DEBUG, "dropped a peer's packet to quad-100, which serves this host only");
             return;
         }
         IpPacket packet;
@@ -343,6 +345,11 @@ public final class Dataplane implements AutoCloseable {
         if (m != null) {
             m.endOfBatch();
         }
+    }
+
+    /** This node's MagicDNS server on quad-100. */
+    QuadHundredDnsServer dns() {
+        return dns;
     }
 
     /** The userspace TCP/IP stack: this node's sockets in userspace mode, quad-100 in both modes. */

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
 /**
@@ -45,6 +46,7 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
     private volatile DnsForwardRunner<Asker> forwarder;
     /** Queries whose handling threw (our bug): counted and logged rarely; the server answers the next. */
     private final DroppedInput drops = new DroppedInput(LOG, "DNS query");
+    private final LongAdder queries = new LongAdder();
 
     /** A server that forwards only to the tailnet's resolvers. */
     public QuadHundredDnsServer() {
@@ -98,11 +100,17 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
     /** Answers one query; one whose handling throws is dropped and counted, never thrown into the caller's receive path. */
     @Override
     public void handle(Netstack stack, IpPacket packet, UdpDatagram datagram) {
+        queries.increment();
         try {
             answer(stack, packet, datagram);
         } catch (RuntimeException e) {
             drops.record(e);
         }
+    }
+
+    /** Queries that reached this server, answered or not. */
+    public long queries() {
+        return queries.sum();
     }
 
     /** Queries dropped because handling them threw. */
