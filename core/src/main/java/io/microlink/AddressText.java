@@ -18,7 +18,12 @@ import java.net.InetAddress;
 public final class AddressText {
     private AddressText() {}
 
-    /** {@code address} as Tailscale writes it; IPv4 as the usual dotted quad. */
+    /**
+     * {@code address} as Tailscale writes it; IPv4 as the usual dotted quad.
+     *
+     * @param address an IPv4 or IPv6 address
+     * @return its text form
+     */
     public static String of(InetAddress address) {
         if (!(address instanceof Inet6Address)) {
             return address.getHostAddress();

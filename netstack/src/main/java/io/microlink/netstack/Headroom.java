@@ -10,7 +10,11 @@ package io.microlink.netstack;
  * @param back  bytes after it
  */
 public record Headroom(int front, int back) {
+    /** No room on either side. */
     public static final Headroom NONE = new Headroom(0, 0);
+    /**
+     * Checks that neither side is negative.
+     */
 
     public Headroom {
         if (front < 0 || back < 0) {

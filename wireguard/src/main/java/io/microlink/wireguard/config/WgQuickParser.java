@@ -53,14 +53,29 @@ public final class WgQuickParser {
         this.file = file;
     }
 
-    /** Parses a file; the interface is named after it, as wg-quick does ("wg0.conf" is wg0). */
+    /**
+     * Parses a file; the interface is named after it, as wg-quick does ("wg0.conf" is wg0).
+     *
+     * @param path the configuration file
+     * @return the configuration
+     * @throws ConfigException if the file is not a valid configuration
+     * @throws IOException if it cannot be read
+     */
     public static InterfaceConfig parse(Path path) throws ConfigException, IOException {
         String fileName = path.getFileName().toString();
         String name = fileName.endsWith(".conf") ? fileName.substring(0, fileName.length() - 5) : fileName;
         return parse(path.toString(), name, Files.readString(path, StandardCharsets.UTF_8));
     }
 
-    /** Parses {@code text}; {@code file} only labels error messages. */
+    /**
+     * Parses {@code text}; {@code file} only labels error messages.
+     *
+     * @param file the file's name, for messages
+     * @param interfaceName the interface's name
+     * @param text the configuration
+     * @return the configuration
+     * @throws ConfigException if the text is not a valid configuration
+     */
     public static InterfaceConfig parse(String file, String interfaceName, String text) throws ConfigException {
         WgQuickParser p = new WgQuickParser(file);
         if (!interfaceName.matches("[a-zA-Z0-9_=+.-]{1,15}")) {

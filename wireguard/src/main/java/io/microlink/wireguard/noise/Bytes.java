@@ -11,18 +11,46 @@ public final class Bytes {
 
     private Bytes() {}
 
+    /**
+     * The 32-bit value at {@code b[off]}.
+     *
+     * @param b the buffer
+     * @param off where the value starts
+     * @return the value
+     */
     public static int getInt(byte[] b, int off) {
         return (int) INT.get(b, off);
     }
 
+    /**
+     * Writes a 32-bit value at {@code b[off]}.
+     *
+     * @param b the buffer
+     * @param off where the value goes
+     * @param v the value
+     */
     public static void putInt(byte[] b, int off, int v) {
         INT.set(b, off, v);
     }
 
+    /**
+     * The 64-bit value at {@code b[off]}.
+     *
+     * @param b the buffer
+     * @param off where the value starts
+     * @return the value
+     */
     public static long getLong(byte[] b, int off) {
         return (long) LONG.get(b, off);
     }
 
+    /**
+     * Writes a 64-bit value at {@code b[off]}.
+     *
+     * @param b the buffer
+     * @param off where the value goes
+     * @param v the value
+     */
     public static void putLong(byte[] b, int off, long v) {
         LONG.set(b, off, v);
     }

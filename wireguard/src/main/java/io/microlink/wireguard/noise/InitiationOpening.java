@@ -10,6 +10,10 @@ import java.util.Arrays;
  * The first, peer-independent half of consuming an initiation: decrypts the initiator's static
  * key so that the device can find the peer, whose {@link Handshake} then finishes the job.
  *
+ * @param remoteEphemeral the initiator's ephemeral public key
+ * @param senderIndex the initiator's session index
+ * @param chainKey the Noise chaining key so far
+ * @param hash the Noise handshake hash so far
  * @param remoteStatic the initiator's static public key
  */
 public record InitiationOpening(byte[] remoteStatic, byte[] remoteEphemeral, int senderIndex,

@@ -3,6 +3,7 @@ package io.microlink.wireguard.session;
 /**
  * Limits of one {@link Engine}.
  *
+ * @param timers the handshake and keepalive timings
  * @param maxSessions            peers that may hold session keys at once; beyond it the least
  *                               recently used one (never the priority peer) loses its keys
  * @param underLoadThreshold     handshake messages per second above which the engine answers

@@ -6,6 +6,12 @@ import java.time.Duration;
  * The protocol's time and message limits (whitepaper §6.1, table 2). {@link #DEFAULT} is the
  * protocol; tests shorten the times to see rekeying happen within seconds.
  *
+ * @param rekeyAfterTime age of a session after which the initiator starts a new handshake
+ * @param rejectAfterTime age after which a session key is no longer used
+ * @param rekeyAttemptTime how long to keep retrying a handshake before giving up
+ * @param rekeyTimeout wait before retrying an unanswered initiation
+ * @param rekeyTimeoutJitter random extra wait added to each retry
+ * @param keepaliveTimeout quiet time after receiving data before a keepalive answers it
  * @param rekeyAfterMessages  unsigned message count after which the initiator rekeys
  * @param rejectAfterMessages unsigned message count after which a key is never used again
  */
