@@ -20,9 +20,7 @@ import java.util.Optional;
  * @param previous the peer before the change; empty for {@link Kind#ADDED}
  */
 public record PeerEvent(Kind kind, Peer peer, Optional<Peer> previous) {
-    /**
-     * Checks that no component is null.
-     */
+    /** Checks that no component is null. */
     public PeerEvent {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(peer, "peer");

@@ -93,21 +93,21 @@ public final class TailnetNode implements AutoCloseable {
             }
         });
     }
+
     /**
      * Starts the settings of a new node.
      *
      * @return an empty builder
      */
-
     public static Builder builder() {
         return new Builder();
     }
+
     /**
      * Adds a listener for state, tailnet and peer changes; add listeners before {@link #start()} to miss nothing.
      *
      * @param listener the listener
      */
-
     public void addListener(NodeListener listener) {
         listeners.add(listener);
     }
@@ -119,12 +119,12 @@ public final class TailnetNode implements AutoCloseable {
         }
         thread = Thread.ofVirtual().name("microlink-control-" + config.hostname()).start(loop);
     }
+
     /**
      * Where the node is in its life: starting, needing a login, running, stopped.
      *
      * @return the current state
      */
-
     public NodeState state() {
         return loop.state();
     }
@@ -545,13 +545,13 @@ public final class TailnetNode implements AutoCloseable {
             this.authKey = key == null || key.isBlank() ? null : key.strip();
             return this;
         }
+
         /**
          * The name this node asks for; control may add a suffix if another node has it.
          *
          * @param name the hostname, also the first label of the node's MagicDNS name
          * @return this builder
          */
-
         public Builder hostname(String name) {
             if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9-]{0,62}")) {
                 throw new IllegalArgumentException("hostname must be 1-63 letters, digits or '-', not starting with"
@@ -745,13 +745,13 @@ public final class TailnetNode implements AutoCloseable {
             }
             return d;
         }
+
         /**
          * Makes the node; it does nothing until {@link TailnetNode#start()}.
          *
          * @return the node
          * @throws IllegalStateException if the control URL, hostname or state directory is missing
          */
-
         public TailnetNode build() {
             if (controlUrl == null || hostname == null || stateDirectory == null) {
                 throw new IllegalStateException("a node needs controlUrl, hostname and stateDirectory");

@@ -88,21 +88,21 @@ public final class PrivateKey {
         requireNonZero(raw, kind);
         return new PrivateKey(kind, raw);
     }
+
     /**
      * What this key is for.
      *
      * @return its kind
      */
-
     public KeyKind kind() {
         return kind;
     }
+
     /**
      * The public half, of the same kind.
      *
      * @return the public key
      */
-
     public PublicKey publicKey() {
         return publicKey;
     }

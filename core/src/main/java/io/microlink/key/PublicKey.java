@@ -76,12 +76,12 @@ public final class PublicKey {
         throw new KeyFormatException("public key text must start with one of mkey:, nodekey:, "
                 + "discokey:, chalpub:, " + KeyText.describePrefix(text));
     }
+
     /**
      * What this key is for.
      *
      * @return its kind
      */
-
     public KeyKind kind() {
         return kind;
     }

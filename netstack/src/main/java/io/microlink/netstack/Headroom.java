@@ -12,10 +12,8 @@ package io.microlink.netstack;
 public record Headroom(int front, int back) {
     /** No room on either side. */
     public static final Headroom NONE = new Headroom(0, 0);
-    /**
-     * Checks that neither side is negative.
-     */
 
+    /** Checks that neither side is negative. */
     public Headroom {
         if (front < 0 || back < 0) {
             throw new IllegalArgumentException("headroom cannot be negative: " + front + ", " + back);

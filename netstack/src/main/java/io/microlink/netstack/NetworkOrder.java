@@ -33,6 +33,7 @@ public final class NetworkOrder {
     public static int u32(byte[] b, int off) {
         return (u16(b, off) << 16) | u16(b, off + 2);
     }
+
     /**
      * Writes the low 16 bits of {@code value} big-endian at {@code off}.
      *
@@ -40,11 +41,11 @@ public final class NetworkOrder {
      * @param off where the value goes
      * @param value the value
      */
-
     public static void putU16(byte[] b, int off, int value) {
         b[off] = (byte) (value >>> 8);
         b[off + 1] = (byte) value;
     }
+
     /**
      * Writes {@code value} big-endian at {@code off}.
      *
@@ -52,7 +53,6 @@ public final class NetworkOrder {
      * @param off where the value goes
      * @param value the value
      */
-
     public static void putU32(byte[] b, int off, int value) {
         putU16(b, off, value >>> 16);
         putU16(b, off + 2, value);

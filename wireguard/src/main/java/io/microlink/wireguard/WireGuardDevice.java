@@ -243,21 +243,21 @@ public final class WireGuardDevice implements AutoCloseable {
             }
         }
     }
+
     /**
      * The engine this device runs, for its peers and counters.
      *
      * @return the engine
      */
-
     public Engine engine() {
         return engine;
     }
+
     /**
      * The TUN interface's name.
      *
      * @return the name
      */
-
     public String interfaceName() {
         return tun.name();
     }

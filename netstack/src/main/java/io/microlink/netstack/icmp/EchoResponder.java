@@ -18,12 +18,12 @@ import java.util.Optional;
  */
 public final class EchoResponder {
     private final IpPacketBuilder ip;
+
     /**
      * Makes a responder that builds its replies with {@code ip}.
      *
      * @param ip builds the IP packet around each reply
      */
-
     public EchoResponder(IpPacketBuilder ip) {
         this.ip = ip;
     }

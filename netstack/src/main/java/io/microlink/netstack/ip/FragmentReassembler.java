@@ -52,10 +52,8 @@ public final class FragmentReassembler {
     /** In order of each datagram's first fragment, so the head is always the oldest. */
     private final Map<Key, PartialDatagram> pending = new LinkedHashMap<>();
     private int bytes;
-    /**
-     * Makes a reassembler with the default bounds.
-     */
 
+    /** Makes a reassembler with the default bounds. */
     public FragmentReassembler() {
         this(DEFAULT_MAX_DATAGRAMS, DEFAULT_MAX_BYTES);
     }

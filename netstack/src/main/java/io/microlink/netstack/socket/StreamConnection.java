@@ -31,13 +31,13 @@ public interface StreamConnection extends Closeable {
      * @throws IOException if the connection is closed
      */
     InputStream getInputStream() throws IOException;
+
     /**
      * What this end sends.
      *
      * @return the stream to write
      * @throws IOException if the connection is closed
      */
-
     OutputStream getOutputStream() throws IOException;
 
     /**

@@ -64,12 +64,12 @@ public final class TailnetDatagramSocket implements Closeable {
         this.stack = stack;
         this.port = port;
     }
+
     /**
      * The port this socket is bound to.
      *
      * @return the port
      */
-
     public int localPort() {
         return port;
     }

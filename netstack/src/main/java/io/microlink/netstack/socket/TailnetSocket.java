@@ -87,12 +87,12 @@ public final class TailnetSocket implements StreamConnection {
     public InetSocketAddress getRemoteSocketAddress() {
         return socketAddress(connection.remoteIp(), connection.remotePort());
     }
+
     /**
      * This end's tailnet address and port.
      *
      * @return the local address
      */
-
     public InetSocketAddress getLocalSocketAddress() {
         return socketAddress(connection.localIp(), connection.localPort());
     }

@@ -29,12 +29,12 @@ public final class TailnetSocketFactory extends SocketFactory {
     public static final int DEFAULT_CONNECT_TIMEOUT_MILLIS = 60_000;
 
     private final TailnetDialer dialer;
+
     /**
      * A factory whose sockets connect through {@code dialer}.
      *
      * @param dialer opens the connections, e.g. {@code node::dial}
      */
-
     public TailnetSocketFactory(TailnetDialer dialer) {
         this.dialer = dialer;
     }

@@ -2,17 +2,11 @@ package io.microlink.wireguard.config;
 
 /** A configuration file is wrong; the message names the file, the line and the reason. */
 public final class ConfigException extends Exception {
-    /**
-     * The file's name as the user gave it.
-     */
+    /** The file's name as the user gave it. */
     private final String file;
-    /**
-     * 1-based line number, or 0.
-     */
+    /** 1-based line number, or 0. */
     private final int line;
-    /**
-     * What is wrong.
-     */
+    /** What is wrong. */
     private final String reason;
 
     /**

@@ -14,24 +14,20 @@ import java.util.List;
  */
 public record InterfaceConfig(String name, WireGuardKey privateKey, int listenPort, List<IpPrefix> addresses,
                               int mtu, List<PeerConfig> peers) {
-    /**
-     * wg-quick's MTU when the file gives none.
-     */
+    /** wg-quick's MTU when the file gives none. */
     public static final int DEFAULT_MTU = 1420;
-    /**
-     * Copies the lists, so the configuration never changes.
-     */
 
+    /** Copies the lists, so the configuration never changes. */
     public InterfaceConfig {
         addresses = List.copyOf(addresses);
         peers = List.copyOf(peers);
     }
+
     /**
      * The MTU to use.
      *
      * @return the configured MTU, or {@link #DEFAULT_MTU} for 0
      */
-
     public int effectiveMtu() {
         return mtu == 0 ? DEFAULT_MTU : mtu;
     }

@@ -13,9 +13,7 @@ import java.util.List;
  */
 public record PeerConfig(WireGuardKey publicKey, WireGuardKey presharedKey, List<IpPrefix> allowedIps,
                          String endpoint, int persistentKeepalive) {
-    /**
-     * Copies the list, so the configuration never changes.
-     */
+    /** Copies the list, so the configuration never changes. */
     public PeerConfig {
         allowedIps = List.copyOf(allowedIps);
     }

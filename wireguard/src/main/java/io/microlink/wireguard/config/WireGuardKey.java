@@ -41,6 +41,7 @@ public final class WireGuardKey {
         }
         return new WireGuardKey(b, secret);
     }
+
     /**
      * Wraps 32 raw bytes (copied).
      *
@@ -49,28 +50,27 @@ public final class WireGuardKey {
      * @return the key
      * @throws IllegalArgumentException if there are not 32 bytes
      */
-
     public static WireGuardKey of(byte[] bytes, boolean secret) {
         if (bytes.length != 32) {
             throw new IllegalArgumentException("a key is 32 bytes, got " + bytes.length);
         }
         return new WireGuardKey(bytes.clone(), secret);
     }
+
     /**
      * The raw key.
      *
      * @return a copy of the 32 bytes
      */
-
     public byte[] bytes() {
         return bytes.clone();
     }
+
     /**
      * The key as wg writes it.
      *
      * @return 44 characters of base64; for a secret key, a secret too
      */
-
     public String toBase64() {
         return Base64.getEncoder().encodeToString(bytes);
     }

@@ -18,12 +18,12 @@ public final class CookieGenerator {
     private byte[] lastMac1;
     private byte[] cookie;
     private long cookieReceivedNanos;
+
     /**
      * Adds macs to handshake messages for one peer.
      *
      * @param peerPublicKey the peer's static public key, from which the mac keys derive
      */
-
     public CookieGenerator(byte[] peerPublicKey) {
         this.mac1Key = Blake2s.hash(Protocol.LABEL_MAC1, peerPublicKey);
         this.cookieKey = Blake2s.hash(Protocol.LABEL_COOKIE, peerPublicKey);

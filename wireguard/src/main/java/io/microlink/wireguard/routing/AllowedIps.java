@@ -107,13 +107,13 @@ public final class AllowedIps<T> {
         }
         return best;
     }
+
     /**
      * Longest-prefix match of {@code address}.
      *
      * @param address the address
      * @return the value, or null
      */
-
     public T lookup(InetAddress address) {
         byte[] a = address.getAddress();
         return lookup(a, 0, a.length);
