@@ -55,7 +55,16 @@ public final class Bytes {
         LONG.set(b, off, v);
     }
 
-    /** Constant-time comparison of {@code len} bytes, so MAC checks leak no timing. */
+    /**
+     * Constant-time comparison of {@code len} bytes, so MAC checks leak no timing.
+     *
+     * @param a one buffer
+     * @param aOff where its bytes start
+     * @param b the other buffer
+     * @param bOff where its bytes start
+     * @param len how many bytes to compare
+     * @return whether they are equal
+     */
     public static boolean equal(byte[] a, int aOff, byte[] b, int bOff, int len) {
         int diff = 0;
         for (int i = 0; i < len; i++) {
