@@ -2,6 +2,7 @@ package io.microlink;
 
 import io.microlink.control.ControlClient;
 import io.microlink.control.wire.Node;
+import io.microlink.dataplane.Dataplane;
 import io.microlink.derp.DerpClient;
 import io.microlink.dns.MagicDnsHosts;
 import io.microlink.magicsock.Magicsock;
@@ -24,9 +25,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
@@ -353,6 +356,34 @@ public final class TailnetNode implements AutoCloseable {
         // Magicsock names peers as control does, with the trailing dot; the public model has none.
         return m == null ? List.of() : m.peerPaths().stream().map(p -> new PeerPathStatus(TailnetMap.fqdn(p.peer()),
                 p.path(), p.lastHandshake(), p.rxBytes(), p.txBytes())).toList();
+    }
+
+    /**
+     * The node's counters now, for monitoring: traffic per peer and path, handshakes, DISCO,
+     * relays, netmap updates, drops by reason, sockets. All zero before the node started.
+     *
+     * <pre>{@code
+     * NodeMetrics m = node.metrics();
+     * System.out.println(m.handshakesCompleted() + " handshakes, dropped " + m.dropped());
+     * }</pre>
+     *
+     * @return a snapshot
+     */
+    public NodeMetrics metrics() {
+        Dataplane d = loop.dataplane();
+        Magicsock m = d.magicsock();
+        Map<String, Duration> latencies = new TreeMap<>();
+        Optional<NetcheckResult> netcheck = lastNetcheck();
+        TailnetMap map = tailnet();
+        netcheck.ifPresent(r -> r.latencies().forEach((id, rtt) -> latencies.put(
+                map.derpRegion(id).map(DerpRegion::code).orElse(Integer.toString(id)), rtt)));
+        List<PeerTraffic> traffic = m == null ? List.of() : m.peerTraffic().stream()
+                .map(t -> new PeerTraffic(TailnetMap.fqdn(t.peer()), t.path(), t.rxBytes(), t.rxPackets(),
+                        t.txBytes(), t.txPackets())).toList();
+        return new NodeMetrics(traffic, m == null ? 0 : m.handshakesCompleted(), m == null ? 0 : m.discoPingsSent(),
+                m == null ? 0 : m.discoPongsReceived(), m == null ? 0 : m.discoPingsAnswered(),
+                m == null ? 0 : m.derpConnects(), latencies, loop.netmapUpdates(), d.drops(),
+                d.netstack().tcpConnectionCount(), d.netstack().udpSocketCount());
     }
 
     /**

@@ -476,6 +476,24 @@ public final class Netstack implements AutoCloseable {
     }
 
     /**
+     * TCP connections of this stack now, in any state but CLOSED (TIME-WAIT included).
+     *
+     * @return the count
+     */
+    public int tcpConnectionCount() {
+        return withTcp(TcpStack::connectionCount);
+    }
+
+    /**
+     * UDP sockets bound on this stack now.
+     *
+     * @return the count
+     */
+    public int udpSocketCount() {
+        return udpPorts.size();
+    }
+
+    /**
      * Binds a UDP port ({@code 0}: an ephemeral one).
      *
      * @param port the UDP port, or 0
