@@ -10,6 +10,7 @@ import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.ToLongFunction;
 
 /**
@@ -56,12 +57,14 @@ final class MetricsPage {
         t.family("microlink_derp_connects_total", "counter", "Connections opened to DERP relays, reconnects included.")
                 .sample(m.derpConnects());
         t.family("microlink_derp_latency_seconds", "gauge", "Round trip to each DERP region in the latest netcheck.");
-        m.derpLatencies().forEach((region, rtt) -> t.sample(Map.of("region", region), rtt.toNanos() / 1e9));
+        new TreeMap<>(m.derpLatencies())
+                .forEach((region, rtt) -> t.sample(Map.of("region", region), rtt.toNanos() / 1e9));
         t.family("microlink_netmap_updates_total", "counter", "Netmaps from control applied to the node.")
                 .sample(m.netmapUpdates());
         t.family("microlink_dropped_total", "counter",
-                "Inputs dropped, by reason: WireGuard's refusals, receive loops' failures, the packet filter's verdicts.");
-        m.dropped().forEach((reason, n) -> t.sample(Map.of("reason", reason), n));
+                "Inputs dropped, by reason: WireGuard's refusals, receive loops' failures, "
+                        + "the packet filter's verdicts.");
+        new TreeMap<>(m.dropped()).forEach((reason, n) -> t.sample(Map.of("reason", reason), n));
         t.family("microlink_tcp_connections", "gauge", "TCP connections of the userspace stack, in any state.")
                 .sample(m.tcpConnections());
         t.family("microlink_udp_sockets", "gauge", "UDP sockets bound on the userspace stack.")

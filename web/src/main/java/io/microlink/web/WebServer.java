@@ -112,11 +112,13 @@ public final class WebServer implements AutoCloseable {
             }
             if (request.path().equals(MetricsPage.PATH)) {
                 if (!metrics) {
-                    throw new HttpException(404, "metrics are served on the tailnet only with the setting webMetricsOnTailnet");
+                    throw new HttpException(404,
+                            "metrics are served on the tailnet only with the setting webMetricsOnTailnet");
                 }
                 return pages.metrics().handle(request);
             }
-            return request.path().startsWith("/api/") ? pages.api().handle(request, role) : pages.assets().serve(request);
+            return request.path().startsWith("/api/") ? pages.api().handle(request, role)
+                    : pages.assets().serve(request);
         };
     }
 
