@@ -11,6 +11,22 @@ MICROLINK_JAVA_MIN=25
 ref_dir_tailscale="$MICROLINK_CACHE_DIR/ref/tailscale-$MICROLINK_TAILSCALE_VERSION"
 ref_dir_headscale="$MICROLINK_CACHE_DIR/ref/headscale-$MICROLINK_HEADSCALE_VERSION"
 
+# Where scripts/stage-artifacts and scripts/test deploy the library artifacts, never ~/.m2 (which
+# other checkouts on the machine share); examples/consumer builds against it (docs/library.md).
+MICROLINK_STAGING_REPO="$MICROLINK_ROOT/target/staging-repo"
+# Maven flags that deploy there and skip install:install, which the deploy phase would run.
+microlink_staging_flags=(-Dmaven.install.skip=true "-DaltDeploymentRepository=staging::file:$MICROLINK_STAGING_REPO")
+
+# Deploying reads the staging repository's metadata through the local repository, which leaves
+# maven-metadata-staging.xml files (never an artifact) under ~/.m2/repository/io/microlink;
+# removed, so the shared cache keeps nothing of this checkout's.
+forget_staging_metadata() {
+  local dir="$HOME/.m2/repository/io/microlink"
+  [ -d "$dir" ] || return 0
+  find "$dir" \( -name 'maven-metadata-staging.xml' -o -name 'resolver-status.properties' \) -delete
+  find "$dir" -depth -type d -empty -delete
+}
+
 # The test harness finds the reference programs through these.
 export MICROLINK_TAILSCALED="$ref_dir_tailscale/tailscaled"
 export MICROLINK_TAILSCALE="$ref_dir_tailscale/tailscale"

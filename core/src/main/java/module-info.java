@@ -16,6 +16,10 @@ module io.microlink.core {
     requires okhttp3;
     requires java.net.http;
     requires aircompressor;
+    // aircompressor's zstd reads with sun.misc.Unsafe, but as an automatic module it cannot say so:
+    // on the module path nothing else would resolve jdk.unsupported, and the first compressed map
+    // message would fail with NoClassDefFoundError (ConsumerProjectInteropTest, module path).
+    requires jdk.unsupported;
 
     exports io.microlink;
     exports io.microlink.key;

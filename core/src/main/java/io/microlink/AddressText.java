@@ -28,6 +28,10 @@ public final class AddressText {
      * An IP literal with an optional port: {@code 192.0.2.1}, {@code 192.0.2.1:5353},
      * {@code 2001:db8::1} or {@code [2001:db8::1]:5353}; empty for anything else (names, URLs,
      * ports outside 1-65535). No name is ever looked up.
+     *
+     * @param text        the text to read
+     * @param defaultPort the port when the text names none
+     * @return the address, or empty if the text is not an IP literal with a valid port
      */
     public static Optional<InetSocketAddress> socketAddress(String text, int defaultPort) {
         if (text == null) {
@@ -56,7 +60,12 @@ public final class AddressText {
         }
     }
 
-    /** {@code address} as Tailscale writes it; IPv4 as the usual dotted quad. */
+    /**
+     * {@code address} as Tailscale writes it; IPv4 as the usual dotted quad.
+     *
+     * @param address an IPv4 or IPv6 address
+     * @return its text form
+     */
     public static String of(InetAddress address) {
         if (!(address instanceof Inet6Address)) {
             return address.getHostAddress();

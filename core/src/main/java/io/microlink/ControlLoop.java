@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.random.RandomGenerator;
 
 /**
@@ -50,6 +51,7 @@ final class ControlLoop implements Runnable {
     /** The one peers know this node by: from the peer cache if it has one, so they recognise it at once. */
     private volatile PrivateKey discoKey;
     private final LinkedBlockingQueue<String> newAuthKeys = new LinkedBlockingQueue<>();
+    private final LongAdder netmapUpdates = new LongAdder();
 
     private volatile boolean running = true;
     private volatile boolean loggedOut;
@@ -265,6 +267,7 @@ final class ControlLoop implements Runnable {
                 Netmap previous = netmap;
                 netmap = result.netmap();
                 dataplane.follow(previous, netmap);
+                netmapUpdates.increment();
                 if (first) {
                     first = false;
                     backoff.reset();
@@ -419,6 +422,11 @@ final class ControlLoop implements Runnable {
     }
 
     /** The packet path this control session feeds with netmaps. */
+    /** Netmaps from control applied since start (keep-alives and the peer cache's seed are not), for metrics. */
+    long netmapUpdates() {
+        return netmapUpdates.sum();
+    }
+
     Dataplane dataplane() {
         return dataplane;
     }

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param name the display name, e.g. {@code Frankfurt}; empty when control sent none
  */
 public record DerpRegion(int id, String code, String name) {
+    /** Checks that no component is null. */
     public DerpRegion {
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(name, "name");

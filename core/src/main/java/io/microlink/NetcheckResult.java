@@ -35,6 +35,7 @@ public record NetcheckResult(Instant at, boolean udpWorks, Optional<InetSocketAd
                              Optional<InetSocketAddress> globalV6, Optional<Boolean> mappingVariesByDestination,
                              Map<Integer, Duration> latencies, Map<Integer, Duration> v4Latencies,
                              Map<Integer, Duration> v6Latencies) {
+    /** Checks the required components and copies the maps, so the result never changes. */
     public NetcheckResult {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(globalV4, "globalV4");

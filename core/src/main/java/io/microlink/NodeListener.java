@@ -13,17 +13,33 @@ package io.microlink;
  * }</pre>
  */
 public interface NodeListener {
+    /**
+     * The node moved to another state.
+     *
+     * @param state the new state
+     * @param detail what goes with it, e.g. the last error; possibly empty
+     */
     default void stateChanged(NodeState state, String detail) {}
 
     /**
      * A new snapshot of the tailnet, after each update from control (and once from the peer
      * cache at start); the same as {@link TailnetNode#tailnet()} returns from then on.
+     *
+     * @param tailnet the new snapshot
      */
     default void tailnetChanged(TailnetMap tailnet) {}
 
-    /** One peer was added, removed, changed, or went online or offline. */
+    /**
+     * One peer was added, removed, changed, or went online or offline.
+     *
+     * @param event what changed
+     */
     default void peerChanged(PeerEvent event) {}
 
-    /** Interactive login: visit this URL (or approve it in headscale) to let the node in. */
+    /**
+     * Interactive login: visit this URL (or approve it in headscale) to let the node in.
+     *
+     * @param url the login URL
+     */
     default void loginUrl(String url) {}
 }

@@ -46,6 +46,7 @@ public record Peer(long id, String fqdn, String shortName, PublicKey nodeKey, Li
                    Optional<Instant> keyExpiry, boolean expired, List<String> tags, int homeDerpRegion,
                    long userId, String loginName) {
 
+    /** Checks the required components and copies the lists. */
     public Peer {
         Objects.requireNonNull(fqdn, "fqdn");
         Objects.requireNonNull(shortName, "shortName");

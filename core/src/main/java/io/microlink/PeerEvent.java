@@ -15,10 +15,12 @@ import java.util.Optional;
  * }
  * }</pre>
  *
+ * @param kind what happened to the peer
  * @param peer     the peer after the change; for {@link Kind#REMOVED} the peer as it was
  * @param previous the peer before the change; empty for {@link Kind#ADDED}
  */
 public record PeerEvent(Kind kind, Peer peer, Optional<Peer> previous) {
+    /** Checks that no component is null. */
     public PeerEvent {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(peer, "peer");

@@ -5,6 +5,8 @@ import java.time.Instant;
 /**
  * How this node currently reaches one peer, for status displays.
  *
+ * @param rxBytes bytes received from the peer through WireGuard
+ * @param txBytes bytes sent to the peer through WireGuard
  * @param peer          the peer's {@link Peer#fqdn()}, or its short node key once the netmap no longer lists it
  * @param path          {@code DERP(<region code>)}, a direct {@code ip:port}, or {@code none} before
  *                      any path is known

@@ -42,7 +42,11 @@ public final class TailnetMap {
         this.netmap = netmap;
     }
 
-    /** This node, or empty before control first described it. */
+    /**
+     * This node, or empty before control first described it.
+     *
+     * @return this node, or empty
+     */
     public Optional<Peer> self() {
         return netmap.self().map(this::peer);
     }
@@ -50,6 +54,8 @@ public final class TailnetMap {
     /**
      * The peers, ordered by node ID: an unmodifiable view whose iteration makes each
      * {@link Peer} as it reaches it. Copy it ({@code List.copyOf}) to keep the objects.
+     *
+     * @return the peers
      */
     public Collection<Peer> peers() {
         Collection<Node> nodes = netmap.peers();
@@ -83,6 +89,9 @@ public final class TailnetMap {
      * or its node key ({@code nodekey:...}). These are the forms the node itself takes for
      * {@link TailnetNode.Builder#discoAllowlist}, {@link TailnetNode.Builder#priorityPeer} and
      * {@link TailnetNode#ping}, and they find the same peer here. This node is never a match.
+     *
+     * @param which a name, address or node key
+     * @return the peer, or empty
      */
     public Optional<Peer> find(String which) {
         return node(which).map(this::peer);
@@ -91,19 +100,30 @@ public final class TailnetMap {
     /**
      * The MagicDNS suffix: this node's FQDN without its first label, e.g.
      * {@code tailnet.example}. Empty before control described this node.
+     *
+     * @return the suffix, or empty
      */
     public Optional<String> magicDnsSuffix() {
         return netmap.self().map(n -> fqdn(n.name())).filter(fqdn -> fqdn.contains("."))
                 .map(fqdn -> fqdn.substring(fqdn.indexOf('.') + 1));
     }
 
-    /** The tailnet's DERP relay regions, by ID; empty before control sent its DERP map. */
+    /**
+     * The tailnet's DERP relay regions, by ID; empty before control sent its DERP map.
+     *
+     * @return the regions
+     */
     public List<DerpRegion> derpRegions() {
         return regions().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> DerpRegion.of(e.getKey(), e.getValue())).toList();
     }
 
-    /** The DERP region with this ID, e.g. a {@link Peer#homeDerpRegion()}. */
+    /**
+     * The DERP region with this ID, e.g. a {@link Peer#homeDerpRegion()}.
+     *
+     * @param id the region's ID
+     * @return the region, or empty
+     */
     public Optional<DerpRegion> derpRegion(int id) {
         return Optional.ofNullable(regions().get(id)).map(r -> DerpRegion.of(id, r));
     }

@@ -2,6 +2,7 @@ package io.microlink;
 
 import io.microlink.control.ControlClient;
 import io.microlink.control.wire.Node;
+import io.microlink.dataplane.Dataplane;
 import io.microlink.derp.DerpClient;
 import io.microlink.dns.MagicDnsHosts;
 import io.microlink.magicsock.Magicsock;
@@ -25,9 +26,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
@@ -97,10 +100,20 @@ public final class TailnetNode implements AutoCloseable {
         });
     }
 
+    /**
+     * Starts the settings of a new node.
+     *
+     * @return an empty builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * Adds a listener for state, tailnet and peer changes; add listeners before {@link #start()} to miss nothing.
+     *
+     * @param listener the listener
+     */
     public void addListener(NodeListener listener) {
         listeners.add(listener);
     }
@@ -113,11 +126,20 @@ public final class TailnetNode implements AutoCloseable {
         thread = Thread.ofVirtual().name("microlink-control-" + config.hostname()).start(loop);
     }
 
+    /**
+     * Where the node is in its life: starting, needing a login, running, stopped.
+     *
+     * @return the current state
+     */
     public NodeState state() {
         return loop.state();
     }
 
-    /** Human-readable detail of the current state, e.g. the login URL or the last error. */
+    /**
+     * Human-readable detail of the current state, e.g. the login URL or the last error.
+     *
+     * @return the detail, possibly empty
+     */
     public String stateDetail() {
         return loop.detail();
     }
@@ -136,12 +158,18 @@ public final class TailnetNode implements AutoCloseable {
      * }
      * Peer laptop = tailnet.find("laptop").orElseThrow();
      * }</pre>
+     *
+     * @return the current snapshot
      */
     public TailnetMap tailnet() {
         return new TailnetMap(loop.netmap());
     }
 
-    /** This node's current WireGuard/DERP public key, or null before start. */
+    /**
+     * This node's current WireGuard/DERP public key, or null before start.
+     *
+     * @return the node key, or null
+     */
     public PublicKey nodeKey() {
         return loop.nodeKey();
     }
@@ -155,10 +183,14 @@ public final class TailnetNode implements AutoCloseable {
      * System.out.println("pong via " + r.path() + " in " + r.latency().toMillis() + " ms");
      * }</pre>
      *
+     * @param path {@link PingPath#DERP} for the relay only, {@link PingPath#ANY} for the first answer on any path
+     * @param timeout how long to wait for the answer
      * @param peer a peer's short name, FQDN, tailnet address or node key, as {@link TailnetMap#find} takes them
+     * @return the path and round-trip time of the answer
      * @throws IllegalArgumentException for a peer the netmap does not know
      * @throws IllegalStateException before the node is connected
      * @throws TimeoutException if the peer did not answer in time
+     * @throws IOException if the ping could not be sent
      */
     public PingResult ping(String peer, PingPath path, Duration timeout) throws IOException, TimeoutException {
         Node target = tailnet().node(peer)
@@ -180,7 +212,10 @@ public final class TailnetNode implements AutoCloseable {
      * }
      * }</pre>
      *
+     * @param port the TCP port
+     * @param timeout how long to wait for the connection
      * @param host a peer's short name, FQDN (MagicDNS) or tailnet IP literal
+     * @return the connected socket
      * @throws UnknownHostException if the netmap knows no such name
      * @throws java.net.ConnectException if the peer refused the connection
      * @throws java.net.SocketTimeoutException if it did not answer within {@code timeout}
@@ -197,6 +232,8 @@ public final class TailnetNode implements AutoCloseable {
      * <pre>{@code
      * try (Socket s = node.socketFactory().createSocket("db-server", 5432)) { ... }
      * }</pre>
+     *
+     * @return a factory whose sockets connect over the tailnet
      */
     public TailnetSocketFactory socketFactory() {
         return new TailnetSocketFactory(this::dial);
@@ -211,9 +248,11 @@ public final class TailnetNode implements AutoCloseable {
      * Duration rtt = node.icmpPing("laptop", Duration.ofSeconds(2));
      * }</pre>
      *
+     * @param timeout how long to wait for the reply
      * @param host a peer's short name, FQDN or tailnet address
      * @return the round-trip time
      * @throws TimeoutException when no reply came within {@code timeout}
+     * @throws IOException if the request could not be sent, or the host is unknown
      */
     public Duration icmpPing(String host, Duration timeout) throws IOException, TimeoutException {
         return loop.dataplane().netstack().ping(resolve(host).getFirst(), ICMP_PING_DATA, timeout);
@@ -222,6 +261,8 @@ public final class TailnetNode implements AutoCloseable {
     /**
      * Listens for TCP connections from the tailnet on {@code port} of this node's tailnet addresses.
      *
+     * @param port the TCP port
+     * @return the listening socket; close it to stop listening
      * @throws java.net.BindException if the port is taken on this node
      * @throws IllegalStateException in TUN mode, where the OS's own sockets reach the tailnet
      */
@@ -232,7 +273,13 @@ public final class TailnetNode implements AutoCloseable {
         return userspaceStack().listen(port, DEFAULT_BACKLOG);
     }
 
-    /** Binds a UDP port on this node's tailnet addresses ({@code 0}: any free one). */
+    /**
+     * Binds a UDP port on this node's tailnet addresses ({@code 0}: any free one).
+     *
+     * @param port the UDP port, or 0 for any free one
+     * @return the bound socket
+     * @throws IOException if the port is taken on this node
+     */
     public TailnetDatagramSocket bindUdp(int port) throws IOException {
         return userspaceStack().bindUdp(port);
     }
@@ -251,6 +298,8 @@ public final class TailnetNode implements AutoCloseable {
      * The TUN interface carrying the tailnet for the OS ({@link Builder#tunDevice}), or empty in
      * userspace mode: none was asked for, the device could not be opened, or the node has not
      * opened it yet (it does so as it starts, before it first contacts control).
+     *
+     * @return the interface's name, or empty
      */
     public Optional<String> tunInterface() {
         return Optional.ofNullable(loop.dataplane().tunName());
@@ -260,6 +309,8 @@ public final class TailnetNode implements AutoCloseable {
      * The tailnet addresses of {@code host} (short name, FQDN or IP literal) as MagicDNS would
      * answer, from the current netmap; nothing is sent.
      *
+     * @param host the name or address
+     * @return its addresses, IPv4 first
      * @throws UnknownHostException if the netmap knows no such name
      */
     public List<InetAddress> resolve(String host) throws UnknownHostException {
@@ -280,6 +331,7 @@ public final class TailnetNode implements AutoCloseable {
      *         .map(w -> w.shortName() + " (" + w.loginName() + ")").orElse("unknown");
      * }</pre>
      *
+     * @param address a tailnet address, e.g. a caller's
      * @return empty for an address no node of the tailnet has (or before the first netmap)
      */
     public Optional<WhoIs> whois(InetAddress address) {
@@ -299,12 +351,42 @@ public final class TailnetNode implements AutoCloseable {
      *     System.out.println(p.shortName() + " " + (s == null ? "idle" : s.path()));
      * }
      * }</pre>
+     *
+     * @return one status per peer with a WireGuard session
      */
     public List<PeerPathStatus> peerPaths() {
         Magicsock m = loop.dataplane().magicsock();
         // Magicsock names peers as control does, with the trailing dot; the public model has none.
         return m == null ? List.of() : m.peerPaths().stream().map(p -> new PeerPathStatus(TailnetMap.fqdn(p.peer()),
                 p.path(), p.lastHandshake(), p.rxBytes(), p.txBytes())).toList();
+    }
+
+    /**
+     * The node's counters now, for monitoring: traffic per peer and path, handshakes, DISCO,
+     * relays, netmap updates, drops by reason, sockets. All zero before the node started.
+     *
+     * <pre>{@code
+     * NodeMetrics m = node.metrics();
+     * System.out.println(m.handshakesCompleted() + " handshakes, dropped " + m.dropped());
+     * }</pre>
+     *
+     * @return a snapshot
+     */
+    public NodeMetrics metrics() {
+        Dataplane d = loop.dataplane();
+        Magicsock m = d.magicsock();
+        Map<String, Duration> latencies = new TreeMap<>();
+        Optional<NetcheckResult> netcheck = lastNetcheck();
+        TailnetMap map = tailnet();
+        netcheck.ifPresent(r -> r.latencies().forEach((id, rtt) -> latencies.put(
+                map.derpRegion(id).map(DerpRegion::code).orElse(Integer.toString(id)), rtt)));
+        List<PeerTraffic> traffic = m == null ? List.of() : m.peerTraffic().stream()
+                .map(t -> new PeerTraffic(TailnetMap.fqdn(t.peer()), t.path(), t.rxBytes(), t.rxPackets(),
+                        t.txBytes(), t.txPackets())).toList();
+        return new NodeMetrics(traffic, m == null ? 0 : m.handshakesCompleted(), m == null ? 0 : m.discoPingsSent(),
+                m == null ? 0 : m.discoPongsReceived(), m == null ? 0 : m.discoPingsAnswered(),
+                m == null ? 0 : m.derpConnects(), latencies, loop.netmapUpdates(), d.drops(),
+                d.netstack().tcpConnectionCount(), d.netstack().udpSocketCount());
     }
 
     /**
@@ -318,8 +400,11 @@ public final class TailnetNode implements AutoCloseable {
      * System.out.println("UDP " + r.udpWorks() + ", home region " + node.homeDerpRegion());
      * }</pre>
      *
+     * @param timeout how long to wait for the round
+     * @return the round's result
      * @throws IllegalStateException before the node received a DERP map
      * @throws TimeoutException if no round finished within {@code timeout}
+     * @throws InterruptedException if the calling thread is interrupted while waiting
      */
     public NetcheckResult netcheck(Duration timeout) throws TimeoutException, InterruptedException {
         Magicsock m = loop.dataplane().magicsock();
@@ -338,18 +423,30 @@ public final class TailnetNode implements AutoCloseable {
         return NetcheckResult.of(m.lastNetcheck());
     }
 
-    /** The home DERP region's ID ({@link TailnetMap#derpRegion} names it), or 0 before one was chosen. */
+    /**
+     * The home DERP region's ID ({@link TailnetMap#derpRegion} names it), or 0 before one was chosen.
+     *
+     * @return the region ID, or 0
+     */
     public int homeDerpRegion() {
         Magicsock m = loop.dataplane().magicsock();
         return m == null ? 0 : m.homeRegion();
     }
 
-    /** The UDP port peers reach this node on (0 until the first netmap arrived). */
+    /**
+     * The UDP port peers reach this node on (0 until the first netmap arrived).
+     *
+     * @return the port, or 0
+     */
     public int udpPort() {
         return loop.dataplane().udpPort();
     }
 
-    /** The peers probed for direct paths now (see {@link Builder#discoAllowlist}); empty: every peer. */
+    /**
+     * The peers probed for direct paths now (see {@link Builder#discoAllowlist}); empty: every peer.
+     *
+     * @return the entries as given, or empty
+     */
     public Set<String> discoAllowlist() {
         return loop.dataplane().discoAllowlist();
     }
@@ -365,6 +462,7 @@ public final class TailnetNode implements AutoCloseable {
      * node.setDiscoAllowlist(more);
      * }</pre>
      *
+     * @param peers peers as {@link TailnetMap#find} takes them; empty for all
      * @throws IllegalArgumentException for a blank entry
      */
     public void setDiscoAllowlist(Collection<String> peers) {
@@ -374,18 +472,28 @@ public final class TailnetNode implements AutoCloseable {
     /**
      * The latest of the node's own netcheck rounds (every 30 s), without measuring: for status
      * pages that poll often. Empty before the first round finished. {@link #netcheck} measures now.
+     *
+     * @return the latest result, or empty
      */
     public Optional<NetcheckResult> lastNetcheck() {
         Magicsock m = loop.dataplane().magicsock();
         return m == null ? Optional.empty() : Optional.ofNullable(m.lastNetcheck()).map(NetcheckResult::of);
     }
 
-    /** Retries registration with a new auth key after {@link NodeState#NEEDS_LOGIN}. */
+    /**
+     * Retries registration with a new auth key after {@link NodeState#NEEDS_LOGIN}.
+     *
+     * @param authKey a pre-auth key; never logged
+     */
     public void login(String authKey) {
         loop.login(Objects.requireNonNull(authKey, "authKey"));
     }
 
-    /** Logs this node out at control; it then waits in NEEDS_LOGIN for {@link #login}. */
+    /**
+     * Logs this node out at control; it then waits in NEEDS_LOGIN for {@link #login}.
+     *
+     * @throws IOException if control could not be told
+     */
     public void logout() throws IOException {
         loop.logout();
     }
@@ -413,6 +521,7 @@ public final class TailnetNode implements AutoCloseable {
      * TailnetNode.factoryReset(Path.of("/var/lib/sensor/microlink"));
      * }</pre>
      *
+     * @param stateDirectory the directory a node was built with
      * @throws StateException if a node is running on that directory (stop it first), or a
      *                        file cannot be deleted
      */
@@ -441,7 +550,12 @@ public final class TailnetNode implements AutoCloseable {
 
         private Builder() {}
 
-        /** The control server, e.g. {@code https://controlplane.tailscale.com} or a headscale URL. */
+        /**
+         * The control server, e.g. {@code https://controlplane.tailscale.com} or a headscale URL.
+         *
+         * @param url the control server's base URL
+         * @return this builder
+         */
         public Builder controlUrl(String url) {
             URI uri;
             try {
@@ -456,12 +570,23 @@ public final class TailnetNode implements AutoCloseable {
             return this;
         }
 
-        /** A pre-auth key; without one the node asks for interactive login. Never logged. */
+        /**
+         * A pre-auth key; without one the node asks for interactive login. Never logged.
+         *
+         * @param key the pre-auth key
+         * @return this builder
+         */
         public Builder authKey(String key) {
             this.authKey = key == null || key.isBlank() ? null : key.strip();
             return this;
         }
 
+        /**
+         * The name this node asks for; control may add a suffix if another node has it.
+         *
+         * @param name the hostname, also the first label of the node's MagicDNS name
+         * @return this builder
+         */
         public Builder hostname(String name) {
             if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9-]{0,62}")) {
                 throw new IllegalArgumentException("hostname must be 1-63 letters, digits or '-', not starting with"
@@ -471,19 +596,35 @@ public final class TailnetNode implements AutoCloseable {
             return this;
         }
 
-        /** Where keys and state are kept (created owner-only if missing). */
+        /**
+         * Where keys and state are kept (created owner-only if missing).
+         *
+         * @param dir the directory
+         * @return this builder
+         */
         public Builder stateDirectory(Path dir) {
             this.stateDirectory = Objects.requireNonNull(dir, "state directory");
             return this;
         }
 
-        /** How long the map stream may be silent before it counts as dead (default 120 s). */
+        /**
+         * How long the map stream may be silent before it counts as dead (default 120 s).
+         *
+         * @param d the longest silence
+         * @return this builder
+         */
         public Builder mapWatchdog(Duration d) {
             this.mapWatchdog = requirePositive(d, "map watchdog");
             return this;
         }
 
-        /** Reconnect backoff: first wait and ceiling (default 1 s and 60 s, with jitter). */
+        /**
+         * Reconnect backoff: first wait and ceiling (default 1 s and 60 s, with jitter).
+         *
+         * @param initial the first wait
+         * @param max the longest wait
+         * @return this builder
+         */
         public Builder backoff(Duration initial, Duration max) {
             this.backoffInitial = requirePositive(initial, "initial backoff");
             this.backoffMax = requirePositive(max, "maximum backoff");
@@ -496,13 +637,21 @@ public final class TailnetNode implements AutoCloseable {
         /**
          * Whom to trust for an {@code https} control URL; default: the JVM's trust store. For a
          * headscale with a private CA, an {@code SSLContext} initialised with that CA.
+         *
+         * @param context the TLS context for control
+         * @return this builder
          */
         public Builder tls(SSLContext context) {
             this.tls = Objects.requireNonNull(context, "TLS context");
             return this;
         }
 
-        /** The UDP port for WireGuard, DISCO and STUN; 0 (default) picks a free one. */
+        /**
+         * The UDP port for WireGuard, DISCO and STUN; 0 (default) picks a free one.
+         *
+         * @param port the port, or 0
+         * @return this builder
+         */
         public Builder udpPort(int port) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("UDP port must be 0-65535, got " + port);
@@ -516,6 +665,9 @@ public final class TailnetNode implements AutoCloseable {
          * every other peer is reached through DERP. Empty (the default) probes every peer
          * that sends or receives traffic. On a tailnet of thousands this keeps a small device
          * from spending its packets and battery on peers it rarely talks to.
+         *
+         * @param peers peers as {@link TailnetMap#find} takes them
+         * @return this builder
          */
         public Builder discoAllowlist(Collection<String> peers) {
             this.discoAllowlist = checkedAllowlist(peers);
@@ -531,7 +683,12 @@ public final class TailnetNode implements AutoCloseable {
             return peers.stream().map(String::strip).collect(Collectors.toUnmodifiableSet());
         }
 
-        /** The peer (same forms as the allowlist) whose WireGuard session is never evicted. */
+        /**
+         * The peer (same forms as the allowlist) whose WireGuard session is never evicted.
+         *
+         * @param peer the peer
+         * @return this builder
+         */
         public Builder priorityPeer(String peer) {
             this.priorityPeer = peer == null || peer.isBlank() ? null : peer.strip();
             return this;
@@ -540,6 +697,9 @@ public final class TailnetNode implements AutoCloseable {
         /**
          * WireGuard sessions held at once (default 1024); beyond it the least recently used peer
          * loses its keys and does a new handshake when traffic resumes.
+         *
+         * @param n the session cap, at least 1
+         * @return this builder
          */
         public Builder maxActivePeers(int n) {
             if (n < 1 || n > 65536) {
@@ -570,6 +730,7 @@ public final class TailnetNode implements AutoCloseable {
          * }</pre>
          *
          * @param name an interface name: 1-15 letters, digits, '-', '_' or '.'
+         * @return this builder
          */
         public Builder tunDevice(String name) {
             if (name == null || !name.matches("[A-Za-z0-9_.-]{1,15}") || name.equals(".") || name.equals("..")) {
@@ -590,6 +751,9 @@ public final class TailnetNode implements AutoCloseable {
          * <pre>{@code
          * TailnetNode.builder()...stateDirectory(dir).peerCacheSize(8).build();
          * }</pre>
+         *
+         * @param n peers to keep, 0 for none
+         * @return this builder
          */
         public Builder peerCacheSize(int n) {
             if (n < 0 || n > PeerCache.MAX_CAPACITY) {
@@ -625,6 +789,8 @@ public final class TailnetNode implements AutoCloseable {
         /**
          * Reach DERP relays over plain HTTP instead of TLS, as a headscale test tailnet on
          * loopback serves them (tailscaled's {@code TS_DEBUG_USE_DERP_HTTP}). Never for real relays.
+         *
+         * @return this builder
          */
         public Builder plainHttpDerpForTesting() {
             this.derpTransport = DerpClient.Transport.PLAIN_HTTP;
@@ -638,6 +804,12 @@ public final class TailnetNode implements AutoCloseable {
             return d;
         }
 
+        /**
+         * Makes the node; it does nothing until {@link TailnetNode#start()}.
+         *
+         * @return the node
+         * @throws IllegalStateException if the control URL, hostname or state directory is missing
+         */
         public TailnetNode build() {
             if (controlUrl == null || hostname == null || stateDirectory == null) {
                 throw new IllegalStateException("a node needs controlUrl, hostname and stateDirectory");

@@ -26,6 +26,7 @@ import java.util.Optional;
 public record WhoIs(long nodeId, String name, String shortName, List<InetAddress> addresses, List<String> tags,
                     boolean self, long userId, String loginName, String displayName) {
 
+    /** Copies the lists, so the answer never changes. */
     public WhoIs {
         addresses = List.copyOf(addresses);
         tags = List.copyOf(tags);

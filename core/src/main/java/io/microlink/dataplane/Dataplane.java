@@ -33,9 +33,12 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
@@ -78,6 +81,9 @@ public final class Dataplane implements AutoCloseable {
     private final QuadHundredDnsServer dns;
     // Before the netstack: its constructor starts the TCP timer thread, which must find these set.
     private final Firewall firewall = new Firewall();
+    /** Inbound packets the filter refused, by {@link Verdict}, and those that were not IP: for the node's metrics. */
+    private final LongAdder[] filterDrops = newAdders(Verdict.values().length);
+    private final LongAdder malformedInbound = new LongAdder();
     /** Which peers' keys have expired, by control's clock: magicsock configures nothing for them. */
     private final PeerExpiry expiry = new PeerExpiry(InstantSource.system());
 
@@ -277,6 +283,7 @@ public final class Dataplane implements AutoCloseable {
         try {
             packet = IpPacket.parse(buf, off, len); // once, for the filter and the netstack both
         } catch (MalformedPacketException e) {
+            malformedInbound.increment();
             LOG.log(Level.DEBUG, "dropped a malformed inbound packet: {0}", e.getMessage());
             return;
         }
@@ -290,6 +297,7 @@ public final class Dataplane implements AutoCloseable {
             }
             return;
         }
+        filterDrops[verdict.ordinal()].increment();
         LOG.log(Level.DEBUG, "packet filter dropped an inbound packet: {0}", verdict);
         TsmpReject.forDroppedSyn(buf, off, len).ifPresent(reject -> {
             sendToPeers(reject, 0, reject.length);
@@ -358,6 +366,41 @@ public final class Dataplane implements AutoCloseable {
     }
 
     /** The network side, or null until the first DERP map arrived. */
+    /**
+     * What the packet path dropped so far, by reason, non-zero counts only: magicsock's (the
+     * WireGuard engine's refusals, UDP and DERP inputs whose handling threw), the packet filter's
+     * ({@code filter_} and the verdict) and inner packets that were not IP. For the node's metrics.
+     */
+    public Map<String, Long> drops() {
+        Map<String, Long> out = new TreeMap<>();
+        Magicsock m = magicsock;
+        if (m != null) {
+            m.droppedInputs().forEach((reason, n) -> {
+                if (n != 0) {
+                    out.put(reason, n);
+                }
+            });
+        }
+        for (Verdict v : Verdict.values()) {
+            long n = filterDrops[v.ordinal()].sum();
+            if (n != 0) {
+                out.put("filter_" + v.name().toLowerCase(Locale.ROOT), n);
+            }
+        }
+        if (malformedInbound.sum() != 0) {
+            out.put("inner_malformed", malformedInbound.sum());
+        }
+        return out;
+    }
+
+    private static LongAdder[] newAdders(int n) {
+        LongAdder[] adders = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            adders[i] = new LongAdder();
+        }
+        return adders;
+    }
+
     public Magicsock magicsock() {
         return magicsock;
     }

@@ -15,7 +15,11 @@ package io.microlink.key;
 public final class KeyFormatException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what was expected and what was wrong; never private key material */
+    /**
+     * A key's text form that cannot be parsed.
+     *
+     * @param message what was expected and what was wrong; never private key material
+     */
     public KeyFormatException(String message) {
         super(message);
     }

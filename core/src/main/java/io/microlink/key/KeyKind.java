@@ -27,7 +27,11 @@ public enum KeyKind {
         this.publicPrefix = publicPrefix;
     }
 
-    /** The prefix of this kind's public key text form, for example {@code "nodekey:"}. */
+    /**
+     * The prefix of this kind's public key text form, for example {@code "nodekey:"}.
+     *
+     * @return the prefix
+     */
     public String publicPrefix() {
         return publicPrefix;
     }

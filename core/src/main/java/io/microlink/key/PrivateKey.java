@@ -35,7 +35,12 @@ public final class PrivateKey {
         this.publicKey = PublicKey.of(kind, X25519.publicKey(key));
     }
 
-    /** Generates a fresh random (clamped) key; not for {@link KeyKind#CHALLENGE}. */
+    /**
+     * Generates a fresh random (clamped) key; not for {@link KeyKind#CHALLENGE}.
+     *
+     * @param kind what the key is for
+     * @return the new key
+     */
     public static PrivateKey generate(KeyKind kind) {
         requireHoldable(kind);
         return new PrivateKey(kind, X25519.generatePrivateKey());
@@ -45,6 +50,9 @@ public final class PrivateKey {
      * Wraps 32 raw bytes (copied, not clamped: X25519 clamps when it uses them, and Go keeps the
      * bytes as given too); not for {@link KeyKind#CHALLENGE}.
      *
+     * @param kind what the key is for
+     * @param raw32 the 32 key bytes; copied
+     * @return the key
      * @throws IllegalArgumentException if the length is wrong or all bytes are zero (Tailscale's
      *     "no key"; represent that as an absent key instead)
      */
@@ -62,6 +70,9 @@ public final class PrivateKey {
     /**
      * Parses the {@code privkey:} form of a machine or node key. Hex may be either case.
      *
+     * @param kind what the key is for, which fixes the expected prefix
+     * @param text the text form, e.g. {@code privkey:} and 64 hex digits
+     * @return the key
      * @throws KeyFormatException if the text is malformed or all zero; the message never
      *     includes the text
      * @throws IllegalArgumentException for kinds without a private text form
@@ -78,10 +89,20 @@ public final class PrivateKey {
         return new PrivateKey(kind, raw);
     }
 
+    /**
+     * What this key is for.
+     *
+     * @return its kind
+     */
     public KeyKind kind() {
         return kind;
     }
 
+    /**
+     * The public half, of the same kind.
+     *
+     * @return the public key
+     */
     public PublicKey publicKey() {
         return publicKey;
     }
@@ -89,6 +110,7 @@ public final class PrivateKey {
     /**
      * The {@code privkey:} text form for persisting machine and node keys.
      *
+     * @return the text form; a secret, never to be logged
      * @throws IllegalStateException for disco keys, which have no text form in Go (only the peer
      *     cache keeps one, in a form of its own)
      */
@@ -99,7 +121,11 @@ public final class PrivateKey {
         return KeyText.format(TEXT_PREFIX, key);
     }
 
-    /** The 32 raw bytes, as a fresh copy. */
+    /**
+     * The 32 raw bytes, as a fresh copy.
+     *
+     * @return a copy of the 32 key bytes
+     */
     public byte[] raw() {
         return key.clone();
     }
@@ -108,6 +134,8 @@ public final class PrivateKey {
      * Precomputes a NaCl box between this key and a peer's public key of the same kind (or, for
      * a node key, a challenge key), as Tailscale's {@code SealTo}/{@code OpenFrom} use.
      *
+     * @param peer the other side's public key
+     * @return the box for messages between the two keys
      * @throws IllegalArgumentException if the peer's kind does not pair with this key's
      * @throws CryptoException if the peer's key is a low-order point, such as the zero key
      */

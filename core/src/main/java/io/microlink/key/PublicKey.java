@@ -26,7 +26,13 @@ public final class PublicKey {
         this.key = key;
     }
 
-    /** Wraps 32 raw bytes (copied). */
+    /**
+     * Wraps 32 raw bytes (copied).
+     *
+     * @param kind what the key is for
+     * @param raw32 the 32 key bytes
+     * @return the key
+     */
     public static PublicKey of(KeyKind kind, byte[] raw32) {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(raw32, "raw32");
@@ -41,6 +47,9 @@ public final class PublicKey {
      * Parses {@code prefix + 64 hex digits} for the expected kind; hex may be either case, the
      * prefix must be lower case, as in Go.
      *
+     * @param expected the kind the text must have
+     * @param text the text form, e.g. {@code nodekey:} and 64 hex digits
+     * @return the key
      * @throws KeyFormatException if the prefix, length or digits are wrong
      */
     public static PublicKey parse(KeyKind expected, String text) {
@@ -53,6 +62,8 @@ public final class PublicKey {
     /**
      * Parses a public key of any kind, taking the kind from the prefix.
      *
+     * @param text the text form
+     * @return the key
      * @throws KeyFormatException if no kind's prefix matches, or the rest is malformed
      */
     public static PublicKey parse(String text) {
@@ -66,16 +77,29 @@ public final class PublicKey {
                 + "discokey:, chalpub:, " + KeyText.describePrefix(text));
     }
 
+    /**
+     * What this key is for.
+     *
+     * @return its kind
+     */
     public KeyKind kind() {
         return kind;
     }
 
-    /** The 32 raw bytes, as a fresh copy. */
+    /**
+     * The 32 raw bytes, as a fresh copy.
+     *
+     * @return a copy of the 32 key bytes
+     */
     public byte[] raw() {
         return key.clone();
     }
 
-    /** Whether all 32 bytes are zero, which Tailscale uses to mean "no key". */
+    /**
+     * Whether all 32 bytes are zero, which Tailscale uses to mean "no key".
+     *
+     * @return {@code true} for the zero key
+     */
     public boolean isZero() {
         for (byte b : key) {
             if (b != 0) {
@@ -90,6 +114,8 @@ public final class PublicKey {
      * read side by side: {@code [XXXXX]} (the first five standard base64 characters of the key)
      * for machine, node and challenge keys, {@code d:} and the first 8 bytes in hex for disco
      * keys, and the empty string for a zero key.
+     *
+     * @return the short form
      */
     public String shortString() {
         if (isZero()) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -60,6 +61,7 @@ final class DerpRelays implements AutoCloseable {
     private final Duration timeout;
     private final Map<Integer, Link> links = new ConcurrentHashMap<>();
     private volatile int home;
+    private final LongAdder connects = new LongAdder();
 
     /** @param homeLost told the region whose home connection dropped, so a new one is made soon */
     DerpRelays(DerpClient.Transport transport, SSLContext tls, Supplier<PrivateKey> nodeKey, Receiver receiver,
@@ -179,8 +181,15 @@ final class DerpRelays implements AutoCloseable {
     }
 
     private DerpClient connect(DerpMap.DerpNode node, int region) throws IOException {
-        return DerpClient.connect(node, transport, tls, nodeKey.get(),
+        DerpClient client = DerpClient.connect(node, transport, tls, nodeKey.get(),
                 (src, packet) -> receiver.onPacket(region, src, packet), () -> lost(region), timeout);
+        connects.increment();
+        return client;
+    }
+
+    /** Connections opened to relays so far, reconnects to the same relay included. */
+    long connects() {
+        return connects.sum();
     }
 
     private void lost(int region) {

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
@@ -112,6 +113,10 @@ final class DiscoProber {
     };
     /** Peers that sent data recently, the only ones whose paths are probed. */
     private final Set<PublicKey> active = ConcurrentHashMap.newKeySet();
+    /** For the node's metrics: pings we sent, pongs that answered one of them, peers' pings we answered. */
+    private final LongAdder pingsSent = new LongAdder();
+    private final LongAdder pongsReceived = new LongAdder();
+    private final LongAdder pingsAnswered = new LongAdder();
     /** Probe pings sent in the window that started at {@link #windowStartNanos}; guarded by {@code this}. */
     private int probesInWindow;
     private long windowStartNanos;
@@ -163,6 +168,7 @@ final class DiscoProber {
     void onUdp(byte[] packet, InetSocketAddress from, long nowNanos) {
         switch (disco.handle(packet, from, this::isPeer)) {
             case DiscoEndpoint.Reply r -> {
+                pingsAnswered.increment();
                 transport.sendUdp(r.packet(), from);
                 PeerTable.Entry p = peers.byDiscoKey(r.sender());
                 if (p != null) {
@@ -175,10 +181,25 @@ final class DiscoProber {
         }
     }
 
+    long pingsSent() {
+        return pingsSent.sum();
+    }
+
+    long pongsReceived() {
+        return pongsReceived.sum();
+    }
+
+    long pingsAnswered() {
+        return pingsAnswered.sum();
+    }
+
     /** A DISCO packet that {@code source} sent through the relay of {@code region}. */
     void onDerp(byte[] packet, int region, PublicKey source, long nowNanos) {
         switch (disco.handle(packet, DiscoEndpoint.derpPath(region), this::isPeer)) {
-            case DiscoEndpoint.Reply r -> transport.sendDerp(region, source, r.packet());
+            case DiscoEndpoint.Reply r -> {
+                pingsAnswered.increment();
+                transport.sendDerp(region, source, r.packet());
+            }
             case DiscoEndpoint.CallMeMaybeReceived c -> {
                 PeerTable.Entry p = peers.byDiscoKey(c.sender());
                 // The relay vouches for the sender's node key: it must be the peer of that disco
@@ -254,6 +275,7 @@ final class DiscoProber {
         if (caller != null) {
             caller.txIds.add(id);
         }
+        pingsSent.increment();
         return disco.ping(p.discoKey(), tx, ownNodeKey.get());
     }
 
@@ -271,6 +293,7 @@ final class DiscoProber {
         if (p == null || !pong.sender().equals(p.discoKey())) {
             return;
         }
+        pongsReceived.increment();
         long latency = nowNanos - ping.sentNanos();
         if (ping.to() != null && from != null) { // as in tailscale, a relayed pong proves no direct path
             p.path().onPong(ping.to(), latency, nowNanos);

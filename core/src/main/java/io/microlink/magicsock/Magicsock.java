@@ -1,6 +1,7 @@
 package io.microlink.magicsock;
 
 import io.microlink.PeerPathStatus;
+import io.microlink.PeerTraffic;
 import io.microlink.PingPath;
 import io.microlink.PingResult;
 import io.microlink.control.wire.DerpMap;
@@ -17,6 +18,7 @@ import io.microlink.netmap.Netmap;
 import io.microlink.netmap.PeerExpiry;
 import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.PacketSink;
+import io.microlink.wireguard.session.Counters;
 import io.microlink.wireguard.udp.LinuxUdpSocket;
 import io.microlink.wireguard.udp.UdpBatchSocket;
 import java.io.IOException;
@@ -275,9 +277,11 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         PeerPath.Route route = p.path().route(now);
         if (route.direct() != null) {
             queueUdp(buf, off, len, route.direct());
+            p.traffic().sent(true, len);
         }
         if (route.viaDerp()) {
             relays.send(derpMap(), p.homeRegion(), peer, Arrays.copyOfRange(buf, off, off + len));
+            p.traffic().sent(false, len);
         }
         prober.onTraffic(p, now);
     }
@@ -335,6 +339,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         public void wireGuard(byte[] buf, int off, int len, InetSocketAddress from) {
             PublicKey owner = peers.ownerOf(from);
             if (owner != null) {
+                countReceived(owner, true, len);
                 wireGuard.receiveFromPeer(buf, off, len, owner);
             } else {
                 wireGuard.receiveUdp(buf, off, len, from); // the engine drops and counts what is not WireGuard
@@ -380,6 +385,14 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         }
     }
 
+    /** Counts a datagram from a peer by path; what the engine then refuses is counted among its drops too. */
+    private void countReceived(PublicKey peer, boolean direct, int len) {
+        PeerTable.Entry p = peers.get(peer);
+        if (p != null) {
+            p.traffic().received(direct, len);
+        }
+    }
+
     private void onDerpPacket(int region, PublicKey source, byte[] packet) {
         try {
             onRelayed(region, source, packet);
@@ -390,6 +403,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
 
     private void onRelayed(int region, PublicKey source, byte[] packet) {
         if (!DiscoPacket.looksLikeDisco(packet)) {
+            countReceived(source, false, packet.length);
             wireGuard.receiveFromPeer(packet, 0, packet.length, source);
             inner.endOfBatch();
             flushUdp();
@@ -441,6 +455,48 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         });
         out.sort(Comparator.comparing(PeerPathStatus::peer));
         return out;
+    }
+
+    /**
+     * Each peer's WireGuard datagrams by path, two entries a peer ({@code direct}, {@code derp}),
+     * named as control names it; for the node's metrics. A peer's counts start when it appears.
+     */
+    public List<PeerTraffic> peerTraffic() {
+        List<PeerTraffic> out = new ArrayList<>();
+        for (PeerTable.Entry p : peers.all()) {
+            PathTraffic t = p.traffic();
+            for (boolean direct : new boolean[] {true, false}) {
+                out.add(new PeerTraffic(p.name(), direct ? "direct" : "derp", t.receivedBytes(direct),
+                        t.receivedPackets(direct), t.sentBytes(direct), t.sentPackets(direct)));
+            }
+        }
+        out.sort(Comparator.comparing(PeerTraffic::peer).thenComparing(PeerTraffic::path));
+        return out;
+    }
+
+    /** WireGuard handshakes completed with any peer. */
+    public long handshakesCompleted() {
+        return wireGuard.counters().get(Counters.Event.HANDSHAKES_COMPLETED);
+    }
+
+    /** DISCO pings this node sent to probe paths (and for {@link #ping}). */
+    public long discoPingsSent() {
+        return prober.pingsSent();
+    }
+
+    /** DISCO pongs that answered one of this node's pings. */
+    public long discoPongsReceived() {
+        return prober.pongsReceived();
+    }
+
+    /** Peers' DISCO pings this node answered. */
+    public long discoPingsAnswered() {
+        return prober.pingsAnswered();
+    }
+
+    /** Connections opened to DERP relays, reconnects included. */
+    public long derpConnects() {
+        return relays.connects();
     }
 
     /** Bytes each peer has sent this node over WireGuard so far, by node key: which peers are in use. */

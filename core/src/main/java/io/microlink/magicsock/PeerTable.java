@@ -7,6 +7,7 @@ import io.microlink.netmap.Netmap;
 import io.microlink.netmap.PeerExpiry;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -39,8 +40,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * }</pre>
  */
 final class PeerTable {
-    /** A peer as magicsock needs it; replaced on each netmap, its path state carried over. */
-    record Entry(PublicKey nodeKey, String name, PublicKey discoKey, int homeRegion, PeerPath path) {}
+    /** A peer as magicsock needs it; replaced on each netmap, its path state and traffic counts carried over. */
+    record Entry(PublicKey nodeKey, String name, PublicKey discoKey, int homeRegion, PeerPath path,
+                 PathTraffic traffic) {}
 
     /** One netmap's peers, immutable: lookups never see a netmap half applied. */
     private record Index(Map<PublicKey, Entry> byNodeKey, Map<PublicKey, Entry> byDiscoKey, Map<String, Entry> byKeyText) {
@@ -95,7 +97,8 @@ final class PeerTable {
                 }
             }
             path.setAdvertised(advertised);
-            Entry peer = new Entry(key, n.name(), discoKey, n.homeRegion(), path);
+            PathTraffic traffic = previous != null ? previous.traffic() : new PathTraffic();
+            Entry peer = new Entry(key, n.name(), discoKey, n.homeRegion(), path, traffic);
             byNodeKey.put(key, peer);
             byKeyText.put(n.key(), peer);
             if (discoKey != null) {
@@ -126,6 +129,11 @@ final class PeerTable {
     /** Replaces the DISCO allowlist from the next {@link #sync} on. */
     synchronized void setDiscoAllowlist(Set<String> allowlist) {
         discoAllowlist = Set.copyOf(allowlist);
+    }
+
+    /** Every peer of the current netmap. */
+    Collection<Entry> all() {
+        return index.byNodeKey().values();
     }
 
     /** The peer with this node key, or null. */

@@ -29,7 +29,12 @@ public final class Blake2s {
 
     private Blake2s() {}
 
-    /** BLAKE2s-256 of the concatenated parts. */
+    /**
+     * BLAKE2s-256 of the concatenated parts.
+     *
+     * @param parts the input, hashed as if concatenated
+     * @return the 32-byte hash
+     */
     public static byte[] hash(byte[]... parts) {
         return finish(new Blake2sDigest(HASH_LENGTH * 8), HASH_LENGTH, parts);
     }
@@ -37,6 +42,10 @@ public final class Blake2s {
     /**
      * BLAKE2s keyed with {@code key} (1 to 32 bytes) and a 16-byte output, of the concatenated
      * parts. The key goes into the BLAKE2s parameter block; this is not HMAC.
+     *
+     * @param key the key, 1 to 32 bytes
+     * @param parts the input, hashed as if concatenated
+     * @return the 16-byte MAC
      */
     public static byte[] mac128(byte[] key, byte[]... parts) {
         Objects.requireNonNull(key, "BLAKE2s MAC key");
@@ -47,7 +56,13 @@ public final class Blake2s {
         return finish(new Blake2sDigest(key, MAC128_LENGTH, null, null), MAC128_LENGTH, parts);
     }
 
-    /** HMAC (RFC 2104) over BLAKE2s-256 with its 64-byte block, of the concatenated parts. */
+    /**
+     * HMAC (RFC 2104) over BLAKE2s-256 with its 64-byte block, of the concatenated parts.
+     *
+     * @param key the HMAC key
+     * @param parts the input, hashed as if concatenated
+     * @return the 32-byte HMAC
+     */
     public static byte[] hmac(byte[] key, byte[]... parts) {
         Objects.requireNonNull(key, "HMAC-BLAKE2s key");
         Mac mac = new HMac(new Blake2sDigest(HASH_LENGTH * 8));

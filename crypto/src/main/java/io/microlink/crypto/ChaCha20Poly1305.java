@@ -37,7 +37,12 @@ public final class ChaCha20Poly1305 {
     private final SecretKeySpec key;
     private final Cipher cipher;
 
-    /** @param key32 the 32-byte key; copied, so the caller may wipe its array afterwards */
+    /**
+     * Makes a cipher for one key.
+     *
+     * @param key32 the 32-byte key; copied, so the caller may wipe its array afterwards
+     *
+     */
     public ChaCha20Poly1305(byte[] key32) {
         this.key = new SecretKeySpec(Lengths.require(key32, KEY_LENGTH, "ChaCha20-Poly1305 key"),
                 "ChaCha20");
@@ -52,6 +57,12 @@ public final class ChaCha20Poly1305 {
      * Encrypts {@code len} bytes of {@code in} and writes ciphertext followed by the tag to
      * {@code out}. {@code in} and {@code out} may be the same array at the same offset.
      *
+     * @param nonce12 the 12-byte nonce, never repeated for this key
+     * @param in the plaintext's array
+     * @param inOff where the plaintext starts in {@code in}
+     * @param len the plaintext length
+     * @param out the array the ciphertext and tag go to
+     * @param outOff where they start in {@code out}
      * @param aad additional authenticated data, or {@code null} for none
      * @return the number of bytes written, {@code len + TAG_LENGTH}
      * @throws IllegalStateException if the JDK refuses a repeated key and nonce (see class doc)
@@ -73,6 +84,12 @@ public final class ChaCha20Poly1305 {
      * {@code out}. Nothing is written when the tag does not verify. {@code in} and {@code out}
      * may be the same array at the same offset.
      *
+     * @param nonce12 the 12-byte nonce the data was sealed with
+     * @param in the array holding ciphertext and tag
+     * @param inOff where they start in {@code in}
+     * @param len the length of ciphertext plus tag
+     * @param out the array the plaintext goes to
+     * @param outOff where it starts in {@code out}
      * @param aad additional authenticated data, or {@code null} for none
      * @return the plaintext length, {@code len - TAG_LENGTH}
      * @throws AEADBadTagException if the input is shorter than a tag or fails authentication
@@ -95,14 +112,29 @@ public final class ChaCha20Poly1305 {
         }
     }
 
-    /** Returns ciphertext followed by the 16-byte tag. */
+    /**
+     * Returns ciphertext followed by the 16-byte tag.
+     *
+     * @param nonce12 the 12-byte nonce, never repeated for this key
+     * @param aad additional authenticated data, or {@code null} for none
+     * @param plaintext the data to encrypt
+     * @return ciphertext followed by the tag
+     */
     public byte[] seal(byte[] nonce12, byte[] aad, byte[] plaintext) {
         byte[] out = new byte[plaintext.length + TAG_LENGTH];
         seal(nonce12, aad, plaintext, 0, plaintext.length, out, 0);
         return out;
     }
 
-    /** Returns the plaintext of ciphertext-plus-tag. */
+    /**
+     * Returns the plaintext of ciphertext-plus-tag.
+     *
+     * @param nonce12 the 12-byte nonce the data was sealed with
+     * @param aad additional authenticated data, or {@code null} for none
+     * @param ciphertext ciphertext followed by the tag
+     * @return the plaintext
+     * @throws AEADBadTagException if the input is shorter than a tag or fails authentication
+     */
     public byte[] open(byte[] nonce12, byte[] aad, byte[] ciphertext) throws AEADBadTagException {
         // Too-short input gets an empty buffer here and its AEADBadTagException from open.
         byte[] out = new byte[Math.max(0, ciphertext.length - TAG_LENGTH)];

@@ -17,12 +17,18 @@ import java.security.GeneralSecurityException;
 public final class CryptoException extends GeneralSecurityException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what was wrong with the input; must never contain key material */
+    /**
+     * An input the primitive refuses.
+     *
+     * @param message what was wrong with the input; must never contain key material
+     */
     public CryptoException(String message) {
         super(message);
     }
 
     /**
+     * An input the primitive refuses, found by a lower-level failure.
+     *
      * @param message what was wrong with the input; must never contain key material
      * @param cause the lower-level failure
      */

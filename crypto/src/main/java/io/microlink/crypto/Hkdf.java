@@ -21,6 +21,11 @@ public final class Hkdf {
     /**
      * Derives {@code outputs} (1 to 3) values of 32 bytes: with {@code temp =
      * HMAC(chainingKey, inputKeyMaterial)}, output i is {@code HMAC(temp, output(i-1) || i)}.
+     *
+     * @param chainingKey the HMAC key (Noise's chaining key)
+     * @param inputKeyMaterial the material mixed in; may be empty
+     * @param outputs how many values to derive, 1 to 3
+     * @return {@code outputs} arrays of 32 bytes
      */
     public static byte[][] derive(byte[] chainingKey, byte[] inputKeyMaterial, int outputs) {
         if (outputs < 1 || outputs > 3) {

@@ -45,6 +45,9 @@ public final class NaclBox {
      * Derives the box key shared by {@code privateKey} and {@code peerPublicKey}: HSalsa20 of
      * their X25519 secret with a zero input.
      *
+     * @param privateKey our 32-byte X25519 private key
+     * @param peerPublicKey the peer's 32-byte X25519 public key
+     * @return the box for messages between the two keys
      * @throws CryptoException if the peer's key is a low-order point
      */
     public static NaclBox precompute(byte[] privateKey, byte[] peerPublicKey)
@@ -57,7 +60,12 @@ public final class NaclBox {
         }
     }
 
-    /** Seals under a fresh random nonce; returns {@code nonce || tag || ciphertext}. */
+    /**
+     * Seals under a fresh random nonce; returns {@code nonce || tag || ciphertext}.
+     *
+     * @param plaintext the message
+     * @return {@code nonce || tag || ciphertext}
+     */
     public byte[] seal(byte[] plaintext) {
         byte[] nonce = new byte[NONCE_LENGTH];
         RANDOM.nextBytes(nonce);
@@ -67,6 +75,10 @@ public final class NaclBox {
     /**
      * Seals under the given nonce, which must never repeat for this key pair; returns
      * {@code nonce || tag || ciphertext}. For protocols that manage nonces, and for tests.
+     *
+     * @param nonce24 the 24-byte nonce
+     * @param plaintext the message
+     * @return {@code nonce || tag || ciphertext}
      */
     public byte[] seal(byte[] nonce24, byte[] plaintext) {
         Lengths.require(nonce24, NONCE_LENGTH, "NaCl box nonce");
@@ -84,6 +96,8 @@ public final class NaclBox {
      * Opens {@code nonce || tag || ciphertext}. The tag is checked, in constant time, before
      * any decryption.
      *
+     * @param sealed what {@link #seal} returned
+     * @return the message
      * @throws AEADBadTagException if the input is shorter than nonce plus tag, or not authentic
      */
     public byte[] open(byte[] sealed) throws AEADBadTagException {

@@ -35,7 +35,11 @@ public final class X25519 {
 
     private X25519() {}
 
-    /** Returns a fresh random private key, clamped as RFC 7748 and WireGuard store it. */
+    /**
+     * Returns a fresh random private key, clamped as RFC 7748 and WireGuard store it.
+     *
+     * @return a 32-byte private key
+     */
     public static byte[] generatePrivateKey() {
         byte[] key = new byte[KEY_LENGTH];
         RANDOM.nextBytes(key);
@@ -44,7 +48,12 @@ public final class X25519 {
         return key;
     }
 
-    /** Returns the public key (the scalar times the base point u=9) of a private key. */
+    /**
+     * Returns the public key (the scalar times the base point u=9) of a private key.
+     *
+     * @param privateKey the 32-byte private key
+     * @return its 32-byte public key
+     */
     public static byte[] publicKey(byte[] privateKey) {
         Lengths.require(privateKey, KEY_LENGTH, "X25519 private key");
         try {
@@ -58,6 +67,9 @@ public final class X25519 {
     /**
      * Returns the shared secret of our private key and the peer's public key.
      *
+     * @param privateKey our 32-byte private key
+     * @param publicKey the peer's 32-byte public key
+     * @return the 32-byte shared secret
      * @throws CryptoException if the peer's key is a low-order point (the result would be all
      *     zero, which a peer could use to force a known session key)
      */

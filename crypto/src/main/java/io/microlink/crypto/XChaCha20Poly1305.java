@@ -24,6 +24,11 @@ public final class XChaCha20Poly1305 {
     private XChaCha20Poly1305() {}
 
     /**
+     * Encrypts and authenticates {@code plaintext} with a 24-byte nonce (HChaCha20 derives the subkey).
+     *
+     * @param key32 the 32-byte key
+     * @param nonce24 the 24-byte nonce, random or never repeated for this key
+     * @param plaintext the data to encrypt
      * @param aad additional authenticated data, or {@code null} for none
      * @return ciphertext followed by the 16-byte tag
      */
@@ -32,7 +37,13 @@ public final class XChaCha20Poly1305 {
     }
 
     /**
+     * Verifies and decrypts what {@link #seal} returned.
+     *
+     * @param key32 the 32-byte key
+     * @param nonce24 the 24-byte nonce it was sealed with
+     * @param ciphertext ciphertext followed by the tag
      * @param aad additional authenticated data, or {@code null} for none
+     * @return the plaintext
      * @throws AEADBadTagException if {@code ciphertext} is shorter than a tag or not authentic
      */
     public static byte[] open(byte[] key32, byte[] nonce24, byte[] aad, byte[] ciphertext)

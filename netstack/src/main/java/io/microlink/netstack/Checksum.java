@@ -17,6 +17,12 @@ public final class Checksum {
     /**
      * Adds {@code len} bytes to a running sum. An odd length is padded with a zero byte, so only
      * the last piece of a sum may have an odd length.
+     *
+     * @param acc the sum so far (0 to start)
+     * @param b the bytes
+     * @param off where they start
+     * @param len how many to add
+     * @return the new sum
      */
     public static int add(int acc, byte[] b, int off, int len) {
         long sum = acc & 0xffffffffL;
@@ -31,7 +37,15 @@ public final class Checksum {
         return fold(sum);
     }
 
-    /** The sum of the IPv4 or IPv6 pseudo header (4- or 16-byte addresses) that TCP, UDP and ICMPv6 cover. */
+    /**
+     * The sum of the IPv4 or IPv6 pseudo header (4- or 16-byte addresses) that TCP, UDP and ICMPv6 cover.
+     *
+     * @param src the source address
+     * @param dst the destination address
+     * @param protocol the IP protocol number
+     * @param length the upper-layer length (header and payload)
+     * @return the pseudo header's sum
+     */
     public static int pseudoHeader(byte[] src, byte[] dst, int protocol, int length) {
         int acc = add(0, src, 0, src.length);
         acc = add(acc, dst, 0, dst.length);
@@ -39,12 +53,22 @@ public final class Checksum {
         return fold(sum);
     }
 
-    /** The checksum field value: the complement of the folded sum, as written big-endian into a header. */
+    /**
+     * The checksum field value: the complement of the folded sum, as written big-endian into a header.
+     *
+     * @param acc the sum of everything the checksum covers
+     * @return the value for the header field
+     */
     public static short finish(int acc) {
         return (short) ~fold(acc & 0xffffffffL);
     }
 
-    /** Whether a received piece whose sum includes its own checksum field verifies (sums to 0xffff). */
+    /**
+     * Whether a received piece whose sum includes its own checksum field verifies (sums to 0xffff).
+     *
+     * @param acc the sum including the received checksum field
+     * @return {@code true} if the checksum is right
+     */
     public static boolean verifies(int acc) {
         return fold(acc & 0xffffffffL) == 0xffff;
     }

@@ -30,18 +30,32 @@ public final class DroppedInput {
     private final AtomicLong sinceLog = new AtomicLong();
     private volatile long nextLogNanos = System.nanoTime();
 
-    /** @param what the kind of input, for the log ("UDP datagram", "DERP packet") */
+    /**
+     * Counts and logs the inputs of one receive loop.
+     *
+     * @param log where the rate-limited warning goes
+     * @param what the kind of input, for the log ("UDP datagram", "DERP packet")
+     */
     public DroppedInput(Logger log, String what) {
         this.log = log;
         this.what = what;
     }
 
-    /** Counts one dropped input, now. */
+    /**
+     * Counts one dropped input, now.
+     *
+     * @param e why the input failed
+     */
     public void record(Exception e) {
         record(e, System.nanoTime());
     }
 
-    /** Counts one dropped input at {@code nowNanos} ({@link System#nanoTime()}'s scale). */
+    /**
+     * Counts one dropped input at {@code nowNanos} ({@link System#nanoTime()}'s scale).
+     *
+     * @param e why the input failed
+     * @param nowNanos the time now
+     */
     public void record(Exception e, long nowNanos) {
         total.incrementAndGet();
         sinceLog.incrementAndGet();
@@ -51,7 +65,11 @@ public final class DroppedInput {
         }
     }
 
-    /** Inputs dropped since start. */
+    /**
+     * Inputs dropped since start.
+     *
+     * @return the count
+     */
     public long total() {
         return total.get();
     }

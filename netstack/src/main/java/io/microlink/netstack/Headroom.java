@@ -10,8 +10,10 @@ package io.microlink.netstack;
  * @param back  bytes after it
  */
 public record Headroom(int front, int back) {
+    /** No room on either side. */
     public static final Headroom NONE = new Headroom(0, 0);
 
+    /** Checks that neither side is negative. */
     public Headroom {
         if (front < 0 || back < 0) {
             throw new IllegalArgumentException("headroom cannot be negative: " + front + ", " + back);

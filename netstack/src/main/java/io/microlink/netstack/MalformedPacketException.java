@@ -14,6 +14,11 @@ package io.microlink.netstack;
  * }</pre>
  */
 public final class MalformedPacketException extends Exception {
+    /**
+     * A packet that cannot be parsed.
+     *
+     * @param message what is wrong with it, for a debug log
+     */
     public MalformedPacketException(String message) {
         super(message);
     }

@@ -19,6 +19,10 @@ public interface PacketSink {
      * One IP packet, {@code len} bytes at {@code off}. The bytes are only valid during the
      * call. The sink may overwrite them, and the {@link Headroom} it asked for around them
      * where the array has it, to frame the packet in place.
+     *
+     * @param buf the array holding the packet
+     * @param off where it starts
+     * @param len its length
      */
     void accept(byte[] buf, int off, int len);
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.microlink.AddressText;
 import io.microlink.DerpRegion;
 import io.microlink.Peer;
+import io.microlink.NodeMetrics;
 import io.microlink.PeerPathStatus;
 import io.microlink.TailnetMap;
 import io.microlink.TailnetNode;
@@ -137,6 +138,11 @@ public final class NodeWebBackend implements WebBackend {
     @Override
     public void restart() {
         host.restart();
+    }
+
+    @Override
+    public NodeMetrics metrics() {
+        return node.metrics();
     }
 
     @Override

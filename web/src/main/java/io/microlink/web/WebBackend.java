@@ -3,6 +3,7 @@ package io.microlink.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.microlink.host.settings.InvalidSettingsException;
 import io.microlink.netstack.socket.StreamListener;
+import io.microlink.NodeMetrics;
 import io.microlink.StateException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -55,6 +56,9 @@ public interface WebBackend {
      * sent, on a thread of its own, so it may close the web server that asked.
      */
     void restart();
+
+    /** The node's counters now, for {@code /metrics}. */
+    NodeMetrics metrics();
 
     /** The tailnet user (login name) owning the node at {@code address}; empty for a tagged or unknown node. */
     Optional<String> userOf(InetAddress address);

@@ -50,18 +50,17 @@ public final class WebServer implements AutoCloseable {
         if (!options.enabled() || (options.localPort() == 0 && options.tailnetPort() == 0)) {
             return new WebServer(null, 0, 0, options.localToken());
         }
-        WebApi api = new WebApi(backend);
-        StaticAssets assets = StaticAssets.load();
+        Pages pages = new Pages(new WebApi(backend), new MetricsPage(backend), StaticAssets.load());
         HttpServer http = new HttpServer(options.limits());
         try {
             if (options.localPort() != 0) {
                 LocalLogin login = new LocalLogin(options.localToken(), options.localPort());
                 http.serve(StreamListener.of(bindLocal(options.localPort())),
-                        handler(Access.localhost(backend, login), login, api, assets));
+                        handler(Access.localhost(backend, login), login, pages, true));
             }
             if (options.tailnetPort() != 0) {
                 http.serve(backend.listenOnTailnet(options.tailnetPort()),
-                        handler(Access.tailnet(backend, options.guests()), null, api, assets));
+                        handler(Access.tailnet(backend, options.guests()), null, pages, options.metricsOnTailnet()));
             }
         } catch (IOException | RuntimeException e) {
             http.close();
@@ -84,8 +83,14 @@ public final class WebServer implements AutoCloseable {
         }
     }
 
-    /** @param login the local listener's token check; null on the tailnet */
-    private static HttpHandler handler(Access access, LocalLogin login, WebApi api, StaticAssets assets) {
+    /** What one listener serves, by path. */
+    private record Pages(WebApi api, MetricsPage metrics, StaticAssets assets) {}
+
+    /**
+     * @param login   the local listener's token check; null on the tailnet
+     * @param metrics whether this listener serves {@code /metrics}
+     */
+    private static HttpHandler handler(Access access, LocalLogin login, Pages pages, boolean metrics) {
         return request -> {
             Access.Role role;
             if (login == null) {
@@ -105,7 +110,15 @@ public final class WebServer implements AutoCloseable {
                     throw e;
                 }
             }
-            return request.path().startsWith("/api/") ? api.handle(request, role) : assets.serve(request);
+            if (request.path().equals(MetricsPage.PATH)) {
+                if (!metrics) {
+                    throw new HttpException(404,
+                            "metrics are served on the tailnet only with the setting webMetricsOnTailnet");
+                }
+                return pages.metrics().handle(request);
+            }
+            return request.path().startsWith("/api/") ? pages.api().handle(request, role)
+                    : pages.assets().serve(request);
         };
     }
 

@@ -3,6 +3,8 @@ package io.microlink.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.microlink.NodeMetrics;
+import io.microlink.PeerTraffic;
 import io.microlink.host.settings.NodeSettings;
 import io.microlink.host.settings.SettingsStore;
 import io.microlink.netstack.socket.StreamListener;
@@ -14,6 +16,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -104,6 +107,17 @@ final class FakeBackend implements WebBackend {
     @Override
     public void restart() {
         restarted.countDown();
+    }
+
+    /** A peer name with every character the text format must escape in a label value. */
+    static final String AWKWARD_PEER = "odd\\name \"quoted\"\nnext-line.tailnet.test";
+
+    @Override
+    public NodeMetrics metrics() {
+        return new NodeMetrics(List.of(new PeerTraffic("peer01.tailnet.test", "derp", 1000, 10, 2000, 20),
+                new PeerTraffic("peer01.tailnet.test", "direct", 3000, 30, 4000, 40),
+                new PeerTraffic(AWKWARD_PEER, "direct", 5, 1, 6, 1)), 3, 12, 11, 9, 2,
+                Map.of("hs", Duration.ofMillis(1500)), 4, Map.of("filter_no_rule", 7L, "wireguard_replay", 1L), 5, 2);
     }
 
     @Override

@@ -90,12 +90,25 @@ public final class WireGuardDevice implements AutoCloseable {
         return device;
     }
 
-    /** Brings up the interface described by {@code config} with the protocol's default limits. */
+    /**
+     * Brings up the interface described by {@code config} with the protocol's default limits.
+     *
+     * @param config the interface and its peers
+     * @return the running device; close it to bring the interface down
+     * @throws IOException if the TUN device or the UDP socket cannot be opened
+     */
     public static WireGuardDevice start(InterfaceConfig config) throws IOException {
         return start(config, EngineSettings.DEFAULT.withMtu(config.effectiveMtu()));
     }
 
-    /** As {@link #start(InterfaceConfig)}, with explicit limits (tests shorten timers this way). */
+    /**
+     * As {@link #start(InterfaceConfig)}, with explicit limits (tests shorten timers this way).
+     *
+     * @param config the interface and its peers
+     * @param settings the engine's limits and timers
+     * @return the running device
+     * @throws IOException if the TUN device or the UDP socket cannot be opened
+     */
     public static WireGuardDevice start(InterfaceConfig config, EngineSettings settings) throws IOException {
         return start(config, settings, null);
     }
@@ -103,6 +116,12 @@ public final class WireGuardDevice implements AutoCloseable {
     /**
      * As {@link #start(InterfaceConfig, EngineSettings)}; {@code priorityPeer} (may be null) is
      * never evicted when more than {@link EngineSettings#maxSessions()} peers hold sessions.
+     *
+     * @param config the interface and its peers
+     * @param settings the engine's limits and timers
+     * @param priorityPeer the peer that keeps its session, or null
+     * @return the running device
+     * @throws IOException if the TUN device or the UDP socket cannot be opened
      */
     public static WireGuardDevice start(InterfaceConfig config, EngineSettings settings, WireGuardKey priorityPeer)
             throws IOException {
@@ -225,15 +244,29 @@ public final class WireGuardDevice implements AutoCloseable {
         }
     }
 
+    /**
+     * The engine this device runs, for its peers and counters.
+     *
+     * @return the engine
+     */
     public Engine engine() {
         return engine;
     }
 
+    /**
+     * The TUN interface's name.
+     *
+     * @return the name
+     */
     public String interfaceName() {
         return tun.name();
     }
 
-    /** The bound UDP port (useful when the configuration asked for any). */
+    /**
+     * The bound UDP port (useful when the configuration asked for any).
+     *
+     * @return the port
+     */
     public int listenPort() {
         try {
             return ((InetSocketAddress) udp.getLocalAddress()).getPort();

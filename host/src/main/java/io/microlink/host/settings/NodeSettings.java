@@ -57,6 +57,8 @@ import java.util.regex.Pattern;
  * @param webPort        the web page's port on the tailnet addresses
  * @param webLocalPort   the web page's port on 127.0.0.1; 0 for none
  * @param webGuestsReadOnly whether other tailnet users may see the web page read-only (else they get nothing)
+ * @param webMetricsOnTailnet whether the web server serves {@code /metrics} on the tailnet too (it always does
+ *                       on 127.0.0.1, with the page's token); off by default
  * @param socks5Port     the SOCKS5 proxy's port on 127.0.0.1 (into the tailnet); 0 (the default) for none
  * @param httpProxyPort  the HTTP proxy's port on 127.0.0.1 (CONNECT and plain {@code http://}); 0 (the default)
  *                       for none
@@ -71,8 +73,9 @@ import java.util.regex.Pattern;
 public record NodeSettings(String controlUrl, String authKey, String hostname, String hostnamePrefix,
                            boolean wantRunning, int maxActivePeers, String priorityPeer, List<String> discoAllowlist,
                            int udpPort, Set<DebugFlag> debug, boolean webEnabled, int webPort, int webLocalPort,
-                           boolean webGuestsReadOnly, int socks5Port, int httpProxyPort, String proxyUsername,
-                           String proxyPassword, Map<Integer, Integer> serve, List<String> dnsUpstreams) {
+                           boolean webGuestsReadOnly, boolean webMetricsOnTailnet, int socks5Port,
+                           int httpProxyPort, String proxyUsername, String proxyPassword,
+                           Map<Integer, Integer> serve, List<String> dnsUpstreams) {
     /** Where a fresh node logs in: Tailscale's service. */
     public static final String DEFAULT_CONTROL_URL = "https://controlplane.tailscale.com";
     public static final String DEFAULT_HOSTNAME_PREFIX = "microlink";
@@ -111,6 +114,7 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         WEB_PORT("webPort", true, Kind.INT, NodeSettings::webPort),
         WEB_LOCAL_PORT("webLocalPort", true, Kind.INT, NodeSettings::webLocalPort),
         WEB_GUESTS_READ_ONLY("webGuestsReadOnly", true, Kind.BOOLEAN, NodeSettings::webGuestsReadOnly),
+        WEB_METRICS_ON_TAILNET("webMetricsOnTailnet", true, Kind.BOOLEAN, NodeSettings::webMetricsOnTailnet),
         SOCKS5_PORT("socks5Port", false, Kind.INT, NodeSettings::socks5Port),
         HTTP_PROXY_PORT("httpProxyPort", false, Kind.INT, NodeSettings::httpProxyPort),
         PROXY_USERNAME("proxyUsername", false, Kind.TEXT, NodeSettings::proxyUsername),
@@ -219,7 +223,7 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
     public static NodeSettings defaults() {
         return new NodeSettings(DEFAULT_CONTROL_URL, null, null, DEFAULT_HOSTNAME_PREFIX, false,
                 DEFAULT_MAX_ACTIVE_PEERS, null, List.of(), 0, Set.of(), true, DEFAULT_WEB_PORT, DEFAULT_WEB_LOCAL_PORT,
-                false, 0, 0, null, null, Map.of(), List.of());
+                false, false, 0, 0, null, null, Map.of(), List.of());
     }
 
     /** The file that holds the auth key, when {@link #authKey()} names one rather than being the key. */
@@ -360,6 +364,7 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
                 (String) v.get(Field.PRIORITY_PEER), allowlist, (Integer) v.get(Field.UDP_PORT), debug,
                 (Boolean) v.get(Field.WEB_ENABLED), (Integer) v.get(Field.WEB_PORT),
                 (Integer) v.get(Field.WEB_LOCAL_PORT), (Boolean) v.get(Field.WEB_GUESTS_READ_ONLY),
+                (Boolean) v.get(Field.WEB_METRICS_ON_TAILNET),
                 (Integer) v.get(Field.SOCKS5_PORT), (Integer) v.get(Field.HTTP_PROXY_PORT),
                 (String) v.get(Field.PROXY_USERNAME), (String) v.get(Field.PROXY_PASSWORD), serve, dnsUpstreams);
     }

@@ -3,12 +3,15 @@ package io.microlink.interop.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.microlink.PingPath;
 import io.microlink.host.settings.NodeSettings;
 import io.microlink.interop.Await;
 import io.microlink.interop.TestTailnet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -166,5 +169,42 @@ class WebInteropTest {
         int before = w.restarts.get();
         assertThat(w.curl(null, "POST", "/api/restart", "{}").status()).isEqualTo(202);
         Await.until(WebTailnet.WAIT, "the host to be asked to restart", () -> w.restarts.get() == before + 1);
+    }
+
+    @Test
+    void metricsCountTheRealPeersTrafficDiscoAndRelaysAndStayOffTheTailnet() throws Exception {
+        w.curl(w.alice, "GET", "/api/status", null); // WireGuard traffic both ways with alice-ts
+        w.java.ping("alice-ts", PingPath.ANY, WebTailnet.WAIT); // DISCO pings and their pongs
+        WebTailnet.Reply scraped = w.curl(null, "GET", "/metrics", null);
+        assertThat(scraped.status()).isEqualTo(200);
+        String text = scraped.body();
+        String alice = Pattern.quote(w.fqdn("alice-ts"));
+        assertThat(sum(text, "microlink_peer_receive_bytes_total\\{peer=\"" + alice + "\",path=\"\\w+\"}"))
+                .isPositive();
+        assertThat(sum(text, "microlink_peer_transmit_packets_total\\{peer=\"" + alice + "\",path=\"\\w+\"}"))
+                .isPositive();
+        assertThat(sum(text, "microlink_wireguard_handshakes_total")).isPositive();
+        assertThat(sum(text, "microlink_disco_pings_sent_total")).isPositive();
+        assertThat(sum(text, "microlink_disco_pongs_received_total")).isPositive();
+        assertThat(sum(text, "microlink_derp_connects_total")).isPositive();
+        assertThat(sum(text, "microlink_netmap_updates_total")).isPositive();
+        assertThat(sum(text, "microlink_jvm_heap_used_bytes")).isPositive();
+        assertThat(text).contains("# TYPE microlink_dropped_total counter\n", "# TYPE microlink_tcp_connections gauge\n");
+
+        assertThat(w.curl(w.alice, "GET", "/metrics", null).status()).as("off on the tailnet by default")
+                .isEqualTo(404);
+    }
+
+    /** The sum of the samples whose name and labels match {@code series} (a regular expression). */
+    private static double sum(String text, String series) {
+        Matcher m = Pattern.compile("(?m)^" + series + " (\\S+)$").matcher(text);
+        double total = 0;
+        boolean found = false;
+        while (m.find()) {
+            total += Double.parseDouble(m.group(1));
+            found = true;
+        }
+        assertThat(found).as("a sample of " + series + " in\n" + text).isTrue();
+        return total;
     }
 }

@@ -25,7 +25,13 @@ public final class DestinationUnreachable {
 
     private DestinationUnreachable() {}
 
-    /** The error packet for {@code offending} (a validated inbound packet to us), or empty where none may be sent. */
+    /**
+     * The error packet for {@code offending} (a validated inbound packet to us), or empty where none may be sent.
+     *
+     * @param ip builds the IP packet around the ICMP message
+     * @param offending the packet nobody listens for
+     * @return the ICMP error packet, or empty
+     */
     public static Optional<byte[]> portUnreachable(IpPacketBuilder ip, IpPacket offending) {
         if (offending.fragmentOffset() != 0 || isIcmpError(offending)
                 || !IpAddresses.isSingleHost(offending.source()) || !IpAddresses.isSingleHost(offending.destination())) {

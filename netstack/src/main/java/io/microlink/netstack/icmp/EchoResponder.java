@@ -19,11 +19,22 @@ import java.util.Optional;
 public final class EchoResponder {
     private final IpPacketBuilder ip;
 
+    /**
+     * Makes a responder that builds its replies with {@code ip}.
+     *
+     * @param ip builds the IP packet around each reply
+     */
     public EchoResponder(IpPacketBuilder ip) {
         this.ip = ip;
     }
 
-    /** The reply packet to an ICMP packet addressed to us; empty when it is not an echo request we answer. */
+    /**
+     * The reply packet to an ICMP packet addressed to us; empty when it is not an echo request we answer.
+     *
+     * @param request an ICMP packet addressed to us
+     * @return the reply packet, or empty
+     * @throws MalformedPacketException if the ICMP message is too short or its checksum fails
+     */
     public Optional<byte[]> reply(IpPacket request) throws MalformedPacketException {
         if (!IpAddresses.isSingleHost(request.source()) || !IpAddresses.isSingleHost(request.destination())) {
             return Optional.empty();

@@ -20,18 +20,31 @@ import io.microlink.netstack.ip.IpProtocol;
  * }</pre>
  */
 public final class Icmp {
+    /** ICMPv4 type: echo reply. */
     public static final int V4_ECHO_REPLY = 0;
+    /** ICMPv4 type: destination unreachable. */
     public static final int V4_DESTINATION_UNREACHABLE = 3;
+    /** ICMPv4 destination-unreachable code: port unreachable. */
     public static final int V4_PORT_UNREACHABLE = 3;
+    /** ICMPv4 type: echo request. */
     public static final int V4_ECHO_REQUEST = 8;
+    /** ICMPv4 type: time exceeded. */
     public static final int V4_TIME_EXCEEDED = 11;
+    /** ICMPv4 type: parameter problem. */
     public static final int V4_PARAMETER_PROBLEM = 12;
+    /** ICMPv6 type: destination unreachable. */
     public static final int V6_DESTINATION_UNREACHABLE = 1;
+    /** ICMPv6 type: packet too big. */
     public static final int V6_PACKET_TOO_BIG = 2;
+    /** ICMPv6 type: time exceeded. */
     public static final int V6_TIME_EXCEEDED = 3;
+    /** ICMPv6 type: parameter problem. */
     public static final int V6_PARAMETER_PROBLEM = 4;
+    /** ICMPv6 destination-unreachable code: port unreachable. */
     public static final int V6_PORT_UNREACHABLE = 4;
+    /** ICMPv6 type: echo request. */
     public static final int V6_ECHO_REQUEST = 128;
+    /** ICMPv6 type: echo reply. */
     public static final int V6_ECHO_REPLY = 129;
 
     /** Type, code, checksum and the four type-specific bytes. */
@@ -39,12 +52,22 @@ public final class Icmp {
 
     private Icmp() {}
 
-    /** The IP protocol that carries ICMP in the given IP version. */
+    /**
+     * The IP protocol that carries ICMP in the given IP version.
+     *
+     * @param version 4 or 6
+     * @return the protocol number of ICMP or ICMPv6
+     */
     public static int protocol(int version) {
         return version == 4 ? IpProtocol.ICMP : IpProtocol.ICMPV6;
     }
 
-    /** Checks that an unfragmented ICMP packet holds at least a header and that its checksum verifies. */
+    /**
+     * Checks that an unfragmented ICMP packet holds at least a header and that its checksum verifies.
+     *
+     * @param p the packet, which must carry ICMP of its IP version and not be a fragment
+     * @throws MalformedPacketException if it is too short for a header or its checksum fails
+     */
     public static void verify(IpPacket p) throws MalformedPacketException {
         if (p.protocol() != protocol(p.version()) || p.isFragment()) {
             throw new IllegalArgumentException("not a whole ICMP packet");

@@ -25,6 +25,7 @@ import java.util.Optional;
 public final class FragmentReassembler {
     /** RFC 8200 section 4.5: 60 seconds after the first fragment arrived. */
     public static final long TIMEOUT_NANOS = 60_000_000_000L;
+    /** Datagrams in reassembly at once, by default. */
     public static final int DEFAULT_MAX_DATAGRAMS = 64;
     /** Room for 16 datagrams of the largest size at once. */
     public static final int DEFAULT_MAX_BYTES = 16 * 65536;
@@ -52,11 +53,14 @@ public final class FragmentReassembler {
     private final Map<Key, PartialDatagram> pending = new LinkedHashMap<>();
     private int bytes;
 
+    /** Makes a reassembler with the default bounds. */
     public FragmentReassembler() {
         this(DEFAULT_MAX_DATAGRAMS, DEFAULT_MAX_BYTES);
     }
 
     /**
+     * Makes a reassembler with the given bounds.
+     *
      * @param maxDatagrams how many datagrams may be in reassembly at once
      * @param maxBytes how many bytes of fragments (with bookkeeping) may be held at once
      */
@@ -72,6 +76,10 @@ public final class FragmentReassembler {
      * Takes one fragment ({@link IpPacket#isFragment()}); copies what it needs, so the caller may
      * reuse the fragment's buffer. Returns the whole datagram, in a new buffer, when this fragment
      * completed it; empty while fragments are missing or when the datagram was dropped.
+     *
+     * @param fragment the fragment
+     * @param nowNanos the time now ({@link System#nanoTime()}'s scale), to expire stale datagrams
+     * @return the whole datagram, or empty
      */
     public synchronized Optional<IpPacket> accept(IpPacket fragment, long nowNanos) {
         if (!fragment.isFragment()) {
@@ -107,12 +115,20 @@ public final class FragmentReassembler {
         }
     }
 
-    /** How many datagrams are in reassembly (or remembered as discarded until they time out). */
+    /**
+     * How many datagrams are in reassembly (or remembered as discarded until they time out).
+     *
+     * @return datagrams with fragments held
+     */
     public synchronized int pendingDatagrams() {
         return pending.size();
     }
 
-    /** How many bytes the datagrams in reassembly hold. */
+    /**
+     * How many bytes the datagrams in reassembly hold.
+     *
+     * @return bytes held, with bookkeeping
+     */
     public synchronized int pendingBytes() {
         return bytes;
     }

@@ -14,6 +14,9 @@ public final class IpAddresses {
     /**
      * Whether the address names one host we could answer: not unspecified, loopback, multicast
      * or broadcast (for IPv4 also not the reserved 240/4, which holds the broadcast address).
+     *
+     * @param address 4 or 16 bytes
+     * @return {@code true} for one host
      */
     public static boolean isSingleHost(byte[] address) {
         if (address.length == 4) {

@@ -19,7 +19,14 @@ public final class IpHeader {
 
     private IpHeader() {}
 
-    /** 4 or 6 when the bytes hold at least that version's fixed header, else 0. */
+    /**
+     * 4 or 6 when the bytes hold at least that version's fixed header, else 0.
+     *
+     * @param buf the buffer
+     * @param off where the packet starts
+     * @param len the bytes there
+     * @return the version, or 0
+     */
     public static int version(byte[] buf, int off, int len) {
         if (len < V4_FIXED) {
             return 0;
@@ -34,6 +41,11 @@ public final class IpHeader {
     /**
      * IPv4's protocol or IPv6's first next-header value (which may be an extension header,
      * so only a value that is not one names the payload), or -1 if not IP.
+     *
+     * @param buf the buffer
+     * @param off where the packet starts
+     * @param len the bytes there
+     * @return the protocol number, or -1
      */
     public static int protocol(byte[] buf, int off, int len) {
         return switch (version(buf, off, len)) {
@@ -43,7 +55,15 @@ public final class IpHeader {
         };
     }
 
-    /** Whether the destination address is {@code address} (4 or 16 bytes, which also picks the family). */
+    /**
+     * Whether the destination address is {@code address} (4 or 16 bytes, which also picks the family).
+     *
+     * @param buf the buffer
+     * @param off where the packet starts
+     * @param len the bytes there
+     * @param address the address to compare with
+     * @return {@code true} if the packet is for {@code address}
+     */
     public static boolean destinationIs(byte[] buf, int off, int len, byte[] address) {
         int v = version(buf, off, len);
         if (v == 4 && address.length == 4) {

@@ -52,6 +52,10 @@ public record IpPacket(
     /**
      * Parses the packet in {@code buffer[offset, offset + length)}; the version nibble picks the family.
      *
+     * @param buffer the buffer
+     * @param offset where the packet starts
+     * @param length its length
+     * @return the parsed header fields
      * @throws MalformedPacketException if it is neither a valid IPv4 nor a valid IPv6 packet
      */
     public static IpPacket parse(byte[] buffer, int offset, int length) throws MalformedPacketException {
@@ -65,12 +69,20 @@ public record IpPacket(
         };
     }
 
-    /** Whether this is one piece of a larger datagram (an IPv6 atomic fragment is not). */
+    /**
+     * Whether this is one piece of a larger datagram (an IPv6 atomic fragment is not).
+     *
+     * @return {@code true} for a fragment
+     */
     public boolean isFragment() {
         return moreFragments || fragmentOffset != 0;
     }
 
-    /** The length of the IP header (with any IPv6 extension headers) in front of the payload. */
+    /**
+     * The length of the IP header (with any IPv6 extension headers) in front of the payload.
+     *
+     * @return the header length in bytes
+     */
     public int headerLength() {
         return payloadOffset - offset;
     }

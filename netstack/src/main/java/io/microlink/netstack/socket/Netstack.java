@@ -66,6 +66,13 @@ public final class Netstack implements AutoCloseable {
     /** A UDP datagram for a local port that a service (such as DNS on 100.100.100.100) answers. */
     @FunctionalInterface
     public interface UdpService {
+        /**
+         * Answers one datagram; the packet's buffer is only valid during the call.
+         *
+         * @param stack the stack, to send the answer with
+         * @param packet the IP packet carrying the datagram
+         * @param datagram the datagram
+         */
         void handle(Netstack stack, IpPacket packet, UdpDatagram datagram);
     }
 
@@ -97,6 +104,9 @@ public final class Netstack implements AutoCloseable {
     private volatile boolean running = true;
 
     /**
+     * Makes a stack that sends its packets to {@code output}; it has no addresses until {@link #setAddresses}.
+     *
+     * @param config TCP's limits and timings
      * @param output where the packets the stack originates go (into WireGuard, which routes them
      *               by destination); a burst of them (a TCP window's worth, say) ends with
      *               {@link PacketSink#endOfBatch}
@@ -137,20 +147,36 @@ public final class Netstack implements AutoCloseable {
         this.timers = Thread.ofVirtual().name("microlink-tcp-timers").start(this::timerLoop);
     }
 
-    /** This node's tailnet addresses; packets to anything else are dropped. */
+    /**
+     * This node's tailnet addresses; packets to anything else are dropped.
+     *
+     * @param own the addresses; replaces the previous ones
+     */
     public void setAddresses(List<InetAddress> own) {
         this.addresses = List.copyOf(own);
         this.ownAddressBytes = own.stream().map(InetAddress::getAddress).toArray(byte[][]::new);
     }
 
-    /** Answers UDP to {@code address}:{@code port} (an address the node serves besides its own, like quad-100). */
+    /**
+     * Answers UDP to {@code address}:{@code port} (an address the node serves besides its own, like quad-100).
+     *
+     * @param address the address the service answers on
+     * @param port the UDP port
+     * @param service what answers
+     */
     public void addUdpService(InetAddress address, int port, UdpService service) {
         services.add(new ServiceBinding(address.getAddress(), port, service));
     }
 
     private record ServiceBinding(byte[] address, int port, UdpService service) {}
 
-    /** One decrypted inner packet from a peer, answered at once. The buffer is only valid during the call. */
+    /**
+     * One decrypted inner packet from a peer, answered at once. The buffer is only valid during the call.
+     *
+     * @param buf the array holding the packet
+     * @param off where it starts
+     * @param len its length
+     */
     public void inbound(byte[] buf, int off, int len) {
         try {
             inbound(IpPacket.parse(buf, off, len));
@@ -159,7 +185,11 @@ public final class Netstack implements AutoCloseable {
         }
     }
 
-    /** One inner packet already parsed (by the packet filter, say), answered at once. Its buffer is only valid during the call. */
+    /**
+     * One inner packet already parsed (by the packet filter, say), answered at once. Its buffer is only valid during the call.
+     *
+     * @param packet the packet
+     */
     public void inbound(IpPacket packet) {
         inboundOfBatch(packet);
         endOfBatch();
@@ -169,6 +199,8 @@ public final class Netstack implements AutoCloseable {
      * One packet of a batch that arrived together; TCP's answers to it wait for
      * {@link #endOfBatch}, which the caller must call after the batch's last packet. The
      * packet's buffer is only valid during the call.
+     *
+     * @param packet the packet
      */
     public void inboundOfBatch(IpPacket packet) {
         long now = System.nanoTime();
@@ -275,7 +307,17 @@ public final class Netstack implements AutoCloseable {
         output.endOfBatch();
     }
 
-    /** Sends a UDP datagram from {@code source}:{@code sourcePort}. */
+    /**
+     * Sends a UDP datagram from {@code source}:{@code sourcePort}.
+     *
+     * @param source one of this node's addresses
+     * @param sourcePort the source port
+     * @param destination the destination address
+     * @param destinationPort the destination port
+     * @param data the array holding the payload
+     * @param off where it starts
+     * @param len its length
+     */
     public void sendUdp(byte[] source, int sourcePort, byte[] destination, int destinationPort, byte[] data, int off,
                         int len) {
         sendAlone(UdpDatagram.packet(ip, source, destination, sourcePort, destinationPort, data, off, len));
@@ -284,8 +326,12 @@ public final class Netstack implements AutoCloseable {
     /**
      * Sends an ICMP (IPv4) or ICMPv6 echo request carrying {@code data} and waits for the reply.
      *
+     * @param peer the address to ping
+     * @param data the echo payload
+     * @param timeout how long to wait for the reply
      * @return the round-trip time
      * @throws TimeoutException when no reply came within {@code timeout}
+     * @throws IOException if this node has no address of the peer's family
      */
     public Duration ping(InetAddress peer, byte[] data, Duration timeout) throws IOException, TimeoutException {
         return pinger.ping(ip, localAddressFor(peer), peer, data, timeout, this::sendAlone);
@@ -390,6 +436,12 @@ public final class Netstack implements AutoCloseable {
     /**
      * Opens a TCP connection and waits, at most {@code timeoutMillis}, for the handshake (which
      * also waits for the WireGuard session to the peer).
+     *
+     * @param remote the peer's address
+     * @param port the TCP port, 1 to 65535
+     * @param timeoutMillis how long to wait for the connection
+     * @return the connected socket
+     * @throws IOException if the peer refused, did not answer in time, or the stack is full
      */
     public TailnetSocket connect(InetAddress remote, int port, long timeoutMillis) throws IOException {
         if (port < 1 || port > 65535) {
@@ -407,7 +459,14 @@ public final class Netstack implements AutoCloseable {
         return socket;
     }
 
-    /** Listens for TCP on {@code port} of every tailnet address of this node. */
+    /**
+     * Listens for TCP on {@code port} of every tailnet address of this node.
+     *
+     * @param port the TCP port
+     * @param backlog connections that may wait for {@code accept}
+     * @return the listening socket
+     * @throws IOException if the port is taken
+     */
     public TailnetServerSocket listen(int port, int backlog) throws IOException {
         try {
             return new TailnetServerSocket(this, withTcp(t -> t.listen(port, backlog)));
@@ -416,7 +475,31 @@ public final class Netstack implements AutoCloseable {
         }
     }
 
-    /** Binds a UDP port ({@code 0}: an ephemeral one). */
+    /**
+     * TCP connections of this stack now, in any state but CLOSED (TIME-WAIT included).
+     *
+     * @return the count
+     */
+    public int tcpConnectionCount() {
+        return withTcp(TcpStack::connectionCount);
+    }
+
+    /**
+     * UDP sockets bound on this stack now.
+     *
+     * @return the count
+     */
+    public int udpSocketCount() {
+        return udpPorts.size();
+    }
+
+    /**
+     * Binds a UDP port ({@code 0}: an ephemeral one).
+     *
+     * @param port the UDP port, or 0
+     * @return the bound socket
+     * @throws IOException if the port is taken
+     */
     public TailnetDatagramSocket bindUdp(int port) throws IOException {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535, got " + port);

@@ -24,20 +24,50 @@ import java.net.Socket;
  * }</pre>
  */
 public interface StreamConnection extends Closeable {
+    /**
+     * What the other end sends.
+     *
+     * @return the stream to read
+     * @throws IOException if the connection is closed
+     */
     InputStream getInputStream() throws IOException;
 
+    /**
+     * What this end sends.
+     *
+     * @return the stream to write
+     * @throws IOException if the connection is closed
+     */
     OutputStream getOutputStream() throws IOException;
 
-    /** Who is on the other end. */
+    /**
+     * Who is on the other end.
+     *
+     * @return the other end's address and port
+     */
     InetSocketAddress getRemoteSocketAddress();
 
-    /** A read that waits longer than this throws {@link java.net.SocketTimeoutException}; 0 waits forever. */
+    /**
+     * A read that waits longer than this throws {@link java.net.SocketTimeoutException}; 0 waits forever.
+     *
+     * @param millis the read timeout
+     * @throws IOException if the connection is closed
+     */
     void setSoTimeout(int millis) throws IOException;
 
-    /** Sends FIN: the other end reads end of stream, while this side can still read. */
+    /**
+     * Sends FIN: the other end reads end of stream, while this side can still read.
+     *
+     * @throws IOException if the connection is closed
+     */
     void shutdownOutput() throws IOException;
 
-    /** A connected JDK socket as a stream connection; closing one closes the other. */
+    /**
+     * A connected JDK socket as a stream connection; closing one closes the other.
+     *
+     * @param socket a connected socket
+     * @return the connection
+     */
     static StreamConnection of(Socket socket) {
         return new StreamConnection() {
             @Override

@@ -19,13 +19,27 @@ import java.net.ServerSocket;
  * }</pre>
  */
 public interface StreamListener extends Closeable {
-    /** Waits for the next connection; throws once the listener is closed. */
+    /**
+     * Waits for the next connection; throws once the listener is closed.
+     *
+     * @return the connection
+     * @throws IOException once the listener is closed
+     */
     StreamConnection accept() throws IOException;
 
-    /** The local port connections arrive on. */
+    /**
+     * The local port connections arrive on.
+     *
+     * @return the port
+     */
     int port();
 
-    /** A bound JDK server socket as a listener; closing one closes the other. */
+    /**
+     * A bound JDK server socket as a listener; closing one closes the other.
+     *
+     * @param server a bound server socket
+     * @return the listener
+     */
     static StreamListener of(ServerSocket server) {
         return new StreamListener() {
             @Override

@@ -34,7 +34,12 @@ public final class TailnetDatagramSocket implements Closeable {
     /** Datagrams held for the application at most. */
     static final int QUEUE_LIMIT = 512;
 
-    /** One received datagram and who sent it. */
+    /**
+     * One received datagram and who sent it.
+     *
+     * @param sender who sent it
+     * @param data its payload
+     */
     public record Datagram(InetSocketAddress sender, byte[] data) {}
 
     private final Netstack stack;
@@ -46,6 +51,12 @@ public final class TailnetDatagramSocket implements Closeable {
     /** What {@link #onReceive} calls for each datagram; it may send, and its exceptions are logged. */
     @FunctionalInterface
     public interface Receiver {
+        /**
+         * Takes one datagram.
+         *
+         * @param datagram the datagram and its sender
+         * @throws IOException if answering it fails; logged, and the next datagram comes
+         */
         void received(Datagram datagram) throws IOException;
     }
 
@@ -54,6 +65,11 @@ public final class TailnetDatagramSocket implements Closeable {
         this.port = port;
     }
 
+    /**
+     * The port this socket is bound to.
+     *
+     * @return the port
+     */
     public int localPort() {
         return port;
     }
@@ -71,7 +87,10 @@ public final class TailnetDatagramSocket implements Closeable {
     /**
      * The next datagram, or null when none came within {@code timeout}.
      *
+     * @param timeout how long to wait
+     * @return the datagram, or null
      * @throws IllegalStateException when a callback set with {@link #onReceive} takes the datagrams
+     * @throws IOException if the socket is closed or the wait interrupted
      */
     public Datagram receive(Duration timeout) throws IOException {
         if (closed) {
@@ -92,6 +111,8 @@ public final class TailnetDatagramSocket implements Closeable {
      * Hands every datagram, in arrival order, to {@code receiver} on a thread of this socket
      * (never the thread that carries the tailnet's packets, so a slow receiver only fills
      * this socket's queue) until the socket is closed. Set once.
+     *
+     * @param receiver what takes the datagrams
      */
     public synchronized void onReceive(Receiver receiver) {
         if (dispatcher != null) {
@@ -116,7 +137,13 @@ public final class TailnetDatagramSocket implements Closeable {
         }
     }
 
-    /** Sends {@code data} to a tailnet address and port (at most 1252 bytes fit the tunnel's 1280 MTU over IPv4). */
+    /**
+     * Sends {@code data} to a tailnet address and port (at most 1252 bytes fit the tunnel's 1280 MTU over IPv4).
+     *
+     * @param to the destination
+     * @param data the payload
+     * @throws IOException if the socket is closed, or this node has no address of the destination's family
+     */
     public void send(InetSocketAddress to, byte[] data) throws IOException {
         if (closed) {
             throw new SocketException("UDP socket on port " + port + " is closed");

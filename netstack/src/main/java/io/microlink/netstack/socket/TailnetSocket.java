@@ -88,6 +88,11 @@ public final class TailnetSocket implements StreamConnection {
         return socketAddress(connection.remoteIp(), connection.remotePort());
     }
 
+    /**
+     * This end's tailnet address and port.
+     *
+     * @return the local address
+     */
     public InetSocketAddress getLocalSocketAddress() {
         return socketAddress(connection.localIp(), connection.localPort());
     }

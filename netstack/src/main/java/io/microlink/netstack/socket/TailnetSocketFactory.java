@@ -30,6 +30,11 @@ public final class TailnetSocketFactory extends SocketFactory {
 
     private final TailnetDialer dialer;
 
+    /**
+     * A factory whose sockets connect through {@code dialer}.
+     *
+     * @param dialer opens the connections, e.g. {@code node::dial}
+     */
     public TailnetSocketFactory(TailnetDialer dialer) {
         this.dialer = dialer;
     }

@@ -14,5 +14,14 @@ package io.microlink.netstack.tcp;
  */
 @FunctionalInterface
 public interface SegmentOutput {
+    /**
+     * Sends one TCP segment inside an IP packet from {@code srcIp} to {@code dstIp}; the bytes are only valid during the call.
+     *
+     * @param srcIp the source address, 4 or 16 bytes
+     * @param dstIp the destination address
+     * @param segment the array holding the segment, header and payload
+     * @param off where it starts
+     * @param len its length
+     */
     void send(byte[] srcIp, byte[] dstIp, byte[] segment, int off, int len);
 }

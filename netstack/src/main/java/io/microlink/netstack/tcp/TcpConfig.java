@@ -59,6 +59,7 @@ public record TcpConfig(
     public static final int INITIAL_BUFFER_BYTES = 256 * 1024;
     private static final long MAX_DELAYED_ACK_NANOS = Duration.ofMillis(200).toNanos();
 
+    /** Checks the limits: positive sizes and counts, an MSS of at least 88, a delayed ACK of at most 200 ms. */
     public TcpConfig {
         if (sendBufferBytes <= 0 || receiveBufferBytes <= 0) {
             throw new IllegalArgumentException("buffer sizes must be positive");
@@ -85,6 +86,8 @@ public record TcpConfig(
      * Buffers up to 1 MiB, MSL 30 s, 40 ms delayed ACK, keep-alive off, Nagle off, 4096
      * connections, 256 half-open, 256 MiB of initial buffers (512 connections carrying data in
      * both directions at once; idle and half-open ones take none).
+     *
+     * @return the default configuration
      */
     public static TcpConfig defaults() {
         return new TcpConfig(1 << 20, 1 << 20, 1240, 1220,
@@ -92,36 +95,81 @@ public record TcpConfig(
                 0, Duration.ofSeconds(75).toNanos(), 9, false, 4096, 256, 256L << 20);
     }
 
+    /**
+     * This configuration with other largest buffer sizes.
+     *
+     * @param send the send buffer's limit in bytes
+     * @param receive the receive buffer's limit in bytes
+     * @return the new configuration
+     */
     public TcpConfig withBufferSizes(int send, int receive) {
         return new TcpConfig(send, receive, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
                 keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, maxHalfOpen, maxBufferBytes);
     }
 
+    /**
+     * This configuration with another maximum segment lifetime (TIME-WAIT lasts two of them).
+     *
+     * @param msl the lifetime
+     * @return the new configuration
+     */
     public TcpConfig withMsl(Duration msl) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, msl.toNanos(), delayedAckNanos,
                 keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, maxHalfOpen, maxBufferBytes);
     }
 
+    /**
+     * This configuration with keep-alive probes on.
+     *
+     * @param idle quiet time before the first probe
+     * @param interval time between unanswered probes
+     * @param probes unanswered probes before the connection fails
+     * @return the new configuration
+     */
     public TcpConfig withKeepAlive(Duration idle, Duration interval, int probes) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
                 idle.toNanos(), interval.toNanos(), probes, nagle, maxConnections, maxHalfOpen, maxBufferBytes);
     }
 
+    /**
+     * This configuration with Nagle's algorithm on or off.
+     *
+     * @param on whether small segments wait for outstanding data to be acknowledged
+     * @return the new configuration
+     */
     public TcpConfig withNagle(boolean on) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
                 keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, on, maxConnections, maxHalfOpen, maxBufferBytes);
     }
 
+    /**
+     * This configuration with another connection bound.
+     *
+     * @param max connections in any state
+     * @return the new configuration
+     */
     public TcpConfig withMaxConnections(int max) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
                 keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, max, maxHalfOpen, maxBufferBytes);
     }
 
+    /**
+     * This configuration with another bound on passive opens in SYN-RECEIVED.
+     *
+     * @param max half-open connections across listeners
+     * @return the new configuration
+     */
     public TcpConfig withMaxHalfOpen(int max) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
                 keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, max, maxBufferBytes);
     }
 
+    /**
+     * This configuration with another budget for the connections' initial buffers together.
+     *
+     * @param max bytes
+     * @return the new configuration
+     */
     public TcpConfig withMaxBufferBytes(long max) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
                 keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, maxHalfOpen, max);

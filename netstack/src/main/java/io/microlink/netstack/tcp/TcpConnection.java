@@ -150,42 +150,83 @@ public final class TcpConnection {
         return c;
     }
 
+    /**
+     * Where the connection is in RFC 9293's state machine.
+     *
+     * @return the state
+     */
     public TcpState state() {
         return state;
     }
 
-    /** Why the connection failed, or null while it is open or after an orderly close. */
+    /**
+     * Why the connection failed, or null while it is open or after an orderly close.
+     *
+     * @return the failure, or null
+     */
     public TcpError error() {
         return error;
     }
 
+    /**
+     * This end's address.
+     *
+     * @return 4 or 16 bytes
+     */
     public byte[] localIp() {
         return localIp.clone();
     }
 
+    /**
+     * This end's port.
+     *
+     * @return the port
+     */
     public int localPort() {
         return localPort;
     }
 
+    /**
+     * The other end's address.
+     *
+     * @return 4 or 16 bytes
+     */
     public byte[] remoteIp() {
         return remoteIp.clone();
     }
 
+    /**
+     * The other end's port.
+     *
+     * @return the port
+     */
     public int remotePort() {
         return remotePort;
     }
 
-    /** Bytes {@link #read} can return now without waiting. */
+    /**
+     * Bytes {@link #read} can return now without waiting.
+     *
+     * @return the readable bytes
+     */
     public int available() {
         return receiveBuffer.readable();
     }
 
-    /** Bytes {@link #write} would accept now; 0 once output is shut down or the connection failed. */
+    /**
+     * Bytes {@link #write} would accept now; 0 once output is shut down or the connection failed.
+     *
+     * @return the free room in the send buffer
+     */
     public int writable() {
         return canWrite() ? sendBuffer.free() : 0;
     }
 
-    /** The MSS this side sends with: the smaller of ours and the peer's. */
+    /**
+     * The MSS this side sends with: the smaller of ours and the peer's.
+     *
+     * @return the MSS in bytes
+     */
     public int sendMss() {
         return sendMss;
     }
@@ -194,6 +235,11 @@ public final class TcpConnection {
      * Queues up to {@code len} bytes for sending and returns how many fit in the send buffer
      * (0 when it is full), or -1 when the connection can no longer send: output shut down,
      * reset, or closed. Data written before the handshake completes goes out after it.
+     *
+     * @param b the array holding the data
+     * @param off where it starts
+     * @param len its length
+     * @return the bytes queued, 0, or -1
      */
     public int write(byte[] b, int off, int len) {
         if (!canWrite()) {
@@ -218,6 +264,11 @@ public final class TcpConnection {
     /**
      * Reads up to {@code len} received bytes. Returns 0 when none are there yet, -1 once the
      * peer's FIN has been read past, or the connection failed ({@link #error()} says how).
+     *
+     * @param b the array the data goes to
+     * @param off where it starts
+     * @param len the most bytes to read
+     * @return the bytes read, 0, or -1
      */
     public int read(byte[] b, int off, int len) {
         int n = receiveBuffer.read(b, off, len);

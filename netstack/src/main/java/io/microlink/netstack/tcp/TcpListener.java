@@ -28,11 +28,20 @@ public final class TcpListener {
         this.backlog = backlog;
     }
 
+    /**
+     * The port this listener accepts on.
+     *
+     * @return the port
+     */
     public int port() {
         return port;
     }
 
-    /** The next established connection, or null when none is waiting. */
+    /**
+     * The next established connection, or null when none is waiting.
+     *
+     * @return a connection, or null
+     */
     public TcpConnection accept() {
         TcpConnection c = acceptQueue.poll();
         if (c != null) {
@@ -41,7 +50,11 @@ public final class TcpListener {
         return c;
     }
 
-    /** Established connections waiting for {@link #accept}. */
+    /**
+     * Established connections waiting for {@link #accept}.
+     *
+     * @return the waiting connections
+     */
     public int pending() {
         return acceptQueue.size();
     }

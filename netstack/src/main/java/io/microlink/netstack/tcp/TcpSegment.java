@@ -21,16 +21,24 @@ import io.microlink.netstack.Checksum;
  * }</pre>
  */
 public final class TcpSegment {
+    /** Flag: no more data from the sender. */
     public static final int FIN = 0x01;
+    /** Flag: synchronize sequence numbers. */
     public static final int SYN = 0x02;
+    /** Flag: reset the connection. */
     public static final int RST = 0x04;
+    /** Flag: push. */
     public static final int PSH = 0x08;
+    /** Flag: the acknowledgment field is significant. */
     public static final int ACK = 0x10;
+    /** Flag: the urgent pointer is significant. */
     public static final int URG = 0x20;
 
     /** The IP protocol number, for the pseudo header. */
     public static final int PROTOCOL = 6;
+    /** A header without options. */
     public static final int MIN_HEADER_LENGTH = 20;
+    /** The longest header: a data offset of 15 words. */
     public static final int MAX_HEADER_LENGTH = 60;
     /** The largest shift RFC 7323 §2.3 allows; larger offers are read as 14. */
     public static final int MAX_WINDOW_SHIFT = 14;
@@ -42,27 +50,40 @@ public final class TcpSegment {
     private static final int OPT_SACK_PERMITTED = 4;
     private static final int OPT_TIMESTAMPS = 8;
 
+    /** Source port. */
     public int srcPort;
+    /** Destination port. */
     public int dstPort;
+    /** Sequence number. */
     public int seq;
+    /** Acknowledgment number. */
     public int ack;
     /** The low six flag bits; ECN bits are dropped on parse. */
     public int flags;
     /** The raw 16-bit window field, before any scaling. */
     public int window;
+    /** The urgent pointer, kept but never acted on. */
     public int urgentPointer;
     /** The MSS option, or 0 when absent. */
     public int mss;
     /** The window-scale option's shift, or -1 when absent. */
     public int windowShift;
+    /** Whether the SACK-permitted option is present. */
     public boolean sackPermitted;
+    /** Whether the timestamps option is present. */
     public boolean hasTimestamps;
+    /** The timestamps option's value. */
     public int tsVal;
+    /** The timestamps option's echo reply. */
     public int tsEcr;
     /** Where the payload starts in the buffer given to {@link #parse}. */
     public int payloadOffset;
+    /** The payload's length. */
     public int payloadLength;
 
+    /**
+     * A bare header with no options, as {@link #clear()} leaves it.
+     */
     public TcpSegment() {
         clear();
     }
@@ -75,11 +96,21 @@ public final class TcpSegment {
         tsVal = tsEcr = payloadOffset = payloadLength = 0;
     }
 
+    /**
+     * Whether a flag is set.
+     *
+     * @param flag one of {@link #FIN}, {@link #SYN}, {@link #RST}, {@link #PSH}, {@link #ACK}, {@link #URG}
+     * @return {@code true} if it is set
+     */
     public boolean has(int flag) {
         return (flags & flag) != 0;
     }
 
-    /** The sequence space the segment occupies: payload plus one for each of SYN and FIN. */
+    /**
+     * The sequence space the segment occupies: payload plus one for each of SYN and FIN.
+     *
+     * @return the sequence numbers the segment uses
+     */
     public int sequenceLength() {
         return payloadLength + (flags & SYN) / SYN + (flags & FIN);
     }
@@ -88,6 +119,13 @@ public final class TcpSegment {
      * Reads the segment at {@code b[off..off+len)} sent from {@code srcIp} to {@code dstIp}.
      * Returns false, leaving the fields unspecified, when the checksum fails or the header is
      * malformed (short, a data offset past the end, an option running past the header).
+     *
+     * @param srcIp the IP source address, for the pseudo header
+     * @param dstIp the IP destination address
+     * @param b the buffer
+     * @param off where the segment starts
+     * @param len its length, header and payload
+     * @return whether the segment is valid
      */
     public boolean parse(byte[] srcIp, byte[] dstIp, byte[] b, int off, int len) {
         if (len < MIN_HEADER_LENGTH || off < 0 || off + len > b.length) {
@@ -154,6 +192,10 @@ public final class TcpSegment {
      * Writes the header with its options (MSS, NOP+window scale, NOP+NOP+SACK-permitted,
      * NOP+NOP+timestamps: the 4-byte-aligned layouts Linux uses) and a zero checksum. Returns its
      * length; {@code out} needs {@link #MAX_HEADER_LENGTH} bytes of room.
+     *
+     * @param out the buffer
+     * @param off where the header goes
+     * @return the header's length
      */
     public int writeHeader(byte[] out, int off) {
         int i = off + MIN_HEADER_LENGTH;
@@ -198,7 +240,15 @@ public final class TcpSegment {
         return i + 2;
     }
 
-    /** Fills the checksum of the segment (header and payload) at {@code out[off..off+len)}. */
+    /**
+     * Fills the checksum of the segment (header and payload) at {@code out[off..off+len)}.
+     *
+     * @param srcIp the IP source address, for the pseudo header
+     * @param dstIp the IP destination address
+     * @param out the buffer holding the segment
+     * @param off where it starts
+     * @param len its length, header and payload
+     */
     public static void fillChecksum(byte[] srcIp, byte[] dstIp, byte[] out, int off, int len) {
         put16(out, off + 16, 0);
         int acc = Checksum.pseudoHeader(srcIp, dstIp, PROTOCOL, len);

@@ -54,7 +54,15 @@ public final class TcpStack {
     /** Passive opens in SYN-RECEIVED, across all listeners. */
     private int halfOpen;
 
-    /** @param room free bytes to leave before and after each segment sent through {@code output} */
+    /**
+     * A TCP stack for the addresses its caller gives it; it sends nothing until a segment or a call asks it to.
+     *
+     * @param config limits and timings
+     * @param output where segments go
+     * @param events what learns of connection changes
+     * @param random picks initial sequence numbers and ephemeral ports
+     * @param room free bytes to leave before and after each segment sent through {@code output}
+     */
     public TcpStack(TcpConfig config, SegmentOutput output, Headroom room, TcpEvents events, SecureRandom random) {
         this.config = config;
         this.output = output;
@@ -66,7 +74,14 @@ public final class TcpStack {
                 + room.back()];
     }
 
-    /** Listens on {@code port} on every local address. */
+    /**
+     * Listens on {@code port} on every local address.
+     *
+     * @param port the TCP port
+     * @param backlog connections that may wait for {@code accept}
+     * @return the listener
+     * @throws IllegalStateException if the port is taken
+     */
     public TcpListener listen(int port, int backlog) {
         if (port <= 0 || port > 0xffff || backlog <= 0) {
             throw new IllegalArgumentException("port 1-65535 and a positive backlog");
@@ -86,6 +101,11 @@ public final class TcpStack {
      * {@code connected} or {@code closed} (with {@link TcpError#REFUSED} or
      * {@link TcpError#TIMED_OUT}) tells how it went.
      *
+     * @param localIp the local address
+     * @param remoteIp the peer's address
+     * @param remotePort the peer's port
+     * @param nowNanos the time now
+     * @return the connection, in SYN-SENT
      * @throws IllegalStateException when the connection bound is reached or no ephemeral port is free
      */
     public TcpConnection connect(byte[] localIp, byte[] remoteIp, int remotePort, long nowNanos) {
@@ -111,6 +131,13 @@ public final class TcpStack {
      * Takes one inbound TCP segment; {@code b[off..off+len)} is everything after the IP header.
      * Only a reset for a segment no connection wants goes out at once; what a connection
      * answers waits for {@link #flush}.
+     *
+     * @param srcIp the IP source address
+     * @param dstIp the IP destination address
+     * @param b the buffer
+     * @param off where the segment starts
+     * @param len its length
+     * @param nowNanos the time now
      */
     public void onSegment(byte[] srcIp, byte[] dstIp, byte[] b, int off, int len, long nowNanos) {
         TcpSegment seg = incoming;
@@ -156,7 +183,11 @@ public final class TcpStack {
         add(accepted);
     }
 
-    /** Fires the timers that are due and sends what they cause. */
+    /**
+     * Fires the timers that are due and sends what they cause.
+     *
+     * @param nowNanos the time now
+     */
     public void onTimer(long nowNanos) {
         for (int i = connectionList.size() - 1; i >= 0; i--) {
             TcpConnection c = connectionList.get(i);
@@ -167,7 +198,11 @@ public final class TcpStack {
         flush(nowNanos);
     }
 
-    /** Sends what inbound segments and application calls (write, read, shutdownOutput, close, abort) made due. */
+    /**
+     * Sends what inbound segments and application calls (write, read, shutdownOutput, close, abort) made due.
+     *
+     * @param nowNanos the time now
+     */
     public void flush(long nowNanos) {
         for (int i = 0; i < dirty.size(); i++) {
             TcpConnection c = dirty.get(i);
@@ -181,6 +216,8 @@ public final class TcpStack {
     /**
      * When {@link #onTimer} should run next: {@link Long#MIN_VALUE} when segments or application
      * calls left something to {@link #flush}, {@link Long#MAX_VALUE} when nothing is scheduled.
+     *
+     * @return a {@link System#nanoTime()} value, or one of the two extremes
      */
     public long nextTimerDeadline() {
         if (!dirty.isEmpty()) {
@@ -233,12 +270,20 @@ public final class TcpStack {
         return sum;
     }
 
-    /** Passive opens still in SYN-RECEIVED. */
+    /**
+     * Passive opens still in SYN-RECEIVED.
+     *
+     * @return the count
+     */
     public int halfOpenCount() {
         return halfOpen;
     }
 
-    /** Connections in any state but CLOSED, including those in TIME-WAIT. */
+    /**
+     * Connections in any state but CLOSED, including those in TIME-WAIT.
+     *
+     * @return the count
+     */
     public int connectionCount() {
         return connections.size();
     }

@@ -18,6 +18,12 @@ import io.microlink.netstack.ip.IpProtocol;
  * UdpDatagram in = UdpDatagram.parse(ipPacket);
  * byte[] out = UdpDatagram.packet(ip, ourAddr, peerAddr, 53, in.sourcePort(), answer, 0, answer.length);
  * }</pre>
+ *
+ * @param sourcePort the source port
+ * @param destinationPort the destination port
+ * @param buffer the buffer holding the packet
+ * @param payloadOffset where the UDP payload starts in {@code buffer}
+ * @param payloadLength the payload's length
  */
 public record UdpDatagram(int sourcePort, int destinationPort, byte[] buffer, int payloadOffset, int payloadLength) {
     public static final int HEADER_LENGTH = 8;
@@ -25,6 +31,10 @@ public record UdpDatagram(int sourcePort, int destinationPort, byte[] buffer, in
     /**
      * Parses the UDP datagram in an unfragmented (or reassembled) UDP packet; data past the UDP
      * length within the IP payload is ignored.
+     *
+     * @param p a UDP packet
+     * @return the datagram
+     * @throws MalformedPacketException if the lengths are wrong or the checksum fails
      */
     public static UdpDatagram parse(IpPacket p) throws MalformedPacketException {
         if (p.protocol() != IpProtocol.UDP || p.isFragment()) {
@@ -49,7 +59,19 @@ public record UdpDatagram(int sourcePort, int destinationPort, byte[] buffer, in
         return new UdpDatagram(u16(b, off), u16(b, off + 2), b, off + HEADER_LENGTH, length - HEADER_LENGTH);
     }
 
-    /** A whole IP packet carrying {@code data[offset, offset + length)} from {@code source}:{@code sourcePort}. */
+    /**
+     * A whole IP packet carrying {@code data[offset, offset + length)} from {@code source}:{@code sourcePort}.
+     *
+     * @param ip builds the IP header
+     * @param source the source address
+     * @param destination the destination address
+     * @param sourcePort the source port
+     * @param destinationPort the destination port
+     * @param data the array holding the payload
+     * @param offset where it starts
+     * @param length its length
+     * @return the packet
+     */
     public static byte[] packet(IpPacketBuilder ip, byte[] source, byte[] destination, int sourcePort, int destinationPort,
             byte[] data, int offset, int length) {
         int udpLength = HEADER_LENGTH + length;

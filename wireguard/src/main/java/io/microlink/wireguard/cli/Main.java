@@ -18,6 +18,12 @@ import java.util.concurrent.CountDownLatch;
 public final class Main {
     private Main() {}
 
+    /**
+     * Runs the command and exits with its status.
+     *
+     * @param args the verb and its arguments
+     * @throws InterruptedException if interrupted while the interface is up
+     */
     public static void main(String[] args) throws InterruptedException {
         System.exit(run(args));
     }

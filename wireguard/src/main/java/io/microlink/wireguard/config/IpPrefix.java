@@ -2,8 +2,18 @@ package io.microlink.wireguard.config;
 
 import java.net.InetAddress;
 
-/** An address with a prefix length, "10.0.0.1/24" or "fd00::1/64"; a bare address is a host route. */
+/**
+ * An address with a prefix length, "10.0.0.1/24" or "fd00::1/64"; a bare address is a host route.
+ *
+ * @param address the network address
+ * @param length the prefix length in bits
+ */
 public record IpPrefix(InetAddress address, int length) {
+    /**
+     * Checks the prefix length against the address family.
+     *
+     * @throws IllegalArgumentException if the length is negative or longer than the address
+     */
     public IpPrefix {
         int max = address.getAddress().length * 8;
         if (length < 0 || length > max) {
@@ -11,7 +21,13 @@ public record IpPrefix(InetAddress address, int length) {
         }
     }
 
-    /** Parses numeric forms only: no name is ever looked up. */
+    /**
+     * Parses numeric forms only: no name is ever looked up.
+     *
+     * @param text {@code address/length}, or an address alone for a single host
+     * @return the prefix
+     * @throws IllegalArgumentException if the text is not a numeric prefix
+     */
     public static IpPrefix parse(String text) {
         String t = text.strip();
         int slash = t.indexOf('/');

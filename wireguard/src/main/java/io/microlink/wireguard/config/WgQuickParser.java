@@ -57,8 +57,13 @@ public final class WgQuickParser {
 
     /**
      * Parses a file; the interface is named after it, as wg-quick does ("wg0.conf" is wg0). A file
-     * over {@value #MAX_FILE_BYTES} bytes (some 100,000 peers) is refused before it is read whole,
-     * so a wrong path such as /dev/zero ends in a message rather than an exhausted heap.
+     * over 16 MiB (some 100,000 peers) is refused before it is read whole, so a wrong path such
+     * as /dev/zero ends in a message rather than an exhausted heap.
+     *
+     * @param path the configuration file
+     * @return the configuration
+     * @throws ConfigException if the file is not a valid configuration
+     * @throws IOException if it cannot be read
      */
     public static InterfaceConfig parse(Path path) throws ConfigException, IOException {
         String fileName = path.getFileName().toString();
@@ -74,7 +79,15 @@ public final class WgQuickParser {
         return parse(path.toString(), name, new String(bytes, StandardCharsets.UTF_8));
     }
 
-    /** Parses {@code text}; {@code file} only labels error messages. */
+    /**
+     * Parses {@code text}; {@code file} only labels error messages.
+     *
+     * @param file the file's name, for messages
+     * @param interfaceName the interface's name
+     * @param text the configuration
+     * @return the configuration
+     * @throws ConfigException if the text is not a valid configuration
+     */
     public static InterfaceConfig parse(String file, String interfaceName, String text) throws ConfigException {
         WgQuickParser p = new WgQuickParser(file);
         if (!interfaceName.matches("[a-zA-Z0-9_=+.-]{1,15}")) {

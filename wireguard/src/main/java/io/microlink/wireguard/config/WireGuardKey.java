@@ -23,6 +23,11 @@ public final class WireGuardKey {
     /**
      * Parses base64 text. The exception message never contains the text, since a private key
      * with a typo is still mostly a private key.
+     *
+     * @param text 44 characters of base64
+     * @param secret whether the key is private or preshared, so that it never shows in text
+     * @return the key
+     * @throws IllegalArgumentException if the text is not a base64 32-byte key
      */
     public static WireGuardKey parse(String text, boolean secret) {
         byte[] b;
@@ -37,6 +42,14 @@ public final class WireGuardKey {
         return new WireGuardKey(b, secret);
     }
 
+    /**
+     * Wraps 32 raw bytes (copied).
+     *
+     * @param bytes the key bytes
+     * @param secret whether the key is private or preshared, so that it never shows in text
+     * @return the key
+     * @throws IllegalArgumentException if there are not 32 bytes
+     */
     public static WireGuardKey of(byte[] bytes, boolean secret) {
         if (bytes.length != 32) {
             throw new IllegalArgumentException("a key is 32 bytes, got " + bytes.length);
@@ -44,10 +57,20 @@ public final class WireGuardKey {
         return new WireGuardKey(bytes.clone(), secret);
     }
 
+    /**
+     * The raw key.
+     *
+     * @return a copy of the 32 bytes
+     */
     public byte[] bytes() {
         return bytes.clone();
     }
 
+    /**
+     * The key as wg writes it.
+     *
+     * @return 44 characters of base64; for a secret key, a secret too
+     */
     public String toBase64() {
         return Base64.getEncoder().encodeToString(bytes);
     }

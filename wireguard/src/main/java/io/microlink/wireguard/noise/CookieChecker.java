@@ -21,21 +21,42 @@ public final class CookieChecker {
     private long secretCreatedNanos;
     private boolean secretSet;
 
-    /** @param random fills arrays with cryptographically random bytes */
+    /**
+     * Checks and issues cookies for our identity.
+     *
+     * @param local our static identity, for the mac1 and cookie keys
+     * @param random fills arrays with cryptographically random bytes
+     */
     public CookieChecker(LocalIdentity local, Consumer<byte[]> random) {
         this.mac1Key = local.mac1Key;
         this.cookieKey = local.cookieKey;
         this.random = random;
     }
 
-    /** True if the message's mac1 proves the sender knows our public key. */
+    /**
+     * True if the message's mac1 proves the sender knows our public key.
+     *
+     * @param msg the buffer holding a handshake message
+     * @param off where it starts
+     * @param len its length
+     * @return whether mac1 verifies
+     */
     public boolean checkMac1(byte[] msg, int off, int len) {
         int mac1Off = Protocol.mac1Offset(len);
         byte[] expected = Blake2s.mac128(mac1Key, Arrays.copyOfRange(msg, off, off + mac1Off));
         return Bytes.equal(expected, 0, msg, off + mac1Off, Protocol.MAC_LENGTH);
     }
 
-    /** True if the message's mac2 carries the current cookie for {@code source} (address bytes). */
+    /**
+     * True if the message's mac2 carries the current cookie for {@code source} (address bytes).
+     *
+     * @param msg the buffer holding a handshake message
+     * @param off where it starts
+     * @param len its length
+     * @param source the sender's address bytes
+     * @param nowNanos the time now, which picks the cookie secret
+     * @return whether mac2 verifies
+     */
     public boolean checkMac2(byte[] msg, int off, int len, byte[] source, long nowNanos) {
         byte[] cookie = cookieFor(source, nowNanos);
         int mac2Off = Protocol.mac2Offset(len);
@@ -46,6 +67,13 @@ public final class CookieChecker {
     /**
      * Builds the 64-byte cookie reply to a handshake message from {@code source}, encrypted to
      * the message's mac1 so only its sender can use it.
+     *
+     * @param msg the buffer holding the handshake message
+     * @param off where it starts
+     * @param len its length
+     * @param source the sender's address bytes
+     * @param nowNanos the time now, which picks the cookie secret
+     * @return the cookie reply
      */
     public byte[] createReply(byte[] msg, int off, int len, byte[] source, long nowNanos) {
         byte[] reply = new byte[Protocol.COOKIE_REPLY_SIZE];

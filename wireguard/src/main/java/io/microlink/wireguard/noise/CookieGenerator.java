@@ -19,12 +19,22 @@ public final class CookieGenerator {
     private byte[] cookie;
     private long cookieReceivedNanos;
 
+    /**
+     * Adds macs to handshake messages for one peer.
+     *
+     * @param peerPublicKey the peer's static public key, from which the mac keys derive
+     */
     public CookieGenerator(byte[] peerPublicKey) {
         this.mac1Key = Blake2s.hash(Protocol.LABEL_MAC1, peerPublicKey);
         this.cookieKey = Blake2s.hash(Protocol.LABEL_COOKIE, peerPublicKey);
     }
 
-    /** Writes mac1 and mac2 into the last 32 bytes of {@code msg}, a whole handshake message. */
+    /**
+     * Writes mac1 and mac2 into the last 32 bytes of {@code msg}, a whole handshake message.
+     *
+     * @param msg the handshake message
+     * @param nowNanos the time now; a cookie older than two minutes is not used
+     */
     public void addMacs(byte[] msg, long nowNanos) {
         int mac1Off = Protocol.mac1Offset(msg.length);
         byte[] mac1 = Blake2s.mac128(mac1Key, Arrays.copyOf(msg, mac1Off));
@@ -42,6 +52,11 @@ public final class CookieGenerator {
     /**
      * Takes the cookie from a 64-byte cookie reply to the last message we sent. Returns false if
      * it was not for that message or does not authenticate.
+     *
+     * @param msg the buffer holding the cookie reply
+     * @param off where it starts
+     * @param nowNanos the time now, when the cookie's lifetime starts
+     * @return whether the cookie was taken
      */
     public boolean consumeReply(byte[] msg, int off, long nowNanos) {
         if (lastMac1 == null) {

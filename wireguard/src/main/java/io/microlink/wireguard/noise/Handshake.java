@@ -21,7 +21,18 @@ import java.util.Arrays;
  */
 public final class Handshake {
     /** Where the handshake stands; keys may be derived only in the two final states. */
-    public enum State { NONE, INITIATION_CREATED, INITIATION_CONSUMED, RESPONSE_CREATED, RESPONSE_CONSUMED }
+    public enum State {
+        /** Nothing sent or received. */
+        NONE,
+        /** We sent an initiation and wait for the response. */
+        INITIATION_CREATED,
+        /** We took the peer's initiation and owe a response. */
+        INITIATION_CONSUMED,
+        /** We responded; keys may be derived (the responder's final state). */
+        RESPONSE_CREATED,
+        /** We took the response to our initiation; keys may be derived (the initiator's final state). */
+        RESPONSE_CONSUMED
+    }
 
     private static final byte[] EMPTY = new byte[0];
 
@@ -41,7 +52,13 @@ public final class Handshake {
     private int remoteIndex;
     private byte[] latestTimestamp = new byte[Protocol.TIMESTAMP_LENGTH];
 
-    /** @param presharedKey 32 bytes, or null for none (all zeros, per the protocol) */
+    /**
+     * A handshake with one peer, in state {@link State#NONE}.
+     *
+     * @param local our static identity
+     * @param remoteStatic the peer's static public key
+     * @param presharedKey 32 bytes, or null for none (all zeros, per the protocol)
+     */
     public Handshake(LocalIdentity local, byte[] remoteStatic, byte[] presharedKey) {
         this.local = local;
         this.remoteStatic = remoteStatic.clone();
@@ -56,10 +73,20 @@ public final class Handshake {
         this.staticShared = ss;
     }
 
+    /**
+     * Where the handshake stands.
+     *
+     * @return the state
+     */
     public State state() {
         return state;
     }
 
+    /**
+     * The index we chose for this handshake's session, which the peer's messages carry.
+     *
+     * @return the index
+     */
     public int localIndex() {
         return localIndex;
     }
@@ -67,6 +94,11 @@ public final class Handshake {
     /**
      * Builds a 148-byte initiation with zero mac fields (the {@link CookieGenerator} fills them).
      * Returns null if the peer's static key is unusable.
+     *
+     * @param senderIndex our index for the session
+     * @param ephemeralPrivate a fresh ephemeral private key
+     * @param now the time the timestamp carries
+     * @return the message, or null
      */
     public byte[] createInitiation(int senderIndex, byte[] ephemeralPrivate, Instant now) {
         return createInitiation(senderIndex, ephemeralPrivate, Tai64n.encode(now));
@@ -106,6 +138,11 @@ public final class Handshake {
     /**
      * Finishes consuming an initiation from this peer. Returns false, changing nothing, if the
      * timestamp does not decrypt or is not newer than the newest one accepted (a replay).
+     *
+     * @param opening the message's first half, as {@link InitiationOpening#open} decrypted it
+     * @param msg the buffer holding the message
+     * @param off where it starts
+     * @return whether the initiation was taken
      */
     public boolean consumeInitiation(InitiationOpening opening, byte[] msg, int off) {
         if (staticShared == null) {
@@ -126,7 +163,13 @@ public final class Handshake {
         return true;
     }
 
-    /** Builds a 92-byte response with zero mac fields; null unless an initiation was just consumed. */
+    /**
+     * Builds a 92-byte response with zero mac fields; null unless an initiation was just consumed.
+     *
+     * @param senderIndex our index for the session
+     * @param ephemeralPrivate a fresh ephemeral private key
+     * @return the message, or null
+     */
     public byte[] createResponse(int senderIndex, byte[] ephemeralPrivate) {
         if (state != State.INITIATION_CONSUMED) {
             return null;
@@ -156,7 +199,13 @@ public final class Handshake {
         return msg;
     }
 
-    /** Consumes a response to our initiation; false (state unchanged) if it does not authenticate. */
+    /**
+     * Consumes a response to our initiation; false (state unchanged) if it does not authenticate.
+     *
+     * @param msg the buffer holding the response
+     * @param off where it starts
+     * @return whether the response was taken
+     */
     public boolean consumeResponse(byte[] msg, int off) {
         if (state != State.INITIATION_CREATED) {
             return false;
@@ -185,6 +234,8 @@ public final class Handshake {
     /**
      * Derives the transport keys (whitepaper §5.4.5) and wipes the handshake secrets, returning
      * to {@link State#NONE}. Null unless the handshake reached a final state.
+     *
+     * @return the keys, or null
      */
     public SessionKeys deriveKeys() {
         boolean initiator;

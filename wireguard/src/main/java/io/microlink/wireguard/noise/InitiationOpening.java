@@ -10,12 +10,23 @@ import java.util.Arrays;
  * The first, peer-independent half of consuming an initiation: decrypts the initiator's static
  * key so that the device can find the peer, whose {@link Handshake} then finishes the job.
  *
+ * @param remoteEphemeral the initiator's ephemeral public key
+ * @param senderIndex the initiator's session index
+ * @param chainKey the Noise chaining key so far
+ * @param hash the Noise handshake hash so far
  * @param remoteStatic the initiator's static public key
  */
 public record InitiationOpening(byte[] remoteStatic, byte[] remoteEphemeral, int senderIndex,
                                 byte[] chainKey, byte[] hash) {
 
-    /** Returns null if the message does not decrypt under our static key (not for us, or forged). */
+    /**
+     * Returns null if the message does not decrypt under our static key (not for us, or forged).
+     *
+     * @param local our static identity
+     * @param msg the buffer holding an initiation
+     * @param off where it starts
+     * @return the opening, or null
+     */
     public static InitiationOpening open(LocalIdentity local, byte[] msg, int off) {
         byte[] ephemeral = Arrays.copyOfRange(msg, off + Protocol.INIT_EPHEMERAL, off + Protocol.INIT_STATIC);
         byte[] chainKey = Hkdf.derive(Protocol.INITIAL_CHAIN_KEY, ephemeral, 1)[0];

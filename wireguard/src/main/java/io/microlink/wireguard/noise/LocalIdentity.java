@@ -15,7 +15,11 @@ public final class LocalIdentity {
     final byte[] mac1Key;
     final byte[] cookieKey;
 
-    /** @param privateKey 32-byte X25519 private key; copied */
+    /**
+     * Our static key pair and the keys derived from its public half.
+     *
+     * @param privateKey 32-byte X25519 private key; copied
+     */
     public LocalIdentity(byte[] privateKey) {
         this.privateKey = privateKey.clone();
         this.publicKey = X25519.publicKey(this.privateKey);
@@ -24,6 +28,11 @@ public final class LocalIdentity {
         this.cookieKey = Blake2s.hash(Protocol.LABEL_COOKIE, publicKey);
     }
 
+    /**
+     * Our static public key.
+     *
+     * @return a copy of the 32 bytes
+     */
     public byte[] publicKey() {
         return publicKey.clone();
     }

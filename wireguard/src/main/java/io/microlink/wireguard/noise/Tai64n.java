@@ -16,6 +16,12 @@ public final class Tai64n {
 
     private Tai64n() {}
 
+    /**
+     * A TAI64N timestamp of {@code t}, its nanoseconds rounded down to {@link #GRID_NANOS} so the stamp does not reveal the clock finely.
+     *
+     * @param t the time
+     * @return 12 bytes
+     */
     public static byte[] encode(Instant t) {
         byte[] out = new byte[Protocol.TIMESTAMP_LENGTH];
         long seconds = TAI64_BASE + t.getEpochSecond();
@@ -29,7 +35,13 @@ public final class Tai64n {
         return out;
     }
 
-    /** True if {@code a} is strictly later than {@code b}; both big-endian, so byte order compares. */
+    /**
+     * True if {@code a} is strictly later than {@code b}; both big-endian, so byte order compares.
+     *
+     * @param a a timestamp
+     * @param b another
+     * @return whether {@code a} is later
+     */
     public static boolean after(byte[] a, byte[] b) {
         return Arrays.compareUnsigned(a, b) > 0;
     }

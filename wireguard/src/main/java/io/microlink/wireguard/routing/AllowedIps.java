@@ -16,6 +16,8 @@ import java.util.Objects;
  * table.insert(InetAddress.getByName("10.0.0.0"), 8, "peer-a");
  * table.lookup(packetBytes, 16, 4); // "peer-a" for a destination in 10/8
  * }</pre>
+ *
+ * @param <T> what a prefix routes to (a peer)
  */
 public final class AllowedIps<T> {
     private static final class Node<T> {
@@ -27,7 +29,16 @@ public final class AllowedIps<T> {
     private final Node<T> v4 = new Node<>();
     private final Node<T> v6 = new Node<>();
 
-    /** Routes {@code address/prefixLength} to {@code value}; host bits beyond the prefix are ignored. */
+    /** An empty table. */
+    public AllowedIps() {}
+
+    /**
+     * Routes {@code address/prefixLength} to {@code value}; host bits beyond the prefix are ignored.
+     *
+     * @param address the prefix's address
+     * @param prefixLength its length in bits
+     * @param value what it routes to
+     */
     public synchronized void insert(InetAddress address, int prefixLength, T value) {
         Objects.requireNonNull(value);
         byte[] a = address.getAddress();
@@ -51,7 +62,11 @@ public final class AllowedIps<T> {
         node.value = value;
     }
 
-    /** Removes every prefix routed to {@code value}. Empty branches stay; they are cheap. */
+    /**
+     * Removes every prefix routed to {@code value}. Empty branches stay; they are cheap.
+     *
+     * @param value the value whose prefixes go
+     */
     public synchronized void removeAll(T value) {
         removeAll(v4, value);
         removeAll(v6, value);
@@ -71,6 +86,11 @@ public final class AllowedIps<T> {
     /**
      * Longest-prefix match of the address of {@code length} bytes (4 or 16) at {@code off}.
      * Returns null when no prefix covers it.
+     *
+     * @param buf the buffer holding the address
+     * @param off where it starts
+     * @param length 4 or 16
+     * @return the value, or null
      */
     public T lookup(byte[] buf, int off, int length) {
         Node<T> node = length == 4 ? v4 : v6;
@@ -88,12 +108,23 @@ public final class AllowedIps<T> {
         return best;
     }
 
+    /**
+     * Longest-prefix match of {@code address}.
+     *
+     * @param address the address
+     * @return the value, or null
+     */
     public T lookup(InetAddress address) {
         byte[] a = address.getAddress();
         return lookup(a, 0, a.length);
     }
 
-    /** The prefixes routed to {@code value}, as "address/length" strings, for status output. */
+    /**
+     * The prefixes routed to {@code value}, as "address/length" strings, for status output.
+     *
+     * @param value the value
+     * @return its prefixes
+     */
     public synchronized List<String> prefixesOf(T value) {
         List<String> out = new ArrayList<>();
         collect(v4, new byte[4], 0, value, out);

@@ -9,7 +9,14 @@ package io.microlink.wireguard.routing;
 public final class InnerHeader {
     private InnerHeader() {}
 
-    /** 4 or 6, or 0 if the buffer holds no plausible IP header. */
+    /**
+     * 4 or 6, or 0 if the buffer holds no plausible IP header.
+     *
+     * @param buf the buffer
+     * @param off where the packet starts
+     * @param len the bytes there
+     * @return the version, or 0
+     */
     public static int version(byte[] buf, int off, int len) {
         if (len < 20) {
             return 0;
@@ -21,7 +28,14 @@ public final class InnerHeader {
         return v == 6 && len >= 40 ? 6 : 0;
     }
 
-    /** Length the header declares, or -1 if it exceeds {@code len} or is too short to be IP. */
+    /**
+     * Length the header declares, or -1 if it exceeds {@code len} or is too short to be IP.
+     *
+     * @param buf the buffer
+     * @param off where the packet starts
+     * @param len the bytes there
+     * @return the length, or -1
+     */
     public static int declaredLength(byte[] buf, int off, int len) {
         int declared = switch (version(buf, off, len)) {
             case 4 -> ((buf[off + 2] & 0xff) << 8) | (buf[off + 3] & 0xff);
@@ -31,16 +45,35 @@ public final class InnerHeader {
         return declared < 20 || declared > len ? -1 : declared;
     }
 
-    /** Offset of the source address; its length is {@link #addressLength}. */
+    /**
+     * Offset of the source address; its length is {@link #addressLength}.
+     *
+     * @param buf the buffer
+     * @param off where the packet starts
+     * @return the offset in {@code buf}
+     */
     public static int sourceOffset(byte[] buf, int off) {
         return off + (isV4(buf, off) ? 12 : 8);
     }
 
-    /** Offset of the destination address. */
+    /**
+     * Offset of the destination address.
+     *
+     * @param buf the buffer
+     * @param off where the packet starts
+     * @return the offset in {@code buf}
+     */
     public static int destinationOffset(byte[] buf, int off) {
         return off + (isV4(buf, off) ? 16 : 24);
     }
 
+    /**
+     * The length of the packet's addresses.
+     *
+     * @param buf the buffer
+     * @param off where the packet starts
+     * @return 4 or 16
+     */
     public static int addressLength(byte[] buf, int off) {
         return isV4(buf, off) ? 4 : 16;
     }

@@ -23,6 +23,8 @@ public interface Endpoint {
      * This endpoint as bytes, which the cookie of a responder under load is bound to: a sender
      * with a cookie for one endpoint cannot use it from another. For UDP, the IP address and
      * port (whitepaper §5.4.7). Called only for handshake messages while under load.
+     *
+     * @return the bytes; the same for equal endpoints
      */
     byte[] cookieBytes();
 
@@ -31,6 +33,8 @@ public interface Endpoint {
      * equal keys share one token bucket. For UDP the IPv4 address without the port, or the
      * IPv6 /64, so that a host gets no more handshakes by sending from more ports or more of
      * its addresses.
+     *
+     * @return a key with {@code equals} and {@code hashCode}
      */
     Object rateLimitKey();
 }

@@ -41,7 +41,13 @@ public final class Engine {
     private final Set<Peer> activeSessions = ConcurrentHashMap.newKeySet();
     private final Inbound inbound;
 
-    /** @param privateKey 32-byte X25519 private key; copied */
+    /**
+     * An engine with our static key and no peers.
+     *
+     * @param settings limits and timers
+     * @param clock the engine's time
+     * @param privateKey 32-byte X25519 private key; copied
+     */
     public Engine(byte[] privateKey, EngineSettings settings, TimeSource clock) {
         SecureRandom random = new SecureRandom();
         this.identity = new LocalIdentity(privateKey);
@@ -54,11 +60,22 @@ public final class Engine {
         this.inbound = new Inbound(this, new Handshakes(this));
     }
 
+    /**
+     * Our static public key.
+     *
+     * @return a copy of the 32 bytes
+     */
     public byte[] publicKey() {
         return identity.publicKey();
     }
 
-    /** Adds a peer; route its allowed IPs with {@link #allowedIps()}. Replaces none: keys are unique. */
+    /**
+     * Adds a peer; route its allowed IPs with {@link #allowedIps()}. Replaces none: keys are unique.
+     *
+     * @param spec the peer's key, endpoint and options
+     * @return the peer
+     * @throws IllegalArgumentException if a peer has that public key already
+     */
     public Peer addPeer(PeerSpec spec) {
         Peer peer = new Peer(this, spec);
         if (peers.putIfAbsent(ByteBuffer.wrap(spec.publicKey().clone()), peer) != null) {
@@ -68,7 +85,11 @@ public final class Engine {
         return peer;
     }
 
-    /** Removes a peer, its routes and its sessions. */
+    /**
+     * Removes a peer, its routes and its sessions.
+     *
+     * @param peer a peer of this engine
+     */
     public void removePeer(Peer peer) {
         peers.remove(ByteBuffer.wrap(peer.publicKey()));
         allowedIps.removeAll(peer);
@@ -80,19 +101,38 @@ public final class Engine {
         return peers.get(ByteBuffer.wrap(publicKey));
     }
 
+    /**
+     * The peers, in the order they were added.
+     *
+     * @return a snapshot
+     */
     public List<Peer> peers() {
         return List.copyOf(peers.values());
     }
 
+    /**
+     * The routing table from inner addresses to peers (cryptokey routing).
+     *
+     * @return the live table
+     */
     public AllowedIps<Peer> allowedIps() {
         return allowedIps;
     }
 
+    /**
+     * What the engine dropped and what happened.
+     *
+     * @return the live counters
+     */
     public Counters counters() {
         return counters;
     }
 
-    /** Number of entries in the index table, for tests of its bound. */
+    /**
+     * Number of entries in the index table, for tests of its bound.
+     *
+     * @return the entries
+     */
     public int indexTableSize() {
         return indices.size();
     }
@@ -100,6 +140,12 @@ public final class Engine {
     /**
      * Handles one datagram from {@code from}; anything invalid is counted in {@link #counters()}
      * and dropped. Decrypts in place.
+     *
+     * @param buf the buffer holding the datagram
+     * @param off where it starts
+     * @param len its length
+     * @param from where it came from
+     * @param net where answers and decrypted packets go
      */
     public void receive(byte[] buf, int off, int len, Endpoint from, Network net) {
         inbound.receive(buf, off, len, from, net);
@@ -109,6 +155,11 @@ public final class Engine {
      * Routes and sends one IP packet of {@code len} bytes at {@code off}. {@code buf} must have
      * {@link Protocol#TRANSPORT_HEADER_SIZE} free bytes before {@code off} and 32 after the
      * packet (padding and tag); the message is built in place.
+     *
+     * @param buf the buffer holding the packet, with the room above
+     * @param off where it starts
+     * @param len its length
+     * @param net where the message goes
      */
     public void send(byte[] buf, int off, int len, Network net) {
         if (InnerHeader.version(buf, off, len) == 0) {
@@ -123,7 +174,11 @@ public final class Engine {
         peer.send(buf, off, len, net);
     }
 
-    /** Runs due timers: retransmissions, keepalives, rekeys, key expiry. */
+    /**
+     * Runs due timers: retransmissions, keepalives, rekeys, key expiry.
+     *
+     * @param net where retransmissions and keepalives go
+     */
     public void tick(Network net) {
         long now = clock.nanoTime();
         for (Peer peer : peers.values()) {
@@ -158,7 +213,11 @@ public final class Engine {
         }
     }
 
-    /** Peers holding session keys right now. */
+    /**
+     * Peers holding session keys right now.
+     *
+     * @return the count
+     */
     public int activeSessionCount() {
         return activeSessions.size();
     }

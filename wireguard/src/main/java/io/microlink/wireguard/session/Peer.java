@@ -74,6 +74,11 @@ public final class Peer {
         return now;
     }
 
+    /**
+     * The peer's static public key.
+     *
+     * @return a copy of the 32 bytes
+     */
     public byte[] publicKey() {
         return publicKey.clone();
     }
@@ -81,37 +86,72 @@ public final class Peer {
     /**
      * Where the latest authenticated packet came from (with roaming on), or the configured
      * endpoint; null if none.
+     *
+     * @return the endpoint, or null
      */
     public Endpoint endpoint() {
         return endpoint;
     }
 
-    /** Monotonic time of the newest completed handshake, or 0 if none. */
+    /**
+     * Monotonic time of the newest completed handshake, or 0 if none.
+     *
+     * @return a {@link System#nanoTime()} value, or 0
+     */
     public long lastHandshakeNanos() {
         return lastHandshakeNanos;
     }
 
-    /** Wall-clock time of the newest completed handshake, or null. */
+    /**
+     * Wall-clock time of the newest completed handshake, or null.
+     *
+     * @return the time, or null
+     */
     public Instant lastHandshakeTime() {
         return lastHandshakeTime;
     }
 
+    /**
+     * Handshakes with this peer that gave new session keys.
+     *
+     * @return the count
+     */
     public long handshakesCompleted() {
         return handshakes.sum();
     }
 
+    /**
+     * Bytes of WireGuard messages received from this peer.
+     *
+     * @return the count
+     */
     public long rxBytes() {
         return rxBytes.sum();
     }
 
+    /**
+     * Bytes of WireGuard messages sent to this peer.
+     *
+     * @return the count
+     */
     public long txBytes() {
         return txBytes.sum();
     }
 
+    /**
+     * Whether the peer holds usable session keys now.
+     *
+     * @return {@code true} with a session
+     */
     public boolean hasSession() {
         return current != null || next != null;
     }
 
+    /**
+     * Whether the session cap never evicts this peer.
+     *
+     * @return {@code true} for the priority peer
+     */
     public boolean priority() {
         return priority;
     }

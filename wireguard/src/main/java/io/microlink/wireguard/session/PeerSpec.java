@@ -5,6 +5,7 @@ import java.util.Base64;
 /**
  * What the engine needs to know about a peer.
  *
+ * @param publicKey the peer's 32-byte static public key
  * @param presharedKey               32 bytes, or null for none
  * @param endpoint                   where to send first, or null to wait for the peer to call
  * @param persistentKeepaliveSeconds 0 for off

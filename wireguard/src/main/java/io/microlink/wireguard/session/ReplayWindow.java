@@ -14,7 +14,15 @@ public final class ReplayWindow {
     /** One more than the highest counter accepted; 0 before the first. */
     private long next;
 
-    /** True if {@code counter} is new and inside the window; checked before decrypting. */
+    /** A window that has seen no counter. */
+    public ReplayWindow() {}
+
+    /**
+     * True if {@code counter} is new and inside the window; checked before decrypting.
+     *
+     * @param counter a transport message's counter
+     * @return whether it may be new
+     */
     public synchronized boolean mayAccept(long counter) {
         if (Long.compareUnsigned(counter, next) >= 0) {
             return true;
@@ -25,7 +33,12 @@ public final class ReplayWindow {
         return (bitmap[word(counter)] & bit(counter)) == 0;
     }
 
-    /** Marks {@code counter} seen after it authenticated; false if it raced with a duplicate. */
+    /**
+     * Marks {@code counter} seen after it authenticated; false if it raced with a duplicate.
+     *
+     * @param counter the counter of a message that authenticated
+     * @return whether it was new
+     */
     public synchronized boolean accept(long counter) {
         if (!mayAccept(counter)) {
             return false;

@@ -4,12 +4,25 @@ import java.time.Instant;
 
 /** The engine's only view of time, so tests can run its timers on a fake clock. */
 public interface TimeSource {
-    /** Monotonic nanoseconds, as {@link System#nanoTime()}. */
+    /**
+     * Monotonic nanoseconds, as {@link System#nanoTime()}.
+     *
+     * @return the time in nanoseconds
+     */
     long nanoTime();
 
-    /** Wall-clock time, for handshake timestamps. */
+    /**
+     * Wall-clock time, for handshake timestamps.
+     *
+     * @return the time
+     */
     Instant now();
 
+    /**
+     * The system's clocks.
+     *
+     * @return a time source on {@link System#nanoTime()} and {@link Instant#now()}
+     */
     static TimeSource system() {
         return new TimeSource() {
             @Override

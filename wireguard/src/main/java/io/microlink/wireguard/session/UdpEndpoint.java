@@ -14,6 +14,11 @@ import java.util.Objects;
  * @param address a resolved address (an unresolved one could not be sent to)
  */
 public record UdpEndpoint(InetSocketAddress address) implements Endpoint {
+    /**
+     * Checks that the address is resolved.
+     *
+     * @throws IllegalArgumentException for an unresolved address
+     */
     public UdpEndpoint {
         Objects.requireNonNull(address, "address");
         if (address.isUnresolved()) {

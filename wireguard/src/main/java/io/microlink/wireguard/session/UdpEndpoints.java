@@ -23,7 +23,15 @@ public final class UdpEndpoints {
         }
     };
 
-    /** The endpoint for a datagram's source address. */
+    /** No sources seen yet. */
+    public UdpEndpoints() {}
+
+    /**
+     * The endpoint for a datagram's source address.
+     *
+     * @param source the datagram's source
+     * @return its endpoint
+     */
     public UdpEndpoint of(InetSocketAddress source) {
         UdpEndpoint e = bySource.get(source);
         if (e == null) {

@@ -13,7 +13,13 @@ import java.util.concurrent.TimeUnit;
 public final class IpCommand {
     private IpCommand() {}
 
-    /** Adds an address; "replace" so one the interface already holds is not an error. */
+    /**
+     * Adds an address; "replace" so one the interface already holds is not an error.
+     *
+     * @param dev the interface
+     * @param cidr the address and prefix length, e.g. {@code 10.0.0.1/24}
+     * @throws IOException if {@code ip} fails; the message is its own
+     */
     public static void addAddress(String dev, String cidr) throws IOException {
         List<String> args = new ArrayList<>(List.of("addr", "replace", cidr, "dev", dev));
         if (cidr.contains(":")) {
@@ -22,15 +28,35 @@ public final class IpCommand {
         run(args);
     }
 
+    /**
+     * Removes an address.
+     *
+     * @param dev the interface
+     * @param cidr the address and prefix length
+     * @throws IOException if {@code ip} fails; the message is its own
+     */
     public static void removeAddress(String dev, String cidr) throws IOException {
         run(List.of("addr", "del", cidr, "dev", dev));
     }
 
+    /**
+     * Sets the MTU and brings the interface up.
+     *
+     * @param dev the interface
+     * @param mtu the MTU
+     * @throws IOException if {@code ip} fails; the message is its own
+     */
     public static void setMtuAndUp(String dev, int mtu) throws IOException {
         run(List.of("link", "set", "dev", dev, "mtu", Integer.toString(mtu), "up"));
     }
 
-    /** Routes a prefix into the interface; "replace" so an address's own connected route is fine. */
+    /**
+     * Routes a prefix into the interface; "replace" so an address's own connected route is fine.
+     *
+     * @param dev the interface
+     * @param cidr the prefix
+     * @throws IOException if {@code ip} fails; the message is its own
+     */
     public static void addRoute(String dev, String cidr) throws IOException {
         run(List.of(cidr.contains(":") ? "-6" : "-4", "route", "replace", cidr, "dev", dev));
     }

@@ -80,6 +80,10 @@ public final class LinuxTun implements TunDevice {
     /**
      * Creates (or attaches to) the TUN interface {@code name}; an empty name lets the kernel
      * pick one. Needs CAP_NET_ADMIN. The interface disappears when this is closed.
+     *
+     * @param name the interface name, or empty
+     * @return the open device
+     * @throws IOException if the device cannot be opened, e.g. without CAP_NET_ADMIN
      */
     public static LinuxTun open(String name) throws IOException {
         byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);

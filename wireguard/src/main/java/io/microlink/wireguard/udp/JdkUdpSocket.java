@@ -28,7 +28,14 @@ public final class JdkUdpSocket implements UdpBatchSocket {
         this.port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
     }
 
-    /** See {@link UdpBatchSocket#open}. */
+    /**
+     * See {@link UdpBatchSocket#open}.
+     *
+     * @param port the port, or 0
+     * @param bufferBytes the kernel buffer size to ask for
+     * @return the socket
+     * @throws IOException if the port cannot be bound
+     */
     public static JdkUdpSocket open(int port, int bufferBytes) throws IOException {
         DatagramChannel channel = DatagramChannel.open();
         try {

@@ -168,19 +168,32 @@ public final class LinuxUdpSocket implements UdpBatchSocket {
      * Whether this JVM can use the class: a {@link #supportedPlatform()}, with native access
      * enabled for the module holding it, so that no warning about restricted methods is
      * printed on the way.
+     *
+     * @return {@code true} if {@link #open} may be called
      */
     public static boolean usable() {
         return supportedPlatform() && LinuxUdpSocket.class.getModule().isNativeAccessEnabled();
     }
 
-    /** Linux on x86-64 or AArch64, whose struct layouts and constants this class uses. */
+    /**
+     * Linux on x86-64 or AArch64, whose struct layouts and constants this class uses.
+     *
+     * @return {@code true} on those platforms
+     */
     public static boolean supportedPlatform() {
         String arch = System.getProperty("os.arch");
         return "Linux".equals(System.getProperty("os.name"))
                 && ("amd64".equals(arch) || "x86_64".equals(arch) || "aarch64".equals(arch));
     }
 
-    /** See {@link UdpBatchSocket#open}; call only when {@link #usable()}. */
+    /**
+     * See {@link UdpBatchSocket#open}; call only when {@link #usable()}.
+     *
+     * @param port the port, or 0
+     * @param bufferBytes the kernel buffer size to ask for
+     * @return the socket
+     * @throws IOException if the port cannot be bound
+     */
     public static LinuxUdpSocket open(int port, int bufferBytes) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment errno = a.allocate(CAPTURE);

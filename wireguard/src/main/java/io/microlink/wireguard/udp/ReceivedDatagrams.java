@@ -27,23 +27,50 @@ public final class ReceivedDatagrams {
         this.sources = new InetSocketAddress[maxDatagrams];
     }
 
+    /**
+     * How many datagrams arrived.
+     *
+     * @return the count
+     */
     public int count() {
         return count;
     }
 
-    /** The bytes of every datagram; the receiver may change them in place (decrypt, say). */
+    /**
+     * The bytes of every datagram; the receiver may change them in place (decrypt, say).
+     *
+     * @return the shared buffer
+     */
     public byte[] buffer() {
         return buffer;
     }
 
+    /**
+     * Where datagram {@code i} starts in {@link #buffer()}.
+     *
+     * @param i 0 to {@code count() - 1}
+     * @return the offset
+     */
     public int offset(int i) {
         return offsets[i];
     }
 
+    /**
+     * The length of datagram {@code i}.
+     *
+     * @param i 0 to {@code count() - 1}
+     * @return the length
+     */
     public int length(int i) {
         return lengths[i];
     }
 
+    /**
+     * Who sent datagram {@code i}.
+     *
+     * @param i 0 to {@code count() - 1}
+     * @return the source
+     */
     public InetSocketAddress source(int i) {
         return sources[i];
     }

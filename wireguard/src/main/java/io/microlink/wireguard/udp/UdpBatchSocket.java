@@ -30,7 +30,11 @@ public interface UdpBatchSocket extends AutoCloseable {
      * Binds {@code port} (0: any) on every local address, IPv6 and IPv4 alike where the system
      * has IPv6, with {@code bufferBytes} asked for each of the kernel's socket buffers.
      *
+     * @param port the port, or 0
+     * @param bufferBytes the kernel buffer size to ask for
+     * @return the socket, batched through FFM where usable
      * @throws java.net.BindException if the port is taken
+     * @throws IOException if the port cannot be bound
      */
     static UdpBatchSocket open(int port, int bufferBytes) throws IOException {
         if (LinuxUdpSocket.usable()) {
@@ -39,25 +43,46 @@ public interface UdpBatchSocket extends AutoCloseable {
         return JdkUdpSocket.open(port, bufferBytes);
     }
 
-    /** The bound port. */
+    /**
+     * The bound port.
+     *
+     * @return the port
+     */
     int port();
 
     /**
      * Waits for datagrams and returns all that arrived, at least one; null once the socket is
      * closed. The result, buffer included, is reused by the next call. Only one thread may receive.
+     *
+     * @return the datagrams, or null
+     * @throws IOException if receiving fails
      */
     ReceivedDatagrams receive() throws IOException;
 
     /**
      * Sends {@code len} bytes at {@code off} to {@code to}, now or at the next {@link #flush()}.
      * The bytes are copied before this returns.
+     *
+     * @param buf the buffer holding the datagram
+     * @param off where it starts
+     * @param len its length
+     * @param to the destination
+     * @throws IOException if sending fails
      */
     void send(byte[] buf, int off, int len, InetSocketAddress to) throws IOException;
 
-    /** Sends every datagram held back so far, whichever thread queued it. */
+    /**
+     * Sends every datagram held back so far, whichever thread queued it.
+     *
+     * @throws IOException if sending fails
+     */
     void flush() throws IOException;
 
-    /** What the socket uses, for logs: e.g. "recvmmsg/sendmmsg, UDP GSO and GRO". */
+    /**
+     * What the socket uses, for logs: e.g. "recvmmsg/sendmmsg, UDP GSO and GRO".
+     *
+     * @return a short description
+     */
     String mechanism();
 
     /** Closes the socket; a receive blocked on another thread returns null soon after. */
