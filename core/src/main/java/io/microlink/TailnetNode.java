@@ -775,6 +775,7 @@ public final class TailnetNode implements AutoCloseable {
          * }</pre>
          *
          * @param upstreams at most {@value #MAX_DNS_UPSTREAMS} resolved addresses (IP and port)
+         * @return this builder
          */
         public Builder dnsUpstreams(List<InetSocketAddress> upstreams) {
             if (upstreams.size() > MAX_DNS_UPSTREAMS || upstreams.stream().anyMatch(a -> a.isUnresolved()
