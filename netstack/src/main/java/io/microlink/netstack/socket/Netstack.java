@@ -95,6 +95,10 @@ public final class Netstack implements AutoCloseable {
     /** The same addresses as raw bytes, compared against every inbound packet's destination. */
     private volatile byte[][] ownAddressBytes = new byte[0][];
     private volatile boolean running = true;
+    /** Whether TCP to addresses not our own goes to the transparent listener ({@link #listenAnyAddress}). */
+    private volatile boolean transparentTcp;
+    /** Takes UDP to addresses not our own ({@link #interceptUdp}); null: such datagrams are dropped. */
+    private volatile UdpService foreignUdp;
 
     /**
      * @param output where the packets the stack originates go (into WireGuard, which routes them
@@ -182,10 +186,12 @@ public final class Netstack implements AutoCloseable {
             }
             switch (p.protocol()) {
                 case IpProtocol.TCP -> {
-                    if (isOwn(p.destination())) {
+                    boolean own = isOwn(p.destination());
+                    if (own || transparentTcp) {
                         lock.lock();
                         try {
-                            tcp.onSegment(p.source(), p.destination(), p.buffer(), p.payloadOffset(), p.payloadLength(), now);
+                            tcp.onSegment(p.source(), p.destination(), p.buffer(), p.payloadOffset(), p.payloadLength(),
+                                    now, own);
                         } finally {
                             lock.unlock();
                         }
@@ -229,6 +235,10 @@ public final class Netstack implements AutoCloseable {
             }
         }
         if (!isOwn(p.destination())) {
+            UdpService foreign = foreignUdp;
+            if (foreign != null) {
+                foreign.handle(this, p, d);
+            }
             return;
         }
         TailnetDatagramSocket socket = udpPorts.get(d.destinationPort());
@@ -414,6 +424,35 @@ public final class Netstack implements AutoCloseable {
         } catch (IllegalStateException e) {
             throw new java.net.BindException("TCP port " + port + " is already in use on this node");
         }
+    }
+
+    /**
+     * Accepts TCP connections to any port of any address that is not this stack's own, as a
+     * transparent proxy or a router that terminates TCP does: each accepted socket's
+     * {@link TailnetSocket#getLocalSocketAddress() local address} is where its client meant to
+     * go. What may reach this stack at all is the caller's to decide before {@link #inbound}.
+     * Connections to the stack's own addresses still go to the port listeners.
+     *
+     * @throws java.net.BindException if such a listener exists already
+     */
+    public TailnetServerSocket listenAnyAddress(int backlog) throws IOException {
+        TailnetServerSocket socket;
+        try {
+            socket = new TailnetServerSocket(this, withTcp(t -> t.listenTransparent(backlog)));
+        } catch (IllegalStateException e) {
+            throw new java.net.BindException("this stack already accepts TCP to any address");
+        }
+        transparentTcp = true;
+        return socket;
+    }
+
+    /**
+     * Hands UDP datagrams to addresses that are not this stack's own to {@code handler}, on the
+     * inbound thread (it must not block); it answers with {@link #sendUdp} from the address the
+     * datagram was sent to. Null stops it: such datagrams are dropped again.
+     */
+    public void interceptUdp(UdpService handler) {
+        foreignUdp = handler;
     }
 
     /** Binds a UDP port ({@code 0}: an ephemeral one). */
