@@ -1,7 +1,6 @@
 package io.microlink.daemon.lopower;
 
 import io.microlink.NodeListener;
-import io.microlink.NodeState;
 import io.microlink.TailnetNode;
 import io.microlink.daemon.cli.CliException;
 import io.microlink.lopower.BridgeNetwork;
@@ -11,6 +10,7 @@ import java.io.PrintStream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code microlink lopower start}: the bridge's tailnet node (its own identity, in
@@ -26,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 public record BridgeRunner(Path dir, BridgeNetwork network, String controlUrl, String authKey, String hostname,
                            boolean plainHttpDerp) {
     private static final System.Logger LOG = System.getLogger("io.microlink.lopower");
+    private static final long STOP_WAIT_SECONDS = 20;
 
     public int run(PrintStream out) throws CliException, InterruptedException {
         TailnetNode.Builder b = TailnetNode.builder().hostname(hostname).stateDirectory(dir.resolve("node"))
@@ -37,13 +38,20 @@ public record BridgeRunner(Path dir, BridgeNetwork network, String controlUrl, S
             b.plainHttpDerpForTesting();
         }
         CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        // The JVM exits once its shutdown hooks return: this one waits (bounded) until the bridge
+        // and the node are closed, so devices and control see an orderly stop.
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "lopower-shutdown");
         try (TailnetNode node = b.build()) {
+            // The node logs its own state changes; a login URL is for the person at the terminal.
             node.addListener(new NodeListener() {
-                @Override
-                public void stateChanged(NodeState state, String detail) {
-                    LOG.log(Level.INFO, "tailnet node: {0} {1}", state, detail == null ? "" : detail);
-                }
-
                 @Override
                 public void loginUrl(String url) {
                     out.println("To log the bridge in, visit: " + url);
@@ -51,16 +59,19 @@ public record BridgeRunner(Path dir, BridgeNetwork network, String controlUrl, S
             });
             // The WireGuard port first: a bridge that cannot serve its devices should not join the tailnet.
             try (LopowerBridge bridge = LopowerBridge.start(dir, network, node)) {
-                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "lopower-shutdown"));
+                Runtime.getRuntime().addShutdownHook(hook);
                 node.start();
                 LOG.log(Level.INFO, "lopower: WireGuard on UDP port {0}, public key {1}, {2} devices",
                         String.valueOf(bridge.port()), bridge.enrollment().bridgePublicKey(),
                         String.valueOf(bridge.enrollment().list().size()));
                 stop.await();
-                LOG.log(Level.INFO, "lopower: stopping; counters {0}", bridge.counters());
+                // On stdout: java.util.logging has stopped by now (its own shutdown hook).
+                out.println("lopower: stopping; counters " + bridge.counters());
             }
         } catch (LopowerException e) {
             throw new CliException(e.getMessage());
+        } finally {
+            stopped.countDown();
         }
         return 0;
     }
