@@ -7,19 +7,23 @@ import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The bridge's WireGuard server sees the device-side stack as its TUN device: what a device
  * sends is written here and, if {@link Containment} admits it, goes into the stack; what the
  * stack sends is queued here for the WireGuard sender thread, which reads it as it would read
- * a kernel TUN device. The queue is bounded: when the sender falls behind, packets are
- * dropped and counted, and TCP retransmits, as with a full device queue in a kernel.
+ * a kernel TUN device. The queue is bounded in packets and in bytes (a tailnet peer may send
+ * datagrams of 64 KiB): when the sender falls behind, packets are dropped and counted, and TCP
+ * retransmits, as with a full device queue in a kernel.
  */
 final class StackTun implements TunDevice, PacketSink {
     private static final int QUEUE_PACKETS = 4096;
+    static final long QUEUE_BYTES = 8L << 20;
     private static final byte[] CLOSED = new byte[0];
 
     private final BlockingQueue<byte[]> toDevices = new ArrayBlockingQueue<>(QUEUE_PACKETS);
+    private final AtomicLong queuedBytes = new AtomicLong();
     private final Containment containment;
     private final BridgeCounters counters;
     private volatile Netstack stack;
@@ -61,6 +65,7 @@ final class StackTun implements TunDevice, PacketSink {
         if (p == CLOSED || closed) {
             return -1;
         }
+        queuedBytes.addAndGet(-p.length);
         int n = Math.min(p.length, maxLen);
         System.arraycopy(p, 0, buf, off, n);
         return n;
@@ -78,7 +83,11 @@ final class StackTun implements TunDevice, PacketSink {
     /** A packet from the stack to a device. */
     @Override
     public void accept(byte[] buf, int off, int len) {
-        if (!closed && !toDevices.offer(Arrays.copyOfRange(buf, off, off + len))) {
+        if (closed) {
+            return;
+        }
+        if (queuedBytes.addAndGet(len) > QUEUE_BYTES || !toDevices.offer(Arrays.copyOfRange(buf, off, off + len))) {
+            queuedBytes.addAndGet(-len);
             counters.add(BridgeCounters.Event.DROPPED_TO_DEVICE_QUEUE_FULL);
         }
     }
