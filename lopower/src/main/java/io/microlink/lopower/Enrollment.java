@@ -120,7 +120,8 @@ public final class Enrollment {
         }
         String ep = endpoint == null ? EndpointText.fromInterfaces(network.port()) : EndpointText.parse(endpoint);
         String privateKey = priv;
-        Registry after = file.update(current -> {
+        Registry after = file.update(existing -> {
+            Registry current = present(existing);
             Set<Integer> taken = new HashSet<>();
             for (DeviceRecord d : current.devices()) {
                 if (d.name().equals(name)) {
@@ -164,7 +165,8 @@ public final class Enrollment {
 
     /** Removes the device; a running bridge drops its peer and its sessions within a second. */
     public void remove(String name) throws LopowerException {
-        file.update(current -> {
+        file.update(existing -> {
+            Registry current = present(existing);
             List<DeviceRecord> kept = current.devices().stream().filter(d -> !d.name().equals(name)).toList();
             if (kept.size() == current.devices().size()) {
                 throw unknown(name);
@@ -175,7 +177,10 @@ public final class Enrollment {
     }
 
     Registry registry() throws LopowerException {
-        Registry r = file.read();
+        return present(file.read());
+    }
+
+    private Registry present(Registry r) throws LopowerException {
         if (r == null) {
             throw new LopowerException(file.path() + " has gone away");
         }

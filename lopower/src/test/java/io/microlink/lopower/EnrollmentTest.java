@@ -120,9 +120,17 @@ class EnrollmentTest {
         assertThatThrownBy(() -> Enrollment.open(dir, new BridgeNetwork("fd00::/64", null, 51820)))
                 .isInstanceOf(LopowerException.class).hasMessageContaining("was set up with");
 
-        Files.writeString(file, "{ broken");
-        assertThatThrownBy(() -> Enrollment.open(dir, null)).isInstanceOf(LopowerException.class)
-                .hasMessageContaining("not a valid LOPOWER registry");
+        String good = Files.readString(file);
+        String[] variants = {"{ broken", good.replace(d.publicKey(), "bad!"),
+                good.replaceAll("\"port\" : \\d+", "\"port\" : 0"), good.replaceAll("\"host\" : \\d+", "\"host\" : 1"),
+                good.replaceAll("\"ipv6Prefix\" : \"[^\"]*\"", "\"ipv6Prefix\" : null")};
+        for (int i = 0; i < variants.length; i++) {
+            assertThat(variants[i].equals(good)).as("variant %d changes the file", i).isFalse();
+            Files.writeString(file, variants[i]);
+            // Described by number: the file holds private keys, which test output must not show.
+            assertThatThrownBy(() -> Enrollment.open(dir, null)).as("variant %d", i)
+                    .isInstanceOf(LopowerException.class).hasMessageContaining("not a valid LOPOWER registry");
+        }
     }
 
     @Test

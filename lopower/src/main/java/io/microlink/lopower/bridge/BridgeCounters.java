@@ -12,8 +12,8 @@ public final class BridgeCounters {
         DROPPED_NOT_TAILNET,
         /** A packet to another device: devices do not see each other. */
         DROPPED_OTHER_DEVICE,
-        /** A packet with no IP header we read. */
-        DROPPED_MALFORMED,
+        /** A packet with no IPv4 or IPv6 header we read (named apart from the engine's {@code dropped_malformed}). */
+        DROPPED_NOT_IP,
         /** Packets for the devices dropped because the WireGuard sender fell behind. */
         DROPPED_TO_DEVICE_QUEUE_FULL,
         /** A TCP connection or UDP flow past a device's limit. */

@@ -28,7 +28,7 @@ final class Containment {
     boolean admits(byte[] buf, int off, int len) {
         byte[] dst = destination(buf, off, len);
         if (dst == null) {
-            counters.add(BridgeCounters.Event.DROPPED_MALFORMED);
+            counters.add(BridgeCounters.Event.DROPPED_NOT_IP);
             return false;
         }
         for (byte[] b : bridge) {

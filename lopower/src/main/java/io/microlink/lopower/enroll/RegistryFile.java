@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.microlink.StateException;
 import io.microlink.lopower.LopowerException;
 import io.microlink.state.PrivateFiles;
+import io.microlink.wireguard.config.WireGuardKey;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -14,6 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The registry on disk: {@code lopower.json} in the bridge's state directory, written
@@ -48,12 +52,42 @@ public final class RegistryFile {
         } catch (IOException e) {
             throw new LopowerException("cannot read " + path() + ": " + e.getMessage());
         }
+        Registry r;
         try {
-            return JSON.readValue(bytes, Registry.class);
+            r = JSON.readValue(bytes, Registry.class);
         } catch (IOException e) {
             // Jackson's message may quote the file, which holds keys: say where, not what.
             throw new LopowerException(path() + " is not a valid LOPOWER registry (broken JSON)");
         }
+        String broken = brokenPart(r);
+        if (broken != null) {
+            throw new LopowerException(path() + " is not a valid LOPOWER registry (" + broken + ")");
+        }
+        return r;
+    }
+
+    /** What of a parsed registry cannot be used, or null when it all can; never a key itself. */
+    private static String brokenPart(Registry r) {
+        if (r.bridgePrivateKey() == null || r.ipv6Prefix() == null || r.port() < 1 || r.port() > 65535) {
+            return "the bridge's key, IPv6 prefix or port is missing";
+        }
+        Set<Integer> hosts = new HashSet<>();
+        Set<String> keys = new HashSet<>();
+        for (DeviceRecord d : r.devices()) {
+            if (d == null || d.name() == null || d.publicKey() == null || d.endpoint() == null || d.created() == null) {
+                return "a device lacks its name, key, endpoint or date";
+            }
+            if (d.host() < 2 || !hosts.add(d.host()) || !keys.add(d.publicKey())) {
+                return "device " + d.name() + " has a bad or repeated address or key";
+            }
+            try {
+                WireGuardKey.parse(d.publicKey(), false);
+                Instant.parse(d.created());
+            } catch (RuntimeException e) {
+                return "device " + d.name() + " has a malformed key or date";
+            }
+        }
+        return null;
     }
 
     /** Reads, applies {@code change} (given null when there is no file yet) and writes, all under the lock. */
