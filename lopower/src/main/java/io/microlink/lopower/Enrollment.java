@@ -4,6 +4,7 @@ import io.microlink.crypto.X25519;
 import io.microlink.lopower.enroll.AddressPlan;
 import io.microlink.lopower.enroll.DeviceRecord;
 import io.microlink.lopower.enroll.EndpointText;
+import io.microlink.lopower.enroll.ForwardRecord;
 import io.microlink.lopower.enroll.Registry;
 import io.microlink.lopower.enroll.RegistryFile;
 import io.microlink.lopower.enroll.WgQuickText;
@@ -64,7 +65,7 @@ public final class Enrollment {
             BridgeNetwork n = network == null ? BridgeNetwork.DEFAULT : network;
             AddressPlan p = AddressPlan.parse(n.ipv6Prefix(), n.ipv4Prefix());
             return new Registry(WireGuardKey.of(X25519.generatePrivateKey(), true).toBase64(), p.ipv6().toString(),
-                    p.ipv4() == null ? null : p.ipv4().toString(), n.port(), List.of());
+                    p.ipv4() == null ? null : p.ipv4().toString(), n.port(), List.of(), List.of());
         });
         Enrollment e = new Enrollment(file, r);
         if (network != null && !sameNetwork(e.network, network)) {
@@ -138,8 +139,7 @@ public final class Enrollment {
             List<DeviceRecord> devices = new ArrayList<>(current.devices());
             devices.add(new DeviceRecord(name, pub, privateKey, plan.nextFree(taken), ep, keepalive,
                     Instant.now().toString()));
-            return new Registry(current.bridgePrivateKey(), current.ipv6Prefix(), current.ipv4Prefix(), current.port(),
-                    devices);
+            return current.with(devices, current.forwards());
         });
         return device(after.devices().getLast());
     }
@@ -163,7 +163,7 @@ public final class Enrollment {
         throw unknown(name);
     }
 
-    /** Removes the device; a running bridge drops its peer and its sessions within a second. */
+    /** Removes the device and its port forwards; a running bridge drops its peer and its sessions within a second. */
     public void remove(String name) throws LopowerException {
         file.update(existing -> {
             Registry current = present(existing);
@@ -171,9 +171,55 @@ public final class Enrollment {
             if (kept.size() == current.devices().size()) {
                 throw unknown(name);
             }
-            return new Registry(current.bridgePrivateKey(), current.ipv6Prefix(), current.ipv4Prefix(), current.port(),
-                    kept);
+            return current.with(kept, current.forwards().stream().filter(f -> !f.device().equals(name)).toList());
         });
+    }
+
+    /**
+     * Forwards TCP connections to {@code tailnetPort} of the bridge's tailnet addresses to
+     * {@code devicePort} of the device: tailnet peers reach a service on the device there. A
+     * running bridge opens the port within a second.
+     *
+     * @throws LopowerException for an unknown device, a bad port or a tailnet port forwarded already
+     */
+    public PortForward forward(String device, int tailnetPort, int devicePort) throws LopowerException {
+        if (tailnetPort < 1 || tailnetPort > 65535 || devicePort < 1 || devicePort > 65535) {
+            throw new LopowerException("ports are 1-65535, got " + tailnetPort + " and " + devicePort);
+        }
+        file.update(existing -> {
+            Registry current = present(existing);
+            if (current.devices().stream().noneMatch(d -> d.name().equals(device))) {
+                throw unknown(device);
+            }
+            for (ForwardRecord f : current.forwards()) {
+                if (f.tailnetPort() == tailnetPort) {
+                    throw new LopowerException("tailnet port " + tailnetPort + " is forwarded already, to "
+                            + f.device() + ":" + f.devicePort());
+                }
+            }
+            List<ForwardRecord> forwards = new ArrayList<>(current.forwards());
+            forwards.add(new ForwardRecord(tailnetPort, device, devicePort));
+            return current.with(current.devices(), forwards);
+        });
+        return new PortForward(tailnetPort, device, devicePort);
+    }
+
+    /** Stops forwarding {@code tailnetPort}; a running bridge closes it and its connections within a second. */
+    public void unforward(int tailnetPort) throws LopowerException {
+        file.update(existing -> {
+            Registry current = present(existing);
+            List<ForwardRecord> kept = current.forwards().stream().filter(f -> f.tailnetPort() != tailnetPort).toList();
+            if (kept.size() == current.forwards().size()) {
+                throw new LopowerException("tailnet port " + tailnetPort + " is not forwarded");
+            }
+            return current.with(current.devices(), kept);
+        });
+    }
+
+    /** The port forwards, in the order they were added. */
+    public List<PortForward> forwards() throws LopowerException {
+        return registry().forwards().stream().map(f -> new PortForward(f.tailnetPort(), f.device(), f.devicePort()))
+                .toList();
     }
 
     Registry registry() throws LopowerException {

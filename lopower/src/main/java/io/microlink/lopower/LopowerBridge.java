@@ -4,16 +4,15 @@ import io.microlink.AddressText;
 import io.microlink.TailnetNode;
 import io.microlink.lopower.bridge.BridgeDataplane;
 import io.microlink.lopower.bridge.Uplink;
-import io.microlink.lopower.enroll.DeviceRecord;
 import io.microlink.lopower.enroll.Registry;
 import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.socket.TailnetDatagramSocket;
+import io.microlink.netstack.socket.TailnetServerSocket;
 import io.microlink.netstack.socket.TailnetSocket;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,7 +20,9 @@ import java.util.Map;
  * tailnet through {@code node}, the bridge's own tailnet node, and appear there as that node
  * (its ACLs apply to them). Each device's TCP connections and UDP flows end in a userspace
  * stack on the bridge and go on as the node's own connections to the address the device asked
- * for; a device reaches tailnet addresses and the bridge, nothing else.
+ * for; a device reaches tailnet addresses and the bridge, nothing else. The other way, a
+ * {@link Enrollment#forward port forward} carries tailnet peers' connections to a port of the
+ * bridge's node on to a port of one device.
  *
  * <p>Devices enrolled or removed with {@link Enrollment} on the same directory, here or from
  * another process, take effect within {@value #WATCH_MILLIS} ms: a removed device's peer,
@@ -47,7 +48,7 @@ public final class LopowerBridge implements AutoCloseable {
     private final DroppedInput watchFailures = new DroppedInput(LOG, "registry check");
     private final Thread watcher;
     private volatile boolean running = true;
-    private List<DeviceRecord> synced;
+    private Registry synced;
 
     private LopowerBridge(Enrollment enrollment, BridgeDataplane dataplane) throws LopowerException {
         this.enrollment = enrollment;
@@ -74,6 +75,11 @@ public final class LopowerBridge implements AutoCloseable {
             @Override
             public TailnetDatagramSocket bindUdp() throws IOException {
                 return node.bindUdp(0);
+            }
+
+            @Override
+            public TailnetServerSocket listen(int port) throws IOException {
+                return node.listen(port);
             }
         }, BridgeDataplane.UDP_IDLE);
     }
@@ -130,12 +136,13 @@ public final class LopowerBridge implements AutoCloseable {
     /** Applies the registry's devices if they changed. */
     private synchronized void follow() throws LopowerException {
         Registry r = enrollment.registry();
-        if (!r.devices().equals(synced)) {
-            dataplane.sync(r.devices());
+        if (synced == null || !r.devices().equals(synced.devices()) || !r.forwards().equals(synced.forwards())) {
+            dataplane.sync(r.devices(), r.forwards());
             if (synced != null) {
-                LOG.log(System.Logger.Level.INFO, "lopower: {0} devices enrolled", r.devices().size());
+                LOG.log(System.Logger.Level.INFO, "lopower: {0} devices enrolled, {1} ports forwarded",
+                        r.devices().size(), r.forwards().size());
             }
-            synced = r.devices();
+            synced = r;
         }
     }
 

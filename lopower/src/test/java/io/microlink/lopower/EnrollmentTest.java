@@ -85,6 +85,15 @@ class EnrollmentTest {
         assertThatThrownBy(() -> e.show("zzz")).hasMessage("no device named 'zzz' is enrolled");
         assertThatThrownBy(() -> e.remove("zzz")).hasMessage("no device named 'zzz' is enrolled");
         assertThat(e.list()).hasSize(1);
+
+        assertThatThrownBy(() -> e.forward("zzz", 80, 80)).hasMessage("no device named 'zzz' is enrolled");
+        assertThatThrownBy(() -> e.forward("a", 0, 80)).hasMessageContaining("ports are 1-65535");
+        e.forward("a", 8080, 80);
+        assertThatThrownBy(() -> e.forward("a", 8080, 81)).hasMessageContaining("forwarded already, to a:80");
+        assertThatThrownBy(() -> e.unforward(9)).hasMessage("tailnet port 9 is not forwarded");
+        assertThat(e.forwards()).containsExactly(new PortForward(8080, "a", 80));
+        e.remove("a"); // a device's forwards go with it
+        assertThat(e.forwards()).isEmpty();
     }
 
     @Test

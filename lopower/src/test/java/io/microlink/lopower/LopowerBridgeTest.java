@@ -151,6 +151,52 @@ class LopowerBridgeTest {
     }
 
     @Test
+    void aPortForwardCarriesATailnetPeersConnectionToTheDeviceUntilItIsRemoved() throws Exception {
+        try (TestDevice device = enroll("svc"); var service = device.stack.listen(8080, 4)) {
+            Thread.ofVirtual().start(() -> {
+                try (TailnetSocket c = service.accept()) {
+                    c.getOutputStream().write(("hello " + c.getRemoteSocketAddress().getAddress().getHostAddress())
+                            .getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // the assertion below reports it
+                }
+            });
+            // The device must have spoken first: the bridge learns where it is from its handshake.
+            try (TailnetDatagramSocket udp = device.stack.bindUdp(0)) {
+                udp.send(new InetSocketAddress(PairedStacks.PEER_V4, 7), new byte[] {1});
+                assertThat(udp.receive(Duration.ofSeconds(10))).isNotNull();
+            }
+            bridge.enrollment().forward("svc", 9000, 8080);
+            TailnetSocket c = awaitConnect(PairedStacks.NODE_V4, 9000);
+            c.setSoTimeout(10_000);
+            // The device sees the bridge's device-side address as the caller.
+            assertThat(new String(c.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                    .isEqualTo("hello 10.90.0.1");
+            c.close();
+            assertThat(bridge.dataplane().count(BridgeCounters.Event.TCP_CONNECTIONS_FORWARDED)).isEqualTo(1);
+
+            bridge.enrollment().unforward(9000);
+            Thread.sleep(LopowerBridge.WATCH_MILLIS * 3);
+            assertThatThrownBy(() -> tailnet.peer.connect(PairedStacks.NODE_V4, 9000, 2000))
+                    .isInstanceOf(java.net.ConnectException.class);
+        }
+    }
+
+    private TailnetSocket awaitConnect(InetAddress to, int port) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try {
+                return tailnet.peer.connect(to, port, 2000);
+            } catch (IOException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new AssertionError("no forward on port " + port, e);
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    @Test
     void anUnknownKeyIsDroppedAndCounted() throws Exception {
         Enrollment elsewhere = Enrollment.open(dir.resolve("other"), null);
         EnrolledDevice stranger = elsewhere.add("stranger", null, "127.0.0.1:" + port, 0);

@@ -86,6 +86,11 @@ final class PairedStacks implements Uplink, AutoCloseable {
     }
 
     @Override
+    public TailnetServerSocket listen(int port) throws IOException {
+        return node.listen(port, 16);
+    }
+
+    @Override
     public void close() {
         echo.close();
         udpEcho.close();

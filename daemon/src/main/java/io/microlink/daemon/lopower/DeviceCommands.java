@@ -6,14 +6,15 @@ import io.microlink.daemon.cli.CliException;
 import io.microlink.lopower.EnrolledDevice;
 import io.microlink.lopower.Enrollment;
 import io.microlink.lopower.LopowerException;
+import io.microlink.lopower.PortForward;
 import io.microlink.state.PrivateFiles;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 
 /**
- * {@code microlink lopower devices ...}: enroll, list, show and remove the bridge's devices,
- * printing configurations and QR codes.
+ * {@code microlink lopower devices ...} and {@code forwards ...}: enroll, list, show and remove
+ * the bridge's devices, printing configurations and QR codes, and forward tailnet ports to them.
  */
 public final class DeviceCommands {
     private final Enrollment enrollment;
@@ -71,6 +72,34 @@ public final class DeviceCommands {
             throw new CliException(e.getMessage());
         }
         out.println("removed " + name + "; a running bridge drops it within a second");
+    }
+
+    public void forward(String device, int tailnetPort, int devicePort) throws CliException {
+        try {
+            enrollment.forward(device, tailnetPort, devicePort);
+        } catch (LopowerException e) {
+            throw new CliException(e.getMessage());
+        }
+        out.println("tailnet port " + tailnetPort + " now leads to " + device + ":" + devicePort);
+    }
+
+    public void forwards() throws CliException {
+        try {
+            for (PortForward f : enrollment.forwards()) {
+                out.println(f.tailnetPort() + " -> " + f.device() + ":" + f.devicePort());
+            }
+        } catch (LopowerException e) {
+            throw new CliException(e.getMessage());
+        }
+    }
+
+    public void unforward(int tailnetPort) throws CliException {
+        try {
+            enrollment.unforward(tailnetPort);
+        } catch (LopowerException e) {
+            throw new CliException(e.getMessage());
+        }
+        out.println("tailnet port " + tailnetPort + " is no longer forwarded");
     }
 
     private void print(EnrolledDevice d, boolean qr, Path png) throws CliException {

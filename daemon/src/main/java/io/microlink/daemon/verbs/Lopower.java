@@ -33,7 +33,8 @@ final class Lopower implements Verb {
 
     @Override
     public String arguments() {
-        return "start | devices add NAME | devices list | devices show NAME | devices remove NAME";
+        return "start | devices add|list|show|remove [NAME] | forwards add NAME TAILNET_PORT DEVICE_PORT | forwards list"
+                + " | forwards remove TAILNET_PORT";
     }
 
     @Override
@@ -54,7 +55,10 @@ final class Lopower implements Verb {
                 with it the private key never leaves the device. The endpoint in the
                 configuration is --endpoint, or this host's first address and the port.
                 A device reaches tailnet addresses (as the bridge's node; its ACLs apply) and
-                nothing else. Enrolling and removing take effect in a running bridge at once.""";
+                nothing else. `forwards add NAME 8080 80` lets tailnet peers reach port 80 of the
+                device at port 8080 of the bridge's tailnet addresses (the device must have
+                spoken to the bridge since it started: give it a keep-alive). Enrolling, removing
+                and forwarding take effect in a running bridge at once.""";
     }
 
     @Override
@@ -85,6 +89,9 @@ final class Lopower implements Verb {
         if (p.size() == 1 && p.getFirst().equals("start")) {
             return start(args, context, dir, network);
         }
+        if (p.size() >= 2 && p.getFirst().equals("forwards")) {
+            return forwards(p, new DeviceCommands(open(dir, network), context.io().out()));
+        }
         if (p.size() < 2 || !p.getFirst().equals("devices")) {
             throw new UsageException("expected " + arguments());
         }
@@ -103,6 +110,36 @@ final class Lopower implements Verb {
             default -> throw new UsageException("unknown devices command '" + p.get(1) + "': add, list, show or remove");
         }
         return 0;
+    }
+
+    private int forwards(List<String> p, DeviceCommands commands) throws CliException, UsageException {
+        switch (p.get(1)) {
+            case "add" -> {
+                if (p.size() != 5) {
+                    throw new UsageException("expected forwards add NAME TAILNET_PORT DEVICE_PORT");
+                }
+                commands.forward(p.get(2), port(p.get(3), "TAILNET_PORT"), port(p.get(4), "DEVICE_PORT"));
+            }
+            case "list" -> {
+                none(p, "forwards list");
+                commands.forwards();
+            }
+            case "remove" -> commands.unforward(port(one(p, "forwards remove TAILNET_PORT"), "TAILNET_PORT"));
+            default -> throw new UsageException("unknown forwards command '" + p.get(1) + "': add, list or remove");
+        }
+        return 0;
+    }
+
+    private static int port(String text, String what) throws UsageException {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what was wrong
+        }
+        throw new UsageException(what + " must be 1-65535, got '" + text + "'");
     }
 
     private int start(Options.Parsed args, Context context, Path dir, BridgeNetwork network)

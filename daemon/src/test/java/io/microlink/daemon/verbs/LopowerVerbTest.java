@@ -56,6 +56,13 @@ class LopowerVerbTest {
         assertThat(out()).isEqualTo(config);
         assertThat(run("lopower", "devices", "list")).isZero();
         assertThat(out()).startsWith("cam ").contains("fd7a:115c:a1e0:9909::2,10.90.0.2").contains("generated");
+        assertThat(run("lopower", "forwards", "add", "cam", "8554", "554")).isZero();
+        assertThat(run("lopower", "forwards", "list")).isZero();
+        assertThat(out()).isEqualTo("8554 -> cam:554\n");
+        assertThat(run("lopower", "forwards", "add", "cam", "8554", "80")).isEqualTo(1);
+        assertThat(err()).contains("forwarded already");
+        assertThat(run("lopower", "forwards", "add", "cam", "0", "80")).isEqualTo(2);
+        assertThat(run("lopower", "forwards", "remove", "8554")).isZero();
         assertThat(run("lopower", "devices", "remove", "cam")).isZero();
         assertThat(run("lopower", "devices", "list")).isZero();
         assertThat(out()).contains("no devices enrolled");

@@ -21,6 +21,8 @@ public final class BridgeCounters {
         /** A TCP connection whose tailnet side could not be opened (reset for the device). */
         TCP_DIAL_FAILED,
         TCP_CONNECTIONS_RELAYED,
+        /** A tailnet peer's connection carried on to a device by a port forward. */
+        TCP_CONNECTIONS_FORWARDED,
         UDP_FLOWS_OPENED,
         UDP_FLOWS_EXPIRED,
         /** A reply to a UDP flow from somewhere the device did not send to. */

@@ -3,6 +3,7 @@ package io.microlink.lopower.bridge;
 import io.microlink.lopower.LopowerException;
 import io.microlink.lopower.enroll.AddressPlan;
 import io.microlink.lopower.enroll.DeviceRecord;
+import io.microlink.lopower.enroll.ForwardRecord;
 import io.microlink.netstack.Headroom;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.tcp.TcpConfig;
@@ -30,6 +31,7 @@ import java.util.Map;
  * <pre>
  *  device ──WireGuard/UDP──▶ Engine ─▶ StackTun ─▶ Containment ─▶ Netstack ─┬▶ TcpRelay ─▶ Uplink.dial
  *                                                                          └▶ UdpRelay ─▶ Uplink.bindUdp
+ *  device ◀── ... ◀── Netstack.connect ◀── ForwardTable ◀── Uplink.listen (port forwards, tailnet to device)
  * </pre>
  */
 public final class BridgeDataplane implements AutoCloseable {
@@ -48,6 +50,7 @@ public final class BridgeDataplane implements AutoCloseable {
     private final DeviceTable devices;
     private final TcpRelay tcp;
     private final UdpRelay udp;
+    private final ForwardTable forwards;
     private final WireGuardDevice wireguard;
 
     private BridgeDataplane(byte[] privateKey, AddressPlan plan, DatagramChannel socket, Uplink uplink, Duration udpIdle)
@@ -62,6 +65,7 @@ public final class BridgeDataplane implements AutoCloseable {
         udp = new UdpRelay(uplink, devices, counters, UDP_FLOWS_PER_DEVICE, udpIdle);
         tcp = new TcpRelay(stack.listenAnyAddress(TcpConfig.defaults().maxHalfOpen()), uplink, devices, counters,
                 TCP_PER_DEVICE);
+        forwards = new ForwardTable(uplink, stack, plan, counters, TCP_PER_DEVICE);
         stack.interceptUdp(udp);
         tun.attach(stack);
         tcp.start();
@@ -92,9 +96,10 @@ public final class BridgeDataplane implements AutoCloseable {
         }
     }
 
-    /** Makes the WireGuard peers match the enrolled devices. */
-    public void sync(List<DeviceRecord> enrolled) {
+    /** Makes the WireGuard peers match the enrolled devices, and the listeners the port forwards. */
+    public void sync(List<DeviceRecord> enrolled, List<ForwardRecord> forwarded) {
         devices.sync(enrolled);
+        forwards.sync(enrolled, forwarded);
     }
 
     /** Runs the bridge's own timers: idle UDP flows are closed. */
@@ -135,6 +140,7 @@ public final class BridgeDataplane implements AutoCloseable {
 
     @Override
     public void close() {
+        forwards.close();
         tcp.close();
         udp.close();
         wireguard.close();

@@ -1,6 +1,7 @@
 package io.microlink.lopower.bridge;
 
 import io.microlink.netstack.socket.TailnetDatagramSocket;
+import io.microlink.netstack.socket.TailnetServerSocket;
 import io.microlink.netstack.socket.TailnetSocket;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,4 +17,7 @@ public interface Uplink {
 
     /** Binds a UDP socket on an ephemeral port of the bridge's tailnet addresses. */
     TailnetDatagramSocket bindUdp() throws IOException;
+
+    /** Listens for TCP on {@code port} of the bridge's tailnet addresses. */
+    TailnetServerSocket listen(int port) throws IOException;
 }
