@@ -49,7 +49,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * of its own, configured from the configuration the bridge printed ({@code wg-quick strip}
  * into {@code wg setconf}), reaches a tailscaled node's HTTP and UDP echo servers by tailnet
  * address through the bridge (an in-process bridge with its own tailnet node), and nothing on
- * the bridge host's own network. The QR code is read back by zbarimg, a decoder of its own.
+ * the bridge host's own network; tailscaled reaches a service on the device through a port
+ * forward. The QR code is read back by zbarimg, a decoder of its own.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -72,6 +73,7 @@ class LopowerInteropTest {
     private static Tailscaled real;
     private static String realIpv4;
     private static String realIpv6;
+    private static TailnetNode bridgeNode;
     private static LopowerBridge bridge;
     private static NetworkNamespaces net;
     private static String ns;
@@ -95,10 +97,11 @@ class LopowerInteropTest {
         real = tailnet.addNode("real");
         realIpv4 = real.ip("-4").getFirst();
         realIpv6 = real.ip("-6").getFirst();
-        TailnetNode node = tailnet.addJavaNode("lopower", real);
+        bridgeNode = tailnet.addJavaNode("lopower", real);
         int port = FreePorts.udp();
         bridge = LopowerBridge.start(tailnet.dir().resolve("bridge"),
-                new BridgeNetwork(BridgeNetwork.DEFAULT.ipv6Prefix(), BridgeNetwork.DEFAULT.ipv4Prefix(), port), node);
+                new BridgeNetwork(BridgeNetwork.DEFAULT.ipv6Prefix(), BridgeNetwork.DEFAULT.ipv4Prefix(), port),
+                bridgeNode);
 
         net = tailnet.namespaces();
         ns = net.create("lpdev");
@@ -262,6 +265,31 @@ class LopowerInteropTest {
 
     @Test
     @Order(6)
+    void tailscaleNcReachesAServiceOnTheDeviceThroughAPortForward() throws Exception {
+        String reply = "device service " + UUID.randomUUID() + "\n";
+        Path script = tailnet.dir().resolve("device-service.sh");
+        Files.writeString(script, "#!/bin/sh\nprintf '%s' '" + reply + "'\n");
+        assertThat(script.toFile().setExecutable(true)).isTrue();
+        try (var service = net.start(ns, "device service", List.of("socat", "TCP-LISTEN:8080,reuseaddr,fork",
+                "EXEC:" + script), java.util.Map.of(), tailnet.dir().resolve("device-service.log"))) {
+            bridge.enrollment().forward("dev1", 9080, 8080);
+            String bridgeIp = io.microlink.AddressText.of(bridgeNode.tailnet().self().orElseThrow().addresses()
+                    .getFirst());
+            byte[] got = Await.result(FIRST_CONTACT, "tailscale nc to the device through the bridge", () -> {
+                try {
+                    byte[] b = real.nc(bridgeIp, 9080, new byte[0], reply.length(), Duration.ofSeconds(5));
+                    return b.length == reply.length() ? b : null;
+                } catch (RuntimeException e) {
+                    return null;
+                }
+            });
+            assertThat(new String(got, StandardCharsets.UTF_8)).isEqualTo(reply);
+            assertThat(count("tcp_connections_forwarded")).isPositive();
+        }
+    }
+
+    @Test
+    @Order(7)
     void removingTheDeviceCutsItOffAtOnce() throws Exception {
         String url = "http://" + realIpv4 + ":" + web.getAddress().getPort() + "/";
         assertThat(curl(url).requireSuccess().stdout()).isEqualTo(BODY);
