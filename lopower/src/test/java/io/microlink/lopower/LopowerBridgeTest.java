@@ -88,6 +88,25 @@ class LopowerBridgeTest {
     }
 
     @Test
+    void aDevicesUdpFlowsAreBoundedAndReclaimedWhenIdle() throws Exception {
+        try (TestDevice device = enroll("chatty"); TailnetDatagramSocket udp = device.stack.bindUdp(0)) {
+            udp.send(new InetSocketAddress(PairedStacks.PEER_V4, 7), new byte[] {1});
+            assertThat(udp.receive(Duration.ofSeconds(10))).as("the session is up").isNotNull();
+            int limit = io.microlink.lopower.bridge.BridgeDataplane.UDP_FLOWS_PER_DEVICE;
+            for (int port = 20_000; port < 20_000 + limit + 5; port++) {
+                udp.send(new InetSocketAddress(PairedStacks.PEER_V4, port), new byte[] {2});
+            }
+            awaitTrue(() -> bridge.dataplane().count(BridgeCounters.Event.REFUSED_DEVICE_LIMIT) == 6,
+                    "flows past the limit refused");
+            assertThat(bridge.dataplane().relayed("chatty")).isEqualTo(limit);
+            // This bridge closes flows idle for 1 s; then the device may open new ones.
+            awaitTrue(() -> bridge.dataplane().relayed("chatty") == 0, "idle flows reclaimed");
+            udp.send(new InetSocketAddress(PairedStacks.PEER_V4, 7), new byte[] {3});
+            assertThat(udp.receive(Duration.ofSeconds(10))).isNotNull();
+        }
+    }
+
+    @Test
     void aDeviceReachesNeitherTheHostsNetworksNorAnotherDevice() throws Exception {
         try (TestDevice a = enroll("a"); TestDevice b = enroll("b")) {
             for (String target : new String[] {"127.0.0.1", "192.168.1.1", "8.8.8.8", "2001:db8::1"}) {
