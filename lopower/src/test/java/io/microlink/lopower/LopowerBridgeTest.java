@@ -228,6 +228,28 @@ class LopowerBridgeTest {
     }
 
     @Test
+    void aRestartedBridgeServesTheSameDevicesWithTheSameConfiguration() throws Exception {
+        try (TestDevice device = enroll("steady"); TailnetDatagramSocket udp = device.stack.bindUdp(0)) {
+            String config = bridge.enrollment().show("steady").config();
+            udp.send(new InetSocketAddress(PairedStacks.PEER_V4, 7), new byte[] {1});
+            assertThat(udp.receive(Duration.ofSeconds(10))).isNotNull();
+
+            bridge.close();
+            bridge = LopowerBridge.start(dir, null, tailnet, Duration.ofSeconds(1));
+            assertThat(bridge.enrollment().show("steady").config()).isEqualTo(config);
+            // The device finds out by itself that the bridge lost the session (WireGuard's
+            // 15 s without an answer), and its next handshake is answered with the same keys.
+            long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+            TailnetDatagramSocket.Datagram echo = null;
+            while (echo == null && System.nanoTime() - deadline < 0) {
+                udp.send(new InetSocketAddress(PairedStacks.PEER_V4, 7), new byte[] {2});
+                echo = udp.receive(Duration.ofSeconds(1));
+            }
+            assertThat(echo).as("an echo through the restarted bridge").isNotNull();
+        }
+    }
+
+    @Test
     void aSecondBridgeOnThePortGetsOneClearLine() {
         assertThatThrownBy(() -> LopowerBridge.start(dir, null, tailnet, Duration.ofSeconds(1)))
                 .isInstanceOf(LopowerException.class).hasMessageStartingWith("UDP port " + port + " is in use");
