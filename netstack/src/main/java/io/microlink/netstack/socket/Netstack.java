@@ -69,6 +69,16 @@ public final class Netstack implements AutoCloseable {
         void handle(Netstack stack, IpPacket packet, UdpDatagram datagram);
     }
 
+    /**
+     * An ICMP echo request to an address that is not this stack's own ({@link #interceptEcho}).
+     * {@code answer} sends the echo reply from that address, once, whenever the handler decides
+     * the address is alive; the handler runs on the inbound thread and must not block.
+     */
+    @FunctionalInterface
+    public interface EchoInterceptor {
+        void request(InetAddress destination, Runnable answer);
+    }
+
     final ReentrantLock lock = new ReentrantLock();
     /** Signalled whenever any connection or listener changed; blocked sockets re-check their own state. */
     final Condition changed = lock.newCondition();
@@ -99,6 +109,8 @@ public final class Netstack implements AutoCloseable {
     private volatile boolean transparentTcp;
     /** Takes UDP to addresses not our own ({@link #interceptUdp}); null: such datagrams are dropped. */
     private volatile UdpService foreignUdp;
+    /** Takes echo requests to addresses not our own ({@link #interceptEcho}); null: they are dropped. */
+    private volatile EchoInterceptor foreignEcho;
 
     /**
      * @param output where the packets the stack originates go (into WireGuard, which routes them
@@ -207,6 +219,8 @@ public final class Netstack implements AutoCloseable {
                         } else if (message.isPresent()) {
                             echo.reply(p).ifPresent(this::sendAlone);
                         }
+                    } else if (foreignEcho != null && p.protocol() == Icmp.protocol(p.version())) {
+                        foreignEcho(p);
                     }
                 }
                 default -> { } // no other protocol is served
@@ -246,6 +260,19 @@ public final class Netstack implements AutoCloseable {
             socket.deliver(p, d);
         } else {
             DestinationUnreachable.portUnreachable(ip, p).ifPresent(this::sendAlone);
+        }
+    }
+
+    /** Prepares the reply to an echo request for another address and lets the interceptor decide on it. */
+    private void foreignEcho(IpPacket p) throws MalformedPacketException {
+        EchoInterceptor handler = foreignEcho;
+        Optional<byte[]> reply = echo.reply(p);
+        if (handler != null && reply.isPresent()) {
+            try {
+                handler.request(InetAddress.getByAddress(p.destination()), () -> sendAlone(reply.get()));
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException("a parsed packet holds a malformed address", e);
+            }
         }
     }
 
@@ -453,6 +480,15 @@ public final class Netstack implements AutoCloseable {
      */
     public void interceptUdp(UdpService handler) {
         foreignUdp = handler;
+    }
+
+    /**
+     * Hands ICMP echo requests to addresses that are not this stack's own to {@code handler},
+     * which answers them (from that address) when it learns the address is alive, as a router
+     * that relays pings would. Null stops it: such requests are dropped again.
+     */
+    public void interceptEcho(EchoInterceptor handler) {
+        foreignEcho = handler;
     }
 
     /** Binds a UDP port ({@code 0}: an ephemeral one). */

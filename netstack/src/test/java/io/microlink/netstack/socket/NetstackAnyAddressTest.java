@@ -58,6 +58,29 @@ class NetstackAnyAddressTest {
     }
 
     @Test
+    void anEchoRequestToAnotherAddressIsAnsweredOnlyWhenTheInterceptorSaysSo() throws Exception {
+        try (StackPair pair = new StackPair()) {
+            java.util.concurrent.BlockingQueue<Runnable> answers = new java.util.concurrent.LinkedBlockingQueue<>();
+            java.util.List<InetAddress> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+            pair.b.interceptEcho((destination, answer) -> {
+                asked.add(destination);
+                answers.add(answer);
+            });
+            Thread.ofVirtual().start(() -> {
+                try {
+                    answers.take().run(); // the first is answered, later ones are not
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertThat(pair.a.ping(ELSEWHERE, new byte[] {1, 2, 3}, Duration.ofSeconds(5))).isPositive();
+            assertThatThrownBy(() -> pair.a.ping(ELSEWHERE, new byte[] {4}, Duration.ofMillis(300)))
+                    .isInstanceOf(java.util.concurrent.TimeoutException.class);
+            assertThat(asked).containsExactly(ELSEWHERE, ELSEWHERE);
+        }
+    }
+
+    @Test
     void udpToAnotherAddressGoesToTheInterceptorWhichAnswersFromThatAddress() throws Exception {
         try (StackPair pair = new StackPair(); TailnetDatagramSocket client = pair.a.bindUdp(0)) {
             pair.b.interceptUdp((stack, packet, d) -> {
