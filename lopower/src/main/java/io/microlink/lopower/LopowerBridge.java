@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A running LOPOWER bridge: plain-WireGuard devices enrolled in its state directory reach the
@@ -75,6 +76,11 @@ public final class LopowerBridge implements AutoCloseable {
             @Override
             public TailnetDatagramSocket bindUdp() throws IOException {
                 return node.bindUdp(0);
+            }
+
+            @Override
+            public Duration icmpPing(InetAddress address, Duration timeout) throws IOException, TimeoutException {
+                return node.icmpPing(AddressText.of(address), timeout);
             }
 
             @Override

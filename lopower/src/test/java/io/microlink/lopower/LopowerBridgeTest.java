@@ -55,7 +55,7 @@ class LopowerBridgeTest {
     }
 
     @Test
-    void tcpAndFullSizeUdpReachTheTailnetOverBothFamilies() throws Exception {
+    void tcpFullSizeUdpAndPingReachTheTailnetOverBothFamilies() throws Exception {
         try (TestDevice device = enroll("sensor")) {
             for (InetAddress peer : new InetAddress[] {PairedStacks.PEER_V4, PairedStacks.PEER_V6}) {
                 try (TailnetSocket s = device.stack.connect(peer, 7, 10_000)) {
@@ -82,6 +82,11 @@ class LopowerBridgeTest {
                 }
             }
             assertThat(bridge.dataplane().count(BridgeCounters.Event.TCP_CONNECTIONS_RELAYED)).isEqualTo(2);
+            // A ping of a live tailnet address is answered; one of an address nobody holds is not.
+            assertThat(device.stack.ping(PairedStacks.PEER_V4, new byte[] {9}, Duration.ofSeconds(10))).isPositive();
+            assertThat(device.stack.ping(PairedStacks.PEER_V6, new byte[] {9}, Duration.ofSeconds(10))).isPositive();
+            assertThatThrownBy(() -> device.stack.ping(InetAddress.ofLiteral("100.64.9.9"), new byte[] {9},
+                    Duration.ofSeconds(3))).isInstanceOf(java.util.concurrent.TimeoutException.class);
             // Idle flows are reclaimed (this bridge's idle limit is 1 s).
             awaitTrue(() -> bridge.dataplane().count(BridgeCounters.Event.UDP_FLOWS_EXPIRED) == 2, "flows expired");
         }

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -83,6 +84,11 @@ final class PairedStacks implements Uplink, AutoCloseable {
     @Override
     public TailnetDatagramSocket bindUdp() throws IOException {
         return node.bindUdp(0);
+    }
+
+    @Override
+    public Duration icmpPing(InetAddress address, Duration timeout) throws IOException, TimeoutException {
+        return node.ping(address, new byte[] {'l', 'p'}, timeout);
     }
 
     @Override

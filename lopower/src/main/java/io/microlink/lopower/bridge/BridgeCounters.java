@@ -24,6 +24,10 @@ public final class BridgeCounters {
         /** A tailnet peer's connection carried on to a device by a port forward. */
         TCP_CONNECTIONS_FORWARDED,
         UDP_FLOWS_OPENED,
+        /** A device's ping answered after the bridge's node got the real reply. */
+        PINGS_ANSWERED,
+        /** A device's ping dropped because {@code EchoRelay.IN_FLIGHT} pings were waiting already. */
+        REFUSED_PINGS_IN_FLIGHT,
         UDP_FLOWS_EXPIRED,
         /** A reply to a UDP flow from somewhere the device did not send to. */
         UDP_REPLY_FROM_ELSEWHERE

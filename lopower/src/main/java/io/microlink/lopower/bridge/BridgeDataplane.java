@@ -30,7 +30,8 @@ import java.util.Map;
  *
  * <pre>
  *  device ──WireGuard/UDP──▶ Engine ─▶ StackTun ─▶ Containment ─▶ Netstack ─┬▶ TcpRelay ─▶ Uplink.dial
- *                                                                          └▶ UdpRelay ─▶ Uplink.bindUdp
+ *                                                                          ├▶ UdpRelay ─▶ Uplink.bindUdp
+ *                                                                          └▶ EchoRelay ─▶ Uplink.icmpPing
  *  device ◀── ... ◀── Netstack.connect ◀── ForwardTable ◀── Uplink.listen (port forwards, tailnet to device)
  * </pre>
  */
@@ -67,6 +68,7 @@ public final class BridgeDataplane implements AutoCloseable {
                 TCP_PER_DEVICE);
         forwards = new ForwardTable(uplink, stack, plan, counters, TCP_PER_DEVICE);
         stack.interceptUdp(udp);
+        stack.interceptEcho(new EchoRelay(uplink, counters));
         tun.attach(stack);
         tcp.start();
         wireguard = WireGuardDevice.run(engine, tun, socket);

@@ -18,6 +18,14 @@ public interface Uplink {
     /** Binds a UDP socket on an ephemeral port of the bridge's tailnet addresses. */
     TailnetDatagramSocket bindUdp() throws IOException;
 
+    /**
+     * Pings a tailnet address with ICMP echo and waits for the reply.
+     *
+     * @throws java.util.concurrent.TimeoutException when none came within {@code timeout}
+     */
+    Duration icmpPing(InetAddress address, Duration timeout) throws IOException,
+            java.util.concurrent.TimeoutException;
+
     /** Listens for TCP on {@code port} of the bridge's tailnet addresses. */
     TailnetServerSocket listen(int port) throws IOException;
 }
