@@ -220,6 +220,16 @@ class LopowerInteropTest {
 
     @Test
     @Order(3)
+    void plainPingOnTheDeviceIsAnsweredForTheTailscaledNode() {
+        assertThat(exec("ping", "-c", "3", "-i", "0.3", "-W", "5", realIpv4).requireSuccess().stdout())
+                .contains("3 received");
+        assertThat(exec("ping", "-6", "-c", "2", "-i", "0.3", "-W", "5", realIpv6).requireSuccess().stdout())
+                .contains("2 received");
+        assertThat(count("pings_answered")).isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    @Order(4)
     void a1400ByteDatagramComesBackWhole() throws Exception {
         byte[] datagram = new byte[1400];
         new Random(7).nextBytes(datagram);
@@ -237,7 +247,7 @@ class LopowerInteropTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aDatagramFromAnotherDevicesAddressIsDroppedAndCounted() throws Exception {
         EnrolledDevice other = bridge.enrollment().add("dev2", null, HOST_SIDE + ":1", 0);
         String otherV4 = other.addresses().getLast().getHostAddress();
@@ -252,7 +262,7 @@ class LopowerInteropTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aServerOnTheBridgeHostsOwnNetworkIsUnreachableThroughTheBridge() {
         String url = "http://" + HOST_LAN + ":" + lanServer.getLocalPort() + "/";
         // The server is there: the device reaches it over its own link, outside the tunnel.
@@ -264,7 +274,7 @@ class LopowerInteropTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void tailscaleNcReachesAServiceOnTheDeviceThroughAPortForward() throws Exception {
         String reply = "device service " + UUID.randomUUID() + "\n";
         Path script = tailnet.dir().resolve("device-service.sh");
@@ -289,7 +299,7 @@ class LopowerInteropTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void removingTheDeviceCutsItOffAtOnce() throws Exception {
         String url = "http://" + realIpv4 + ":" + web.getAddress().getPort() + "/";
         assertThat(curl(url).requireSuccess().stdout()).isEqualTo(BODY);
