@@ -1,5 +1,7 @@
 package io.microlink.lopower;
 
+import io.microlink.lopower.enroll.AddressPlan;
+
 /**
  * The device side of a bridge, fixed when its state directory is first set up: every enrolled
  * device's configuration depends on it.
@@ -11,7 +13,8 @@ package io.microlink.lopower;
  */
 public record BridgeNetwork(String ipv6Prefix, String ipv4Prefix, int port) {
     /** {@code fd7a:115c:a1e0:9909::/64}, {@code 10.90.0.0/24}, port 51820. */
-    public static final BridgeNetwork DEFAULT = new BridgeNetwork("fd7a:115c:a1e0:9909::/64", "10.90.0.0/24", 51820);
+    public static final BridgeNetwork DEFAULT = new BridgeNetwork(AddressPlan.DEFAULT_IPV6, AddressPlan.DEFAULT_IPV4,
+            51820);
 
     public BridgeNetwork {
         if (port < 1 || port > 65535) {

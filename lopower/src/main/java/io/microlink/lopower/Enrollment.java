@@ -233,10 +233,6 @@ public final class Enrollment {
         return r;
     }
 
-    RegistryFile file() {
-        return file;
-    }
-
     AddressPlan plan() {
         return plan;
     }

@@ -64,11 +64,4 @@ final class DeviceTable {
     String nameOf(InetAddress address) {
         return nameByAddress.get(address);
     }
-
-    /** The WireGuard peer of each enrolled device, by name, for status. */
-    synchronized Map<String, Peer> peersByName() {
-        Map<String, Peer> out = new HashMap<>();
-        peers.forEach((d, p) -> out.put(d.name(), p));
-        return out;
-    }
 }
