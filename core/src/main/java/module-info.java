@@ -26,8 +26,9 @@ module io.microlink.core {
 
     // The one HTTP/1.1 head reader, for the local proxy and the web server.
     exports io.microlink.http to io.microlink.host, io.microlink.web;
-    // Owner-only atomic files and the state directory's lock, for settings, the web page's token and the daemon.
-    exports io.microlink.state to io.microlink.host, io.microlink.web, io.microlink.daemon;
+    // Owner-only atomic files and the state directory's lock, for settings, the web page's token, the daemon
+    // and the LOPOWER bridge's device registry.
+    exports io.microlink.state to io.microlink.host, io.microlink.web, io.microlink.daemon, io.microlink.lopower;
 
     opens io.microlink.control.wire to com.fasterxml.jackson.databind;
     opens io.microlink.state to com.fasterxml.jackson.databind;

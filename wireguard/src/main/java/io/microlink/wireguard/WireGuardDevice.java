@@ -83,8 +83,12 @@ public final class WireGuardDevice implements AutoCloseable {
         this.udp = udp;
     }
 
-    /** Runs {@code engine} between a device and a bound socket that are already set up. */
-    static WireGuardDevice run(Engine engine, TunDevice tun, DatagramChannel udp) {
+    /**
+     * Runs {@code engine} between a device and a bound socket that are already set up: a
+     * {@link TunDevice} of the caller's own (a userspace stack, as the LOPOWER bridge's) works
+     * as well as a kernel one. The device and the socket are closed with the result.
+     */
+    public static WireGuardDevice run(Engine engine, TunDevice tun, DatagramChannel udp) {
         WireGuardDevice device = new WireGuardDevice(engine, tun, udp);
         device.startThreads();
         return device;

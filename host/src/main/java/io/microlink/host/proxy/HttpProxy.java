@@ -1,6 +1,7 @@
 package io.microlink.host.proxy;
 
 import io.microlink.netstack.socket.StreamConnection;
+import io.microlink.netstack.socket.StreamRelay;
 import io.microlink.netstack.socket.TailnetDialer;
 import io.microlink.netstack.socket.TailnetSocket;
 import java.io.Closeable;
@@ -114,7 +115,7 @@ public final class HttpProxy implements Closeable {
             remote.close();
             throw e;
         }
-        Relay.run(StreamConnection.of(client), remote);
+        StreamRelay.run(StreamConnection.of(client), remote);
     }
 
     private static void answer(OutputStream out, int status, String message) throws IOException {

@@ -1,6 +1,7 @@
 package io.microlink.host.proxy;
 
 import io.microlink.netstack.socket.StreamConnection;
+import io.microlink.netstack.socket.StreamRelay;
 import io.microlink.netstack.socket.TailnetDialer;
 import io.microlink.netstack.socket.TailnetSocket;
 import java.io.Closeable;
@@ -121,7 +122,7 @@ public final class Socks5Proxy implements Closeable {
             remote.close();
             throw e;
         }
-        Relay.run(StreamConnection.of(client), remote);
+        StreamRelay.run(StreamConnection.of(client), remote);
     }
 
     private static int replyCode(DialFailure failure) {

@@ -2,9 +2,9 @@ package io.microlink.host.serve;
 
 import io.microlink.TailnetNode;
 import io.microlink.WhoIs;
-import io.microlink.host.proxy.Relay;
 import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.socket.StreamConnection;
+import io.microlink.netstack.socket.StreamRelay;
 import io.microlink.netstack.socket.TailnetServerSocket;
 import io.microlink.netstack.socket.TailnetSocket;
 import java.io.Closeable;
@@ -167,7 +167,7 @@ public final class TcpForwarder implements Closeable {
                 callers.put(localSide, entry);
             }
             local.connect(target, (int) LOCAL_CONNECT_TIMEOUT.toMillis());
-            Relay.run(StreamConnection.of(local), caller);
+            StreamRelay.run(StreamConnection.of(local), caller);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "serve: cannot forward {0} to {1}: {2}", from, target, e.getMessage());
         } catch (InterruptedException e) {

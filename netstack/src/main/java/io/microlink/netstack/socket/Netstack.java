@@ -76,6 +76,16 @@ public final class Netstack implements AutoCloseable {
         void handle(Netstack stack, IpPacket packet, UdpDatagram datagram);
     }
 
+    /**
+     * An ICMP echo request to an address that is not this stack's own ({@link #interceptEcho}).
+     * {@code answer} sends the echo reply from that address, once, whenever the handler decides
+     * the address is alive; the handler runs on the inbound thread and must not block.
+     */
+    @FunctionalInterface
+    public interface EchoInterceptor {
+        void request(InetAddress destination, Runnable answer);
+    }
+
     final ReentrantLock lock = new ReentrantLock();
     /** Signalled whenever any connection or listener changed; blocked sockets re-check their own state. */
     final Condition changed = lock.newCondition();
@@ -102,6 +112,12 @@ public final class Netstack implements AutoCloseable {
     /** The same addresses as raw bytes, compared against every inbound packet's destination. */
     private volatile byte[][] ownAddressBytes = new byte[0][];
     private volatile boolean running = true;
+    /** Whether TCP to addresses not our own goes to the transparent listener ({@link #listenAnyAddress}). */
+    private volatile boolean transparentTcp;
+    /** Takes UDP to addresses not our own ({@link #interceptUdp}); null: such datagrams are dropped. */
+    private volatile UdpService foreignUdp;
+    /** Takes echo requests to addresses not our own ({@link #interceptEcho}); null: they are dropped. */
+    private volatile EchoInterceptor foreignEcho;
 
     /**
      * Makes a stack that sends its packets to {@code output}; it has no addresses until {@link #setAddresses}.
@@ -214,10 +230,12 @@ public final class Netstack implements AutoCloseable {
             }
             switch (p.protocol()) {
                 case IpProtocol.TCP -> {
-                    if (isOwn(p.destination())) {
+                    boolean own = isOwn(p.destination());
+                    if (own || transparentTcp) {
                         lock.lock();
                         try {
-                            tcp.onSegment(p.source(), p.destination(), p.buffer(), p.payloadOffset(), p.payloadLength(), now);
+                            tcp.onSegment(p.source(), p.destination(), p.buffer(), p.payloadOffset(), p.payloadLength(),
+                                    now, own);
                         } finally {
                             lock.unlock();
                         }
@@ -233,6 +251,8 @@ public final class Netstack implements AutoCloseable {
                         } else if (message.isPresent()) {
                             echo.reply(p).ifPresent(this::sendAlone);
                         }
+                    } else if (foreignEcho != null && p.protocol() == Icmp.protocol(p.version())) {
+                        foreignEcho(p);
                     }
                 }
                 default -> { } // no other protocol is served
@@ -261,6 +281,10 @@ public final class Netstack implements AutoCloseable {
             }
         }
         if (!isOwn(p.destination())) {
+            UdpService foreign = foreignUdp;
+            if (foreign != null) {
+                foreign.handle(this, p, d);
+            }
             return;
         }
         TailnetDatagramSocket socket = udpPorts.get(d.destinationPort());
@@ -268,6 +292,19 @@ public final class Netstack implements AutoCloseable {
             socket.deliver(p, d);
         } else {
             DestinationUnreachable.portUnreachable(ip, p).ifPresent(this::sendAlone);
+        }
+    }
+
+    /** Prepares the reply to an echo request for another address and lets the interceptor decide on it. */
+    private void foreignEcho(IpPacket p) throws MalformedPacketException {
+        EchoInterceptor handler = foreignEcho;
+        Optional<byte[]> reply = echo.reply(p);
+        if (handler != null && reply.isPresent()) {
+            try {
+                handler.request(InetAddress.getByAddress(p.destination()), () -> sendAlone(reply.get()));
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException("a parsed packet holds a malformed address", e);
+            }
         }
     }
 
@@ -473,6 +510,50 @@ public final class Netstack implements AutoCloseable {
         } catch (IllegalStateException e) {
             throw new java.net.BindException("TCP port " + port + " is already in use on this node");
         }
+    }
+
+    /**
+     * Accepts TCP connections to any port of any address that is not this stack's own, as a
+     * transparent proxy or a router that terminates TCP does: each accepted socket's
+     * {@link TailnetSocket#getLocalSocketAddress() local address} is where its client meant to
+     * go. What may reach this stack at all is the caller's to decide before {@link #inbound}.
+     * Connections to the stack's own addresses still go to the port listeners.
+     *
+     * @param backlog connections accepted by the stack but not yet by the caller
+     * @return the listener
+     * @throws IOException a {@link java.net.BindException} if such a listener exists already
+     */
+    public TailnetServerSocket listenAnyAddress(int backlog) throws IOException {
+        TailnetServerSocket socket;
+        try {
+            socket = new TailnetServerSocket(this, withTcp(t -> t.listenTransparent(backlog)));
+        } catch (IllegalStateException e) {
+            throw new java.net.BindException("this stack already accepts TCP to any address");
+        }
+        transparentTcp = true;
+        return socket;
+    }
+
+    /**
+     * Hands UDP datagrams to addresses that are not this stack's own to {@code handler}, on the
+     * inbound thread (it must not block); it answers with {@link #sendUdp} from the address the
+     * datagram was sent to. Null stops it: such datagrams are dropped again.
+     *
+     * @param handler what takes the datagrams, or null
+     */
+    public void interceptUdp(UdpService handler) {
+        foreignUdp = handler;
+    }
+
+    /**
+     * Hands ICMP echo requests to addresses that are not this stack's own to {@code handler},
+     * which answers them (from that address) when it learns the address is alive, as a router
+     * that relays pings would. Null stops it: such requests are dropped again.
+     *
+     * @param handler what takes the requests, or null
+     */
+    public void interceptEcho(EchoInterceptor handler) {
+        foreignEcho = handler;
     }
 
     /**

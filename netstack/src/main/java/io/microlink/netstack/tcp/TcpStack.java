@@ -41,6 +41,8 @@ public final class TcpStack {
     private final HashMap<ConnectionKey, TcpConnection> connections = new HashMap<>();
     private final ArrayList<TcpConnection> connectionList = new ArrayList<>();
     private final HashMap<Integer, TcpListener> listeners = new HashMap<>();
+    /** Takes SYNs to addresses that are not the stack's own ({@link #listenTransparent}); null when none. */
+    private TcpListener transparent;
     private final ArrayList<TcpConnection> dirty = new ArrayList<>();
     private final ConnectionKey probe = new ConnectionKey();
     private final TcpSegment incoming = new TcpSegment();
@@ -95,6 +97,23 @@ public final class TcpStack {
     }
 
     /**
+     * Listens on every port of every address that is not the stack's own: the segments the
+     * caller hands to {@link #onSegment(byte[], byte[], byte[], int, int, long, boolean)} as
+     * not local. A connection accepted this way has the address and port its client asked
+     * for as its local end, so a relay can read where the client meant to go.
+     */
+    public TcpListener listenTransparent(int backlog) {
+        if (backlog <= 0) {
+            throw new IllegalArgumentException("a positive backlog");
+        }
+        if (transparent != null) {
+            throw new IllegalStateException("a transparent listener exists already");
+        }
+        transparent = new TcpListener(this, 0, backlog);
+        return transparent;
+    }
+
+    /**
      * Starts an active open from an ephemeral port ({@link EphemeralPorts}: successive ones
      * towards one destination, so a pair the peer may still hold in TIME-WAIT does not come
      * back soon) and sends the SYN. The events'
@@ -140,12 +159,23 @@ public final class TcpStack {
      * @param nowNanos the time now
      */
     public void onSegment(byte[] srcIp, byte[] dstIp, byte[] b, int off, int len, long nowNanos) {
+        onSegment(srcIp, dstIp, b, off, len, nowNanos, true);
+    }
+
+    /**
+     * As {@link #onSegment(byte[], byte[], byte[], int, int, long)}; {@code toLocalAddress}
+     * false means {@code dstIp} is not the stack's own, so only an existing connection or the
+     * {@link #listenTransparent transparent listener} may take the segment.
+     */
+    public void onSegment(byte[] srcIp, byte[] dstIp, byte[] b, int off, int len, long nowNanos,
+                          boolean toLocalAddress) {
         TcpSegment seg = incoming;
         if (!seg.parse(srcIp, dstIp, b, off, len)) {
             return;
         }
+        TcpListener l = toLocalAddress ? listeners.get(seg.dstPort) : transparent;
         TcpConnection c = connections.get(probe.set(dstIp, seg.dstPort, srcIp, seg.srcPort));
-        if (c != null && listeners.containsKey(seg.dstPort) && c.isReopenedBy(seg)) {
+        if (c != null && l != null && c.isReopenedBy(seg)) {
             c.terminate(null); // and the listener below takes the SYN
         } else if (c != null && c.state() != TcpState.CLOSED) {
             c.onSegment(seg, b, nowNanos);
@@ -155,7 +185,6 @@ public final class TcpStack {
         if (seg.has(RST)) {
             return;
         }
-        TcpListener l = listeners.get(seg.dstPort);
         if (l == null || seg.has(ACK)) {
             // RFC 9293 §3.10.7.1: make the RST acceptable to the sender: take its ACK as our
             // sequence number, or else acknowledge exactly what it sent.
@@ -332,6 +361,9 @@ public final class TcpStack {
     }
 
     void unlisten(TcpListener l) {
+        if (l == transparent) {
+            transparent = null;
+        }
         listeners.remove(l.port(), l);
     }
 

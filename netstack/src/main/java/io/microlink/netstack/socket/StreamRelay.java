@@ -1,26 +1,27 @@
-package io.microlink.host.proxy;
+package io.microlink.netstack.socket;
 
-import io.microlink.netstack.socket.StreamConnection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
  * Copies bytes both ways between two connections until both directions have ended, then
- * closes both. The end of one direction is passed on as a half-close (FIN), so a client that
- * shuts down its sending side still receives the whole answer. A failure in either direction
+ * closes both: the local proxies and served ports use it, and so does the LOPOWER bridge
+ * between a device's connection and the tailnet. The end of one direction is passed on as a
+ * half-close (FIN), so a client that shuts down its sending side still receives the whole
+ * answer. A failure in either direction
  * (a reset, a closed socket) closes both at once, which also ends the other direction.
  *
  * <pre>{@code
  * try (Socket local = new Socket("127.0.0.1", 8080); TailnetSocket remote = node.dial("ts1", 80, timeout)) {
- *     Relay.run(StreamConnection.of(local), remote);   // returns when both sides are done
+ *     StreamRelay.run(StreamConnection.of(local), remote);   // returns when both sides are done
  * }
  * }</pre>
  */
-public final class Relay {
+public final class StreamRelay {
     private static final int BUFFER_SIZE = 32 * 1024;
 
-    private Relay() {}
+    private StreamRelay() {}
 
     /**
      * Relays until both directions have ended (or one failed), then closes both ends. Blocks the

@@ -1,0 +1,78 @@
+package io.microlink.daemon.lopower;
+
+import io.microlink.NodeListener;
+import io.microlink.TailnetNode;
+import io.microlink.daemon.cli.CliException;
+import io.microlink.lopower.BridgeNetwork;
+import io.microlink.lopower.LopowerBridge;
+import io.microlink.lopower.LopowerException;
+import java.io.PrintStream;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code microlink lopower start}: the bridge's tailnet node (its own identity, in
+ * {@code DIR/node}) and the bridge, until SIGTERM or SIGINT.
+ *
+ * @param dir          the bridge's state directory
+ * @param network      the device side asked for, or null for what the directory holds
+ * @param controlUrl   the control server, or null for Tailscale's
+ * @param authKey      a pre-auth key, or null to log in through a URL (printed)
+ * @param hostname     the bridge's name on the tailnet
+ * @param plainHttpDerp reach DERP over plain HTTP (test tailnets only)
+ */
+public record BridgeRunner(Path dir, BridgeNetwork network, String controlUrl, String authKey, String hostname,
+                           boolean plainHttpDerp) {
+    private static final System.Logger LOG = System.getLogger("io.microlink.lopower");
+    private static final long STOP_WAIT_SECONDS = 20;
+
+    public int run(PrintStream out) throws CliException, InterruptedException {
+        TailnetNode.Builder b = TailnetNode.builder().hostname(hostname).stateDirectory(dir.resolve("node"))
+                .authKey(authKey);
+        if (controlUrl != null) {
+            b.controlUrl(controlUrl);
+        }
+        if (plainHttpDerp) {
+            b.plainHttpDerpForTesting();
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        // The JVM exits once its shutdown hooks return: this one waits (bounded) until the bridge
+        // and the node are closed, so devices and control see an orderly stop.
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "lopower-shutdown");
+        try (TailnetNode node = b.build()) {
+            // The node logs its own state changes; a login URL is for the person at the terminal.
+            node.addListener(new NodeListener() {
+                @Override
+                public void loginUrl(String url) {
+                    out.println("To log the bridge in, visit: " + url);
+                }
+            });
+            // The WireGuard port first: a bridge that cannot serve its devices should not join the tailnet.
+            try (LopowerBridge bridge = LopowerBridge.start(dir, network, node)) {
+                Runtime.getRuntime().addShutdownHook(hook);
+                node.start();
+                LOG.log(Level.INFO, "lopower: WireGuard on UDP port {0}, public key {1}, {2} devices",
+                        String.valueOf(bridge.port()), bridge.enrollment().bridgePublicKey(),
+                        String.valueOf(bridge.enrollment().list().size()));
+                stop.await();
+                // On stdout: java.util.logging has stopped by now (its own shutdown hook).
+                out.println("lopower: stopping; counters " + bridge.counters());
+            }
+        } catch (LopowerException e) {
+            throw new CliException(e.getMessage());
+        } finally {
+            stopped.countDown();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,327 @@
+package io.microlink.interop.lopower;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.microlink.TailnetNode;
+import io.microlink.interop.Await;
+import io.microlink.interop.Exec;
+import io.microlink.interop.FreePorts;
+import io.microlink.interop.NetworkNamespaces;
+import io.microlink.interop.Tailscaled;
+import io.microlink.interop.TestTailnet;
+import io.microlink.interop.WireGuardGo;
+import io.microlink.lopower.BridgeNetwork;
+import io.microlink.lopower.EnrolledDevice;
+import io.microlink.lopower.LopowerBridge;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The LOPOWER bridge against real peers: a Debian wireguard-go device in a network namespace
+ * of its own, configured from the configuration the bridge printed ({@code wg-quick strip}
+ * into {@code wg setconf}), reaches a tailscaled node's HTTP and UDP echo servers by tailnet
+ * address through the bridge (an in-process bridge with its own tailnet node), and nothing on
+ * the bridge host's own network; tailscaled reaches a service on the device through a port
+ * forward. The QR code is read back by zbarimg, a decoder of its own.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LopowerInteropTest {
+    private static final Duration COMMAND = Duration.ofSeconds(30);
+    private static final Duration FIRST_CONTACT = Duration.ofSeconds(45);
+    private static final String BODY = "behind tailscaled " + UUID.randomUUID() + "\n";
+    private static final String HOST_SIDE = "10.205.0.1";
+    private static final String DEVICE_SIDE = "10.205.0.2";
+    /** A second address of the bridge host on the device's link: its "LAN", which devices must not reach. */
+    private static final String HOST_LAN = "10.205.0.3";
+
+    @RegisterExtension
+    static final TestTailnet tailnet = TestTailnet.create();
+
+    private static HttpServer web;
+    private static DatagramSocket udpEcho;
+    private static final List<Integer> udpReceived = new CopyOnWriteArrayList<>();
+    private static ServerSocket lanServer;
+    private static Tailscaled real;
+    private static String realIpv4;
+    private static String realIpv6;
+    private static TailnetNode bridgeNode;
+    private static LopowerBridge bridge;
+    private static NetworkNamespaces net;
+    private static String ns;
+    private static WireGuardGo device;
+    private static EnrolledDevice enrolled;
+
+    @BeforeAll
+    static void start() throws Exception {
+        web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        web.createContext("/", exchange -> {
+            byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        web.start();
+        udpEcho = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        Thread.startVirtualThread(LopowerInteropTest::echoUdp);
+
+        real = tailnet.addNode("real");
+        realIpv4 = real.ip("-4").getFirst();
+        realIpv6 = real.ip("-6").getFirst();
+        bridgeNode = tailnet.addJavaNode("lopower", real);
+        int port = FreePorts.udp();
+        bridge = LopowerBridge.start(tailnet.dir().resolve("bridge"),
+                new BridgeNetwork(BridgeNetwork.DEFAULT.ipv6Prefix(), BridgeNetwork.DEFAULT.ipv4Prefix(), port),
+                bridgeNode);
+
+        net = tailnet.namespaces();
+        ns = net.create("lpdev");
+        String hostVeth = net.linkToSelf(HOST_SIDE + "/24", ns, DEVICE_SIDE + "/24").getFirst();
+        Exec.run(COMMAND, List.of("ip", "addr", "add", HOST_LAN + "/32", "dev", hostVeth)).requireSuccess();
+        lanServer = new ServerSocket(0);
+        Thread.startVirtualThread(LopowerInteropTest::serveLan);
+
+        enrolled = bridge.enrollment().add("dev1", null, HOST_SIDE + ":" + port, 0);
+        device = WireGuardGo.start(net, ns, tailnet.dir(), 0);
+        configureFromText(device, enrolled.config());
+        // A device may send anywhere; this one also routes the host's LAN address into the tunnel.
+        exec("wg", "set", device.interfaceName(), "peer", bridge.enrollment().bridgePublicKey(), "allowed-ips",
+                String.join(",", allowedIps(enrolled.config())) + "," + HOST_LAN + "/32").requireSuccess();
+        exec("ip", "route", "add", HOST_LAN + "/32", "dev", device.interfaceName()).requireSuccess();
+    }
+
+    /** What wg-quick would do for the file, with the real tools: strip, setconf, addresses, routes. */
+    private static void configureFromText(WireGuardGo wg, String config) throws IOException {
+        Path file = tailnet.dir().resolve(wg.interfaceName() + ".conf");
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, config);
+        String stripped = Exec.run(COMMAND, List.of("wg-quick", "strip", file.toString())).requireSuccess().stdout();
+        Path strippedFile = tailnet.dir().resolve(wg.interfaceName() + ".stripped");
+        Files.writeString(strippedFile, stripped);
+        exec("wg", "setconf", wg.interfaceName(), strippedFile.toString()).requireSuccess();
+        for (String address : field(config, "Address")) {
+            wg.addAddress(address);
+        }
+        for (String range : allowedIps(config)) {
+            exec("ip", range.contains(":") ? "-6" : "-4", "route", "replace", range, "dev", wg.interfaceName())
+                    .requireSuccess();
+        }
+    }
+
+    private static List<String> allowedIps(String config) {
+        return field(config, "AllowedIPs");
+    }
+
+    private static List<String> field(String config, String key) {
+        List<String> out = new ArrayList<>();
+        config.lines().filter(l -> l.startsWith(key + " = ")).forEach(l -> {
+            for (String v : l.substring(key.length() + 3).split(",")) {
+                out.add(v.strip());
+            }
+        });
+        return out;
+    }
+
+    private static void echoUdp() {
+        byte[] buf = new byte[65535];
+        try {
+            while (true) {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                udpEcho.receive(p);
+                udpReceived.add(p.getLength());
+                udpEcho.send(new DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
+            }
+        } catch (IOException e) {
+            // closed
+        }
+    }
+
+    private static void serveLan() {
+        try {
+            while (true) {
+                try (Socket s = lanServer.accept()) {
+                    s.getOutputStream().write("HTTP/1.0 200 OK\r\nContent-Length: 4\r\n\r\nlan\n".getBytes(
+                            StandardCharsets.US_ASCII));
+                }
+            }
+        } catch (IOException e) {
+            // closed
+        }
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (device != null) {
+            device.close();
+        }
+        if (bridge != null) {
+            bridge.close();
+        }
+        if (web != null) {
+            web.stop(0);
+        }
+        if (udpEcho != null) {
+            udpEcho.close();
+        }
+        if (lanServer != null) {
+            lanServer.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theQrPngReadByZbarimgIsTheConfigurationByteForByte() throws Exception {
+        Path png = tailnet.dir().resolve("dev1.png");
+        Files.write(png, enrolled.qrPng());
+        Exec.Result r = Exec.run(COMMAND, List.of("zbarimg", "--raw", "--quiet", png.toString())).requireSuccess();
+        // zbarimg ends each symbol it prints with a newline of its own.
+        assertThat(r.stdout()).isEqualTo(enrolled.config() + "\n");
+    }
+
+    @Test
+    @Order(2)
+    void curlOnTheDeviceFetchesThePageBehindTailscaledOverBothFamilies() {
+        int port = web.getAddress().getPort();
+        String v4 = "http://" + realIpv4 + ":" + port + "/";
+        Await.until(FIRST_CONTACT, "the device's first page through the bridge", () -> curl(v4).succeeded());
+        assertThat(curl(v4).requireSuccess().stdout()).isEqualTo(BODY);
+        assertThat(curl("http://[" + realIpv6 + "]:" + port + "/").requireSuccess().stdout()).isEqualTo(BODY);
+    }
+
+    @Test
+    @Order(3)
+    void plainPingOnTheDeviceIsAnsweredForTheTailscaledNode() {
+        assertThat(exec("ping", "-c", "3", "-i", "0.3", "-W", "5", realIpv4).requireSuccess().stdout())
+                .contains("3 received");
+        assertThat(exec("ping", "-6", "-c", "2", "-i", "0.3", "-W", "5", realIpv6).requireSuccess().stdout())
+                .contains("2 received");
+        assertThat(count("pings_answered")).isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    @Order(4)
+    void a1400ByteDatagramComesBackWhole() throws Exception {
+        byte[] datagram = new byte[1400];
+        new Random(7).nextBytes(datagram);
+        Path file = tailnet.dir().resolve("datagram.bin");
+        Files.write(file, datagram);
+        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(datagram));
+        // One datagram out; socat then waits up to 3 s for what comes back, and prints it.
+        String command = "socat -t 3 - UDP4:" + realIpv4 + ":" + udpEcho.getLocalPort() + " < " + file + " | sha256sum";
+        String digest = Await.result(FIRST_CONTACT, "a whole 1400-byte echo", () -> {
+            Exec.Result r = net.exec(ns, COMMAND, "sh", "-c", command);
+            return r.stdout().startsWith(expected) ? expected : null;
+        });
+        assertThat(digest).isEqualTo(expected);
+        assertThat(udpReceived).contains(1400);
+    }
+
+    @Test
+    @Order(5)
+    void aDatagramFromAnotherDevicesAddressIsDroppedAndCounted() throws Exception {
+        EnrolledDevice other = bridge.enrollment().add("dev2", null, HOST_SIDE + ":1", 0);
+        String otherV4 = other.addresses().getLast().getHostAddress();
+        exec("ip", "addr", "add", otherV4 + "/32", "dev", device.interfaceName()).requireSuccess();
+        long before = count("dropped_source_not_allowed");
+        int received = udpReceived.size();
+        exec("sh", "-c", "echo forged | socat -u - UDP4:" + realIpv4 + ":" + udpEcho.getLocalPort() + ",bind="
+                + otherV4).requireSuccess();
+        Await.until(COMMAND, "the forged datagram counted", () -> count("dropped_source_not_allowed") > before);
+        Thread.sleep(500);
+        assertThat(udpReceived).hasSize(received);
+    }
+
+    @Test
+    @Order(6)
+    void aServerOnTheBridgeHostsOwnNetworkIsUnreachableThroughTheBridge() {
+        String url = "http://" + HOST_LAN + ":" + lanServer.getLocalPort() + "/";
+        // The server is there: the device reaches it over its own link, outside the tunnel.
+        assertThat(curl("http://" + HOST_SIDE + ":" + lanServer.getLocalPort() + "/").requireSuccess().stdout())
+                .isEqualTo("lan\n");
+        long before = count("dropped_not_tailnet");
+        assertThat(curlWithin(3, url).succeeded()).isFalse();
+        assertThat(count("dropped_not_tailnet")).isGreaterThan(before);
+    }
+
+    @Test
+    @Order(7)
+    void tailscaleNcReachesAServiceOnTheDeviceThroughAPortForward() throws Exception {
+        String reply = "device service " + UUID.randomUUID() + "\n";
+        Path script = tailnet.dir().resolve("device-service.sh");
+        Files.writeString(script, "#!/bin/sh\nprintf '%s' '" + reply + "'\n");
+        assertThat(script.toFile().setExecutable(true)).isTrue();
+        try (var service = net.start(ns, "device service", List.of("socat", "TCP-LISTEN:8080,reuseaddr,fork",
+                "EXEC:" + script), java.util.Map.of(), tailnet.dir().resolve("device-service.log"))) {
+            bridge.enrollment().forward("dev1", 9080, 8080);
+            String bridgeIp = io.microlink.AddressText.of(bridgeNode.tailnet().self().orElseThrow().addresses()
+                    .getFirst());
+            byte[] got = Await.result(FIRST_CONTACT, "tailscale nc to the device through the bridge", () -> {
+                try {
+                    byte[] b = real.nc(bridgeIp, 9080, new byte[0], reply.length(), Duration.ofSeconds(5));
+                    return b.length == reply.length() ? b : null;
+                } catch (RuntimeException e) {
+                    return null;
+                }
+            });
+            assertThat(new String(got, StandardCharsets.UTF_8)).isEqualTo(reply);
+            assertThat(count("tcp_connections_forwarded")).isPositive();
+        }
+    }
+
+    @Test
+    @Order(8)
+    void removingTheDeviceCutsItOffAtOnce() throws Exception {
+        String url = "http://" + realIpv4 + ":" + web.getAddress().getPort() + "/";
+        assertThat(curl(url).requireSuccess().stdout()).isEqualTo(BODY);
+        bridge.enrollment().remove("dev1");
+        Thread.sleep(1_000); // the bridge follows its registry every half second
+        assertThat(curlWithin(3, url).succeeded()).isFalse();
+        assertThat(count("dropped_unknown_index") + count("dropped_unknown_peer")).isPositive();
+    }
+
+    private static long count(String counter) {
+        return bridge.counters().getOrDefault(counter, 0L);
+    }
+
+    private static Exec.Result curl(String url) {
+        return curlWithin(10, url);
+    }
+
+    private static Exec.Result curlWithin(int seconds, String url) {
+        return exec("curl", "-sS", "--max-time", Integer.toString(seconds), url);
+    }
+
+    private static Exec.Result exec(String... command) {
+        return net.exec(ns, COMMAND, command);
+    }
+}

@@ -1,0 +1,161 @@
+package io.microlink.lopower;
+
+import io.microlink.AddressText;
+import io.microlink.TailnetNode;
+import io.microlink.lopower.bridge.BridgeDataplane;
+import io.microlink.lopower.bridge.Uplink;
+import io.microlink.lopower.enroll.Registry;
+import io.microlink.netstack.DroppedInput;
+import io.microlink.netstack.socket.TailnetDatagramSocket;
+import io.microlink.netstack.socket.TailnetServerSocket;
+import io.microlink.netstack.socket.TailnetSocket;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A running LOPOWER bridge: plain-WireGuard devices enrolled in its state directory reach the
+ * tailnet through {@code node}, the bridge's own tailnet node, and appear there as that node
+ * (its ACLs apply to them). Each device's TCP connections and UDP flows end in a userspace
+ * stack on the bridge and go on as the node's own connections to the address the device asked
+ * for; a device reaches tailnet addresses and the bridge, nothing else. The other way, a
+ * {@link Enrollment#forward port forward} carries tailnet peers' connections to a port of the
+ * bridge's node on to a port of one device.
+ *
+ * <p>Devices enrolled or removed with {@link Enrollment} on the same directory, here or from
+ * another process, take effect within {@value #WATCH_MILLIS} ms: a removed device's peer,
+ * sessions, connections and flows are gone then.
+ *
+ * <pre>{@code
+ * try (TailnetNode node = TailnetNode.builder().hostname("lopower").authKey(key)
+ *              .stateDirectory(dir.resolve("node")).build()) {
+ *     node.start();
+ *     try (LopowerBridge bridge = LopowerBridge.start(dir, null, node)) {
+ *         bridge.enrollment().add("sensor-1", null, null, 25);
+ *         Thread.sleep(Long.MAX_VALUE);
+ *     }
+ * }
+ * }</pre>
+ */
+public final class LopowerBridge implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(LopowerBridge.class.getName());
+    static final long WATCH_MILLIS = 500;
+
+    private final Enrollment enrollment;
+    private final BridgeDataplane dataplane;
+    private final DroppedInput watchFailures = new DroppedInput(LOG, "registry check");
+    private final Thread watcher;
+    private volatile boolean running = true;
+    private Registry synced;
+
+    private LopowerBridge(Enrollment enrollment, BridgeDataplane dataplane) throws LopowerException {
+        this.enrollment = enrollment;
+        this.dataplane = dataplane;
+        follow();
+        this.watcher = Thread.ofVirtual().name("lopower-registry").start(this::watch);
+    }
+
+    /**
+     * Starts the bridge on the devices enrolled in {@code stateDir}, carrying them over
+     * {@code node} (started by the caller, in userspace mode).
+     *
+     * @param network the device side, or null for what the directory was set up with
+     * @throws LopowerException when the directory was set up otherwise, its registry is
+     *                          broken, or the WireGuard port is in use
+     */
+    public static LopowerBridge start(Path stateDir, BridgeNetwork network, TailnetNode node) throws LopowerException {
+        return start(stateDir, network, new Uplink() {
+            @Override
+            public TailnetSocket dial(InetAddress address, int port, Duration timeout) throws IOException {
+                return node.dial(AddressText.of(address), port, timeout);
+            }
+
+            @Override
+            public TailnetDatagramSocket bindUdp() throws IOException {
+                return node.bindUdp(0);
+            }
+
+            @Override
+            public Duration icmpPing(InetAddress address, Duration timeout) throws IOException, TimeoutException {
+                return node.icmpPing(AddressText.of(address), timeout);
+            }
+
+            @Override
+            public TailnetServerSocket listen(int port) throws IOException {
+                return node.listen(port);
+            }
+        }, BridgeDataplane.UDP_IDLE);
+    }
+
+    static LopowerBridge start(Path stateDir, BridgeNetwork network, Uplink uplink, Duration udpIdle)
+            throws LopowerException {
+        Enrollment e = Enrollment.open(stateDir, network);
+        BridgeDataplane d = BridgeDataplane.start(Enrollment.privateKey(e.registry()), e.plan(), e.network().port(),
+                uplink, udpIdle);
+        try {
+            return new LopowerBridge(e, d);
+        } catch (LopowerException | RuntimeException ex) {
+            d.close();
+            throw ex;
+        }
+    }
+
+    /** The devices of this bridge: enroll and remove here or with another {@link Enrollment} on the directory. */
+    public Enrollment enrollment() {
+        return enrollment;
+    }
+
+    /** The bridge's WireGuard UDP port. */
+    public int port() {
+        return dataplane.port();
+    }
+
+    /** What the bridge refused and did: WireGuard's drops (unknown keys, spoofed sources) and its own. */
+    public Map<String, Long> counters() {
+        return dataplane.counters();
+    }
+
+    BridgeDataplane dataplane() {
+        return dataplane;
+    }
+
+    private void watch() {
+        while (running) {
+            try {
+                Thread.sleep(WATCH_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                follow();
+                dataplane.tick();
+            } catch (LopowerException | RuntimeException e) {
+                // A broken or vanished registry keeps the devices as they were until it is fixed.
+                watchFailures.record(e);
+            }
+        }
+    }
+
+    /** Applies the registry's devices if they changed. */
+    private synchronized void follow() throws LopowerException {
+        Registry r = enrollment.registry();
+        if (synced == null || !r.devices().equals(synced.devices()) || !r.forwards().equals(synced.forwards())) {
+            dataplane.sync(r.devices(), r.forwards());
+            if (synced != null) {
+                LOG.log(System.Logger.Level.INFO, "lopower: {0} devices enrolled, {1} ports forwarded",
+                        r.devices().size(), r.forwards().size());
+            }
+            synced = r;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        watcher.interrupt();
+        dataplane.close();
+    }
+}

@@ -1,0 +1,63 @@
+package io.microlink.lopower.bridge;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/** What the bridge refused and why, beside what its WireGuard engine counts. */
+public final class BridgeCounters {
+    /** Why a device's packet, connection or flow was refused. */
+    public enum Event {
+        /** A packet to an address that is neither the tailnet's nor the bridge's own (the host's LAN, the internet). */
+        DROPPED_NOT_TAILNET,
+        /** A packet to another device: devices do not see each other. */
+        DROPPED_OTHER_DEVICE,
+        /** A packet with no IPv4 or IPv6 header we read (named apart from the engine's {@code dropped_malformed}). */
+        DROPPED_NOT_IP,
+        /** Packets for the devices dropped because the WireGuard sender fell behind. */
+        DROPPED_TO_DEVICE_QUEUE_FULL,
+        /** A TCP connection or UDP flow past a device's limit. */
+        REFUSED_DEVICE_LIMIT,
+        /** A TCP connection whose tailnet side could not be opened (reset for the device). */
+        TCP_DIAL_FAILED,
+        TCP_CONNECTIONS_RELAYED,
+        /** A tailnet peer's connection carried on to a device by a port forward. */
+        TCP_CONNECTIONS_FORWARDED,
+        UDP_FLOWS_OPENED,
+        /** A device's ping answered after the bridge's node got the real reply. */
+        PINGS_ANSWERED,
+        /** A device's ping dropped because {@code EchoRelay.IN_FLIGHT} pings were waiting already. */
+        REFUSED_PINGS_IN_FLIGHT,
+        UDP_FLOWS_EXPIRED,
+        /** A reply to a UDP flow from somewhere the device did not send to. */
+        UDP_REPLY_FROM_ELSEWHERE
+    }
+
+    private final LongAdder[] adders = new LongAdder[Event.values().length];
+
+    public BridgeCounters() {
+        for (int i = 0; i < adders.length; i++) {
+            adders[i] = new LongAdder();
+        }
+    }
+
+    void add(Event e) {
+        adders[e.ordinal()].increment();
+    }
+
+    public long get(Event e) {
+        return adders[e.ordinal()].sum();
+    }
+
+    /** Non-zero counters by lower-case name. */
+    public Map<String, Long> snapshot() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Event e : Event.values()) {
+            long v = get(e);
+            if (v != 0) {
+                out.put(e.name().toLowerCase(java.util.Locale.ROOT), v);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,161 @@
+package io.microlink.lopower.bridge;
+
+import io.microlink.lopower.LopowerException;
+import io.microlink.lopower.enroll.AddressPlan;
+import io.microlink.lopower.enroll.DeviceRecord;
+import io.microlink.lopower.enroll.ForwardRecord;
+import io.microlink.netstack.Headroom;
+import io.microlink.netstack.socket.Netstack;
+import io.microlink.netstack.tcp.TcpConfig;
+import io.microlink.wireguard.WireGuardDevice;
+import io.microlink.wireguard.session.Counters;
+import io.microlink.wireguard.session.Engine;
+import io.microlink.wireguard.session.EngineSettings;
+import io.microlink.wireguard.session.TimeSource;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bridge's device side, wired: its own WireGuard server (our engine on one UDP port, one
+ * peer per device), a userspace stack that terminates every device connection and flow
+ * (accepting any destination that {@link Containment} lets through), and the relays that
+ * carry them on over the {@link Uplink}.
+ *
+ * <pre>
+ *  device ──WireGuard/UDP──▶ Engine ─▶ StackTun ─▶ Containment ─▶ Netstack ─┬▶ TcpRelay ─▶ Uplink.dial
+ *                                                                          ├▶ UdpRelay ─▶ Uplink.bindUdp
+ *                                                                          └▶ EchoRelay ─▶ Uplink.icmpPing
+ *  device ◀── ... ◀── Netstack.connect ◀── ForwardTable ◀── Uplink.listen (port forwards, tailnet to device)
+ * </pre>
+ */
+public final class BridgeDataplane implements AutoCloseable {
+    /** TCP connections one device may hold through the bridge at once. */
+    public static final int TCP_PER_DEVICE = 256;
+    /** UDP flows one device may hold at once. */
+    public static final int UDP_FLOWS_PER_DEVICE = 256;
+    /** A UDP flow with no datagram either way for this long is closed. */
+    public static final Duration UDP_IDLE = Duration.ofSeconds(60);
+    private static final int SOCKET_BUFFER = 4 << 20;
+
+    private final Engine engine;
+    private final BridgeCounters counters = new BridgeCounters();
+    private final StackTun tun;
+    private final Netstack stack;
+    private final DeviceTable devices;
+    private final TcpRelay tcp;
+    private final UdpRelay udp;
+    private final ForwardTable forwards;
+    private final WireGuardDevice wireguard;
+
+    private BridgeDataplane(byte[] privateKey, AddressPlan plan, DatagramChannel socket, Uplink uplink, Duration udpIdle)
+            throws IOException {
+        engine = new Engine(privateKey, EngineSettings.DEFAULT.withMaxSessions(AddressPlan.MAX_DEVICES),
+                TimeSource.system());
+        tun = new StackTun(new Containment(plan, counters), counters);
+        // The stack frames nothing in place for WireGuard: StackTun queues a copy of each packet.
+        stack = new Netstack(TcpConfig.defaults(), tun, Headroom.NONE);
+        stack.setAddresses(plan.bridgeAddresses());
+        devices = new DeviceTable(engine, plan, this::deviceRemoved);
+        udp = new UdpRelay(uplink, devices, counters, UDP_FLOWS_PER_DEVICE, udpIdle);
+        tcp = new TcpRelay(stack.listenAnyAddress(TcpConfig.defaults().maxHalfOpen()), uplink, devices, counters,
+                TCP_PER_DEVICE);
+        forwards = new ForwardTable(uplink, stack, plan, counters, TCP_PER_DEVICE);
+        stack.interceptUdp(udp);
+        stack.interceptEcho(new EchoRelay(uplink, counters));
+        tun.attach(stack);
+        tcp.start();
+        wireguard = WireGuardDevice.run(engine, tun, socket);
+    }
+
+    /**
+     * Binds the WireGuard port and starts the device side.
+     *
+     * @throws LopowerException when the port is in use
+     */
+    public static BridgeDataplane start(byte[] privateKey, AddressPlan plan, int port, Uplink uplink, Duration udpIdle)
+            throws LopowerException {
+        DatagramChannel socket = null;
+        try {
+            socket = DatagramChannel.open();
+            socket.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
+            socket.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
+            socket.bind(new InetSocketAddress(port));
+            return new BridgeDataplane(privateKey, plan, socket, uplink, udpIdle);
+        } catch (BindException e) {
+            close(socket);
+            throw new LopowerException("UDP port " + port + " is in use: stop what holds it or give another port"
+                    + " (every device's configuration names the port, so they would need new ones)");
+        } catch (IOException e) {
+            close(socket);
+            throw new LopowerException("cannot open the WireGuard port " + port + ": " + e.getMessage());
+        }
+    }
+
+    /** Makes the WireGuard peers match the enrolled devices, and the listeners the port forwards. */
+    public void sync(List<DeviceRecord> enrolled, List<ForwardRecord> forwarded) {
+        devices.sync(enrolled);
+        forwards.sync(enrolled, forwarded);
+    }
+
+    /** Runs the bridge's own timers: idle UDP flows are closed. */
+    public void tick() {
+        udp.expireIdle();
+    }
+
+    public int port() {
+        return wireguard.listenPort();
+    }
+
+    /** What the WireGuard engine and the bridge dropped or did, by name, non-zero only. */
+    public Map<String, Long> counters() {
+        Map<String, Long> out = new LinkedHashMap<>(engine.counters().snapshot());
+        out.putAll(counters.snapshot());
+        return out;
+    }
+
+    /** One count, for tests and status. */
+    public long count(BridgeCounters.Event e) {
+        return counters.get(e);
+    }
+
+    /** The WireGuard engine's count of {@code e}. */
+    public long count(Counters.Event e) {
+        return engine.counters().get(e);
+    }
+
+    /** TCP connections and UDP flows {@code device} holds through the bridge now. */
+    public int relayed(String device) {
+        return tcp.connections(device) + udp.flows(device);
+    }
+
+    private void deviceRemoved(String name) {
+        tcp.closeDevice(name);
+        udp.closeDevice(name);
+    }
+
+    @Override
+    public void close() {
+        forwards.close();
+        tcp.close();
+        udp.close();
+        wireguard.close();
+        stack.close();
+    }
+
+    private static void close(DatagramChannel c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                // nothing was bound that needs undoing
+            }
+        }
+    }
+}

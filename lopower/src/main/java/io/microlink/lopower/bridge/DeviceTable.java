@@ -1,0 +1,67 @@
+package io.microlink.lopower.bridge;
+
+import io.microlink.lopower.enroll.AddressPlan;
+import io.microlink.lopower.enroll.DeviceRecord;
+import io.microlink.wireguard.config.WireGuardKey;
+import io.microlink.wireguard.session.Engine;
+import io.microlink.wireguard.session.Peer;
+import io.microlink.wireguard.session.PeerSpec;
+import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The enrolled devices as WireGuard peers of the bridge's engine, kept in step with the
+ * registry: a device enrolled gets a peer whose allowed IPs are exactly its addresses (so
+ * WireGuard drops a packet from any other source, and routes replies to it alone); a device
+ * removed loses its peer, its sessions and, through {@code removed}, its relayed connections
+ * and flows, at once.
+ */
+final class DeviceTable {
+    private final Engine engine;
+    private final AddressPlan plan;
+    private final Consumer<String> removed;
+    /** Enrolled devices by their record; a record that changes in any way is a new device. */
+    private final Map<DeviceRecord, Peer> peers = new HashMap<>();
+    private volatile Map<InetAddress, String> nameByAddress = Map.of();
+
+    /** @param removed told each removed device's name, after its peer is gone */
+    DeviceTable(Engine engine, AddressPlan plan, Consumer<String> removed) {
+        this.engine = engine;
+        this.plan = plan;
+        this.removed = removed;
+    }
+
+    /** Makes the peers match {@code devices}. */
+    synchronized void sync(List<DeviceRecord> devices) {
+        for (var it = peers.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!devices.contains(e.getKey())) {
+                engine.removePeer(e.getValue());
+                it.remove();
+                removed.accept(e.getKey().name());
+            }
+        }
+        Map<InetAddress, String> names = new HashMap<>();
+        for (DeviceRecord d : devices) {
+            List<InetAddress> addresses = plan.addressesOf(d.host());
+            if (!peers.containsKey(d)) {
+                Peer p = engine.addPeer(new PeerSpec(WireGuardKey.parse(d.publicKey(), false).bytes(), null, null, 0,
+                        false));
+                for (InetAddress a : addresses) {
+                    engine.allowedIps().insert(a, a.getAddress().length * 8, p);
+                }
+                peers.put(d, p);
+            }
+            addresses.forEach(a -> names.put(a, d.name()));
+        }
+        nameByAddress = Map.copyOf(names);
+    }
+
+    /** The name of the device holding {@code address}, or null when no enrolled device does. */
+    String nameOf(InetAddress address) {
+        return nameByAddress.get(address);
+    }
+}

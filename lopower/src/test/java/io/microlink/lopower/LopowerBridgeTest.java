@@ -1,0 +1,272 @@
+package io.microlink.lopower;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.microlink.lopower.bridge.BridgeCounters;
+import io.microlink.netstack.ip.IpPacketBuilder;
+import io.microlink.netstack.socket.TailnetDatagramSocket;
+import io.microlink.netstack.socket.TailnetSocket;
+import io.microlink.netstack.udp.UdpDatagram;
+import io.microlink.wireguard.session.Counters;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The bridge end to end in one JVM: WireGuard devices of our own engine, a stand-in tailnet of two stacks. */
+class LopowerBridgeTest {
+    @TempDir
+    Path dir;
+    private PairedStacks tailnet;
+    private LopowerBridge bridge;
+    private int port;
+
+    @BeforeEach
+    void start() throws Exception {
+        tailnet = new PairedStacks();
+        try (DatagramSocket probe = new DatagramSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        bridge = LopowerBridge.start(dir, new BridgeNetwork("fd7a:115c:a1e0:9909::/64", "10.90.0.0/24", port), tailnet,
+                Duration.ofSeconds(1));
+    }
+
+    @AfterEach
+    void stop() {
+        bridge.close();
+        tailnet.close();
+    }
+
+    private TestDevice enroll(String name) throws Exception {
+        EnrolledDevice d = bridge.enrollment().add(name, null, "127.0.0.1:" + port, 0);
+        Thread.sleep(LopowerBridge.WATCH_MILLIS * 2); // the bridge picks the new device up
+        return TestDevice.of(d, bridge.enrollment().bridgePublicKey(), port);
+    }
+
+    @Test
+    void tcpFullSizeUdpAndPingReachTheTailnetOverBothFamilies() throws Exception {
+        try (TestDevice device = enroll("sensor")) {
+            for (InetAddress peer : new InetAddress[] {PairedStacks.PEER_V4, PairedStacks.PEER_V6}) {
+                try (TailnetSocket s = device.stack.connect(peer, 7, 10_000)) {
+                    s.setSoTimeout(10_000);
+                    byte[] sent = new byte[200_000];
+                    new Random(1).nextBytes(sent);
+                    Thread.ofVirtual().start(() -> {
+                        try {
+                            s.getOutputStream().write(sent);
+                        } catch (IOException e) {
+                            // the read below fails then
+                        }
+                    });
+                    assertThat(s.getInputStream().readNBytes(sent.length)).isEqualTo(sent);
+                }
+                try (TailnetDatagramSocket udp = device.stack.bindUdp(0)) {
+                    byte[] datagram = new byte[1400];
+                    new Random(2).nextBytes(datagram);
+                    udp.send(new InetSocketAddress(peer, 7), datagram);
+                    TailnetDatagramSocket.Datagram echo = udp.receive(Duration.ofSeconds(10));
+                    assertThat(echo).as("UDP echo from " + peer).isNotNull();
+                    assertThat(echo.sender()).isEqualTo(new InetSocketAddress(peer, 7));
+                    assertThat(echo.data()).isEqualTo(datagram);
+                }
+            }
+            assertThat(bridge.dataplane().count(BridgeCounters.Event.TCP_CONNECTIONS_RELAYED)).isEqualTo(2);
+            // A ping of a live tailnet address is answered; one of an address nobody holds is not.
+            assertThat(device.stack.ping(PairedStacks.PEER_V4, new byte[] {9}, Duration.ofSeconds(10))).isPositive();
+            assertThat(device.stack.ping(PairedStacks.PEER_V6, new byte[] {9}, Duration.ofSeconds(10))).isPositive();
+            assertThatThrownBy(() -> device.stack.ping(InetAddress.ofLiteral("100.64.9.9"), new byte[] {9},
+                    Duration.ofSeconds(3))).isInstanceOf(java.util.concurrent.TimeoutException.class);
+            // Idle flows are reclaimed (this bridge's idle limit is 1 s).
+            awaitTrue(() -> bridge.dataplane().count(BridgeCounters.Event.UDP_FLOWS_EXPIRED) == 2, "flows expired");
+        }
+    }
+
+    @Test
+    void aDevicesUdpFlowsAreBoundedAndReclaimedWhenIdle() throws Exception {
+        try (TestDevice device = enroll("chatty"); TailnetDatagramSocket udp = device.stack.bindUdp(0)) {
+            udp.send(new InetSocketAddress(PairedStacks.PEER_V4, 7), new byte[] {1});
+            assertThat(udp.receive(Duration.ofSeconds(10))).as("the session is up").isNotNull();
+            int limit = io.microlink.lopower.bridge.BridgeDataplane.UDP_FLOWS_PER_DEVICE;
+            for (int port = 20_000; port < 20_000 + limit + 5; port++) {
+                udp.send(new InetSocketAddress(PairedStacks.PEER_V4, port), new byte[] {2});
+            }
+            awaitTrue(() -> bridge.dataplane().count(BridgeCounters.Event.REFUSED_DEVICE_LIMIT) == 6,
+                    "flows past the limit refused");
+            assertThat(bridge.dataplane().relayed("chatty")).isEqualTo(limit);
+            // This bridge closes flows idle for 1 s; then the device may open new ones.
+            awaitTrue(() -> bridge.dataplane().relayed("chatty") == 0, "idle flows reclaimed");
+            udp.send(new InetSocketAddress(PairedStacks.PEER_V4, 7), new byte[] {3});
+            assertThat(udp.receive(Duration.ofSeconds(10))).isNotNull();
+        }
+    }
+
+    @Test
+    void aDeviceReachesNeitherTheHostsNetworksNorAnotherDevice() throws Exception {
+        try (TestDevice a = enroll("a"); TestDevice b = enroll("b")) {
+            for (String target : new String[] {"127.0.0.1", "192.168.1.1", "8.8.8.8", "2001:db8::1"}) {
+                assertThatThrownBy(() -> a.stack.connect(InetAddress.ofLiteral(target), 80, 700))
+                        .as(target).isInstanceOf(SocketTimeoutException.class);
+            }
+            assertThat(bridge.dataplane().count(BridgeCounters.Event.DROPPED_NOT_TAILNET)).isPositive();
+            InetAddress other = bridge.enrollment().show("b").addresses().getLast();
+            try (var server = b.stack.listen(80, 4)) {
+                assertThatThrownBy(() -> a.stack.connect(other, 80, 700)).isInstanceOf(SocketTimeoutException.class);
+            }
+            assertThat(bridge.dataplane().count(BridgeCounters.Event.DROPPED_OTHER_DEVICE)).isPositive();
+            assertThat(tailnet.dials).hasValue(0);
+        }
+    }
+
+    @Test
+    void aPacketFromAnotherDevicesAddressIsDroppedAndCounted() throws Exception {
+        try (TestDevice a = enroll("a"); TestDevice b = enroll("b");
+             TailnetDatagramSocket listener = tailnet.peer.bindUdp(9)) {
+            // A first datagram from its own address brings the session up and shows the path works.
+            try (TailnetDatagramSocket udp = a.stack.bindUdp(0)) {
+                udp.send(new InetSocketAddress(PairedStacks.PEER_V4, 9), "own".getBytes(StandardCharsets.US_ASCII));
+                assertThat(listener.receive(Duration.ofSeconds(10))).isNotNull();
+            }
+            byte[] bAddress = bridge.enrollment().show("b").addresses().getLast().getAddress();
+            byte[] spoofed = UdpDatagram.packet(new IpPacketBuilder(1), bAddress, PairedStacks.PEER_V4.getAddress(), 4000,
+                    9, "forged".getBytes(StandardCharsets.US_ASCII), 0, 6);
+            a.sendRaw(spoofed);
+            awaitTrue(() -> bridge.dataplane().count(Counters.Event.DROPPED_SOURCE_NOT_ALLOWED) == 1, "spoof counted");
+            assertThat(listener.receive(Duration.ofMillis(500))).isNull();
+        }
+    }
+
+    @Test
+    void removingADeviceCutsItOffAtOnce() throws Exception {
+        try (TestDevice device = enroll("gone")) {
+            TailnetSocket s = device.stack.connect(PairedStacks.PEER_V4, 7, 10_000);
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write(1);
+            assertThat(s.getInputStream().read()).isEqualTo(1);
+            assertThat(bridge.dataplane().relayed("gone")).isEqualTo(1);
+
+            bridge.enrollment().remove("gone");
+            // Its relayed connection is closed by the bridge, not left to time out.
+            awaitTrue(() -> bridge.dataplane().relayed("gone") == 0, "the device's connection closed");
+            assertThatThrownBy(() -> {
+                s.getOutputStream().write(2);
+                if (s.getInputStream().read() < 0) {
+                    throw new IOException("end of stream");
+                }
+            }).isInstanceOf(IOException.class);
+            try (TailnetDatagramSocket udp = device.stack.bindUdp(0)) {
+                udp.send(new InetSocketAddress(PairedStacks.PEER_V4, 7), new byte[] {1});
+                assertThat(udp.receive(Duration.ofSeconds(1))).isNull();
+            }
+            long refused = bridge.dataplane().count(Counters.Event.DROPPED_UNKNOWN_INDEX)
+                    + bridge.dataplane().count(Counters.Event.DROPPED_UNKNOWN_PEER);
+            assertThat(refused).isPositive();
+        }
+    }
+
+    @Test
+    void aPortForwardCarriesATailnetPeersConnectionToTheDeviceUntilItIsRemoved() throws Exception {
+        try (TestDevice device = enroll("svc"); var service = device.stack.listen(8080, 4)) {
+            Thread.ofVirtual().start(() -> {
+                try (TailnetSocket c = service.accept()) {
+                    c.getOutputStream().write(("hello " + c.getRemoteSocketAddress().getAddress().getHostAddress())
+                            .getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // the assertion below reports it
+                }
+            });
+            // The device must have spoken first: the bridge learns where it is from its handshake.
+            try (TailnetDatagramSocket udp = device.stack.bindUdp(0)) {
+                udp.send(new InetSocketAddress(PairedStacks.PEER_V4, 7), new byte[] {1});
+                assertThat(udp.receive(Duration.ofSeconds(10))).isNotNull();
+            }
+            bridge.enrollment().forward("svc", 9000, 8080);
+            TailnetSocket c = awaitConnect(PairedStacks.NODE_V4, 9000);
+            c.setSoTimeout(10_000);
+            // The device sees the bridge's device-side address as the caller.
+            assertThat(new String(c.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                    .isEqualTo("hello 10.90.0.1");
+            c.close();
+            assertThat(bridge.dataplane().count(BridgeCounters.Event.TCP_CONNECTIONS_FORWARDED)).isEqualTo(1);
+
+            bridge.enrollment().unforward(9000);
+            Thread.sleep(LopowerBridge.WATCH_MILLIS * 3);
+            assertThatThrownBy(() -> tailnet.peer.connect(PairedStacks.NODE_V4, 9000, 2000))
+                    .isInstanceOf(java.net.ConnectException.class);
+        }
+    }
+
+    private TailnetSocket awaitConnect(InetAddress to, int port) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try {
+                return tailnet.peer.connect(to, port, 2000);
+            } catch (IOException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new AssertionError("no forward on port " + port, e);
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    @Test
+    void anUnknownKeyIsDroppedAndCounted() throws Exception {
+        Enrollment elsewhere = Enrollment.open(dir.resolve("other"), null);
+        EnrolledDevice stranger = elsewhere.add("stranger", null, "127.0.0.1:" + port, 0);
+        try (TestDevice d = TestDevice.of(stranger, bridge.enrollment().bridgePublicKey(), port);
+             TailnetDatagramSocket udp = d.stack.bindUdp(0)) {
+            udp.send(new InetSocketAddress(PairedStacks.PEER_V4, 7), new byte[] {1});
+            awaitTrue(() -> bridge.dataplane().count(Counters.Event.DROPPED_UNKNOWN_PEER) >= 1, "unknown key counted");
+            assertThat(udp.receive(Duration.ofMillis(300))).isNull();
+        }
+    }
+
+    @Test
+    void aRestartedBridgeServesTheSameDevicesWithTheSameConfiguration() throws Exception {
+        try (TestDevice device = enroll("steady"); TailnetDatagramSocket udp = device.stack.bindUdp(0)) {
+            String config = bridge.enrollment().show("steady").config();
+            udp.send(new InetSocketAddress(PairedStacks.PEER_V4, 7), new byte[] {1});
+            assertThat(udp.receive(Duration.ofSeconds(10))).isNotNull();
+
+            bridge.close();
+            bridge = LopowerBridge.start(dir, null, tailnet, Duration.ofSeconds(1));
+            assertThat(bridge.enrollment().show("steady").config()).isEqualTo(config);
+            // The device finds out by itself that the bridge lost the session (WireGuard's
+            // 15 s without an answer), and its next handshake is answered with the same keys.
+            long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+            TailnetDatagramSocket.Datagram echo = null;
+            while (echo == null && System.nanoTime() - deadline < 0) {
+                udp.send(new InetSocketAddress(PairedStacks.PEER_V4, 7), new byte[] {2});
+                echo = udp.receive(Duration.ofSeconds(1));
+            }
+            assertThat(echo).as("an echo through the restarted bridge").isNotNull();
+        }
+    }
+
+    @Test
+    void aSecondBridgeOnThePortGetsOneClearLine() {
+        assertThatThrownBy(() -> LopowerBridge.start(dir, null, tailnet, Duration.ofSeconds(1)))
+                .isInstanceOf(LopowerException.class).hasMessageStartingWith("UDP port " + port + " is in use");
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
