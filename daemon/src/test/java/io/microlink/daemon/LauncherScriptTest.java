@@ -1,0 +1,119 @@
+package io.microlink.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code scripts/microlink}, the launcher, against a stand-in JDK whose {@code java} only logs
+ * how it was started: what each command costs in JVM starts and which options each gets.
+ */
+class LauncherScriptTest {
+    private static final Path LAUNCHER = Path.of("..", "scripts", "microlink").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    private Path jdk;
+    private Path jar;
+    private Path log;
+
+    @BeforeEach
+    void fakeJdk() throws IOException {
+        jdk = dir.resolve("jdk");
+        log = dir.resolve("java-starts.log");
+        jar = Files.writeString(dir.resolve("microlink.jar"), "not a jar; the stand-in java never opens it");
+        Files.createDirectories(jdk.resolve("bin"));
+        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"25.0.9\"\nJAVA_RUNTIME_VERSION=\"25.0.9+1\"\n");
+        executable(jdk.resolve("bin/javac"), "#!/bin/sh\nexit 0\n");
+        // Answers a version probe as a JDK 25 would, and writes the AOT cache it is asked for.
+        executable(jdk.resolve("bin/java"), """
+                #!/bin/sh
+                echo "$*" >> "%s"
+                for a in "$@"; do
+                  case "$a" in
+                    -XshowSettings:properties) echo "    java.specification.version = 25" >&2 ;;
+                    -XX:AOTCacheOutput=*) echo cache > "${a#-XX:AOTCacheOutput=}" ;;
+                  esac
+                done
+                exit 0
+                """.formatted(log));
+    }
+
+    @Test
+    void aCommandStartsOneJvmOnly() throws Exception {
+        launch("--version");
+        assertThat(starts()).hasSize(1);
+        assertThat(starts().getFirst()).endsWith("-jar " + jar + " --version");
+    }
+
+    @Test
+    void theDaemonGetsNoneOfTheCliStartupOptions() throws Exception {
+        launch("daemon", "--state-dir", dir.toString());
+        assertThat(starts()).singleElement().satisfies(cmd -> assertThat(cmd)
+                .doesNotContain("TieredStopAtLevel").doesNotContain("AOTCache").endsWith(" daemon --state-dir " + dir));
+    }
+
+    @Test
+    void theFirstStatusMakesTheCliCacheWhichLaterCommandsUseUntilTheJarChanges() throws Exception {
+        launch("status");
+        Path cache = awaitCache();
+        launch("--version");
+        assertThat(starts().getLast()).contains("-XX:AOTCache=" + cache);
+
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60)));
+        launch("--version");
+        assertThat(starts().getLast()).doesNotContain("AOTCache");
+    }
+
+    private void launch(String... args) throws Exception {
+        var command = new java.util.ArrayList<>(List.of(LAUNCHER.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("launcher.out").toFile());
+        pb.environment().putAll(Map.of("JAVA_HOME", jdk.toString(), "MICROLINK_JAR", jar.toString(),
+                "MICROLINK_CACHE_DIR", dir.resolve("cache").toString()));
+        pb.environment().remove("MICROLINK_JAVA_OPTS");
+        Process p = pb.start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("the launcher ends").isTrue();
+        assertThat(p.exitValue()).as(Files.readString(dir.resolve("launcher.out"))).isZero();
+    }
+
+    private Path awaitCache() throws Exception {
+        Path aot = dir.resolve("cache/aot");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (Files.isDirectory(aot)) {
+                try (Stream<Path> files = Files.list(aot)) {
+                    var done = files.filter(f -> f.getFileName().toString().endsWith(".aot")).findFirst();
+                    if (done.isPresent()) {
+                        return done.get();
+                    }
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no CLI cache in " + aot + " within 30 s");
+    }
+
+    private List<String> starts() throws IOException {
+        return Files.readAllLines(log);
+    }
+
+    private static void executable(Path file, String text) throws IOException {
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+}
