@@ -45,7 +45,7 @@ class LauncherScriptTest {
                 for a in "$@"; do
                   case "$a" in
                     -XshowSettings:properties) echo "    java.specification.version = 25" >&2 ;;
-                    -XX:AOTCacheOutput=*) echo cache > "${a#-XX:AOTCacheOutput=}" ;;
+                    -XX:AOTCacheOutput=*) sleep 1; echo cache > "${a#-XX:AOTCacheOutput=}" ;;
                   esac
                 done
                 exit 0
@@ -76,6 +76,15 @@ class LauncherScriptTest {
         Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60)));
         launch("--version");
         assertThat(starts().getLast()).doesNotContain("AOTCache");
+    }
+
+    @Test
+    void aBurstOfFirstStatusesMakesTheCacheOnce() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            launch("status");
+        }
+        awaitCache();
+        assertThat(starts().stream().filter(cmd -> cmd.contains("AOTCacheOutput"))).hasSize(1);
     }
 
     private void launch(String... args) throws Exception {
