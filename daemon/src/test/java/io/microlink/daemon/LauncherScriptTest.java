@@ -63,7 +63,28 @@ class LauncherScriptTest {
     void theDaemonGetsNoneOfTheCliStartupOptions() throws Exception {
         launch("daemon", "--state-dir", dir.toString());
         assertThat(starts()).singleElement().satisfies(cmd -> assertThat(cmd)
-                .doesNotContain("TieredStopAtLevel").doesNotContain("AOTCache").endsWith(" daemon --state-dir " + dir));
+                .doesNotContain("TieredStopAtLevel").endsWith(" daemon --state-dir " + dir));
+    }
+
+    @Test
+    void theDaemonRecordsItsCacheOnceAndUsesItFromTheNextStartUntilTheJarChanges() throws Exception {
+        launch("daemon");
+        String output = option(starts().getLast(), "-XX:AOTCacheOutput=");
+        launch("daemon"); // the stand-in wrote the cache and no configuration is left: complete
+        assertThat(option(starts().getLast(), "-XX:AOTCache=")).isEqualTo(output.replaceFirst("\\.new$", ""));
+
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60)));
+        launch("daemon");
+        assertThat(starts().getLast()).contains("-XX:AOTCacheOutput=");
+    }
+
+    @Test
+    void aDaemonCacheWhoseWritingWasCutShortIsRecordedAgain() throws Exception {
+        launch("daemon");
+        String output = option(starts().getLast(), "-XX:AOTCacheOutput=");
+        Files.writeString(Path.of(output + ".config"), "left by a JVM killed while it wrote the cache");
+        launch("daemon");
+        assertThat(starts().getLast()).contains("-XX:AOTCacheOutput=" + output).doesNotContain("-XX:AOTCache=");
     }
 
     @Test
@@ -98,6 +119,12 @@ class LauncherScriptTest {
         Process p = pb.start();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("the launcher ends").isTrue();
         assertThat(p.exitValue()).as(Files.readString(dir.resolve("launcher.out"))).isZero();
+    }
+
+    private static String option(String command, String prefix) {
+        return java.util.Arrays.stream(command.split(" ")).filter(w -> w.startsWith(prefix))
+                .map(w -> w.substring(prefix.length())).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + prefix + " in " + command));
     }
 
     private Path awaitCache() throws Exception {

@@ -61,7 +61,7 @@ public final class FootprintBenchmark {
             boolean up = false;
             for (var v : daemonVariants.entrySet()) {
                 if (daemon != null) {
-                    daemon.stop();
+                    stopDaemon(daemon);
                 }
                 daemon = startDaemon(state, v.getValue(), tailnet.dir().resolve("daemon-" + v.getKey() + ".log"));
                 if (!up) {
@@ -84,7 +84,7 @@ public final class FootprintBenchmark {
                 }
             }
             measureCli(peer, state, cliVariants);
-            daemon.stop();
+            stopDaemon(daemon);
         }
     }
 
@@ -107,6 +107,15 @@ public final class FootprintBenchmark {
             return launcher(Map.of(), "status", "--state-dir", state.toString()).succeeded();
         });
         return p;
+    }
+
+    /** SIGTERM, and time to exit: a first run writes its AOT cache as it exits, which takes seconds. */
+    private static void stopDaemon(ManagedProcess daemon) throws Exception {
+        ProcessHandle.of(daemon.pid()).ifPresent(h -> {
+            h.destroy();
+            h.onExit().completeOnTimeout(h, 120, java.util.concurrent.TimeUnit.SECONDS).join();
+        });
+        daemon.stop();
     }
 
     private static void measureCli(Tailscaled peer, Path state, Map<String, String> variants) throws Exception {
