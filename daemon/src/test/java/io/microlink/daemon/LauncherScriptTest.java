@@ -45,11 +45,14 @@ class LauncherScriptTest {
                 for a in "$@"; do
                   case "$a" in
                     -XshowSettings:properties) echo "    java.specification.version = 25" >&2 ;;
-                    -XX:AOTCacheOutput=*) sleep 1; echo cache > "${a#-XX:AOTCacheOutput=}" ;;
+                    -XX:AOTCacheOutput=*)
+                      sleep 1
+                      [ -f "%s" ] && exit 1 # a status that failed: the launcher keeps no cache
+                      echo cache > "${a#-XX:AOTCacheOutput=}" ;;
                   esac
                 done
                 exit 0
-                """.formatted(log));
+                """.formatted(log, dir.resolve("status-fails")));
     }
 
     @Test
@@ -106,6 +109,31 @@ class LauncherScriptTest {
         }
         awaitCache();
         assertThat(starts().stream().filter(cmd -> cmd.contains("AOTCacheOutput"))).hasSize(1);
+    }
+
+    @Test
+    void aStatusThatFailsIsNotTrainedOnAgainAtOnce() throws Exception {
+        Files.writeString(dir.resolve("status-fails"), "");
+        launch("status");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (starts().stream().noneMatch(cmd -> cmd.contains("AOTCacheOutput")) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        awaitTrainingsEnded();
+        launch("status");
+        Thread.sleep(1500); // time for a second training to start, were one to
+        awaitTrainingsEnded();
+        assertThat(starts().stream().filter(cmd -> cmd.contains("AOTCacheOutput"))).hasSize(1);
+        try (Stream<Path> files = Files.list(dir.resolve("cache/aot"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.contains(".aot"));
+        }
+    }
+
+    /** The background training holds the lock while it runs; taking it means none runs. */
+    private void awaitTrainingsEnded() throws Exception {
+        Process p = new ProcessBuilder("flock", "-w", "30", dir.resolve("cache/aot/cli.lock").toString(), "true")
+                .start();
+        assertThat(p.waitFor(40, TimeUnit.SECONDS) && p.exitValue() == 0).as("the training ends").isTrue();
     }
 
     private void launch(String... args) throws Exception {
