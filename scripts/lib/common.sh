@@ -36,10 +36,16 @@ export MICROLINK_HEADSCALE="$ref_dir_headscale/headscale"
 say() { printf 'microlink: %s\n' "$*" >&2; }
 die() { printf 'microlink: error: %s\n' "$*" >&2; exit 1; }
 
-# Prints the feature version of a java binary ("25"), or nothing.
+# Prints the feature version of the JDK at $1 ("25"), or nothing. The JDK's `release` file
+# says it without starting a JVM (which would cost every `microlink` command a second JVM
+# start); only a JDK without that file is asked by running its java.
 java_feature_version() {
-  "$1" -XshowSettings:properties -version 2>&1 |
-    sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p'
+  if [ -f "$1/release" ]; then
+    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release"
+  else
+    "$1/bin/java" -XshowSettings:properties -version 2>&1 |
+      sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p'
+  fi
 }
 
 # Sets JAVA_HOME to a JDK >= 25: JAVA_HOME first, then /usr/lib/jvm/*.
@@ -47,7 +53,7 @@ find_java() {
   local candidate v
   for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
     [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
-    v=$(java_feature_version "$candidate/bin/java")
+    v=$(java_feature_version "$candidate")
     if [ -n "$v" ] && [ "$v" -ge "$MICROLINK_JAVA_MIN" ]; then
       export JAVA_HOME="$candidate"
       return 0

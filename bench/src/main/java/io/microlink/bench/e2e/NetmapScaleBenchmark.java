@@ -36,6 +36,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NetmapScaleBenchmark {
     private static final int REGISTER_PARALLELISM = 16;
+    /** {@code -Dbench.histogram=N}: also print the N classes whose live heap grew most with the node. */
+    private static final int HISTOGRAM_ROWS = Integer.getInteger("bench.histogram", 0);
 
     private NetmapScaleBenchmark() {}
 
@@ -60,6 +62,7 @@ public final class NetmapScaleBenchmark {
 
         // The Java node: one more registration, then the map with n peers.
         long heapBefore = liveHeap();
+        HeapHistogram histogramBefore = HISTOGRAM_ROWS > 0 ? HeapHistogram.take() : null;
         CountDownLatch complete = new CountDownLatch(1);
         TailnetNode node = TailnetNode.builder().controlUrl(hs.url()).authKey(key).hostname("java-scale")
                 .stateDirectory(tailnet.dir().resolve("java-scale")).plainHttpDerpForTesting().build();
@@ -80,6 +83,9 @@ public final class NetmapScaleBenchmark {
         double javaSeconds = seconds(t1);
         long heapWith = liveHeap();
         double javaHeapMib = (heapWith - heapBefore) / 1048576.0;
+        if (histogramBefore != null) {
+            System.out.print(HeapHistogram.take().growthSince(histogramBefore, HISTOGRAM_ROWS));
+        }
         // Keep the node (and its netmap) reachable until after the measurement.
         int peersSeen = node.tailnet().peers().size();
         node.close();

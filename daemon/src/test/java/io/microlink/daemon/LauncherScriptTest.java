@@ -1,0 +1,183 @@
+package io.microlink.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code scripts/microlink}, the launcher, against a stand-in JDK whose {@code java} only logs
+ * how it was started: what each command costs in JVM starts and which options each gets.
+ */
+class LauncherScriptTest {
+    private static final Path LAUNCHER = Path.of("..", "scripts", "microlink").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    private Path jdk;
+    private Path jar;
+    private Path log;
+
+    @BeforeEach
+    void fakeJdk() throws IOException {
+        jdk = dir.resolve("jdk");
+        log = dir.resolve("java-starts.log");
+        jar = Files.writeString(dir.resolve("microlink.jar"), "not a jar; the stand-in java never opens it");
+        Files.createDirectories(jdk.resolve("bin"));
+        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"25.0.9\"\nJAVA_RUNTIME_VERSION=\"25.0.9+1\"\n");
+        executable(jdk.resolve("bin/javac"), "#!/bin/sh\nexit 0\n");
+        // Answers a version probe as a JDK 25 would, and writes the AOT cache it is asked for.
+        executable(jdk.resolve("bin/java"), """
+                #!/bin/sh
+                echo "$*" >> "%s"
+                for a in "$@"; do
+                  case "$a" in
+                    -XshowSettings:properties) echo "    java.specification.version = 25" >&2 ;;
+                    -XX:AOTCacheOutput=*)
+                      sleep 1
+                      [ -f "%s" ] && exit 1 # a status that failed: the launcher keeps no cache
+                      echo cache > "${a#-XX:AOTCacheOutput=}" ;;
+                  esac
+                done
+                exit 0
+                """.formatted(log, dir.resolve("status-fails")));
+    }
+
+    @Test
+    void aCommandStartsOneJvmOnly() throws Exception {
+        launch("--version");
+        assertThat(starts()).hasSize(1);
+        assertThat(starts().getFirst()).endsWith("-jar " + jar + " --version");
+    }
+
+    @Test
+    void theDaemonGetsNoneOfTheCliStartupOptions() throws Exception {
+        launch("daemon", "--state-dir", dir.toString());
+        assertThat(starts()).singleElement().satisfies(cmd -> assertThat(cmd)
+                .doesNotContain("TieredStopAtLevel").endsWith(" daemon --state-dir " + dir));
+    }
+
+    @Test
+    void theDaemonRecordsItsCacheOnceAndUsesItFromTheNextStartUntilTheJarChanges() throws Exception {
+        launch("daemon");
+        String output = option(starts().getLast(), "-XX:AOTCacheOutput=");
+        launch("daemon"); // the stand-in wrote the cache and no configuration is left: complete
+        assertThat(option(starts().getLast(), "-XX:AOTCache=")).isEqualTo(output.replaceFirst("\\.new$", ""));
+
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60)));
+        launch("daemon");
+        assertThat(starts().getLast()).contains("-XX:AOTCacheOutput=");
+    }
+
+    @Test
+    void aDaemonCacheWhoseWritingWasCutShortIsRecordedAgain() throws Exception {
+        launch("daemon");
+        String output = option(starts().getLast(), "-XX:AOTCacheOutput=");
+        Files.writeString(Path.of(output + ".config"), "left by a JVM killed while it wrote the cache");
+        launch("daemon");
+        assertThat(starts().getLast()).contains("-XX:AOTCacheOutput=" + output).doesNotContain("-XX:AOTCache=");
+    }
+
+    @Test
+    void theFirstStatusMakesTheCliCacheWhichLaterCommandsUseUntilTheJarChanges() throws Exception {
+        launch("status");
+        Path cache = awaitCache();
+        launch("--version");
+        assertThat(starts().getLast()).contains("-XX:AOTCache=" + cache);
+
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60)));
+        launch("--version");
+        assertThat(starts().getLast()).doesNotContain("AOTCache");
+    }
+
+    @Test
+    void aBurstOfFirstStatusesMakesTheCacheOnce() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            launch("status");
+        }
+        awaitCache();
+        assertThat(starts().stream().filter(cmd -> cmd.contains("AOTCacheOutput"))).hasSize(1);
+    }
+
+    @Test
+    void aStatusThatFailsIsNotTrainedOnAgainAtOnce() throws Exception {
+        Files.writeString(dir.resolve("status-fails"), "");
+        launch("status");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (starts().stream().noneMatch(cmd -> cmd.contains("AOTCacheOutput")) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        awaitTrainingsEnded();
+        launch("status");
+        Thread.sleep(1500); // time for a second training to start, were one to
+        awaitTrainingsEnded();
+        assertThat(starts().stream().filter(cmd -> cmd.contains("AOTCacheOutput"))).hasSize(1);
+        try (Stream<Path> files = Files.list(dir.resolve("cache/aot"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.contains(".aot"));
+        }
+    }
+
+    /** The background training holds the lock while it runs; taking it means none runs. */
+    private void awaitTrainingsEnded() throws Exception {
+        Process p = new ProcessBuilder("flock", "-w", "30", dir.resolve("cache/aot/cli.lock").toString(), "true")
+                .start();
+        assertThat(p.waitFor(40, TimeUnit.SECONDS) && p.exitValue() == 0).as("the training ends").isTrue();
+    }
+
+    private void launch(String... args) throws Exception {
+        var command = new java.util.ArrayList<>(List.of(LAUNCHER.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("launcher.out").toFile());
+        pb.environment().putAll(Map.of("JAVA_HOME", jdk.toString(), "MICROLINK_JAR", jar.toString(),
+                "MICROLINK_CACHE_DIR", dir.resolve("cache").toString()));
+        pb.environment().remove("MICROLINK_JAVA_OPTS");
+        Process p = pb.start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("the launcher ends").isTrue();
+        assertThat(p.exitValue()).as(Files.readString(dir.resolve("launcher.out"))).isZero();
+    }
+
+    private static String option(String command, String prefix) {
+        return java.util.Arrays.stream(command.split(" ")).filter(w -> w.startsWith(prefix))
+                .map(w -> w.substring(prefix.length())).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + prefix + " in " + command));
+    }
+
+    private Path awaitCache() throws Exception {
+        Path aot = dir.resolve("cache/aot");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (Files.isDirectory(aot)) {
+                try (Stream<Path> files = Files.list(aot)) {
+                    var done = files.filter(f -> f.getFileName().toString().endsWith(".aot")).findFirst();
+                    if (done.isPresent()) {
+                        return done.get();
+                    }
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no CLI cache in " + aot + " within 30 s");
+    }
+
+    private List<String> starts() throws IOException {
+        return Files.readAllLines(log);
+    }
+
+    private static void executable(Path file, String text) throws IOException {
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+}
