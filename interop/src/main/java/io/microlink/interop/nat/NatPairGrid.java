@@ -1,0 +1,177 @@
+package io.microlink.interop.nat;
+
+import io.microlink.interop.NatTopology;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The pair grid of issue 16: in one topology, a Java node and a tailscaled beside a
+ * tailscaled pair, each pinging a fresh peer, so every Java cell has a reference cell from
+ * the same run. Direct means the pong came from where the peer's network really is: its
+ * outermost router's public address across sites, its LAN address on the same LAN.
+ */
+public final class NatPairGrid {
+    private final Duration budget;
+    private final PrintStream log;
+
+    /**
+     * @param budget how long each ping command may keep trying for a direct pong
+     * @param log    where progress goes (the nodes' log tails on a failure)
+     */
+    public NatPairGrid(Duration budget, PrintStream log) {
+        this.budget = budget;
+        this.log = log;
+    }
+
+    /**
+     * One cell: who pinged whom, what the reference pair found and what the Java pair found.
+     *
+     * @param topology   e.g. {@code easy ↔ double}
+     * @param javaRole   {@code Java pings} or {@code tailscaled pings Java}
+     * @param reference  a tailscaled pinging a tailscaled in the same places, from the same side
+     * @param java       the pair with the Java node
+     * @param sinceUp    for a ping from a node that had just logged in: from its {@code up} to the
+     *                   first direct pong (or the end of the ping); null otherwise
+     * @param javaSinceUp the same for the Java node
+     * @param referenceExpected where the reference's direct pong must come from (an address, no port)
+     * @param expected   where the Java pair's direct pong must come from
+     */
+    public record Cell(String topology, String javaRole, NatLab.Probe reference, NatLab.Probe java,
+                       Duration sinceUp, Duration javaSinceUp, String referenceExpected, String expected) {
+        /** Whether a direct Java pong came from the expected address, not from loopback or elsewhere. */
+        public boolean javaDirectAsExpected() {
+            return java.direct() && java.viaAddress().equals(expected);
+        }
+
+        public boolean referenceDirectAsExpected() {
+            return reference.direct() && reference.viaAddress().equals(referenceExpected);
+        }
+
+        /** The rule of the issue: the Java node goes direct wherever tailscaled does. */
+        public boolean javaAtLeastAsGood() {
+            return !referenceDirectAsExpected() || javaDirectAsExpected();
+        }
+    }
+
+    /**
+     * Two sites, A and B, each a LAN behind its own NAT(s), a tailscaled and a Java node on
+     * each. B's nodes log in first; then A's tailscaled and A's Java node each log in and
+     * ping B's tailscaled (so the time from {@code up} to the first direct pong is measured
+     * through two NATs), and A's tailscaled pings B's Java node.
+     */
+    public List<Cell> across(NatSite a, NatSite b) {
+        String topology = a.label() + " ↔ " + b.label();
+        try (NatLab lab = new NatLab()) {
+            NatTopology.Router ra = a.build(lab.net(), "a");
+            NatTopology.Router rb = b.build(lab.net(), "b");
+            NatLab.Node tsB = lab.tailscaled("tsb", rb), mlB = lab.java("mlb", rb);
+            NatLab.Node tsA = lab.tailscaled("tsa", ra), mlA = lab.java("mla", ra);
+            try {
+                tsB.up();
+                mlB.up();
+                Timed ref = upAndProbe(tsA, tsB);
+                Timed java = upAndProbe(mlA, tsB);
+                NatLab.Probe tsToJava = await(tsA, mlB);
+                String bPublic = rb.publicAddress();
+                List<Cell> cells = List.of(
+                        new Cell(topology, "Java pings", ref.probe, java.probe, ref.sinceUp, java.sinceUp, bPublic,
+                                bPublic),
+                        new Cell(topology, "tailscaled pings Java", ref.probe, tsToJava, null, null, bPublic, bPublic));
+                report(cells, List.of(tsA, mlA, tsB, mlB));
+                return cells;
+            } catch (RuntimeException e) {
+                dumpLogs(List.of(tsA, mlA, tsB, mlB));
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Three hosts behind one router ({@code site}): two tailscaled and a Java node. A direct
+     * pong must come from the peer's LAN address.
+     */
+    public List<Cell> sameLan(NatSite site) {
+        String topology = "same LAN (" + site.label() + ")";
+        try (NatLab lab = new NatLab()) {
+            NatTopology.Router r = site.build(lab.net(), "a");
+            NatLab.Node ts1 = lab.tailscaled("ts1", r), ts2 = lab.tailscaled("ts2", r), ml = lab.java("ml1", r);
+            try {
+                ts1.up();
+                Timed ref = upAndProbe(ts2, ts1);
+                Timed java = upAndProbe(ml, ts1);
+                NatLab.Probe tsToJava = await(ts2, ml);
+                List<Cell> cells = List.of(
+                        new Cell(topology, "Java pings", ref.probe, java.probe, ref.sinceUp, java.sinceUp,
+                                ts1.host().address(), ts1.host().address()),
+                        new Cell(topology, "tailscaled pings Java", ref.probe, tsToJava, null, null,
+                                ts1.host().address(), ml.host().address()));
+                report(cells, List.of(ts1, ts2, ml));
+                return cells;
+            } catch (RuntimeException e) {
+                dumpLogs(List.of(ts1, ts2, ml));
+                throw e;
+            }
+        }
+    }
+
+    private record Timed(NatLab.Probe probe, Duration sinceUp) {}
+
+    /** {@code node} logs in, then pings {@code peer} as soon as it knows it. */
+    private Timed upAndProbe(NatLab.Node node, NatLab.Node peer) {
+        long start = System.nanoTime();
+        node.up();
+        NatLab.Probe p = await(node, peer);
+        return new Timed(p, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** Pings until some pong came back (the peer may not be in the netmap yet), then returns that probe. */
+    private NatLab.Probe await(NatLab.Node node, NatLab.Node peer) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            NatLab.Probe p = node.probe(peer, budget);
+            if (!p.via().equals("none") || System.nanoTime() > deadline) {
+                log.printf("  %s -> %s: %s via %s (%d ms)%n", node, peer, p.direct() ? "direct" : "relayed", p.via(),
+                        p.elapsed().toMillis());
+                return p;
+            }
+        }
+    }
+
+    private void report(List<Cell> cells, List<NatLab.Node> nodes) {
+        if (!cells.stream().allMatch(Cell::javaAtLeastAsGood)) {
+            dumpLogs(nodes);
+        }
+    }
+
+    private void dumpLogs(List<NatLab.Node> nodes) {
+        for (NatLab.Node n : nodes) {
+            log.println("----- " + n + " log -----\n" + n.logTail());
+        }
+    }
+
+    /** A Markdown table of {@code cells}: one row each, reference beside Java. */
+    public static String table(List<Cell> cells) {
+        List<String> lines = new ArrayList<>();
+        lines.add("| Topology (A ↔ B) | Who pings first | tailscaled ↔ tailscaled | Java pair | up → first direct pong (tailscaled / Java) |");
+        lines.add("|---|---|---|---|---|");
+        for (Cell c : cells) {
+            lines.add("| " + c.topology() + " | " + c.javaRole() + " | " + path(c.reference(), c.referenceExpected()) + " | "
+                    + path(c.java(), c.expected()) + " | " + (c.sinceUp() == null ? ""
+                    : seconds(c.sinceUp(), c.reference()) + " / " + seconds(c.javaSinceUp(), c.java())) + " |");
+        }
+        return String.join("\n", lines) + "\n";
+    }
+
+    private static String path(NatLab.Probe p, String expected) {
+        if (!p.direct()) {
+            return p.via().equals("none") ? "no pong" : "DERP";
+        }
+        return "direct" + (p.viaAddress().equals(expected) ? "" : " (from " + p.viaAddress() + ", not " + expected + ")");
+    }
+
+    private static String seconds(Duration d, NatLab.Probe p) {
+        return p.direct() ? String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0) : "–";
+    }
+}

@@ -1,0 +1,28 @@
+package io.microlink.interop.nat;
+
+import io.microlink.interop.NatTopology;
+
+/** What stands between a LAN and the public network in the pair grid. */
+public enum NatSite {
+    /** One home router, endpoint-independent mapping. */
+    EASY,
+    /** One router that maps every destination to a new random port. */
+    HARD,
+    /** A home router behind a carrier's (CGNAT) router, both endpoint-independent. */
+    DOUBLE;
+
+    /** Builds the router(s) of this site in {@code net}; hosts go on the returned router's LAN. */
+    NatTopology.Router build(NatTopology net, String side) {
+        return switch (this) {
+            case EASY -> net.router("r" + side, NatTopology.Nat.EASY);
+            case HARD -> net.router("r" + side, NatTopology.Nat.HARD);
+            case DOUBLE -> net.router("r" + side, NatTopology.Nat.EASY,
+                    net.router("cgnat" + side, NatTopology.Nat.EASY));
+        };
+    }
+
+    /** The name in tables: {@code easy}, {@code hard}, {@code double}. */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
