@@ -145,6 +145,13 @@ public final class NatTopology implements AutoCloseable {
             masquerade.add("--random-fully");
         }
         exec(ns, masquerade.toArray(String[]::new));
+        // A home router's firewall: nothing new comes in from the WAN. Beyond realism this keeps
+        // hole punching possible: an unsolicited packet that reached the router's own stack would
+        // leave a conntrack entry on the mapped port, and the LAN host's own packet to that peer
+        // would then be mapped to another port. A dropped packet leaves no entry.
+        for (String chain : List.of("INPUT", "FORWARD")) {
+            exec(ns, "iptables", "-A", chain, "-i", wanIf, "-m", "conntrack", "--ctstate", "NEW", "-j", "DROP");
+        }
         Router r = new Router(this, label, ns, nat, wanIf, wanAddress, lanPrefix, upstream);
         routers.add(r);
         return r;
