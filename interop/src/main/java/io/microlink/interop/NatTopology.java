@@ -1,5 +1,6 @@
 package io.microlink.interop;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,6 +28,7 @@ import java.util.List;
 public final class NatTopology implements AutoCloseable {
     static final String PUBLIC_PREFIX = "203.0.113";
     private static final String BRIDGE = "br0";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
 
     /** How a router translates, in the terms of RFC 4787. */
     public enum Nat {
@@ -57,20 +59,16 @@ public final class NatTopology implements AutoCloseable {
             return lanPrefix + ".1";
         }
 
-        /** Forwards UDP {@code port} on the WAN address to the same port of {@code host} (a static port forward). */
-        public void forwardUdp(int port, Host host) {
-            net.exec(namespace, "iptables", "-t", "nat", "-A", "PREROUTING", "-d", wanAddress, "-p", "udp",
-                    "--dport", Integer.toString(port), "-j", "DNAT", "--to-destination", host.address() + ":" + port);
-        }
-
         /**
-         * NAT loopback: a LAN host sending to a forwarded port of the WAN address reaches the LAN
-         * host behind it, with the router's address as source so the reply comes back through
-         * it. Without this (the default), such packets die at the router, as on many home routers.
+         * Forwards UDP {@code port} of the WAN address to the same port of {@code host}, as a user
+         * sets up a static port forward: anyone may then send to it, whatever the firewall says.
          */
-        public void enableHairpin() {
-            net.exec(namespace, "iptables", "-t", "nat", "-A", "POSTROUTING", "-s", lanPrefix + ".0/24",
-                    "-d", lanPrefix + ".0/24", "-j", "MASQUERADE");
+        public void forwardUdp(int port, Host host) {
+            String p = Integer.toString(port);
+            net.exec(namespace, "iptables", "-t", "nat", "-A", "PREROUTING", "-i", wanInterface, "-p", "udp",
+                    "--dport", p, "-j", "DNAT", "--to-destination", host.address() + ":" + p);
+            net.exec(namespace, "iptables", "-I", "FORWARD", "1", "-i", wanInterface, "-p", "udp", "-d",
+                    host.address(), "--dport", p, "-j", "ACCEPT");
         }
 
         /** Takes the WAN link down (or up again), as an unplugged cable would. */
@@ -163,6 +161,10 @@ public final class NatTopology implements AutoCloseable {
         String address = router.lanPrefix() + "." + (10 + ++hosts);
         plugInto(router.namespace(), ns, address + "/24");
         defaultRoute(ns, router.lanGateway());
+        // A fresh bridge port can lose the first ARP exchange on a loaded machine: hand out a
+        // host only once it reaches its router, so a test's first packet is not lost to that.
+        Await.until(READY_TIMEOUT, label + " to reach its router", () ->
+                namespaces.exec(ns, "ping", "-c", "1", "-W", "1", router.lanGateway()).succeeded());
         return new Host(label, ns, address, router);
     }
 

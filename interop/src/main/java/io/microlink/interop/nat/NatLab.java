@@ -3,6 +3,7 @@ package io.microlink.interop.nat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.microlink.interop.Exec;
+import io.microlink.interop.FreePorts;
 import io.microlink.interop.Headscale;
 import io.microlink.interop.MicrolinkProcess;
 import io.microlink.interop.NatTopology;
@@ -16,7 +17,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A tailnet on a {@link NatTopology}: headscale (with its relay and STUN) in the public
@@ -41,6 +44,7 @@ public final class NatLab implements AutoCloseable {
     private final Headscale headscale;
     private final Headscale.AuthKey key;
     private final List<AutoCloseable> processes = new ArrayList<>();
+    private final Set<NatTopology.Router> forwarding = new HashSet<>();
 
     /** The public namespace with headscale in it; routers and nodes come after. */
     public NatLab() {
@@ -208,27 +212,53 @@ public final class NatLab implements AutoCloseable {
         }
     }
 
+    /**
+     * From now on every node placed behind {@code router} gets a static forward of its UDP port
+     * on the router's WAN address (see {@link NatTopology.Router#forwardUdp}).
+     */
+    public synchronized void forwardPortsOf(NatTopology.Router router) {
+        forwarding.add(router);
+    }
+
     /** A real tailscaled on a new host of {@code router}'s LAN, started but not logged in. */
     public synchronized Node tailscaled(String name, NatTopology.Router router) {
         NatTopology.Host host = net.host(name, router);
         Tailscaled ts = Tailscaled.start(name, dir.resolve(name), Tailscaled.Options.DEFAULT, host.namespace());
         processes.add(ts);
+        if (forwarding.contains(router)) {
+            router.forwardUdp(ts.port(), host);
+        }
         return new TailscaledNode(name, host, ts, headscale.url(), key);
     }
 
     /** The Java daemon on a new host of {@code router}'s LAN, started but not logged in. */
     public synchronized Node java(String name, NatTopology.Router router) {
         NatTopology.Host host = net.host(name, router);
+        Path state = dir.resolve(name);
         Path keyFile = dir.resolve(name + "-authkey");
+        int port = forwarding.contains(router) ? FreePorts.udp() : 0;
         try {
-            Files.writeString(Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rw-------"))), key.key());
+            writeOwnerOnly(keyFile, key.key());
+            if (port != 0) {
+                // The daemon's settings file, as `microlink` would save it, so the port is known before it starts.
+                Files.createDirectories(state, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+                writeOwnerOnly(state.resolve("settings.json"), "{\"format\":1,\"udpPort\":" + port + "}");
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the auth key file of " + name, e);
+            throw new UncheckedIOException("cannot prepare the state of " + name, e);
         }
-        MicrolinkProcess daemon = new MicrolinkProcess(dir.resolve(name), host.namespace()).start();
+        MicrolinkProcess daemon = new MicrolinkProcess(state, host.namespace()).start();
         processes.add(daemon);
+        if (port != 0) {
+            router.forwardUdp(port, host);
+        }
         return new JavaNode(name, host, daemon, headscale.url(), keyFile);
+    }
+
+    private static void writeOwnerOnly(Path file, String text) throws IOException {
+        Files.writeString(Files.createFile(file, PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rw-------"))), text);
     }
 
     @Override

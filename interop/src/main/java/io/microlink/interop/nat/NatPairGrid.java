@@ -32,8 +32,8 @@ public final class NatPairGrid {
      * @param javaRole   {@code Java pings} or {@code tailscaled pings Java}
      * @param reference  a tailscaled pinging a tailscaled in the same places, from the same side
      * @param java       the pair with the Java node
-     * @param sinceUp    for a ping from a node that had just logged in: from its {@code up} to the
-     *                   first direct pong (or the end of the ping); null otherwise
+     * @param sinceUp    for a ping from a node that had just logged in: how long its {@code up}
+     *                   took; the ping's own time is {@code reference.elapsed()}; null otherwise
      * @param javaSinceUp the same for the Java node
      * @param referenceExpected where the reference's direct pong must come from (an address, no port)
      * @param expected   where the Java pair's direct pong must come from
@@ -64,8 +64,8 @@ public final class NatPairGrid {
     public List<Cell> across(NatSite a, NatSite b) {
         String topology = a.label() + " ↔ " + b.label();
         try (NatLab lab = new NatLab()) {
-            NatTopology.Router ra = a.build(lab.net(), "a");
-            NatTopology.Router rb = b.build(lab.net(), "b");
+            NatTopology.Router ra = a.build(lab, "a");
+            NatTopology.Router rb = b.build(lab, "b");
             NatLab.Node tsB = lab.tailscaled("tsb", rb), mlB = lab.java("mlb", rb);
             NatLab.Node tsA = lab.tailscaled("tsa", ra), mlA = lab.java("mla", ra);
             try {
@@ -95,7 +95,7 @@ public final class NatPairGrid {
     public List<Cell> sameLan(NatSite site) {
         String topology = "same LAN (" + site.label() + ")";
         try (NatLab lab = new NatLab()) {
-            NatTopology.Router r = site.build(lab.net(), "a");
+            NatTopology.Router r = site.build(lab, "a");
             NatLab.Node ts1 = lab.tailscaled("ts1", r), ts2 = lab.tailscaled("ts2", r), ml = lab.java("ml1", r);
             try {
                 ts1.up();
@@ -118,23 +118,31 @@ public final class NatPairGrid {
 
     private record Timed(NatLab.Probe probe, Duration sinceUp) {}
 
-    /** {@code node} logs in, then pings {@code peer} as soon as it knows it. */
+    /**
+     * {@code node} logs in, then pings {@code peer} as soon as it knows it. The probe's elapsed
+     * time then runs from the start of the first ping command, and sinceUp is the {@code up}.
+     */
     private Timed upAndProbe(NatLab.Node node, NatLab.Node peer) {
         long start = System.nanoTime();
         node.up();
-        NatLab.Probe p = await(node, peer);
-        return new Timed(p, Duration.ofNanos(System.nanoTime() - start));
+        Duration up = Duration.ofNanos(System.nanoTime() - start);
+        return new Timed(await(node, peer), up);
     }
 
-    /** Pings until some pong came back (the peer may not be in the netmap yet), then returns that probe. */
+    /**
+     * Pings until some pong came back (the peer may not be in the netmap yet), then returns that
+     * probe, its elapsed time counted from the first try.
+     */
     private NatLab.Probe await(NatLab.Node node, NatLab.Node peer) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofSeconds(60).toNanos();
         while (true) {
             NatLab.Probe p = node.probe(peer, budget);
             if (!p.via().equals("none") || System.nanoTime() > deadline) {
+                NatLab.Probe total = new NatLab.Probe(p.direct(), p.via(), Duration.ofNanos(System.nanoTime() - start));
                 log.printf("  %s -> %s: %s via %s (%d ms)%n", node, peer, p.direct() ? "direct" : "relayed", p.via(),
-                        p.elapsed().toMillis());
-                return p;
+                        total.elapsed().toMillis());
+                return total;
             }
         }
     }
@@ -154,12 +162,13 @@ public final class NatPairGrid {
     /** A Markdown table of {@code cells}: one row each, reference beside Java. */
     public static String table(List<Cell> cells) {
         List<String> lines = new ArrayList<>();
-        lines.add("| Topology (A ↔ B) | Who pings first | tailscaled ↔ tailscaled | Java pair | up → first direct pong (tailscaled / Java) |");
-        lines.add("|---|---|---|---|---|");
+        lines.add("| Topology (A ↔ B) | Who pings first | tailscaled ↔ tailscaled | Java pair"
+                + " | `up` + ping to the first direct pong, tailscaled | the same, Java |");
+        lines.add("|---|---|---|---|---|---|");
         for (Cell c : cells) {
             lines.add("| " + c.topology() + " | " + c.javaRole() + " | " + path(c.reference(), c.referenceExpected()) + " | "
-                    + path(c.java(), c.expected()) + " | " + (c.sinceUp() == null ? ""
-                    : seconds(c.sinceUp(), c.reference()) + " / " + seconds(c.javaSinceUp(), c.java())) + " |");
+                    + path(c.java(), c.expected()) + " | " + (c.sinceUp() == null ? " | "
+                    : timing(c.sinceUp(), c.reference()) + " | " + timing(c.javaSinceUp(), c.java())) + " |");
         }
         return String.join("\n", lines) + "\n";
     }
@@ -171,7 +180,12 @@ public final class NatPairGrid {
         return "direct" + (p.viaAddress().equals(expected) ? "" : " (from " + p.viaAddress() + ", not " + expected + ")");
     }
 
-    private static String seconds(Duration d, NatLab.Probe p) {
-        return p.direct() ? String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0) : "–";
+    /** {@code 4.1 s + 0.9 s = 5.0 s}: up, then ping until the first direct pong. */
+    private static String timing(Duration up, NatLab.Probe p) {
+        if (!p.direct()) {
+            return "–";
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f s + %.1f s = %.1f s", up.toMillis() / 1000.0,
+                p.elapsed().toMillis() / 1000.0, up.plus(p.elapsed()).toMillis() / 1000.0);
     }
 }

@@ -9,12 +9,20 @@ public enum NatSite {
     /** One router that maps every destination to a new random port. */
     HARD,
     /** A home router behind a carrier's (CGNAT) router, both endpoint-independent. */
-    DOUBLE;
+    DOUBLE,
+    /** One home router, endpoint-independent, with a static forward of each node's UDP port to it. */
+    FORWARDED;
 
-    /** Builds the router(s) of this site in {@code net}; hosts go on the returned router's LAN. */
-    NatTopology.Router build(NatTopology net, String side) {
+    /** Builds the router(s) of this site in {@code lab}; hosts go on the returned router's LAN. */
+    NatTopology.Router build(NatLab lab, String side) {
+        NatTopology net = lab.net();
         return switch (this) {
             case EASY -> net.router("r" + side, NatTopology.Nat.EASY);
+            case FORWARDED -> {
+                NatTopology.Router r = net.router("r" + side, NatTopology.Nat.EASY);
+                lab.forwardPortsOf(r);
+                yield r;
+            }
             case HARD -> net.router("r" + side, NatTopology.Nat.HARD);
             case DOUBLE -> net.router("r" + side, NatTopology.Nat.EASY,
                     net.router("cgnat" + side, NatTopology.Nat.EASY));

@@ -29,6 +29,14 @@ class NatTraversalInteropTest {
     }
 
     @Test
+    void throughAHardNatTheJavaNodeGoesDirectToAForwardedPortLikeTailscaled() {
+        List<NatPairGrid.Cell> cells = grid.across(NatSite.HARD, NatSite.FORWARDED);
+        System.out.print(NatPairGrid.table(cells));
+        assertThat(cells).allMatch(NatPairGrid.Cell::referenceDirectAsExpected);
+        assertThat(cells).allMatch(NatPairGrid.Cell::javaDirectAsExpected);
+    }
+
+    @Test
     void behindOneRouterTheJavaNodeGoesDirectOverTheLanLikeTailscaled() {
         List<NatPairGrid.Cell> cells = grid.sameLan(NatSite.EASY);
         System.out.print(NatPairGrid.table(cells));
