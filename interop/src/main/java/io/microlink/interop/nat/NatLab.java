@@ -53,7 +53,12 @@ public final class NatLab implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the lab's directory", e);
         }
-        net = new NatTopology();
+        try {
+            net = new NatTopology();
+        } catch (RuntimeException e) {
+            Reaper.deleteTree(dir);
+            throw e;
+        }
         try {
             headscale = Headscale.startIn(net, dir.resolve("headscale"));
             key = headscale.createAuthKey(headscale.createUser("alice"), true, false, Duration.ofHours(1));
