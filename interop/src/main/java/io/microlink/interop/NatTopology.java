@@ -79,6 +79,11 @@ public final class NatTopology implements AutoCloseable {
             }
         }
 
+        /** Lets no UDP from the LAN out (nor, so, back in): only TCP reaches control and the relay. */
+        public void blockUdp() {
+            net.exec(namespace, "iptables", "-I", "FORWARD", "1", "-o", wanInterface, "-p", "udp", "-j", "DROP");
+        }
+
         /** Drops everything the router would forward, in both directions, while the links stay up. */
         public void setBlackhole(boolean on) {
             net.exec(namespace, "iptables", on ? "-I" : "-D", "FORWARD", "-j", "DROP");

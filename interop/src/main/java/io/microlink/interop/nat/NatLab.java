@@ -85,6 +85,11 @@ public final class NatLab implements AutoCloseable {
                     .orElseGet(() -> new Probe(false, pongs.isEmpty() ? "none" : pongs.getLast().via(), elapsed));
         }
 
+        /** Whether any pong came back, directly or through DERP. */
+        public boolean answered() {
+            return !via.equals("none");
+        }
+
         /** The address part of {@link #via} ({@code 203.0.113.2} of {@code 203.0.113.2:41641}). */
         public String viaAddress() {
             int colon = via.lastIndexOf(':');

@@ -11,13 +11,20 @@ public enum NatSite {
     /** A home router behind a carrier's (CGNAT) router, both endpoint-independent. */
     DOUBLE,
     /** One home router, endpoint-independent, with a static forward of each node's UDP port to it. */
-    FORWARDED;
+    FORWARDED,
+    /** One router that lets no UDP out: no STUN, no direct path, only DERP over TCP. */
+    UDP_BLOCKED;
 
     /** Builds the router(s) of this site in {@code lab}; hosts go on the returned router's LAN. */
     NatTopology.Router build(NatLab lab, String side) {
         NatTopology net = lab.net();
         return switch (this) {
             case EASY -> net.router("r" + side, NatTopology.Nat.EASY);
+            case UDP_BLOCKED -> {
+                NatTopology.Router r = net.router("r" + side, NatTopology.Nat.EASY);
+                r.blockUdp();
+                yield r;
+            }
             case FORWARDED -> {
                 NatTopology.Router r = net.router("r" + side, NatTopology.Nat.EASY);
                 lab.forwardPortsOf(r);
@@ -29,8 +36,8 @@ public enum NatSite {
         };
     }
 
-    /** The name in tables: {@code easy}, {@code hard}, {@code double}. */
+    /** The name in tables: {@code easy}, {@code hard}, {@code double}, {@code udp blocked}. */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     }
 }

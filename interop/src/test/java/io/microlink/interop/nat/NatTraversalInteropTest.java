@@ -37,6 +37,14 @@ class NatTraversalInteropTest {
     }
 
     @Test
+    void withoutUdpOnOneSideTheJavaNodeIsAnsweredThroughDerpLikeTailscaled() {
+        List<NatPairGrid.Cell> cells = grid.across(NatSite.UDP_BLOCKED, NatSite.EASY);
+        System.out.print(NatPairGrid.table(cells));
+        assertThat(cells).allMatch(c -> c.reference().answered() && !c.reference().direct());
+        assertThat(cells).allMatch(c -> c.java().answered() && !c.java().direct());
+    }
+
+    @Test
     void behindOneRouterTheJavaNodeGoesDirectOverTheLanLikeTailscaled() {
         List<NatPairGrid.Cell> cells = grid.sameLan(NatSite.EASY);
         System.out.print(NatPairGrid.table(cells));
