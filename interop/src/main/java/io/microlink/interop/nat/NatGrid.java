@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * {@code scripts/nat-grid [--out FILE]}: the full pair grid, every ordered pair of easy,
  * hard and double NAT sites, a forwarded port against a hard NAT both ways, a site without
- * UDP, and the same LAN, each topology built afresh, printed
+ * UDP, three of those again with the path started by data instead of a ping, and the same LAN, each topology built afresh, printed
  * as a Markdown table (and written to FILE). Exits 1 if the Java node stayed on DERP
  * anywhere tailscaled went direct, or got no pong where tailscaled got one.
  */
@@ -44,6 +44,12 @@ public final class NatGrid {
         for (NatSite[] pair : pairs) {
             System.out.println("== " + pair[0].label() + " <-> " + pair[1].label());
             cells.addAll(grid.across(pair[0], pair[1]));
+        }
+        // The same paths started by data instead of a ping, where a direct path is possible.
+        for (NatSite[] pair : List.of(new NatSite[] {NatSite.EASY, NatSite.EASY},
+                new NatSite[] {NatSite.DOUBLE, NatSite.DOUBLE}, new NatSite[] {NatSite.HARD, NatSite.FORWARDED})) {
+            System.out.println("== " + pair[0].label() + " <-> " + pair[1].label() + ", started by data");
+            cells.addAll(grid.across(pair[0], pair[1], NatPairGrid.Start.DATA));
         }
         System.out.println("== same LAN");
         cells.addAll(grid.sameLan(NatSite.EASY));

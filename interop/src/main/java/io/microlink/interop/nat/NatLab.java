@@ -9,6 +9,7 @@ import io.microlink.interop.MicrolinkProcess;
 import io.microlink.interop.NatTopology;
 import io.microlink.interop.PingReply;
 import io.microlink.interop.Reaper;
+import io.microlink.interop.TailscaleStatus;
 import io.microlink.interop.Tailscaled;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -124,6 +125,15 @@ public final class NatLab implements AutoCloseable {
         /** Whether this node lists {@code peer} online (so a ping can start at once). */
         public abstract boolean sees(Node peer);
 
+        /**
+         * Sends {@code peer} data, not DISCO: a TCP connection to its port 80 (the Java daemon's
+         * web page; nothing on a userspace tailscaled, which answers with a reset), then no more.
+         */
+        public abstract void sendData(Node peer);
+
+        /** The direct path this node uses to {@code peer} now ({@code ip:port}), or null if it relays. */
+        public abstract String directPath(Node peer);
+
         /** The last lines of this node's log, for a failure report. */
         public abstract String logTail();
 
@@ -165,6 +175,17 @@ public final class NatLab implements AutoCloseable {
         }
 
         @Override
+        public void sendData(Node peer) {
+            ts.cli(Duration.ofSeconds(10), "nc", peer.name(), "80");
+        }
+
+        @Override
+        public String directPath(Node peer) {
+            return ts.status().peer(peer.name()).map(TailscaleStatus.Peer::curAddr).filter(a -> !a.isEmpty())
+                    .orElse(null);
+        }
+
+        @Override
         public String logTail() {
             return ts.process().logTail(60);
         }
@@ -199,14 +220,30 @@ public final class NatLab implements AutoCloseable {
 
         @Override
         public boolean sees(Node peer) {
+            return status(peer).path("online").asBoolean();
+        }
+
+        @Override
+        public void sendData(Node peer) {
+            daemon.cli("nc", "--timeout", "5s", peer.name(), "80");
+        }
+
+        @Override
+        public String directPath(Node peer) {
+            String path = status(peer).path("path").asText("");
+            return path.matches(".*:\\d+") ? path : null;
+        }
+
+        /** {@code peer}'s entry in {@code microlink status --json}, or a missing node. */
+        private JsonNode status(Node peer) {
             Exec.Result r = daemon.cli("status", "--json");
             try {
                 for (JsonNode p : JSON.readTree(r.requireSuccess().stdout()).path("peers")) {
                     if (p.path("name").asText().equals(peer.name())) {
-                        return p.path("online").asBoolean();
+                        return p;
                     }
                 }
-                return false;
+                return JSON.missingNode();
             } catch (IOException e) {
                 throw new Exec.CommandFailedException("microlink status --json of " + name + " is not JSON: " + e);
             }

@@ -1,5 +1,6 @@
 package io.microlink.interop.nat;
 
+import io.microlink.interop.Await;
 import io.microlink.interop.NatTopology;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -16,6 +17,19 @@ public final class NatPairGrid {
     private final Duration budget;
     private final PrintStream log;
 
+    /** How a path starts: a {@code ping} of the CLI's, or data (a TCP connection) with no ping at all. */
+    public enum Start {
+        PING("Java pings", "tailscaled pings Java"), DATA("Java sends data", "tailscaled sends Java data");
+
+        private final String javaFirst;
+        private final String tailscaledFirst;
+
+        Start(String javaFirst, String tailscaledFirst) {
+            this.javaFirst = javaFirst;
+            this.tailscaledFirst = tailscaledFirst;
+        }
+    }
+
     /**
      * @param budget how long each ping command may keep trying for a direct pong
      * @param log    where progress goes (the nodes' log tails on a failure)
@@ -29,7 +43,7 @@ public final class NatPairGrid {
      * One cell: who pinged whom, what the reference pair found and what the Java pair found.
      *
      * @param topology   e.g. {@code easy ↔ double}
-     * @param javaRole   {@code Java pings} or {@code tailscaled pings Java}
+     * @param javaRole   e.g. {@code Java pings} or {@code tailscaled sends data}, to the Java node
      * @param reference  a tailscaled pinging a tailscaled in the same places, from the same side
      * @param java       the pair with the Java node
      * @param sinceUp    for a ping from a node that had just logged in: how long its {@code up}
@@ -62,6 +76,11 @@ public final class NatPairGrid {
      * through two NATs), and A's tailscaled pings B's Java node.
      */
     public List<Cell> across(NatSite a, NatSite b) {
+        return across(a, b, Start.PING);
+    }
+
+    /** As {@link #across(NatSite, NatSite)}, with each path started the way {@code start} says. */
+    public List<Cell> across(NatSite a, NatSite b, Start start) {
         String topology = a.label() + " ↔ " + b.label();
         try (NatLab lab = new NatLab()) {
             NatTopology.Router ra = a.build(lab, "a");
@@ -71,14 +90,15 @@ public final class NatPairGrid {
             try {
                 tsB.up();
                 mlB.up();
-                Timed ref = upAndProbe(tsA, tsB);
-                Timed java = upAndProbe(mlA, tsB);
-                NatLab.Probe tsToJava = await(tsA, mlB);
+                Timed ref = upAndProbe(tsA, tsB, start);
+                Timed java = upAndProbe(mlA, tsB, start);
+                NatLab.Probe tsToJava = await(tsA, mlB, start);
                 String bPublic = rb.publicAddress();
                 List<Cell> cells = List.of(
-                        new Cell(topology, "Java pings", ref.probe, java.probe, ref.sinceUp, java.sinceUp, bPublic,
-                                bPublic),
-                        new Cell(topology, "tailscaled pings Java", ref.probe, tsToJava, null, null, bPublic, bPublic));
+                        new Cell(topology, start.javaFirst, ref.probe, java.probe, ref.sinceUp, java.sinceUp,
+                                bPublic, bPublic),
+                        new Cell(topology, start.tailscaledFirst, ref.probe, tsToJava, null, null,
+                                bPublic, bPublic));
                 report(cells, List.of(tsA, mlA, tsB, mlB));
                 return cells;
             } catch (RuntimeException e) {
@@ -99,13 +119,13 @@ public final class NatPairGrid {
             NatLab.Node ts1 = lab.tailscaled("ts1", r), ts2 = lab.tailscaled("ts2", r), ml = lab.java("ml1", r);
             try {
                 ts1.up();
-                Timed ref = upAndProbe(ts2, ts1);
-                Timed java = upAndProbe(ml, ts1);
-                NatLab.Probe tsToJava = await(ts2, ml);
+                Timed ref = upAndProbe(ts2, ts1, Start.PING);
+                Timed java = upAndProbe(ml, ts1, Start.PING);
+                NatLab.Probe tsToJava = await(ts2, ml, Start.PING);
                 List<Cell> cells = List.of(
-                        new Cell(topology, "Java pings", ref.probe, java.probe, ref.sinceUp, java.sinceUp,
+                        new Cell(topology, Start.PING.javaFirst, ref.probe, java.probe, ref.sinceUp, java.sinceUp,
                                 ts1.host().address(), ts1.host().address()),
-                        new Cell(topology, "tailscaled pings Java", ref.probe, tsToJava, null, null,
+                        new Cell(topology, Start.PING.tailscaledFirst, ref.probe, tsToJava, null, null,
                                 ts1.host().address(), ml.host().address()));
                 report(cells, List.of(ts1, ts2, ml));
                 return cells;
@@ -122,11 +142,36 @@ public final class NatPairGrid {
      * {@code node} logs in, then pings {@code peer} as soon as it knows it. The probe's elapsed
      * time then runs from the start of the first ping command, and sinceUp is the {@code up}.
      */
-    private Timed upAndProbe(NatLab.Node node, NatLab.Node peer) {
+    private Timed upAndProbe(NatLab.Node node, NatLab.Node peer, Start how) {
         long start = System.nanoTime();
         node.up();
         Duration up = Duration.ofNanos(System.nanoTime() - start);
-        return new Timed(await(node, peer), up);
+        return new Timed(await(node, peer, how), up);
+    }
+
+    private NatLab.Probe await(NatLab.Node node, NatLab.Node peer, Start how) {
+        return how == Start.PING ? await(node, peer) : dataUntilDirect(node, peer);
+    }
+
+    /**
+     * Once {@code node} knows {@code peer}, sends it data and watches {@code node}'s own status
+     * for a direct path, for the budget; the probe's time runs from the first look at the netmap.
+     * No direct path by then counts as DERP (the data went somewhere: both nodes are online).
+     */
+    private NatLab.Probe dataUntilDirect(NatLab.Node node, NatLab.Node peer) {
+        long start = System.nanoTime();
+        Await.until(Duration.ofSeconds(60), node + " to see " + peer, () -> node.sees(peer));
+        node.sendData(peer);
+        long deadline = System.nanoTime() + budget.toNanos();
+        String direct = null;
+        while (direct == null && System.nanoTime() < deadline) {
+            direct = node.directPath(peer);
+        }
+        NatLab.Probe p = new NatLab.Probe(direct != null, direct != null ? direct : "DERP",
+                Duration.ofNanos(System.nanoTime() - start));
+        log.printf("  %s -> %s: data %s (%d ms)%n", node, peer, direct != null ? "direct via " + direct : "not direct",
+                p.elapsed().toMillis());
+        return p;
     }
 
     /**
@@ -162,8 +207,8 @@ public final class NatPairGrid {
     /** A Markdown table of {@code cells}: one row each, reference beside Java. */
     public static String table(List<Cell> cells) {
         List<String> lines = new ArrayList<>();
-        lines.add("| Topology (A ↔ B) | Who pings first | tailscaled ↔ tailscaled | Java pair"
-                + " | `up` + ping to the first direct pong, tailscaled | the same, Java |");
+        lines.add("| Topology (A ↔ B) | Who starts the path | tailscaled ↔ tailscaled | Java pair"
+                + " | `up` + start to the first direct path, tailscaled | the same, Java |");
         lines.add("|---|---|---|---|---|---|");
         for (Cell c : cells) {
             lines.add("| " + c.topology() + " | " + c.javaRole() + " | " + path(c.reference(), c.referenceExpected()) + " | "

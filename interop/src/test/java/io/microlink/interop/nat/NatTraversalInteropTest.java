@@ -29,6 +29,14 @@ class NatTraversalInteropTest {
     }
 
     @Test
+    void dataAloneOpensTheDirectPathThroughTwoNatsLikeTailscaled() {
+        List<NatPairGrid.Cell> cells = grid.across(NatSite.EASY, NatSite.DOUBLE, NatPairGrid.Start.DATA);
+        System.out.print(NatPairGrid.table(cells));
+        assertThat(cells).allMatch(NatPairGrid.Cell::referenceDirectAsExpected);
+        assertThat(cells).allMatch(NatPairGrid.Cell::javaDirectAsExpected);
+    }
+
+    @Test
     void throughAHardNatTheJavaNodeGoesDirectToAForwardedPortLikeTailscaled() {
         List<NatPairGrid.Cell> cells = grid.across(NatSite.HARD, NatSite.FORWARDED);
         System.out.print(NatPairGrid.table(cells));
