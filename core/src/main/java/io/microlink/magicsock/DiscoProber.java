@@ -264,6 +264,18 @@ final class DiscoProber {
         }
     }
 
+    /**
+     * A ping found no proven path: keep probing the peer from the ticker, and ask it through
+     * DERP to ping our endpoints, which opens its NAT to the pings just sent.
+     */
+    private void startDiscovery(PeerTable.Entry peer, long nowNanos) throws CryptoException {
+        active.add(peer.nodeKey());
+        List<InetSocketAddress> own = ownEndpoints.get();
+        if (peer.path().pingedAll(nowNanos) && !own.isEmpty() && transport.derpConnected()) {
+            transport.sendDerp(peer.homeRegion(), peer.nodeKey(), disco.callMeMaybe(peer.discoKey(), own));
+        }
+    }
+
     /** A sealed ping to {@code to} (null: through DERP), remembered until its pong or its expiry. */
     private byte[] newPing(PeerTable.Entry p, InetSocketAddress to, long nowNanos, Ping caller) throws CryptoException {
         byte[] tx = new byte[DiscoMessage.TX_ID_LENGTH];
@@ -331,6 +343,9 @@ final class DiscoProber {
                 } else if (paths == PingPath.DERP) {
                     throw new IOException("no DERP connection yet (the first netcheck takes a moment after start)");
                 }
+            }
+            if (trusted == null && paths == PingPath.ANY) {
+                startDiscovery(peer, nowNanos);
             }
             return ping;
         } catch (CryptoException e) {

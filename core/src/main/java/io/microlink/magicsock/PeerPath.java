@@ -154,8 +154,7 @@ final class PeerPath {
 
     /** Where a data packet goes now; sending marks the peer active, which keeps probing going. */
     synchronized Route route(long nowNanos) {
-        lastActiveNanos = nowNanos;
-        everActive = true;
+        markActive(nowNanos);
         if (best != null && nowNanos - trustedUntilNanos < 0) {
             return new Route(best, false);
         }
@@ -213,12 +212,39 @@ final class PeerPath {
         pingsInWindow += pings.size();
         everDiscovered = true;
         lastFullDiscoveryNanos = nowNanos;
+        return new Probes(pings, callMeMaybeDue(nowNanos));
+    }
+
+    /**
+     * A ping of the user's ({@code tailscale ping}) just went to every candidate: that counts as
+     * use of the peer, so discovery goes on from here, and as this round of discovery, so the
+     * candidates are not pinged again before their spacing. Returns whether a call-me-maybe
+     * should go with it: without one a peer behind a NAT that filters by address never pings
+     * back, and our pings die at its NAT (tailscale sends it with its next heartbeat, 3 s later).
+     */
+    synchronized boolean pingedAll(long nowNanos) {
+        markActive(nowNanos);
+        if (!discoveryAllowed || candidates.isEmpty()) {
+            return false;
+        }
+        candidates.values().forEach(c -> mark(c, nowNanos));
+        everDiscovered = true;
+        lastFullDiscoveryNanos = nowNanos;
+        return callMeMaybeDue(nowNanos);
+    }
+
+    private boolean callMeMaybeDue(long nowNanos) {
         boolean call = !everCalled || nowNanos - lastCallMeMaybeNanos >= PING_SPACING_NANOS;
         if (call) {
             everCalled = true;
             lastCallMeMaybeNanos = nowNanos;
         }
-        return new Probes(pings, call);
+        return call;
+    }
+
+    private void markActive(long nowNanos) {
+        lastActiveNanos = nowNanos;
+        everActive = true;
     }
 
     private static void mark(Candidate c, long nowNanos) {

@@ -208,8 +208,9 @@ class DiscoProberTest {
     @Test
     void aPingWithoutAProvenPathGoesEverywhereAndTheFirstPongAnswers() throws Exception {
         try (DiscoProber.Ping ping = prober.ping(bobPeer(), PingPath.ANY, now)) {
-            assertThat(sent).extracting(Sent::to).containsExactly(E1, E2, null);
+            assertThat(sent).extracting(Sent::to).containsExactly(E1, E2, null, null);
             assertThat(sent.get(2).region()).isEqualTo(1);
+            assertThat(sent.get(2).message()).isInstanceOf(DiscoMessage.Ping.class);
 
             prober.onDerp(bobAnswers(sent.get(2)), 1, bobKey, now + 5 * MS);
             assertThat(ping.answer()).isCompletedWithValue(
@@ -218,6 +219,30 @@ class DiscoProberTest {
                     .isNull();
         }
         assertThat(prober.pendingPings()).as("closing forgets the unanswered ones").isZero();
+    }
+
+    @Test
+    void aPingWithoutAProvenPathAsksThePeerThroughDerpToPingBackAndKeepsDiscoveryGoing() throws Exception {
+        try (DiscoProber.Ping ping = prober.ping(bobPeer(), PingPath.ANY, now)) {
+            // Behind a NAT that filters by address, bob's router drops our pings until bob pings us.
+            Sent call = sent.getLast();
+            assertThat(call.to()).isNull();
+            assertThat(call.region()).isEqualTo(1);
+            assertThat(call.peer()).isEqualTo(bobKey);
+            assertThat(((DiscoMessage.CallMeMaybe) call.message()).endpoints()).containsExactly(OURS);
+
+            sent.clear();
+            prober.ping(bobPeer(), PingPath.ANY, now + 250 * MS).close();
+            assertThat(sent).as("a second ping soon after asks again no sooner than discovery would")
+                    .noneMatch(s -> s.message() instanceof DiscoMessage.CallMeMaybe);
+
+            sent.clear();
+            prober.tick(now + 300 * MS);
+            assertThat(sent).as("the candidates were just pinged").isEmpty();
+            prober.tick(now + 250 * MS + PeerPath.PING_SPACING_NANOS);
+            assertThat(sent).as("the ping made bob active: discovery goes on without more pings of the user's")
+                    .extracting(Sent::to).contains(E1, E2);
+        }
     }
 
     @Test

@@ -51,13 +51,16 @@ public final class Headscale implements AutoCloseable {
     private final HeadscaleConfig config;
     private final Path binary;
     private final Path configFile;
+    /** The network namespace it runs in, or null for the JVM's own. */
+    private final String namespace;
     private ManagedProcess process;
     private Instant lastPolicyChange = Instant.EPOCH;
 
-    private Headscale(HeadscaleConfig config, Path binary) {
+    private Headscale(HeadscaleConfig config, Path binary, String namespace) {
         this.config = config;
         this.binary = binary;
         this.configFile = config.dir().resolve("config.yaml");
+        this.namespace = namespace;
     }
 
     /**
@@ -84,6 +87,19 @@ public final class Headscale implements AutoCloseable {
 
     /** As {@link #start(Path, String, boolean, String)}, handing nodes {@code nameservers} as their DNS resolvers. */
     public static Headscale start(Path dir, String policy, boolean tls, String derpMapYaml, List<String> nameservers) {
+        return start(dir, policy, tls, derpMapYaml, nameservers, null, "127.0.0.1");
+    }
+
+    /**
+     * Headscale with allow-all policy on the public network of {@code net}: control, its relay
+     * and STUN on {@link NatTopology#publicAddress()}, reachable from a LAN only through its routers.
+     */
+    public static Headscale startIn(NatTopology net, Path dir) {
+        return start(dir, null, false, null, List.of(), net.publicNamespace(), net.publicAddress());
+    }
+
+    private static Headscale start(Path dir, String policy, boolean tls, String derpMapYaml, List<String> nameservers,
+                                   String namespace, String address) {
         try {
             Files.createDirectories(dir);
             Path policyFile = null;
@@ -96,7 +112,7 @@ public final class Headscale implements AutoCloseable {
                 derpMapFile = dir.resolve("derp-regions.yaml");
                 Files.writeString(derpMapFile, derpMapYaml);
             }
-            HeadscaleConfig config = new HeadscaleConfig(dir, FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp(),
+            HeadscaleConfig config = new HeadscaleConfig(dir, address, FreePorts.tcp(), FreePorts.tcp(), FreePorts.tcp(),
                     FreePorts.udp(), "tailnet.test", policyFile, tls, derpMapFile, nameservers);
             if (tls) {
                 Exec.run(CLI_TIMEOUT, List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
@@ -104,7 +120,7 @@ public final class Headscale implements AutoCloseable {
                         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", config.tlsKey().toString(),
                         "-out", config.tlsCert().toString())).requireSuccess();
             }
-            Headscale hs = new Headscale(config, ReferencePrograms.headscale());
+            Headscale hs = new Headscale(config, ReferencePrograms.headscale(), namespace);
             Files.writeString(hs.configFile, config.yaml());
             hs.launch();
             return hs;
@@ -114,9 +130,19 @@ public final class Headscale implements AutoCloseable {
     }
 
     private void launch() {
-        process = ManagedProcess.start("headscale",
-                List.of(binary.toString(), "-c", configFile.toString(), "serve"),
-                Map.of(), config.dir().resolve("headscale.log"));
+        List<String> serve = List.of(binary.toString(), "-c", configFile.toString(), "serve");
+        process = ManagedProcess.start("headscale", namespace == null ? serve
+                : NetworkNamespaces.inside(namespace, serve.toArray(String[]::new)), Map.of(),
+                config.dir().resolve("headscale.log"));
+        if (namespace != null) {
+            // This JVM cannot reach the namespace's address; curl inside it asks instead.
+            List<String> probe = NetworkNamespaces.inside(namespace, "curl", "-sf", "-m", "2", url() + "/health");
+            Await.until(START_TIMEOUT, "headscale to answer in " + namespace, () -> {
+                process.requireAlive();
+                return Files.exists(config.socket()) && Exec.run(Duration.ofSeconds(5), probe).succeeded();
+            });
+            return;
+        }
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
         if (config.tls()) {
             builder.sslContext(tlsTrust());

@@ -4,11 +4,13 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The headscale configuration of a test tailnet: everything on 127.0.0.1, sqlite, MagicDNS,
+ * The headscale configuration of a test tailnet: everything on one address (127.0.0.1, or the
+ * public address of a {@link NatTopology}), sqlite, MagicDNS,
  * the embedded DERP server and STUN over plain HTTP, no outbound traffic (no update
  * checks, no external DERP maps, no logtail). See protocol-facts §11.1.
  *
  * @param dir        where keys, database, socket and config live
+ * @param address    where control, DERP and STUN listen and what the DERP map announces
  * @param httpPort   control (/key, /ts2021), DERP and /health
  * @param stunPort   embedded STUN (UDP)
  * @param policyFile an ACL policy (HuJSON), or null for headscale's allow-all default
@@ -17,7 +19,7 @@ import java.util.List;
  * @param nameservers {@code dns.nameservers.global}: none leaves nodes' DNS alone; some become the
  *                    netmap's {@code Resolvers} ({@code override_local_dns})
  */
-record HeadscaleConfig(Path dir, int httpPort, int metricsPort, int grpcPort, int stunPort,
+record HeadscaleConfig(Path dir, String address, int httpPort, int metricsPort, int grpcPort, int stunPort,
                        String baseDomain, Path policyFile, boolean tls, Path derpMapFile,
                        List<String> nameservers) {
 
@@ -25,7 +27,7 @@ record HeadscaleConfig(Path dir, int httpPort, int metricsPort, int grpcPort, in
     static final String DERP_REGION_CODE = "headscale";
 
     String serverUrl() {
-        return (tls ? "https" : "http") + "://127.0.0.1:" + httpPort;
+        return (tls ? "https" : "http") + "://" + address + ":" + httpPort;
     }
 
     Path tlsCert() {
@@ -43,7 +45,7 @@ record HeadscaleConfig(Path dir, int httpPort, int metricsPort, int grpcPort, in
     String yaml() {
         return """
                 server_url: %s
-                listen_addr: 127.0.0.1:%d
+                listen_addr: %s:%d
                 metrics_listen_addr: 127.0.0.1:%d
                 grpc_listen_addr: 127.0.0.1:%d
                 grpc_allow_insecure: false
@@ -63,7 +65,7 @@ record HeadscaleConfig(Path dir, int httpPort, int metricsPort, int grpcPort, in
                     stun_listen_addr: "[::]:%d"
                     private_key_path: %s
                     automatically_add_embedded_derp_region: true
-                    ipv4: 127.0.0.1
+                    ipv4: %s
                   urls: []
                   paths: [%s]
                   auto_update_enabled: false
@@ -94,9 +96,9 @@ record HeadscaleConfig(Path dir, int httpPort, int metricsPort, int grpcPort, in
                 tls_cert_path: "%s"
                 tls_key_path: "%s"
                 """.formatted(
-                serverUrl(), httpPort, metricsPort, grpcPort,
+                serverUrl(), address, httpPort, metricsPort, grpcPort,
                 dir.resolve("noise_private.key"),
-                DERP_REGION_ID, DERP_REGION_CODE, stunPort, dir.resolve("derp_server_private.key"),
+                DERP_REGION_ID, DERP_REGION_CODE, stunPort, dir.resolve("derp_server_private.key"), address,
                 derpMapFile == null ? "" : "\"" + derpMapFile + "\"",
                 dir.resolve("db.sqlite"),
                 baseDomain,

@@ -20,11 +20,21 @@ public final class MicrolinkProcess implements AutoCloseable {
 
     private final Path stateDir;
     private final Path log;
+    private final String namespace;
     private ManagedProcess daemon;
 
     public MicrolinkProcess(Path stateDir) {
+        this(stateDir, null);
+    }
+
+    /**
+     * A daemon that runs inside network namespace {@code namespace} (null: the JVM's own), e.g.
+     * a {@link NatTopology.Host}'s; the CLI reaches it through its Unix socket from anywhere.
+     */
+    public MicrolinkProcess(Path stateDir, String namespace) {
         this.stateDir = stateDir;
         this.log = stateDir.resolveSibling(stateDir.getFileName() + "-daemon.log");
+        this.namespace = namespace;
     }
 
     private static List<String> java(String... args) {
@@ -40,7 +50,9 @@ public final class MicrolinkProcess implements AutoCloseable {
     public MicrolinkProcess start(String... daemonFlags) {
         List<String> args = new ArrayList<>(List.of("daemon", "--state-dir", stateDir.toString()));
         args.addAll(List.of(daemonFlags));
-        daemon = ManagedProcess.start("microlink-daemon", java(args.toArray(String[]::new)), ENV, log);
+        List<String> command = java(args.toArray(String[]::new));
+        daemon = ManagedProcess.start("microlink-daemon", namespace == null ? command
+                : NetworkNamespaces.inside(namespace, command.toArray(String[]::new)), ENV, log);
         Await.until(Duration.ofSeconds(60), "the daemon's API to answer", () -> {
             daemon.requireAlive();
             return Files.exists(stateDir.resolve("microlink.sock")) && cli("status").succeeded();

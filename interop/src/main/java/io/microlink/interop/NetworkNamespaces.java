@@ -45,7 +45,8 @@ public final class NetworkNamespaces implements AutoCloseable {
 
     /**
      * Joins two namespaces with a veth pair and gives each end an address (CIDR form,
-     * IPv4 or IPv6). Returns the interface names {@code [inA, inB]}.
+     * IPv4 or IPv6; null for none, e.g. an end that joins a bridge). Returns the interface
+     * names {@code [inA, inB]}.
      */
     public List<String> link(String nsA, String cidrA, String nsB, String cidrB) {
         int n = SEQUENCE.incrementAndGet();
@@ -82,11 +83,13 @@ public final class NetworkNamespaces implements AutoCloseable {
     }
 
     private void configure(String ns, String ifName, String cidr) {
-        List<String> addr = new ArrayList<>(List.of("ip", "addr", "add", cidr, "dev", ifName));
-        if (cidr.contains(":")) {
-            addr.add("nodad"); // otherwise IPv6 stays "tentative" for a second or two
+        if (cidr != null) {
+            List<String> addr = new ArrayList<>(List.of("ip", "addr", "add", cidr, "dev", ifName));
+            if (cidr.contains(":")) {
+                addr.add("nodad"); // otherwise IPv6 stays "tentative" for a second or two
+            }
+            exec(ns, addr.toArray(String[]::new)).requireSuccess();
         }
-        exec(ns, addr.toArray(String[]::new)).requireSuccess();
         exec(ns, "ip", "link", "set", ifName, "up").requireSuccess();
     }
 
@@ -101,7 +104,7 @@ public final class NetworkNamespaces implements AutoCloseable {
         return ManagedProcess.start(name, inside(ns, command.toArray(String[]::new)), env, log);
     }
 
-    private static List<String> inside(String ns, String... command) {
+    static List<String> inside(String ns, String... command) {
         List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         all.addAll(List.of(command));
         return all;

@@ -39,7 +39,8 @@ public record PingReply(String nodeName, String nodeIp, String via, Duration lat
         return Optional.of(new PingReply(m.group(1), m.group(2), m.group(3), Duration.ofNanos(nanos)));
     }
 
-    static List<PingReply> parseAll(String output) {
+    /** The pongs among the lines of {@code tailscale ping} or {@code microlink ping}. */
+    public static List<PingReply> parseAll(String output) {
         return output.lines().map(PingReply::parse).flatMap(Optional::stream).toList();
     }
 }

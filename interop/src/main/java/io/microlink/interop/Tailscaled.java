@@ -60,6 +60,15 @@ public final class Tailscaled implements AutoCloseable {
 
     /** Starts the daemon in {@code dir} and waits until its local API answers. */
     public static Tailscaled start(String hostname, Path dir, Options options) {
+        return start(hostname, dir, options, null);
+    }
+
+    /**
+     * Starts the daemon inside network namespace {@code namespace} (null: the JVM's own), e.g. a
+     * {@link NatTopology.Host}'s, where it has a real default route; the CLI reaches it through
+     * its Unix socket from anywhere.
+     */
+    public static Tailscaled start(String hostname, Path dir, Options options, String namespace) {
         try {
             Files.createDirectories(dir.resolve("state"));
         } catch (IOException e) {
@@ -70,15 +79,18 @@ public final class Tailscaled implements AutoCloseable {
         Map<String, String> env = new HashMap<>(Map.of(
                 // Embedded DERP speaks plain HTTP in the test tailnet; tailscaled would insist on TLS.
                 "TS_DEBUG_USE_DERP_HTTP", "1",
-                // Loopback alone counts as "no network" and would pause the node.
-                "TS_ASSUME_NETWORK_UP_FOR_TEST", "1",
                 "TS_NO_LOGS_NO_SUPPORT", "true",
                 // No UPnP/NAT-PMP/PCP probing of a gateway, even if one were reachable.
                 "TS_DISABLE_PORTMAPPER", "1"));
+        if (namespace == null) {
+            // Loopback alone counts as "no network" and would pause the node; a namespace with a
+            // default route through a router is a network, and needs no such help.
+            env.put("TS_ASSUME_NETWORK_UP_FOR_TEST", "1");
+        }
         if (options.derpOnly()) {
             env.put("TS_DEBUG_ALWAYS_USE_DERP", "1");
         }
-        ManagedProcess p = ManagedProcess.start("tailscaled-" + hostname, List.of(
+        List<String> command = List.of(
                 ReferencePrograms.tailscaled().toString(),
                 "--tun=userspace-networking",
                 "--statedir=" + dir.resolve("state"),
@@ -86,7 +98,9 @@ public final class Tailscaled implements AutoCloseable {
                 "--port=" + port,
                 "--socks5-server=127.0.0.1:" + socks5,
                 "--no-logs-no-support",
-                "--verbose=1"), env, dir.resolve("tailscaled.log"));
+                "--verbose=1");
+        ManagedProcess p = ManagedProcess.start("tailscaled-" + hostname, namespace == null ? command
+                : NetworkNamespaces.inside(namespace, command.toArray(String[]::new)), env, dir.resolve("tailscaled.log"));
         Tailscaled ts = new Tailscaled(hostname, dir, port, socks5, p);
         Await.until(START_TIMEOUT, "tailscaled " + hostname + " local API", () -> {
             p.requireAlive();
