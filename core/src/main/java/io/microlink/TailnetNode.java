@@ -184,16 +184,34 @@ public final class TailnetNode implements AutoCloseable {
      * }
      * }</pre>
      *
-     * @param host a peer's short name, FQDN (MagicDNS) or tailnet IP literal
-     * @throws UnknownHostException if the netmap knows no such name
+     * @param host a peer's short name, FQDN (MagicDNS) or an IP literal the node routes (a tailnet
+     *             address; one in an accepted subnet route; with an exit node any, and any name)
+     * @throws UnknownHostException if the netmap knows no such name (and no exit node is used)
+     * @throws java.net.NoRouteToHostException if no peer carries the address, saying why
      * @throws java.net.ConnectException if the peer refused the connection
      * @throws java.net.SocketTimeoutException if it did not answer within {@code timeout}
      * @throws IllegalStateException in TUN mode, where the OS's own sockets reach the tailnet
      */
     public TailnetSocket dial(String host, int port, Duration timeout) throws IOException {
-        InetAddress address = resolve(host).getFirst();
+        InetAddress address = dialAddress(host);
         checkRoute(address);
         return userspaceStack().connect(address, port, timeout.toMillis());
+    }
+
+    /**
+     * The address to dial: a tailnet name's from the netmap; with an exit node in use, a name
+     * outside the tailnet from the host's own resolver (tailscale would ask the exit node's DNS;
+     * this node does not yet), the connection itself still going through the exit node.
+     */
+    private InetAddress dialAddress(String host) throws UnknownHostException {
+        try {
+            return resolve(host).getFirst();
+        } catch (UnknownHostException notInTailnet) {
+            if (loop.dataplane().routes().exitNode().isEmpty()) {
+                throw notInTailnet;
+            }
+            return InetAddress.getByName(host);
+        }
     }
 
     /**
