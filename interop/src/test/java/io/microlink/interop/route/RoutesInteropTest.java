@@ -3,11 +3,14 @@ package io.microlink.interop.route;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.microlink.Peer;
 import io.microlink.TailnetNode;
 import io.microlink.interop.Await;
 import io.microlink.interop.Exec;
 import io.microlink.interop.ManagedProcess;
+import io.microlink.interop.MicrolinkProcess;
 import io.microlink.interop.NetworkNamespaces;
 import io.microlink.interop.Tailscaled;
 import io.microlink.interop.TestTailnet;
@@ -55,6 +58,7 @@ class RoutesInteropTest {
     private static final Duration IO = Duration.ofSeconds(20);
     private static final Duration ROUTES_SEEN = Duration.ofSeconds(60);
     private static final String TOKEN = UUID.randomUUID().toString();
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** Exactly what the servers read before they answer, so they close with nothing unread (a FIN, not a RST). */
     private static final String REQUEST = "GET / HTTP/1.0\r\n\r\n";
 
@@ -182,6 +186,63 @@ class RoutesInteropTest {
         assertThatThrownBy(() -> lan.dial(LAN_GATEWAY, HTTP_PORT, IO))
                 .isInstanceOf(NoRouteToHostException.class)
                 .hasMessageContaining("on this host's network, which exit-node-allow-lan-access keeps off the tailnet");
+    }
+
+    @Test
+    void theDaemonTakesRoutesFromUpRefusesANonExitNodeAndShowsRoutesInStatus() throws Exception {
+        Path keyFile = Files.createFile(tailnet.dir().resolve("ml-authkey"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(keyFile, tailnet.reusableKey(TestTailnet.DEFAULT_USER).key());
+        try (MicrolinkProcess ml = new MicrolinkProcess(tailnet.dir().resolve("ml")).start()) {
+            ml.cli("up", "--login-server", tailnet.headscale().url(), "--auth-key-file", keyFile.toString(),
+                    "--hostname", "ml-routes", "--accept-routes", "--timeout", "90s").requireSuccess();
+            Await.until(ROUTES_SEEN, "the daemon's node to see the router's route", () ->
+                    ml.cli("status", "--json").stdout().contains(SUBNET));
+
+            Exec.Result refused = ml.cli("up", "--exit-node", "router");
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.stderr().strip()).isEqualTo("microlink up: --exit-node: router is not an exit node"
+                    + " (it offers no approved 0.0.0.0/0 and ::/0 routes)");
+
+            ml.cli("up", "--exit-node", "exit", "--timeout", "90s").requireSuccess();
+            JsonNode status = Await.result(ROUTES_SEEN, "the daemon to use its exit node", () -> {
+                JsonNode st = json(ml.cli("status", "--json").requireSuccess().stdout());
+                return "exit".equals(st.path("exitNode").asText()) ? st : null;
+            });
+            assertThat(status.path("acceptRoutes").asBoolean()).isTrue();
+            assertThat(status.path("exitNodeProblem").isNull()).isTrue();
+            JsonNode router = peer(status, "router");
+            assertThat(router.path("routes").toString()).isEqualTo("[\"" + SUBNET + "\"]");
+            assertThat(router.path("primaryRoutes").toString()).isEqualTo("[\"" + SUBNET + "\"]");
+            assertThat(router.path("exitNodeOption").asBoolean()).isFalse();
+            assertThat(peer(status, "exit").path("exitNode").asBoolean()).isTrue();
+            assertThat(ml.cli("status").requireSuccess().stdout()).contains("exit node: exit")
+                    .contains(SUBNET).contains("EXIT NODE (in use)");
+
+            // nc, the CLI's own socket, reaches both the subnet and the host behind the exit node.
+            byte[] request = REQUEST.getBytes(StandardCharsets.US_ASCII);
+            assertThat(ml.cliWithInput(request, "nc", SUBNET_HOST, Integer.toString(HTTP_PORT)).requireSuccess()
+                    .stdout()).endsWith("subnet " + TOKEN + "\n");
+            assertThat(ml.cliWithInput(request, "nc", OUTSIDE_HOST, Integer.toString(HTTP_PORT)).requireSuccess()
+                    .stdout()).endsWith("outside " + TOKEN + "\n");
+        }
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode peer(JsonNode status, String name) {
+        for (JsonNode p : status.path("peers")) {
+            if (p.path("name").asText().equals(name)) {
+                return p;
+            }
+        }
+        throw new AssertionError("no peer " + name + " in " + status);
     }
 
     /** A plain HTTP/1.0 GET through the node, the whole answer as text. */
