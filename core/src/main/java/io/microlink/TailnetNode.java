@@ -235,7 +235,8 @@ public final class TailnetNode implements AutoCloseable {
      * one asked for is not an exit node ({@link #exitNodeProblem()} says why).
      */
     public Optional<Peer> exitNode() {
-        return loop.dataplane().routes().exitNode().map(n -> tailnet().find(String.valueOf(n.key())).orElseThrow());
+        // By key in the newest netmap, which may already have lost the peer the table was made from.
+        return loop.dataplane().routes().exitNode().flatMap(n -> tailnet().find(n.key()));
     }
 
     /** Why the exit node asked for is not used, in one line; empty when it is used or none was asked for. */

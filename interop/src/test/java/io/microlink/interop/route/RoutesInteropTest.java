@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.microlink.Peer;
 import io.microlink.TailnetNode;
+import io.microlink.host.proxy.HttpProxy;
+import io.microlink.host.proxy.ProxySettings;
 import io.microlink.interop.Await;
 import io.microlink.interop.Exec;
 import io.microlink.interop.ManagedProcess;
@@ -17,9 +19,12 @@ import io.microlink.interop.TestTailnet;
 import io.microlink.netstack.socket.TailnetDatagramSocket;
 import io.microlink.netstack.socket.TailnetSocket;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +37,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -46,6 +54,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * carries it.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RoutesInteropTest {
     private static final String SUBNET = "10.77.19.0/24";
     private static final String SUBNET_HOST = "10.77.19.2";
@@ -243,6 +252,63 @@ class RoutesInteropTest {
             }
         }
         throw new AssertionError("no peer " + name + " in " + status);
+    }
+
+    @Test
+    void theHttpProxyTunnelsThroughTheExitNodeAndExplainsARefusedAddress() throws IOException {
+        try (HttpProxy proxy = HttpProxy.start(routed::dial, ProxySettings.onPort(0));
+             HttpProxy refusing = HttpProxy.start(plain::dial, ProxySettings.onPort(0))) {
+            assertThat(connect(proxy, OUTSIDE_HOST)).startsWith("HTTP/1.1 200").endsWith("outside " + TOKEN + "\n");
+            assertThat(connect(refusing, SUBNET_HOST)).startsWith("HTTP/1.1 502")
+                    .contains("is in subnet route " + SUBNET + " of router, but this node does not accept routes");
+        }
+    }
+
+    /** A CONNECT to {@code host}, then the request through the tunnel: the proxy's head and what followed. */
+    private static String connect(HttpProxy proxy, String host) throws IOException {
+        try (Socket s = new Socket(proxy.address().getAddress(), proxy.address().getPort())) {
+            s.setSoTimeout((int) IO.toMillis());
+            OutputStream out = s.getOutputStream();
+            out.write(("CONNECT " + host + ":" + HTTP_PORT + " HTTP/1.1\r\nHost: " + host + ":" + HTTP_PORT
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    return head.toString();
+                }
+                head.append((char) b);
+            }
+            if (!head.toString().startsWith("HTTP/1.1 200")) {
+                return head + new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            out.write(REQUEST.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return head + new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * Last, as it takes the first router away: a second router of the same subnet, and when the
+     * primary goes, headscale makes the other primary and the Java node's traffic follows.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void whenThePrimaryRouterGoesTheSubnetIsReachedThroughTheOther() throws IOException {
+        Tailscaled router2 = tailnet.addNode("router2");
+        router2.cli(IO, "set", "--advertise-routes=" + SUBNET).requireSuccess();
+        tailnet.headscale().approveRoutes(tailnet.headscale().node("router2").orElseThrow().id(), SUBNET);
+        Await.until(ROUTES_SEEN, "the Java node to see router2", () -> routed.tailnet().find("router2").isPresent());
+        assertThat(routed.tailnet().find("router").orElseThrow().primaryRoutes()).containsExactly(SUBNET);
+
+        tailnet.removeNode(tailnet.nodes().stream().filter(n -> n.hostname().equals("router")).findFirst()
+                .orElseThrow());
+        Await.until(ROUTES_SEEN, "headscale to make router2 primary", () -> routed.tailnet().find("router2")
+                .map(Peer::primaryRoutes).orElse(List.of()).contains(SUBNET));
+        assertThat(routed.tailnet().find("router2").orElseThrow().routes()).containsExactly(SUBNET);
+        assertThat(get(routed, SUBNET_HOST)).endsWith("subnet " + TOKEN + "\n");
     }
 
     /** A plain HTTP/1.0 GET through the node, the whole answer as text. */
