@@ -46,6 +46,7 @@ public final class RouteTable {
     private final List<Entry> declined = new ArrayList<>();
     private final Node exitNode;
     private final String exitNodeProblem;
+    private final List<Prefix> ownAddresses;
 
     private record Entry(Prefix prefix, Node peer) {}
 
@@ -68,6 +69,8 @@ public final class RouteTable {
         }
         this.exitNode = exit;
         this.exitNodeProblem = problem;
+        this.ownAddresses = netmap.self().map(Node::addresses).orElse(List.of()).stream()
+                .map(Prefix::parse).flatMap(Optional::stream).toList();
         for (Node peer : netmap.peers()) {
             if (peer.key() == null || peer.addresses() == null || !usable.test(peer)) {
                 continue;
@@ -175,6 +178,9 @@ public final class RouteTable {
             }
         }
         String address = AddressText.of(destination);
+        if (ownAddresses.stream().anyMatch(p -> p.contains(destination))) {
+            return new Refused(address + " is this node's own address, which no peer carries back");
+        }
         if (tailnet) {
             return new Refused(address + " is not the address of any peer in the tailnet");
         }

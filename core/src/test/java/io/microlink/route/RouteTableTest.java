@@ -52,7 +52,10 @@ class RouteTableTest {
         assertThat(table.exitNode().map(Node::id)).contains(3L);
         assertThat(via(table, "198.51.100.1")).isEqualTo("exit");
         assertThat(via(table, "2001:db8::1")).isEqualTo("exit");
-        assertThat(table.route(ip("100.64.0.99"))).isInstanceOf(RouteTable.Refused.class);
+        assertThat(table.route(ip("100.64.0.99"))).isEqualTo(new RouteTable.Refused(
+                "100.64.0.99 is not the address of any peer in the tailnet"));
+        assertThat(table.route(ip("100.64.0.1"))).isEqualTo(new RouteTable.Refused(
+                "100.64.0.1 is this node's own address, which no peer carries back"));
         assertThat(table.allowedIps(node(3))).containsExactly("100.64.0.3/32", "0.0.0.0/0", "::/0");
     }
 
