@@ -76,7 +76,8 @@ final class ControlLoop implements Runnable {
         this.backoff = new Backoff(config.backoffInitial(), config.backoffMax(), RandomGenerator.getDefault());
         this.authKey = config.authKey();
         this.dataplane = new Dataplane(new Dataplane.Settings(config.udpPort(), config.derpTransport(), config.tls(),
-                config.discoAllowlist(), config.priorityPeer(), config.maxActivePeers(), config.tunDevice(), config.dnsUpstreams()),
+                config.discoAllowlist(), config.priorityPeer(), config.maxActivePeers(), config.tunDevice(), config.dnsUpstreams(),
+                config.routes()),
                 () -> identity.nodeKey(), () -> netmap, this::networkChanged);
     }
 

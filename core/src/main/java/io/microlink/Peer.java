@@ -40,11 +40,19 @@ import java.util.Optional;
  * @param userId         control's ID of the user it is filed under (a tagged node's is the tagger's)
  * @param loginName      that user's login name, e.g. {@code alice@example.com}; empty when control
  *                       sent no profile
+ * @param routes         the subnet routes control lets it carry for this node (its approved routes
+ *                       it is primary for, e.g. {@code 10.77.0.0/24}); used with
+ *                       {@link TailnetNode.Builder#acceptRoutes}
+ * @param primaryRoutes  the subnets control made it the primary router of (of two routers for one
+ *                       subnet, control names one and moves it when that one goes down)
+ * @param exitNode       whether it offers approved 0.0.0.0/0 and ::/0 routes, so it can be
+ *                       {@link TailnetNode.Builder#exitNode}
  */
 public record Peer(long id, String fqdn, String shortName, PublicKey nodeKey, List<InetAddress> addresses,
                    String os, String hostname, Optional<Boolean> online, Optional<Instant> lastSeen,
                    Optional<Instant> keyExpiry, boolean expired, List<String> tags, int homeDerpRegion,
-                   long userId, String loginName) {
+                   long userId, String loginName, List<String> routes, List<String> primaryRoutes,
+                   boolean exitNode) {
 
     /** Checks the required components and copies the lists. */
     public Peer {
@@ -59,5 +67,7 @@ public record Peer(long id, String fqdn, String shortName, PublicKey nodeKey, Li
         Objects.requireNonNull(keyExpiry, "keyExpiry");
         tags = List.copyOf(tags);
         Objects.requireNonNull(loginName, "loginName");
+        routes = List.copyOf(routes);
+        primaryRoutes = List.copyOf(primaryRoutes);
     }
 }

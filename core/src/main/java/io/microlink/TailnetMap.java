@@ -8,6 +8,7 @@ import io.microlink.key.KeyKind;
 import io.microlink.key.PublicKey;
 import io.microlink.netmap.Netmap;
 import io.microlink.netmap.PeerExpiry;
+import io.microlink.route.RouteTable;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.AbstractCollection;
@@ -167,7 +168,8 @@ public final class TailnetMap {
                 Optional.ofNullable(n.online()), Optional.ofNullable(n.lastSeen()),
                 Optional.ofNullable(expiry).filter(t -> t.isAfter(NO_EXPIRY)), PeerExpiry.expiredAt(n, Instant.now()),
                 n.tags() == null ? List.of() : n.tags(), n.homeRegion(), n.user(),
-                netmap.user(n.user()).map(UserProfile::loginName).orElse(""));
+                netmap.user(n.user()).map(UserProfile::loginName).orElse(""), RouteTable.subnetRoutes(n),
+                n.primaryRoutes() == null ? List.of() : n.primaryRoutes(), RouteTable.offersExit(n));
     }
 
     PeerEvent event(io.microlink.netmap.PeerUpdate e) {

@@ -14,11 +14,15 @@ import io.microlink.netstack.socket.TailnetSocketFactory;
 import io.microlink.key.PublicKey;
 import io.microlink.netcheck.NetcheckReport;
 import io.microlink.netmap.Netmap;
+import io.microlink.route.HostNetworks;
+import io.microlink.route.RoutePrefs;
+import io.microlink.route.RouteTable;
 import io.microlink.state.PeerCache;
 import io.microlink.state.NodeFiles;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -214,15 +218,65 @@ public final class TailnetNode implements AutoCloseable {
      *
      * @param port the TCP port
      * @param timeout how long to wait for the connection
-     * @param host a peer's short name, FQDN (MagicDNS) or tailnet IP literal
+     * @param host a peer's short name, FQDN (MagicDNS) or an IP literal the node routes (a tailnet
+     *             address; one in an accepted subnet route; with an exit node any, and any name)
      * @return the connected socket
-     * @throws UnknownHostException if the netmap knows no such name
+     * @throws UnknownHostException if the netmap knows no such name (and no exit node is used)
+     * @throws java.net.NoRouteToHostException if no peer carries the address, saying why
      * @throws java.net.ConnectException if the peer refused the connection
      * @throws java.net.SocketTimeoutException if it did not answer within {@code timeout}
      * @throws IllegalStateException in TUN mode, where the OS's own sockets reach the tailnet
      */
     public TailnetSocket dial(String host, int port, Duration timeout) throws IOException {
-        return userspaceStack().connect(resolve(host).getFirst(), port, timeout.toMillis());
+        InetAddress address = dialAddress(host);
+        checkRoute(address);
+        return userspaceStack().connect(address, port, timeout.toMillis());
+    }
+
+    /**
+     * The address to dial: a tailnet name's from the netmap; with an exit node in use, a name
+     * outside the tailnet from the host's own resolver (tailscale would ask the exit node's DNS;
+     * this node does not yet), the connection itself still going through the exit node.
+     */
+    private InetAddress dialAddress(String host) throws UnknownHostException {
+        try {
+            return resolve(host).getFirst();
+        } catch (UnknownHostException notInTailnet) {
+            if (loop.dataplane().routes().exitNode().isEmpty()) {
+                throw notInTailnet;
+            }
+            return InetAddress.getByName(host);
+        }
+    }
+
+    /**
+     * Refuses, with the reason, a destination no peer carries: outside the tailnet with no
+     * accepted route or exit node, or on the host's LAN that {@link Builder#exitNodeAllowLanAccess}
+     * keeps local. Without this the packets would vanish and the caller wait for a timeout.
+     */
+    private void checkRoute(InetAddress address) throws NoRouteToHostException {
+        switch (loop.dataplane().route(address)) {
+            case RouteTable.Via via -> { }
+            case RouteTable.Lan lan -> throw new NoRouteToHostException(AddressText.of(address)
+                    + " is on this host's network, which exit-node-allow-lan-access keeps off the tailnet:"
+                    + " reach it with the host's own sockets");
+            case RouteTable.Refused refused -> throw new NoRouteToHostException(refused.reason());
+        }
+    }
+
+    /**
+     * The peer carrying this node's traffic to addresses outside the tailnet
+     * ({@link Builder#exitNode}), by the current netmap; empty when none was asked for, or the
+     * one asked for is not an exit node ({@link #exitNodeProblem()} says why).
+     */
+    public Optional<Peer> exitNode() {
+        // By key in the newest netmap, which may already have lost the peer the table was made from.
+        return loop.dataplane().routes().exitNode().flatMap(n -> tailnet().find(n.key()));
+    }
+
+    /** Why the exit node asked for is not used, in one line; empty when it is used or none was asked for. */
+    public Optional<String> exitNodeProblem() {
+        return loop.dataplane().routes().exitNodeProblem();
     }
 
     /**
@@ -255,7 +309,9 @@ public final class TailnetNode implements AutoCloseable {
      * @throws IOException if the request could not be sent, or the host is unknown
      */
     public Duration icmpPing(String host, Duration timeout) throws IOException, TimeoutException {
-        return loop.dataplane().netstack().ping(resolve(host).getFirst(), ICMP_PING_DATA, timeout);
+        InetAddress address = resolve(host).getFirst();
+        checkRoute(address);
+        return loop.dataplane().netstack().ping(address, ICMP_PING_DATA, timeout);
     }
 
     /**
@@ -547,6 +603,9 @@ public final class TailnetNode implements AutoCloseable {
         private String tunDevice;
         private int peerCacheSize = PeerCache.DEFAULT_CAPACITY;
         private List<InetSocketAddress> dnsUpstreams = List.of();
+        private boolean acceptRoutes;
+        private String exitNode;
+        private boolean exitNodeAllowLanAccess;
 
         private Builder() {}
 
@@ -806,6 +865,49 @@ public final class TailnetNode implements AutoCloseable {
         }
 
         /**
+         * Uses the subnet routes peers offer and control approved, as {@code tailscale up
+         * --accept-routes}: {@link TailnetNode#dial}, {@link TailnetNode#bindUdp} sockets and the
+         * proxies then reach hosts on those subnets through the peer control names primary for
+         * each, following control when the primary moves. Off by default: such addresses are
+         * refused with a message naming the route.
+         *
+         * @param accept whether to use peers' approved subnet routes
+         * @return this builder
+         */
+        public Builder acceptRoutes(boolean accept) {
+            this.acceptRoutes = accept;
+            return this;
+        }
+
+        /**
+         * Sends traffic for addresses outside the tailnet through {@code peer} (a name, FQDN,
+         * tailnet IP or node key), which must offer approved 0.0.0.0/0 and ::/0 routes, as
+         * {@code tailscale up --exit-node}. A peer that is no exit node is not used:
+         * {@link TailnetNode#exitNodeProblem()} says why, and dials outside the tailnet are refused
+         * with that reason. Names outside the tailnet are not resolved through the exit node.
+         *
+         * @param peer the exit node, or null for none
+         * @return this builder
+         */
+        public Builder exitNode(String peer) {
+            this.exitNode = peer == null || peer.isBlank() ? null : peer.strip();
+            return this;
+        }
+
+        /**
+         * With an exit node, keeps the networks of the host's own interfaces off it, as
+         * {@code --exit-node-allow-lan-access}: their addresses are not sent to the tailnet (the
+         * host's own sockets reach them).
+         *
+         * @param allow whether the host's own networks stay off the exit node
+         * @return this builder
+         */
+        public Builder exitNodeAllowLanAccess(boolean allow) {
+            this.exitNodeAllowLanAccess = allow;
+            return this;
+        }
+
+        /**
          * Makes the node; it does nothing until {@link TailnetNode#start()}.
          *
          * @return the node
@@ -817,7 +919,8 @@ public final class TailnetNode implements AutoCloseable {
             }
             return new TailnetNode(new NodeConfig(controlUrl, authKey, hostname, stateDirectory, mapWatchdog,
                     backoffInitial, backoffMax, tls, udpPort, derpTransport, discoAllowlist, priorityPeer,
-                    maxActivePeers, tunDevice, peerCacheSize, dnsUpstreams));
+                    maxActivePeers, tunDevice, peerCacheSize, dnsUpstreams, new RoutePrefs(acceptRoutes, exitNode,
+                    exitNodeAllowLanAccess, exitNodeAllowLanAccess ? HostNetworks.prefixes() : List.of())));
         }
     }
 }

@@ -67,7 +67,8 @@ class TailnetMapTest {
         assertThat(laptop).isEqualTo(new Peer(2, "Laptop.tailnet.test", "Laptop", LAPTOP_KEY,
                 List.of(InetAddress.ofLiteral("100.64.0.2"), InetAddress.ofLiteral("fd7a:115c:a1e0::2")), "macOS",
                 "bobs-mbp", Optional.of(true), Optional.of(Instant.parse("2026-12-02T08:30:00Z")),
-                Optional.of(Instant.parse("2027-06-01T00:00:00Z")), false, List.of(), 999, 2, "bob@example.com"));
+                Optional.of(Instant.parse("2027-06-01T00:00:00Z")), false, List.of(), 999, 2, "bob@example.com",
+                List.of(), List.of(), false));
     }
 
     @Test
@@ -80,6 +81,18 @@ class TailnetMapTest {
         assertThat(server.keyExpiry()).as("Go's zero time is no expiry").isEmpty();
         assertThat(server.userId()).isEqualTo(9);
         assertThat(server.loginName()).as("no profile for user 9").isEmpty();
+    }
+
+    @Test
+    void aPeersApprovedRoutesPrimaryRoutesAndExitOfferAsHeadscaleSendsThem() throws Exception {
+        Netmap map = NetmapUpdater.apply(netmap(), msg("{'PeersChanged':[" + laptop("'AllowedIPs':['100.64.0.2/32',"
+                + "'fd7a:115c:a1e0::2/128','10.77.0.0/24','0.0.0.0/0','::/0'],'PrimaryRoutes':['10.77.0.0/24']")
+                + "]}")).netmap();
+        Peer laptop = new TailnetMap(map).find("laptop").orElseThrow();
+        assertThat(laptop.routes()).containsExactly("10.77.0.0/24");
+        assertThat(laptop.primaryRoutes()).containsExactly("10.77.0.0/24");
+        assertThat(laptop.exitNode()).isTrue();
+        assertThat(new TailnetMap(map).find("server").orElseThrow().exitNode()).isFalse();
     }
 
     @Test

@@ -5,12 +5,15 @@ import io.microlink.derp.DerpClient;
 import io.microlink.dns.QuadHundredDnsServer;
 import io.microlink.dns.UpstreamSockets;
 import io.microlink.filter.Firewall;
+import io.microlink.route.RoutePrefs;
+import io.microlink.route.RouteTable;
 import io.microlink.filter.PacketFilter;
 import io.microlink.filter.Verdict;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
 import io.microlink.magicsock.Magicsock;
 import io.microlink.netmap.Netmap;
+import io.microlink.netmap.NetmapUpdater;
 import io.microlink.netmap.PeerExpiry;
 import io.microlink.netstack.Headroom;
 import io.microlink.netstack.MalformedPacketException;
@@ -69,10 +72,11 @@ public final class Dataplane implements AutoCloseable {
      * @param udpPort   the UDP port to bind, 0 for the last run's or any
      * @param tunDevice the TUN device to carry the tailnet for the OS, or null for userspace mode
      * @param dnsUpstreams where MagicDNS forwards names the tailnet's DNS config routes nowhere
+     * @param routes    which of the peers' routes this node takes (subnet routes, an exit node)
      */
     public record Settings(int udpPort, DerpClient.Transport derpTransport, SSLContext tls,
                            Set<String> discoAllowlist, String priorityPeer, int maxActivePeers, String tunDevice,
-                           List<InetSocketAddress> dnsUpstreams) {}
+                           List<InetSocketAddress> dnsUpstreams, RoutePrefs routes) {}
 
     private final Settings settings;
     private final Supplier<PrivateKey> nodeKey;
@@ -143,6 +147,8 @@ public final class Dataplane implements AutoCloseable {
     private volatile boolean closed;
     /** This node's tailnet addresses as raw bytes, for packets the netstack sends to itself. */
     private volatile List<byte[]> ownAddresses = List.of();
+    /** Where each destination goes, by the last netmap; the same table magicsock gives WireGuard. */
+    private volatile RouteTable routes;
 
     /**
      * @param nodeKey   the current node key (it changes when control makes the node rotate it)
@@ -157,6 +163,7 @@ public final class Dataplane implements AutoCloseable {
         this.toControl = toControl;
         this.discoAllowlist = Set.copyOf(settings.discoAllowlist());
         this.dns = new QuadHundredDnsServer(settings.dnsUpstreams());
+        this.routes = RouteTable.of(NetmapUpdater.empty(), settings.routes(), n -> true);
         // In TUN mode the netstack gets no replies (the device takes them), so the OS asks every resolver.
         dns.attach(netstack, address -> tun == null && UpstreamSockets.isTailnetAddress(address));
     }
@@ -194,7 +201,30 @@ public final class Dataplane implements AutoCloseable {
             expiry.controlTime(controlTime.get()); // fresh from control: how far our clock is off
         }
         followAddresses(next);
+        followRoutes(next);
         followNetwork(previous, next);
+    }
+
+    private void followRoutes(Netmap next) {
+        RouteTable table = RouteTable.of(next, settings.routes(), n -> !expiry.expired(n));
+        String problem = table.exitNodeProblem().orElse(null);
+        if (problem != null && !problem.equals(routes.exitNodeProblem().orElse(null))) {
+            LOG.log(Level.WARNING, problem);
+        }
+        routes = table;
+    }
+
+    /**
+     * How this node's sockets reach {@code destination} by the last netmap: through a peer (its
+     * tailnet address, an accepted subnet route or the exit node), the host's LAN, or not at all.
+     */
+    public RouteTable.Route route(InetAddress destination) {
+        return routes.route(destination);
+    }
+
+    /** The routing table of the last netmap, for status: the exit node in use, or why not. */
+    public RouteTable routes() {
+        return routes;
     }
 
     private void followAddresses(Netmap next) {
@@ -257,7 +287,8 @@ public final class Dataplane implements AutoCloseable {
 
     private Magicsock startMagicsock(int port) throws IOException {
         return Magicsock.start(new Magicsock.Settings(port, settings.derpTransport(), settings.tls(),
-                NETCHECK_INTERVAL, discoAllowlist, settings.priorityPeer(), settings.maxActivePeers()), discoKey,
+                NETCHECK_INTERVAL, discoAllowlist, settings.priorityPeer(), settings.maxActivePeers(),
+                settings.routes()), discoKey,
                 nodeKey, netmap, expiry, toControl, fromPeers);
     }
 

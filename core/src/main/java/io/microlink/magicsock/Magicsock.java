@@ -18,6 +18,7 @@ import io.microlink.netmap.Netmap;
 import io.microlink.netmap.PeerExpiry;
 import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.PacketSink;
+import io.microlink.route.RoutePrefs;
 import io.microlink.wireguard.session.Counters;
 import io.microlink.wireguard.udp.LinuxUdpSocket;
 import io.microlink.wireguard.udp.UdpBatchSocket;
@@ -100,9 +101,10 @@ public final class Magicsock implements PacketSink, AutoCloseable {
      *                         DERP only, which keeps a node on a huge tailnet from probing all
      * @param priorityPeer     the peer (same forms) that always keeps its WireGuard session, or null
      * @param maxActivePeers   WireGuard sessions held at once; the least recently used go first
+     * @param routes           which of the peers' routes this node takes (subnet routes, an exit node)
      */
     public record Settings(int port, DerpClient.Transport derpTransport, SSLContext tls, Duration netcheckInterval,
-                           Set<String> discoAllowlist, String priorityPeer, int maxActivePeers) {
+                           Set<String> discoAllowlist, String priorityPeer, int maxActivePeers, RoutePrefs routes) {
         public Settings {
             discoAllowlist = Set.copyOf(discoAllowlist);
         }
@@ -232,7 +234,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
             public void sendUdp(byte[] buf, int off, int len, InetSocketAddress to) {
                 queueUdp(buf, off, len, to);
             }
-        }, new WireGuardLink.Limits(settings.maxActivePeers(), priority), expiry, inner);
+        }, new WireGuardLink.Limits(settings.maxActivePeers(), priority), expiry, settings.routes(), inner);
         link.sync(netmap.get());
         return link;
     }

@@ -7,6 +7,9 @@ import io.microlink.key.PublicKey;
 import io.microlink.netmap.Netmap;
 import io.microlink.netmap.PeerExpiry;
 import io.microlink.netstack.PacketSink;
+import io.microlink.route.Prefix;
+import io.microlink.route.RoutePrefs;
+import io.microlink.route.RouteTable;
 import io.microlink.wireguard.noise.Protocol;
 import io.microlink.wireguard.session.Counters;
 import io.microlink.wireguard.session.Endpoint;
@@ -17,9 +20,9 @@ import io.microlink.wireguard.session.Peer;
 import io.microlink.wireguard.session.PeerSpec;
 import io.microlink.wireguard.session.TimeSource;
 import io.microlink.wireguard.session.UdpEndpoint;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -61,6 +64,9 @@ final class WireGuardLink implements Network {
     private final PeerExpiry expiry;
     /** Each peer's engine state; its endpoint is its {@link PeerEndpoint}. Changed only by {@link #sync}. */
     private final Map<PublicKey, Peer> peers = new ConcurrentHashMap<>();
+    /** The allowed IPs each peer was given, so a netmap that changes none of them changes nothing. */
+    private final Map<PublicKey, List<String>> routes = new HashMap<>();
+    private final RoutePrefs routePrefs;
 
     /**
      * A tailnet peer as the engine sees it: magicsock chooses the path of every packet, so the
@@ -84,9 +90,14 @@ final class WireGuardLink implements Network {
         }
     }
 
-    /** @param expiry says which peers' keys have expired: those are no WireGuard peers */
-    WireGuardLink(PrivateKey nodeKey, Paths paths, Limits limits, PeerExpiry expiry, PacketSink inner) {
+    /**
+     * @param expiry     says which peers' keys have expired: those are no WireGuard peers
+     * @param routePrefs which of the routes peers offer this node takes (subnet routes, an exit node)
+     */
+    WireGuardLink(PrivateKey nodeKey, Paths paths, Limits limits, PeerExpiry expiry, RoutePrefs routePrefs,
+                  PacketSink inner) {
         this.inner = inner;
+        this.routePrefs = routePrefs;
         this.expiry = expiry;
         this.engine = new Engine(nodeKey.raw(),
                 EngineSettings.DEFAULT.withRoaming(false).withMaxSessions(limits.maxSessions()), TimeSource.system());
@@ -106,9 +117,11 @@ final class WireGuardLink implements Network {
 
     /**
      * Adds new peers and removes departed ones, and those whose key has expired: with the peer
-     * go its sessions and routes. Routes follow each peer's addresses.
+     * go its sessions and routes. Each peer's routes are its addresses and what {@link RouteTable}
+     * gives it of its approved routes, updated whenever the netmap changes them.
      */
     synchronized void sync(Netmap netmap) {
+        RouteTable table = RouteTable.of(netmap, routePrefs, n -> !expiry.expired(n));
         Map<PublicKey, Node> wanted = new HashMap<>();
         for (Node n : netmap.peers()) {
             if (n.key() != null && n.addresses() != null && !expiry.expired(n)) {
@@ -118,28 +131,29 @@ final class WireGuardLink implements Network {
         peers.entrySet().removeIf(e -> {
             if (!wanted.containsKey(e.getKey())) {
                 engine.removePeer(e.getValue());
+                routes.remove(e.getKey());
                 return true;
             }
             return false;
         });
-        wanted.forEach((key, node) -> peers.computeIfAbsent(key, k -> {
-            Peer p = engine.addPeer(new PeerSpec(k.raw(), null, new PeerEndpoint(k), 0, k.equals(limits.priorityPeer())));
-            for (String prefix : node.addresses()) {
-                route(prefix, p);
+        wanted.forEach((key, node) -> {
+            Peer p = peers.computeIfAbsent(key, k -> engine.addPeer(
+                    new PeerSpec(k.raw(), null, new PeerEndpoint(k), 0, k.equals(limits.priorityPeer()))));
+            List<String> allowed = table.allowedIps(node);
+            if (!allowed.equals(routes.get(key))) {
+                // Control moved a route (a primary router failed over) or the peer's addresses changed.
+                engine.allowedIps().removeAll(p);
+                for (String prefix : allowed) {
+                    route(prefix, p);
+                }
+                routes.put(key, allowed);
             }
-            return p;
-        }));
+        });
     }
 
     private void route(String prefix, Peer peer) {
-        int slash = prefix.indexOf('/');
-        try {
-            InetAddress ip = InetAddress.ofLiteral(slash < 0 ? prefix : prefix.substring(0, slash)); // never DNS
-            int bits = slash < 0 ? ip.getAddress().length * 8 : Integer.parseInt(prefix.substring(slash + 1));
-            engine.allowedIps().insert(ip, bits, peer);
-        } catch (IllegalArgumentException e) { // NumberFormatException is one too
-            // A malformed address from control routes nothing; the peer stays reachable by its others.
-        }
+        // A malformed prefix from control routes nothing; the peer stays reachable by its others.
+        Prefix.parse(prefix).ifPresent(p -> engine.allowedIps().insert(p.address(), p.bits(), peer));
     }
 
     /** Each known peer's WireGuard state, by node key. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.microlink.route.RoutePrefs;
 import io.microlink.control.wire.MapResponse;
 import io.microlink.dns.DnsClass;
 import io.microlink.dns.DnsHeader;
@@ -33,7 +34,7 @@ class DataplaneQuadHundredTest {
     @Test
     void aPeersQueryNeverReachesTheResolverAndTheNodesOwnDoes() throws Exception {
         Netmap netmap = allowAll();
-        try (Dataplane dp = new Dataplane(new Dataplane.Settings(0, null, null, Set.of(), null, 16, null, List.of()),
+        try (Dataplane dp = new Dataplane(new Dataplane.Settings(0, null, null, Set.of(), null, 16, null, List.of(), RoutePrefs.NONE),
                 () -> PrivateKey.generate(KeyKind.NODE), () -> netmap, (info, endpoints) -> {})) {
             dp.follow(NetmapUpdater.empty(), netmap);
             byte[] query = query();

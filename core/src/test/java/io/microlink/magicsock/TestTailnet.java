@@ -43,6 +43,13 @@ final class TestTailnet {
                 + ",'Endpoints':[" + endpointList + "]}";
     }
 
+    /** {@code peer} with control's AllowedIPs: its own address and {@code routes} (approved routes). */
+    static String routing(String peer, String... routes) {
+        String own = peer.substring(peer.indexOf("'Addresses':[") + 13, peer.indexOf(']', peer.indexOf("'Addresses':[")));
+        String list = Arrays.stream(routes).map(r -> "'" + r + "'").collect(Collectors.joining(","));
+        return peer.substring(0, peer.length() - 1) + ",'AllowedIPs':[" + own + "," + list + "]}";
+    }
+
     static Netmap netmap(String... peers) {
         String json = "{'Node':{'ID':1,'Name':'self.tailnet.test.','Addresses':['100.64.0.1/32']},"
                 + "'Peers':[" + String.join(",", peers) + "]}";

@@ -4,6 +4,7 @@ import static io.microlink.magicsock.TestTailnet.netmap;
 import static io.microlink.magicsock.TestTailnet.peer;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.microlink.route.RoutePrefs;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
@@ -55,7 +56,7 @@ class WireGuardLinkTest {
         public void sendUdp(byte[] buf, int off, int len, InetSocketAddress to) {
             out.add(new Out(null, to, Arrays.copyOfRange(buf, off, off + len)));
         }
-    }, WireGuardLink.Limits.DEFAULT, expiry, new PacketSink() {
+    }, WireGuardLink.Limits.DEFAULT, expiry, RoutePrefs.NONE, new PacketSink() {
         @Override
         public void accept(byte[] buf, int off, int len) {
         }

@@ -240,7 +240,10 @@ public final class Daemon implements AutoCloseable {
                 .maxActivePeers(s.maxActivePeers())
                 .discoAllowlist(s.discoAllowlist())
                 .dnsUpstreams(s.dnsUpstreamAddresses())
-                .priorityPeer(s.priorityPeer());
+                .priorityPeer(s.priorityPeer())
+                .acceptRoutes(s.acceptRoutes())
+                .exitNode(s.exitNode())
+                .exitNodeAllowLanAccess(s.exitNodeAllowLanAccess());
         if (plainHttpDerp) {
             b.plainHttpDerpForTesting();
         }

@@ -311,6 +311,15 @@ public final class Headscale implements AutoCloseable {
         cli("nodes", "delete", "--identifier", Long.toString(id), "--force");
     }
 
+    /**
+     * Approves routes a node advertises ({@code 10.77.0.0/24}; {@code 0.0.0.0/0} and {@code ::/0}
+     * for an exit node), as an admin would with {@code nodes approve-routes}; this replaces the
+     * node's approved set.
+     */
+    public void approveRoutes(long id, String... routes) {
+        cli("nodes", "approve-routes", "--identifier", Long.toString(id), "--routes", String.join(",", routes));
+    }
+
     /** Expires a node's key now, as an admin would; the node must re-register. */
     public void expireNode(long id) {
         cli("nodes", "expire", "--identifier", Long.toString(id));

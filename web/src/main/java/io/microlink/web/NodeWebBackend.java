@@ -78,6 +78,7 @@ public final class NodeWebBackend implements WebBackend {
         for (String entry : node.discoAllowlist()) {
             map.find(entry).ifPresent(n -> allowlisted.add(n.id()));
         }
+        long exitNode = node.exitNode().map(Peer::id).orElse(-1L);
         List<PeerInfo> out = new ArrayList<>(map.peers().size());
         for (Peer n : map.peers()) {
             PeerPathStatus p = paths.get(n.fqdn());
@@ -91,7 +92,7 @@ public final class NodeWebBackend implements WebBackend {
             out.add(new PeerInfo(n.shortName(), n.fqdn(), addresses(n), person(n.tags(), n.loginName()).orElse(null),
                     n.os().isEmpty() ? null : n.os(), n.online().orElse(null), n.lastSeen().orElse(null), path, via,
                     p == null ? null : p.lastHandshake(), p == null ? 0 : p.rxBytes(), p == null ? 0 : p.txBytes(),
-                    allowlisted.contains(n.id())));
+                    allowlisted.contains(n.id()), n.routes(), n.exitNode(), exitNode == n.id()));
         }
         return out;
     }

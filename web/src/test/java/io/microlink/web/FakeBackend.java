@@ -57,7 +57,7 @@ final class FakeBackend implements WebBackend {
             peers.add(new PeerInfo(name, name + ".tailnet.test", List.of("100.64.1." + i), i % 2 == 0 ? OWNER : "bob@",
                     i % 4 == 0 ? "windows" : "linux", i % 5 != 0, Instant.parse("2026-01-01T00:00:00Z"), path,
                     path.equals(PeerInfo.DIRECT) ? "127.0.0.1:" + (40000 + i) : path.equals(PeerInfo.DERP) ? "hs" : null,
-                    null, i * 1000L, i * 10L, false));
+                    null, i * 1000L, i * 10L, false, i == 7 ? List.of("10.77.0.0/24") : List.of(), i == 9, false));
         }
     }
 
@@ -71,7 +71,8 @@ final class FakeBackend implements WebBackend {
     public List<PeerInfo> peers() {
         return peers.stream().map(p -> new PeerInfo(p.name(), p.fqdn(), p.addresses(), p.user(), p.os(), p.online(),
                 p.lastSeen(), p.path(), p.via(), p.lastHandshake(), p.rxBytes(), p.txBytes(),
-                allowlist.contains(p.fqdn()) || allowlist.contains(p.name()))).toList();
+                allowlist.contains(p.fqdn()) || allowlist.contains(p.name()), p.routes(), p.exitNodeOption(),
+                p.exitNode())).toList();
     }
 
     @Override

@@ -116,6 +116,10 @@ class WebApiTest {
         assertThat(backend.store.load().discoAllowlist()).containsExactlyInAnyOrder("peer07.tailnet.test", "peer08");
         JsonNode page = local.get("/api/peers?q=peer07").json().path("peers").get(0);
         assertThat(page.path("allowlisted").asBoolean()).isTrue();
+        assertThat(page.path("routes").toString()).isEqualTo("[\"10.77.0.0/24\"]");
+        assertThat(page.path("exitNodeOption").asBoolean()).isFalse();
+        assertThat(local.get("/api/peers?q=peer09").json().path("peers").get(0).path("exitNodeOption").asBoolean())
+                .isTrue();
 
         JsonNode removed = local.post("/api/peers/allowed", "{\"remove\":[\"peer08\"],\"add\":[\"100.64.1.9\"]}").json();
         assertThat(names(removed.path("peers"))).containsExactly("100.64.1.9", "peer07.tailnet.test");

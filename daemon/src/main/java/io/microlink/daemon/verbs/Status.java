@@ -48,9 +48,13 @@ final class Status implements Verb, Method {
                 --json prints the daemon's answer as it is: state, detail, loginUrl, controlUrl,
                 tunDevice, tunActive, proxies [{kind, port, address, problem, authentication}], serve
                 [{tailnetPort, localPort, active, connections, problem}], self {name, fqdn,
-                addresses, nodeKey} and peers [{name, fqdn, addresses, online, os, lastSeen,
-                path, lastHandshake, rxBytes, txBytes}]; times are ISO-8601, null when unknown.
-                The auth key is never included.""";
+                addresses, nodeKey}, acceptRoutes, exitNode (the name of the peer in use, or null),
+                exitNodeProblem (why the exit node asked for is not used, or null) and peers [{name,
+                fqdn, addresses, online, os, lastSeen, path, lastHandshake, rxBytes, txBytes,
+                routes (its approved subnet routes), primaryRoutes, exitNodeOption (it offers an exit
+                route), exitNode (it is the one in use)}]; times are ISO-8601, null when unknown.
+                The table's ROUTES column shows each peer's routes, "exit node" for one that offers
+                it and "EXIT NODE (in use)" for this node's. The auth key is never included.""";
     }
 
     @Override
@@ -95,11 +99,16 @@ final class Status implements Verb, Method {
         if (s.path("self").isNull() || s.path("self").isMissingNode()) {
             return sb.toString();
         }
+        if (s.hasNonNull("exitNodeProblem")) {
+            sb.append("exit node: not used: ").append(s.path("exitNodeProblem").asText()).append('\n');
+        } else if (s.hasNonNull("exitNode")) {
+            sb.append("exit node: ").append(s.path("exitNode").asText()).append('\n');
+        }
         Instant now = Instant.now();
         List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("ADDRESS", "NAME", "ONLINE", "PATH", "HANDSHAKE", "RX", "TX"));
+        rows.add(List.of("ADDRESS", "NAME", "ONLINE", "PATH", "HANDSHAKE", "RX", "TX", "ROUTES"));
         JsonNode self = s.path("self");
-        rows.add(List.of(first(self.path("addresses")), self.path("name").asText(), "self", "-", "-", "-", "-"));
+        rows.add(List.of(first(self.path("addresses")), self.path("name").asText(), "self", "-", "-", "-", "-", "-"));
         for (JsonNode p : s.path("peers")) {
             boolean hasTraffic = p.hasNonNull("rxBytes");
             rows.add(List.of(first(p.path("addresses")), p.path("name").asText(),
@@ -107,9 +116,21 @@ final class Status implements Verb, Method {
                     p.path("path").asText("-"),
                     p.hasNonNull("lastHandshake") ? Format.ago(Instant.parse(p.path("lastHandshake").asText()), now) : "-",
                     hasTraffic ? Format.bytes(p.path("rxBytes").asLong()) : "-",
-                    hasTraffic ? Format.bytes(p.path("txBytes").asLong()) : "-"));
+                    hasTraffic ? Format.bytes(p.path("txBytes").asLong()) : "-", routes(p)));
         }
         return sb.append('\n').append(Format.table(rows)).toString();
+    }
+
+    /** A peer's subnet routes, then whether it offers the exit route (and is this node's exit node). */
+    private static String routes(JsonNode p) {
+        List<String> parts = new ArrayList<>();
+        p.path("routes").forEach(r -> parts.add(r.asText()));
+        if (p.path("exitNode").asBoolean()) {
+            parts.add("EXIT NODE (in use)");
+        } else if (p.path("exitNodeOption").asBoolean()) {
+            parts.add("exit node");
+        }
+        return parts.isEmpty() ? "-" : String.join(", ", parts);
     }
 
     /** TUN or userspace, and a TUN device that was asked for but is not in use. */
@@ -155,6 +176,10 @@ final class Status implements Verb, Method {
             out.putArray("peers");
             return Reply.of(out);
         }
+        Peer exitNode = node.exitNode().orElse(null);
+        out.put("acceptRoutes", daemon.settings().acceptRoutes());
+        out.put("exitNode", exitNode == null ? null : exitNode.shortName());
+        out.put("exitNodeProblem", node.exitNodeProblem().orElse(null));
         ObjectNode selfJson = describe(map.self().orElseThrow());
         selfJson.put("nodeKey", String.valueOf(node.nodeKey()));
         out.set("self", selfJson);
@@ -180,6 +205,10 @@ final class Status implements Verb, Method {
                 p.put("rxBytes", path.rxBytes());
                 p.put("txBytes", path.txBytes());
             }
+            peer.routes().forEach(p.putArray("routes")::add);
+            peer.primaryRoutes().forEach(p.putArray("primaryRoutes")::add);
+            p.put("exitNodeOption", peer.exitNode());
+            p.put("exitNode", exitNode != null && exitNode.id() == peer.id());
             peers.add(p);
         });
         return Reply.of(out);

@@ -2,6 +2,10 @@ package io.microlink.daemon.verbs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.microlink.NodeState;
+import io.microlink.Peer;
+import io.microlink.TailnetMap;
+import io.microlink.TailnetNode;
 import io.microlink.daemon.Daemon;
 import io.microlink.daemon.api.ApiException;
 import io.microlink.daemon.api.ApiProtocol;
@@ -23,6 +27,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -37,7 +42,10 @@ final class Up implements Verb, Method {
     /** The settings {@code up} may change, by their flag. */
     private static final Map<String, String> FLAG_OF_SETTING = Map.of("controlUrl", "--login-server",
             "authKey", "--auth-key", "hostname", "--hostname", "hostnamePrefix", "--hostname-prefix",
-            "proxyUsername", "--proxy-username", "proxyPassword", "--proxy-password-file");
+            "proxyUsername", "--proxy-username", "proxyPassword", "--proxy-password-file", "exitNode", "--exit-node");
+    /** The on/off settings {@code up} may change, by their flag (without the dashes). */
+    private static final Map<String, String> SWITCH_FLAG_OF_SETTING = Map.of("acceptRoutes", "accept-routes",
+            "exitNodeAllowLanAccess", "exit-node-allow-lan-access");
     private static final String DNS_UPSTREAMS = "dnsUpstreams";
     /** The local proxy ports {@code up} may change, by their flag (without the dashes). */
     private static final Map<String, String> PORT_FLAG_OF_SETTING = Map.of("socks5Port", "socks5-port",
@@ -73,7 +81,12 @@ final class Up implements Verb, Method {
                 until given a port (1055 and 1056 are tailscaled's). Anyone who can connect to
                 127.0.0.1 can use them, unless they ask for a username and password:
                 --proxy-username with --proxy-password-file (a file holding the password, its
-                surrounding whitespace ignored) sets them for both, --proxy-auth-off forgets them.""";
+                surrounding whitespace ignored) sets them for both, --proxy-auth-off forgets them.
+                --accept-routes uses the subnet routes peers offer and control approved;
+                --exit-node NAME|IP sends the node's traffic for addresses outside the tailnet
+                (its sockets and the proxies) through that peer, which must offer an approved exit
+                route (--exit-node "" stops); --exit-node-allow-lan-access keeps this host's own
+                networks off it. Changing them restarts the node.""";
     }
 
     @Override
@@ -89,6 +102,9 @@ final class Up implements Verb, Method {
                 .value("proxy-username", null, "USER", "the username the proxies ask for (with --proxy-password-file)")
                 .value("proxy-password-file", null, "FILE", "read the proxies' password from this file")
                 .flag("proxy-auth-off", null, "forget the proxies' username and password")
+                .flag("accept-routes", null, "use the subnet routes peers offer (--accept-routes=false: don't)")
+                .value("exit-node", null, "NAME|IP", "send traffic outside the tailnet through this peer; \"\": none")
+                .flag("exit-node-allow-lan-access", null, "with an exit node, keep this host's networks off it")
                 .value("dns-upstream", null, "IP[:PORT],...", "resolvers for names the tailnet's DNS config sends nowhere; \"\": none")
                 .value("timeout", null, "DURATION", "how long to wait for the connection (default 2m)");
     }
@@ -102,6 +118,12 @@ final class Up implements Verb, Method {
         putIfGiven(request, "hostname", args.value("hostname"));
         putIfGiven(request, "hostnamePrefix", args.value("hostname-prefix"));
         putIfGiven(request, "authKey", authKey(args, context));
+        putIfGiven(request, "exitNode", args.value("exit-node"));
+        for (Map.Entry<String, String> e : SWITCH_FLAG_OF_SETTING.entrySet()) {
+            if (args.value(e.getValue()) != null) {
+                request.put(e.getKey(), args.flag(e.getValue()));
+            }
+        }
         proxyCredentials(args, request);
         if (args.value("dns-upstream") != null) {
             request.set(DNS_UPSTREAMS, dnsUpstreams(args.value("dns-upstream")));
@@ -217,6 +239,30 @@ final class Up implements Verb, Method {
         }
     }
 
+    /**
+     * Refuses, before anything is saved, an exit node the connected node's netmap shows is no
+     * exit node; while not connected the node itself says so once it has a netmap (status).
+     */
+    private static void checkExitNode(String exitNode, Daemon daemon) throws ApiException {
+        if (exitNode == null) {
+            return;
+        }
+        TailnetMap map = daemon.node().filter(n -> n.state() == NodeState.CONNECTED).map(TailnetNode::tailnet)
+                .orElse(null);
+        if (map == null) {
+            return;
+        }
+        Optional<Peer> peer = map.find(exitNode);
+        if (peer.isEmpty()) {
+            throw new ApiException(ApiException.BAD_REQUEST, "--exit-node: no peer named " + exitNode
+                    + " in the tailnet");
+        }
+        if (!peer.get().exitNode()) {
+            throw new ApiException(ApiException.BAD_REQUEST, "--exit-node: " + exitNode + " is not an exit node"
+                    + " (it offers no approved 0.0.0.0/0 and ::/0 routes)");
+        }
+    }
+
     private static void putIfGiven(ObjectNode request, String setting, String value) {
         if (value != null) {
             request.put(setting, value);
@@ -232,6 +278,9 @@ final class Up implements Verb, Method {
             String detail = s.path("detail").asText();
             switch (state) {
                 case "CONNECTED" -> {
+                    if (s.hasNonNull("exitNodeProblem")) {
+                        throw new CliException("connected, but " + s.path("exitNodeProblem").asText());
+                    }
                     context.io().out().println("connected as " + s.path("self").path("name").asText() + " "
                             + s.path("self").path("addresses"));
                     return;
@@ -280,6 +329,11 @@ final class Up implements Verb, Method {
                 patch.put(setting, port);
             }
         }
+        for (String setting : SWITCH_FLAG_OF_SETTING.keySet()) {
+            if (request.params().path(setting).isBoolean()) {
+                patch.put(setting, request.bool(setting));
+            }
+        }
         if (request.params().has(DNS_UPSTREAMS)) {
             patch.set(DNS_UPSTREAMS, request.params().get(DNS_UPSTREAMS));
         }
@@ -292,6 +346,7 @@ final class Up implements Verb, Method {
         } catch (InvalidSettingsException e) {
             throw new ApiException(ApiException.BAD_REQUEST, e.getMessage());
         }
+        checkExitNode(next.exitNode(), daemon);
         daemon.update(next);
         return Reply.of(ApiProtocol.object().put("state", daemon.stateName()).put("deviceName", daemon.deviceName()));
     }

@@ -88,6 +88,8 @@ class CliTest {
         assertThat(run("up", "--dns-upstream", "192.0.2.53,dns.example")).isEqualTo(2);
         assertThat(err()).contains("--dns-upstream: entries must be IP addresses with an optional port")
                 .contains("'dns.example'");
+        assertThat(run("up", "--exit-node", "two words")).isEqualTo(2);
+        assertThat(err()).contains("--exit-node: must be a peer's name, FQDN, tailnet IP or node key");
         assertThat(run("daemon", "--tun", "no/slashes")).isEqualTo(2);
         assertThat(err()).contains("microlink daemon: --tun: TUN device name must be 1-15 letters");
     }

@@ -1,13 +1,16 @@
 package io.microlink.host.proxy;
 
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 
 /** Why a proxy could not reach its target, in the classes both proxies answer differently. */
 enum DialFailure {
-    /** Not a MagicDNS name of this tailnet; names elsewhere are not reachable, as no exit node is used. */
+    /** Not a MagicDNS name of this tailnet, and no exit node (whose use lets the host's resolver answer). */
     NOT_IN_TAILNET,
+    /** An address no peer carries: outside the tailnet without an accepted route or exit node. */
+    NO_ROUTE,
     /** The peer answered with a reset. */
     REFUSED,
     /** Nothing answered in time (peer offline, no route, or packets dropped by its ACLs). */
@@ -18,6 +21,7 @@ enum DialFailure {
     static DialFailure of(Exception e) {
         return switch (e) {
             case UnknownHostException u -> NOT_IN_TAILNET;
+            case NoRouteToHostException n -> NO_ROUTE;
             case ConnectException c -> REFUSED;
             case SocketTimeoutException t -> TIMEOUT;
             default -> OTHER;
@@ -28,8 +32,9 @@ enum DialFailure {
     String describe(String host, int port, Exception e) {
         String target = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         return switch (this) {
-            case NOT_IN_TAILNET -> host + " is not a name in the tailnet, and only tailnet hosts are reachable"
+            case NOT_IN_TAILNET -> host + " is not a name in the tailnet, and only tailnet names are looked up"
                     + " (no exit node is used)";
+            case NO_ROUTE -> e.getMessage();
             case REFUSED -> target + " refused the connection";
             case TIMEOUT -> target + " did not answer in time";
             case OTHER -> "cannot reach " + target + ": " + e.getMessage();

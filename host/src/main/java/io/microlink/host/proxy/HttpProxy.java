@@ -19,7 +19,8 @@ import java.util.Objects;
  * clients use for https, and {@code curl -p} for anything) and plain {@code http://} requests
  * in absolute form ({@code curl -x} without {@code -p}), which are passed on in origin form
  * without the Proxy-* and hop-by-hop fields and with {@code Connection: close}: one request
- * per connection. Hosts are tailnet names (MagicDNS) or tailnet IPs; no exit node is used. With
+ * per connection. Hosts are tailnet names (MagicDNS) or IPs the node routes (tailnet, accepted subnet
+ * routes; with an exit node, any). With
  * credentials in its settings every request must carry them as {@code Proxy-Authorization: Basic}.
  *
  * <pre>{@code

@@ -28,6 +28,7 @@ final class Socks5 {
     // Reply codes, RFC 1928 §6.
     static final int SUCCEEDED = 0x00;
     static final int GENERAL_FAILURE = 0x01;
+    static final int NETWORK_UNREACHABLE = 0x03;
     static final int HOST_UNREACHABLE = 0x04;
     static final int CONNECTION_REFUSED = 0x05;
     static final int COMMAND_NOT_SUPPORTED = 0x07;

@@ -20,7 +20,8 @@ import java.util.Objects;
  * it offers only the method without authentication; with them, only username/password
  * (RFC 1929), so a client that offers nothing else is turned away. It serves CONNECT only
  * (other commands get reply 7). Names are resolved through the tailnet's
- * MagicDNS; a name outside the tailnet gets "host unreachable", as no exit node is used.
+ * MagicDNS; a name outside the tailnet gets "host unreachable" unless an exit node is used, and
+ * an address no peer routes (no accepted subnet route, no exit node) "network unreachable".
  *
  * <pre>{@code
  * try (Socks5Proxy proxy = Socks5Proxy.start(node::dial, ProxySettings.onPort(1080))) {
@@ -128,6 +129,7 @@ public final class Socks5Proxy implements Closeable {
     private static int replyCode(DialFailure failure) {
         return switch (failure) {
             case NOT_IN_TAILNET, TIMEOUT -> Socks5.HOST_UNREACHABLE;
+            case NO_ROUTE -> Socks5.NETWORK_UNREACHABLE;
             case REFUSED -> Socks5.CONNECTION_REFUSED;
             case OTHER -> Socks5.GENERAL_FAILURE;
         };

@@ -69,13 +69,18 @@ import java.util.regex.Pattern;
  *                       {@value #MAX_SERVES}
  * @param dnsUpstreams   resolvers (IP or IP:port, at most {@value #MAX_DNS_UPSTREAMS}) for the names MagicDNS
  *                       forwards when the tailnet's DNS config has none for them; empty for none
+ * @param acceptRoutes   whether peers' approved subnet routes are used ({@code up --accept-routes})
+ * @param exitNode       the peer (name, FQDN, tailnet IP or node key) that carries traffic for addresses
+ *                       outside the tailnet, or null for none ({@code up --exit-node})
+ * @param exitNodeAllowLanAccess with an exit node, whether this host's own networks stay off it
  */
 public record NodeSettings(String controlUrl, String authKey, String hostname, String hostnamePrefix,
                            boolean wantRunning, int maxActivePeers, String priorityPeer, List<String> discoAllowlist,
                            int udpPort, Set<DebugFlag> debug, boolean webEnabled, int webPort, int webLocalPort,
                            boolean webGuestsReadOnly, boolean webMetricsOnTailnet, int socks5Port,
                            int httpProxyPort, String proxyUsername, String proxyPassword,
-                           Map<Integer, Integer> serve, List<String> dnsUpstreams) {
+                           Map<Integer, Integer> serve, List<String> dnsUpstreams,
+                           boolean acceptRoutes, String exitNode, boolean exitNodeAllowLanAccess) {
     /** Where a fresh node logs in: Tailscale's service. */
     public static final String DEFAULT_CONTROL_URL = "https://controlplane.tailscale.com";
     public static final String DEFAULT_HOSTNAME_PREFIX = "microlink";
@@ -120,7 +125,10 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         PROXY_USERNAME("proxyUsername", false, Kind.TEXT, NodeSettings::proxyUsername),
         PROXY_PASSWORD("proxyPassword", false, Kind.TEXT, NodeSettings::proxyPassword),
         SERVE("serve", false, Kind.PORT_MAP, NodeSettings::serve),
-        DNS_UPSTREAMS("dnsUpstreams", true, Kind.TEXT_LIST, NodeSettings::dnsUpstreams);
+        DNS_UPSTREAMS("dnsUpstreams", true, Kind.TEXT_LIST, NodeSettings::dnsUpstreams),
+        ACCEPT_ROUTES("acceptRoutes", true, Kind.BOOLEAN, NodeSettings::acceptRoutes),
+        EXIT_NODE("exitNode", true, Kind.TEXT, NodeSettings::exitNode),
+        EXIT_NODE_ALLOW_LAN_ACCESS("exitNodeAllowLanAccess", true, Kind.BOOLEAN, NodeSettings::exitNodeAllowLanAccess);
 
         private final String jsonName;
         private final boolean needsRestart;
@@ -165,6 +173,7 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         hostname = blankToNull(hostname);
         hostnamePrefix = blankToNull(hostnamePrefix);
         priorityPeer = blankToNull(priorityPeer);
+        exitNode = blankToNull(exitNode);
         proxyUsername = blankToNull(proxyUsername);
         // Not stripped: spaces around a password are part of it as the client sends it.
         proxyPassword = proxyPassword == null || proxyPassword.isEmpty() ? null : proxyPassword;
@@ -179,6 +188,9 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         check(maxActivePeers >= 1 && maxActivePeers <= 65536, Field.MAX_ACTIVE_PEERS,
                 "must be 1-65536, got " + maxActivePeers, problems);
         check(priorityPeer == null || PEER_REF.matcher(priorityPeer).matches(), Field.PRIORITY_PEER,
+                "must be a peer's name, FQDN, tailnet IP or node key: 1-" + MAX_NAME + " characters, no spaces",
+                problems);
+        check(exitNode == null || PEER_REF.matcher(exitNode).matches(), Field.EXIT_NODE,
                 "must be a peer's name, FQDN, tailnet IP or node key: 1-" + MAX_NAME + " characters, no spaces",
                 problems);
         check(discoAllowlist.size() <= MAX_ALLOWLIST, Field.DISCO_ALLOWLIST,
@@ -223,7 +235,7 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
     public static NodeSettings defaults() {
         return new NodeSettings(DEFAULT_CONTROL_URL, null, null, DEFAULT_HOSTNAME_PREFIX, false,
                 DEFAULT_MAX_ACTIVE_PEERS, null, List.of(), 0, Set.of(), true, DEFAULT_WEB_PORT, DEFAULT_WEB_LOCAL_PORT,
-                false, false, 0, 0, null, null, Map.of(), List.of());
+                false, false, 0, 0, null, null, Map.of(), List.of(), false, null, false);
     }
 
     /** The file that holds the auth key, when {@link #authKey()} names one rather than being the key. */
@@ -366,7 +378,9 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
                 (Integer) v.get(Field.WEB_LOCAL_PORT), (Boolean) v.get(Field.WEB_GUESTS_READ_ONLY),
                 (Boolean) v.get(Field.WEB_METRICS_ON_TAILNET),
                 (Integer) v.get(Field.SOCKS5_PORT), (Integer) v.get(Field.HTTP_PROXY_PORT),
-                (String) v.get(Field.PROXY_USERNAME), (String) v.get(Field.PROXY_PASSWORD), serve, dnsUpstreams);
+                (String) v.get(Field.PROXY_USERNAME), (String) v.get(Field.PROXY_PASSWORD), serve, dnsUpstreams,
+                (Boolean) v.get(Field.ACCEPT_ROUTES), (String) v.get(Field.EXIT_NODE),
+                (Boolean) v.get(Field.EXIT_NODE_ALLOW_LAN_ACCESS));
     }
 
     /** The typed value of one JSON setting; a type error goes to {@code problems} (the value is then null). */

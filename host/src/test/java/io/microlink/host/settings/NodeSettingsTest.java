@@ -133,6 +133,24 @@ class NodeSettingsTest {
     }
 
     @Test
+    void routeChoicesAreOffByDefaultNeedARestartAndTheExitNodeIsAPeerReference() throws Exception {
+        NodeSettings base = NodeSettings.defaults();
+        assertThat(base.acceptRoutes()).isFalse();
+        assertThat(base.exitNode()).isNull();
+        assertThat(base.exitNodeAllowLanAccess()).isFalse();
+        NodeSettings s = base.withChanges(json("{\"acceptRoutes\":true,\"exitNode\":\"exit-1\","
+                + "\"exitNodeAllowLanAccess\":true}"));
+        assertThat(s.acceptRoutes()).isTrue();
+        assertThat(s.exitNode()).isEqualTo("exit-1");
+        assertThat(s.exitNodeAllowLanAccess()).isTrue();
+        assertThat(s.needsRestartFrom(base)).isTrue();
+        assertThat(s.withChanges(json("{\"exitNode\":\"\"}")).exitNode()).as("blank clears it").isNull();
+        assertThatThrownBy(() -> base.withChanges(json("{\"exitNode\":\"two words\"}")))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining("exitNode").hasMessageContaining("peer's name, FQDN, tailnet IP or node key");
+    }
+
+    @Test
     void eachChangeKnowsWhetherTheNodeMustRestart() throws Exception {
         NodeSettings base = NodeSettings.defaults();
         NodeSettings keyOnly = base.withChanges(json("{\"authKey\":\"k\",\"wantRunning\":true,\"debug\":[\"verbose\"]}"));

@@ -22,12 +22,20 @@ async function allow(peer, button) {
   }
 }
 
+// Under the addresses: the subnets it routes, and whether it is (or could be) the exit node.
+function routes(p) {
+  const out = p.routes.map(r => ML.el('div', { class: 'muted' }, 'route ' + r));
+  if (p.exitNode) out.push(ML.el('span', { class: 'badge ok' }, 'exit node (in use)'));
+  else if (p.exitNodeOption) out.push(ML.el('span', { class: 'badge' }, 'exit node'));
+  return out;
+}
+
 function row(p) {
   const disco = p.allowlisted ? ML.el('span', { class: 'badge ok allowed' }, 'allowed')
     : ML.el('button', { class: 'owner-only allow', type: 'button', onclick: e => allow(p, e.target) }, 'Allow');
   return ML.el('tr', { 'data-peer': p.name },
     ML.el('td', {}, ML.el('div', {}, ML.el('strong', {}, p.name), ML.el('div', { class: 'muted' }, p.fqdn))),
-    ML.el('td', { 'data-label': 'Addresses' }, p.addresses.join(' ')),
+    ML.el('td', { 'data-label': 'Addresses' }, p.addresses.join(' '), ...routes(p)),
     ML.el('td', { 'data-label': 'User' }, p.user || ML.el('span', { class: 'muted' }, 'tagged')),
     ML.el('td', { 'data-label': 'OS' }, p.os || '–'),
     ML.el('td', { 'data-label': 'Online' }, ML.el('span', { class: 'badge ' + (p.online ? 'ok' : 'bad') }, p.online ? 'online' : 'offline')),
