@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.microlink.lopower.bridge.BridgeCounters;
+import io.microlink.lopower.enroll.AddressPlan;
 import io.microlink.netstack.ip.IpPacketBuilder;
+import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.socket.TailnetDatagramSocket;
 import io.microlink.netstack.socket.TailnetSocket;
 import io.microlink.netstack.udp.UdpDatagram;
@@ -39,7 +41,7 @@ class LopowerBridgeTest {
             port = probe.getLocalPort();
         }
         bridge = LopowerBridge.start(dir, new BridgeNetwork("fd7a:115c:a1e0:9909::/64", "10.90.0.0/24", port), tailnet,
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), LopowerBridgeTest::dnsStandIn);
     }
 
     @AfterEach
@@ -48,10 +50,36 @@ class LopowerBridgeTest {
         tailnet.close();
     }
 
+    /** Answers every query with "dns " and the query, from the address asked; the plan's IPv4 prefix says whether it has one. */
+    private static Netstack.UdpService dnsStandIn(AddressPlan plan) {
+        return (stack, packet, d) -> {
+            byte[] answer = ("dns " + (plan.ipv4() != null ? "4+6 " : "6 ") + new String(d.buffer(), d.payloadOffset(),
+                    d.payloadLength(), StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII);
+            stack.sendUdp(packet.destination(), d.destinationPort(), packet.source(), d.sourcePort(), answer, 0,
+                    answer.length);
+        };
+    }
+
     private TestDevice enroll(String name) throws Exception {
         EnrolledDevice d = bridge.enrollment().add(name, null, "127.0.0.1:" + port, 0);
         Thread.sleep(LopowerBridge.WATCH_MILLIS * 2); // the bridge picks the new device up
         return TestDevice.of(d, bridge.enrollment().bridgePublicKey(), port);
+    }
+
+    @Test
+    void aDevicesQueryToEitherBridgeAddressOnPort53ReachesTheDnsServerAndItsAnswerComesBack() throws Exception {
+        try (TestDevice device = enroll("phone");
+             TailnetDatagramSocket udp = device.stack.bindUdp(0)) {
+            for (String bridgeAddress : new String[] {"fd7a:115c:a1e0:9909::1", "10.90.0.1"}) {
+                InetSocketAddress dns = new InetSocketAddress(InetAddress.ofLiteral(bridgeAddress), 53);
+                udp.send(dns, "query".getBytes(StandardCharsets.US_ASCII));
+                TailnetDatagramSocket.Datagram answer = udp.receive(Duration.ofSeconds(10));
+                assertThat(answer).as("answer from " + dns).isNotNull();
+                assertThat(answer.sender()).isEqualTo(dns);
+                assertThat(new String(answer.data(), StandardCharsets.US_ASCII)).isEqualTo("dns 4+6 query");
+            }
+            assertThat(bridge.dataplane().relayed("phone")).as("no UDP flow onto the tailnet").isZero();
+        }
     }
 
     @Test
@@ -240,7 +268,7 @@ class LopowerBridgeTest {
             assertThat(udp.receive(Duration.ofSeconds(10))).isNotNull();
 
             bridge.close();
-            bridge = LopowerBridge.start(dir, null, tailnet, Duration.ofSeconds(1));
+            bridge = LopowerBridge.start(dir, null, tailnet, Duration.ofSeconds(1), LopowerBridgeTest::dnsStandIn);
             assertThat(bridge.enrollment().show("steady").config()).isEqualTo(config);
             // The device finds out by itself that the bridge lost the session (WireGuard's
             // 15 s without an answer), and its next handshake is answered with the same keys.
@@ -256,7 +284,7 @@ class LopowerBridgeTest {
 
     @Test
     void aSecondBridgeOnThePortGetsOneClearLine() {
-        assertThatThrownBy(() -> LopowerBridge.start(dir, null, tailnet, Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> LopowerBridge.start(dir, null, tailnet, Duration.ofSeconds(1), LopowerBridgeTest::dnsStandIn))
                 .isInstanceOf(LopowerException.class).hasMessageStartingWith("UDP port " + port + " is in use");
     }
 
