@@ -16,7 +16,7 @@ class NodeDnsTest {
     void withIpv4OffATailnetNameHasNoARecordButItsAaaa() throws Exception {
         Supplier<MagicDnsResolver> resolvers = NodeDns.following(TestNetmaps::standard, false, List.of());
 
-        DnsMessage a = ask(resolvers.get(), "ts2", DnsType.A);
+        DnsMessage a = ask(resolvers.get(), "ts2.", DnsType.A);
         assertThat(a.header().rcode()).isEqualTo(DnsRcode.NOERROR);
         assertThat(a.answers()).isEmpty();
         assertThat(addresses(ask(resolvers.get(), "ts2.tailnet.test.", DnsType.AAAA)))
@@ -27,8 +27,8 @@ class NodeDnsTest {
     void withIpv4OnATailnetNameHasBoth() throws Exception {
         Supplier<MagicDnsResolver> resolvers = NodeDns.following(TestNetmaps::standard, true, List.of());
 
-        assertThat(addresses(ask(resolvers.get(), "ts2", DnsType.A))).containsExactly(InetAddress.ofLiteral("100.64.0.2"));
-        assertThat(addresses(ask(resolvers.get(), "ts2", DnsType.AAAA)))
+        assertThat(addresses(ask(resolvers.get(), "ts2.", DnsType.A))).containsExactly(InetAddress.ofLiteral("100.64.0.2"));
+        assertThat(addresses(ask(resolvers.get(), "ts2.", DnsType.AAAA)))
                 .containsExactly(InetAddress.ofLiteral("fd7a:115c:a1e0::2"));
     }
 

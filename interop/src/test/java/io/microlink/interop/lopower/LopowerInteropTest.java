@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import io.microlink.TailnetNode;
 import io.microlink.interop.Await;
+import io.microlink.interop.Dnsmasq;
 import io.microlink.interop.Exec;
 import io.microlink.interop.FreePorts;
 import io.microlink.interop.NetworkNamespaces;
@@ -79,6 +80,12 @@ class LopowerInteropTest {
     private static String ns;
     private static WireGuardGo device;
     private static EnrolledDevice enrolled;
+    /** A loopback address of its own for the resolver the bridge forwards to, so port 53 is free. */
+    private static final InetAddress RESOLVER = InetAddress.ofLiteral("127.53." + (1 + new Random().nextInt(254)) + "."
+            + (1 + new Random().nextInt(254)));
+    private static Dnsmasq dnsmasq;
+    /** The device namespace's resolv.conf, which {@code ip netns exec} mounts over /etc/resolv.conf (as wg-quick's DNS line would set it). */
+    private static Path deviceResolvConf;
 
     @BeforeAll
     static void start() throws Exception {
@@ -98,10 +105,13 @@ class LopowerInteropTest {
         realIpv4 = real.ip("-4").getFirst();
         realIpv6 = real.ip("-6").getFirst();
         bridgeNode = tailnet.addJavaNode("lopower", real);
+        // This tailnet's DNS config names no resolvers: other names go to the bridge's own upstream.
+        dnsmasq = Dnsmasq.start(Files.createTempDirectory("microlink-dnsmasq"), RESOLVER, 53, "fwd.test",
+                List.of("--host-record=www.fwd.test,192.0.2.80"));
         int port = FreePorts.udp();
         bridge = LopowerBridge.start(tailnet.dir().resolve("bridge"),
                 new BridgeNetwork(BridgeNetwork.DEFAULT.ipv6Prefix(), BridgeNetwork.DEFAULT.ipv4Prefix(), port),
-                bridgeNode);
+                bridgeNode, List.of(dnsmasq.address()));
 
         net = tailnet.namespaces();
         ns = net.create("lpdev");
@@ -117,6 +127,10 @@ class LopowerInteropTest {
         exec("wg", "set", device.interfaceName(), "peer", bridge.enrollment().bridgePublicKey(), "allowed-ips",
                 String.join(",", allowedIps(enrolled.config())) + "," + HOST_LAN + "/32").requireSuccess();
         exec("ip", "route", "add", HOST_LAN + "/32", "dev", device.interfaceName()).requireSuccess();
+        deviceResolvConf = Path.of("/etc/netns", ns, "resolv.conf");
+        Files.createDirectories(deviceResolvConf.getParent());
+        Files.writeString(deviceResolvConf, field(enrolled.config(), "DNS").stream().map(a -> "nameserver " + a + "\n")
+                .collect(java.util.stream.Collectors.joining()));
     }
 
     /** What wg-quick would do for the file, with the real tools: strip, setconf, addresses, routes. */
@@ -181,6 +195,13 @@ class LopowerInteropTest {
 
     @AfterAll
     static void stop() throws IOException {
+        if (deviceResolvConf != null) {
+            Files.deleteIfExists(deviceResolvConf);
+            Files.deleteIfExists(deviceResolvConf.getParent());
+        }
+        if (dnsmasq != null) {
+            dnsmasq.close();
+        }
         if (device != null) {
             device.close();
         }
@@ -218,8 +239,31 @@ class LopowerInteropTest {
         assertThat(curl("http://[" + realIpv6 + "]:" + port + "/").requireSuccess().stdout()).isEqualTo(BODY);
     }
 
+    /**
+     * The configuration's DNS line names the bridge: dig asks it a tailscaled node's short and
+     * full MagicDNS names (AAAA and, the device side having IPv4, A) and a name outside the
+     * tailnet, which the bridge forwards to its upstream (dnsmasq); curl then fetches the page by
+     * name, resolved through the bridge as the device's resolv.conf says.
+     */
     @Test
     @Order(3)
+    void theBridgeAnswersMagicDnsNamesAndForwardsOthersAndCurlFetchesByName() {
+        io.microlink.Peer peer = bridgeNode.tailnet().peers().stream()
+                .filter(p -> p.addresses().contains(InetAddress.ofLiteral(realIpv4))).findFirst().orElseThrow();
+        String fqdn = peer.fqdn().endsWith(".") ? peer.fqdn().substring(0, peer.fqdn().length() - 1) : peer.fqdn();
+        for (String server : field(enrolled.config(), "DNS")) {
+            assertThat(dig(server, peer.shortName(), "AAAA").stream().map(InetAddress::ofLiteral))
+                    .as("AAAA of " + peer.shortName() + " from " + server).containsExactly(InetAddress.ofLiteral(realIpv6));
+            assertThat(dig(server, fqdn, "A")).containsExactly(realIpv4);
+        }
+        assertThat(dig("fd7a:115c:a1e0:9909::1", "www.fwd.test", "A")).containsExactly("192.0.2.80");
+        assertThat(dnsmasq.log(50)).containsIgnoringCase("query[A] www.fwd.test");
+        String byName = "http://" + fqdn + ":" + web.getAddress().getPort() + "/";
+        assertThat(curl(byName).requireSuccess().stdout()).isEqualTo(BODY);
+    }
+
+    @Test
+    @Order(4)
     void plainPingOnTheDeviceIsAnsweredForTheTailscaledNode() {
         assertThat(exec("ping", "-c", "3", "-i", "0.3", "-W", "5", realIpv4).requireSuccess().stdout())
                 .contains("3 received");
@@ -229,7 +273,7 @@ class LopowerInteropTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void a1400ByteDatagramComesBackWhole() throws Exception {
         byte[] datagram = new byte[1400];
         new Random(7).nextBytes(datagram);
@@ -247,7 +291,7 @@ class LopowerInteropTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aDatagramFromAnotherDevicesAddressIsDroppedAndCounted() throws Exception {
         EnrolledDevice other = bridge.enrollment().add("dev2", null, HOST_SIDE + ":1", 0);
         String otherV4 = other.addresses().getLast().getHostAddress();
@@ -262,7 +306,7 @@ class LopowerInteropTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aServerOnTheBridgeHostsOwnNetworkIsUnreachableThroughTheBridge() {
         String url = "http://" + HOST_LAN + ":" + lanServer.getLocalPort() + "/";
         // The server is there: the device reaches it over its own link, outside the tunnel.
@@ -274,7 +318,7 @@ class LopowerInteropTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void tailscaleNcReachesAServiceOnTheDeviceThroughAPortForward() throws Exception {
         String reply = "device service " + UUID.randomUUID() + "\n";
         Path script = tailnet.dir().resolve("device-service.sh");
@@ -299,7 +343,7 @@ class LopowerInteropTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void removingTheDeviceCutsItOffAtOnce() throws Exception {
         String url = "http://" + realIpv4 + ":" + web.getAddress().getPort() + "/";
         assertThat(curl(url).requireSuccess().stdout()).isEqualTo(BODY);
@@ -307,6 +351,12 @@ class LopowerInteropTest {
         Thread.sleep(1_000); // the bridge follows its registry every half second
         assertThat(curlWithin(3, url).succeeded()).isFalse();
         assertThat(count("dropped_unknown_index") + count("dropped_unknown_peer")).isPositive();
+    }
+
+    /** dig's short answer lines (addresses), with three tries of 2 s as a stub resolver would make. */
+    private static List<String> dig(String server, String name, String type) {
+        return exec("dig", "+short", "+time=2", "+tries=3", "@" + server, name, type).requireSuccess().stdout()
+                .lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     }
 
     private static long count(String counter) {
