@@ -23,13 +23,15 @@ class NodeDnsTest {
                 .containsExactly(InetAddress.ofLiteral("fd7a:115c:a1e0::2"));
     }
 
+    /** As the node's own 100.100.100.100 (tailscale's rule): a dual-stack peer by its IPv4 address, the IPv6-only one by IPv6. */
     @Test
-    void withIpv4OnATailnetNameHasBoth() throws Exception {
+    void withIpv4OnTailnetNamesAnswerAsTheNodesOwnQuad100() throws Exception {
         Supplier<MagicDnsResolver> resolvers = NodeDns.following(TestNetmaps::standard, true, List.of());
 
         assertThat(addresses(ask(resolvers.get(), "ts2.", DnsType.A))).containsExactly(InetAddress.ofLiteral("100.64.0.2"));
-        assertThat(addresses(ask(resolvers.get(), "ts2.", DnsType.AAAA)))
-                .containsExactly(InetAddress.ofLiteral("fd7a:115c:a1e0::2"));
+        assertThat(addresses(ask(resolvers.get(), "ts2.", DnsType.AAAA))).isEmpty();
+        assertThat(addresses(ask(resolvers.get(), "ts6.", DnsType.AAAA)))
+                .containsExactly(InetAddress.ofLiteral("fd7a:115c:a1e0::6"));
     }
 
     @Test

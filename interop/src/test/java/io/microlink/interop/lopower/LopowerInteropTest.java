@@ -63,6 +63,7 @@ class LopowerInteropTest {
     private static final String DEVICE_SIDE = "10.205.0.2";
     /** A second address of the bridge host on the device's link: its "LAN", which devices must not reach. */
     private static final String HOST_LAN = "10.205.0.3";
+    private static final String HOST_SIDE6 = "10.206.0.1";
 
     @RegisterExtension
     static final TestTailnet tailnet = TestTailnet.create();
@@ -84,8 +85,12 @@ class LopowerInteropTest {
     private static final InetAddress RESOLVER = InetAddress.ofLiteral("127.53." + (1 + new Random().nextInt(254)) + "."
             + (1 + new Random().nextInt(254)));
     private static Dnsmasq dnsmasq;
-    /** The device namespace's resolv.conf, which {@code ip netns exec} mounts over /etc/resolv.conf (as wg-quick's DNS line would set it). */
-    private static Path deviceResolvConf;
+    /** A second bridge on the same node with no IPv4 on its device side, and its device in a namespace of its own. */
+    private static LopowerBridge bridge6;
+    private static String ns6;
+    private static WireGuardGo device6;
+    /** The devices' resolv.conf files, which {@code ip netns exec} mounts over /etc/resolv.conf, as wg-quick's DNS line would set it. */
+    private static final List<Path> resolvConfs = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -122,19 +127,35 @@ class LopowerInteropTest {
 
         enrolled = bridge.enrollment().add("dev1", null, HOST_SIDE + ":" + port, 0);
         device = WireGuardGo.start(net, ns, tailnet.dir(), 0);
-        configureFromText(device, enrolled.config());
+        configureFromText(ns, device, enrolled.config());
         // A device may send anywhere; this one also routes the host's LAN address into the tunnel.
         exec("wg", "set", device.interfaceName(), "peer", bridge.enrollment().bridgePublicKey(), "allowed-ips",
                 String.join(",", allowedIps(enrolled.config())) + "," + HOST_LAN + "/32").requireSuccess();
         exec("ip", "route", "add", HOST_LAN + "/32", "dev", device.interfaceName()).requireSuccess();
-        deviceResolvConf = Path.of("/etc/netns", ns, "resolv.conf");
-        Files.createDirectories(deviceResolvConf.getParent());
-        Files.writeString(deviceResolvConf, field(enrolled.config(), "DNS").stream().map(a -> "nameserver " + a + "\n")
+        useBridgeDns(ns, enrolled.config());
+
+        int port6 = FreePorts.udp();
+        bridge6 = LopowerBridge.start(tailnet.dir().resolve("bridge6"),
+                new BridgeNetwork(BridgeNetwork.DEFAULT.ipv6Prefix(), null, port6), bridgeNode, List.of(dnsmasq.address()));
+        ns6 = net.create("lpdev6");
+        net.linkToSelf(HOST_SIDE6 + "/24", ns6, "10.206.0.2/24");
+        EnrolledDevice enrolled6 = bridge6.enrollment().add("dev6", null, HOST_SIDE6 + ":" + port6, 0);
+        device6 = WireGuardGo.start(net, ns6, tailnet.dir(), 0);
+        configureFromText(ns6, device6, enrolled6.config());
+        useBridgeDns(ns6, enrolled6.config());
+    }
+
+    /** The configuration's DNS servers as the namespace's resolvers. */
+    private static void useBridgeDns(String namespace, String config) throws IOException {
+        Path file = Path.of("/etc/netns", namespace, "resolv.conf");
+        Files.createDirectories(file.getParent());
+        resolvConfs.add(file);
+        Files.writeString(file, field(config, "DNS").stream().map(a -> "nameserver " + a + "\n")
                 .collect(java.util.stream.Collectors.joining()));
     }
 
     /** What wg-quick would do for the file, with the real tools: strip, setconf, addresses, routes. */
-    private static void configureFromText(WireGuardGo wg, String config) throws IOException {
+    private static void configureFromText(String namespace, WireGuardGo wg, String config) throws IOException {
         Path file = tailnet.dir().resolve(wg.interfaceName() + ".conf");
         Files.deleteIfExists(file);
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -142,12 +163,13 @@ class LopowerInteropTest {
         String stripped = Exec.run(COMMAND, List.of("wg-quick", "strip", file.toString())).requireSuccess().stdout();
         Path strippedFile = tailnet.dir().resolve(wg.interfaceName() + ".stripped");
         Files.writeString(strippedFile, stripped);
-        exec("wg", "setconf", wg.interfaceName(), strippedFile.toString()).requireSuccess();
+        net.exec(namespace, COMMAND, "wg", "setconf", wg.interfaceName(), strippedFile.toString()).requireSuccess();
         for (String address : field(config, "Address")) {
             wg.addAddress(address);
         }
         for (String range : allowedIps(config)) {
-            exec("ip", range.contains(":") ? "-6" : "-4", "route", "replace", range, "dev", wg.interfaceName())
+            net.exec(namespace, COMMAND, "ip", range.contains(":") ? "-6" : "-4", "route", "replace", range, "dev",
+                    wg.interfaceName())
                     .requireSuccess();
         }
     }
@@ -195,9 +217,15 @@ class LopowerInteropTest {
 
     @AfterAll
     static void stop() throws IOException {
-        if (deviceResolvConf != null) {
-            Files.deleteIfExists(deviceResolvConf);
-            Files.deleteIfExists(deviceResolvConf.getParent());
+        for (Path file : resolvConfs) {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(file.getParent());
+        }
+        if (device6 != null) {
+            device6.close();
+        }
+        if (bridge6 != null) {
+            bridge6.close();
         }
         if (dnsmasq != null) {
             dnsmasq.close();
@@ -240,26 +268,46 @@ class LopowerInteropTest {
     }
 
     /**
-     * The configuration's DNS line names the bridge: dig asks it a tailscaled node's short and
-     * full MagicDNS names (AAAA and, the device side having IPv4, A) and a name outside the
-     * tailnet, which the bridge forwards to its upstream (dnsmasq); curl then fetches the page by
-     * name, resolved through the bridge as the device's resolv.conf says.
+     * The configuration's DNS line names the bridge: dig asks both its addresses a tailscaled
+     * node's short and full MagicDNS names, answered as the node's own 100.100.100.100 answers
+     * (its IPv4 address; tailscale gives a dual-stack peer no AAAA), and a name outside the
+     * tailnet, forwarded to the bridge's upstream (dnsmasq); curl fetches the page by name.
      */
     @Test
     @Order(3)
     void theBridgeAnswersMagicDnsNamesAndForwardsOthersAndCurlFetchesByName() {
+        String[] names = realNames();
+        for (String server : field(enrolled.config(), "DNS")) {
+            for (String name : names) {
+                assertThat(dig(ns, server, name, "A")).as("A of " + name + " from " + server).containsExactly(realIpv4);
+            }
+        }
+        assertThat(dig(ns, "fd7a:115c:a1e0:9909::1", "www.fwd.test", "A")).containsExactly("192.0.2.80");
+        assertThat(dnsmasq.log(50)).containsIgnoringCase("query[A] www.fwd.test");
+        String byName = "http://" + names[1] + ":" + web.getAddress().getPort() + "/";
+        assertThat(curl(byName).requireSuccess().stdout()).isEqualTo(BODY);
+    }
+
+    /** With no IPv4 on the device side, tailnet names answer with IPv6 only: AAAA, and no A record. */
+    @Test
+    @Order(3)
+    void aBridgeWithoutIpv4AnswersAaaaAndNoA() {
+        for (String name : realNames()) {
+            assertThat(dig(ns6, "fd7a:115c:a1e0:9909::1", name, "AAAA").stream().map(InetAddress::ofLiteral))
+                    .as("AAAA of " + name).containsExactly(InetAddress.ofLiteral(realIpv6));
+            assertThat(dig(ns6, "fd7a:115c:a1e0:9909::1", name, "A")).as("A of " + name).isEmpty();
+        }
+        String byName = "http://" + realNames()[1] + ":" + web.getAddress().getPort() + "/";
+        assertThat(net.exec(ns6, COMMAND, "curl", "-sS", "--max-time", "10", byName).requireSuccess().stdout())
+                .isEqualTo(BODY);
+    }
+
+    /** The tailscaled node's short and full MagicDNS names, from the bridge node's netmap. */
+    private static String[] realNames() {
         io.microlink.Peer peer = bridgeNode.tailnet().peers().stream()
                 .filter(p -> p.addresses().contains(InetAddress.ofLiteral(realIpv4))).findFirst().orElseThrow();
         String fqdn = peer.fqdn().endsWith(".") ? peer.fqdn().substring(0, peer.fqdn().length() - 1) : peer.fqdn();
-        for (String server : field(enrolled.config(), "DNS")) {
-            assertThat(dig(server, peer.shortName(), "AAAA").stream().map(InetAddress::ofLiteral))
-                    .as("AAAA of " + peer.shortName() + " from " + server).containsExactly(InetAddress.ofLiteral(realIpv6));
-            assertThat(dig(server, fqdn, "A")).containsExactly(realIpv4);
-        }
-        assertThat(dig("fd7a:115c:a1e0:9909::1", "www.fwd.test", "A")).containsExactly("192.0.2.80");
-        assertThat(dnsmasq.log(50)).containsIgnoringCase("query[A] www.fwd.test");
-        String byName = "http://" + fqdn + ":" + web.getAddress().getPort() + "/";
-        assertThat(curl(byName).requireSuccess().stdout()).isEqualTo(BODY);
+        return new String[] {peer.shortName(), fqdn};
     }
 
     @Test
@@ -353,9 +401,10 @@ class LopowerInteropTest {
         assertThat(count("dropped_unknown_index") + count("dropped_unknown_peer")).isPositive();
     }
 
-    /** dig's short answer lines (addresses), with three tries of 2 s as a stub resolver would make. */
-    private static List<String> dig(String server, String name, String type) {
-        return exec("dig", "+short", "+time=2", "+tries=3", "@" + server, name, type).requireSuccess().stdout()
+    /** dig's short answer lines (addresses) from {@code namespace}, with three tries of 2 s as a stub resolver would make. */
+    private static List<String> dig(String namespace, String server, String name, String type) {
+        return net.exec(namespace, COMMAND, "dig", "+short", "+time=2", "+tries=3", "@" + server, name, type)
+                .requireSuccess().stdout()
                 .lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     }
 
