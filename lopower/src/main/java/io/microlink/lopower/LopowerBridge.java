@@ -80,8 +80,8 @@ public final class LopowerBridge implements AutoCloseable {
     }
 
     /**
-     * Starts the bridge as {@link #start(Path, BridgeNetwork, TailnetNode)} does, its DNS
-     * forwarding names the tailnet's DNS config sends nowhere to {@code dnsUpstreams}.
+     * Starts the bridge as {@link #start(Path, BridgeNetwork, TailnetNode)} does, with the
+     * devices' names that the tailnet's DNS config sends nowhere forwarded to {@code dnsUpstreams}.
      *
      * @param dnsUpstreams resolvers for names that are neither the tailnet's nor routed by its
      *                     DNS config (its {@code Resolvers} come first), as {@code up --dns-upstream}
