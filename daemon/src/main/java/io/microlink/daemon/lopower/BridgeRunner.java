@@ -3,6 +3,7 @@ package io.microlink.daemon.lopower;
 import io.microlink.NodeListener;
 import io.microlink.TailnetNode;
 import io.microlink.daemon.cli.CliException;
+import io.microlink.host.settings.NodeSettings;
 import io.microlink.lopower.BridgeNetwork;
 import io.microlink.lopower.LopowerBridge;
 import io.microlink.lopower.LopowerException;
@@ -31,15 +32,18 @@ public record BridgeRunner(Path dir, BridgeNetwork network, String controlUrl, S
     private static final System.Logger LOG = System.getLogger("io.microlink.lopower");
     private static final long STOP_WAIT_SECONDS = 20;
 
-    public int run(PrintStream out) throws CliException, InterruptedException {
+    /** The bridge's node as the flags describe it; Tailscale's control server unless --login-server. */
+    TailnetNode.Builder node() {
         TailnetNode.Builder b = TailnetNode.builder().hostname(hostname).stateDirectory(dir.resolve("node"))
-                .authKey(authKey);
-        if (controlUrl != null) {
-            b.controlUrl(controlUrl);
-        }
+                .authKey(authKey).controlUrl(controlUrl != null ? controlUrl : NodeSettings.DEFAULT_CONTROL_URL);
         if (plainHttpDerp) {
             b.plainHttpDerpForTesting();
         }
+        return b;
+    }
+
+    public int run(PrintStream out) throws CliException, InterruptedException {
+        TailnetNode.Builder b = node();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         // The JVM exits once its shutdown hooks return: this one waits (bounded) until the bridge
