@@ -3,18 +3,25 @@ package io.microlink.dns;
 import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.socket.Netstack;
+import io.microlink.netstack.socket.TailnetServerSocket;
+import io.microlink.netstack.socket.TailnetSocket;
 import io.microlink.netstack.udp.UdpDatagram;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * MagicDNS over UDP port 53 on whatever addresses of a netstack it is added to: each query is
+ * MagicDNS over UDP port 53 on whatever addresses of a netstack it is added to (and over TCP
+ * with {@link #serveTcp}): each query is
  * answered by the current {@link MagicDnsResolver} or forwarded, through a
  * {@link DnsForwardRunner}, to the upstreams it names; the answer leaves from the address the
  * client asked. Quad-100 serves the node's peers with it, the LOPOWER bridge its devices.
@@ -29,8 +36,23 @@ public final class MagicDnsServer implements Netstack.UdpService {
     /** The DNS port. */
     public static final int PORT = 53;
 
-    /** Where an answer goes: the asker's address and port, from the address it asked. */
-    private record Asker(Netstack stack, byte[] local, byte[] remote, int remotePort) {}
+    /** TCP clients connected at once; more are closed as they arrive. */
+    static final int MAX_TCP_CLIENTS = 64;
+    /**
+     * A TCP client that sends no query for this long is closed (RFC 7766 asks for seconds); longer
+     * than a forwarded query can take, so an answer still finds its client.
+     */
+    static final Duration TCP_IDLE = Duration.ofSeconds(15);
+    private static final int TCP_BACKLOG = 16;
+
+    /** Where an answer goes. */
+    private sealed interface Asker {}
+
+    /** A UDP client: its address and port, answered from the address it asked. */
+    private record UdpAsker(Netstack stack, byte[] local, byte[] remote, int remotePort) implements Asker {}
+
+    /** A TCP client's connection; answers go on it one whole message at a time. */
+    private record TcpAsker(StreamExchange connection) implements Asker {}
 
     private final Supplier<MagicDnsResolver> resolver;
     private final Set<InetAddress> own;
@@ -38,6 +60,8 @@ public final class MagicDnsServer implements Netstack.UdpService {
     /** Queries whose handling threw (our bug): counted and logged rarely; the server answers the next. */
     private final DroppedInput drops = new DroppedInput(LOG, "DNS query");
     private final LongAdder queries = new LongAdder();
+    private final LongAdder tcpRefused = new LongAdder();
+    private static final int MAX_TCP_MESSAGE = 0xFFFF;
 
     /**
      * @param resolver the resolver of the moment; null from it means no netmap yet (stay silent: the client retries)
@@ -47,9 +71,77 @@ public final class MagicDnsServer implements Netstack.UdpService {
     public MagicDnsServer(Supplier<MagicDnsResolver> resolver, UpstreamSockets sockets, Set<InetAddress> own) {
         this.resolver = resolver;
         this.own = Set.copyOf(own);
-        this.forwarder = new DnsForwardRunner<>(DnsForwarder.Limits.DEFAULT, sockets,
-                (asker, answer) -> asker.stack().sendUdp(asker.local(), PORT, asker.remote(), asker.remotePort(),
-                        answer, 0, answer.length));
+        this.forwarder = new DnsForwardRunner<>(DnsForwarder.Limits.DEFAULT, sockets, MagicDnsServer::send);
+    }
+
+    private static void send(Asker asker, byte[] answer) throws IOException {
+        switch (asker) {
+            case UdpAsker u -> u.stack().sendUdp(u.local(), PORT, u.remote(), u.remotePort(), answer, 0, answer.length);
+            case TcpAsker t -> {
+                synchronized (t.connection()) {
+                    t.connection().send(answer);
+                }
+            }
+        }
+    }
+
+    /**
+     * Answers DNS over TCP too, on port 53 of {@code stack}'s own addresses, until the stack
+     * closes: at most {@value #MAX_TCP_CLIENTS} clients at once, each closed after
+     * {@link #TCP_IDLE} without a query. A client that got a truncated answer over UDP asks here.
+     *
+     * @throws IOException when port 53 is taken on the stack
+     */
+    public void serveTcp(Netstack stack) throws IOException {
+        TailnetServerSocket listener = stack.listen(PORT, TCP_BACKLOG);
+        Thread.ofVirtual().name("microlink-dns-tcp").start(() -> accept(listener));
+    }
+
+    private void accept(TailnetServerSocket listener) {
+        AtomicInteger clients = new AtomicInteger();
+        while (true) {
+            TailnetSocket socket;
+            try {
+                socket = listener.accept();
+            } catch (IOException e) {
+                return; // the stack closed
+            }
+            if (clients.incrementAndGet() > MAX_TCP_CLIENTS) {
+                clients.decrementAndGet();
+                tcpRefused.increment();
+                socket.close();
+                continue;
+            }
+            Thread.ofVirtual().name("microlink-dns-tcp-client").start(() -> {
+                try {
+                    serve(new StreamExchange(socket));
+                } finally {
+                    clients.decrementAndGet();
+                }
+            });
+        }
+    }
+
+    /** One TCP client's queries, answered in turn (forwarded ones when they come), until it goes quiet or away. */
+    private void serve(StreamExchange connection) {
+        try (connection) {
+            UpstreamSockets.Received query;
+            while ((query = connection.receive(TCP_IDLE)) != null) {
+                queries.increment();
+                try {
+                    answer(query.message(), MagicDnsResolver.Transport.TCP, new TcpAsker(connection), MAX_TCP_MESSAGE);
+                } catch (RuntimeException e) {
+                    drops.record(e);
+                }
+            }
+        } catch (IOException e) {
+            // the client went away or sent half a message: nothing to answer
+        }
+    }
+
+    /** Clients refused because {@value #MAX_TCP_CLIENTS} were connected. */
+    public long tcpRefused() {
+        return tcpRefused.sum();
     }
 
     /** Answers one query; one whose handling throws is dropped and counted, never thrown into the caller's receive path. */
@@ -79,21 +171,31 @@ public final class MagicDnsServer implements Netstack.UdpService {
     }
 
     private void answer(Netstack stack, IpPacket packet, UdpDatagram datagram) {
+        byte[] query = Arrays.copyOfRange(datagram.buffer(), datagram.payloadOffset(),
+                datagram.payloadOffset() + datagram.payloadLength());
+        answer(query, MagicDnsResolver.Transport.UDP,
+                new UdpAsker(stack, packet.destination(), packet.source(), datagram.sourcePort()),
+                Math.min(udpLimit(query), MagicDnsResolver.MAX_RESPONSE_BYTES));
+    }
+
+    /** Answers from the resolver, or forwards; {@code limit} is the largest answer the client takes. */
+    private void answer(byte[] query, MagicDnsResolver.Transport transport, Asker asker, int limit) {
         MagicDnsResolver r = resolver.get();
         if (r == null) {
             return;
         }
-        byte[] query = Arrays.copyOfRange(datagram.buffer(), datagram.payloadOffset(),
-                datagram.payloadOffset() + datagram.payloadLength());
-        switch (r.respond(query, MagicDnsResolver.Transport.UDP)) {
-            case DnsOutcome.Answer a -> stack.sendUdp(packet.destination(), PORT, packet.source(),
-                    datagram.sourcePort(), a.message(), 0, a.message().length);
+        switch (r.respond(query, transport)) {
+            case DnsOutcome.Answer a -> {
+                try {
+                    send(asker, a.message());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
             case DnsOutcome.Forward f -> {
-                int limit = Math.min(udpLimit(query), MagicDnsResolver.MAX_RESPONSE_BYTES);
                 List<InetSocketAddress> upstreams = f.resolvers().stream().map(x -> plainAddress(x.addr()))
                         .flatMap(Optional::stream).filter(x -> !own.contains(x.getAddress())).toList();
-                forwarder.query(new Asker(stack, packet.destination(), packet.source(), datagram.sourcePort()), query,
-                        limit, upstreams);
+                forwarder.query(asker, query, limit, upstreams);
             }
         }
     }

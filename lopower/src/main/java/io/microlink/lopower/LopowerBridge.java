@@ -2,16 +2,20 @@ package io.microlink.lopower;
 
 import io.microlink.AddressText;
 import io.microlink.TailnetNode;
+import io.microlink.dns.MagicDnsServer;
 import io.microlink.dns.NodeDns;
 import io.microlink.lopower.bridge.BridgeDataplane;
+import io.microlink.lopower.bridge.DeviceDns;
 import io.microlink.lopower.bridge.Uplink;
 import io.microlink.lopower.enroll.AddressPlan;
 import io.microlink.lopower.enroll.Registry;
 import io.microlink.netstack.DroppedInput;
+import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.socket.TailnetDatagramSocket;
 import io.microlink.netstack.socket.TailnetServerSocket;
 import io.microlink.netstack.socket.TailnetSocket;
+import io.microlink.netstack.udp.UdpDatagram;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -31,7 +35,7 @@ import java.util.function.Function;
  * for; a device reaches tailnet addresses and the bridge, nothing else. The other way, a
  * {@link Enrollment#forward port forward} carries tailnet peers' connections to a port of the
  * bridge's node on to a port of one device. The bridge's device-side addresses answer DNS
- * over UDP: the node's MagicDNS names (IPv6 addresses only when the device side has no
+ * over UDP and TCP: the node's MagicDNS names (IPv6 addresses only when the device side has no
  * IPv4), other names forwarded as the node's own 100.100.100.100 forwards them.
  *
  * <p>Devices enrolled or removed with {@link Enrollment} on the same directory, here or from
@@ -110,13 +114,27 @@ public final class LopowerBridge implements AutoCloseable {
             public TailnetServerSocket listen(int port) throws IOException {
                 return node.listen(port);
             }
-        }, BridgeDataplane.UDP_IDLE, plan -> NodeDns.server(node, plan.ipv4() != null, upstreams,
-                Set.copyOf(plan.bridgeAddresses())));
+        }, BridgeDataplane.UDP_IDLE, plan -> deviceDns(NodeDns.server(node, plan.ipv4() != null, upstreams,
+                Set.copyOf(plan.bridgeAddresses()))));
+    }
+
+    private static DeviceDns deviceDns(MagicDnsServer server) {
+        return new DeviceDns() {
+            @Override
+            public void handle(Netstack stack, IpPacket packet, UdpDatagram datagram) {
+                server.handle(stack, packet, datagram);
+            }
+
+            @Override
+            public void serveTcp(Netstack stack) throws IOException {
+                server.serveTcp(stack);
+            }
+        };
     }
 
     /** @param dns the DNS server for the device side as the directory's address plan has it */
     static LopowerBridge start(Path stateDir, BridgeNetwork network, Uplink uplink, Duration udpIdle,
-                               Function<AddressPlan, Netstack.UdpService> dns) throws LopowerException {
+                               Function<AddressPlan, DeviceDns> dns) throws LopowerException {
         Enrollment e = Enrollment.open(stateDir, network);
         BridgeDataplane d = BridgeDataplane.start(Enrollment.privateKey(e.registry()), e.plan(), e.network().port(),
                 uplink, udpIdle, dns.apply(e.plan()));

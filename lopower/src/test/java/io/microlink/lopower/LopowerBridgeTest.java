@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.microlink.lopower.bridge.BridgeCounters;
+import io.microlink.lopower.bridge.DeviceDns;
 import io.microlink.lopower.enroll.AddressPlan;
 import io.microlink.netstack.ip.IpPacketBuilder;
+import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.socket.TailnetDatagramSocket;
+import io.microlink.netstack.socket.TailnetServerSocket;
 import io.microlink.netstack.socket.TailnetSocket;
 import io.microlink.netstack.udp.UdpDatagram;
 import io.microlink.wireguard.session.Counters;
@@ -50,13 +53,33 @@ class LopowerBridgeTest {
         tailnet.close();
     }
 
-    /** Answers every query with "dns " and the query, from the address asked; the plan's IPv4 prefix says whether it has one. */
-    private static Netstack.UdpService dnsStandIn(AddressPlan plan) {
-        return (stack, packet, d) -> {
-            byte[] answer = ("dns " + (plan.ipv4() != null ? "4+6 " : "6 ") + new String(d.buffer(), d.payloadOffset(),
-                    d.payloadLength(), StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII);
-            stack.sendUdp(packet.destination(), d.destinationPort(), packet.source(), d.sourcePort(), answer, 0,
-                    answer.length);
+    /**
+     * Answers every UDP query with "dns ", whether the plan has IPv4, and the query, from the
+     * address asked; over TCP, each connection gets "dns tcp" and is closed.
+     */
+    private static DeviceDns dnsStandIn(AddressPlan plan) {
+        return new DeviceDns() {
+            @Override
+            public void handle(Netstack stack, IpPacket packet, UdpDatagram d) {
+                byte[] answer = ("dns " + (plan.ipv4() != null ? "4+6 " : "6 ") + new String(d.buffer(),
+                        d.payloadOffset(), d.payloadLength(), StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII);
+                stack.sendUdp(packet.destination(), d.destinationPort(), packet.source(), d.sourcePort(), answer, 0,
+                        answer.length);
+            }
+
+            @Override
+            public void serveTcp(Netstack stack) throws IOException {
+                TailnetServerSocket listener = stack.listen(53, 4);
+                Thread.ofVirtual().start(() -> {
+                    while (true) {
+                        try (TailnetSocket s = listener.accept()) {
+                            s.getOutputStream().write("dns tcp".getBytes(StandardCharsets.US_ASCII));
+                        } catch (IOException e) {
+                            return;
+                        }
+                    }
+                });
+            }
         };
     }
 
@@ -67,7 +90,7 @@ class LopowerBridgeTest {
     }
 
     @Test
-    void aDevicesQueryToEitherBridgeAddressOnPort53ReachesTheDnsServerAndItsAnswerComesBack() throws Exception {
+    void aDevicesQueriesToEitherBridgeAddressOnPort53ReachTheDnsServerOverUdpAndTcp() throws Exception {
         try (TestDevice device = enroll("phone");
              TailnetDatagramSocket udp = device.stack.bindUdp(0)) {
             for (String bridgeAddress : new String[] {"fd7a:115c:a1e0:9909::1", "10.90.0.1"}) {
@@ -78,7 +101,14 @@ class LopowerBridgeTest {
                 assertThat(answer.sender()).isEqualTo(dns);
                 assertThat(new String(answer.data(), StandardCharsets.US_ASCII)).isEqualTo("dns 4+6 query");
             }
-            assertThat(bridge.dataplane().relayed("phone")).as("no UDP flow onto the tailnet").isZero();
+            for (String bridgeAddress : new String[] {"fd7a:115c:a1e0:9909::1", "10.90.0.1"}) {
+                try (TailnetSocket tcp = device.stack.connect(InetAddress.ofLiteral(bridgeAddress), 53, 10_000)) {
+                    tcp.setSoTimeout(10_000);
+                    assertThat(new String(tcp.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                            .isEqualTo("dns tcp");
+                }
+            }
+            assertThat(bridge.dataplane().relayed("phone")).as("nothing relayed onto the tailnet").isZero();
         }
     }
 

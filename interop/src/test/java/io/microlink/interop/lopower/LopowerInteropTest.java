@@ -271,7 +271,8 @@ class LopowerInteropTest {
      * The configuration's DNS line names the bridge: dig asks both its addresses a tailscaled
      * node's short and full MagicDNS names, answered as the node's own 100.100.100.100 answers
      * (its IPv4 address; tailscale gives a dual-stack peer no AAAA), and a name outside the
-     * tailnet, forwarded to the bridge's upstream (dnsmasq); curl fetches the page by name.
+     * tailnet, forwarded to the bridge's upstream (dnsmasq), over UDP and TCP; curl fetches the
+     * page by name.
      */
     @Test
     @Order(3)
@@ -282,7 +283,10 @@ class LopowerInteropTest {
                 assertThat(dig(ns, server, name, "A")).as("A of " + name + " from " + server).containsExactly(realIpv4);
             }
         }
+        assertThat(dig(ns, "10.90.0.1", names[0], "A", "+tcp")).as("over TCP").containsExactly(realIpv4);
         assertThat(dig(ns, "fd7a:115c:a1e0:9909::1", "www.fwd.test", "A")).containsExactly("192.0.2.80");
+        assertThat(dig(ns, "fd7a:115c:a1e0:9909::1", "www.fwd.test", "A", "+tcp")).as("forwarded over TCP")
+                .containsExactly("192.0.2.80");
         assertThat(dnsmasq.log(50)).containsIgnoringCase("query[A] www.fwd.test");
         String byName = "http://" + names[1] + ":" + web.getAddress().getPort() + "/";
         assertThat(curl(byName).requireSuccess().stdout()).isEqualTo(BODY);
@@ -402,9 +406,10 @@ class LopowerInteropTest {
     }
 
     /** dig's short answer lines (addresses) from {@code namespace}, with three tries of 2 s as a stub resolver would make. */
-    private static List<String> dig(String namespace, String server, String name, String type) {
-        return net.exec(namespace, COMMAND, "dig", "+short", "+time=2", "+tries=3", "@" + server, name, type)
-                .requireSuccess().stdout()
+    private static List<String> dig(String namespace, String server, String name, String type, String... options) {
+        List<String> command = new ArrayList<>(List.of("dig", "+short", "+time=2", "+tries=3", "@" + server, name, type));
+        command.addAll(List.of(options));
+        return net.exec(namespace, COMMAND, command.toArray(String[]::new)).requireSuccess().stdout()
                 .lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     }
 

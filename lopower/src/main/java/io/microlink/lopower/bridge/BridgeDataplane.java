@@ -32,7 +32,7 @@ import java.util.Map;
  *  device ──WireGuard/UDP──▶ Engine ─▶ StackTun ─▶ Containment ─▶ Netstack ─┬▶ TcpRelay ─▶ Uplink.dial
  *                                                                          ├▶ UdpRelay ─▶ Uplink.bindUdp
  *                                                                          ├▶ EchoRelay ─▶ Uplink.icmpPing
- *                                                                          └▶ DNS (bridge addresses, UDP 53)
+ *                                                                          └▶ DeviceDns (bridge addresses, port 53)
  *  device ◀── ... ◀── Netstack.connect ◀── ForwardTable ◀── Uplink.listen (port forwards, tailnet to device)
  * </pre>
  */
@@ -57,7 +57,7 @@ public final class BridgeDataplane implements AutoCloseable {
     private final WireGuardDevice wireguard;
 
     private BridgeDataplane(byte[] privateKey, AddressPlan plan, DatagramChannel socket, Uplink uplink, Duration udpIdle,
-                            Netstack.UdpService dns) throws IOException {
+                            DeviceDns dns) throws IOException {
         engine = new Engine(privateKey, EngineSettings.DEFAULT.withMaxSessions(AddressPlan.MAX_DEVICES),
                 TimeSource.system());
         tun = new StackTun(new Containment(plan, counters), counters);
@@ -72,6 +72,7 @@ public final class BridgeDataplane implements AutoCloseable {
         stack.interceptUdp(udp);
         // The addresses wg-quick's DNS line names; a device's queries never leave as its own UDP flows.
         plan.bridgeAddresses().forEach(a -> stack.addUdpService(a, DNS_PORT, dns));
+        dns.serveTcp(stack);
         stack.interceptEcho(new EchoRelay(uplink, counters));
         tun.attach(stack);
         tcp.start();
@@ -81,11 +82,11 @@ public final class BridgeDataplane implements AutoCloseable {
     /**
      * Binds the WireGuard port and starts the device side.
      *
-     * @param dns answers the devices' DNS queries to the bridge's addresses, UDP port 53
+     * @param dns answers the devices' DNS queries to the bridge's addresses, port 53, UDP and TCP
      * @throws LopowerException when the port is in use
      */
     public static BridgeDataplane start(byte[] privateKey, AddressPlan plan, int port, Uplink uplink, Duration udpIdle,
-                                        Netstack.UdpService dns) throws LopowerException {
+                                        DeviceDns dns) throws LopowerException {
         DatagramChannel socket = null;
         try {
             socket = DatagramChannel.open();
