@@ -44,6 +44,8 @@ public final class MagicDnsServer implements Netstack.UdpService {
      */
     static final Duration TCP_IDLE = Duration.ofSeconds(15);
     private static final int TCP_BACKLOG = 16;
+    /** What a client over TCP takes: any message its 2-byte length can frame. */
+    private static final int MAX_TCP_MESSAGE = 0xFFFF;
 
     /** Where an answer goes. */
     private sealed interface Asker {}
@@ -61,7 +63,6 @@ public final class MagicDnsServer implements Netstack.UdpService {
     private final DroppedInput drops = new DroppedInput(LOG, "DNS query");
     private final LongAdder queries = new LongAdder();
     private final LongAdder tcpRefused = new LongAdder();
-    private static final int MAX_TCP_MESSAGE = 0xFFFF;
 
     /**
      * @param resolver the resolver of the moment; null from it means no netmap yet (stay silent: the client retries)
@@ -130,6 +131,8 @@ public final class MagicDnsServer implements Netstack.UdpService {
                 queries.increment();
                 try {
                     answer(query.message(), MagicDnsResolver.Transport.TCP, new TcpAsker(connection), MAX_TCP_MESSAGE);
+                } catch (UncheckedIOException e) {
+                    return; // the client went away before its answer: not a fault of ours
                 } catch (RuntimeException e) {
                     drops.record(e);
                 }
