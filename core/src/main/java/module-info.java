@@ -30,6 +30,9 @@ module io.microlink.core {
     // and the LOPOWER bridge's device registry.
     exports io.microlink.state to io.microlink.host, io.microlink.web, io.microlink.daemon, io.microlink.lopower;
 
+    // MagicDNS of a running node (NodeDns, MagicDnsServer), which the LOPOWER bridge serves its devices.
+    exports io.microlink.dns to io.microlink.lopower;
+
     opens io.microlink.control.wire to com.fasterxml.jackson.databind;
     opens io.microlink.state to com.fasterxml.jackson.databind;
 }

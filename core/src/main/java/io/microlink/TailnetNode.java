@@ -5,6 +5,7 @@ import io.microlink.control.wire.Node;
 import io.microlink.dataplane.Dataplane;
 import io.microlink.derp.DerpClient;
 import io.microlink.dns.MagicDnsHosts;
+import io.microlink.dns.NodeDns;
 import io.microlink.magicsock.Magicsock;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.socket.TailnetDatagramSocket;
@@ -68,6 +69,22 @@ public final class TailnetNode implements AutoCloseable {
     /** What {@link #icmpPing} carries: 56 bytes, as the system's ping sends by default. */
     private static final byte[] ICMP_PING_DATA = new byte[56];
     private static final Duration NETCHECK_POLL = Duration.ofMillis(50);
+
+    static {
+        // The LOPOWER bridge serves its devices this node's MagicDNS (io.microlink.dns.NodeDns
+        // says why through this hook rather than public methods).
+        NodeDns.install(new NodeDns.Access() {
+            @Override
+            public Netmap netmap(TailnetNode node) {
+                return node.loop.netmap();
+            }
+
+            @Override
+            public Netstack netstack(TailnetNode node) {
+                return node.userspaceStack();
+            }
+        });
+    }
 
     private final NodeConfig config;
     private final NodeListeners listeners = new NodeListeners();

@@ -2,7 +2,6 @@ package io.microlink.dns;
 
 import io.microlink.control.wire.DnsConfig;
 import io.microlink.netmap.Netmap;
-import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.ip.IpHeader;
 import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.socket.Netstack;
@@ -11,14 +10,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * MagicDNS at 100.100.100.100 and fd7a:115c:a1e0::53, port 53 over UDP, inside the netstack:
+ * MagicDNS at 100.100.100.100 and fd7a:115c:a1e0::53, port 53 over UDP, inside the netstack
+ * (a {@link MagicDnsServer} on the quad-100 addresses):
  * tailnet names are answered from the current netmap; other names go through a
  * {@link DnsForwarder} to the tailnet's resolvers (split-DNS routes, then {@code Resolvers}),
  * else to the upstreams the user configured, else to control's {@code FallbackResolvers}
@@ -33,20 +31,13 @@ import java.util.function.Predicate;
  * }</pre>
  */
 public final class QuadHundredDnsServer implements Netstack.UdpService {
-    private static final System.Logger LOG = System.getLogger("io.microlink.dns");
-    public static final int PORT = 53;
+    public static final int PORT = MagicDnsServer.PORT;
     /** Queries forwarded to upstream resolvers at once: a flood of queries for names nobody answers stops here. */
     static final int MAX_FORWARDS_IN_FLIGHT = DnsForwarder.Limits.DEFAULT.maxOutstanding();
 
-    /** Where an answer goes: the asker's address and port, from the quad-100 address it asked. */
-    private record Asker(Netstack stack, byte[] local, byte[] remote, int remotePort) {}
-
     private final List<DnsConfig.Resolver> userUpstreams;
     private volatile MagicDnsResolver resolver;
-    private volatile DnsForwardRunner<Asker> forwarder;
-    /** Queries whose handling threw (our bug): counted and logged rarely; the server answers the next. */
-    private final DroppedInput drops = new DroppedInput(LOG, "DNS query");
-    private final LongAdder queries = new LongAdder();
+    private volatile MagicDnsServer server;
 
     /** A server that forwards only to the tailnet's resolvers. */
     public QuadHundredDnsServer() {
@@ -55,7 +46,12 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
 
     /** @param userUpstreams where names the tailnet's DNS config routes nowhere go, before its fallback resolvers */
     public QuadHundredDnsServer(List<InetSocketAddress> userUpstreams) {
-        this.userUpstreams = userUpstreams.stream().map(a -> new DnsConfig.Resolver(
+        this.userUpstreams = resolvers(userUpstreams);
+    }
+
+    /** Socket addresses as the DNS config's resolver entries, which {@link MagicDnsResolver} routes by. */
+    static List<DnsConfig.Resolver> resolvers(List<InetSocketAddress> upstreams) {
+        return upstreams.stream().map(a -> new DnsConfig.Resolver(
                 "[" + io.microlink.AddressText.of(a.getAddress()) + "]:" + a.getPort())).toList();
     }
 
@@ -86,9 +82,7 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
      * asked through it (the tailnet), the rest through the host's sockets.
      */
     public void attach(Netstack stack, Predicate<InetAddress> viaNetstack) {
-        forwarder = new DnsForwardRunner<>(DnsForwarder.Limits.DEFAULT, UpstreamSockets.splitBy(stack, viaNetstack),
-                (asker, answer) -> asker.stack().sendUdp(asker.local(), PORT, asker.remote(), asker.remotePort(),
-                        answer, 0, answer.length));
+        server = new MagicDnsServer(() -> resolver, UpstreamSockets.splitBy(stack, viaNetstack), Set.copyOf(addresses()));
         addresses().forEach(a -> stack.addUdpService(a, PORT, this));
     }
 
@@ -100,63 +94,22 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
     /** Answers one query; one whose handling throws is dropped and counted, never thrown into the caller's receive path. */
     @Override
     public void handle(Netstack stack, IpPacket packet, UdpDatagram datagram) {
-        queries.increment();
-        try {
-            answer(stack, packet, datagram);
-        } catch (RuntimeException e) {
-            drops.record(e);
-        }
+        server.handle(stack, packet, datagram);
     }
 
     /** Queries that reached this server, answered or not. */
     public long queries() {
-        return queries.sum();
+        MagicDnsServer s = server;
+        return s == null ? 0 : s.queries();
     }
 
     /** Queries dropped because handling them threw. */
     long dropped() {
-        return drops.total();
+        return server.dropped();
     }
 
     /** Queries not forwarded because as many as allowed were in flight already. */
     long forwardsRefused() {
-        return forwarder.refused();
-    }
-
-    private void answer(Netstack stack, IpPacket packet, UdpDatagram datagram) {
-        MagicDnsResolver r = resolver;
-        if (r == null) {
-            return; // no netmap yet: stay silent, the client retries
-        }
-        byte[] query = Arrays.copyOfRange(datagram.buffer(), datagram.payloadOffset(),
-                datagram.payloadOffset() + datagram.payloadLength());
-        switch (r.respond(query, MagicDnsResolver.Transport.UDP)) {
-            case DnsOutcome.Answer a -> reply(stack, packet, datagram, a.message());
-            case DnsOutcome.Forward f -> {
-                int limit = Math.min(udpLimit(query), MagicDnsResolver.MAX_RESPONSE_BYTES);
-                List<InetSocketAddress> upstreams = f.resolvers().stream().map(x -> plainAddress(x.addr()))
-                        .flatMap(Optional::stream).filter(x -> !addresses().contains(x.getAddress())).toList();
-                forwarder.query(new Asker(stack, packet.destination(), packet.source(), datagram.sourcePort()), query,
-                        limit, upstreams);
-            }
-        }
-    }
-
-    private static void reply(Netstack stack, IpPacket packet, UdpDatagram datagram, byte[] answer) {
-        stack.sendUdp(packet.destination(), PORT, packet.source(), datagram.sourcePort(), answer, 0, answer.length);
-    }
-
-    /** The client's UDP payload size; the resolver parsed the query before it said to forward it. */
-    private static int udpLimit(byte[] query) {
-        try {
-            return DnsMessage.parse(query).udpPayloadLimit();
-        } catch (DnsFormatException e) {
-            return DnsMessage.CLASSIC_UDP_LIMIT;
-        }
-    }
-
-    /** "1.1.1.1", "1.1.1.1:53", "[2606:4700::1111]:53" or a bare IPv6 literal; anything else (DoH URLs) is skipped. */
-    static Optional<InetSocketAddress> plainAddress(String addr) {
-        return io.microlink.AddressText.socketAddress(addr, PORT);
+        return server.forwardsRefused();
     }
 }

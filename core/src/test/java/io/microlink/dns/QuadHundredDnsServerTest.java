@@ -134,16 +134,16 @@ class QuadHundredDnsServerTest {
 
     @Test
     void resolverAddressesAreTakenOnlyAsLiterals() {
-        assertThat(QuadHundredDnsServer.plainAddress("1.1.1.1")).contains(new InetSocketAddress("1.1.1.1", 53));
-        assertThat(QuadHundredDnsServer.plainAddress("9.9.9.9:5353")).contains(new InetSocketAddress("9.9.9.9", 5353));
-        assertThat(QuadHundredDnsServer.plainAddress("[2606:4700::1111]:53"))
+        assertThat(MagicDnsServer.plainAddress("1.1.1.1")).contains(new InetSocketAddress("1.1.1.1", 53));
+        assertThat(MagicDnsServer.plainAddress("9.9.9.9:5353")).contains(new InetSocketAddress("9.9.9.9", 5353));
+        assertThat(MagicDnsServer.plainAddress("[2606:4700::1111]:53"))
                 .contains(new InetSocketAddress("2606:4700::1111", 53));
-        assertThat(QuadHundredDnsServer.plainAddress("2606:4700::1111"))
+        assertThat(MagicDnsServer.plainAddress("2606:4700::1111"))
                 .contains(new InetSocketAddress("2606:4700::1111", 53));
-        assertThat(QuadHundredDnsServer.plainAddress("https://dns.example/dns-query")).isEqualTo(Optional.empty());
-        assertThat(QuadHundredDnsServer.plainAddress("dns.example")).isEqualTo(Optional.empty());
-        assertThat(QuadHundredDnsServer.plainAddress("1.1.1.1:dns")).isEqualTo(Optional.empty());
-        assertThat(QuadHundredDnsServer.plainAddress("1.1.1.1:70000")).isEqualTo(Optional.empty());
+        assertThat(MagicDnsServer.plainAddress("https://dns.example/dns-query")).isEqualTo(Optional.empty());
+        assertThat(MagicDnsServer.plainAddress("dns.example")).isEqualTo(Optional.empty());
+        assertThat(MagicDnsServer.plainAddress("1.1.1.1:dns")).isEqualTo(Optional.empty());
+        assertThat(MagicDnsServer.plainAddress("1.1.1.1:70000")).isEqualTo(Optional.empty());
     }
 
     /** A peer's query (ID {@code id}) for ts2's IPv4 address, as a packet to 100.100.100.100:53 from port 40000. */

@@ -2,19 +2,30 @@ package io.microlink.lopower;
 
 import io.microlink.AddressText;
 import io.microlink.TailnetNode;
+import io.microlink.dns.MagicDnsServer;
+import io.microlink.dns.NodeDns;
 import io.microlink.lopower.bridge.BridgeDataplane;
+import io.microlink.lopower.bridge.DeviceDns;
 import io.microlink.lopower.bridge.Uplink;
+import io.microlink.lopower.enroll.AddressPlan;
 import io.microlink.lopower.enroll.Registry;
 import io.microlink.netstack.DroppedInput;
+import io.microlink.netstack.ip.IpPacket;
+import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.socket.TailnetDatagramSocket;
 import io.microlink.netstack.socket.TailnetServerSocket;
 import io.microlink.netstack.socket.TailnetSocket;
+import io.microlink.netstack.udp.UdpDatagram;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * A running LOPOWER bridge: plain-WireGuard devices enrolled in its state directory reach the
@@ -23,7 +34,9 @@ import java.util.concurrent.TimeoutException;
  * stack on the bridge and go on as the node's own connections to the address the device asked
  * for; a device reaches tailnet addresses and the bridge, nothing else. The other way, a
  * {@link Enrollment#forward port forward} carries tailnet peers' connections to a port of the
- * bridge's node on to a port of one device.
+ * bridge's node on to a port of one device. The bridge's device-side addresses answer DNS
+ * over UDP and TCP: the node's MagicDNS names (IPv6 addresses only when the device side has no
+ * IPv4), other names forwarded as the node's own 100.100.100.100 forwards them.
  *
  * <p>Devices enrolled or removed with {@link Enrollment} on the same directory, here or from
  * another process, take effect within {@value #WATCH_MILLIS} ms: a removed device's peer,
@@ -67,6 +80,20 @@ public final class LopowerBridge implements AutoCloseable {
      *                          broken, or the WireGuard port is in use
      */
     public static LopowerBridge start(Path stateDir, BridgeNetwork network, TailnetNode node) throws LopowerException {
+        return start(stateDir, network, node, List.of());
+    }
+
+    /**
+     * Starts the bridge as {@link #start(Path, BridgeNetwork, TailnetNode)} does, with the
+     * devices' names that the tailnet's DNS config sends nowhere forwarded to {@code dnsUpstreams}.
+     *
+     * @param dnsUpstreams resolvers for names that are neither the tailnet's nor routed by its
+     *                     DNS config (its {@code Resolvers} come first), as {@code up --dns-upstream}
+     * @throws LopowerException as {@link #start(Path, BridgeNetwork, TailnetNode)}
+     */
+    public static LopowerBridge start(Path stateDir, BridgeNetwork network, TailnetNode node,
+                                      List<InetSocketAddress> dnsUpstreams) throws LopowerException {
+        List<InetSocketAddress> upstreams = List.copyOf(dnsUpstreams);
         return start(stateDir, network, new Uplink() {
             @Override
             public TailnetSocket dial(InetAddress address, int port, Duration timeout) throws IOException {
@@ -87,14 +114,30 @@ public final class LopowerBridge implements AutoCloseable {
             public TailnetServerSocket listen(int port) throws IOException {
                 return node.listen(port);
             }
-        }, BridgeDataplane.UDP_IDLE);
+        }, BridgeDataplane.UDP_IDLE, plan -> deviceDns(NodeDns.server(node, plan.ipv4() != null, upstreams,
+                Set.copyOf(plan.bridgeAddresses()))));
     }
 
-    static LopowerBridge start(Path stateDir, BridgeNetwork network, Uplink uplink, Duration udpIdle)
-            throws LopowerException {
+    private static DeviceDns deviceDns(MagicDnsServer server) {
+        return new DeviceDns() {
+            @Override
+            public void handle(Netstack stack, IpPacket packet, UdpDatagram datagram) {
+                server.handle(stack, packet, datagram);
+            }
+
+            @Override
+            public void serveTcp(Netstack stack) throws IOException {
+                server.serveTcp(stack);
+            }
+        };
+    }
+
+    /** @param dns the DNS server for the device side as the directory's address plan has it */
+    static LopowerBridge start(Path stateDir, BridgeNetwork network, Uplink uplink, Duration udpIdle,
+                               Function<AddressPlan, DeviceDns> dns) throws LopowerException {
         Enrollment e = Enrollment.open(stateDir, network);
         BridgeDataplane d = BridgeDataplane.start(Enrollment.privateKey(e.registry()), e.plan(), e.network().port(),
-                uplink, udpIdle);
+                uplink, udpIdle, dns.apply(e.plan()));
         try {
             return new LopowerBridge(e, d);
         } catch (LopowerException | RuntimeException ex) {

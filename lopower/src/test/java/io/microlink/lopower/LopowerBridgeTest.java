@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.microlink.lopower.bridge.BridgeCounters;
+import io.microlink.lopower.bridge.DeviceDns;
+import io.microlink.lopower.enroll.AddressPlan;
 import io.microlink.netstack.ip.IpPacketBuilder;
+import io.microlink.netstack.ip.IpPacket;
+import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.socket.TailnetDatagramSocket;
+import io.microlink.netstack.socket.TailnetServerSocket;
 import io.microlink.netstack.socket.TailnetSocket;
 import io.microlink.netstack.udp.UdpDatagram;
 import io.microlink.wireguard.session.Counters;
@@ -39,7 +44,7 @@ class LopowerBridgeTest {
             port = probe.getLocalPort();
         }
         bridge = LopowerBridge.start(dir, new BridgeNetwork("fd7a:115c:a1e0:9909::/64", "10.90.0.0/24", port), tailnet,
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), LopowerBridgeTest::dnsStandIn);
     }
 
     @AfterEach
@@ -48,10 +53,63 @@ class LopowerBridgeTest {
         tailnet.close();
     }
 
+    /**
+     * Answers every UDP query with "dns ", whether the plan has IPv4, and the query, from the
+     * address asked; over TCP, each connection gets "dns tcp" and is closed.
+     */
+    private static DeviceDns dnsStandIn(AddressPlan plan) {
+        return new DeviceDns() {
+            @Override
+            public void handle(Netstack stack, IpPacket packet, UdpDatagram d) {
+                byte[] answer = ("dns " + (plan.ipv4() != null ? "4+6 " : "6 ") + new String(d.buffer(),
+                        d.payloadOffset(), d.payloadLength(), StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII);
+                stack.sendUdp(packet.destination(), d.destinationPort(), packet.source(), d.sourcePort(), answer, 0,
+                        answer.length);
+            }
+
+            @Override
+            public void serveTcp(Netstack stack) throws IOException {
+                TailnetServerSocket listener = stack.listen(53, 4);
+                Thread.ofVirtual().start(() -> {
+                    while (true) {
+                        try (TailnetSocket s = listener.accept()) {
+                            s.getOutputStream().write("dns tcp".getBytes(StandardCharsets.US_ASCII));
+                        } catch (IOException e) {
+                            return;
+                        }
+                    }
+                });
+            }
+        };
+    }
+
     private TestDevice enroll(String name) throws Exception {
         EnrolledDevice d = bridge.enrollment().add(name, null, "127.0.0.1:" + port, 0);
         Thread.sleep(LopowerBridge.WATCH_MILLIS * 2); // the bridge picks the new device up
         return TestDevice.of(d, bridge.enrollment().bridgePublicKey(), port);
+    }
+
+    @Test
+    void aDevicesQueriesToEitherBridgeAddressOnPort53ReachTheDnsServerOverUdpAndTcp() throws Exception {
+        try (TestDevice device = enroll("phone");
+             TailnetDatagramSocket udp = device.stack.bindUdp(0)) {
+            for (String bridgeAddress : new String[] {"fd7a:115c:a1e0:9909::1", "10.90.0.1"}) {
+                InetSocketAddress dns = new InetSocketAddress(InetAddress.ofLiteral(bridgeAddress), 53);
+                udp.send(dns, "query".getBytes(StandardCharsets.US_ASCII));
+                TailnetDatagramSocket.Datagram answer = udp.receive(Duration.ofSeconds(10));
+                assertThat(answer).as("answer from " + dns).isNotNull();
+                assertThat(answer.sender()).isEqualTo(dns);
+                assertThat(new String(answer.data(), StandardCharsets.US_ASCII)).isEqualTo("dns 4+6 query");
+            }
+            for (String bridgeAddress : new String[] {"fd7a:115c:a1e0:9909::1", "10.90.0.1"}) {
+                try (TailnetSocket tcp = device.stack.connect(InetAddress.ofLiteral(bridgeAddress), 53, 10_000)) {
+                    tcp.setSoTimeout(10_000);
+                    assertThat(new String(tcp.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                            .isEqualTo("dns tcp");
+                }
+            }
+            assertThat(bridge.dataplane().relayed("phone")).as("nothing relayed onto the tailnet").isZero();
+        }
     }
 
     @Test
@@ -240,7 +298,7 @@ class LopowerBridgeTest {
             assertThat(udp.receive(Duration.ofSeconds(10))).isNotNull();
 
             bridge.close();
-            bridge = LopowerBridge.start(dir, null, tailnet, Duration.ofSeconds(1));
+            bridge = LopowerBridge.start(dir, null, tailnet, Duration.ofSeconds(1), LopowerBridgeTest::dnsStandIn);
             assertThat(bridge.enrollment().show("steady").config()).isEqualTo(config);
             // The device finds out by itself that the bridge lost the session (WireGuard's
             // 15 s without an answer), and its next handshake is answered with the same keys.
@@ -256,7 +314,7 @@ class LopowerBridgeTest {
 
     @Test
     void aSecondBridgeOnThePortGetsOneClearLine() {
-        assertThatThrownBy(() -> LopowerBridge.start(dir, null, tailnet, Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> LopowerBridge.start(dir, null, tailnet, Duration.ofSeconds(1), LopowerBridgeTest::dnsStandIn))
                 .isInstanceOf(LopowerException.class).hasMessageStartingWith("UDP port " + port + " is in use");
     }
 

@@ -3,12 +3,15 @@ package io.microlink.daemon.lopower;
 import io.microlink.NodeListener;
 import io.microlink.TailnetNode;
 import io.microlink.daemon.cli.CliException;
+import io.microlink.host.settings.NodeSettings;
 import io.microlink.lopower.BridgeNetwork;
 import io.microlink.lopower.LopowerBridge;
 import io.microlink.lopower.LopowerException;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -21,22 +24,26 @@ import java.util.concurrent.TimeUnit;
  * @param controlUrl   the control server, or null for Tailscale's
  * @param authKey      a pre-auth key, or null to log in through a URL (printed)
  * @param hostname     the bridge's name on the tailnet
+ * @param dnsUpstreams resolvers for the devices' names the tailnet's DNS config sends nowhere
  * @param plainHttpDerp reach DERP over plain HTTP (test tailnets only)
  */
 public record BridgeRunner(Path dir, BridgeNetwork network, String controlUrl, String authKey, String hostname,
-                           boolean plainHttpDerp) {
+                           List<InetSocketAddress> dnsUpstreams, boolean plainHttpDerp) {
     private static final System.Logger LOG = System.getLogger("io.microlink.lopower");
     private static final long STOP_WAIT_SECONDS = 20;
 
-    public int run(PrintStream out) throws CliException, InterruptedException {
+    /** The bridge's node as the flags describe it; Tailscale's control server unless --login-server. */
+    TailnetNode.Builder node() {
         TailnetNode.Builder b = TailnetNode.builder().hostname(hostname).stateDirectory(dir.resolve("node"))
-                .authKey(authKey);
-        if (controlUrl != null) {
-            b.controlUrl(controlUrl);
-        }
+                .authKey(authKey).controlUrl(controlUrl != null ? controlUrl : NodeSettings.DEFAULT_CONTROL_URL);
         if (plainHttpDerp) {
             b.plainHttpDerpForTesting();
         }
+        return b;
+    }
+
+    public int run(PrintStream out) throws CliException, InterruptedException {
+        TailnetNode.Builder b = node();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         // The JVM exits once its shutdown hooks return: this one waits (bounded) until the bridge
@@ -58,7 +65,7 @@ public record BridgeRunner(Path dir, BridgeNetwork network, String controlUrl, S
                 }
             });
             // The WireGuard port first: a bridge that cannot serve its devices should not join the tailnet.
-            try (LopowerBridge bridge = LopowerBridge.start(dir, network, node)) {
+            try (LopowerBridge bridge = LopowerBridge.start(dir, network, node, dnsUpstreams)) {
                 Runtime.getRuntime().addShutdownHook(hook);
                 node.start();
                 LOG.log(Level.INFO, "lopower: WireGuard on UDP port {0}, public key {1}, {2} devices",

@@ -11,6 +11,7 @@ import io.microlink.lopower.BridgeNetwork;
 import io.microlink.lopower.Enrollment;
 import io.microlink.lopower.LopowerException;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +59,10 @@ final class Lopower implements Verb {
                 nothing else. `forwards add NAME 8080 80` lets tailnet peers reach port 80 of the
                 device at port 8080 of the bridge's tailnet addresses (the device must have
                 spoken to the bridge since it started: give it a keep-alive). Enrolling, removing
-                and forwarding take effect in a running bridge at once.""";
+                and forwarding take effect in a running bridge at once. The bridge's device-side
+                addresses answer DNS (UDP): tailnet names from the bridge's netmap (IPv6 only
+                with --no-ipv4), other names forwarded to the tailnet's resolvers, else to
+                --dns-upstream.""";
     }
 
     @Override
@@ -72,6 +76,8 @@ final class Lopower implements Verb {
                 .value("login-server", null, "URL", "start: the control server (default: Tailscale's)")
                 .value("auth-key-file", null, "FILE", "start: read the bridge node's pre-auth key from FILE")
                 .value("hostname", null, "NAME", "start: the bridge's name on the tailnet (default lopower)")
+                .value("dns-upstream", null, "IP[:PORT],...",
+                        "start: resolvers for the devices' names the tailnet's DNS config sends nowhere")
                 .value("public-key", null, "KEY", "devices add: the device's own WireGuard public key")
                 .value("endpoint", null, "HOST:PORT", "devices add: the bridge as the device reaches it")
                 .value("keepalive", null, "SECONDS", "devices add: PersistentKeepalive for the device (default 0: off)")
@@ -146,8 +152,10 @@ final class Lopower implements Verb {
             throws CliException, UsageException, InterruptedException {
         BridgeRunner runner;
         try {
+            List<InetSocketAddress> dnsUpstreams = args.value("dns-upstream") == null ? List.of()
+                    : DnsUpstreamFlag.addresses(args.value("dns-upstream"));
             runner = new BridgeRunner(dir, network, args.value("login-server"), authKey(args.value("auth-key-file")),
-                    args.value("hostname") == null ? "lopower" : args.value("hostname"),
+                    args.value("hostname") == null ? "lopower" : args.value("hostname"), dnsUpstreams,
                     "1".equals(context.io().env().get(PLAIN_HTTP_DERP_ENV)));
             return runner.run(context.io().out());
         } catch (IllegalArgumentException e) {

@@ -126,7 +126,7 @@ final class Up implements Verb, Method {
         }
         proxyCredentials(args, request);
         if (args.value("dns-upstream") != null) {
-            request.set(DNS_UPSTREAMS, dnsUpstreams(args.value("dns-upstream")));
+            request.set(DNS_UPSTREAMS, DnsUpstreamFlag.setting(args.value("dns-upstream")));
         }
         if (args.value("hostname") != null && args.value("hostname-prefix") != null) {
             throw new UsageException("give --hostname or --hostname-prefix, not both");
@@ -214,17 +214,6 @@ final class Up implements Verb, Method {
     }
 
     /** The same checks the daemon makes, but reported by flag name, as a usage error. */
-    /** {@code --dns-upstream a,b} as the setting's list; an empty value clears it. */
-    private static com.fasterxml.jackson.databind.node.ArrayNode dnsUpstreams(String flag) {
-        com.fasterxml.jackson.databind.node.ArrayNode list = ApiProtocol.object().arrayNode();
-        for (String entry : flag.split(",")) {
-            if (!entry.isBlank()) {
-                list.add(entry.strip());
-            }
-        }
-        return list;
-    }
-
     private static void checkLocally(ObjectNode request) throws UsageException {
         ObjectNode patch = request.deepCopy();
         patch.remove("method");
@@ -233,7 +222,7 @@ final class Up implements Verb, Method {
             NodeSettings.defaults().withChanges(patch);
         } catch (InvalidSettingsException e) {
             throw new UsageException(e.problems().stream()
-                    .map(p -> (DNS_UPSTREAMS.equals(p.setting()) ? "--dns-upstream"
+                    .map(p -> (DNS_UPSTREAMS.equals(p.setting()) ? DnsUpstreamFlag.FLAG
                             : FLAG_OF_SETTING.getOrDefault(p.setting(), p.setting())) + ": " + p.message())
                     .collect(Collectors.joining("; ")));
         }

@@ -89,6 +89,15 @@ class LopowerVerbTest {
     }
 
     @Test
+    void aMalformedDnsUpstreamIsOneLineBeforeTheBridgeStarts() {
+        assertThat(run("lopower", "start", "--dns-upstream", "192.0.2.53,dns.example")).isEqualTo(2);
+        assertThat(err()).contains("--dns-upstream: entries must be IP addresses").contains("'dns.example'")
+                .doesNotContain("Exception");
+        assertThat(err().lines().filter(l -> l.contains("--dns-upstream")).count()).isEqualTo(1);
+        assertThat(Files.exists(tmp.resolve("lopower/node"))).as("no node was started").isFalse();
+    }
+
+    @Test
     void aFullPoolIsOneLine() {
         String dir = tmp.resolve("small").toString();
         assertThat(run("lopower", "--dir", dir, "--ipv4-prefix", "10.9.9.0/30", "devices", "add", "one",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import io.microlink.TailnetNode;
 import io.microlink.interop.Await;
+import io.microlink.interop.Dnsmasq;
 import io.microlink.interop.Exec;
 import io.microlink.interop.FreePorts;
 import io.microlink.interop.NetworkNamespaces;
@@ -62,6 +63,7 @@ class LopowerInteropTest {
     private static final String DEVICE_SIDE = "10.205.0.2";
     /** A second address of the bridge host on the device's link: its "LAN", which devices must not reach. */
     private static final String HOST_LAN = "10.205.0.3";
+    private static final String HOST_SIDE6 = "10.206.0.1";
 
     @RegisterExtension
     static final TestTailnet tailnet = TestTailnet.create();
@@ -79,6 +81,16 @@ class LopowerInteropTest {
     private static String ns;
     private static WireGuardGo device;
     private static EnrolledDevice enrolled;
+    /** A loopback address of its own for the resolver the bridge forwards to, so port 53 is free. */
+    private static final InetAddress RESOLVER = InetAddress.ofLiteral("127.53." + (1 + new Random().nextInt(254)) + "."
+            + (1 + new Random().nextInt(254)));
+    private static Dnsmasq dnsmasq;
+    /** A second bridge on the same node with no IPv4 on its device side, and its device in a namespace of its own. */
+    private static LopowerBridge bridge6;
+    private static String ns6;
+    private static WireGuardGo device6;
+    /** The devices' resolv.conf files, which {@code ip netns exec} mounts over /etc/resolv.conf, as wg-quick's DNS line would set it. */
+    private static final List<Path> resolvConfs = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -98,10 +110,13 @@ class LopowerInteropTest {
         realIpv4 = real.ip("-4").getFirst();
         realIpv6 = real.ip("-6").getFirst();
         bridgeNode = tailnet.addJavaNode("lopower", real);
+        // This tailnet's DNS config names no resolvers: other names go to the bridge's own upstream.
+        dnsmasq = Dnsmasq.start(Files.createTempDirectory("microlink-dnsmasq"), RESOLVER, 53, "fwd.test",
+                List.of("--host-record=www.fwd.test,192.0.2.80"));
         int port = FreePorts.udp();
         bridge = LopowerBridge.start(tailnet.dir().resolve("bridge"),
                 new BridgeNetwork(BridgeNetwork.DEFAULT.ipv6Prefix(), BridgeNetwork.DEFAULT.ipv4Prefix(), port),
-                bridgeNode);
+                bridgeNode, List.of(dnsmasq.address()));
 
         net = tailnet.namespaces();
         ns = net.create("lpdev");
@@ -112,15 +127,35 @@ class LopowerInteropTest {
 
         enrolled = bridge.enrollment().add("dev1", null, HOST_SIDE + ":" + port, 0);
         device = WireGuardGo.start(net, ns, tailnet.dir(), 0);
-        configureFromText(device, enrolled.config());
+        configureFromText(ns, device, enrolled.config());
         // A device may send anywhere; this one also routes the host's LAN address into the tunnel.
         exec("wg", "set", device.interfaceName(), "peer", bridge.enrollment().bridgePublicKey(), "allowed-ips",
                 String.join(",", allowedIps(enrolled.config())) + "," + HOST_LAN + "/32").requireSuccess();
         exec("ip", "route", "add", HOST_LAN + "/32", "dev", device.interfaceName()).requireSuccess();
+        useBridgeDns(ns, enrolled.config());
+
+        int port6 = FreePorts.udp();
+        bridge6 = LopowerBridge.start(tailnet.dir().resolve("bridge6"),
+                new BridgeNetwork(BridgeNetwork.DEFAULT.ipv6Prefix(), null, port6), bridgeNode, List.of(dnsmasq.address()));
+        ns6 = net.create("lpdev6");
+        net.linkToSelf(HOST_SIDE6 + "/24", ns6, "10.206.0.2/24");
+        EnrolledDevice enrolled6 = bridge6.enrollment().add("dev6", null, HOST_SIDE6 + ":" + port6, 0);
+        device6 = WireGuardGo.start(net, ns6, tailnet.dir(), 0);
+        configureFromText(ns6, device6, enrolled6.config());
+        useBridgeDns(ns6, enrolled6.config());
+    }
+
+    /** The configuration's DNS servers as the namespace's resolvers. */
+    private static void useBridgeDns(String namespace, String config) throws IOException {
+        Path file = Path.of("/etc/netns", namespace, "resolv.conf");
+        Files.createDirectories(file.getParent());
+        resolvConfs.add(file);
+        Files.writeString(file, field(config, "DNS").stream().map(a -> "nameserver " + a + "\n")
+                .collect(java.util.stream.Collectors.joining()));
     }
 
     /** What wg-quick would do for the file, with the real tools: strip, setconf, addresses, routes. */
-    private static void configureFromText(WireGuardGo wg, String config) throws IOException {
+    private static void configureFromText(String namespace, WireGuardGo wg, String config) throws IOException {
         Path file = tailnet.dir().resolve(wg.interfaceName() + ".conf");
         Files.deleteIfExists(file);
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -128,12 +163,13 @@ class LopowerInteropTest {
         String stripped = Exec.run(COMMAND, List.of("wg-quick", "strip", file.toString())).requireSuccess().stdout();
         Path strippedFile = tailnet.dir().resolve(wg.interfaceName() + ".stripped");
         Files.writeString(strippedFile, stripped);
-        exec("wg", "setconf", wg.interfaceName(), strippedFile.toString()).requireSuccess();
+        net.exec(namespace, COMMAND, "wg", "setconf", wg.interfaceName(), strippedFile.toString()).requireSuccess();
         for (String address : field(config, "Address")) {
             wg.addAddress(address);
         }
         for (String range : allowedIps(config)) {
-            exec("ip", range.contains(":") ? "-6" : "-4", "route", "replace", range, "dev", wg.interfaceName())
+            net.exec(namespace, COMMAND, "ip", range.contains(":") ? "-6" : "-4", "route", "replace", range, "dev",
+                    wg.interfaceName())
                     .requireSuccess();
         }
     }
@@ -181,6 +217,19 @@ class LopowerInteropTest {
 
     @AfterAll
     static void stop() throws IOException {
+        for (Path file : resolvConfs) {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(file.getParent());
+        }
+        if (device6 != null) {
+            device6.close();
+        }
+        if (bridge6 != null) {
+            bridge6.close();
+        }
+        if (dnsmasq != null) {
+            dnsmasq.close();
+        }
         if (device != null) {
             device.close();
         }
@@ -218,8 +267,55 @@ class LopowerInteropTest {
         assertThat(curl("http://[" + realIpv6 + "]:" + port + "/").requireSuccess().stdout()).isEqualTo(BODY);
     }
 
+    /**
+     * The configuration's DNS line names the bridge: dig asks both its addresses a tailscaled
+     * node's short and full MagicDNS names, answered as the node's own 100.100.100.100 answers
+     * (its IPv4 address; tailscale gives a dual-stack peer no AAAA), and a name outside the
+     * tailnet, forwarded to the bridge's upstream (dnsmasq), over UDP and TCP; curl fetches the
+     * page by name.
+     */
     @Test
     @Order(3)
+    void theBridgeAnswersMagicDnsNamesAndForwardsOthersAndCurlFetchesByName() {
+        String[] names = realNames();
+        for (String server : field(enrolled.config(), "DNS")) {
+            for (String name : names) {
+                assertThat(dig(ns, server, name, "A")).as("A of " + name + " from " + server).containsExactly(realIpv4);
+            }
+        }
+        assertThat(dig(ns, "10.90.0.1", names[0], "A", "+tcp")).as("over TCP").containsExactly(realIpv4);
+        assertThat(dig(ns, "fd7a:115c:a1e0:9909::1", "www.fwd.test", "A")).containsExactly("192.0.2.80");
+        assertThat(dig(ns, "fd7a:115c:a1e0:9909::1", "www.fwd.test", "A", "+tcp")).as("forwarded over TCP")
+                .containsExactly("192.0.2.80");
+        assertThat(dnsmasq.log(50)).containsIgnoringCase("query[A] www.fwd.test");
+        String byName = "http://" + names[1] + ":" + web.getAddress().getPort() + "/";
+        assertThat(curl(byName).requireSuccess().stdout()).isEqualTo(BODY);
+    }
+
+    /** With no IPv4 on the device side, tailnet names answer with IPv6 only: AAAA, and no A record. */
+    @Test
+    @Order(3)
+    void aBridgeWithoutIpv4AnswersAaaaAndNoA() {
+        for (String name : realNames()) {
+            assertThat(dig(ns6, "fd7a:115c:a1e0:9909::1", name, "AAAA").stream().map(InetAddress::ofLiteral))
+                    .as("AAAA of " + name).containsExactly(InetAddress.ofLiteral(realIpv6));
+            assertThat(dig(ns6, "fd7a:115c:a1e0:9909::1", name, "A")).as("A of " + name).isEmpty();
+        }
+        String byName = "http://" + realNames()[1] + ":" + web.getAddress().getPort() + "/";
+        assertThat(net.exec(ns6, COMMAND, "curl", "-sS", "--max-time", "10", byName).requireSuccess().stdout())
+                .isEqualTo(BODY);
+    }
+
+    /** The tailscaled node's short and full MagicDNS names, from the bridge node's netmap. */
+    private static String[] realNames() {
+        io.microlink.Peer peer = bridgeNode.tailnet().peers().stream()
+                .filter(p -> p.addresses().contains(InetAddress.ofLiteral(realIpv4))).findFirst().orElseThrow();
+        String fqdn = peer.fqdn().endsWith(".") ? peer.fqdn().substring(0, peer.fqdn().length() - 1) : peer.fqdn();
+        return new String[] {peer.shortName(), fqdn};
+    }
+
+    @Test
+    @Order(4)
     void plainPingOnTheDeviceIsAnsweredForTheTailscaledNode() {
         assertThat(exec("ping", "-c", "3", "-i", "0.3", "-W", "5", realIpv4).requireSuccess().stdout())
                 .contains("3 received");
@@ -229,7 +325,7 @@ class LopowerInteropTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void a1400ByteDatagramComesBackWhole() throws Exception {
         byte[] datagram = new byte[1400];
         new Random(7).nextBytes(datagram);
@@ -247,7 +343,7 @@ class LopowerInteropTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aDatagramFromAnotherDevicesAddressIsDroppedAndCounted() throws Exception {
         EnrolledDevice other = bridge.enrollment().add("dev2", null, HOST_SIDE + ":1", 0);
         String otherV4 = other.addresses().getLast().getHostAddress();
@@ -262,7 +358,7 @@ class LopowerInteropTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aServerOnTheBridgeHostsOwnNetworkIsUnreachableThroughTheBridge() {
         String url = "http://" + HOST_LAN + ":" + lanServer.getLocalPort() + "/";
         // The server is there: the device reaches it over its own link, outside the tunnel.
@@ -274,7 +370,7 @@ class LopowerInteropTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void tailscaleNcReachesAServiceOnTheDeviceThroughAPortForward() throws Exception {
         String reply = "device service " + UUID.randomUUID() + "\n";
         Path script = tailnet.dir().resolve("device-service.sh");
@@ -299,7 +395,7 @@ class LopowerInteropTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void removingTheDeviceCutsItOffAtOnce() throws Exception {
         String url = "http://" + realIpv4 + ":" + web.getAddress().getPort() + "/";
         assertThat(curl(url).requireSuccess().stdout()).isEqualTo(BODY);
@@ -307,6 +403,14 @@ class LopowerInteropTest {
         Thread.sleep(1_000); // the bridge follows its registry every half second
         assertThat(curlWithin(3, url).succeeded()).isFalse();
         assertThat(count("dropped_unknown_index") + count("dropped_unknown_peer")).isPositive();
+    }
+
+    /** dig's short answer lines (addresses) from {@code namespace}, with three tries of 2 s as a stub resolver would make. */
+    private static List<String> dig(String namespace, String server, String name, String type, String... options) {
+        List<String> command = new ArrayList<>(List.of("dig", "+short", "+time=2", "+tries=3", "@" + server, name, type));
+        command.addAll(List.of(options));
+        return net.exec(namespace, COMMAND, command.toArray(String[]::new)).requireSuccess().stdout()
+                .lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     }
 
     private static long count(String counter) {

@@ -31,7 +31,8 @@ import java.util.Map;
  * <pre>
  *  device ──WireGuard/UDP──▶ Engine ─▶ StackTun ─▶ Containment ─▶ Netstack ─┬▶ TcpRelay ─▶ Uplink.dial
  *                                                                          ├▶ UdpRelay ─▶ Uplink.bindUdp
- *                                                                          └▶ EchoRelay ─▶ Uplink.icmpPing
+ *                                                                          ├▶ EchoRelay ─▶ Uplink.icmpPing
+ *                                                                          └▶ DeviceDns (bridge addresses, port 53)
  *  device ◀── ... ◀── Netstack.connect ◀── ForwardTable ◀── Uplink.listen (port forwards, tailnet to device)
  * </pre>
  */
@@ -43,6 +44,7 @@ public final class BridgeDataplane implements AutoCloseable {
     /** A UDP flow with no datagram either way for this long is closed. */
     public static final Duration UDP_IDLE = Duration.ofSeconds(60);
     private static final int SOCKET_BUFFER = 4 << 20;
+    private static final int DNS_PORT = 53;
 
     private final Engine engine;
     private final BridgeCounters counters = new BridgeCounters();
@@ -54,8 +56,8 @@ public final class BridgeDataplane implements AutoCloseable {
     private final ForwardTable forwards;
     private final WireGuardDevice wireguard;
 
-    private BridgeDataplane(byte[] privateKey, AddressPlan plan, DatagramChannel socket, Uplink uplink, Duration udpIdle)
-            throws IOException {
+    private BridgeDataplane(byte[] privateKey, AddressPlan plan, DatagramChannel socket, Uplink uplink, Duration udpIdle,
+                            DeviceDns dns) throws IOException {
         engine = new Engine(privateKey, EngineSettings.DEFAULT.withMaxSessions(AddressPlan.MAX_DEVICES),
                 TimeSource.system());
         tun = new StackTun(new Containment(plan, counters), counters);
@@ -68,6 +70,9 @@ public final class BridgeDataplane implements AutoCloseable {
                 TCP_PER_DEVICE);
         forwards = new ForwardTable(uplink, stack, plan, counters, TCP_PER_DEVICE);
         stack.interceptUdp(udp);
+        // The addresses wg-quick's DNS line names; a device's queries never leave as its own UDP flows.
+        plan.bridgeAddresses().forEach(a -> stack.addUdpService(a, DNS_PORT, dns));
+        dns.serveTcp(stack);
         stack.interceptEcho(new EchoRelay(uplink, counters));
         tun.attach(stack);
         tcp.start();
@@ -77,17 +82,18 @@ public final class BridgeDataplane implements AutoCloseable {
     /**
      * Binds the WireGuard port and starts the device side.
      *
+     * @param dns answers the devices' DNS queries to the bridge's addresses, port 53, UDP and TCP
      * @throws LopowerException when the port is in use
      */
-    public static BridgeDataplane start(byte[] privateKey, AddressPlan plan, int port, Uplink uplink, Duration udpIdle)
-            throws LopowerException {
+    public static BridgeDataplane start(byte[] privateKey, AddressPlan plan, int port, Uplink uplink, Duration udpIdle,
+                                        DeviceDns dns) throws LopowerException {
         DatagramChannel socket = null;
         try {
             socket = DatagramChannel.open();
             socket.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
             socket.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
             socket.bind(new InetSocketAddress(port));
-            return new BridgeDataplane(privateKey, plan, socket, uplink, udpIdle);
+            return new BridgeDataplane(privateKey, plan, socket, uplink, udpIdle, dns);
         } catch (BindException e) {
             close(socket);
             throw new LopowerException("UDP port " + port + " is in use: stop what holds it or give another port"
