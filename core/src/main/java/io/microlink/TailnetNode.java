@@ -285,13 +285,19 @@ public final class TailnetNode implements AutoCloseable {
      * The peer carrying this node's traffic to addresses outside the tailnet
      * ({@link Builder#exitNode}), by the current netmap; empty when none was asked for, or the
      * one asked for is not an exit node ({@link #exitNodeProblem()} says why).
+     *
+     * @return the exit node in use, if any
      */
     public Optional<Peer> exitNode() {
         // By key in the newest netmap, which may already have lost the peer the table was made from.
         return loop.dataplane().routes().exitNode().flatMap(n -> tailnet().find(n.key()));
     }
 
-    /** Why the exit node asked for is not used, in one line; empty when it is used or none was asked for. */
+    /**
+     * Why the exit node asked for is not used, in one line.
+     *
+     * @return the reason; empty when it is used or none was asked for
+     */
     public Optional<String> exitNodeProblem() {
         return loop.dataplane().routes().exitNodeProblem();
     }
