@@ -17,8 +17,11 @@ class ProxyHttpFuzzTest {
     @FuzzTest
     void head(byte[] stream) {
         try {
-            ProxyHttp.Head head = ProxyHttp.readHead(new ByteArrayInputStream(stream), LIMIT);
-            assertThat(stream.length - head.rest().length).isLessThanOrEqualTo(LIMIT);
+            ByteArrayInputStream in = new ByteArrayInputStream(stream);
+            ProxyHttp.Head head = ProxyHttp.readHead(in, LIMIT);
+            // The head is what was read from the stream but handed back neither as the rest of the
+            // last read nor left unread in the stream (the reader reads in chunks).
+            assertThat(stream.length - in.available() - head.rest().length).isLessThanOrEqualTo(LIMIT);
             ProxyHttp.Request r = ProxyHttp.parse(head.request());
             assertThat(r.host()).isNotEmpty();
             assertThat(r.port()).isBetween(1, 65535);
