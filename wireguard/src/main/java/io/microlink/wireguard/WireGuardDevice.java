@@ -87,6 +87,11 @@ public final class WireGuardDevice implements AutoCloseable {
      * Runs {@code engine} between a device and a bound socket that are already set up: a
      * {@link TunDevice} of the caller's own (a userspace stack, as the LOPOWER bridge's) works
      * as well as a kernel one. The device and the socket are closed with the result.
+     *
+     * @param engine the WireGuard engine with its peers
+     * @param tun    where the inner packets come from and go to
+     * @param udp    the bound UDP socket peers reach
+     * @return the running device; closing it stops its threads
      */
     public static WireGuardDevice run(Engine engine, TunDevice tun, DatagramChannel udp) {
         WireGuardDevice device = new WireGuardDevice(engine, tun, udp);

@@ -1,8 +1,7 @@
 package io.microlink.lopower.bridge;
 
-import java.util.LinkedHashMap;
+import io.microlink.netstack.EventCounters;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 
 /** What the bridge refused and why, beside what its WireGuard engine counts. */
 public final class BridgeCounters {
@@ -33,31 +32,18 @@ public final class BridgeCounters {
         UDP_REPLY_FROM_ELSEWHERE
     }
 
-    private final LongAdder[] adders = new LongAdder[Event.values().length];
-
-    public BridgeCounters() {
-        for (int i = 0; i < adders.length; i++) {
-            adders[i] = new LongAdder();
-        }
-    }
+    private final EventCounters<Event> counts = new EventCounters<>(Event.class);
 
     void add(Event e) {
-        adders[e.ordinal()].increment();
+        counts.add(e);
     }
 
     public long get(Event e) {
-        return adders[e.ordinal()].sum();
+        return counts.get(e);
     }
 
     /** Non-zero counters by lower-case name. */
     public Map<String, Long> snapshot() {
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (Event e : Event.values()) {
-            long v = get(e);
-            if (v != 0) {
-                out.put(e.name().toLowerCase(java.util.Locale.ROOT), v);
-            }
-        }
-        return out;
+        return counts.snapshot();
     }
 }

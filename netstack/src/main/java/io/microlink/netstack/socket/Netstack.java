@@ -83,6 +83,12 @@ public final class Netstack implements AutoCloseable {
      */
     @FunctionalInterface
     public interface EchoInterceptor {
+        /**
+         * One echo request.
+         *
+         * @param destination where the request was sent
+         * @param answer      sends the echo reply from {@code destination}; call it at most once
+         */
         void request(InetAddress destination, Runnable answer);
     }
 

@@ -26,6 +26,10 @@ public final class StreamRelay {
     /**
      * Relays until both directions have ended (or one failed), then closes both ends. Blocks the
      * calling thread, which carries {@code a -> b}; a virtual thread carries {@code b -> a}.
+     *
+     * @param a one end
+     * @param b the other end
+     * @throws InterruptedException if the calling thread is interrupted while the other direction runs
      */
     public static void run(StreamConnection a, StreamConnection b) throws InterruptedException {
         Thread back = Thread.ofVirtual().name("microlink-relay").start(() -> copy(b, a));

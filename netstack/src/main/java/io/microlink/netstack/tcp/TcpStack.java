@@ -101,6 +101,9 @@ public final class TcpStack {
      * caller hands to {@link #onSegment(byte[], byte[], byte[], int, int, long, boolean)} as
      * not local. A connection accepted this way has the address and port its client asked
      * for as its local end, so a relay can read where the client meant to go.
+     *
+     * @param backlog connections accepted but not yet taken by the caller
+     * @return the listener
      */
     public TcpListener listenTransparent(int backlog) {
         if (backlog <= 0) {
@@ -166,6 +169,14 @@ public final class TcpStack {
      * As {@link #onSegment(byte[], byte[], byte[], int, int, long)}; {@code toLocalAddress}
      * false means {@code dstIp} is not the stack's own, so only an existing connection or the
      * {@link #listenTransparent transparent listener} may take the segment.
+     *
+     * @param srcIp the IP source address
+     * @param dstIp the IP destination address
+     * @param b the buffer
+     * @param off where the segment starts
+     * @param len its length
+     * @param nowNanos the time now
+     * @param toLocalAddress whether {@code dstIp} is one of the stack's own addresses
      */
     public void onSegment(byte[] srcIp, byte[] dstIp, byte[] b, int off, int len, long nowNanos,
                           boolean toLocalAddress) {

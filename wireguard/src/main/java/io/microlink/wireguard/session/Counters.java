@@ -1,8 +1,7 @@
 package io.microlink.wireguard.session;
 
-import java.util.LinkedHashMap;
+import io.microlink.netstack.EventCounters;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the engine dropped and why, and the handshake events worth watching. Every packet the
@@ -57,17 +56,13 @@ public final class Counters {
         SESSIONS_EVICTED
     }
 
-    private final LongAdder[] adders = new LongAdder[Event.values().length];
+    private final EventCounters<Event> counts = new EventCounters<>(Event.class);
 
     /** All counters at zero. */
-    public Counters() {
-        for (int i = 0; i < adders.length; i++) {
-            adders[i] = new LongAdder();
-        }
-    }
+    public Counters() {}
 
     void add(Event e) {
-        adders[e.ordinal()].increment();
+        counts.add(e);
     }
 
     /**
@@ -77,7 +72,7 @@ public final class Counters {
      * @return how often it happened
      */
     public long get(Event e) {
-        return adders[e.ordinal()].sum();
+        return counts.get(e);
     }
 
     /**
@@ -86,14 +81,7 @@ public final class Counters {
      * @return lower-case event names to counts, in the enum's order
      */
     public Map<String, Long> snapshot() {
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (Event e : Event.values()) {
-            long v = get(e);
-            if (v != 0) {
-                out.put(e.name().toLowerCase(java.util.Locale.ROOT), v);
-            }
-        }
-        return out;
+        return counts.snapshot();
     }
 
     @Override
