@@ -13,6 +13,9 @@ import io.microlink.interop.TcpEchoServer;
 import io.microlink.interop.TestTailnet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -23,6 +26,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -211,16 +215,34 @@ class DaemonInteropTest {
     void afterSigkillMidTransferTheRestartedDaemonIsTheSameNodeWithoutLoggingIn() throws Exception {
         JsonNode before = status();
         long headscaleId = tailnet.headscale().node("java-d").orElseThrow().id();
-        try (TcpEchoServer echo = new TcpEchoServer()) {
-            byte[] big = new byte[32 * 1024 * 1024];   // far more than moves in the moment before the kill
+        // The far end takes the connection and reads nothing, so the upload stalls once the buffers
+        // on the way are full and the daemon dies in the middle of it. (An echo server let 32 MiB
+        // finish before the kill in one CI run; nc then saw a clean end and rightly exited 0.)
+        try (ServerSocket stalling = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            AtomicReference<Socket> held = new AtomicReference<>();
+            Thread.startVirtualThread(() -> {
+                try {
+                    held.set(stalling.accept());
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            byte[] big = new byte[32 * 1024 * 1024];
             Arrays.fill(big, (byte) 'x');
             CompletableFuture<Exec.Result> transfer = CompletableFuture.supplyAsync(
-                    () -> microlink.cliWithInput(big, "nc", "real", Integer.toString(echo.port())),
+                    () -> microlink.cliWithInput(big, "nc", "real", Integer.toString(stalling.getLocalPort())),
                     Thread::startVirtualThread);
-            Await.until(WAIT, "the transfer to start", () -> echo.connections() == 1);
-            microlink.kill9();
-            assertThat(transfer.get(WAIT.toSeconds(), TimeUnit.SECONDS).exitCode()).as("nc whose daemon died")
-                    .isNotZero();
+            try {
+                Await.until(WAIT, "the transfer to start", () -> held.get() != null);
+                microlink.kill9();
+                assertThat(transfer.get(WAIT.toSeconds(), TimeUnit.SECONDS).exitCode()).as("nc whose daemon died")
+                        .isNotZero();
+            } finally {
+                Socket s = held.get();
+                if (s != null) {
+                    s.close();
+                }
+            }
         }
         // A stale socket and lock file are left behind; the new daemon must not mind.
         assertThat(microlink.stateDir().resolve("microlink.sock")).exists();
