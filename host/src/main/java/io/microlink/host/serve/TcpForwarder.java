@@ -142,8 +142,9 @@ public final class TcpForwarder implements Closeable {
                     dropped.record(e);
                 } finally {
                     caller.close();
-                    open.remove(caller);
+                    // The slot first: once a connection no longer counts as open, its slot is free.
                     slots.release();
+                    open.remove(caller);
                 }
             });
         } catch (RuntimeException | Error e) {
