@@ -78,14 +78,7 @@ class WireGuardLinkRoutesTest {
     }
 
     private static void send(WireGuardLink link, String destination) {
-        byte[] p = new byte[WireGuardLink.HEADROOM + 20 + WireGuardLink.TAILROOM];
-        int o = WireGuardLink.HEADROOM;
-        p[o] = 0x45;
-        p[o + 3] = 20;
-        p[o + 8] = 64;
-        p[o + 9] = 1;
-        System.arraycopy(InetAddress.ofLiteral("100.64.0.1").getAddress(), 0, p, o + 12, 4);
-        System.arraycopy(InetAddress.ofLiteral(destination).getAddress(), 0, p, o + 16, 4);
-        link.sendInner(p, o, 20);
+        byte[] p = WireGuardLinkTest.ipv4(InetAddress.ofLiteral("100.64.0.1"), InetAddress.ofLiteral(destination));
+        link.sendInner(p, WireGuardLink.HEADROOM, 20);
     }
 }

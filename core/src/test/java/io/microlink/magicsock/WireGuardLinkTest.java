@@ -143,7 +143,7 @@ class WireGuardLinkTest {
     }
 
     /** A bare IPv4 header (20 bytes) with room around it for WireGuard. */
-    private static byte[] ipv4(InetAddress from, InetAddress to) {
+    static byte[] ipv4(InetAddress from, InetAddress to) {
         byte[] p = new byte[WireGuardLink.HEADROOM + 20 + WireGuardLink.TAILROOM];
         int o = WireGuardLink.HEADROOM;
         p[o] = 0x45;

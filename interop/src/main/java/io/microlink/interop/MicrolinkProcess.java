@@ -1,5 +1,9 @@
 package io.microlink.interop;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  * classpath, as a user would run the jar.
  */
 public final class MicrolinkProcess implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration CLI_TIMEOUT = Duration.ofSeconds(90);
     private static final Map<String, String> ENV = Map.of("MICROLINK_DEBUG_USE_DERP_HTTP", "1");
 
@@ -68,6 +73,15 @@ public final class MicrolinkProcess implements AutoCloseable {
     /** {@code microlink ARGS --state-dir DIR}, to completion. */
     public Exec.Result cli(String... args) {
         return cliWithInput(null, args);
+    }
+
+    /** {@code microlink status --json}, parsed; the command must succeed. */
+    public JsonNode statusJson() {
+        try {
+            return JSON.readTree(cli("status", "--json").requireSuccess().stdout());
+        } catch (IOException e) {
+            throw new UncheckedIOException("status --json did not print JSON", e);
+        }
     }
 
     public Exec.Result cliWithInput(byte[] stdin, String... args) {

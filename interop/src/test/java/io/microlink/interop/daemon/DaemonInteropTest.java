@@ -336,11 +336,7 @@ class DaemonInteropTest {
     }
 
     private static JsonNode status() {
-        try {
-            return JSON.readTree(microlink.cli("status", "--json").requireSuccess().stdout());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return microlink.statusJson();
     }
 
     private static JsonNode peer(JsonNode status, String name) {

@@ -215,7 +215,7 @@ class RoutesInteropTest {
 
             ml.cli("up", "--exit-node", "exit", "--timeout", "90s").requireSuccess();
             JsonNode status = Await.result(ROUTES_SEEN, "the daemon to use its exit node", () -> {
-                JsonNode st = json(ml.cli("status", "--json").requireSuccess().stdout());
+                JsonNode st = ml.statusJson();
                 return "exit".equals(st.path("exitNode").asText()) ? st : null;
             });
             assertThat(status.path("acceptRoutes").asBoolean()).isTrue();
@@ -234,14 +234,6 @@ class RoutesInteropTest {
                     .stdout()).endsWith("subnet " + TOKEN + "\n");
             assertThat(ml.cliWithInput(request, "nc", OUTSIDE_HOST, Integer.toString(HTTP_PORT)).requireSuccess()
                     .stdout()).endsWith("outside " + TOKEN + "\n");
-        }
-    }
-
-    private static JsonNode json(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
