@@ -2,6 +2,14 @@ package io.microlink.interop.soak;
 
 import io.microlink.AddressText;
 import io.microlink.TailnetNode;
+import io.microlink.dns.DnsClass;
+import io.microlink.dns.DnsFormatException;
+import io.microlink.dns.DnsHeader;
+import io.microlink.dns.DnsMessage;
+import io.microlink.dns.DnsQuestion;
+import io.microlink.dns.DnsRdata;
+import io.microlink.dns.DnsRecord;
+import io.microlink.dns.DnsType;
 import io.microlink.interop.ByteServer;
 import io.microlink.interop.Socks5UdpAssociation;
 import io.microlink.interop.Tailscaled;
@@ -16,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,6 +38,7 @@ final class SoakTraffic implements AutoCloseable {
     static final int UDP_ECHO_PORT = 7200;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final int UDP_PER_ROUND = 10;
+    private static final InetSocketAddress QUAD_100 = new InetSocketAddress("100.100.100.100", 53);
 
     /** Totals since the start. */
     record Counts(long tcpVerified, long tcpFailed, long tcpCorrupt, long udpSent, long udpEchoed,
@@ -146,21 +156,49 @@ final class SoakTraffic implements AutoCloseable {
     }
 
     /**
-     * A peer's MagicDNS name through the node's resolver, checked against the address the peer
-     * itself reports. (Not a DNS packet: in userspace mode the node's own sockets do not reach
-     * its quad-100, which answers the OS in TUN mode and peers.)
+     * A peer's MagicDNS name twice: through the node's resolver, and as a DNS packet from one of
+     * the node's own UDP sockets to quad-100 (a new socket each time, as a stub resolver's
+     * query would be). Both answers must be the addresses the peer itself reports.
      */
     private void dns(Tailscaled peer) {
         try {
             String fqdn = node.tailnet().find(peer.hostname()).orElseThrow().fqdn();
             List<String> got = node.resolve(fqdn).stream().map(AddressText::of).toList();
-            if (got.isEmpty() || !peer.ip().containsAll(got)) {
-                throw new IllegalStateException(fqdn + " resolved to " + got + ", the peer says " + peer.ip());
+            List<String> asked = askQuadHundred(fqdn);
+            if (got.isEmpty() || !peer.ip().containsAll(got) || asked.isEmpty() || !peer.ip().containsAll(asked)) {
+                throw new IllegalStateException(fqdn + " resolved to " + got + ", quad-100 answered " + asked
+                        + ", the peer says " + peer.ip());
             }
             dnsAnswered.incrementAndGet();
         } catch (IOException | RuntimeException e) {
             note("dns", e);
             dnsFailed.incrementAndGet();
+        }
+    }
+
+    /** The A records quad-100 gives for {@code fqdn}; a lost or foreign answer is an IOException. */
+    private List<String> askQuadHundred(String fqdn) throws IOException {
+        int id = ThreadLocalRandom.current().nextInt(0x10000);
+        byte[] query = new DnsMessage(DnsHeader.query(id), List.of(new DnsQuestion(fqdn.endsWith(".") ? fqdn : fqdn + ".", DnsType.A, DnsClass.IN)),
+                List.of(), List.of(), List.of()).encode(512);
+        try (TailnetDatagramSocket socket = node.bindUdp(0)) {
+            socket.send(QUAD_100, query);
+            TailnetDatagramSocket.Datagram reply = socket.receive(Duration.ofSeconds(2));
+            if (reply == null) {
+                throw new IOException("quad-100 did not answer within 2 s");
+            }
+            DnsMessage answer = DnsMessage.parse(reply.data());
+            if (!reply.sender().equals(QUAD_100) || answer.header().id() != id) {
+                throw new IOException("an answer not to our query, from " + reply.sender());
+            }
+            return answer.answers().stream().map(DnsRecord::data)
+                    .<String>mapMulti((data, out) -> {
+                        if (data instanceof DnsRdata.Address a) {
+                            out.accept(AddressText.of(a.address()));
+                        }
+                    }).toList();
+        } catch (DnsFormatException e) {
+            throw new IOException("quad-100's answer does not parse: " + e.getMessage(), e);
         }
     }
 
