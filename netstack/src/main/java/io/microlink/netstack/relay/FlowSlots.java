@@ -29,6 +29,8 @@ public final class FlowSlots<K, T extends Closeable> {
     private int held;
 
     /**
+     * No slot taken yet.
+     *
      * @param perOwner items one owner may hold at once
      * @param total    items all owners together may hold at once
      */
@@ -119,6 +121,8 @@ public final class FlowSlots<K, T extends Closeable> {
     }
 
     /**
+     * Items one owner holds.
+     *
      * @param owner an owner
      * @return how many items it holds now
      */
@@ -127,7 +131,11 @@ public final class FlowSlots<K, T extends Closeable> {
         return s == null ? 0 : s.size();
     }
 
-    /** @return how many items all owners hold now */
+    /**
+     * Items all owners hold.
+     *
+     * @return how many items all owners hold now
+     */
     public synchronized int total() {
         return held;
     }

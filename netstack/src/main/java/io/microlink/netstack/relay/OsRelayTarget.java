@@ -27,6 +27,11 @@ public final class OsRelayTarget implements RelayTarget {
     /** The largest UDP payload IPv4 and IPv6 carry without jumbograms. */
     private static final int MAX_DATAGRAM = 65_535;
 
+    /** The host's sockets, opened as each connection, flow and ping asks. */
+    public OsRelayTarget() {
+        // nothing held until a relay asks
+    }
+
     @Override
     public StreamConnection dial(InetSocketAddress to, Duration timeout) throws IOException {
         Socket s = new Socket();

@@ -24,6 +24,7 @@ public record RelayLimits(int tcpPerOwner, int tcpTotal, int udpPerOwner, int ud
     public static final RelayLimits DEFAULTS = new RelayLimits(256, 1024, 256, 1024, Duration.ofSeconds(60), 128,
             Duration.ofSeconds(10), Duration.ofSeconds(2));
 
+    /** Checks every limit is positive. */
     public RelayLimits {
         if (tcpPerOwner < 1 || tcpTotal < 1 || udpPerOwner < 1 || udpTotal < 1 || pingsInFlight < 1
                 || udpIdle.isNegative() || udpIdle.isZero() || dialTimeout.isNegative() || pingTimeout.isNegative()) {
