@@ -305,13 +305,25 @@ public final class TailnetNode implements AutoCloseable {
     }
 
     /**
-     * The advertised routes control approved, which this node relays for its peers now:
-     * subnets, and 0.0.0.0/0 and ::/0 when it is an approved exit node.
+     * The advertised routes control approved, by the last description of this node control sent
+     * (headscale sends none when it approves a route, so this may lag until the next full map;
+     * peers use an approved route at once).
      *
      * @return CIDR prefixes; empty before approval
      */
     public List<String> approvedRoutes() {
         return loop.dataplane().servedRoutes().approved().stream().map(Prefix::toString).toList();
+    }
+
+    /**
+     * What this node relayed and refused for its peers as a subnet router or exit node so far
+     * ({@code tcp_connections_relayed}, {@code udp_flows_opened}, {@code pings_answered},
+     * {@code refused_tcp_limit}...), non-zero counts only; empty when it advertises no routes.
+     *
+     * @return counts by event name
+     */
+    public Map<String, Long> relayCounters() {
+        return loop.dataplane().relayCounters();
     }
 
     /**
@@ -955,9 +967,10 @@ public final class TailnetNode implements AutoCloseable {
         /**
          * Offers the tailnet routes through this node, as {@code tailscale up --advertise-routes}
          * and {@code --advertise-exit-node}: it tells control, and once control approves a route
-         * (headscale: {@code nodes approve-routes}) peers' packets to it are let through the
-         * packet filter by destination and carried on by this host's own sockets (TCP, UDP, ICMP
-         * echo) in userspace mode. An exit node serves the internet only: not the host's own
+         * (headscale: {@code nodes approve-routes}) peers send packets for it here, where the
+         * tailnet's rules judge them by destination (as tailscaled, the filter counts advertised
+         * routes as local) and, in userspace mode, this host's own sockets carry them on (TCP,
+         * UDP, ICMP echo). An exit node serves the internet only: not the host's own
          * networks, private, link-local or the tailnet's ranges, as tailscaled.
          *
          * @param routes   CIDR prefixes with no host bits set, such as {@code 192.168.50.0/24}

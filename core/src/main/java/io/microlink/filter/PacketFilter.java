@@ -18,7 +18,7 @@ import java.util.Optional;
  * rules that admit peers only by capability admit nothing, and {@code CapGrant} is ignored
  * (tailscale's {@code DstPorts} and {@code CapGrant} are exclusive, so such a rule has no
  * destinations and matches no packet anyway). Local are the node's own addresses and the
- * routes it serves ({@link ServedRoutes}: approved subnet routes, the internet as an exit node),
+ * routes it serves ({@link ServedRoutes}: advertised subnet routes, the internet as an exit node),
  * so rules naming a subnet apply to routed packets by destination, as in tailscale.
  *
  * <pre>{@code

@@ -11,17 +11,20 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Which destinations this node relays for its peers, sans I/O: the routes it advertises that
- * control approved (the self node's {@code AllowedIPs} and {@code PrimaryRoutes} beyond its own
- * addresses). Immutable; each netmap makes a new one. The packet filter counts them as local, so
- * the tailnet's rules apply to routed packets by destination, as ACLs naming subnets expect.
+ * Which destinations this node relays for its peers, sans I/O: the routes it advertises, as
+ * tailscaled's packet filter counts its advertised routes ({@code prefs.AdvertiseRoutes}) as
+ * local. Control's approval decides whether peers send them here at all (it puts them in the
+ * peers' allowed IPs); the tailnet's rules decide, by destination, what passes. The router
+ * itself may not learn of the approval for a while: headscale sends the other nodes a policy
+ * change and the router no new self node, so {@link #approved} (for status) reads what the
+ * last self node said. Immutable; each netmap makes a new one.
  *
- * <p>An approved subnet route is served as advertised. An approved exit route (0.0.0.0/0 and
- * ::/0) serves the internet only, as tailscaled's "guest wifi" rule does: minus the networks of
- * the host's own interfaces, private (RFC 1918), link-local, multicast, the tailnet's own
- * 100.64.0.0/10 and fd7a:115c:a1e0::/48 and IPv6 multicast, unless a subnet route names them.
- * Loopback and the unspecified networks are never served, whatever is advertised: a peer must
- * not reach services that trust the host's own loopback.
+ * <p>A subnet route is served as advertised. The exit routes (0.0.0.0/0 and ::/0) serve the
+ * internet only, as tailscaled's "guest wifi" rule does: minus the networks of the host's own
+ * interfaces, private (RFC 1918), link-local, multicast, the tailnet's own 100.64.0.0/10 and
+ * fd7a:115c:a1e0::/48 and IPv6 multicast, unless a subnet route names them. Loopback and the
+ * unspecified networks are never served, whatever is advertised: a peer must not reach services
+ * that trust the host's own loopback.
  *
  * <pre>{@code
  * ServedRoutes served = ServedRoutes.of(advertised, netmap.self(), HostNetworks.prefixes());
@@ -30,7 +33,7 @@ import java.util.Set;
  */
 public final class ServedRoutes {
     /** Serves nothing: a node that advertises no routes, or before control approved any. */
-    public static final ServedRoutes NONE = new ServedRoutes(List.of(), false, List.of());
+    public static final ServedRoutes NONE = new ServedRoutes(List.of(), false, List.of(), List.of());
 
     /** tailscale's {@code removeFromDefaultRoute}: what an exit node never carries by its default route. */
     private static final List<Prefix> NOT_BY_EXIT = prefixes("192.168.0.0/16", "172.16.0.0/12", "10.0.0.0/8",
@@ -42,18 +45,21 @@ public final class ServedRoutes {
     private final List<Prefix> subnets;
     private final boolean exit;
     private final List<Prefix> hostNetworks;
+    private final List<Prefix> approved;
 
-    private ServedRoutes(List<Prefix> subnets, boolean exit, List<Prefix> hostNetworks) {
+    private ServedRoutes(List<Prefix> subnets, boolean exit, List<Prefix> hostNetworks, List<Prefix> approved) {
         this.subnets = List.copyOf(subnets);
         this.exit = exit;
         this.hostNetworks = List.copyOf(hostNetworks);
+        this.approved = List.copyOf(approved);
     }
 
     /**
      * The routes served by one netmap.
      *
      * @param advertised   what this node offers ({@link AdvertisedRoutes#parse})
-     * @param self         this node as control describes it, or empty before the first netmap
+     * @param self         this node as control last described it (its {@code AllowedIPs} and
+     *                     {@code PrimaryRoutes} say what was approved), or empty before the first netmap
      * @param hostNetworks the prefixes of the host's own interfaces, which the exit route leaves out
      * @return what this node relays now
      */
@@ -61,28 +67,31 @@ public final class ServedRoutes {
         if (advertised.isEmpty() || self.isEmpty()) {
             return NONE;
         }
-        Set<Prefix> approved = new LinkedHashSet<>();
+        Set<Prefix> listed = new LinkedHashSet<>();
         Node n = self.get();
         for (List<String> list : java.util.Arrays.asList(n.allowedIps(), n.primaryRoutes())) {
             if (list != null) {
-                list.forEach(text -> Prefix.parse(text).ifPresent(approved::add));
+                list.forEach(text -> Prefix.parse(text).ifPresent(listed::add));
             }
         }
         List<Prefix> subnets = new ArrayList<>();
+        List<Prefix> approved = new ArrayList<>();
         for (Prefix p : advertised) {
-            if (!p.isDefault() && approved.contains(p)) {
+            if (!p.isDefault()) {
                 subnets.add(p);
             }
+            if (listed.contains(p)) {
+                approved.add(p);
+            }
         }
-        boolean exit = AdvertisedRoutes.offersExit(advertised) && AdvertisedRoutes.offersExit(approved);
-        return new ServedRoutes(subnets, exit, hostNetworks);
+        return new ServedRoutes(subnets, AdvertisedRoutes.offersExit(advertised), hostNetworks, approved);
     }
 
     /**
      * Whether a peer's packet to {@code destination} is relayed by this node.
      *
      * @param destination a raw IPv4 or IPv6 address
-     * @return true when an approved route covers it and no rule above keeps it out
+     * @return true when an advertised route covers it and no rule above keeps it out
      */
     public boolean serves(byte[] destination) {
         if (subnets.isEmpty() && !exit) {
@@ -103,24 +112,14 @@ public final class ServedRoutes {
         return exit && !anyContains(NOT_BY_EXIT, ip) && !anyContains(hostNetworks, ip);
     }
 
-    /** The approved subnet routes served now, for status. */
-    public List<Prefix> subnets() {
-        return subnets;
-    }
-
-    /** Whether control approved this node as an exit node. */
-    public boolean exitApproved() {
+    /** Whether this node offers to be an exit node. */
+    public boolean exit() {
         return exit;
     }
 
-    /** The approved routes served now, the default routes included for an exit node, for status. */
+    /** The advertised routes the last self node from control lists as approved, for status. */
     public List<Prefix> approved() {
-        if (!exit) {
-            return subnets;
-        }
-        List<Prefix> out = new ArrayList<>(AdvertisedRoutes.parse(List.of(), true));
-        out.addAll(subnets);
-        return List.copyOf(out);
+        return approved;
     }
 
     /** Whether anything is served at all. */

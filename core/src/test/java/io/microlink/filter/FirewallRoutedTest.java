@@ -22,8 +22,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * A subnet router's filter: packets to an approved route count as local, and the tailnet's rules
- * apply to them by destination, as an ACL naming the subnet expects.
+ * A subnet router's filter: packets to an advertised route count as local (as in tailscaled), and
+ * the tailnet's rules apply to them by destination, as an ACL naming the subnet expects.
  */
 class FirewallRoutedTest {
     private static final String SUBNET_HOST = "192.168.50.7";
@@ -39,10 +39,14 @@ class FirewallRoutedTest {
     }
 
     private static ServedRoutes served(String approved) throws Exception {
+        return served(approved, "192.168.50.0/24");
+    }
+
+    private static ServedRoutes served(String approved, String advertised) throws Exception {
         Node self = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false).readValue(
                 ("{'ID':1,'Addresses':['" + US4 + "/32'],'AllowedIPs':['" + US4 + "/32'" + approved + "]}")
                         .replace('\'', '"'), Node.class);
-        return ServedRoutes.of(AdvertisedRoutes.parse(List.of("192.168.50.0/24"), false), Optional.of(self), List.of());
+        return ServedRoutes.of(AdvertisedRoutes.parse(List.of(advertised), false), Optional.of(self), List.of());
     }
 
     private void install(ServedRoutes served, FilterRule... rules) {
@@ -68,8 +72,8 @@ class FirewallRoutedTest {
     }
 
     @Test
-    void beforeControlApprovesTheRouteItsPacketsAreNotForUs() throws Exception {
-        install(served(""), WEB_ON_SUBNET);
+    void aSubnetThisNodeDoesNotAdvertiseIsNotForUsWhateverControlLists() throws Exception {
+        install(served(",'192.168.50.0/24'", "10.9.0.0/16"), WEB_ON_SUBNET);
         assertThat(in(tcp(PEER4, SUBNET_HOST, 40000, 80, TcpSegment.SYN))).isEqualTo(Verdict.NOT_LOCAL);
     }
 }

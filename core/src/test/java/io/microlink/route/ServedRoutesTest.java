@@ -11,7 +11,11 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Which destinations a subnet router or exit node relays, by what control approved (as headscale writes the self node). */
+/**
+ * Which destinations a subnet router or exit node relays: what it advertises, as tailscaled's
+ * filter does (control's approval steers the peers, and headscale does not tell the router), and
+ * what status calls approved, from the self node as headscale writes it.
+ */
 class ServedRoutesTest {
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -36,30 +40,28 @@ class ServedRoutesTest {
     }
 
     @Test
-    void anAdvertisedSubnetIsServedOnlyOnceControlApprovedIt() {
+    void advertisedSubnetsAreServedAndStatusSaysWhichTheSelfNodeListsAsApproved() {
         List<Prefix> advertised = advertise(false, "192.168.50.0/24", "10.9.0.0/16");
-        ServedRoutes before = ServedRoutes.of(advertised, self("", ""), HOST_LAN);
-        assertThat(serves(before, "192.168.50.7")).isFalse();
-        assertThat(before.any()).isFalse();
-
-        ServedRoutes approved = ServedRoutes.of(advertised, self(",'192.168.50.0/24'", "'192.168.50.0/24'"), HOST_LAN);
-        assertThat(serves(approved, "192.168.50.7")).isTrue();
-        assertThat(serves(approved, "192.168.51.7")).isFalse();
-        assertThat(serves(approved, "10.9.0.1")).as("advertised, not approved").isFalse();
-        assertThat(approved.approved()).extracting(Prefix::toString).containsExactly("192.168.50.0/24");
+        ServedRoutes s = ServedRoutes.of(advertised, self(",'192.168.50.0/24'", "'192.168.50.0/24'"), HOST_LAN);
+        assertThat(serves(s, "192.168.50.7")).isTrue();
+        assertThat(serves(s, "10.9.0.1")).as("advertised, approval not heard of yet").isTrue();
+        assertThat(serves(s, "192.168.51.7")).isFalse();
+        assertThat(s.approved()).extracting(Prefix::toString).containsExactly("192.168.50.0/24");
         assertThat(ServedRoutes.of(advertised, Optional.empty(), HOST_LAN).any()).as("no netmap yet").isFalse();
+        assertThat(ServedRoutes.of(List.of(), self("", ""), HOST_LAN).any()).as("nothing advertised").isFalse();
     }
 
     @Test
     void whatControlApprovesButThisNodeNoLongerAdvertisesIsNotServed() {
         ServedRoutes s = ServedRoutes.of(advertise(false, "10.9.0.0/16"), self(",'192.168.50.0/24'", ""), HOST_LAN);
         assertThat(serves(s, "192.168.50.7")).isFalse();
+        assertThat(s.approved()).isEmpty();
     }
 
     @Test
     void anExitNodeServesTheInternetButNotPrivateTailnetLinkLocalOrTheHostsOwnNetworks() {
         ServedRoutes s = ServedRoutes.of(advertise(true), self(",'0.0.0.0/0','::/0'", ""), HOST_LAN);
-        assertThat(s.exitApproved()).isTrue();
+        assertThat(s.exit()).isTrue();
         assertThat(serves(s, "198.51.100.20")).isTrue();
         assertThat(serves(s, "2001:db8::20")).isTrue();
         for (String refused : List.of("192.168.1.1", "172.16.0.1", "10.1.2.3", "100.64.0.2", "100.100.100.100",
@@ -80,9 +82,10 @@ class ServedRoutesTest {
     }
 
     @Test
-    void anExitRouteNotApprovedServesNothingOutsideApprovedSubnets() {
-        ServedRoutes s = ServedRoutes.of(advertise(true), self("", ""), HOST_LAN);
-        assertThat(s.exitApproved()).isFalse();
+    void withoutTheExitRoutesNothingOutsideTheSubnetsIsServed() {
+        ServedRoutes s = ServedRoutes.of(advertise(false, "10.1.0.0/16"), self(",'0.0.0.0/0','::/0'", ""), HOST_LAN);
+        assertThat(s.exit()).isFalse();
         assertThat(serves(s, "198.51.100.20")).isFalse();
+        assertThat(s.approved()).isEmpty();
     }
 }
