@@ -7,6 +7,7 @@ module io.microlink.netstack {
     exports io.microlink.netstack;
     exports io.microlink.netstack.icmp;
     exports io.microlink.netstack.ip;
+    exports io.microlink.netstack.relay;
     exports io.microlink.netstack.socket;
     exports io.microlink.netstack.tcp;
     exports io.microlink.netstack.udp;

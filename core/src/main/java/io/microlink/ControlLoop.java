@@ -77,7 +77,7 @@ final class ControlLoop implements Runnable {
         this.authKey = config.authKey();
         this.dataplane = new Dataplane(new Dataplane.Settings(config.udpPort(), config.derpTransport(), config.tls(),
                 config.discoAllowlist(), config.priorityPeer(), config.maxActivePeers(), config.tunDevice(), config.dnsUpstreams(),
-                config.routes()),
+                config.routes(), config.advertisedRoutes()),
                 () -> identity.nodeKey(), () -> netmap, this::networkChanged);
     }
 
@@ -332,7 +332,8 @@ final class ControlLoop implements Runnable {
 
     private Hostinfo hostinfo() {
         return new Hostinfo("microlink-java-" + Version.VERSION, "linux", System.getProperty("os.version"),
-                config.hostname(), null, true, netInfo);
+                config.hostname(), null, true, netInfo,
+                config.advertisedRoutes().isEmpty() ? null : config.advertisedRoutes().stream().map(Object::toString).toList());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.microlink;
 
 import io.microlink.derp.DerpClient;
+import io.microlink.route.Prefix;
 import io.microlink.route.RoutePrefs;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -15,7 +16,7 @@ record NodeConfig(URI controlUrl, String authKey, String hostname, Path stateDir
                   Duration backoffInitial, Duration backoffMax, SSLContext tls, int udpPort,
                   DerpClient.Transport derpTransport, Set<String> discoAllowlist, String priorityPeer,
                   int maxActivePeers, String tunDevice, int peerCacheSize,
-                  List<InetSocketAddress> dnsUpstreams, RoutePrefs routes) {
+                  List<InetSocketAddress> dnsUpstreams, RoutePrefs routes, List<Prefix> advertisedRoutes) {
     @Override
     public String toString() {
         return "NodeConfig[control=" + controlUrl + ", hostname=" + hostname + ", state=" + stateDirectory

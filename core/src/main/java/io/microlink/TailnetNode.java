@@ -15,7 +15,9 @@ import io.microlink.netstack.socket.TailnetSocketFactory;
 import io.microlink.key.PublicKey;
 import io.microlink.netcheck.NetcheckReport;
 import io.microlink.netmap.Netmap;
+import io.microlink.route.AdvertisedRoutes;
 import io.microlink.route.HostNetworks;
+import io.microlink.route.Prefix;
 import io.microlink.route.RoutePrefs;
 import io.microlink.route.RouteTable;
 import io.microlink.state.PeerCache;
@@ -291,6 +293,37 @@ public final class TailnetNode implements AutoCloseable {
     public Optional<Peer> exitNode() {
         // By key in the newest netmap, which may already have lost the peer the table was made from.
         return loop.dataplane().routes().exitNode().flatMap(n -> tailnet().find(n.key()));
+    }
+
+    /**
+     * The routes this node offers ({@link Builder#advertiseRoutes}), as control is told them.
+     *
+     * @return CIDR prefixes, shorter first; empty when it offers none
+     */
+    public List<String> advertisedRoutes() {
+        return loop.dataplane().advertisedRoutes().stream().map(Prefix::toString).toList();
+    }
+
+    /**
+     * The advertised routes control approved, by the last description of this node control sent
+     * (headscale sends none when it approves a route, so this may lag until the next full map;
+     * peers use an approved route at once).
+     *
+     * @return CIDR prefixes; empty before approval
+     */
+    public List<String> approvedRoutes() {
+        return loop.dataplane().servedRoutes().approved().stream().map(Prefix::toString).toList();
+    }
+
+    /**
+     * What this node relayed and refused for its peers as a subnet router or exit node so far
+     * ({@code tcp_connections_relayed}, {@code udp_flows_opened}, {@code pings_answered},
+     * {@code refused_tcp_limit}...), non-zero counts only; empty when it advertises no routes.
+     *
+     * @return counts by event name
+     */
+    public Map<String, Long> relayCounters() {
+        return loop.dataplane().relayCounters();
     }
 
     /**
@@ -627,6 +660,7 @@ public final class TailnetNode implements AutoCloseable {
         private int peerCacheSize = PeerCache.DEFAULT_CAPACITY;
         private List<InetSocketAddress> dnsUpstreams = List.of();
         private boolean acceptRoutes;
+        private List<Prefix> advertisedRoutes = List.of();
         private String exitNode;
         private boolean exitNodeAllowLanAccess;
 
@@ -931,6 +965,25 @@ public final class TailnetNode implements AutoCloseable {
         }
 
         /**
+         * Offers the tailnet routes through this node, as {@code tailscale up --advertise-routes}
+         * and {@code --advertise-exit-node}: it tells control, and once control approves a route
+         * (headscale: {@code nodes approve-routes}) peers send packets for it here, where the
+         * tailnet's rules judge them by destination (as tailscaled, the filter counts advertised
+         * routes as local) and, in userspace mode, this host's own sockets carry them on (TCP,
+         * UDP, ICMP echo). An exit node serves the internet only: not the host's own
+         * networks, private, link-local or the tailnet's ranges, as tailscaled.
+         *
+         * @param routes   CIDR prefixes with no host bits set, such as {@code 192.168.50.0/24}
+         * @param exitNode whether to offer 0.0.0.0/0 and ::/0 as well
+         * @return this builder
+         * @throws IllegalArgumentException with a one-line reason for a bad prefix
+         */
+        public Builder advertiseRoutes(Collection<String> routes, boolean exitNode) {
+            this.advertisedRoutes = AdvertisedRoutes.parse(routes, exitNode);
+            return this;
+        }
+
+        /**
          * Makes the node; it does nothing until {@link TailnetNode#start()}.
          *
          * @return the node
@@ -943,7 +996,8 @@ public final class TailnetNode implements AutoCloseable {
             return new TailnetNode(new NodeConfig(controlUrl, authKey, hostname, stateDirectory, mapWatchdog,
                     backoffInitial, backoffMax, tls, udpPort, derpTransport, discoAllowlist, priorityPeer,
                     maxActivePeers, tunDevice, peerCacheSize, dnsUpstreams, new RoutePrefs(acceptRoutes, exitNode,
-                    exitNodeAllowLanAccess, exitNodeAllowLanAccess ? HostNetworks.prefixes() : List.of())));
+                    exitNodeAllowLanAccess, exitNodeAllowLanAccess ? HostNetworks.prefixes() : List.of()),
+                    advertisedRoutes));
         }
     }
 }

@@ -5,8 +5,12 @@ import io.microlink.derp.DerpClient;
 import io.microlink.dns.QuadHundredDnsServer;
 import io.microlink.dns.UpstreamSockets;
 import io.microlink.filter.Firewall;
+import io.microlink.AddressText;
+import io.microlink.route.HostNetworks;
+import io.microlink.route.Prefix;
 import io.microlink.route.RoutePrefs;
 import io.microlink.route.RouteTable;
+import io.microlink.route.ServedRoutes;
 import io.microlink.filter.PacketFilter;
 import io.microlink.filter.Verdict;
 import io.microlink.key.PrivateKey;
@@ -21,6 +25,9 @@ import io.microlink.netstack.PacketSink;
 import io.microlink.netstack.ip.IpHeader;
 import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.ip.IpProtocol;
+import io.microlink.netstack.relay.OsRelayTarget;
+import io.microlink.netstack.relay.RelayLimits;
+import io.microlink.netstack.relay.RelayService;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.tcp.TcpConfig;
 import io.microlink.tsmp.TsmpReject;
@@ -73,10 +80,15 @@ public final class Dataplane implements AutoCloseable {
      * @param tunDevice the TUN device to carry the tailnet for the OS, or null for userspace mode
      * @param dnsUpstreams where MagicDNS forwards names the tailnet's DNS config routes nowhere
      * @param routes    which of the peers' routes this node takes (subnet routes, an exit node)
+     * @param advertisedRoutes the routes this node offers its peers ({@code AdvertisedRoutes.parse})
      */
     public record Settings(int udpPort, DerpClient.Transport derpTransport, SSLContext tls,
                            Set<String> discoAllowlist, String priorityPeer, int maxActivePeers, String tunDevice,
-                           List<InetSocketAddress> dnsUpstreams, RoutePrefs routes) {}
+                           List<InetSocketAddress> dnsUpstreams, RoutePrefs routes, List<Prefix> advertisedRoutes) {
+        public Settings {
+            advertisedRoutes = List.copyOf(advertisedRoutes);
+        }
+    }
 
     private final Settings settings;
     private final Supplier<PrivateKey> nodeKey;
@@ -149,6 +161,12 @@ public final class Dataplane implements AutoCloseable {
     private volatile List<byte[]> ownAddresses = List.of();
     /** Where each destination goes, by the last netmap; the same table magicsock gives WireGuard. */
     private volatile RouteTable routes;
+    /** What this node relays for its peers by the last netmap: its advertised routes control approved. */
+    private volatile ServedRoutes served = ServedRoutes.NONE;
+    /** The host's networks, read once at build time, which an exit node does not serve (as tailscaled). */
+    private final List<Prefix> hostNetworks;
+    /** Userspace mode's subnet router and exit node: the host's sockets; null when nothing is advertised. */
+    private final RelayService relay;
 
     /**
      * @param nodeKey   the current node key (it changes when control makes the node rotate it)
@@ -166,6 +184,26 @@ public final class Dataplane implements AutoCloseable {
         this.routes = RouteTable.of(NetmapUpdater.empty(), settings.routes(), n -> true);
         // In TUN mode the netstack gets no replies (the device takes them), so the OS asks every resolver.
         dns.attach(netstack, address -> tun == null && UpstreamSockets.isTailnetAddress(address));
+        this.hostNetworks = settings.advertisedRoutes().isEmpty() ? List.of() : HostNetworks.prefixes();
+        this.relay = settings.advertisedRoutes().isEmpty() ? null : startRelay();
+    }
+
+    /**
+     * The subnet router's and exit node's relay: TCP, UDP and pings a peer sends to a served
+     * route end in the netstack (the packet filter let them in by destination) and go on from this
+     * host's own sockets. Each peer's connections and flows count against its node, whichever of
+     * its addresses it uses.
+     */
+    private RelayService startRelay() {
+        try {
+            return RelayService.start(netstack, this::relayOwner, new OsRelayTarget(), RelayLimits.DEFAULTS);
+        } catch (IOException e) {
+            throw new IllegalStateException("the netstack relays already", e);
+        }
+    }
+
+    private Object relayOwner(InetAddress source) {
+        return netmap.get().peerByAddress(AddressText.of(source)).map(Node::id).orElse(null);
     }
 
     /**
@@ -222,6 +260,21 @@ public final class Dataplane implements AutoCloseable {
         return routes.route(destination);
     }
 
+    /** The routes this node offers, as control is told them. */
+    public List<Prefix> advertisedRoutes() {
+        return settings.advertisedRoutes();
+    }
+
+    /** What this node relays for its peers by the last netmap (its approved routes). */
+    public ServedRoutes servedRoutes() {
+        return served;
+    }
+
+    /** The relay's counters (connections, flows, refusals by name), empty when nothing is advertised. */
+    public Map<String, Long> relayCounters() {
+        return relay == null ? Map.of() : relay.counters();
+    }
+
     /** The routing table of the last netmap, for status: the exit node in use, or why not. */
     public RouteTable routes() {
         return routes;
@@ -246,7 +299,8 @@ public final class Dataplane implements AutoCloseable {
         if (t != null) {
             t.setAddresses(own);
         }
-        firewall.install(PacketFilter.from(next));
+        served = ServedRoutes.of(settings.advertisedRoutes(), next.self(), hostNetworks);
+        firewall.install(PacketFilter.from(next, served));
         dns.update(next);
     }
 
@@ -421,6 +475,11 @@ public final class Dataplane implements AutoCloseable {
         if (malformedInbound.sum() != 0) {
             out.put("inner_malformed", malformedInbound.sum());
         }
+        relayCounters().forEach((event, n) -> {
+            if (event.startsWith("refused") || event.endsWith("failed")) {
+                out.put("relay_" + event, n);
+            }
+        });
         return out;
     }
 
@@ -483,6 +542,9 @@ public final class Dataplane implements AutoCloseable {
         if (first) {
             if (m != null) {
                 m.close();
+            }
+            if (relay != null) {
+                relay.close();
             }
             netstack.close();
         }

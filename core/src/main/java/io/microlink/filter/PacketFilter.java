@@ -3,6 +3,7 @@ package io.microlink.filter;
 import io.microlink.control.wire.FilterRule;
 import io.microlink.control.wire.Node;
 import io.microlink.netmap.Netmap;
+import io.microlink.route.ServedRoutes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,8 +17,9 @@ import java.util.Optional;
  * <p>Node capabilities are not supported yet: a {@code "cap:..."} source matches no peer, so
  * rules that admit peers only by capability admit nothing, and {@code CapGrant} is ignored
  * (tailscale's {@code DstPorts} and {@code CapGrant} are exclusive, so such a rule has no
- * destinations and matches no packet anyway). Subnet routes are not served, so only the node's
- * own addresses count as local.
+ * destinations and matches no packet anyway). Local are the node's own addresses and the
+ * routes it serves ({@link ServedRoutes}: advertised subnet routes, the internet as an exit node),
+ * so rules naming a subnet apply to routed packets by destination, as in tailscale.
  *
  * <pre>{@code
  * PacketFilter filter = PacketFilter.from(netmap);
@@ -27,16 +29,31 @@ import java.util.Optional;
 public final class PacketFilter {
     private final CompiledRule[] rules;
     private final AddressSet local;
+    private final ServedRoutes served;
 
-    private PacketFilter(CompiledRule[] rules, AddressSet local) {
+    private PacketFilter(CompiledRule[] rules, AddressSet local, ServedRoutes served) {
         this.rules = rules;
         this.local = local;
+        this.served = served;
     }
 
     /** The filter of {@code netmap}'s merged rules, with the self node's addresses as the local ones. */
     public static PacketFilter from(Netmap netmap) {
+        return from(netmap, ServedRoutes.NONE);
+    }
+
+    /**
+     * The filter of {@code netmap}'s merged rules, with the self node's addresses and the routes it
+     * serves as the local ones.
+     */
+    public static PacketFilter from(Netmap netmap, ServedRoutes served) {
         List<String> addresses = netmap.self().map(Node::addresses).orElse(null);
-        return of(netmap.packetFilter(), addresses == null ? List.of() : addresses);
+        return of(netmap.packetFilter(), addresses == null ? List.of() : addresses).serving(served);
+    }
+
+    /** This filter, with {@code routes} also counted as local. */
+    public PacketFilter serving(ServedRoutes routes) {
+        return new PacketFilter(rules, local, routes);
     }
 
     /**
@@ -56,12 +73,12 @@ public final class PacketFilter {
                 .map(CompiledRule::compile)
                 .flatMap(Optional::stream)
                 .toArray(CompiledRule[]::new);
-        return new PacketFilter(compiled, AddressSet.of(local));
+        return new PacketFilter(compiled, AddressSet.of(local), ServedRoutes.NONE);
     }
 
-    /** Whether {@code address} is one of this node's own. */
+    /** Whether {@code address} is one of this node's own, or one of a route it serves. */
     public boolean isLocal(byte[] address) {
-        return local.contains(address);
+        return local.contains(address) || served.serves(address);
     }
 
     /** Whether some rule admits {@code protocol} from {@code source} to {@code destination}:{@code port}. */

@@ -243,7 +243,8 @@ public final class Daemon implements AutoCloseable {
                 .priorityPeer(s.priorityPeer())
                 .acceptRoutes(s.acceptRoutes())
                 .exitNode(s.exitNode())
-                .exitNodeAllowLanAccess(s.exitNodeAllowLanAccess());
+                .exitNodeAllowLanAccess(s.exitNodeAllowLanAccess())
+                .advertiseRoutes(s.advertiseRoutes(), s.advertiseExitNode());
         if (plainHttpDerp) {
             b.plainHttpDerpForTesting();
         }

@@ -29,9 +29,15 @@ public final class ByteServer implements AutoCloseable {
     private static final int UPLOAD = 'u';
     private static final int DOWNLOAD = 'd';
     private static final int CHUNK = 64 * 1024;
-    private final ServerSocket server = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
+    private final ServerSocket server;
 
     public ByteServer() throws IOException {
+        this(InetAddress.getLoopbackAddress());
+    }
+
+    /** On {@code address} (a subnet router's benchmark binds every address: {@code 0.0.0.0}). */
+    public ByteServer(InetAddress address) throws IOException {
+        server = new ServerSocket(0, 64, address);
         Thread.startVirtualThread(() -> {
             while (!server.isClosed()) {
                 try {

@@ -320,6 +320,25 @@ public final class Headscale implements AutoCloseable {
         cli("nodes", "approve-routes", "--identifier", Long.toString(id), "--routes", String.join(",", routes));
     }
 
+    /**
+     * What headscale holds of a node's routes: {@code [announced, approved, serving]}, for tests and
+     * their failure messages ({@code available_routes}, {@code approved_routes}, {@code subnet_routes}).
+     */
+    public List<List<String>> routes(long id) {
+        for (JsonNode n : cli("nodes", "list")) {
+            if (n.path("id").asLong() == id) {
+                List<List<String>> out = new ArrayList<>();
+                for (String field : List.of("available_routes", "approved_routes", "subnet_routes")) {
+                    List<String> routes = new ArrayList<>();
+                    n.path(field).forEach(r -> routes.add(r.asText()));
+                    out.add(List.copyOf(routes));
+                }
+                return List.copyOf(out);
+            }
+        }
+        throw new IllegalArgumentException("headscale has no node " + id);
+    }
+
     /** Expires a node's key now, as an admin would; the node must re-register. */
     public void expireNode(long id) {
         cli("nodes", "expire", "--identifier", Long.toString(id));

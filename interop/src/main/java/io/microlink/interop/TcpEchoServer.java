@@ -24,7 +24,12 @@ public final class TcpEchoServer implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
 
     public TcpEchoServer() throws IOException {
-        server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+        this(InetAddress.getLoopbackAddress());
+    }
+
+    /** On {@code address} ({@code 0.0.0.0}: every address of the namespace). */
+    public TcpEchoServer(InetAddress address) throws IOException {
+        server = new ServerSocket(0, 16, address);
         Thread.startVirtualThread(this::acceptLoop);
     }
 

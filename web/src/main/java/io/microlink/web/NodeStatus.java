@@ -11,11 +11,16 @@ import java.util.List;
  * @param stateDetail the login URL or last error, or null
  * @param user        the login name of the user owning this node, or null (tagged, or not yet known)
  * @param homeDerp    the home relay, or null before one was chosen
+ * @param advertisedRoutes the routes this node offers as a subnet router or exit node
+ * @param approvedRoutes   those control approved, by its last description of this node
  */
 public record NodeStatus(String name, String fqdn, String state, String stateDetail, List<String> addresses,
-                         String user, String controlUrl, int udpPort, HomeDerp homeDerp) {
+                         String user, String controlUrl, int udpPort, HomeDerp homeDerp,
+                         List<String> advertisedRoutes, List<String> approvedRoutes) {
     public NodeStatus {
         addresses = List.copyOf(addresses);
+        advertisedRoutes = List.copyOf(advertisedRoutes);
+        approvedRoutes = List.copyOf(approvedRoutes);
     }
 
     /**

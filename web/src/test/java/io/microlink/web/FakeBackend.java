@@ -64,7 +64,8 @@ final class FakeBackend implements WebBackend {
     @Override
     public NodeStatus status() {
         return new NodeStatus("node", "node.tailnet.test", "CONNECTED", null, List.of("100.64.0.1", "fd7a:115c:a1e0::1"),
-                OWNER, "http://127.0.0.1:1", 41641, new NodeStatus.HomeDerp(999, "hs", "Headscale Embedded DERP", 1.5));
+                OWNER, "http://127.0.0.1:1", 41641, new NodeStatus.HomeDerp(999, "hs", "Headscale Embedded DERP", 1.5),
+                List.of("0.0.0.0/0", "::/0", "192.168.50.0/24"), List.of("192.168.50.0/24"));
     }
 
     @Override

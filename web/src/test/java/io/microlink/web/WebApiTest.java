@@ -62,6 +62,8 @@ class WebApiTest {
         assertThat(s.path("role").asText()).isEqualTo("owner");
         assertThat(s.path("homeDerp").path("latencyMillis").asDouble()).isEqualTo(1.5);
         assertThat(s.path("addresses")).hasSize(2);
+        assertThat(s.path("advertisedRoutes").toString()).isEqualTo("[\"0.0.0.0/0\",\"::/0\",\"192.168.50.0/24\"]");
+        assertThat(s.path("approvedRoutes").toString()).isEqualTo("[\"192.168.50.0/24\"]");
     }
 
     @Test

@@ -37,7 +37,7 @@ public final class TcpBenchmark {
     private static final int ROUND_TRIPS = 2000;
 
     /** A connected stream pair, whichever node it goes through. */
-    private interface Connection extends Closeable {
+    interface Connection extends Closeable {
         InputStream in() throws IOException;
 
         OutputStream out() throws IOException;
@@ -45,7 +45,7 @@ public final class TcpBenchmark {
         }
 
     @FunctionalInterface
-    private interface Dialer {
+    interface Dialer {
         Connection dial(int port) throws IOException;
     }
 
@@ -126,7 +126,7 @@ public final class TcpBenchmark {
         }
     }
 
-    private static double median(List<double[]> rows, int column) {
+    static double median(List<double[]> rows, int column) {
         double[] values = rows.stream().mapToDouble(r -> r[column]).sorted().toArray();
         int n = values.length;
         return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
@@ -149,7 +149,7 @@ public final class TcpBenchmark {
         return node;
     }
 
-    private static Connection osSocket(Proxy proxy, InetAddress host, int port) throws IOException {
+    static Connection osSocket(Proxy proxy, InetAddress host, int port) throws IOException {
         Socket s = proxy == null ? new Socket() : new Socket(proxy);
         s.connect(new InetSocketAddress(host, port), 20_000);
         s.setTcpNoDelay(true);
@@ -157,7 +157,7 @@ public final class TcpBenchmark {
     }
 
     /** Mbit/s of {@code megabytes} sent to the byte server ({@code upload}) or received from it. */
-    private static double throughput(Dialer dialer, int port, int megabytes, boolean upload) throws IOException {
+    static double throughput(Dialer dialer, int port, int megabytes, boolean upload) throws IOException {
         long total = (long) megabytes * 1024 * 1024;
         try (Connection c = dialer.dial(port)) {
             long t0 = System.nanoTime();
@@ -166,7 +166,7 @@ public final class TcpBenchmark {
         }
     }
 
-    private static double roundTrip(Dialer dialer, int port) throws IOException {
+    static double roundTrip(Dialer dialer, int port) throws IOException {
         List<Long> nanos = new ArrayList<>(ROUND_TRIPS);
         try (Connection c = dialer.dial(port)) {
             InputStream in = c.in();

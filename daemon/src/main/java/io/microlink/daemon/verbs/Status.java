@@ -48,12 +48,14 @@ final class Status implements Verb, Method {
                 --json prints the daemon's answer as it is: state, detail, loginUrl, controlUrl,
                 tunDevice, tunActive, proxies [{kind, port, address, problem, authentication}], serve
                 [{tailnetPort, localPort, active, connections, problem}], self {name, fqdn,
-                addresses, nodeKey}, acceptRoutes, exitNode (the name of the peer in use, or null),
+                addresses, nodeKey, advertisedRoutes (the routes it offers), approvedRoutes (those
+                control approved, which it relays now)}, acceptRoutes, exitNode (the name of the peer in use, or null),
                 exitNodeProblem (why the exit node asked for is not used, or null) and peers [{name,
                 fqdn, addresses, online, os, lastSeen, path, lastHandshake, rxBytes, txBytes,
                 routes (its approved subnet routes), primaryRoutes, exitNodeOption (it offers an exit
                 route), exitNode (it is the one in use)}]; times are ISO-8601, null when unknown.
-                The table's ROUTES column shows each peer's routes, "exit node" for one that offers
+                The table's ROUTES column shows this node's advertised routes (each not yet approved
+                marked so) and each peer's routes, "exit node" for one that offers
                 it and "EXIT NODE (in use)" for this node's. The auth key is never included.""";
     }
 
@@ -108,7 +110,8 @@ final class Status implements Verb, Method {
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("ADDRESS", "NAME", "ONLINE", "PATH", "HANDSHAKE", "RX", "TX", "ROUTES"));
         JsonNode self = s.path("self");
-        rows.add(List.of(first(self.path("addresses")), self.path("name").asText(), "self", "-", "-", "-", "-", "-"));
+        rows.add(List.of(first(self.path("addresses")), self.path("name").asText(), "self", "-", "-", "-", "-",
+                ownRoutes(self)));
         for (JsonNode p : s.path("peers")) {
             boolean hasTraffic = p.hasNonNull("rxBytes");
             rows.add(List.of(first(p.path("addresses")), p.path("name").asText(),
@@ -130,6 +133,16 @@ final class Status implements Verb, Method {
         } else if (p.path("exitNodeOption").asBoolean()) {
             parts.add("exit node");
         }
+        return parts.isEmpty() ? "-" : String.join(", ", parts);
+    }
+
+    /** This node's advertised routes, each one control has not approved yet marked so. */
+    static String ownRoutes(JsonNode self) {
+        List<String> approved = new ArrayList<>();
+        self.path("approvedRoutes").forEach(r -> approved.add(r.asText()));
+        List<String> parts = new ArrayList<>();
+        self.path("advertisedRoutes").forEach(r -> parts.add(approved.contains(r.asText()) ? r.asText()
+                : r.asText() + " (not approved)"));
         return parts.isEmpty() ? "-" : String.join(", ", parts);
     }
 
@@ -182,6 +195,8 @@ final class Status implements Verb, Method {
         out.put("exitNodeProblem", node.exitNodeProblem().orElse(null));
         ObjectNode selfJson = describe(map.self().orElseThrow());
         selfJson.put("nodeKey", String.valueOf(node.nodeKey()));
+        node.advertisedRoutes().forEach(selfJson.putArray("advertisedRoutes")::add);
+        node.approvedRoutes().forEach(selfJson.putArray("approvedRoutes")::add);
         out.set("self", selfJson);
         Map<String, PeerPathStatus> paths = node.peerPaths().stream()
                 .collect(Collectors.toMap(PeerPathStatus::peer, Function.identity(), (a, b) -> a));

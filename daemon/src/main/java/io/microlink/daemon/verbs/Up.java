@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -45,8 +46,10 @@ final class Up implements Verb, Method {
             "proxyUsername", "--proxy-username", "proxyPassword", "--proxy-password-file", "exitNode", "--exit-node");
     /** The on/off settings {@code up} may change, by their flag (without the dashes). */
     private static final Map<String, String> SWITCH_FLAG_OF_SETTING = Map.of("acceptRoutes", "accept-routes",
-            "exitNodeAllowLanAccess", "exit-node-allow-lan-access");
+            "exitNodeAllowLanAccess", "exit-node-allow-lan-access", "advertiseExitNode", "advertise-exit-node");
     private static final String DNS_UPSTREAMS = "dnsUpstreams";
+    private static final String ADVERTISE_ROUTES = "advertiseRoutes";
+    private static final String ADVERTISE_ROUTES_FLAG = "--advertise-routes";
     /** The local proxy ports {@code up} may change, by their flag (without the dashes). */
     private static final Map<String, String> PORT_FLAG_OF_SETTING = Map.of("socks5Port", "socks5-port",
             "httpProxyPort", "http-proxy-port");
@@ -86,7 +89,11 @@ final class Up implements Verb, Method {
                 --exit-node NAME|IP sends the node's traffic for addresses outside the tailnet
                 (its sockets and the proxies) through that peer, which must offer an approved exit
                 route (--exit-node "" stops); --exit-node-allow-lan-access keeps this host's own
-                networks off it. Changing them restarts the node.""";
+                networks off it. --advertise-routes 192.168.50.0/24,... offers subnets this host
+                reaches to the tailnet ("" stops), --advertise-exit-node offers its internet
+                access; once control approves them (headscale: nodes approve-routes), peers'
+                connections, UDP and pings to them are carried on from this host's own sockets.
+                Changing them restarts the node.""";
     }
 
     @Override
@@ -105,6 +112,8 @@ final class Up implements Verb, Method {
                 .flag("accept-routes", null, "use the subnet routes peers offer (--accept-routes=false: don't)")
                 .value("exit-node", null, "NAME|IP", "send traffic outside the tailnet through this peer; \"\": none")
                 .flag("exit-node-allow-lan-access", null, "with an exit node, keep this host's networks off it")
+                .value("advertise-routes", null, "PREFIX,...", "offer these subnets to the tailnet; \"\": none")
+                .flag("advertise-exit-node", null, "offer this host's internet access to the tailnet (=false: stop)")
                 .value("dns-upstream", null, "IP[:PORT],...", "resolvers for names the tailnet's DNS config sends nowhere; \"\": none")
                 .value("timeout", null, "DURATION", "how long to wait for the connection (default 2m)");
     }
@@ -127,6 +136,9 @@ final class Up implements Verb, Method {
         proxyCredentials(args, request);
         if (args.value("dns-upstream") != null) {
             request.set(DNS_UPSTREAMS, DnsUpstreamFlag.setting(args.value("dns-upstream")));
+        }
+        if (args.value("advertise-routes") != null) {
+            request.set(ADVERTISE_ROUTES, DnsUpstreamFlag.setting(args.value("advertise-routes")));
         }
         if (args.value("hostname") != null && args.value("hostname-prefix") != null) {
             throw new UsageException("give --hostname or --hostname-prefix, not both");
@@ -213,6 +225,16 @@ final class Up implements Verb, Method {
         }
     }
 
+    private static String flagOf(String setting) {
+        if (DNS_UPSTREAMS.equals(setting)) {
+            return DnsUpstreamFlag.FLAG;
+        }
+        if (ADVERTISE_ROUTES.equals(setting)) {
+            return ADVERTISE_ROUTES_FLAG;
+        }
+        return FLAG_OF_SETTING.getOrDefault(setting, setting);
+    }
+
     /** The same checks the daemon makes, but reported by flag name, as a usage error. */
     private static void checkLocally(ObjectNode request) throws UsageException {
         ObjectNode patch = request.deepCopy();
@@ -222,8 +244,7 @@ final class Up implements Verb, Method {
             NodeSettings.defaults().withChanges(patch);
         } catch (InvalidSettingsException e) {
             throw new UsageException(e.problems().stream()
-                    .map(p -> (DNS_UPSTREAMS.equals(p.setting()) ? DnsUpstreamFlag.FLAG
-                            : FLAG_OF_SETTING.getOrDefault(p.setting(), p.setting())) + ": " + p.message())
+                    .map(p -> flagOf(p.setting()) + ": " + p.message())
                     .collect(Collectors.joining("; ")));
         }
     }
@@ -323,8 +344,10 @@ final class Up implements Verb, Method {
                 patch.put(setting, request.bool(setting));
             }
         }
-        if (request.params().has(DNS_UPSTREAMS)) {
-            patch.set(DNS_UPSTREAMS, request.params().get(DNS_UPSTREAMS));
+        for (String list : List.of(DNS_UPSTREAMS, ADVERTISE_ROUTES)) {
+            if (request.params().has(list)) {
+                patch.set(list, request.params().get(list));
+            }
         }
         if (request.bool("proxyAuthOff")) {
             patch.putNull("proxyUsername").putNull("proxyPassword");

@@ -73,6 +73,9 @@ import java.util.regex.Pattern;
  * @param exitNode       the peer (name, FQDN, tailnet IP or node key) that carries traffic for addresses
  *                       outside the tailnet, or null for none ({@code up --exit-node})
  * @param exitNodeAllowLanAccess with an exit node, whether this host's own networks stay off it
+ * @param advertiseRoutes the subnets this node offers the tailnet as a subnet router, CIDR prefixes
+ *                       with no host bits set, at most {@value #MAX_ADVERTISED_ROUTES} ({@code up --advertise-routes})
+ * @param advertiseExitNode whether this node offers to be an exit node ({@code up --advertise-exit-node})
  */
 public record NodeSettings(String controlUrl, String authKey, String hostname, String hostnamePrefix,
                            boolean wantRunning, int maxActivePeers, String priorityPeer, List<String> discoAllowlist,
@@ -80,7 +83,8 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
                            boolean webGuestsReadOnly, boolean webMetricsOnTailnet, int socks5Port,
                            int httpProxyPort, String proxyUsername, String proxyPassword,
                            Map<Integer, Integer> serve, List<String> dnsUpstreams,
-                           boolean acceptRoutes, String exitNode, boolean exitNodeAllowLanAccess) {
+                           boolean acceptRoutes, String exitNode, boolean exitNodeAllowLanAccess,
+                           List<String> advertiseRoutes, boolean advertiseExitNode) {
     /** Where a fresh node logs in: Tailscale's service. */
     public static final String DEFAULT_CONTROL_URL = "https://controlplane.tailscale.com";
     public static final String DEFAULT_HOSTNAME_PREFIX = "microlink";
@@ -89,6 +93,9 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
     public static final int DEFAULT_WEB_LOCAL_PORT = 8088;
     public static final int MAX_SERVES = 64;
     public static final int MAX_DNS_UPSTREAMS = TailnetNode.MAX_DNS_UPSTREAMS;
+    public static final int MAX_ADVERTISED_ROUTES = 256;
+    /** The longest prefix text there is (a full IPv6 address and /128) and room to spare. */
+    private static final int MAX_ROUTE_TEXT = 64;
     /** The suffix {@link #deviceName} appends is a dash and six hex digits. */
     private static final int SUFFIX_LENGTH = 7;
     private static final int MAX_NAME = 253;
@@ -128,7 +135,9 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         DNS_UPSTREAMS("dnsUpstreams", true, Kind.TEXT_LIST, NodeSettings::dnsUpstreams),
         ACCEPT_ROUTES("acceptRoutes", true, Kind.BOOLEAN, NodeSettings::acceptRoutes),
         EXIT_NODE("exitNode", true, Kind.TEXT, NodeSettings::exitNode),
-        EXIT_NODE_ALLOW_LAN_ACCESS("exitNodeAllowLanAccess", true, Kind.BOOLEAN, NodeSettings::exitNodeAllowLanAccess);
+        EXIT_NODE_ALLOW_LAN_ACCESS("exitNodeAllowLanAccess", true, Kind.BOOLEAN, NodeSettings::exitNodeAllowLanAccess),
+        ADVERTISE_ROUTES("advertiseRoutes", true, Kind.TEXT_LIST, NodeSettings::advertiseRoutes),
+        ADVERTISE_EXIT_NODE("advertiseExitNode", true, Kind.BOOLEAN, NodeSettings::advertiseExitNode);
 
         private final String jsonName;
         private final boolean needsRestart;
@@ -181,6 +190,7 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         debug = debug == null || debug.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(debug));
         serve = serve == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(serve));
         dnsUpstreams = dnsUpstreams == null ? List.of() : List.copyOf(new LinkedHashSet<>(dnsUpstreams));
+        advertiseRoutes = advertiseRoutes == null ? List.of() : List.copyOf(new LinkedHashSet<>(advertiseRoutes));
         List<InvalidSettingsException.Problem> problems = new ArrayList<>();
         checkControlUrl(controlUrl, problems);
         checkAuthKey(authKey, problems);
@@ -218,8 +228,32 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
                     "entries must be IP addresses with an optional port (192.0.2.53, [2001:db8::53]:5353), got '"
                             + abbreviate(String.valueOf(upstream)) + "'", problems);
         }
+        checkAdvertisedRoutes(advertiseRoutes, advertiseExitNode, problems);
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
+        }
+    }
+
+    /** The node's own check ({@link TailnetNode.Builder#advertiseRoutes}), so the two never disagree. */
+    private static void checkAdvertisedRoutes(List<String> routes, boolean exitNode,
+                                              List<InvalidSettingsException.Problem> problems) {
+        if (routes.size() > MAX_ADVERTISED_ROUTES) {
+            problems.add(new InvalidSettingsException.Problem(Field.ADVERTISE_ROUTES.jsonName,
+                    "holds at most " + MAX_ADVERTISED_ROUTES + " routes, got " + routes.size()));
+            return;
+        }
+        for (String route : routes) {
+            if (route == null || route.length() > MAX_ROUTE_TEXT) {
+                problems.add(new InvalidSettingsException.Problem(Field.ADVERTISE_ROUTES.jsonName,
+                        "entries must be CIDR prefixes such as 192.168.50.0/24, got '"
+                                + abbreviate(String.valueOf(route)) + "'"));
+                return;
+            }
+        }
+        try {
+            TailnetNode.builder().advertiseRoutes(routes, exitNode);
+        } catch (IllegalArgumentException e) {
+            problems.add(new InvalidSettingsException.Problem(Field.ADVERTISE_ROUTES.jsonName, e.getMessage()));
         }
     }
 
@@ -235,7 +269,7 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
     public static NodeSettings defaults() {
         return new NodeSettings(DEFAULT_CONTROL_URL, null, null, DEFAULT_HOSTNAME_PREFIX, false,
                 DEFAULT_MAX_ACTIVE_PEERS, null, List.of(), 0, Set.of(), true, DEFAULT_WEB_PORT, DEFAULT_WEB_LOCAL_PORT,
-                false, false, 0, 0, null, null, Map.of(), List.of(), false, null, false);
+                false, false, 0, 0, null, null, Map.of(), List.of(), false, null, false, List.of(), false);
     }
 
     /** The file that holds the auth key, when {@link #authKey()} names one rather than being the key. */
@@ -370,6 +404,8 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         Map<Integer, Integer> serve = (Map<Integer, Integer>) v.get(Field.SERVE);
         @SuppressWarnings("unchecked")
         List<String> dnsUpstreams = (List<String>) v.get(Field.DNS_UPSTREAMS);
+        @SuppressWarnings("unchecked")
+        List<String> advertiseRoutes = (List<String>) v.get(Field.ADVERTISE_ROUTES);
         return new NodeSettings((String) v.get(Field.CONTROL_URL), (String) v.get(Field.AUTH_KEY),
                 (String) v.get(Field.HOSTNAME), (String) v.get(Field.HOSTNAME_PREFIX),
                 (Boolean) v.get(Field.WANT_RUNNING), (Integer) v.get(Field.MAX_ACTIVE_PEERS),
@@ -380,7 +416,8 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
                 (Integer) v.get(Field.SOCKS5_PORT), (Integer) v.get(Field.HTTP_PROXY_PORT),
                 (String) v.get(Field.PROXY_USERNAME), (String) v.get(Field.PROXY_PASSWORD), serve, dnsUpstreams,
                 (Boolean) v.get(Field.ACCEPT_ROUTES), (String) v.get(Field.EXIT_NODE),
-                (Boolean) v.get(Field.EXIT_NODE_ALLOW_LAN_ACCESS));
+                (Boolean) v.get(Field.EXIT_NODE_ALLOW_LAN_ACCESS), advertiseRoutes,
+                (Boolean) v.get(Field.ADVERTISE_EXIT_NODE));
     }
 
     /** The typed value of one JSON setting; a type error goes to {@code problems} (the value is then null). */

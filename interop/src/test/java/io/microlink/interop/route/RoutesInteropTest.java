@@ -68,8 +68,7 @@ class RoutesInteropTest {
     private static final Duration ROUTES_SEEN = Duration.ofSeconds(60);
     private static final String TOKEN = UUID.randomUUID().toString();
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Exactly what the servers read before they answer, so they close with nothing unread (a FIN, not a RST). */
-    private static final String REQUEST = "GET / HTTP/1.0\r\n\r\n";
+    private static final String REQUEST = RouteHosts.REQUEST;
 
     @RegisterExtension
     static final TestTailnet tailnet = TestTailnet.create();
@@ -85,18 +84,10 @@ class RoutesInteropTest {
         net.linkToSelf("10.77.19.1/24", subnet, SUBNET_HOST + "/24");
         // The exit target sits one router away: tailscale's exit node ("guest wifi") refuses its own
         // directly attached networks unless they are advertised as subnet routes.
-        String gateway = net.create("gateway");
-        String outside = net.create("outside");
-        net.linkToSelf(LAN_SELF + "/24", gateway, LAN_GATEWAY + "/24");
-        net.link(gateway, "198.18.19.1/24", outside, OUTSIDE_HOST + "/24");
-        net.exec(gateway, "sysctl", "-w", "net.ipv4.ip_forward=1").requireSuccess();
-        net.exec(outside, "ip", "route", "add", "default", "via", "198.18.19.1").requireSuccess();
-        // In the test JVM's own isolated namespace, as linkToSelf's veth is.
-        Exec.run(IO, List.of("ip", "route", "add", "198.18.19.0/24", "via", LAN_GATEWAY)).requireSuccess();
-        servers.add(httpServer(net, subnet, SUBNET_HOST, "subnet"));
-        servers.add(httpServer(net, outside, OUTSIDE_HOST, "outside"));
-        servers.add(net.start(subnet, "udp-echo", List.of("socat", "UDP-LISTEN:" + ECHO_PORT + ",bind=" + SUBNET_HOST
-                + ",fork,reuseaddr", "PIPE"), Map.of(), tailnet.dir().resolve("udp-echo.log")));
+        String outside = RouteHosts.oneGatewayAway(tailnet, LAN_SELF, LAN_GATEWAY, "198.18.19.0/24", OUTSIDE_HOST);
+        servers.add(RouteHosts.httpServer(tailnet, subnet, SUBNET_HOST, HTTP_PORT, "subnet", TOKEN));
+        servers.add(RouteHosts.httpServer(tailnet, outside, OUTSIDE_HOST, HTTP_PORT, "outside", TOKEN));
+        servers.add(RouteHosts.udpEcho(tailnet, subnet, SUBNET_HOST, ECHO_PORT));
 
         Tailscaled router = tailnet.addNode("router");
         router.cli(IO, "set", "--advertise-routes=" + SUBNET).requireSuccess();
@@ -111,21 +102,6 @@ class RoutesInteropTest {
                 .map(Peer::routes).orElse(List.of()).contains(SUBNET)
                 && routed.tailnet().find("exit").map(Peer::exitNode).orElse(false)
                 && routed.exitNode().isPresent());
-    }
-
-    /** A one-answer HTTP/1.0 server (socat running a script per connection) naming itself and the run's token. */
-    private static ManagedProcess httpServer(NetworkNamespaces net, String ns, String address, String label) {
-        Path script = tailnet.dir().resolve("http-" + label + ".sh");
-        try {
-            Files.writeString(script, "#!/bin/sh\nhead -c " + REQUEST.length() + " >/dev/null\n"
-                    + "printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\n%s\\n' '" + label + " " + TOKEN
-                    + "'\n");
-            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return net.start(ns, "http-" + label, List.of("socat", "TCP-LISTEN:" + HTTP_PORT + ",bind=" + address
-                + ",fork,reuseaddr", "EXEC:" + script), Map.of(), tailnet.dir().resolve("http-" + label + ".log"));
     }
 
     @AfterAll

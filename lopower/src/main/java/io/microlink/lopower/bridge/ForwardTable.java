@@ -3,6 +3,7 @@ package io.microlink.lopower.bridge;
 import io.microlink.lopower.enroll.AddressPlan;
 import io.microlink.lopower.enroll.DeviceRecord;
 import io.microlink.lopower.enroll.ForwardRecord;
+import io.microlink.netstack.relay.FlowSlots;
 import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.socket.StreamRelay;
@@ -28,7 +29,7 @@ final class ForwardTable implements AutoCloseable {
     private final Netstack deviceSide;
     private final AddressPlan plan;
     private final BridgeCounters counters;
-    private final DeviceSlots<TailnetSocket> slots;
+    private final FlowSlots<String, TailnetSocket> slots;
     private final DroppedInput drops = new DroppedInput(LOG, "forwarded connection");
     /** Open listeners by the forward they serve; a forward that changes in any way is a new one. */
     private final Map<ForwardRecord, TailnetServerSocket> listening = new HashMap<>();
@@ -38,7 +39,7 @@ final class ForwardTable implements AutoCloseable {
         this.deviceSide = deviceSide;
         this.plan = plan;
         this.counters = counters;
-        this.slots = new DeviceSlots<>(perDevice);
+        this.slots = new FlowSlots<>(perDevice, Integer.MAX_VALUE);
     }
 
     /** Makes the listeners match {@code forwards}; one whose port cannot be opened is tried again next time. */

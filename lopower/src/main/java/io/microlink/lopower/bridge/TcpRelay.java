@@ -1,5 +1,6 @@
 package io.microlink.lopower.bridge;
 
+import io.microlink.netstack.relay.FlowSlots;
 import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.socket.StreamRelay;
 import io.microlink.netstack.socket.TailnetServerSocket;
@@ -23,7 +24,7 @@ final class TcpRelay implements AutoCloseable {
     private final Uplink uplink;
     private final DeviceTable devices;
     private final BridgeCounters counters;
-    private final DeviceSlots<TailnetSocket> slots;
+    private final FlowSlots<String, TailnetSocket> slots;
     private final DroppedInput drops = new DroppedInput(LOG, "device TCP connection");
     private Thread acceptor;
 
@@ -32,7 +33,7 @@ final class TcpRelay implements AutoCloseable {
         this.uplink = uplink;
         this.devices = devices;
         this.counters = counters;
-        this.slots = new DeviceSlots<>(perDevice);
+        this.slots = new FlowSlots<>(perDevice, Integer.MAX_VALUE);
     }
 
     void start() {
@@ -105,8 +106,6 @@ final class TcpRelay implements AutoCloseable {
         if (acceptor != null) {
             acceptor.interrupt();
         }
-        for (var e : slots.entries()) {
-            slots.closeAll(e.getKey());
-        }
+        slots.closeEverything();
     }
 }

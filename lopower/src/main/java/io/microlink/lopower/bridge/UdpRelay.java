@@ -1,5 +1,6 @@
 package io.microlink.lopower.bridge;
 
+import io.microlink.netstack.relay.FlowSlots;
 import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.socket.TailnetDatagramSocket;
@@ -47,7 +48,7 @@ final class UdpRelay implements Netstack.UdpService, AutoCloseable {
     private final DeviceTable devices;
     private final BridgeCounters counters;
     private final Duration idle;
-    private final DeviceSlots<Flow> slots;
+    private final FlowSlots<String, Flow> slots;
     private final Map<FlowKey, Flow> flows = new ConcurrentHashMap<>();
 
     UdpRelay(Uplink uplink, DeviceTable devices, BridgeCounters counters, int perDevice, Duration idle) {
@@ -55,7 +56,7 @@ final class UdpRelay implements Netstack.UdpService, AutoCloseable {
         this.devices = devices;
         this.counters = counters;
         this.idle = idle;
-        this.slots = new DeviceSlots<>(perDevice);
+        this.slots = new FlowSlots<>(perDevice, Integer.MAX_VALUE);
     }
 
     /** A datagram from a device to a tailnet address; runs on the WireGuard receive thread, so never blocks. */
@@ -117,7 +118,7 @@ final class UdpRelay implements Netstack.UdpService, AutoCloseable {
     /** Closes the flows idle for longer than the limit; the bridge calls it every half second or so. */
     void expireIdle() {
         long now = System.nanoTime();
-        for (var e : slots.entries()) {
+        for (var e : slots.snapshot().entrySet()) {
             for (Flow f : e.getValue()) {
                 if (now - f.lastUsedNanos > idle.toNanos()) {
                     f.close();
@@ -139,9 +140,7 @@ final class UdpRelay implements Netstack.UdpService, AutoCloseable {
 
     @Override
     public void close() {
-        for (var e : slots.entries()) {
-            slots.closeAll(e.getKey());
-        }
+        slots.closeEverything();
     }
 
     private static InetAddress address(byte[] raw) {

@@ -120,6 +120,19 @@ public final class TailnetSocket implements StreamConnection {
         });
     }
 
+    /**
+     * Drops the connection at once and tells the peer with RST, as a router does when it cannot
+     * open the connection it relays this one to: the peer's application fails at once instead of
+     * reading a clean end. A read or write blocked on another thread fails at once.
+     */
+    public void abort() {
+        closed = true;
+        stack.withTcp(() -> {
+            connection.abort();
+            stack.changed.signalAll();
+        });
+    }
+
     @Override
     public String toString() {
         return "TailnetSocket[" + getLocalSocketAddress() + " -> " + getRemoteSocketAddress() + ", "

@@ -1,0 +1,118 @@
+package io.microlink.bench.e2e;
+
+import io.microlink.TailnetNode;
+import io.microlink.interop.Await;
+import io.microlink.interop.ByteServer;
+import io.microlink.interop.Exec;
+import io.microlink.interop.Tailscaled;
+import io.microlink.interop.TcpEchoServer;
+import io.microlink.interop.TestTailnet;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A tailscaled reaching a subnet host through a subnet router, the Java node (userspace mode,
+ * its relay on OS sockets) beside a tailscaled router (userspace networking) in one run: bulk
+ * throughput each way and 1-byte round trips. Each router advertises a subnet of its own
+ * (10.88.1.0/24 for the Java node, 10.88.2.0/24 for tailscaled), both on a dummy interface of
+ * this namespace where the byte and echo servers listen, so the two differ only in the router.
+ * The client is the same tailscaled for both, used through its SOCKS5 proxy. Run with
+ * {@code scripts/bench-subnet [megabytes] [rounds]}; a first round is not reported (JIT warm-up).
+ */
+public final class SubnetBenchmark {
+    private static final String JAVA_SUBNET = "10.88.1.0/24";
+    private static final String JAVA_HOST = "10.88.1.1";
+    private static final String TS_SUBNET = "10.88.2.0/24";
+    private static final String TS_HOST = "10.88.2.1";
+    private static final Duration IO = Duration.ofSeconds(30);
+
+    private SubnetBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int megabytes = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        try (TestTailnet tailnet = TestTailnet.create()) {
+            Exec.run(IO, List.of("ip", "link", "add", "mlsubnet0", "type", "dummy")).requireSuccess();
+            Exec.run(IO, List.of("ip", "addr", "add", JAVA_HOST + "/24", "dev", "mlsubnet0")).requireSuccess();
+            Exec.run(IO, List.of("ip", "addr", "add", TS_HOST + "/24", "dev", "mlsubnet0")).requireSuccess();
+            Exec.run(IO, List.of("ip", "link", "set", "mlsubnet0", "up")).requireSuccess();
+            try (ByteServer bytes = new ByteServer(InetAddress.ofLiteral("0.0.0.0"));
+                 TcpEchoServer echo = new TcpEchoServer(InetAddress.ofLiteral("0.0.0.0"))) {
+                run(tailnet, bytes, echo, megabytes, rounds);
+            } finally {
+                Exec.run(IO, List.of("ip", "link", "del", "mlsubnet0"));
+            }
+        }
+    }
+
+    private static void run(TestTailnet tailnet, ByteServer bytes, TcpEchoServer echo, int megabytes, int rounds)
+            throws Exception {
+        Tailscaled client = tailnet.addNode("ts-client");
+        client.cli(IO, "set", "--accept-routes").requireSuccess();
+        Tailscaled tsRouter = tailnet.addNode("ts-router");
+        tsRouter.cli(IO, "set", "--advertise-routes=" + TS_SUBNET).requireSuccess();
+        try (TailnetNode javaRouter = tailnet.javaNodeBuilder("java-router")
+                .advertiseRoutes(List.of(JAVA_SUBNET), false).build()) {
+            javaRouter.start();
+            tailnet.headscale().approveRoutes(id(tailnet, "ts-router"), TS_SUBNET);
+            Await.until(IO, "headscale to hear java-router's route", () -> tailnet.headscale().node("java-router")
+                    .map(n -> tailnet.headscale().routes(n.id()).getFirst().contains(JAVA_SUBNET)).orElse(false));
+            tailnet.headscale().approveRoutes(id(tailnet, "java-router"), JAVA_SUBNET);
+            for (String router : List.of("java-router", "ts-router")) {
+                Await.until(Duration.ofSeconds(60), "a direct path to " + router, () -> {
+                    try {
+                        return !client.ping(router, "-c", "5").getLast().viaDerp();
+                    } catch (Exec.CommandFailedException e) {
+                        return false;
+                    }
+                });
+            }
+            Proxy socks = new Proxy(Proxy.Type.SOCKS, new InetSocketAddress("127.0.0.1", client.socks5Port()));
+            Map<String, TcpBenchmark.Dialer> routers = new LinkedHashMap<>();
+            routers.put("Java node router", port -> TcpBenchmark.osSocket(socks, InetAddress.ofLiteral(JAVA_HOST), port));
+            routers.put("tailscaled router", port -> TcpBenchmark.osSocket(socks, InetAddress.ofLiteral(TS_HOST), port));
+            for (TcpBenchmark.Dialer d : routers.values()) {
+                Await.until(IO, "the subnet host through a router", () -> {
+                    try {
+                        TcpBenchmark.roundTrip(d, echo.port());
+                        return true;
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                });
+                TcpBenchmark.throughput(d, bytes.port(), megabytes, true);
+                TcpBenchmark.throughput(d, bytes.port(), megabytes, false);
+            }
+            System.out.printf("| tailscaled (SOCKS5) to a subnet host through | send %d MB (Mbit/s) | receive %d MB"
+                    + " (Mbit/s) | 1-byte round trip, median (µs) |%n", megabytes, megabytes);
+            System.out.println("|---|---|---|---|");
+            Map<String, List<double[]>> results = new LinkedHashMap<>();
+            for (int r = 0; r < rounds; r++) {
+                for (Map.Entry<String, TcpBenchmark.Dialer> e : routers.entrySet()) {
+                    TcpBenchmark.Dialer d = e.getValue();
+                    double[] row = {TcpBenchmark.throughput(d, bytes.port(), megabytes, true),
+                            TcpBenchmark.throughput(d, bytes.port(), megabytes, false),
+                            TcpBenchmark.roundTrip(d, echo.port())};
+                    results.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(row);
+                    System.out.printf("| %s | %.0f | %.0f | %.0f |%n", e.getKey(), row[0], row[1], row[2]);
+                }
+            }
+            List<double[]> java = results.get("Java node router");
+            List<double[]> ts = results.get("tailscaled router");
+            System.out.printf("%nJava node router / tailscaled router, medians of %d rounds: send %.2f, receive %.2f,"
+                    + " round trip %.2f%n", rounds, TcpBenchmark.median(java, 0) / TcpBenchmark.median(ts, 0),
+                    TcpBenchmark.median(java, 1) / TcpBenchmark.median(ts, 1),
+                    TcpBenchmark.median(java, 2) / TcpBenchmark.median(ts, 2));
+        }
+    }
+
+    private static long id(TestTailnet tailnet, String name) {
+        return tailnet.headscale().node(name).orElseThrow().id();
+    }
+}

@@ -1,0 +1,146 @@
+package io.microlink.route;
+
+import io.microlink.control.wire.Node;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which destinations this node relays for its peers, sans I/O: the routes it advertises, as
+ * tailscaled's packet filter counts its advertised routes ({@code prefs.AdvertiseRoutes}) as
+ * local. Control's approval decides whether peers send them here at all (it puts them in the
+ * peers' allowed IPs); the tailnet's rules decide, by destination, what passes. The router
+ * itself may not learn of the approval for a while: headscale sends the other nodes a policy
+ * change and the router no new self node, so {@link #approved} (for status) reads what the
+ * last self node said. Immutable; each netmap makes a new one.
+ *
+ * <p>A subnet route is served as advertised. The exit routes (0.0.0.0/0 and ::/0) serve the
+ * internet only, as tailscaled's "guest wifi" rule does: minus the networks of the host's own
+ * interfaces, private (RFC 1918), link-local, multicast, the tailnet's own 100.64.0.0/10 and
+ * fd7a:115c:a1e0::/48 and IPv6 multicast, unless a subnet route names them. Loopback and the
+ * unspecified networks are never served, whatever is advertised: a peer must not reach services
+ * that trust the host's own loopback.
+ *
+ * <pre>{@code
+ * ServedRoutes served = ServedRoutes.of(advertised, netmap.self(), HostNetworks.prefixes());
+ * served.serves(InetAddress.ofLiteral("192.168.50.7").getAddress()); // true once approved
+ * }</pre>
+ */
+public final class ServedRoutes {
+    /** Serves nothing: a node that advertises no routes, or before control approved any. */
+    public static final ServedRoutes NONE = new ServedRoutes(List.of(), false, List.of(), List.of());
+
+    /** tailscale's {@code removeFromDefaultRoute}: what an exit node never carries by its default route. */
+    private static final List<Prefix> NOT_BY_EXIT = prefixes("192.168.0.0/16", "172.16.0.0/12", "10.0.0.0/8",
+            "169.254.0.0/16", "224.0.0.0/4", "100.64.0.0/10", "fe80::/10", "ff00::/8", "fd7a:115c:a1e0::/48");
+    /** Never served: the host's own loopback, and addresses that name no host. */
+    private static final List<Prefix> NEVER = prefixes("127.0.0.0/8", "0.0.0.0/8", "255.255.255.255/32", "::1/128",
+            "::/128", "169.254.0.0/16", "fe80::/10", "224.0.0.0/4", "ff00::/8");
+
+    private final List<Prefix> subnets;
+    private final boolean exit;
+    private final List<Prefix> hostNetworks;
+    private final List<Prefix> approved;
+
+    private ServedRoutes(List<Prefix> subnets, boolean exit, List<Prefix> hostNetworks, List<Prefix> approved) {
+        this.subnets = List.copyOf(subnets);
+        this.exit = exit;
+        this.hostNetworks = List.copyOf(hostNetworks);
+        this.approved = List.copyOf(approved);
+    }
+
+    /**
+     * The routes served by one netmap.
+     *
+     * @param advertised   what this node offers ({@link AdvertisedRoutes#parse})
+     * @param self         this node as control last described it (its {@code AllowedIPs} and
+     *                     {@code PrimaryRoutes} say what was approved), or empty before the first netmap
+     * @param hostNetworks the prefixes of the host's own interfaces, which the exit route leaves out
+     * @return what this node relays now
+     */
+    public static ServedRoutes of(Collection<Prefix> advertised, Optional<Node> self, List<Prefix> hostNetworks) {
+        if (advertised.isEmpty() || self.isEmpty()) {
+            return NONE;
+        }
+        Set<Prefix> listed = new LinkedHashSet<>();
+        Node n = self.get();
+        for (List<String> list : java.util.Arrays.asList(n.allowedIps(), n.primaryRoutes())) {
+            if (list != null) {
+                list.forEach(text -> Prefix.parse(text).ifPresent(listed::add));
+            }
+        }
+        List<Prefix> subnets = new ArrayList<>();
+        List<Prefix> approved = new ArrayList<>();
+        for (Prefix p : advertised) {
+            if (!p.isDefault()) {
+                subnets.add(p);
+            }
+            if (listed.contains(p)) {
+                approved.add(p);
+            }
+        }
+        return new ServedRoutes(subnets, AdvertisedRoutes.offersExit(advertised), hostNetworks, approved);
+    }
+
+    /**
+     * Whether a peer's packet to {@code destination} is relayed by this node.
+     *
+     * @param destination a raw IPv4 or IPv6 address
+     * @return true when an advertised route covers it and no rule above keeps it out
+     */
+    public boolean serves(byte[] destination) {
+        if (subnets.isEmpty() && !exit) {
+            return false; // the common case, and every packet asks: no address object made
+        }
+        InetAddress ip;
+        try {
+            ip = InetAddress.getByAddress(destination);
+        } catch (UnknownHostException e) {
+            return false;
+        }
+        if (anyContains(NEVER, ip)) {
+            return false;
+        }
+        if (anyContains(subnets, ip)) {
+            return true;
+        }
+        return exit && !anyContains(NOT_BY_EXIT, ip) && !anyContains(hostNetworks, ip);
+    }
+
+    /** Whether this node offers to be an exit node. */
+    public boolean exit() {
+        return exit;
+    }
+
+    /** The advertised routes the last self node from control lists as approved, for status. */
+    public List<Prefix> approved() {
+        return approved;
+    }
+
+    /** Whether anything is served at all. */
+    public boolean any() {
+        return exit || !subnets.isEmpty();
+    }
+
+    private static boolean anyContains(List<Prefix> list, InetAddress ip) {
+        for (Prefix p : list) {
+            if (p.contains(ip)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<Prefix> prefixes(String... texts) {
+        List<Prefix> out = new ArrayList<>();
+        for (String t : texts) {
+            out.add(Prefix.parse(t).orElseThrow());
+        }
+        return List.copyOf(out);
+    }
+}

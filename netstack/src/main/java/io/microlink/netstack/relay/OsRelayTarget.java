@@ -1,0 +1,105 @@
+package io.microlink.netstack.relay;
+
+import io.microlink.netstack.DroppedInput;
+import io.microlink.netstack.socket.StreamConnection;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * The host's own sockets as a {@link RelayTarget}: what a subnet router or an exit node in
+ * userspace mode opens towards the real hosts. A UDP flow is a connected channel, so the kernel
+ * passes on only what its destination sends. A ping is {@link InetAddress#isReachable}: a real
+ * ICMP echo where the JVM may open a raw socket (root, or {@code CAP_NET_RAW}); without that
+ * right the JDK falls back to a TCP connection to port 7 of the host, whose refusal also counts
+ * as alive.
+ */
+public final class OsRelayTarget implements RelayTarget {
+    private static final System.Logger LOG = System.getLogger(OsRelayTarget.class.getName());
+    /** The largest UDP payload IPv4 and IPv6 carry without jumbograms. */
+    private static final int MAX_DATAGRAM = 65_535;
+
+    /** The host's sockets, opened as each connection, flow and ping asks. */
+    public OsRelayTarget() {
+        // nothing held until a relay asks
+    }
+
+    @Override
+    public StreamConnection dial(InetSocketAddress to, Duration timeout) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.setTcpNoDelay(true); // the client's own stack already decided how to batch its writes
+            s.connect(to, (int) Math.clamp(timeout.toMillis(), 1, Integer.MAX_VALUE));
+            return StreamConnection.of(s);
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public Datagrams openUdp(InetSocketAddress to, Consumer<byte[]> replies) throws IOException {
+        DatagramChannel channel = DatagramChannel.open();
+        try {
+            channel.connect(to);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        DroppedInput drops = new DroppedInput(LOG, "relayed UDP reply");
+        Thread.ofVirtual().name("microlink-relay-udp").start(() -> receive(channel, replies, drops));
+        return new Datagrams() {
+            @Override
+            public void send(byte[] payload) throws IOException {
+                channel.write(ByteBuffer.wrap(payload));
+            }
+
+            @Override
+            public void close() {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    // closing is all that is wanted
+                }
+            }
+        };
+    }
+
+    private static void receive(DatagramChannel channel, Consumer<byte[]> replies, DroppedInput drops) {
+        ByteBuffer buf = ByteBuffer.allocate(MAX_DATAGRAM);
+        while (channel.isOpen()) {
+            buf.clear();
+            try {
+                channel.read(buf);
+            } catch (PortUnreachableException e) {
+                continue; // the host said no one listens; the client's own timeout tells it so
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                return;
+            }
+            try {
+                replies.accept(Arrays.copyOf(buf.array(), buf.position()));
+            } catch (RuntimeException e) {
+                drops.record(e);
+            }
+        }
+    }
+
+    @Override
+    public boolean ping(InetAddress to, Duration timeout) {
+        try {
+            return to.isReachable((int) Math.clamp(timeout.toMillis(), 1, Integer.MAX_VALUE));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
