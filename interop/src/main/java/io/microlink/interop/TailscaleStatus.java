@@ -32,7 +32,15 @@ public record TailscaleStatus(
             @JsonProperty("Online") boolean online,
             @JsonProperty("Active") boolean active,
             @JsonProperty("RxBytes") long rxBytes,
-            @JsonProperty("TxBytes") long txBytes) {}
+            @JsonProperty("TxBytes") long txBytes,
+            @JsonProperty("PrimaryRoutes") List<String> primaryRoutes) {
+
+        /** The subnet routes control made this peer the primary router of, as the reporting node took them. */
+        @Override
+        public List<String> primaryRoutes() {
+            return primaryRoutes == null ? List.of() : primaryRoutes;
+        }
+    }
 
     public List<Peer> peerList() {
         return peers == null ? List.of() : List.copyOf(peers.values());

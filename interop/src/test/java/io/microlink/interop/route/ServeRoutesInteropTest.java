@@ -87,6 +87,10 @@ class ServeRoutesInteropTest {
                 () -> tailnet.headscale().routes(id).getFirst().containsAll(List.of(SUBNET, "0.0.0.0/0", "::/0")));
         tailnet.headscale().approveRoutes(id, SUBNET, "0.0.0.0/0", "::/0");
         assertThat(tailnet.headscale().routes(id).getLast()).containsExactlyInAnyOrder(SUBNET, "0.0.0.0/0", "::/0");
+        // The subnet host is also reachable from this namespace: until the client takes the route, its
+        // `tailscale nc` would reach the host past the Java node, so wait for the client to know it.
+        Await.until(ROUTES_SEEN, "the client to take the subnet route through the Java node",
+                () -> client.status().peer("jrouter").map(p -> p.primaryRoutes().contains(SUBNET)).orElse(false));
     }
 
     @AfterAll
