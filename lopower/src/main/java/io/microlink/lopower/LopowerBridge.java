@@ -101,8 +101,8 @@ public final class LopowerBridge implements AutoCloseable {
             }
 
             @Override
-            public TailnetDatagramSocket bindUdp() throws IOException {
-                return node.bindUdp(0);
+            public TailnetDatagramSocket bindUdp(int port) throws IOException {
+                return node.bindUdp(port);
             }
 
             @Override

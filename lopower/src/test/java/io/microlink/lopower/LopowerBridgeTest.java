@@ -248,7 +248,7 @@ class LopowerBridgeTest {
                 udp.send(new InetSocketAddress(PairedStacks.PEER_V4, 7), new byte[] {1});
                 assertThat(udp.receive(Duration.ofSeconds(10))).isNotNull();
             }
-            bridge.enrollment().forward("svc", 9000, 8080);
+            bridge.enrollment().forward("svc", PortForward.Protocol.TCP, 9000, 8080);
             TailnetSocket c = awaitConnect(PairedStacks.NODE_V4, 9000);
             c.setSoTimeout(10_000);
             // The device sees the bridge's device-side address as the caller.
@@ -257,10 +257,59 @@ class LopowerBridgeTest {
             c.close();
             assertThat(bridge.dataplane().count(BridgeCounters.Event.TCP_CONNECTIONS_FORWARDED)).isEqualTo(1);
 
-            bridge.enrollment().unforward(9000);
+            bridge.enrollment().unforward(PortForward.Protocol.TCP, 9000);
             Thread.sleep(LopowerBridge.WATCH_MILLIS * 3);
             assertThatThrownBy(() -> tailnet.peer.connect(PairedStacks.NODE_V4, 9000, 2000))
                     .isInstanceOf(java.net.ConnectException.class);
+        }
+    }
+
+    @Test
+    void aUdpPortForwardGivesEachTailnetSenderAFlowOfItsOwnToTheDeviceUntilIdleOrRemoved() throws Exception {
+        try (TestDevice device = enroll("meter"); TailnetDatagramSocket service = device.stack.bindUdp(5683);
+             TailnetDatagramSocket stray = device.stack.bindUdp(5684);
+             TailnetDatagramSocket callerA = tailnet.peer.bindUdp(0);
+             TailnetDatagramSocket callerB = tailnet.peer.bindUdp(0)) {
+            // The device's service answers each datagram with who sent it; its other port answers too, uninvited.
+            service.onReceive(d -> {
+                byte[] who = (d.sender().getAddress().getHostAddress() + " " + new String(d.data(),
+                        StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII);
+                service.send(d.sender(), who);
+                stray.send(d.sender(), "stray".getBytes(StandardCharsets.US_ASCII));
+            });
+            try (TailnetDatagramSocket udp = device.stack.bindUdp(0)) {
+                udp.send(new InetSocketAddress(PairedStacks.PEER_V4, 7), new byte[] {1});
+                assertThat(udp.receive(Duration.ofSeconds(10))).as("the device has spoken to the bridge").isNotNull();
+            }
+            bridge.enrollment().forward("meter", PortForward.Protocol.UDP, 9053, 5683);
+            InetSocketAddress forwarded = new InetSocketAddress(PairedStacks.NODE_V4, 9053);
+            byte[] big = new byte[1200];
+            new Random(3).nextBytes(big);
+            TailnetDatagramSocket.Datagram a = null;
+            for (int i = 0; i < 40 && a == null; i++) { // the bridge opens the port within a second
+                callerA.send(forwarded, "a".getBytes(StandardCharsets.US_ASCII));
+                a = callerA.receive(Duration.ofMillis(250));
+            }
+            assertThat(a).as("a reply through the UDP forward").isNotNull();
+            assertThat(a.sender()).isEqualTo(forwarded);
+            assertThat(new String(a.data(), StandardCharsets.US_ASCII)).isEqualTo("10.90.0.1 a");
+            callerB.send(forwarded, "b".getBytes(StandardCharsets.US_ASCII));
+            TailnetDatagramSocket.Datagram b = callerB.receive(Duration.ofSeconds(10));
+            assertThat(new String(b.data(), StandardCharsets.US_ASCII)).isEqualTo("10.90.0.1 b");
+            assertThat(callerA.receive(Duration.ofMillis(300))).as("B's reply went to B alone").isNull();
+            assertThat(bridge.dataplane().count(BridgeCounters.Event.UDP_FLOWS_FORWARDED)).isEqualTo(2);
+            assertThat(bridge.dataplane().count(BridgeCounters.Event.UDP_REPLY_FROM_ELSEWHERE)).isPositive();
+            byte[] bigReplyPrefix = "10.90.0.1 ".getBytes(StandardCharsets.US_ASCII);
+            callerA.send(forwarded, big);
+            TailnetDatagramSocket.Datagram whole = callerA.receive(Duration.ofSeconds(10));
+            assertThat(whole.data()).hasSize(bigReplyPrefix.length + big.length);
+
+            // This bridge closes flows idle for 1 s.
+            awaitTrue(() -> bridge.dataplane().relayed("meter") == 0, "idle forwarded flows reclaimed");
+            bridge.enrollment().unforward(PortForward.Protocol.UDP, 9053);
+            Thread.sleep(LopowerBridge.WATCH_MILLIS * 3);
+            callerA.send(forwarded, "gone".getBytes(StandardCharsets.US_ASCII));
+            assertThat(callerA.receive(Duration.ofMillis(500))).as("the port is closed").isNull();
         }
     }
 

@@ -15,6 +15,7 @@ import io.microlink.interop.WireGuardGo;
 import io.microlink.lopower.BridgeNetwork;
 import io.microlink.lopower.EnrolledDevice;
 import io.microlink.lopower.LopowerBridge;
+import io.microlink.lopower.PortForward;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
@@ -378,7 +379,7 @@ class LopowerInteropTest {
         assertThat(script.toFile().setExecutable(true)).isTrue();
         try (var service = net.start(ns, "device service", List.of("socat", "TCP-LISTEN:8080,reuseaddr,fork",
                 "EXEC:" + script), java.util.Map.of(), tailnet.dir().resolve("device-service.log"))) {
-            bridge.enrollment().forward("dev1", 9080, 8080);
+            bridge.enrollment().forward("dev1", PortForward.Protocol.TCP, 9080, 8080);
             String bridgeIp = io.microlink.AddressText.of(bridgeNode.tailnet().self().orElseThrow().addresses()
                     .getFirst());
             byte[] got = Await.result(FIRST_CONTACT, "tailscale nc to the device through the bridge", () -> {

@@ -68,7 +68,7 @@ public final class BridgeDataplane implements AutoCloseable {
         udp = new UdpRelay(uplink, devices, counters, UDP_FLOWS_PER_DEVICE, udpIdle);
         tcp = new TcpRelay(stack.listenAnyAddress(TcpConfig.defaults().maxHalfOpen()), uplink, devices, counters,
                 TCP_PER_DEVICE);
-        forwards = new ForwardTable(uplink, stack, plan, counters, TCP_PER_DEVICE);
+        forwards = new ForwardTable(uplink, stack, plan, counters, TCP_PER_DEVICE, udpIdle);
         stack.interceptUdp(udp);
         // The addresses wg-quick's DNS line names; a device's queries never leave as its own UDP flows.
         plan.bridgeAddresses().forEach(a -> stack.addUdpService(a, DNS_PORT, dns));
@@ -110,9 +110,10 @@ public final class BridgeDataplane implements AutoCloseable {
         forwards.sync(enrolled, forwarded);
     }
 
-    /** Runs the bridge's own timers: idle UDP flows are closed. */
+    /** Runs the bridge's own timers: idle UDP flows, both ways, are closed. */
     public void tick() {
         udp.expireIdle();
+        forwards.expireIdle();
     }
 
     public int port() {
@@ -136,9 +137,9 @@ public final class BridgeDataplane implements AutoCloseable {
         return engine.counters().get(e);
     }
 
-    /** TCP connections and UDP flows {@code device} holds through the bridge now. */
+    /** TCP connections and UDP flows {@code device} holds through the bridge now (UDP forwards' flows included). */
     public int relayed(String device) {
-        return tcp.connections(device) + udp.flows(device);
+        return tcp.connections(device) + udp.flows(device) + forwards.udpFlows(device);
     }
 
     private void deviceRemoved(String name) {
