@@ -12,6 +12,7 @@ import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.socket.TailnetDatagramSocket;
 import io.microlink.netstack.socket.TailnetServerSocket;
 import io.microlink.netstack.socket.TailnetSocket;
+import io.microlink.netstack.tcp.TcpSegment;
 import io.microlink.netstack.udp.UdpDatagram;
 import io.microlink.wireguard.session.Counters;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -151,6 +153,58 @@ class LopowerBridgeTest {
     }
 
     @Test
+    void aConnectionTheTailnetRefusesIsResetForTheDeviceNotEndedInOrder() throws Exception {
+        try (TestDevice device = enroll("asker"); TailnetSocket s = device.stack.connect(PairedStacks.PEER_V4, 9, 10_000)) {
+            // The bridge's stack accepted at once; the tailnet peer has nothing on port 9.
+            s.setSoTimeout(10_000);
+            assertThatThrownBy(() -> s.getInputStream().read()).isInstanceOf(java.net.SocketException.class)
+                    .hasMessageContaining("reset");
+            assertThat(bridge.dataplane().count(BridgeCounters.Event.TCP_DIAL_FAILED)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDeviceFloodingSynsFillsItsOwnShareOfHalfOpenSlotsNotTheOtherDevices() throws Exception {
+        try (TestDevice flooder = enroll("flooder"); TestDevice other = enroll("other")) {
+            // A first connection brings the flooder's session up; then it ignores every answer.
+            try (TailnetSocket s = flooder.stack.connect(PairedStacks.PEER_V4, 7, 10_000)) {
+                s.getOutputStream().write(1);
+            }
+            flooder.deaf(true);
+            byte[] from = bridge.enrollment().show("flooder").addresses().getLast().getAddress();
+            int stackLimit = io.microlink.netstack.tcp.TcpConfig.defaults().maxHalfOpen();
+            for (int port = 10_000; port < 10_000 + stackLimit + 50; port++) {
+                flooder.sendRaw(syn(from, PairedStacks.PEER_V4.getAddress(), port, 7));
+            }
+            Thread.sleep(500); // the SYNs have landed
+            // The other device still connects at once.
+            try (TailnetSocket s = other.stack.connect(PairedStacks.PEER_V4, 7, 3_000)) {
+                s.setSoTimeout(5_000);
+                s.getOutputStream().write(42);
+                assertThat(s.getInputStream().read()).isEqualTo(42);
+            }
+        }
+    }
+
+    /** A bare SYN, as a flooder sends it. */
+    private static byte[] syn(byte[] source, byte[] destination, int sourcePort, int destinationPort) {
+        TcpSegment seg = new TcpSegment();
+        seg.srcPort = sourcePort;
+        seg.dstPort = destinationPort;
+        seg.flags = TcpSegment.SYN;
+        seg.seq = 1000;
+        seg.window = 65535;
+        seg.windowShift = -1;
+        byte[] header = new byte[TcpSegment.MAX_HEADER_LENGTH];
+        int length = seg.writeHeader(header, 0);
+        byte[] tcp = Arrays.copyOf(header, length);
+        TcpSegment.fillChecksum(source, destination, tcp, 0, length);
+        byte[] packet = new IpPacketBuilder(1).allocate(source, destination, TcpSegment.PROTOCOL, length);
+        System.arraycopy(tcp, 0, packet, IpPacketBuilder.headerLength(source), length);
+        return packet;
+    }
+
+    @Test
     void aDevicesUdpFlowsAreBoundedAndReclaimedWhenIdle() throws Exception {
         try (TestDevice device = enroll("chatty"); TailnetDatagramSocket udp = device.stack.bindUdp(0)) {
             udp.send(new InetSocketAddress(PairedStacks.PEER_V4, 7), new byte[] {1});
@@ -256,6 +310,14 @@ class LopowerBridgeTest {
                     .isEqualTo("hello 10.90.0.1");
             c.close();
             assertThat(bridge.dataplane().count(BridgeCounters.Event.TCP_CONNECTIONS_FORWARDED)).isEqualTo(1);
+
+            // A forward to a port the device does not serve resets the caller, as the device refused.
+            bridge.enrollment().forward("svc", PortForward.Protocol.TCP, 9001, 8081);
+            TailnetSocket refused = awaitConnect(PairedStacks.NODE_V4, 9001);
+            refused.setSoTimeout(10_000);
+            assertThatThrownBy(() -> refused.getInputStream().read()).isInstanceOf(java.net.SocketException.class)
+                    .hasMessageContaining("reset");
+            refused.close();
 
             bridge.enrollment().unforward(PortForward.Protocol.TCP, 9000);
             Thread.sleep(LopowerBridge.WATCH_MILLIS * 3);

@@ -41,6 +41,12 @@ public final class BridgeDataplane implements AutoCloseable {
     public static final int TCP_PER_DEVICE = 256;
     /** UDP flows one device may hold at once. */
     public static final int UDP_FLOWS_PER_DEVICE = 256;
+    /**
+     * Connections one device address may hold in their handshake (SYN answered, ACK not yet
+     * come) of the stack's {@code maxHalfOpen}: a device that floods SYNs and ignores the
+     * answers fills its own share, not the slots of the other devices.
+     */
+    public static final int HALF_OPEN_PER_ADDRESS = 16;
     /** A UDP flow with no datagram either way for this long is closed. */
     public static final Duration UDP_IDLE = Duration.ofSeconds(60);
     private static final int SOCKET_BUFFER = 4 << 20;
@@ -66,8 +72,8 @@ public final class BridgeDataplane implements AutoCloseable {
         stack.setAddresses(plan.bridgeAddresses());
         devices = new DeviceTable(engine, plan, this::deviceRemoved);
         udp = new UdpRelay(uplink, devices, counters, UDP_FLOWS_PER_DEVICE, udpIdle);
-        tcp = new TcpRelay(stack.listenAnyAddress(TcpConfig.defaults().maxHalfOpen()), uplink, devices, counters,
-                TCP_PER_DEVICE);
+        tcp = new TcpRelay(stack.listenAnyAddress(TcpConfig.defaults().maxHalfOpen(), HALF_OPEN_PER_ADDRESS), uplink,
+                devices, counters, TCP_PER_DEVICE);
         forwards = new ForwardTable(uplink, stack, plan, counters, TCP_PER_DEVICE, udpIdle);
         stack.interceptUdp(udp);
         // The addresses wg-quick's DNS line names; a device's queries never leave as its own UDP flows.

@@ -147,7 +147,7 @@ final class ForwardTable implements AutoCloseable {
                 device = deviceSide.connect(target, f.devicePort(), TcpRelay.DIAL_TIMEOUT.toMillis());
             } catch (IOException e) {
                 counters.add(BridgeCounters.Event.TCP_DIAL_FAILED);
-                caller.close();
+                caller.abort(); // RST, as when the device itself refuses
                 return;
             }
             counters.add(BridgeCounters.Event.TCP_CONNECTIONS_FORWARDED);

@@ -120,6 +120,18 @@ public final class TailnetSocket implements StreamConnection {
         });
     }
 
+    /**
+     * Resets the connection: the peer is sent RST and reads "connection reset", not an orderly
+     * end of stream, as a relay owes its client when it could not reach the far end.
+     */
+    public void abort() {
+        closed = true;
+        stack.withTcp(() -> {
+            connection.abort();
+            stack.changed.signalAll();
+        });
+    }
+
     @Override
     public String toString() {
         return "TailnetSocket[" + getLocalSocketAddress() + " -> " + getRemoteSocketAddress() + ", "
