@@ -161,6 +161,15 @@ public final class LopowerBridge implements AutoCloseable {
         return dataplane.counters();
     }
 
+    /**
+     * What each enrolled device did since the bridge started, by name: its last handshake, its
+     * traffic, whether it is online (a device enrolled within the last half second may be missing:
+     * take {@link DeviceActivity#NONE} for it).
+     */
+    public Map<String, DeviceActivity> activity() {
+        return dataplane.activity();
+    }
+
     BridgeDataplane dataplane() {
         return dataplane;
     }

@@ -142,6 +142,11 @@ class LopowerBridgeTest {
                 }
             }
             assertThat(bridge.dataplane().count(BridgeCounters.Event.TCP_CONNECTIONS_RELAYED)).isEqualTo(2);
+            DeviceActivity seen = bridge.activity().get("sensor");
+            assertThat(seen.online()).isTrue();
+            assertThat(seen.lastHandshake()).isNotNull();
+            assertThat(seen.rxBytes()).isGreaterThan(400_000); // both 200 kB streams went through it
+            assertThat(seen.txBytes()).isGreaterThan(400_000);
             // A ping of a live tailnet address is answered; one of an address nobody holds is not.
             assertThat(device.stack.ping(PairedStacks.PEER_V4, new byte[] {9}, Duration.ofSeconds(10))).isPositive();
             assertThat(device.stack.ping(PairedStacks.PEER_V6, new byte[] {9}, Duration.ofSeconds(10))).isPositive();

@@ -82,6 +82,8 @@ final class Lopower implements Verb {
                 .value("hostname", null, "NAME", "start: the bridge's name on the tailnet (default lopower)")
                 .value("dns-upstream", null, "IP[:PORT],...",
                         "start: resolvers for the devices' names the tailnet's DNS config sends nowhere")
+                .value("web-port", null, "PORT", "start: serve the web page with its Devices view on 127.0.0.1:PORT"
+                        + " (token in DIR/web-token; default: none)")
                 .value("public-key", null, "KEY", "devices add: the device's own WireGuard public key")
                 .value("endpoint", null, "HOST:PORT", "devices add: the bridge as the device reaches it")
                 .value("keepalive", null, "SECONDS", "devices add: PersistentKeepalive for the device (default 25; 0: off,"
@@ -164,7 +166,7 @@ final class Lopower implements Verb {
                     : DnsUpstreamFlag.addresses(args.value("dns-upstream"));
             runner = new BridgeRunner(dir, network, args.value("login-server"), authKey(args.value("auth-key-file")),
                     args.value("hostname") == null ? "lopower" : args.value("hostname"), dnsUpstreams,
-                    "1".equals(context.io().env().get(PLAIN_HTTP_DERP_ENV)));
+                    "1".equals(context.io().env().get(PLAIN_HTTP_DERP_ENV)), args.intValue("web-port", 0, 0, 65535));
             return runner.run(context.io().out());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

@@ -9,6 +9,7 @@ import io.microlink.interop.Dnsmasq;
 import io.microlink.interop.Exec;
 import io.microlink.interop.FreePorts;
 import io.microlink.interop.NetworkNamespaces;
+import io.microlink.interop.Socks5UdpAssociation;
 import io.microlink.interop.Tailscaled;
 import io.microlink.interop.TestTailnet;
 import io.microlink.interop.WireGuardGo;
@@ -392,6 +393,44 @@ class LopowerInteropTest {
             });
             assertThat(new String(got, StandardCharsets.UTF_8)).isEqualTo(reply);
             assertThat(count("tcp_connections_forwarded")).isPositive();
+        }
+    }
+
+    /**
+     * UDP the other way: tailscaled (through its SOCKS5 UDP association) sends datagrams to UDP
+     * forwards on the bridges' tailnet address, and two devices' echo services (one per bridge,
+     * IPv4 and IPv6-only) answer; each reply comes back whole from the forwarded port.
+     */
+    @Test
+    @Order(8)
+    void tailscaledsUdpReachesEchoServicesOnTwoDevicesThroughUdpForwards() throws Exception {
+        List<String> echo4 = List.of("socat", "UDP4-LISTEN:5683,fork,reuseaddr", "EXEC:cat");
+        List<String> echo6 = List.of("socat", "UDP6-LISTEN:5683,fork,reuseaddr", "EXEC:cat");
+        try (var service = net.start(ns, "device UDP echo", echo4, java.util.Map.of(),
+                tailnet.dir().resolve("device-udp.log"));
+             var service6 = net.start(ns6, "device6 UDP echo", echo6, java.util.Map.of(),
+                     tailnet.dir().resolve("device6-udp.log"));
+             Socks5UdpAssociation viaReal = Socks5UdpAssociation.open(real.socks5Port())) {
+            bridge.enrollment().forward("dev1", PortForward.Protocol.UDP, 9053, 5683);
+            bridge6.enrollment().forward("dev6", PortForward.Protocol.UDP, 9054, 5683);
+            InetAddress bridgeIp = bridgeNode.tailnet().self().orElseThrow().addresses().getFirst();
+            byte[] payload = new byte[1200];
+            new Random(8).nextBytes(payload);
+            for (int port : new int[] {9053, 9054}) {
+                InetSocketAddress forwarded = new InetSocketAddress(bridgeIp, port);
+                Socks5UdpAssociation.Reply reply = Await.result(FIRST_CONTACT, "a UDP echo through forward " + port, () -> {
+                    try {
+                        viaReal.send(forwarded, payload);
+                        return viaReal.receive(Duration.ofSeconds(1));
+                    } catch (IOException e) {
+                        return null;
+                    }
+                });
+                assertThat(reply.from()).isEqualTo(forwarded);
+                assertThat(reply.data()).isEqualTo(payload);
+            }
+            assertThat(count("udp_flows_forwarded")).isPositive();
+            assertThat(bridge6.counters().getOrDefault("udp_flows_forwarded", 0L)).isPositive();
         }
     }
 

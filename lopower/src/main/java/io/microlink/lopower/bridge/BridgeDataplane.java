@@ -1,5 +1,6 @@
 package io.microlink.lopower.bridge;
 
+import io.microlink.lopower.DeviceActivity;
 import io.microlink.lopower.LopowerException;
 import io.microlink.lopower.enroll.AddressPlan;
 import io.microlink.lopower.enroll.DeviceRecord;
@@ -141,6 +142,11 @@ public final class BridgeDataplane implements AutoCloseable {
     /** The WireGuard engine's count of {@code e}. */
     public long count(Counters.Event e) {
         return engine.counters().get(e);
+    }
+
+    /** Each enrolled device's WireGuard activity, by name. */
+    public Map<String, DeviceActivity> activity() {
+        return devices.activity();
     }
 
     /** TCP connections and UDP flows {@code device} holds through the bridge now (UDP forwards' flows included). */
