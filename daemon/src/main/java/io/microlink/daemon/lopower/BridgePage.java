@@ -22,10 +22,15 @@ import java.util.Set;
  * on the tailnet), opened with the token in the bridge's directory as the daemon's page is. The
  * bridge's node takes its settings from the command line, so the page shows them and saves none.
  */
-final class BridgePage {
+public final class BridgePage {
     private BridgePage() {}
 
-    static WebServer start(Path dir, TailnetNode node, LopowerBridge bridge, int port) throws CliException {
+    /**
+     * Serves the page of {@code node} with the Devices view of {@code bridge} on 127.0.0.1:{@code port}.
+     *
+     * @throws CliException when the port is taken or the token cannot be kept in {@code dir}
+     */
+    public static WebServer start(Path dir, TailnetNode node, LopowerBridge bridge, int port) throws CliException {
         NodeHost fromFlags = new NodeHost() {
             @Override
             public NodeSettings settings() {
