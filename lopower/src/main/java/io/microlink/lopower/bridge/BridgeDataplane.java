@@ -34,7 +34,8 @@ import java.util.Map;
  *                                                                          ├▶ UdpRelay ─▶ Uplink.bindUdp
  *                                                                          ├▶ EchoRelay ─▶ Uplink.icmpPing
  *                                                                          └▶ DeviceDns (bridge addresses, port 53)
- *  device ◀── ... ◀── Netstack.connect ◀── ForwardTable ◀── Uplink.listen (port forwards, tailnet to device)
+ *  device ◀── ... ◀── Netstack.connect ◀── ForwardTable ◀── Uplink.listen (TCP port forwards, tailnet to device)
+ *  device ◀── ... ◀── Netstack.bindUdp ◀── UdpForward ◀── Uplink.bindUdp (UDP port forwards, a flow per sender)
  * </pre>
  */
 public final class BridgeDataplane implements AutoCloseable {
