@@ -126,9 +126,9 @@ public final class LopowerBenchmark {
                 base + "/bytes?" + ((long) megabytes << 20)))) * 8 / 1e6;
         double up = Double.parseDouble(curl.apply(List.of("-w", "%{speed_upload}", "-o", "/dev/null",
                 "--data-binary", "@" + upload, base + "/sink"))) * 8 / 1e6;
-        List<String> trips = new ArrayList<>(List.of("-w", "%{time_total}\\n", "-o", "/dev/null"));
+        List<String> trips = new ArrayList<>(List.of("-w", "%{time_total}\\n"));
         for (int i = 0; i < ROUND_TRIPS; i++) {
-            trips.add(base + "/one");
+            trips.addAll(List.of("-o", "/dev/null", base + "/one")); // curl's -o names the output of one URL
         }
         // The first request also opened the connection; the others reuse it.
         double[] ms = curl.apply(trips).lines().skip(1).mapToDouble(s -> Double.parseDouble(s) * 1e3).sorted()
