@@ -64,16 +64,17 @@ public final class WireGuardGo implements AutoCloseable {
         byte[] key = X25519.generatePrivateKey();
         WireGuardGo wg = new WireGuardGo(net, ns, ifName, p, key);
         Path keyFile = dir.resolve(ifName + ".key");
-        wg.writeSecret(keyFile, key);
+        writeSecret(keyFile, Base64.getEncoder().encodeToString(key) + "\n");
         wg.wg("set", ifName, "private-key", keyFile.toString(), "listen-port", Integer.toString(listenPort));
         return wg;
     }
 
-    private void writeSecret(Path file, byte[] key) {
+    /** Writes {@code text} to an owner-only file: keys, and configurations that hold one. */
+    private static void writeSecret(Path file, String text) {
         try {
             Files.deleteIfExists(file);
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, Base64.getEncoder().encodeToString(key) + "\n");
+            Files.writeString(file, text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -99,7 +100,7 @@ public final class WireGuardGo implements AutoCloseable {
         }
         if (presharedKey != null) {
             Path pskFile = process.logFile().resolveSibling(ifName + ".psk");
-            writeSecret(pskFile, presharedKey);
+            writeSecret(pskFile, Base64.getEncoder().encodeToString(presharedKey) + "\n");
             args.addAll(List.of("preshared-key", pskFile.toString()));
         }
         wg(args.toArray(String[]::new));
@@ -113,6 +114,38 @@ public final class WireGuardGo implements AutoCloseable {
         }
         net.exec(ns, cmd.toArray(String[]::new)).requireSuccess();
         net.exec(ns, "ip", "link", "set", ifName, "up").requireSuccess();
+    }
+
+    /**
+     * Configures the interface from a wg-quick file's text as wg-quick itself would, with the
+     * real tools: {@code wg-quick strip} into {@code wg setconf}, then the {@code Address} lines
+     * and a route for each of the peers' {@code AllowedIPs} (its DNS line is the caller's).
+     */
+    public void configureFromWgQuick(String config) {
+        Path file = process.logFile().resolveSibling(ifName + ".conf");
+        Path stripped = process.logFile().resolveSibling(ifName + ".stripped");
+        writeSecret(file, config);
+        String setconf = Exec.run(WG_TIMEOUT, List.of("wg-quick", "strip", file.toString())).requireSuccess().stdout();
+        writeSecret(stripped, setconf);
+        wg("setconf", ifName, stripped.toString());
+        for (String address : wgQuickField(config, "Address")) {
+            addAddress(address);
+        }
+        for (String range : wgQuickField(config, "AllowedIPs")) {
+            net.exec(ns, WG_TIMEOUT, "ip", range.contains(":") ? "-6" : "-4", "route", "replace", range, "dev", ifName)
+                    .requireSuccess();
+        }
+    }
+
+    /** The comma-separated values of every {@code KEY = ...} line of a wg-quick file. */
+    public static List<String> wgQuickField(String config, String key) {
+        List<String> out = new ArrayList<>();
+        config.lines().filter(l -> l.startsWith(key + " = ")).forEach(l -> {
+            for (String v : l.substring(key.length() + 3).split(",")) {
+                out.add(v.strip());
+            }
+        });
+        return out;
     }
 
     /** The peers as {@code wg show <if> dump} reports them. */

@@ -30,6 +30,15 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class Enrollment {
+    /**
+     * The keep-alive the command line and the web page give a device unless told otherwise: the
+     * bridge learns where a device is only from its packets, so one that sends nothing after the
+     * bridge restarts, or whose NAT mapping expired (often after 30 s), cannot be reached through
+     * a port forward. 25 s keeps both fresh at one 32-byte packet each time; a battery device
+     * that only calls out is given 0.
+     */
+    public static final int DEFAULT_KEEPALIVE = 25;
+
     /** A DNS label, so a name can later become a MagicDNS-style name. */
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
@@ -176,41 +185,46 @@ public final class Enrollment {
     }
 
     /**
-     * Forwards TCP connections to {@code tailnetPort} of the bridge's tailnet addresses to
-     * {@code devicePort} of the device: tailnet peers reach a service on the device there. A
-     * running bridge opens the port within a second.
+     * Forwards {@code protocol} on {@code tailnetPort} of the bridge's tailnet addresses to
+     * {@code devicePort} of the device: tailnet peers reach a service on the device there (TCP:
+     * each connection; UDP: each sender's datagrams, a flow closed when idle). A running bridge
+     * opens the port within a second.
      *
-     * @throws LopowerException for an unknown device, a bad port or a tailnet port forwarded already
+     * @throws LopowerException for an unknown device, a bad port or a tailnet port forwarded
+     *                          already for the same protocol
      */
-    public PortForward forward(String device, int tailnetPort, int devicePort) throws LopowerException {
+    public PortForward forward(String device, PortForward.Protocol protocol, int tailnetPort, int devicePort)
+            throws LopowerException {
         if (tailnetPort < 1 || tailnetPort > 65535 || devicePort < 1 || devicePort > 65535) {
             throw new LopowerException("ports are 1-65535, got " + tailnetPort + " and " + devicePort);
         }
+        ForwardRecord wanted = new ForwardRecord(tailnetPort, device, devicePort, protocol == PortForward.Protocol.UDP);
         file.update(existing -> {
             Registry current = present(existing);
             if (current.devices().stream().noneMatch(d -> d.name().equals(device))) {
                 throw unknown(device);
             }
             for (ForwardRecord f : current.forwards()) {
-                if (f.tailnetPort() == tailnetPort) {
-                    throw new LopowerException("tailnet port " + tailnetPort + " is forwarded already, to "
+                if (f.samePort(wanted)) {
+                    throw new LopowerException("tailnet port " + portText(f) + " is forwarded already, to "
                             + f.device() + ":" + f.devicePort());
                 }
             }
             List<ForwardRecord> forwards = new ArrayList<>(current.forwards());
-            forwards.add(new ForwardRecord(tailnetPort, device, devicePort));
+            forwards.add(wanted);
             return current.with(current.devices(), forwards);
         });
-        return new PortForward(tailnetPort, device, devicePort);
+        return forwardOf(wanted);
     }
 
-    /** Stops forwarding {@code tailnetPort}; a running bridge closes it and its connections within a second. */
-    public void unforward(int tailnetPort) throws LopowerException {
+    /** Stops forwarding {@code tailnetPort} of {@code protocol}; a running bridge closes it and its connections or flows within a second. */
+    public void unforward(PortForward.Protocol protocol, int tailnetPort) throws LopowerException {
+        ForwardRecord port = new ForwardRecord(tailnetPort, null, 0, protocol == PortForward.Protocol.UDP);
         file.update(existing -> {
             Registry current = present(existing);
-            List<ForwardRecord> kept = current.forwards().stream().filter(f -> f.tailnetPort() != tailnetPort).toList();
+            List<ForwardRecord> kept = current.forwards().stream().filter(f -> !f.samePort(port)).toList();
             if (kept.size() == current.forwards().size()) {
-                throw new LopowerException("tailnet port " + tailnetPort + " is not forwarded");
+                throw new LopowerException("tailnet port " + portText(port) + " is not forwarded");
             }
             return current.with(current.devices(), kept);
         });
@@ -218,8 +232,16 @@ public final class Enrollment {
 
     /** The port forwards, in the order they were added. */
     public List<PortForward> forwards() throws LopowerException {
-        return registry().forwards().stream().map(f -> new PortForward(f.tailnetPort(), f.device(), f.devicePort()))
-                .toList();
+        return registry().forwards().stream().map(Enrollment::forwardOf).toList();
+    }
+
+    private static PortForward forwardOf(ForwardRecord f) {
+        return new PortForward(f.udp() ? PortForward.Protocol.UDP : PortForward.Protocol.TCP, f.tailnetPort(),
+                f.device(), f.devicePort());
+    }
+
+    private static String portText(ForwardRecord f) {
+        return f.tailnetPort() + (f.udp() ? "/udp" : "/tcp");
     }
 
     Registry registry() throws LopowerException {

@@ -101,8 +101,8 @@ public final class LopowerBridge implements AutoCloseable {
             }
 
             @Override
-            public TailnetDatagramSocket bindUdp() throws IOException {
-                return node.bindUdp(0);
+            public TailnetDatagramSocket bindUdp(int port) throws IOException {
+                return node.bindUdp(port);
             }
 
             @Override
@@ -159,6 +159,15 @@ public final class LopowerBridge implements AutoCloseable {
     /** What the bridge refused and did: WireGuard's drops (unknown keys, spoofed sources) and its own. */
     public Map<String, Long> counters() {
         return dataplane.counters();
+    }
+
+    /**
+     * What each enrolled device did since the bridge started, by name: its last handshake, its
+     * traffic, whether it is online (a device enrolled within the last half second may be missing:
+     * take {@link DeviceActivity#NONE} for it).
+     */
+    public Map<String, DeviceActivity> activity() {
+        return dataplane.activity();
     }
 
     BridgeDataplane dataplane() {

@@ -1,5 +1,7 @@
 package io.microlink.lopower;
 
+import static io.microlink.lopower.PortForward.Protocol.TCP;
+import static io.microlink.lopower.PortForward.Protocol.UDP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -86,12 +88,14 @@ class EnrollmentTest {
         assertThatThrownBy(() -> e.remove("zzz")).hasMessage("no device named 'zzz' is enrolled");
         assertThat(e.list()).hasSize(1);
 
-        assertThatThrownBy(() -> e.forward("zzz", 80, 80)).hasMessage("no device named 'zzz' is enrolled");
-        assertThatThrownBy(() -> e.forward("a", 0, 80)).hasMessageContaining("ports are 1-65535");
-        e.forward("a", 8080, 80);
-        assertThatThrownBy(() -> e.forward("a", 8080, 81)).hasMessageContaining("forwarded already, to a:80");
-        assertThatThrownBy(() -> e.unforward(9)).hasMessage("tailnet port 9 is not forwarded");
-        assertThat(e.forwards()).containsExactly(new PortForward(8080, "a", 80));
+        assertThatThrownBy(() -> e.forward("zzz", TCP, 80, 80)).hasMessage("no device named 'zzz' is enrolled");
+        assertThatThrownBy(() -> e.forward("a", TCP, 0, 80)).hasMessageContaining("ports are 1-65535");
+        e.forward("a", TCP, 8080, 80);
+        assertThatThrownBy(() -> e.forward("a", TCP, 8080, 81)).hasMessageContaining("forwarded already, to a:80");
+        e.forward("a", UDP, 8080, 81);
+        assertThatThrownBy(() -> e.forward("a", UDP, 8080, 82)).hasMessageContaining("8080/udp is forwarded already");
+        assertThatThrownBy(() -> e.unforward(TCP, 9)).hasMessage("tailnet port 9/tcp is not forwarded");
+        assertThat(e.forwards()).containsExactly(new PortForward(TCP, 8080, "a", 80), new PortForward(UDP, 8080, "a", 81));
         e.remove("a"); // a device's forwards go with it
         assertThat(e.forwards()).isEmpty();
     }

@@ -12,6 +12,7 @@ import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.socket.TailnetDatagramSocket;
 import io.microlink.netstack.socket.TailnetServerSocket;
 import io.microlink.netstack.socket.TailnetSocket;
+import io.microlink.netstack.tcp.TcpSegment;
 import io.microlink.netstack.udp.UdpDatagram;
 import io.microlink.wireguard.session.Counters;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -140,6 +142,11 @@ class LopowerBridgeTest {
                 }
             }
             assertThat(bridge.dataplane().count(BridgeCounters.Event.TCP_CONNECTIONS_RELAYED)).isEqualTo(2);
+            DeviceActivity seen = bridge.activity().get("sensor");
+            assertThat(seen.online()).isTrue();
+            assertThat(seen.lastHandshake()).isNotNull();
+            assertThat(seen.rxBytes()).isGreaterThan(400_000); // both 200 kB streams went through it
+            assertThat(seen.txBytes()).isGreaterThan(400_000);
             // A ping of a live tailnet address is answered; one of an address nobody holds is not.
             assertThat(device.stack.ping(PairedStacks.PEER_V4, new byte[] {9}, Duration.ofSeconds(10))).isPositive();
             assertThat(device.stack.ping(PairedStacks.PEER_V6, new byte[] {9}, Duration.ofSeconds(10))).isPositive();
@@ -148,6 +155,58 @@ class LopowerBridgeTest {
             // Idle flows are reclaimed (this bridge's idle limit is 1 s).
             awaitTrue(() -> bridge.dataplane().count(BridgeCounters.Event.UDP_FLOWS_EXPIRED) == 2, "flows expired");
         }
+    }
+
+    @Test
+    void aConnectionTheTailnetRefusesIsResetForTheDeviceNotEndedInOrder() throws Exception {
+        try (TestDevice device = enroll("asker"); TailnetSocket s = device.stack.connect(PairedStacks.PEER_V4, 9, 10_000)) {
+            // The bridge's stack accepted at once; the tailnet peer has nothing on port 9.
+            s.setSoTimeout(10_000);
+            assertThatThrownBy(() -> s.getInputStream().read()).isInstanceOf(java.net.SocketException.class)
+                    .hasMessageContaining("reset");
+            assertThat(bridge.dataplane().count(BridgeCounters.Event.TCP_DIAL_FAILED)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDeviceFloodingSynsFillsItsOwnShareOfHalfOpenSlotsNotTheOtherDevices() throws Exception {
+        try (TestDevice flooder = enroll("flooder"); TestDevice other = enroll("other")) {
+            // A first connection brings the flooder's session up; then it ignores every answer.
+            try (TailnetSocket s = flooder.stack.connect(PairedStacks.PEER_V4, 7, 10_000)) {
+                s.getOutputStream().write(1);
+            }
+            flooder.deaf(true);
+            byte[] from = bridge.enrollment().show("flooder").addresses().getLast().getAddress();
+            int stackLimit = io.microlink.netstack.tcp.TcpConfig.defaults().maxHalfOpen();
+            for (int port = 10_000; port < 10_000 + stackLimit + 50; port++) {
+                flooder.sendRaw(syn(from, PairedStacks.PEER_V4.getAddress(), port, 7));
+            }
+            Thread.sleep(500); // the SYNs have landed
+            // The other device still connects at once.
+            try (TailnetSocket s = other.stack.connect(PairedStacks.PEER_V4, 7, 3_000)) {
+                s.setSoTimeout(5_000);
+                s.getOutputStream().write(42);
+                assertThat(s.getInputStream().read()).isEqualTo(42);
+            }
+        }
+    }
+
+    /** A bare SYN, as a flooder sends it. */
+    private static byte[] syn(byte[] source, byte[] destination, int sourcePort, int destinationPort) {
+        TcpSegment seg = new TcpSegment();
+        seg.srcPort = sourcePort;
+        seg.dstPort = destinationPort;
+        seg.flags = TcpSegment.SYN;
+        seg.seq = 1000;
+        seg.window = 65535;
+        seg.windowShift = -1;
+        byte[] header = new byte[TcpSegment.MAX_HEADER_LENGTH];
+        int length = seg.writeHeader(header, 0);
+        byte[] tcp = Arrays.copyOf(header, length);
+        TcpSegment.fillChecksum(source, destination, tcp, 0, length);
+        byte[] packet = new IpPacketBuilder(1).allocate(source, destination, TcpSegment.PROTOCOL, length);
+        System.arraycopy(tcp, 0, packet, IpPacketBuilder.headerLength(source), length);
+        return packet;
     }
 
     @Test
@@ -248,7 +307,7 @@ class LopowerBridgeTest {
                 udp.send(new InetSocketAddress(PairedStacks.PEER_V4, 7), new byte[] {1});
                 assertThat(udp.receive(Duration.ofSeconds(10))).isNotNull();
             }
-            bridge.enrollment().forward("svc", 9000, 8080);
+            bridge.enrollment().forward("svc", PortForward.Protocol.TCP, 9000, 8080);
             TailnetSocket c = awaitConnect(PairedStacks.NODE_V4, 9000);
             c.setSoTimeout(10_000);
             // The device sees the bridge's device-side address as the caller.
@@ -257,10 +316,67 @@ class LopowerBridgeTest {
             c.close();
             assertThat(bridge.dataplane().count(BridgeCounters.Event.TCP_CONNECTIONS_FORWARDED)).isEqualTo(1);
 
-            bridge.enrollment().unforward(9000);
+            // A forward to a port the device does not serve resets the caller, as the device refused.
+            bridge.enrollment().forward("svc", PortForward.Protocol.TCP, 9001, 8081);
+            TailnetSocket refused = awaitConnect(PairedStacks.NODE_V4, 9001);
+            refused.setSoTimeout(10_000);
+            assertThatThrownBy(() -> refused.getInputStream().read()).isInstanceOf(java.net.SocketException.class)
+                    .hasMessageContaining("reset");
+            refused.close();
+
+            bridge.enrollment().unforward(PortForward.Protocol.TCP, 9000);
             Thread.sleep(LopowerBridge.WATCH_MILLIS * 3);
             assertThatThrownBy(() -> tailnet.peer.connect(PairedStacks.NODE_V4, 9000, 2000))
                     .isInstanceOf(java.net.ConnectException.class);
+        }
+    }
+
+    @Test
+    void aUdpPortForwardGivesEachTailnetSenderAFlowOfItsOwnToTheDeviceUntilIdleOrRemoved() throws Exception {
+        try (TestDevice device = enroll("meter"); TailnetDatagramSocket service = device.stack.bindUdp(5683);
+             TailnetDatagramSocket stray = device.stack.bindUdp(5684);
+             TailnetDatagramSocket callerA = tailnet.peer.bindUdp(0);
+             TailnetDatagramSocket callerB = tailnet.peer.bindUdp(0)) {
+            // The device's service answers each datagram with who sent it; its other port answers too, uninvited.
+            service.onReceive(d -> {
+                byte[] who = (d.sender().getAddress().getHostAddress() + " " + new String(d.data(),
+                        StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII);
+                service.send(d.sender(), who);
+                stray.send(d.sender(), "stray".getBytes(StandardCharsets.US_ASCII));
+            });
+            try (TailnetDatagramSocket udp = device.stack.bindUdp(0)) {
+                udp.send(new InetSocketAddress(PairedStacks.PEER_V4, 7), new byte[] {1});
+                assertThat(udp.receive(Duration.ofSeconds(10))).as("the device has spoken to the bridge").isNotNull();
+            }
+            bridge.enrollment().forward("meter", PortForward.Protocol.UDP, 9053, 5683);
+            InetSocketAddress forwarded = new InetSocketAddress(PairedStacks.NODE_V4, 9053);
+            byte[] big = new byte[1200];
+            new Random(3).nextBytes(big);
+            TailnetDatagramSocket.Datagram a = null;
+            for (int i = 0; i < 40 && a == null; i++) { // the bridge opens the port within a second
+                callerA.send(forwarded, "a".getBytes(StandardCharsets.US_ASCII));
+                a = callerA.receive(Duration.ofMillis(250));
+            }
+            assertThat(a).as("a reply through the UDP forward").isNotNull();
+            assertThat(a.sender()).isEqualTo(forwarded);
+            assertThat(new String(a.data(), StandardCharsets.US_ASCII)).isEqualTo("10.90.0.1 a");
+            callerB.send(forwarded, "b".getBytes(StandardCharsets.US_ASCII));
+            TailnetDatagramSocket.Datagram b = callerB.receive(Duration.ofSeconds(10));
+            assertThat(new String(b.data(), StandardCharsets.US_ASCII)).isEqualTo("10.90.0.1 b");
+            assertThat(callerA.receive(Duration.ofMillis(300))).as("B's reply went to B alone").isNull();
+            assertThat(bridge.dataplane().count(BridgeCounters.Event.UDP_FLOWS_FORWARDED)).isEqualTo(2);
+            assertThat(bridge.dataplane().count(BridgeCounters.Event.UDP_REPLY_FROM_ELSEWHERE)).isPositive();
+            byte[] bigReplyPrefix = "10.90.0.1 ".getBytes(StandardCharsets.US_ASCII);
+            callerA.send(forwarded, big);
+            TailnetDatagramSocket.Datagram whole = callerA.receive(Duration.ofSeconds(10));
+            assertThat(whole.data()).hasSize(bigReplyPrefix.length + big.length);
+
+            // This bridge closes flows idle for 1 s.
+            awaitTrue(() -> bridge.dataplane().relayed("meter") == 0, "idle forwarded flows reclaimed");
+            bridge.enrollment().unforward(PortForward.Protocol.UDP, 9053);
+            Thread.sleep(LopowerBridge.WATCH_MILLIS * 3);
+            callerA.send(forwarded, "gone".getBytes(StandardCharsets.US_ASCII));
+            assertThat(callerA.receive(Duration.ofMillis(500))).as("the port is closed").isNull();
         }
     }
 

@@ -82,8 +82,8 @@ final class PairedStacks implements Uplink, AutoCloseable {
     }
 
     @Override
-    public TailnetDatagramSocket bindUdp() throws IOException {
-        return node.bindUdp(0);
+    public TailnetDatagramSocket bindUdp(int port) throws IOException {
+        return node.bindUdp(port);
     }
 
     @Override

@@ -64,9 +64,15 @@ final class TestDevice implements AutoCloseable {
         stack.close();
     }
 
+    /** Whether the device drops what the bridge sends it, as a flooder ignoring the answers does. */
+    void deaf(boolean on) {
+        tun.deaf = on;
+    }
+
     private static final class QueueTun implements TunDevice, PacketSink {
         private final BlockingQueue<byte[]> out = new ArrayBlockingQueue<>(4096);
         volatile Netstack stack;
+        volatile boolean deaf;
         private volatile boolean closed;
 
         @Override
@@ -100,7 +106,9 @@ final class TestDevice implements AutoCloseable {
 
         @Override
         public void write(byte[] buf, int off, int len) {
-            stack.inbound(buf, off, len);
+            if (!deaf) {
+                stack.inbound(buf, off, len);
+            }
         }
 
         @Override

@@ -38,12 +38,24 @@ import java.util.Set;
 public final class NodeWebBackend implements WebBackend {
     private final TailnetNode node;
     private final NodeHost host;
+    private final DeviceBridge devices;
     /** Orders read-change-save so two writers cannot lose each other's change. */
     private final Object saving = new Object();
 
     public NodeWebBackend(TailnetNode node, NodeHost host) {
+        this(node, host, null);
+    }
+
+    /** The page of {@code node} with a Devices view of {@code devices}, a LOPOWER bridge on that node. */
+    public NodeWebBackend(TailnetNode node, NodeHost host, DeviceBridge devices) {
         this.node = node;
         this.host = host;
+        this.devices = devices;
+    }
+
+    @Override
+    public Optional<DeviceBridge> devices() {
+        return Optional.ofNullable(devices);
     }
 
     @Override

@@ -24,6 +24,8 @@ final class StaticAssets {
             Map.entry("/peers", "peers.html"),
             Map.entry("/allowlist", "allowlist.html"),
             Map.entry("/settings", "settings.html"),
+            Map.entry("/devices", "devices.html"),
+            Map.entry("/static/devices.js", "devices.js"),
             Map.entry("/static/app.css", "app.css"),
             Map.entry("/static/app.js", "app.js"),
             Map.entry("/static/monitor.js", "monitor.js"),

@@ -28,9 +28,12 @@ final class WebApi {
     static final int MAX_PATHS = 100;
 
     private final WebBackend backend;
+    private final DevicesApi devices;
 
-    WebApi(WebBackend backend) {
+    /** @param devices the LOPOWER bridge's devices this listener serves, or null for none (the tailnet's listener) */
+    WebApi(WebBackend backend, DeviceBridge devices) {
         this.backend = backend;
+        this.devices = devices == null ? null : new DevicesApi(devices);
     }
 
     HttpResponse handle(HttpRequest r, Access.Role role) {
@@ -42,7 +45,12 @@ final class WebApi {
                 case "/api/monitor" -> get(r, this::monitor);
                 case "/api/settings" -> r.method().equals("POST") ? changeSettings(r) : get(r, () -> settings(backend.settings()));
                 case "/api/restart" -> restart(r);
-                default -> throw new HttpException(404, "no API at " + r.path());
+                default -> {
+                    if (devices != null && DevicesApi.serves(r.path())) {
+                        yield devices.handle(r);
+                    }
+                    throw new HttpException(404, "no API at " + r.path());
+                }
             };
         } catch (InvalidSettingsException e) {
             ObjectNode body = Json.MAPPER.createObjectNode().put("error", e.getMessage());
@@ -66,13 +74,14 @@ final class WebApi {
         return Json.ok(read.get());
     }
 
-    private static HttpException methodNotAllowed(HttpRequest r, String allowed) {
+    static HttpException methodNotAllowed(HttpRequest r, String allowed) {
         return new HttpException(405, r.method() + " is not allowed on " + r.path() + "; use " + allowed);
     }
 
     private ObjectNode status(Access.Role role) {
         ObjectNode out = Json.MAPPER.valueToTree(backend.status());
         out.put("role", role.name().toLowerCase(Locale.ROOT));
+        out.put("devices", devices != null);
         return out;
     }
 

@@ -68,4 +68,9 @@ public interface WebBackend {
 
     /** Listens on {@code port} of this node's tailnet addresses. */
     StreamListener listenOnTailnet(int port) throws IOException;
+
+    /** The LOPOWER bridge running beside the node, whose devices the local page shows; empty when there is none. */
+    default Optional<DeviceBridge> devices() {
+        return Optional.empty();
+    }
 }

@@ -50,15 +50,19 @@ public final class WebServer implements AutoCloseable {
         if (!options.enabled() || (options.localPort() == 0 && options.tailnetPort() == 0)) {
             return new WebServer(null, 0, 0, options.localToken());
         }
-        Pages pages = new Pages(new WebApi(backend), new MetricsPage(backend), StaticAssets.load());
+        MetricsPage metrics = new MetricsPage(backend);
+        StaticAssets assets = StaticAssets.load();
         HttpServer http = new HttpServer(options.limits());
         try {
             if (options.localPort() != 0) {
                 LocalLogin login = new LocalLogin(options.localToken(), options.localPort());
+                // Devices' configurations hold private keys: their API is the local page's alone.
+                Pages pages = new Pages(new WebApi(backend, backend.devices().orElse(null)), metrics, assets);
                 http.serve(StreamListener.of(bindLocal(options.localPort())),
                         handler(Access.localhost(backend, login), login, pages, true));
             }
             if (options.tailnetPort() != 0) {
+                Pages pages = new Pages(new WebApi(backend, null), metrics, assets);
                 http.serve(backend.listenOnTailnet(options.tailnetPort()),
                         handler(Access.tailnet(backend, options.guests()), null, pages, options.metricsOnTailnet()));
             }

@@ -43,6 +43,8 @@ final class FakeBackend implements WebBackend {
     final List<PeerInfo> peers = new ArrayList<>();
     final CountDownLatch restarted = new CountDownLatch(1);
     final List<NodeSettings> saved = new ArrayList<>();
+    /** The LOPOWER bridge beside the node, or null for none. */
+    volatile DeviceBridge bridge;
     /** The address the next tailnet connection appears to come from. */
     volatile InetAddress tailnetCaller = ALICE_LAPTOP;
     private final Map<InetAddress, String> users = new ConcurrentHashMap<>(Map.of(
@@ -59,6 +61,11 @@ final class FakeBackend implements WebBackend {
                     path.equals(PeerInfo.DIRECT) ? "127.0.0.1:" + (40000 + i) : path.equals(PeerInfo.DERP) ? "hs" : null,
                     null, i * 1000L, i * 10L, false, i == 7 ? List.of("10.77.0.0/24") : List.of(), i == 9, false));
         }
+    }
+
+    @Override
+    public Optional<DeviceBridge> devices() {
+        return Optional.ofNullable(bridge);
     }
 
     @Override

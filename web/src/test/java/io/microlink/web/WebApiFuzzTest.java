@@ -14,8 +14,9 @@ import java.nio.file.Files;
 import java.util.Map;
 
 class WebApiFuzzTest {
-    private static final String[] PATHS = {"/api/settings", "/api/peers/allowed", "/api/peers", "/api/status"};
-    private static final WebApi API = new WebApi(backend());
+    private static final String[] PATHS = {"/api/settings", "/api/peers/allowed", "/api/peers", "/api/status",
+        "/api/devices"};
+    private static final WebApi API = new WebApi(backend(), new FakeDevices());
 
     private static FakeBackend backend() {
         try {

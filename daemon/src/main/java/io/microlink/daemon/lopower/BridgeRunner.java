@@ -7,6 +7,8 @@ import io.microlink.host.settings.NodeSettings;
 import io.microlink.lopower.BridgeNetwork;
 import io.microlink.lopower.LopowerBridge;
 import io.microlink.lopower.LopowerException;
+import io.microlink.web.WebServer;
+import io.microlink.web.WebToken;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -26,9 +28,10 @@ import java.util.concurrent.TimeUnit;
  * @param hostname     the bridge's name on the tailnet
  * @param dnsUpstreams resolvers for the devices' names the tailnet's DNS config sends nowhere
  * @param plainHttpDerp reach DERP over plain HTTP (test tailnets only)
+ * @param webPort      the port on 127.0.0.1 of the web page with the Devices view, 0 for none
  */
 public record BridgeRunner(Path dir, BridgeNetwork network, String controlUrl, String authKey, String hostname,
-                           List<InetSocketAddress> dnsUpstreams, boolean plainHttpDerp) {
+                           List<InetSocketAddress> dnsUpstreams, boolean plainHttpDerp, int webPort) {
     private static final System.Logger LOG = System.getLogger("io.microlink.lopower");
     private static final long STOP_WAIT_SECONDS = 20;
 
@@ -71,7 +74,14 @@ public record BridgeRunner(Path dir, BridgeNetwork network, String controlUrl, S
                 LOG.log(Level.INFO, "lopower: WireGuard on UDP port {0}, public key {1}, {2} devices",
                         String.valueOf(bridge.port()), bridge.enrollment().bridgePublicKey(),
                         String.valueOf(bridge.enrollment().list().size()));
-                stop.await();
+                try (WebServer page = webPort == 0 ? null : BridgePage.start(dir, node, bridge, webPort)) {
+                    if (page != null) {
+                        // The link's token stays in its owner-only file, out of logs and terminals' scrollback.
+                        out.println("lopower: devices page on 127.0.0.1:" + webPort + "; open http://127.0.0.1:"
+                                + webPort + "/devices?token=$(cat " + dir.resolve(WebToken.FILE_NAME) + ")");
+                    }
+                    stop.await();
+                }
                 // On stdout: java.util.logging has stopped by now (its own shutdown hook).
                 out.println("lopower: stopping; counters " + bridge.counters());
             }

@@ -74,32 +74,36 @@ public final class DeviceCommands {
         out.println("removed " + name + "; a running bridge drops it within a second");
     }
 
-    public void forward(String device, int tailnetPort, int devicePort) throws CliException {
+    public void forward(String device, PortForward.Protocol protocol, int tailnetPort, int devicePort)
+            throws CliException {
+        PortForward f;
         try {
-            enrollment.forward(device, tailnetPort, devicePort);
+            f = enrollment.forward(device, protocol, tailnetPort, devicePort);
         } catch (LopowerException e) {
             throw new CliException(e.getMessage());
         }
-        out.println("tailnet port " + tailnetPort + " now leads to " + device + ":" + devicePort);
+        out.println("tailnet port " + f + " now; the device must have spoken to the bridge since it started"
+                + " (a keep-alive makes sure)");
     }
 
     public void forwards() throws CliException {
         try {
             for (PortForward f : enrollment.forwards()) {
-                out.println(f.tailnetPort() + " -> " + f.device() + ":" + f.devicePort());
+                out.println(f);
             }
         } catch (LopowerException e) {
             throw new CliException(e.getMessage());
         }
     }
 
-    public void unforward(int tailnetPort) throws CliException {
+    public void unforward(PortForward.Protocol protocol, int tailnetPort) throws CliException {
         try {
-            enrollment.unforward(tailnetPort);
+            enrollment.unforward(protocol, tailnetPort);
         } catch (LopowerException e) {
             throw new CliException(e.getMessage());
         }
-        out.println("tailnet port " + tailnetPort + " is no longer forwarded");
+        out.println("tailnet port " + tailnetPort + "/" + protocol.name().toLowerCase(java.util.Locale.ROOT)
+                + " is no longer forwarded");
     }
 
     private void print(EnrolledDevice d, boolean qr, Path png) throws CliException {

@@ -10,6 +10,7 @@ import io.microlink.daemon.lopower.DeviceCommands;
 import io.microlink.lopower.BridgeNetwork;
 import io.microlink.lopower.Enrollment;
 import io.microlink.lopower.LopowerException;
+import io.microlink.lopower.PortForward;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +35,8 @@ final class Lopower implements Verb {
 
     @Override
     public String arguments() {
-        return "start | devices add|list|show|remove [NAME] | forwards add NAME TAILNET_PORT DEVICE_PORT | forwards list"
-                + " | forwards remove TAILNET_PORT";
+        return "start | devices add|list|show|remove [NAME] | forwards add [--udp] NAME TAILNET_PORT DEVICE_PORT"
+                + " | forwards list | forwards remove [--udp] TAILNET_PORT";
     }
 
     @Override
@@ -56,11 +57,14 @@ final class Lopower implements Verb {
                 with it the private key never leaves the device. The endpoint in the
                 configuration is --endpoint, or this host's first address and the port.
                 A device reaches tailnet addresses (as the bridge's node; its ACLs apply) and
-                nothing else. `forwards add NAME 8080 80` lets tailnet peers reach port 80 of the
-                device at port 8080 of the bridge's tailnet addresses (the device must have
-                spoken to the bridge since it started: give it a keep-alive). Enrolling, removing
-                and forwarding take effect in a running bridge at once. The bridge's device-side
-                addresses answer DNS (UDP): tailnet names from the bridge's netmap (IPv6 only
+                nothing else. `forwards add NAME 8080 80` lets tailnet peers reach TCP port 80 of
+                the device at port 8080 of the bridge's tailnet addresses; with --udp, UDP (each
+                tailnet sender a flow of its own, closed after 60 s idle). The bridge learns where
+                a device is only from its packets, so a device to be reached needs a keep-alive
+                (devices add writes PersistentKeepalive = 25 unless --keepalive says otherwise;
+                --keepalive 0 saves a battery device's radio when it only calls out). Enrolling,
+                removing and forwarding take effect in a running bridge at once. The bridge's
+                device-side addresses answer DNS (UDP and TCP): tailnet names from the bridge's netmap (IPv6 only
                 with --no-ipv4), other names forwarded to the tailnet's resolvers, else to
                 --dns-upstream.""";
     }
@@ -78,11 +82,15 @@ final class Lopower implements Verb {
                 .value("hostname", null, "NAME", "start: the bridge's name on the tailnet (default lopower)")
                 .value("dns-upstream", null, "IP[:PORT],...",
                         "start: resolvers for the devices' names the tailnet's DNS config sends nowhere")
+                .value("web-port", null, "PORT", "start: serve the web page with its Devices view on 127.0.0.1:PORT"
+                        + " (token in DIR/web-token; default: none)")
                 .value("public-key", null, "KEY", "devices add: the device's own WireGuard public key")
                 .value("endpoint", null, "HOST:PORT", "devices add: the bridge as the device reaches it")
-                .value("keepalive", null, "SECONDS", "devices add: PersistentKeepalive for the device (default 0: off)")
+                .value("keepalive", null, "SECONDS", "devices add: PersistentKeepalive for the device (default 25; 0: off,"
+                        + " then the device cannot be reached until it sends)")
                 .value("qr-png", null, "FILE", "devices add/show: also write the QR code as a PNG image")
-                .flag("no-qr", null, "devices add/show: print no QR code in the terminal");
+                .flag("no-qr", null, "devices add/show: print no QR code in the terminal")
+                .flag("udp", null, "forwards add/remove: a UDP forward (default TCP)");
     }
 
     @Override
@@ -96,7 +104,8 @@ final class Lopower implements Verb {
             return start(args, context, dir, network);
         }
         if (p.size() >= 2 && p.getFirst().equals("forwards")) {
-            return forwards(p, new DeviceCommands(open(dir, network), context.io().out()));
+            return forwards(p, args.flag("udp") ? PortForward.Protocol.UDP : PortForward.Protocol.TCP,
+                    new DeviceCommands(open(dir, network), context.io().out()));
         }
         if (p.size() < 2 || !p.getFirst().equals("devices")) {
             throw new UsageException("expected " + arguments());
@@ -106,7 +115,7 @@ final class Lopower implements Verb {
         boolean qr = !args.flag("no-qr");
         switch (p.get(1)) {
             case "add" -> devices.add(one(p, "devices add NAME"), args.value("public-key"), args.value("endpoint"),
-                    args.intValue("keepalive", 0, 0, 65535), qr, png);
+                    args.intValue("keepalive", Enrollment.DEFAULT_KEEPALIVE, 0, 65535), qr, png);
             case "list" -> {
                 none(p, "devices list");
                 devices.list();
@@ -118,19 +127,20 @@ final class Lopower implements Verb {
         return 0;
     }
 
-    private int forwards(List<String> p, DeviceCommands commands) throws CliException, UsageException {
+    private int forwards(List<String> p, PortForward.Protocol protocol, DeviceCommands commands)
+            throws CliException, UsageException {
         switch (p.get(1)) {
             case "add" -> {
                 if (p.size() != 5) {
                     throw new UsageException("expected forwards add NAME TAILNET_PORT DEVICE_PORT");
                 }
-                commands.forward(p.get(2), port(p.get(3), "TAILNET_PORT"), port(p.get(4), "DEVICE_PORT"));
+                commands.forward(p.get(2), protocol, port(p.get(3), "TAILNET_PORT"), port(p.get(4), "DEVICE_PORT"));
             }
             case "list" -> {
                 none(p, "forwards list");
                 commands.forwards();
             }
-            case "remove" -> commands.unforward(port(one(p, "forwards remove TAILNET_PORT"), "TAILNET_PORT"));
+            case "remove" -> commands.unforward(protocol, port(one(p, "forwards remove TAILNET_PORT"), "TAILNET_PORT"));
             default -> throw new UsageException("unknown forwards command '" + p.get(1) + "': add, list or remove");
         }
         return 0;
@@ -156,7 +166,7 @@ final class Lopower implements Verb {
                     : DnsUpstreamFlag.addresses(args.value("dns-upstream"));
             runner = new BridgeRunner(dir, network, args.value("login-server"), authKey(args.value("auth-key-file")),
                     args.value("hostname") == null ? "lopower" : args.value("hostname"), dnsUpstreams,
-                    "1".equals(context.io().env().get(PLAIN_HTTP_DERP_ENV)));
+                    "1".equals(context.io().env().get(PLAIN_HTTP_DERP_ENV)), args.intValue("web-port", 0, 0, 65535));
             return runner.run(context.io().out());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

@@ -16,7 +16,7 @@ class BridgeRunnerTest {
     /** Without --login-server the node logs in to Tailscale's control server, as the help says, instead of failing to build. */
     @Test
     void withoutALoginServerTheNodeIsBuiltForTailscalesControlServer() {
-        BridgeRunner runner = new BridgeRunner(dir, null, null, null, "lopower", List.of(), false);
+        BridgeRunner runner = new BridgeRunner(dir, null, null, null, "lopower", List.of(), false, 0);
         try (TailnetNode node = runner.node().build()) {
             assertThat(node.state()).isNotNull();
         }

@@ -57,15 +57,33 @@ class LopowerVerbTest {
         assertThat(run("lopower", "devices", "list")).isZero();
         assertThat(out()).startsWith("cam ").contains("fd7a:115c:a1e0:9909::2,10.90.0.2").contains("generated");
         assertThat(run("lopower", "forwards", "add", "cam", "8554", "554")).isZero();
+        // The same port for UDP is another forward; a second UDP one on it is refused.
+        assertThat(run("lopower", "forwards", "add", "--udp", "cam", "8554", "5004")).isZero();
         assertThat(run("lopower", "forwards", "list")).isZero();
-        assertThat(out()).isEqualTo("8554 -> cam:554\n");
+        assertThat(out()).isEqualTo("8554/tcp -> cam:554\n8554/udp -> cam:5004\n");
         assertThat(run("lopower", "forwards", "add", "cam", "8554", "80")).isEqualTo(1);
-        assertThat(err()).contains("forwarded already");
+        assertThat(err()).contains("tailnet port 8554/tcp is forwarded already");
+        assertThat(run("lopower", "forwards", "add", "--udp", "cam", "8554", "80")).isEqualTo(1);
+        assertThat(err()).contains("tailnet port 8554/udp is forwarded already");
         assertThat(run("lopower", "forwards", "add", "cam", "0", "80")).isEqualTo(2);
         assertThat(run("lopower", "forwards", "remove", "8554")).isZero();
+        assertThat(run("lopower", "forwards", "list")).isZero();
+        assertThat(out()).isEqualTo("8554/udp -> cam:5004\n");
+        assertThat(run("lopower", "forwards", "remove", "--udp", "8554")).isZero();
+        assertThat(run("lopower", "forwards", "remove", "--udp", "8554")).isEqualTo(1);
+        assertThat(err()).contains("tailnet port 8554/udp is not forwarded");
         assertThat(run("lopower", "devices", "remove", "cam")).isZero();
         assertThat(run("lopower", "devices", "list")).isZero();
         assertThat(out()).contains("no devices enrolled");
+    }
+
+    @Test
+    void aDeviceGetsAKeepAliveUnlessToldOtherwiseSoItCanBeReached() {
+        assertThat(run("lopower", "devices", "add", "reach", "--endpoint", "h:1", "--no-qr")).isZero();
+        assertThat(out()).contains("PersistentKeepalive = 25\n");
+        assertThat(run("lopower", "devices", "add", "quiet", "--endpoint", "h:1", "--keepalive", "0", "--no-qr"))
+                .isZero();
+        assertThat(out()).doesNotContain("PersistentKeepalive");
     }
 
     @Test

@@ -4,17 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.microlink.TailnetNode;
+import io.microlink.daemon.lopower.BridgePage;
 import io.microlink.interop.Await;
+import io.microlink.interop.Chromium;
 import io.microlink.interop.Dnsmasq;
 import io.microlink.interop.Exec;
 import io.microlink.interop.FreePorts;
 import io.microlink.interop.NetworkNamespaces;
+import io.microlink.interop.Socks5UdpAssociation;
 import io.microlink.interop.Tailscaled;
 import io.microlink.interop.TestTailnet;
 import io.microlink.interop.WireGuardGo;
 import io.microlink.lopower.BridgeNetwork;
 import io.microlink.lopower.EnrolledDevice;
 import io.microlink.lopower.LopowerBridge;
+import io.microlink.lopower.PortForward;
+import io.microlink.web.WebServer;
+import io.microlink.web.WebToken;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
@@ -26,7 +32,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -127,7 +132,7 @@ class LopowerInteropTest {
 
         enrolled = bridge.enrollment().add("dev1", null, HOST_SIDE + ":" + port, 0);
         device = WireGuardGo.start(net, ns, tailnet.dir(), 0);
-        configureFromText(ns, device, enrolled.config());
+        device.configureFromWgQuick(enrolled.config());
         // A device may send anywhere; this one also routes the host's LAN address into the tunnel.
         exec("wg", "set", device.interfaceName(), "peer", bridge.enrollment().bridgePublicKey(), "allowed-ips",
                 String.join(",", allowedIps(enrolled.config())) + "," + HOST_LAN + "/32").requireSuccess();
@@ -141,7 +146,7 @@ class LopowerInteropTest {
         net.linkToSelf(HOST_SIDE6 + "/24", ns6, "10.206.0.2/24");
         EnrolledDevice enrolled6 = bridge6.enrollment().add("dev6", null, HOST_SIDE6 + ":" + port6, 0);
         device6 = WireGuardGo.start(net, ns6, tailnet.dir(), 0);
-        configureFromText(ns6, device6, enrolled6.config());
+        device6.configureFromWgQuick(enrolled6.config());
         useBridgeDns(ns6, enrolled6.config());
     }
 
@@ -154,38 +159,12 @@ class LopowerInteropTest {
                 .collect(java.util.stream.Collectors.joining()));
     }
 
-    /** What wg-quick would do for the file, with the real tools: strip, setconf, addresses, routes. */
-    private static void configureFromText(String namespace, WireGuardGo wg, String config) throws IOException {
-        Path file = tailnet.dir().resolve(wg.interfaceName() + ".conf");
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, config);
-        String stripped = Exec.run(COMMAND, List.of("wg-quick", "strip", file.toString())).requireSuccess().stdout();
-        Path strippedFile = tailnet.dir().resolve(wg.interfaceName() + ".stripped");
-        Files.writeString(strippedFile, stripped);
-        net.exec(namespace, COMMAND, "wg", "setconf", wg.interfaceName(), strippedFile.toString()).requireSuccess();
-        for (String address : field(config, "Address")) {
-            wg.addAddress(address);
-        }
-        for (String range : allowedIps(config)) {
-            net.exec(namespace, COMMAND, "ip", range.contains(":") ? "-6" : "-4", "route", "replace", range, "dev",
-                    wg.interfaceName())
-                    .requireSuccess();
-        }
-    }
-
     private static List<String> allowedIps(String config) {
         return field(config, "AllowedIPs");
     }
 
     private static List<String> field(String config, String key) {
-        List<String> out = new ArrayList<>();
-        config.lines().filter(l -> l.startsWith(key + " = ")).forEach(l -> {
-            for (String v : l.substring(key.length() + 3).split(",")) {
-                out.add(v.strip());
-            }
-        });
-        return out;
+        return WireGuardGo.wgQuickField(config, key);
     }
 
     private static void echoUdp() {
@@ -378,7 +357,7 @@ class LopowerInteropTest {
         assertThat(script.toFile().setExecutable(true)).isTrue();
         try (var service = net.start(ns, "device service", List.of("socat", "TCP-LISTEN:8080,reuseaddr,fork",
                 "EXEC:" + script), java.util.Map.of(), tailnet.dir().resolve("device-service.log"))) {
-            bridge.enrollment().forward("dev1", 9080, 8080);
+            bridge.enrollment().forward("dev1", PortForward.Protocol.TCP, 9080, 8080);
             String bridgeIp = io.microlink.AddressText.of(bridgeNode.tailnet().self().orElseThrow().addresses()
                     .getFirst());
             byte[] got = Await.result(FIRST_CONTACT, "tailscale nc to the device through the bridge", () -> {
@@ -391,6 +370,85 @@ class LopowerInteropTest {
             });
             assertThat(new String(got, StandardCharsets.UTF_8)).isEqualTo(reply);
             assertThat(count("tcp_connections_forwarded")).isPositive();
+        }
+    }
+
+    /**
+     * UDP the other way: tailscaled (through its SOCKS5 UDP association) sends datagrams to UDP
+     * forwards on the bridges' tailnet address, and two devices' echo services (one per bridge,
+     * IPv4 and IPv6-only) answer; each reply comes back whole from the forwarded port.
+     */
+    @Test
+    @Order(8)
+    void tailscaledsUdpReachesEchoServicesOnTwoDevicesThroughUdpForwards() throws Exception {
+        List<String> echo4 = List.of("socat", "UDP4-LISTEN:5683,fork,reuseaddr", "EXEC:cat");
+        List<String> echo6 = List.of("socat", "UDP6-LISTEN:5683,fork,reuseaddr", "EXEC:cat");
+        try (var service = net.start(ns, "device UDP echo", echo4, java.util.Map.of(),
+                tailnet.dir().resolve("device-udp.log"));
+             var service6 = net.start(ns6, "device6 UDP echo", echo6, java.util.Map.of(),
+                     tailnet.dir().resolve("device6-udp.log"));
+             Socks5UdpAssociation viaReal = Socks5UdpAssociation.open(real.socks5Port())) {
+            bridge.enrollment().forward("dev1", PortForward.Protocol.UDP, 9053, 5683);
+            bridge6.enrollment().forward("dev6", PortForward.Protocol.UDP, 9054, 5683);
+            InetAddress bridgeIp = bridgeNode.tailnet().self().orElseThrow().addresses().getFirst();
+            byte[] payload = new byte[1200];
+            new Random(8).nextBytes(payload);
+            for (int port : new int[] {9053, 9054}) {
+                InetSocketAddress forwarded = new InetSocketAddress(bridgeIp, port);
+                Socks5UdpAssociation.Reply reply = Await.result(FIRST_CONTACT, "a UDP echo through forward " + port, () -> {
+                    try {
+                        viaReal.send(forwarded, payload);
+                        return viaReal.receive(Duration.ofSeconds(1));
+                    } catch (IOException e) {
+                        return null;
+                    }
+                });
+                assertThat(reply.from()).isEqualTo(forwarded);
+                assertThat(reply.data()).isEqualTo(payload);
+            }
+            assertThat(count("udp_flows_forwarded")).isPositive();
+            assertThat(bridge6.counters().getOrDefault("udp_flows_forwarded", 0L)).isPositive();
+        }
+    }
+
+    /**
+     * The Devices page in headless Chromium, from localhost with the bridge's token: the device
+     * that has been talking is listed online, a new one is enrolled from the form and its QR code
+     * and configuration shown (the same text the registry gives), then removed with its button.
+     * Phone-sized screenshots of the list and of the new device's QR code go to
+     * {@code target/lopower-screenshots}.
+     */
+    @Test
+    @Order(8)
+    void theDevicesPageEnrollsShowsTheQrCodeAndRemoves() throws Exception {
+        int port = FreePorts.tcp();
+        Path dir = tailnet.dir().resolve("bridge");
+        Duration page = Duration.ofSeconds(30);
+        try (WebServer web = BridgePage.start(dir, bridgeNode, bridge, port);
+             Chromium browser = Chromium.direct(tailnet.dir().resolve("chromium-lopower"))) {
+            browser.viewport(412, 900, true);
+            String token = Files.readString(dir.resolve(WebToken.FILE_NAME)).strip();
+            browser.load("http://127.0.0.1:" + port + "/devices?token=" + token);
+            browser.waitFor("document.querySelector('tr[data-device=\"dev1\"] .badge.ok') !== null", page);
+            assertThat(browser.eval("document.querySelector('nav a.here').textContent").asText()).isEqualTo("Devices");
+
+            browser.eval("document.getElementById('name').value = 'web1';"
+                    + " document.getElementById('endpoint').value = '" + HOST_SIDE + ":1';"
+                    + " document.querySelector('#add button[type=submit]').click()");
+            browser.waitFor("!document.getElementById('enrolled').hidden"
+                    + " && document.getElementById('qr').complete && document.getElementById('qr').naturalWidth > 0"
+                    + " && document.querySelector('tr[data-device=\"web1\"]') !== null", page);
+            String shown = browser.eval("document.getElementById('config').textContent").asText();
+            assertThat(shown).isEqualTo(bridge.enrollment().show("web1").config()).contains("PersistentKeepalive = 25");
+            Path shots = Path.of("target", "lopower-screenshots");
+            assertThat(browser.screenshot(shots.resolve("devices.png")).length).isGreaterThan(2000);
+            browser.eval("document.getElementById('enrolled').scrollIntoView()");
+            assertThat(browser.screenshot(shots.resolve("devices-enrolled.png")).length).isGreaterThan(2000);
+
+            browser.eval("window.confirm = () => true;"
+                    + " document.querySelector('tr[data-device=\"web1\"] button.remove').click()");
+            browser.waitFor("document.querySelector('tr[data-device=\"web1\"]') === null", page);
+            assertThat(bridge.enrollment().list()).extracting(EnrolledDevice::name).doesNotContain("web1");
         }
     }
 

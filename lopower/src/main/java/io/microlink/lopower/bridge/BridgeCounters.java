@@ -23,6 +23,8 @@ public final class BridgeCounters {
         /** A tailnet peer's connection carried on to a device by a port forward. */
         TCP_CONNECTIONS_FORWARDED,
         UDP_FLOWS_OPENED,
+        /** A tailnet sender's datagrams carried on to a device by a UDP port forward, as a flow of their own. */
+        UDP_FLOWS_FORWARDED,
         /** A device's ping answered after the bridge's node got the real reply. */
         PINGS_ANSWERED,
         /** A device's ping dropped because {@code EchoRelay.IN_FLIGHT} pings were waiting already. */

@@ -1,5 +1,6 @@
 package io.microlink.lopower.bridge;
 
+import io.microlink.lopower.DeviceActivity;
 import io.microlink.lopower.LopowerException;
 import io.microlink.lopower.enroll.AddressPlan;
 import io.microlink.lopower.enroll.DeviceRecord;
@@ -33,7 +34,8 @@ import java.util.Map;
  *                                                                          ├▶ UdpRelay ─▶ Uplink.bindUdp
  *                                                                          ├▶ EchoRelay ─▶ Uplink.icmpPing
  *                                                                          └▶ DeviceDns (bridge addresses, port 53)
- *  device ◀── ... ◀── Netstack.connect ◀── ForwardTable ◀── Uplink.listen (port forwards, tailnet to device)
+ *  device ◀── ... ◀── Netstack.connect ◀── ForwardTable ◀── Uplink.listen (TCP port forwards, tailnet to device)
+ *  device ◀── ... ◀── Netstack.bindUdp ◀── UdpForward ◀── Uplink.bindUdp (UDP port forwards, a flow per sender)
  * </pre>
  */
 public final class BridgeDataplane implements AutoCloseable {
@@ -41,6 +43,12 @@ public final class BridgeDataplane implements AutoCloseable {
     public static final int TCP_PER_DEVICE = 256;
     /** UDP flows one device may hold at once. */
     public static final int UDP_FLOWS_PER_DEVICE = 256;
+    /**
+     * Connections one device address may hold in their handshake (SYN answered, ACK not yet
+     * come) of the stack's {@code maxHalfOpen}: a device that floods SYNs and ignores the
+     * answers fills its own share, not the slots of the other devices.
+     */
+    public static final int HALF_OPEN_PER_ADDRESS = 16;
     /** A UDP flow with no datagram either way for this long is closed. */
     public static final Duration UDP_IDLE = Duration.ofSeconds(60);
     private static final int SOCKET_BUFFER = 4 << 20;
@@ -66,9 +74,9 @@ public final class BridgeDataplane implements AutoCloseable {
         stack.setAddresses(plan.bridgeAddresses());
         devices = new DeviceTable(engine, plan, this::deviceRemoved);
         udp = new UdpRelay(uplink, devices, counters, UDP_FLOWS_PER_DEVICE, udpIdle);
-        tcp = new TcpRelay(stack.listenAnyAddress(TcpConfig.defaults().maxHalfOpen()), uplink, devices, counters,
-                TCP_PER_DEVICE);
-        forwards = new ForwardTable(uplink, stack, plan, counters, TCP_PER_DEVICE);
+        tcp = new TcpRelay(stack.listenAnyAddress(TcpConfig.defaults().maxHalfOpen(), HALF_OPEN_PER_ADDRESS), uplink,
+                devices, counters, TCP_PER_DEVICE);
+        forwards = new ForwardTable(uplink, stack, plan, counters, TCP_PER_DEVICE, udpIdle);
         stack.interceptUdp(udp);
         // The addresses wg-quick's DNS line names; a device's queries never leave as its own UDP flows.
         plan.bridgeAddresses().forEach(a -> stack.addUdpService(a, DNS_PORT, dns));
@@ -110,9 +118,10 @@ public final class BridgeDataplane implements AutoCloseable {
         forwards.sync(enrolled, forwarded);
     }
 
-    /** Runs the bridge's own timers: idle UDP flows are closed. */
+    /** Runs the bridge's own timers: idle UDP flows, both ways, are closed. */
     public void tick() {
         udp.expireIdle();
+        forwards.expireIdle();
     }
 
     public int port() {
@@ -136,9 +145,14 @@ public final class BridgeDataplane implements AutoCloseable {
         return engine.counters().get(e);
     }
 
-    /** TCP connections and UDP flows {@code device} holds through the bridge now. */
+    /** Each enrolled device's WireGuard activity, by name. */
+    public Map<String, DeviceActivity> activity() {
+        return devices.activity();
+    }
+
+    /** TCP connections and UDP flows {@code device} holds through the bridge now (UDP forwards' flows included). */
     public int relayed(String device) {
-        return tcp.connections(device) + udp.flows(device);
+        return tcp.connections(device) + udp.flows(device) + forwards.udpFlows(device);
     }
 
     private void deviceRemoved(String name) {

@@ -1,5 +1,6 @@
 package io.microlink.lopower.bridge;
 
+import io.microlink.lopower.DeviceActivity;
 import io.microlink.lopower.enroll.AddressPlan;
 import io.microlink.lopower.enroll.DeviceRecord;
 import io.microlink.wireguard.config.WireGuardKey;
@@ -10,6 +11,7 @@ import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -58,6 +60,19 @@ final class DeviceTable {
             addresses.forEach(a -> names.put(a, d.name()));
         }
         nameByAddress = Map.copyOf(names);
+    }
+
+    /** Each enrolled device's WireGuard activity, by name. */
+    synchronized Map<String, DeviceActivity> activity() {
+        long now = System.nanoTime();
+        Map<String, DeviceActivity> out = new HashMap<>();
+        peers.forEach((d, p) -> {
+            long last = p.lastHandshakeNanos();
+            boolean online = p.hasSession() && last != 0
+                    && now - last < TimeUnit.SECONDS.toNanos(DeviceActivity.ONLINE_WITHIN_SECONDS);
+            out.put(d.name(), new DeviceActivity(p.lastHandshakeTime(), p.rxBytes(), p.txBytes(), online));
+        });
+        return out;
     }
 
     /** The name of the device holding {@code address}, or null when no enrolled device does. */

@@ -12,7 +12,7 @@ import java.time.Duration;
 /**
  * The devices' TCP connections, each terminated by the device-side stack and stitched to a
  * tailnet connection the bridge's node opens to the address and port the device asked for.
- * When that connection cannot be opened the device's is closed. Each device holds at most
+ * When that connection cannot be opened the device's is reset. Each device holds at most
  * {@code perDevice} connections; a removed device's are closed at once.
  */
 final class TcpRelay implements AutoCloseable {
@@ -78,7 +78,7 @@ final class TcpRelay implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 counters.add(BridgeCounters.Event.TCP_DIAL_FAILED);
                 LOG.log(System.Logger.Level.DEBUG, "{0}: cannot reach {1}: {2}", name, to, e.getMessage());
-                device.close();
+                device.abort(); // RST: the device's client fails at once, as if the far end refused
                 return;
             }
             counters.add(BridgeCounters.Event.TCP_CONNECTIONS_RELAYED);

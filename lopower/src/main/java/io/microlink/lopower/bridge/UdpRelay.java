@@ -87,7 +87,7 @@ final class UdpRelay implements Netstack.UdpService, AutoCloseable {
         }
         TailnetDatagramSocket socket;
         try {
-            socket = uplink.bindUdp();
+            socket = uplink.bindUdp(0);
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "no tailnet UDP socket for {0}: {1}", name, e.getMessage());
             return null;

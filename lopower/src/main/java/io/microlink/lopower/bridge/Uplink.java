@@ -15,8 +15,8 @@ public interface Uplink {
     /** Opens a TCP connection to a tailnet address, waiting at most {@code timeout}. */
     TailnetSocket dial(InetAddress address, int port, Duration timeout) throws IOException;
 
-    /** Binds a UDP socket on an ephemeral port of the bridge's tailnet addresses. */
-    TailnetDatagramSocket bindUdp() throws IOException;
+    /** Binds a UDP socket on {@code port} (0: an ephemeral one) of the bridge's tailnet addresses. */
+    TailnetDatagramSocket bindUdp(int port) throws IOException;
 
     /**
      * Pings a tailnet address with ICMP echo and waits for the reply.

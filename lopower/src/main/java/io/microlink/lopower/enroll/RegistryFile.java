@@ -87,11 +87,12 @@ public final class RegistryFile {
                 return "device " + d.name() + " has a malformed key or date";
             }
         }
-        Set<Integer> ports = new HashSet<>();
+        Set<String> ports = new HashSet<>();
         Set<String> names = new HashSet<>();
         r.devices().forEach(d -> names.add(d.name()));
         for (ForwardRecord f : r.forwards()) {
-            if (f == null || !names.contains(f.device()) || !ports.add(f.tailnetPort()) || f.tailnetPort() < 1
+            if (f == null || !names.contains(f.device()) || !ports.add(f.tailnetPort() + (f.udp() ? "/udp" : "/tcp"))
+                    || f.tailnetPort() < 1
                     || f.tailnetPort() > 65535 || f.devicePort() < 1 || f.devicePort() > 65535) {
                 return "a port forward names no device, a bad port or a port twice";
             }

@@ -530,9 +530,23 @@ public final class Netstack implements AutoCloseable {
      * @throws IOException a {@link java.net.BindException} if such a listener exists already
      */
     public TailnetServerSocket listenAnyAddress(int backlog) throws IOException {
+        return listenAnyAddress(backlog, backlog);
+    }
+
+    /**
+     * As {@link #listenAnyAddress(int)}, with at most {@code perSource} of the backlog's
+     * connections still in their handshake from one source address: a relay for many clients
+     * gives each a share, so one client's unanswered SYNs cannot keep the others out.
+     *
+     * @param backlog connections accepted by the stack but not yet by the caller
+     * @param perSource half-open connections one source address may hold
+     * @return the listener
+     * @throws IOException a {@link java.net.BindException} if such a listener exists already
+     */
+    public TailnetServerSocket listenAnyAddress(int backlog, int perSource) throws IOException {
         TailnetServerSocket socket;
         try {
-            socket = new TailnetServerSocket(this, withTcp(t -> t.listenTransparent(backlog)));
+            socket = new TailnetServerSocket(this, withTcp(t -> t.listenTransparent(backlog, perSource)));
         } catch (IllegalStateException e) {
             throw new java.net.BindException("this stack already accepts TCP to any address");
         }

@@ -1,6 +1,9 @@
 package io.microlink.netstack.tcp;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * A passive open on a local port, on every local address. The backlog bounds half-open plus
@@ -19,13 +22,18 @@ public final class TcpListener {
     private final int backlog;
     private final ArrayDeque<TcpConnection> acceptQueue = new ArrayDeque<>();
     /** Connections in SYN-RECEIVED that will join the accept queue when their handshake completes. */
-    int halfOpen;
+    private int halfOpen;
+    /** At most this many of them from one source address, so one client cannot take every slot. */
+    private final int perSource;
+    /** Half-open connections by source address; kept only when {@link #perSource} bounds them. */
+    private final Map<ByteBuffer, Integer> halfOpenBySource = new HashMap<>();
     private boolean closed;
 
-    TcpListener(TcpStack stack, int port, int backlog) {
+    TcpListener(TcpStack stack, int port, int backlog, int perSource) {
         this.stack = stack;
         this.port = port;
         this.backlog = backlog;
+        this.perSource = perSource;
     }
 
     /**
@@ -71,13 +79,34 @@ public final class TcpListener {
         }
     }
 
-    boolean full() {
-        return halfOpen + acceptQueue.size() >= backlog;
+    /** Whether a SYN from {@code source} must wait: the backlog is full, or that source holds its share of it. */
+    boolean fullFor(byte[] source) {
+        return halfOpen + acceptQueue.size() >= backlog
+                || limited() && halfOpenBySource.getOrDefault(ByteBuffer.wrap(source), 0) >= perSource;
+    }
+
+    /** A SYN from {@code source} was answered: one more half-open connection. */
+    void opened(byte[] source) {
+        halfOpen++;
+        if (limited()) {
+            halfOpenBySource.merge(ByteBuffer.wrap(source.clone()), 1, Integer::sum);
+        }
     }
 
     void enqueue(TcpConnection c) {
-        halfOpen--;
+        settled(c);
         acceptQueue.add(c);
+    }
+
+    private void settled(TcpConnection c) {
+        halfOpen--;
+        if (limited()) {
+            halfOpenBySource.computeIfPresent(ByteBuffer.wrap(c.remoteIp()), (k, n) -> n == 1 ? null : n - 1);
+        }
+    }
+
+    private boolean limited() {
+        return perSource < backlog;
     }
 
     /** A connection of this listener's died before it was accepted; true if it was still half-open. */
@@ -85,7 +114,7 @@ public final class TcpListener {
         if (acceptQueue.remove(c)) {
             return false;
         }
-        halfOpen--;
+        settled(c);
         return true;
     }
 }

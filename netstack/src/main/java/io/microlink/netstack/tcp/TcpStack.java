@@ -91,7 +91,7 @@ public final class TcpStack {
         if (listeners.containsKey(port)) {
             throw new IllegalStateException("port " + port + " already has a listener");
         }
-        TcpListener l = new TcpListener(this, port, backlog);
+        TcpListener l = new TcpListener(this, port, backlog, backlog);
         listeners.put(port, l);
         return l;
     }
@@ -103,16 +103,19 @@ public final class TcpStack {
      * for as its local end, so a relay can read where the client meant to go.
      *
      * @param backlog connections accepted but not yet taken by the caller
+     * @param perSource at most this many of them still half-open from one source address (a
+     *                  relay for many clients gives each a share, so one client's SYN flood
+     *                  cannot starve the others); {@code backlog} for no such bound
      * @return the listener
      */
-    public TcpListener listenTransparent(int backlog) {
-        if (backlog <= 0) {
-            throw new IllegalArgumentException("a positive backlog");
+    public TcpListener listenTransparent(int backlog, int perSource) {
+        if (backlog <= 0 || perSource <= 0) {
+            throw new IllegalArgumentException("a positive backlog and share");
         }
         if (transparent != null) {
             throw new IllegalStateException("a transparent listener exists already");
         }
-        transparent = new TcpListener(this, 0, backlog);
+        transparent = new TcpListener(this, 0, backlog, perSource);
         return transparent;
     }
 
@@ -206,7 +209,7 @@ public final class TcpStack {
             }
             return;
         }
-        if (!seg.has(SYN) || l.full() || halfOpen >= config.maxHalfOpen()) {
+        if (!seg.has(SYN) || l.fullFor(srcIp) || halfOpen >= config.maxHalfOpen()) {
             return; // as a full SYN queue: the client retries
         }
         if (connections.size() >= config.maxConnections() || !roomForAnotherConnection()) {
@@ -215,7 +218,7 @@ public final class TcpStack {
             return;
         }
         ConnectionKey key = probe.copy();
-        l.halfOpen++;
+        l.opened(srcIp);
         halfOpen++;
         TcpConnection accepted = TcpConnection.accept(this, key, dstIp.clone(), srcIp.clone(), seg,
                 isn.next(dstIp, seg.dstPort, srcIp, seg.srcPort, nowNanos), nowNanos);

@@ -13,11 +13,20 @@ final class RawPeer {
     final SimulatedNetwork net;
     final SimulatedNetwork.Node node;
     final int port;
+    /** This peer's address, and the one it sends to: the node's own, or another a transparent listener takes. */
+    private final byte[] ip;
+    private final byte[] to;
     private int seen;
 
     RawPeer(SimulatedNetwork net, SimulatedNetwork.Node node, int port) {
+        this(net, node, IP, node.ip, port);
+    }
+
+    RawPeer(SimulatedNetwork net, SimulatedNetwork.Node node, byte[] ip, byte[] to, int port) {
         this.net = net;
         this.node = node;
+        this.ip = ip;
+        this.to = to;
         this.port = port;
     }
 
@@ -38,8 +47,8 @@ final class RawPeer {
         int h = seg.writeHeader(b, 0);
         System.arraycopy(payload, 0, b, h, payload.length);
         byte[] wire = java.util.Arrays.copyOf(b, h + payload.length);
-        TcpSegment.fillChecksum(IP, node.ip, wire, 0, wire.length);
-        net.inject(node, IP, wire);
+        TcpSegment.fillChecksum(ip, to, wire, 0, wire.length);
+        net.inject(node, ip, to, wire);
     }
 
     void send(int dstPort, int flags, int seq, int ack) {
@@ -51,7 +60,7 @@ final class RawPeer {
         List<TcpSegment> out = new ArrayList<>();
         for (; seen < net.sent.size(); seen++) {
             SimulatedNetwork.Sent s = net.sent.get(seen);
-            if (java.util.Arrays.equals(s.dst(), IP)) {
+            if (java.util.Arrays.equals(s.dst(), ip)) {
                 out.add(s.parsed());
             }
         }

@@ -85,7 +85,12 @@ final class SimulatedNetwork {
 
     /** Delivers a segment as if a host outside the simulation had sent it, and lets the stack answer. */
     void inject(Node to, byte[] src, byte[] segment) {
-        to.stack.onSegment(src, to.ip, segment, 0, segment.length, now);
+        inject(to, src, to.ip, segment);
+    }
+
+    /** As {@link #inject(Node, byte[], byte[])}, to {@code dst}, which need not be the node's own address. */
+    void inject(Node to, byte[] src, byte[] dst, byte[] segment) {
+        to.stack.onSegment(src, dst, segment, 0, segment.length, now, Arrays.equals(dst, to.ip));
         to.stack.flush(now);
     }
 

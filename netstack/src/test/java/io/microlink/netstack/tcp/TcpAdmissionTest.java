@@ -5,6 +5,7 @@ import static io.microlink.netstack.tcp.TcpSegment.RST;
 import static io.microlink.netstack.tcp.TcpSegment.SYN;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +53,36 @@ class TcpAdmissionTest {
         assertThat(l.pending()).isEqualTo(1);
         second.send(80, SYN, PEER_ISN, 0);
         assertThat(one(second).flags).isEqualTo(SYN | ACK);
+    }
+
+    @Test
+    void aTransparentListenersShareBoundsOneSourcesHalfOpenConnectionsAndNotAnothers() {
+        SimulatedNetwork.Node node = net.add(LOCAL, TcpConfig.defaults());
+        TcpListener l = node.stack.listenTransparent(100, 4);
+        byte[] elsewhere = {100, 64, 0, 99};
+        byte[] flooder = {10, 90, 0, 2};
+        List<RawPeer> flood = new ArrayList<>();
+        List<List<TcpSegment>> answers = new ArrayList<>();
+        for (int port = 1; port <= 10; port++) {
+            RawPeer p = new RawPeer(net, node, flooder, elsewhere, port);
+            p.send(80, SYN, PEER_ISN, 0);
+            flood.add(p);
+            answers.add(p.receivedOnPort());
+        }
+        assertThat(answers).map(List::size).as("the flooder's share of the backlog answered, the rest dropped")
+                .containsExactly(1, 1, 1, 1, 0, 0, 0, 0, 0, 0);
+        assertThat(node.stack.halfOpenCount()).isEqualTo(4);
+
+        RawPeer other = new RawPeer(net, node, new byte[] {10, 90, 0, 3}, elsewhere, 1);
+        other.send(80, SYN, PEER_ISN, 0);
+        assertThat(one(other).flags).as("another source still gets in").isEqualTo(SYN | ACK);
+
+        // A completed handshake gives the flooder one slot back.
+        flood.getFirst().send(80, ACK, PEER_ISN + 1, answers.getFirst().getFirst().seq + 1);
+        assertThat(l.pending()).isEqualTo(1);
+        RawPeer next = flood.get(4);
+        next.send(80, SYN, PEER_ISN, 0);
+        assertThat(one(next).flags).isEqualTo(SYN | ACK);
     }
 
     @Test

@@ -71,6 +71,10 @@ document.addEventListener('DOMContentLoaded', async () => {
     state.textContent = s.state.toLowerCase().replace('_', ' ');
     state.className = 'badge ' + (s.state === 'CONNECTED' ? 'ok' : 'warn');
     document.getElementById('node-role').textContent = s.role === 'owner' ? '' : 'read-only';
+    if (s.devices) {
+      document.querySelector('header nav').append(ML.el('a', { href: '/devices',
+        class: location.pathname === '/devices' ? 'here' : '' }, 'Devices'));
+    }
   } catch (e) {
     ML.error(e.message);
   }
