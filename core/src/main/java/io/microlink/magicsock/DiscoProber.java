@@ -238,6 +238,7 @@ final class DiscoProber {
      * IPv6 link-local ones are skipped, as tailscale does: without an interface they lead nowhere.
      */
     private void callBack(PeerTable.Entry p, List<InetSocketAddress> endpoints, long nowNanos) {
+        p.path().listedByPeer(Set.copyOf(endpoints), nowNanos);
         endpoints.stream()
                 .filter(e -> !(e.getAddress() instanceof Inet6Address a && a.isLinkLocalAddress()))
                 .limit(MAX_CALL_ME_MAYBE_ENDPOINTS)

@@ -270,6 +270,22 @@ final class PeerPath {
     }
 
     /**
+     * The peer listed where it can be reached now (a call-me-maybe): if our proven path is not
+     * among those places, the peer has moved away from it, so it is trusted no longer (data goes
+     * through DERP too) and is pinged at once, which settles whether it still works. Without
+     * this a peer that changed networks stays unreachable for as long as the old proof lasts.
+     */
+    synchronized void listedByPeer(Set<InetSocketAddress> endpoints, long nowNanos) {
+        if (best != null && !endpoints.contains(best) && nowNanos - trustedUntilNanos < 0) {
+            trustedUntilNanos = nowNanos;
+            Candidate c = candidates.get(best);
+            if (c != null) {
+                c.everPinged = false;
+            }
+        }
+    }
+
+    /**
      * A pong answered a ping we sent to {@code endpoint}: the path works. It becomes the best
      * path if there is none, if the current one is no longer trusted, or if it is faster.
      */

@@ -441,6 +441,33 @@ class DiscoProberTest {
     }
 
     @Test
+    void aPeerThatMovedAwayFromItsProvenPathIsReachedThroughDerpAtOnceAndDirectlyWhereItIsNow() throws Exception {
+        dataToBob(now);
+        prober.onUdp(bobAnswers(pingTo(E1)), E1, now + MS);
+        now += 1000 * MS; // the old path's proof has seconds left
+
+        sent.clear();
+        prober.onDerp(bob.callMeMaybe(ourDisco.publicKey(), List.of(BOB_ELSEWHERE)), 1, bobKey, now);
+        assertThat(bobPeer().path().route(now + MS)).as("the relay carries data while the old path is in doubt")
+                .isEqualTo(new PeerPath.Route(E1, true));
+        assertThat(sent).filteredOn(s -> s.message() instanceof DiscoMessage.Ping).extracting(Sent::to)
+                .as("both the new place and the old path are pinged now").contains(BOB_ELSEWHERE, E1);
+
+        // The new path answers, though more slowly than the old one did.
+        now += 50 * MS;
+        prober.onUdp(bobAnswers(pingTo(BOB_ELSEWHERE)), BOB_ELSEWHERE, now);
+        assertThat(bobPeer().path().route(now + MS)).isEqualTo(new PeerPath.Route(BOB_ELSEWHERE, false));
+    }
+
+    @Test
+    void aCallMeMaybeThatListsTheProvenPathLeavesItTrusted() throws Exception {
+        dataToBob(now);
+        prober.onUdp(bobAnswers(pingTo(E1)), E1, now + MS);
+        prober.onDerp(bob.callMeMaybe(ourDisco.publicKey(), List.of(E1, BOB_ELSEWHERE)), 1, bobKey, now + 2 * MS);
+        assertThat(bobPeer().path().route(now + 3 * MS)).isEqualTo(new PeerPath.Route(E1, false));
+    }
+
+    @Test
     void rediscoveryLeavesPeersNotInUseAndPeersOffTheAllowlistAlone() {
         prober.rediscover(now);
         assertThat(sent).as("bob carried no traffic").isEmpty();
