@@ -90,7 +90,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         }
     }
 
-    /** Receives what the node should tell control; called on the maintenance thread. */
+    /** Receives what the node should tell control; called on a thread of its own, one report at a time. */
     @FunctionalInterface
     public interface Reporter {
         void report(Hostinfo.NetInfo netInfo, List<OwnEndpoint> endpoints);
@@ -152,7 +152,8 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         this.netmap = netmap;
         this.relays = new DerpRelays(settings.derpTransport(), settings.tls(), nodeKey, this::onDerpPacket,
                 this::derpLost, DERP_TIMEOUT);
-        this.homeRelay = new HomeRelay(settings.netcheckInterval(), RandomGenerator.getDefault(), reporter);
+        this.homeRelay = new HomeRelay(settings.netcheckInterval(), RandomGenerator.getDefault(),
+                new LatestReporter(reporter));
         this.peers = new PeerTable(settings.discoAllowlist(), expiry);
         this.prober = new DiscoProber(discoKey, peers, new DiscoTransport(), () -> nodeKey.get().publicKey(),
                 homeRelay::endpoints, this::regionCode);
