@@ -576,12 +576,14 @@ public final class Magicsock implements PacketSink, AutoCloseable {
      */
     private void rebind(RebindPlan plan) {
         long start = System.nanoTime();
+        // Paths first: data turns to the relays at once (a closed one is dialled again by the
+        // first packet for it) while the socket is being rebound, which may take a moment.
         int closed = relays.closeStranded(plan.closeAllDerp(), plan.derpVanished());
-        if (plan.rebindUdp()) {
-            rebindUdp();
-        }
         if (plan.resetPaths()) {
             peers.all().forEach(p -> p.path().reset());
+        }
+        if (plan.rebindUdp()) {
+            rebindUdp();
         }
         if (plan.restun()) {
             homeRelay.kick();
