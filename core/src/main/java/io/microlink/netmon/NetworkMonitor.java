@@ -9,10 +9,13 @@ import java.util.function.Supplier;
 
 /**
  * Watches the host's network and tells a listener when it changed (see {@link ChangeDetector}
- * for what counts and how bursts are gathered). This landing polls: it reads the interfaces
- * and default routes every {@link #POLL} (cheap: a few system calls and two small files),
- * and at once when {@link #poke()} says something happened. The listener runs on the
- * monitor's own virtual thread; one that throws is logged and the watch goes on.
+ * for what counts and how bursts are gathered). It reads the interfaces and default routes
+ * every {@link #POLL} (cheap: a few system calls and two small files), and at once when
+ * something says the network changed: on Linux with native access, the kernel itself, through
+ * a netlink route socket ({@link NetlinkWatch}); otherwise {@link #poke()}. Polling stays on
+ * beside netlink: it also catches clock jumps, and anything netlink missed (its socket buffer
+ * can overflow in a storm). The listener runs on the monitor's own virtual thread; one that
+ * throws is logged and the watch goes on.
  *
  * <pre>{@code
  * try (NetworkMonitor m = NetworkMonitor.start(change -> node.rebind(change))) {
@@ -35,26 +38,30 @@ public final class NetworkMonitor implements AutoCloseable {
     private final ChangeDetector detector;
     private final Semaphore wake = new Semaphore(0);
     private final Thread thread;
+    private final NetlinkWatch netlink;
     private volatile boolean running = true;
 
     private NetworkMonitor(Supplier<NetworkState> reader, Consumer<NetworkChange> listener, Duration poll,
-                           Duration settle, Duration jump) {
+                           Duration settle, Duration jump, boolean netlink) {
         this.reader = reader;
         this.listener = listener;
         this.poll = poll;
         this.detector = new ChangeDetector(reader.get(), System.nanoTime(), System.currentTimeMillis(), settle, jump);
         this.thread = Thread.ofVirtual().name("microlink-netmon").start(this::run);
+        this.netlink = netlink && NetlinkWatch.usable() ? NetlinkWatch.start(this::poke) : null;
+        LOG.log(Level.DEBUG, "watching the network: {0}every {1} ms",
+                this.netlink != null ? "netlink, and " : "", poll.toMillis());
     }
 
     /** Watches this host's network with the default timings. */
     public static NetworkMonitor start(Consumer<NetworkChange> listener) {
-        return new NetworkMonitor(SystemNetwork::read, listener, POLL, SETTLE, JUMP);
+        return new NetworkMonitor(SystemNetwork::read, listener, POLL, SETTLE, JUMP, true);
     }
 
     /** Watches what {@code reader} says, with the given timings: for tests. */
     static NetworkMonitor start(Supplier<NetworkState> reader, Consumer<NetworkChange> listener, Duration poll,
                                 Duration settle, Duration jump) {
-        return new NetworkMonitor(reader, listener, poll, settle, jump);
+        return new NetworkMonitor(reader, listener, poll, settle, jump, false);
     }
 
     /** Read the network now rather than at the next poll (the system said something changed). */
@@ -90,5 +97,8 @@ public final class NetworkMonitor implements AutoCloseable {
     public void close() {
         running = false;
         thread.interrupt();
+        if (netlink != null) {
+            netlink.close();
+        }
     }
 }
