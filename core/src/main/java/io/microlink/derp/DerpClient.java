@@ -277,6 +277,16 @@ public final class DerpClient implements AutoCloseable {
         return drops.total();
     }
 
+    /**
+     * The local address the connection went out from: when that address leaves the host, the
+     * connection is dead, whatever TCP has noticed so far.
+     *
+     * @return the socket's local address
+     */
+    public java.net.InetAddress localAddress() {
+        return socket.getLocalAddress();
+    }
+
     public boolean isConnected() {
         return !closed;
     }

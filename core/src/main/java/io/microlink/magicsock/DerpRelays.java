@@ -5,10 +5,12 @@ import io.microlink.derp.DerpClient;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntConsumer;
@@ -204,6 +206,27 @@ final class DerpRelays implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "DERP send failed", e);
         }
+    }
+
+    /**
+     * The network changed: closes the connections that went out over one of {@code vanished}
+     * (or all of them), which cannot carry anything any more. They leave the table, so the next
+     * packet for a region dials it afresh and the next netcheck reconnects home.
+     *
+     * @return how many were closed
+     */
+    int closeStranded(boolean all, Set<InetAddress> vanished) {
+        int[] closed = {0};
+        links.entrySet().removeIf(e -> {
+            DerpClient c = e.getValue().client;
+            if (all || (c != null && vanished.contains(c.localAddress()))) {
+                closeQuietly(e.getValue());
+                closed[0]++;
+                return true;
+            }
+            return false;
+        });
+        return closed[0];
     }
 
     /** Closes connections to regions other than home that nobody used for a minute. */

@@ -159,6 +159,20 @@ final class DiscoProber {
         }
     }
 
+    /**
+     * Our network changed ({@link PeerPath#reset} has run on every peer): each peer in use gets
+     * pings to all its endpoints and a call-me-maybe naming our endpoints as they are now, whatever
+     * the spacing says, since one the ticker sent just before may have named the old ones.
+     */
+    void rediscover(long nowNanos) {
+        for (PublicKey key : active) {
+            PeerTable.Entry p = peers.get(key);
+            if (p != null) {
+                probe(p, nowNanos, true);
+            }
+        }
+    }
+
     /** Stops probing peers the last netmap no longer has. */
     void forgetDeparted() {
         active.removeIf(key -> peers.get(key) == null);
@@ -224,6 +238,7 @@ final class DiscoProber {
      * IPv6 link-local ones are skipped, as tailscale does: without an interface they lead nowhere.
      */
     private void callBack(PeerTable.Entry p, List<InetSocketAddress> endpoints, long nowNanos) {
+        p.path().listedByPeer(Set.copyOf(endpoints), nowNanos);
         endpoints.stream()
                 .filter(e -> !(e.getAddress() instanceof Inet6Address a && a.isLinkLocalAddress()))
                 .limit(MAX_CALL_ME_MAYBE_ENDPOINTS)
@@ -235,9 +250,15 @@ final class DiscoProber {
 
     /** Sends the DISCO pings (and call-me-maybe) a peer's path state says are due, as far as the budget allows. */
     private void probe(PeerTable.Entry p, long nowNanos) {
+        probe(p, nowNanos, false);
+    }
+
+    /** As {@link #probe(PeerTable.Entry, long)}; with {@code forceCall} the call-me-maybe goes whatever its spacing says. */
+    private void probe(PeerTable.Entry p, long nowNanos, boolean forceCall) {
         if (p.discoKey() == null) {
             return;
         }
+        forceCall &= p.path().discoveryAllowed();
         PeerPath.Probes due;
         synchronized (this) {
             if (!everProbed || nowNanos - windowStartNanos >= PING_TIMEOUT_NANOS) {
@@ -248,7 +269,7 @@ final class DiscoProber {
             due = p.path().probes(nowNanos, MAX_PROBE_PINGS_PER_WINDOW - probesInWindow);
             probesInWindow += due.pings().size();
         }
-        if (due.pings().isEmpty()) {
+        if (due.pings().isEmpty() && !forceCall) {
             return;
         }
         try {
@@ -256,7 +277,7 @@ final class DiscoProber {
                 transport.sendUdp(newPing(p, to, nowNanos, null), to);
             }
             List<InetSocketAddress> own = ownEndpoints.get();
-            if (due.callMeMaybe() && !own.isEmpty()) {
+            if ((due.callMeMaybe() || forceCall) && !own.isEmpty()) {
                 transport.sendDerp(p.homeRegion(), p.nodeKey(), disco.callMeMaybe(p.discoKey(), own));
             }
         } catch (CryptoException e) {

@@ -16,6 +16,8 @@ import io.microlink.netcheck.NetcheckReport;
 import io.microlink.netcheck.NetcheckRound;
 import io.microlink.netmap.Netmap;
 import io.microlink.netmap.PeerExpiry;
+import io.microlink.netmon.NetworkChange;
+import io.microlink.netmon.NetworkMonitor;
 import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.PacketSink;
 import io.microlink.route.RoutePrefs;
@@ -40,6 +42,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLContext;
@@ -86,7 +90,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         }
     }
 
-    /** Receives what the node should tell control; called on the maintenance thread. */
+    /** Receives what the node should tell control; called on a thread of its own, one report at a time. */
     @FunctionalInterface
     public interface Reporter {
         void report(Hostinfo.NetInfo netInfo, List<OwnEndpoint> endpoints);
@@ -111,7 +115,8 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     }
 
     private final Settings settings;
-    private final UdpBatchSocket udp;
+    /** Replaced when the network changes ({@link #rebindUdp}); senders use whichever is current. */
+    private volatile UdpBatchSocket udp;
     private final PeerTable peers;
     private final DiscoProber prober;
     private final HomeRelay homeRelay;
@@ -121,10 +126,15 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     /** Takes the decrypted inner packets from peers, then the end of each batch that arrived together. */
     private final PacketSink inner;
     private final Semaphore wake = new Semaphore(0);
+    private final LongAdder rebinds = new LongAdder();
     private final DroppedInput derpDrops = new DroppedInput(LOG, "DERP packet");
     private final DerpRelays relays;
-    private final UdpReader udpReader;
-    private final Thread reader;
+    private volatile UdpReader udpReader;
+    private volatile Thread reader;
+    /** Datagrams the readers of sockets since replaced dropped. */
+    private volatile long udpDroppedBefore;
+    private final AtomicReference<RebindPlan> pendingRebind = new AtomicReference<>(RebindPlan.NOTHING);
+    private final NetworkMonitor monitor;
     private final Thread maintenance;
     private final Thread ticker;
     private volatile WireGuardLink wireGuard;
@@ -142,20 +152,27 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         this.netmap = netmap;
         this.relays = new DerpRelays(settings.derpTransport(), settings.tls(), nodeKey, this::onDerpPacket,
                 this::derpLost, DERP_TIMEOUT);
-        this.homeRelay = new HomeRelay(settings.netcheckInterval(), RandomGenerator.getDefault(), reporter);
+        this.homeRelay = new HomeRelay(settings.netcheckInterval(), RandomGenerator.getDefault(),
+                new LatestReporter(reporter));
         this.peers = new PeerTable(settings.discoAllowlist(), expiry);
         this.prober = new DiscoProber(discoKey, peers, new DiscoTransport(), () -> nodeKey.get().publicKey(),
                 homeRelay::endpoints, this::regionCode);
         syncPeers(netmap.get());
         this.wireGuard = newLink();
         expiry.applied(netmap.get());
+        startReader(udp);
+        this.maintenance = Thread.ofVirtual().name("microlink-magicsock").start(this::maintain);
+        this.ticker = Thread.ofVirtual().name("microlink-wg-timers").start(this::tickLoop);
+        this.monitor = NetworkMonitor.start(this::networkChanged);
+    }
+
+    /** Reads {@code socket} until it is closed or replaced. */
+    private void startReader(UdpBatchSocket socket) {
         // A platform thread: a virtual one would park in the JDK's poller whenever the socket
         // runs empty and come back through the scheduler, a hand-off that costs more than the
         // packet it waits for (WireGuardDevice reads its socket the same way).
-        this.udpReader = new UdpReader(udp, new Datagrams(), () -> running);
-        this.reader = Thread.ofPlatform().daemon().name("microlink-udp").start(udpReader);
-        this.maintenance = Thread.ofVirtual().name("microlink-magicsock").start(this::maintain);
-        this.ticker = Thread.ofVirtual().name("microlink-wg-timers").start(this::tickLoop);
+        udpReader = new UdpReader(socket, new Datagrams(), () -> running && udp == socket);
+        reader = Thread.ofPlatform().daemon().name("microlink-udp").start(udpReader);
     }
 
     /**
@@ -520,7 +537,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
                 out.put("wireguard_" + reason.substring("dropped_".length()), n);
             }
         });
-        out.put("udp_failed", udpReader.dropped());
+        out.put("udp_failed", udpDroppedBefore + udpReader.dropped());
         out.put("derp_failed", derpDrops.total());
         return out;
     }
@@ -534,6 +551,77 @@ public final class Magicsock implements PacketSink, AutoCloseable {
                 .orElse(Integer.toString(region));
     }
 
+    /**
+     * The host's network changed (the monitor says so, or an embedder that knows better): the
+     * maintenance thread carries out what {@link RebindPlan} says, at once, before its next round.
+     * Changes that come before it gets to them add up.
+     */
+    public void networkChanged(NetworkChange change) {
+        RebindPlan plan = RebindPlan.of(change);
+        if (!plan.isNothing()) {
+            pendingRebind.accumulateAndGet(plan, RebindPlan::and);
+            wake.release();
+        }
+    }
+
+    /** Network changes handled so far with at least a netcheck; for tests and the log. */
+    public long rebinds() {
+        return rebinds.sum();
+    }
+
+    /**
+     * Step one of a rebind, on the maintenance thread: dead relay connections go, the socket is
+     * bound afresh, direct paths are forgotten; the netcheck round that follows reconnects home
+     * and reports our new endpoints, and then every peer in use is probed again.
+     */
+    private void rebind(RebindPlan plan) {
+        long start = System.nanoTime();
+        // Paths first: data turns to the relays at once (a closed one is dialled again by the
+        // first packet for it) while the socket is being rebound, which may take a moment.
+        int closed = relays.closeStranded(plan.closeAllDerp(), plan.derpVanished());
+        if (plan.resetPaths()) {
+            peers.all().forEach(p -> p.path().reset());
+        }
+        if (plan.rebindUdp()) {
+            rebindUdp();
+        }
+        if (plan.restun()) {
+            homeRelay.kick();
+        }
+        rebinds.increment();
+        LOG.log(Level.INFO, "rebind after a network change: UDP {0}, {1} relay connection(s) closed, direct paths {2} ({3} ms)",
+                plan.rebindUdp() ? "rebound to port " + port() : "kept", closed,
+                plan.resetPaths() ? "reset" : "kept", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * Closes the UDP socket and binds its port again (another if something took it meanwhile,
+     * which the next netcheck reports to control). WireGuard sessions do not notice: they know
+     * peers by key, and magicsock picks the socket.
+     */
+    private void rebindUdp() {
+        UdpBatchSocket old = udp;
+        int port = old.port();
+        long dropped = udpReader.dropped();
+        old.close();
+        UdpBatchSocket fresh;
+        try {
+            fresh = UdpBatchSocket.open(port, SOCKET_BUFFER_BYTES);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "UDP port {0} is taken since the rebind; using another", String.valueOf(port));
+            try {
+                fresh = UdpBatchSocket.open(0, SOCKET_BUFFER_BYTES);
+            } catch (IOException again) {
+                LOG.log(Level.ERROR, "cannot bind a UDP socket after the network changed; peers go through DERP "
+                        + "until the next change", again);
+                return;
+            }
+        }
+        udpDroppedBefore += dropped;
+        udp = fresh;
+        startReader(fresh);
+    }
+
     /** The home relay dropped us (it restarted, or the network changed): measure and reconnect now. */
     private void derpLost(int region) {
         LOG.log(Level.INFO, "lost the connection to DERP region {0}; reconnecting", region);
@@ -544,10 +632,17 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     private void maintain() {
         rejoinLastHome();
         while (running) {
+            RebindPlan plan = pendingRebind.getAndSet(RebindPlan.NOTHING);
+            if (!plan.isNothing()) {
+                rebind(plan);
+            }
             if (homeRelay.startRound(System.nanoTime())) {
                 measure();
                 relays.closeIdle(System.nanoTime());
                 homeRelay.roundDone(System.nanoTime(), relays.homeConnected());
+            }
+            if (plan.resetPaths()) {
+                prober.rediscover(System.nanoTime()); // after the netcheck: the call-me-maybe names our new endpoints
             }
             try {
                 wake.tryAcquire(homeRelay.nanosUntilRound(System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -611,6 +706,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     @Override
     public void close() {
         running = false;
+        monitor.close();
         udp.close();
         maintenance.interrupt();
         ticker.interrupt();

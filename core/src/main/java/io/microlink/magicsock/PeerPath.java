@@ -94,6 +94,10 @@ final class PeerPath {
         }
     }
 
+    synchronized boolean discoveryAllowed() {
+        return discoveryAllowed;
+    }
+
     /** The endpoints the netmap advertises; learned ones stay, advertised ones no longer listed go. */
     synchronized void setAdvertised(List<InetSocketAddress> endpoints) {
         Set<InetSocketAddress> wanted = Set.copyOf(endpoints);
@@ -250,6 +254,35 @@ final class PeerPath {
     private static void mark(Candidate c, long nowNanos) {
         c.everPinged = true;
         c.lastPingNanos = nowNanos;
+    }
+
+    /**
+     * Our network changed: the proven path may lead nowhere now, and every candidate is worth a
+     * ping again at once, with a call-me-maybe. Candidates stay (the peer has not moved); so does
+     * activity, so an active peer is probed from the next tick.
+     */
+    synchronized void reset() {
+        best = null;
+        trustedUntilNanos = 0;
+        everDiscovered = false;
+        everCalled = false;
+        candidates.values().forEach(c -> c.everPinged = false);
+    }
+
+    /**
+     * The peer listed where it can be reached now (a call-me-maybe): if our proven path is not
+     * among those places, the peer has moved away from it, so it is trusted no longer (data goes
+     * through DERP too) and is pinged at once, which settles whether it still works. Without
+     * this a peer that changed networks stays unreachable for as long as the old proof lasts.
+     */
+    synchronized void listedByPeer(Set<InetSocketAddress> endpoints, long nowNanos) {
+        if (best != null && !endpoints.contains(best) && nowNanos - trustedUntilNanos < 0) {
+            trustedUntilNanos = nowNanos;
+            Candidate c = candidates.get(best);
+            if (c != null) {
+                c.everPinged = false;
+            }
+        }
     }
 
     /**

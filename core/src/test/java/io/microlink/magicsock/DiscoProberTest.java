@@ -45,6 +45,8 @@ class DiscoProberTest {
     private boolean derpConnected = true;
     private NaclBox bobBox;
     private final PeerTable peers = new PeerTable(Set.of(), TestTailnet.expiry());
+    /** Where we say peers reach us; a test of a network change moves it. */
+    private List<InetSocketAddress> ours = List.of(OURS);
     private final DiscoProber prober = new DiscoProber(ourDisco, peers, new DiscoProber.Transport() {
         @Override
         public void sendUdp(byte[] packet, InetSocketAddress to) {
@@ -60,7 +62,7 @@ class DiscoProberTest {
         public boolean derpConnected() {
             return derpConnected;
         }
-    }, () -> ourNodeKey, () -> List.of(OURS), region -> "r" + region);
+    }, () -> ourNodeKey, () -> ours, region -> "r" + region);
     private long now = 1_000 * MS;
 
     DiscoProberTest() {
@@ -404,6 +406,79 @@ class DiscoProberTest {
             DiscoMessage.Ping m = (DiscoMessage.Ping) DiscoPacket.open(discoKey, ping.packet()).message();
             return DiscoPacket.seal(discoKey, ourDisco.publicKey(), new DiscoMessage.Pong(m.txId(), OURS));
         }
+    }
+
+    @Test
+    void afterOurNetworkChangedAPeerInUseIsPingedEverywhereAndToldOurNewEndpointsAtOnce() throws Exception {
+        dataToBob(now);
+        prober.onUdp(bobAnswers(pingTo(E1)), E1, now + MS);
+        assertThat(bobPeer().path().trustedDirect(now + 2 * MS)).isEqualTo(E1);
+
+        // We moved: magicsock resets every path; the ticker may probe before the netcheck has
+        // found our new endpoints, and its call-me-maybe then still names the old ones.
+        now += 500 * MS;
+        sent.clear();
+        bobPeer().path().reset();
+        assertThat(bobPeer().path().route(now)).as("through DERP until proven again")
+                .isEqualTo(new PeerPath.Route(null, true));
+        prober.tick(now);
+        assertThat(sent).filteredOn(s -> s.message() instanceof DiscoMessage.Ping).extracting(Sent::to)
+                .as("every endpoint pinged again at once").containsExactlyInAnyOrder(E1, E2);
+        Sent ping = pingTo(E1);
+        sent.clear();
+        InetSocketAddress moved = new InetSocketAddress("198.51.100.77", 41641);
+        ours = List.of(moved);
+        prober.rediscover(now + MS);
+
+        assertThat(sent).filteredOn(s -> s.message() instanceof DiscoMessage.CallMeMaybe)
+                .as("a call-me-maybe with our new endpoint, though one went out a moment ago")
+                .singleElement().satisfies(s -> {
+                    assertThat(s.peer()).isEqualTo(bobKey);
+                    assertThat(((DiscoMessage.CallMeMaybe) s.message()).endpoints()).containsExactly(moved);
+                });
+        prober.onUdp(bobAnswers(ping), E1, now + 3 * MS);
+        assertThat(bobPeer().path().route(now + 4 * MS)).isEqualTo(new PeerPath.Route(E1, false));
+    }
+
+    @Test
+    void aPeerThatMovedAwayFromItsProvenPathIsReachedThroughDerpAtOnceAndDirectlyWhereItIsNow() throws Exception {
+        dataToBob(now);
+        prober.onUdp(bobAnswers(pingTo(E1)), E1, now + MS);
+        now += 1000 * MS; // the old path's proof has seconds left
+
+        sent.clear();
+        prober.onDerp(bob.callMeMaybe(ourDisco.publicKey(), List.of(BOB_ELSEWHERE)), 1, bobKey, now);
+        assertThat(bobPeer().path().route(now + MS)).as("the relay carries data while the old path is in doubt")
+                .isEqualTo(new PeerPath.Route(E1, true));
+        assertThat(sent).filteredOn(s -> s.message() instanceof DiscoMessage.Ping).extracting(Sent::to)
+                .as("both the new place and the old path are pinged now").contains(BOB_ELSEWHERE, E1);
+
+        // The new path answers, though more slowly than the old one did.
+        now += 50 * MS;
+        prober.onUdp(bobAnswers(pingTo(BOB_ELSEWHERE)), BOB_ELSEWHERE, now);
+        assertThat(bobPeer().path().route(now + MS)).isEqualTo(new PeerPath.Route(BOB_ELSEWHERE, false));
+    }
+
+    @Test
+    void aCallMeMaybeThatListsTheProvenPathLeavesItTrusted() throws Exception {
+        dataToBob(now);
+        prober.onUdp(bobAnswers(pingTo(E1)), E1, now + MS);
+        prober.onDerp(bob.callMeMaybe(ourDisco.publicKey(), List.of(E1, BOB_ELSEWHERE)), 1, bobKey, now + 2 * MS);
+        assertThat(bobPeer().path().route(now + 3 * MS)).isEqualTo(new PeerPath.Route(E1, false));
+    }
+
+    @Test
+    void rediscoveryLeavesPeersNotInUseAndPeersOffTheAllowlistAlone() {
+        prober.rediscover(now);
+        assertThat(sent).as("bob carried no traffic").isEmpty();
+
+        peers.setDiscoAllowlist(Set.of("carol"));
+        peers.sync(netmap(peer(2, "bob", bobKey, bobDisco.publicKey(), 1, "127.0.0.1:41641")));
+        dataToBob(now);
+        sent.clear();
+        bobPeer().path().reset();
+        prober.rediscover(now + MS);
+        assertThat(sent).isEmpty();
     }
 
     /** Data goes to bob as in Magicsock.sendToPeer: the path routes it (which marks bob active), then the prober hears. */

@@ -140,4 +140,22 @@ class PeerPathTest {
                 .containsAll(many.subList(PeerPath.MAX_PINGS_PER_WINDOW, many.size()))
                 .hasSize(PeerPath.MAX_PINGS_PER_WINDOW);
     }
+
+    @Test
+    void afterAResetTheProvenPathIsGoneAndEveryCandidateIsPingedAgainAtOnceWithACallMeMaybe() {
+        path.setAdvertised(List.of(A, B));
+        path.route(now);
+        path.probes(now, Integer.MAX_VALUE);
+        path.onPong(A, MS, now + MS);
+        assertThat(path.route(now + 2 * MS)).isEqualTo(new PeerPath.Route(A, false));
+
+        now += 100 * MS; // well inside the ping spacing: without a reset nothing would be due
+        path.reset();
+        assertThat(path.route(now)).isEqualTo(new PeerPath.Route(null, true));
+        PeerPath.Probes probes = path.probes(now, Integer.MAX_VALUE);
+        assertThat(probes.pings()).containsExactlyInAnyOrder(A, B);
+        assertThat(probes.callMeMaybe()).isTrue();
+        path.onPong(B, MS, now + MS);
+        assertThat(path.trustedDirect(now + 2 * MS)).isEqualTo(B);
+    }
 }

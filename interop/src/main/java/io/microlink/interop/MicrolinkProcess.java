@@ -90,6 +90,18 @@ public final class MicrolinkProcess implements AutoCloseable {
         return Exec.run(CLI_TIMEOUT, java(all.toArray(String[]::new)), Map.of(), stdin);
     }
 
+    /**
+     * Starts {@code microlink ARGS --state-dir DIR} with its standard streams piped to the caller,
+     * for a command that runs as long as the caller talks to it (e.g. {@code nc}); the caller
+     * ends it ({@link Process#destroyForcibly}).
+     */
+    public Process startCli(String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--state-dir", stateDir.toString()));
+        return new ProcessBuilder(java(all.toArray(String[]::new))).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+    }
+
     /** SIGKILL, as a crash or the OOM killer would: no shutdown hook runs. */
     public void kill9() throws InterruptedException {
         ProcessHandle h = ProcessHandle.of(daemon.pid()).orElseThrow();

@@ -23,7 +23,8 @@ import java.util.List;
  * }</pre>
  *
  * Later tests change a network under a running node with {@link Router#setWan(boolean)}
- * (link down) and {@link Router#setBlackhole(boolean)} (link up, nothing passes).
+ * (link down) and {@link Router#setBlackhole(boolean)} (link up, nothing passes), or move a
+ * host to another router with {@link #move}.
  */
 public final class NatTopology implements AutoCloseable {
     static final String PUBLIC_PREFIX = "203.0.113";
@@ -171,6 +172,27 @@ public final class NatTopology implements AutoCloseable {
         Await.until(READY_TIMEOUT, label + " to reach its router", () ->
                 namespaces.exec(ns, "ping", "-c", "1", "-W", "1", router.lanGateway()).succeeded());
         return new Host(label, ns, address, router);
+    }
+
+    /**
+     * Moves {@code host} onto {@code to}'s LAN, as a laptop leaves one network for another: a
+     * new link with a new address on that LAN, then the old link (and with it the old address
+     * and every route through it) goes, then the default route points at the new router.
+     * Returns once the new router answers a ping: from then on the new address is usable.
+     * Processes in the host's namespace keep running and see all of it happen.
+     *
+     * @return the host as it is now (same namespace, new address and router)
+     */
+    public synchronized Host move(Host host, Router to) {
+        String address = to.lanPrefix() + "." + (10 + ++hosts);
+        String old = exec(host.namespace(), "ip", "-o", "-4", "addr", "show", "to", host.address()).stdout()
+                .strip().split("\\s+")[1];
+        plugInto(to.namespace(), host.namespace(), address + "/24");
+        exec(host.namespace(), "ip", "link", "del", old);
+        defaultRoute(host.namespace(), to.lanGateway());
+        Await.until(READY_TIMEOUT, host.label() + " to reach its new router", () ->
+                namespaces.exec(host.namespace(), "ping", "-c", "1", "-W", "1", to.lanGateway()).succeeded());
+        return new Host(host.label(), host.namespace(), address, to);
     }
 
     /** Runs a short command inside a namespace of this topology and requires it to succeed. */

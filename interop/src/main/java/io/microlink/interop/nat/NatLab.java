@@ -189,6 +189,10 @@ public final class NatLab implements AutoCloseable {
         public String logTail() {
             return ts.process().logTail(60);
         }
+
+        Tailscaled tailscaled() {
+            return ts;
+        }
     }
 
     static final class JavaNode extends Node {
@@ -252,6 +256,10 @@ public final class NatLab implements AutoCloseable {
         @Override
         public String logTail() {
             return daemon.log();
+        }
+
+        MicrolinkProcess daemon() {
+            return daemon;
         }
     }
 
