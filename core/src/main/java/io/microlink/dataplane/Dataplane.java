@@ -5,8 +5,6 @@ import io.microlink.derp.DerpClient;
 import io.microlink.dns.QuadHundredDnsServer;
 import io.microlink.dns.UpstreamSockets;
 import io.microlink.filter.Firewall;
-import io.microlink.route.RoutePrefs;
-import io.microlink.route.RouteTable;
 import io.microlink.filter.PacketFilter;
 import io.microlink.filter.Verdict;
 import io.microlink.key.PrivateKey;
@@ -23,6 +21,9 @@ import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.ip.IpProtocol;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.tcp.TcpConfig;
+import io.microlink.outbound.Dialer;
+import io.microlink.route.RoutePrefs;
+import io.microlink.route.RouteTable;
 import io.microlink.tsmp.TsmpReject;
 import io.microlink.tsmp.TsmpResponder;
 import io.microlink.tun.TunInterface;
@@ -73,10 +74,11 @@ public final class Dataplane implements AutoCloseable {
      * @param tunDevice the TUN device to carry the tailnet for the OS, or null for userspace mode
      * @param dnsUpstreams where MagicDNS forwards names the tailnet's DNS config routes nowhere
      * @param routes    which of the peers' routes this node takes (subnet routes, an exit node)
+     * @param dialer    opens DERP connections, through the outbound proxy when there is one
      */
     public record Settings(int udpPort, DerpClient.Transport derpTransport, SSLContext tls,
                            Set<String> discoAllowlist, String priorityPeer, int maxActivePeers, String tunDevice,
-                           List<InetSocketAddress> dnsUpstreams, RoutePrefs routes) {}
+                           List<InetSocketAddress> dnsUpstreams, RoutePrefs routes, Dialer dialer) {}
 
     private final Settings settings;
     private final Supplier<PrivateKey> nodeKey;
@@ -288,7 +290,7 @@ public final class Dataplane implements AutoCloseable {
     private Magicsock startMagicsock(int port) throws IOException {
         return Magicsock.start(new Magicsock.Settings(port, settings.derpTransport(), settings.tls(),
                 NETCHECK_INTERVAL, discoAllowlist, settings.priorityPeer(), settings.maxActivePeers(),
-                settings.routes()), discoKey,
+                settings.routes(), settings.dialer()), discoKey,
                 nodeKey, netmap, expiry, toControl, fromPeers);
     }
 

@@ -18,6 +18,7 @@ import io.microlink.netmap.Netmap;
 import io.microlink.netmap.PeerExpiry;
 import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.PacketSink;
+import io.microlink.outbound.Dialer;
 import io.microlink.route.RoutePrefs;
 import io.microlink.wireguard.session.Counters;
 import io.microlink.wireguard.udp.LinuxUdpSocket;
@@ -102,9 +103,11 @@ public final class Magicsock implements PacketSink, AutoCloseable {
      * @param priorityPeer     the peer (same forms) that always keeps its WireGuard session, or null
      * @param maxActivePeers   WireGuard sessions held at once; the least recently used go first
      * @param routes           which of the peers' routes this node takes (subnet routes, an exit node)
+     * @param dialer           opens DERP connections, through the outbound proxy when there is one
      */
     public record Settings(int port, DerpClient.Transport derpTransport, SSLContext tls, Duration netcheckInterval,
-                           Set<String> discoAllowlist, String priorityPeer, int maxActivePeers, RoutePrefs routes) {
+                           Set<String> discoAllowlist, String priorityPeer, int maxActivePeers, RoutePrefs routes,
+                           Dialer dialer) {
         public Settings {
             discoAllowlist = Set.copyOf(discoAllowlist);
         }
@@ -140,7 +143,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         this.udp = udp;
         this.nodeKey = nodeKey;
         this.netmap = netmap;
-        this.relays = new DerpRelays(settings.derpTransport(), settings.tls(), nodeKey, this::onDerpPacket,
+        this.relays = new DerpRelays(settings.derpTransport(), settings.tls(), settings.dialer(), nodeKey, this::onDerpPacket,
                 this::derpLost, DERP_TIMEOUT);
         this.homeRelay = new HomeRelay(settings.netcheckInterval(), RandomGenerator.getDefault(), reporter);
         this.peers = new PeerTable(settings.discoAllowlist(), expiry);
