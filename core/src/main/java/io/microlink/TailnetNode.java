@@ -16,7 +16,6 @@ import io.microlink.key.PublicKey;
 import io.microlink.netcheck.NetcheckReport;
 import io.microlink.netmap.Netmap;
 import io.microlink.outbound.Dialer;
-import io.microlink.outbound.OutboundProxy;
 import io.microlink.outbound.ProxyRules;
 import io.microlink.route.HostNetworks;
 import io.microlink.route.RoutePrefs;
@@ -632,7 +631,7 @@ public final class TailnetNode implements AutoCloseable {
         private boolean acceptRoutes;
         private String exitNode;
         private boolean exitNodeAllowLanAccess;
-        private ProxyRules proxyRules;
+        private String outboundProxy;
 
         private Builder() {}
 
@@ -888,13 +887,10 @@ public final class TailnetNode implements AutoCloseable {
          * @throws IllegalArgumentException if the URL is not an {@code http://} proxy URL
          */
         public Builder outboundProxy(String url) {
-            if (url == null || url.isBlank()) {
-                this.proxyRules = null;
-            } else if (url.strip().equalsIgnoreCase("direct")) {
-                this.proxyRules = ProxyRules.direct();
-            } else {
-                this.proxyRules = ProxyRules.fixed(OutboundProxy.parse(url));
+            if (url != null && !url.isBlank()) {
+                ProxyRules.of(url, Map.of()); // refused here, not at build()
             }
+            this.outboundProxy = url;
             return this;
         }
 
@@ -971,7 +967,7 @@ public final class TailnetNode implements AutoCloseable {
             if (controlUrl == null || hostname == null || stateDirectory == null) {
                 throw new IllegalStateException("a node needs controlUrl, hostname and stateDirectory");
             }
-            Dialer dialer = new Dialer(proxyRules != null ? proxyRules : ProxyRules.fromEnvironment(System.getenv()));
+            Dialer dialer = new Dialer(ProxyRules.of(outboundProxy, System.getenv()));
             return new TailnetNode(new NodeConfig(controlUrl, authKey, hostname, stateDirectory, mapWatchdog,
                     backoffInitial, backoffMax, tls, udpPort, derpTransport, discoAllowlist, priorityPeer,
                     maxActivePeers, tunDevice, peerCacheSize, dnsUpstreams, new RoutePrefs(acceptRoutes, exitNode,

@@ -34,15 +34,29 @@ public final class Dialer {
 
     private final ProxyRules rules;
 
+    /**
+     * A dialer that follows {@code rules}.
+     *
+     * @param rules which proxy, if any, each target goes through
+     */
     public Dialer(ProxyRules rules) {
         this.rules = rules;
     }
 
-    /** Connections without any proxy. */
+    /**
+     * A dialer that connects without any proxy.
+     *
+     * @return a dialer that connects without any proxy
+     */
     public static Dialer direct() {
         return DIRECT;
     }
 
+    /**
+     * The rules this dialer follows.
+     *
+     * @return the rules this dialer follows
+     */
     public ProxyRules rules() {
         return rules;
     }
@@ -55,8 +69,11 @@ public final class Dialer {
      *                  picks the proxy as {@code HTTPS_PROXY}/{@code HTTP_PROXY} do
      * @param resolved  where to connect when going direct (an address the caller resolved), or
      *                  null to resolve {@code host} here; unused through a proxy
+     * @param port      the target's TCP port
      * @param timeoutMs for the TCP connect and, through a proxy, for its reply; 0: a default
+     * @return the connected socket, its read timeout as a new socket's
      * @throws ProxyException when the proxy cannot be reached or opens no tunnel
+     * @throws IOException    when the target cannot be reached directly
      */
     public Socket connect(String scheme, String hostOrLiteral, int port, InetAddress resolved, int timeoutMs)
             throws IOException {
@@ -131,7 +148,9 @@ public final class Dialer {
 
     private static String refusal(OutboundProxy proxy, String target, HttpHead.Status reply) {
         String said = PeerText.forLog(reply.status() + (reply.reason().isEmpty() ? "" : " " + reply.reason()), 120);
-        if (reply.status() == 407) {
+        // 407 is the standard answer; tinyproxy says 401 to a wrong password, and either way it
+        // is the credentials that are wrong or missing.
+        if (reply.status() == 407 || reply.status() == 401) {
             return "the outbound proxy " + proxy + " wants a valid user name and password (" + said + "): "
                     + (proxy.hasCredentials() ? "check the ones in the proxy URL"
                     : "give them in the proxy URL, http://user:password@host:port");

@@ -24,6 +24,7 @@ public record OutboundProxy(String host, int port, String username, String passw
      * Parses a proxy URL.
      *
      * @param url e.g. {@code http://proxy.corp:3128} or {@code proxy.corp:3128}
+     * @return the proxy
      * @throws IllegalArgumentException with a message naming what is wrong (never quoting the
      *                                  password) for anything but an {@code http} proxy URL
      */
@@ -80,7 +81,11 @@ public record OutboundProxy(String host, int port, String username, String passw
                 + (uri.getHost() == null ? "" : uri.getHost()) + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
     }
 
-    /** Whether the proxy is given a user name and password. */
+    /**
+     * Whether the proxy is given a user name and password.
+     *
+     * @return whether the proxy is given a user name and password
+     */
     public boolean hasCredentials() {
         return username != null;
     }

@@ -15,7 +15,11 @@ public final class ProxyException extends IOException {
         this.status = status;
     }
 
-    /** The HTTP status the proxy answered {@code CONNECT} with, 0 when there was none. */
+    /**
+     * The HTTP status the proxy answered {@code CONNECT} with, 0 when there was none.
+     *
+     * @return the HTTP status the proxy answered {@code CONNECT} with, 0 when there was none
+     */
     public int status() {
         return status;
     }

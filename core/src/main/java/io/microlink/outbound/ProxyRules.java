@@ -31,19 +31,47 @@ public final class ProxyRules {
         this.description = description;
     }
 
-    /** No proxy at all. */
+    /**
+     * Rules without any proxy.
+     *
+     * @return rules without any proxy
+     */
     public static ProxyRules direct() {
         return DIRECT;
     }
 
-    /** {@code proxy} for every target but loopback. */
+    /**
+     * One proxy for every target but loopback, whatever the environment says.
+     *
+     * @param proxy the proxy for every target but loopback
+     * @return rules with that one proxy
+     */
     public static ProxyRules fixed(OutboundProxy proxy) {
         return new ProxyRules(proxy, proxy, NoProxy.parse(null), proxy.toString());
     }
 
     /**
+     * The rules a setting asks for: {@code "direct"} for none, a proxy URL for {@link #fixed}, or
+     * null (or blank) for {@link #fromEnvironment}.
+     *
+     * @param setting "direct", a proxy URL, or null
+     * @param env     the environment to read without a setting
+     * @return the rules
+     * @throws IllegalArgumentException if the setting or, without one, a proxy variable is no
+     *                                  usable proxy URL
+     */
+    public static ProxyRules of(String setting, Map<String, String> env) {
+        if (setting == null || setting.isBlank()) {
+            return fromEnvironment(env);
+        }
+        return setting.strip().equalsIgnoreCase("direct") ? DIRECT : fixed(OutboundProxy.parse(setting));
+    }
+
+    /**
      * The rules the environment sets, read once.
      *
+     * @param env the environment, e.g. {@code System.getenv()}
+     * @return the rules, {@link #direct()} when no proxy variable is set
      * @throws IllegalArgumentException naming the variable whose value is no usable proxy URL
      */
     public static ProxyRules fromEnvironment(Map<String, String> env) {
@@ -83,6 +111,9 @@ public final class ProxyRules {
      * to go direct.
      *
      * @param scheme {@code https} or {@code http}: what the connection would be without a proxy
+     * @param host   the target's host name or IP literal
+     * @param port   the target's port
+     * @return the proxy, or null for a direct connection
      */
     public OutboundProxy proxyFor(String scheme, String host, int port) {
         OutboundProxy p = "https".equalsIgnoreCase(scheme) ? forHttps : forHttp;
@@ -92,7 +123,11 @@ public final class ProxyRules {
         return p;
     }
 
-    /** Whether any target could go through a proxy. */
+    /**
+     * Whether any target could go through a proxy.
+     *
+     * @return whether any target could go through a proxy
+     */
     public boolean any() {
         return forHttps != null || forHttp != null;
     }

@@ -107,6 +107,14 @@ class DialerTest {
     }
 
     @Test
+    void tinyproxysAnswerToAWrongPasswordIsReadAsOne() {
+        proxyAnswers("HTTP/1.0 401 Unauthorized\r\nServer: tinyproxy/1.11.1\r\nWWW-Authenticate: Basic realm=\"Tinyproxy\"\r\n\r\n");
+        assertThatThrownBy(() -> dialer("ann:hunter2@").connect("https", TARGET, 443, null, 5000))
+                .isInstanceOfSatisfying(ProxyException.class, e -> assertThat(e.status()).isEqualTo(401))
+                .hasMessageContaining("wants a valid user name and password (401 Unauthorized): check the ones");
+    }
+
+    @Test
     void aForbiddenTargetIsNamed() {
         proxyAnswers("HTTP/1.1 403 Filtered\r\nContent-Length: 5\r\n\r\nnope!");
         assertThatThrownBy(() -> dialer("").connect("https", TARGET, 443, null, 5000))
