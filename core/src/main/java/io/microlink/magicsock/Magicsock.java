@@ -19,6 +19,7 @@ import io.microlink.netmap.PeerExpiry;
 import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.PacketSink;
 import io.microlink.outbound.Dialer;
+import io.microlink.portmap.PortMapper;
 import io.microlink.route.RoutePrefs;
 import io.microlink.wireguard.session.Counters;
 import io.microlink.wireguard.udp.LinuxUdpSocket;
@@ -78,8 +79,9 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     /** tailscale's EndpointType values. */
     static final int ENDPOINT_LOCAL = 1;
     static final int ENDPOINT_STUN = 2;
+    static final int ENDPOINT_PORTMAPPED = 3;
 
-    /** An address peers may try, with its kind ({@code 1} local interface, {@code 2} seen by STUN). */
+    /** An address peers may try, with its kind ({@code 1} local interface, {@code 2} seen by STUN, {@code 3} mapped by the gateway). */
     public record OwnEndpoint(InetSocketAddress address, int type) {
         /** As control expects it: "1.2.3.4:5" or "[2001:db8::1]:5". */
         public String text() {
@@ -126,6 +128,8 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     private final Semaphore wake = new Semaphore(0);
     private final DroppedInput derpDrops = new DroppedInput(LOG, "DERP packet");
     private final DerpRelays relays;
+    /** Asks the gateway (NAT-PMP) for a mapping of our port; a new one re-measures, so control hears of it soon. */
+    private final PortMapper portMapper = PortMapper.forDefaultGateway(this::kick);
     private final UdpReader udpReader;
     private final Thread reader;
     private final Thread maintenance;
@@ -584,7 +588,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
             NetcheckReport report = netcheck(map);
             relays.ensureHome(map, homeRelay.chooseHome(map, report, relays.home()));
             lastReport = report;
-            homeRelay.measured(report, relays.home(), LocalEndpoints.of(port()));
+            homeRelay.measured(report, relays.home(), portMapper.mapped(port()), LocalEndpoints.of(port()));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "magicsock maintenance failed; retrying next interval", e);
         }
@@ -614,6 +618,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     @Override
     public void close() {
         running = false;
+        portMapper.close();
         udp.close();
         maintenance.interrupt();
         ticker.interrupt();
