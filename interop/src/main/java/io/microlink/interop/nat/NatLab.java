@@ -275,9 +275,14 @@ public final class NatLab implements AutoCloseable {
     }
 
     /** A real tailscaled on a new host of {@code router}'s LAN, started but not logged in. */
-    public synchronized Node tailscaled(String name, NatTopology.Router router) {
+    public Node tailscaled(String name, NatTopology.Router router) {
+        return tailscaled(name, router, Tailscaled.Options.DEFAULT);
+    }
+
+    /** As {@link #tailscaled(String, NatTopology.Router)}, run with {@code options}. */
+    public synchronized Node tailscaled(String name, NatTopology.Router router, Tailscaled.Options options) {
         NatTopology.Host host = net.host(name, router);
-        Tailscaled ts = Tailscaled.start(name, dir.resolve(name), Tailscaled.Options.DEFAULT, host.namespace());
+        Tailscaled ts = Tailscaled.start(name, dir.resolve(name), options, host.namespace());
         processes.add(ts);
         if (forwarding.contains(router)) {
             router.forwardUdp(ts.port(), host);
