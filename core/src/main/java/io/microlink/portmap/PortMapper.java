@@ -116,6 +116,11 @@ public final class PortMapper {
                 log(gw, ext);
                 return null;
             }
+            if (!reachableFromElsewhere(ext.address())) {
+                LOG.log(Level.DEBUG, "gateway {0} names {1} as its external address; not an endpoint for peers",
+                        gw.getHostAddress(), ext.address().getHostAddress());
+                return null;
+            }
             NatPmp.Mapping m = (NatPmp.Mapping) exchange(s, to,
                     NatPmp.mappingRequest(true, localPort, localPort, LIFETIME_SECONDS), NatPmp.Mapping.class);
             if (m == null || m.result() != 0 || m.internalPort() != localPort || m.externalPort() == 0) {
@@ -125,6 +130,17 @@ public final class PortMapper {
             return new Granted(gw, localPort, new InetSocketAddress(ext.address(), m.externalPort()),
                     m.lifetimeSeconds(), System.nanoTime());
         }
+    }
+
+    /**
+     * Whether peers could send to {@code a}: not "this host" (0/8), loopback, link-local,
+     * multicast or the reserved 240/4 with broadcast, which would have a peer send to itself,
+     * its own link or everyone there, whatever a gateway (or someone posing as one) says.
+     */
+    private static boolean reachableFromElsewhere(Inet4Address a) {
+        int first = a.getAddress()[0] & 0xFF;
+        return first != 0 && first < 240 && !a.isLoopbackAddress() && !a.isLinkLocalAddress()
+                && !a.isMulticastAddress();
     }
 
     private static void log(InetAddress gw, NatPmp.Response r) {

@@ -8,6 +8,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,22 @@ class PortMapperTest {
         long start = System.nanoTime();
         assertThat(mapper.request(InetAddress.ofLiteral("127.35.51.2"), 41641)).isNull();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(1500L, 5000L);
+    }
+
+    @Test
+    void anExternalAddressNoPeerCouldUseGivesNoEndpoint() throws Exception {
+        // 127.0.0.1 and 0.0.0.0 would point a peer at itself, 169.254.1.1 at its own link,
+        // 224.0.0.1 and 255.255.255.255 at everyone there: none goes to control.
+        List<String> externals = List.of("7f000001", "00000000", "a9fe0101", "e0000001", "ffffffff");
+        for (int i = 0; i < externals.size(); i++) {
+            // A gateway address of its own each: a closed socket's port is freed only once its reader has left.
+            InetAddress address = InetAddress.ofLiteral("127.35.52." + (i + 1));
+            try (DatagramSocket gw = new DatagramSocket(new InetSocketAddress(address, NatPmp.PORT))) {
+                gateway(gw, "008000000000000a" + externals.get(i), "008100000000000aa2a9ea6100001c20", false);
+                PortMapper mapper = new PortMapper(() -> GATEWAY, () -> { });
+                assertThat(mapper.request(address, 41641)).as(externals.get(i)).isNull();
+            }
+        }
     }
 
     @Test
