@@ -30,6 +30,9 @@ module io.microlink.core {
     // and the LOPOWER bridge's device registry.
     exports io.microlink.state to io.microlink.host, io.microlink.web, io.microlink.daemon, io.microlink.lopower;
 
+    // The outbound proxy rules, so the daemon can check and name them when it starts.
+    exports io.microlink.outbound to io.microlink.daemon;
+
     // MagicDNS of a running node (NodeDns, MagicDnsServer), which the LOPOWER bridge serves its devices.
     exports io.microlink.dns to io.microlink.lopower;
 

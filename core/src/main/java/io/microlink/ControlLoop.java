@@ -77,7 +77,7 @@ final class ControlLoop implements Runnable {
         this.authKey = config.authKey();
         this.dataplane = new Dataplane(new Dataplane.Settings(config.udpPort(), config.derpTransport(), config.tls(),
                 config.discoAllowlist(), config.priorityPeer(), config.maxActivePeers(), config.tunDevice(), config.dnsUpstreams(),
-                config.routes(), config.advertisedRoutes()),
+                config.routes(), config.advertisedRoutes(), config.dialer()),
                 () -> identity.nodeKey(), () -> netmap, this::networkChanged);
     }
 
@@ -167,9 +167,10 @@ final class ControlLoop implements Runnable {
         setState(NodeState.CONNECTING, "reaching " + config.controlUrl());
         ControlClient c = client;
         if (c == null) {
-            PublicKey serverKey = ControlClient.fetchServerKey(config.controlUrl(), KEY_FETCH_TIMEOUT, config.tls());
+            PublicKey serverKey = ControlClient.fetchServerKey(config.controlUrl(), KEY_FETCH_TIMEOUT, config.tls(),
+                    config.dialer());
             c = new ControlClient(config.controlUrl(), identity.machineKey(), serverKey, config.mapWatchdog(),
-                    config.tls());
+                    config.tls(), config.dialer());
             client = c;
         }
         ensureRegistered(c);

@@ -2,6 +2,7 @@ package io.microlink;
 
 import io.microlink.derp.DerpClient;
 import io.microlink.route.Prefix;
+import io.microlink.outbound.Dialer;
 import io.microlink.route.RoutePrefs;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -16,10 +17,11 @@ record NodeConfig(URI controlUrl, String authKey, String hostname, Path stateDir
                   Duration backoffInitial, Duration backoffMax, SSLContext tls, int udpPort,
                   DerpClient.Transport derpTransport, Set<String> discoAllowlist, String priorityPeer,
                   int maxActivePeers, String tunDevice, int peerCacheSize,
-                  List<InetSocketAddress> dnsUpstreams, RoutePrefs routes, List<Prefix> advertisedRoutes) {
+                  List<InetSocketAddress> dnsUpstreams, RoutePrefs routes, List<Prefix> advertisedRoutes,
+                  Dialer dialer) {
     @Override
     public String toString() {
         return "NodeConfig[control=" + controlUrl + ", hostname=" + hostname + ", state=" + stateDirectory
-                + ", authKey=" + (authKey == null ? "none" : "(set)") + "]";
+                + ", authKey=" + (authKey == null ? "none" : "(set)") + ", proxy=" + dialer.rules() + "]";
     }
 }

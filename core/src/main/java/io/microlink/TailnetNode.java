@@ -16,6 +16,8 @@ import io.microlink.key.PublicKey;
 import io.microlink.netcheck.NetcheckReport;
 import io.microlink.netmap.Netmap;
 import io.microlink.route.AdvertisedRoutes;
+import io.microlink.outbound.Dialer;
+import io.microlink.outbound.ProxyRules;
 import io.microlink.route.HostNetworks;
 import io.microlink.route.Prefix;
 import io.microlink.route.RoutePrefs;
@@ -663,6 +665,7 @@ public final class TailnetNode implements AutoCloseable {
         private List<Prefix> advertisedRoutes = List.of();
         private String exitNode;
         private boolean exitNodeAllowLanAccess;
+        private String outboundProxy;
 
         private Builder() {}
 
@@ -904,6 +907,28 @@ public final class TailnetNode implements AutoCloseable {
         }
 
         /**
+         * The HTTP proxy that control and DERP connections go through, with {@code CONNECT}
+         * tunnels: {@code http://[user[:password]@]host[:port]} (the scheme may be left out; the
+         * user name and password percent-encoded), or {@code "direct"} for none. Without this
+         * call the node reads the environment as tailscaled does: {@code HTTPS_PROXY} for
+         * {@code https} servers, {@code HTTP_PROXY} for {@code http} ones (or their lower-case
+         * names), {@code NO_PROXY} for exceptions. Loopback servers are always reached directly.
+         * STUN and direct paths are UDP and cannot use a proxy: behind one that is all there is,
+         * the node talks to its peers through DERP. The password is never logged.
+         *
+         * @param url the proxy URL, "direct", or null to follow the environment (the default)
+         * @return this builder
+         * @throws IllegalArgumentException if the URL is not an {@code http://} proxy URL
+         */
+        public Builder outboundProxy(String url) {
+            if (url != null && !url.isBlank()) {
+                ProxyRules.of(url, Map.of()); // refused here, not at build()
+            }
+            this.outboundProxy = url;
+            return this;
+        }
+
+        /**
          * Reach DERP relays over plain HTTP instead of TLS, as a headscale test tailnet on
          * loopback serves them (tailscaled's {@code TS_DEBUG_USE_DERP_HTTP}). Never for real relays.
          *
@@ -988,16 +1013,19 @@ public final class TailnetNode implements AutoCloseable {
          *
          * @return the node
          * @throws IllegalStateException if the control URL, hostname or state directory is missing
+         * @throws IllegalArgumentException if no {@link #outboundProxy} was given and a proxy
+         *                                  variable of the environment holds no usable proxy URL
          */
         public TailnetNode build() {
             if (controlUrl == null || hostname == null || stateDirectory == null) {
                 throw new IllegalStateException("a node needs controlUrl, hostname and stateDirectory");
             }
+            Dialer dialer = new Dialer(ProxyRules.of(outboundProxy, System.getenv()));
             return new TailnetNode(new NodeConfig(controlUrl, authKey, hostname, stateDirectory, mapWatchdog,
                     backoffInitial, backoffMax, tls, udpPort, derpTransport, discoAllowlist, priorityPeer,
                     maxActivePeers, tunDevice, peerCacheSize, dnsUpstreams, new RoutePrefs(acceptRoutes, exitNode,
                     exitNodeAllowLanAccess, exitNodeAllowLanAccess ? HostNetworks.prefixes() : List.of()),
-                    advertisedRoutes));
+                    advertisedRoutes, dialer));
         }
     }
 }

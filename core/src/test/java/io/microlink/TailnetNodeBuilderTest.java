@@ -26,8 +26,18 @@ class TailnetNodeBuilderTest {
         NodeConfig c = new NodeConfig(java.net.URI.create("http://x"), "tskey-secret", "n", Path.of("/tmp"),
                 Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), null, 0,
                 io.microlink.derp.DerpClient.Transport.TLS, java.util.Set.of(), null, 1024, null, 32, java.util.List.of(),
-                io.microlink.route.RoutePrefs.NONE, java.util.List.of());
-        org.assertj.core.api.Assertions.assertThat(c.toString()).doesNotContain("tskey-secret").contains("(set)");
+                io.microlink.route.RoutePrefs.NONE, java.util.List.of(), new io.microlink.outbound.Dialer(io.microlink.outbound.ProxyRules.fixed(
+                        io.microlink.outbound.OutboundProxy.parse("http://ann:hunter2@corp:3128"))));
+        org.assertj.core.api.Assertions.assertThat(c.toString()).doesNotContain("tskey-secret", "hunter2").contains("(set)")
+                .contains("proxy=http://corp:3128 (with credentials)");
+    }
+
+    @Test
+    void theOutboundProxyIsCheckedAtOnceWithoutShowingItsPassword() {
+        assertThatThrownBy(() -> TailnetNode.builder().outboundProxy("socks5://ann:hunter2@corp:1080"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only http:// proxies")
+                .hasMessageNotContaining("hunter2");
+        TailnetNode.builder().outboundProxy("corp:3128").outboundProxy("direct").outboundProxy(null);
     }
 
     @Test

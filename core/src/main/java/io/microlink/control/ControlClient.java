@@ -2,7 +2,6 @@ package io.microlink.control;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -12,16 +11,13 @@ import io.microlink.control.wire.MapResponse;
 import io.microlink.control.wire.RegisterRequest;
 import io.microlink.control.wire.RegisterResponse;
 import io.microlink.http.PeerText;
-import io.microlink.key.KeyFormatException;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
+import io.microlink.outbound.Dialer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +52,6 @@ public final class ControlClient implements Closeable {
      */
     public static final int CAPABILITY_VERSION = 113;
     private static final MediaType JSON_TYPE = MediaType.get("application/json");
-    private static final int MAX_KEY_RESPONSE = 64 * 1024;
     private static final int MAX_ERROR_BODY = 2048;
 
     static final ObjectMapper JSON = new ObjectMapper()
@@ -79,13 +74,24 @@ public final class ControlClient implements Closeable {
 
     /** @param tls trust settings for {@code https} control servers (e.g. a private CA) */
     public ControlClient(URI server, PrivateKey machineKey, PublicKey serverKey, Duration watchdog, SSLContext tls) {
+        this(server, machineKey, serverKey, watchdog, tls, Dialer.direct());
+    }
+
+    /**
+     * @param dialer opens the TCP connection, directly or through an outbound proxy; through a
+     *               proxy the proxy resolves the server's name
+     */
+    public ControlClient(URI server, PrivateKey machineKey, PublicKey serverKey, Duration watchdog, SSLContext tls,
+                         Dialer dialer) {
         requireKind(machineKey.kind(), KeyKind.MACHINE, "machine key");
         requireKind(serverKey.kind(), KeyKind.MACHINE, "control server key");
         this.server = server;
+        DialPlan plan = DialPlan.of(server);
         this.http = new OkHttpClient.Builder()
                 .protocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE))
-                .socketFactory(new NoiseSocketFactory(DialPlan.of(server), tls.getSocketFactory(), CAPABILITY_VERSION,
-                        machineKey, serverKey))
+                .dns(new ControlDns(plan, dialer))
+                .socketFactory(new NoiseSocketFactory(plan, tls.getSocketFactory(), CAPABILITY_VERSION,
+                        machineKey, serverKey, dialer))
                 .connectionPool(new ConnectionPool(1, 5, TimeUnit.MINUTES))
                 .connectTimeout(Duration.ofSeconds(15))
                 .readTimeout(watchdog)
@@ -110,38 +116,13 @@ public final class ControlClient implements Closeable {
 
     /** As {@link #fetchServerKey(URI, Duration)}, trusting what {@code tls} trusts. */
     public static PublicKey fetchServerKey(URI server, Duration timeout, SSLContext tls) throws IOException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).sslContext(tls).build();
-        // Appended to the URL as given (like tailscale), so a control server under a path prefix works.
-        String base = server.toString().replaceAll("/+$", "");
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/key?v=" + CAPABILITY_VERSION))
-                .timeout(timeout).GET().build();
-        HttpResponse<byte[]> response;
-        try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while fetching the control server key", e);
-        } catch (java.net.ConnectException e) {
-            // The JDK leaves the message empty; say what failed where.
-            throw new java.net.ConnectException("connection refused by " + server);
-        } catch (java.net.http.HttpTimeoutException e) {
-            throw new java.net.http.HttpTimeoutException("no answer from " + server + " within " + timeout);
-        } finally {
-            client.close();
-        }
-        byte[] body = response.body();
-        if (response.statusCode() != 200) {
-            throw new ControlHttpException("GET /key", response.statusCode(), snippet(body));
-        }
-        if (body.length > MAX_KEY_RESPONSE) {
-            throw new ControlProtocolException("GET /key answered " + body.length + " bytes; expected a small JSON");
-        }
-        try {
-            JsonNode node = JSON.readTree(body);
-            return PublicKey.parse(KeyKind.MACHINE, node.path("publicKey").asText());
-        } catch (IOException | KeyFormatException e) {
-            throw new ControlProtocolException("GET /key did not return a control key: " + e.getMessage(), e);
-        }
+        return fetchServerKey(server, timeout, tls, Dialer.direct());
+    }
+
+    /** As {@link #fetchServerKey(URI, Duration, SSLContext)}, connecting with {@code dialer} (through its proxy). */
+    public static PublicKey fetchServerKey(URI server, Duration timeout, SSLContext tls, Dialer dialer)
+            throws IOException {
+        return ServerKeyFetch.fetch(server, timeout, tls, dialer);
     }
 
     public RegisterResponse register(RegisterRequest request) throws IOException {
@@ -192,7 +173,7 @@ public final class ControlClient implements Closeable {
     }
 
     /** Control's words in an error body: escaped and bounded, as they end up in logs and state messages. */
-    private static String snippet(byte[] body) {
+    static String snippet(byte[] body) {
         String s = new String(body, 0, Math.min(body.length, MAX_ERROR_BODY), java.nio.charset.StandardCharsets.UTF_8);
         return PeerText.forLog(s.strip(), PeerText.DEFAULT_MAX);
     }

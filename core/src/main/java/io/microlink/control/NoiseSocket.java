@@ -7,6 +7,8 @@ import io.microlink.control.noise.NoiseTransport;
 import io.microlink.http.HttpHeadException;
 import io.microlink.http.PeerText;
 import io.microlink.http.UpgradeResponse;
+import io.microlink.outbound.Dialer;
+import io.microlink.outbound.ProxyException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,8 +20,6 @@ import java.net.SocketAddress;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -36,6 +36,7 @@ final class NoiseSocket extends Socket {
 
     private final DialPlan plan;
     private final SSLSocketFactory tlsFactory;
+    private final Dialer dialer;
     private final HandshakeFactory handshakes;
     private Socket tcp = new Socket();
     private NoiseTransport transport;
@@ -47,15 +48,17 @@ final class NoiseSocket extends Socket {
         ControlHandshake create() throws IOException;
     }
 
-    NoiseSocket(DialPlan plan, SSLSocketFactory tlsFactory, HandshakeFactory handshakes) {
+    NoiseSocket(DialPlan plan, SSLSocketFactory tlsFactory, Dialer dialer, HandshakeFactory handshakes) {
         this.plan = plan;
         this.tlsFactory = tlsFactory;
+        this.dialer = dialer;
         this.handshakes = handshakes;
     }
 
     /**
      * Dials the plan's attempts in order at the address OkHttp resolved (its port is
-     * ignored: the plan decides), and upgrades the first connection that answers.
+     * ignored: the plan decides), or by name through the outbound proxy when the dialer has one
+     * for the attempt, and upgrades the first connection that answers.
      */
     @Override
     public void connect(SocketAddress endpoint, int timeout) throws IOException {
@@ -66,10 +69,9 @@ final class NoiseSocket extends Socket {
             boolean last = i == plan.attempts().size() - 1;
             int t = last ? timeout : Math.min(timeout > 0 ? timeout : Integer.MAX_VALUE, FIRST_ATTEMPT_TIMEOUT_MS);
             try {
-                tcp = new Socket();
-                tcp.connect(new InetSocketAddress(address, attempt.port()), t);
+                tcp = dialer.connect(attempt.tls() ? "https" : "http", plan.host(), attempt.port(), address, t);
                 if (attempt.tls()) {
-                    tcp = startTls(tcp, attempt.port());
+                    tcp = ControlTls.start(tcp, tlsFactory, plan.host(), attempt.port());
                 }
                 upgrade(attempt.hostHeader(), handshakes.create(), timeout);
                 return;
@@ -78,22 +80,13 @@ final class NoiseSocket extends Socket {
                 if (failure != null) {
                     e.addSuppressed(failure);
                 }
-                // Even a refusal moves on: port 80 of an HTTPS server often just redirects.
-                failure = new IOException((attempt.tls() ? "TLS" : "HTTP") + " on port " + attempt.port() + ": "
-                        + e.getMessage(), e);
+                // Even a refusal moves on: port 80 of an HTTPS server often just redirects. A
+                // proxy's refusal is already one line for the user and stays as it is.
+                failure = e instanceof ProxyException ? e : new IOException((attempt.tls() ? "TLS" : "HTTP")
+                        + " on port " + attempt.port() + ": " + e.getMessage(), e);
             }
         }
         throw failure;
-    }
-
-    private SSLSocket startTls(Socket plain, int port) throws IOException {
-        SSLSocket ssl = (SSLSocket) tlsFactory.createSocket(plain, plan.host(), port, true);
-        SSLParameters params = ssl.getSSLParameters();
-        params.setEndpointIdentificationAlgorithm("HTTPS"); // verify the certificate names this host
-        params.setApplicationProtocols(new String[] {"http/1.1"});
-        ssl.setSSLParameters(params);
-        ssl.startHandshake();
-        return ssl;
     }
 
     private void upgrade(String hostHeader, ControlHandshake handshake, int timeout) throws IOException {

@@ -5,6 +5,7 @@ import io.microlink.control.noise.ControlProtocolException;
 import io.microlink.crypto.CryptoException;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
+import io.microlink.outbound.Dialer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,19 +23,21 @@ final class NoiseSocketFactory extends SocketFactory {
     private final int version;
     private final PrivateKey machineKey;
     private final PublicKey serverKey;
+    private final Dialer dialer;
 
     NoiseSocketFactory(DialPlan plan, SSLSocketFactory tlsFactory, int version, PrivateKey machineKey,
-                       PublicKey serverKey) {
+                       PublicKey serverKey, Dialer dialer) {
         this.plan = plan;
         this.tlsFactory = tlsFactory;
         this.version = version;
         this.machineKey = machineKey;
         this.serverKey = serverKey;
+        this.dialer = dialer;
     }
 
     @Override
     public Socket createSocket() {
-        return new NoiseSocket(plan, tlsFactory, () -> {
+        return new NoiseSocket(plan, tlsFactory, dialer, () -> {
             try {
                 return new ControlHandshake(version, machineKey.raw(), serverKey.raw());
             } catch (CryptoException e) {

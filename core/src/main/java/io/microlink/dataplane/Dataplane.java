@@ -1,16 +1,11 @@
 package io.microlink.dataplane;
 
+import io.microlink.AddressText;
 import io.microlink.control.wire.Node;
 import io.microlink.derp.DerpClient;
 import io.microlink.dns.QuadHundredDnsServer;
 import io.microlink.dns.UpstreamSockets;
 import io.microlink.filter.Firewall;
-import io.microlink.AddressText;
-import io.microlink.route.HostNetworks;
-import io.microlink.route.Prefix;
-import io.microlink.route.RoutePrefs;
-import io.microlink.route.RouteTable;
-import io.microlink.route.ServedRoutes;
 import io.microlink.filter.PacketFilter;
 import io.microlink.filter.Verdict;
 import io.microlink.key.PrivateKey;
@@ -30,6 +25,12 @@ import io.microlink.netstack.relay.RelayLimits;
 import io.microlink.netstack.relay.RelayService;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.tcp.TcpConfig;
+import io.microlink.outbound.Dialer;
+import io.microlink.route.HostNetworks;
+import io.microlink.route.Prefix;
+import io.microlink.route.RoutePrefs;
+import io.microlink.route.RouteTable;
+import io.microlink.route.ServedRoutes;
 import io.microlink.tsmp.TsmpReject;
 import io.microlink.tsmp.TsmpResponder;
 import io.microlink.tun.TunInterface;
@@ -81,10 +82,12 @@ public final class Dataplane implements AutoCloseable {
      * @param dnsUpstreams where MagicDNS forwards names the tailnet's DNS config routes nowhere
      * @param routes    which of the peers' routes this node takes (subnet routes, an exit node)
      * @param advertisedRoutes the routes this node offers its peers ({@code AdvertisedRoutes.parse})
+     * @param dialer    opens DERP connections, through the outbound proxy when there is one
      */
     public record Settings(int udpPort, DerpClient.Transport derpTransport, SSLContext tls,
                            Set<String> discoAllowlist, String priorityPeer, int maxActivePeers, String tunDevice,
-                           List<InetSocketAddress> dnsUpstreams, RoutePrefs routes, List<Prefix> advertisedRoutes) {
+                           List<InetSocketAddress> dnsUpstreams, RoutePrefs routes, List<Prefix> advertisedRoutes,
+                           Dialer dialer) {
         public Settings {
             advertisedRoutes = List.copyOf(advertisedRoutes);
         }
@@ -342,7 +345,7 @@ public final class Dataplane implements AutoCloseable {
     private Magicsock startMagicsock(int port) throws IOException {
         return Magicsock.start(new Magicsock.Settings(port, settings.derpTransport(), settings.tls(),
                 NETCHECK_INTERVAL, discoAllowlist, settings.priorityPeer(), settings.maxActivePeers(),
-                settings.routes()), discoKey,
+                settings.routes(), settings.dialer()), discoKey,
                 nodeKey, netmap, expiry, toControl, fromPeers);
     }
 

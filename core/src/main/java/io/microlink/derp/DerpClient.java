@@ -8,12 +8,12 @@ import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
 import io.microlink.netstack.DroppedInput;
+import io.microlink.outbound.Dialer;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -89,13 +89,26 @@ public final class DerpClient implements AutoCloseable {
      */
     public static DerpClient connect(DerpMap.DerpNode node, Transport transport, SSLContext tls, PrivateKey nodeKey,
                                      PacketHandler handler, Runnable onLost, Duration timeout) throws IOException {
+        return connect(node, transport, tls, Dialer.direct(), nodeKey, handler, onLost, timeout);
+    }
+
+    /**
+     * As {@link #connect(DerpMap.DerpNode, Transport, SSLContext, PrivateKey, PacketHandler, Runnable, Duration)},
+     * with the TCP connection opened by {@code dialer}: through its outbound proxy, when it has
+     * one for the relay, by the relay's host name (the proxy resolves it, as tailscaled's does).
+     */
+    public static DerpClient connect(DerpMap.DerpNode node, Transport transport, SSLContext tls, Dialer dialer,
+                                     PrivateKey nodeKey, PacketHandler handler, Runnable onLost, Duration timeout)
+            throws IOException {
         boolean useTls = transport == Transport.TLS;
+        String scheme = useTls ? "https" : "http";
         int port = node.derpPort() > 0 ? node.derpPort() : useTls ? 443 : PLAIN_HTTP_DEFAULT_PORT;
-        String dialHost = literal(node.ipv4()) != null ? node.ipv4()
+        boolean proxied = dialer.rules().proxyFor(scheme, node.hostName(), port) != null;
+        String dialHost = proxied ? node.hostName() : literal(node.ipv4()) != null ? node.ipv4()
                 : literal(node.ipv6()) != null ? node.ipv6() : node.hostName();
-        Socket s = new Socket();
+        Socket s = null;
         try {
-            s.connect(new InetSocketAddress(dialHost, port), (int) timeout.toMillis());
+            s = dialer.connect(scheme, dialHost, port, null, (int) timeout.toMillis());
             s.setTcpNoDelay(true);
             s.setSoTimeout((int) timeout.toMillis());
             if (useTls) {
@@ -125,7 +138,9 @@ public final class DerpClient implements AutoCloseable {
             s.setSoTimeout(READ_TIMEOUT_MS);
             return new DerpClient(s, in, out, handler, onLost, node.regionId() + "-" + node.name());
         } catch (IOException | RuntimeException e) {
-            s.close();
+            if (s != null) {
+                s.close();
+            }
             throw e;
         }
     }

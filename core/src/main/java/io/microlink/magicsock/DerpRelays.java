@@ -4,6 +4,7 @@ import io.microlink.control.wire.DerpMap;
 import io.microlink.derp.DerpClient;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
+import io.microlink.outbound.Dialer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.lang.System.Logger.Level;
@@ -57,6 +58,7 @@ final class DerpRelays implements AutoCloseable {
 
     private final DerpClient.Transport transport;
     private final SSLContext tls;
+    private final Dialer dialer;
     private final Supplier<PrivateKey> nodeKey;
     private final Receiver receiver;
     private final IntConsumer homeLost;
@@ -66,10 +68,11 @@ final class DerpRelays implements AutoCloseable {
     private final LongAdder connects = new LongAdder();
 
     /** @param homeLost told the region whose home connection dropped, so a new one is made soon */
-    DerpRelays(DerpClient.Transport transport, SSLContext tls, Supplier<PrivateKey> nodeKey, Receiver receiver,
-               IntConsumer homeLost, Duration timeout) {
+    DerpRelays(DerpClient.Transport transport, SSLContext tls, Dialer dialer, Supplier<PrivateKey> nodeKey,
+               Receiver receiver, IntConsumer homeLost, Duration timeout) {
         this.transport = transport;
         this.tls = tls;
+        this.dialer = dialer;
         this.nodeKey = nodeKey;
         this.receiver = receiver;
         this.homeLost = homeLost;
@@ -183,7 +186,7 @@ final class DerpRelays implements AutoCloseable {
     }
 
     private DerpClient connect(DerpMap.DerpNode node, int region) throws IOException {
-        DerpClient client = DerpClient.connect(node, transport, tls, nodeKey.get(),
+        DerpClient client = DerpClient.connect(node, transport, tls, dialer, nodeKey.get(),
                 (src, packet) -> receiver.onPacket(region, src, packet), () -> lost(region), timeout);
         connects.increment();
         return client;

@@ -93,13 +93,23 @@ final class HomeRelay {
     }
 
     /**
-     * What a netcheck found, with the home region it led to: our endpoints (STUN's, then the
-     * local interfaces' not among them) and NetInfo go to control if the home, UDP or the
-     * endpoints changed; latencies jitter every round and alone are not worth an update.
+     * What a netcheck found, with the home region it led to: our endpoints (the gateway's port
+     * mapping, STUN's, then the local interfaces', each once) and NetInfo go to control if the
+     * home, UDP or the endpoints changed; latencies jitter every round and alone are not worth an
+     * update.
+     *
+     * @param portmapped the endpoint the gateway maps to our port (NAT-PMP), or null
      */
-    void measured(NetcheckReport report, int home, List<InetSocketAddress> local) {
+    void measured(NetcheckReport report, int home, InetSocketAddress portmapped, List<InetSocketAddress> local) {
         List<Magicsock.OwnEndpoint> endpoints = new ArrayList<>();
-        report.globalEndpoints().forEach(g -> endpoints.add(new Magicsock.OwnEndpoint(g, Magicsock.ENDPOINT_STUN)));
+        if (portmapped != null) {
+            endpoints.add(new Magicsock.OwnEndpoint(portmapped, Magicsock.ENDPOINT_PORTMAPPED));
+        }
+        for (InetSocketAddress g : report.globalEndpoints()) {
+            if (!g.equals(portmapped)) {
+                endpoints.add(new Magicsock.OwnEndpoint(g, Magicsock.ENDPOINT_STUN));
+            }
+        }
         for (InetSocketAddress l : local) {
             if (endpoints.stream().noneMatch(e -> e.address().equals(l))) {
                 endpoints.add(new Magicsock.OwnEndpoint(l, Magicsock.ENDPOINT_LOCAL));

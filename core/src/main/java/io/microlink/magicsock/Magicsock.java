@@ -20,6 +20,8 @@ import io.microlink.netmon.NetworkChange;
 import io.microlink.netmon.NetworkMonitor;
 import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.PacketSink;
+import io.microlink.outbound.Dialer;
+import io.microlink.portmap.PortMapper;
 import io.microlink.route.RoutePrefs;
 import io.microlink.wireguard.session.Counters;
 import io.microlink.wireguard.udp.LinuxUdpSocket;
@@ -81,8 +83,9 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     /** tailscale's EndpointType values. */
     static final int ENDPOINT_LOCAL = 1;
     static final int ENDPOINT_STUN = 2;
+    static final int ENDPOINT_PORTMAPPED = 3;
 
-    /** An address peers may try, with its kind ({@code 1} local interface, {@code 2} seen by STUN). */
+    /** An address peers may try, with its kind ({@code 1} local interface, {@code 2} seen by STUN, {@code 3} mapped by the gateway). */
     public record OwnEndpoint(InetSocketAddress address, int type) {
         /** As control expects it: "1.2.3.4:5" or "[2001:db8::1]:5". */
         public String text() {
@@ -106,9 +109,11 @@ public final class Magicsock implements PacketSink, AutoCloseable {
      * @param priorityPeer     the peer (same forms) that always keeps its WireGuard session, or null
      * @param maxActivePeers   WireGuard sessions held at once; the least recently used go first
      * @param routes           which of the peers' routes this node takes (subnet routes, an exit node)
+     * @param dialer           opens DERP connections, through the outbound proxy when there is one
      */
     public record Settings(int port, DerpClient.Transport derpTransport, SSLContext tls, Duration netcheckInterval,
-                           Set<String> discoAllowlist, String priorityPeer, int maxActivePeers, RoutePrefs routes) {
+                           Set<String> discoAllowlist, String priorityPeer, int maxActivePeers, RoutePrefs routes,
+                           Dialer dialer) {
         public Settings {
             discoAllowlist = Set.copyOf(discoAllowlist);
         }
@@ -135,6 +140,8 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     private volatile long udpDroppedBefore;
     private final AtomicReference<RebindPlan> pendingRebind = new AtomicReference<>(RebindPlan.NOTHING);
     private final NetworkMonitor monitor;
+    /** Asks the gateway (NAT-PMP) for a mapping of our port; a new one re-measures, so control hears of it soon. */
+    private final PortMapper portMapper = PortMapper.forDefaultGateway(this::kick);
     private final Thread maintenance;
     private final Thread ticker;
     private volatile WireGuardLink wireGuard;
@@ -150,7 +157,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         this.udp = udp;
         this.nodeKey = nodeKey;
         this.netmap = netmap;
-        this.relays = new DerpRelays(settings.derpTransport(), settings.tls(), nodeKey, this::onDerpPacket,
+        this.relays = new DerpRelays(settings.derpTransport(), settings.tls(), settings.dialer(), nodeKey, this::onDerpPacket,
                 this::derpLost, DERP_TIMEOUT);
         this.homeRelay = new HomeRelay(settings.netcheckInterval(), RandomGenerator.getDefault(),
                 new LatestReporter(reporter));
@@ -586,6 +593,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
             rebindUdp();
         }
         if (plan.restun()) {
+            portMapper.networkChanged(); // the gateway may be another one now
             homeRelay.kick();
         }
         rebinds.increment();
@@ -676,7 +684,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
             NetcheckReport report = netcheck(map);
             relays.ensureHome(map, homeRelay.chooseHome(map, report, relays.home()));
             lastReport = report;
-            homeRelay.measured(report, relays.home(), LocalEndpoints.of(port()));
+            homeRelay.measured(report, relays.home(), portMapper.mapped(port()), LocalEndpoints.of(port()));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "magicsock maintenance failed; retrying next interval", e);
         }
@@ -707,6 +715,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     public void close() {
         running = false;
         monitor.close();
+        portMapper.close();
         udp.close();
         maintenance.interrupt();
         ticker.interrupt();

@@ -17,6 +17,7 @@ import io.microlink.netmap.Netmap;
 import io.microlink.netmap.NetmapUpdater;
 import io.microlink.netstack.ip.IpPacketBuilder;
 import io.microlink.netstack.udp.UdpDatagram;
+import io.microlink.outbound.Dialer;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Set;
@@ -34,7 +35,7 @@ class DataplaneQuadHundredTest {
     @Test
     void aPeersQueryNeverReachesTheResolverAndTheNodesOwnDoes() throws Exception {
         Netmap netmap = allowAll();
-        try (Dataplane dp = new Dataplane(new Dataplane.Settings(0, null, null, Set.of(), null, 16, null, List.of(), RoutePrefs.NONE, List.of()),
+        try (Dataplane dp = new Dataplane(new Dataplane.Settings(0, null, null, Set.of(), null, 16, null, List.of(), RoutePrefs.NONE, List.of(), Dialer.direct()),
                 () -> PrivateKey.generate(KeyKind.NODE), () -> netmap, (info, endpoints) -> {})) {
             dp.follow(NetmapUpdater.empty(), netmap);
             byte[] query = query();

@@ -108,7 +108,7 @@ class HomeRelayTest {
 
     @Test
     void controlHearsTheHomeAndEndpointsStunsFirstAndOnlyWhenTheyChange() {
-        relay.measured(report(0, Map.of(3, 30)), 3, List.of(LAN, STUN_SEEN));
+        relay.measured(report(0, Map.of(3, 30)), 3, null, List.of(LAN, STUN_SEEN));
         assertThat(reports).hasSize(1);
         Report first = reports.getFirst();
         assertThat(first.netInfo()).isEqualTo(new Hostinfo.NetInfo(3, Map.of("3-v4", 0.03), true, false));
@@ -116,20 +116,37 @@ class HomeRelayTest {
                 new Magicsock.OwnEndpoint(LAN, Magicsock.ENDPOINT_LOCAL));
         assertThat(relay.endpoints()).containsExactly(STUN_SEEN, LAN);
 
-        relay.measured(report(10, Map.of(3, 35)), 3, List.of(LAN));
+        relay.measured(report(10, Map.of(3, 35)), 3, null, List.of(LAN));
         assertThat(reports).as("latency alone is not news").hasSize(1);
 
-        relay.measured(report(20, Map.of(3, 35)), 9, List.of(LAN));
+        relay.measured(report(20, Map.of(3, 35)), 9, null, List.of(LAN));
         assertThat(reports).hasSize(2);
         assertThat(reports.getLast().netInfo().preferredDerp()).isEqualTo(9);
 
-        relay.measured(report(30, Map.of(3, 35)), 9, List.of());
+        relay.measured(report(30, Map.of(3, 35)), 9, null, List.of());
         assertThat(reports).as("an endpoint went away").hasSize(3);
 
-        relay.measured(report(40, Map.of()), 9, List.of());
+        relay.measured(report(40, Map.of()), 9, null, List.of());
         assertThat(reports).as("UDP stopped working").hasSize(4);
         assertThat(reports.getLast().netInfo().workingUdp()).isFalse();
         assertThat(reports.getLast().endpoints()).isEmpty();
+    }
+
+    @Test
+    void aPortMappedEndpointComesFirstAndIsNews() {
+        InetSocketAddress mapped = new InetSocketAddress(STUN_SEEN.getAddress(), 60001);
+        relay.measured(report(0, Map.of(3, 30)), 3, null, List.of(LAN));
+        relay.measured(report(10, Map.of(3, 30)), 3, mapped, List.of(LAN));
+        assertThat(reports).as("the gateway granted a mapping").hasSize(2);
+        assertThat(reports.getLast().endpoints()).containsExactly(
+                new Magicsock.OwnEndpoint(mapped, Magicsock.ENDPOINT_PORTMAPPED),
+                new Magicsock.OwnEndpoint(STUN_SEEN, Magicsock.ENDPOINT_STUN),
+                new Magicsock.OwnEndpoint(LAN, Magicsock.ENDPOINT_LOCAL));
+        // A gateway that keeps the port: STUN sees the mapped endpoint itself, which is listed once.
+        relay.measured(report(20, Map.of(3, 30)), 3, STUN_SEEN, List.of(LAN));
+        assertThat(reports.getLast().endpoints()).containsExactly(
+                new Magicsock.OwnEndpoint(STUN_SEEN, Magicsock.ENDPOINT_PORTMAPPED),
+                new Magicsock.OwnEndpoint(LAN, Magicsock.ENDPOINT_LOCAL));
     }
 
     /** A report at T0 + {@code seconds} with these IPv4 latencies in ms, seen by STUN as {@link #STUN_SEEN}. */

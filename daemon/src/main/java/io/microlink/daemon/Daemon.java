@@ -37,7 +37,7 @@ import java.util.function.Predicate;
  * there is one place that owns it.
  *
  * <pre>{@code
- * Daemon d = new Daemon(stateDir, new SettingsStore(stateDir).load(), DeviceName.machineSuffix(), null, false);
+ * Daemon d = new Daemon(stateDir, new SettingsStore(stateDir).load(), DeviceName.machineSuffix(), null, false, null);
  * d.start();
  * d.update(d.settings().withChanges(json("{\"wantRunning\":true}")));
  * }</pre>
@@ -60,6 +60,7 @@ public final class Daemon implements AutoCloseable {
     private final String machineSuffix;
     private final String tunDevice;
     private final boolean plainHttpDerp;
+    private final String outboundProxy;
     private final LocalProxies proxies = new LocalProxies();
     private final Serves serves = new Serves();
     private final CountDownLatch shutdown = new CountDownLatch(1);
@@ -76,15 +77,18 @@ public final class Daemon implements AutoCloseable {
      *                      --tun NAME}), or null for userspace networking
      * @param plainHttpDerp reach DERP relays over plain HTTP (test tailnets on loopback only;
      *                      set by {@code MICROLINK_DEBUG_USE_DERP_HTTP=1}, never by a setting)
+     * @param outboundProxy the HTTP proxy for control and DERP ({@code microlink daemon --outbound-proxy}),
+     *                      "direct", or null to follow HTTPS_PROXY/HTTP_PROXY/NO_PROXY
      */
     public Daemon(Path stateDir, NodeSettings settings, String machineSuffix, String tunDevice,
-                  boolean plainHttpDerp) {
+                  boolean plainHttpDerp, String outboundProxy) {
         this.stateDir = stateDir;
         this.settingsStore = new SettingsStore(stateDir);
         this.settings = settings;
         this.machineSuffix = machineSuffix;
         this.tunDevice = tunDevice;
         this.plainHttpDerp = plainHttpDerp;
+        this.outboundProxy = outboundProxy;
     }
 
     /** Starts the node if the settings want it running. */
@@ -244,7 +248,8 @@ public final class Daemon implements AutoCloseable {
                 .acceptRoutes(s.acceptRoutes())
                 .exitNode(s.exitNode())
                 .exitNodeAllowLanAccess(s.exitNodeAllowLanAccess())
-                .advertiseRoutes(s.advertiseRoutes(), s.advertiseExitNode());
+                .advertiseRoutes(s.advertiseRoutes(), s.advertiseExitNode())
+                .outboundProxy(outboundProxy);
         if (plainHttpDerp) {
             b.plainHttpDerpForTesting();
         }

@@ -9,6 +9,7 @@ import io.microlink.host.settings.DebugFlag;
 import io.microlink.host.settings.DeviceName;
 import io.microlink.host.settings.NodeSettings;
 import io.microlink.host.settings.SettingsStore;
+import io.microlink.outbound.ProxyRules;
 import io.microlink.state.PrivateFiles;
 import io.microlink.StateException;
 import io.microlink.state.StateStore;
@@ -32,11 +33,17 @@ public final class DaemonRunner {
 
     private final Context context;
     private final String tunDevice;
+    private final String outboundProxy;
 
-    /** @param tunDevice the TUN device for TUN mode, already checked; null for userspace networking */
-    public DaemonRunner(Context context, String tunDevice) {
+    /**
+     * @param tunDevice     the TUN device for TUN mode, already checked; null for userspace networking
+     * @param outboundProxy {@code --outbound-proxy}, already checked: a proxy URL or "direct"; null to
+     *                      follow the environment's HTTPS_PROXY/HTTP_PROXY/NO_PROXY
+     */
+    public DaemonRunner(Context context, String tunDevice, String outboundProxy) {
         this.context = context;
         this.tunDevice = tunDevice;
+        this.outboundProxy = outboundProxy;
     }
 
     public int run(Map<String, Method> methods) throws CliException, InterruptedException {
@@ -65,7 +72,9 @@ public final class DaemonRunner {
                 LOG.log(Level.WARNING, "{0}=1: DERP relays are reached over plain HTTP (test tailnets only)",
                         PLAIN_HTTP_DERP_ENV);
             }
-            Daemon daemon = new Daemon(dir, settings, DeviceName.machineSuffix(), tunDevice, plainHttpDerp);
+            logProxyRules();
+            Daemon daemon = new Daemon(dir, settings, DeviceName.machineSuffix(), tunDevice, plainHttpDerp,
+                    outboundProxy);
             ApiServer server;
             try {
                 server = ApiServer.start(context.socket(), methods, daemon);
@@ -119,5 +128,21 @@ public final class DaemonRunner {
         return new CliException(e.getMessage() + "\nmicrolink daemon: to start over as a new device, run `microlink"
                 + " reset --yes --state-dir " + context.stateDir() + "` (erases keys and settings)",
                 CliException.BAD_STATE);
+    }
+
+    /**
+     * Says which proxy control and DERP go through (never its password), and refuses a proxy
+     * variable that is no usable URL here, once, rather than at every start of the node.
+     */
+    private void logProxyRules() throws CliException {
+        ProxyRules rules;
+        try {
+            rules = ProxyRules.of(outboundProxy, context.io().env());
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), CliException.FAILED);
+        }
+        if (rules.any()) {
+            LOG.log(Level.INFO, "control and DERP go through the outbound proxy {0}", rules);
+        }
     }
 }

@@ -26,6 +26,7 @@ public final class MicrolinkProcess implements AutoCloseable {
     private final Path stateDir;
     private final Path log;
     private final String namespace;
+    private Map<String, String> env = ENV;
     private ManagedProcess daemon;
 
     public MicrolinkProcess(Path stateDir) {
@@ -51,13 +52,21 @@ public final class MicrolinkProcess implements AutoCloseable {
         return command;
     }
 
+    /** Adds {@code variables} (e.g. {@code HTTP_PROXY}) to the daemon's environment; before {@link #start}. */
+    public MicrolinkProcess withEnv(Map<String, String> variables) {
+        Map<String, String> all = new java.util.HashMap<>(ENV);
+        all.putAll(variables);
+        env = Map.copyOf(all);
+        return this;
+    }
+
     /** Starts the daemon, with {@code daemonFlags} such as {@code --tun NAME}, and waits until its API answers. */
     public MicrolinkProcess start(String... daemonFlags) {
         List<String> args = new ArrayList<>(List.of("daemon", "--state-dir", stateDir.toString()));
         args.addAll(List.of(daemonFlags));
         List<String> command = java(args.toArray(String[]::new));
         daemon = ManagedProcess.start("microlink-daemon", namespace == null ? command
-                : NetworkNamespaces.inside(namespace, command.toArray(String[]::new)), ENV, log);
+                : NetworkNamespaces.inside(namespace, command.toArray(String[]::new)), env, log);
         Await.until(Duration.ofSeconds(60), "the daemon's API to answer", () -> {
             daemon.requireAlive();
             return Files.exists(stateDir.resolve("microlink.sock")) && cli("status").succeeded();

@@ -85,6 +85,29 @@ public final class NatTopology implements AutoCloseable {
             net.exec(namespace, "iptables", "-I", "FORWARD", "1", "-o", wanInterface, "-p", "udp", "-j", "DROP");
         }
 
+        /**
+         * Gives this router (on the public network) a second public address, {@code ip}, that every
+         * other namespace on the public network routes to it. For a router that offers port
+         * mapping: miniupnpd maps nothing on an address from a reserved block like this network's
+         * TEST-NET-3, so it is told this one (see {@link Miniupnpd}). Also lets in what a mapping
+         * forwards (conntrack's DNAT state), which the firewall would drop as new from the WAN.
+         */
+        public void addPortMappingAddress(String ip) {
+            if (upstream != null) {
+                throw new IllegalStateException(label + " is behind " + upstream.label() + "; only a router on the"
+                        + " public network gets a second public address");
+            }
+            net.exec(namespace, "ip", "addr", "add", ip + "/32", "dev", wanInterface);
+            net.exec(net.publicNamespace(), "ip", "route", "add", ip + "/32", "via", wanAddress);
+            for (Router r : net.routersOnPublicNetwork()) {
+                if (r != this) {
+                    net.exec(r.namespace(), "ip", "route", "add", ip + "/32", "via", wanAddress);
+                }
+            }
+            net.exec(namespace, "iptables", "-I", "FORWARD", "1", "-i", wanInterface, "-m", "conntrack",
+                    "--ctstate", "DNAT", "-j", "ACCEPT");
+        }
+
         /** Drops everything the router would forward, in both directions, while the links stay up. */
         public void setBlackhole(boolean on) {
             net.exec(namespace, "iptables", on ? "-I" : "-D", "FORWARD", "-j", "DROP");
@@ -159,6 +182,11 @@ public final class NatTopology implements AutoCloseable {
         Router r = new Router(this, label, ns, nat, wanIf, wanAddress, lanPrefix, upstream);
         routers.add(r);
         return r;
+    }
+
+    /** The routers whose WAN side is on the public network. */
+    synchronized List<Router> routersOnPublicNetwork() {
+        return routers.stream().filter(r -> r.upstream() == null).toList();
     }
 
     /** A host on {@code router}'s LAN, with a default route through it and nothing else. */

@@ -37,11 +37,14 @@ public final class Tailscaled implements AutoCloseable {
     /**
      * How to run the daemon.
      *
-     * @param derpOnly no UDP at all ({@code TS_DEBUG_ALWAYS_USE_DERP}), so every path is relayed
+     * @param derpOnly   no UDP at all ({@code TS_DEBUG_ALWAYS_USE_DERP}), so every path is relayed
+     * @param portMapper asks the gateway for a port mapping (UPnP, NAT-PMP, PCP), as tailscaled
+     *                   does by default; off unless a test offers one (e.g. {@link Miniupnpd})
      */
-    public record Options(boolean derpOnly) {
-        public static final Options DEFAULT = new Options(false);
-        public static final Options DERP_ONLY = new Options(true);
+    public record Options(boolean derpOnly, boolean portMapper) {
+        public static final Options DEFAULT = new Options(false, false);
+        public static final Options DERP_ONLY = new Options(true, false);
+        public static final Options PORT_MAPPER = new Options(false, true);
     }
 
     private final String hostname;
@@ -79,9 +82,11 @@ public final class Tailscaled implements AutoCloseable {
         Map<String, String> env = new HashMap<>(Map.of(
                 // Embedded DERP speaks plain HTTP in the test tailnet; tailscaled would insist on TLS.
                 "TS_DEBUG_USE_DERP_HTTP", "1",
-                "TS_NO_LOGS_NO_SUPPORT", "true",
-                // No UPnP/NAT-PMP/PCP probing of a gateway, even if one were reachable.
-                "TS_DISABLE_PORTMAPPER", "1"));
+                "TS_NO_LOGS_NO_SUPPORT", "true"));
+        if (!options.portMapper()) {
+            // No UPnP/NAT-PMP/PCP probing of a gateway, even if one were reachable.
+            env.put("TS_DISABLE_PORTMAPPER", "1");
+        }
         if (namespace == null) {
             // Loopback alone counts as "no network" and would pause the node; a namespace with a
             // default route through a router is a network, and needs no such help.

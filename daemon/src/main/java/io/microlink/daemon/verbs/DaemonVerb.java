@@ -38,13 +38,23 @@ final class DaemonVerb implements Verb {
                 With --tun NAME the node opens a TUN device so the whole OS reaches the tailnet
                 (needs root or CAP_NET_ADMIN, and java --enable-native-access=ALL-UNNAMED); if the
                 device cannot be opened it logs why and runs in userspace mode. In TUN mode the
-                SOCKS5/HTTP proxies and served ports are off: programs use the tailnet directly.""";
+                SOCKS5/HTTP proxies and served ports are off: programs use the tailnet directly.
+
+                Control and DERP connections go through an HTTP proxy (CONNECT tunnels) when the
+                environment names one, as for tailscaled: HTTPS_PROXY for https servers,
+                HTTP_PROXY for http ones, NO_PROXY for exceptions; --outbound-proxy URL overrides
+                that (http://[user:password@]host:port, or "direct" for none). A password on the
+                command line shows in ps: prefer the variable in the daemon's environment (e.g. a
+                systemd EnvironmentFile that only root reads). UDP cannot use the proxy, so behind
+                one the node reaches its peers through DERP.""";
     }
 
     @Override
     public Options options() {
         return new Options().value("tun", null, "NAME", "carry the tailnet through a TUN device of this name,"
-                + " e.g. tailscale0 (default: userspace networking, no root)");
+                + " e.g. tailscale0 (default: userspace networking, no root)")
+                .value("outbound-proxy", null, "URL", "reach control and DERP through this HTTP proxy, or \"direct\""
+                        + " (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY)");
     }
 
     @Override
@@ -59,6 +69,14 @@ final class DaemonVerb implements Verb {
                 throw new UsageException("--tun: " + e.getMessage());
             }
         }
-        return new DaemonRunner(context, tun).run(Verbs.methods());
+        String proxy = args.value("outbound-proxy");
+        if (proxy != null) {
+            try {
+                TailnetNode.builder().outboundProxy(proxy);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--outbound-proxy: " + e.getMessage());
+            }
+        }
+        return new DaemonRunner(context, tun, proxy).run(Verbs.methods());
     }
 }

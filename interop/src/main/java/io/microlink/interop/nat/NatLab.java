@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -209,8 +210,7 @@ public final class NatLab implements AutoCloseable {
 
         @Override
         public void up() {
-            daemon.cli("up", "--login-server", loginServer, "--auth-key-file", keyFile.toString(), "--hostname", name,
-                    "--timeout", UP_TIMEOUT.toSeconds() + "s").requireSuccess();
+            daemon.cli(upFlags(UP_TIMEOUT)).requireSuccess();
         }
 
         @Override
@@ -258,8 +258,15 @@ public final class NatLab implements AutoCloseable {
             return daemon.log();
         }
 
+        /** The daemon, for a test that drives its CLI itself. */
         MicrolinkProcess daemon() {
             return daemon;
+        }
+
+        /** The flags {@link #up()} logs in with. */
+        String[] upFlags(Duration timeout) {
+            return new String[] {"up", "--login-server", loginServer, "--auth-key-file", keyFile.toString(),
+                    "--hostname", name, "--timeout", timeout.toSeconds() + "s"};
         }
     }
 
@@ -272,9 +279,14 @@ public final class NatLab implements AutoCloseable {
     }
 
     /** A real tailscaled on a new host of {@code router}'s LAN, started but not logged in. */
-    public synchronized Node tailscaled(String name, NatTopology.Router router) {
+    public Node tailscaled(String name, NatTopology.Router router) {
+        return tailscaled(name, router, Tailscaled.Options.DEFAULT);
+    }
+
+    /** As {@link #tailscaled(String, NatTopology.Router)}, run with {@code options}. */
+    public synchronized Node tailscaled(String name, NatTopology.Router router, Tailscaled.Options options) {
         NatTopology.Host host = net.host(name, router);
-        Tailscaled ts = Tailscaled.start(name, dir.resolve(name), Tailscaled.Options.DEFAULT, host.namespace());
+        Tailscaled ts = Tailscaled.start(name, dir.resolve(name), options, host.namespace());
         processes.add(ts);
         if (forwarding.contains(router)) {
             router.forwardUdp(ts.port(), host);
@@ -283,7 +295,16 @@ public final class NatLab implements AutoCloseable {
     }
 
     /** The Java daemon on a new host of {@code router}'s LAN, started but not logged in. */
-    public synchronized Node java(String name, NatTopology.Router router) {
+    public Node java(String name, NatTopology.Router router) {
+        return java(name, router, Map.of());
+    }
+
+    /**
+     * As {@link #java(String, NatTopology.Router)}, with {@code env} added to the daemon's
+     * environment (e.g. {@code HTTP_PROXY}) and {@code daemonFlags} on its command line.
+     */
+    public synchronized Node java(String name, NatTopology.Router router, Map<String, String> env,
+                                  String... daemonFlags) {
         NatTopology.Host host = net.host(name, router);
         Path state = dir.resolve(name);
         Path keyFile = dir.resolve(name + "-authkey");
@@ -299,7 +320,7 @@ public final class NatLab implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the state of " + name, e);
         }
-        MicrolinkProcess daemon = new MicrolinkProcess(state, host.namespace()).start();
+        MicrolinkProcess daemon = new MicrolinkProcess(state, host.namespace()).withEnv(env).start(daemonFlags);
         processes.add(daemon);
         if (port != 0) {
             router.forwardUdp(port, host);

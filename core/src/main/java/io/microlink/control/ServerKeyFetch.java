@@ -1,0 +1,103 @@
+package io.microlink.control;
+
+import io.microlink.control.noise.ControlProtocolException;
+import io.microlink.http.HttpHead;
+import io.microlink.http.HttpHeadException;
+import io.microlink.http.HttpHeadReader;
+import io.microlink.http.PeerText;
+import io.microlink.key.KeyFormatException;
+import io.microlink.key.KeyKind;
+import io.microlink.key.PublicKey;
+import io.microlink.outbound.Dialer;
+import io.microlink.outbound.ProxyException;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+
+/**
+ * {@code GET /key?v=N}: the control server's Noise key, over a connection the {@link Dialer}
+ * opens (so through the outbound proxy when there is one). The request is HTTP/1.0 on purpose:
+ * the server must then answer without chunked coding and close after the body, so reading to
+ * the end (bounded) is the whole body and no transfer decoder is needed.
+ */
+final class ServerKeyFetch {
+    static final int MAX_KEY_RESPONSE = 64 * 1024;
+    private static final HttpHeadReader.Limits HEAD_LIMITS = HttpHeadReader.Limits.of(16 * 1024);
+
+    private ServerKeyFetch() {}
+
+    static PublicKey fetch(URI server, Duration timeout, SSLContext tls, Dialer dialer) throws IOException {
+        boolean https = "https".equalsIgnoreCase(server.getScheme());
+        String host = server.getHost();
+        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        int port = server.getPort() > 0 ? server.getPort() : https ? 443 : 80;
+        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+        // Appended to the URL as given (like tailscale), so a control server under a path prefix works.
+        String path = server.getRawPath() == null ? "" : server.getRawPath().replaceAll("/+$", "");
+        Socket s;
+        try {
+            s = dialer.connect(https ? "https" : "http", bare, port, null, timeoutMs);
+        } catch (ProxyException e) {
+            throw e;
+        } catch (ConnectException e) {
+            // The JDK's message names neither side; say what failed where.
+            throw new ConnectException("connection refused by " + server);
+        } catch (SocketTimeoutException e) {
+            throw new HttpTimeoutException("no answer from " + server + " within " + timeout);
+        }
+        try (Socket closing = s) {
+            Socket conn = https ? ControlTls.start(s, tls.getSocketFactory(), bare, port) : s;
+            conn.setSoTimeout(timeoutMs);
+            conn.getOutputStream().write(("GET " + path + "/key?v=" + ControlClient.CAPABILITY_VERSION + " HTTP/1.0\r\n"
+                    + "Host: " + host + (server.getPort() > 0 ? ":" + port : "") + "\r\n"
+                    + "Accept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            conn.getOutputStream().flush();
+            InputStream in = new BufferedInputStream(conn.getInputStream());
+            HttpHead.Status head = readHead(in, server);
+            byte[] body = ExactReads.upTo(in, MAX_KEY_RESPONSE + 1);
+            if (head.status() != 200) {
+                throw new ControlHttpException("GET /key", head.status(), ControlClient.snippet(body));
+            }
+            if (body.length > MAX_KEY_RESPONSE) {
+                throw new ControlProtocolException("GET /key answered more than " + MAX_KEY_RESPONSE
+                        + " bytes; expected a small JSON");
+            }
+            return parse(body);
+        } catch (SocketTimeoutException e) {
+            throw new HttpTimeoutException("no answer from " + server + " within " + timeout);
+        }
+    }
+
+    private static HttpHead.Status readHead(InputStream in, URI server) throws IOException {
+        HttpHead.Status head;
+        try {
+            head = HttpHeadReader.readStatus(in, HEAD_LIMITS);
+        } catch (HttpHeadException e) {
+            throw new ControlProtocolException("GET /key: " + server + " sent a bad HTTP response: " + e.getMessage(), e);
+        } catch (EOFException e) {
+            throw new ControlProtocolException("GET /key: " + server + " " + e.getMessage());
+        }
+        if (head == null) {
+            throw new ControlProtocolException("GET /key: " + server + " closed the connection without an answer");
+        }
+        return head;
+    }
+
+    private static PublicKey parse(byte[] body) throws ControlProtocolException {
+        try {
+            return PublicKey.parse(KeyKind.MACHINE, ControlClient.JSON.readTree(body).path("publicKey").asText());
+        } catch (IOException | KeyFormatException e) {
+            throw new ControlProtocolException("GET /key did not return a control key: "
+                    + PeerText.forLog(e.getMessage(), PeerText.DEFAULT_MAX), e);
+        }
+    }
+}

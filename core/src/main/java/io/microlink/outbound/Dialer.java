@@ -1,0 +1,178 @@
+package io.microlink.outbound;
+
+import io.microlink.http.HttpHead;
+import io.microlink.http.HttpHeadException;
+import io.microlink.http.HttpHeadReader;
+import io.microlink.http.PeerText;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Opens the TCP connections to control and to DERP relays: direct, or through an HTTP proxy's
+ * {@code CONNECT} tunnel (RFC 9110 §9.3.6) when the {@link ProxyRules} name one for the target.
+ * Either way the caller gets a connected socket to speak its own protocol on (TLS, the ts2021 or
+ * DERP upgrade); through a proxy the proxy resolves the target's name, so a host that can reach
+ * only the proxy needs no DNS of its own.
+ *
+ * <p>The proxy's reply head is read with the shared {@link HttpHeadReader} under a small limit and
+ * the connect timeout, and not one byte past it, so a hostile or broken proxy can neither grow
+ * memory nor hang the caller; every failure is one {@link ProxyException} line that names the
+ * proxy (never its password) and what to check.
+ */
+public final class Dialer {
+    /** A proxy's reply to CONNECT is a status line and a few fields; 8 KiB is generous. */
+    static final HttpHeadReader.Limits REPLY_LIMITS = HttpHeadReader.Limits.of(8 * 1024);
+    /** With no timeout given, a silent proxy must still not hold the caller forever. */
+    private static final int DEFAULT_TIMEOUT_MS = 15_000;
+    private static final Dialer DIRECT = new Dialer(ProxyRules.direct());
+
+    private final ProxyRules rules;
+
+    /**
+     * A dialer that follows {@code rules}.
+     *
+     * @param rules which proxy, if any, each target goes through
+     */
+    public Dialer(ProxyRules rules) {
+        this.rules = rules;
+    }
+
+    /**
+     * A dialer that connects without any proxy.
+     *
+     * @return a dialer that connects without any proxy
+     */
+    public static Dialer direct() {
+        return DIRECT;
+    }
+
+    /**
+     * The rules this dialer follows.
+     *
+     * @return the rules this dialer follows
+     */
+    public ProxyRules rules() {
+        return rules;
+    }
+
+    /**
+     * A connected socket to {@code host:port}.
+     *
+     * @param hostOrLiteral a host name or IP literal, an IPv6 one with or without brackets
+     * @param scheme    {@code https} or {@code http}: the URL scheme the connection serves, which
+     *                  picks the proxy as {@code HTTPS_PROXY}/{@code HTTP_PROXY} do
+     * @param resolved  where to connect when going direct (an address the caller resolved), or
+     *                  null to resolve {@code host} here; unused through a proxy
+     * @param port      the target's TCP port
+     * @param timeoutMs for the TCP connect and, through a proxy, for its reply; 0: a default
+     * @return the connected socket, its read timeout as a new socket's
+     * @throws ProxyException when the proxy cannot be reached or opens no tunnel
+     * @throws IOException    when the target cannot be reached directly
+     */
+    public Socket connect(String scheme, String hostOrLiteral, int port, InetAddress resolved, int timeoutMs)
+            throws IOException {
+        // URI.getHost() keeps an IPv6 literal's brackets; the proxy rules and CONNECT want it bare.
+        String host = hostOrLiteral.startsWith("[") && hostOrLiteral.endsWith("]")
+                ? hostOrLiteral.substring(1, hostOrLiteral.length() - 1) : hostOrLiteral;
+        OutboundProxy proxy = rules.proxyFor(scheme, host, port);
+        if (proxy != null) {
+            requireHostName(host);
+        }
+        int timeout = timeoutMs > 0 ? timeoutMs : DEFAULT_TIMEOUT_MS;
+        Socket s = new Socket();
+        try {
+            if (proxy == null) {
+                s.connect(resolved != null ? new InetSocketAddress(resolved, port) : new InetSocketAddress(host, port),
+                        timeout);
+                return s;
+            }
+            try {
+                s.connect(new InetSocketAddress(proxy.host(), proxy.port()), timeout);
+            } catch (IOException e) {
+                throw new ProxyException("cannot reach the outbound proxy " + proxy + ": " + reason(e), 0, e);
+            }
+            tunnel(s, proxy, host, port, timeout);
+            return s;
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /** Asks the proxy on {@code s} for a tunnel to {@code host:port} (checked by {@link #requireHostName}) and reads its answer. */
+    static void tunnel(Socket s, OutboundProxy proxy, String host, int port, int timeoutMs) throws IOException {
+        String target = OutboundProxy.authority(host, port);
+        StringBuilder request = new StringBuilder("CONNECT ").append(target).append(" HTTP/1.1\r\nHost: ")
+                .append(target).append("\r\n");
+        if (proxy.hasCredentials()) {
+            request.append("Proxy-Authorization: ").append(proxy.authorization()).append("\r\n");
+        }
+        int previous = s.getSoTimeout();
+        s.setSoTimeout(timeoutMs);
+        HttpHead.Status reply;
+        try {
+            OutputStream out = s.getOutputStream();
+            out.write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            // Byte by byte from the socket: whatever follows the head is the tunnel's, not ours.
+            reply = HttpHeadReader.readStatus(s.getInputStream(), REPLY_LIMITS);
+        } catch (SocketTimeoutException e) {
+            throw new ProxyException("the outbound proxy " + proxy + " did not answer CONNECT " + target + " within "
+                    + timeoutMs + " ms", 0, e);
+        } catch (HttpHeadException e) {
+            throw new ProxyException("the outbound proxy " + proxy + " answered CONNECT " + target
+                    + " with no HTTP reply: " + e.getMessage(), 0, e);
+        } catch (EOFException e) {
+            throw new ProxyException("the outbound proxy " + proxy + " closed the connection inside its reply to CONNECT "
+                    + target, 0, e);
+        } catch (IOException e) {
+            throw new ProxyException("the outbound proxy " + proxy + " failed during CONNECT " + target + ": "
+                    + reason(e), 0, e);
+        }
+        if (reply == null) {
+            throw new ProxyException("the outbound proxy " + proxy + " closed the connection instead of answering CONNECT "
+                    + target, 0, null);
+        }
+        int status = reply.status();
+        if (status / 100 != 2) {
+            throw new ProxyException(refusal(proxy, target, reply), status, null);
+        }
+        s.setSoTimeout(previous);
+    }
+
+    private static String refusal(OutboundProxy proxy, String target, HttpHead.Status reply) {
+        String said = PeerText.forLog(reply.status() + (reply.reason().isEmpty() ? "" : " " + reply.reason()), 120);
+        // 407 is the standard answer; tinyproxy says 401 to a wrong password, and either way it
+        // is the credentials that are wrong or missing.
+        if (reply.status() == 407 || reply.status() == 401) {
+            return "the outbound proxy " + proxy + " wants a valid user name and password (" + said + "): "
+                    + (proxy.hasCredentials() ? "check the ones in the proxy URL"
+                    : "give them in the proxy URL, http://user:password@host:port");
+        }
+        return "the outbound proxy " + proxy + " refused a tunnel to " + target + " (" + said + ")"
+                + (reply.status() == 403 ? ": its rules may not allow this host or port" : "");
+    }
+
+    /**
+     * The target goes into a request line: only the characters of host names and IP literals,
+     * so no name from a DERP map can smuggle a line break to the proxy.
+     */
+    private static void requireHostName(String host) throws ProxyException {
+        if (host.isEmpty() || host.length() > 255 || !host.chars().allMatch(c -> c >= 'a' && c <= 'z'
+                || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' || c == ':')) {
+            throw new ProxyException("cannot ask a proxy for a tunnel to \"" + PeerText.forLog(host, 64)
+                    + "\": not a host name or IP address", 0, null);
+        }
+    }
+
+    /** The JDK's message, or the exception's kind when it has none. */
+    private static String reason(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

@@ -1,0 +1,49 @@
+package io.microlink.outbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+
+class OutboundProxyTest {
+    @Test
+    void readsTheFormsGoReads() {
+        assertThat(OutboundProxy.parse("http://proxy.corp:3128")).isEqualTo(new OutboundProxy("proxy.corp", 3128, null, null));
+        assertThat(OutboundProxy.parse("proxy.corp:3128")).isEqualTo(new OutboundProxy("proxy.corp", 3128, null, null));
+        assertThat(OutboundProxy.parse("HTTP://proxy.corp/")).isEqualTo(new OutboundProxy("proxy.corp", 80, null, null));
+        assertThat(OutboundProxy.parse("http://[fd00::1]:8080")).isEqualTo(new OutboundProxy("fd00::1", 8080, null, null));
+    }
+
+    @Test
+    void credentialsArePercentDecodedAndSentAsBasic() {
+        OutboundProxy p = OutboundProxy.parse("http://ann%40corp:p%3Ass+w%20rd@proxy:3128");
+        assertThat(p.username()).isEqualTo("ann@corp");
+        assertThat(p.password()).isEqualTo("p:ss+w rd");
+        assertThat(p.authorization()).isEqualTo("Basic "
+                + Base64.getEncoder().encodeToString("ann@corp:p:ss+w rd".getBytes(StandardCharsets.UTF_8)));
+        assertThat(OutboundProxy.parse("http://ann@proxy:3128").password()).isEmpty();
+        assertThat(OutboundProxy.parse("http://proxy:3128").authorization()).isNull();
+    }
+
+    @Test
+    void neverShowsThePassword() {
+        OutboundProxy p = OutboundProxy.parse("http://ann:hunter2@proxy:3128");
+        assertThat(p.toString()).isEqualTo("http://proxy:3128 (with credentials)").doesNotContain("ann", "hunter2");
+        assertThatThrownBy(() -> OutboundProxy.parse("socks5://ann:hunter2@proxy:1080"))
+                .hasMessageContaining("only http:// proxies").hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> OutboundProxy.parse("https://ann:hunter2@proxy:443"))
+                .hasMessageContaining("not https://").hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> OutboundProxy.parse("http://ann:hun ter2@proxy:3128"))
+                .hasMessageContaining("not a URL").hasMessageNotContaining("hun ter2");
+        assertThatThrownBy(() -> OutboundProxy.parse("http://ann:hunter2%zz@proxy:3128"))
+                .hasMessageContaining("not a URL (Malformed escape pair)").hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void refusesWhatIsNoProxyAddress() {
+        assertThatThrownBy(() -> OutboundProxy.parse("http://proxy:3128/path")).hasMessageContaining("no path");
+        assertThatThrownBy(() -> OutboundProxy.parse("http://:3128")).hasMessageContaining("names no host");
+    }
+}

@@ -1,0 +1,74 @@
+package io.microlink.interop.nat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.microlink.interop.Await;
+import io.microlink.interop.Exec;
+import io.microlink.interop.NatTopology;
+import io.microlink.interop.Tinyproxy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A company network where nothing gets out but a real HTTP proxy (Debian's tinyproxy on the
+ * router, which forwards nothing): the Java daemon logs in to headscale and reaches its relay
+ * through the proxy's CONNECT tunnels, set by {@code HTTP_PROXY} or by
+ * {@code --outbound-proxy}, with and without a password, and talks to a real tailscaled on an
+ * ordinary home network through DERP, both ways. A wrong password is one clear line in
+ * {@code microlink up} and {@code status}, and no password is ever in the daemon's log.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class OutboundProxyInteropTest {
+    private static final String PASSWORD = "s3cret-proxy-pw";
+    private static final String WRONG = "not-the-pw-xyz";
+    private static final Duration PING_BUDGET = Duration.ofSeconds(10);
+    private static final Duration SEE_TIMEOUT = Duration.ofSeconds(60);
+
+    @Test
+    void behindAProxyOnlyTheJavaNodeLogsInAndTalksToTailscaledThroughDerp(@TempDir Path dir) {
+        try (NatLab lab = new NatLab()) {
+            NatTopology.Router corp = lab.net().router("corp", NatTopology.Nat.EASY);
+            corp.setBlackhole(true); // the LAN reaches the router itself (its proxy) and nothing beyond
+            NatTopology.Router home = lab.net().router("home", NatTopology.Nat.EASY);
+            try (Tinyproxy open = Tinyproxy.start(dir, corp.namespace(), corp.lanGateway(), 8888, null, null);
+                 Tinyproxy guarded = Tinyproxy.start(dir, corp.namespace(), corp.lanGateway(), 8889, "ann", PASSWORD)) {
+                NatLab.Node ts = lab.tailscaled("tsh", home);
+                ts.up();
+                String guardedUrl = "http://ann:" + PASSWORD + "@" + corp.lanGateway() + ":8889";
+                NatLab.Node byFlag = lab.java("mlflag", corp, Map.of(), "--outbound-proxy", open.url());
+                NatLab.Node byEnv = lab.java("mlauth", corp, Map.of("HTTP_PROXY", guardedUrl));
+                byFlag.up();
+                byEnv.up();
+                assertThat(open.connects()).as("the open proxy's log").anyMatch(c -> c.contains(lab.net().publicAddress()));
+                assertThat(guarded.connects()).as("the guarded proxy's log").anyMatch(c -> c.contains(lab.net().publicAddress()));
+
+                for (NatLab.Node java : new NatLab.Node[] {byFlag, byEnv}) {
+                    Await.until(SEE_TIMEOUT, java + " and " + ts + " to see each other online",
+                            () -> java.sees(ts) && ts.sees(java));
+                    NatLab.Probe out = java.probe(ts, PING_BUDGET);
+                    assertThat(out.answered()).as(java + " pings " + ts + ": " + out).isTrue();
+                    assertThat(out.direct()).as("no UDP gets out of the company network: " + out).isFalse();
+                    NatLab.Probe in = ts.probe(java, PING_BUDGET);
+                    assertThat(in.answered()).as(ts + " pings " + java + ": " + in).isTrue();
+                    assertThat(in.direct()).isFalse();
+                    assertThat(java.logTail()).doesNotContain(PASSWORD);
+                }
+
+                NatLab.JavaNode wrong = (NatLab.JavaNode) lab.java("mlwrong", corp,
+                        Map.of("HTTP_PROXY", "http://ann:" + WRONG + "@" + corp.lanGateway() + ":8889"));
+                Exec.Result up = wrong.daemon().cli(wrong.upFlags(Duration.ofSeconds(10)));
+                assertThat(up.succeeded()).isFalse();
+                String expected = "wants a valid user name and password (401 Unauthorized): check the ones in the proxy URL";
+                assertThat(up.stderr() + up.stdout()).contains(expected).doesNotContain(WRONG);
+                assertThat(wrong.daemon().statusJson().path("detail").asText()).contains(expected)
+                        .doesNotContain(WRONG);
+                assertThat(wrong.logTail()).doesNotContain(WRONG);
+            }
+        }
+    }
+}
