@@ -20,7 +20,7 @@ import java.util.Map;
  * A tailscaled reaching a subnet host through a subnet router, the Java node (userspace mode,
  * its relay on OS sockets) beside a tailscaled router (userspace networking) in one run: bulk
  * throughput each way and 1-byte round trips. Each router advertises a subnet of its own
- * (10.88.1.0/24 for the Java node, 10.88.2.0/24 for tailscaled), both on a dummy interface of
+ * (10.88.1.0/24 for the Java node, 10.88.2.0/24 for tailscaled), both on a veth interface of
  * this namespace where the byte and echo servers listen, so the two differ only in the router.
  * The client is the same tailscaled for both, used through its SOCKS5 proxy. Run with
  * {@code scripts/bench-subnet [megabytes] [rounds]}; a first round is not reported (JIT warm-up).
@@ -38,10 +38,13 @@ public final class SubnetBenchmark {
         int megabytes = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         try (TestTailnet tailnet = TestTailnet.create()) {
-            Exec.run(IO, List.of("ip", "link", "add", "mlsubnet0", "type", "dummy")).requireSuccess();
+            // A veth pair, not a dummy link: container kernels often lack the dummy module.
+            Exec.run(IO, List.of("ip", "link", "add", "mlsubnet0", "type", "veth", "peer", "name", "mlsubnet1"))
+                    .requireSuccess();
             Exec.run(IO, List.of("ip", "addr", "add", JAVA_HOST + "/24", "dev", "mlsubnet0")).requireSuccess();
             Exec.run(IO, List.of("ip", "addr", "add", TS_HOST + "/24", "dev", "mlsubnet0")).requireSuccess();
             Exec.run(IO, List.of("ip", "link", "set", "mlsubnet0", "up")).requireSuccess();
+            Exec.run(IO, List.of("ip", "link", "set", "mlsubnet1", "up")).requireSuccess();
             try (ByteServer bytes = new ByteServer(InetAddress.ofLiteral("0.0.0.0"));
                  TcpEchoServer echo = new TcpEchoServer(InetAddress.ofLiteral("0.0.0.0"))) {
                 run(tailnet, bytes, echo, megabytes, rounds);
