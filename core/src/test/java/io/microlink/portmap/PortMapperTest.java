@@ -60,20 +60,22 @@ class PortMapperTest {
 
     @Test
     void aNetworkChangeDropsTheOldGatewaysMappingAndAsksTheNewGatewayAtOnce() throws Exception {
-        InetAddress second = InetAddress.ofLiteral("127.35.53.1");
-        try (DatagramSocket first = new DatagramSocket(new InetSocketAddress(GATEWAY, NatPmp.PORT));
+        // Gateway addresses of this test's own: a closed socket's port is freed only once its reader has left.
+        Inet4Address before = (Inet4Address) InetAddress.ofLiteral("127.35.53.1");
+        Inet4Address second = (Inet4Address) InetAddress.ofLiteral("127.35.53.2");
+        try (DatagramSocket first = new DatagramSocket(new InetSocketAddress(before, NatPmp.PORT));
              DatagramSocket next = new DatagramSocket(new InetSocketAddress(second, NatPmp.PORT))) {
             gateway(first, "008000000000000acb007102", "008100000000000aa2a9ea6100001c20", false);
             // external 198.51.100.9; UDP 41641 mapped to 60002
             gateway(next, "008000000000000ac6336409", "008100000000000aa2a9ea6200001c20", false);
-            AtomicReference<Inet4Address> now = new AtomicReference<>(GATEWAY);
+            AtomicReference<Inet4Address> now = new AtomicReference<>(before);
             Semaphore changed = new Semaphore(0);
             PortMapper mapper = new PortMapper(now::get, changed::release);
             mapper.mapped(41641);
             assertThat(changed.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
             assertThat(mapper.mapped(41641)).isEqualTo(new InetSocketAddress(InetAddress.ofLiteral("203.0.113.2"), 60001));
 
-            now.set((Inet4Address) second);
+            now.set(second);
             mapper.networkChanged();
             assertThat(mapper.mapped(41641)).as("the old gateway's mapping is gone at once").isNull();
             assertThat(changed.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
