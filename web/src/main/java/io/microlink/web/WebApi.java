@@ -28,9 +28,11 @@ final class WebApi {
     static final int MAX_PATHS = 100;
 
     private final WebBackend backend;
+    private final TrafficHistory history;
 
-    WebApi(WebBackend backend) {
+    WebApi(WebBackend backend, TrafficHistory history) {
         this.backend = backend;
+        this.history = history;
     }
 
     HttpResponse handle(HttpRequest r, Access.Role role) {
@@ -40,6 +42,7 @@ final class WebApi {
                 case "/api/peers" -> get(r, () -> PeerQuery.of(r).apply(backend.peers()));
                 case "/api/peers/allowed" -> r.method().equals("POST") ? changeAllowlist(r) : get(r, this::allowlist);
                 case "/api/monitor" -> get(r, this::monitor);
+                case "/api/history" -> get(r, history::json);
                 case "/api/settings" -> r.method().equals("POST") ? changeSettings(r) : get(r, () -> settings(backend.settings()));
                 case "/api/restart" -> restart(r);
                 default -> throw new HttpException(404, "no API at " + r.path());

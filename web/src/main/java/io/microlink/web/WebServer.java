@@ -29,12 +29,15 @@ public final class WebServer implements AutoCloseable {
     private static final int LOCAL_BACKLOG = 50;
 
     private final HttpServer http;
+    /** Stops the traffic history's sampling. */
+    private final Runnable stopSampling;
     private final int localPort;
     private final int tailnetPort;
     private final WebToken localToken;
 
-    private WebServer(HttpServer http, int localPort, int tailnetPort, WebToken localToken) {
+    private WebServer(HttpServer http, Runnable stopSampling, int localPort, int tailnetPort, WebToken localToken) {
         this.http = http;
+        this.stopSampling = stopSampling;
         this.localPort = localPort;
         this.tailnetPort = tailnetPort;
         this.localToken = localToken;
@@ -48,9 +51,10 @@ public final class WebServer implements AutoCloseable {
      */
     public static WebServer start(WebBackend backend, WebOptions options) throws IOException {
         if (!options.enabled() || (options.localPort() == 0 && options.tailnetPort() == 0)) {
-            return new WebServer(null, 0, 0, options.localToken());
+            return new WebServer(null, () -> {}, 0, 0, options.localToken());
         }
-        Pages pages = new Pages(new WebApi(backend), new MetricsPage(backend), StaticAssets.load());
+        TrafficHistory history = new TrafficHistory();
+        Pages pages = new Pages(new WebApi(backend, history), new MetricsPage(backend), StaticAssets.load());
         HttpServer http = new HttpServer(options.limits());
         try {
             if (options.localPort() != 0) {
@@ -66,7 +70,8 @@ public final class WebServer implements AutoCloseable {
             http.close();
             throw e;
         }
-        return new WebServer(http, options.localPort(), options.tailnetPort(), options.localToken());
+        return new WebServer(http, history.startSampling(backend), options.localPort(), options.tailnetPort(),
+                options.localToken());
     }
 
     private static ServerSocket bindLocal(int port) throws IOException {
@@ -151,6 +156,7 @@ public final class WebServer implements AutoCloseable {
 
     @Override
     public void close() {
+        stopSampling.run();
         if (http != null) {
             http.close();
         }

@@ -15,7 +15,7 @@ import java.util.Map;
 
 class WebApiFuzzTest {
     private static final String[] PATHS = {"/api/settings", "/api/peers/allowed", "/api/peers", "/api/status"};
-    private static final WebApi API = new WebApi(backend());
+    private static final WebApi API = new WebApi(backend(), new TrafficHistory());
 
     private static FakeBackend backend() {
         try {
