@@ -37,12 +37,6 @@ final class RingBuffer<T> {
         return out;
     }
 
-    /** The most recently added value, or null when empty. */
-    @SuppressWarnings("unchecked")
-    synchronized T last() {
-        return size == 0 ? null : (T) slots[(next - 1 + slots.length) % slots.length];
-    }
-
     int capacity() {
         return slots.length;
     }
