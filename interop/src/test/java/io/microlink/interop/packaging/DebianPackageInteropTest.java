@@ -89,19 +89,25 @@ class DebianPackageInteropTest {
         if (daemon != null) {
             daemon.stop();
         }
-        if (touchedTheMachine && (installed() || exec("getent", "passwd", "microlink").succeeded())) {
-            exec("dpkg", "--purge", "microlink");
-            // A package that failed half-way may not run its postrm: the user is ours all the same.
-            if (exec("getent", "passwd", "microlink").succeeded()) {
-                exec("userdel", "microlink");
+        if (!touchedTheMachine) {
+            return;
+        }
+        if (installed()) {
+            Exec.Result purge = dpkg("--purge", "microlink");
+            if (!purge.succeeded()) {
+                throw new AssertionError("dpkg --purge microlink failed; run it by hand: " + purge.stderr());
             }
+        }
+        // A package that failed before its postrm could run leaves the user it made: ours all the same.
+        if (exec("getent", "passwd", "microlink").succeeded()) {
+            exec("userdel", "microlink").requireSuccess();
         }
     }
 
     @Test
     @Order(1)
     void installsTheServiceUserOwnerOnlyStateAndTheCliWithItsOwnRuntime() throws IOException {
-        dpkg("--install", oldDeb.toString());
+        dpkg("--install", oldDeb.toString()).requireSuccess();
         assertThat(exec("dpkg-query", "-W", "-f", "${Version}", "microlink").requireSuccess().stdout()).isEqualTo(OLD);
 
         String[] passwd = exec("getent", "passwd", "microlink").requireSuccess().stdout().strip().split(":");
@@ -153,7 +159,7 @@ class DebianPackageInteropTest {
     @Order(3)
     void anUpgradeInPlaceStopsTheOldDaemonAndTheNewOneKeepsTheNodesIdentity() {
         assertThat(registered).as("the node joined in the previous test").isNotNull();
-        dpkg("--install", newDeb.toString());
+        dpkg("--install", newDeb.toString()).requireSuccess();
         // No systemd: prerm stopped the daemon itself, as systemctl stop would have.
         assertThat(daemon.isAlive()).as("the old daemon, after the upgrade").isFalse();
         assertThat(exec("dpkg-query", "-W", "-f", "${Version}", "microlink").requireSuccess().stdout()).isEqualTo(NEW);
@@ -173,7 +179,7 @@ class DebianPackageInteropTest {
     @Test
     @Order(4)
     void purgeStopsTheDaemonAndLeavesNothingBehind() {
-        dpkg("--purge", "microlink");
+        dpkg("--purge", "microlink").requireSuccess();
         if (daemon != null) {
             assertThat(daemon.isAlive()).as("the daemon, after the purge").isFalse();
         }
@@ -215,11 +221,27 @@ class DebianPackageInteropTest {
         return Path.of(r.stdout().strip());
     }
 
-    private static void dpkg(String... args) {
+    /**
+     * dpkg, waiting up to a minute for its lock: another program on the machine (apt, another
+     * test run) may hold it for a while, and dpkg itself only refuses at once.
+     */
+    private static Exec.Result dpkg(String... args) {
         touchedTheMachine = true;
         List<String> command = new ArrayList<>(List.of("dpkg", "--force-confold"));
         command.addAll(List.of(args));
-        Exec.run(Duration.ofMinutes(1), command, Map.of("DEBIAN_FRONTEND", "noninteractive"), null).requireSuccess();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (true) {
+            Exec.Result r = Exec.run(Duration.ofMinutes(1), command, Map.of("DEBIAN_FRONTEND", "noninteractive"), null);
+            if (r.succeeded() || !r.stderr().contains("lock") || System.nanoTime() - deadline > 0) {
+                return r;
+            }
+            try {
+                Thread.sleep(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return r;
+            }
+        }
     }
 
     private static boolean installed() {
