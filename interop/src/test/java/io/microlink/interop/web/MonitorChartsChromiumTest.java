@@ -79,4 +79,23 @@ class MonitorChartsChromiumTest {
             assertThat(png.length).isGreaterThan(2000);
         }
     }
+
+    @Test
+    void aLoneSampleBetweenGapsIsDrawnAsADot() {
+        try (Chromium browser = Chromium.direct(tailnet.dir().resolve("chromium-dot"))) {
+            browser.load(w.localLink());
+            browser.waitFor("typeof Charts === 'object'", PAGE);
+            // A latency known for one sample only (a direct path between relayed spells): a line of
+            // one point has no length, so only its round cap can show it.
+            boolean stroked = browser.eval("""
+                    (() => {
+                      const figure = Charts.line([{ name: 'x', cls: 'latency', points: [[0, null], [30000, 1], [45000, null]] }],
+                        { now: 60000, spanSeconds: 60, format: String });
+                      document.body.append(figure);
+                      const x = Charts.W / 2, y = 100 - 100 / 1.1;
+                      return figure.querySelector('path.series').isPointInStroke(new DOMPoint(x, y));
+                    })()""").asBoolean();
+            assertThat(stroked).as("the lone sample's point is painted").isTrue();
+        }
+    }
 }

@@ -25,7 +25,8 @@ const Charts = {
       s.points.forEach(([t, v]) => {
         if (v === null || t < start) { pen = 'M'; return; }
         const x = (t - start) / (spanSeconds * 1000) * Charts.W;
-        d += `${pen}${x.toFixed(1)} ${(height - v / top * height).toFixed(1)} `;
+        // A zero-length step after each move: with round caps a lone sample shows as a dot.
+        d += `${pen}${x.toFixed(1)} ${(height - v / top * height).toFixed(1)} ${pen === 'M' ? 'l0 0 ' : ''}`;
         pen = 'L';
       });
       if (d) svg.append(Charts.svg('path', { d, class: 'series ' + s.cls, 'vector-effect': 'non-scaling-stroke' }));
