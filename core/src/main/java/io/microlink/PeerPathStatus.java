@@ -1,5 +1,6 @@
 package io.microlink;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -11,5 +12,8 @@ import java.time.Instant;
  * @param path          {@code DERP(<region code>)}, a direct {@code ip:port}, or {@code none} before
  *                      any path is known
  * @param lastHandshake the last completed WireGuard handshake, or null if none yet
+ * @param latency       the round trip of the latest DISCO pong on the direct path, or null while
+ *                      there is no proven direct path (relayed peers are not measured)
  */
-public record PeerPathStatus(String peer, String path, Instant lastHandshake, long rxBytes, long txBytes) {}
+public record PeerPathStatus(String peer, String path, Instant lastHandshake, long rxBytes, long txBytes,
+                             Duration latency) {}

@@ -472,7 +472,7 @@ public final class TailnetNode implements AutoCloseable {
         Magicsock m = loop.dataplane().magicsock();
         // Magicsock names peers as control does, with the trailing dot; the public model has none.
         return m == null ? List.of() : m.peerPaths().stream().map(p -> new PeerPathStatus(TailnetMap.fqdn(p.peer()),
-                p.path(), p.lastHandshake(), p.rxBytes(), p.txBytes())).toList();
+                p.path(), p.lastHandshake(), p.rxBytes(), p.txBytes(), p.latency())).toList();
     }
 
     /**

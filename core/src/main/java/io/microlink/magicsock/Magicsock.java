@@ -477,7 +477,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
                     : p != null && p.homeRegion() != 0 ? "DERP(" + regionCode(p.homeRegion()) + ")" : "none";
             String name = p != null ? p.name() : key.shortString();
             out.add(new PeerPathStatus(name, path, wg.handshakesCompleted() == 0 ? null : wg.lastHandshakeTime(),
-                    wg.rxBytes(), wg.txBytes()));
+                    wg.rxBytes(), wg.txBytes(), direct == null ? null : p.path().trustedLatency(now)));
         });
         out.sort(Comparator.comparing(PeerPathStatus::peer));
         return out;

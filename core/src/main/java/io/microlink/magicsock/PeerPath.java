@@ -1,6 +1,7 @@
 package io.microlink.magicsock;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -169,6 +170,11 @@ final class PeerPath {
     /** The direct path a pong vouches for right now, or null. */
     synchronized InetSocketAddress trustedDirect(long nowNanos) {
         return best != null && nowNanos - trustedUntilNanos < 0 ? best : null;
+    }
+
+    /** The latest pong's round trip on the direct path a pong vouches for right now, or null. */
+    synchronized Duration trustedLatency(long nowNanos) {
+        return trustedDirect(nowNanos) == null ? null : Duration.ofNanos(bestLatencyNanos);
     }
 
     synchronized boolean active(long nowNanos) {

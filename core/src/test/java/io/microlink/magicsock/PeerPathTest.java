@@ -3,6 +3,7 @@ package io.microlink.magicsock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,17 @@ class PeerPathTest {
         now += PeerPath.TRUST_NANOS;
         assertThat(path.route(now)).isEqualTo(new PeerPath.Route(A, true));
         assertThat(path.trustedDirect(now)).isNull();
+    }
+
+    @Test
+    void theLatencyIsTheLatestPongsOnTheTrustedPathAndNoneOnceTrustLapses() {
+        path.setAdvertised(List.of(A));
+        assertThat(path.trustedLatency(now)).isNull();
+        path.onPong(A, 4 * MS, now);
+        assertThat(path.trustedLatency(now)).isEqualTo(Duration.ofMillis(4));
+        path.onPong(A, 2 * MS, now + MS);
+        assertThat(path.trustedLatency(now + MS)).isEqualTo(Duration.ofMillis(2));
+        assertThat(path.trustedLatency(now + MS + PeerPath.TRUST_NANOS)).isNull();
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.microlink.netstack.socket.StreamListener;
 import io.microlink.StateException;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -105,6 +106,18 @@ public final class NodeWebBackend implements WebBackend {
                     n.os().isEmpty() ? null : n.os(), n.online().orElse(null), n.lastSeen().orElse(null), path, via,
                     p == null ? null : p.lastHandshake(), p == null ? 0 : p.rxBytes(), p == null ? 0 : p.txBytes(),
                     allowlisted.contains(n.id()), n.routes(), n.exitNode(), exitNode == n.id()));
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, Duration> peerLatencies() {
+        TailnetMap map = node.tailnet();
+        Map<String, Duration> out = new HashMap<>();
+        for (PeerPathStatus p : node.peerPaths()) {
+            if (p.latency() != null) {
+                map.find(p.peer()).ifPresent(n -> out.put(n.shortName(), p.latency()));
+            }
         }
         return out;
     }

@@ -29,6 +29,7 @@ final class StaticAssets {
             Map.entry("/static/app.css", "app.css"),
             Map.entry("/static/app.js", "app.js"),
             Map.entry("/static/monitor.js", "monitor.js"),
+            Map.entry("/static/charts.js", "charts.js"),
             Map.entry("/static/peers.js", "peers.js"),
             Map.entry("/static/allowlist.js", "allowlist.js"),
             Map.entry("/static/settings.js", "settings.js"),

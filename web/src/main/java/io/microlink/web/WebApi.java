@@ -29,11 +29,16 @@ final class WebApi {
 
     private final WebBackend backend;
     private final DevicesApi devices;
+    private final TrafficHistory history;
 
-    /** @param devices the LOPOWER bridge's devices this listener serves, or null for none (the tailnet's listener) */
-    WebApi(WebBackend backend, DeviceBridge devices) {
+    /**
+     * @param devices the LOPOWER bridge's devices this listener serves, or null for none (the tailnet's listener)
+     * @param history the traffic and latency samples the monitor's charts draw
+     */
+    WebApi(WebBackend backend, DeviceBridge devices, TrafficHistory history) {
         this.backend = backend;
         this.devices = devices == null ? null : new DevicesApi(devices);
+        this.history = history;
     }
 
     HttpResponse handle(HttpRequest r, Access.Role role) {
@@ -43,6 +48,7 @@ final class WebApi {
                 case "/api/peers" -> get(r, () -> PeerQuery.of(r).apply(backend.peers()));
                 case "/api/peers/allowed" -> r.method().equals("POST") ? changeAllowlist(r) : get(r, this::allowlist);
                 case "/api/monitor" -> get(r, this::monitor);
+                case "/api/history" -> get(r, history::json);
                 case "/api/settings" -> r.method().equals("POST") ? changeSettings(r) : get(r, () -> settings(backend.settings()));
                 case "/api/restart" -> restart(r);
                 default -> {

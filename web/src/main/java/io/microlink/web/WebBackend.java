@@ -7,8 +7,10 @@ import io.microlink.NodeMetrics;
 import io.microlink.StateException;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -56,6 +58,14 @@ public interface WebBackend {
      * sent, on a thread of its own, so it may close the web server that asked.
      */
     void restart();
+
+    /**
+     * Each peer's round trip on its direct path now, by {@link PeerInfo#name()}, for the monitor's
+     * latency chart; peers reached only through a relay have none. None by default.
+     */
+    default Map<String, Duration> peerLatencies() {
+        return Map.of();
+    }
 
     /** The node's counters now, for {@code /metrics}. */
     NodeMetrics metrics();

@@ -29,12 +29,15 @@ public final class WebServer implements AutoCloseable {
     private static final int LOCAL_BACKLOG = 50;
 
     private final HttpServer http;
+    /** Stops the traffic history's sampling. */
+    private final Runnable stopSampling;
     private final int localPort;
     private final int tailnetPort;
     private final WebToken localToken;
 
-    private WebServer(HttpServer http, int localPort, int tailnetPort, WebToken localToken) {
+    private WebServer(HttpServer http, Runnable stopSampling, int localPort, int tailnetPort, WebToken localToken) {
         this.http = http;
+        this.stopSampling = stopSampling;
         this.localPort = localPort;
         this.tailnetPort = tailnetPort;
         this.localToken = localToken;
@@ -48,8 +51,9 @@ public final class WebServer implements AutoCloseable {
      */
     public static WebServer start(WebBackend backend, WebOptions options) throws IOException {
         if (!options.enabled() || (options.localPort() == 0 && options.tailnetPort() == 0)) {
-            return new WebServer(null, 0, 0, options.localToken());
+            return new WebServer(null, () -> {}, 0, 0, options.localToken());
         }
+        TrafficHistory history = new TrafficHistory();
         MetricsPage metrics = new MetricsPage(backend);
         StaticAssets assets = StaticAssets.load();
         HttpServer http = new HttpServer(options.limits());
@@ -57,12 +61,12 @@ public final class WebServer implements AutoCloseable {
             if (options.localPort() != 0) {
                 LocalLogin login = new LocalLogin(options.localToken(), options.localPort());
                 // Devices' configurations hold private keys: their API is the local page's alone.
-                Pages pages = new Pages(new WebApi(backend, backend.devices().orElse(null)), metrics, assets);
+                Pages pages = new Pages(new WebApi(backend, backend.devices().orElse(null), history), metrics, assets);
                 http.serve(StreamListener.of(bindLocal(options.localPort())),
                         handler(Access.localhost(backend, login), login, pages, true));
             }
             if (options.tailnetPort() != 0) {
-                Pages pages = new Pages(new WebApi(backend, null), metrics, assets);
+                Pages pages = new Pages(new WebApi(backend, null, history), metrics, assets);
                 http.serve(backend.listenOnTailnet(options.tailnetPort()),
                         handler(Access.tailnet(backend, options.guests()), null, pages, options.metricsOnTailnet()));
             }
@@ -70,7 +74,8 @@ public final class WebServer implements AutoCloseable {
             http.close();
             throw e;
         }
-        return new WebServer(http, options.localPort(), options.tailnetPort(), options.localToken());
+        return new WebServer(http, history.startSampling(backend), options.localPort(), options.tailnetPort(),
+                options.localToken());
     }
 
     private static ServerSocket bindLocal(int port) throws IOException {
@@ -155,6 +160,7 @@ public final class WebServer implements AutoCloseable {
 
     @Override
     public void close() {
+        stopSampling.run();
         if (http != null) {
             http.close();
         }

@@ -85,7 +85,7 @@ class WebAccessTest {
         RawHttp tailnet = start(GuestAccess.NONE);
         backend.tailnetCaller = FakeBackend.BOB_PHONE;
         for (String path : new String[] {"/", "/peers", "/static/app.js", "/api/status", "/api/peers", "/api/settings",
-                "/api/monitor", "/api/peers/allowed"}) {
+                "/api/monitor", "/api/history", "/api/peers/allowed"}) {
             RawHttp.Response r = tailnet.get(path);
             assertThat(r.status()).as(path).isEqualTo(403);
             assertThat(r.error()).as(path).contains("owner");

@@ -15,8 +15,8 @@ import java.util.Map;
 
 class WebApiFuzzTest {
     private static final String[] PATHS = {"/api/settings", "/api/peers/allowed", "/api/peers", "/api/status",
-        "/api/devices"};
-    private static final WebApi API = new WebApi(backend(), new FakeDevices());
+        "/api/devices", "/api/history"};
+    private static final WebApi API = new WebApi(backend(), new FakeDevices(), new TrafficHistory());
 
     private static FakeBackend backend() {
         try {

@@ -219,6 +219,31 @@ class WebApiTest {
     }
 
     @Test
+    void theChartsHistoryIsServedAndItsSamplingThreadEndsWithTheServer() throws Exception {
+        JsonNode h = local.get("/api/history").json();
+        assertThat(h.path("intervalSeconds").asInt()).isEqualTo(10);
+        assertThat(h.path("capacity").asInt()).isEqualTo(360);
+        assertThat(h.path("samples").isArray()).isTrue();
+        RawHttp.Response charts = local.get("/static/charts.js");
+        assertThat(charts.status()).isEqualTo(200);
+        assertThat(charts.body()).contains("createElementNS");
+        assertThat(local.get("/").body()).contains("/static/charts.js", "id=\"traffic-chart\"");
+        assertThat(samplingThreads()).isNotEmpty();
+
+        server.close();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!samplingThreads().isEmpty() && System.nanoTime() - deadline < 0) {
+            Thread.sleep(10);
+        }
+        assertThat(samplingThreads()).isEmpty();
+    }
+
+    private static List<Thread> samplingThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("web-traffic-history"))
+                .filter(Thread::isAlive).toList();
+    }
+
+    @Test
     void theMonitorReportsTheJvmTheRelayAndThePaths() throws IOException {
         JsonNode m = local.get("/api/monitor").json();
         JsonNode jvm = m.path("jvm");

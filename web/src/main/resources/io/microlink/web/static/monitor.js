@@ -1,6 +1,7 @@
-// The monitor refreshes itself every 2 s while it is visible.
+// The monitor refreshes itself every 2 s while it is visible, and its charts every 10 s.
 'use strict';
 const REFRESH_MS = 2000;
+const HISTORY_MS = 10000;
 
 function tile(label, value, sub) {
   return ML.el('div', { class: 'tile' }, ML.el('div', { class: 'label' }, label),
@@ -39,6 +40,37 @@ function render(m) {
   document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
 }
 
+// The last hour from /api/history: traffic in and out per second, and each peer's latency.
+function renderHistory(h) {
+  const last = h.samples[h.samples.length - 1];
+  const span = { now: last ? last.time : Date.now(), spanSeconds: h.intervalSeconds * h.capacity };
+  const points = value => h.samples.map(s => [s.time, value(s)]);
+  document.getElementById('traffic-chart').replaceChildren(Charts.line([
+    { name: '↓ in', cls: 'in', points: points(s => s.rxBytes / h.intervalSeconds) },
+    { name: '↑ out', cls: 'out', points: points(s => s.txBytes / h.intervalSeconds) }],
+  Object.assign({ format: v => ML.bytes(v) + '/s', title: 'Traffic' }, span)));
+  const peers = [...new Set(h.samples.flatMap(s => Object.keys(s.latencyMillis)))].sort();
+  document.getElementById('latency-charts').replaceChildren(...peers.map(name => {
+    const now = last && last.latencyMillis[name] !== undefined ? last.latencyMillis[name].toFixed(1) + ' ms' : 'no direct path';
+    return Charts.line([{ name: now, cls: 'latency', points: points(s => s.latencyMillis[name] ?? null) }],
+      Object.assign({ format: v => v.toFixed(1) + ' ms', title: name, height: 50 }, span));
+  }));
+  document.getElementById('latency-note').textContent = h.samples.length === 0 ? 'The first sample comes within '
+    + h.intervalSeconds + ' s.' : peers.length === 0 ? 'No direct path measured in the last hour'
+    + ' (peers reached through a relay are not measured).' : '';
+}
+
+async function refreshHistory() {
+  if (!document.hidden) {
+    try {
+      renderHistory(await ML.api('/api/history'));
+    } catch (e) {
+      ML.error('Cannot reach the node: ' + e.message);
+    }
+  }
+  setTimeout(refreshHistory, HISTORY_MS);
+}
+
 async function refresh() {
   if (!document.hidden) {
     try {
@@ -51,4 +83,4 @@ async function refresh() {
   setTimeout(refresh, REFRESH_MS);
 }
 
-document.addEventListener('DOMContentLoaded', refresh);
+document.addEventListener('DOMContentLoaded', () => { refresh(); refreshHistory(); });
