@@ -36,7 +36,10 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
     static final int MAX_FORWARDS_IN_FLIGHT = DnsForwarder.Limits.DEFAULT.maxOutstanding();
 
     private final List<DnsConfig.Resolver> userUpstreams;
-    private volatile MagicDnsResolver resolver;
+    /** The netmap to answer from, and when it came. */
+    private volatile Zone zone;
+    /** The resolver of {@link #zone}, made at the first query after it changed. */
+    private volatile Made made;
     private volatile MagicDnsServer server;
 
     /** A server that forwards only to the tailnet's resolvers. */
@@ -82,13 +85,36 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
      * asked through it (the tailnet), the rest through the host's sockets.
      */
     public void attach(Netstack stack, Predicate<InetAddress> viaNetstack) {
-        server = new MagicDnsServer(() -> resolver, UpstreamSockets.splitBy(stack, viaNetstack), Set.copyOf(addresses()));
+        server = new MagicDnsServer(this::resolver, UpstreamSockets.splitBy(stack, viaNetstack), Set.copyOf(addresses()));
         addresses().forEach(a -> stack.addUdpService(a, PORT, this));
     }
 
     /** Answers from this netmap from now on. */
     public void update(Netmap netmap) {
-        resolver = MagicDnsResolver.of(netmap, Instant.now(), userUpstreams);
+        zone = new Zone(netmap, Instant.now());
+    }
+
+    private record Zone(Netmap netmap, Instant changed) {}
+
+    private record Made(Zone from, MagicDnsResolver resolver) {}
+
+    /**
+     * The resolver of the current netmap, or null before one. Its name tables (a few hundred
+     * bytes a peer) are made when a query needs them, not for every netmap: with thousands of
+     * peers, most netmaps come and go without a query in between, and a node nobody asks holds
+     * no second copy of its peers' names. Two queries racing after a change may both make it.
+     */
+    private MagicDnsResolver resolver() {
+        Zone z = zone;
+        if (z == null) {
+            return null;
+        }
+        Made m = made;
+        if (m == null || m.from() != z) {
+            m = new Made(z, MagicDnsResolver.of(z.netmap(), z.changed(), userUpstreams));
+            made = m;
+        }
+        return m.resolver();
     }
 
     /** Answers one query; one whose handling throws is dropped and counted, never thrown into the caller's receive path. */

@@ -1,5 +1,6 @@
 package io.microlink.dns;
 
+import io.microlink.netmap.Netmap;
 import io.microlink.netstack.Headroom;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -147,8 +148,50 @@ class QuadHundredDnsServerTest {
     }
 
     /** A peer's query (ID {@code id}) for ts2's IPv4 address, as a packet to 100.100.100.100:53 from port 40000. */
+    @Test
+    void aNetmapCostsNoNameTablesUntilAQueryNeedsThemAndTheQueryIsAnsweredFromIt() throws Exception {
+        int peers = 2000;
+        Netmap big = TestNetmaps.withPeers(peers);
+        LinkedBlockingQueue<byte[]> out = new LinkedBlockingQueue<>();
+        try (Netstack stack = new Netstack(TcpConfig.defaults(), (buf, off, len) -> out.add(Arrays.copyOfRange(buf, off, off + len)), Headroom.NONE)) {
+            stack.setAddresses(List.of(InetAddress.ofLiteral("100.64.0.1")));
+            QuadHundredDnsServer dns = new QuadHundredDnsServer();
+            dns.attach(stack);
+            dns.update(TestNetmaps.standard());
+
+            long before = liveHeap();
+            dns.update(big);
+            long perPeer = (liveHeap() - before) / peers;
+            // MagicDNS's tables for a netmap take about 300 bytes a peer; most netmaps are
+            // replaced before anyone asks a name, so they are made for a query, not a netmap.
+            assertThat(perPeer).isLessThan(50);
+
+            byte[] packet = queryPacket(9, "peer-1999.tailnet.test.");
+            stack.inbound(packet, 0, packet.length);
+            byte[] reply = out.poll(5, TimeUnit.SECONDS);
+            UdpDatagram udp = UdpDatagram.parse(IpPacket.parse(reply, 0, reply.length));
+            DnsMessage answer = DnsMessage.parse(Arrays.copyOfRange(udp.buffer(), udp.payloadOffset(),
+                    udp.payloadOffset() + udp.payloadLength()));
+            assertThat(answer.answers()).singleElement().satisfies(r -> assertThat(((DnsRdata.Address) r.data())
+                    .address()).isEqualTo(InetAddress.ofLiteral("100.65.7.207")));
+        }
+    }
+
+    /** Heap in use after collections, so what remains is what is reachable. */
+    private static long liveHeap() {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
     private static byte[] queryPacket(int id) {
-        byte[] query = new DnsMessage(DnsHeader.query(id), List.of(new DnsQuestion("ts2.tailnet.test.", DnsType.A,
+        return queryPacket(id, "ts2.tailnet.test.");
+    }
+
+    private static byte[] queryPacket(int id, String name) {
+        byte[] query = new DnsMessage(DnsHeader.query(id), List.of(new DnsQuestion(name, DnsType.A,
                 DnsClass.IN)), List.of(), List.of(), List.of()).encode(512);
         return UdpDatagram.packet(new IpPacketBuilder(1), PEER.getAddress(),
                 InetAddress.ofLiteral("100.100.100.100").getAddress(), 40000, 53, query, 0, query.length);

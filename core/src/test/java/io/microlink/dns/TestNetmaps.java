@@ -29,16 +29,31 @@ final class TestNetmaps {
         return PrivateKey.generate(KeyKind.NODE).publicKey().toString();
     }
 
+    /** The standard netmap plus {@code n} peers {@code peer-0} and up at 100.65.x.y, for tests of scale. */
+    static Netmap withPeers(int n) {
+        StringBuilder peers = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            peers.append(",{'ID':").append(100 + i).append(",'Name':'peer-").append(i).append(".tailnet.test.','Key':'")
+                    .append(nodeKey()).append("','Addresses':['100.65.").append(i / 256).append('.').append(i % 256)
+                    .append("/32']}");
+        }
+        return netmap(DUAL_STACK_SELF, "", DNS, peers.toString());
+    }
+
     static Netmap standard() {
         return netmap(DUAL_STACK_SELF, "", DNS);
     }
 
     /** {@code selfAttrs} is JSON members added to the self node, e.g. a CapMap. */
     static Netmap netmap(String selfAddresses, String selfAttrs, String dnsConfig) {
+        return netmap(selfAddresses, selfAttrs, dnsConfig, "");
+    }
+
+    private static Netmap netmap(String selfAddresses, String selfAttrs, String dnsConfig, String morePeers) {
         String json = "{'Node':{'ID':1,'Name':'self.tailnet.test.','Addresses':" + selfAddresses + selfAttrs + "},"
                 + "'Peers':[{'ID':2,'Name':'ts2.tailnet.test.','Key':'" + nodeKey() + "',"
                 + "'Addresses':['100.64.0.2/32','fd7a:115c:a1e0::2/128']},"
-                + "{'ID':6,'Name':'ts6.tailnet.test.','Key':'" + nodeKey() + "','Addresses':['fd7a:115c:a1e0::6/128']}],"
+                + "{'ID':6,'Name':'ts6.tailnet.test.','Key':'" + nodeKey() + "','Addresses':['fd7a:115c:a1e0::6/128']}" + morePeers + "],"
                 + "'DNSConfig':" + dnsConfig + "}";
         try {
             MapResponse response = JSON.readValue(json.replace('\'', '"'), MapResponse.class);

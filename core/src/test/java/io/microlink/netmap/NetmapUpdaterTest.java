@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.microlink.PeerEvent.Kind;
 import io.microlink.control.wire.MapResponse;
+import io.microlink.control.wire.Node;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
@@ -52,6 +53,19 @@ class NetmapUpdaterTest {
         r = NetmapUpdater.apply(r.netmap(), msg("{'PeersChangedPatch':[{'NodeID':7,'Key':'nodekey:zz'}]}"));
         assertThat(r.netmap().peers()).extracting(n -> n.id()).containsExactly(2L, 3L);
         assertThat(r.events()).extracting(PeerUpdate::kind).containsExactly(Kind.REMOVED);
+    }
+
+    @Test
+    void aPeerWhoseAllowedIpsAreItsAddressesHoldsOneListOfThem() throws Exception {
+        String routed = peer(4, "router", PrivateKey.generate(KeyKind.NODE).publicKey().toString(), true)
+                .replace("'HomeDERP'", "'AllowedIPs':['100.64.0.4/32','fd7a:115c:a1e0::4/128','10.0.0.0/24'],'HomeDERP'");
+        String plain = peer(5, "plain", PrivateKey.generate(KeyKind.NODE).publicKey().toString(), true)
+                .replace("'HomeDERP'", "'AllowedIPs':['100.64.0.5/32','fd7a:115c:a1e0::5/128'],'HomeDERP'");
+        Netmap m = NetmapUpdater.apply(full(), msg("{'PeersChanged':[" + routed + "," + plain + "]}")).netmap();
+
+        Node p = m.peer(5).orElseThrow();
+        assertThat(p.allowedIps()).isSameAs(p.addresses()).containsExactly("100.64.0.5/32", "fd7a:115c:a1e0::5/128");
+        assertThat(m.peer(4).orElseThrow().allowedIps()).endsWith("10.0.0.0/24");
     }
 
     @Test

@@ -176,6 +176,11 @@ public final class Headscale implements AutoCloseable {
         }
     }
 
+    /** The server's sqlite database (for tests that write rows the API cannot make quickly). */
+    public Path database() {
+        return config.dir().resolve("db.sqlite");
+    }
+
     /** Stops and starts the same server again (same ports, keys and database). */
     public void restart() {
         stop();

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code microlink daemon} as a child process on one state directory (in the test's
@@ -27,6 +28,8 @@ public final class MicrolinkProcess implements AutoCloseable {
     private final Path log;
     private final String namespace;
     private Map<String, String> env = ENV;
+    private UnaryOperator<List<String>> launcher = UnaryOperator.identity();
+    private List<String> jvmOptions = List.of();
     private ManagedProcess daemon;
 
     public MicrolinkProcess(Path stateDir) {
@@ -43,11 +46,27 @@ public final class MicrolinkProcess implements AutoCloseable {
         this.namespace = namespace;
     }
 
+    /**
+     * Runs the daemon's command through {@code launcher} (e.g. a shell that enters a cgroup
+     * first), with {@code jvmOptions} after the harness's own, so they win.
+     */
+    public MicrolinkProcess launchedBy(UnaryOperator<List<String>> launcher, List<String> jvmOptions) {
+        this.launcher = launcher;
+        this.jvmOptions = List.copyOf(jvmOptions);
+        return this;
+    }
+
     private static List<String> java(String... args) {
+        return java(List.of(), args);
+    }
+
+    private static List<String> java(List<String> jvmOptions, String... args) {
         String javaBin = Optional.ofNullable(System.getenv("MICROLINK_JAVA"))
                 .orElseGet(() -> ProcessHandle.current().info().command().orElseThrow());
         List<String> command = new ArrayList<>(List.of(javaBin, "--enable-native-access=ALL-UNNAMED",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "io.microlink.daemon.Main"));
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.microlink.daemon.Main"));
         command.addAll(List.of(args));
         return command;
     }
@@ -64,7 +83,7 @@ public final class MicrolinkProcess implements AutoCloseable {
     public MicrolinkProcess start(String... daemonFlags) {
         List<String> args = new ArrayList<>(List.of("daemon", "--state-dir", stateDir.toString()));
         args.addAll(List.of(daemonFlags));
-        List<String> command = java(args.toArray(String[]::new));
+        List<String> command = launcher.apply(java(jvmOptions, args.toArray(String[]::new)));
         daemon = ManagedProcess.start("microlink-daemon", namespace == null ? command
                 : NetworkNamespaces.inside(namespace, command.toArray(String[]::new)), env, log);
         Await.until(Duration.ofSeconds(60), "the daemon's API to answer", () -> {

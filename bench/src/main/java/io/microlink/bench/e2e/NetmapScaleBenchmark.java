@@ -3,29 +3,17 @@ package io.microlink.bench.e2e;
 import io.microlink.NodeListener;
 import io.microlink.TailnetMap;
 import io.microlink.TailnetNode;
-import io.microlink.control.ControlClient;
-import io.microlink.control.wire.Hostinfo;
-import io.microlink.control.wire.RegisterRequest;
-import io.microlink.control.wire.RegisterResponse;
 import io.microlink.interop.Await;
 import io.microlink.interop.Headscale;
+import io.microlink.interop.IdleNodes;
 import io.microlink.interop.Tailscaled;
 import io.microlink.interop.TestTailnet;
-import io.microlink.key.KeyKind;
-import io.microlink.key.PrivateKey;
-import io.microlink.key.PublicKey;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,9 +23,13 @@ import java.util.concurrent.TimeUnit;
  * all N peers, and its RSS. Run with {@code scripts/bench-netmap [N...]}.
  */
 public final class NetmapScaleBenchmark {
-    private static final int REGISTER_PARALLELISM = 16;
     /** {@code -Dbench.histogram=N}: also print the N classes whose live heap grew most with the node. */
     private static final int HISTOGRAM_ROWS = Integer.getInteger("bench.histogram", 0);
+    /**
+     * {@code -Dbench.generated=true}: register one node and copy it in headscale's database
+     * ({@link IdleNodes#cloneInDatabase}) instead of registering all N, for sizes registering would take hours.
+     */
+    private static final boolean GENERATED = Boolean.getBoolean("bench.generated");
 
     private NetmapScaleBenchmark() {}
 
@@ -57,7 +49,12 @@ public final class NetmapScaleBenchmark {
         Headscale hs = tailnet.headscale();
         String key = tailnet.reusableKey(TestTailnet.DEFAULT_USER).key();
         long t0 = System.nanoTime();
-        registerFakeNodes(URI.create(hs.url()), key, n);
+        if (GENERATED) {
+            IdleNodes.register(hs, key, "fake", 1);
+            IdleNodes.cloneInDatabase(hs, n - 1);
+        } else {
+            IdleNodes.register(hs, key, "fake", n);
+        }
         double registerSeconds = seconds(t0);
 
         // The Java node: one more registration, then the map with n peers.
@@ -100,37 +97,6 @@ public final class NetmapScaleBenchmark {
         double rssMib = rssKib(ts.process().pid()) / 1024.0;
         return "| %d | %.1f | %.2f | %.2f (%d peers) | %.2f | %.1f |".formatted(n, registerSeconds, javaSeconds,
                 javaHeapMib, peersSeen, tsSeconds, rssMib);
-    }
-
-    /** Registers {@code n} nodes that never poll: each is a peer (offline) in every netmap. */
-    private static void registerFakeNodes(URI server, String authKey, int n) throws Exception {
-        PublicKey serverKey = ControlClient.fetchServerKey(server, Duration.ofSeconds(10));
-        Semaphore permits = new Semaphore(REGISTER_PARALLELISM);
-        List<Future<?>> done = new ArrayList<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < n; i++) {
-                String name = "fake-" + i;
-                permits.acquire();
-                done.add(pool.submit(() -> {
-                    try (ControlClient c = new ControlClient(server, PrivateKey.generate(KeyKind.MACHINE), serverKey,
-                            Duration.ofSeconds(60))) {
-                        RegisterResponse r = c.register(new RegisterRequest(ControlClient.CAPABILITY_VERSION,
-                                PrivateKey.generate(KeyKind.NODE).publicKey().toString(), null,
-                                new RegisterRequest.Auth(authKey), RegisterRequest.ZERO_TIME, "",
-                                new Hostinfo("bench", "linux", null, name, null, true, null), null));
-                        if (!r.machineAuthorized()) {
-                            throw new IllegalStateException(name + " not authorized: " + r.error());
-                        }
-                        return null;
-                    } finally {
-                        permits.release();
-                    }
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
-        }
     }
 
     private static long liveHeap() {

@@ -78,7 +78,7 @@ public final class Engine {
      */
     public Peer addPeer(PeerSpec spec) {
         Peer peer = new Peer(this, spec);
-        if (peers.putIfAbsent(ByteBuffer.wrap(spec.publicKey().clone()), peer) != null) {
+        if (peers.putIfAbsent(ByteBuffer.wrap(peer.keyBytes()), peer) != null) {
             throw new IllegalArgumentException("duplicate peer " + peer);
         }
         peer.start(clock.nanoTime());
@@ -91,7 +91,7 @@ public final class Engine {
      * @param peer a peer of this engine
      */
     public void removePeer(Peer peer) {
-        peers.remove(ByteBuffer.wrap(peer.publicKey()));
+        peers.remove(ByteBuffer.wrap(peer.keyBytes()));
         allowedIps.removeAll(peer);
         activeSessions.remove(peer);
         peer.dropSessions();

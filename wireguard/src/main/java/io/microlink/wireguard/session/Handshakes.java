@@ -68,7 +68,7 @@ final class Handshakes {
                 engine.counters.add(Counters.Event.DROPPED_INITIATION_FLOOD);
                 return;
             }
-            Handshake hs = peer.handshake;
+            Handshake hs = peer.handshake();
             int staleIndex = hs.state() == Handshake.State.NONE ? 0 : hs.localIndex();
             boolean hadStale = hs.state() != Handshake.State.NONE;
             if (!hs.consumeInitiation(opening, buf, off)) {
@@ -88,13 +88,14 @@ final class Handshakes {
                 engine.counters.add(Counters.Event.DROPPED_HANDSHAKE_FAILED);
                 return;
             }
-            peer.cookies.addMacs(response, now);
+            peer.cookies().addMacs(response, now);
             SessionKeys keys = hs.deriveKeys();
             peer.installResponderKeys(keys);
             peer.setEndpoint(from);
-            peer.timers.anyAuthenticatedPacketReceived();
-            peer.timers.anyAuthenticatedPacketTraversal(now);
-            peer.timers.anyAuthenticatedPacketSent();
+            PeerTimers timers = peer.timers();
+            timers.anyAuthenticatedPacketReceived();
+            timers.anyAuthenticatedPacketTraversal(now);
+            timers.anyAuthenticatedPacketSent();
             // Without roaming the peer is answered where it is configured to be, not at the
             // datagram's source, which anyone may forge (and a runtime may name by another peer).
             Endpoint to = engine.settings.roaming() || peer.endpoint() == null ? from : peer.endpoint();
@@ -116,14 +117,15 @@ final class Handshakes {
         }
         Peer peer = entry.peer();
         synchronized (peer) {
-            Handshake hs = peer.handshake;
+            Handshake hs = peer.handshake();
             if (hs.localIndex() != receiver || !hs.consumeResponse(buf, off)) {
                 engine.counters.add(Counters.Event.DROPPED_HANDSHAKE_FAILED);
                 return;
             }
             peer.setEndpoint(from);
-            peer.timers.anyAuthenticatedPacketReceived();
-            peer.timers.anyAuthenticatedPacketTraversal(engine.clock.nanoTime());
+            PeerTimers timers = peer.timers();
+            timers.anyAuthenticatedPacketReceived();
+            timers.anyAuthenticatedPacketTraversal(engine.clock.nanoTime());
             peer.installInitiatorKeys(hs.deriveKeys(), net);
         }
         LOG.log(System.Logger.Level.DEBUG, "handshake with {0} complete", peer);
@@ -139,7 +141,7 @@ final class Handshakes {
         Peer peer = entry.peer();
         boolean ok;
         synchronized (peer) {
-            ok = peer.cookies.consumeReply(buf, off, engine.clock.nanoTime());
+            ok = peer.cookies().consumeReply(buf, off, engine.clock.nanoTime());
         }
         engine.counters.add(ok ? Counters.Event.COOKIES_RECEIVED : Counters.Event.DROPPED_INVALID_COOKIE);
     }

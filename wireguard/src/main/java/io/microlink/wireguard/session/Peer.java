@@ -10,22 +10,43 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.concurrent.atomic.LongAdder;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * One remote peer: its handshake, up to three keypairs (previous, current, next; whitepaper
  * §6.1), timers, endpoint and packets waiting for a session. State changes happen under this
  * object's lock; the data path reads the current keypair and endpoint without it.
+ *
+ * <p>A peer costs little until it is used: its handshake state (with the static-static
+ * Diffie-Hellman it precomputes), cookie keys, timers and send queue are built under the lock
+ * the first time a handshake, a packet or a timer needs them. A tailnet node has a peer for
+ * every netmap node, thousands of them, of which few ever exchange a packet.
  */
 public final class Peer {
+    private static final VarHandle RX_BYTES;
+    private static final VarHandle TX_BYTES;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            RX_BYTES = lookup.findVarHandle(Peer.class, "rxBytes", long.class);
+            TX_BYTES = lookup.findVarHandle(Peer.class, "txBytes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final Engine engine;
     private final byte[] publicKey;
-    final Handshake handshake;
-    final CookieGenerator cookies;
-    final PeerTimers timers;
+    private final byte[] presharedKey;
     private final boolean priority;
     private final int persistentKeepaliveSeconds;
-    private final ArrayDeque<byte[]> staged = new ArrayDeque<>();
+    // Built on first use, under the lock: see the class comment.
+    private Handshake handshake;
+    private CookieGenerator cookies;
+    private PeerTimers timers;
+    private ArrayDeque<byte[]> staged;
 
     private volatile Endpoint endpoint;
     volatile Keypair current;
@@ -41,19 +62,47 @@ public final class Peer {
     long lastConsumedInitiationNanos;
     boolean consumedInitiation;
     private boolean sentLastMinuteHandshake;
-    private final LongAdder rxBytes = new LongAdder();
-    private final LongAdder txBytes = new LongAdder();
-    private final LongAdder handshakes = new LongAdder();
+    // Added to atomically through RX_BYTES and TX_BYTES: fields, not a LongAdder each per peer.
+    private volatile long rxBytes;
+    private volatile long txBytes;
+    private volatile long handshakes;
 
     Peer(Engine engine, PeerSpec spec) {
         this.engine = engine;
         this.publicKey = spec.publicKey().clone();
-        this.handshake = new Handshake(engine.identity, publicKey, spec.presharedKey());
-        this.cookies = new CookieGenerator(publicKey);
-        this.timers = new PeerTimers(this, engine.settings.timers());
+        this.presharedKey = spec.presharedKey() == null ? null : spec.presharedKey().clone();
         this.priority = spec.priority();
         this.persistentKeepaliveSeconds = spec.persistentKeepaliveSeconds();
         this.endpoint = spec.endpoint();
+    }
+
+    /** This peer's handshake state, built on first use; callers hold the lock. */
+    Handshake handshake() {
+        if (handshake == null) {
+            handshake = new Handshake(engine.identity, publicKey, presharedKey);
+        }
+        return handshake;
+    }
+
+    /** The MACs and cookie of this peer's handshake messages, built on first use; callers hold the lock. */
+    CookieGenerator cookies() {
+        if (cookies == null) {
+            cookies = new CookieGenerator(publicKey);
+        }
+        return cookies;
+    }
+
+    /** This peer's timers, built on first use; callers hold the lock. */
+    PeerTimers timers() {
+        if (timers == null) {
+            timers = new PeerTimers(this, engine.settings.timers());
+        }
+        return timers;
+    }
+
+    /** The key the engine indexes this peer by; never changed, so shared rather than copied. */
+    byte[] keyBytes() {
+        return publicKey;
     }
 
     /**
@@ -117,7 +166,7 @@ public final class Peer {
      * @return the count
      */
     public long handshakesCompleted() {
-        return handshakes.sum();
+        return handshakes;
     }
 
     /**
@@ -126,7 +175,7 @@ public final class Peer {
      * @return the count
      */
     public long rxBytes() {
-        return rxBytes.sum();
+        return rxBytes;
     }
 
     /**
@@ -135,7 +184,7 @@ public final class Peer {
      * @return the count
      */
     public long txBytes() {
-        return txBytes.sum();
+        return txBytes;
     }
 
     /**
@@ -170,7 +219,7 @@ public final class Peer {
     }
 
     void countRx(int bytes) {
-        rxBytes.add(bytes);
+        RX_BYTES.getAndAdd(this, (long) bytes);
     }
 
     // ---- handshakes -------------------------------------------------------------------
@@ -186,7 +235,7 @@ public final class Peer {
             if (initiationSent && now - lastSentInitiationNanos < t.rekeyTimeout().toNanos()) {
                 return;
             }
-            timers.handshakeAttempts = 0;
+            timers().handshakeAttempts = 0;
         }
         Endpoint to = endpoint;
         if (to == null) {
@@ -195,14 +244,15 @@ public final class Peer {
         }
         forgetHandshakeIndex();
         int index = engine.indices.newHandshakeIndex(this);
-        byte[] msg = handshake.createInitiation(index, X25519.generatePrivateKey(), initiationStamp());
+        byte[] msg = handshake().createInitiation(index, X25519.generatePrivateKey(), initiationStamp());
         if (msg == null) {
             engine.indices.remove(index);
             return;
         }
-        cookies.addMacs(msg, now);
+        cookies().addMacs(msg, now);
         lastSentInitiationNanos = now;
         initiationSent = true;
+        PeerTimers timers = timers();
         timers.handshakeInitiated(now);
         timers.anyAuthenticatedPacketTraversal(now);
         timers.anyAuthenticatedPacketSent();
@@ -210,7 +260,7 @@ public final class Peer {
     }
 
     private void forgetHandshakeIndex() {
-        if (handshake.state() != Handshake.State.NONE) {
+        if (handshake != null && handshake.state() != Handshake.State.NONE) {
             engine.indices.remove(handshake.localIndex());
             handshake.clear();
         }
@@ -252,17 +302,17 @@ public final class Peer {
 
     private void sessionDerived() {
         long now = engine.clock.nanoTime();
-        timers.sessionDerived(now);
+        timers().sessionDerived(now);
         lastUsedNanos = now;
     }
 
     private void handshakeComplete() {
-        timers.handshakeComplete();
+        timers().handshakeComplete();
         sentLastMinuteHandshake = false;
         initiationSent = false;
         lastHandshakeNanos = engine.clock.nanoTime();
         lastHandshakeTime = engine.clock.now();
-        handshakes.increment();
+        handshakes++; // under the lock
         engine.counters.add(Counters.Event.HANDSHAKES_COMPLETED);
     }
 
@@ -294,8 +344,10 @@ public final class Peer {
         forget(next);
         previous = current = next = null;
         forgetHandshakeIndex();
-        timers.stopAll();
-        staged.clear();
+        if (timers != null) {
+            timers.stopAll();
+        }
+        staged = null;
     }
 
     private void forget(Keypair kp) {
@@ -326,7 +378,7 @@ public final class Peer {
         if (current != null) {
             flushStaged(net);
         }
-        if (!staged.isEmpty()) {
+        if (staged != null && !staged.isEmpty()) {
             initiateHandshake(false, net);
         }
     }
@@ -346,9 +398,10 @@ public final class Peer {
             return false;
         }
         net.send(to, buf, off - Protocol.TRANSPORT_HEADER_SIZE, n);
-        txBytes.add(n);
+        TX_BYTES.getAndAdd(this, (long) n);
         lastUsedNanos = now;
         synchronized (this) {
+            PeerTimers timers = timers();
             if (len > 0) {
                 timers.dataSent(now);
             }
@@ -388,6 +441,9 @@ public final class Peer {
     }
 
     private synchronized void stage(byte[] buf, int off, int len) {
+        if (staged == null) {
+            staged = new ArrayDeque<>();
+        }
         if (staged.size() >= engine.settings.stagedPacketsPerPeer()) {
             staged.pollFirst();
             engine.counters.add(Counters.Event.DROPPED_STAGED_OVERFLOW);
@@ -396,12 +452,12 @@ public final class Peer {
     }
 
     synchronized void dropStaged() {
-        staged.clear();
+        staged = null;
     }
 
     /** Sends queued packets; returns true if there were any. Called under the lock. */
     private boolean flushStaged(Network net) {
-        if (staged.isEmpty()) {
+        if (staged == null || staged.isEmpty()) {
             return false;
         }
         int headroom = Protocol.TRANSPORT_HEADER_SIZE;
@@ -425,6 +481,7 @@ public final class Peer {
         lastUsedNanos = now;
         boolean rehandshake;
         synchronized (this) {
+            PeerTimers timers = timers();
             timers.anyAuthenticatedPacketReceived();
             timers.anyAuthenticatedPacketTraversal(now);
             if (len > 0) {
@@ -446,11 +503,15 @@ public final class Peer {
     }
 
     synchronized void tick(long now, Network net) {
-        timers.fire(now, net);
+        if (timers != null) { // a peer no event has touched has no timer armed
+            timers.fire(now, net);
+        }
     }
 
     synchronized void start(long now) {
-        timers.startPersistentKeepalive(now);
+        if (persistentKeepaliveSeconds > 0) {
+            timers().startPersistentKeepalive(now);
+        }
     }
 
     @Override
