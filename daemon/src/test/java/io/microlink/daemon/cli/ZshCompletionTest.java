@@ -11,9 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The zsh completion function: its text, and, run by zsh with the completion system's
+ * The zsh completion function: its text; run by zsh with the completion system's
  * {@code _describe}/{@code _arguments} replaced by stand-ins that print what they are handed,
- * which verbs and flag specs it hands over for the words typed so far.
+ * which verbs and flag specs it hands over for the words typed so far; and in an interactive zsh
+ * on a pseudo-terminal with compinit, what a Tab really completes.
  */
 class ZshCompletionTest {
     @TempDir
@@ -70,5 +71,31 @@ class ZshCompletionTest {
         Shell.Result up = zsh(3, "microlink", "up", "--");
         assertThat(up.stdout().lines()).anyMatch(l -> l.startsWith("arg --auth-key-file=[") && l.endsWith(":FILE:_files"))
                 .anyMatch(l -> l.startsWith("arg --dns-upstream=[") && l.endsWith(":IP[\\:PORT],...: "));
+    }
+
+    @Test
+    void anInteractiveZshCompletesVerbsFlagsAndFileNamesWithTab() throws Exception {
+        assumeTrue(Shell.installed("zsh"));
+        Files.writeString(tmp.resolve("_microlink"), script);
+        Files.writeString(tmp.resolve("key.txt"), "not a key");
+        // Each case types the words and a Tab, then moves to the start of the line and turns it
+        // into a print of the completed line, which the driver waits to see.
+        Shell.Result r = Shell.run(tmp, List.of("zsh", "-f", "-c", """
+                zmodload zsh/zpty
+                zpty z zsh -f -i
+                zpty -w z 'PS1="> "; fpath=(%s $fpath); autoload -Uz compinit; compinit -u -D'
+                expect() {
+                    zpty -w -n z "$1"$'\\t'$'\\C-a''print -r -- "@@"'$'\\n'
+                    zpty -r -m z out '*@@'"$2"'*' && print -r -- "completed: $2"
+                }
+                expect 'microlink st' 'microlink status'
+                expect 'microlink status --j' 'microlink status --json'
+                expect 'microlink ping --st' 'microlink ping --state-dir'
+                expect 'microlink up --auth-key-file ke' 'microlink up --auth-key-file key.txt'
+                zpty -d z
+                """.formatted(tmp)));
+        assertThat(r.stdout().lines()).containsExactly("completed: microlink status",
+                "completed: microlink status --json", "completed: microlink ping --state-dir",
+                "completed: microlink up --auth-key-file key.txt");
     }
 }
