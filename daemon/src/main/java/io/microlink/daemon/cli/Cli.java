@@ -44,15 +44,11 @@ public final class Cli {
         }
         Verb verb = verbs.get(first);
         if (verb == null) {
-            io.err().println("microlink: unknown command '" + first + "'; see microlink --help");
+            io.err().println("microlink: unknown command '" + first + "'; " + Suggestions.closest(first, verbs.keySet())
+                    .map(v -> "did you mean '" + v + "'?").orElse("see microlink --help"));
             return USAGE;
         }
-        Options options = verb.options()
-                .flag("help", "h", "show this help")
-                .value("state-dir", null, "DIR", "the daemon's state directory (default: $MICROLINK_STATE_DIR,"
-                        + " /var/lib/microlink for root, ~/.local/state/microlink otherwise)")
-                .value("socket", null, "PATH", "the daemon's socket (default: $MICROLINK_SOCKET or"
-                        + " STATE_DIR/microlink.sock)");
+        Options options = CommonFlags.of(verb);
         try {
             Options.Parsed args = options.parse(Arrays.asList(argv).subList(1, argv.length));
             if (args.flag("help")) {

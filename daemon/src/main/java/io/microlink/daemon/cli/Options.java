@@ -20,30 +20,46 @@ import java.util.Optional;
  * }</pre>
  */
 public final class Options {
-    private record Option(String name, String shortName, String valueName, String description) {
-        boolean takesValue() {
+    /**
+     * One flag as declared; help, shell completion and the man page are all written from these.
+     * Its value name also says what the shells complete for it: a {@code FILE} or {@code PATH}
+     * completes file names, a {@code DIR} directories, anything else nothing.
+     */
+    public record Flag(String name, String shortName, String valueName, String description) {
+        public boolean takesValue() {
             return valueName != null;
         }
 
-        String synopsis() {
+        /** The value is a file (or socket) name. */
+        public boolean takesFile() {
+            return "FILE".equals(valueName) || "PATH".equals(valueName);
+        }
+
+        /** The value is a directory. */
+        public boolean takesDirectory() {
+            return "DIR".equals(valueName);
+        }
+
+        /** {@code -s, --name VALUE}, as help shows it. */
+        public String synopsis() {
             String s = (shortName == null ? "    " : "-" + shortName + ", ") + "--" + name;
             return takesValue() ? s + " " + valueName : s;
         }
     }
 
-    private final Map<String, Option> byName = new LinkedHashMap<>();
+    private final Map<String, Flag> byName = new LinkedHashMap<>();
 
     /** A boolean flag. */
     public Options flag(String name, String shortName, String description) {
-        return add(new Option(name, shortName, null, description));
+        return add(new Flag(name, shortName, null, description));
     }
 
     /** A flag with a value, shown in help as {@code --name VALUE}. */
     public Options value(String name, String shortName, String valueName, String description) {
-        return add(new Option(name, shortName, valueName, description));
+        return add(new Flag(name, shortName, valueName, description));
     }
 
-    private Options add(Option o) {
+    private Options add(Flag o) {
         byName.put(o.name, o);
         return this;
     }
@@ -52,7 +68,7 @@ public final class Options {
     public String help() {
         int width = byName.values().stream().mapToInt(o -> o.synopsis().length()).max().orElse(0);
         StringBuilder sb = new StringBuilder();
-        for (Option o : byName.values()) {
+        for (Flag o : byName.values()) {
             sb.append("  ").append(o.synopsis()).append(" ".repeat(width - o.synopsis().length() + 2))
                     .append(o.description).append('\n');
         }
@@ -74,7 +90,7 @@ public final class Options {
             }
             int eq = a.indexOf('=');
             String key = eq < 0 ? a : a.substring(0, eq);
-            Option o = find(key).orElseThrow(() -> new UsageException("unknown flag " + key));
+            Flag o = find(key).orElseThrow(() -> new UsageException("unknown flag " + key + didYouMean(key)));
             String value;
             if (!o.takesValue()) {
                 value = eq < 0 ? "true" : a.substring(eq + 1);
@@ -93,7 +109,21 @@ public final class Options {
         return new Parsed(values, List.copyOf(positionals));
     }
 
-    private Optional<Option> find(String token) {
+    /** The declared flags, in the order help lists them. */
+    public List<Flag> flags() {
+        return List.copyOf(byName.values());
+    }
+
+    /** {@code " (did you mean --json?)"} for a long flag close to a declared one, else empty. */
+    private String didYouMean(String token) {
+        if (!token.startsWith("--")) {
+            return "";
+        }
+        return Suggestions.closest(token.substring(2), byName.keySet()).map(n -> " (did you mean --" + n + "?)")
+                .orElse("");
+    }
+
+    private Optional<Flag> find(String token) {
         if (token.startsWith("--")) {
             return Optional.ofNullable(byName.get(token.substring(2)));
         }
