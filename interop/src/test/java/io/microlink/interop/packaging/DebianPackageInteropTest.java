@@ -125,6 +125,13 @@ class DebianPackageInteropTest {
         assertThat(Files.readString(runtime.resolve("release"))).doesNotContain("jdk.compiler");
         Exec.Result help = cli("--help").requireSuccess();
         assertThat(help.stdout()).contains("usage: microlink");
+        assertThat(exec("bash", "-c", "source /usr/share/bash-completion/completions/microlink && complete -p microlink")
+                .requireSuccess().stdout()).contains("microlink");
+        Exec.Result man = exec("bash", "-c", "zcat /usr/share/man/man1/microlink.1.gz | groff -man -Tutf8 -ww")
+                .requireSuccess();
+        assertThat(man.stdout()).contains("status");
+        assertThat(man.stderr()).as("groff's warnings").isEmpty();
+        assertThat(Path.of("/usr/share/zsh/vendor-completions/_microlink")).isNotEmptyFile();
         assertThat(Files.readString(Path.of("/var/lib/dpkg/info/microlink.conffiles")).strip())
                 .isEqualTo(DEFAULTS.toString());
     }
