@@ -86,11 +86,13 @@ class PortMapperTest {
 
     @Test
     void aRefusalOrSilenceGivesNoEndpoint() throws Exception {
-        try (DatagramSocket gw = new DatagramSocket(new InetSocketAddress(GATEWAY, NatPmp.PORT))) {
+        // Not GATEWAY: another test's reader may still hold its port (freed only once the reader left).
+        Inet4Address refusing = (Inet4Address) InetAddress.ofLiteral("127.35.51.3");
+        try (DatagramSocket gw = new DatagramSocket(new InetSocketAddress(refusing, NatPmp.PORT))) {
             // result 2 (not authorized) to the mapping, in the short 8-byte form
             gateway(gw, "008000000000000acb007102", "0081000200000010", false);
-            PortMapper mapper = new PortMapper(() -> GATEWAY, () -> { });
-            assertThat(mapper.request(GATEWAY, 41641)).isNull();
+            PortMapper mapper = new PortMapper(() -> refusing, () -> { });
+            assertThat(mapper.request(refusing, 41641)).isNull();
         }
         // nobody at all on the gateway's port: three tries, 1.75 s, nothing
         PortMapper mapper = new PortMapper(() -> GATEWAY, () -> { });
