@@ -264,6 +264,25 @@ class LopowerBridgeTest {
     }
 
     @Test
+    void aReplyToADevicesFlowFromAnyoneButItsDestinationIsDroppedAndCounted() throws Exception {
+        try (TestDevice device = enroll("picky"); TailnetDatagramSocket udp = device.stack.bindUdp(0);
+             TailnetDatagramSocket destination = tailnet.peer.bindUdp(9);
+             TailnetDatagramSocket stranger = tailnet.peer.bindUdp(10)) {
+            udp.send(new InetSocketAddress(PairedStacks.PEER_V4, 9), new byte[] {1});
+            TailnetDatagramSocket.Datagram got = destination.receive(Duration.ofSeconds(10));
+            assertThat(got).as("the flow reached its destination").isNotNull();
+            // The flow's socket on the bridge's node, as the tailnet sees it, written to from another port.
+            stranger.send(got.sender(), "not yours".getBytes(StandardCharsets.US_ASCII));
+            awaitTrue(() -> bridge.dataplane().count(BridgeCounters.Event.UDP_REPLY_FROM_ELSEWHERE) == 1,
+                    "the stranger's datagram counted");
+            destination.send(got.sender(), "yours".getBytes(StandardCharsets.US_ASCII));
+            TailnetDatagramSocket.Datagram reply = udp.receive(Duration.ofSeconds(10));
+            assertThat(reply.data()).asString(StandardCharsets.US_ASCII).isEqualTo("yours");
+            assertThat(reply.sender()).isEqualTo(new InetSocketAddress(PairedStacks.PEER_V4, 9));
+        }
+    }
+
+    @Test
     void removingADeviceCutsItOffAtOnce() throws Exception {
         try (TestDevice device = enroll("gone")) {
             TailnetSocket s = device.stack.connect(PairedStacks.PEER_V4, 7, 10_000);

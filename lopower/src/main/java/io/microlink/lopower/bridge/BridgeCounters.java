@@ -3,7 +3,11 @@ package io.microlink.lopower.bridge;
 import io.microlink.netstack.EventCounters;
 import java.util.Map;
 
-/** What the bridge refused and why, beside what its WireGuard engine counts. */
+/**
+ * What the bridge refused and why, beside what its WireGuard engine counts. The device
+ * relay's events ({@code RelayService}'s) are counted there and shown under these names too
+ * ({@link BridgeDataplane#counters}); the bridge adds its own of the same name (the port forwards').
+ */
 public final class BridgeCounters {
     /** Why a device's packet, connection or flow was refused. */
     public enum Event {
@@ -27,7 +31,7 @@ public final class BridgeCounters {
         UDP_FLOWS_FORWARDED,
         /** A device's ping answered after the bridge's node got the real reply. */
         PINGS_ANSWERED,
-        /** A device's ping dropped because {@code EchoRelay.IN_FLIGHT} pings were waiting already. */
+        /** A device's ping dropped because {@code RelayLimits.pingsInFlight} pings were waiting already. */
         REFUSED_PINGS_IN_FLIGHT,
         UDP_FLOWS_EXPIRED,
         /** A reply to a UDP flow from somewhere the device did not send to. */

@@ -6,6 +6,8 @@ import io.microlink.lopower.enroll.AddressPlan;
 import io.microlink.lopower.enroll.DeviceRecord;
 import io.microlink.lopower.enroll.ForwardRecord;
 import io.microlink.netstack.Headroom;
+import io.microlink.netstack.relay.RelayLimits;
+import io.microlink.netstack.relay.RelayService;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.tcp.TcpConfig;
 import io.microlink.wireguard.WireGuardDevice;
@@ -21,18 +23,19 @@ import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * The bridge's device side, wired: its own WireGuard server (our engine on one UDP port, one
  * peer per device), a userspace stack that terminates every device connection and flow
- * (accepting any destination that {@link Containment} lets through), and the relays that
- * carry them on over the {@link Uplink}.
+ * (accepting any destination that {@link Containment} lets through), and netstack's
+ * {@link RelayService} that carries them on over the {@link Uplink} ({@link UplinkTarget}), with
+ * the devices as its owners.
  *
  * <pre>
- *  device ──WireGuard/UDP──▶ Engine ─▶ StackTun ─▶ Containment ─▶ Netstack ─┬▶ TcpRelay ─▶ Uplink.dial
- *                                                                          ├▶ UdpRelay ─▶ Uplink.bindUdp
- *                                                                          ├▶ EchoRelay ─▶ Uplink.icmpPing
+ *  device ──WireGuard/UDP──▶ Engine ─▶ StackTun ─▶ Containment ─▶ Netstack ─┬▶ RelayService ─▶ UplinkTarget ─▶ Uplink
+ *                                                                          │  (TCP: dial, UDP: bindUdp, ping: icmpPing)
  *                                                                          └▶ DeviceDns (bridge addresses, port 53)
  *  device ◀── ... ◀── Netstack.connect ◀── ForwardTable ◀── Uplink.listen (TCP port forwards, tailnet to device)
  *  device ◀── ... ◀── Netstack.bindUdp ◀── UdpForward ◀── Uplink.bindUdp (UDP port forwards, a flow per sender)
@@ -51,6 +54,14 @@ public final class BridgeDataplane implements AutoCloseable {
     public static final int HALF_OPEN_PER_ADDRESS = 16;
     /** A UDP flow with no datagram either way for this long is closed. */
     public static final Duration UDP_IDLE = Duration.ofSeconds(60);
+    /** As tailscale's LOPOWER waits for its tailnet dial; a port forward's dial to a device waits as long. */
+    static final Duration DIAL_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * The relay's counters shown under the bridge's names: a device past its limit is one
+     * {@code refused_device_limit}, whether TCP or UDP, as the port forwards count it.
+     */
+    private static final Map<String, String> RELAY_COUNTER_NAMES = Map.of(
+            "refused_tcp_limit", "refused_device_limit", "refused_udp_limit", "refused_device_limit");
     private static final int SOCKET_BUFFER = 4 << 20;
     private static final int DNS_PORT = 53;
 
@@ -59,8 +70,7 @@ public final class BridgeDataplane implements AutoCloseable {
     private final StackTun tun;
     private final Netstack stack;
     private final DeviceTable devices;
-    private final TcpRelay tcp;
-    private final UdpRelay udp;
+    private final RelayService relay;
     private final ForwardTable forwards;
     private final WireGuardDevice wireguard;
 
@@ -73,17 +83,17 @@ public final class BridgeDataplane implements AutoCloseable {
         stack = new Netstack(TcpConfig.defaults(), tun, Headroom.NONE);
         stack.setAddresses(plan.bridgeAddresses());
         devices = new DeviceTable(engine, plan, this::deviceRemoved);
-        udp = new UdpRelay(uplink, devices, counters, UDP_FLOWS_PER_DEVICE, udpIdle);
-        tcp = new TcpRelay(stack.listenAnyAddress(TcpConfig.defaults().maxHalfOpen(), HALF_OPEN_PER_ADDRESS), uplink,
-                devices, counters, TCP_PER_DEVICE);
+        RelayLimits shared = RelayLimits.DEFAULTS;
+        // Totals no lower than every device at its own limit: a device's share is the bound that matters.
+        relay = RelayService.start(stack, devices::nameOf, new UplinkTarget(uplink, counters),
+                new RelayLimits(TCP_PER_DEVICE, TCP_PER_DEVICE * AddressPlan.MAX_DEVICES, HALF_OPEN_PER_ADDRESS,
+                        UDP_FLOWS_PER_DEVICE, UDP_FLOWS_PER_DEVICE * AddressPlan.MAX_DEVICES, udpIdle,
+                        shared.pingsInFlight(), DIAL_TIMEOUT, shared.pingTimeout()));
         forwards = new ForwardTable(uplink, stack, plan, counters, TCP_PER_DEVICE, udpIdle);
-        stack.interceptUdp(udp);
         // The addresses wg-quick's DNS line names; a device's queries never leave as its own UDP flows.
         plan.bridgeAddresses().forEach(a -> stack.addUdpService(a, DNS_PORT, dns));
         dns.serveTcp(stack);
-        stack.interceptEcho(new EchoRelay(uplink, counters));
         tun.attach(stack);
-        tcp.start();
         wireguard = WireGuardDevice.run(engine, tun, socket);
     }
 
@@ -118,9 +128,8 @@ public final class BridgeDataplane implements AutoCloseable {
         forwards.sync(enrolled, forwarded);
     }
 
-    /** Runs the bridge's own timers: idle UDP flows, both ways, are closed. */
+    /** Runs the bridge's own timers: idle forwarded UDP flows are closed (the relay's own timer closes the devices'). */
     public void tick() {
-        udp.expireIdle();
         forwards.expireIdle();
     }
 
@@ -128,16 +137,20 @@ public final class BridgeDataplane implements AutoCloseable {
         return wireguard.listenPort();
     }
 
-    /** What the WireGuard engine and the bridge dropped or did, by name, non-zero only. */
+    /**
+     * What the WireGuard engine, the bridge and its relay dropped or did, by name, non-zero only;
+     * the bridge's and the relay's counts of the same thing (a dial that failed either way) are summed.
+     */
     public Map<String, Long> counters() {
         Map<String, Long> out = new LinkedHashMap<>(engine.counters().snapshot());
         out.putAll(counters.snapshot());
+        relay.counters().forEach((name, n) -> out.merge(RELAY_COUNTER_NAMES.getOrDefault(name, name), n, Long::sum));
         return out;
     }
 
-    /** One count, for tests and status. */
+    /** One count, the relay's included, for tests and status. */
     public long count(BridgeCounters.Event e) {
-        return counters.get(e);
+        return counters().getOrDefault(e.name().toLowerCase(Locale.ROOT), 0L);
     }
 
     /** The WireGuard engine's count of {@code e}. */
@@ -152,19 +165,17 @@ public final class BridgeDataplane implements AutoCloseable {
 
     /** TCP connections and UDP flows {@code device} holds through the bridge now (UDP forwards' flows included). */
     public int relayed(String device) {
-        return tcp.connections(device) + udp.flows(device) + forwards.udpFlows(device);
+        return relay.relayed(device) + forwards.udpFlows(device);
     }
 
     private void deviceRemoved(String name) {
-        tcp.closeDevice(name);
-        udp.closeDevice(name);
+        relay.closeOwner(name);
     }
 
     @Override
     public void close() {
         forwards.close();
-        tcp.close();
-        udp.close();
+        relay.close();
         wireguard.close();
         stack.close();
     }

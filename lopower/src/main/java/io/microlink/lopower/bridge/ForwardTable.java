@@ -145,7 +145,7 @@ final class ForwardTable implements AutoCloseable {
         try {
             TailnetSocket device;
             try {
-                device = deviceSide.connect(target, f.devicePort(), TcpRelay.DIAL_TIMEOUT.toMillis());
+                device = deviceSide.connect(target, f.devicePort(), BridgeDataplane.DIAL_TIMEOUT.toMillis());
             } catch (IOException e) {
                 counters.add(BridgeCounters.Event.TCP_DIAL_FAILED);
                 caller.abort(); // RST, as when the device itself refuses

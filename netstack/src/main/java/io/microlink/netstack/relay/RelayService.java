@@ -39,7 +39,8 @@ public final class RelayService implements AutoCloseable {
     private RelayService(Netstack stack, Function<InetAddress, Object> ownerOf, RelayTarget target,
                          RelayLimits limits) throws IOException {
         this.stack = stack;
-        this.tcp = new TcpRelay(stack.listenAnyAddress(TcpConfig.defaults().maxHalfOpen()), ownerOf, target, limits, counters);
+        this.tcp = new TcpRelay(stack.listenAnyAddress(TcpConfig.defaults().maxHalfOpen(),
+                limits.halfOpenPerSource()), ownerOf, target, limits, counters);
         this.udp = new UdpRelay(ownerOf, target, limits, counters);
         stack.interceptUdp(udp);
         stack.interceptEcho(new EchoRelay(target, limits, counters));
@@ -104,6 +105,17 @@ public final class RelayService implements AutoCloseable {
      */
     public int relayed(Object owner) {
         return tcp.connections(owner) + udp.flows(owner);
+    }
+
+    /**
+     * Closes every TCP connection and UDP flow {@code owner} holds, at once: for an owner that
+     * went (a removed device), whose traffic must not run on until it times out.
+     *
+     * @param owner an owner, as {@code ownerOf} names them
+     */
+    public void closeOwner(Object owner) {
+        tcp.closeOwner(owner);
+        udp.closeOwner(owner);
     }
 
     /**

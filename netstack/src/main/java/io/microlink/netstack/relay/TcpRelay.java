@@ -97,6 +97,10 @@ final class TcpRelay implements AutoCloseable {
         return slots.count(owner);
     }
 
+    void closeOwner(Object owner) {
+        slots.closeAll(owner);
+    }
+
     int total() {
         return slots.total();
     }

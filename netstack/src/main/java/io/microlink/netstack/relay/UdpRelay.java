@@ -127,6 +127,10 @@ final class UdpRelay implements Netstack.UdpService, AutoCloseable {
         return slots.count(owner);
     }
 
+    void closeOwner(Object owner) {
+        slots.closeAll(owner);
+    }
+
     int total() {
         return slots.total();
     }

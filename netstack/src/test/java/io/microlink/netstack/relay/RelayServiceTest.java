@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RelayServiceTest {
     private static final InetAddress SUBNET_HOST = InetAddress.ofLiteral("192.168.50.7");
-    private static final RelayLimits ONE_EACH = new RelayLimits(1, 10, 1, 10, Duration.ofMillis(200), 4,
+    private static final RelayLimits ONE_EACH = new RelayLimits(1, 10, 8, 1, 10, Duration.ofMillis(200), 4,
             Duration.ofSeconds(2), Duration.ofSeconds(1));
 
     /** A far side on loopback: every dial goes to {@code server}, UDP is echoed, pings answer as told. */
@@ -166,6 +166,30 @@ class RelayServiceTest {
             two.send(echo, "c".getBytes(StandardCharsets.US_ASCII)); // the slot is free again
             assertThat(two.receive(Duration.ofSeconds(5)).data()).asString(StandardCharsets.US_ASCII).isEqualTo("c");
             assertThat(far.udpOpened).hasSize(2);
+        }
+    }
+
+    @Test
+    void closingAnOwnerEndsItsConnectionsAndFlowsAtOnce() throws Exception {
+        Loopback far = new Loopback();
+        try (StackPair pair = new StackPair(); ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+             RelayService relay = relay(pair, far, RelayLimits.DEFAULTS)) {
+            far.port = server.getLocalPort();
+            try (TailnetSocket client = pair.a.connect(SUBNET_HOST, 80, 5000); Socket held = server.accept();
+                 TailnetDatagramSocket udp = pair.a.bindUdp(0)) {
+                client.getOutputStream().write(1);
+                assertThat(held.getInputStream().read()).isEqualTo(1);
+                udp.send(new InetSocketAddress(SUBNET_HOST, 7), new byte[] {2});
+                assertThat(udp.receive(Duration.ofSeconds(5))).isNotNull();
+                assertThat(relay.relayed("peer-a")).isEqualTo(2);
+
+                relay.closeOwner("peer-a");
+                assertThat(relay.relayed("peer-a")).isZero();
+                // The far side's connection ends now, not when the relay's timers would have got to it.
+                held.setSoTimeout(5000);
+                assertThat(held.getInputStream().read()).isEqualTo(-1);
+                relay.closeOwner("nobody"); // an owner holding nothing is no error
+            }
         }
     }
 
