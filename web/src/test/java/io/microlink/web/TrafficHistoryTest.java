@@ -87,7 +87,7 @@ class TrafficHistoryTest {
     @Test
     void theEndpointServesTheSamplesOldestFirstToGetOnly() throws Exception {
         TrafficHistory h = new TrafficHistory();
-        WebApi api = new WebApi(new FakeBackend(dir), h);
+        WebApi api = new WebApi(new FakeBackend(dir), null, h);
         h.sample(at(0), List.of(peer("a", 0, 0)), Map.of());
         h.sample(at(1), List.of(peer("a", 10_240, 2_048)), Map.of("a", Duration.ofNanos(1_500_000)));
         h.sample(at(2), List.of(peer("a", 10_240, 4_096)), Map.of());
