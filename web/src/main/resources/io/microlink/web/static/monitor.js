@@ -60,12 +60,21 @@ function renderHistory(h) {
     + ' (peers reached through a relay are not measured).' : '';
 }
 
+// The two refreshes fail apart: one's success must not clear the other's message.
+const failures = { monitor: '', history: '' };
+
+function failed(which, message) {
+  failures[which] = message;
+  ML.error(failures.monitor || failures.history);
+}
+
 async function refreshHistory() {
   if (!document.hidden) {
     try {
       renderHistory(await ML.api('/api/history'));
+      failed('history', '');
     } catch (e) {
-      ML.error('Cannot reach the node: ' + e.message);
+      failed('history', 'Cannot fetch the charts\' history: ' + e.message);
     }
   }
   setTimeout(refreshHistory, HISTORY_MS);
@@ -75,9 +84,9 @@ async function refresh() {
   if (!document.hidden) {
     try {
       render(await ML.api('/api/monitor'));
-      ML.error('');
+      failed('monitor', '');
     } catch (e) {
-      ML.error('Cannot reach the node: ' + e.message);
+      failed('monitor', 'Cannot reach the node: ' + e.message);
     }
   }
   setTimeout(refresh, REFRESH_MS);
