@@ -91,3 +91,17 @@ run_isolated_main() {
   while [ $# -gt 0 ] && [ "${1#-}" != "$1" ]; do jvm_opts+=("$1"); shift; done
   exec scripts/lib/isolated/bin/java "${jvm_opts[@]}" -cp "$module/target/classes:$(cat "$module/target/runtime-classpath.txt")" "$@"
 }
+
+# A benchmark's main as run_isolated_main runs it, with the JVM's stderr (the node's log lines)
+# kept in target/bench-logs/NAME.log instead of the terminal; when it fails, the log's last
+# lines, so that a run that dies before its table says why.
+run_bench_main() {
+  local name=$1; shift
+  local log="$MICROLINK_ROOT/target/bench-logs/$name.log"
+  mkdir -p "$(dirname "$log")"
+  if ! (run_isolated_main bench "$@") 2>"$log"; then
+    echo "microlink: $name failed; the last lines of $log:" >&2
+    tail -n 30 "$log" >&2
+    return 1
+  fi
+}
