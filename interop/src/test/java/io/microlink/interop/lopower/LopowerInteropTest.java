@@ -429,7 +429,9 @@ class LopowerInteropTest {
             browser.viewport(412, 900, true);
             String token = Files.readString(dir.resolve(WebToken.FILE_NAME)).strip();
             browser.load("http://127.0.0.1:" + port + "/devices?token=" + token);
-            browser.waitFor("document.querySelector('tr[data-device=\"dev1\"] .badge.ok') !== null", page);
+            // The Devices link joins the nav when /api/status answers, which may come after the list.
+            browser.waitFor("document.querySelector('tr[data-device=\"dev1\"] .badge.ok') !== null"
+                    + " && document.querySelector('nav a.here') !== null", page);
             assertThat(browser.eval("document.querySelector('nav a.here').textContent").asText()).isEqualTo("Devices");
 
             browser.eval("document.getElementById('name').value = 'web1';"
