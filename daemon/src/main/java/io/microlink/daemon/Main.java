@@ -9,6 +9,13 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // status first, before anything loads the verbs, Jackson or logging: it is the command
+        // scripts and prompts run most, and it should start like `tailscale status` does.
+        String status = FastStatus.answer(args, System.getenv());
+        if (status != null) {
+            System.out.print(status);
+            System.exit(0);
+        }
         System.setProperty("java.util.logging.manager", DaemonLogging.LastingLogManager.class.getName());
         System.exit(new Cli(Verbs.all()).run(args, Io.system()));
     }

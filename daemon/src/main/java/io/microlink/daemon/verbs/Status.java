@@ -8,6 +8,7 @@ import io.microlink.PeerPathStatus;
 import io.microlink.TailnetMap;
 import io.microlink.TailnetNode;
 import io.microlink.daemon.Daemon;
+import io.microlink.daemon.api.ApiException;
 import io.microlink.daemon.api.ApiProtocol;
 import io.microlink.daemon.api.ApiRequest;
 import io.microlink.daemon.api.Method;
@@ -17,6 +18,8 @@ import io.microlink.daemon.cli.Format;
 import io.microlink.daemon.cli.Options;
 import io.microlink.daemon.cli.UsageException;
 import io.microlink.daemon.cli.Verb;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -68,11 +71,20 @@ final class Status implements Verb, Method {
     public int run(Options.Parsed args, Context context) throws CliException, UsageException {
         args.requirePositionals();
         JsonNode s = context.api().call(ApiProtocol.object().put("method", method()));
-        context.io().out().print(args.flag("json") ? s.toPrettyString() + "\n" : table(s));
+        context.io().out().print(text(s, args.flag("json"), Instant.now()));
         return 0;
     }
 
-    private static String table(JsonNode s) {
+    /**
+     * What {@code status} prints for the daemon's answer {@code s}: the JSON as it is, or the
+     * table (handshake ages counted to {@code now}). The daemon renders it too, for the CLI's
+     * fast path (see {@link #handle}), so both print the same bytes.
+     */
+    static String text(JsonNode s, boolean json, Instant now) {
+        return json ? s.toPrettyString() + "\n" : table(s, now);
+    }
+
+    private static String table(JsonNode s, Instant now) {
         String state = s.path("state").asText();
         StringBuilder sb = new StringBuilder();
         sb.append("state: ").append(state);
@@ -106,7 +118,6 @@ final class Status implements Verb, Method {
         } else if (s.hasNonNull("exitNode")) {
             sb.append("exit node: ").append(s.path("exitNode").asText()).append('\n');
         }
-        Instant now = Instant.now();
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("ADDRESS", "NAME", "ONLINE", "PATH", "HANDSHAKE", "RX", "TX", "ROUTES"));
         JsonNode self = s.path("self");
@@ -168,8 +179,36 @@ final class Status implements Verb, Method {
         return "status";
     }
 
+    /**
+     * The status object; with {@code render} ({@code table} or {@code json}) instead the
+     * result is {@code {"bytes":N}} and N bytes of UTF-8 follow the reply line: the text the
+     * CLI prints, so its fast path needs no JSON parser and no table code.
+     */
     @Override
-    public Reply handle(ApiRequest request, Daemon daemon) {
+    public Reply handle(ApiRequest request, Daemon daemon) throws ApiException {
+        String render = request.optionalText("render");
+        if (render != null && !render.equals("table") && !render.equals("json")) {
+            throw new ApiException(ApiException.BAD_REQUEST, "'render' must be table or json");
+        }
+        ObjectNode status = status(daemon);
+        if (render == null) {
+            return Reply.of(status);
+        }
+        return rendered(text(status, render.equals("json"), Instant.now()));
+    }
+
+    /** The reply that carries {@code text} as a body after the reply line. */
+    static Reply rendered(String text) {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        return new Reply(ApiProtocol.object().put("bytes", body.length), client -> {
+            ByteBuffer rest = ByteBuffer.wrap(body);
+            while (rest.hasRemaining()) {
+                client.write(rest);
+            }
+        });
+    }
+
+    private static ObjectNode status(Daemon daemon) {
         ObjectNode out = ApiProtocol.object()
                 .put("state", daemon.stateName())
                 .put("controlUrl", daemon.settings().controlUrl())
@@ -187,7 +226,7 @@ final class Status implements Verb, Method {
         if (map == null || map.self().isEmpty()) {
             out.putNull("self");
             out.putArray("peers");
-            return Reply.of(out);
+            return out;
         }
         Peer exitNode = node.exitNode().orElse(null);
         out.put("acceptRoutes", daemon.settings().acceptRoutes());
@@ -226,7 +265,7 @@ final class Status implements Verb, Method {
             p.put("exitNode", exitNode != null && exitNode.id() == peer.id());
             peers.add(p);
         });
-        return Reply.of(out);
+        return out;
     }
 
     /** Name (short), FQDN (no trailing dot) and addresses (no prefix length). */
