@@ -18,8 +18,6 @@ import io.microlink.daemon.cli.Format;
 import io.microlink.daemon.cli.Options;
 import io.microlink.daemon.cli.UsageException;
 import io.microlink.daemon.cli.Verb;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -180,9 +178,9 @@ final class Status implements Verb, Method {
     }
 
     /**
-     * The status object; with {@code render} ({@code table} or {@code json}) instead the
-     * result is {@code {"bytes":N}} and N bytes of UTF-8 follow the reply line: the text the
-     * CLI prints, so its fast path needs no JSON parser and no table code.
+     * The status object; with {@code render} ({@code table} or {@code json}) instead the text
+     * the CLI prints, as a body after the reply line ({@link Reply#withBody}), so the CLI's fast
+     * path needs no JSON parser and no table code.
      */
     @Override
     public Reply handle(ApiRequest request, Daemon daemon) throws ApiException {
@@ -194,18 +192,7 @@ final class Status implements Verb, Method {
         if (render == null) {
             return Reply.of(status);
         }
-        return rendered(text(status, render.equals("json"), Instant.now()));
-    }
-
-    /** The reply that carries {@code text} as a body after the reply line. */
-    static Reply rendered(String text) {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        return new Reply(ApiProtocol.object().put("bytes", body.length), client -> {
-            ByteBuffer rest = ByteBuffer.wrap(body);
-            while (rest.hasRemaining()) {
-                client.write(rest);
-            }
-        });
+        return Reply.withBody(text(status, render.equals("json"), Instant.now()));
     }
 
     private static ObjectNode status(Daemon daemon) {
