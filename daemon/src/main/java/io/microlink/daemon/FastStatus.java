@@ -15,8 +15,9 @@ import java.util.Map;
 /**
  * {@code microlink status} without the full CLI: asks the daemon for the text already rendered
  * ({@code "render"} in the {@code status} request) and returns it to print. It loads java.base
- * and three small classes of ours, not Jackson, the verbs or the parser, so the command starts
- * about as fast as the JVM does (docs/benchmarks.md, "The CLI: status"). Anything it does not
+ * and two small classes of ours besides, not Jackson, the verbs or the parser, so the command
+ * costs little more than a JVM that opens a Unix socket (docs/benchmarks.md, "The CLI:
+ * status"). Anything it does not
  * handle exactly as the full CLI would (another flag, --help, no daemon, an error from the
  * daemon, an older daemon) gives null, and the full CLI runs the command and words its errors:
  * {@code status} only reads, so asking twice changes nothing.
