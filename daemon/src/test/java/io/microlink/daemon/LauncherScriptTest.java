@@ -41,7 +41,7 @@ class LauncherScriptTest {
         // Answers a version probe as a JDK 25 would, and writes the AOT cache it is asked for.
         executable(jdk.resolve("bin/java"), """
                 #!/bin/sh
-                echo "$*" >> "%s"
+                echo "${MICROLINK_FULL_CLI:+FULL }$*" >> "%s"
                 for a in "$@"; do
                   case "$a" in
                     -XshowSettings:properties) echo "    java.specification.version = 25" >&2 ;;
@@ -91,11 +91,20 @@ class LauncherScriptTest {
     }
 
     @Test
-    void theFirstStatusMakesTheCliCacheWhichLaterCommandsUseUntilTheJarChanges() throws Exception {
+    void theFirstStatusMakesBothCliCachesWhichLaterCommandsUseUntilTheJarChanges() throws Exception {
         launch("status");
-        Path cache = awaitCache();
+        Path statusCache = awaitCache("cli-status-");
+        Path cache = awaitCache("cli-1");   // the name goes on with the jar's mtime
+        awaitTrainingsEnded();
+        // The other commands' cache comes from a status through the full CLI, the fast path off.
+        assertThat(starts()).anySatisfy(cmd -> assertThat(cmd).startsWith("FULL ")
+                .contains("-XX:AOTCacheOutput=" + cache + "."));
+        assertThat(starts()).anySatisfy(cmd -> assertThat(cmd).doesNotStartWith("FULL ")
+                .contains("-XX:AOTCacheOutput=" + statusCache + "."));
         launch("--version");
-        assertThat(starts().getLast()).contains("-XX:AOTCache=" + cache);
+        assertThat(starts().getLast()).contains("-XX:AOTCache=" + cache + " ");
+        launch("status", "--json");
+        assertThat(starts().getLast()).contains("-XX:AOTCache=" + statusCache + " ");
 
         Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60)));
         launch("--version");
@@ -103,12 +112,14 @@ class LauncherScriptTest {
     }
 
     @Test
-    void aBurstOfFirstStatusesMakesTheCacheOnce() throws Exception {
+    void aBurstOfFirstStatusesMakesTheCachesOnce() throws Exception {
         for (int i = 0; i < 5; i++) {
             launch("status");
         }
-        awaitCache();
-        assertThat(starts().stream().filter(cmd -> cmd.contains("AOTCacheOutput"))).hasSize(1);
+        awaitCache("cli-status-");
+        awaitCache("cli-1");
+        awaitTrainingsEnded();
+        assertThat(starts().stream().filter(cmd -> cmd.contains("AOTCacheOutput"))).hasSize(2);
     }
 
     @Test
@@ -119,11 +130,13 @@ class LauncherScriptTest {
         while (starts().stream().noneMatch(cmd -> cmd.contains("AOTCacheOutput")) && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
+        Thread.sleep(200); // the lock is taken once the first training has started
         awaitTrainingsEnded();
+        long trainings = starts().stream().filter(cmd -> cmd.contains("AOTCacheOutput")).count();
         launch("status");
         Thread.sleep(1500); // time for a second training to start, were one to
         awaitTrainingsEnded();
-        assertThat(starts().stream().filter(cmd -> cmd.contains("AOTCacheOutput"))).hasSize(1);
+        assertThat(starts().stream().filter(cmd -> cmd.contains("AOTCacheOutput"))).hasSize((int) trainings);
         try (Stream<Path> files = Files.list(dir.resolve("cache/aot"))) {
             assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.contains(".aot"));
         }
@@ -155,13 +168,15 @@ class LauncherScriptTest {
                 .orElseThrow(() -> new AssertionError("no " + prefix + " in " + command));
     }
 
-    private Path awaitCache() throws Exception {
+    /** The finished cache whose name starts with {@code prefix}. */
+    private Path awaitCache(String prefix) throws Exception {
         Path aot = dir.resolve("cache/aot");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             if (Files.isDirectory(aot)) {
                 try (Stream<Path> files = Files.list(aot)) {
-                    var done = files.filter(f -> f.getFileName().toString().endsWith(".aot")).findFirst();
+                    var done = files.filter(f -> f.getFileName().toString().startsWith(prefix)
+                            && f.getFileName().toString().endsWith(".aot")).findFirst();
                     if (done.isPresent()) {
                         return done.get();
                     }
@@ -169,7 +184,7 @@ class LauncherScriptTest {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("no CLI cache in " + aot + " within 30 s");
+        throw new AssertionError("no " + prefix + " cache in " + aot + " within 30 s");
     }
 
     private List<String> starts() throws IOException {

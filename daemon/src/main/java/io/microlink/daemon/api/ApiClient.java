@@ -3,7 +3,10 @@ package io.microlink.daemon.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.microlink.daemon.cli.CliException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -29,7 +32,7 @@ public final class ApiClient {
     /** Sends {@code request} and returns the daemon's result; a refusal becomes a {@link CliException} with its message. */
     public JsonNode call(ObjectNode request) throws CliException {
         try (SocketChannel ch = connect()) {
-            return exchange(ch, request);
+            return result(send(ch, request));
         } catch (IOException e) {
             throw lost(e);
         }
@@ -39,11 +42,13 @@ public final class ApiClient {
      * Sends {@code request} and, once the daemon said OK, hands over the connection for the raw
      * stream that follows (the caller closes it).
      */
-    public SocketChannel open(ObjectNode request) throws CliException {
+    public Stream open(ObjectNode request) throws CliException {
         SocketChannel ch = connect();
         try {
-            exchange(ch, request);
-            return ch;
+            ReplyHead head = send(ch, request);
+            result(head);
+            return new Stream(ch, new SequenceInputStream(new ByteArrayInputStream(head.overRead().array(),
+                    head.overRead().position(), head.overRead().remaining()), Channels.newInputStream(ch)));
         } catch (CliException | IOException e) {
             try {
                 ch.close();
@@ -54,12 +59,28 @@ public final class ApiClient {
         }
     }
 
-    private JsonNode exchange(SocketChannel ch, ObjectNode request) throws IOException, CliException {
+    /**
+     * A connection handed over after the daemon's OK: write to {@code channel}, read from
+     * {@code input}, which first gives the bytes read past the reply line.
+     */
+    public record Stream(SocketChannel channel, InputStream input) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    /** Writes the request line and reads the reply's line in blocks (see {@link ReplyHead}). */
+    private static ReplyHead send(SocketChannel ch, ObjectNode request) throws IOException {
         ApiProtocol.writeLine(Channels.newOutputStream(ch), request);
-        JsonNode reply = ApiProtocol.readLine(Channels.newInputStream(ch));
-        if (reply == null) {
+        return ReplyHead.read(ch, ApiProtocol.MAX_LINE);
+    }
+
+    private static JsonNode result(ReplyHead head) throws IOException, CliException {
+        if (head == null) {
             throw new IOException("the daemon closed the connection without an answer");
         }
+        JsonNode reply = ApiProtocol.parse(head.line());
         if (!reply.path("ok").asBoolean()) {
             throw new CliException(reply.path("error").asText("the daemon refused without a reason"),
                     CliException.FAILED, reply.path("code").asText(ApiException.FAILED));

@@ -48,10 +48,15 @@ public final class ApiProtocol {
             }
             line.write(b);
         }
+        return parse(line.toByteArray());
+    }
+
+    /** One line's bytes (without its newline) as the JSON object it must be. */
+    static JsonNode parse(byte[] line) throws IOException {
         String text;
         try {
             // Strictly: Jackson reads malformed UTF-8 into strings it cannot write back as JSON.
-            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(line.toByteArray())).toString();
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(line)).toString();
         } catch (CharacterCodingException e) {
             throw new IOException("the line is not UTF-8");
         }

@@ -2,6 +2,7 @@ package io.microlink.daemon.verbs;
 
 import io.microlink.TailnetNode;
 import io.microlink.daemon.Daemon;
+import io.microlink.daemon.api.ApiClient;
 import io.microlink.daemon.api.ApiException;
 import io.microlink.daemon.api.ApiProtocol;
 import io.microlink.daemon.api.ApiRequest;
@@ -57,9 +58,10 @@ final class Nc implements Verb, Method {
         var hostPort = args.requirePositionals("HOST", "PORT");
         int port = parsePort(hostPort.get(1));
         Duration timeout = args.duration("timeout", DEFAULT_TIMEOUT);
-        SocketChannel ch = context.api().open(ApiProtocol.object().put("method", method()).put("host", hostPort.get(0))
+        ApiClient.Stream stream = context.api().open(ApiProtocol.object().put("method", method()).put("host", hostPort.get(0))
                 .put("port", port).put("timeoutMs", timeout.toMillis()));
-        try (ch) {
+        try (stream) {
+            SocketChannel ch = stream.channel();
             Thread upload = Thread.ofVirtual().start(() -> {
                 try {
                     copy(context.io().in(), Channels.newOutputStream(ch));
@@ -69,7 +71,7 @@ final class Nc implements Verb, Method {
                 }
             });
             try {
-                copy(Channels.newInputStream(ch), context.io().out());
+                copy(stream.input(), context.io().out());
             } catch (IOException e) {
                 throw new CliException("the connection broke: " + e.getMessage());
             } finally {

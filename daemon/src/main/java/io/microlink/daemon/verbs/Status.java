@@ -8,6 +8,7 @@ import io.microlink.PeerPathStatus;
 import io.microlink.TailnetMap;
 import io.microlink.TailnetNode;
 import io.microlink.daemon.Daemon;
+import io.microlink.daemon.api.ApiException;
 import io.microlink.daemon.api.ApiProtocol;
 import io.microlink.daemon.api.ApiRequest;
 import io.microlink.daemon.api.Method;
@@ -68,11 +69,20 @@ final class Status implements Verb, Method {
     public int run(Options.Parsed args, Context context) throws CliException, UsageException {
         args.requirePositionals();
         JsonNode s = context.api().call(ApiProtocol.object().put("method", method()));
-        context.io().out().print(args.flag("json") ? s.toPrettyString() + "\n" : table(s));
+        context.io().out().print(text(s, args.flag("json"), Instant.now()));
         return 0;
     }
 
-    private static String table(JsonNode s) {
+    /**
+     * What {@code status} prints for the daemon's answer {@code s}: the JSON as it is, or the
+     * table (handshake ages counted to {@code now}). The daemon renders it too, for the CLI's
+     * fast path (see {@link #handle}), so both print the same bytes.
+     */
+    static String text(JsonNode s, boolean json, Instant now) {
+        return json ? s.toPrettyString() + "\n" : table(s, now);
+    }
+
+    private static String table(JsonNode s, Instant now) {
         String state = s.path("state").asText();
         StringBuilder sb = new StringBuilder();
         sb.append("state: ").append(state);
@@ -106,7 +116,6 @@ final class Status implements Verb, Method {
         } else if (s.hasNonNull("exitNode")) {
             sb.append("exit node: ").append(s.path("exitNode").asText()).append('\n');
         }
-        Instant now = Instant.now();
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("ADDRESS", "NAME", "ONLINE", "PATH", "HANDSHAKE", "RX", "TX", "ROUTES"));
         JsonNode self = s.path("self");
@@ -168,8 +177,25 @@ final class Status implements Verb, Method {
         return "status";
     }
 
+    /**
+     * The status object; with {@code render} ({@code table} or {@code json}) instead the text
+     * the CLI prints, as a body after the reply line ({@link Reply#withBody}), so the CLI's fast
+     * path needs no JSON parser and no table code.
+     */
     @Override
-    public Reply handle(ApiRequest request, Daemon daemon) {
+    public Reply handle(ApiRequest request, Daemon daemon) throws ApiException {
+        String render = request.optionalText("render");
+        if (render != null && !render.equals("table") && !render.equals("json")) {
+            throw new ApiException(ApiException.BAD_REQUEST, "'render' must be table or json");
+        }
+        ObjectNode status = status(daemon);
+        if (render == null) {
+            return Reply.of(status);
+        }
+        return Reply.withBody(text(status, render.equals("json"), Instant.now()));
+    }
+
+    private static ObjectNode status(Daemon daemon) {
         ObjectNode out = ApiProtocol.object()
                 .put("state", daemon.stateName())
                 .put("controlUrl", daemon.settings().controlUrl())
@@ -187,7 +213,7 @@ final class Status implements Verb, Method {
         if (map == null || map.self().isEmpty()) {
             out.putNull("self");
             out.putArray("peers");
-            return Reply.of(out);
+            return out;
         }
         Peer exitNode = node.exitNode().orElse(null);
         out.put("acceptRoutes", daemon.settings().acceptRoutes());
@@ -226,7 +252,7 @@ final class Status implements Verb, Method {
             p.put("exitNode", exitNode != null && exitNode.id() == peer.id());
             peers.add(p);
         });
-        return Reply.of(out);
+        return out;
     }
 
     /** Name (short), FQDN (no trailing dot) and addresses (no prefix length). */

@@ -6,10 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.microlink.daemon.Daemon;
 import io.microlink.daemon.cli.CliException;
-import java.io.InputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -95,7 +101,8 @@ class ApiServerTest {
         byte[] data = new byte[4 * 1024 * 1024];
         new Random(5).nextBytes(data);
         try (ApiServer server = ApiServer.start(socket, Map.of("pipe", PIPE), null);
-             SocketChannel ch = new ApiClient(socket).open(ApiProtocol.object().put("method", "pipe"))) {
+             ApiClient.Stream stream = new ApiClient(socket).open(ApiProtocol.object().put("method", "pipe"))) {
+            SocketChannel ch = stream.channel();
             // Writing everything before reading would deadlock on full buffers: both run at once.
             Thread writer = Thread.ofVirtual().start(() -> {
                 try {
@@ -106,10 +113,37 @@ class ApiServerTest {
                     throw new AssertionError(e);
                 }
             });
-            InputStream in = Channels.newInputStream(ch);
-            byte[] back = in.readAllBytes();
+            byte[] back = stream.input().readAllBytes();
             writer.join();
             assertThat(Arrays.equals(back, data)).isTrue();
+        }
+    }
+
+    @Test
+    void bytesSentInTheSameWriteAsTheOkLineReachTheStreamsReaderFirst() throws Exception {
+        Path socket = privateDir().resolve("api.sock");
+        byte[] ok = "{\"ok\":true,\"result\":{}}\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] greeting = new byte[20_000];   // more than one block of the reply reader
+        new Random(7).nextBytes(greeting);
+        try (ServerSocketChannel daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            daemon.bind(UnixDomainSocketAddress.of(socket));
+            // A stand-in daemon sending the OK line and the stream's start at once, as a fast
+            // pipe may: the client's first read of the reply takes some of the stream with it.
+            Thread side = Thread.ofVirtual().start(() -> {
+                try (SocketChannel c = daemon.accept()) {
+                    ReplyHead.read(c, ApiProtocol.MAX_LINE);
+                    ByteBuffer all = ByteBuffer.allocate(ok.length + greeting.length).put(ok).put(greeting).flip();
+                    while (all.hasRemaining()) {
+                        c.write(all);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            try (ApiClient.Stream stream = new ApiClient(socket).open(ApiProtocol.object().put("method", "greets"))) {
+                assertThat(Arrays.equals(stream.input().readAllBytes(), greeting)).isTrue();
+            }
+            side.join();
         }
     }
 
@@ -143,8 +177,8 @@ class ApiServerTest {
                     .isInstanceOf(CliException.class);
             // More broken connections than there are slots: none may keep its slot.
             for (int i = 0; i < ApiServer.MAX_CONNECTIONS + 1; i++) {
-                try (SocketChannel ch = client.open(ApiProtocol.object().put("method", "broken"))) {
-                    assertThat(Channels.newInputStream(ch).read()).isEqualTo(-1);
+                try (ApiClient.Stream stream = client.open(ApiProtocol.object().put("method", "broken"))) {
+                    assertThat(stream.input().read()).isEqualTo(-1);
                 }
             }
             assertThat(client.call(ApiProtocol.object().put("method", "echo").put("say", "ok")).path("said").asText())
