@@ -20,13 +20,17 @@ final class Socks5Tunnel {
 
     /**
      * Asks the proxy on {@code s} for a tunnel to {@code host:port}: by name for
-     * {@code socks5h://}, at the address the name resolves to here for {@code socks5://}. (Callers
+     * {@code socks5h://}, at the address the name resolves to here for {@code socks5://}, and at
+     * the address itself when {@code host} is an IP literal. (Callers
      * that go through a proxy do not resolve the name themselves, so none is taken from them.)
      */
     static void open(Socket s, OutboundProxy proxy, String host, int port, int timeoutMs)
             throws IOException {
         String target = OutboundProxy.authority(host, port);
-        InetAddress ip = proxy.kind() == OutboundProxy.Kind.SOCKS5 ? localAddress(proxy, host) : null;
+        // An IP literal goes as an address either way: a proxy need not parse addresses in names.
+        byte[] literal = NoProxy.literal(host);
+        InetAddress ip = literal != null ? InetAddress.getByAddress(literal)
+                : proxy.kind() == OutboundProxy.Kind.SOCKS5 ? localAddress(proxy, host) : null;
         int previous = s.getSoTimeout();
         s.setSoTimeout(timeoutMs);
         try {

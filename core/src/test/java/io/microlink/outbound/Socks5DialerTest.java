@@ -141,4 +141,12 @@ class Socks5DialerTest {
                 .hasMessage(proxyName("socks5h") + " did not answer SOCKS5 CONNECT derp.example:443 within 500 ms");
         assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(5));
     }
+
+    @Test
+    void anIpLiteralGoesAsAnAddressEvenThroughSocks5h() throws Exception {
+        script(3, "0500", 4 + 16 + 2, "05000001000000000000");
+        dialer("socks5h", "").connect("https", "[2001:db8::1]", 443, null, 5000).close();
+        assertThat(sent.get(5, TimeUnit.SECONDS)).isEqualTo("050100" + "05010004" + "20010db8000000000000000000000001"
+                + "01bb");
+    }
 }
