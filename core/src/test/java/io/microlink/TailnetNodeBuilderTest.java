@@ -34,10 +34,11 @@ class TailnetNodeBuilderTest {
 
     @Test
     void theOutboundProxyIsCheckedAtOnceWithoutShowingItsPassword() {
-        assertThatThrownBy(() -> TailnetNode.builder().outboundProxy("socks5://ann:hunter2@corp:1080"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only http:// proxies")
+        assertThatThrownBy(() -> TailnetNode.builder().outboundProxy("socks4://ann:hunter2@corp:1080"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only http:// (HTTP CONNECT),")
                 .hasMessageNotContaining("hunter2");
-        TailnetNode.builder().outboundProxy("corp:3128").outboundProxy("direct").outboundProxy(null);
+        TailnetNode.builder().outboundProxy("corp:3128").outboundProxy("socks5h://ann:hunter2@corp")
+                .outboundProxy("direct").outboundProxy(null);
     }
 
     @Test

@@ -15,10 +15,11 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Opens the TCP connections to control and to DERP relays: direct, or through an HTTP proxy's
- * {@code CONNECT} tunnel (RFC 9110 §9.3.6) when the {@link ProxyRules} name one for the target.
- * Either way the caller gets a connected socket to speak its own protocol on (TLS, the ts2021 or
- * DERP upgrade); through a proxy the proxy resolves the target's name, so a host that can reach
- * only the proxy needs no DNS of its own.
+ * {@code CONNECT} tunnel (RFC 9110 §9.3.6) or a SOCKS5 proxy's ({@link Socks5Tunnel}) when the
+ * {@link ProxyRules} name one for the target. Either way the caller gets a connected socket to
+ * speak its own protocol on (TLS, the ts2021 or DERP upgrade); through an HTTP or
+ * {@code socks5h://} proxy the proxy resolves the target's name, so a host that can reach only the
+ * proxy needs no DNS of its own.
  *
  * <p>The proxy's reply head is read with the shared {@link HttpHeadReader} under a small limit and
  * the connect timeout, and not one byte past it, so a hostile or broken proxy can neither grow
@@ -68,7 +69,8 @@ public final class Dialer {
      * @param scheme    {@code https} or {@code http}: the URL scheme the connection serves, which
      *                  picks the proxy as {@code HTTPS_PROXY}/{@code HTTP_PROXY} do
      * @param resolved  where to connect when going direct (an address the caller resolved), or
-     *                  null to resolve {@code host} here; unused through a proxy
+     *                  null to resolve {@code host} here; unused through a proxy (a
+     *                  {@code socks5://} proxy's target is resolved here, by name)
      * @param port      the target's TCP port
      * @param timeoutMs for the TCP connect and, through a proxy, for its reply; 0: a default
      * @return the connected socket, its read timeout as a new socket's
@@ -97,7 +99,11 @@ public final class Dialer {
             } catch (IOException e) {
                 throw new ProxyException("cannot reach the outbound proxy " + proxy + ": " + reason(e), 0, e);
             }
-            tunnel(s, proxy, host, port, timeout);
+            if (proxy.kind() == OutboundProxy.Kind.HTTP) {
+                tunnel(s, proxy, host, port, timeout);
+            } else {
+                Socks5Tunnel.open(s, proxy, host, port, timeout);
+            }
             return s;
         } catch (IOException | RuntimeException e) {
             s.close();

@@ -6,35 +6,95 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * An HTTP proxy that control and DERP connections are tunnelled through with {@code CONNECT},
- * parsed from a URL as tailscaled (Go's {@code net/http}) reads {@code HTTPS_PROXY}:
- * {@code http://[user[:password]@]host[:port]}, the scheme optional, the port 80 when missing
- * (Go's default for an {@code http} proxy). The user name and password are percent-decoded and
- * are secrets: {@link #toString()} shows only that there are some, never them.
+ * A proxy that control and DERP connections are tunnelled through, parsed from a URL as
+ * tailscaled (Go's {@code net/http}) reads {@code HTTPS_PROXY}:
+ * {@code http://[user[:password]@]host[:port]} for HTTP {@code CONNECT}, the scheme optional, the
+ * port 80 when missing (Go's default for an {@code http} proxy); {@code socks5://} or
+ * {@code socks5h://} for SOCKS5 (RFC 1928, with RFC 1929 username/password), port 1080 when
+ * missing. The user name and password are percent-decoded and are secrets: {@link #toString()}
+ * shows only that there are some, never them.
  *
+ * @param kind     how to ask the proxy for a tunnel
  * @param host     the proxy's host name or IP literal (IPv6 without brackets)
  * @param port     its TCP port
  * @param username null for a proxy that asks for no credentials
  * @param password with {@code username}; may be empty
  */
-public record OutboundProxy(String host, int port, String username, String password) {
-    private static final int DEFAULT_PORT = 80;
+public record OutboundProxy(Kind kind, String host, int port, String username, String password) {
+    /** RFC 1929 carries each of the user name and password in at most 255 bytes. */
+    private static final int SOCKS_CREDENTIAL_MAX_BYTES = 255;
+
+    /** The proxy protocols, by URL scheme. */
+    public enum Kind {
+        /** HTTP {@code CONNECT} (RFC 9110 §9.3.6). */
+        HTTP("http", 80),
+        /** SOCKS5 {@code CONNECT} to an address this node resolved, as curl reads {@code socks5://}. */
+        SOCKS5("socks5", 1080),
+        /** SOCKS5 {@code CONNECT} to the host name, which the proxy resolves. */
+        SOCKS5H("socks5h", 1080);
+
+        private final String scheme;
+        private final int defaultPort;
+
+        Kind(String scheme, int defaultPort) {
+            this.scheme = scheme;
+            this.defaultPort = defaultPort;
+        }
+
+        /**
+         * The URL scheme that names this kind.
+         *
+         * @return the URL scheme that names this kind
+         */
+        public String scheme() {
+            return scheme;
+        }
+
+        /** Whether this is one of the SOCKS5 kinds. */
+        boolean socks() {
+            return this != HTTP;
+        }
+
+        private static Kind of(String scheme) {
+            for (Kind k : values()) {
+                if (k.scheme.equalsIgnoreCase(scheme)) {
+                    return k;
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * An HTTP {@code CONNECT} proxy.
+     *
+     * @param host     the proxy's host name or IP literal (IPv6 without brackets)
+     * @param port     its TCP port
+     * @param username null for a proxy that asks for no credentials
+     * @param password with {@code username}; may be empty
+     */
+    public OutboundProxy(String host, int port, String username, String password) {
+        this(Kind.HTTP, host, port, username, password);
+    }
 
     /**
      * Parses a proxy URL.
      *
-     * @param url e.g. {@code http://proxy.corp:3128} or {@code proxy.corp:3128}
+     * @param url e.g. {@code http://proxy.corp:3128}, {@code proxy.corp:3128} or
+     *            {@code socks5h://user:password@proxy.corp:1080}
      * @return the proxy
      * @throws IllegalArgumentException with a message naming what is wrong (never quoting the
-     *                                  password) for anything but an {@code http} proxy URL
+     *                                  password) for anything but an {@code http}, {@code socks5}
+     *                                  or {@code socks5h} proxy URL
      */
     public static OutboundProxy parse(String url) {
         String text = url.strip();
         // Go reads a value without a scheme as http://value, and so do curl and most tools.
         URI uri = uri(text.contains("://") ? text : "http://" + text);
-        if (!"http".equalsIgnoreCase(uri.getScheme())) {
-            throw new IllegalArgumentException("outbound proxy " + redacted(uri) + ": only http:// proxies (HTTP CONNECT)"
-                    + " are supported, not " + uri.getScheme() + "://");
+        Kind kind = Kind.of(uri.getScheme());
+        if (kind == null) {
+            throw new IllegalArgumentException("outbound proxy " + redacted(uri) + ": only http:// (HTTP CONNECT),"
+                    + " socks5:// and socks5h:// proxies are supported, not " + uri.getScheme() + "://");
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw new IllegalArgumentException("outbound proxy " + redacted(uri) + " names no host");
@@ -54,8 +114,18 @@ public record OutboundProxy(String host, int port, String username, String passw
             int colon = info.indexOf(':');
             user = decode(colon < 0 ? info : info.substring(0, colon));
             password = colon < 0 ? "" : decode(info.substring(colon + 1));
+            if (kind.socks() && !fitsSocks(user, password)) {
+                throw new IllegalArgumentException("outbound proxy " + redacted(uri) + ": a SOCKS5 user name must be"
+                        + " 1 to 255 bytes and a password at most 255 (RFC 1929)");
+            }
         }
-        return new OutboundProxy(host, uri.getPort() > 0 ? uri.getPort() : DEFAULT_PORT, user, password);
+        return new OutboundProxy(kind, host, uri.getPort() > 0 ? uri.getPort() : kind.defaultPort, user, password);
+    }
+
+    private static boolean fitsSocks(String user, String password) {
+        int u = user.getBytes(StandardCharsets.UTF_8).length;
+        return u >= 1 && u <= SOCKS_CREDENTIAL_MAX_BYTES
+                && password.getBytes(StandardCharsets.UTF_8).length <= SOCKS_CREDENTIAL_MAX_BYTES;
     }
 
     private static URI uri(String text) {
@@ -104,9 +174,9 @@ public record OutboundProxy(String host, int port, String username, String passw
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 
-    /** {@code http://host:port}, and that credentials are set, without them. */
+    /** {@code scheme://host:port}, and that credentials are set, without them. */
     @Override
     public String toString() {
-        return "http://" + authority(host, port) + (username == null ? "" : " (with credentials)");
+        return kind.scheme + "://" + authority(host, port) + (username == null ? "" : " (with credentials)");
     }
 }

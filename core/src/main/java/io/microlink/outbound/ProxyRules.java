@@ -11,7 +11,11 @@ import java.util.Map;
  *   <li>{@link #fromEnvironment}: as tailscaled (Go's {@code ProxyFromEnvironment}):
  *       {@code HTTPS_PROXY} (or {@code https_proxy}) for an {@code https} target,
  *       {@code HTTP_PROXY} (or {@code http_proxy}) for an {@code http} one, the upper-case name
- *       first; {@code NO_PROXY} (or {@code no_proxy}) exempts hosts ({@link NoProxy});</li>
+ *       first; {@code NO_PROXY} (or {@code no_proxy}) exempts hosts ({@link NoProxy}). A value
+ *       may name a SOCKS5 proxy ({@code socks5://}, {@code socks5h://}), as Go's reader allows.
+ *       {@code ALL_PROXY} is not read: tailscaled's reader ({@code golang.org/x/net/http/httpproxy})
+ *       does not read it either, and a variable meant for other programs must not silently
+ *       reroute control;</li>
  *   <li>{@link #fixed}: one proxy for everything, whatever the environment says;</li>
  *   <li>{@link #direct}: no proxy.</li>
  * </ul>
@@ -78,7 +82,9 @@ public final class ProxyRules {
         OutboundProxy https = variable(env, "HTTPS_PROXY");
         OutboundProxy http = variable(env, "HTTP_PROXY");
         if (https == null && http == null) {
-            return DIRECT;
+            return value(env, "ALL_PROXY") == null ? DIRECT : new ProxyRules(null, null, NoProxy.parse(null),
+                    "direct (ALL_PROXY is not read, as tailscaled does not read it: set HTTPS_PROXY and HTTP_PROXY,"
+                            + " or --outbound-proxy)");
         }
         String noProxy = value(env, "NO_PROXY");
         return new ProxyRules(https, http, NoProxy.parse(noProxy),

@@ -31,8 +31,11 @@ class OutboundProxyTest {
     void neverShowsThePassword() {
         OutboundProxy p = OutboundProxy.parse("http://ann:hunter2@proxy:3128");
         assertThat(p.toString()).isEqualTo("http://proxy:3128 (with credentials)").doesNotContain("ann", "hunter2");
-        assertThatThrownBy(() -> OutboundProxy.parse("socks5://ann:hunter2@proxy:1080"))
-                .hasMessageContaining("only http:// proxies").hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> OutboundProxy.parse("socks4://ann:hunter2@proxy:1080"))
+                .hasMessageContaining("only http:// (HTTP CONNECT), socks5:// and socks5h:// proxies")
+                .hasMessageNotContaining("hunter2");
+        assertThat(OutboundProxy.parse("socks5h://ann:hunter2@proxy:1080").toString())
+                .isEqualTo("socks5h://proxy:1080 (with credentials)");
         assertThatThrownBy(() -> OutboundProxy.parse("https://ann:hunter2@proxy:443"))
                 .hasMessageContaining("not https://").hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> OutboundProxy.parse("http://ann:hun ter2@proxy:3128"))
@@ -45,5 +48,33 @@ class OutboundProxyTest {
     void refusesWhatIsNoProxyAddress() {
         assertThatThrownBy(() -> OutboundProxy.parse("http://proxy:3128/path")).hasMessageContaining("no path");
         assertThatThrownBy(() -> OutboundProxy.parse("http://:3128")).hasMessageContaining("names no host");
+    }
+
+    @Test
+    void readsSocks5UrlsWithTheirDefaultPort() {
+        assertThat(OutboundProxy.parse("socks5://proxy.corp")).isEqualTo(
+                new OutboundProxy(OutboundProxy.Kind.SOCKS5, "proxy.corp", 1080, null, null));
+        assertThat(OutboundProxy.parse("SOCKS5H://[fd00::1]:9050/")).isEqualTo(
+                new OutboundProxy(OutboundProxy.Kind.SOCKS5H, "fd00::1", 9050, null, null));
+        OutboundProxy p = OutboundProxy.parse("socks5h://ann%40corp:p%3Ass@proxy:1080");
+        assertThat(p.username()).isEqualTo("ann@corp");
+        assertThat(p.password()).isEqualTo("p:ss");
+        assertThat(OutboundProxy.parse("socks5://ann@proxy").password()).isEmpty();
+    }
+
+    @Test
+    void refusesSocks5CredentialsRfc1929CannotCarry() {
+        String longName = "a".repeat(256);
+        assertThatThrownBy(() -> OutboundProxy.parse("socks5://" + longName + ":hunter2@proxy"))
+                .hasMessageContaining("1 to 255 bytes").hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> OutboundProxy.parse("socks5://:hunter2@proxy"))
+                .hasMessageContaining("1 to 255 bytes").hasMessageNotContaining("hunter2");
+        String longPassword = "p".repeat(256);
+        assertThatThrownBy(() -> OutboundProxy.parse("socks5://ann:" + longPassword + "@proxy"))
+                .hasMessageContaining("at most 255").hasMessageNotContaining(longPassword);
+        assertThat(OutboundProxy.parse("socks5://" + "a".repeat(255) + ":" + "p".repeat(255) + "@proxy").hasCredentials())
+                .isTrue();
+        // HTTP Basic has no such limit.
+        assertThat(OutboundProxy.parse("http://" + longName + ":x@proxy").username()).isEqualTo(longName);
     }
 }

@@ -60,7 +60,7 @@ class ProxyRulesTest {
 
     @Test
     void aBadVariableIsNamedAndItsPasswordIsNot() {
-        assertThatThrownBy(() -> ProxyRules.fromEnvironment(Map.of("HTTPS_PROXY", "socks5://u:secret@corp:1080")))
+        assertThatThrownBy(() -> ProxyRules.fromEnvironment(Map.of("HTTPS_PROXY", "socks4://u:secret@corp:1080")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("HTTPS_PROXY: ").hasMessageNotContaining("secret");
     }
@@ -69,5 +69,28 @@ class ProxyRulesTest {
     void theDescriptionHoldsNoCredentials() {
         ProxyRules r = ProxyRules.fromEnvironment(Map.of("HTTPS_PROXY", "http://ann:hunter2@corp:3128"));
         assertThat(r.toString()).contains("corp:3128", "with credentials").doesNotContain("ann", "hunter2");
+    }
+
+    @Test
+    void allProxyIsNotReadAsTailscaledDoesNotButTheLogSaysSo() {
+        ProxyRules rules = ProxyRules.fromEnvironment(Map.of("ALL_PROXY", "socks5h://ann:hunter2@corp:1080"));
+        assertThat(rules.any()).isFalse();
+        assertThat(rules.proxyFor("https", "control.example", 443)).isNull();
+        assertThat(rules.toString()).startsWith("direct (ALL_PROXY is not read").doesNotContain("hunter2");
+        assertThat(ProxyRules.fromEnvironment(Map.of("all_proxy", "socks5://corp")).toString())
+                .contains("ALL_PROXY is not read");
+        assertThat(ProxyRules.fromEnvironment(Map.of()).toString()).isEqualTo("direct");
+    }
+
+    @Test
+    void proxyVariablesMayNameASocks5Proxy() {
+        ProxyRules rules = ProxyRules.fromEnvironment(Map.of("HTTPS_PROXY", "socks5h://ann:hunter2@corp:1080",
+                "http_proxy", "socks5://corp"));
+        assertThat(rules.proxyFor("https", "control.example", 443))
+                .isEqualTo(new OutboundProxy(OutboundProxy.Kind.SOCKS5H, "corp", 1080, "ann", "hunter2"));
+        assertThat(rules.proxyFor("http", "control.example", 80))
+                .isEqualTo(new OutboundProxy(OutboundProxy.Kind.SOCKS5, "corp", 1080, null, null));
+        assertThat(rules.toString()).isEqualTo("from the environment: https socks5h://corp:1080 (with credentials),"
+                + " http socks5://corp:1080");
     }
 }

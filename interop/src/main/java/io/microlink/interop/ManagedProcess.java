@@ -92,6 +92,19 @@ public final class ManagedProcess implements AutoCloseable {
     }
 
     /**
+     * Waits until something accepts TCP connections on {@code address:port} inside
+     * {@code namespace}, failing at once if the process dies meanwhile: how a proxy here shows
+     * it has started.
+     */
+    public void awaitListening(String namespace, String address, int port, Duration timeout) {
+        Await.until(timeout, name + " to listen on " + address + ":" + port, () -> {
+            requireAlive();
+            return Exec.run(Duration.ofSeconds(5), NetworkNamespaces.inside(namespace, "bash", "-c",
+                    "exec 3<>/dev/tcp/" + address + "/" + port), Map.of(), null).succeeded();
+        });
+    }
+
+    /**
      * Waits until {@code url} answers 200 through {@code http} and {@code alsoReady} holds,
      * failing at once if the process dies meanwhile: how a server here shows it has started.
      */

@@ -61,11 +61,7 @@ public final class Tinyproxy implements AutoCloseable {
                 dir.resolve("tinyproxy-" + port + ".log"));
         Tinyproxy proxy = new Tinyproxy(p, address, port);
         try {
-            Await.until(START_TIMEOUT, "tinyproxy to listen on " + address + ":" + port, () -> {
-                p.requireAlive();
-                return Exec.run(Duration.ofSeconds(5), NetworkNamespaces.inside(namespace, "bash", "-c",
-                        "exec 3<>/dev/tcp/" + address + "/" + port), Map.of(), null).succeeded();
-            });
+            p.awaitListening(namespace, address, port, START_TIMEOUT);
         } catch (RuntimeException e) {
             proxy.close();
             throw e;

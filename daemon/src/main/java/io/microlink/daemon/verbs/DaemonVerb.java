@@ -40,10 +40,12 @@ final class DaemonVerb implements Verb {
                 device cannot be opened it logs why and runs in userspace mode. In TUN mode the
                 SOCKS5/HTTP proxies and served ports are off: programs use the tailnet directly.
 
-                Control and DERP connections go through an HTTP proxy (CONNECT tunnels) when the
-                environment names one, as for tailscaled: HTTPS_PROXY for https servers,
-                HTTP_PROXY for http ones, NO_PROXY for exceptions; --outbound-proxy URL overrides
-                that (http://[user:password@]host:port, or "direct" for none). A password on the
+                Control and DERP connections go through an HTTP proxy (CONNECT tunnels) or a SOCKS5
+                one when the environment names one, as for tailscaled: HTTPS_PROXY for https
+                servers, HTTP_PROXY for http ones, NO_PROXY for exceptions (ALL_PROXY is not read,
+                as tailscaled does not); --outbound-proxy URL overrides that
+                (http://[user:password@]host:port, socks5://... to send the address resolved here,
+                socks5h://... to let the proxy resolve the name, or "direct" for none). A password on the
                 command line shows in ps: prefer the variable in the daemon's environment (e.g. a
                 systemd EnvironmentFile that only root reads). UDP cannot use the proxy, so behind
                 one the node reaches its peers through DERP.""";
@@ -53,7 +55,7 @@ final class DaemonVerb implements Verb {
     public Options options() {
         return new Options().value("tun", null, "NAME", "carry the tailnet through a TUN device of this name,"
                 + " e.g. tailscale0 (default: userspace networking, no root)")
-                .value("outbound-proxy", null, "URL", "reach control and DERP through this HTTP proxy, or \"direct\""
+                .value("outbound-proxy", null, "URL", "reach control and DERP through this HTTP or SOCKS5 proxy, or \"direct\""
                         + " (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY)");
     }
 
