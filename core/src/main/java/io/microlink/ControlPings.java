@@ -19,11 +19,14 @@ import javax.net.ssl.SSLContext;
 final class ControlPings {
     private static final System.Logger LOG = System.getLogger("io.microlink.control");
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /** Control may ping often: one warning a minute at most, the rest at debug level. */
+    private static final long WARN_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
 
     private final URI control;
     private final SSLContext tls;
     private final Dialer dialer;
     private final AtomicBoolean inFlight = new AtomicBoolean();
+    private long lastWarning = System.nanoTime() - WARN_EVERY_NANOS; // only the ping thread, one at a time
 
     ControlPings(URI control, SSLContext tls, Dialer dialer) {
         this.control = control;
@@ -43,11 +46,16 @@ final class ControlPings {
         if (!inFlight.compareAndSet(false, true)) {
             return;
         }
-        Thread.ofVirtual().name("control-ping").start(() -> {
+        Thread.ofVirtual().name("microlink-control-ping").start(() -> {
             try {
                 HeadPing.send(control, request.url(), TIMEOUT, tls, dialer);
             } catch (IOException | IllegalArgumentException e) {
-                LOG.log(Level.WARNING, "control ping not answered: " + e.getMessage());
+                long now = System.nanoTime();
+                boolean warn = now - lastWarning >= WARN_EVERY_NANOS;
+                if (warn) {
+                    lastWarning = now;
+                }
+                LOG.log(warn ? Level.WARNING : Level.DEBUG, "control ping not answered: " + e.getMessage());
             } finally {
                 inFlight.set(false);
             }
