@@ -48,6 +48,7 @@ final class ControlLoop implements Runnable {
     private final StateStore store;
     private final LoopListener listener;
     private final Backoff backoff;
+    private final ControlPings pings;
     /** The one peers know this node by: from the peer cache if it has one, so they recognise it at once. */
     private volatile PrivateKey discoKey;
     private final LinkedBlockingQueue<String> newAuthKeys = new LinkedBlockingQueue<>();
@@ -75,6 +76,7 @@ final class ControlLoop implements Runnable {
         this.listener = listener;
         this.backoff = new Backoff(config.backoffInitial(), config.backoffMax(), RandomGenerator.getDefault());
         this.authKey = config.authKey();
+        this.pings = new ControlPings(config.controlUrl(), config.tls(), config.dialer());
         this.dataplane = new Dataplane(new Dataplane.Settings(config.udpPort(), config.derpTransport(), config.tls(),
                 config.discoAllowlist(), config.priorityPeer(), config.maxActivePeers(), config.tunDevice(), config.dnsUpstreams(),
                 config.routes(), config.advertisedRoutes(), config.dialer()),
@@ -260,6 +262,7 @@ final class ControlLoop implements Runnable {
             for (MapResponse m; running && !loggedOut && (m = stream.next()) != null; ) {
                 MapResponse message = m;
                 LOG.log(Level.DEBUG, () -> "map message: " + MapSummary.of(message));
+                pings.answer(m.pingRequest()); // may come with a keep-alive
                 Netmap base = seeded ? NetmapUpdater.empty() : netmap; // nothing of the cache's seed stays
                 NetmapUpdater.Result result = NetmapUpdater.apply(base, m);
                 if (result.netmap() == base) {

@@ -36,33 +36,16 @@ final class ServerKeyFetch {
     private ServerKeyFetch() {}
 
     static PublicKey fetch(URI server, Duration timeout, SSLContext tls, Dialer dialer) throws IOException {
-        boolean https = "https".equalsIgnoreCase(server.getScheme());
-        String host = server.getHost();
-        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        int port = server.getPort() > 0 ? server.getPort() : https ? 443 : 80;
-        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+        int port = port(server);
         // Appended to the URL as given (like tailscale), so a control server under a path prefix works.
         String path = server.getRawPath() == null ? "" : server.getRawPath().replaceAll("/+$", "");
-        Socket s;
-        try {
-            s = dialer.connect(https ? "https" : "http", bare, port, null, timeoutMs);
-        } catch (ProxyException e) {
-            throw e;
-        } catch (ConnectException e) {
-            // The JDK's message names neither side; say what failed where.
-            throw new ConnectException("connection refused by " + server);
-        } catch (SocketTimeoutException e) {
-            throw new HttpTimeoutException("no answer from " + server + " within " + timeout);
-        }
-        try (Socket closing = s) {
-            Socket conn = https ? ControlTls.start(s, tls.getSocketFactory(), bare, port) : s;
-            conn.setSoTimeout(timeoutMs);
+        try (Socket conn = open(server, timeout, tls, dialer)) {
             conn.getOutputStream().write(("GET " + path + "/key?v=" + ControlClient.CAPABILITY_VERSION + " HTTP/1.0\r\n"
-                    + "Host: " + host + (server.getPort() > 0 ? ":" + port : "") + "\r\n"
+                    + "Host: " + server.getHost() + (server.getPort() > 0 ? ":" + port : "") + "\r\n"
                     + "Accept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             conn.getOutputStream().flush();
             InputStream in = new BufferedInputStream(conn.getInputStream());
-            HttpHead.Status head = readHead(in, server);
+            HttpHead.Status head = readHead(in, server, "GET /key");
             byte[] body = ExactReads.upTo(in, MAX_KEY_RESPONSE + 1);
             if (head.status() != 200) {
                 throw new ControlHttpException("GET /key", head.status(), ControlClient.snippet(body));
@@ -77,17 +60,55 @@ final class ServerKeyFetch {
         }
     }
 
-    private static HttpHead.Status readHead(InputStream in, URI server) throws IOException {
+    /** The port {@code server} names, or its scheme's. */
+    static int port(URI server) {
+        boolean https = "https".equalsIgnoreCase(server.getScheme());
+        return server.getPort() > 0 ? server.getPort() : https ? 443 : 80;
+    }
+
+    /**
+     * A plain connection to {@code server}'s host and port through {@code dialer}, in TLS for
+     * https, reads timing out after {@code timeout}; errors name the server.
+     */
+    static Socket open(URI server, Duration timeout, SSLContext tls, Dialer dialer) throws IOException {
+        boolean https = "https".equalsIgnoreCase(server.getScheme());
+        String host = server.getHost();
+        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        int port = port(server);
+        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+        Socket s;
+        try {
+            s = dialer.connect(https ? "https" : "http", bare, port, null, timeoutMs);
+        } catch (ProxyException e) {
+            throw e;
+        } catch (ConnectException e) {
+            // The JDK's message names neither side; say what failed where.
+            throw new ConnectException("connection refused by " + server);
+        } catch (SocketTimeoutException e) {
+            throw new HttpTimeoutException("no answer from " + server + " within " + timeout);
+        }
+        try {
+            Socket conn = https ? ControlTls.start(s, tls.getSocketFactory(), bare, port) : s;
+            conn.setSoTimeout(timeoutMs);
+            return conn;
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /** The status line and headers of {@code server}'s answer to {@code what}, bounded. */
+    static HttpHead.Status readHead(InputStream in, URI server, String what) throws IOException {
         HttpHead.Status head;
         try {
             head = HttpHeadReader.readStatus(in, HEAD_LIMITS);
         } catch (HttpHeadException e) {
-            throw new ControlProtocolException("GET /key: " + server + " sent a bad HTTP response: " + e.getMessage(), e);
+            throw new ControlProtocolException(what + ": " + server + " sent a bad HTTP response: " + e.getMessage(), e);
         } catch (EOFException e) {
-            throw new ControlProtocolException("GET /key: " + server + " " + e.getMessage());
+            throw new ControlProtocolException(what + ": " + server + " " + e.getMessage());
         }
         if (head == null) {
-            throw new ControlProtocolException("GET /key: " + server + " closed the connection without an answer");
+            throw new ControlProtocolException(what + ": " + server + " closed the connection without an answer");
         }
         return head;
     }

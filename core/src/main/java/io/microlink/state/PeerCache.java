@@ -135,7 +135,7 @@ public final class PeerCache {
             return Optional.empty();
         }
         MapResponse cached = new MapResponse(false, self, derpMap, List.copyOf(peers.values()), null, null, null,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
         return Optional.of(NetmapUpdater.apply(NetmapUpdater.empty(), cached).netmap());
     }
 

@@ -26,4 +26,5 @@ public record MapResponse(
         @JsonProperty("PacketFilter") List<FilterRule> packetFilter,
         @JsonProperty("PacketFilters") Map<String, List<FilterRule>> packetFilters,
         @JsonProperty("UserProfiles") List<UserProfile> userProfiles,
-        @JsonProperty("ControlTime") Instant controlTime) {}
+        @JsonProperty("ControlTime") Instant controlTime,
+        @JsonProperty("PingRequest") PingRequest pingRequest) {}
