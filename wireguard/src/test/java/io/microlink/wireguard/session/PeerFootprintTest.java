@@ -3,9 +3,11 @@ package io.microlink.wireguard.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.microlink.crypto.X25519;
-import java.lang.ref.Reference;
+import java.lang.reflect.Field;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,40 +16,36 @@ import org.junit.jupiter.api.Test;
  * handshake the moment one arrives.
  */
 class PeerFootprintTest {
-    private static final int PEERS = 2000;
+    /** What a peer builds on first use; a peer nobody talks to has none of it. */
+    private static final List<String> BUILT_ON_FIRST_USE = List.of("handshake", "cookies", "timers", "staged");
 
+    /**
+     * The structure, not a heap figure: a unit test's heap reading moves with whatever else the
+     * JVM allocates (it read 566 bytes a peer once in CI against 250 in a quiet run). The bytes
+     * a peer costs are measured by the netmap benchmark (docs/benchmarks.md).
+     */
     @Test
-    void aPeerThatNeverTalksCostsAFewHundredBytes() {
-        Engine engine = new Engine(X25519.generatePrivateKey(), EngineSettings.DEFAULT, new FakeClock());
-        SecureRandom random = new SecureRandom();
-        PeerSpec[] specs = new PeerSpec[PEERS + 100];
-        for (int i = 0; i < specs.length; i++) {
+    void aPeerThatNeverTalksHoldsNoHandshakeCookieTimerOrQueueState() throws Exception {
+        FakeClock clock = new FakeClock();
+        Engine engine = new Engine(X25519.generatePrivateKey(), EngineSettings.DEFAULT, clock);
+        List<Peer> peers = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
             byte[] key = new byte[32];
-            random.nextBytes(key);
-            specs[i] = new PeerSpec(key, null, Wire.ADDR_B, 0, false);
+            new SecureRandom().nextBytes(key);
+            peers.add(engine.addPeer(new PeerSpec(key, null, Wire.ADDR_B, 0, false)));
         }
-        for (int i = PEERS; i < specs.length; i++) {
-            engine.addPeer(specs[i]); // loads the classes first, so only the peers are counted below
-        }
-        long before = liveHeap();
-        for (int i = 0; i < PEERS; i++) {
-            engine.addPeer(specs[i]);
-        }
-        long perPeer = (liveHeap() - before) / PEERS;
-        Reference.reachabilityFence(engine);
-
-        // About 250 bytes now (the peer, its key, the engine's map entry); with the handshake
-        // state, cookie keys, timers, queue and counters built up front it was about 1,000.
-        assertThat(perPeer).isLessThan(500);
-    }
-
-    /** Heap in use after collections, so what remains is what is reachable. */
-    static long liveHeap() {
-        Runtime rt = Runtime.getRuntime();
+        Wire w = new Wire();
         for (int i = 0; i < 3; i++) {
-            System.gc();
+            clock.advance(Duration.ofSeconds(10));
+            engine.tick(w.netA); // the timer thread visits every peer; it must build nothing
         }
-        return rt.totalMemory() - rt.freeMemory();
+        for (String name : BUILT_ON_FIRST_USE) {
+            Field field = Peer.class.getDeclaredField(name);
+            field.setAccessible(true);
+            for (Peer p : peers) {
+                assertThat(field.get(p)).as("%s of a peer that never talked", name).isNull();
+            }
+        }
     }
 
     @Test
