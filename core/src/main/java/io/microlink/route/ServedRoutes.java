@@ -35,12 +35,20 @@ public final class ServedRoutes {
     /** Serves nothing: a node that advertises no routes, or before control approved any. */
     public static final ServedRoutes NONE = new ServedRoutes(List.of(), false, List.of(), List.of());
 
-    /** tailscale's {@code removeFromDefaultRoute}: what an exit node never carries by its default route. */
+    /**
+     * What an exit node never carries by its default route: tailscale's {@code removeFromDefaultRoute},
+     * and IPv6's private ranges as IPv4's are (unique local fc00::/7, the old site-local fec0::/10).
+     */
     private static final List<Prefix> NOT_BY_EXIT = prefixes("192.168.0.0/16", "172.16.0.0/12", "10.0.0.0/8",
-            "169.254.0.0/16", "224.0.0.0/4", "100.64.0.0/10", "fe80::/10", "ff00::/8", "fd7a:115c:a1e0::/48");
-    /** Never served: the host's own loopback, and addresses that name no host. */
+            "169.254.0.0/16", "224.0.0.0/4", "100.64.0.0/10", "fe80::/10", "ff00::/8", "fd7a:115c:a1e0::/48",
+            "fc00::/7", "fec0::/10");
+    /**
+     * Never served: the host's own loopback, addresses that name no host, and the cloud's
+     * instance metadata service (169.254.169.254 is link-local; fd00:ec2::254 is AWS's IPv6 one),
+     * whose credentials a peer must not fetch from the host's side.
+     */
     private static final List<Prefix> NEVER = prefixes("127.0.0.0/8", "0.0.0.0/8", "255.255.255.255/32", "::1/128",
-            "::/128", "169.254.0.0/16", "fe80::/10", "224.0.0.0/4", "ff00::/8");
+            "::/128", "169.254.0.0/16", "fe80::/10", "224.0.0.0/4", "ff00::/8", "fd00:ec2::254/128");
 
     private final List<Prefix> subnets;
     private final boolean exit;

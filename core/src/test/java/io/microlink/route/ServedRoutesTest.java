@@ -66,7 +66,7 @@ class ServedRoutesTest {
         assertThat(serves(s, "2001:db8::20")).isTrue();
         for (String refused : List.of("192.168.1.1", "172.16.0.1", "10.1.2.3", "100.64.0.2", "100.100.100.100",
                 "169.254.169.254", "224.0.0.1", "fe80::1", "ff02::1", "fd7a:115c:a1e0::2", "203.0.113.9",
-                "127.0.0.1", "::1", "0.0.0.0")) {
+                "127.0.0.1", "::1", "0.0.0.0", "fd00:ec2::254", "fd12:3456::1", "fec0::1")) {
             assertThat(serves(s, refused)).as(refused).isFalse();
         }
         assertThat(s.approved()).extracting(Prefix::toString).containsExactly("0.0.0.0/0", "::/0");

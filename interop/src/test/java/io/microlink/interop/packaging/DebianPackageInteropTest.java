@@ -134,6 +134,8 @@ class DebianPackageInteropTest {
         assertThat(Path.of("/usr/share/zsh/vendor-completions/_microlink")).isNotEmptyFile();
         assertThat(Files.readString(Path.of("/var/lib/dpkg/info/microlink.conffiles")).strip())
                 .isEqualTo(DEFAULTS.toString());
+        assertThat(PosixFilePermissions.toString(attributes(DEFAULTS).permissions()))
+                .as("it may hold a proxy password").isEqualTo("rw-------");
     }
 
     @Test
