@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.microlink.interop.Await;
 import io.microlink.interop.Exec;
+import io.microlink.interop.Microsocks;
 import io.microlink.interop.NatTopology;
 import io.microlink.interop.Tinyproxy;
 import java.nio.file.Path;
@@ -15,9 +16,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A company network where nothing gets out but a real HTTP proxy (Debian's tinyproxy on the
- * router, which forwards nothing): the Java daemon logs in to headscale and reaches its relay
- * through the proxy's CONNECT tunnels, set by {@code HTTP_PROXY} or by
+ * A company network where nothing gets out but a real proxy on the router, which forwards
+ * nothing: Debian's tinyproxy (HTTP CONNECT) or microsocks (SOCKS5). The Java daemon logs in to
+ * headscale and reaches its relay through the proxy, set by {@code HTTP_PROXY} or by
  * {@code --outbound-proxy}, with and without a password, and talks to a real tailscaled on an
  * ordinary home network through DERP, both ways. A wrong password is one clear line in
  * {@code microlink up} and {@code status}, and no password is ever in the daemon's log.
@@ -46,29 +47,69 @@ class OutboundProxyInteropTest {
                 byEnv.up();
                 assertThat(open.connects()).as("the open proxy's log").anyMatch(c -> c.contains(lab.net().publicAddress()));
                 assertThat(guarded.connects()).as("the guarded proxy's log").anyMatch(c -> c.contains(lab.net().publicAddress()));
+                talkThroughDerpOnly(ts, byFlag, byEnv);
 
-                for (NatLab.Node java : new NatLab.Node[] {byFlag, byEnv}) {
-                    Await.until(SEE_TIMEOUT, java + " and " + ts + " to see each other online",
-                            () -> java.sees(ts) && ts.sees(java));
-                    NatLab.Probe out = java.probe(ts, PING_BUDGET);
-                    assertThat(out.answered()).as(java + " pings " + ts + ": " + out).isTrue();
-                    assertThat(out.direct()).as("no UDP gets out of the company network: " + out).isFalse();
-                    NatLab.Probe in = ts.probe(java, PING_BUDGET);
-                    assertThat(in.answered()).as(ts + " pings " + java + ": " + in).isTrue();
-                    assertThat(in.direct()).isFalse();
-                    assertThat(java.logTail()).doesNotContain(PASSWORD);
-                }
-
-                NatLab.JavaNode wrong = (NatLab.JavaNode) lab.java("mlwrong", corp,
-                        Map.of("HTTP_PROXY", "http://ann:" + WRONG + "@" + corp.lanGateway() + ":8889"));
-                Exec.Result up = wrong.daemon().cli(wrong.upFlags(Duration.ofSeconds(10)));
-                assertThat(up.succeeded()).isFalse();
-                String expected = "wants a valid user name and password (401 Unauthorized): check the ones in the proxy URL";
-                assertThat(up.stderr() + up.stdout()).contains(expected).doesNotContain(WRONG);
-                assertThat(wrong.daemon().statusJson().path("detail").asText()).contains(expected)
-                        .doesNotContain(WRONG);
-                assertThat(wrong.logTail()).doesNotContain(WRONG);
+                refusedInOneLine(lab.java("mlwrong", corp,
+                        Map.of("HTTP_PROXY", "http://ann:" + WRONG + "@" + corp.lanGateway() + ":8889")),
+                        "wants a valid user name and password (401 Unauthorized): check the ones in the proxy URL");
             }
         }
+    }
+
+    /**
+     * The same through SOCKS5: {@code --outbound-proxy socks5h://} without a password and
+     * {@code HTTP_PROXY=socks5://user:password@} with one (RFC 1929).
+     */
+    @Test
+    void behindASocks5ProxyOnlyTheJavaNodeLogsInAndTalksToTailscaledThroughDerp(@TempDir Path dir) {
+        try (NatLab lab = new NatLab()) {
+            NatTopology.Router corp = lab.net().router("corp", NatTopology.Nat.EASY);
+            corp.setBlackhole(true);
+            NatTopology.Router home = lab.net().router("home", NatTopology.Nat.EASY);
+            try (Microsocks open = Microsocks.start(dir, corp.namespace(), corp.lanGateway(), 1080, null, null);
+                 Microsocks guarded = Microsocks.start(dir, corp.namespace(), corp.lanGateway(), 1081, "ann", PASSWORD)) {
+                NatLab.Node ts = lab.tailscaled("tss", home);
+                ts.up();
+                String guardedUrl = "socks5://ann:" + PASSWORD + "@" + corp.lanGateway() + ":1081";
+                NatLab.Node byFlag = lab.java("msflag", corp, Map.of(), "--outbound-proxy", open.url("socks5h"));
+                NatLab.Node byEnv = lab.java("msauth", corp, Map.of("HTTP_PROXY", guardedUrl));
+                byFlag.up();
+                byEnv.up();
+                assertThat(open.connects()).as("the open proxy's log").anyMatch(c -> c.contains(lab.net().publicAddress()));
+                assertThat(guarded.connects()).as("the guarded proxy's log").anyMatch(c -> c.contains(lab.net().publicAddress()));
+                talkThroughDerpOnly(ts, byFlag, byEnv);
+
+                refusedInOneLine(lab.java("mswrong", corp,
+                        Map.of("HTTP_PROXY", "socks5://ann:" + WRONG + "@" + corp.lanGateway() + ":1081")),
+                        "the outbound proxy socks5://" + corp.lanGateway() + ":1081 (with credentials)"
+                                + " refused the user name and password: check the ones in the proxy URL");
+            }
+        }
+    }
+
+    /** Each Java node and the tailscaled ping each other, through DERP only; no password in the node's log. */
+    private static void talkThroughDerpOnly(NatLab.Node ts, NatLab.Node... javas) {
+        for (NatLab.Node java : javas) {
+            Await.until(SEE_TIMEOUT, java + " and " + ts + " to see each other online",
+                    () -> java.sees(ts) && ts.sees(java));
+            NatLab.Probe out = java.probe(ts, PING_BUDGET);
+            assertThat(out.answered()).as(java + " pings " + ts + ": " + out).isTrue();
+            assertThat(out.direct()).as("no UDP gets out of the company network: " + out).isFalse();
+            NatLab.Probe in = ts.probe(java, PING_BUDGET);
+            assertThat(in.answered()).as(ts + " pings " + java + ": " + in).isTrue();
+            assertThat(in.direct()).isFalse();
+            assertThat(java.logTail()).doesNotContain(PASSWORD);
+        }
+    }
+
+    /** {@code up} with a wrong proxy password fails with {@code expected}, which no output or log pairs with the password. */
+    private static void refusedInOneLine(NatLab.Node node, String expected) {
+        NatLab.JavaNode wrong = (NatLab.JavaNode) node;
+        Exec.Result up = wrong.daemon().cli(wrong.upFlags(Duration.ofSeconds(10)));
+        assertThat(up.succeeded()).isFalse();
+        assertThat(up.stderr() + up.stdout()).contains(expected).doesNotContain(WRONG);
+        assertThat(wrong.daemon().statusJson().path("detail").asText()).contains(expected)
+                .doesNotContain(WRONG);
+        assertThat(wrong.logTail()).doesNotContain(WRONG);
     }
 }
