@@ -94,14 +94,19 @@ public final class ManagedProcess implements AutoCloseable {
     /**
      * Waits until something accepts TCP connections on {@code address:port} inside
      * {@code namespace}, failing at once if the process dies meanwhile: how a proxy here shows
-     * it has started.
+     * it has started. A process that never listens is stopped before the failure is thrown.
      */
     public void awaitListening(String namespace, String address, int port, Duration timeout) {
-        Await.until(timeout, name + " to listen on " + address + ":" + port, () -> {
-            requireAlive();
-            return Exec.run(Duration.ofSeconds(5), NetworkNamespaces.inside(namespace, "bash", "-c",
-                    "exec 3<>/dev/tcp/" + address + "/" + port), Map.of(), null).succeeded();
-        });
+        try {
+            Await.until(timeout, name + " to listen on " + address + ":" + port, () -> {
+                requireAlive();
+                return Exec.run(Duration.ofSeconds(5), NetworkNamespaces.inside(namespace, "bash", "-c",
+                        "exec 3<>/dev/tcp/" + address + "/" + port), Map.of(), null).succeeded();
+            });
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     /**

@@ -46,14 +46,8 @@ public final class Microsocks implements AutoCloseable {
         }
         ManagedProcess p = ManagedProcess.start("microsocks-" + port, NetworkNamespaces.inside(namespace,
                 command.toArray(String[]::new)), Map.of(), dir.resolve("microsocks-" + port + ".log"));
-        Microsocks proxy = new Microsocks(p, address, port);
-        try {
-            p.awaitListening(namespace, address, port, START_TIMEOUT);
-        } catch (RuntimeException e) {
-            proxy.close();
-            throw e;
-        }
-        return proxy;
+        p.awaitListening(namespace, address, port, START_TIMEOUT);
+        return new Microsocks(p, address, port);
     }
 
     /**

@@ -59,14 +59,8 @@ public final class Tinyproxy implements AutoCloseable {
         ManagedProcess p = ManagedProcess.start("tinyproxy-" + port,
                 NetworkNamespaces.inside(namespace, "tinyproxy", "-d", "-c", conf.toString()), Map.of(),
                 dir.resolve("tinyproxy-" + port + ".log"));
-        Tinyproxy proxy = new Tinyproxy(p, address, port);
-        try {
-            p.awaitListening(namespace, address, port, START_TIMEOUT);
-        } catch (RuntimeException e) {
-            proxy.close();
-            throw e;
-        }
-        return proxy;
+        p.awaitListening(namespace, address, port, START_TIMEOUT);
+        return new Tinyproxy(p, address, port);
     }
 
     /** {@code http://address:port}, without credentials. */
