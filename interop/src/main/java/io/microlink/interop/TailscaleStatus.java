@@ -16,7 +16,8 @@ public record TailscaleStatus(
         @JsonProperty("TailscaleIPs") List<String> tailscaleIps,
         @JsonProperty("MagicDNSSuffix") String magicDnsSuffix,
         @JsonProperty("Self") Peer self,
-        @JsonProperty("Peer") Map<String, Peer> peers) {
+        @JsonProperty("Peer") Map<String, Peer> peers,
+        @JsonProperty("Health") List<String> health) {
 
     /** One node as seen from the reporting node. */
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -124,9 +124,11 @@ public final class Tailscaled implements AutoCloseable {
             Files.deleteIfExists(keyFile);
             Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(keyFile, key.key());
-            cli(UP_TIMEOUT, "up", "--login-server=" + loginServer, "--auth-key=file:" + keyFile,
-                    "--hostname=" + hostname, "--accept-dns=false", "--timeout=" + (UP_TIMEOUT.toSeconds() - 10) + "s")
-                    .requireSuccess();
+            Exec.Result r = cli(UP_TIMEOUT, "up", "--login-server=" + loginServer, "--auth-key=file:" + keyFile,
+                    "--hostname=" + hostname, "--accept-dns=false", "--timeout=" + (UP_TIMEOUT.toSeconds() - 10) + "s");
+            if (r.exitCode() != 0) {
+                awaitRunningAfterSlowUp(r);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write auth key file for " + hostname, e);
         } finally {
@@ -136,6 +138,53 @@ public final class Tailscaled implements AutoCloseable {
                 // Directory is deleted with the tailnet anyway.
             }
         }
+    }
+
+    /**
+     * tailscaled leaves Starting only with a live DERP connection or peer; once in CI (two
+     * cores under load) a reference node still had neither when {@code up} gave up. A node
+     * that is logged in and Starting gets one more minute, its state printed, before the test
+     * fails; any other state fails at once.
+     */
+    private void awaitRunningAfterSlowUp(Exec.Result up) {
+        String why = whyNotRunning();
+        if (!currentState().equals("Starting")) {
+            throw new Exec.CommandFailedException(up.describe() + "\n" + why);
+        }
+        System.err.println("tailscaled " + hostname + " still Starting after `up`; one more minute. " + why);
+        try {
+            Await.until(Duration.ofSeconds(60), "tailscaled " + hostname + " Running",
+                    () -> currentState().equals("Running"));
+        } catch (RuntimeException e) {
+            throw new Exec.CommandFailedException(up.describe() + "\n" + whyNotRunning());
+        }
+    }
+
+    private String currentState() {
+        try {
+            return String.valueOf(status().backendState());
+        } catch (RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /**
+     * What a reference node stuck short of Running says about itself: its state, its health
+     * warnings and its log's last lines about DERP and netcheck (it runs once it has a live
+     * DERP connection or peer), so a CI failure shows the cause and not only the timeout.
+     */
+    private String whyNotRunning() {
+        String state;
+        try {
+            TailscaleStatus s = status();
+            state = "state " + s.backendState() + ", health " + s.health();
+        } catch (RuntimeException e) {
+            state = "no status: " + e.getMessage();
+        }
+        List<String> derp = process.logTail(2000).lines()
+                .filter(l -> l.contains("derp") || l.contains("netcheck") || l.contains("magicsock")).toList();
+        return "tailscaled " + hostname + ": " + state + "; its last DERP/netcheck log lines:\n"
+                + String.join("\n", derp.subList(Math.max(0, derp.size() - 25), derp.size()));
     }
 
     public TailscaleStatus status() {
@@ -235,12 +284,12 @@ public final class Tailscaled implements AutoCloseable {
         return hostname;
     }
 
-    /** The UDP port tailscaled's magicsock listens on. */
     /** The SOCKS5 proxy tailscaled serves on 127.0.0.1 into the tailnet (userspace networking's way in). */
     public int socks5Port() {
         return socks5Port;
     }
 
+    /** The UDP port tailscaled's magicsock listens on. */
     public int port() {
         return port;
     }
