@@ -60,8 +60,8 @@ final class ControlLoop implements Runnable {
     private volatile String detail = "";
     private volatile Netmap netmap = NetmapUpdater.empty();
     private volatile NodeIdentity identity;
-    private volatile Hostinfo.NetInfo netInfo;
-    private volatile List<Magicsock.OwnEndpoint> endpoints = List.of();
+    private final NetworkReports reports = new NetworkReports();
+    private final Object liteUpdates = new Object();
     private final Dataplane dataplane;
     private volatile ControlClient client;
     private volatile PeerCacheKeeper cacheKeeper;
@@ -257,7 +257,7 @@ final class ControlLoop implements Runnable {
     }
 
     private void followMap(ControlClient c) throws IOException {
-        try (ControlClient.MapStream stream = c.map(mapRequest(true))) {
+        try (ControlClient.MapStream stream = c.map(mapRequest(true, reports.streamRequested()))) {
             boolean first = true;
             for (MapResponse m; running && !loggedOut && (m = stream.next()) != null; ) {
                 MapResponse message = m;
@@ -277,6 +277,9 @@ final class ControlLoop implements Runnable {
                     first = false;
                     backoff.reset();
                     setState(NodeState.CONNECTED, netmap.peers().size() + " peers");
+                    if (reports.streamAnswered()) {
+                        Thread.ofVirtual().name("microlink-lite-update").start(() -> sendLiteUpdate(c));
+                    }
                 }
                 result.events().forEach(listener::peerChanged);
                 listener.netmapChanged(netmap);
@@ -292,19 +295,33 @@ final class ControlLoop implements Runnable {
                 saveIdentity(identity.withRegistered(false));
             }
             throw e;
+        } finally {
+            reports.streamClosed();
         }
     }
 
-    /** Magicsock learned a new home region or endpoints: tell control with a lite update. */
+    /** Magicsock learned a new home region or endpoints: tell control with a lite update once it answered the stream. */
     private void networkChanged(Hostinfo.NetInfo info, List<Magicsock.OwnEndpoint> eps) {
-        netInfo = info;
-        endpoints = eps;
         ControlClient c = client;
-        if (c != null && state == NodeState.CONNECTED) {
+        if (reports.learned(info, eps) && c != null) {
+            sendLiteUpdate(c);
+        }
+    }
+
+    /**
+     * Sends the latest report. One at a time, each the latest when it goes: the update due at the
+     * stream's answer and one from a new netcheck may race, and control keeps whichever it got last.
+     */
+    private void sendLiteUpdate(ControlClient c) {
+        synchronized (liteUpdates) {
+            NetworkReports.Report r = reports.latest();
             try {
-                c.update(mapRequest(false));
+                c.update(mapRequest(false, r));
+                LOG.log(Level.DEBUG, () -> "told control: home region " + (r.netInfo() == null ? "none"
+                        : r.netInfo().preferredDerp()) + ", " + r.endpoints().size() + " endpoints");
             } catch (IOException e) {
-                LOG.log(Level.DEBUG, "lite update failed; the next map request carries it", e);
+                reports.updateFailed();
+                LOG.log(Level.DEBUG, "lite update failed; the next report or map request carries it", e);
             }
         }
     }
@@ -324,17 +341,19 @@ final class ControlLoop implements Runnable {
         saveIdentity(identity.withNodeKey(PrivateKey.generate(KeyKind.NODE), false));
     }
 
-    private MapRequest mapRequest(boolean stream) {
-        List<Magicsock.OwnEndpoint> eps = endpoints;
+    private MapRequest mapRequest(boolean stream, NetworkReports.Report report) {
+        List<Magicsock.OwnEndpoint> eps = report.endpoints();
         return new MapRequest(ControlClient.CAPABILITY_VERSION, "zstd", stream,
                 identity.nodeKey().publicKey().toString(), discoKey.publicKey().toString(), stream, !stream,
-                hostinfo(), eps.isEmpty() ? null : eps.stream().map(Magicsock.OwnEndpoint::text).toList(),
+                hostinfo(report.netInfo()), eps.isEmpty() ? null : eps.stream().map(Magicsock.OwnEndpoint::text).toList(),
                 eps.isEmpty() ? null : eps.stream().map(Magicsock.OwnEndpoint::type).toList());
     }
 
-
-
     private Hostinfo hostinfo() {
+        return hostinfo(reports.latest().netInfo());
+    }
+
+    private Hostinfo hostinfo(Hostinfo.NetInfo netInfo) {
         return new Hostinfo("microlink-java-" + Version.VERSION, "linux", System.getProperty("os.version"),
                 config.hostname(), null, true, netInfo,
                 config.advertisedRoutes().isEmpty() ? null : config.advertisedRoutes().stream().map(Object::toString).toList());
