@@ -168,7 +168,12 @@ final class WireGuardLink implements Network {
     void receiveFromPeer(byte[] buf, int off, int len, PublicKey peer) {
         Peer p = peers.get(peer);
         // A known peer's endpoint stays the one sync() gave it (no roaming): no object per packet.
-        engine.receive(buf, off, len, p != null ? p.endpoint() : new PeerEndpoint(peer), this);
+        // Vouched for, its data on a session we lost in a restart starts a handshake at once.
+        if (p != null) {
+            engine.receive(p, buf, off, len, p.endpoint(), this);
+        } else {
+            engine.receive(buf, off, len, new PeerEndpoint(peer), this);
+        }
     }
 
     /** A packet from an address no peer is known at; only a handshake can come of it. */

@@ -50,6 +50,11 @@ public final class Counters {
         COOKIES_RECEIVED,
         /** Handshakes that gave a peer new session keys. */
         HANDSHAKES_COMPLETED,
+        /**
+         * Handshakes started because a known peer sent data for a session this side no longer
+         * has (it restarted; the peer did not).
+         */
+        HANDSHAKES_FOR_UNKNOWN_SESSION,
         /** Empty data messages (keepalives) received. */
         KEEPALIVES_RECEIVED,
         /** Peers whose session keys went to make room under the session cap. */

@@ -148,7 +148,25 @@ public final class Engine {
      * @param net where answers and decrypted packets go
      */
     public void receive(byte[] buf, int off, int len, Endpoint from, Network net) {
-        inbound.receive(buf, off, len, from, net);
+        inbound.receive(buf, off, len, from, net, null);
+    }
+
+    /**
+     * As {@link #receive}, for a datagram the runtime knows came from {@code sender}: a relay
+     * that vouches for the sender's key, or an address the sender proved it holds. Data for a
+     * session this engine does not have (it restarted and the peer did not) then starts a
+     * handshake at once, at most once per RekeyTimeout, where plain WireGuard leaves the peer
+     * sending into the void until its own timer rehandshakes 15 s later.
+     *
+     * @param sender the peer the datagram is from
+     * @param buf the buffer holding the datagram
+     * @param off where it starts
+     * @param len its length
+     * @param from where it came from
+     * @param net where answers and decrypted packets go
+     */
+    public void receive(Peer sender, byte[] buf, int off, int len, Endpoint from, Network net) {
+        inbound.receive(buf, off, len, from, net, sender);
     }
 
     /**

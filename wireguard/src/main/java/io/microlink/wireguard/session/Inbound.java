@@ -21,9 +21,10 @@ final class Inbound {
         this.handshakes = handshakes;
     }
 
-    void receive(byte[] buf, int off, int len, Endpoint from, Network net) {
+    /** @param sender the peer the runtime vouches sent this, or null */
+    void receive(byte[] buf, int off, int len, Endpoint from, Network net, Peer sender) {
         try {
-            dispatch(buf, off, len, from, net);
+            dispatch(buf, off, len, from, net, sender);
         } catch (RuntimeException e) {
             // A bug, not a bad packet: bad packets are all counted by reason. Still never propagate,
             // and never log per datagram: a sender that triggers it could flood the log.
@@ -32,7 +33,7 @@ final class Inbound {
         }
     }
 
-    private void dispatch(byte[] buf, int off, int len, Endpoint from, Network net) {
+    private void dispatch(byte[] buf, int off, int len, Endpoint from, Network net, Peer sender) {
         int type = Protocol.messageType(buf, off, len);
         int expected = switch (type) {
             case Protocol.TYPE_INITIATION -> Protocol.INITIATION_SIZE;
@@ -54,15 +55,18 @@ final class Inbound {
             case Protocol.TYPE_INITIATION -> handshakes.onInitiation(buf, off, len, from, net);
             case Protocol.TYPE_RESPONSE -> handshakes.onResponse(buf, off, len, from, net);
             case Protocol.TYPE_COOKIE_REPLY -> handshakes.onCookieReply(buf, off);
-            default -> transport(buf, off, len, from, net);
+            default -> transport(buf, off, len, from, net, sender);
         }
     }
 
-    private void transport(byte[] buf, int off, int len, Endpoint from, Network net) {
+    private void transport(byte[] buf, int off, int len, Endpoint from, Network net, Peer sender) {
         IndexTable.Entry entry = engine.indices.lookup(Bytes.getInt(buf, off + Protocol.TRANSPORT_RECEIVER));
         Keypair kp = entry == null ? null : entry.keypair();
         if (kp == null) {
             engine.counters.add(Counters.Event.DROPPED_UNKNOWN_INDEX);
+            if (sender != null) {
+                sender.unknownSession(net);
+            }
             return;
         }
         long counter = Bytes.getLong(buf, off + Protocol.TRANSPORT_COUNTER);

@@ -259,6 +259,29 @@ public final class Peer {
         net.send(to, msg, 0, msg.length);
     }
 
+    /**
+     * This peer sent data for a session we do not hold: we lost it (a restart) and the peer did
+     * not, so it would send into the void until its own timer rehandshakes. Start a handshake
+     * now, unless a session is fresher than RekeyTimeout (the peer's packets on the old one may
+     * still be in flight) or this already started one within RekeyTimeout: stale or replayed
+     * data cannot make us handshake more often than that.
+     */
+    void unknownSession(Network net) {
+        synchronized (this) {
+            long now = engine.clock.nanoTime();
+            long rekeyTimeout = engine.settings.timers().rekeyTimeout().toNanos();
+            Keypair cur = current;
+            if (cur != null && now - cur.createdNanos < rekeyTimeout) {
+                return;
+            }
+            if (!timers().mayHandshakeForUnknownSession(now, rekeyTimeout)) {
+                return;
+            }
+        }
+        engine.counters.add(Counters.Event.HANDSHAKES_FOR_UNKNOWN_SESSION);
+        initiateHandshake(false, net);
+    }
+
     private void forgetHandshakeIndex() {
         if (handshake != null && handshake.state() != Handshake.State.NONE) {
             engine.indices.remove(handshake.localIndex());

@@ -18,6 +18,7 @@ final class PeerTimers {
     private long zeroKeyMaterial = OFF;
     private long persistentKeepalive = OFF;
     private boolean needAnotherKeepalive;
+    private long unknownSessionHandshake = OFF;
     int handshakeAttempts;
 
     PeerTimers(Peer peer, TimerSettings settings) {
@@ -71,6 +72,15 @@ final class PeerTimers {
 
     void sessionDerived(long now) {
         zeroKeyMaterial = now + 3 * settings.rejectAfterTime().toNanos();
+    }
+
+    /** Whether data for a session we lack may start a handshake now: once per {@code interval}. */
+    boolean mayHandshakeForUnknownSession(long now, long interval) {
+        if (unknownSessionHandshake != OFF && now - unknownSessionHandshake < interval) {
+            return false;
+        }
+        unknownSessionHandshake = now;
+        return true;
     }
 
     /** Arms persistent keepalive at once, as a fresh configuration with one asks. */
