@@ -3,7 +3,7 @@ package io.microlink.lopower;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.microlink.lopower.bridge.BridgeCounters;
+import io.microlink.lopower.bridge.BridgeDataplane;
 import io.microlink.netstack.relay.RelayTarget;
 import io.microlink.netstack.socket.StreamConnection;
 import io.microlink.netstack.socket.TailnetDatagramSocket;
@@ -100,12 +100,44 @@ class DeviceRoutesTest {
         }
     }
 
+    /** Nor the bridge's own device-side addresses: its DNS server is for the devices, not an open resolver for the tailnet. */
     @Test
     void anAddressOfThePrefixesNoDeviceHoldsIsRefusedAtOnce() throws Exception {
         try (TestDevice device = enroll("sensor")) {
             speak(device);
             assertRefusedAtOnce(NOBODY);
-            assertThat(bridge.counters().get("refused_no_device")).isEqualTo(3);
+            assertRefusedAtOnce(InetAddress.ofLiteral("10.90.0.1"));
+            assertRefusedAtOnce(InetAddress.ofLiteral("fd7a:115c:a1e0:9909::1"));
+            assertThat(bridge.counters().get("refused_no_device")).isEqualTo(9);
+        }
+    }
+
+    /**
+     * A device holds its share of the tailnet's connections from the first SYN: one that never
+     * answers fills it with handshakes, the next is refused at once, and the share comes back as
+     * they time out.
+     */
+    @Test
+    void aDeviceHoldsAtMostItsShareOfTheTailnetsConnectionsHalfOpenOnesIncluded() throws Exception {
+        try (TestDevice device = enroll("slow")) {
+            speak(device);
+            device.deaf(true);
+            InetSocketAddress to = new InetSocketAddress(bridge.enrollment().show("slow").addresses().getLast(), 80);
+            int share = BridgeDataplane.TCP_PER_DEVICE;
+            for (int i = 0; i < share; i++) {
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        routes.target().dial(to, Duration.ofSeconds(3)).close();
+                    } catch (IOException e) {
+                        // timed out, as a device that never answers makes it
+                    }
+                });
+            }
+            awaitRouted("slow", share);
+            assertThatThrownBy(() -> routes.target().dial(to, TIMEOUT)).isInstanceOf(ConnectException.class)
+                    .hasMessageContaining("holds all");
+            assertThat(bridge.counters().get("refused_device_limit")).isEqualTo(1);
+            awaitRouted("slow", 0);
         }
     }
 
