@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -30,7 +31,7 @@ import java.util.function.Consumer;
  * closed by {@link #closeDevice}.
  */
 final class DeviceTarget implements RelayTarget {
-    private static final byte[] PING_DATA = "lopower".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] PING_DATA = "lopower".getBytes(StandardCharsets.US_ASCII);
 
     private final Netstack deviceSide;
     private final DeviceTable devices;
