@@ -2,6 +2,7 @@ package io.microlink;
 
 import io.microlink.derp.DerpClient;
 import io.microlink.route.Prefix;
+import io.microlink.netstack.relay.RelayTarget;
 import io.microlink.outbound.Dialer;
 import io.microlink.route.RoutePrefs;
 import java.net.InetSocketAddress;
@@ -18,7 +19,7 @@ record NodeConfig(URI controlUrl, String authKey, String hostname, Path stateDir
                   DerpClient.Transport derpTransport, Set<String> discoAllowlist, String priorityPeer,
                   int maxActivePeers, String tunDevice, int peerCacheSize,
                   List<InetSocketAddress> dnsUpstreams, RoutePrefs routes, List<Prefix> advertisedRoutes,
-                  Dialer dialer) {
+                  RelayTarget relayTarget, Dialer dialer) {
     @Override
     public String toString() {
         return "NodeConfig[control=" + controlUrl + ", hostname=" + hostname + ", state=" + stateDirectory

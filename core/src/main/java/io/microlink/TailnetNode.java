@@ -7,6 +7,8 @@ import io.microlink.derp.DerpClient;
 import io.microlink.dns.MagicDnsHosts;
 import io.microlink.dns.NodeDns;
 import io.microlink.magicsock.Magicsock;
+import io.microlink.netstack.relay.OsRelayTarget;
+import io.microlink.netstack.relay.RelayTarget;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.socket.TailnetDatagramSocket;
 import io.microlink.netstack.socket.TailnetServerSocket;
@@ -663,6 +665,7 @@ public final class TailnetNode implements AutoCloseable {
         private List<InetSocketAddress> dnsUpstreams = List.of();
         private boolean acceptRoutes;
         private List<Prefix> advertisedRoutes = List.of();
+        private RelayTarget relayTarget = new OsRelayTarget();
         private String exitNode;
         private boolean exitNodeAllowLanAccess;
         private String outboundProxy;
@@ -1012,6 +1015,20 @@ public final class TailnetNode implements AutoCloseable {
         }
 
         /**
+         * Where userspace mode carries what peers send to the {@link #advertiseRoutes advertised
+         * routes}: this host's own sockets ({@link OsRelayTarget}) unless an embedder serves a
+         * network of its own, as the LOPOWER bridge serves its devices' prefixes. The relay in
+         * front of it, its limits per peer and the packet filter stay the node's.
+         *
+         * @param target opens the connections, flows and pings the peers' packets ask for
+         * @return this builder
+         */
+        public Builder relayTarget(RelayTarget target) {
+            this.relayTarget = Objects.requireNonNull(target, "relay target");
+            return this;
+        }
+
+        /**
          * Makes the node; it does nothing until {@link TailnetNode#start()}.
          *
          * @return the node
@@ -1028,7 +1045,7 @@ public final class TailnetNode implements AutoCloseable {
                     backoffInitial, backoffMax, tls, udpPort, derpTransport, discoAllowlist, priorityPeer,
                     maxActivePeers, tunDevice, peerCacheSize, dnsUpstreams, new RoutePrefs(acceptRoutes, exitNode,
                     exitNodeAllowLanAccess, exitNodeAllowLanAccess ? HostNetworks.prefixes() : List.of()),
-                    advertisedRoutes, dialer));
+                    advertisedRoutes, relayTarget, dialer));
         }
     }
 }

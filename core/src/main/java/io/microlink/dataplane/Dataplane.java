@@ -20,9 +20,9 @@ import io.microlink.netstack.PacketSink;
 import io.microlink.netstack.ip.IpHeader;
 import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.ip.IpProtocol;
-import io.microlink.netstack.relay.OsRelayTarget;
 import io.microlink.netstack.relay.RelayLimits;
 import io.microlink.netstack.relay.RelayService;
+import io.microlink.netstack.relay.RelayTarget;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.tcp.TcpConfig;
 import io.microlink.outbound.Dialer;
@@ -82,12 +82,13 @@ public final class Dataplane implements AutoCloseable {
      * @param dnsUpstreams where MagicDNS forwards names the tailnet's DNS config routes nowhere
      * @param routes    which of the peers' routes this node takes (subnet routes, an exit node)
      * @param advertisedRoutes the routes this node offers its peers ({@code AdvertisedRoutes.parse})
+     * @param relayTarget where userspace mode carries what peers send to those routes
      * @param dialer    opens DERP connections, through the outbound proxy when there is one
      */
     public record Settings(int udpPort, DerpClient.Transport derpTransport, SSLContext tls,
                            Set<String> discoAllowlist, String priorityPeer, int maxActivePeers, String tunDevice,
                            List<InetSocketAddress> dnsUpstreams, RoutePrefs routes, List<Prefix> advertisedRoutes,
-                           Dialer dialer) {
+                           RelayTarget relayTarget, Dialer dialer) {
         public Settings {
             advertisedRoutes = List.copyOf(advertisedRoutes);
         }
@@ -168,7 +169,7 @@ public final class Dataplane implements AutoCloseable {
     private volatile ServedRoutes served = ServedRoutes.NONE;
     /** The host's networks, read once at build time, which an exit node does not serve (as tailscaled). */
     private final List<Prefix> hostNetworks;
-    /** Userspace mode's subnet router and exit node: the host's sockets; null when nothing is advertised. */
+    /** Userspace mode's subnet router and exit node; null when nothing is advertised. */
     private final RelayService relay;
 
     /**
@@ -193,13 +194,14 @@ public final class Dataplane implements AutoCloseable {
 
     /**
      * The subnet router's and exit node's relay: TCP, UDP and pings a peer sends to a served
-     * route end in the netstack (the packet filter let them in by destination) and go on from this
-     * host's own sockets. Each peer's connections and flows count against its node, whichever of
+     * route end in the netstack (the packet filter let them in by destination) and go on through
+     * the settings' target: this host's own sockets, or an embedder's network (the LOPOWER
+     * bridge's devices). Each peer's connections and flows count against its node, whichever of
      * its addresses it uses.
      */
     private RelayService startRelay() {
         try {
-            return RelayService.start(netstack, this::relayOwner, new OsRelayTarget(), RelayLimits.DEFAULTS);
+            return RelayService.start(netstack, this::relayOwner, settings.relayTarget(), RelayLimits.DEFAULTS);
         } catch (IOException e) {
             throw new IllegalStateException("the netstack relays already", e);
         }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -17,7 +16,7 @@ import java.util.Arrays;
 /**
  * A UDP association through a SOCKS5 proxy (RFC 1928 section 7), so a test can make a real
  * tailscaled originate UDP on the tailnet: its {@code --socks5-server} relays each datagram to
- * the named tailnet address. IPv4 destinations only, which is all the tests need.
+ * the named tailnet address (IPv4 or IPv6).
  *
  * <pre>{@code
  * try (Socks5UdpAssociation udp = Socks5UdpAssociation.open(real.socks5Port())) {
@@ -67,13 +66,12 @@ public final class Socks5UdpAssociation implements AutoCloseable {
         }
     }
 
-    /** Sends {@code data} to an IPv4 tailnet address through the proxy. */
+    /** Sends {@code data} to a tailnet address (or one a peer routes) through the proxy. */
     public void send(InetSocketAddress to, byte[] data) throws IOException {
-        if (!(to.getAddress() instanceof Inet4Address)) {
-            throw new IllegalArgumentException("only IPv4 destinations are supported: " + to);
-        }
-        ByteBuffer b = ByteBuffer.allocate(10 + data.length);
-        b.put(new byte[] {0, 0, 0, 1}).put(to.getAddress().getAddress()).putShort((short) to.getPort()).put(data);
+        byte[] address = to.getAddress().getAddress();
+        ByteBuffer b = ByteBuffer.allocate(6 + address.length + data.length);
+        b.put(new byte[] {0, 0, 0, (byte) (address.length == 4 ? 1 : 4)}).put(address).putShort((short) to.getPort())
+                .put(data);
         udp.send(new DatagramPacket(b.array(), b.capacity(), relay));
     }
 
@@ -87,12 +85,13 @@ public final class Socks5UdpAssociation implements AutoCloseable {
         } catch (SocketTimeoutException e) {
             return null;
         }
-        if (p.getLength() < 10 || buf[3] != 1) {
+        int addressLength = buf[3] == 1 ? 4 : buf[3] == 4 ? 16 : -1;
+        if (addressLength < 0 || p.getLength() < 6 + addressLength) {
             throw new IOException("the proxy relayed a datagram with a header this client does not read");
         }
-        InetAddress from = InetAddress.getByAddress(Arrays.copyOfRange(buf, 4, 8));
-        int port = (buf[8] & 0xff) << 8 | buf[9] & 0xff;
-        return new Reply(new InetSocketAddress(from, port), Arrays.copyOfRange(buf, 10, p.getLength()));
+        InetAddress from = InetAddress.getByAddress(Arrays.copyOfRange(buf, 4, 4 + addressLength));
+        int port = (buf[4 + addressLength] & 0xff) << 8 | buf[5 + addressLength] & 0xff;
+        return new Reply(new InetSocketAddress(from, port), Arrays.copyOfRange(buf, 6 + addressLength, p.getLength()));
     }
 
     @Override

@@ -34,7 +34,8 @@ import java.util.function.Function;
  * stack on the bridge and go on as the node's own connections to the address the device asked
  * for; a device reaches tailnet addresses and the bridge, nothing else. The other way, a
  * {@link Enrollment#forward port forward} carries tailnet peers' connections to a port of the
- * bridge's node on to a port of one device. The bridge's device-side addresses answer DNS
+ * bridge's node on to a port of one device; with {@link DeviceRoutes} peers reach each device
+ * by its own address, any port, through the node's subnet routes. The bridge's device-side addresses answer DNS
  * over UDP and TCP: the node's MagicDNS names (IPv6 addresses only when the device side has no
  * IPv4), other names forwarded as the node's own 100.100.100.100 forwards them.
  *
@@ -64,10 +65,22 @@ public final class LopowerBridge implements AutoCloseable {
     private volatile boolean running = true;
     private Registry synced;
 
-    private LopowerBridge(Enrollment enrollment, BridgeDataplane dataplane) throws LopowerException {
+    /** The routes this bridge serves, or null when it advertises none. */
+    private final DeviceRoutes routes;
+
+    private LopowerBridge(Enrollment enrollment, BridgeDataplane dataplane, DeviceRoutes routes)
+            throws LopowerException {
         this.enrollment = enrollment;
         this.dataplane = dataplane;
         follow();
+        if (routes != null) {
+            if (!routes.prefixes().equals(DeviceRoutes.of(enrollment.plan()).prefixes())) {
+                throw new LopowerException("the device routes " + routes.prefixes() + " are not this bridge's "
+                        + DeviceRoutes.of(enrollment.plan()).prefixes() + ": make them from the same directory");
+            }
+            routes.serveBy(dataplane.deviceRoutes());
+        }
+        this.routes = routes;
         this.watcher = Thread.ofVirtual().name("lopower-registry").start(this::watch);
     }
 
@@ -93,6 +106,21 @@ public final class LopowerBridge implements AutoCloseable {
      */
     public static LopowerBridge start(Path stateDir, BridgeNetwork network, TailnetNode node,
                                       List<InetSocketAddress> dnsUpstreams) throws LopowerException {
+        return start(stateDir, network, node, dnsUpstreams, null);
+    }
+
+    /**
+     * Starts the bridge as {@link #start(Path, BridgeNetwork, TailnetNode, List)} does, serving
+     * {@code routes}: tailnet peers reach each device by its own address through {@code node},
+     * which must have been built with {@link DeviceRoutes#advertiseOn} of the same routes.
+     *
+     * @param routes the device routes of {@code stateDir} ({@link DeviceRoutes#of}), or null for none
+     * @throws LopowerException as {@link #start(Path, BridgeNetwork, TailnetNode)}, or when
+     *                          {@code routes} are another directory's or served by a running bridge
+     */
+    public static LopowerBridge start(Path stateDir, BridgeNetwork network, TailnetNode node,
+                                      List<InetSocketAddress> dnsUpstreams, DeviceRoutes routes)
+            throws LopowerException {
         List<InetSocketAddress> upstreams = List.copyOf(dnsUpstreams);
         return start(stateDir, network, new Uplink() {
             @Override
@@ -115,7 +143,7 @@ public final class LopowerBridge implements AutoCloseable {
                 return node.listen(port);
             }
         }, BridgeDataplane.UDP_IDLE, plan -> deviceDns(NodeDns.server(node, plan.ipv4() != null, upstreams,
-                Set.copyOf(plan.bridgeAddresses()))));
+                Set.copyOf(plan.bridgeAddresses()))), routes);
     }
 
     private static DeviceDns deviceDns(MagicDnsServer server) {
@@ -132,14 +160,17 @@ public final class LopowerBridge implements AutoCloseable {
         };
     }
 
-    /** @param dns the DNS server for the device side as the directory's address plan has it */
+    /**
+     * @param dns    the DNS server for the device side as the directory's address plan has it
+     * @param routes the device routes to serve, or null for none
+     */
     static LopowerBridge start(Path stateDir, BridgeNetwork network, Uplink uplink, Duration udpIdle,
-                               Function<AddressPlan, DeviceDns> dns) throws LopowerException {
+                               Function<AddressPlan, DeviceDns> dns, DeviceRoutes routes) throws LopowerException {
         Enrollment e = Enrollment.open(stateDir, network);
         BridgeDataplane d = BridgeDataplane.start(Enrollment.privateKey(e.registry()), e.plan(), e.network().port(),
                 uplink, udpIdle, dns.apply(e.plan()));
         try {
-            return new LopowerBridge(e, d);
+            return new LopowerBridge(e, d, routes);
         } catch (LopowerException | RuntimeException ex) {
             d.close();
             throw ex;
@@ -208,6 +239,9 @@ public final class LopowerBridge implements AutoCloseable {
     public void close() {
         running = false;
         watcher.interrupt();
+        if (routes != null) {
+            routes.stopServing();
+        }
         dataplane.close();
     }
 }

@@ -46,7 +46,7 @@ class LopowerBridgeTest {
             port = probe.getLocalPort();
         }
         bridge = LopowerBridge.start(dir, new BridgeNetwork("fd7a:115c:a1e0:9909::/64", "10.90.0.0/24", port), tailnet,
-                Duration.ofSeconds(1), LopowerBridgeTest::dnsStandIn);
+                Duration.ofSeconds(1), LopowerBridgeTest::dnsStandIn, null);
     }
 
     @AfterEach
@@ -59,7 +59,7 @@ class LopowerBridgeTest {
      * Answers every UDP query with "dns ", whether the plan has IPv4, and the query, from the
      * address asked; over TCP, each connection gets "dns tcp" and is closed.
      */
-    private static DeviceDns dnsStandIn(AddressPlan plan) {
+    static DeviceDns dnsStandIn(AddressPlan plan) {
         return new DeviceDns() {
             @Override
             public void handle(Netstack stack, IpPacket packet, UdpDatagram d) {
@@ -433,7 +433,7 @@ class LopowerBridgeTest {
             assertThat(udp.receive(Duration.ofSeconds(10))).isNotNull();
 
             bridge.close();
-            bridge = LopowerBridge.start(dir, null, tailnet, Duration.ofSeconds(1), LopowerBridgeTest::dnsStandIn);
+            bridge = LopowerBridge.start(dir, null, tailnet, Duration.ofSeconds(1), LopowerBridgeTest::dnsStandIn, null);
             assertThat(bridge.enrollment().show("steady").config()).isEqualTo(config);
             // The device finds out by itself that the bridge lost the session (WireGuard's
             // 15 s without an answer), and its next handshake is answered with the same keys.
@@ -449,7 +449,7 @@ class LopowerBridgeTest {
 
     @Test
     void aSecondBridgeOnThePortGetsOneClearLine() {
-        assertThatThrownBy(() -> LopowerBridge.start(dir, null, tailnet, Duration.ofSeconds(1), LopowerBridgeTest::dnsStandIn))
+        assertThatThrownBy(() -> LopowerBridge.start(dir, null, tailnet, Duration.ofSeconds(1), LopowerBridgeTest::dnsStandIn, null))
                 .isInstanceOf(LopowerException.class).hasMessageStartingWith("UDP port " + port + " is in use");
     }
 

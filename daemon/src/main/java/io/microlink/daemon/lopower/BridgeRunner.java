@@ -5,6 +5,7 @@ import io.microlink.TailnetNode;
 import io.microlink.daemon.cli.CliException;
 import io.microlink.host.settings.NodeSettings;
 import io.microlink.lopower.BridgeNetwork;
+import io.microlink.lopower.DeviceRoutes;
 import io.microlink.lopower.LopowerBridge;
 import io.microlink.lopower.LopowerException;
 import io.microlink.web.WebServer;
@@ -29,24 +30,41 @@ import java.util.concurrent.TimeUnit;
  * @param dnsUpstreams resolvers for the devices' names the tailnet's DNS config sends nowhere
  * @param plainHttpDerp reach DERP over plain HTTP (test tailnets only)
  * @param webPort      the port on 127.0.0.1 of the web page with the Devices view, 0 for none
+ * @param deviceRoutes advertise the device prefixes as the node's subnet routes ({@link DeviceRoutes})
  */
 public record BridgeRunner(Path dir, BridgeNetwork network, String controlUrl, String authKey, String hostname,
-                           List<InetSocketAddress> dnsUpstreams, boolean plainHttpDerp, int webPort) {
+                           List<InetSocketAddress> dnsUpstreams, boolean plainHttpDerp, int webPort,
+                           boolean deviceRoutes) {
     private static final System.Logger LOG = System.getLogger("io.microlink.lopower");
     private static final long STOP_WAIT_SECONDS = 20;
 
-    /** The bridge's node as the flags describe it; Tailscale's control server unless --login-server. */
-    TailnetNode.Builder node() {
+    /**
+     * The bridge's node as the flags describe it; Tailscale's control server unless --login-server.
+     *
+     * @param routes the device routes it advertises, or null for none
+     */
+    TailnetNode.Builder node(DeviceRoutes routes) {
         TailnetNode.Builder b = TailnetNode.builder().hostname(hostname).stateDirectory(dir.resolve("node"))
                 .authKey(authKey).controlUrl(controlUrl != null ? controlUrl : NodeSettings.DEFAULT_CONTROL_URL);
         if (plainHttpDerp) {
             b.plainHttpDerpForTesting();
         }
-        return b;
+        return routes == null ? b : routes.advertiseOn(b);
+    }
+
+    /** The device routes the flags ask for, made from the directory, or null. */
+    DeviceRoutes routes() throws LopowerException {
+        return deviceRoutes ? DeviceRoutes.of(dir, network) : null;
     }
 
     public int run(PrintStream out) throws CliException, InterruptedException {
-        TailnetNode.Builder b = node();
+        DeviceRoutes routes;
+        try {
+            routes = routes();
+        } catch (LopowerException e) {
+            throw new CliException(e.getMessage());
+        }
+        TailnetNode.Builder b = node(routes);
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         // The JVM exits once its shutdown hooks return: this one waits (bounded) until the bridge
@@ -68,9 +86,13 @@ public record BridgeRunner(Path dir, BridgeNetwork network, String controlUrl, S
                 }
             });
             // The WireGuard port first: a bridge that cannot serve its devices should not join the tailnet.
-            try (LopowerBridge bridge = LopowerBridge.start(dir, network, node, dnsUpstreams)) {
+            try (LopowerBridge bridge = LopowerBridge.start(dir, network, node, dnsUpstreams, routes)) {
                 Runtime.getRuntime().addShutdownHook(hook);
                 node.start();
+                if (routes != null) {
+                    out.println("lopower: advertising the device routes " + String.join(", ", routes.prefixes())
+                            + "; they carry traffic once control approves them (headscale: nodes approve-routes)");
+                }
                 LOG.log(Level.INFO, "lopower: WireGuard on UDP port {0}, public key {1}, {2} devices",
                         String.valueOf(bridge.port()), bridge.enrollment().bridgePublicKey(),
                         String.valueOf(bridge.enrollment().list().size()));

@@ -66,7 +66,12 @@ final class Lopower implements Verb {
                 removing and forwarding take effect in a running bridge at once. The bridge's
                 device-side addresses answer DNS (UDP and TCP): tailnet names from the bridge's netmap (IPv6 only
                 with --no-ipv4), other names forwarded to the tailnet's resolvers, else to
-                --dns-upstream.""";
+                --dns-upstream. With start --advertise-device-routes the bridge's node offers the
+                device prefixes as subnet routes: once control approves them, peers that accept
+                routes reach each device by its own address, any port, TCP, UDP and ping (the
+                tailnet's rules judge by destination; a device is dialed only once the bridge has
+                heard from it). Off by default: it opens every port of every device, and bridges
+                that advertise need prefixes of their own (--ipv6-prefix, --ipv4-prefix).""";
     }
 
     @Override
@@ -84,6 +89,8 @@ final class Lopower implements Verb {
                         "start: resolvers for the devices' names the tailnet's DNS config sends nowhere")
                 .value("web-port", null, "PORT", "start: serve the web page with its Devices view on 127.0.0.1:PORT"
                         + " (token in DIR/web-token; default: none)")
+                .flag("advertise-device-routes", null, "start: offer the device prefixes as subnet routes, so tailnet"
+                        + " peers reach each device by its own address once control approves them (default: off)")
                 .value("public-key", null, "KEY", "devices add: the device's own WireGuard public key")
                 .value("endpoint", null, "HOST:PORT", "devices add: the bridge as the device reaches it")
                 .value("keepalive", null, "SECONDS", "devices add: PersistentKeepalive for the device (default 25; 0: off,"
@@ -166,7 +173,8 @@ final class Lopower implements Verb {
                     : DnsUpstreamFlag.addresses(args.value("dns-upstream"));
             runner = new BridgeRunner(dir, network, args.value("login-server"), authKey(args.value("auth-key-file")),
                     args.value("hostname") == null ? "lopower" : args.value("hostname"), dnsUpstreams,
-                    "1".equals(context.io().env().get(PLAIN_HTTP_DERP_ENV)), args.intValue("web-port", 0, 0, 65535));
+                    "1".equals(context.io().env().get(PLAIN_HTTP_DERP_ENV)), args.intValue("web-port", 0, 0, 65535),
+                    args.flag("advertise-device-routes"));
             return runner.run(context.io().out());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

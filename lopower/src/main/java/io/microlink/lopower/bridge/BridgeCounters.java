@@ -35,7 +35,18 @@ public final class BridgeCounters {
         REFUSED_PINGS_IN_FLIGHT,
         UDP_FLOWS_EXPIRED,
         /** A reply to a UDP flow from somewhere the device did not send to. */
-        UDP_REPLY_FROM_ELSEWHERE
+        UDP_REPLY_FROM_ELSEWHERE,
+        /**
+         * A tailnet peer's connection, flow or ping to an address of the device prefixes that no
+         * device heard from holds: refused at once (the connection is reset).
+         */
+        REFUSED_NO_DEVICE,
+        /** A tailnet peer's connection carried on to a device by its own address (the device routes). */
+        TCP_CONNECTIONS_ROUTED,
+        /** A tailnet peer's UDP flow carried on to a device by its own address. */
+        UDP_FLOWS_ROUTED,
+        /** A tailnet peer's ping of a device answered after the device answered the bridge. */
+        PINGS_ROUTED
     }
 
     private final EventCounters<Event> counts = new EventCounters<>(Event.class);

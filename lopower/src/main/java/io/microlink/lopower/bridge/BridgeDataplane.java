@@ -8,6 +8,7 @@ import io.microlink.lopower.enroll.ForwardRecord;
 import io.microlink.netstack.Headroom;
 import io.microlink.netstack.relay.RelayLimits;
 import io.microlink.netstack.relay.RelayService;
+import io.microlink.netstack.relay.RelayTarget;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.tcp.TcpConfig;
 import io.microlink.wireguard.WireGuardDevice;
@@ -39,6 +40,7 @@ import java.util.Map;
  *                                                                          └▶ DeviceDns (bridge addresses, port 53)
  *  device ◀── ... ◀── Netstack.connect ◀── ForwardTable ◀── Uplink.listen (TCP port forwards, tailnet to device)
  *  device ◀── ... ◀── Netstack.bindUdp ◀── UdpForward ◀── Uplink.bindUdp (UDP port forwards, a flow per sender)
+ *  device ◀── ... ◀── Netstack connect/bindUdp/ping ◀── DeviceTarget ◀── the node's relay (device routes, any port)
  * </pre>
  */
 public final class BridgeDataplane implements AutoCloseable {
@@ -71,6 +73,7 @@ public final class BridgeDataplane implements AutoCloseable {
     private final Netstack stack;
     private final DeviceTable devices;
     private final RelayService relay;
+    private final DeviceTarget routed;
     private final ForwardTable forwards;
     private final WireGuardDevice wireguard;
 
@@ -90,6 +93,7 @@ public final class BridgeDataplane implements AutoCloseable {
                         UDP_FLOWS_PER_DEVICE, UDP_FLOWS_PER_DEVICE * AddressPlan.MAX_DEVICES, udpIdle,
                         shared.pingsInFlight(), DIAL_TIMEOUT, shared.pingTimeout()));
         forwards = new ForwardTable(uplink, stack, plan, counters, TCP_PER_DEVICE, udpIdle);
+        routed = new DeviceTarget(stack, devices, counters, TCP_PER_DEVICE);
         // The addresses wg-quick's DNS line names; a device's queries never leave as its own UDP flows.
         plan.bridgeAddresses().forEach(a -> stack.addUdpService(a, DNS_PORT, dns));
         dns.serveTcp(stack);
@@ -168,8 +172,22 @@ public final class BridgeDataplane implements AutoCloseable {
         return relay.relayed(device) + forwards.udpFlows(device);
     }
 
+    /**
+     * Where the bridge's node carries what tailnet peers send to the device prefixes it
+     * advertises: into this device-side stack, to enrolled devices that were heard from.
+     */
+    public RelayTarget deviceRoutes() {
+        return routed;
+    }
+
+    /** TCP connections and UDP flows tailnet peers hold to {@code device} by its own address now. */
+    public int routed(String device) {
+        return routed.routed(device);
+    }
+
     private void deviceRemoved(String name) {
         relay.closeOwner(name);
+        routed.closeDevice(name);
     }
 
     @Override

@@ -27,7 +27,9 @@ final class DeviceTable {
     private final Consumer<String> removed;
     /** Enrolled devices by their record; a record that changes in any way is a new device. */
     private final Map<DeviceRecord, Peer> peers = new HashMap<>();
-    private volatile Map<InetAddress, String> nameByAddress = Map.of();
+    private volatile Map<InetAddress, Enrolled> byAddress = Map.of();
+
+    private record Enrolled(String name, Peer peer) {}
 
     /** @param removed told each removed device's name, after its peer is gone */
     DeviceTable(Engine engine, AddressPlan plan, Consumer<String> removed) {
@@ -46,7 +48,7 @@ final class DeviceTable {
                 removed.accept(e.getKey().name());
             }
         }
-        Map<InetAddress, String> names = new HashMap<>();
+        Map<InetAddress, Enrolled> names = new HashMap<>();
         for (DeviceRecord d : devices) {
             List<InetAddress> addresses = plan.addressesOf(d.host());
             if (!peers.containsKey(d)) {
@@ -57,9 +59,10 @@ final class DeviceTable {
                 }
                 peers.put(d, p);
             }
-            addresses.forEach(a -> names.put(a, d.name()));
+            Enrolled e = new Enrolled(d.name(), peers.get(d));
+            addresses.forEach(a -> names.put(a, e));
         }
-        nameByAddress = Map.copyOf(names);
+        byAddress = Map.copyOf(names);
     }
 
     /** Each enrolled device's WireGuard activity, by name. */
@@ -77,6 +80,18 @@ final class DeviceTable {
 
     /** The name of the device holding {@code address}, or null when no enrolled device does. */
     String nameOf(InetAddress address) {
-        return nameByAddress.get(address);
+        Enrolled e = byAddress.get(address);
+        return e == null ? null : e.name();
+    }
+
+    /**
+     * The name of the device holding {@code address} if the bridge can reach it now: enrolled,
+     * and heard from since the bridge started (WireGuard learns where a device is only from its
+     * packets, so a packet for any other would wait for a handshake that cannot be sent). Null
+     * otherwise.
+     */
+    String reachableNameOf(InetAddress address) {
+        Enrolled e = byAddress.get(address);
+        return e == null || e.peer().endpoint() == null ? null : e.name();
     }
 }

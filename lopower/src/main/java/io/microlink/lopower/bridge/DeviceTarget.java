@@ -1,0 +1,188 @@
+package io.microlink.lopower.bridge;
+
+import io.microlink.netstack.relay.FlowSlots;
+import io.microlink.netstack.relay.RelayTarget;
+import io.microlink.netstack.socket.Netstack;
+import io.microlink.netstack.socket.StreamConnection;
+import io.microlink.netstack.socket.TailnetDatagramSocket;
+import io.microlink.netstack.socket.TailnetSocket;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * Tailnet to device by the device's own address: where the bridge node's relay carries what
+ * peers send to the advertised device prefixes. Each connection, UDP flow and ping goes on in
+ * the device-side stack from the bridge's own device-side address, as port forwards do, so
+ * the device answers through its tunnel. Only a device that is enrolled and was heard from
+ * ({@link DeviceTable#reachableNameOf}) is dialed; any other address of the prefixes fails at
+ * once (the peer's connection is reset) and is counted ({@code refused_no_device}). A device
+ * holds at most {@code perDevice} connections and as many flows from the tailnet, whichever
+ * peers opened them (the node's relay bounds each peer; a connection counts from its first
+ * SYN, so a device that never answers fills its own share only); a removed device's are
+ * closed by {@link #closeDevice}.
+ */
+final class DeviceTarget implements RelayTarget {
+    private static final byte[] PING_DATA = "lopower".getBytes(StandardCharsets.US_ASCII);
+
+    private final Netstack deviceSide;
+    private final DeviceTable devices;
+    private final BridgeCounters counters;
+    private final FlowSlots<String, Closeable> tcp;
+    private final FlowSlots<String, Closeable> udp;
+
+    DeviceTarget(Netstack deviceSide, DeviceTable devices, BridgeCounters counters, int perDevice) {
+        this.deviceSide = deviceSide;
+        this.devices = devices;
+        this.counters = counters;
+        this.tcp = new FlowSlots<>(perDevice, Integer.MAX_VALUE);
+        this.udp = new FlowSlots<>(perDevice, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public StreamConnection dial(InetSocketAddress to, Duration timeout) throws IOException {
+        String device = reachable(to.getAddress());
+        DeviceConnection c = new DeviceConnection(device);
+        if (!tcp.take(device, c)) {
+            counters.add(BridgeCounters.Event.REFUSED_DEVICE_LIMIT);
+            throw new ConnectException(device + " holds all the connections it may from the tailnet");
+        }
+        try {
+            c.connected(deviceSide.connect(to.getAddress(), to.getPort(), Math.max(1, timeout.toMillis())));
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        counters.add(BridgeCounters.Event.TCP_CONNECTIONS_ROUTED);
+        return c;
+    }
+
+    @Override
+    public Datagrams openUdp(InetSocketAddress to, Consumer<byte[]> replies) throws IOException {
+        String device = reachable(to.getAddress());
+        TailnetDatagramSocket socket = deviceSide.bindUdp(0);
+        if (!udp.take(device, socket)) {
+            socket.close();
+            counters.add(BridgeCounters.Event.REFUSED_DEVICE_LIMIT);
+            throw new IOException(device + " holds all the UDP flows it may from the tailnet");
+        }
+        socket.onReceive(reply -> {
+            if (reply.sender().equals(to)) {
+                replies.accept(reply.data());
+            } else {
+                counters.add(BridgeCounters.Event.UDP_REPLY_FROM_ELSEWHERE);
+            }
+        });
+        counters.add(BridgeCounters.Event.UDP_FLOWS_ROUTED);
+        return new Datagrams() {
+            @Override
+            public void send(byte[] payload) throws IOException {
+                socket.send(to, payload);
+            }
+
+            @Override
+            public void close() {
+                socket.close();
+                udp.release(device, socket);
+            }
+        };
+    }
+
+    @Override
+    public boolean ping(InetAddress to, Duration timeout) {
+        try {
+            reachable(to);
+            deviceSide.ping(to, PING_DATA, timeout);
+            counters.add(BridgeCounters.Event.PINGS_ROUTED);
+            return true;
+        } catch (IOException | TimeoutException e) {
+            return false; // no device there, or it did not answer: the peer's ping goes unanswered
+        }
+    }
+
+    /** Closes every connection and flow the tailnet holds to {@code device}, which was removed. */
+    void closeDevice(String device) {
+        tcp.closeAll(device);
+        udp.closeAll(device);
+    }
+
+    /** Connections and flows the tailnet holds to {@code device} now. */
+    int routed(String device) {
+        return tcp.count(device) + udp.count(device);
+    }
+
+    private String reachable(InetAddress address) throws ConnectException {
+        String device = devices.reachableNameOf(address);
+        if (device == null) {
+            counters.add(BridgeCounters.Event.REFUSED_NO_DEVICE);
+            throw new ConnectException("no device at " + address.getHostAddress() + " has been heard from");
+        }
+        return device;
+    }
+
+    /**
+     * A connection to a device, holding its slot from before the SYN until it is closed: closed by
+     * the relay when either side ends, or by {@link #closeDevice} (then also when it comes in the
+     * middle of the handshake).
+     */
+    private final class DeviceConnection implements StreamConnection {
+        private final String device;
+        private volatile TailnetSocket socket;
+        private volatile boolean closed;
+
+        DeviceConnection(String device) {
+            this.device = device;
+        }
+
+        void connected(TailnetSocket s) throws IOException {
+            socket = s;
+            if (closed) {
+                s.abort();
+                throw new ConnectException(device + " was removed");
+            }
+        }
+
+        @Override
+        public InputStream getInputStream() throws IOException {
+            return socket.getInputStream();
+        }
+
+        @Override
+        public OutputStream getOutputStream() throws IOException {
+            return socket.getOutputStream();
+        }
+
+        @Override
+        public InetSocketAddress getRemoteSocketAddress() {
+            return socket.getRemoteSocketAddress();
+        }
+
+        @Override
+        public void setSoTimeout(int millis) throws IOException {
+            socket.setSoTimeout(millis);
+        }
+
+        @Override
+        public void shutdownOutput() throws IOException {
+            socket.shutdownOutput();
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            TailnetSocket s = socket;
+            if (s != null) {
+                s.close();
+            }
+            tcp.release(device, this);
+        }
+    }
+}
