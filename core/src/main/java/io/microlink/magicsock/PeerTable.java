@@ -76,6 +76,7 @@ final class PeerTable {
 
     synchronized void sync(Netmap map) {
         Index old = index;
+        Set<PublicKey> restartedPeers = new HashSet<>();
         Set<Long> allowed = allowedIds(map);
         Map<PublicKey, Entry> byNodeKey = new HashMap<>();
         Map<PublicKey, Entry> byDiscoKey = new HashMap<>();
@@ -88,7 +89,14 @@ final class PeerTable {
             PublicKey discoKey = n.discoKey() == null ? null : PublicKey.parse(KeyKind.DISCO, n.discoKey());
             boolean probe = discoKey != null && (allowed == null || allowed.contains(n.id()));
             Entry previous = old.byNodeKey().get(key);
-            PeerPath path = previous != null ? previous.path() : new PeerPath(probe);
+            // A new disco key means the peer restarted, likely on another port: what we proved
+            // of its old process proves nothing now (tailscale resets the endpoint likewise).
+            boolean restarted = previous != null && previous.discoKey() != null && discoKey != null
+                    && !previous.discoKey().equals(discoKey);
+            if (restarted) {
+                restartedPeers.add(key);
+            }
+            PeerPath path = previous != null && !restarted ? previous.path() : new PeerPath(probe);
             path.setDiscoveryAllowed(probe);
             List<InetSocketAddress> advertised = new ArrayList<>();
             if (n.endpoints() != null) {
@@ -107,7 +115,8 @@ final class PeerTable {
         }
         Index next = new Index(Map.copyOf(byNodeKey), Map.copyOf(byDiscoKey), Map.copyOf(byKeyText));
         index = next;
-        endpointOwners.entrySet().removeIf(e -> !stillOwned(e.getKey(), e.getValue()));
+        endpointOwners.entrySet().removeIf(e -> restartedPeers.contains(e.getValue().nodeKey())
+                || !stillOwned(e.getKey(), e.getValue()));
     }
 
     /** Whether {@code owner} is still a peer and {@code address} still one of its candidates. */

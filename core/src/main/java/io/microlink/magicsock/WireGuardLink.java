@@ -24,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -64,8 +65,8 @@ final class WireGuardLink implements Network {
     private final PeerExpiry expiry;
     /** Each peer's engine state; its endpoint is its {@link PeerEndpoint}. Changed only by {@link #sync}. */
     private final Map<PublicKey, Peer> peers = new ConcurrentHashMap<>();
-    /** The allowed IPs each peer was given, so a netmap that changes none of them changes nothing. */
-    private final Map<PublicKey, List<String>> routes = new HashMap<>();
+    /** What each peer was given from the netmap last synced, so a netmap that changes nothing of it changes nothing. */
+    private final Map<PublicKey, Applied> applied = new HashMap<>();
     private final RoutePrefs routePrefs;
 
     /**
@@ -116,9 +117,18 @@ final class WireGuardLink implements Network {
     }
 
     /**
+     * A peer's allowed IPs, and the disco key it had: disco keys live as long as the peer's
+     * process, so a new one means it restarted.
+     */
+    private record Applied(List<String> allowedIps, String discoKey) {}
+
+    /**
      * Adds new peers and removes departed ones, and those whose key has expired: with the peer
      * go its sessions and routes. Each peer's routes are its addresses and what {@link RouteTable}
-     * gives it of its approved routes, updated whenever the netmap changes them.
+     * gives it of its approved routes, updated whenever the netmap changes them. A peer whose
+     * disco key changed restarted and lost its sessions: ours go too, so the next packet
+     * handshakes instead of going where the peer drops it until WireGuard's 15 s timer (as
+     * tailscaled resets such a peer).
      */
     synchronized void sync(Netmap netmap) {
         RouteTable table = RouteTable.of(netmap, routePrefs, n -> !expiry.expired(n));
@@ -131,7 +141,7 @@ final class WireGuardLink implements Network {
         peers.entrySet().removeIf(e -> {
             if (!wanted.containsKey(e.getKey())) {
                 engine.removePeer(e.getValue());
-                routes.remove(e.getKey());
+                applied.remove(e.getKey());
                 return true;
             }
             return false;
@@ -140,13 +150,20 @@ final class WireGuardLink implements Network {
             Peer p = peers.computeIfAbsent(key, k -> engine.addPeer(
                     new PeerSpec(k.raw(), null, new PeerEndpoint(k), 0, k.equals(limits.priorityPeer()))));
             List<String> allowed = table.allowedIps(node);
-            if (!allowed.equals(routes.get(key))) {
+            Applied before = applied.get(key);
+            if (before == null || !allowed.equals(before.allowedIps())) {
                 // Control moved a route (a primary router failed over) or the peer's addresses changed.
                 engine.allowedIps().removeAll(p);
                 for (String prefix : allowed) {
                     route(prefix, p);
                 }
-                routes.put(key, allowed);
+            }
+            String disco = node.discoKey() != null ? node.discoKey() : before != null ? before.discoKey() : null;
+            if (before != null && before.discoKey() != null && !before.discoKey().equals(disco)) {
+                engine.resetSessions(p);
+            }
+            if (before == null || !allowed.equals(before.allowedIps()) || !Objects.equals(disco, before.discoKey())) {
+                applied.put(key, new Applied(allowed, disco));
             }
         });
     }

@@ -56,6 +56,22 @@ class PeerTableTest {
     }
 
     @Test
+    void aPeerWithANewDiscoKeyRestartedAndItsProvenPathIsForgotten() {
+        PeerTable table = new PeerTable(Set.of(), TestTailnet.expiry());
+        table.sync(map);
+        PeerPath path = prove(table.get(bob), E1);
+        table.prove(table.get(bob), E1, NOW);
+
+        PublicKey restartedDisco = PrivateKey.generate(KeyKind.DISCO).publicKey();
+        table.sync(netmap(peer(2, "bob", bob, restartedDisco, 1, "127.0.0.1:41641")));
+
+        assertThat(table.get(bob).path()).isNotSameAs(path);
+        assertThat(table.get(bob).path().trustedDirect(NOW)).isNull();
+        assertThat(table.ownerOf(E1)).as("proven by the old process only").isNull();
+        assertThat(table.byDiscoKey(bobDisco)).isNull();
+    }
+
+    @Test
     void datagramsAreTiedToAPeerOnlyFromProvenAddressesItStillHas() {
         PeerTable table = new PeerTable(Set.of(), TestTailnet.expiry());
         table.sync(map);

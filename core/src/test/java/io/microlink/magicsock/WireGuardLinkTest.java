@@ -122,6 +122,28 @@ class WireGuardLinkTest {
         assertThat(link.peers()).containsOnlyKeys(bob);
     }
 
+    @Test
+    void aPeerThatRestartedWithANewDiscoKeyLosesItsSessionSoTheNextPacketHandshakes() {
+        PublicKey disco1 = PrivateKey.generate(KeyKind.DISCO).publicKey();
+        PublicKey disco2 = PrivateKey.generate(KeyKind.DISCO).publicKey();
+        link.sync(netmap(peer(3, "alice", alice.publicKey(), disco1, 1)));
+        byte[] initiation = aliceInitiation();
+        link.receiveFromPeer(initiation, 0, initiation.length, alice.publicKey());
+        assertThat(link.peers().get(alice.publicKey()).hasSession()).isTrue();
+
+        link.sync(netmap(peer(3, "alice", alice.publicKey(), null, 1)));
+        assertThat(link.peers().get(alice.publicKey()).hasSession()).as("a map without the disco key is no restart")
+                .isTrue();
+        link.sync(netmap(peer(3, "alice", alice.publicKey(), disco1, 1)));
+        assertThat(link.peers().get(alice.publicKey()).hasSession()).isTrue();
+
+        link.sync(netmap(peer(3, "alice", alice.publicKey(), disco2, 1)));
+        assertThat(link.peers().get(alice.publicKey()).hasSession()).isFalse();
+        out.clear();
+        link.sendInner(ipv4(ip("100.64.0.1"), ip("100.64.0.3")), WireGuardLink.HEADROOM, 20);
+        assertThat(out).singleElement().satisfies(o -> assertThat(o.bytes()[0]).as("an initiation").isEqualTo((byte) 1));
+    }
+
     /** Alice's engine, which knows us at some address, starts a handshake: its initiation. */
     private byte[] aliceInitiation() {
         Engine engine = new Engine(alice.raw(), EngineSettings.DEFAULT, TimeSource.system());

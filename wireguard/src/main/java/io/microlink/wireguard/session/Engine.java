@@ -93,6 +93,17 @@ public final class Engine {
     public void removePeer(Peer peer) {
         peers.remove(ByteBuffer.wrap(peer.keyBytes()));
         allowedIps.removeAll(peer);
+        resetSessions(peer);
+    }
+
+    /**
+     * Forgets a peer's sessions, keeping it and its routes: it restarted (a runtime may learn
+     * that out of band), so its next packet starts a handshake rather than going out on keys
+     * the peer no longer has.
+     *
+     * @param peer a peer of this engine
+     */
+    public void resetSessions(Peer peer) {
         activeSessions.remove(peer);
         peer.dropSessions();
     }
