@@ -144,8 +144,10 @@ public final class PortMapper {
             current = g;
             checkedNanos = g.sinceNanos();
             if (before == null || !before.external().equals(g.external()) || before.protocol() != g.protocol()) {
-                LOG.log(Level.INFO, "gateway {0} maps UDP port {1} to {2} for {3} s ({4})", gw.getHostAddress(),
-                        localPort, g.external(), g.lifetimeSeconds(), g.protocol().label());
+                LOG.log(Level.INFO, "gateway {0} maps UDP port {1} to {2}:{3} for {4} s ({5})", gw.getHostAddress(),
+                        Integer.toString(localPort), g.external().getAddress().getHostAddress(),
+                        Integer.toString(g.external().getPort()), Long.toString(g.lifetimeSeconds()),
+                        g.protocol().label());
                 changed.run();
             }
         } catch (IOException | RuntimeException e) {
@@ -169,7 +171,7 @@ public final class PortMapper {
         }
         if (Epoch.lostState(g.epochSeconds(), g.sinceNanos(), epoch, now)) {
             LOG.log(Level.INFO, "gateway {0} restarted (epoch {1} s, was {2} s): mapping again",
-                    g.gateway().getHostAddress(), epoch, g.epochSeconds());
+                    g.gateway().getHostAddress(), Long.toString(epoch), Long.toString(g.epochSeconds()));
             return false;
         }
         checkedNanos = now;

@@ -115,12 +115,17 @@ final class UpnpClient implements MappingProtocol {
             // Unicast first: it also teaches a host firewall to expect the gateway's unicast answer.
             s.send(new DatagramPacket(query, query.length, gatewaySsdp));
             if (multicast) {
-                NetworkInterface lan = NetworkInterface.getByInetAddress(self);
-                if (lan != null) {
-                    s.setOption(StandardSocketOptions.IP_MULTICAST_IF, lan);
+                try {
+                    NetworkInterface lan = NetworkInterface.getByInetAddress(self);
+                    if (lan != null) {
+                        s.setOption(StandardSocketOptions.IP_MULTICAST_IF, lan);
+                    }
+                    s.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 2);
+                    s.send(new DatagramPacket(query, query.length, InetAddress.getByName(Ssdp.GROUP), ssdpPort));
+                } catch (IOException e) {
+                    // no multicast on this link: the unicast query may still be answered
+                    LOG.log(Level.DEBUG, "SSDP multicast not sent: {0}", e.getMessage());
                 }
-                s.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 2);
-                s.send(new DatagramPacket(query, query.length, InetAddress.getByName(Ssdp.GROUP), ssdpPort));
             }
             byte[] buf = new byte[Ssdp.MAX_ANSWER + 1];
             long deadline = System.nanoTime() + SSDP_WAIT.toNanos();
