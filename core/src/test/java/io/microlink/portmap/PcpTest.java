@@ -111,4 +111,26 @@ class PcpTest {
                 .hasMessageContaining("it has 60");
         assertThatThrownBy(() -> Pcp.decode(new byte[1104], 0, 1104)).hasMessageContaining("at most 1100");
     }
+
+    @Test
+    void whatMiniupnpdAnswered() throws Exception {
+        // Debian's miniupnpd 2.3.1 (ext_ip 198.0.0.7), asked for UDP 41641 with NONCE from 10.77.0.2:
+        // granted for 7200 s at epoch 3 on ::ffff:198.0.0.7, port 41641
+        Pcp.Response r = decode("0281000000001c20000000030000000000000000000000000102030405060708090a0b0c"
+                + "11000000a2a9a2a900000000000000000000ffffc6000007");
+        assertThat(PcpClient.mapAnswer(HEX.parseHex("0281000000001c20000000030000000000000000000000000102030405060708090a"
+                + "0b0c11000000a2a9a2a900000000000000000000ffffc6000007"), 0, 60, NONCE, 41641)).isNotNull();
+        assertThat(r.result()).isZero();
+        assertThat(r.lifetimeSeconds()).isEqualTo(7200);
+        assertThat(r.epochSeconds()).isEqualTo(3);
+        assertThat(r.externalPort()).isEqualTo(41641);
+        assertThat(r.externalAddress()).isEqualTo(InetAddress.ofLiteral("198.0.0.7"));
+        // refused, NO_RESOURCES (8), with a lifetime of 30 s and the request's data echoed (§7.2)
+        Pcp.Response refused = decode("028100080000001e000000040000000000000000000000000102030405060708090a0b0c"
+                + "11000000a2a9a2a900000000000000000000ffffc6000007");
+        assertThat(refused.result()).isEqualTo(8);
+        assertThat(refused.nonce()).isEqualTo(NONCE);
+        // its ANNOUNCE answer: the epoch only
+        assertThat(decode("028000000000000000000003000000000000000000000000").epochSeconds()).isEqualTo(3);
+    }
 }

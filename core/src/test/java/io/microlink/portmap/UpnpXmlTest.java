@@ -90,4 +90,34 @@ class UpnpXmlTest {
         assertThatThrownBy(() -> GatewayHttp.parse("HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.US_ASCII)))
                 .hasMessageContaining("end of its head");
     }
+
+    @Test
+    void whatMiniupnpdSends() throws Exception {
+        // Debian's miniupnpd 2.3.1: an InternetGatewayDevice:2 whose WANIPConnection:2 is two devices down
+        byte[] description;
+        try (var in = UpnpXmlTest.class.getResourceAsStream("miniupnpd-rootDesc.xml")) {
+            description = in.readAllBytes();
+        }
+        assertThat(UpnpXml.wanIpConnection(description, URI.create("http://10.77.0.1:5000/rootDesc.xml")))
+                .isEqualTo(new UpnpXml.Service("urn:schemas-upnp-org:service:WANIPConnection:2",
+                        URI.create("http://10.77.0.1:5000/ctl/IPConn")));
+        assertThat(UpnpXml.soapValue(("<?xml version=\"1.0\"?>\r\n<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\""
+                + " s:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\"><s:Body><u:GetExternalIPAddressResponse"
+                + " xmlns:u=\"urn:schemas-upnp-org:service:WANIPConnection:2\"><NewExternalIPAddress>198.0.0.7"
+                + "</NewExternalIPAddress></u:GetExternalIPAddressResponse></s:Body></s:Envelope>\r\n")
+                .getBytes(StandardCharsets.UTF_8), "NewExternalIPAddress")).isEqualTo("198.0.0.7");
+        assertThat(UpnpXml.soapValue(("<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" s:encodingStyle="
+                + "\"http://schemas.xmlsoap.org/soap/encoding/\"><s:Body><s:Fault><faultcode>s:Client</faultcode>"
+                + "<faultstring>UPnPError</faultstring><detail><UPnPError xmlns=\"urn:schemas-upnp-org:control-1-0\">"
+                + "<errorCode>718</errorCode><errorDescription>ConflictInMappingEntry</errorDescription></UPnPError>"
+                + "</detail></s:Fault></s:Body></s:Envelope>").getBytes(StandardCharsets.UTF_8), "errorCode"))
+                .isEqualTo("718");
+        byte[] ssdp = ("HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=120\r\nST: urn:schemas-upnp-org:device:"
+                + "InternetGatewayDevice:1\r\nUSN: uuid:3b6a5d2c-0000-4000-8000-000000000001::urn:schemas-upnp-org:device:"
+                + "InternetGatewayDevice:1\r\nEXT:\r\nSERVER: Debian/6.18.44-fc-v1300 UPnP/1.1 MiniUPnPd/2.3.1\r\n"
+                + "LOCATION: http://10.77.0.1:5000/rootDesc.xml\r\nOPT: \"http://schemas.upnp.org/upnp/1/0/\"; ns=01\r\n"
+                + "01-NLS: 1796657847\r\nBOOTID.UPNP.ORG: 1796657847\r\nCONFIGID.UPNP.ORG: 1337\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        assertThat(Ssdp.location(ssdp, 0, ssdp.length)).isEqualTo(URI.create("http://10.77.0.1:5000/rootDesc.xml"));
+    }
 }
