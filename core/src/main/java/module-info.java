@@ -15,6 +15,8 @@ module io.microlink.core {
     requires com.fasterxml.jackson.datatype.jsr310;
     requires okhttp3;
     requires java.net.http;
+    // UPnP gateways describe themselves in XML (io.microlink.portmap.UpnpXml).
+    requires java.xml;
     requires aircompressor;
     // aircompressor's zstd reads with sun.misc.Unsafe, but as an automatic module it cannot say so:
     // on the module path nothing else would resolve jdk.unsupported, and the first compressed map

@@ -597,6 +597,17 @@ public final class TailnetNode implements AutoCloseable {
     }
 
     /**
+     * The UDP port mapping the default gateway granted (NAT-PMP, PCP or UPnP IGD, asked at each
+     * netcheck), without asking: empty while there is none or before the node is up.
+     *
+     * @return the mapping and its protocol, or empty
+     */
+    public Optional<PortMapping> portMapping() {
+        Magicsock m = loop.dataplane().magicsock();
+        return m == null ? Optional.empty() : Optional.ofNullable(m.portMapping());
+    }
+
+    /**
      * Retries registration with a new auth key after {@link NodeState#NEEDS_LOGIN}.
      *
      * @param authKey a pre-auth key; never logged

@@ -21,6 +21,7 @@ import io.microlink.netmon.NetworkMonitor;
 import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.PacketSink;
 import io.microlink.outbound.Dialer;
+import io.microlink.PortMapping;
 import io.microlink.portmap.PortMapper;
 import io.microlink.route.RoutePrefs;
 import io.microlink.wireguard.session.Counters;
@@ -328,6 +329,11 @@ public final class Magicsock implements PacketSink, AutoCloseable {
                 LOG.log(Level.WARNING, "WireGuard timer tick failed", e);
             }
         }
+    }
+
+    /** The gateway's mapping of our UDP port and who granted it, or null while there is none. */
+    public PortMapping portMapping() {
+        return portMapper.current();
     }
 
     /** The latest netcheck's findings, or null before the first netcheck finished. */

@@ -69,9 +69,9 @@ public final class NatPmp {
         }
         byte[] b = new byte[12];
         b[1] = (byte) (udp ? OP_MAP_UDP : OP_MAP_TCP);
-        put16(b, 4, internalPort);
-        put16(b, 6, suggestedExternalPort);
-        put32(b, 8, lifetimeSeconds);
+        Wire.put16(b, 4, internalPort);
+        Wire.put16(b, 6, suggestedExternalPort);
+        Wire.put32(b, 8, lifetimeSeconds);
         return b;
     }
 
@@ -93,7 +93,7 @@ public final class NatPmp {
         if ((op & RESPONSE_BIT) == 0) {
             throw new PortMapProtocolException("a NAT-PMP request (opcode " + op + "), not a response");
         }
-        int result = get16(b, off + 2);
+        int result = Wire.get16(b, off + 2);
         int request = op & ~RESPONSE_BIT;
         int need = request == OP_EXTERNAL_ADDRESS ? 12 : 16;
         if (request > OP_MAP_TCP) {
@@ -102,14 +102,14 @@ public final class NatPmp {
         if (len < need) {
             // A gateway that refuses a request may answer with only the first 8 bytes (§3.5).
             if (result != 0 && len >= 8) {
-                long epoch = get32(b, off + 4);
+                long epoch = Wire.get32(b, off + 4);
                 return request == OP_EXTERNAL_ADDRESS ? new ExternalAddress(result, epoch, null)
                         : new Mapping(result, epoch, request == OP_MAP_UDP, 0, 0, 0);
             }
             throw new PortMapProtocolException("a NAT-PMP response to opcode " + request + " of " + len
                     + " bytes; it has " + need);
         }
-        long epoch = get32(b, off + 4);
+        long epoch = Wire.get32(b, off + 4);
         if (request == OP_EXTERNAL_ADDRESS) {
             byte[] ip = {b[off + 8], b[off + 9], b[off + 10], b[off + 11]};
             try {
@@ -118,8 +118,8 @@ public final class NatPmp {
                 throw new IllegalStateException("four bytes are always an IPv4 address", e);
             }
         }
-        return new Mapping(result, epoch, request == OP_MAP_UDP, get16(b, off + 8), get16(b, off + 10),
-                get32(b, off + 12));
+        return new Mapping(result, epoch, request == OP_MAP_UDP, Wire.get16(b, off + 8), Wire.get16(b, off + 10),
+                Wire.get32(b, off + 12));
     }
 
     /** The meaning of a result code (§3.5), for messages. */
@@ -133,25 +133,5 @@ public final class NatPmp {
             case 5 -> "unsupported opcode";
             default -> "result code " + result;
         };
-    }
-
-    private static void put16(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 8);
-        b[at + 1] = (byte) v;
-    }
-
-    private static void put32(byte[] b, int at, long v) {
-        b[at] = (byte) (v >>> 24);
-        b[at + 1] = (byte) (v >>> 16);
-        b[at + 2] = (byte) (v >>> 8);
-        b[at + 3] = (byte) v;
-    }
-
-    private static int get16(byte[] b, int at) {
-        return (b[at] & 0xFF) << 8 | b[at + 1] & 0xFF;
-    }
-
-    private static long get32(byte[] b, int at) {
-        return (long) (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8 | b[at + 3] & 0xFF;
     }
 }

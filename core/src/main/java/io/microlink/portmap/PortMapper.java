@@ -1,64 +1,73 @@
 package io.microlink.portmap;
 
+import io.microlink.PortMapping;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * Keeps a UDP port mapping on the default gateway with NAT-PMP (RFC 6886), so peers behind a
- * NAT that maps every destination to a new port (where hole punching fails) can still reach
- * this node at {@code gateway's external address : mapped port}. {@link #mapped} never blocks:
- * it answers from the current mapping and, when there is none or it is half way through its
- * lifetime, asks the gateway again on a virtual thread, then calls {@code changed} when the
- * answer differs, so the node can tell control its new endpoint.
+ * Keeps a UDP port mapping on the default gateway, so peers behind a NAT that maps every
+ * destination to a new port (where hole punching fails) can still reach this node at
+ * {@code gateway's external address : mapped port}. It asks as tailscaled does: NAT-PMP first,
+ * then PCP, then UPnP IGD, and renews with whichever granted. {@link #mapped} never blocks: it
+ * answers from the current mapping and, when there is none, it is half way through its
+ * lifetime, or the gateway's epoch is due a check, asks on a virtual thread, then calls
+ * {@code changed} when the endpoint differs, so the node can tell control.
  *
- * <p>A gateway that does not answer costs {@value #ATTEMPTS} datagrams per try and a pause of
- * {@link #GIVE_UP} before the next; anything but a well-formed answer from the gateway's own
- * address and port is ignored.
+ * <p>A gateway that does not answer, or refuses, is asked again only after {@link #GIVE_UP}. A
+ * gateway whose epoch shows it restarted (and so forgot our mapping) is asked again at once.
+ * However short a lifetime the gateway grants, it is not asked again within {@link #RENEW_FLOOR}.
  */
 public final class PortMapper {
     private static final System.Logger LOG = System.getLogger("io.microlink.portmap");
     /** What tailscale asks for: two hours. */
     static final long LIFETIME_SECONDS = 7200;
-    private static final int ATTEMPTS = 3;
-    /** The first wait for an answer (RFC 6886 §3.1 starts at 250 ms and doubles). */
-    private static final int FIRST_WAIT_MS = 250;
     /** After a gateway that did not answer or refused, this long before asking it again. */
     static final Duration GIVE_UP = Duration.ofMinutes(5);
-
-    /** A mapping the gateway granted, and when. */
-    private record Granted(InetAddress gateway, int localPort, InetSocketAddress external, long lifetimeSeconds,
-                           long sinceNanos) {}
+    /** The shortest time between two requests for one mapping, whatever lifetime was granted. */
+    static final Duration RENEW_FLOOR = Duration.ofSeconds(30);
+    /** How often a gateway with an epoch is asked for it, to notice a restart before renewal. */
+    static final Duration EPOCH_CHECK = Duration.ofMinutes(1);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
     private final Supplier<Inet4Address> gateway;
+    private final List<MappingProtocol> protocols;
+    private final Duration epochCheck;
     private final Runnable changed;
     private final AtomicBoolean asking = new AtomicBoolean();
-    private volatile Granted current;
+    private final LongAdder shortLifetimes = new LongAdder();
+    private volatile Grant current;
+    private volatile long checkedNanos;
     private volatile long quietUntilNanos;
     private volatile boolean closed;
     /** Bumped by {@link #networkChanged}: an answer to a question asked before it is not kept. */
     private volatile int network;
 
     /**
-     * @param gateway where to ask (null from it: no gateway, nothing to do)
-     * @param changed told, on the asking thread, when the mapped endpoint appears or changes
+     * @param gateway   where to ask (null from it: no gateway, nothing to do)
+     * @param protocols the ways to ask, in order
+     * @param epochCheck how often to ask a gateway for its epoch ({@link #EPOCH_CHECK}; shorter in tests)
+     * @param changed   told, on the asking thread, when the mapped endpoint appears or changes
      */
-    PortMapper(Supplier<Inet4Address> gateway, Runnable changed) {
+    PortMapper(Supplier<Inet4Address> gateway, List<MappingProtocol> protocols, Duration epochCheck,
+               Runnable changed) {
         this.gateway = gateway;
+        this.protocols = List.copyOf(protocols);
+        this.epochCheck = epochCheck;
         this.changed = changed;
     }
 
-    /** A mapper that asks the default gateway of Linux's routing table. */
+    /** A mapper that asks the default gateway of Linux's routing table with NAT-PMP, PCP and UPnP. */
     public static PortMapper forDefaultGateway(Runnable changed) {
-        return new PortMapper(DefaultGateway::find, changed);
+        return new PortMapper(DefaultGateway::find,
+                List.of(new NatPmpClient(), new PcpClient(), new UpnpClient(Ssdp.PORT, true)), EPOCH_CHECK, changed);
     }
 
     /**
@@ -67,14 +76,33 @@ public final class PortMapper {
      */
     public InetSocketAddress mapped(int localPort) {
         long now = System.nanoTime();
-        Granted g = current;
-        boolean valid = g != null && g.localPort() == localPort
-                && now - g.sinceNanos() < Duration.ofSeconds(g.lifetimeSeconds()).toNanos();
-        boolean renew = !valid || now - g.sinceNanos() > Duration.ofSeconds(g.lifetimeSeconds() / 2).toNanos();
-        if (renew && now - quietUntilNanos >= 0 && !closed && asking.compareAndSet(false, true)) {
+        Grant g = current;
+        boolean ours = g != null && g.localPort() == localPort;
+        boolean valid = ours && now - g.sinceNanos() < Duration.ofSeconds(g.lifetimeSeconds()).toNanos();
+        boolean due = !ours || now - g.sinceNanos() >= renewAfter(g).toNanos()
+                || g.epochSeconds() >= 0 && now - checkedNanos >= epochCheck.toNanos();
+        if (due && now - quietUntilNanos >= 0 && !closed && asking.compareAndSet(false, true)) {
             Thread.ofVirtual().name("microlink-portmap").start(() -> ask(localPort));
         }
         return valid ? g.external() : null;
+    }
+
+    /** The current mapping and who granted it, or null: for status output. */
+    public PortMapping current() {
+        Grant g = current;
+        return g == null || System.nanoTime() - g.sinceNanos() >= Duration.ofSeconds(g.lifetimeSeconds()).toNanos()
+                ? null : g.mapping();
+    }
+
+    /** Answers whose lifetime was too short to renew at its half (renewed after {@link #RENEW_FLOOR} instead). */
+    public long shortLifetimeReplies() {
+        return shortLifetimes.sum();
+    }
+
+    /** Half the lifetime (RFC 6886 §3.3, RFC 6887 §11.2.1), but never sooner than {@link #RENEW_FLOOR}. */
+    private static Duration renewAfter(Grant g) {
+        Duration half = Duration.ofSeconds(g.lifetimeSeconds() / 2);
+        return half.compareTo(RENEW_FLOOR) < 0 ? RENEW_FLOOR : half;
     }
 
     /**
@@ -96,7 +124,13 @@ public final class PortMapper {
                 quiet();
                 return;
             }
-            Granted g = request(gw, localPort);
+            Grant before = current;
+            boolean ours = before != null && before.localPort() == localPort && before.gateway().equals(gw);
+            if (ours && System.nanoTime() - before.sinceNanos() < renewAfter(before).toNanos()
+                    && stillThere(before, askedOn)) {
+                return;
+            }
+            Grant g = request(gw, localPort, ours ? before.protocol() : null);
             if (askedOn != network) {
                 return; // asked on the network before: whatever it said is stale
             }
@@ -104,100 +138,91 @@ public final class PortMapper {
                 quiet();
                 return;
             }
-            Granted before = current;
+            if (g.lifetimeSeconds() / 2 < RENEW_FLOOR.toSeconds()) {
+                shortLifetimes.increment();
+            }
             current = g;
-            if (before == null || !before.external().equals(g.external())) {
-                LOG.log(Level.INFO, "gateway {0} maps UDP port {1} to {2} for {3} s (NAT-PMP)",
-                        gw.getHostAddress(), localPort, g.external(), g.lifetimeSeconds());
+            checkedNanos = g.sinceNanos();
+            if (before == null || !before.external().equals(g.external()) || before.protocol() != g.protocol()) {
+                LOG.log(Level.INFO, "gateway {0} maps UDP port {1} to {2}:{3} for {4} s ({5})", gw.getHostAddress(),
+                        Integer.toString(localPort), g.external().getAddress().getHostAddress(),
+                        Integer.toString(g.external().getPort()), Long.toString(g.lifetimeSeconds()),
+                        g.protocol().label());
                 changed.run();
             }
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.DEBUG, "NAT-PMP request failed", e);
+            LOG.log(Level.DEBUG, "port mapping request failed", e);
             quiet();
         } finally {
             asking.set(false);
         }
     }
 
+    /**
+     * Asks the gateway for its epoch: whether it still has {@code g}. True when it does, or says
+     * nothing (the renewal finds out); false when it restarted since, so the caller maps again.
+     */
+    private boolean stillThere(Grant g, int askedOn) throws IOException {
+        long epoch = protocol(g.protocol()).epoch(g.gateway());
+        long now = System.nanoTime();
+        if (epoch < 0 || askedOn != network) {
+            checkedNanos = now;
+            return true;
+        }
+        if (Epoch.lostState(g.epochSeconds(), g.sinceNanos(), epoch, now)) {
+            LOG.log(Level.INFO, "gateway {0} restarted (epoch {1} s, was {2} s): mapping again",
+                    g.gateway().getHostAddress(), Long.toString(epoch), Long.toString(g.epochSeconds()));
+            return false;
+        }
+        checkedNanos = now;
+        return true;
+    }
+
     private void quiet() {
         quietUntilNanos = System.nanoTime() + GIVE_UP.toNanos();
     }
 
-    /** Asks {@code gw} for its external address and a mapping; null when it does not answer or refuses. */
-    Granted request(InetAddress gw, int localPort) throws IOException {
-        InetSocketAddress to = new InetSocketAddress(gw, NatPmp.PORT);
-        try (DatagramSocket s = new DatagramSocket()) {
-            NatPmp.ExternalAddress ext = (NatPmp.ExternalAddress) exchange(s, to, NatPmp.externalAddressRequest(),
-                    NatPmp.ExternalAddress.class);
-            if (ext == null || ext.result() != 0) {
-                log(gw, ext);
-                return null;
-            }
-            if (!reachableFromElsewhere(ext.address())) {
-                LOG.log(Level.DEBUG, "gateway {0} names {1} as its external address; not an endpoint for peers",
-                        gw.getHostAddress(), ext.address().getHostAddress());
-                return null;
-            }
-            NatPmp.Mapping m = (NatPmp.Mapping) exchange(s, to,
-                    NatPmp.mappingRequest(true, localPort, localPort, LIFETIME_SECONDS), NatPmp.Mapping.class);
-            if (m == null || m.result() != 0 || m.internalPort() != localPort || m.externalPort() == 0) {
-                log(gw, m);
-                return null;
-            }
-            return new Granted(gw, localPort, new InetSocketAddress(ext.address(), m.externalPort()),
-                    m.lifetimeSeconds(), System.nanoTime());
-        }
-    }
-
-    /**
-     * Whether peers could send to {@code a}: not "this host" (0/8), loopback, link-local,
-     * multicast or the reserved 240/4 with broadcast, which would have a peer send to itself,
-     * its own link or everyone there, whatever a gateway (or someone posing as one) says.
-     */
-    private static boolean reachableFromElsewhere(Inet4Address a) {
-        int first = a.getAddress()[0] & 0xFF;
-        return first != 0 && first < 240 && !a.isLoopbackAddress() && !a.isLinkLocalAddress()
-                && !a.isMulticastAddress();
-    }
-
-    private static void log(InetAddress gw, NatPmp.Response r) {
-        LOG.log(Level.DEBUG, "gateway {0}: {1}", gw.getHostAddress(),
-                r == null ? "no NAT-PMP answer" : "NAT-PMP " + NatPmp.describe(r.result()));
-    }
-
-    /** Sends {@code request} up to {@value #ATTEMPTS} times, waiting 250, 500, 1000 ms for an answer of {@code kind}. */
-    private static NatPmp.Response exchange(DatagramSocket s, InetSocketAddress to, byte[] request,
-                                            Class<? extends NatPmp.Response> kind) throws IOException {
-        byte[] buf = new byte[64];
-        for (int i = 0, wait = FIRST_WAIT_MS; i < ATTEMPTS; i++, wait *= 2) {
-            s.send(new DatagramPacket(request, request.length, to));
-            long deadline = System.nanoTime() + Duration.ofMillis(wait).toNanos();
-            for (long left; (left = deadline - System.nanoTime()) > 0; ) {
-                s.setSoTimeout((int) Math.max(1, Duration.ofNanos(left).toMillis()));
-                DatagramPacket p = new DatagramPacket(buf, buf.length);
-                try {
-                    s.receive(p);
-                } catch (SocketTimeoutException e) {
-                    break;
+    /** Asks each protocol in turn, {@code first} (the one that granted before) first; null when none grants. */
+    Grant request(Inet4Address gw, int localPort, PortMapProtocol first) throws IOException {
+        List<MappingProtocol> order = new ArrayList<>(protocols);
+        order.sort((a, b) -> Boolean.compare(b.kind() == first, a.kind() == first));
+        for (MappingProtocol p : order) {
+            try {
+                Grant g = p.map(gw, localPort);
+                if (g != null) {
+                    return g;
                 }
-                if (!to.equals(p.getSocketAddress())) {
-                    continue; // only the gateway speaks for the gateway
-                }
-                try {
-                    NatPmp.Response r = NatPmp.decode(p.getData(), p.getOffset(), p.getLength());
-                    if (kind.isInstance(r)) {
-                        return r;
-                    }
-                } catch (PortMapProtocolException e) {
-                    LOG.log(Level.DEBUG, "ignoring a bad NAT-PMP answer: {0}", e.getMessage());
-                }
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "{0} with gateway {1} failed: {2}", p.kind().label(), gw.getHostAddress(),
+                        e.getMessage());
             }
         }
         return null;
     }
 
-    /** Stops asking; the gateway drops the mapping when its lifetime ends. */
+    private MappingProtocol protocol(PortMapProtocol kind) {
+        return protocols.stream().filter(p -> p.kind() == kind).findFirst().orElseThrow();
+    }
+
+    /** Stops asking and asks the gateway to drop the mapping (best effort: it also ends with its lifetime). */
     public void close() {
         closed = true;
+        Grant g = current;
+        current = null;
+        if (g == null) {
+            return;
+        }
+        Thread delete = Thread.ofVirtual().name("microlink-portmap-delete").start(() -> {
+            try {
+                protocol(g.protocol()).delete(g);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.DEBUG, "could not drop the port mapping: {0}", e.getMessage());
+            }
+        });
+        try {
+            delete.join(CLOSE_WAIT); // UPnP's is an HTTP request; shutting down waits no longer than this
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -69,4 +69,18 @@ class NatPmpTest {
         assertThatThrownBy(() -> decode("00810000000000010000")).hasMessageContaining("it has 16");
         assertThatThrownBy(() -> decode("008000000000000100")).hasMessageContaining("it has 12");
     }
+
+    @Test
+    void whatMiniupnpdAnswered() throws Exception {
+        // Debian's miniupnpd 2.3.1 at epoch 3: its external address 198.0.0.7, a UDP mapping of
+        // 41642 for 7200 s, and the same for TCP, which is no answer to a UDP request
+        assertThat(decode("0080000000000003c6000007")).isEqualTo(new NatPmp.ExternalAddress(0, 3,
+                (java.net.Inet4Address) InetAddress.ofLiteral("198.0.0.7")));
+        byte[] udp = HEX.parseHex("0081000000000003a2aaa2aa00001c20");
+        assertThat(NatPmpClient.udpMapping(udp, 0, udp.length, 41642))
+                .isEqualTo(new NatPmp.Mapping(0, 3, true, 41642, 41642, 7200));
+        byte[] tcp = HEX.parseHex("0082000000000003a2aaa2aa00001c20");
+        assertThat(NatPmpClient.udpMapping(tcp, 0, tcp.length, 41642)).isNull();
+        assertThat(NatPmpClient.udpMapping(udp, 0, udp.length, 41641)).as("another port's").isNull();
+    }
 }

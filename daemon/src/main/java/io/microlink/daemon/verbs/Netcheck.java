@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.microlink.DerpRegion;
 import io.microlink.NetcheckResult;
+import io.microlink.PortMapping;
 import io.microlink.TailnetMap;
 import io.microlink.TailnetNode;
 import io.microlink.daemon.Daemon;
@@ -70,6 +71,7 @@ final class Netcheck implements Verb, Method {
         sb.append("\t* IPv6: ").append(endpoint(r.path("ipv6"))).append('\n');
         sb.append("\t* MappingVariesByDestIP: ").append(r.path("mappingVariesByDestination").isNull() ? "unknown"
                 : r.path("mappingVariesByDestination").asBoolean()).append('\n');
+        sb.append("\t* PortMapping: ").append(portMappingText(r.path("portMapping"))).append('\n');
         JsonNode home = r.path("home");
         sb.append("\t* Nearest DERP: ").append(home.isNull() ? "none" : home.path("name").asText()).append('\n');
         sb.append("\t* DERP latency:\n");
@@ -111,6 +113,7 @@ final class Netcheck implements Verb, Method {
         } else {
             out.put("mappingVariesByDestination", report.mappingVariesByDestination().get());
         }
+        out.set("portMapping", portMapping(node.portMapping()));
         int home = node.homeDerpRegion();
         out.set("home", home == 0 ? null : region(tailnet.derpRegion(home).orElse(unnamed(home))));
         ArrayNode list = out.putArray("regions");
@@ -143,6 +146,18 @@ final class Netcheck implements Verb, Method {
         } else {
             o.put(field, d.toNanos() / 1e6);
         }
+    }
+
+    /** The gateway's mapping as status and netcheck report it: protocol and endpoint, or null. */
+    static ObjectNode portMapping(Optional<PortMapping> mapping) {
+        return mapping.map(m -> ApiProtocol.object().put("protocol", m.protocol())
+                .put("endpoint", text(Optional.of(m.external())))).orElse(null);
+    }
+
+    /** {@link #portMapping}'s JSON for people: "198.51.100.7:41641 (PCP)", or "none". */
+    static String portMappingText(JsonNode mapping) {
+        return mapping.isObject() ? mapping.path("endpoint").asText() + " (" + mapping.path("protocol").asText() + ")"
+                : "none";
     }
 
     private static String text(Optional<InetSocketAddress> endpoint) {

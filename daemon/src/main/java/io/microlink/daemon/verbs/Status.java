@@ -116,6 +116,9 @@ final class Status implements Verb, Method {
         } else if (s.hasNonNull("exitNode")) {
             sb.append("exit node: ").append(s.path("exitNode").asText()).append('\n');
         }
+        if (s.path("portMapping").isObject()) {
+            sb.append("port mapping: ").append(Netcheck.portMappingText(s.path("portMapping"))).append('\n');
+        }
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("ADDRESS", "NAME", "ONLINE", "PATH", "HANDSHAKE", "RX", "TX", "ROUTES"));
         JsonNode self = s.path("self");
@@ -224,6 +227,7 @@ final class Status implements Verb, Method {
         node.advertisedRoutes().forEach(selfJson.putArray("advertisedRoutes")::add);
         node.approvedRoutes().forEach(selfJson.putArray("approvedRoutes")::add);
         out.set("self", selfJson);
+        out.set("portMapping", Netcheck.portMapping(node.portMapping()));
         Map<String, PeerPathStatus> paths = node.peerPaths().stream()
                 .collect(Collectors.toMap(PeerPathStatus::peer, Function.identity(), (a, b) -> a));
         ArrayNode peers = out.putArray("peers");

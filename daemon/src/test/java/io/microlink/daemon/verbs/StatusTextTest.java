@@ -33,6 +33,7 @@ class StatusTextTest {
         self.put("nodeKey", "nodekey:ab");
         self.putArray("advertisedRoutes").add("10.0.0.0/24").add("10.1.0.0/24");
         self.putArray("approvedRoutes").add("10.0.0.0/24");
+        s.putObject("portMapping").put("protocol", "PCP").put("endpoint", "198.51.100.7:41641");
         ObjectNode gw = s.putArray("peers").addObject().put("name", "gw").put("fqdn", "gw.tail.example");
         gw.putArray("addresses").add("100.64.0.2");
         gw.put("online", true).put("os", "linux").put("lastSeen", (String) null).put("path", "direct 192.0.2.7:41641")
@@ -78,6 +79,7 @@ class StatusTextTest {
                 http proxy: off
                 serve: tailnet port 80 -> 127.0.0.1:8080 (serving, 1 connection)
                 exit node: gw
+                port mapping: 198.51.100.7:41641 (PCP)
 
                 ADDRESS     NAME    ONLINE  PATH                    HANDSHAKE  RX       TX     ROUTES
                 100.64.0.1  box     self    -                       -          -        -      10.0.0.0/24, 10.1.0.0/24 (not approved)
