@@ -954,8 +954,10 @@ public final class TailnetNode implements AutoCloseable {
          * @param checkInterval between two checks of one uplink
          * @param failback      the failback hysteresis
          * @return this builder
+         * @throws IllegalArgumentException if the interval is not positive or the failback time negative
          */
         public Builder uplinkTimings(Duration checkInterval, Duration failback) {
+            new Uplinks.Settings(List.of(), checkInterval, failback); // its rules, now rather than at build
             this.uplinkCheckInterval = checkInterval;
             this.uplinkFailback = failback;
             return this;
