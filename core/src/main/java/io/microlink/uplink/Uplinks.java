@@ -116,10 +116,11 @@ public final class Uplinks implements AutoCloseable {
 
     private void watch(String name, Supplier<DerpMap> derpMap) {
         long interval = settings.checkInterval().toNanos();
-        // Half a check's interval for an answer: a check never runs into the next one.
-        Duration timeout = settings.checkInterval().dividedBy(2);
+        // STUN and then TCP wait 40% of the interval each: a failed check ends before the next is due, jitter and all.
+        Duration timeout = settings.checkInterval().multipliedBy(2).dividedBy(5);
         String lastProblem = null;
         while (running) {
+            long started = System.nanoTime();
             DerpMap map = derpMap.get();
             if (map != null) {
                 String problem = UplinkProbe.check(name, map, timeout);
@@ -133,8 +134,11 @@ public final class Uplinks implements AutoCloseable {
                     listeners.forEach(l -> tell(l, s));
                 }
             }
+            // Checks start every interval, however long this one waited for answers: a dead uplink
+            // is down after about DOWN_AFTER intervals, not twice that.
+            long next = started + interval + ThreadLocalRandom.current().nextLong(-interval / 5, interval / 5 + 1);
             try {
-                Thread.sleep(Duration.ofNanos(interval + ThreadLocalRandom.current().nextLong(-interval / 5, interval / 5 + 1)));
+                Thread.sleep(Duration.ofNanos(Math.max(0, next - System.nanoTime())));
             } catch (InterruptedException e) {
                 return;
             }
