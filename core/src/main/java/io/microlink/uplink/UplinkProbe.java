@@ -34,9 +34,19 @@ final class UplinkProbe {
      * Whether {@code device} reached the relay within {@code timeout} (twice that at worst:
      * STUN, then TCP).
      *
-     * @return null if it did, else why not, in a few words
+     * @return null if it did, else why not, in a few words; never throws: the map is control's
+     *         word, and a relay entry it cannot use (a port out of range, no address) is one
+     *         failed check, not the end of the uplink's checker
      */
     static String check(String device, DerpMap map, Duration timeout) {
+        try {
+            return checkRelay(device, map, timeout);
+        } catch (RuntimeException e) {
+            return "unusable relay entry in the DERP map: " + e.getMessage();
+        }
+    }
+
+    private static String checkRelay(String device, DerpMap map, Duration timeout) {
         DerpMap.DerpNode node = firstRelay(map);
         if (node == null) {
             return "no relay in the DERP map to check against";
