@@ -43,7 +43,14 @@ public final class Uplinks implements AutoCloseable {
         }
     }
 
+    /** One health check of one uplink: null if it reached the relay, else why not ({@link UplinkProbe#check}). */
+    @FunctionalInterface
+    interface Probe {
+        String check(String device, DerpMap map, Duration timeout);
+    }
+
     private final Settings settings;
+    private final Probe probe;
     private final UplinkSelector selector;
     private final List<Consumer<UplinkSelector.Switch>> listeners = new CopyOnWriteArrayList<>();
     private final List<Thread> checkers = new ArrayList<>();
@@ -54,11 +61,17 @@ public final class Uplinks implements AutoCloseable {
      * @throws IllegalStateException    where sockets cannot be bound to an interface (not Linux, or no native access)
      */
     public Uplinks(Settings settings) {
+        this(settings, UplinkProbe::check);
         if (!DeviceBinding.usable()) {
             throw new IllegalStateException("uplinks need Linux and native access (java --enable-native-access=ALL-UNNAMED)");
         }
+    }
+
+    /** With checks made by {@code probe}: for tests, which cannot bind sockets to interfaces. */
+    Uplinks(Settings settings, Probe probe) {
         checkNames(settings.names());
         this.settings = settings;
+        this.probe = probe;
         this.selector = new UplinkSelector(settings.names(), settings.failback().toNanos());
     }
 
@@ -123,7 +136,7 @@ public final class Uplinks implements AutoCloseable {
             long started = System.nanoTime();
             DerpMap map = derpMap.get();
             if (map != null) {
-                String problem = UplinkProbe.check(name, map, timeout);
+                String problem = probe.check(name, map, timeout);
                 if (problem != null && !problem.equals(lastProblem)) {
                     LOG.log(Level.DEBUG, "uplink {0} check failed: {1}", name, problem);
                 }
