@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Timeout;
  * the node): the health checks must move the node to the backup uplink, the connection must carry
  * on with every byte intact, and tailscaled must reach the node directly through the backup's
  * router. Then the router is healed, and after the failback hysteresis traffic returns to the
- * preferred uplink, directly again. The outage and the times are printed for docs/benchmarks.md.
+ * preferred uplink, directly again. Last, the preferred link goes down outright, and traffic
+ * moves to the backup again. The outages and the times are printed for docs/benchmarks.md.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class UplinkFailoverInteropTest {
@@ -78,10 +79,19 @@ class UplinkFailoverInteropTest {
                         back.toMillis(), FAILBACK.toSeconds(), gap.toMillis(), directBack.toMillis());
                 assertThat(back).isGreaterThanOrEqualTo(FAILBACK);
 
+                // The easier case last: the preferred link itself goes down (its routes with it).
+                net.exec(java.host().namespace(), "ip", "link", "set", up.preferred(), "down");
+                long down = System.nanoTime();
+                Duration downSwitched = awaitActive(java, up.backup(), "up");
+                Duration downGap = loop.flowingAgainAfter(down, BUDGET);
+                System.out.printf("uplink failover on link down: status showed the switch after %d ms; traffic "
+                        + "flowed again after %d ms%n", downSwitched.toMillis(), downGap.toMillis());
+
                 Thread.sleep(500);
                 loop.requireIntact();
-                assertThat(java.logTail()).contains("uplink switched from " + up.preferred() + " to " + up.backup(),
-                        "uplink switched from " + up.backup() + " to " + up.preferred());
+                assertThat(java.logTail().split("uplink switched from " + up.preferred() + " to " + up.backup(), -1))
+                        .as("two switches to the backup").hasSize(3);
+                assertThat(java.logTail()).contains("uplink switched from " + up.backup() + " to " + up.preferred());
             } catch (AssertionError | Exception e) {
                 System.out.println("--- Java daemon log ---\n" + java.logTail());
                 System.out.println("--- tailscaled log ---\n" + ts.logTail());
