@@ -5,6 +5,7 @@ import io.microlink.route.Prefix;
 import io.microlink.netstack.relay.RelayTarget;
 import io.microlink.outbound.Dialer;
 import io.microlink.route.RoutePrefs;
+import io.microlink.uplink.Uplinks;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -13,13 +14,13 @@ import java.util.List;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 
-/** A node's settings, fixed at build time. {@code toString} never shows the auth key. */
+/** A node's settings, fixed at build time ({@code uplinks}: null to follow the default route). {@code toString} never shows the auth key. */
 record NodeConfig(URI controlUrl, String authKey, String hostname, Path stateDirectory, Duration mapWatchdog,
                   Duration backoffInitial, Duration backoffMax, SSLContext tls, int udpPort,
                   DerpClient.Transport derpTransport, Set<String> discoAllowlist, String priorityPeer,
                   int maxActivePeers, String tunDevice, int peerCacheSize,
                   List<InetSocketAddress> dnsUpstreams, RoutePrefs routes, List<Prefix> advertisedRoutes,
-                  RelayTarget relayTarget, Dialer dialer) {
+                  RelayTarget relayTarget, Dialer dialer, Uplinks uplinks) {
     @Override
     public String toString() {
         return "NodeConfig[control=" + controlUrl + ", hostname=" + hostname + ", state=" + stateDirectory

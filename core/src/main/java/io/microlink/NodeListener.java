@@ -42,4 +42,15 @@ public interface NodeListener {
      * @param url the login URL
      */
     default void loginUrl(String url) {}
+
+    /**
+     * The node moved its traffic to another uplink ({@link TailnetNode.Builder#uplinks}): the
+     * active one failed its health checks, or a more preferred one has been healthy long enough
+     * to fail back to. Called on the uplink checker's thread.
+     *
+     * @param from   the interface traffic left through until now
+     * @param to     the interface it leaves through from now on
+     * @param reason why, in a few words
+     */
+    default void uplinkSwitched(String from, String to, String reason) {}
 }

@@ -19,6 +19,7 @@ import io.microlink.netcheck.NetcheckReport;
 import io.microlink.netmap.Netmap;
 import io.microlink.route.AdvertisedRoutes;
 import io.microlink.outbound.Dialer;
+import io.microlink.uplink.Uplinks;
 import io.microlink.outbound.ProxyRules;
 import io.microlink.route.HostNetworks;
 import io.microlink.route.Prefix;
@@ -125,6 +126,19 @@ public final class TailnetNode implements AutoCloseable {
                 listeners.each(l -> l.loginUrl(url));
             }
         });
+        if (config.uplinks() != null) {
+            config.uplinks().onSwitch(s -> listeners.each(l -> l.uplinkSwitched(s.from(), s.to(), s.reason())));
+        }
+    }
+
+    /**
+     * The node's uplinks ({@link Builder#uplinks}) in priority order: each one's health and
+     * which carries traffic now. Empty when the node follows the default route.
+     *
+     * @return the uplinks
+     */
+    public List<UplinkStatus> uplinks() {
+        return config.uplinks() == null ? List.of() : config.uplinks().statuses();
     }
 
     /**
@@ -680,6 +694,9 @@ public final class TailnetNode implements AutoCloseable {
         private String exitNode;
         private boolean exitNodeAllowLanAccess;
         private String outboundProxy;
+        private List<String> uplinks = List.of();
+        private Duration uplinkCheckInterval = Uplinks.Settings.DEFAULT_INTERVAL;
+        private Duration uplinkFailback = Uplinks.Settings.DEFAULT_FAILBACK;
 
         private Builder() {}
 
@@ -921,6 +938,46 @@ public final class TailnetNode implements AutoCloseable {
         }
 
         /**
+         * Gives the node two or more uplinks, network interfaces that each have a route of their
+         * own to the internet (e.g. {@code wlan0} and {@code wwan0}, each with a default route),
+         * most preferred first. Each is checked every few seconds from sockets bound to it (a
+         * STUN request to the first relay of the DERP map, else a TCP connect to it); traffic
+         * (the UDP socket, DERP and control connections) leaves through the most preferred
+         * healthy one, moves on when that fails three checks in a row, and comes back once the preferred one has passed its checks for the
+         * failback time ({@link #uplinkTimings}). WireGuard sessions and open connections
+         * survive a switch. Linux only, with native access enabled; binding a socket to an
+         * interface needs Linux 5.7 or later, or {@code CAP_NET_RAW}. Without this call (or with
+         * an empty list) traffic follows the default route.
+         *
+         * @param interfaces interface names, most preferred first
+         * @return this builder
+         * @throws IllegalArgumentException for a repeated name or one no interface can have
+         */
+        public Builder uplinks(List<String> interfaces) {
+            if (!interfaces.isEmpty()) {
+                Uplinks.checkNames(interfaces);
+            }
+            this.uplinks = List.copyOf(interfaces);
+            return this;
+        }
+
+        /**
+         * How often each uplink is checked (default 5 s, with ±20% jitter) and how long a more
+         * preferred uplink must stay healthy before traffic returns to it (default 60 s).
+         *
+         * @param checkInterval between two checks of one uplink
+         * @param failback      the failback hysteresis
+         * @return this builder
+         * @throws IllegalArgumentException if the interval is not positive or the failback time negative
+         */
+        public Builder uplinkTimings(Duration checkInterval, Duration failback) {
+            new Uplinks.Settings(List.of(), checkInterval, failback); // its rules, now rather than at build
+            this.uplinkCheckInterval = checkInterval;
+            this.uplinkFailback = failback;
+            return this;
+        }
+
+        /**
          * The proxy that control and DERP connections go through, with {@code CONNECT}
          * tunnels: {@code http://[user[:password]@]host[:port]} (the scheme may be left out; the
          * user name and password percent-encoded), {@code socks5://} or {@code socks5h://} the
@@ -1051,12 +1108,16 @@ public final class TailnetNode implements AutoCloseable {
             if (controlUrl == null || hostname == null || stateDirectory == null) {
                 throw new IllegalStateException("a node needs controlUrl, hostname and stateDirectory");
             }
-            Dialer dialer = new Dialer(ProxyRules.of(outboundProxy, System.getenv()));
+            Uplinks links = uplinks.isEmpty() ? null
+                    : new Uplinks(new Uplinks.Settings(uplinks, uplinkCheckInterval, uplinkFailback));
+            ProxyRules rules = ProxyRules.of(outboundProxy, System.getenv());
+            // Control and DERP connections leave through the active uplink, as the UDP socket does.
+            Dialer dialer = links == null ? new Dialer(rules) : new Dialer(rules, links::bindTcp);
             return new TailnetNode(new NodeConfig(controlUrl, authKey, hostname, stateDirectory, mapWatchdog,
                     backoffInitial, backoffMax, tls, udpPort, derpTransport, discoAllowlist, priorityPeer,
                     maxActivePeers, tunDevice, peerCacheSize, dnsUpstreams, new RoutePrefs(acceptRoutes, exitNode,
                     exitNodeAllowLanAccess, exitNodeAllowLanAccess ? HostNetworks.prefixes() : List.of()),
-                    advertisedRoutes, relayTarget, dialer));
+                    advertisedRoutes, relayTarget, dialer, links));
         }
     }
 }

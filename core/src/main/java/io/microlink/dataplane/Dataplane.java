@@ -26,6 +26,7 @@ import io.microlink.netstack.relay.RelayTarget;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.tcp.TcpConfig;
 import io.microlink.outbound.Dialer;
+import io.microlink.uplink.Uplinks;
 import io.microlink.route.HostNetworks;
 import io.microlink.route.Prefix;
 import io.microlink.route.RoutePrefs;
@@ -84,11 +85,12 @@ public final class Dataplane implements AutoCloseable {
      * @param advertisedRoutes the routes this node offers its peers ({@code AdvertisedRoutes.parse})
      * @param relayTarget where userspace mode carries what peers send to those routes
      * @param dialer    opens DERP connections, through the outbound proxy when there is one
+     * @param uplinks   the uplinks magicsock checks and binds its socket to, or null for the default route
      */
     public record Settings(int udpPort, DerpClient.Transport derpTransport, SSLContext tls,
                            Set<String> discoAllowlist, String priorityPeer, int maxActivePeers, String tunDevice,
                            List<InetSocketAddress> dnsUpstreams, RoutePrefs routes, List<Prefix> advertisedRoutes,
-                           RelayTarget relayTarget, Dialer dialer) {
+                           RelayTarget relayTarget, Dialer dialer, Uplinks uplinks) {
         public Settings {
             advertisedRoutes = List.copyOf(advertisedRoutes);
         }
@@ -347,7 +349,7 @@ public final class Dataplane implements AutoCloseable {
     private Magicsock startMagicsock(int port) throws IOException {
         return Magicsock.start(new Magicsock.Settings(port, settings.derpTransport(), settings.tls(),
                 NETCHECK_INTERVAL, discoAllowlist, settings.priorityPeer(), settings.maxActivePeers(),
-                settings.routes(), settings.dialer()), discoKey,
+                settings.routes(), settings.dialer(), settings.uplinks()), discoKey,
                 nodeKey, netmap, expiry, toControl, fromPeers);
     }
 

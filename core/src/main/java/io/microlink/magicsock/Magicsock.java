@@ -24,6 +24,7 @@ import io.microlink.outbound.Dialer;
 import io.microlink.PortMapping;
 import io.microlink.portmap.PortMapper;
 import io.microlink.route.RoutePrefs;
+import io.microlink.uplink.Uplinks;
 import io.microlink.wireguard.session.Counters;
 import io.microlink.wireguard.udp.LinuxUdpSocket;
 import io.microlink.wireguard.udp.UdpBatchSocket;
@@ -111,10 +112,12 @@ public final class Magicsock implements PacketSink, AutoCloseable {
      * @param maxActivePeers   WireGuard sessions held at once; the least recently used go first
      * @param routes           which of the peers' routes this node takes (subnet routes, an exit node)
      * @param dialer           opens DERP connections, through the outbound proxy when there is one
+     * @param uplinks          the uplinks to check and bind the UDP socket to the active one of, or null to
+     *                         follow the default route
      */
     public record Settings(int port, DerpClient.Transport derpTransport, SSLContext tls, Duration netcheckInterval,
                            Set<String> discoAllowlist, String priorityPeer, int maxActivePeers, RoutePrefs routes,
-                           Dialer dialer) {
+                           Dialer dialer, Uplinks uplinks) {
         public Settings {
             discoAllowlist = Set.copyOf(discoAllowlist);
         }
@@ -172,6 +175,10 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         this.maintenance = Thread.ofVirtual().name("microlink-magicsock").start(this::maintain);
         this.ticker = Thread.ofVirtual().name("microlink-wg-timers").start(this::tickLoop);
         this.monitor = NetworkMonitor.start(this::networkChanged);
+        if (settings.uplinks() != null) {
+            settings.uplinks().onSwitch(s -> rebindSoon(RebindPlan.uplinkSwitched()));
+            settings.uplinks().start(this::derpMap);
+        }
     }
 
     /** Reads {@code socket} until it is closed or replaced. */
@@ -200,6 +207,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         // overflows under a bulk transfer and the drops look to TCP like congestion. The kernel
         // caps this at net.core.rmem_max / wmem_max, as tailscaled's own request is capped.
         UdpBatchSocket udp = UdpBatchSocket.open(settings.port(), SOCKET_BUFFER_BYTES);
+        bindToUplink(settings.uplinks(), udp);
         if (!LinuxUdpSocket.usable() && LinuxUdpSocket.supportedPlatform()) {
             LOG.log(Level.INFO, "UDP port {0}: one datagram per system call; start java with "
                     + "--enable-native-access=ALL-UNNAMED to batch them (up to twice the throughput)",
@@ -572,8 +580,28 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     public void networkChanged(NetworkChange change) {
         RebindPlan plan = RebindPlan.of(change);
         if (!plan.isNothing()) {
-            pendingRebind.accumulateAndGet(plan, RebindPlan::and);
-            wake.release();
+            rebindSoon(plan);
+        }
+    }
+
+    private void rebindSoon(RebindPlan plan) {
+        pendingRebind.accumulateAndGet(plan, RebindPlan::and);
+        wake.release();
+    }
+
+    /**
+     * Sends {@code socket}'s traffic through the active uplink, if there are uplinks. Should that
+     * fail (the interface is gone), it follows the default route until the next switch.
+     */
+    private static void bindToUplink(Uplinks uplinks, UdpBatchSocket socket) {
+        if (uplinks == null) {
+            return;
+        }
+        try {
+            uplinks.bindUdp(socket.port());
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "UDP port {0} follows the default route: {1}", String.valueOf(socket.port()),
+                    e.getMessage());
         }
     }
 
@@ -631,6 +659,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
                 return;
             }
         }
+        bindToUplink(settings.uplinks(), fresh);
         udpDroppedBefore += dropped;
         udp = fresh;
         startReader(fresh);
@@ -721,6 +750,9 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     public void close() {
         running = false;
         monitor.close();
+        if (settings.uplinks() != null) {
+            settings.uplinks().close();
+        }
         portMapper.close();
         udp.close();
         maintenance.interrupt();

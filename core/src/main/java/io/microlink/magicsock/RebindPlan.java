@@ -43,6 +43,15 @@ record RebindPlan(boolean rebindUdp, boolean resetPaths, boolean closeAllDerp, S
         return NOTHING; // e.g. only IPv6 link-local addresses came or went
     }
 
+    /**
+     * The node moved its traffic to another uplink ({@link io.microlink.uplink.Uplinks}): as when
+     * the default route moves, the socket, every direct path and every relay connection went
+     * out the old way, so all are made afresh through the new one.
+     */
+    static RebindPlan uplinkSwitched() {
+        return new RebindPlan(true, true, true, Set.of(), true);
+    }
+
     /** Both plans' work: two changes before magicsock got to the first one. */
     RebindPlan and(RebindPlan other) {
         Set<InetAddress> vanished = new HashSet<>(derpVanished);

@@ -34,6 +34,19 @@ public final class Dialer {
     private static final Dialer DIRECT = new Dialer(ProxyRules.direct());
 
     private final ProxyRules rules;
+    private final Preparer preparer;
+
+    /** Readies each new socket before it connects (e.g. binds it to the active uplink's interface). */
+    @FunctionalInterface
+    public interface Preparer {
+        /**
+         * Readies {@code unconnected}.
+         *
+         * @param unconnected the socket about to connect
+         * @throws IOException if it cannot be readied: the connect fails with it
+         */
+        void prepare(Socket unconnected) throws IOException;
+    }
 
     /**
      * A dialer that follows {@code rules}.
@@ -41,7 +54,18 @@ public final class Dialer {
      * @param rules which proxy, if any, each target goes through
      */
     public Dialer(ProxyRules rules) {
+        this(rules, s -> { });
+    }
+
+    /**
+     * A dialer that follows {@code rules} and hands each socket to {@code preparer} before it connects.
+     *
+     * @param rules    which proxy, if any, each target goes through
+     * @param preparer readies each socket
+     */
+    public Dialer(ProxyRules rules, Preparer preparer) {
         this.rules = rules;
+        this.preparer = preparer;
     }
 
     /**
@@ -89,6 +113,7 @@ public final class Dialer {
         int timeout = timeoutMs > 0 ? timeoutMs : DEFAULT_TIMEOUT_MS;
         Socket s = new Socket();
         try {
+            preparer.prepare(s);
             if (proxy == null) {
                 s.connect(resolved != null ? new InetSocketAddress(resolved, port) : new InetSocketAddress(host, port),
                         timeout);

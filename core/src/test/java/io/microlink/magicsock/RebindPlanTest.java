@@ -28,6 +28,13 @@ class RebindPlanTest {
     }
 
     @Test
+    void anUplinkSwitchIsHandledAsAMovedDefaultRoute() {
+        RebindPlan moved = RebindPlan.of(new NetworkChange(state(VIA_A, "192.168.1.14"), state(VIA_B, "192.168.1.14"),
+                false));
+        assertThat(RebindPlan.uplinkSwitched()).isEqualTo(moved);
+    }
+
+    @Test
     void aVanishedAddressRebindsResetsPathsAndClosesTheRelayConnectionsThatUsedIt() {
         RebindPlan p = RebindPlan.of(new NetworkChange(state(VIA_A, "192.168.1.14"),
                 state(VIA_A, "192.168.1.15"), false));

@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -62,6 +63,21 @@ class DialerTest {
 
     private Dialer dialer(String userInfo) {
         return new Dialer(ProxyRules.fixed(OutboundProxy.parse("http://" + userInfo + "127.0.0.1:" + proxySocket.getLocalPort())));
+    }
+
+    @Test
+    void thePreparerHasEverySocketBeforeItConnectsAndItsFailureIsTheDialsFailure() throws Exception {
+        List<Boolean> connectedWhenPrepared = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Dialer watched = new Dialer(ProxyRules.direct(), s -> connectedWhenPrepared.add(s.isConnected()));
+        try (Socket s = watched.connect("https", "127.0.0.1", proxySocket.getLocalPort(), null, 5000)) {
+            assertThat(s.isConnected()).isTrue();
+        }
+        assertThat(connectedWhenPrepared).containsExactly(false);
+        Dialer refusing = new Dialer(ProxyRules.direct(), s -> {
+            throw new IOException("there is no interface wlan9");
+        });
+        assertThatThrownBy(() -> refusing.connect("https", "127.0.0.1", proxySocket.getLocalPort(), null, 5000))
+                .isInstanceOf(IOException.class).hasMessage("there is no interface wlan9");
     }
 
     @Test

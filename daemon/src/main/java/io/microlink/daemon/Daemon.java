@@ -37,7 +37,7 @@ import java.util.function.Predicate;
  * there is one place that owns it.
  *
  * <pre>{@code
- * Daemon d = new Daemon(stateDir, new SettingsStore(stateDir).load(), DeviceName.machineSuffix(), null, false, null);
+ * Daemon d = new Daemon(stateDir, new SettingsStore(stateDir).load(), DeviceName.machineSuffix(), null, false, null, UplinkOptions.NONE);
  * d.start();
  * d.update(d.settings().withChanges(json("{\"wantRunning\":true}")));
  * }</pre>
@@ -61,6 +61,7 @@ public final class Daemon implements AutoCloseable {
     private final String tunDevice;
     private final boolean plainHttpDerp;
     private final String outboundProxy;
+    private final UplinkOptions uplinks;
     private final LocalProxies proxies = new LocalProxies();
     private final Serves serves = new Serves();
     private final CountDownLatch shutdown = new CountDownLatch(1);
@@ -79,9 +80,10 @@ public final class Daemon implements AutoCloseable {
      *                      set by {@code MICROLINK_DEBUG_USE_DERP_HTTP=1}, never by a setting)
      * @param outboundProxy the HTTP proxy for control and DERP ({@code microlink daemon --outbound-proxy}),
      *                      "direct", or null to follow HTTPS_PROXY/HTTP_PROXY/NO_PROXY
+     * @param uplinks       the uplinks to fail over between ({@code microlink daemon --uplinks}), or none
      */
     public Daemon(Path stateDir, NodeSettings settings, String machineSuffix, String tunDevice,
-                  boolean plainHttpDerp, String outboundProxy) {
+                  boolean plainHttpDerp, String outboundProxy, UplinkOptions uplinks) {
         this.stateDir = stateDir;
         this.settingsStore = new SettingsStore(stateDir);
         this.settings = settings;
@@ -89,6 +91,7 @@ public final class Daemon implements AutoCloseable {
         this.tunDevice = tunDevice;
         this.plainHttpDerp = plainHttpDerp;
         this.outboundProxy = outboundProxy;
+        this.uplinks = uplinks;
     }
 
     /** Starts the node if the settings want it running. */
@@ -256,6 +259,7 @@ public final class Daemon implements AutoCloseable {
         if (tunDevice != null) {
             b.tunDevice(tunDevice);
         }
+        uplinks.applyTo(b);
         TailnetNode n = b.build();
         n.addListener(new Reporter());
         LOG.log(Level.INFO, "starting node {0} with control {1}", s.deviceName(machineSuffix), s.controlUrl());

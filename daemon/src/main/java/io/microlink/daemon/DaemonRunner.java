@@ -34,16 +34,19 @@ public final class DaemonRunner {
     private final Context context;
     private final String tunDevice;
     private final String outboundProxy;
+    private final UplinkOptions uplinks;
 
     /**
      * @param tunDevice     the TUN device for TUN mode, already checked; null for userspace networking
      * @param outboundProxy {@code --outbound-proxy}, already checked: a proxy URL or "direct"; null to
      *                      follow the environment's HTTPS_PROXY/HTTP_PROXY/NO_PROXY
+     * @param uplinks       {@code --uplinks} and its timings, already checked
      */
-    public DaemonRunner(Context context, String tunDevice, String outboundProxy) {
+    public DaemonRunner(Context context, String tunDevice, String outboundProxy, UplinkOptions uplinks) {
         this.context = context;
         this.tunDevice = tunDevice;
         this.outboundProxy = outboundProxy;
+        this.uplinks = uplinks;
     }
 
     public int run(Map<String, Method> methods) throws CliException, InterruptedException {
@@ -74,7 +77,7 @@ public final class DaemonRunner {
             }
             logProxyRules();
             Daemon daemon = new Daemon(dir, settings, DeviceName.machineSuffix(), tunDevice, plainHttpDerp,
-                    outboundProxy);
+                    outboundProxy, uplinks);
             ApiServer server;
             try {
                 server = ApiServer.start(context.socket(), methods, daemon);

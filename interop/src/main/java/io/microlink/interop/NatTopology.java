@@ -203,6 +203,35 @@ public final class NatTopology implements AutoCloseable {
     }
 
     /**
+     * Gives {@code host} a second uplink onto {@code to}'s LAN beside its first, as a laptop
+     * with WiFi and cellular: a new link with an address there and a default route of its own
+     * through {@code to} with {@code metric} (the first default route, metric 0, stays preferred).
+     * Returns once {@code to} answers through the new link.
+     *
+     * @return the new link's interface name inside the host
+     */
+    public synchronized String addUplink(Host host, Router to, int metric) {
+        String address = to.lanPrefix() + "." + (10 + ++hosts);
+        String ifName = plugInto(to.namespace(), host.namespace(), address + "/24");
+        // Replies from the internet come in on whichever link a socket was bound to, while the route
+        // back to their source goes out the first: strict reverse-path filtering would drop them.
+        // Multi-homed hosts run it loose (NetworkManager's and systemd's default), and so does this one.
+        exec(host.namespace(), "sysctl", "-q", "-w", "net.ipv4.conf.all.rp_filter=2");
+        exec(host.namespace(), "ip", "route", "add", "default", "via", to.lanGateway(), "dev", ifName,
+                "metric", Integer.toString(metric));
+        Await.until(READY_TIMEOUT, host.label() + " to reach " + to.label() + " through " + ifName, () ->
+                namespaces.exec(host.namespace(), "ping", "-c", "1", "-W", "1", "-I", ifName, to.lanGateway())
+                        .succeeded());
+        return ifName;
+    }
+
+    /** The interface inside {@code host}'s namespace that holds its address. */
+    public String interfaceOf(Host host) {
+        return exec(host.namespace(), "ip", "-o", "-4", "addr", "show", "to", host.address()).stdout()
+                .strip().split("\\s+")[1];
+    }
+
+    /**
      * Moves {@code host} onto {@code to}'s LAN, as a laptop leaves one network for another: a
      * new link with a new address on that LAN, then the old link (and with it the old address
      * and every route through it) goes, then the default route points at the new router.
@@ -213,8 +242,7 @@ public final class NatTopology implements AutoCloseable {
      */
     public synchronized Host move(Host host, Router to) {
         String address = to.lanPrefix() + "." + (10 + ++hosts);
-        String old = exec(host.namespace(), "ip", "-o", "-4", "addr", "show", "to", host.address()).stdout()
-                .strip().split("\\s+")[1];
+        String old = interfaceOf(host);
         plugInto(to.namespace(), host.namespace(), address + "/24");
         exec(host.namespace(), "ip", "link", "del", old);
         defaultRoute(host.namespace(), to.lanGateway());

@@ -1,5 +1,6 @@
 package io.microlink.web;
 
+import io.microlink.UplinkStatus;
 import java.util.List;
 
 /**
@@ -13,11 +14,13 @@ import java.util.List;
  * @param homeDerp    the home relay, or null before one was chosen
  * @param advertisedRoutes the routes this node offers as a subnet router or exit node
  * @param approvedRoutes   those control approved, by its last description of this node
+ * @param uplinks     the uplinks the node fails over between, their health and the active one; empty without
  */
 public record NodeStatus(String name, String fqdn, String state, String stateDetail, List<String> addresses,
                          String user, String controlUrl, int udpPort, HomeDerp homeDerp,
-                         List<String> advertisedRoutes, List<String> approvedRoutes) {
+                         List<String> advertisedRoutes, List<String> approvedRoutes, List<UplinkStatus> uplinks) {
     public NodeStatus {
+        uplinks = List.copyOf(uplinks);
         addresses = List.copyOf(addresses);
         advertisedRoutes = List.copyOf(advertisedRoutes);
         approvedRoutes = List.copyOf(approvedRoutes);

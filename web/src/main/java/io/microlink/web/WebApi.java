@@ -207,6 +207,7 @@ final class WebApi {
         out.put("jvm", SystemMonitor.read());
         out.put("state", status.state());
         out.put("homeDerp", status.homeDerp());
+        out.put("uplinks", status.uplinks());
         out.put("peers", Map.of("total", peers.size(), "online", online, "direct", direct, "derp", derp));
         out.put("traffic", Map.of("rxBytes", rx, "txBytes", tx));
         out.put("paths", paths);

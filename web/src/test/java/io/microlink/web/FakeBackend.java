@@ -9,6 +9,7 @@ import io.microlink.host.settings.NodeSettings;
 import io.microlink.host.settings.SettingsStore;
 import io.microlink.netstack.socket.StreamListener;
 import io.microlink.StateException;
+import io.microlink.UplinkStatus;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -72,7 +73,9 @@ final class FakeBackend implements WebBackend {
     public NodeStatus status() {
         return new NodeStatus("node", "node.tailnet.test", "CONNECTED", null, List.of("100.64.0.1", "fd7a:115c:a1e0::1"),
                 OWNER, "http://127.0.0.1:1", 41641, new NodeStatus.HomeDerp(999, "hs", "Headscale Embedded DERP", 1.5),
-                List.of("0.0.0.0/0", "::/0", "192.168.50.0/24"), List.of("192.168.50.0/24"));
+                List.of("0.0.0.0/0", "::/0", "192.168.50.0/24"), List.of("192.168.50.0/24"),
+                List.of(new UplinkStatus("wlan0", UplinkStatus.Health.DOWN, false),
+                        new UplinkStatus("wwan0", UplinkStatus.Health.UP, true)));
     }
 
     @Override

@@ -64,6 +64,8 @@ class WebApiTest {
         assertThat(s.path("addresses")).hasSize(2);
         assertThat(s.path("advertisedRoutes").toString()).isEqualTo("[\"0.0.0.0/0\",\"::/0\",\"192.168.50.0/24\"]");
         assertThat(s.path("approvedRoutes").toString()).isEqualTo("[\"192.168.50.0/24\"]");
+        assertThat(s.path("uplinks").toString()).isEqualTo("[{\"name\":\"wlan0\",\"health\":\"DOWN\",\"active\":false},"
+                + "{\"name\":\"wwan0\",\"health\":\"UP\",\"active\":true}]");
     }
 
     @Test
@@ -254,6 +256,7 @@ class WebApiTest {
         assertThat(jvm.path("threads").path("live").asInt()).isPositive();
         assertThat(jvm.path("gc")).isNotEmpty();
         assertThat(m.path("homeDerp").path("code").asText()).isEqualTo("hs");
+        assertThat(m.path("uplinks").path(1).path("active").asBoolean()).isTrue();
         assertThat(m.path("peers").path("total").asInt()).isEqualTo(60);
         assertThat(m.path("peers").path("online").asInt()).isEqualTo(48);
         assertThat(m.path("peers").path("direct").asInt()).isEqualTo(20);

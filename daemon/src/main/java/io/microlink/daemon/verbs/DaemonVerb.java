@@ -7,7 +7,10 @@ import io.microlink.daemon.cli.Context;
 import io.microlink.daemon.cli.Options;
 import io.microlink.daemon.cli.UsageException;
 import io.microlink.daemon.cli.Verb;
+import io.microlink.daemon.UplinkOptions;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
 
 /** {@code microlink daemon}: run the node and the local API until SIGTERM, SIGINT or {@code reset --stop}. */
 final class DaemonVerb implements Verb {
@@ -48,7 +51,14 @@ final class DaemonVerb implements Verb {
                 socks5h://... to let the proxy resolve the name, or "direct" for none). A password on the
                 command line shows in ps: prefer the variable in the daemon's environment (e.g. a
                 systemd EnvironmentFile that only root reads). UDP cannot use the proxy, so behind
-                one the node reaches its peers through DERP.""";
+                one the node reaches its peers through DERP.
+
+                With --uplinks wlan0,wwan0 (interfaces that each have a route of their own to the
+                internet, most preferred first) the node checks each one every --uplink-check
+                (default 5s) from sockets bound to it, sends its traffic through the most preferred
+                healthy one, moves on after three failed checks in a row, and comes back once the
+                preferred one has been healthy for --uplink-failback (default 60s). Needs
+                java --enable-native-access=ALL-UNNAMED, and Linux 5.7 or CAP_NET_RAW.""";
     }
 
     @Override
@@ -56,7 +66,11 @@ final class DaemonVerb implements Verb {
         return new Options().value("tun", null, "NAME", "carry the tailnet through a TUN device of this name,"
                 + " e.g. tailscale0 (default: userspace networking, no root)")
                 .value("outbound-proxy", null, "URL", "reach control and DERP through this HTTP or SOCKS5 proxy, or \"direct\""
-                        + " (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY)");
+                        + " (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY)")
+                .value("uplinks", null, "IF,IF", "fail over between these interfaces, most preferred first")
+                .value("uplink-check", null, "DURATION", "how often each uplink is health-checked (default 5s)")
+                .value("uplink-failback", null, "DURATION", "how long the preferred uplink must stay healthy"
+                        + " before traffic returns to it (default 60s)");
     }
 
     @Override
@@ -79,6 +93,20 @@ final class DaemonVerb implements Verb {
                 throw new UsageException("--outbound-proxy: " + e.getMessage());
             }
         }
-        return new DaemonRunner(context, tun, proxy).run(Verbs.methods());
+        return new DaemonRunner(context, tun, proxy, uplinks(args)).run(Verbs.methods());
+    }
+
+    private static UplinkOptions uplinks(Options.Parsed args) throws UsageException {
+        String list = args.value("uplinks");
+        UplinkOptions o = new UplinkOptions(list == null || list.isBlank() ? List.of()
+                : Arrays.stream(list.split(",")).map(String::strip).toList(),
+                args.duration("uplink-check", UplinkOptions.NONE.checkInterval()),
+                args.duration("uplink-failback", UplinkOptions.NONE.failback()));
+        try {
+            o.applyTo(TailnetNode.builder()); // the node's own rules for names and timings
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--uplinks: " + e.getMessage());
+        }
+        return o;
     }
 }

@@ -7,6 +7,7 @@ import io.microlink.Peer;
 import io.microlink.PeerPathStatus;
 import io.microlink.TailnetMap;
 import io.microlink.TailnetNode;
+import io.microlink.UplinkStatus;
 import io.microlink.daemon.Daemon;
 import io.microlink.daemon.api.ApiException;
 import io.microlink.daemon.api.ApiProtocol;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -91,6 +93,12 @@ final class Status implements Verb, Method {
         }
         sb.append("\ncontrol: ").append(s.path("controlUrl").asText()).append('\n');
         sb.append("networking: ").append(networking(s)).append('\n');
+        if (!s.path("uplinks").isEmpty()) {
+            List<String> uplinks = new ArrayList<>();
+            s.path("uplinks").forEach(u -> uplinks.add(u.path("name").asText() + " (" + u.path("health").asText()
+                    + (u.path("active").asBoolean() ? ", active" : "") + ")"));
+            sb.append("uplinks: ").append(String.join(", ", uplinks)).append('\n');
+        }
         for (JsonNode p : s.path("proxies")) {
             sb.append(p.path("kind").asText()).append(" proxy: ").append(p.hasNonNull("address")
                     ? p.path("address").asText() : p.path("port").asInt() == 0 ? "off" : p.path("problem").asText())
@@ -208,6 +216,9 @@ final class Status implements Verb, Method {
         out.put("loginUrl", daemon.loginUrl());
         out.put("tunDevice", daemon.tunDevice());
         out.put("tunActive", daemon.tunActive());
+        ArrayNode uplinks = out.putArray("uplinks");
+        (node == null ? List.<UplinkStatus>of() : node.uplinks()).forEach(u -> uplinks.addObject()
+                .put("name", u.name()).put("health", u.health().name().toLowerCase(Locale.ROOT)).put("active", u.active()));
         ArrayNode proxies = out.putArray("proxies");
         daemon.proxies().forEach(p -> proxies.addObject().put("kind", p.kind()).put("port", p.port())
                 .put("address", p.address()).put("problem", p.problem()).put("authentication", p.authentication()));

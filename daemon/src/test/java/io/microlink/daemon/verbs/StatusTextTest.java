@@ -21,6 +21,8 @@ class StatusTextTest {
         ObjectNode s = ApiProtocol.object().put("state", "RUNNING").put("controlUrl", "https://hs.example")
                 .put("deviceName", "box").put("detail", "").put("loginUrl", (String) null)
                 .put("tunDevice", "ml0").put("tunActive", false);
+        s.putArray("uplinks").addObject().put("name", "wlan0").put("health", "down").put("active", false);
+        s.withArray("uplinks").addObject().put("name", "wwan0").put("health", "up").put("active", true);
         s.putArray("proxies").addObject().put("kind", "socks5").put("port", 1080).put("address", "127.0.0.1:1080")
                 .put("problem", (String) null).put("authentication", true);
         s.withArray("proxies").addObject().put("kind", "http").put("port", 0).put("address", (String) null)
@@ -75,6 +77,7 @@ class StatusTextTest {
                 state: RUNNING
                 control: https://hs.example
                 networking: userspace: TUN device ml0 could not be opened (the daemon log says why)
+                uplinks: wlan0 (down), wwan0 (up, active)
                 socks5 proxy: 127.0.0.1:1080 (username and password required)
                 http proxy: off
                 serve: tailnet port 80 -> 127.0.0.1:8080 (serving, 1 connection)

@@ -305,7 +305,30 @@ public final class NatLab implements AutoCloseable {
      */
     public synchronized Node java(String name, NatTopology.Router router, Map<String, String> env,
                                   String... daemonFlags) {
-        NatTopology.Host host = net.host(name, router);
+        return java(name, net.host(name, router), env, daemonFlags);
+    }
+
+    /**
+     * The Java daemon on a new host with two uplinks: its first link on {@code preferred}'s
+     * LAN, a second on {@code backup}'s with a default route of a higher metric, started with
+     * {@code --uplinks FIRST,SECOND} and {@code daemonFlags}; not logged in. Returns the node and
+     * the two interface names, preferred first.
+     */
+    public synchronized UplinkNode javaWithUplinks(String name, NatTopology.Router preferred,
+                                                   NatTopology.Router backup, String... daemonFlags) {
+        NatTopology.Host host = net.host(name, preferred);
+        String second = net.addUplink(host, backup, 100);
+        String first = net.interfaceOf(host);
+        List<String> flags = new ArrayList<>(List.of("--uplinks", first + "," + second));
+        flags.addAll(List.of(daemonFlags));
+        return new UplinkNode((JavaNode) java(name, host, Map.of(), flags.toArray(String[]::new)), first, second);
+    }
+
+    /** A Java node with two uplinks, and their interface names. */
+    public record UplinkNode(JavaNode node, String preferred, String backup) {}
+
+    private Node java(String name, NatTopology.Host host, Map<String, String> env, String... daemonFlags) {
+        NatTopology.Router router = host.router();
         Path state = dir.resolve(name);
         Path keyFile = dir.resolve(name + "-authkey");
         int port = forwarding.contains(router) ? FreePorts.udp() : 0;

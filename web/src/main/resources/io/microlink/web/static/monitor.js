@@ -17,6 +17,7 @@ function render(m) {
   const gcCount = j.gc.reduce((n, g) => n + g.collections, 0);
   const gcMillis = j.gc.reduce((n, g) => n + g.millis, 0);
   const home = m.homeDerp;
+  const active = m.uplinks.find(u => u.active);
   document.getElementById('tiles').replaceChildren(
     tile('Uptime', ML.duration(j.uptimeSeconds), m.state.toLowerCase()),
     tile('CPU (this node)', percent(j.cpu.processCpu), 'machine ' + percent(j.cpu.systemCpu) + ', ' + j.cpu.cores + ' cores'),
@@ -26,6 +27,7 @@ function render(m) {
     tile('GC', gcCount + ' runs', gcMillis + ' ms in total'),
     tile('Home DERP', home ? home.code : '–', home ? (home.latencyMillis !== null
       ? home.latencyMillis.toFixed(1) + ' ms' : 'not measured yet') + (home.name ? ' · ' + home.name : '') : 'none yet'),
+    ...(active ? [tile('Uplink', active.name, m.uplinks.map(u => u.name + ' ' + u.health.toLowerCase()).join(' · '))] : []),
     tile('Peers', m.peers.total, m.peers.online + ' online'),
     tile('Paths', m.peers.direct + ' direct', m.peers.derp + ' via DERP'),
     tile('Traffic', '↓ ' + ML.bytes(m.traffic.rxBytes), '↑ ' + ML.bytes(m.traffic.txBytes)));

@@ -1,0 +1,164 @@
+package io.microlink.uplink;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Makes a socket's traffic leave through one network interface, whatever the default route
+ * says: Linux's {@code SO_BINDTODEVICE}, set through the FFM API. Since Linux 5.7 any user may
+ * set it on a socket not yet bound to a device (commit c427bfec18f2, "net: core: enable
+ * SO_BINDTODEVICE for non-root users"); before, it takes {@code CAP_NET_RAW}. The kernel then
+ * looks routes up among those through that interface only, so each uplink needs a route of its
+ * own to the internet (a default route per interface, with different metrics, as NetworkManager
+ * sets them up); binding the source address instead would work only where the host routes by
+ * source, which few do.
+ *
+ * <p>The JDK gives no access to a socket's descriptor, so the socket is found among this
+ * process's own ({@code /proc/self/fd}) by its type and the local port it was just bound to,
+ * which no other socket of that type holds (none here sets {@code SO_REUSEPORT}).
+ */
+final class DeviceBinding {
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_TYPE = 3;
+    private static final int SO_BINDTODEVICE = 25;
+    private static final int SOCK_STREAM = 1;
+    private static final int SOCK_DGRAM = 2;
+    private static final int EPERM = 1;
+    private static final int ENODEV = 19;
+    /** IFNAMSIZ less the terminating zero. */
+    private static final int MAX_NAME = 15;
+    private static final Path FDS = Path.of("/proc/self/fd");
+
+    private static final class Libc {
+        private static final Linker LINKER = Linker.nativeLinker();
+        static final MethodHandle GETSOCKOPT = downcall("getsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle GETSOCKNAME = downcall("getsockname",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+
+        private static MethodHandle downcall(String name, FunctionDescriptor d, Linker.Option... options) {
+            return LINKER.downcallHandle(LINKER.defaultLookup().find(name)
+                    .orElseThrow(() -> new IllegalStateException("libc has no " + name)), d, options);
+        }
+    }
+
+    /** setsockopt with its errno captured: the one call whose failure the user hears about. */
+    private static final class Errno {
+        static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+        static final MethodHandle SETSOCKOPT = Libc.downcall("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
+                Linker.Option.captureCallState("errno"));
+        static final VarHandle FIELD = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    }
+
+    private DeviceBinding() {}
+
+    /** Linux, with native access enabled for this module: {@link #bindTcp} and {@link #bindUdp} may be called. */
+    static boolean usable() {
+        return "Linux".equals(System.getProperty("os.name")) && DeviceBinding.class.getModule().isNativeAccessEnabled();
+    }
+
+    /** Binds an unconnected TCP socket (to port 0 first, if it is not yet bound) to {@code device}. */
+    static void bindTcp(Socket unconnected, String device) throws IOException {
+        if (!unconnected.isBound()) {
+            unconnected.bind(new InetSocketAddress(0));
+        }
+        bind(SOCK_STREAM, unconnected.getLocalPort(), device);
+    }
+
+    /** Binds this process's UDP socket on {@code port} to {@code device}. */
+    static void bindUdp(int port, String device) throws IOException {
+        bind(SOCK_DGRAM, port, device);
+    }
+
+    private static void bind(int type, int port, String device) throws IOException {
+        byte[] name = device.getBytes(StandardCharsets.US_ASCII);
+        if (name.length == 0 || name.length > MAX_NAME) {
+            throw new IOException("\"" + device + "\" is not an interface name");
+        }
+        try (Arena a = Arena.ofConfined()) {
+            int fd = find(a, type, port);
+            MemorySegment value = a.allocate(name.length + 1L);
+            value.copyFrom(MemorySegment.ofArray(name));
+            value.set(JAVA_BYTE, name.length, (byte) 0);
+            MemorySegment errno = a.allocate(Errno.CAPTURE);
+            int rc = (int) Errno.SETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, SO_BINDTODEVICE, value, name.length + 1);
+            if (rc != 0) {
+                int err = (int) Errno.FIELD.get(errno, 0L);
+                throw new IOException(switch (err) {
+                    case ENODEV -> "there is no interface " + device;
+                    case EPERM -> "binding a socket to " + device + " needs Linux 5.7 or later, or CAP_NET_RAW";
+                    default -> "cannot bind a socket to " + device + ": errno " + err;
+                });
+            }
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("native call failed", t);
+        }
+    }
+
+    /** The descriptor of the one socket of {@code type} bound to local {@code port}. */
+    private static int find(Arena a, int type, int port) throws Throwable {
+        List<Integer> found = new ArrayList<>();
+        MemorySegment value = a.allocate(JAVA_INT);
+        MemorySegment length = a.allocate(JAVA_INT);
+        MemorySegment address = a.allocate(128, 8);
+        for (int fd : socketDescriptors()) {
+            length.set(JAVA_INT, 0, 4);
+            if ((int) Libc.GETSOCKOPT.invokeExact(fd, SOL_SOCKET, SO_TYPE, value, length) != 0
+                    || value.get(JAVA_INT, 0) != type) {
+                continue;
+            }
+            length.set(JAVA_INT, 0, (int) address.byteSize());
+            if ((int) Libc.GETSOCKNAME.invokeExact(fd, address, length) != 0) {
+                continue;
+            }
+            // sockaddr_in and sockaddr_in6 alike: the family (2 bytes), then the port in network order.
+            int bound = (Byte.toUnsignedInt(address.get(JAVA_BYTE, 2)) << 8) | Byte.toUnsignedInt(address.get(JAVA_BYTE, 3));
+            if (bound == port) {
+                found.add(fd);
+            }
+        }
+        if (found.size() != 1) {
+            throw new IOException((found.isEmpty() ? "no" : found.size()) + " " + (type == SOCK_DGRAM ? "UDP" : "TCP")
+                    + " socket(s) of this process on port " + port + "; cannot tell which to bind");
+        }
+        return found.getFirst();
+    }
+
+    private static List<Integer> socketDescriptors() throws IOException {
+        List<Integer> out = new ArrayList<>();
+        try (Stream<Path> fds = Files.list(FDS)) {
+            for (Path p : (Iterable<Path>) fds::iterator) {
+                try {
+                    if (Files.readSymbolicLink(p).toString().startsWith("socket:")) {
+                        out.add(Integer.parseInt(p.getFileName().toString()));
+                    }
+                } catch (IOException | NumberFormatException gone) {
+                    // closed since the listing (e.g. the listing's own descriptor): not ours
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,174 @@
+package io.microlink.uplink;
+
+import io.microlink.UplinkStatus;
+import io.microlink.control.wire.DerpMap;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The node's uplinks: interfaces that each reach the internet, in the user's order of
+ * preference. Each is checked on a virtual thread of its own ({@link UplinkProbe}, every
+ * {@link Settings#checkInterval} with ±20% jitter so checks do not fall into step with anything
+ * periodic), {@link UplinkSelector} decides which carries traffic, and the sockets the node
+ * opens are bound to that one ({@link #bindTcp}, {@link #bindUdp}). A switch is logged and
+ * handed to every {@link #onSwitch} listener (magicsock rebinds; the node tells its listeners).
+ */
+public final class Uplinks implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.microlink.uplink");
+
+    /**
+     * @param names         interface names, most preferred first
+     * @param checkInterval how often each uplink is checked
+     * @param failback      how long a more preferred uplink must stay up before traffic returns to it
+     */
+    public record Settings(List<String> names, Duration checkInterval, Duration failback) {
+        /** Every 5 s: a dead uplink is noticed within about 15 s, for 100 bytes per check. */
+        public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+        /** A recovered preferred uplink carries traffic again after a minute without a failed check. */
+        public static final Duration DEFAULT_FAILBACK = Duration.ofSeconds(60);
+
+        public Settings {
+            names = List.copyOf(names);
+            if (checkInterval.isNegative() || checkInterval.isZero() || failback.isNegative()) {
+                throw new IllegalArgumentException("the uplink check interval must be positive, the failback time not negative");
+            }
+        }
+    }
+
+    /** One health check of one uplink: null if it reached the relay, else why not ({@link UplinkProbe#check}). */
+    @FunctionalInterface
+    interface Probe {
+        String check(String device, DerpMap map, Duration timeout);
+    }
+
+    private final Settings settings;
+    private final Probe probe;
+    private final UplinkSelector selector;
+    private final List<Consumer<UplinkSelector.Switch>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Thread> checkers = new ArrayList<>();
+    private volatile boolean running = true;
+
+    /**
+     * @throws IllegalArgumentException for no names, repeated ones or names no interface can have
+     * @throws IllegalStateException    where sockets cannot be bound to an interface (not Linux, or no native access)
+     */
+    public Uplinks(Settings settings) {
+        this(settings, UplinkProbe::check);
+        if (!DeviceBinding.usable()) {
+            throw new IllegalStateException("uplinks need Linux and native access (java --enable-native-access=ALL-UNNAMED)");
+        }
+    }
+
+    /** With checks made by {@code probe}: for tests, which cannot bind sockets to interfaces. */
+    Uplinks(Settings settings, Probe probe) {
+        checkNames(settings.names());
+        this.settings = settings;
+        this.probe = probe;
+        this.selector = new UplinkSelector(settings.names(), settings.failback().toNanos());
+    }
+
+    /**
+     * Fails unless {@code names} are distinct names an interface can have (Linux: 1 to 15
+     * printable characters, no slash or blank), at least one.
+     *
+     * @throws IllegalArgumentException naming the first bad one
+     */
+    public static void checkNames(List<String> names) {
+        for (String n : names) {
+            if (n.isEmpty() || n.length() > 15 || !n.chars().allMatch(c -> c > ' ' && c < 127 && c != '/')) {
+                throw new IllegalArgumentException("\"" + n + "\" is not an interface name");
+            }
+        }
+        if (names.isEmpty() || names.stream().distinct().count() != names.size()) {
+            throw new IllegalArgumentException("uplinks must be distinct interface names, at least one: " + names);
+        }
+    }
+
+    /** Called on a checker's thread after each switch, in the order added. */
+    public void onSwitch(Consumer<UplinkSelector.Switch> listener) {
+        listeners.add(listener);
+    }
+
+    /** The interface traffic leaves through now. */
+    public String active() {
+        return selector.active();
+    }
+
+    /** Each uplink, in priority order. */
+    public List<UplinkStatus> statuses() {
+        return selector.statuses();
+    }
+
+    /** Binds an unconnected TCP socket to the active uplink. */
+    public void bindTcp(Socket unconnected) throws IOException {
+        DeviceBinding.bindTcp(unconnected, active());
+    }
+
+    /** Binds this process's UDP socket on {@code port} to the active uplink. */
+    public void bindUdp(int port) throws IOException {
+        DeviceBinding.bindUdp(port, active());
+    }
+
+    /** Starts checking each uplink against the relays of {@code derpMap} (null while there is none). */
+    public synchronized void start(Supplier<DerpMap> derpMap) {
+        if (!checkers.isEmpty() || !running) {
+            return;
+        }
+        for (String name : settings.names()) {
+            checkers.add(Thread.ofVirtual().name("microlink-uplink-" + name).start(() -> watch(name, derpMap)));
+        }
+    }
+
+    private void watch(String name, Supplier<DerpMap> derpMap) {
+        long interval = settings.checkInterval().toNanos();
+        // STUN and then TCP wait 40% of the interval each: a failed check ends before the next is due, jitter and all.
+        Duration timeout = settings.checkInterval().multipliedBy(2).dividedBy(5);
+        String lastProblem = null;
+        while (running) {
+            long started = System.nanoTime();
+            DerpMap map = derpMap.get();
+            if (map != null) {
+                String problem = probe.check(name, map, timeout);
+                if (problem != null && !problem.equals(lastProblem)) {
+                    LOG.log(Level.DEBUG, "uplink {0} check failed: {1}", name, problem);
+                }
+                lastProblem = problem;
+                UplinkSelector.Switch s = selector.record(name, problem == null, System.nanoTime());
+                if (s != null) {
+                    LOG.log(Level.INFO, "uplink switched from {0} to {1}: {2}", s.from(), s.to(), s.reason());
+                    listeners.forEach(l -> tell(l, s));
+                }
+            }
+            // Checks start every interval, however long this one waited for answers: a dead uplink
+            // is down after about DOWN_AFTER intervals, not twice that.
+            long next = started + interval + ThreadLocalRandom.current().nextLong(-interval / 5, interval / 5 + 1);
+            try {
+                Thread.sleep(Duration.ofNanos(Math.max(0, next - System.nanoTime())));
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static void tell(Consumer<UplinkSelector.Switch> listener, UplinkSelector.Switch s) {
+        try {
+            listener.accept(s);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "acting on an uplink switch failed", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        running = false;
+        checkers.forEach(Thread::interrupt);
+    }
+}
