@@ -9,6 +9,7 @@ import io.microlink.key.KeyFormatException;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PublicKey;
 import io.microlink.outbound.Dialer;
+import io.microlink.outbound.ExchangeDeadline;
 import io.microlink.outbound.ProxyException;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -68,7 +69,8 @@ final class ServerKeyFetch {
 
     /**
      * A plain connection to {@code server}'s host and port through {@code dialer}, in TLS for
-     * https, reads timing out after {@code timeout}; errors name the server.
+     * https (the handshake within {@code timeout} as a whole), reads timing out after
+     * {@code timeout}; errors name the server.
      */
     static Socket open(URI server, Duration timeout, SSLContext tls, Dialer dialer) throws IOException {
         boolean https = "https".equalsIgnoreCase(server.getScheme());
@@ -88,7 +90,10 @@ final class ServerKeyFetch {
             throw new HttpTimeoutException("no answer from " + server + " within " + timeout);
         }
         try {
-            Socket conn = https ? ControlTls.start(s, tls.getSocketFactory(), bare, port) : s;
+            // A whole-handshake deadline: a server sending its certificate a byte per read timeout
+            // would otherwise hold the caller for good.
+            Socket conn = https ? ExchangeDeadline.run(s, timeout, () -> ControlTls.start(s, tls.getSocketFactory(),
+                    bare, port)) : s;
             conn.setSoTimeout(timeoutMs);
             return conn;
         } catch (IOException | RuntimeException e) {
