@@ -41,21 +41,26 @@ final class ServerKeyFetch {
         // Appended to the URL as given (like tailscale), so a control server under a path prefix works.
         String path = server.getRawPath() == null ? "" : server.getRawPath().replaceAll("/+$", "");
         try (Socket conn = open(server, timeout, tls, dialer)) {
-            conn.getOutputStream().write(("GET " + path + "/key?v=" + ControlClient.CAPABILITY_VERSION + " HTTP/1.0\r\n"
-                    + "Host: " + server.getHost() + (server.getPort() > 0 ? ":" + port : "") + "\r\n"
-                    + "Accept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            conn.getOutputStream().flush();
-            InputStream in = new BufferedInputStream(conn.getInputStream());
-            HttpHead.Status head = readHead(in, server, "GET /key");
-            byte[] body = ExactReads.upTo(in, MAX_KEY_RESPONSE + 1);
-            if (head.status() != 200) {
-                throw new ControlHttpException("GET /key", head.status(), ControlClient.snippet(body));
-            }
-            if (body.length > MAX_KEY_RESPONSE) {
-                throw new ControlProtocolException("GET /key answered more than " + MAX_KEY_RESPONSE
-                        + " bytes; expected a small JSON");
-            }
-            return parse(body);
+            // The whole answer within the timeout: a read timeout alone lets a server trickle
+            // its 64 KiB a byte at a time.
+            return ExchangeDeadline.run(conn, timeout, () -> {
+                conn.getOutputStream().write(("GET " + path + "/key?v=" + ControlClient.CAPABILITY_VERSION
+                        + " HTTP/1.0\r\n"
+                        + "Host: " + server.getHost() + (server.getPort() > 0 ? ":" + port : "") + "\r\n"
+                        + "Accept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                conn.getOutputStream().flush();
+                InputStream in = new BufferedInputStream(conn.getInputStream());
+                HttpHead.Status head = readHead(in, server, "GET /key");
+                byte[] body = ExactReads.upTo(in, MAX_KEY_RESPONSE + 1);
+                if (head.status() != 200) {
+                    throw new ControlHttpException("GET /key", head.status(), ControlClient.snippet(body));
+                }
+                if (body.length > MAX_KEY_RESPONSE) {
+                    throw new ControlProtocolException("GET /key answered more than " + MAX_KEY_RESPONSE
+                            + " bytes; expected a small JSON");
+                }
+                return parse(body);
+            });
         } catch (SocketTimeoutException e) {
             throw new HttpTimeoutException("no answer from " + server + " within " + timeout);
         }

@@ -22,10 +22,10 @@ import java.time.Duration;
  * {@code socks5h://} proxy the proxy resolves the target's name, so a host that can reach only the
  * proxy needs no DNS of its own.
  *
- * <p>The proxy's reply head is read with the shared {@link HttpHeadReader} under a small limit and
- * within the connect timeout as a whole ({@link ExchangeDeadline}), and not one byte past it, so a hostile or broken proxy can neither grow
- * memory nor hang the caller; every failure is one {@link ProxyException} line that names the
- * proxy (never its password) and what to check.
+ * <p>The proxy's reply head is read with the shared {@link HttpHeadReader} under a small limit,
+ * within the connect timeout as a whole ({@link ExchangeDeadline}), and not one byte past it,
+ * so a hostile or broken proxy can neither grow memory nor hang the caller; every failure is one
+ * {@link ProxyException} line that names the proxy (never its password) and what to check.
  */
 public final class Dialer {
     /** A proxy's reply to CONNECT is a status line and a few fields; 8 KiB is generous. */

@@ -88,7 +88,8 @@ public final class ExchangeDeadline {
     }
 
     private static SocketTimeoutException timeout(Duration budget, Exception cause) {
-        SocketTimeoutException e = new SocketTimeoutException("the exchange took longer than " + budget.toMillis() + " ms");
+        SocketTimeoutException e = new SocketTimeoutException("the exchange took longer than " + budget.toMillis()
+                + " ms");
         if (cause != null) {
             e.initCause(cause);
         }
