@@ -2,6 +2,7 @@ package io.microlink.control;
 
 import io.microlink.http.HttpHead;
 import io.microlink.outbound.Dialer;
+import io.microlink.outbound.ExchangeDeadline;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.net.Socket;
@@ -27,7 +28,9 @@ public final class HeadPing {
     private HeadPing() {}
 
     /**
-     * Sends the HEAD and reads the answer's status line and headers.
+     * Sends the HEAD and reads the answer's status line and headers. Connecting (through the
+     * dialer's proxy, if any), the TLS handshake and the exchange each finish within
+     * {@code timeout} or fail.
      *
      * @return the HTTP status control answered
      * @throws IllegalArgumentException if {@code url} is not on {@code control}
@@ -39,12 +42,16 @@ public final class HeadPing {
         String pathAndQuery = (target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath())
                 + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
         try (Socket conn = ServerKeyFetch.open(target, timeout, tls, dialer)) {
-            conn.getOutputStream().write(("HEAD " + pathAndQuery + " HTTP/1.0\r\n"
-                    + "Host: " + target.getRawAuthority() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            conn.getOutputStream().flush();
-            HttpHead.Status head = ServerKeyFetch.readHead(new BufferedInputStream(conn.getInputStream()), target,
-                    "HEAD ping");
-            return head.status();
+            // The read timeout bounds each read; the deadline the whole answer, which a server
+            // could otherwise trickle a byte per timeout and hold this thread for good.
+            return ExchangeDeadline.run(conn, timeout, () -> {
+                conn.getOutputStream().write(("HEAD " + pathAndQuery + " HTTP/1.0\r\n"
+                        + "Host: " + target.getRawAuthority() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                conn.getOutputStream().flush();
+                HttpHead.Status head = ServerKeyFetch.readHead(new BufferedInputStream(conn.getInputStream()), target,
+                        "HEAD ping");
+                return head.status();
+            });
         } catch (SocketTimeoutException e) {
             throw new HttpTimeoutException("no answer from " + target.getRawAuthority() + " within " + timeout);
         }

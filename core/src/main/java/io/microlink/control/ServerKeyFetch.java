@@ -9,6 +9,7 @@ import io.microlink.key.KeyFormatException;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PublicKey;
 import io.microlink.outbound.Dialer;
+import io.microlink.outbound.ExchangeDeadline;
 import io.microlink.outbound.ProxyException;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -40,21 +41,26 @@ final class ServerKeyFetch {
         // Appended to the URL as given (like tailscale), so a control server under a path prefix works.
         String path = server.getRawPath() == null ? "" : server.getRawPath().replaceAll("/+$", "");
         try (Socket conn = open(server, timeout, tls, dialer)) {
-            conn.getOutputStream().write(("GET " + path + "/key?v=" + ControlClient.CAPABILITY_VERSION + " HTTP/1.0\r\n"
-                    + "Host: " + server.getHost() + (server.getPort() > 0 ? ":" + port : "") + "\r\n"
-                    + "Accept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            conn.getOutputStream().flush();
-            InputStream in = new BufferedInputStream(conn.getInputStream());
-            HttpHead.Status head = readHead(in, server, "GET /key");
-            byte[] body = ExactReads.upTo(in, MAX_KEY_RESPONSE + 1);
-            if (head.status() != 200) {
-                throw new ControlHttpException("GET /key", head.status(), ControlClient.snippet(body));
-            }
-            if (body.length > MAX_KEY_RESPONSE) {
-                throw new ControlProtocolException("GET /key answered more than " + MAX_KEY_RESPONSE
-                        + " bytes; expected a small JSON");
-            }
-            return parse(body);
+            // The whole answer within the timeout: a read timeout alone lets a server trickle
+            // its 64 KiB a byte at a time.
+            return ExchangeDeadline.run(conn, timeout, () -> {
+                conn.getOutputStream().write(("GET " + path + "/key?v=" + ControlClient.CAPABILITY_VERSION
+                        + " HTTP/1.0\r\n"
+                        + "Host: " + server.getHost() + (server.getPort() > 0 ? ":" + port : "") + "\r\n"
+                        + "Accept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                conn.getOutputStream().flush();
+                InputStream in = new BufferedInputStream(conn.getInputStream());
+                HttpHead.Status head = readHead(in, server, "GET /key");
+                byte[] body = ExactReads.upTo(in, MAX_KEY_RESPONSE + 1);
+                if (head.status() != 200) {
+                    throw new ControlHttpException("GET /key", head.status(), ControlClient.snippet(body));
+                }
+                if (body.length > MAX_KEY_RESPONSE) {
+                    throw new ControlProtocolException("GET /key answered more than " + MAX_KEY_RESPONSE
+                            + " bytes; expected a small JSON");
+                }
+                return parse(body);
+            });
         } catch (SocketTimeoutException e) {
             throw new HttpTimeoutException("no answer from " + server + " within " + timeout);
         }
@@ -68,7 +74,8 @@ final class ServerKeyFetch {
 
     /**
      * A plain connection to {@code server}'s host and port through {@code dialer}, in TLS for
-     * https, reads timing out after {@code timeout}; errors name the server.
+     * https (the handshake within {@code timeout} as a whole), reads timing out after
+     * {@code timeout}; errors name the server.
      */
     static Socket open(URI server, Duration timeout, SSLContext tls, Dialer dialer) throws IOException {
         boolean https = "https".equalsIgnoreCase(server.getScheme());
@@ -88,7 +95,10 @@ final class ServerKeyFetch {
             throw new HttpTimeoutException("no answer from " + server + " within " + timeout);
         }
         try {
-            Socket conn = https ? ControlTls.start(s, tls.getSocketFactory(), bare, port) : s;
+            // A whole-handshake deadline: a server sending its certificate a byte per read timeout
+            // would otherwise hold the caller for good.
+            Socket conn = https ? ExchangeDeadline.run(s, timeout, () -> ControlTls.start(s, tls.getSocketFactory(),
+                    bare, port)) : s;
             conn.setSoTimeout(timeoutMs);
             return conn;
         } catch (IOException | RuntimeException e) {

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * Opens the TCP connections to control and to DERP relays: direct, or through an HTTP proxy's
@@ -21,10 +22,10 @@ import java.nio.charset.StandardCharsets;
  * {@code socks5h://} proxy the proxy resolves the target's name, so a host that can reach only the
  * proxy needs no DNS of its own.
  *
- * <p>The proxy's reply head is read with the shared {@link HttpHeadReader} under a small limit and
- * the connect timeout, and not one byte past it, so a hostile or broken proxy can neither grow
- * memory nor hang the caller; every failure is one {@link ProxyException} line that names the
- * proxy (never its password) and what to check.
+ * <p>The proxy's reply head is read with the shared {@link HttpHeadReader} under a small limit,
+ * within the connect timeout as a whole ({@link ExchangeDeadline}), and not one byte past it,
+ * so a hostile or broken proxy can neither grow memory nor hang the caller; every failure is one
+ * {@link ProxyException} line that names the proxy (never its password) and what to check.
  */
 public final class Dialer {
     /** A proxy's reply to CONNECT is a status line and a few fields; 8 KiB is generous. */
@@ -148,11 +149,15 @@ public final class Dialer {
         s.setSoTimeout(timeoutMs);
         HttpHead.Status reply;
         try {
-            OutputStream out = s.getOutputStream();
-            out.write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            // Byte by byte from the socket: whatever follows the head is the tunnel's, not ours.
-            reply = HttpHeadReader.readStatus(s.getInputStream(), REPLY_LIMITS);
+            // The read timeout bounds each read, the deadline the whole reply: a proxy that
+            // trickles its head a byte at a time cannot hold the caller either.
+            reply = ExchangeDeadline.run(s, Duration.ofMillis(timeoutMs), () -> {
+                OutputStream out = s.getOutputStream();
+                out.write(request.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                // Byte by byte from the socket: whatever follows the head is the tunnel's, not ours.
+                return HttpHeadReader.readStatus(s.getInputStream(), REPLY_LIMITS);
+            });
         } catch (SocketTimeoutException e) {
             throw new ProxyException("the outbound proxy " + proxy + " did not answer CONNECT " + target + " within "
                     + timeoutMs + " ms", 0, e);

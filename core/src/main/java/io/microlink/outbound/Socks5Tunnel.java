@@ -8,12 +8,14 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Arrays;
 
 /**
  * Opens a SOCKS5 {@code CONNECT} tunnel on a socket connected to the proxy: the I/O around
- * {@link Socks5Codec}. Each reply is read to its exact length under the connect timeout, so a
- * silent proxy cannot hold the caller and the tunnel's first bytes stay in the socket.
+ * {@link Socks5Codec}. Each reply is read to its exact length, the whole handshake within the
+ * connect timeout ({@link ExchangeDeadline}), so neither a silent proxy nor one that trickles
+ * its replies can hold the caller, and the tunnel's first bytes stay in the socket.
  */
 final class Socks5Tunnel {
     private Socks5Tunnel() {}
@@ -34,23 +36,9 @@ final class Socks5Tunnel {
         int previous = s.getSoTimeout();
         s.setSoTimeout(timeoutMs);
         try {
-            OutputStream out = s.getOutputStream();
-            InputStream in = s.getInputStream();
-            out.write(Socks5Codec.greeting(proxy.hasCredentials()));
-            out.flush();
-            int method = Socks5Codec.chosenMethod(read(in, Socks5Codec.METHOD_REPLY_LENGTH), proxy.hasCredentials());
-            if (method == Socks5Codec.USERNAME_PASSWORD) {
-                out.write(Socks5Codec.authRequest(proxy.username(), proxy.password()));
-                out.flush();
-                Socks5Codec.authAccepted(read(in, Socks5Codec.AUTH_REPLY_LENGTH));
-            }
-            out.write(Socks5Codec.connectRequest(host, ip, port));
-            out.flush();
-            byte[] head = read(in, Socks5Codec.REPLY_HEAD_LENGTH);
-            byte[] rest = read(in, Socks5Codec.replyLength(head) - head.length);
-            byte[] reply = Arrays.copyOf(head, head.length + rest.length);
-            System.arraycopy(rest, 0, reply, head.length, rest.length);
-            Socks5Codec.boundPort(reply);
+            // The read timeout bounds each read, the deadline the whole handshake: a proxy that
+            // trickles its replies a byte at a time cannot hold the caller either.
+            ExchangeDeadline.run(s, Duration.ofMillis(timeoutMs), () -> handshake(s, proxy, host, ip, port));
         } catch (Socks5Codec.Failure e) {
             throw new ProxyException(message(proxy, target, e), 0, null);
         } catch (SocketTimeoutException e) {
@@ -64,6 +52,32 @@ final class Socks5Tunnel {
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), 0, e);
         }
         s.setSoTimeout(previous);
+    }
+
+    /**
+     * The greeting, the credentials if the proxy wants them, and CONNECT, each reply checked.
+     *
+     * @return the bound port the proxy reported
+     */
+    private static int handshake(Socket s, OutboundProxy proxy, String host, InetAddress ip, int port)
+            throws IOException, Socks5Codec.Failure {
+        OutputStream out = s.getOutputStream();
+        InputStream in = s.getInputStream();
+        out.write(Socks5Codec.greeting(proxy.hasCredentials()));
+        out.flush();
+        int method = Socks5Codec.chosenMethod(read(in, Socks5Codec.METHOD_REPLY_LENGTH), proxy.hasCredentials());
+        if (method == Socks5Codec.USERNAME_PASSWORD) {
+            out.write(Socks5Codec.authRequest(proxy.username(), proxy.password()));
+            out.flush();
+            Socks5Codec.authAccepted(read(in, Socks5Codec.AUTH_REPLY_LENGTH));
+        }
+        out.write(Socks5Codec.connectRequest(host, ip, port));
+        out.flush();
+        byte[] head = read(in, Socks5Codec.REPLY_HEAD_LENGTH);
+        byte[] rest = read(in, Socks5Codec.replyLength(head) - head.length);
+        byte[] reply = Arrays.copyOf(head, head.length + rest.length);
+        System.arraycopy(rest, 0, reply, head.length, rest.length);
+        return Socks5Codec.boundPort(reply);
     }
 
     /** Exactly {@code n} bytes: the reply lengths are known in advance, so nothing of the tunnel is taken. */

@@ -2,14 +2,17 @@ package io.microlink.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.microlink.http.HttpHead;
 import io.microlink.http.HttpHeadReader;
 import io.microlink.outbound.Dialer;
+import io.microlink.outbound.TrickleServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -43,6 +46,21 @@ class HeadPingTest {
         assertThat(seen).hasSize(1);
         assertThat(seen.getFirst().method()).isEqualTo("HEAD");
         assertThat(seen.getFirst().target()).isEqualTo("/machine/ping-response?id=a1b2");
+    }
+
+    @Test
+    void aServerTricklingItsAnswerCostsTheTimeoutOnly() throws Exception {
+        // A header byte every 100 ms never trips a 1 s read timeout, and the 16 KiB head limit takes half an hour.
+        try (TrickleServer control = TrickleServer.start("HTTP/1.0 200 OK\r\nX: ".getBytes(StandardCharsets.US_ASCII),
+                (byte) 'a', Duration.ofMillis(100))) {
+            String base = "http://127.0.0.1:" + control.port();
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> assertTimeoutPreemptively(Duration.ofSeconds(10), () -> HeadPing.send(URI.create(base),
+                    base + "/machine/ping-response?id=1", Duration.ofSeconds(1), ControlClient.defaultTls(),
+                    Dialer.direct())))
+                    .isInstanceOf(HttpTimeoutException.class).hasMessageContaining("within PT1S");
+            assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(5));
+        }
     }
 
     @Test

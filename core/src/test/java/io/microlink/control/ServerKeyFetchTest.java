@@ -2,6 +2,7 @@ package io.microlink.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.microlink.http.HttpHead;
 import io.microlink.http.HttpHeadReader;
@@ -12,12 +13,14 @@ import io.microlink.outbound.Dialer;
 import io.microlink.outbound.OutboundProxy;
 import io.microlink.outbound.ProxyException;
 import io.microlink.outbound.ProxyRules;
+import io.microlink.outbound.TrickleServer;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -63,6 +66,20 @@ class ServerKeyFetchTest {
         assertThat(seen.get(1).method() + " " + seen.get(1).target() + " " + seen.get(1).version())
                 .isEqualTo("GET /prefix/key?v=" + ControlClient.CAPABILITY_VERSION + " HTTP/1.0");
         assertThat(seen.get(1).field("host")).contains("control.invalid:8080");
+    }
+
+    @Test
+    void aServerTricklingItsKeyCostsTheTimeoutOnly() throws Exception {
+        // A body byte every 100 ms never trips the 1 s read timeout; 64 KiB of it would take nearly two hours.
+        try (TrickleServer control = TrickleServer.start("HTTP/1.0 200 OK\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+                (byte) ' ', Duration.ofMillis(100))) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> assertTimeoutPreemptively(Duration.ofSeconds(10), () -> ControlClient.fetchServerKey(
+                    URI.create("http://127.0.0.1:" + control.port()), Duration.ofSeconds(1), ControlClient.defaultTls(),
+                    Dialer.direct())))
+                    .isInstanceOf(HttpTimeoutException.class).hasMessageContaining("within PT1S");
+            assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(5));
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.microlink.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.microlink.http.HttpHead;
 import io.microlink.http.HttpHeadReader;
@@ -12,6 +13,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -174,6 +176,20 @@ class DialerTest {
         assertThatThrownBy(() -> dialer("").connect("https", TARGET, 443, null, 500))
                 .isInstanceOf(ProxyException.class).hasMessageContaining("did not answer CONNECT control.example:443 within 500 ms");
         assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(5));
+    }
+
+    @Test
+    void aProxyTricklingItsReplyCostsTheTimeoutOnly() throws IOException {
+        // A byte every 100 ms never trips the 500 ms read timeout, and the 8 KiB head limit takes 14 minutes.
+        try (TrickleServer proxy = TrickleServer.start("HTTP/1.1 200 OK\r\nX: ".getBytes(StandardCharsets.US_ASCII),
+                (byte) 'a', Duration.ofMillis(100))) {
+            Dialer dialer = new Dialer(ProxyRules.fixed(OutboundProxy.parse("http://127.0.0.1:" + proxy.port())));
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> assertTimeoutPreemptively(Duration.ofSeconds(10), () -> dialer.connect("https", TARGET, 443, null, 500)))
+                    .isInstanceOf(ProxyException.class)
+                    .hasMessageContaining("did not answer CONNECT control.example:443 within 500 ms");
+            assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(5));
+        }
     }
 
     @Test

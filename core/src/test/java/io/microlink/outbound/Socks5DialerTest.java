@@ -2,6 +2,7 @@ package io.microlink.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -140,6 +142,22 @@ class Socks5DialerTest {
                 .isInstanceOf(ProxyException.class)
                 .hasMessage(proxyName("socks5h") + " did not answer SOCKS5 CONNECT derp.example:443 within 500 ms");
         assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(5));
+    }
+
+    @Test
+    void aProxyTricklingItsReplyCostsTheTimeoutOnly() throws IOException {
+        // No authentication, then a CONNECT reply with a 255-byte bound name, a byte every 100 ms:
+        // each read comes well inside the 500 ms timeout; the whole reply would take 26 s.
+        try (TrickleServer proxy = TrickleServer.start(HexFormat.of().parseHex("0500" + "050000" + "03ff"),
+                (byte) 'a', Duration.ofMillis(100))) {
+            Dialer dialer = new Dialer(ProxyRules.fixed(OutboundProxy.parse("socks5h://127.0.0.1:" + proxy.port())));
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> assertTimeoutPreemptively(Duration.ofSeconds(10), () -> dialer.connect("https", TARGET, 443, null, 500)))
+                    .isInstanceOf(ProxyException.class)
+                    .hasMessage("the outbound proxy socks5h://127.0.0.1:" + proxy.port()
+                            + " did not answer SOCKS5 CONNECT derp.example:443 within 500 ms");
+            assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(5));
+        }
     }
 
     @Test

@@ -20,7 +20,9 @@ import java.util.Map;
  * status"). Anything it does not
  * handle exactly as the full CLI would (another flag, --help, no daemon, an error from the
  * daemon, an older daemon) gives null, and the full CLI runs the command and words its errors:
- * {@code status} only reads, so asking twice changes nothing.
+ * {@code status} only reads, so asking twice changes nothing. A daemon that does not answer in
+ * full within {@link #TIMEOUT_SECONDS} is an error of its own ({@link NoAnswer}): the full CLI
+ * would only wait again.
  *
  * <p>No string concatenation or lambdas here: each would make the JVM spin up its method-handle
  * machinery, which costs more than the rest of this path.
@@ -29,6 +31,10 @@ final class FastStatus {
     /** The rendered text's bound; a reply announcing more is left to the full CLI. */
     static final int MAX_BODY = 64 << 20;
     private static final int MAX_HEAD = 256;
+    /** The whole exchange's bound: a daemon stuck (or a process posing as one) must not hang the command. */
+    static final int TIMEOUT_SECONDS = 10;
+    /** The body's first buffer; the rest grows by doubling as bytes arrive. */
+    private static final int FIRST_BLOCK = 64 << 10;
     private static final byte[] TABLE = bytes("{\"method\":\"status\",\"render\":\"table\"}\n");
     private static final byte[] JSON = bytes("{\"method\":\"status\",\"render\":\"json\"}\n");
     private static final byte[] HEAD_START = bytes("{\"ok\":true,\"result\":{\"bytes\":");
@@ -36,8 +42,12 @@ final class FastStatus {
 
     private FastStatus() {}
 
-    /** The text {@code microlink ARGV} prints, or null when the full CLI must run the command. */
-    static String answer(String[] argv, Map<String, String> env) {
+    /**
+     * The text {@code microlink ARGV} prints, or null when the full CLI must run the command.
+     *
+     * @throws NoAnswer when the daemon took the request but did not answer within {@link #TIMEOUT_SECONDS}
+     */
+    static String answer(String[] argv, Map<String, String> env) throws NoAnswer {
         if (argv.length == 0 || !argv[0].equals("status")) {
             return null;
         }
@@ -82,25 +92,84 @@ final class FastStatus {
     }
 
     /** Sends {@code request} to the daemon at {@code socket}; the body its reply announces, or null. */
-    static byte[] ask(Path socket, byte[] request) throws IOException {
+    static byte[] ask(Path socket, byte[] request) throws IOException, NoAnswer {
+        return ask(socket, request, TIMEOUT_SECONDS);
+    }
+
+    /** As {@link #ask(Path, byte[])}, the whole exchange within {@code timeoutSeconds}. */
+    static byte[] ask(Path socket, byte[] request, int timeoutSeconds) throws IOException, NoAnswer {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            ByteBuffer out = ByteBuffer.wrap(request);
-            while (out.hasRemaining()) {
-                ch.write(out);
+            // A channel has no read timeout: a thread closes it at the deadline instead, which
+            // ends a read blocked on a daemon that hangs (or trickles its reply).
+            Deadline deadline = new Deadline(ch, timeoutSeconds);
+            Thread watchdog = new Thread(deadline, "microlink-status-deadline");
+            watchdog.setDaemon(true);
+            watchdog.start();
+            try {
+                return exchange(ch, socket, request);
+            } catch (IOException e) {
+                if (deadline.fired) {
+                    throw new NoAnswer(timeoutSeconds);
+                }
+                throw e;
+            } finally {
+                watchdog.interrupt();
             }
-            ReplyHead head = ReplyHead.read(ch, MAX_HEAD);
-            int length = head == null ? -1 : bodyLength(head.line());
-            if (length < 0 || head.overRead().remaining() > length) {
+        }
+    }
+
+    private static byte[] exchange(SocketChannel ch, Path socket, byte[] request) throws IOException {
+        ch.connect(UnixDomainSocketAddress.of(socket));
+        ByteBuffer out = ByteBuffer.wrap(request);
+        while (out.hasRemaining()) {
+            ch.write(out);
+        }
+        ReplyHead head = ReplyHead.read(ch, MAX_HEAD);
+        int length = head == null ? -1 : bodyLength(head.line());
+        if (length < 0 || head.overRead().remaining() > length) {
+            return null;
+        }
+        // Grown as the bytes come, never to more than twice what came: the length is only a claim.
+        ByteBuffer body = ByteBuffer.allocate(Math.min(length, FIRST_BLOCK)).put(head.overRead());
+        while (body.position() < length) {
+            if (!body.hasRemaining()) {
+                body = ByteBuffer.allocate((int) Math.min(2L * body.capacity(), length)).put(body.flip());
+            }
+            if (ch.read(body) < 0) {
                 return null;
             }
-            ByteBuffer body = ByteBuffer.allocate(length).put(head.overRead());
-            while (body.hasRemaining()) {
-                if (ch.read(body) < 0) {
-                    return null;
-                }
+        }
+        return body.array();
+    }
+
+    /** The daemon did not answer in time; the message says so, for the user. */
+    static final class NoAnswer extends Exception {
+        NoAnswer(int seconds) {
+            super(new StringBuilder("the daemon did not answer within ").append(seconds).append(" s").toString(),
+                    null, false, false);
+        }
+    }
+
+    /** Closes the channel once its time is up, unless interrupted first. */
+    private static final class Deadline implements Runnable {
+        private final SocketChannel channel;
+        private final int seconds;
+        volatile boolean fired;
+
+        Deadline(SocketChannel channel, int seconds) {
+            this.channel = channel;
+            this.seconds = seconds;
+        }
+
+        @Override
+        public void run() {
+            try {
+                Thread.sleep(seconds * 1000L);
+                fired = true;
+                channel.close();
+            } catch (InterruptedException | IOException e) {
+                // Interrupted: the exchange ended in time. A failed close: the channel is going anyway.
             }
-            return body.array();
         }
     }
 

@@ -16,7 +16,15 @@ public final class Main {
         // scripts and prompts run most, and it should start like `tailscale status` does. The
         // launcher turns this off for the run that records the CLI's AOT cache, so that the
         // cache holds the classes the other commands load too.
-        String status = System.getenv(FULL_CLI) != null ? null : FastStatus.answer(args, System.getenv());
+        String status;
+        try {
+            status = System.getenv(FULL_CLI) != null ? null : FastStatus.answer(args, System.getenv());
+        } catch (FastStatus.NoAnswer e) {
+            System.err.print("microlink status: ");
+            System.err.println(e.getMessage());
+            System.exit(1);
+            return;
+        }
         if (status != null) {
             System.out.print(status);
             System.exit(0);

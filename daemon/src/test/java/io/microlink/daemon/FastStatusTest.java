@@ -1,6 +1,8 @@
 package io.microlink.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.microlink.daemon.api.ApiException;
 import io.microlink.daemon.api.ApiProtocol;
@@ -10,6 +12,7 @@ import io.microlink.daemon.api.Method;
 import io.microlink.daemon.api.ReplyHead;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -19,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -126,6 +130,53 @@ class FastStatusTest {
             assertThat(FastStatus.ask(socket, "{\"method\":\"status\"}\n".getBytes(StandardCharsets.US_ASCII)))
                     .isNull();
             side.join();
+        }
+    }
+
+    @Test
+    void aDaemonThatHangsOrTricklesIsToldAfterTheTimeout() throws Exception {
+        Path socket = stateDir().resolve("microlink.sock");
+        try (ServerSocketChannel daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            daemon.bind(UnixDomainSocketAddress.of(socket));
+            Thread.ofVirtual().start(() -> {
+                try (SocketChannel c = daemon.accept()) {
+                    ReplyHead.read(c, ApiProtocol.MAX_LINE);
+                    c.write(ByteBuffer.wrap(ascii("{\"ok\":true,\"result\":{\"bytes\":100}}\n")));
+                    for (int i = 0; i < 100; i++) { // a byte every 200 ms: 20 s for the whole body
+                        Thread.sleep(200);
+                        c.write(ByteBuffer.wrap(ascii("x")));
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the client gave up
+                }
+            });
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> assertTimeoutPreemptively(Duration.ofSeconds(10), () -> FastStatus.ask(socket,
+                    ascii("{\"method\":\"status\"}\n"), 1)))
+                    .isInstanceOf(FastStatus.NoAnswer.class).hasMessage("the daemon did not answer within 1 s");
+            assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(5));
+        }
+    }
+
+    @Test
+    void aClaimedLengthIsNotAllocatedBeforeTheBytesCome() throws Exception {
+        Path socket = stateDir().resolve("microlink.sock");
+        try (ServerSocketChannel daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            daemon.bind(UnixDomainSocketAddress.of(socket));
+            Thread.ofVirtual().start(() -> {
+                try (SocketChannel c = daemon.accept()) {
+                    ReplyHead.read(c, ApiProtocol.MAX_LINE);
+                    c.write(ByteBuffer.wrap(ascii("{\"ok\":true,\"result\":{\"bytes\":" + FastStatus.MAX_BODY
+                            + "}}\nonly this")));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            long before = threads.getCurrentThreadAllocatedBytes();
+            assertThat(FastStatus.ask(socket, ascii("{\"method\":\"status\"}\n"))).isNull();
+            assertThat(threads.getCurrentThreadAllocatedBytes() - before).as("bytes allocated for a 9-byte body")
+                    .isLessThan(1 << 20);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.microlink.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -140,6 +141,45 @@ class LauncherScriptTest {
         try (Stream<Path> files = Files.list(dir.resolve("cache/aot"))) {
             assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.contains(".aot"));
         }
+    }
+
+    @Test
+    void aCacheOthersCouldHaveWrittenIsNotLoadedButRecordedAfresh() throws Exception {
+        launch("daemon");
+        launch("daemon");
+        Path cache = Path.of(option(starts().getLast(), "-XX:AOTCache="));
+        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rw-rw-rw-"));
+        launch("daemon");
+        assertThat(starts().getLast()).doesNotContain("-XX:AOTCache=").contains("-XX:AOTCacheOutput=" + cache + ".new");
+    }
+
+    @Test
+    void aCacheDirectoryOthersCanWriteIsNeitherReadNorWritten() throws Exception {
+        launch("daemon");
+        launch("daemon");
+        Files.setPosixFilePermissions(dir.resolve("cache/aot"), PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertNoCacheUsedOrMade();
+    }
+
+    /** {@code sudo -E}: root's launcher, given the invoking user's HOME and with it that user's caches. */
+    @Test
+    void asRootAnotherUsersCachesAreNeitherReadNorWritten() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "only root can give its files to another user");
+        launch("daemon");
+        launch("daemon");
+        Process chown = new ProcessBuilder("chown", "-R", "65534:65534", dir.resolve("cache/aot").toString()).start();
+        assertThat(chown.waitFor(30, TimeUnit.SECONDS) && chown.exitValue() == 0).as("chown").isTrue();
+        assertNoCacheUsedOrMade();
+    }
+
+    /** With a daemon cache there: a daemon and a first status start with none and record none. */
+    private void assertNoCacheUsedOrMade() throws Exception {
+        int before = starts().size();
+        launch("daemon");
+        launch("status");
+        Thread.sleep(1500); // time for a background training to start, were one to
+        assertThat(starts().subList(before, starts().size())).hasSize(2)
+                .allSatisfy(cmd -> assertThat(cmd).doesNotContain("AOTCache"));
     }
 
     /** The background training holds the lock while it runs; taking it means none runs. */

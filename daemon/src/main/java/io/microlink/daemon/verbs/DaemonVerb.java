@@ -5,10 +5,12 @@ import io.microlink.daemon.DaemonRunner;
 import io.microlink.daemon.cli.CliException;
 import io.microlink.daemon.cli.Context;
 import io.microlink.daemon.cli.Options;
+import io.microlink.daemon.cli.OwnerOnlyFile;
 import io.microlink.daemon.cli.UsageException;
 import io.microlink.daemon.cli.Verb;
 import io.microlink.daemon.UplinkOptions;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -48,10 +50,12 @@ final class DaemonVerb implements Verb {
                 servers, HTTP_PROXY for http ones, NO_PROXY for exceptions (ALL_PROXY is not read,
                 as tailscaled does not); --outbound-proxy URL overrides that
                 (http://[user:password@]host:port, socks5://... to send the address resolved here,
-                socks5h://... to let the proxy resolve the name, or "direct" for none). A password on the
-                command line shows in ps: prefer the variable in the daemon's environment (e.g. a
-                systemd EnvironmentFile that only root reads). UDP cannot use the proxy, so behind
-                one the node reaches its peers through DERP.
+                socks5h://... to let the proxy resolve the name, or "direct" for none). A password in
+                --outbound-proxy shows to every local user in ps (/proc/PID/cmdline): put the URL in
+                an owner-only file and give --outbound-proxy-file FILE (a file others can read or
+                write is refused), or set the variable in the daemon's environment (e.g. a systemd
+                EnvironmentFile that only root reads). UDP cannot use the proxy, so behind one the
+                node reaches its peers through DERP.
 
                 With --uplinks wlan0,wwan0 (interfaces that each have a route of their own to the
                 internet, most preferred first) the node checks each one every --uplink-check
@@ -66,7 +70,9 @@ final class DaemonVerb implements Verb {
         return new Options().value("tun", null, "NAME", "carry the tailnet through a TUN device of this name,"
                 + " e.g. tailscale0 (default: userspace networking, no root)")
                 .value("outbound-proxy", null, "URL", "reach control and DERP through this HTTP or SOCKS5 proxy, or \"direct\""
-                        + " (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY)")
+                        + " (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY); a password here shows in ps")
+                .value("outbound-proxy-file", null, "FILE", "read the --outbound-proxy URL from FILE, which must be"
+                        + " owner-only (keeps a password out of ps)")
                 .value("uplinks", null, "IF,IF", "fail over between these interfaces, most preferred first")
                 .value("uplink-check", null, "DURATION", "how often each uplink is health-checked (default 5s)")
                 .value("uplink-failback", null, "DURATION", "how long the preferred uplink must stay healthy"
@@ -85,15 +91,29 @@ final class DaemonVerb implements Verb {
                 throw new UsageException("--tun: " + e.getMessage());
             }
         }
-        String proxy = args.value("outbound-proxy");
+        String proxy = outboundProxy(args);
+        return new DaemonRunner(context, tun, proxy, uplinks(args)).run(Verbs.methods());
+    }
+
+    /** The proxy URL from --outbound-proxy or the owner-only file --outbound-proxy-file names; null for neither. */
+    private static String outboundProxy(Options.Parsed args) throws UsageException, CliException {
+        String inline = args.value("outbound-proxy");
+        String file = args.value("outbound-proxy-file");
+        if (inline != null && file != null) {
+            throw new UsageException("give --outbound-proxy or --outbound-proxy-file, not both");
+        }
+        String proxy = file != null ? OwnerOnlyFile.readLine(Path.of(file).toAbsolutePath(), "outbound proxy file")
+                : inline;
         if (proxy != null) {
             try {
                 TailnetNode.builder().outboundProxy(proxy);
             } catch (IllegalArgumentException e) {
-                throw new UsageException("--outbound-proxy: " + e.getMessage());
+                // The parser's messages never quote the password, whichever flag carried the URL.
+                throw new UsageException((file != null ? "--outbound-proxy-file " + file : "--outbound-proxy") + ": "
+                        + e.getMessage());
             }
         }
-        return new DaemonRunner(context, tun, proxy, uplinks(args)).run(Verbs.methods());
+        return proxy;
     }
 
     private static UplinkOptions uplinks(Options.Parsed args) throws UsageException {

@@ -7,7 +7,10 @@ import io.microlink.interop.Exec;
 import io.microlink.interop.Microsocks;
 import io.microlink.interop.NatTopology;
 import io.microlink.interop.Tinyproxy;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -58,10 +61,11 @@ class OutboundProxyInteropTest {
 
     /**
      * The same through SOCKS5: {@code --outbound-proxy socks5h://} without a password and
-     * {@code HTTP_PROXY=socks5://user:password@} with one (RFC 1929).
+     * {@code HTTP_PROXY=socks5://user:password@} with one (RFC 1929); a wrong password given
+     * by {@code --outbound-proxy-file}.
      */
     @Test
-    void behindASocks5ProxyOnlyTheJavaNodeLogsInAndTalksToTailscaledThroughDerp(@TempDir Path dir) {
+    void behindASocks5ProxyOnlyTheJavaNodeLogsInAndTalksToTailscaledThroughDerp(@TempDir Path dir) throws IOException {
         try (NatLab lab = new NatLab()) {
             NatTopology.Router corp = lab.net().router("corp", NatTopology.Nat.EASY);
             corp.setBlackhole(true);
@@ -79,10 +83,15 @@ class OutboundProxyInteropTest {
                 assertThat(guarded.connects()).as("the guarded proxy's log").anyMatch(c -> c.contains(lab.net().publicAddress()));
                 talkThroughDerpOnly(ts, byFlag, byEnv);
 
-                refusedInOneLine(lab.java("mswrong", corp,
-                        Map.of("HTTP_PROXY", "socks5://ann:" + WRONG + "@" + corp.lanGateway() + ":1081")),
-                        "the outbound proxy socks5://" + corp.lanGateway() + ":1081 (with credentials)"
-                                + " refused the user name and password: check the ones in the proxy URL");
+                // This one's URL comes from an owner-only file: the password is not on its command line.
+                Path proxyFile = dir.resolve("mswrong-proxy-url");
+                Files.writeString(proxyFile, "socks5://ann:" + WRONG + "@" + corp.lanGateway() + ":1081\n");
+                Files.setPosixFilePermissions(proxyFile, PosixFilePermissions.fromString("rw-------"));
+                NatLab.Node byFile = lab.java("mswrong", corp, Map.of(), "--outbound-proxy-file", proxyFile.toString());
+                refusedInOneLine(byFile, "the outbound proxy socks5://" + corp.lanGateway() + ":1081 (with credentials)"
+                        + " refused the user name and password: check the ones in the proxy URL");
+                assertThat(Files.readString(Path.of("/proc/" + ((NatLab.JavaNode) byFile).daemon().pid() + "/cmdline")))
+                        .as("the daemon's command line").contains("--outbound-proxy-file").doesNotContain(WRONG);
             }
         }
     }

@@ -34,7 +34,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Debian package (scripts/package-deb) on this machine, as an operator uses it: installed
- * with dpkg, its service started as its unit says, joined to the test tailnet, pinging a real
+ * with dpkg (built under a strict umask, which must not change its modes; refused where an
+ * account named microlink is a person's), its service started as its unit says, joined to the test tailnet, pinging a real
  * tailscaled, upgraded in place to a newer version without losing the node's identity, and
  * purged without a trace. dpkg changes the real root file system, so it needs root; the package
  * is purged at the end whatever happened. The machine has no systemd as PID 1: the test starts
@@ -79,8 +80,8 @@ class DebianPackageInteropTest {
         assumeTrue(!installed() && !exec("getent", "passwd", "microlink").succeeded(),
                 "this machine already has a microlink package or user, which the test would purge");
         assertThat(JAR).as("the daemon's jar: build it first (./mvnw -pl daemon -am package)").isRegularFile();
-        oldDeb = buildPackage(OLD);
-        newDeb = buildPackage(NEW);
+        oldDeb = buildPackage(OLD, "077"); // a builder's strict umask must not reach the package's modes
+        newDeb = buildPackage(NEW, "022");
         real = tailnet.addNode("real");
     }
 
@@ -105,8 +106,46 @@ class DebianPackageInteropTest {
     }
 
     @Test
+    @Order(0)
+    void refusesToRunAsAPersonsAccountOfThatNameAndPurgeLeavesTheAccount() {
+        exec("useradd", "--shell", "/bin/bash", "--no-create-home", "--comment", "a person", "microlink")
+                .requireSuccess();
+        touchedTheMachine = true; // the account is ours to remove, whatever happens below
+        Exec.Result install = dpkg("--install", oldDeb.toString());
+        assertThat(install.succeeded()).as("dpkg --install with a person's account named microlink").isFalse();
+        assertThat(install.stderr()).contains("the existing account 'microlink'").contains("looks like a person's")
+                .contains("the service will not run as it");
+        assertThat(Files.exists(STATE)).as("no state directory made for that account").isFalse();
+
+        dpkg("--purge", "microlink").requireSuccess();
+        assertThat(installed()).isFalse();
+        assertThat(exec("getent", "passwd", "microlink").stdout()).as("the purge leaves an account it did not make")
+                .contains("a person");
+        exec("userdel", "microlink").requireSuccess();
+    }
+
+    @Test
     @Order(1)
     void installsTheServiceUserOwnerOnlyStateAndTheCliWithItsOwnRuntime() throws IOException {
+        assertThat(exec("getent", "passwd", "microlink").succeeded()).as("no microlink account left by test 0").isFalse();
+        // Built under umask 077: every path in the package readable by all (the one secret excepted).
+        List<String> wrongModes = new ArrayList<>();
+        for (String listing : List.of("--fsys-tarfile", "--ctrl-tarfile")) {
+            String tar = exec("sh", "-c", "dpkg-deb " + listing + " \"$0\" | tar -tvf -", oldDeb.toString())
+                    .requireSuccess().stdout();
+            for (String line : tar.strip().split("\n")) {
+                String mode = line.substring(0, 10);
+                String path = line.substring(line.lastIndexOf(" ./") + 1).replaceFirst(" -> .*", "");
+                boolean ok = path.equals("./etc/default/microlink") ? mode.equals("-rw-------")
+                        : List.of("drwxr-xr-x", "-rw-r--r--", "-rwxr-xr-x", "lrwxrwxrwx").contains(mode);
+                if (!ok) {
+                    wrongModes.add(mode + " " + path);
+                }
+            }
+        }
+        assertThat(wrongModes).as("paths in the package with modes other than 755/644 (0600 /etc/default/microlink)")
+                .isEmpty();
+
         dpkg("--install", oldDeb.toString()).requireSuccess();
         assertThat(exec("dpkg-query", "-W", "-f", "${Version}", "microlink").requireSuccess().stdout()).isEqualTo(OLD);
 
@@ -222,8 +261,9 @@ class DebianPackageInteropTest {
         });
     }
 
-    private static Path buildPackage(String version) {
-        Exec.Result r = Exec.run(Duration.ofMinutes(2), List.of(ROOT.resolve("scripts/package-deb").toString(),
+    private static Path buildPackage(String version, String umask) {
+        Exec.Result r = Exec.run(Duration.ofMinutes(2), List.of("sh", "-c", "umask " + umask + " && exec \"$0\" \"$@\"",
+                        ROOT.resolve("scripts/package-deb").toString(),
                         "--version", version, "--jar", JAR.toString(), "--out", tailnet.dir().toString(),
                         "--compression", "none"),
                 Map.of("JAVA_HOME", System.getProperty("java.home")), null).requireSuccess();

@@ -1,0 +1,71 @@
+package io.microlink.daemon.verbs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.microlink.daemon.cli.Cli;
+import io.microlink.daemon.cli.Io;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code microlink daemon --outbound-proxy-file}: the proxy URL (and its password) from a file
+ * instead of the command line, which every local user can read; refused before the daemon
+ * starts when the file is open to others, and no message shows the password.
+ */
+class DaemonVerbTest {
+    private static final String PASSWORD = "s3cret-pass";
+
+    @TempDir
+    Path tmp;
+
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        err.reset();
+        Io io = new Io(new ByteArrayInputStream(new byte[0]), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("MICROLINK_STATE_DIR", tmp.toString()));
+        return new Cli(Verbs.all()).run(args, io);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private Path proxyFile(String url, String mode) throws Exception {
+        Path f = Files.writeString(tmp.resolve("proxy-url"), url + "\n");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(mode));
+        return f;
+    }
+
+    @Test
+    void aProxyFileOthersCanReadIsRefusedBeforeTheDaemonStarts() throws Exception {
+        Path f = proxyFile("http://ann:" + PASSWORD + "@proxy.corp:3128", "rw-r--r--");
+        assertThat(run("daemon", "--outbound-proxy-file", f.toString())).isEqualTo(1);
+        assertThat(err()).isEqualTo("microlink daemon: the outbound proxy file " + f + " can be read or written by other"
+                + " users (mode rw-r--r--); it holds a secret: make it owner-only with chmod 600 " + f + "\n");
+        assertThat(Files.exists(tmp.resolve("microlink.sock"))).as("no daemon started").isFalse();
+    }
+
+    @Test
+    void aBadUrlInTheFileIsNamedByTheFileWithoutThePassword() throws Exception {
+        Path f = proxyFile("ftp://ann:" + PASSWORD + "@proxy.corp:21", "rw-------");
+        assertThat(run("daemon", "--outbound-proxy-file", f.toString())).isEqualTo(2);
+        assertThat(err()).startsWith("microlink daemon: --outbound-proxy-file " + f + ": outbound proxy ftp://***@proxy.corp:21")
+                .doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void theFlagAndTheFileTogetherAreAUsageError() throws Exception {
+        Path f = proxyFile("http://proxy.corp:3128", "rw-------");
+        assertThat(run("daemon", "--outbound-proxy", "direct", "--outbound-proxy-file", f.toString())).isEqualTo(2);
+        assertThat(err()).startsWith("microlink daemon: give --outbound-proxy or --outbound-proxy-file, not both");
+    }
+}
