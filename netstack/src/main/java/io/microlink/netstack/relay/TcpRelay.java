@@ -9,8 +9,6 @@ import io.microlink.netstack.socket.TailnetSocket;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -102,15 +100,8 @@ final class TcpRelay implements AutoCloseable {
     /** Closes the connections idle for longer than the limit. */
     void expireIdle() {
         long now = System.nanoTime();
-        for (Map.Entry<Object, Set<RelayedConnection>> e : slots.snapshot().entrySet()) {
-            for (RelayedConnection c : e.getValue()) {
-                if (c.idleNanos(now) > limits.tcpIdle().toNanos()) {
-                    c.close();
-                    slots.release(e.getKey(), c);
-                    counters.add(RelayEvent.TCP_CONNECTIONS_EXPIRED);
-                }
-            }
-        }
+        long idle = limits.tcpIdle().toNanos();
+        counters.add(RelayEvent.TCP_CONNECTIONS_EXPIRED, slots.closeIf(c -> c.idleNanos(now) > idle));
     }
 
     int connections(Object owner) {

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -174,15 +173,8 @@ final class UdpRelay implements Netstack.UdpService, AutoCloseable {
     /** Closes the flows idle for longer than the limit. */
     void expireIdle() {
         long now = System.nanoTime();
-        for (Map.Entry<Object, Set<Flow>> e : slots.snapshot().entrySet()) {
-            for (Flow f : e.getValue()) {
-                if (now - f.lastUsedNanos > limits.udpIdle().toNanos()) {
-                    f.close();
-                    slots.release(e.getKey(), f);
-                    counters.add(RelayEvent.UDP_FLOWS_EXPIRED);
-                }
-            }
-        }
+        long idle = limits.udpIdle().toNanos();
+        counters.add(RelayEvent.UDP_FLOWS_EXPIRED, slots.closeIf(f -> now - f.lastUsedNanos > idle));
     }
 
     int flows(Object owner) {
