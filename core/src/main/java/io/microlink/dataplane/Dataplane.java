@@ -14,14 +14,13 @@ import io.microlink.magicsock.Magicsock;
 import io.microlink.netmap.Netmap;
 import io.microlink.netmap.NetmapUpdater;
 import io.microlink.netmap.PeerExpiry;
+import io.microlink.netmon.NetworkMonitor;
 import io.microlink.netstack.Headroom;
 import io.microlink.netstack.MalformedPacketException;
 import io.microlink.netstack.PacketSink;
 import io.microlink.netstack.ip.IpHeader;
 import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.ip.IpProtocol;
-import io.microlink.netstack.relay.RelayLimits;
-import io.microlink.netstack.relay.RelayService;
 import io.microlink.netstack.relay.RelayTarget;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.tcp.TcpConfig;
@@ -169,10 +168,12 @@ public final class Dataplane implements AutoCloseable {
     private volatile RouteTable routes;
     /** What this node relays for its peers by the last netmap: its advertised routes control approved. */
     private volatile ServedRoutes served = ServedRoutes.NONE;
-    /** The host's networks, read once at build time, which an exit node does not serve (as tailscaled). */
-    private final List<Prefix> hostNetworks;
-    /** Userspace mode's subnet router and exit node; null when nothing is advertised. */
-    private final RelayService relay;
+    /** The netmap the packet filter was last built from; with the host's networks, it makes {@link #served}. */
+    private volatile Netmap filtered = NetmapUpdater.empty();
+    /** Userspace mode's subnet router and exit node: the relay, and what it serves. */
+    private final RouteRelay relay;
+    /** Tells {@link #relay} when the host's networks may have changed; null unless the exit route is offered. */
+    private final NetworkMonitor hostNetworkWatch;
 
     /**
      * @param nodeKey   the current node key (it changes when control makes the node rotate it)
@@ -181,6 +182,12 @@ public final class Dataplane implements AutoCloseable {
      */
     public Dataplane(Settings settings, Supplier<PrivateKey> nodeKey, Supplier<Netmap> netmap,
                      Magicsock.Reporter toControl) {
+        this(settings, nodeKey, netmap, toControl, HostNetworks::prefixes);
+    }
+
+    /** As the public constructor, with how the host's networks are read given: tests read none of this host's. */
+    Dataplane(Settings settings, Supplier<PrivateKey> nodeKey, Supplier<Netmap> netmap, Magicsock.Reporter toControl,
+              Supplier<List<Prefix>> hostNetworks) {
         this.settings = settings;
         this.nodeKey = nodeKey;
         this.netmap = netmap;
@@ -190,25 +197,15 @@ public final class Dataplane implements AutoCloseable {
         this.routes = RouteTable.of(NetmapUpdater.empty(), settings.routes(), n -> true);
         // In TUN mode the netstack gets no replies (the device takes them), so the OS asks every resolver.
         dns.attach(netstack, address -> tun == null && UpstreamSockets.isTailnetAddress(address));
-        this.hostNetworks = settings.advertisedRoutes().isEmpty() ? List.of() : HostNetworks.prefixes();
-        this.relay = settings.advertisedRoutes().isEmpty() ? null : startRelay();
+        // TCP, UDP and pings a peer sends to a served route end in the netstack (the packet filter
+        // let them in by destination) and go on through the settings' target: this host's own
+        // sockets, or an embedder's network (the LOPOWER bridge's devices).
+        this.relay = new RouteRelay(settings.advertisedRoutes(), netstack, this::relayOwner, settings.relayTarget(),
+                hostNetworks);
+        this.hostNetworkWatch = relay.readsHostNetworks() ? NetworkMonitor.start(change -> hostNetworkChanged()) : null;
     }
 
-    /**
-     * The subnet router's and exit node's relay: TCP, UDP and pings a peer sends to a served
-     * route end in the netstack (the packet filter let them in by destination) and go on through
-     * the settings' target: this host's own sockets, or an embedder's network (the LOPOWER
-     * bridge's devices). Each peer's connections and flows count against its node, whichever of
-     * its addresses it uses.
-     */
-    private RelayService startRelay() {
-        try {
-            return RelayService.start(netstack, this::relayOwner, settings.relayTarget(), RelayLimits.DEFAULTS);
-        } catch (IOException e) {
-            throw new IllegalStateException("the netstack relays already", e);
-        }
-    }
-
+    /** Each peer's relayed connections and flows count against its node, whichever of its addresses it uses. */
     private Object relayOwner(InetAddress source) {
         return netmap.get().peerByAddress(AddressText.of(source)).map(Node::id).orElse(null);
     }
@@ -246,8 +243,26 @@ public final class Dataplane implements AutoCloseable {
             expiry.controlTime(controlTime.get()); // fresh from control: how far our clock is off
         }
         followAddresses(next);
+        relay.peersChanged(previous, next); // after the filter, so a peer that left opens nothing new
         followRoutes(next);
         followNetwork(previous, next);
+    }
+
+    /** The network changed: the exit route's exclusion of the host's own networks follows it. */
+    void hostNetworkChanged() {
+        if (relay.rereadHostNetworks()) {
+            installFilter();
+        }
+    }
+
+    /**
+     * Builds the packet filter from the last netmap and what is served now. Both the netmap and
+     * the network change it, on their own threads: one at a time, each with the other's latest.
+     */
+    private synchronized void installFilter() {
+        Netmap n = filtered;
+        served = relay.served(n.self());
+        firewall.install(PacketFilter.from(n, served));
     }
 
     private void followRoutes(Netmap next) {
@@ -279,7 +294,7 @@ public final class Dataplane implements AutoCloseable {
 
     /** The relay's counters (connections, flows, refusals by name), empty when nothing is advertised. */
     public Map<String, Long> relayCounters() {
-        return relay == null ? Map.of() : relay.counters();
+        return relay.counters();
     }
 
     /** The routing table of the last netmap, for status: the exit node in use, or why not. */
@@ -306,8 +321,8 @@ public final class Dataplane implements AutoCloseable {
         if (t != null) {
             t.setAddresses(own);
         }
-        served = ServedRoutes.of(settings.advertisedRoutes(), next.self(), hostNetworks);
-        firewall.install(PacketFilter.from(next, served));
+        filtered = next;
+        installFilter();
         dns.update(next);
     }
 
@@ -452,6 +467,11 @@ public final class Dataplane implements AutoCloseable {
         return dns;
     }
 
+    /** The subnet router's and exit node's relay. */
+    RouteRelay routeRelay() {
+        return relay;
+    }
+
     /** The userspace TCP/IP stack: this node's sockets in userspace mode, quad-100 in both modes. */
     public Netstack netstack() {
         return netstack;
@@ -550,9 +570,10 @@ public final class Dataplane implements AutoCloseable {
             if (m != null) {
                 m.close();
             }
-            if (relay != null) {
-                relay.close();
+            if (hostNetworkWatch != null) {
+                hostNetworkWatch.close();
             }
+            relay.close();
             netstack.close();
         }
         closeTun();

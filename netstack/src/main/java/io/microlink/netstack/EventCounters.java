@@ -45,6 +45,16 @@ public final class EventCounters<E extends Enum<E>> {
     }
 
     /**
+     * Counts {@code n} events at once.
+     *
+     * @param e the event
+     * @param n how many happened
+     */
+    public void add(E e, long n) {
+        adders[e.ordinal()].add(n);
+    }
+
+    /**
      * One counter.
      *
      * @param e the event

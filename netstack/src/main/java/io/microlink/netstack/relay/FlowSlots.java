@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The relayed connections or flows of each owner (a device, a peer), bounded per owner and in
@@ -93,12 +94,35 @@ public final class FlowSlots<K, T extends Closeable> {
             }
             held -= s.size();
         }
-        for (T item : s) {
-            try {
-                item.close();
-            } catch (IOException e) {
-                // closing is all that is wanted; a failure leaves nothing to undo
+        s.forEach(FlowSlots::closeQuietly);
+    }
+
+    /**
+     * Closes and forgets every item {@code expired} picks, whoever owns it: for timers that end
+     * idle connections and flows.
+     *
+     * @param expired true for an item to close
+     * @return how many were closed
+     */
+    public int closeIf(Predicate<? super T> expired) {
+        int closed = 0;
+        for (Map.Entry<K, Set<T>> e : snapshot().entrySet()) {
+            for (T item : e.getValue()) {
+                if (expired.test(item)) {
+                    closeQuietly(item);
+                    release(e.getKey(), item);
+                    closed++;
+                }
             }
+        }
+        return closed;
+    }
+
+    private static void closeQuietly(Closeable item) {
+        try {
+            item.close();
+        } catch (IOException e) {
+            // closing is all that is wanted; a failure leaves nothing to undo
         }
     }
 
@@ -110,11 +134,11 @@ public final class FlowSlots<K, T extends Closeable> {
     }
 
     /**
-     * Every owner's items, for timers: a snapshot, so items may be released while it is walked.
+     * Every owner's items: a snapshot, so items may be released while it is walked.
      *
      * @return owners and copies of their item sets
      */
-    public synchronized Map<K, Set<T>> snapshot() {
+    private synchronized Map<K, Set<T>> snapshot() {
         Map<K, Set<T>> out = new java.util.HashMap<>();
         byOwner.forEach((k, v) -> out.put(k, Set.copyOf(v)));
         return out;

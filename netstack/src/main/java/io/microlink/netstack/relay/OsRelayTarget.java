@@ -3,6 +3,7 @@ package io.microlink.netstack.relay;
 import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.socket.StreamConnection;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
@@ -21,11 +22,18 @@ import java.util.function.Consumer;
  * ICMP echo where the JVM may open a raw socket (root, or {@code CAP_NET_RAW}); without that
  * right the JDK falls back to a TCP connection to port 7 of the host, whose refusal also counts
  * as alive.
+ *
+ * <p>A flow's reader holds a buffer only as large as the tunnel carries: a datagram from the host
+ * larger than fits into one tunnel packet ({@link #TUNNEL_MTU}, less the IP and UDP headers) is
+ * dropped, since the netstack does not fragment and a cut one would be a corrupt one.
  */
 public final class OsRelayTarget implements RelayTarget {
     private static final System.Logger LOG = System.getLogger(OsRelayTarget.class.getName());
-    /** The largest UDP payload IPv4 and IPv6 carry without jumbograms. */
-    private static final int MAX_DATAGRAM = 65_535;
+    /** The tailnet's packet size (tailscale's TUN MTU, {@code net/tstun/mtu.go}): what a reply must fit in. */
+    static final int TUNNEL_MTU = 1280;
+    private static final int IPV4_HEADER = 20;
+    private static final int IPV6_HEADER = 40;
+    private static final int UDP_HEADER = 8;
 
     /** The host's sockets, opened as each connection, flow and ping asks. */
     public OsRelayTarget() {
@@ -55,7 +63,8 @@ public final class OsRelayTarget implements RelayTarget {
             throw e;
         }
         DroppedInput drops = new DroppedInput(LOG, "relayed UDP reply");
-        Thread.ofVirtual().name("microlink-relay-udp").start(() -> receive(channel, replies, drops));
+        int fits = maxReply(to.getAddress());
+        Thread.ofVirtual().name("microlink-relay-udp").start(() -> receive(channel, fits, replies, drops));
         return new Datagrams() {
             @Override
             public void send(byte[] payload) throws IOException {
@@ -73,8 +82,17 @@ public final class OsRelayTarget implements RelayTarget {
         };
     }
 
-    private static void receive(DatagramChannel channel, Consumer<byte[]> replies, DroppedInput drops) {
-        ByteBuffer buf = ByteBuffer.allocate(MAX_DATAGRAM);
+    /**
+     * The largest reply payload one tunnel packet carries back to a client of {@code destination}'s
+     * family (the reply goes from that address).
+     */
+    static int maxReply(InetAddress destination) {
+        return TUNNEL_MTU - (destination instanceof Inet6Address ? IPV6_HEADER : IPV4_HEADER) - UDP_HEADER;
+    }
+
+    private static void receive(DatagramChannel channel, int fits, Consumer<byte[]> replies, DroppedInput drops) {
+        // One byte more than fits: a datagram that fills it was larger, and the channel cut it.
+        ByteBuffer buf = ByteBuffer.allocate(fits + 1);
         while (channel.isOpen()) {
             buf.clear();
             try {
@@ -85,6 +103,10 @@ public final class OsRelayTarget implements RelayTarget {
                 return;
             } catch (IOException e) {
                 return;
+            }
+            if (buf.position() > fits) {
+                LOG.log(System.Logger.Level.DEBUG, "dropped a relayed UDP reply larger than the tunnel carries");
+                continue;
             }
             try {
                 replies.accept(Arrays.copyOf(buf.array(), buf.position()));

@@ -6,6 +6,8 @@ public enum RelayEvent {
     TCP_CONNECTIONS_RELAYED,
     /** A TCP connection whose far side could not be opened: the client got a reset. */
     TCP_DIAL_FAILED,
+    /** A TCP connection closed, both ends, after {@link RelayLimits#tcpIdle} without a byte either way. */
+    TCP_CONNECTIONS_EXPIRED,
     /** A TCP connection past its owner's or the total limit: the client got a reset. */
     REFUSED_TCP_LIMIT,
     /** A UDP flow given a socket of its own. */

@@ -26,7 +26,7 @@ import java.util.function.Function;
  */
 public final class RelayService implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RelayService.class.getName());
-    /** How often idle UDP flows are looked for. */
+    /** How often idle connections and flows are looked for. */
     private static final Duration TICK = Duration.ofSeconds(1);
 
     private final Netstack stack;
@@ -70,10 +70,12 @@ public final class RelayService implements AutoCloseable {
             } catch (InterruptedException e) {
                 return; // closed
             }
-            try {
-                udp.expireIdle();
-            } catch (RuntimeException e) {
-                timerDrops.record(e);
+            for (Runnable expire : new Runnable[] {tcp::expireIdle, udp::expireIdle}) {
+                try {
+                    expire.run();
+                } catch (RuntimeException e) {
+                    timerDrops.record(e);
+                }
             }
         }
     }

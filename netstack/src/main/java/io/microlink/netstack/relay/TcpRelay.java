@@ -15,7 +15,10 @@ import java.util.function.Function;
  * TCP connections to foreign addresses, each terminated by the stack and stitched to a
  * connection the {@link RelayTarget} opens to where the client meant to go, half-closes passed
  * on ({@link StreamRelay}). A connection over its owner's or the total limit, or whose far side
- * cannot be opened, is reset, so the client fails at once.
+ * cannot be opened, is reset, so the client fails at once. One with no byte either way for
+ * {@link RelayLimits#tcpIdle} is closed, both ends ({@link #expireIdle}): the stack's own
+ * connections have no idle end, and a few peers holding every slot with silent connections
+ * would otherwise hold them for good.
  */
 final class TcpRelay implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TcpRelay.class.getName());
@@ -25,7 +28,7 @@ final class TcpRelay implements AutoCloseable {
     private final RelayTarget target;
     private final RelayLimits limits;
     private final EventCounters<RelayEvent> counters;
-    private final FlowSlots<Object, TailnetSocket> slots;
+    private final FlowSlots<Object, RelayedConnection> slots;
     private final DroppedInput drops = new DroppedInput(LOG, "relayed TCP connection");
     private final Thread acceptor;
 
@@ -67,7 +70,8 @@ final class TcpRelay implements AutoCloseable {
             client.abort();
             return;
         }
-        if (!slots.take(owner, client)) {
+        RelayedConnection held = new RelayedConnection(client);
+        if (!slots.take(owner, held)) {
             counters.add(RelayEvent.REFUSED_TCP_LIMIT);
             client.abort();
             return;
@@ -84,13 +88,20 @@ final class TcpRelay implements AutoCloseable {
                 return;
             }
             counters.add(RelayEvent.TCP_CONNECTIONS_RELAYED);
-            StreamRelay.run(client, far);
+            StreamRelay.run(held.watch(client), held.watch(far));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             client.abort();
         } finally {
-            slots.release(owner, client);
+            slots.release(owner, held);
         }
+    }
+
+    /** Closes the connections idle for longer than the limit. */
+    void expireIdle() {
+        long now = System.nanoTime();
+        long idle = limits.tcpIdle().toNanos();
+        counters.add(RelayEvent.TCP_CONNECTIONS_EXPIRED, slots.closeIf(c -> c.idleNanos(now) > idle));
     }
 
     int connections(Object owner) {

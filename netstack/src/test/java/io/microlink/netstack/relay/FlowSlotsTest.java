@@ -40,6 +40,21 @@ class FlowSlotsTest {
     }
 
     @Test
+    void closeIfClosesAndFreesWhatItPicksWhoeverOwnsIt() {
+        FlowSlots<String, Closeable> slots = new FlowSlots<>(10, 10);
+        Closeable stale = item();
+        Closeable otherStale = item();
+        slots.take("a", stale);
+        slots.take("a", item());
+        slots.take("b", otherStale);
+        assertThat(slots.closeIf(i -> i == stale || i == otherStale)).isEqualTo(2);
+        assertThat(closed).hasValue(2);
+        assertThat(slots.count("a")).isEqualTo(1);
+        assertThat(slots.count("b")).isZero();
+        assertThat(slots.closeIf(i -> i == stale)).isZero(); // gone already: neither closed nor counted again
+    }
+
+    @Test
     void closingAnOwnerClosesAndFreesItsItemsOnly() {
         FlowSlots<String, Closeable> slots = new FlowSlots<>(10, 10);
         slots.take("a", item());

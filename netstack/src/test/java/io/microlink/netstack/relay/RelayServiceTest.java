@@ -170,6 +170,37 @@ class RelayServiceTest {
     }
 
     @Test
+    void aTcpConnectionSilentBothWaysForItsIdleTimeIsClosedBothEndsAndABusyOneIsNot() throws Exception {
+        RelayLimits idleSoon = new RelayLimits(4, 10, 8, 1, 10, Duration.ofSeconds(60), 4, Duration.ofSeconds(2),
+                Duration.ofSeconds(1), Duration.ofMillis(600));
+        Loopback far = new Loopback();
+        try (StackPair pair = new StackPair(); ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+             RelayService relay = relay(pair, far, idleSoon)) {
+            far.port = server.getLocalPort();
+            server.setSoTimeout(5000);
+            try (TailnetSocket silent = pair.a.connect(SUBNET_HOST, 80, 5000); Socket silentFar = server.accept();
+                 TailnetSocket busy = pair.a.connect(SUBNET_HOST, 81, 5000); Socket busyFar = server.accept()) {
+                silent.getOutputStream().write(1);
+                assertThat(silentFar.getInputStream().read()).isEqualTo(1);
+                silentFar.setSoTimeout(5000);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                // The busy one sends a byte each 200 ms, well inside the idle time, until the silent one is closed.
+                while (relay.count(RelayEvent.TCP_CONNECTIONS_EXPIRED) == 0 && System.nanoTime() < deadline) {
+                    busy.getOutputStream().write(2);
+                    assertThat(busyFar.getInputStream().read()).isEqualTo(2);
+                    Thread.sleep(200);
+                }
+                assertThat(relay.count(RelayEvent.TCP_CONNECTIONS_EXPIRED)).isEqualTo(1);
+                assertThat(silentFar.getInputStream().read()).isEqualTo(-1); // the far end is closed
+                assertThatThrownBy(() -> silent.getInputStream().read()).isInstanceOf(IOException.class); // reset
+                assertThat(relay.relayed("peer-a")).isEqualTo(1);
+                busy.getOutputStream().write(3);
+                assertThat(busyFar.getInputStream().read()).isEqualTo(3);
+            }
+        }
+    }
+
+    @Test
     void closingAnOwnerEndsItsConnectionsAndFlowsAtOnce() throws Exception {
         Loopback far = new Loopback();
         try (StackPair pair = new StackPair(); ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
