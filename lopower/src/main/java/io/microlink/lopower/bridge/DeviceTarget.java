@@ -3,13 +3,12 @@ package io.microlink.lopower.bridge;
 import io.microlink.netstack.relay.FlowSlots;
 import io.microlink.netstack.relay.RelayTarget;
 import io.microlink.netstack.socket.Netstack;
+import io.microlink.netstack.socket.ForwardingStreamConnection;
 import io.microlink.netstack.socket.StreamConnection;
 import io.microlink.netstack.socket.TailnetDatagramSocket;
 import io.microlink.netstack.socket.TailnetSocket;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -133,7 +132,7 @@ final class DeviceTarget implements RelayTarget {
      * the relay when either side ends, or by {@link #closeDevice} (then also when it comes in the
      * middle of the handshake).
      */
-    private final class DeviceConnection implements StreamConnection {
+    private final class DeviceConnection extends ForwardingStreamConnection {
         private final String device;
         private volatile TailnetSocket socket;
         private volatile boolean closed;
@@ -151,28 +150,8 @@ final class DeviceTarget implements RelayTarget {
         }
 
         @Override
-        public InputStream getInputStream() throws IOException {
-            return socket.getInputStream();
-        }
-
-        @Override
-        public OutputStream getOutputStream() throws IOException {
-            return socket.getOutputStream();
-        }
-
-        @Override
-        public InetSocketAddress getRemoteSocketAddress() {
-            return socket.getRemoteSocketAddress();
-        }
-
-        @Override
-        public void setSoTimeout(int millis) throws IOException {
-            socket.setSoTimeout(millis);
-        }
-
-        @Override
-        public void shutdownOutput() throws IOException {
-            socket.shutdownOutput();
+        protected StreamConnection delegate() {
+            return socket;
         }
 
         @Override

@@ -1,13 +1,12 @@
 package io.microlink.netstack.relay;
 
+import io.microlink.netstack.socket.ForwardingStreamConnection;
 import io.microlink.netstack.socket.StreamConnection;
 import io.microlink.netstack.socket.TailnetSocket;
 import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 
 /**
  * One relayed TCP connection as its owner's slot holds it: the client's end, and when a byte
@@ -40,7 +39,12 @@ final class RelayedConnection implements Closeable {
      * @return the watched end
      */
     StreamConnection watch(StreamConnection end) {
-        return new StreamConnection() {
+        return new ForwardingStreamConnection() {
+            @Override
+            protected StreamConnection delegate() {
+                return end;
+            }
+
             @Override
             public InputStream getInputStream() throws IOException {
                 return new FilterInputStream(end.getInputStream()) {
@@ -62,31 +66,6 @@ final class RelayedConnection implements Closeable {
                         return n;
                     }
                 };
-            }
-
-            @Override
-            public OutputStream getOutputStream() throws IOException {
-                return end.getOutputStream();
-            }
-
-            @Override
-            public InetSocketAddress getRemoteSocketAddress() {
-                return end.getRemoteSocketAddress();
-            }
-
-            @Override
-            public void setSoTimeout(int millis) throws IOException {
-                end.setSoTimeout(millis);
-            }
-
-            @Override
-            public void shutdownOutput() throws IOException {
-                end.shutdownOutput();
-            }
-
-            @Override
-            public void close() throws IOException {
-                end.close();
             }
         };
     }
