@@ -8,6 +8,7 @@ import io.microlink.http.HttpHeadException;
 import io.microlink.http.PeerText;
 import io.microlink.http.UpgradeResponse;
 import io.microlink.outbound.Dialer;
+import io.microlink.outbound.ExchangeDeadline;
 import io.microlink.outbound.ProxyException;
 import java.io.EOFException;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -33,6 +35,8 @@ final class NoiseSocket extends Socket {
 
     /** With a fallback still to try, a silent first port must not cost the whole timeout. */
     private static final int FIRST_ATTEMPT_TIMEOUT_MS = 3000;
+    /** The TLS, upgrade and Noise handshake's whole budget when OkHttp gives no connect timeout. */
+    private static final int UPGRADE_TIMEOUT_MS = 15_000;
 
     private final DialPlan plan;
     private final SSLSocketFactory tlsFactory;
@@ -69,11 +73,17 @@ final class NoiseSocket extends Socket {
             boolean last = i == plan.attempts().size() - 1;
             int t = last ? timeout : Math.min(timeout > 0 ? timeout : Integer.MAX_VALUE, FIRST_ATTEMPT_TIMEOUT_MS);
             try {
-                tcp = dialer.connect(attempt.tls() ? "https" : "http", plan.host(), attempt.port(), address, t);
-                if (attempt.tls()) {
-                    tcp = ControlTls.start(tcp, tlsFactory, plan.host(), attempt.port());
-                }
-                upgrade(attempt.hostHeader(), handshakes.create(), timeout);
+                Socket raw = dialer.connect(attempt.tls() ? "https" : "http", plan.host(), attempt.port(), address, t);
+                tcp = raw;
+                // One deadline for TLS, upgrade and handshake: a server that trickles a byte per
+                // read timeout must not hold the control loop.
+                ExchangeDeadline.run(raw, Duration.ofMillis(timeout > 0 ? timeout : UPGRADE_TIMEOUT_MS), () -> {
+                    if (attempt.tls()) {
+                        tcp = ControlTls.start(raw, tlsFactory, plan.host(), attempt.port());
+                    }
+                    upgrade(attempt.hostHeader(), handshakes.create(), timeout);
+                    return null;
+                });
                 return;
             } catch (IOException e) {
                 tcp.close();
@@ -93,7 +103,7 @@ final class NoiseSocket extends Socket {
         tcp.setTcpNoDelay(true);
         // The upgrade and handshake must not hang on a silent server.
         int previous = tcp.getSoTimeout();
-        tcp.setSoTimeout(timeout > 0 ? timeout : 15_000);
+        tcp.setSoTimeout(timeout > 0 ? timeout : UPGRADE_TIMEOUT_MS);
         try {
             InputStream rawIn = tcp.getInputStream();
             OutputStream rawOut = tcp.getOutputStream();

@@ -9,6 +9,7 @@ import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
 import io.microlink.netstack.DroppedInput;
 import io.microlink.outbound.Dialer;
+import io.microlink.outbound.ExchangeDeadline;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -111,38 +112,44 @@ public final class DerpClient implements AutoCloseable {
             s = dialer.connect(scheme, dialHost, port, null, (int) timeout.toMillis());
             s.setTcpNoDelay(true);
             s.setSoTimeout((int) timeout.toMillis());
-            if (useTls) {
-                s = startTls(s, node, port, tls);
-            }
-            InputStream in = new BufferedInputStream(s.getInputStream());
-            OutputStream out = new java.io.BufferedOutputStream(s.getOutputStream(), 64 * 1024);
-            String hostHeader = node.hostName() + ((useTls && port == 443) ? "" : ":" + port);
-            out.write(("GET /derp HTTP/1.1\r\nHost: " + hostHeader + "\r\nUpgrade: DERP\r\nConnection: Upgrade\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            UpgradeResponse r;
-            try {
-                r = UpgradeResponse.read(in);
-            } catch (HttpHeadException e) {
-                throw new DerpProtocolException("DERP server " + node.name() + " sent a bad upgrade response: "
-                        + e.getMessage(), e);
-            }
-            if (!r.switched("DERP")) {
-                throw new DerpProtocolException("DERP server " + node.name() + " refused the upgrade: "
-                        + PeerText.forLog(r.statusLine(), PeerText.DEFAULT_MAX));
-            }
-            DerpHandshake hs = new DerpHandshake(nodeKey);
-            out.write(hs.clientInfo(requireFrame(DerpFrame.read(in))));
-            out.flush();
-            hs.checkServerInfo(requireFrame(DerpFrame.read(in)));
-            s.setSoTimeout(READ_TIMEOUT_MS);
-            return new DerpClient(s, in, out, handler, onLost, node.regionId() + "-" + node.name());
+            Socket raw = s;
+            // One deadline for TLS, upgrade and login: a server that trickles a byte per read
+            // timeout must not hold the relay's reconnect loop.
+            return ExchangeDeadline.run(raw, timeout, () -> login(useTls ? startTls(raw, node, port, tls) : raw, node,
+                    useTls, port, nodeKey, handler, onLost));
         } catch (IOException | RuntimeException e) {
             if (s != null) {
                 s.close();
             }
             throw e;
         }
+    }
+
+    private static DerpClient login(Socket s, DerpMap.DerpNode node, boolean useTls, int port, PrivateKey nodeKey,
+                                    PacketHandler handler, Runnable onLost) throws IOException {
+        InputStream in = new BufferedInputStream(s.getInputStream());
+        OutputStream out = new java.io.BufferedOutputStream(s.getOutputStream(), 64 * 1024);
+        String hostHeader = node.hostName() + ((useTls && port == 443) ? "" : ":" + port);
+        out.write(("GET /derp HTTP/1.1\r\nHost: " + hostHeader + "\r\nUpgrade: DERP\r\nConnection: Upgrade\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        UpgradeResponse r;
+        try {
+            r = UpgradeResponse.read(in);
+        } catch (HttpHeadException e) {
+            throw new DerpProtocolException("DERP server " + node.name() + " sent a bad upgrade response: "
+                    + e.getMessage(), e);
+        }
+        if (!r.switched("DERP")) {
+            throw new DerpProtocolException("DERP server " + node.name() + " refused the upgrade: "
+                    + PeerText.forLog(r.statusLine(), PeerText.DEFAULT_MAX));
+        }
+        DerpHandshake hs = new DerpHandshake(nodeKey);
+        out.write(hs.clientInfo(requireFrame(DerpFrame.read(in))));
+        out.flush();
+        hs.checkServerInfo(requireFrame(DerpFrame.read(in)));
+        s.setSoTimeout(READ_TIMEOUT_MS);
+        return new DerpClient(s, in, out, handler, onLost, node.regionId() + "-" + node.name());
     }
 
     private static DerpFrame requireFrame(DerpFrame f) throws DerpProtocolException {
