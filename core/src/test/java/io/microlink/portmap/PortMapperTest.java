@@ -71,7 +71,7 @@ class PortMapperTest {
         // NAT-PMP first, as tailscaled: a gateway with both never gets the PCP request.
         try (ScriptedGateway gw = new ScriptedGateway("127.35.51.5")) {
             PortMapper mapper = mapper(() -> gw.address, PortMapper.EPOCH_CHECK, () -> { });
-            assertThat(mapper.request(gw.address, PORT, null).protocol()).isEqualTo(PortMapProtocol.NAT_PMP);
+            assertThat(mapper.request(gw.address, PORT, null, 0).protocol()).isEqualTo(PortMapProtocol.NAT_PMP);
             assertThat(gw.mapRequests.get()).isEqualTo(1);
         }
     }
@@ -160,13 +160,13 @@ class PortMapperTest {
         try (ScriptedGateway gw = new ScriptedGateway("127.35.51.3")) {
             gw.external = 0; // NAT-PMP's answer names 0.0.0.0 and PCP is off: nothing
             gw.pcp = false;
-            assertThat(mapper(() -> gw.address, PortMapper.EPOCH_CHECK, () -> { }).request(gw.address, PORT, null))
+            assertThat(mapper(() -> gw.address, PortMapper.EPOCH_CHECK, () -> { }).request(gw.address, PORT, null, 0))
                     .isNull();
         }
         // Nobody on the gateway's port: the kernel says so, and that is the end of it.
         Inet4Address nobody = (Inet4Address) InetAddress.ofLiteral("127.35.51.2");
         long start = System.nanoTime();
-        assertThat(mapper(() -> nobody, PortMapper.EPOCH_CHECK, () -> { }).request(nobody, PORT, null)).isNull();
+        assertThat(mapper(() -> nobody, PortMapper.EPOCH_CHECK, () -> { }).request(nobody, PORT, null, 0)).isNull();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(1000L);
     }
 

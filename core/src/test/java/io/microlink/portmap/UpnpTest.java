@@ -51,7 +51,7 @@ class UpnpTest {
         try (ScriptedUpnpGateway gw = new ScriptedUpnpGateway("127.35.54.2")) {
             PortMapper mapper = new PortMapper(() -> gw.address, List.of(new NatPmpClient(), new PcpClient(), client()),
                     PortMapper.EPOCH_CHECK, () -> { });
-            Grant g = mapper.request(gw.address, PORT, null);
+            Grant g = mapper.request(gw.address, PORT, null, 0);
             assertThat(g.mapping()).isEqualTo(new PortMapping("UPnP",
                     new InetSocketAddress(InetAddress.ofLiteral("203.0.113.2"), PORT)));
         }
@@ -106,6 +106,20 @@ class UpnpTest {
         long start = System.nanoTime();
         assertThat(client().map(nobody, PORT)).isNull();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void theDeletionGoesToTheGatewayThatGrantedTheMapping() throws Exception {
+        // One client, two gateways (the network changed between): each grant is dropped where it was made.
+        try (ScriptedUpnpGateway first = new ScriptedUpnpGateway("127.35.54.7");
+             ScriptedUpnpGateway next = new ScriptedUpnpGateway("127.35.54.8")) {
+            UpnpClient upnp = client();
+            Grant old = upnp.map(first.address, PORT);
+            assertThat(upnp.map(next.address, PORT)).isNotNull();
+            upnp.delete(old);
+            assertThat(first.actions).last().asString().startsWith("DeletePortMapping");
+            assertThat(next.actions).noneMatch(a -> a.startsWith("DeletePortMapping"));
+        }
     }
 
     @Test
