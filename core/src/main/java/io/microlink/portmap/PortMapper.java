@@ -131,7 +131,6 @@ public final class PortMapper {
 
     private void ask(int localPort) {
         int askedOn = network.get();
-        Grant unwanted = null;
         try {
             Inet4Address gw = gateway.get();
             if (gw == null) {
@@ -145,17 +144,17 @@ public final class PortMapper {
                 return;
             }
             Grant g = request(gw, localPort, ours ? before.protocol() : null, askedOn);
-            if (!settle(g, before, askedOn)) {
-                unwanted = g; // asked on the network before, or closed since: nobody will renew or delete it
+            if (!settle(g, before, askedOn) && g != null) {
+                // Asked on the network before, or closed since: nobody would renew or delete it. Deleted
+                // here, before the next question may start: that one could get the same gateway's new
+                // mapping of the same port, which a later deletion would take away.
+                drop(g);
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, "port mapping request failed", e);
             settle(null, null, askedOn);
         } finally {
             asking.set(false);
-        }
-        if (unwanted != null) {
-            dropLater(unwanted);
         }
     }
 
@@ -266,21 +265,20 @@ public final class PortMapper {
         if (g == null) {
             return;
         }
+        Thread delete = Thread.ofVirtual().name("microlink-portmap-delete").start(() -> drop(g));
         try {
-            dropLater(g).join(CLOSE_WAIT); // UPnP's is an HTTP request; shutting down waits no longer than this
+            delete.join(CLOSE_WAIT); // UPnP's is an HTTP request; shutting down waits no longer than this
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    /** Asks {@code g}'s gateway to delete it, on a thread of its own; best effort. */
-    private Thread dropLater(Grant g) {
-        return Thread.ofVirtual().name("microlink-portmap-delete").start(() -> {
-            try {
-                protocol(g.protocol()).delete(g);
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.DEBUG, "could not drop the port mapping: {0}", e.getMessage());
-            }
-        });
+    /** Asks {@code g}'s gateway to delete it; best effort (it also ends with its lifetime). */
+    private void drop(Grant g) {
+        try {
+            protocol(g.protocol()).delete(g);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "could not drop the port mapping: {0}", e.getMessage());
+        }
     }
 }

@@ -25,8 +25,12 @@ final class HeldProtocol implements MappingProtocol {
     volatile boolean grants = true;
     /** Thrown by each request instead of an answer, when set. */
     volatile RuntimeException bug;
+    /** How long a deletion takes (UPnP's is an HTTP exchange). */
+    volatile long deleteMillis;
     final List<Inet4Address> asked = new CopyOnWriteArrayList<>();
     final BlockingQueue<Grant> deleted = new LinkedBlockingQueue<>();
+    /** "map" and "delete", in the order they ended. */
+    final List<String> calls = new CopyOnWriteArrayList<>();
 
     HeldProtocol(PortMapProtocol kind) {
         this.kind = kind;
@@ -50,6 +54,7 @@ final class HeldProtocol implements MappingProtocol {
         if (bug != null) {
             throw bug;
         }
+        calls.add("map");
         return grants ? new Grant(kind, gateway, localPort, EXTERNAL, PortMapper.LIFETIME_SECONDS, -1, System.nanoTime())
                 : null;
     }
@@ -61,6 +66,12 @@ final class HeldProtocol implements MappingProtocol {
 
     @Override
     public void delete(Grant grant) {
+        try {
+            Thread.sleep(deleteMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        calls.add("delete");
         deleted.add(grant);
     }
 }

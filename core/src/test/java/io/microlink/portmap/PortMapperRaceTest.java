@@ -62,6 +62,26 @@ class PortMapperRaceTest {
     }
 
     @Test
+    void aStaleGrantIsDeletedBeforeTheNextQuestionCanMapThePortAgain() throws Exception {
+        // The network changed but the gateway is the same: its new mapping of our port must not
+        // be taken away by the late deletion of the stale one.
+        HeldProtocol p = new HeldProtocol(PortMapProtocol.NAT_PMP);
+        p.deleteMillis = 300;
+        PortMapper mapper = new PortMapper(() -> OLD, List.of(p), PortMapper.EPOCH_CHECK, () -> { });
+        mapper.mapped(PORT);
+        assertThat(p.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        mapper.networkChanged();
+        p.release.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (mapper.mapped(PORT) == null && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(mapper.current()).isNotNull();
+        assertThat(p.calls).containsExactly("map", "delete", "map");
+        mapper.close();
+    }
+
+    @Test
     void aNetworkChangeStopsTheQuestionBeforeTheNextProtocolAsksTheOldGateway() throws Exception {
         HeldProtocol first = new HeldProtocol(PortMapProtocol.NAT_PMP);
         first.grants = false;
