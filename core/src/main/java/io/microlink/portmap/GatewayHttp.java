@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -49,7 +50,9 @@ final class GatewayHttp {
         String head = method + " " + path + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + port + "\r\n" + headers
                 + (body == null ? "" : "Content-Length: " + content.length + "\r\n") + "Connection: close\r\n\r\n";
         long deadline = System.nanoTime() + TIME.toNanos();
-        try (Socket s = new Socket()) {
+        // NO_PROXY: a plain Socket would follow socksProxyHost or the default ProxySelector, and
+        // the gateway's own LAN address must be reached directly, never through a third party.
+        try (Socket s = new Socket(Proxy.NO_PROXY)) {
             s.connect(new InetSocketAddress(url.getHost(), port), (int) TIME.toMillis());
             OutputStream out = s.getOutputStream();
             out.write(head.getBytes(StandardCharsets.ISO_8859_1));

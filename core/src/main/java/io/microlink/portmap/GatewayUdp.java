@@ -12,12 +12,20 @@ import java.time.Duration;
 
 /**
  * A socket connected to the gateway's port 5351, shared by NAT-PMP and PCP: the kernel drops
- * datagrams from anyone else, and each request is sent up to {@value #ATTEMPTS} times, waiting
- * 250, 500, 1000 ms (RFC 6886 §3.1 starts at 250 ms and doubles) for the answer it wants.
+ * datagrams from anyone else. A request is sent, and the answer it wants awaited, 250 ms, then
+ * sent again with each wait doubled, as many times as the protocol says.
+ *
+ * <p>NAT-PMP sends up to {@value #NAT_PMP_ATTEMPTS} times (250, 500, 1000 ms), RFC 6886 §3.1's
+ * start. PCP sends once and waits 250 ms ({@value #PCP_ATTEMPTS}), as tailscaled does (its
+ * {@code portMapServiceTimeout} for NAT-PMP and PCP alike), not RFC 6887 §8.1.1's 3 s first
+ * wait with jitter, doubling without end: the gateway is one hop away on the LAN and answers in
+ * milliseconds, that schedule is meant for a server anywhere, and waiting seconds would only
+ * delay UPnP, asked next. A lost answer waits for the mapper's next try ({@link PortMapper#GIVE_UP}).
  */
 final class GatewayUdp implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.microlink.portmap");
-    static final int ATTEMPTS = 3;
+    static final int NAT_PMP_ATTEMPTS = 3;
+    static final int PCP_ATTEMPTS = 1;
     private static final int FIRST_WAIT_MS = 250;
 
     /** Turns a datagram into the answer wanted, null for one to ignore (a bad one, or to another question). */
@@ -26,8 +34,11 @@ final class GatewayUdp implements AutoCloseable {
     }
 
     private final DatagramSocket socket;
+    private final int attempts;
 
-    GatewayUdp(Inet4Address gateway, int port) throws IOException {
+    /** A socket to {@code gateway}'s {@code port} that sends each request up to {@code attempts} times. */
+    GatewayUdp(Inet4Address gateway, int port, int attempts) throws IOException {
+        this.attempts = attempts;
         socket = new DatagramSocket();
         try {
             socket.connect(new InetSocketAddress(gateway, port));
@@ -53,7 +64,7 @@ final class GatewayUdp implements AutoCloseable {
     /** Sends {@code request} until {@code reader} accepts an answer; null after the last wait. */
     <T> T exchange(byte[] request, Reader<T> reader) throws IOException {
         byte[] buf = new byte[Pcp.MAX_MESSAGE + 4];
-        for (int i = 0, wait = FIRST_WAIT_MS; i < ATTEMPTS; i++, wait *= 2) {
+        for (int i = 0, wait = FIRST_WAIT_MS; i < attempts; i++, wait *= 2) {
             socket.send(new DatagramPacket(request, request.length));
             long deadline = System.nanoTime() + Duration.ofMillis(wait).toNanos();
             for (long left; (left = deadline - System.nanoTime()) > 0; ) {

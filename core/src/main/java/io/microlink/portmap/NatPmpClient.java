@@ -16,7 +16,7 @@ final class NatPmpClient implements MappingProtocol {
 
     @Override
     public Grant map(Inet4Address gateway, int localPort) throws IOException {
-        try (GatewayUdp udp = new GatewayUdp(gateway, NatPmp.PORT)) {
+        try (GatewayUdp udp = new GatewayUdp(gateway, NatPmp.PORT, GatewayUdp.NAT_PMP_ATTEMPTS)) {
             NatPmp.ExternalAddress ext = udp.exchange(NatPmp.externalAddressRequest(), NatPmpClient::externalAddress);
             if (ext == null || ext.result() != 0) {
                 refused(gateway, ext);
@@ -30,7 +30,7 @@ final class NatPmpClient implements MappingProtocol {
             NatPmp.Mapping m = udp.exchange(
                     NatPmp.mappingRequest(true, localPort, localPort, PortMapper.LIFETIME_SECONDS),
                     (b, off, len) -> udpMapping(b, off, len, localPort));
-            if (m == null || m.result() != 0 || m.externalPort() == 0) {
+            if (m == null || m.result() != 0 || m.externalPort() == 0 || m.lifetimeSeconds() == 0) {
                 refused(gateway, m);
                 return null;
             }
@@ -41,7 +41,7 @@ final class NatPmpClient implements MappingProtocol {
 
     @Override
     public long epoch(Inet4Address gateway) throws IOException {
-        try (GatewayUdp udp = new GatewayUdp(gateway, NatPmp.PORT)) {
+        try (GatewayUdp udp = new GatewayUdp(gateway, NatPmp.PORT, GatewayUdp.NAT_PMP_ATTEMPTS)) {
             NatPmp.ExternalAddress ext = udp.exchange(NatPmp.externalAddressRequest(), NatPmpClient::externalAddress);
             return ext == null || ext.result() != 0 ? -1 : ext.epochSeconds();
         }
@@ -49,7 +49,7 @@ final class NatPmpClient implements MappingProtocol {
 
     @Override
     public void delete(Grant grant) throws IOException {
-        try (GatewayUdp udp = new GatewayUdp(grant.gateway(), NatPmp.PORT)) {
+        try (GatewayUdp udp = new GatewayUdp(grant.gateway(), NatPmp.PORT, GatewayUdp.NAT_PMP_ATTEMPTS)) {
             // One datagram, no waiting: the mapping also ends with its lifetime.
             udp.send(NatPmp.mappingRequest(true, grant.localPort(), 0, 0));
         }

@@ -31,13 +31,18 @@ final class PcpClient implements MappingProtocol {
 
     @Override
     public Grant map(Inet4Address gateway, int localPort) throws IOException {
-        try (GatewayUdp udp = new GatewayUdp(gateway, NatPmp.PORT)) {
+        try (GatewayUdp udp = new GatewayUdp(gateway, NatPmp.PORT, GatewayUdp.PCP_ATTEMPTS)) {
             byte[] request = Pcp.mapRequest(udp.localAddress(), nonce, localPort, localPort,
                     PortMapper.LIFETIME_SECONDS);
             Pcp.Response r = udp.exchange(request, (b, off, len) -> mapAnswer(b, off, len, nonce, localPort));
             if (r == null || r.result() != 0) {
                 LOG.log(Level.DEBUG, "gateway {0}: {1}", gateway.getHostAddress(),
                         r == null ? "no PCP answer" : "PCP " + Pcp.describe(r.result()));
+                return null;
+            }
+            if (r.lifetimeSeconds() == 0) {
+                // "Success" for a mapping that ends now is a deletion's answer, not a grant (RFC 6887 §15).
+                LOG.log(Level.DEBUG, "gateway {0}: a PCP mapping with lifetime 0", gateway.getHostAddress());
                 return null;
             }
             if (!ExternalAddresses.usable(r.externalAddress()) || r.externalPort() == 0) {
@@ -52,7 +57,7 @@ final class PcpClient implements MappingProtocol {
 
     @Override
     public long epoch(Inet4Address gateway) throws IOException {
-        try (GatewayUdp udp = new GatewayUdp(gateway, NatPmp.PORT)) {
+        try (GatewayUdp udp = new GatewayUdp(gateway, NatPmp.PORT, GatewayUdp.PCP_ATTEMPTS)) {
             Pcp.Response r = udp.exchange(Pcp.announceRequest(udp.localAddress()), (b, off, len) ->
                     b[off] == Pcp.VERSION && Pcp.decode(b, off, len) instanceof Pcp.Response a
                             && a.opcode() == Pcp.OP_ANNOUNCE ? a : null);
@@ -62,7 +67,7 @@ final class PcpClient implements MappingProtocol {
 
     @Override
     public void delete(Grant grant) throws IOException {
-        try (GatewayUdp udp = new GatewayUdp(grant.gateway(), NatPmp.PORT)) {
+        try (GatewayUdp udp = new GatewayUdp(grant.gateway(), NatPmp.PORT, GatewayUdp.PCP_ATTEMPTS)) {
             udp.send(Pcp.mapRequest(udp.localAddress(), nonce, grant.localPort(), 0, 0));
         }
     }

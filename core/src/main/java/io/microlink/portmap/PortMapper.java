@@ -1,6 +1,7 @@
 package io.microlink.portmap;
 
 import io.microlink.PortMapping;
+import io.microlink.netstack.DroppedInput;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -24,6 +26,10 @@ import java.util.function.Supplier;
  * <p>A gateway that does not answer, or refuses, is asked again only after {@link #GIVE_UP}. A
  * gateway whose epoch shows it restarted (and so forgot our mapping) is asked again at once.
  * However short a lifetime the gateway grants, it is not asked again within {@link #RENEW_FLOOR}.
+ *
+ * <p>An answer is kept only if it was asked on the network there is now and the mapper is not
+ * closed, checked and stored under one lock that {@link #networkChanged} and {@link #close}
+ * take too; any other grant is deleted at its gateway, so none is left behind unused.
  */
 public final class PortMapper {
     private static final System.Logger LOG = System.getLogger("io.microlink.portmap");
@@ -43,18 +49,23 @@ public final class PortMapper {
     private final Runnable changed;
     private final AtomicBoolean asking = new AtomicBoolean();
     private final LongAdder shortLifetimes = new LongAdder();
+    /** A protocol that threw instead of answering: our bug, counted, and the next protocol is asked. */
+    private final DroppedInput failedProtocols = new DroppedInput(LOG, "port mapping request");
+    /** Guards storing an answer against {@link #networkChanged} and {@link #close}. */
+    private final Object lock = new Object();
     private volatile Grant current;
     private volatile long checkedNanos;
     private volatile long quietUntilNanos;
     private volatile boolean closed;
     /** Bumped by {@link #networkChanged}: an answer to a question asked before it is not kept. */
-    private volatile int network;
+    private final AtomicInteger network = new AtomicInteger();
 
     /**
      * @param gateway   where to ask (null from it: no gateway, nothing to do)
      * @param protocols the ways to ask, in order
      * @param epochCheck how often to ask a gateway for its epoch ({@link #EPOCH_CHECK}; shorter in tests)
-     * @param changed   told, on the asking thread, when the mapped endpoint appears or changes
+     * @param changed   told, on the asking thread, when the mapped endpoint appears or changes; it
+     *                  runs under the mapper's lock (so never after {@link #close} returned) and must be quick
      */
     PortMapper(Supplier<Inet4Address> gateway, List<MappingProtocol> protocols, Duration epochCheck,
                Runnable changed) {
@@ -111,17 +122,19 @@ public final class PortMapper {
      * pause the old one earned.
      */
     public void networkChanged() {
-        network++;
-        current = null;
-        quietUntilNanos = System.nanoTime();
+        synchronized (lock) {
+            network.incrementAndGet();
+            current = null;
+            quietUntilNanos = System.nanoTime();
+        }
     }
 
     private void ask(int localPort) {
-        int askedOn = network;
+        int askedOn = network.get();
         try {
             Inet4Address gw = gateway.get();
             if (gw == null) {
-                quiet();
+                settle(null, null, askedOn);
                 return;
             }
             Grant before = current;
@@ -130,13 +143,33 @@ public final class PortMapper {
                     && stillThere(before, askedOn)) {
                 return;
             }
-            Grant g = request(gw, localPort, ours ? before.protocol() : null);
-            if (askedOn != network) {
-                return; // asked on the network before: whatever it said is stale
+            Grant g = request(gw, localPort, ours ? before.protocol() : null, askedOn);
+            if (!settle(g, before, askedOn) && g != null) {
+                // Asked on the network before, or closed since: nobody would renew or delete it. Deleted
+                // here, before the next question may start: that one could get the same gateway's new
+                // mapping of the same port, which a later deletion would take away.
+                drop(g);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "port mapping request failed", e);
+            settle(null, null, askedOn);
+        } finally {
+            asking.set(false);
+        }
+    }
+
+    /**
+     * Keeps {@code g} as the mapping (null: nothing granted, so a pause), unless the network
+     * changed since {@code askedOn} or the mapper closed: false then, and nothing is touched.
+     */
+    private boolean settle(Grant g, Grant before, int askedOn) {
+        synchronized (lock) {
+            if (stale(askedOn)) {
+                return false;
             }
             if (g == null) {
                 quiet();
-                return;
+                return true;
             }
             if (g.lifetimeSeconds() / 2 < RENEW_FLOOR.toSeconds()) {
                 shortLifetimes.increment();
@@ -144,18 +177,19 @@ public final class PortMapper {
             current = g;
             checkedNanos = g.sinceNanos();
             if (before == null || !before.external().equals(g.external()) || before.protocol() != g.protocol()) {
-                LOG.log(Level.INFO, "gateway {0} maps UDP port {1} to {2}:{3} for {4} s ({5})", gw.getHostAddress(),
-                        Integer.toString(localPort), g.external().getAddress().getHostAddress(),
-                        Integer.toString(g.external().getPort()), Long.toString(g.lifetimeSeconds()),
-                        g.protocol().label());
+                LOG.log(Level.INFO, "gateway {0} maps UDP port {1} to {2}:{3} for {4} s ({5})",
+                        g.gateway().getHostAddress(), Integer.toString(g.localPort()),
+                        g.external().getAddress().getHostAddress(), Integer.toString(g.external().getPort()),
+                        Long.toString(g.lifetimeSeconds()), g.protocol().label());
                 changed.run();
             }
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.DEBUG, "port mapping request failed", e);
-            quiet();
-        } finally {
-            asking.set(false);
+            return true;
         }
+    }
+
+    /** Whether the mapper closed, or the network changed, since a question asked on {@code askedOn}. */
+    private boolean stale(int askedOn) {
+        return closed || network.get() != askedOn;
     }
 
     /**
@@ -165,7 +199,7 @@ public final class PortMapper {
     private boolean stillThere(Grant g, int askedOn) throws IOException {
         long epoch = protocol(g.protocol()).epoch(g.gateway());
         long now = System.nanoTime();
-        if (epoch < 0 || askedOn != network) {
+        if (epoch < 0 || stale(askedOn)) {
             checkedNanos = now;
             return true;
         }
@@ -182,11 +216,20 @@ public final class PortMapper {
         quietUntilNanos = System.nanoTime() + GIVE_UP.toNanos();
     }
 
-    /** Asks each protocol in turn, {@code first} (the one that granted before) first; null when none grants. */
-    Grant request(Inet4Address gw, int localPort, PortMapProtocol first) throws IOException {
+    /**
+     * Asks each protocol in turn, {@code first} (the one that granted before) first; null when
+     * none grants, or when the network changes or the mapper closes before the next is asked
+     * (the gateway asked so far may not be ours any more).
+     *
+     * @param askedOn the network the question is for ({@link #network}'s value when it began)
+     */
+    Grant request(Inet4Address gw, int localPort, PortMapProtocol first, int askedOn) throws IOException {
         List<MappingProtocol> order = new ArrayList<>(protocols);
         order.sort((a, b) -> Boolean.compare(b.kind() == first, a.kind() == first));
         for (MappingProtocol p : order) {
+            if (stale(askedOn)) {
+                return null;
+            }
             try {
                 Grant g = p.map(gw, localPort);
                 if (g != null) {
@@ -195,9 +238,16 @@ public final class PortMapper {
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, "{0} with gateway {1} failed: {2}", p.kind().label(), gw.getHostAddress(),
                         e.getMessage());
+            } catch (RuntimeException e) {
+                failedProtocols.record(e); // one protocol's bug must not keep the next from being asked
             }
         }
         return null;
+    }
+
+    /** Protocols that threw instead of answering (our bug, logged rate-limited), for tests. */
+    long failedProtocols() {
+        return failedProtocols.total();
     }
 
     private MappingProtocol protocol(PortMapProtocol kind) {
@@ -206,23 +256,29 @@ public final class PortMapper {
 
     /** Stops asking and asks the gateway to drop the mapping (best effort: it also ends with its lifetime). */
     public void close() {
-        closed = true;
-        Grant g = current;
-        current = null;
+        Grant g;
+        synchronized (lock) {
+            closed = true;
+            g = current;
+            current = null;
+        }
         if (g == null) {
             return;
         }
-        Thread delete = Thread.ofVirtual().name("microlink-portmap-delete").start(() -> {
-            try {
-                protocol(g.protocol()).delete(g);
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.DEBUG, "could not drop the port mapping: {0}", e.getMessage());
-            }
-        });
+        Thread delete = Thread.ofVirtual().name("microlink-portmap-delete").start(() -> drop(g));
         try {
             delete.join(CLOSE_WAIT); // UPnP's is an HTTP request; shutting down waits no longer than this
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Asks {@code g}'s gateway to delete it; best effort (it also ends with its lifetime). */
+    private void drop(Grant g) {
+        try {
+            protocol(g.protocol()).delete(g);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "could not drop the port mapping: {0}", e.getMessage());
         }
     }
 }

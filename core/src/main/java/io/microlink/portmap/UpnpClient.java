@@ -30,8 +30,6 @@ final class UpnpClient implements MappingProtocol {
 
     private final int ssdpPort;
     private final boolean multicast;
-    /** The service of the last grant, for {@link #delete}. */
-    private volatile UpnpXml.Service service;
 
     /**
      * @param ssdpPort  the gateway's SSDP port (1900; another in tests)
@@ -71,10 +69,9 @@ final class UpnpClient implements MappingProtocol {
                     "NewInternalClient", d.self().getHostAddress(), "NewEnabled", "1",
                     "NewPortMappingDescription", "microlink", "NewLeaseDuration", Long.toString(lease));
             if (added.ok()) {
-                service = d.service();
                 // A permanent lease is renewed as a two-hour one would be.
                 return new Grant(kind(), gateway, localPort, new InetSocketAddress(address, port),
-                        lease == 0 ? PortMapper.LIFETIME_SECONDS : lease, -1, System.nanoTime());
+                        lease == 0 ? PortMapper.LIFETIME_SECONDS : lease, -1, System.nanoTime(), d.service());
             }
             int error = added.error();
             LOG.log(Level.DEBUG, "gateway {0}: UPnP AddPortMapping of port {1}: error {2}", gateway.getHostAddress(),
@@ -97,9 +94,8 @@ final class UpnpClient implements MappingProtocol {
 
     @Override
     public void delete(Grant grant) throws IOException {
-        UpnpXml.Service s = service;
-        if (s != null) {
-            call(s, "DeletePortMapping", "NewRemoteHost", "", "NewExternalPort",
+        if (grant.upnpService() != null) {
+            call(grant.upnpService(), "DeletePortMapping", "NewRemoteHost", "", "NewExternalPort",
                     Integer.toString(grant.external().getPort()), "NewProtocol", "UDP");
         }
     }

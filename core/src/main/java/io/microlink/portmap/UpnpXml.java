@@ -30,6 +30,11 @@ final class UpnpXml {
     /** A WANIPConnection service: its exact type (SOAP actions name it) and absolute control URL. */
     record Service(String type, URI control) {}
 
+    /**
+     * How deep elements may nest: a real description is about ten deep. Set here rather than
+     * left to the JDK's default, which differs between releases and may be unlimited.
+     */
+    static final int MAX_DEPTH = 64;
     private static final DocumentBuilderFactory FACTORY = factory();
     private static final ErrorHandler QUIET = new ErrorHandler() {
         @Override
@@ -61,6 +66,7 @@ final class UpnpXml {
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException("the JDK's XML parser lacks a hardening feature", e);
         }
+        f.setAttribute("jdk.xml.maxElementDepth", Integer.toString(MAX_DEPTH));
         f.setXIncludeAware(false);
         f.setExpandEntityReferences(false);
         f.setNamespaceAware(true);

@@ -71,7 +71,7 @@ class PortMapperTest {
         // NAT-PMP first, as tailscaled: a gateway with both never gets the PCP request.
         try (ScriptedGateway gw = new ScriptedGateway("127.35.51.5")) {
             PortMapper mapper = mapper(() -> gw.address, PortMapper.EPOCH_CHECK, () -> { });
-            assertThat(mapper.request(gw.address, PORT, null).protocol()).isEqualTo(PortMapProtocol.NAT_PMP);
+            assertThat(mapper.request(gw.address, PORT, null, 0).protocol()).isEqualTo(PortMapProtocol.NAT_PMP);
             assertThat(gw.mapRequests.get()).isEqualTo(1);
         }
     }
@@ -160,27 +160,65 @@ class PortMapperTest {
         try (ScriptedGateway gw = new ScriptedGateway("127.35.51.3")) {
             gw.external = 0; // NAT-PMP's answer names 0.0.0.0 and PCP is off: nothing
             gw.pcp = false;
-            assertThat(mapper(() -> gw.address, PortMapper.EPOCH_CHECK, () -> { }).request(gw.address, PORT, null))
+            assertThat(mapper(() -> gw.address, PortMapper.EPOCH_CHECK, () -> { }).request(gw.address, PORT, null, 0))
                     .isNull();
         }
         // Nobody on the gateway's port: the kernel says so, and that is the end of it.
         Inet4Address nobody = (Inet4Address) InetAddress.ofLiteral("127.35.51.2");
         long start = System.nanoTime();
-        assertThat(mapper(() -> nobody, PortMapper.EPOCH_CHECK, () -> { }).request(nobody, PORT, null)).isNull();
+        assertThat(mapper(() -> nobody, PortMapper.EPOCH_CHECK, () -> { }).request(nobody, PORT, null, 0)).isNull();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(1000L);
     }
 
     @Test
     void anExternalAddressNoPeerCouldUseGivesNoEndpoint() throws Exception {
         // 127.0.0.1 and 0.0.0.0 would point a peer at itself, 169.254.1.1 at its own link,
-        // 224.0.0.1 and 255.255.255.255 at everyone there: none goes to control, from either protocol.
-        int[] externals = {0x7f000001, 0, 0xa9fe0101, 0xe0000001, 0xffffffff};
+        // 224.0.0.1 and 255.255.255.255 at everyone there, 100.64.0.1 and 100.127.255.254 into
+        // its own tailnet: none goes to control, from either protocol.
+        int[] externals = {0x7f000001, 0, 0xa9fe0101, 0xe0000001, 0xffffffff, 0x64400001, 0x647ffffe};
         for (int i = 0; i < externals.length; i++) {
             try (ScriptedGateway gw = new ScriptedGateway("127.35.52." + (i + 1))) {
                 gw.external = externals[i];
                 assertThat(new NatPmpClient().map(gw.address, PORT)).as(Integer.toHexString(externals[i])).isNull();
                 assertThat(new PcpClient().map(gw.address, PORT)).as(Integer.toHexString(externals[i])).isNull();
             }
+        }
+    }
+
+    @Test
+    void privateAddressesAndThoseBesideTheSharedRangeAreUsable() {
+        // Behind a second NAT the outer network's peers can use a private one, as tailscaled keeps it.
+        for (String a : new String[] {"10.0.0.1", "192.168.1.1", "172.16.0.1", "100.63.255.255", "100.128.0.0"}) {
+            assertThat(ExternalAddresses.usable((Inet4Address) InetAddress.ofLiteral(a))).as(a).isTrue();
+        }
+    }
+
+    @Test
+    void aSuccessWithLifetimeZeroIsNoGrant() throws Exception {
+        // Such an answer is what deleting a mapping gets: the mapping ends now.
+        try (ScriptedGateway gw = new ScriptedGateway("127.35.55.1")) {
+            gw.lifetime = 0;
+            assertThat(new PcpClient().map(gw.address, PORT)).isNull();
+            assertThat(new NatPmpClient().map(gw.address, PORT)).isNull();
+            gw.lifetime = 7200;
+            assertThat(new PcpClient().map(gw.address, PORT)).isNotNull();
+            assertThat(new NatPmpClient().map(gw.address, PORT)).isNotNull();
+        }
+    }
+
+    @Test
+    void aSilentGatewayGetsOnePcpRequestAndThreeNatPmpOnes() throws Exception {
+        try (ScriptedGateway gw = new ScriptedGateway("127.35.55.2")) {
+            gw.natPmp = false;
+            gw.pcp = false;
+            long start = System.nanoTime();
+            assertThat(new PcpClient().map(gw.address, PORT)).isNull();
+            long pcpMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            // One request and tailscaled's 250 ms, not RFC 6887's 3 s and more: the gateway is one hop away.
+            assertThat(gw.received.get()).isEqualTo(1);
+            assertThat(pcpMillis).isBetween(200L, 1000L);
+            assertThat(new NatPmpClient().map(gw.address, PORT)).isNull();
+            assertThat(gw.received.get()).as("RFC 6886's 250, 500, 1000 ms").isEqualTo(1 + 3);
         }
     }
 

@@ -27,6 +27,8 @@ final class ScriptedGateway implements AutoCloseable {
     volatile long epoch = 1000;
     final AtomicInteger mapRequests = new AtomicInteger();
     final AtomicInteger epochRequests = new AtomicInteger();
+    /** Every datagram that arrived, answered or not. */
+    final AtomicInteger received = new AtomicInteger();
 
     ScriptedGateway(String address) throws SocketException {
         this.address = (Inet4Address) InetAddress.ofLiteral(address);
@@ -40,6 +42,7 @@ final class ScriptedGateway implements AutoCloseable {
             try {
                 DatagramPacket p = new DatagramPacket(buf, buf.length);
                 socket.receive(p);
+                received.incrementAndGet();
                 for (byte[] answer : answer(buf, p.getLength())) {
                     socket.send(new DatagramPacket(answer, answer.length, p.getSocketAddress()));
                 }

@@ -4,11 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.microlink.PortMapping;
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.ServerSocket;
+import java.net.SocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,7 +51,7 @@ class UpnpTest {
         try (ScriptedUpnpGateway gw = new ScriptedUpnpGateway("127.35.54.2")) {
             PortMapper mapper = new PortMapper(() -> gw.address, List.of(new NatPmpClient(), new PcpClient(), client()),
                     PortMapper.EPOCH_CHECK, () -> { });
-            Grant g = mapper.request(gw.address, PORT, null);
+            Grant g = mapper.request(gw.address, PORT, null, 0);
             assertThat(g.mapping()).isEqualTo(new PortMapping("UPnP",
                     new InetSocketAddress(InetAddress.ofLiteral("203.0.113.2"), PORT)));
         }
@@ -99,5 +106,54 @@ class UpnpTest {
         long start = System.nanoTime();
         assertThat(client().map(nobody, PORT)).isNull();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void theDeletionGoesToTheGatewayThatGrantedTheMapping() throws Exception {
+        // One client, two gateways (the network changed between): each grant is dropped where it was made.
+        try (ScriptedUpnpGateway first = new ScriptedUpnpGateway("127.35.54.7");
+             ScriptedUpnpGateway next = new ScriptedUpnpGateway("127.35.54.8")) {
+            UpnpClient upnp = client();
+            Grant old = upnp.map(first.address, PORT);
+            assertThat(upnp.map(next.address, PORT)).isNotNull();
+            upnp.delete(old);
+            assertThat(first.actions).last().asString().startsWith("DeletePortMapping");
+            assertThat(next.actions).noneMatch(a -> a.startsWith("DeletePortMapping"));
+        }
+    }
+
+    @Test
+    void theGatewayIsReachedDirectlyWhateverProxyTheJvmIsSetTo() throws Exception {
+        ProxySelector before = ProxySelector.getDefault();
+        try (ScriptedUpnpGateway gw = new ScriptedUpnpGateway("127.35.54.9");
+             ServerSocket proxy = new ServerSocket(0, 10, InetAddress.ofLiteral("127.35.54.10"))) {
+            AtomicInteger proxied = new AtomicInteger();
+            Thread.startVirtualThread(() -> {
+                while (!proxy.isClosed()) {
+                    try {
+                        proxy.accept().close();
+                        proxied.incrementAndGet();
+                    } catch (IOException e) {
+                        // closed: the test is over
+                    }
+                }
+            });
+            // What -DsocksProxyHost (or an application's selector) does to every plain Socket.
+            ProxySelector.setDefault(new ProxySelector() {
+                @Override
+                public List<Proxy> select(URI uri) {
+                    return List.of(new Proxy(Proxy.Type.SOCKS, proxy.getLocalSocketAddress()));
+                }
+
+                @Override
+                public void connectFailed(URI uri, SocketAddress sa, IOException e) {
+                    // nothing to learn
+                }
+            });
+            assertThat(GatewayHttp.get(URI.create(gw.ownLocation())).status()).isEqualTo(200);
+            assertThat(proxied.get()).isZero();
+        } finally {
+            ProxySelector.setDefault(before);
+        }
     }
 }

@@ -120,4 +120,16 @@ class UpnpXmlTest {
                 .getBytes(StandardCharsets.US_ASCII);
         assertThat(Ssdp.location(ssdp, 0, ssdp.length)).isEqualTo(URI.create("http://10.77.0.1:5000/rootDesc.xml"));
     }
+
+    @Test
+    void elementsNestedDeeperThanTheLimitAreRefused() throws Exception {
+        int depth = UpnpXml.MAX_DEPTH;
+        assertThat(UpnpXml.parse(nested(depth)).getDocumentElement().getTagName()).isEqualTo("a");
+        assertThatThrownBy(() -> UpnpXml.parse(nested(depth + 1))).isInstanceOf(PortMapProtocolException.class)
+                .hasMessageContaining("does not parse");
+    }
+
+    private static byte[] nested(int depth) {
+        return ("<a>".repeat(depth) + "</a>".repeat(depth)).getBytes(StandardCharsets.UTF_8);
+    }
 }
