@@ -91,7 +91,7 @@ public final class BridgeDataplane implements AutoCloseable {
         relay = RelayService.start(stack, devices::nameOf, new UplinkTarget(uplink, counters),
                 new RelayLimits(TCP_PER_DEVICE, TCP_PER_DEVICE * AddressPlan.MAX_DEVICES, HALF_OPEN_PER_ADDRESS,
                         UDP_FLOWS_PER_DEVICE, UDP_FLOWS_PER_DEVICE * AddressPlan.MAX_DEVICES, udpIdle,
-                        shared.pingsInFlight(), DIAL_TIMEOUT, shared.pingTimeout()));
+                        shared.pingsInFlight(), DIAL_TIMEOUT, shared.pingTimeout(), shared.tcpIdle()));
         forwards = new ForwardTable(uplink, stack, plan, counters, TCP_PER_DEVICE, udpIdle);
         routed = new DeviceTarget(stack, devices, counters, TCP_PER_DEVICE);
         // The addresses wg-quick's DNS line names; a device's queries never leave as its own UDP flows.

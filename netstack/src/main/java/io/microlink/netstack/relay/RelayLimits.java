@@ -44,7 +44,7 @@ public record RelayLimits(int tcpPerOwner, int tcpTotal, int halfOpenPerSource, 
      * An hour, as a stateful firewall's default for established TCP (Cisco ASA's): a session that
      * must idle longer sends something now and then (SSH's {@code ServerAliveInterval}).
      */
-    private static final Duration TCP_IDLE = Duration.ofHours(1);
+    static final Duration TCP_IDLE = Duration.ofHours(1);
 
     /**
      * The defaults for this JVM's heap ({@link #forHeap} of {@link Runtime#maxMemory()}): 1,024
@@ -61,16 +61,6 @@ public record RelayLimits(int tcpPerOwner, int tcpTotal, int halfOpenPerSource, 
                 || pingTimeout.isNegative() || tcpIdle.isNegative() || tcpIdle.isZero()) {
             throw new IllegalArgumentException("relay limits must be positive: " + this);
         }
-    }
-
-    /**
-     * These limits with the default TCP idle time ({@link #DEFAULTS}'s): for callers that set
-     * the other limits themselves.
-     */
-    public RelayLimits(int tcpPerOwner, int tcpTotal, int halfOpenPerSource, int udpPerOwner, int udpTotal,
-                       Duration udpIdle, int pingsInFlight, Duration dialTimeout, Duration pingTimeout) {
-        this(tcpPerOwner, tcpTotal, halfOpenPerSource, udpPerOwner, udpTotal, udpIdle, pingsInFlight, dialTimeout,
-                pingTimeout, TCP_IDLE);
     }
 
     /**

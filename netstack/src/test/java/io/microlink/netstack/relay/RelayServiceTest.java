@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
 class RelayServiceTest {
     private static final InetAddress SUBNET_HOST = InetAddress.ofLiteral("192.168.50.7");
     private static final RelayLimits ONE_EACH = new RelayLimits(1, 10, 8, 1, 10, Duration.ofMillis(200), 4,
-            Duration.ofSeconds(2), Duration.ofSeconds(1));
+            Duration.ofSeconds(2), Duration.ofSeconds(1), RelayLimits.TCP_IDLE);
 
     /** A far side on loopback: every dial goes to {@code server}, UDP is echoed, pings answer as told. */
     private static final class Loopback implements RelayTarget {

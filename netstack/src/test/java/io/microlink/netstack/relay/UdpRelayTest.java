@@ -32,7 +32,7 @@ class UdpRelayTest {
     private static final InetAddress PEER = InetAddress.ofLiteral("100.64.0.1");
     private static final InetAddress FAR = InetAddress.ofLiteral("192.168.50.7");
     private static final RelayLimits LIMITS = new RelayLimits(4, 8, 8, 4, 8, Duration.ofSeconds(60), 4,
-            Duration.ofSeconds(2), Duration.ofSeconds(1));
+            Duration.ofSeconds(2), Duration.ofSeconds(1), RelayLimits.TCP_IDLE);
 
     /** A target whose first socket opens only when the test lets it, as a slow open would. */
     private static final class SlowFirstOpen implements RelayTarget {
