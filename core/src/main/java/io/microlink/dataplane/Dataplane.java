@@ -245,6 +245,7 @@ public final class Dataplane implements AutoCloseable {
         followAddresses(next);
         relay.peersChanged(previous, next); // after the filter, so a peer that left opens nothing new
         followRoutes(next);
+        dns.update(next, routes.exitNode()); // after the routes: names may go to the exit node
         followNetwork(previous, next);
     }
 
@@ -323,7 +324,6 @@ public final class Dataplane implements AutoCloseable {
         }
         filtered = next;
         installFilter();
-        dns.update(next);
     }
 
     private synchronized void followNetwork(Netmap previous, Netmap next) {

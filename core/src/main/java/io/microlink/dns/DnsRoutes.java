@@ -13,8 +13,10 @@ import java.util.stream.IntStream;
  * config as tailscale compiles it ({@code dnsConfigForNetmap}, {@code magicDNSRootDomains},
  * net/dns {@code compileConfig}): with MagicDNS on, the MagicDNS suffix and the tailnet's
  * reverse zones are local; so is every split-DNS route with no resolvers; other routes forward,
- * the most specific suffix first, and {@code Resolvers} is the route for "." (else the user's
- * upstreams, else {@code FallbackResolvers}).
+ * the most specific suffix first, and {@code Resolvers} is the route for "." (else the exit
+ * node's DoH endpoint when one is in use, else the user's upstreams, else {@code FallbackResolvers}).
+ * tailscale puts the exit node's DoH even ahead of the tailnet's {@code Resolvers} unless they say
+ * {@code UseWithExitNode}; here a tailnet's own resolvers keep the names it routes to them.
  */
 final class DnsRoutes {
     /** Reverse zone of fd7a:115c:a1e0::/48, tailscale's IPv6 range. */
@@ -30,8 +32,16 @@ final class DnsRoutes {
      *                      where tailscale puts the OS's own resolvers, ahead of {@code FallbackResolvers}
      */
     DnsRoutes(DnsConfig config, Optional<String> magicDnsSuffix, List<DnsConfig.Resolver> userUpstreams) {
+        this(config, magicDnsSuffix, userUpstreams, Optional.empty());
+    }
+
+    /** @param exitNodeDoh the exit node's DoH resolver, the route for "." when the tailnet gives no {@code Resolvers} */
+    DnsRoutes(DnsConfig config, Optional<String> magicDnsSuffix, List<DnsConfig.Resolver> userUpstreams,
+              Optional<DnsConfig.Resolver> exitNodeDoh) {
         if (config == null) {
-            if (!userUpstreams.isEmpty()) {
+            if (exitNodeDoh.isPresent()) {
+                forwardRoutes.add(new Route(".", List.of(exitNodeDoh.get())));
+            } else if (!userUpstreams.isEmpty()) {
                 forwardRoutes.add(new Route(".", List.copyOf(userUpstreams)));
             }
             return;
@@ -52,6 +62,8 @@ final class DnsRoutes {
         });
         if (config.resolvers() != null && !config.resolvers().isEmpty()) {
             forwardRoutes.add(new Route(".", List.copyOf(config.resolvers())));
+        } else if (exitNodeDoh.isPresent()) {
+            forwardRoutes.add(new Route(".", List.of(exitNodeDoh.get())));
         } else if (!userUpstreams.isEmpty()) {
             forwardRoutes.add(new Route(".", List.copyOf(userUpstreams)));
         } else if (config.fallbackResolvers() != null && !config.fallbackResolvers().isEmpty()) {

@@ -5,6 +5,7 @@ import io.microlink.netmap.Netmap;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -42,8 +43,15 @@ public final class MagicDnsResolver {
     private final DnsRoutes routes;
     private final long soaSerial;
     private final boolean ipv4Answers;
+    private final Optional<InetSocketAddress> exitNodeDoh;
 
     private MagicDnsResolver(MagicDnsHosts hosts, DnsRoutes routes, long soaSerial, boolean ipv4Answers) {
+        this(hosts, routes, soaSerial, ipv4Answers, Optional.empty());
+    }
+
+    private MagicDnsResolver(MagicDnsHosts hosts, DnsRoutes routes, long soaSerial, boolean ipv4Answers,
+                             Optional<InetSocketAddress> exitNodeDoh) {
+        this.exitNodeDoh = exitNodeDoh;
         this.hosts = hosts;
         this.routes = routes;
         this.soaSerial = soaSerial;
@@ -68,6 +76,24 @@ public final class MagicDnsResolver {
         MagicDnsHosts hosts = MagicDnsHosts.of(netmap);
         return new MagicDnsResolver(hosts, new DnsRoutes(netmap.dns().orElse(null), hosts.suffix(), userUpstreams),
                 zoneChanged.getEpochSecond() & 0xFFFF_FFFFL, true);
+    }
+
+    /**
+     * The resolver for {@code netmap} as {@link #of(Netmap, Instant, List)}, except that names the
+     * tailnet's {@code Resolvers} do not cover go to the exit node's DoH {@code exitNodeDoh}
+     * ({@link ExitNodeDoh#endpoint}) when there is one, ahead of the user's upstreams.
+     */
+    public static MagicDnsResolver of(Netmap netmap, Instant zoneChanged, List<DnsConfig.Resolver> userUpstreams,
+                                      Optional<InetSocketAddress> exitNodeDoh) {
+        MagicDnsHosts hosts = MagicDnsHosts.of(netmap);
+        DnsRoutes routes = new DnsRoutes(netmap.dns().orElse(null), hosts.suffix(), userUpstreams,
+                exitNodeDoh.map(e -> new DnsConfig.Resolver(ExitNodeDoh.url(e))));
+        return new MagicDnsResolver(hosts, routes, zoneChanged.getEpochSecond() & 0xFFFF_FFFFL, true, exitNodeDoh);
+    }
+
+    /** The exit node's DoH endpoint this resolver forwards to, if any: the one upstream asked over HTTP. */
+    public Optional<InetSocketAddress> exitNodeDoh() {
+        return exitNodeDoh;
     }
 
     /**

@@ -196,7 +196,7 @@ public final class MagicDnsServer implements Netstack.UdpService {
                 }
             }
             case DnsOutcome.Forward f -> {
-                List<InetSocketAddress> upstreams = f.resolvers().stream().map(x -> plainAddress(x.addr()))
+                List<InetSocketAddress> upstreams = f.resolvers().stream().map(x -> upstream(x.addr(), r))
                         .flatMap(Optional::stream).filter(x -> !own.contains(x.getAddress())).toList();
                 forwarder.query(asker, query, limit, upstreams);
             }
@@ -210,6 +210,11 @@ public final class MagicDnsServer implements Netstack.UdpService {
         } catch (DnsFormatException e) {
             return DnsMessage.CLASSIC_UDP_LIMIT;
         }
+    }
+
+    /** A plain resolver address, or the URL of the resolver's exit node DoH endpoint; other DoH URLs are skipped. */
+    private static Optional<InetSocketAddress> upstream(String addr, MagicDnsResolver r) {
+        return plainAddress(addr).or(() -> r.exitNodeDoh().filter(e -> ExitNodeDoh.url(e).equals(addr)));
     }
 
     /** "1.1.1.1", "1.1.1.1:53", "[2606:4700::1111]:53" or a bare IPv6 literal; anything else (DoH URLs) is skipped. */

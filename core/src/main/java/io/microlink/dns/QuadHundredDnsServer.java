@@ -1,6 +1,7 @@
 package io.microlink.dns;
 
 import io.microlink.control.wire.DnsConfig;
+import io.microlink.control.wire.Node;
 import io.microlink.netmap.Netmap;
 import io.microlink.netstack.ip.IpHeader;
 import io.microlink.netstack.ip.IpPacket;
@@ -11,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -21,17 +23,21 @@ import java.util.function.Predicate;
  * {@link DnsForwarder} to the tailnet's resolvers (split-DNS routes, then {@code Resolvers}),
  * else to the upstreams the user configured, else to control's {@code FallbackResolvers}
  * (plain {@code ip} or {@code ip:port} ones; DNS-over-HTTPS resolvers are not supported yet).
+ * With an exit node in use that answers DNS ({@link ExitNodeDoh}), names the tailnet's
+ * {@code Resolvers} do not cover go to it over DNS-over-HTTP through the tailnet instead of the
+ * user's upstreams; an exit node that does not is said once in the log, and the names go where they went before.
  * Resolvers on tailnet addresses are asked through the tailnet when the predicate given to
  * {@link #attach(Netstack, Predicate)} says so, the others through the host's sockets.
  *
  * <pre>{@code
  * QuadHundredDnsServer dns = new QuadHundredDnsServer(List.of(new InetSocketAddress("192.0.2.53", 53)));
  * dns.attach(netstack, UpstreamSockets::isTailnetAddress);
- * dns.update(netmap); // on every netmap
+ * dns.update(netmap, routes.exitNode()); // on every netmap
  * }</pre>
  */
 public final class QuadHundredDnsServer implements Netstack.UdpService {
     public static final int PORT = MagicDnsServer.PORT;
+    private static final System.Logger LOG = System.getLogger("io.microlink.dns");
     /** Queries forwarded to upstream resolvers at once: a flood of queries for names nobody answers stops here. */
     static final int MAX_FORWARDS_IN_FLIGHT = DnsForwarder.Limits.DEFAULT.maxOutstanding();
 
@@ -41,6 +47,8 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
     /** The resolver of {@link #zone}, made at the first query after it changed. */
     private volatile Made made;
     private volatile MagicDnsServer server;
+    /** The exit node last said to answer no DNS, so that it is said once. */
+    private volatile String exitNodeWithoutDns;
 
     /** A server that forwards only to the tailnet's resolvers. */
     public QuadHundredDnsServer() {
@@ -85,16 +93,32 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
      * asked through it (the tailnet), the rest through the host's sockets.
      */
     public void attach(Netstack stack, Predicate<InetAddress> viaNetstack) {
-        server = new MagicDnsServer(this::resolver, UpstreamSockets.splitBy(stack, viaNetstack), Set.copyOf(addresses()));
+        UpstreamSockets sockets = UpstreamSockets.withExitNodeDoh(stack, () -> zone == null ? Optional.empty()
+                : zone.exitNodeDoh(), UpstreamSockets.splitBy(stack, viaNetstack));
+        server = new MagicDnsServer(this::resolver, sockets, Set.copyOf(addresses()));
         addresses().forEach(a -> stack.addUdpService(a, PORT, this));
     }
 
-    /** Answers from this netmap from now on. */
+    /** Answers from this netmap from now on, with no exit node. */
     public void update(Netmap netmap) {
-        zone = new Zone(netmap, Instant.now());
+        update(netmap, Optional.empty());
     }
 
-    private record Zone(Netmap netmap, Instant changed) {}
+    /** Answers from this netmap from now on; names nobody else resolves go to {@code exitNode} if it answers DNS. */
+    public void update(Netmap netmap, Optional<Node> exitNode) {
+        boolean selfHasIpv4 = netmap.self().map(Node::addresses).orElse(List.of()).stream()
+                .anyMatch(a -> a.indexOf(':') < 0);
+        Optional<InetSocketAddress> doh = exitNode.flatMap(n -> ExitNodeDoh.endpoint(n, selfHasIpv4));
+        String without = exitNode.filter(n -> doh.isEmpty()).map(Node::name).orElse(null);
+        if (without != null && !without.equals(exitNodeWithoutDns)) {
+            LOG.log(System.Logger.Level.INFO, "exit node " + without + " offers no DNS (peerapi-dns-proxy): names outside"
+                    + " the tailnet are resolved as without an exit node");
+        }
+        exitNodeWithoutDns = without;
+        zone = new Zone(netmap, Instant.now(), doh);
+    }
+
+    private record Zone(Netmap netmap, Instant changed, Optional<InetSocketAddress> exitNodeDoh) {}
 
     private record Made(Zone from, MagicDnsResolver resolver) {}
 
@@ -111,7 +135,7 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
         }
         Made m = made;
         if (m == null || m.from() != z) {
-            m = new Made(z, MagicDnsResolver.of(z.netmap(), z.changed(), userUpstreams));
+            m = new Made(z, MagicDnsResolver.of(z.netmap(), z.changed(), userUpstreams, z.exitNodeDoh()));
             made = m;
         }
         return m.resolver();

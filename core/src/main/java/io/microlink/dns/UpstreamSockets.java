@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.Predicate;
 
 /**
@@ -57,6 +59,21 @@ public interface UpstreamSockets {
             return transport == DnsForwarder.Transport.UDP
                     ? new TailnetUdpExchange(stack.bindUdp(0), upstream)
                     : new StreamExchange(stack.connect(upstream.getAddress(), upstream.getPort(), timeout.toMillis()));
+        };
+    }
+
+    /**
+     * The exit node's DoH endpoint of the moment ({@code endpoint}; empty when there is none) is
+     * asked over DNS-over-HTTP through {@code stack}, as this node's own dial, whatever transport
+     * the forwarder picked (an HTTP answer is never truncated); every other upstream through {@code rest}.
+     */
+    static UpstreamSockets withExitNodeDoh(Netstack stack, Supplier<Optional<InetSocketAddress>> endpoint,
+                                           UpstreamSockets rest) {
+        return (upstream, transport, timeout) -> {
+            if (!endpoint.get().filter(upstream::equals).isPresent()) {
+                return rest.open(upstream, transport, timeout);
+            }
+            return new DohExchange(stack.connect(upstream.getAddress(), upstream.getPort(), timeout.toMillis()), upstream);
         };
     }
 

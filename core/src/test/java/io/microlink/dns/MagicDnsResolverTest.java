@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.microlink.control.wire.DnsConfig;
 import io.microlink.netmap.Netmap;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Queries against the netmaps of {@link TestNetmaps}, answers parsed back with our codec. */
@@ -136,6 +138,26 @@ class MagicDnsResolverTest {
         assertThat(forwardedTo(standard, "host.corp.example.")).containsExactly("10.0.0.53");
         Netmap noDns = TestNetmaps.netmap(TestNetmaps.DUAL_STACK_SELF, "", "null");
         assertThat(forwardedTo(MagicDnsResolver.of(noDns, NETMAP_TIME, user), "example.com."))
+                .containsExactly("[192.0.2.53]:53");
+    }
+
+    @Test
+    void withAnExitNodeThatAnswersDnsNamesTheTailnetHasNoResolverForGoToItsDohEndpoint() {
+        List<DnsConfig.Resolver> user = List.of(new DnsConfig.Resolver("[192.0.2.53]:53"));
+        Optional<InetSocketAddress> doh = Optional.of(new InetSocketAddress(InetAddress.ofLiteral("100.64.0.2"), 41641));
+        Netmap fallbackOnly = TestNetmaps.netmap(TestNetmaps.DUAL_STACK_SELF, "",
+                "{'Proxied':true,'FallbackResolvers':[{'Addr':'198.51.100.53'}]}");
+        MagicDnsResolver viaExit = MagicDnsResolver.of(fallbackOnly, NETMAP_TIME, user, doh);
+        assertThat(forwardedTo(viaExit, "example.com.")).containsExactly("http://100.64.0.2:41641/dns-query");
+        assertThat(viaExit.exitNodeDoh()).isEqualTo(doh);
+        Netmap noDns = TestNetmaps.netmap(TestNetmaps.DUAL_STACK_SELF, "", "null");
+        assertThat(forwardedTo(MagicDnsResolver.of(noDns, NETMAP_TIME, user, doh), "example.com."))
+                .containsExactly("http://100.64.0.2:41641/dns-query");
+        // The tailnet's own resolvers and routes keep their names; without an exit node nothing changes.
+        MagicDnsResolver standard = MagicDnsResolver.of(TestNetmaps.standard(), NETMAP_TIME, user, doh);
+        assertThat(forwardedTo(standard, "example.com.")).containsExactly("9.9.9.9");
+        assertThat(forwardedTo(standard, "host.corp.example.")).containsExactly("10.0.0.53");
+        assertThat(forwardedTo(MagicDnsResolver.of(fallbackOnly, NETMAP_TIME, user, Optional.empty()), "example.com."))
                 .containsExactly("[192.0.2.53]:53");
     }
 
