@@ -40,11 +40,24 @@ public final class Tailscaled implements AutoCloseable {
      * @param derpOnly   no UDP at all ({@code TS_DEBUG_ALWAYS_USE_DERP}), so every path is relayed
      * @param portMapper asks the gateway for a port mapping (UPnP, NAT-PMP, PCP), as tailscaled
      *                   does by default; off unless a test offers one (e.g. {@link Miniupnpd})
+     * @param resolvConf  null, or a file the daemon sees as its /etc/resolv.conf (bind-mounted in a
+     *                    mount namespace of its own, as {@code ip netns exec} does): the resolvers
+     *                    its exit node DNS answers from
      */
-    public record Options(boolean derpOnly, boolean portMapper) {
+    public record Options(boolean derpOnly, boolean portMapper, Path resolvConf) {
         public static final Options DEFAULT = new Options(false, false);
         public static final Options DERP_ONLY = new Options(true, false);
         public static final Options PORT_MAPPER = new Options(false, true);
+
+        /** With the host's own /etc/resolv.conf. */
+        public Options(boolean derpOnly, boolean portMapper) {
+            this(derpOnly, portMapper, null);
+        }
+
+        /** These options with {@code file} as the daemon's /etc/resolv.conf. */
+        public Options withResolvConf(Path file) {
+            return new Options(derpOnly, portMapper, file);
+        }
     }
 
     private final String hostname;
@@ -95,7 +108,13 @@ public final class Tailscaled implements AutoCloseable {
         if (options.derpOnly()) {
             env.put("TS_DEBUG_ALWAYS_USE_DERP", "1");
         }
-        List<String> command = List.of(
+        List<String> command = new ArrayList<>();
+        if (options.resolvConf() != null) {
+            // unshare and sh exec into tailscaled: the managed process stays the daemon itself.
+            command.addAll(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                    "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"", options.resolvConf().toString()));
+        }
+        command.addAll(List.of(
                 ReferencePrograms.tailscaled().toString(),
                 "--tun=userspace-networking",
                 "--statedir=" + dir.resolve("state"),
@@ -103,7 +122,7 @@ public final class Tailscaled implements AutoCloseable {
                 "--port=" + port,
                 "--socks5-server=127.0.0.1:" + socks5,
                 "--no-logs-no-support",
-                "--verbose=1");
+                "--verbose=1"));
         ManagedProcess p = ManagedProcess.start("tailscaled-" + hostname, namespace == null ? command
                 : NetworkNamespaces.inside(namespace, command.toArray(String[]::new)), env, dir.resolve("tailscaled.log"));
         Tailscaled ts = new Tailscaled(hostname, dir, port, socks5, p);

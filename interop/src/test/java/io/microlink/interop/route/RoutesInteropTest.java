@@ -9,7 +9,16 @@ import io.microlink.Peer;
 import io.microlink.TailnetNode;
 import io.microlink.host.proxy.HttpProxy;
 import io.microlink.host.proxy.ProxySettings;
+import io.microlink.dns.DnsClass;
+import io.microlink.dns.DnsFormatException;
+import io.microlink.dns.DnsHeader;
+import io.microlink.dns.DnsMessage;
+import io.microlink.dns.DnsQuestion;
+import io.microlink.dns.DnsRcode;
+import io.microlink.dns.DnsRdata;
+import io.microlink.dns.DnsType;
 import io.microlink.interop.Await;
+import io.microlink.interop.Dnsmasq;
 import io.microlink.interop.Exec;
 import io.microlink.interop.ManagedProcess;
 import io.microlink.interop.MicrolinkProcess;
@@ -22,6 +31,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.Socket;
@@ -34,6 +44,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +62,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * reach it with their OS sockets. The Java nodes run in userspace mode, where the only way out is
  * the tailnet: what they reach, they reach through a peer. The exit node's target, 198.18.19.2,
  * is in no subnet route, behind a gateway on the test's LAN (10.79.19.0/24): only the exit node
- * carries it.
+ * carries it. The exit node's /etc/resolv.conf names a dnsmasq on a loopback address that alone
+ * knows {@value #EXIT_ZONE}: the Java node resolves that name only through the exit node's DNS.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -69,6 +81,10 @@ class RoutesInteropTest {
     private static final String TOKEN = UUID.randomUUID().toString();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String REQUEST = RouteHosts.REQUEST;
+    private static final String EXIT_ZONE = "exitdns.test";
+    private static final String EXIT_NAME = "www." + EXIT_ZONE + ".";
+    private static final String EXIT_NAME_ADDRESS = "192.0.2.81";
+    private static final InetSocketAddress QUAD_100 = new InetSocketAddress("100.100.100.100", 53);
 
     @RegisterExtension
     static final TestTailnet tailnet = TestTailnet.create();
@@ -76,9 +92,10 @@ class RoutesInteropTest {
     private static final List<ManagedProcess> servers = new ArrayList<>();
     private static TailnetNode plain;
     private static TailnetNode routed;
+    private static Dnsmasq exitResolver;
 
     @BeforeAll
-    static void startTailnet() {
+    static void startTailnet() throws IOException {
         NetworkNamespaces net = tailnet.namespaces();
         String subnet = net.create("subnet");
         net.linkToSelf("10.77.19.1/24", subnet, SUBNET_HOST + "/24");
@@ -91,7 +108,14 @@ class RoutesInteropTest {
 
         Tailscaled router = tailnet.addNode("router");
         router.cli(IO, "set", "--advertise-routes=" + SUBNET).requireSuccess();
-        Tailscaled exit = tailnet.addNode("exit");
+        InetAddress resolver = InetAddress.ofLiteral("127.53." + ThreadLocalRandom.current().nextInt(1, 255) + "."
+                + ThreadLocalRandom.current().nextInt(1, 255));
+        exitResolver = Dnsmasq.start(Files.createTempDirectory(tailnet.dir(), "dnsmasq"), resolver, 53, EXIT_ZONE,
+                List.of("--host-record=" + EXIT_NAME.substring(0, EXIT_NAME.length() - 1) + "," + EXIT_NAME_ADDRESS));
+        Path resolvConf = Files.writeString(tailnet.dir().resolve("exit-resolv.conf"),
+                "nameserver " + resolver.getHostAddress() + "\n");
+        Tailscaled exit = tailnet.addNode("exit", TestTailnet.DEFAULT_USER,
+                Tailscaled.Options.DEFAULT.withResolvConf(resolvConf));
         exit.cli(IO, "set", "--advertise-exit-node").requireSuccess();
         // headscale keeps approvals apart from what a node announces: a route serves once both agree.
         tailnet.headscale().approveRoutes(tailnet.headscale().node("router").orElseThrow().id(), SUBNET);
@@ -107,6 +131,43 @@ class RoutesInteropTest {
     @AfterAll
     static void stopServers() {
         servers.forEach(ManagedProcess::close);
+        if (exitResolver != null) {
+            exitResolver.close();
+        }
+    }
+
+    /**
+     * The exit node (tailscaled, offering {@code peerapi-dns-proxy}) answers DNS-over-HTTP on its
+     * peerAPI from its own resolvers; the Java node's quad-100 sends it the names the tailnet has
+     * no resolver for. A node without the exit node has nowhere to send them.
+     */
+    @Test
+    void namesOutsideTheTailnetAreResolvedThroughTheExitNodesDns() {
+        DnsMessage answer = Await.result(IO, "an answer from the exit node's resolver", () -> {
+            DnsMessage m = askQuad100(routed, EXIT_NAME);
+            return m != null && m.header().rcode() == DnsRcode.NOERROR ? m : null;
+        });
+        assertThat(answer.answers()).extracting(r -> ((DnsRdata.Address) r.data()).address())
+                .containsExactly(InetAddress.ofLiteral(EXIT_NAME_ADDRESS));
+        assertThat(exitResolver.log(50)).contains("query[A] " + EXIT_NAME.substring(0, EXIT_NAME.length() - 1));
+        DnsMessage withoutExit = askQuad100(plain, EXIT_NAME);
+        assertThat(withoutExit).isNotNull();
+        assertThat(withoutExit.header().rcode()).isEqualTo(DnsRcode.SERVFAIL);
+    }
+
+    /** One A query to the node's own quad-100; null when no answer came in 5 s. */
+    private static DnsMessage askQuad100(TailnetNode node, String name) {
+        int id = ThreadLocalRandom.current().nextInt(0x10000);
+        byte[] query = new DnsMessage(DnsHeader.query(id), List.of(new DnsQuestion(name, DnsType.A, DnsClass.IN)),
+                List.of(), List.of(), List.of()).encode(512);
+        try (TailnetDatagramSocket socket = node.bindUdp(0)) {
+            socket.send(QUAD_100, query);
+            TailnetDatagramSocket.Datagram reply = socket.receive(Duration.ofSeconds(5));
+            DnsMessage m = reply == null ? null : DnsMessage.parse(reply.data());
+            return m != null && m.header().id() == id ? m : null;
+        } catch (IOException | DnsFormatException e) {
+            throw new AssertionError("asking quad-100 of " + node + " for " + name, e);
+        }
     }
 
     @Test
