@@ -1111,8 +1111,9 @@ public final class TailnetNode implements AutoCloseable {
             Uplinks links = uplinks.isEmpty() ? null
                     : new Uplinks(new Uplinks.Settings(uplinks, uplinkCheckInterval, uplinkFailback));
             ProxyRules rules = ProxyRules.of(outboundProxy, System.getenv());
-            // Control and DERP connections leave through the active uplink, as the UDP socket does.
-            Dialer dialer = links == null ? new Dialer(rules) : new Dialer(rules, links::bindTcp);
+            // Control and DERP connections leave through the active uplink, as the UDP socket does;
+            // an https:// proxy is trusted as control is, with the node's TLS context.
+            Dialer dialer = new Dialer(rules, links == null ? sock -> { } : links::bindTcp, tls);
             return new TailnetNode(new NodeConfig(controlUrl, authKey, hostname, stateDirectory, mapWatchdog,
                     backoffInitial, backoffMax, tls, udpPort, derpTransport, discoAllowlist, priorityPeer,
                     maxActivePeers, tunDevice, peerCacheSize, dnsUpstreams, new RoutePrefs(acceptRoutes, exitNode,
