@@ -117,7 +117,8 @@ public final class Dialer {
      *                  null to resolve {@code host} here; unused through a proxy (a
      *                  {@code socks5://} proxy's target is resolved here, by name)
      * @param port      the target's TCP port
-     * @param timeoutMs for the TCP connect and, through a proxy, for its reply; 0: a default
+     * @param timeoutMs for the TCP connect and, through a proxy, for its reply (with the TLS
+     *                  handshake to an {@code https://} proxy); 0: a default
      * @return the connected socket, its read timeout as a new socket's (through an {@code https://}
      *         proxy a TLS socket, to speak the target's protocol inside)
      * @throws ProxyException when the proxy cannot be reached or opens no tunnel
