@@ -19,17 +19,17 @@ import javax.net.ssl.SSLContext;
 /**
  * Opens the TCP connections to control and to DERP relays: direct, or through an HTTP proxy's
  * {@code CONNECT} tunnel (RFC 9110 §9.3.6) or a SOCKS5 proxy's ({@link Socks5Tunnel}) when the
- * {@link ProxyRules} name one for the target; to an {@code https://} proxy the {@code CONNECT} goes
- * inside TLS to the proxy itself ({@link ProxyTls}), checked with the node's TLS context. Either way the caller gets a connected socket to
- * speak its own protocol on (TLS, the ts2021 or DERP upgrade); through an HTTP or
- * {@code socks5h://} proxy the proxy resolves the target's name, so a host that can reach only the
- * proxy needs no DNS of its own.
+ * {@link ProxyRules} name one for the target; to an {@code https://} proxy the {@code CONNECT}
+ * goes inside TLS to the proxy itself ({@link ProxyTls}), checked with the node's TLS context.
+ * Either way the caller gets a connected socket to speak its own protocol on (TLS, the ts2021 or
+ * DERP upgrade); through an HTTP(S) or {@code socks5h://} proxy the proxy resolves the target's
+ * name, so a host that can reach only the proxy needs no DNS of its own.
  *
  * <p>The proxy's reply head is read with the shared {@link HttpHeadReader} under a small limit,
  * within the connect timeout as a whole ({@link ExchangeDeadline}, which covers the TLS handshake
- * to an {@code https://} proxy too), and not one byte past it,
- * so a hostile or broken proxy can neither grow memory nor hang the caller; every failure is one
- * {@link ProxyException} line that names the proxy (never its password) and what to check.
+ * to an {@code https://} proxy too), and not one byte past it, so a hostile or broken proxy can
+ * neither grow memory nor hang the caller; every failure is one {@link ProxyException} line that
+ * names the proxy (never its password) and what to check.
  */
 public final class Dialer {
     /** A proxy's reply to CONNECT is a status line and a few fields; 8 KiB is generous. */

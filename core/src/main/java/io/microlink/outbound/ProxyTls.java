@@ -1,5 +1,6 @@
 package io.microlink.outbound;
 
+import io.microlink.http.PeerText;
 import java.io.IOException;
 import java.net.Socket;
 import java.security.cert.CertPathBuilderException;
@@ -59,6 +60,8 @@ final class ProxyTls {
         if (e.getMessage() != null && e.getMessage().contains("Unsupported or unrecognized SSL message")) {
             return "it does not speak TLS (is it an http:// proxy?)";
         }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        // The JDK's words may quote what the proxy's certificate says: escaped and cut, as peer text.
+        return e.getMessage() == null ? e.getClass().getSimpleName()
+                : PeerText.forLog(e.getMessage(), PeerText.DEFAULT_MAX);
     }
 }

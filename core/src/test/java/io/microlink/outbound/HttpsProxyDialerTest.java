@@ -96,12 +96,14 @@ class HttpsProxyDialerTest {
     @Test
     void theTunnelRunsInsideTlsToTheProxy() throws Exception {
         int port = tlsProxy(proxyCert, says("HTTP/1.1 200 Connection established\r\n\r\nfrom the far end"));
-        try (Socket s = dialer("https://" + NAME + ":" + port, proxyCert.trustingIt()).connect("https", TARGET, 443, null, 5000)) {
+        try (Socket s = dialer("https://" + NAME + ":" + port, proxyCert.trustingIt())
+                .connect("https", TARGET, 443, null, 5000)) {
             assertThat(s).isInstanceOf(SSLSocket.class);
             SSLSocket ssl = (SSLSocket) s;
             assertThat(ssl.getSession().getPeerHost()).isEqualTo(NAME);
             assertThat(ssl.getApplicationProtocol()).isIn("http/1.1", "");
-            assertThat(new String(s.getInputStream().readNBytes(16), StandardCharsets.US_ASCII)).isEqualTo("from the far end");
+            assertThat(new String(s.getInputStream().readNBytes(16), StandardCharsets.US_ASCII))
+                    .isEqualTo("from the far end");
             assertThat(s.getSoTimeout()).isZero();
         }
         HttpHead.Request r = seen.get(5, TimeUnit.SECONDS);
@@ -115,7 +117,8 @@ class HttpsProxyDialerTest {
         // Control and DERP put their own deadline on the socket they get; through an https://
         // proxy that is the TLS socket, and closing it must end a read blocked inside.
         int port = tlsProxy(proxyCert, says("HTTP/1.1 200 OK\r\n\r\n"));
-        try (Socket s = dialer("https://" + NAME + ":" + port, proxyCert.trustingIt()).connect("https", TARGET, 443, null, 5000)) {
+        try (Socket s = dialer("https://" + NAME + ":" + port, proxyCert.trustingIt())
+                .connect("https", TARGET, 443, null, 5000)) {
             long start = System.nanoTime();
             assertThatThrownBy(() -> ExchangeDeadline.run(s, Duration.ofMillis(300), () -> s.getInputStream().read()))
                     .isInstanceOf(SocketTimeoutException.class);
