@@ -50,7 +50,7 @@ final class DaemonVerb implements Verb {
                 servers, HTTP_PROXY for http ones, NO_PROXY for exceptions (ALL_PROXY is not read,
                 as tailscaled does not); --outbound-proxy URL overrides that
                 (http://[user:password@]host:port, https://... for TLS to the proxy itself, checked
-                with the JVM's trust store (-Djavax.net.ssl.trustStore=FILE for a private CA),
+                with the JVM's trust store (-Djavax.net.ssl.trustStore=FILE replaces it),
                 socks5://... to send the address resolved here,
                 socks5h://... to let the proxy resolve the name, or "direct" for none). A password in
                 --outbound-proxy shows to every local user in ps (/proc/PID/cmdline): put the URL in
