@@ -980,9 +980,11 @@ public final class TailnetNode implements AutoCloseable {
         /**
          * The proxy that control and DERP connections go through, with {@code CONNECT}
          * tunnels: {@code http://[user[:password]@]host[:port]} (the scheme may be left out; the
-         * user name and password percent-encoded), {@code socks5://} or {@code socks5h://} the
-         * same way for a SOCKS5 proxy (port 1080 by default; {@code socks5h} lets the proxy
-         * resolve names), or {@code "direct"} for none. Without this
+         * user name and password percent-encoded), {@code https://} the same way for the same
+         * {@code CONNECT} inside TLS to the proxy (port 443 by default; its certificate checked
+         * against the host in the URL with {@link #tls}'s trust), {@code socks5://} or
+         * {@code socks5h://} the same way for a SOCKS5 proxy (port 1080 by default;
+         * {@code socks5h} lets the proxy resolve names), or {@code "direct"} for none. Without this
          * call the node reads the environment as tailscaled does: {@code HTTPS_PROXY} for
          * {@code https} servers, {@code HTTP_PROXY} for {@code http} ones (or their lower-case
          * names), {@code NO_PROXY} for exceptions. Loopback servers are always reached directly.
@@ -991,8 +993,8 @@ public final class TailnetNode implements AutoCloseable {
          *
          * @param url the proxy URL, "direct", or null to follow the environment (the default)
          * @return this builder
-         * @throws IllegalArgumentException if the URL is not an {@code http://}, {@code socks5://}
-         *                                  or {@code socks5h://} proxy URL
+         * @throws IllegalArgumentException if the URL is not an {@code http://}, {@code https://},
+         *                                  {@code socks5://} or {@code socks5h://} proxy URL
          */
         public Builder outboundProxy(String url) {
             if (url != null && !url.isBlank()) {
@@ -1111,8 +1113,9 @@ public final class TailnetNode implements AutoCloseable {
             Uplinks links = uplinks.isEmpty() ? null
                     : new Uplinks(new Uplinks.Settings(uplinks, uplinkCheckInterval, uplinkFailback));
             ProxyRules rules = ProxyRules.of(outboundProxy, System.getenv());
-            // Control and DERP connections leave through the active uplink, as the UDP socket does.
-            Dialer dialer = links == null ? new Dialer(rules) : new Dialer(rules, links::bindTcp);
+            // Control and DERP connections leave through the active uplink, as the UDP socket does;
+            // an https:// proxy is trusted as control is, with the node's TLS context.
+            Dialer dialer = new Dialer(rules, links == null ? sock -> { } : links::bindTcp, tls);
             return new TailnetNode(new NodeConfig(controlUrl, authKey, hostname, stateDirectory, mapWatchdog,
                     backoffInitial, backoffMax, tls, udpPort, derpTransport, discoAllowlist, priorityPeer,
                     maxActivePeers, tunDevice, peerCacheSize, dnsUpstreams, new RoutePrefs(acceptRoutes, exitNode,

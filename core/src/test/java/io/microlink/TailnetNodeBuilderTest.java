@@ -35,10 +35,10 @@ class TailnetNodeBuilderTest {
     @Test
     void theOutboundProxyIsCheckedAtOnceWithoutShowingItsPassword() {
         assertThatThrownBy(() -> TailnetNode.builder().outboundProxy("socks4://ann:hunter2@corp:1080"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only http:// (HTTP CONNECT),")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only http:// and https:// (HTTP CONNECT),")
                 .hasMessageNotContaining("hunter2");
-        TailnetNode.builder().outboundProxy("corp:3128").outboundProxy("socks5h://ann:hunter2@corp")
-                .outboundProxy("direct").outboundProxy(null);
+        TailnetNode.builder().outboundProxy("corp:3128").outboundProxy("https://corp")
+                .outboundProxy("socks5h://ann:hunter2@corp").outboundProxy("direct").outboundProxy(null);
     }
 
     @Test

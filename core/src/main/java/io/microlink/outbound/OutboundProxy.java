@@ -9,7 +9,8 @@ import java.util.Base64;
  * A proxy that control and DERP connections are tunnelled through, parsed from a URL as
  * tailscaled (Go's {@code net/http}) reads {@code HTTPS_PROXY}:
  * {@code http://[user[:password]@]host[:port]} for HTTP {@code CONNECT}, the scheme optional, the
- * port 80 when missing (Go's default for an {@code http} proxy); {@code socks5://} or
+ * port 80 when missing (Go's default for an {@code http} proxy); {@code https://} for the same
+ * {@code CONNECT} inside TLS to the proxy itself, port 443 when missing; {@code socks5://} or
  * {@code socks5h://} for SOCKS5 (RFC 1928, with RFC 1929 username/password), port 1080 when
  * missing. The user name and password are percent-decoded and are secrets: {@link #toString()}
  * shows only that there are some, never them.
@@ -28,6 +29,8 @@ public record OutboundProxy(Kind kind, String host, int port, String username, S
     public enum Kind {
         /** HTTP {@code CONNECT} (RFC 9110 §9.3.6). */
         HTTP("http", 80),
+        /** HTTP {@code CONNECT} inside TLS to the proxy, as Go's transport speaks to an {@code https} proxy. */
+        HTTPS("https", 443),
         /** SOCKS5 {@code CONNECT} to an address this node resolved, as curl reads {@code socks5://}. */
         SOCKS5("socks5", 1080),
         /** SOCKS5 {@code CONNECT} to the host name, which the proxy resolves. */
@@ -52,7 +55,7 @@ public record OutboundProxy(Kind kind, String host, int port, String username, S
 
         /** Whether this is one of the SOCKS5 kinds. */
         boolean socks() {
-            return this != HTTP;
+            return this == SOCKS5 || this == SOCKS5H;
         }
 
         private static Kind of(String scheme) {
@@ -80,12 +83,12 @@ public record OutboundProxy(Kind kind, String host, int port, String username, S
     /**
      * Parses a proxy URL.
      *
-     * @param url e.g. {@code http://proxy.corp:3128}, {@code proxy.corp:3128} or
-     *            {@code socks5h://user:password@proxy.corp:1080}
+     * @param url e.g. {@code http://proxy.corp:3128}, {@code proxy.corp:3128},
+     *            {@code https://proxy.corp} or {@code socks5h://user:password@proxy.corp:1080}
      * @return the proxy
      * @throws IllegalArgumentException with a message naming what is wrong (never quoting the
-     *                                  password) for anything but an {@code http}, {@code socks5}
-     *                                  or {@code socks5h} proxy URL
+     *                                  password) for anything but an {@code http}, {@code https},
+     *                                  {@code socks5} or {@code socks5h} proxy URL
      */
     public static OutboundProxy parse(String url) {
         String text = url.strip();
@@ -93,8 +96,8 @@ public record OutboundProxy(Kind kind, String host, int port, String username, S
         URI uri = uri(text.contains("://") ? text : "http://" + text);
         Kind kind = Kind.of(uri.getScheme());
         if (kind == null) {
-            throw new IllegalArgumentException("outbound proxy " + redacted(uri) + ": only http:// (HTTP CONNECT),"
-                    + " socks5:// and socks5h:// proxies are supported, not " + uri.getScheme() + "://");
+            throw new IllegalArgumentException("outbound proxy " + redacted(uri) + ": only http:// and https:// (HTTP"
+                    + " CONNECT), socks5:// and socks5h:// proxies are supported, not " + uri.getScheme() + "://");
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw new IllegalArgumentException("outbound proxy " + redacted(uri) + " names no host");

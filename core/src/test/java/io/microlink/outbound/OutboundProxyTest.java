@@ -32,12 +32,14 @@ class OutboundProxyTest {
         OutboundProxy p = OutboundProxy.parse("http://ann:hunter2@proxy:3128");
         assertThat(p.toString()).isEqualTo("http://proxy:3128 (with credentials)").doesNotContain("ann", "hunter2");
         assertThatThrownBy(() -> OutboundProxy.parse("socks4://ann:hunter2@proxy:1080"))
-                .hasMessageContaining("only http:// (HTTP CONNECT), socks5:// and socks5h:// proxies")
+                .hasMessageContaining("only http:// and https:// (HTTP CONNECT), socks5:// and socks5h:// proxies")
                 .hasMessageNotContaining("hunter2");
         assertThat(OutboundProxy.parse("socks5h://ann:hunter2@proxy:1080").toString())
                 .isEqualTo("socks5h://proxy:1080 (with credentials)");
-        assertThatThrownBy(() -> OutboundProxy.parse("https://ann:hunter2@proxy:443"))
-                .hasMessageContaining("not https://").hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> OutboundProxy.parse("ftp://ann:hunter2@proxy:21"))
+                .hasMessageContaining("not ftp://").hasMessageNotContaining("hunter2");
+        assertThat(OutboundProxy.parse("https://ann:hunter2@proxy").toString())
+                .isEqualTo("https://proxy:443 (with credentials)");
         assertThatThrownBy(() -> OutboundProxy.parse("http://ann:hun ter2@proxy:3128"))
                 .hasMessageContaining("not a URL").hasMessageNotContaining("hun ter2");
         assertThatThrownBy(() -> OutboundProxy.parse("http://ann:hunter2%zz@proxy:3128"))
@@ -48,6 +50,15 @@ class OutboundProxyTest {
     void refusesWhatIsNoProxyAddress() {
         assertThatThrownBy(() -> OutboundProxy.parse("http://proxy:3128/path")).hasMessageContaining("no path");
         assertThatThrownBy(() -> OutboundProxy.parse("http://:3128")).hasMessageContaining("names no host");
+    }
+
+    @Test
+    void readsHttpsUrlsWithPort443ByDefault() {
+        assertThat(OutboundProxy.parse("https://proxy.corp")).isEqualTo(
+                new OutboundProxy(OutboundProxy.Kind.HTTPS, "proxy.corp", 443, null, null));
+        assertThat(OutboundProxy.parse("HTTPS://[fd00::1]:8443/")).isEqualTo(
+                new OutboundProxy(OutboundProxy.Kind.HTTPS, "fd00::1", 8443, null, null));
+        assertThat(OutboundProxy.parse("https://ann:pw@proxy.corp").authorization()).isEqualTo("Basic YW5uOnB3");
     }
 
     @Test

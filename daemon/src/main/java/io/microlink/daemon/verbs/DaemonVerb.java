@@ -49,7 +49,9 @@ final class DaemonVerb implements Verb {
                 one when the environment names one, as for tailscaled: HTTPS_PROXY for https
                 servers, HTTP_PROXY for http ones, NO_PROXY for exceptions (ALL_PROXY is not read,
                 as tailscaled does not); --outbound-proxy URL overrides that
-                (http://[user:password@]host:port, socks5://... to send the address resolved here,
+                (http://[user:password@]host:port, https://... for TLS to the proxy itself, checked
+                with the JVM's trust store (-Djavax.net.ssl.trustStore=FILE replaces it),
+                socks5://... to send the address resolved here,
                 socks5h://... to let the proxy resolve the name, or "direct" for none). A password in
                 --outbound-proxy shows to every local user in ps (/proc/PID/cmdline): put the URL in
                 an owner-only file and give --outbound-proxy-file FILE (a file others can read or
@@ -69,7 +71,7 @@ final class DaemonVerb implements Verb {
     public Options options() {
         return new Options().value("tun", null, "NAME", "carry the tailnet through a TUN device of this name,"
                 + " e.g. tailscale0 (default: userspace networking, no root)")
-                .value("outbound-proxy", null, "URL", "reach control and DERP through this HTTP or SOCKS5 proxy, or \"direct\""
+                .value("outbound-proxy", null, "URL", "reach control and DERP through this HTTP(S) or SOCKS5 proxy, or \"direct\""
                         + " (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY); a password here shows in ps")
                 .value("outbound-proxy-file", null, "FILE", "read the --outbound-proxy URL from FILE, which must be"
                         + " owner-only (keeps a password out of ps)")

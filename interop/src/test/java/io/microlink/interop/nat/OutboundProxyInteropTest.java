@@ -6,6 +6,7 @@ import io.microlink.interop.Await;
 import io.microlink.interop.Exec;
 import io.microlink.interop.Microsocks;
 import io.microlink.interop.NatTopology;
+import io.microlink.interop.Stunnel;
 import io.microlink.interop.Tinyproxy;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A company network where nothing gets out but a real proxy on the router, which forwards
  * nothing: Debian's tinyproxy (HTTP CONNECT) or microsocks (SOCKS5). The Java daemon logs in to
  * headscale and reaches its relay through the proxy, set by {@code HTTP_PROXY} or by
- * {@code --outbound-proxy}, with and without a password, and talks to a real tailscaled on an
+ * {@code --outbound-proxy}, with and without a password, or as an {@code https://} proxy (the
+ * same tinyproxy behind stunnel, its certificate trusted through the JVM's trust store), and
+ * talks to a real tailscaled on an
  * ordinary home network through DERP, both ways. A wrong password is one clear line in
  * {@code microlink up} and {@code status}, and no password is ever in the daemon's log.
  */
@@ -40,17 +43,23 @@ class OutboundProxyInteropTest {
             corp.setBlackhole(true); // the LAN reaches the router itself (its proxy) and nothing beyond
             NatTopology.Router home = lab.net().router("home", NatTopology.Nat.EASY);
             try (Tinyproxy open = Tinyproxy.start(dir, corp.namespace(), corp.lanGateway(), 8888, null, null);
-                 Tinyproxy guarded = Tinyproxy.start(dir, corp.namespace(), corp.lanGateway(), 8889, "ann", PASSWORD)) {
+                 Tinyproxy guarded = Tinyproxy.start(dir, corp.namespace(), corp.lanGateway(), 8889, "ann", PASSWORD);
+                 Stunnel tls = Stunnel.start(dir, corp.namespace(), corp.lanGateway(), 8443, 8888)) {
                 NatLab.Node ts = lab.tailscaled("tsh", home);
                 ts.up();
                 String guardedUrl = "http://ann:" + PASSWORD + "@" + corp.lanGateway() + ":8889";
                 NatLab.Node byFlag = lab.java("mlflag", corp, Map.of(), "--outbound-proxy", open.url());
                 NatLab.Node byEnv = lab.java("mlauth", corp, Map.of("HTTP_PROXY", guardedUrl));
+                NatLab.Node byTls = lab.java("mltls", corp, Map.of("JAVA_TOOL_OPTIONS", tls.trustStoreOptions()),
+                        "--outbound-proxy", tls.url());
                 byFlag.up();
                 byEnv.up();
+                byTls.up();
                 assertThat(open.connects()).as("the open proxy's log").anyMatch(c -> c.contains(lab.net().publicAddress()));
                 assertThat(guarded.connects()).as("the guarded proxy's log").anyMatch(c -> c.contains(lab.net().publicAddress()));
-                talkThroughDerpOnly(ts, byFlag, byEnv);
+                // stunnel's own readiness probe comes from the gateway; the node's connections from the LAN.
+                assertThat(tls.clients()).as("stunnel's log").anyMatch(c -> !c.startsWith(corp.lanGateway() + ":"));
+                talkThroughDerpOnly(ts, byFlag, byEnv, byTls);
 
                 refusedInOneLine(lab.java("mlwrong", corp,
                         Map.of("HTTP_PROXY", "http://ann:" + WRONG + "@" + corp.lanGateway() + ":8889")),
