@@ -8,6 +8,7 @@ import io.microlink.StateException;
 import io.microlink.host.settings.NodeSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,13 @@ class AuthKeysTest {
 
     @TempDir
     Path dir;
+
+    /** A file only its owner may read and write, holding {@code text}. */
+    static Path ownerOnly(Path file, String text) throws Exception {
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        return Files.writeString(file, text);
+    }
 
     private static NodeSettings withKey(String setting) throws Exception {
         return NodeSettings.defaults().withChanges(new ObjectMapper().createObjectNode().put("authKey", setting));
@@ -33,8 +41,7 @@ class AuthKeysTest {
 
     @Test
     void aKeyFileIsReadEachTimeAndOnlyItsNameIsKept() throws Exception {
-        Path file = dir.resolve("key");
-        Files.writeString(file, KEY + "\n");
+        Path file = ownerOnly(dir.resolve("key"), KEY + "\n");
         NodeSettings s = withKey("file:" + file);
         assertThat(AuthKeys.holdsInlineKey(s)).isFalse();
         assertThat(AuthKeys.keyOf(s)).isEqualTo(KEY);
@@ -47,14 +54,31 @@ class AuthKeysTest {
     void aBadKeyFileIsNamedButItsContentNeverShows() throws Exception {
         assertThatThrownBy(() -> AuthKeys.keyOf(withKey("file:" + dir.resolve("missing"))))
                 .isInstanceOf(StateException.class).hasMessage("no auth key file at " + dir.resolve("missing"));
-        Path twoLines = dir.resolve("two");
-        Files.writeString(twoLines, KEY + "\n" + KEY + "\n");
+        Path twoLines = ownerOnly(dir.resolve("two"), KEY + "\n" + KEY + "\n");
         assertThatThrownBy(() -> AuthKeys.keyOf(withKey("file:" + twoLines)))
+                .hasMessageContaining("should hold one line").hasMessageNotContaining("SECRET");
+        Path twoWords = ownerOnly(dir.resolve("words"), KEY + " " + KEY);
+        assertThatThrownBy(() -> AuthKeys.keyOf(withKey("file:" + twoWords)))
                 .hasMessageContaining("does not hold one key on one line").hasMessageNotContaining("SECRET");
-        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        Path empty = ownerOnly(dir.resolve("empty"), "\n");
         assertThatThrownBy(() -> AuthKeys.keyOf(withKey("file:" + empty))).hasMessageNotContaining("SECRET");
-        Path big = Files.writeString(dir.resolve("big"), KEY.repeat(200));
+        Path big = ownerOnly(dir.resolve("big"), KEY.repeat(200));
         assertThatThrownBy(() -> AuthKeys.keyOf(withKey("file:" + big))).hasMessageContaining("larger than")
                 .hasMessageNotContaining("SECRET");
+    }
+
+    @Test
+    void aKeyFileOthersCanReadIsRefusedWithTheFix() throws Exception {
+        Path file = ownerOnly(dir.resolve("key"), KEY + "\n");
+        for (String mode : new String[] {"rw-r-----", "rw----r--", "rw--w----", "rw-------"}) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+            if (mode.equals("rw-------")) {
+                assertThat(AuthKeys.keyOf(withKey("file:" + file))).isEqualTo(KEY);
+            } else {
+                assertThatThrownBy(() -> AuthKeys.keyOf(withKey("file:" + file))).as(mode)
+                        .isInstanceOf(StateException.class).hasMessageContaining("chmod 600 " + file)
+                        .hasMessageNotContaining("SECRET");
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.microlink.daemon.verbs;
 import io.microlink.daemon.cli.CliException;
 import io.microlink.daemon.cli.Context;
 import io.microlink.daemon.cli.Options;
+import io.microlink.daemon.cli.OwnerOnlyFile;
 import io.microlink.daemon.cli.UsageException;
 import io.microlink.daemon.cli.Verb;
 import io.microlink.daemon.lopower.BridgeRunner;
@@ -13,8 +14,6 @@ import io.microlink.lopower.LopowerException;
 import io.microlink.lopower.PortForward;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -26,7 +25,6 @@ import java.util.List;
 final class Lopower implements Verb {
     /** The daemon's own environment switch for test tailnets, honoured by the bridge's node too. */
     private static final String PLAIN_HTTP_DERP_ENV = "MICROLINK_DEBUG_USE_DERP_HTTP";
-    private static final int MAX_KEY_FILE = 4096;
 
     @Override
     public String name() {
@@ -207,22 +205,7 @@ final class Lopower implements Verb {
     }
 
     private static String authKey(String file) throws CliException {
-        if (file == null) {
-            return null;
-        }
-        Path path = Path.of(file);
-        try {
-            if (Files.size(path) > MAX_KEY_FILE) {
-                throw new CliException("the auth key file " + path + " is too large to hold one key");
-            }
-            String key = Files.readString(path, StandardCharsets.UTF_8).strip();
-            if (key.isEmpty()) {
-                throw new CliException("the auth key file " + path + " is empty");
-            }
-            return key;
-        } catch (IOException e) {
-            throw new CliException("cannot read the auth key file " + path + ": " + e.getMessage());
-        }
+        return file == null ? null : OwnerOnlyFile.readLine(Path.of(file).toAbsolutePath(), "auth key file");
     }
 
     private static String one(List<String> p, String usage) throws UsageException {

@@ -15,15 +15,11 @@ import io.microlink.daemon.cli.CliException;
 import io.microlink.daemon.cli.Context;
 import io.microlink.daemon.cli.Durations;
 import io.microlink.daemon.cli.Options;
+import io.microlink.daemon.cli.OwnerOnlyFile;
 import io.microlink.daemon.cli.UsageException;
 import io.microlink.daemon.cli.Verb;
 import io.microlink.host.settings.InvalidSettingsException;
 import io.microlink.host.settings.NodeSettings;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,8 +34,6 @@ import java.util.stream.Collectors;
 final class Up implements Verb, Method {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration POLL = Duration.ofMillis(250);
-    /** Enough of a key file to tell it is not empty, without reading a huge or endless one. */
-    private static final int KEY_FILE_PEEK = 4096;
     /** The settings {@code up} may change, by their flag. */
     private static final Map<String, String> FLAG_OF_SETTING = Map.of("controlUrl", "--login-server",
             "authKey", "--auth-key", "hostname", "--hostname", "hostnamePrefix", "--hostname-prefix",
@@ -79,12 +73,14 @@ final class Up implements Verb, Method {
                 in the process list and the shell's history, and is forgotten once the node is
                 logged in. Prefer --auth-key-file FILE (or --auth-key file:FILE, as tailscale
                 writes it): the daemon reads the file at each login and keeps only its name, so the
-                node can register again later (key expiry) without the key in settings.json. The
+                node can register again later (key expiry) without the key in settings.json. Both
+                files must be owner-only (chmod 600): one its group or others may read or write
+                is refused. The
                 SOCKS5 and HTTP proxies on 127.0.0.1 lead any program into the tailnet; they are off
                 until given a port (1055 and 1056 are tailscaled's). Anyone who can connect to
                 127.0.0.1 can use them, unless they ask for a username and password:
-                --proxy-username with --proxy-password-file (a file holding the password, its
-                surrounding whitespace ignored) sets them for both, --proxy-auth-off forgets them.
+                --proxy-username with --proxy-password-file (a file holding the password on one
+                line, its surrounding whitespace ignored) sets them for both, --proxy-auth-off forgets them.
                 --accept-routes uses the subnet routes peers offer and control approved;
                 --exit-node NAME|IP sends the node's traffic for addresses outside the tailnet
                 (its sockets and the proxies) through that peer, which must offer an approved exit
@@ -158,9 +154,9 @@ final class Up implements Verb, Method {
 
     /**
      * The auth key setting the flags ask for: the key itself, with a warning that it shows in
-     * the process list, or {@code file:} and the key file's absolute path, checked here so a
-     * mistake is reported at once. The file's content never leaves this process: the daemon
-     * reads the file itself when it logs in.
+     * the process list, or {@code file:} and the key file's absolute path, checked here (one
+     * line, owner-only) so a mistake is reported at once. The file's content never leaves this
+     * process: the daemon reads the file itself when it logs in.
      */
     private static String authKey(Options.Parsed args, Context context) throws UsageException, CliException {
         String inline = args.value("auth-key");
@@ -179,15 +175,7 @@ final class Up implements Verb, Method {
             return null;
         }
         Path path = Path.of(file).toAbsolutePath().normalize();
-        try (InputStream in = Files.newInputStream(path)) {
-            if (new String(in.readNBytes(KEY_FILE_PEEK), StandardCharsets.UTF_8).isBlank()) {
-                throw new CliException("the auth key file " + path + " is empty");
-            }
-        } catch (NoSuchFileException e) {
-            throw new CliException("no auth key file at " + path);
-        } catch (IOException e) {
-            throw new CliException("cannot read the auth key file " + path + ": " + e.getMessage());
-        }
+        OwnerOnlyFile.readLine(path, "auth key file"); // the daemon reads it again at each login, and checks it again
         return NodeSettings.AUTH_KEY_FILE_PREFIX + path;
     }
 
@@ -206,22 +194,8 @@ final class Up implements Verb, Method {
             throw new UsageException("give --proxy-username and --proxy-password-file together");
         }
         if (username != null) {
-            request.put("proxyUsername", username).put("proxyPassword", readSecret(file, "proxy password"));
-        }
-    }
-
-    /** A secret from a file, without the whitespace (a final newline) around it; never quoted in errors. */
-    private static String readSecret(String file, String what) throws CliException {
-        try {
-            String secret = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
-            if (secret.isEmpty()) {
-                throw new CliException("the " + what + " file " + file + " is empty");
-            }
-            return secret;
-        } catch (NoSuchFileException e) {
-            throw new CliException("no " + what + " file at " + file);
-        } catch (IOException e) {
-            throw new CliException("cannot read the " + what + " file " + file + ": " + e.getMessage());
+            request.put("proxyUsername", username).put("proxyPassword", OwnerOnlyFile.readLine(
+                    Path.of(file).toAbsolutePath(), "proxy password file"));
         }
     }
 

@@ -18,6 +18,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -230,7 +231,8 @@ class DaemonServeProxyInteropTest {
     void withAUsernameAndPasswordOnlyClientsThatGiveThemGetThrough() throws IOException {
         String password = "pw-" + UUID.randomUUID();
         java.nio.file.Path file = tailnet.dir().resolve("proxy-password.txt");
-        Files.writeString(file, password + "\n");
+        Files.writeString(Files.createFile(file, PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rw-------"))), password + "\n");
         microlink.cli("up", "--proxy-username", "alice", "--proxy-password-file", file.toString()).requireSuccess();
         String page = url("real");
         assertThat(curl("-o", "/dev/null", "-w", "%{http_code}", "-x", "http://127.0.0.1:1056", page)

@@ -13,7 +13,11 @@ import java.time.Duration;
  * that is smaller) and double up to the configured size while they are what limits the
  * connection, as Linux tunes its socket buffers: a bulk transfer over a path with more than
  * 256 KiB in flight needs more, an idle connection does not. One stack lets its connections
- * grow by {@link TcpStack#MAX_BUFFER_GROWTH_BYTES} in total.
+ * grow by {@link #maxBufferGrowthBytes} in total.
+ *
+ * <p>Both budgets follow the heap ({@link #forHeap}), so that a flood of connections that all
+ * carry data is refused or slowed by the stack rather than ending the JVM with an
+ * {@link OutOfMemoryError}.
  *
  * <pre>{@code
  * TcpConfig config = TcpConfig.defaults().withBufferSizes(64 * 1024, 64 * 1024).withNagle(true);
@@ -37,8 +41,9 @@ import java.time.Duration;
  * @param maxBufferBytes bound on the connections' buffers together at their initial sizes (a
  *                       buffer takes memory only once it holds data); a SYN that could take it
  *                       past this is refused with RST, and a connection whose first data would is
- *                       reset. Growth beyond the initial sizes has its own bound,
- *                       {@link TcpStack#MAX_BUFFER_GROWTH_BYTES}
+ *                       reset. Growth beyond the initial sizes has its own bound
+ * @param maxBufferGrowthBytes bound on how far the connections' buffers together may grow past
+ *                             their initial sizes; a buffer that would pass it stays as it is
  */
 public record TcpConfig(
         int sendBufferBytes,
@@ -53,11 +58,18 @@ public record TcpConfig(
         boolean nagle,
         int maxConnections,
         int maxHalfOpen,
-        long maxBufferBytes) {
+        long maxBufferBytes,
+        long maxBufferGrowthBytes) {
 
     /** What each buffer of a connection starts at. */
     public static final int INITIAL_BUFFER_BYTES = 256 * 1024;
     private static final long MAX_DELAYED_ACK_NANOS = Duration.ofMillis(200).toNanos();
+    /** The initial-buffer budget's ceiling, however large the heap: 512 connections' pairs. */
+    private static final long MOST_BUFFER_BYTES = 256L << 20;
+    /** The growth budget's ceiling, however large the heap. */
+    private static final long MOST_GROWTH_BYTES = 64L << 20;
+    /** Each budget's floor, however small the heap: two connections' pairs, and one buffer grown to 1 MiB. */
+    private static final long LEAST_BYTES = 1L << 20;
 
     /** Checks the limits: positive sizes and counts, an MSS of at least 88, a delayed ACK of at most 200 ms. */
     public TcpConfig {
@@ -80,19 +92,41 @@ public record TcpConfig(
                 + Math.min(receiveBufferBytes, INITIAL_BUFFER_BYTES)) {
             throw new IllegalArgumentException("maxBufferBytes must hold at least one connection's buffers");
         }
+        if (maxBufferGrowthBytes < 0) {
+            throw new IllegalArgumentException("maxBufferGrowthBytes must not be negative");
+        }
     }
 
     /**
-     * Buffers up to 1 MiB, MSL 30 s, 40 ms delayed ACK, keep-alive off, Nagle off, 4096
-     * connections, 256 half-open, 256 MiB of initial buffers (512 connections carrying data in
-     * both directions at once; idle and half-open ones take none).
+     * {@link #forHeap} of this JVM's heap ({@link Runtime#maxMemory()}). Under the launcher's
+     * {@code -Xmx96m} with the serial collector (a heap of about 93 MiB as the JVM counts it):
+     * about 17 MiB of initial buffers (34 connections carrying data both ways at once) and
+     * 5.8 MiB of growth.
      *
      * @return the default configuration
      */
     public static TcpConfig defaults() {
+        return forHeap(Runtime.getRuntime().maxMemory());
+    }
+
+    /**
+     * Buffers up to 1 MiB, MSL 30 s, 40 ms delayed ACK, keep-alive off, Nagle off, 4096
+     * connections, 256 half-open, and buffers that take at most a quarter of a heap of
+     * {@code maxHeapBytes} together: three sixteenths for the initial buffers (idle and
+     * half-open connections take none), one sixteenth for growth. Each budget is at least
+     * 1 MiB; at most 256 MiB of initial buffers (512 connections carrying data both ways, from
+     * a heap of about 1.3 GiB up) and 64 MiB of growth (from a heap of 1 GiB up). With the relay's
+     * own quarter ({@code RelayLimits.forHeap}) half the heap stays for everything else.
+     *
+     * @param maxHeapBytes the heap's limit ({@link Runtime#maxMemory()})
+     * @return the configuration
+     */
+    public static TcpConfig forHeap(long maxHeapBytes) {
+        long buffers = Math.clamp(maxHeapBytes / 16 * 3, LEAST_BYTES, MOST_BUFFER_BYTES);
+        long growth = Math.clamp(maxHeapBytes / 16, LEAST_BYTES, MOST_GROWTH_BYTES);
         return new TcpConfig(1 << 20, 1 << 20, 1240, 1220,
                 Duration.ofSeconds(30).toNanos(), Duration.ofMillis(40).toNanos(),
-                0, Duration.ofSeconds(75).toNanos(), 9, false, 4096, 256, 256L << 20);
+                0, Duration.ofSeconds(75).toNanos(), 9, false, 4096, 256, buffers, growth);
     }
 
     /**
@@ -104,7 +138,8 @@ public record TcpConfig(
      */
     public TcpConfig withBufferSizes(int send, int receive) {
         return new TcpConfig(send, receive, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
-                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, maxHalfOpen, maxBufferBytes);
+                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, maxHalfOpen, maxBufferBytes,
+                maxBufferGrowthBytes);
     }
 
     /**
@@ -115,7 +150,8 @@ public record TcpConfig(
      */
     public TcpConfig withMsl(Duration msl) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, msl.toNanos(), delayedAckNanos,
-                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, maxHalfOpen, maxBufferBytes);
+                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, maxHalfOpen, maxBufferBytes,
+                maxBufferGrowthBytes);
     }
 
     /**
@@ -128,7 +164,8 @@ public record TcpConfig(
      */
     public TcpConfig withKeepAlive(Duration idle, Duration interval, int probes) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
-                idle.toNanos(), interval.toNanos(), probes, nagle, maxConnections, maxHalfOpen, maxBufferBytes);
+                idle.toNanos(), interval.toNanos(), probes, nagle, maxConnections, maxHalfOpen, maxBufferBytes,
+                maxBufferGrowthBytes);
     }
 
     /**
@@ -139,7 +176,8 @@ public record TcpConfig(
      */
     public TcpConfig withNagle(boolean on) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
-                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, on, maxConnections, maxHalfOpen, maxBufferBytes);
+                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, on, maxConnections, maxHalfOpen, maxBufferBytes,
+                maxBufferGrowthBytes);
     }
 
     /**
@@ -150,7 +188,7 @@ public record TcpConfig(
      */
     public TcpConfig withMaxConnections(int max) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
-                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, max, maxHalfOpen, maxBufferBytes);
+                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, max, maxHalfOpen, maxBufferBytes, maxBufferGrowthBytes);
     }
 
     /**
@@ -161,7 +199,7 @@ public record TcpConfig(
      */
     public TcpConfig withMaxHalfOpen(int max) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
-                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, max, maxBufferBytes);
+                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, max, maxBufferBytes, maxBufferGrowthBytes);
     }
 
     /**
@@ -172,7 +210,19 @@ public record TcpConfig(
      */
     public TcpConfig withMaxBufferBytes(long max) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
-                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, maxHalfOpen, max);
+                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, maxHalfOpen, max, maxBufferGrowthBytes);
+    }
+
+    /**
+     * This configuration with another budget for the connections' buffer growth together.
+     *
+     * @param max bytes
+     * @return the new configuration
+     */
+    public TcpConfig withMaxBufferGrowthBytes(long max) {
+        return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
+                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, maxHalfOpen,
+                maxBufferBytes, max);
     }
 
     int initialSendBufferBytes() {

@@ -28,9 +28,6 @@ import java.util.HashMap;
  * }</pre>
  */
 public final class TcpStack {
-    /** How far all connections' buffers together may grow past their initial size (see {@link TcpConfig}). */
-    public static final long MAX_BUFFER_GROWTH_BYTES = 64L << 20;
-
     private final TcpConfig config;
     private final SegmentOutput output;
     /** Left free around each segment in the scratch buffer, for the layers below to frame it in place. */
@@ -55,6 +52,8 @@ public final class TcpStack {
     private long bufferReserved;
     /** Passive opens in SYN-RECEIVED, across all listeners. */
     private int halfOpen;
+    /** SYNs refused and connections reset because the buffer budget was spent. */
+    private long bufferRefusals;
 
     /**
      * A TCP stack for the addresses its caller gives it; it sends nothing until a segment or a call asks it to.
@@ -212,8 +211,12 @@ public final class TcpStack {
         if (!seg.has(SYN) || l.fullFor(srcIp) || halfOpen >= config.maxHalfOpen()) {
             return; // as a full SYN queue: the client retries
         }
-        if (connections.size() >= config.maxConnections() || !roomForAnotherConnection()) {
+        boolean noRoom = !roomForAnotherConnection();
+        if (connections.size() >= config.maxConnections() || noRoom) {
             // Full for longer than a retry would wait: refuse clearly.
+            if (noRoom) {
+                bufferRefusals++;
+            }
             sendReset(dstIp, srcIp, seg.dstPort, seg.srcPort, 0, seg.seq + seg.sequenceLength(), RST | ACK);
             return;
         }
@@ -282,6 +285,7 @@ public final class TcpStack {
     /** Takes {@code bytes} of the initial-buffer budget for a buffer getting its memory; false when it is spent. */
     boolean reserveBuffer(int bytes) {
         if (bufferReserved + bytes > config.maxBufferBytes()) {
+            bufferRefusals++;
             return false;
         }
         bufferReserved += bytes;
@@ -292,6 +296,17 @@ public final class TcpStack {
     void releaseBuffer(int reserved, int growth) {
         bufferReserved -= reserved;
         bufferGrowth -= growth;
+    }
+
+    /**
+     * SYNs refused with RST, and connections reset at their first data, because the connections'
+     * buffers had spent {@link TcpConfig#maxBufferBytes}: how often the stack turned away a
+     * flood that would otherwise have filled the heap.
+     *
+     * @return the count since the stack was made
+     */
+    public long bufferRefusals() {
+        return bufferRefusals;
     }
 
     /** Bytes of the initial-buffer budget in use. */
@@ -353,7 +368,7 @@ public final class TcpStack {
 
     /** Takes {@code bytes} of the growth budget for a connection's buffer; false when it is spent. */
     boolean reserveBufferGrowth(int bytes) {
-        if (bufferGrowth + bytes > MAX_BUFFER_GROWTH_BYTES) {
+        if (bufferGrowth + bytes > config.maxBufferGrowthBytes()) {
             return false;
         }
         bufferGrowth += bytes;

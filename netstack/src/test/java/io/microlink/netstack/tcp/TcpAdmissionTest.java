@@ -154,4 +154,32 @@ class TcpAdmissionTest {
         assertThat(node.stack.bufferMemory()).isEqualTo(2L * initial);
         assertThat(ca.state()).isEqualTo(TcpState.ESTABLISHED);
     }
+
+    @Test
+    void aFloodOfConnectionsCarryingDataIsHeldToTheBudgetAndCounted() {
+        int initial = TcpConfig.INITIAL_BUFFER_BYTES;
+        int budgeted = 8; // receive buffers the budget holds
+        SimulatedNetwork.Node node = net.add(LOCAL, TcpConfig.defaults().withMaxBufferBytes((long) budgeted * initial));
+        TcpListener l = node.stack.listen(80, 1000);
+        int flood = 200;
+        int refused = 0;
+        for (int port = 1; port <= flood; port++) {
+            RawPeer p = new RawPeer(net, node, port);
+            p.send(80, SYN, PEER_ISN, 0);
+            TcpSegment answer = one(p);
+            if (answer.has(RST)) {
+                refused++;
+                continue;
+            }
+            p.send(80, ACK, PEER_ISN + 1, answer.seq + 1);
+            p.send(80, ACK, PEER_ISN + 1, answer.seq + 1, 65535, new byte[100]);
+        }
+        // A SYN is taken only while a whole pair of buffers fits: seven connections holding a
+        // receive buffer each leave less than that.
+        int admitted = budgeted - 1;
+        assertThat(node.stack.bufferMemory()).isEqualTo((long) admitted * initial);
+        assertThat(l.pending()).isEqualTo(admitted);
+        assertThat(refused).isEqualTo(flood - admitted);
+        assertThat(node.stack.bufferRefusals()).isEqualTo(refused);
+    }
 }

@@ -75,4 +75,12 @@ class TcpBufferGrowthTest {
         Transfer t = transfer(TcpConfig.defaults(), 1024); // 1 MB/s, where the window allows 25 MB/s
         assertThat(t.server().receiveBufferCapacity()).isEqualTo(TcpConfig.INITIAL_BUFFER_BYTES);
     }
+
+    @Test
+    void buffersGrowNoFurtherThanTheStacksGrowthBudget() throws Exception {
+        int budget = TcpConfig.INITIAL_BUFFER_BYTES;
+        Transfer t = transfer(TcpConfig.defaults().withMaxBufferGrowthBytes(budget), 0);
+        assertThat(t.server().receiveBufferCapacity()).isLessThanOrEqualTo(TcpConfig.INITIAL_BUFFER_BYTES + budget);
+        assertThat(t.client().sendBufferCapacity()).isLessThanOrEqualTo(TcpConfig.INITIAL_BUFFER_BYTES + budget);
+    }
 }
