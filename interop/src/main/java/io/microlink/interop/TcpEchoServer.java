@@ -29,8 +29,8 @@ public final class TcpEchoServer implements AutoCloseable {
 
     /** On {@code address} ({@code 0.0.0.0}: every address of the namespace). */
     public TcpEchoServer(InetAddress address) throws IOException {
-        // Room for a test's burst of parallel connections: with 16, a burst of 50 had the kernel
-        // drop SYNs, and under CI's load a peer's dial through them timed out (a reset, an empty echo).
+        // Room for a test's burst of parallel connections (NetstackInteropTest opens 50 at once):
+        // past the backlog the kernel drops SYNs and the dialer waits for its retransmission.
         server = new ServerSocket(0, 128, address);
         Thread.startVirtualThread(this::acceptLoop);
     }
