@@ -73,13 +73,7 @@ final class DeviceTarget implements RelayTarget {
             counters.add(BridgeCounters.Event.REFUSED_DEVICE_LIMIT);
             throw new IOException(device + " holds all the UDP flows it may from the tailnet");
         }
-        socket.onReceive(reply -> {
-            if (reply.sender().equals(to)) {
-                replies.accept(reply.data());
-            } else {
-                counters.add(BridgeCounters.Event.UDP_REPLY_FROM_ELSEWHERE);
-            }
-        });
+        UplinkTarget.deliverOnlyFrom(socket, to, replies, counters);
         counters.add(BridgeCounters.Event.UDP_FLOWS_ROUTED);
         return new Datagrams() {
             @Override

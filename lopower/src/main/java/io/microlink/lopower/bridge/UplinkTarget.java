@@ -33,13 +33,7 @@ final class UplinkTarget implements RelayTarget {
     @Override
     public Datagrams openUdp(InetSocketAddress to, Consumer<byte[]> replies) throws IOException {
         TailnetDatagramSocket socket = uplink.bindUdp(0);
-        socket.onReceive(reply -> {
-            if (reply.sender().equals(to)) {
-                replies.accept(reply.data());
-            } else {
-                counters.add(BridgeCounters.Event.UDP_REPLY_FROM_ELSEWHERE);
-            }
-        });
+        deliverOnlyFrom(socket, to, replies, counters);
         return new Datagrams() {
             @Override
             public void send(byte[] payload) throws IOException {
@@ -61,5 +55,20 @@ final class UplinkTarget implements RelayTarget {
         } catch (IOException | TimeoutException | RuntimeException e) {
             return false; // no reply, or no way to send: the device's ping times out, as it should
         }
+    }
+
+    /**
+     * Hands {@code replies} what {@code socket} receives from {@code to} only; anything from
+     * elsewhere is counted and dropped (a flow answers its own destination, nobody else).
+     */
+    static void deliverOnlyFrom(TailnetDatagramSocket socket, InetSocketAddress to, Consumer<byte[]> replies,
+                                BridgeCounters counters) {
+        socket.onReceive(reply -> {
+            if (reply.sender().equals(to)) {
+                replies.accept(reply.data());
+            } else {
+                counters.add(BridgeCounters.Event.UDP_REPLY_FROM_ELSEWHERE);
+            }
+        });
     }
 }
