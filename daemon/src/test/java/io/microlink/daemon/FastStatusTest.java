@@ -11,7 +11,6 @@ import io.microlink.daemon.api.ApiServer;
 import io.microlink.daemon.api.Method;
 import io.microlink.daemon.api.ReplyHead;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -116,40 +115,22 @@ class FastStatusTest {
     @Test
     void aBodyCutShortIsNotPrinted() throws Exception {
         Path socket = stateDir().resolve("microlink.sock");
-        byte[] reply = "{\"ok\":true,\"result\":{\"bytes\":10}}\nshort".getBytes(StandardCharsets.US_ASCII);
-        try (ServerSocketChannel daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            daemon.bind(UnixDomainSocketAddress.of(socket));
-            Thread side = Thread.ofVirtual().start(() -> {
-                try (SocketChannel c = daemon.accept()) {
-                    ReplyHead.read(c, ApiProtocol.MAX_LINE);
-                    c.write(ByteBuffer.wrap(reply));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-            assertThat(FastStatus.ask(socket, "{\"method\":\"status\"}\n".getBytes(StandardCharsets.US_ASCII)))
-                    .isNull();
-            side.join();
+        try (ServerSocketChannel daemon = hostileDaemon(socket,
+                c -> c.write(ByteBuffer.wrap(ascii("{\"ok\":true,\"result\":{\"bytes\":10}}\nshort"))))) {
+            assertThat(FastStatus.ask(socket, ascii("{\"method\":\"status\"}\n"))).isNull();
         }
     }
 
     @Test
     void aDaemonThatHangsOrTricklesIsToldAfterTheTimeout() throws Exception {
         Path socket = stateDir().resolve("microlink.sock");
-        try (ServerSocketChannel daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            daemon.bind(UnixDomainSocketAddress.of(socket));
-            Thread.ofVirtual().start(() -> {
-                try (SocketChannel c = daemon.accept()) {
-                    ReplyHead.read(c, ApiProtocol.MAX_LINE);
-                    c.write(ByteBuffer.wrap(ascii("{\"ok\":true,\"result\":{\"bytes\":100}}\n")));
-                    for (int i = 0; i < 100; i++) { // a byte every 200 ms: 20 s for the whole body
-                        Thread.sleep(200);
-                        c.write(ByteBuffer.wrap(ascii("x")));
-                    }
-                } catch (IOException | InterruptedException e) {
-                    // the client gave up
-                }
-            });
+        try (ServerSocketChannel daemon = hostileDaemon(socket, c -> {
+            c.write(ByteBuffer.wrap(ascii("{\"ok\":true,\"result\":{\"bytes\":100}}\n")));
+            for (int i = 0; i < 100; i++) { // a byte every 200 ms: 20 s for the whole body
+                Thread.sleep(200);
+                c.write(ByteBuffer.wrap(ascii("x")));
+            }
+        })) {
             long start = System.nanoTime();
             assertThatThrownBy(() -> assertTimeoutPreemptively(Duration.ofSeconds(10), () -> FastStatus.ask(socket,
                     ascii("{\"method\":\"status\"}\n"), 1)))
@@ -161,17 +142,8 @@ class FastStatusTest {
     @Test
     void aClaimedLengthIsNotAllocatedBeforeTheBytesCome() throws Exception {
         Path socket = stateDir().resolve("microlink.sock");
-        try (ServerSocketChannel daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            daemon.bind(UnixDomainSocketAddress.of(socket));
-            Thread.ofVirtual().start(() -> {
-                try (SocketChannel c = daemon.accept()) {
-                    ReplyHead.read(c, ApiProtocol.MAX_LINE);
-                    c.write(ByteBuffer.wrap(ascii("{\"ok\":true,\"result\":{\"bytes\":" + FastStatus.MAX_BODY
-                            + "}}\nonly this")));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+        try (ServerSocketChannel daemon = hostileDaemon(socket, c -> c.write(ByteBuffer.wrap(
+                ascii("{\"ok\":true,\"result\":{\"bytes\":" + FastStatus.MAX_BODY + "}}\nonly this"))))) {
             com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             long before = threads.getCurrentThreadAllocatedBytes();
             assertThat(FastStatus.ask(socket, ascii("{\"method\":\"status\"}\n"))).isNull();
@@ -190,6 +162,26 @@ class FastStatusTest {
                 "{\"ok\":true,\"result\":{\"bytes\":1e3}}", ""}) {
             assertThat(FastStatus.bodyLength(ascii(other))).as(other).isEqualTo(-1);
         }
+    }
+
+    /** What a daemon does once it has read a request: it may hang, trickle or lie. */
+    private interface Answer {
+        void answer(SocketChannel connection) throws IOException, InterruptedException;
+    }
+
+    /** A daemon socket that answers one request its own way; whatever the client does, the answer's end is ignored. */
+    private static ServerSocketChannel hostileDaemon(Path socket, Answer answer) throws IOException {
+        ServerSocketChannel daemon = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        daemon.bind(UnixDomainSocketAddress.of(socket));
+        Thread.ofVirtual().start(() -> {
+            try (SocketChannel c = daemon.accept()) {
+                ReplyHead.read(c, ApiProtocol.MAX_LINE);
+                answer.answer(c);
+            } catch (IOException | InterruptedException e) {
+                // the client gave up, or the test closed the socket
+            }
+        });
+        return daemon;
     }
 
     private static byte[] ascii(String s) {
