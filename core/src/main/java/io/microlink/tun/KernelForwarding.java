@@ -68,9 +68,10 @@ public final class KernelForwarding implements AutoCloseable {
 
     /**
      * Removes what a previous run left, warns if the kernel will not forward, then installs the
-     * rules for each family the routes are in (none without routes: then this only cleans up). A family whose rules cannot be installed (no {@code iptables}, no
-     * permission) is warned about and left out; the node carries on, as forwarding may still work
-     * on a host whose firewall lets it through.
+     * rules for each family the routes are in (none without routes: then this only cleans up).
+     * A family whose rules cannot be installed (no {@code iptables}, no permission) is warned
+     * about and left out; the node carries on, as forwarding may still work on a host whose
+     * firewall lets it through.
      *
      * @param dev        the TUN device peers' packets come out of
      * @param masquerade whether hosts on the routes see this host's address ({@code --snat-subnet-routes})
