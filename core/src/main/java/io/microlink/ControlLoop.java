@@ -79,7 +79,7 @@ final class ControlLoop implements Runnable {
         this.pings = new ControlPings(config.controlUrl(), config.tls(), config.dialer());
         this.dataplane = new Dataplane(new Dataplane.Settings(config.udpPort(), config.derpTransport(), config.tls(),
                 config.discoAllowlist(), config.priorityPeer(), config.maxActivePeers(), config.tunDevice(), config.dnsUpstreams(),
-                config.routes(), config.advertisedRoutes(), config.relayTarget(), config.dialer(), config.uplinks()),
+                config.routes(), config.advertisedRoutes(), config.snatSubnetRoutes(), config.relayTarget(), config.dialer(), config.uplinks()),
                 () -> identity.nodeKey(), () -> netmap, this::networkChanged);
     }
 

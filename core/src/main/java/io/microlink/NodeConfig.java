@@ -20,7 +20,7 @@ record NodeConfig(URI controlUrl, String authKey, String hostname, Path stateDir
                   DerpClient.Transport derpTransport, Set<String> discoAllowlist, String priorityPeer,
                   int maxActivePeers, String tunDevice, int peerCacheSize,
                   List<InetSocketAddress> dnsUpstreams, RoutePrefs routes, List<Prefix> advertisedRoutes,
-                  RelayTarget relayTarget, Dialer dialer, Uplinks uplinks) {
+                  boolean snatSubnetRoutes, RelayTarget relayTarget, Dialer dialer, Uplinks uplinks) {
     @Override
     public String toString() {
         return "NodeConfig[control=" + controlUrl + ", hostname=" + hostname + ", state=" + stateDirectory

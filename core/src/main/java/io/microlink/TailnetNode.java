@@ -690,6 +690,7 @@ public final class TailnetNode implements AutoCloseable {
         private List<InetSocketAddress> dnsUpstreams = List.of();
         private boolean acceptRoutes;
         private List<Prefix> advertisedRoutes = List.of();
+        private boolean snatSubnetRoutes = true;
         private RelayTarget relayTarget = new OsRelayTarget();
         private String exitNode;
         private boolean exitNodeAllowLanAccess;
@@ -1071,7 +1072,8 @@ public final class TailnetNode implements AutoCloseable {
          * (headscale: {@code nodes approve-routes}) peers send packets for it here, where the
          * tailnet's rules judge them by destination (as tailscaled, the filter counts advertised
          * routes as local) and, in userspace mode, this host's own sockets carry them on (TCP,
-         * UDP, ICMP echo). An exit node serves the internet only: not the host's own
+         * UDP, ICMP echo); in TUN mode the kernel forwards them ({@link #snatSubnetRoutes}).
+         * An exit node serves the internet only: not the host's own
          * networks, private, link-local or the tailnet's ranges, as tailscaled.
          *
          * @param routes   CIDR prefixes with no host bits set, such as {@code 192.168.50.0/24}
@@ -1081,6 +1083,23 @@ public final class TailnetNode implements AutoCloseable {
          */
         public Builder advertiseRoutes(Collection<String> routes, boolean exitNode) {
             this.advertisedRoutes = AdvertisedRoutes.parse(routes, exitNode);
+            return this;
+        }
+
+        /**
+         * TUN mode: whether what peers send to the {@link #advertiseRoutes advertised routes}
+         * leaves this host with the host's own address (masquerade, the default), as tailscaled's
+         * {@code --snat-subnet-routes}; off, hosts on the routes see the peer's tailnet address
+         * and must route 100.64.0.0/10 back through this host. The kernel forwards the packets
+         * (IP forwarding must be on: the node warns when it is off), through firewall rules the
+         * node installs at start and removes at close. Userspace mode always uses the host's
+         * address.
+         *
+         * @param masquerade whether to masquerade routed traffic
+         * @return this builder
+         */
+        public Builder snatSubnetRoutes(boolean masquerade) {
+            this.snatSubnetRoutes = masquerade;
             return this;
         }
 
@@ -1120,7 +1139,7 @@ public final class TailnetNode implements AutoCloseable {
                     backoffInitial, backoffMax, tls, udpPort, derpTransport, discoAllowlist, priorityPeer,
                     maxActivePeers, tunDevice, peerCacheSize, dnsUpstreams, new RoutePrefs(acceptRoutes, exitNode,
                     exitNodeAllowLanAccess, exitNodeAllowLanAccess ? HostNetworks.prefixes() : List.of()),
-                    advertisedRoutes, relayTarget, dialer, links));
+                    advertisedRoutes, snatSubnetRoutes, relayTarget, dialer, links));
         }
     }
 }

@@ -33,6 +33,7 @@ import io.microlink.route.RouteTable;
 import io.microlink.route.ServedRoutes;
 import io.microlink.tsmp.TsmpReject;
 import io.microlink.tsmp.TsmpResponder;
+import io.microlink.tun.KernelForwarding;
 import io.microlink.tun.TunInterface;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -82,6 +83,8 @@ public final class Dataplane implements AutoCloseable {
      * @param dnsUpstreams where MagicDNS forwards names the tailnet's DNS config routes nowhere
      * @param routes    which of the peers' routes this node takes (subnet routes, an exit node)
      * @param advertisedRoutes the routes this node offers its peers ({@code AdvertisedRoutes.parse})
+     * @param snatSubnetRoutes TUN mode: whether what the kernel forwards to those routes leaves with this
+     *                  host's address (masquerade), as tailscaled's {@code --snat-subnet-routes}
      * @param relayTarget where userspace mode carries what peers send to those routes
      * @param dialer    opens DERP connections, through the outbound proxy when there is one
      * @param uplinks   the uplinks magicsock checks and binds its socket to, or null for the default route
@@ -89,7 +92,7 @@ public final class Dataplane implements AutoCloseable {
     public record Settings(int udpPort, DerpClient.Transport derpTransport, SSLContext tls,
                            Set<String> discoAllowlist, String priorityPeer, int maxActivePeers, String tunDevice,
                            List<InetSocketAddress> dnsUpstreams, RoutePrefs routes, List<Prefix> advertisedRoutes,
-                           RelayTarget relayTarget, Dialer dialer, Uplinks uplinks) {
+                           boolean snatSubnetRoutes, RelayTarget relayTarget, Dialer dialer, Uplinks uplinks) {
         public Settings {
             advertisedRoutes = List.copyOf(advertisedRoutes);
         }
@@ -154,6 +157,8 @@ public final class Dataplane implements AutoCloseable {
     };
     /** TUN mode's device; null in userspace mode, where the netstack is this node's host. */
     private volatile TunInterface tun;
+    /** TUN mode's firewall rules for forwarding to the advertised routes; null in userspace mode. */
+    private KernelForwarding forwarding; // guarded by this
     private volatile Magicsock magicsock;
     /** The DISCO allowlist now: the configured one until {@link #setDiscoAllowlist} replaces it. */
     private volatile Set<String> discoAllowlist;
@@ -219,8 +224,13 @@ public final class Dataplane implements AutoCloseable {
             return;
         }
         TunInterface opened = TunInterface.openOrFallBack(settings.tunDevice(), fromOs, WIREGUARD_ROOM).orElse(null);
+        // Peers' packets to the routes pass the filter and go to the device; the kernel takes them on.
+        // Without routes this still clears rules a killed run with routes left for the device.
+        KernelForwarding rules = opened == null ? null
+                : KernelForwarding.enable(opened.name(), settings.snatSubnetRoutes(), settings.advertisedRoutes());
         synchronized (this) {
             tun = opened;
+            forwarding = rules;
         }
         if (closed) {
             closeTun(); // close() came while the device was opening
@@ -579,8 +589,12 @@ public final class Dataplane implements AutoCloseable {
         closeTun();
     }
 
-    /** Closes the device and forgets it, so nothing writes to it or reports it afterwards. */
+    /** Removes the forwarding rules, closes the device and forgets it, so nothing writes to it or reports it afterwards. */
     private synchronized void closeTun() {
+        if (forwarding != null) {
+            forwarding.close();
+            forwarding = null;
+        }
         TunInterface t = tun;
         tun = null;
         if (t != null) {

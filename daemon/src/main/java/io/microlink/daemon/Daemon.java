@@ -252,6 +252,7 @@ public final class Daemon implements AutoCloseable {
                 .exitNode(s.exitNode())
                 .exitNodeAllowLanAccess(s.exitNodeAllowLanAccess())
                 .advertiseRoutes(s.advertiseRoutes(), s.advertiseExitNode())
+                .snatSubnetRoutes(s.snatSubnetRoutes())
                 .outboundProxy(outboundProxy);
         if (plainHttpDerp) {
             b.plainHttpDerpForTesting();

@@ -40,7 +40,8 @@ final class Up implements Verb, Method {
             "proxyUsername", "--proxy-username", "proxyPassword", "--proxy-password-file", "exitNode", "--exit-node");
     /** The on/off settings {@code up} may change, by their flag (without the dashes). */
     private static final Map<String, String> SWITCH_FLAG_OF_SETTING = Map.of("acceptRoutes", "accept-routes",
-            "exitNodeAllowLanAccess", "exit-node-allow-lan-access", "advertiseExitNode", "advertise-exit-node");
+            "exitNodeAllowLanAccess", "exit-node-allow-lan-access", "advertiseExitNode", "advertise-exit-node",
+            "snatSubnetRoutes", "snat-subnet-routes");
     private static final String DNS_UPSTREAMS = "dnsUpstreams";
     private static final String ADVERTISE_ROUTES = "advertiseRoutes";
     private static final String ADVERTISE_ROUTES_FLAG = "--advertise-routes";
@@ -88,8 +89,10 @@ final class Up implements Verb, Method {
                 networks off it. --advertise-routes 192.168.50.0/24,... offers subnets this host
                 reaches to the tailnet ("" stops), --advertise-exit-node offers its internet
                 access; once control approves them (headscale: nodes approve-routes), peers'
-                connections, UDP and pings to them are carried on from this host's own sockets.
-                Changing them restarts the node.""";
+                connections, UDP and pings to them are carried on from this host's own sockets
+                (in TUN mode the kernel forwards them: IP forwarding must be on, and
+                --snat-subnet-routes=false lets the routed hosts see the peers' tailnet addresses
+                instead of this host's). Changing them restarts the node.""";
     }
 
     @Override
@@ -110,6 +113,7 @@ final class Up implements Verb, Method {
                 .flag("exit-node-allow-lan-access", null, "with an exit node, keep this host's networks off it")
                 .value("advertise-routes", null, "PREFIX,...", "offer these subnets to the tailnet; \"\": none")
                 .flag("advertise-exit-node", null, "offer this host's internet access to the tailnet (=false: stop)")
+                .flag("snat-subnet-routes", null, "TUN mode: routed hosts see this host's address (the default; =false: the peer's)")
                 .value("dns-upstream", null, "IP[:PORT],...", "resolvers for names the tailnet's DNS config sends nowhere; \"\": none")
                 .value("timeout", null, "DURATION", "how long to wait for the connection (default 2m)");
     }

@@ -76,6 +76,8 @@ import java.util.regex.Pattern;
  * @param advertiseRoutes the subnets this node offers the tailnet as a subnet router, CIDR prefixes
  *                       with no host bits set, at most {@value #MAX_ADVERTISED_ROUTES} ({@code up --advertise-routes})
  * @param advertiseExitNode whether this node offers to be an exit node ({@code up --advertise-exit-node})
+ * @param snatSubnetRoutes TUN mode: whether hosts on the advertised routes see this host's address (masquerade,
+ *                       the default) rather than the peer's ({@code up --snat-subnet-routes})
  */
 public record NodeSettings(String controlUrl, String authKey, String hostname, String hostnamePrefix,
                            boolean wantRunning, int maxActivePeers, String priorityPeer, List<String> discoAllowlist,
@@ -84,7 +86,8 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
                            int httpProxyPort, String proxyUsername, String proxyPassword,
                            Map<Integer, Integer> serve, List<String> dnsUpstreams,
                            boolean acceptRoutes, String exitNode, boolean exitNodeAllowLanAccess,
-                           List<String> advertiseRoutes, boolean advertiseExitNode) {
+                           List<String> advertiseRoutes, boolean advertiseExitNode,
+                           boolean snatSubnetRoutes) {
     /** Where a fresh node logs in: Tailscale's service. */
     public static final String DEFAULT_CONTROL_URL = "https://controlplane.tailscale.com";
     public static final String DEFAULT_HOSTNAME_PREFIX = "microlink";
@@ -137,7 +140,8 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         EXIT_NODE("exitNode", true, Kind.TEXT, NodeSettings::exitNode),
         EXIT_NODE_ALLOW_LAN_ACCESS("exitNodeAllowLanAccess", true, Kind.BOOLEAN, NodeSettings::exitNodeAllowLanAccess),
         ADVERTISE_ROUTES("advertiseRoutes", true, Kind.TEXT_LIST, NodeSettings::advertiseRoutes),
-        ADVERTISE_EXIT_NODE("advertiseExitNode", true, Kind.BOOLEAN, NodeSettings::advertiseExitNode);
+        ADVERTISE_EXIT_NODE("advertiseExitNode", true, Kind.BOOLEAN, NodeSettings::advertiseExitNode),
+        SNAT_SUBNET_ROUTES("snatSubnetRoutes", true, Kind.BOOLEAN, NodeSettings::snatSubnetRoutes);
 
         private final String jsonName;
         private final boolean needsRestart;
@@ -269,7 +273,7 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
     public static NodeSettings defaults() {
         return new NodeSettings(DEFAULT_CONTROL_URL, null, null, DEFAULT_HOSTNAME_PREFIX, false,
                 DEFAULT_MAX_ACTIVE_PEERS, null, List.of(), 0, Set.of(), true, DEFAULT_WEB_PORT, DEFAULT_WEB_LOCAL_PORT,
-                false, false, 0, 0, null, null, Map.of(), List.of(), false, null, false, List.of(), false);
+                false, false, 0, 0, null, null, Map.of(), List.of(), false, null, false, List.of(), false, true);
     }
 
     /** The file that holds the auth key, when {@link #authKey()} names one rather than being the key. */
@@ -417,7 +421,7 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
                 (String) v.get(Field.PROXY_USERNAME), (String) v.get(Field.PROXY_PASSWORD), serve, dnsUpstreams,
                 (Boolean) v.get(Field.ACCEPT_ROUTES), (String) v.get(Field.EXIT_NODE),
                 (Boolean) v.get(Field.EXIT_NODE_ALLOW_LAN_ACCESS), advertiseRoutes,
-                (Boolean) v.get(Field.ADVERTISE_EXIT_NODE));
+                (Boolean) v.get(Field.ADVERTISE_EXIT_NODE), (Boolean) v.get(Field.SNAT_SUBNET_ROUTES));
     }
 
     /** The typed value of one JSON setting; a type error goes to {@code problems} (the value is then null). */

@@ -151,6 +151,20 @@ class NodeSettingsTest {
     }
 
     @Test
+    void masqueradeOfRoutedTrafficIsOnByDefaultAsTailscaledsAndTurningItOffNeedsARestart() throws Exception {
+        NodeSettings base = NodeSettings.defaults();
+        assertThat(base.snatSubnetRoutes()).isTrue();
+        assertThat(base.toJson(false).path("snatSubnetRoutes").asBoolean()).isTrue();
+        NodeSettings off = base.withChanges(json("{\"snatSubnetRoutes\":false}"));
+        assertThat(off.snatSubnetRoutes()).isFalse();
+        assertThat(off.changedFrom(base)).containsExactly(NodeSettings.Field.SNAT_SUBNET_ROUTES);
+        assertThat(off.needsRestartFrom(base)).isTrue();
+        assertThatThrownBy(() -> base.withChanges(json("{\"snatSubnetRoutes\":\"no\"}")))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining("snatSubnetRoutes").hasMessageContaining("true or false");
+    }
+
+    @Test
     void eachChangeKnowsWhetherTheNodeMustRestart() throws Exception {
         NodeSettings base = NodeSettings.defaults();
         NodeSettings keyOnly = base.withChanges(json("{\"authKey\":\"k\",\"wantRunning\":true,\"debug\":[\"verbose\"]}"));

@@ -28,11 +28,26 @@ final class RouteHosts {
     /** A one-answer HTTP/1.0 server (socat running a script per connection) answering {@code label token}. */
     static ManagedProcess httpServer(TestTailnet tailnet, String ns, String address, int port, String label,
                                      String token) {
+        return scriptedHttpServer(tailnet, ns, address, port, label, "'" + label + " " + token + "'");
+    }
+
+    /**
+     * As {@link #httpServer}, answering {@code label token from ADDRESS}: the address the
+     * connection came from, as this host sees it (masqueraded or not).
+     */
+    static ManagedProcess callerNamingServer(TestTailnet tailnet, String ns, String address, int port, String label,
+                                             String token) {
+        return scriptedHttpServer(tailnet, ns, address, port, label,
+                "\"" + label + " " + token + " from $SOCAT_PEERADDR\"");
+    }
+
+    /** The server both answer with: {@code body} is a shell word printf prints as the text. */
+    private static ManagedProcess scriptedHttpServer(TestTailnet tailnet, String ns, String address, int port,
+                                                     String label, String body) {
         Path script = tailnet.dir().resolve("http-" + label + ".sh");
         try {
             Files.writeString(script, "#!/bin/sh\nhead -c " + REQUEST.length() + " >/dev/null\n"
-                    + "printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\n%s\\n' '" + label + " " + token
-                    + "'\n");
+                    + "printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\n%s\\n' " + body + "\n");
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

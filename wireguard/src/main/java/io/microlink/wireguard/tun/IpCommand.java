@@ -1,10 +1,8 @@
 package io.microlink.wireguard.tun;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Configures an interface with iproute2's {@code ip}, as wg-quick does: addresses, MTU, up,
@@ -65,20 +63,6 @@ public final class IpCommand {
         List<String> command = new ArrayList<>();
         command.add("ip");
         command.addAll(args);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", command) + " timed out");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            throw new IOException("interrupted running " + String.join(" ", command), e);
-        }
-        if (p.exitValue() != 0) {
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            throw new IOException(String.join(" ", command) + " failed: " + out);
-        }
+        HostCommand.run(command);
     }
 }
