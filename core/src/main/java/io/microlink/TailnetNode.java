@@ -880,13 +880,15 @@ public final class TailnetNode implements AutoCloseable {
          * node.start(); // then any program on the machine reaches peers, e.g. `ping 100.64.0.2`
          * }</pre>
          *
-         * @param name an interface name: 1-15 letters, digits, '-', '_' or '.'
+         * @param name an interface name: 1-15 letters, digits, '-', '_' or '.', not starting with '-'
          * @return this builder
          */
         public Builder tunDevice(String name) {
-            if (name == null || !name.matches("[A-Za-z0-9_.-]{1,15}") || name.equals(".") || name.equals("..")) {
-                throw new IllegalArgumentException("TUN device name must be 1-15 letters, digits, '-', '_' or '.': "
-                        + name);
+            // A leading '-' would reach `ip` and `iptables` as an option.
+            if (name == null || !name.matches("[A-Za-z0-9_.][A-Za-z0-9_.-]{0,14}") || name.equals(".")
+                    || name.equals("..")) {
+                throw new IllegalArgumentException(
+                        "TUN device name must be 1-15 letters, digits, '-', '_' or '.', not starting with '-': " + name);
             }
             this.tunDevice = name;
             return this;

@@ -53,7 +53,7 @@ class TailnetNodeBuilderTest {
 
     @Test
     void tunDeviceNamesTheKernelWouldRefuseAreRejectedAtOnce() {
-        for (String bad : new String[] {"", "a/b", "has space", "eth0:1", "..", "sixteen-chars-xx"}) {
+        for (String bad : new String[] {"", "a/b", "has space", "eth0:1", "..", "sixteen-chars-xx", "-w", "--help"}) {
             assertThatThrownBy(() -> TailnetNode.builder().tunDevice(bad)).as(bad)
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TUN device name");
         }
