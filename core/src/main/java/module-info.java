@@ -35,9 +35,6 @@ module io.microlink.core {
     // The outbound proxy rules, so the daemon can check and name them when it starts.
     exports io.microlink.outbound to io.microlink.daemon;
 
-    // 4via6 routes (Via), which `microlink debug via` computes without a node.
-    exports io.microlink.route to io.microlink.daemon;
-
     // MagicDNS of a running node (NodeDns, MagicDnsServer), which the LOPOWER bridge serves its devices.
     exports io.microlink.dns to io.microlink.lopower;
 
