@@ -7,6 +7,7 @@ import io.microlink.interop.Await;
 import io.microlink.interop.Exec;
 import io.microlink.interop.ManagedProcess;
 import io.microlink.interop.NetworkNamespaces;
+import io.microlink.interop.PingReply;
 import io.microlink.interop.Socks5UdpAssociation;
 import io.microlink.interop.Tailscaled;
 import io.microlink.interop.TestTailnet;
@@ -35,8 +36,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * namespace), site 8 behind a real tailscaled in a namespace of its own, whose only way to
  * headscale (control and DERP on one TCP port of this namespace's loopback) is a socat pair
  * joined through a Unix socket. A real tailscaled client with {@code --accept-routes} reaches
- * each site's host by its via address, over TCP and UDP, and gets that site's answer; the Java
- * node, accepting routes too, reaches site 8's host through the tailscaled router. The real
+ * each site's host by its via address, over TCP and UDP, and gets that site's answer, and pings
+ * site 7's host; the Java node, accepting routes too, reaches site 8's host through the tailscaled
+ * router by its MagicDNS name {@code 10-77-0-2-via-8}. The real
  * tailscaled's MagicDNS answer for {@code 10-77-0-2-via-7} is the via address the Java node serves.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -47,6 +49,8 @@ class ViaRoutesInteropTest {
     private static final String SITE8 = "fd7a:115c:a1e0:b1a:0:8:a4d:0/120";
     private static final String HOST7 = "fd7a:115c:a1e0:b1a:0:7:a4d:2";
     private static final String HOST8 = "fd7a:115c:a1e0:b1a:0:8:a4d:2";
+    /** 10.77.0.99 of site 7: no host has it, so no pong may come back. */
+    private static final String NOBODY7 = "fd7a:115c:a1e0:b1a:0:7:a4d:63";
     private static final int HTTP_PORT = 8080;
     private static final int UDP_PORT = 7007;
     private static final Duration IO = Duration.ofSeconds(20);
@@ -129,6 +133,21 @@ class ViaRoutesInteropTest {
     }
 
     @Test
+    void aPingToAViaAddressIsAnsweredForALiveHostOfTheJavaNodesSiteOnly() {
+        List<PingReply> pongs = Await.result(IO, "an ICMP pong from " + HOST7, () -> {
+            try {
+                return client.ping(HOST7, "--icmp", "-c", "2");
+            } catch (Exec.CommandFailedException e) {
+                return null;
+            }
+        });
+        assertThat(pongs.getFirst().nodeName()).startsWith("jrouter7");
+        Exec.Result silent = client.cli(IO, "ping", "--icmp", "-c", "2", "--timeout", "2s", NOBODY7);
+        assertThat(silent.stdout()).doesNotContain("pong");
+        assertThat(javaRouter.relayCounters().getOrDefault("pings_answered", 0L)).isPositive();
+    }
+
+    @Test
     void tailscaledsMagicDnsNamesTheViaAddressTheJavaNodeServes() {
         String answer = client.cli(IO, "dns", "query", "10-77-0-2-via-7", "AAAA").requireSuccess().stdout();
         assertThat(answer).contains(HOST7);
@@ -137,7 +156,8 @@ class ViaRoutesInteropTest {
     @Test
     void theJavaNodeReachesSite8ThroughTheTailscaledRouter() {
         String answer = Await.result(ROUTES_SEEN, "site 8's answer to the Java node", () -> {
-            try (TailnetSocket s = javaRouter.dial(HOST8, HTTP_PORT, Duration.ofSeconds(5))) {
+            // By its MagicDNS name, which the Java node reads as tailscale's resolver does.
+            try (TailnetSocket s = javaRouter.dial("10-77-0-2-via-8", HTTP_PORT, Duration.ofSeconds(5))) {
                 s.setSoTimeout(5000);
                 s.getOutputStream().write(RouteHosts.REQUEST.getBytes(StandardCharsets.US_ASCII));
                 String text = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
