@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * The quad-100 resolver (100.100.100.100, fd7a:115c:a1e0::53) for one netmap, sans I/O: it
- * answers MagicDNS names, 4via6 names ({@code 10-1-1-5-via-7}), tailnet reverse lookups and ExtraRecords itself and tells the caller
- * where to forward the rest, following tailscale's net/dns/resolver/tsdns.go {@code respond}.
+ * answers MagicDNS names, 4via6 names ({@code 10-1-1-5-via-7}), tailnet reverse lookups and
+ * ExtraRecords itself and tells the caller where to forward the rest, following tailscale's
+ * net/dns/resolver/tsdns.go {@code respond}.
  * Answers are authoritative with a 5 s TTL; negative answers for local zones carry an SOA whose
  * 10 s TTL bounds negative caching (RFC 2308). A name no route covers gets SERVFAIL, as
  * tailscale's forwarder answers when it has no upstream ("no upstream resolvers set, returning

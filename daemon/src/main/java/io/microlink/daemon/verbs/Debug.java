@@ -4,8 +4,7 @@ import io.microlink.daemon.cli.Context;
 import io.microlink.daemon.cli.Options;
 import io.microlink.daemon.cli.UsageException;
 import io.microlink.daemon.cli.Verb;
-import io.microlink.route.Prefix;
-import io.microlink.route.Via;
+import io.microlink.ViaRoutes;
 import java.util.List;
 
 /**
@@ -52,8 +51,8 @@ final class Debug implements Verb {
         }
         try {
             context.io().out().println(switch (p.size()) {
-                case 2 -> describe(prefix(p.get(1)));
-                case 3 -> Via.route(siteId(p.get(1)), prefix(p.get(2))).toString();
+                case 2 -> describe(ViaRoutes.site(p.get(1)));
+                case 3 -> ViaRoutes.route(siteId(p.get(1)), p.get(2));
                 default -> throw new UsageException("expected either SITE-ID IPV4-CIDR or one VIA-CIDR after `via`");
             });
         } catch (IllegalArgumentException e) {
@@ -62,15 +61,8 @@ final class Debug implements Verb {
         return 0;
     }
 
-    private static String describe(Prefix via) {
-        Prefix ipv4 = Via.ipv4Route(via);
-        long site = Via.siteId(via.address());
-        return "site " + site + " (0x" + Long.toHexString(site) + "), " + ipv4;
-    }
-
-    private static Prefix prefix(String text) {
-        return Prefix.parse(text).orElseThrow(() -> new IllegalArgumentException("\"" + text
-                + "\" is not a CIDR prefix such as 10.1.1.0/24"));
+    private static String describe(ViaRoutes.Site site) {
+        return "site " + site.siteId() + " (0x" + Long.toHexString(site.siteId()) + "), " + site.ipv4Prefix();
     }
 
     private static long siteId(String text) {
