@@ -26,7 +26,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,10 +41,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * joined through a Unix socket. A real tailscaled client with {@code --accept-routes} reaches
  * each site's host by its via address, over TCP and UDP, and gets that site's answer, and pings
  * site 7's host; the Java node, accepting routes too, reaches site 8's host through the tailscaled
- * router by its MagicDNS name {@code 10-77-0-2-via-8}. The real
- * tailscaled's MagicDNS answer for {@code 10-77-0-2-via-7} is the via address the Java node serves.
+ * router by its MagicDNS name {@code 10-77-0-2-via-8}. The real tailscaled's MagicDNS answer for
+ * {@code 10-77-0-2-via-7} is the via address the Java node serves. Last, an ACL that grants all
+ * of 10.77.0.0/24 but only the UDP port of site 7's via route stops TCP at the Java node while
+ * UDP passes: the tailnet's rules judge the via address, as tailscaled's filter does.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ViaRoutesInteropTest {
     private static final String HOST = "10.77.0.2";
     /** {@code tailscale debug via 7 10.77.0.0/24} printed this; 8 gives ...:0:8:a4d:0/120. */
@@ -57,8 +63,19 @@ class ViaRoutesInteropTest {
     private static final Duration ROUTES_SEEN = Duration.ofSeconds(60);
     private static final String TOKEN = UUID.randomUUID().toString();
 
+    private static final String ALLOW_ALL = """
+            {"acls": [{"action": "accept", "src": ["*"], "dst": ["*:*"]}]}""";
+    /**
+     * The tailnet's own addresses (not the via range, which fd7a:115c:a1e0::/48 would hold), all of
+     * 10.77.0.0/24, and of site 7's via route only its UDP port.
+     */
+    private static final String SITE7_UDP_ONLY = """
+            {"acls": [{"action": "accept", "src": ["*"],
+                       "dst": ["100.64.0.0/10:*", "fd7a:115c:a1e0::/64:*", "10.77.0.0/24:*",
+                               "fd7a:115c:a1e0:b1a:0:7:a4d:0/120:7007"]}]}""";
+
     @RegisterExtension
-    static final TestTailnet tailnet = TestTailnet.create();
+    static final TestTailnet tailnet = TestTailnet.withPolicy(ALLOW_ALL);
 
     private static final List<AutoCloseable> started = new ArrayList<>();
     private static Path shortDir;
@@ -119,6 +136,7 @@ class ViaRoutesInteropTest {
     }
 
     @Test
+    @Order(1)
     void tailscaledReachesEachSitesHostOverTcpByItsViaAddress() {
         assertThat(get(HOST7)).endsWith("site7 " + TOKEN + "\n");
         assertThat(get(HOST8)).endsWith("site8 " + TOKEN + "\n");
@@ -126,6 +144,7 @@ class ViaRoutesInteropTest {
     }
 
     @Test
+    @Order(2)
     void tailscaledGetsEachSitesOwnUdpAnswer() throws IOException {
         assertThat(udp(HOST7)).isEqualTo("site7\n");
         assertThat(udp(HOST8)).isEqualTo("site8\n");
@@ -133,6 +152,7 @@ class ViaRoutesInteropTest {
     }
 
     @Test
+    @Order(3)
     void aPingToAViaAddressIsAnsweredForALiveHostOfTheJavaNodesSiteOnly() {
         List<PingReply> pongs = Await.result(IO, "an ICMP pong from " + HOST7, () -> {
             try {
@@ -148,12 +168,14 @@ class ViaRoutesInteropTest {
     }
 
     @Test
+    @Order(4)
     void tailscaledsMagicDnsNamesTheViaAddressTheJavaNodeServes() {
         String answer = client.cli(IO, "dns", "query", "10-77-0-2-via-7", "AAAA").requireSuccess().stdout();
         assertThat(answer).contains(HOST7);
     }
 
     @Test
+    @Order(5)
     void theJavaNodeReachesSite8ThroughTheTailscaledRouter() {
         String answer = Await.result(ROUTES_SEEN, "site 8's answer to the Java node", () -> {
             // By its MagicDNS name, which the Java node reads as tailscale's resolver does.
@@ -167,6 +189,28 @@ class ViaRoutesInteropTest {
             }
         });
         assertThat(answer).endsWith("site8 " + TOKEN + "\n");
+    }
+
+    @Test
+    @Order(6)
+    void theAclJudgesTheViaAddressNotTheIpv4HostBehindIt() throws IOException {
+        tailnet.headscale().setPolicy(SITE7_UDP_ONLY);
+        try {
+            long droppedBefore = javaRouter.metrics().dropped().getOrDefault("filter_no_rule", 0L);
+            Await.until(ROUTES_SEEN, "the Java node's filter to refuse site 7's web server by its via address", () -> {
+                try {
+                    client.nc(HOST7, HTTP_PORT, RouteHosts.REQUEST.getBytes(StandardCharsets.US_ASCII), 1,
+                            Duration.ofSeconds(3));
+                    return false; // still let through
+                } catch (Exec.CommandFailedException refused) {
+                    return javaRouter.metrics().dropped().getOrDefault("filter_no_rule", 0L) > droppedBefore;
+                }
+            });
+            assertThat(udp(HOST7)).isEqualTo("site7\n");
+        } finally {
+            tailnet.headscale().setPolicy(ALLOW_ALL);
+        }
+        assertThat(get(HOST7)).endsWith("site7 " + TOKEN + "\n");
     }
 
     /** A UDP server on {@code HOST}:{@value #UDP_PORT} of {@code ns} that answers every datagram with its label. */
