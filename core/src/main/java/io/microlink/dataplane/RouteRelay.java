@@ -9,6 +9,7 @@ import io.microlink.netstack.socket.Netstack;
 import io.microlink.route.AdvertisedRoutes;
 import io.microlink.route.Prefix;
 import io.microlink.route.ServedRoutes;
+import io.microlink.route.Via;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.List;
@@ -21,7 +22,8 @@ import java.util.stream.Collectors;
 
 /**
  * Userspace mode's subnet router and exit node: the relay that carries peers' TCP, UDP and pings
- * for the advertised routes on from this host's own sockets, and which destinations it serves.
+ * for the advertised routes on from this host's own sockets (4via6 ones to the IPv4 host behind
+ * the via address, {@link ViaRelayTarget}), and which destinations it serves.
  * It follows two things that change under it. The netmap: a peer that left it has its relayed
  * connections and flows closed at once, as the LOPOWER bridge does for a removed device (what it
  * had open would otherwise run on until idle). And the host's network: the exit route leaves out
@@ -47,7 +49,9 @@ final class RouteRelay implements AutoCloseable {
         this.advertised = List.copyOf(advertised);
         this.readHostNetworks = readHostNetworks;
         this.hostNetworks = advertised.isEmpty() ? List.of() : List.copyOf(readHostNetworks.get());
-        this.relay = advertised.isEmpty() ? null : start(stack, ownerOf, target);
+        // 4via6 routes reach IPv4 hosts by their via addresses, which the target must translate.
+        boolean via = advertised.stream().anyMatch(Via::isVia);
+        this.relay = advertised.isEmpty() ? null : start(stack, ownerOf, via ? new ViaRelayTarget(target) : target);
     }
 
     private static RelayService start(Netstack stack, Function<InetAddress, Object> ownerOf, RelayTarget target) {

@@ -119,7 +119,8 @@ public final class MagicDnsHosts {
     /**
      * What the socket layer connects to for {@code host}: an IP literal as is; a node's short
      * name, or any known FQDN with or without the trailing dot (case-insensitive), as the
-     * addresses MagicDNS would answer, IPv4 first as control lists them. Unknown names give an
+     * addresses MagicDNS would answer, IPv4 first as control lists them; a 4via6 name
+     * ({@code 10-1-1-5-via-7}, {@link ViaNames}) as its via address. Unknown names give an
      * empty list; nothing is sent anywhere.
      */
     public List<InetAddress> lookup(String host) {
@@ -128,6 +129,10 @@ public final class MagicDnsHosts {
             return List.of(literal.get());
         }
         String name = DnsNames.canonical(host);
+        Optional<? extends InetAddress> via = ViaNames.address(name, suffix());
+        if (via.isPresent()) {
+            return List.of(via.get());
+        }
         return addresses(name).or(() -> Optional.ofNullable(shortNames.get(name))).orElse(List.of());
     }
 

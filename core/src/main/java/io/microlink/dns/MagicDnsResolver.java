@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * The quad-100 resolver (100.100.100.100, fd7a:115c:a1e0::53) for one netmap, sans I/O: it
- * answers MagicDNS names, tailnet reverse lookups and ExtraRecords itself and tells the caller
- * where to forward the rest, following tailscale's net/dns/resolver/tsdns.go {@code respond}.
+ * answers MagicDNS names, 4via6 names ({@code 10-1-1-5-via-7}), tailnet reverse lookups and
+ * ExtraRecords itself and tells the caller where to forward the rest, following tailscale's
+ * net/dns/resolver/tsdns.go {@code respond}.
  * Answers are authoritative with a 5 s TTL; negative answers for local zones carry an SOA whose
  * 10 s TTL bounds negative caching (RFC 2308). A name no route covers gets SERVFAIL, as
  * tailscale's forwarder answers when it has no upstream ("no upstream resolvers set, returning
@@ -147,6 +148,10 @@ public final class MagicDnsResolver {
             // RFC 7686: never leak .onion names to resolvers.
             return Optional.of(new Local(DnsRcode.NXDOMAIN, List.of(), Optional.empty()));
         }
+        Optional<Local> via = via(name, question);
+        if (via.isPresent()) {
+            return via;
+        }
         Optional<List<InetAddress>> known = hosts.addresses(name)
                 .map(all -> ipv4Answers ? all : all.stream().filter(Inet6Address.class::isInstance).toList());
         if (known.isEmpty()) {
@@ -168,6 +173,21 @@ public final class MagicDnsResolver {
         // No data of an address type is a negative answer and gets the SOA; other types just come back empty.
         Optional<String> soa = answers.isEmpty() && addressQuery ? routes.localZone(name) : Optional.empty();
         return Optional.of(new Local(DnsRcode.NOERROR, answers, soa));
+    }
+
+    /**
+     * A 4via6 name ({@link ViaNames}), ahead of the tailnet's hosts as tailscale's resolver asks:
+     * AAAA and ANY get the via address; A gets no data, the name existing; other types are not
+     * answered here.
+     */
+    private Optional<Local> via(String name, DnsQuestion question) {
+        int type = question.type();
+        if (type != DnsType.A && type != DnsType.AAAA && type != DnsType.ANY) {
+            return Optional.empty();
+        }
+        return ViaNames.address(name, hosts.suffix()).map(address -> new Local(DnsRcode.NOERROR,
+                type == DnsType.A ? List.of() : List.of(DnsRecord.address(question.name(), address, POSITIVE_TTL)),
+                Optional.empty()));
     }
 
     private Optional<Local> reverse(String name, DnsQuestion question) {

@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * The routes this node offers the tailnet ({@code up --advertise-routes}, {@code
  * --advertise-exit-node}), checked as {@code tailscale up} checks them: each a literal CIDR
- * prefix with no host bits set; 0.0.0.0/0 and ::/0 only together (that is an exit node). The
+ * prefix with no host bits set; 0.0.0.0/0 and ::/0 only together (that is an exit node); a 4via6
+ * route ({@link Via}) /96 or longer with a site ID of 65535 or less. The
  * result is sorted as tailscale sends {@code Hostinfo.RoutableIPs}: shorter prefixes first.
  *
  * <pre>{@code
@@ -82,6 +83,9 @@ public final class AdvertisedRoutes {
                 () -> new IllegalArgumentException("\"" + text + "\" is not a valid IP address or CIDR prefix"));
         if (!p.address().equals(address)) {
             throw new IllegalArgumentException(text + " has non-address bits set; expected " + p);
+        }
+        if (Via.isVia(p)) {
+            Via.checkAdvertisable(p);
         }
         return p;
     }

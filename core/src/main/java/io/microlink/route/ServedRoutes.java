@@ -26,6 +26,10 @@ import java.util.Set;
  * unspecified networks are never served, whatever is advertised: a peer must not reach services
  * that trust the host's own loopback.
  *
+ * <p>A 4via6 route ({@link Via}) is served for the IPv4 hosts behind it that tailscaled's
+ * {@code viaTargetAllowed} lets through: never loopback, link-local, multicast, broadcast or
+ * tailnet hosts, whatever site and prefix are advertised. The exit routes never cover the via range.
+ *
  * <pre>{@code
  * ServedRoutes served = ServedRoutes.of(advertised, netmap.self(), HostNetworks.prefixes());
  * served.serves(InetAddress.ofLiteral("192.168.50.7").getAddress()); // true once approved
@@ -110,6 +114,10 @@ public final class ServedRoutes {
             ip = InetAddress.getByAddress(destination);
         } catch (UnknownHostException e) {
             return false;
+        }
+        if (Via.contains(ip)) {
+            // The tailnet's rules judge the via address itself; the host behind it is checked here.
+            return anyContains(subnets, ip) && Via.hostAllowed(Via.ipv4(ip).orElseThrow());
         }
         if (anyContains(NEVER, ip)) {
             return false;

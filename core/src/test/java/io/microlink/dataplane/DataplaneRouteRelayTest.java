@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class DataplaneRouteRelayTest {
     private static final byte[] PEER = InetAddress.ofLiteral("100.64.0.2").getAddress();
+    private static final byte[] PEER6 = InetAddress.ofLiteral("fd7a:115c:a1e0::2").getAddress();
     private static final long PEER_ID = 2;
 
     /** Records the flows the relay opens and closes; sends go nowhere. */
@@ -82,8 +83,12 @@ class DataplaneRouteRelayTest {
     }
 
     private static void udpFromPeer(Dataplane dp, String destination) {
+        udpFromPeer(dp, PEER, destination);
+    }
+
+    private static void udpFromPeer(Dataplane dp, byte[] source, String destination) {
         byte[] data = {1};
-        byte[] p = UdpDatagram.packet(new IpPacketBuilder(1), PEER, InetAddress.ofLiteral(destination).getAddress(),
+        byte[] p = UdpDatagram.packet(new IpPacketBuilder(1), source, InetAddress.ofLiteral(destination).getAddress(),
                 40000, 7, data, 0, data.length);
         dp.fromPeers.accept(p, 0, p.length);
         dp.fromPeers.endOfBatch();
@@ -101,6 +106,18 @@ class DataplaneRouteRelayTest {
             dp.follow(withPeer, netmap(false));
             assertThat(dp.routeRelay().relayed(PEER_ID)).isZero();
             assertThat(far.closed).hasValue(1);
+        }
+    }
+
+    @Test
+    void aViaAddressOfThisSiteIsRelayedToItsIpv4HostAndNoOtherSitesIs() throws Exception {
+        Netmap netmap = netmap(true);
+        try (Dataplane dp = dataplane("fd7a:115c:a1e0:b1a:0:7:a4d:0/120", netmap)) {
+            dp.follow(NetmapUpdater.empty(), netmap);
+            udpFromPeer(dp, PEER6, "fd7a:115c:a1e0:b1a:0:8:a4d:6"); // site 8: another router's
+            udpFromPeer(dp, PEER6, "fd7a:115c:a1e0:b1a:0:7:a4d:5");
+            assertThat(far.opened).containsExactly(new InetSocketAddress("10.77.0.5", 7));
+            assertThat(dp.routeRelay().relayed(PEER_ID)).isEqualTo(1);
         }
     }
 
@@ -127,7 +144,7 @@ class DataplaneRouteRelayTest {
     /** Self (ID 1) and, if asked, one peer (ID 2), and a filter that lets every source reach every port. */
     private static Netmap netmap(boolean withPeer) throws Exception {
         String peers = withPeer ? "{'ID':2,'Name':'peer.tailnet.test.','Key':'"
-                + PrivateKey.generate(KeyKind.NODE).publicKey() + "','Addresses':['100.64.0.2/32']}" : "";
+                + PrivateKey.generate(KeyKind.NODE).publicKey() + "','Addresses':['100.64.0.2/32','fd7a:115c:a1e0::2/128']}" : "";
         String json = "{'Node':{'ID':1,'Name':'self.tailnet.test.','Addresses':['100.64.0.1/32']},"
                 + "'Peers':[" + peers + "],"
                 + "'PacketFilters':{'base':[{'SrcIPs':['*'],'DstPorts':[{'IP':'*','Ports':{'First':0,'Last':65535}}]}]}}";

@@ -20,6 +20,15 @@ class MagicDnsHostsTest {
     }
 
     @Test
+    void aViaNameIsLookedUpAsItsViaAddressShortOrFull() {
+        // `tailscale debug via 8 10.77.0.2/32` printed fd7a:115c:a1e0:b1a:0:8:a4d:2/128.
+        for (String name : new String[] {"10-77-0-2-via-8", "10-77-0-2-via-8.tailnet.test."}) {
+            assertThat(hosts.lookup(name)).as(name).containsExactly(InetAddress.ofLiteral("fd7a:115c:a1e0:b1a:0:8:a4d:2"));
+        }
+        assertThat(hosts.lookup("10-77-0-2-via-8.example.com")).isEmpty();
+    }
+
+    @Test
     void ipLiteralsPassThroughAndUnknownNamesAreEmpty() {
         assertThat(hosts.lookup("100.64.0.77")).containsExactly(InetAddress.ofLiteral("100.64.0.77"));
         assertThat(hosts.lookup("fd7a:115c:a1e0::9")).containsExactly(InetAddress.ofLiteral("fd7a:115c:a1e0::9"));

@@ -83,6 +83,38 @@ class MagicDnsResolverTest {
     }
 
     @Test
+    void aViaNameAnswersAaaaWithTheViaAddressShortFullAndUnderTsNet() throws Exception {
+        // `tailscale debug via 7 10.1.1.5/32` printed fd7a:115c:a1e0:b1a:0:7:a01:105/128.
+        InetAddress via = ip("fd7a:115c:a1e0:b1a:0:7:a01:105");
+        for (String name : List.of("10-1-1-5-via-7.", "10-1-1-5-via-7.tailnet.test.", "10-1-1-5-VIA-7.foo.ts.net.",
+                "10-1-1-5-via-0x7.tailscale.net.", "10-1-1-5-via-07.")) {
+            DnsMessage m = ask(name, DnsType.AAAA);
+            assertThat(m.header().rcode()).as(name).isEqualTo(DnsRcode.NOERROR);
+            assertThat(addresses(m)).as(name).containsExactly(via);
+            assertThat(m.answers().getFirst().name()).isEqualTo(name);
+        }
+        assertThat(addresses(ask("10-77-0-5-via-65536.", DnsType.ANY)))
+                .containsExactly(ip("fd7a:115c:a1e0:b1a:1:0:a4d:5"));
+        DnsMessage a = ask("10-1-1-5-via-7.", DnsType.A);
+        assertThat(a.header().rcode()).as("the name exists, with no IPv4").isEqualTo(DnsRcode.NOERROR);
+        assertThat(a.answers()).isEmpty();
+    }
+
+    @Test
+    void whatIsNoViaNameIsNotAnsweredAsOne() throws Exception {
+        // Under another domain, a bad address or site ID, or a type other than addresses: the usual path.
+        assertNegative(ask("10-1-1-5-via-7.sub.tailnet.test.", DnsType.AAAA), DnsRcode.NXDOMAIN, "tailnet.test.");
+        for (String name : List.of("10-1-1-5-via-7.example.com.", "10-1-1-256-via-7.", "10-01-1-5-via-7.",
+                "10-1-1-via-7.", "10-1-1-5-via-x.", "10-1-1-5-via-4294967296.", "10-1-1-5-via--7.", "a.-via-7.")) {
+            byte[] query = new DnsMessage(DnsHeader.query(1), List.of(new DnsQuestion(name, DnsType.AAAA, DnsClass.IN)),
+                    List.of(), List.of(), List.of()).encode(512);
+            assertThat(MagicDnsResolver.of(TestNetmaps.standard(), NETMAP_TIME)
+                    .respond(query, MagicDnsResolver.Transport.UDP)).as(name).isInstanceOf(DnsOutcome.Forward.class);
+        }
+        assertNegative(ask("10-1-1-5-via-7.tailnet.test.", 15 /* MX */), DnsRcode.NXDOMAIN, "tailnet.test.");
+    }
+
+    @Test
     void unknownNamesUnderTheSuffixAreNxdomainWithTheSoa() throws Exception {
         assertNegative(ask("nope.tailnet.test.", DnsType.A), DnsRcode.NXDOMAIN, "tailnet.test.");
         assertNegative(ask("x.internal.test.", DnsType.A), DnsRcode.NXDOMAIN, "internal.test.");

@@ -31,6 +31,15 @@ class AdvertisedRoutesTest {
     }
 
     @Test
+    void aViaRouteIsTakenAsTailscaleUpTakesIt() {
+        assertThat(parse(false, "fd7a:115c:a1e0:b1a:0:7:a4d:0/120")).containsExactly("fd7a:115c:a1e0:b1a:0:7:a4d:0/120");
+        // Tailscale's ValidateViaPrefix: at least /96, the site ID 0xffff or less.
+        assertThatThrownBy(() -> parse(false, "fd7a:115c:a1e0:b1a::/64")).hasMessageContaining("/96 or longer");
+        assertThatThrownBy(() -> parse(false, "fd7a:115c:a1e0:b1a:1:0:a00:0/104"))
+                .hasMessageContaining("reserved site ID 65536");
+    }
+
+    @Test
     void whatIsNoPrefixIsRefusedWithoutAnyLookup() {
         assertThatThrownBy(() -> parse(false, "192.168.50.0")).hasMessageContaining("is not a CIDR prefix");
         assertThatThrownBy(() -> parse(false, "example.com/24")).hasMessageContaining("not a valid IP address");

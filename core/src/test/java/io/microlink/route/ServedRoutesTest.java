@@ -52,6 +52,20 @@ class ServedRoutesTest {
     }
 
     @Test
+    void aViaRouteServesItsOwnSiteAndOnlyHostsTailscaledLetsAViaRouterReach() {
+        ServedRoutes s = ServedRoutes.of(advertise(false, "fd7a:115c:a1e0:b1a:0:7:a4d:0/120",
+                "fd7a:115c:a1e0:b1a:0:7:7f00:0/104", "fd7a:115c:a1e0:b1a:0:7:6440:0/106"), self("", ""), HOST_LAN);
+        assertThat(serves(s, "fd7a:115c:a1e0:b1a:0:7:a4d:5")).as("10.77.0.5 on site 7").isTrue();
+        assertThat(serves(s, "fd7a:115c:a1e0:b1a:0:8:a4d:5")).as("the same host on site 8").isFalse();
+        assertThat(serves(s, "10.77.0.5")).as("the IPv4 address itself is no route").isFalse();
+        // Advertised, yet behind them are the router's loopback and tailnet addresses.
+        assertThat(serves(s, "fd7a:115c:a1e0:b1a:0:7:7f00:1")).as("127.0.0.1").isFalse();
+        assertThat(serves(s, "fd7a:115c:a1e0:b1a:0:7:6440:1")).as("100.64.0.1").isFalse();
+        ServedRoutes exit = ServedRoutes.of(advertise(true), self("", ""), HOST_LAN);
+        assertThat(serves(exit, "fd7a:115c:a1e0:b1a:0:7:a4d:5")).as("an exit node carries no via traffic").isFalse();
+    }
+
+    @Test
     void whatControlApprovesButThisNodeNoLongerAdvertisesIsNotServed() {
         ServedRoutes s = ServedRoutes.of(advertise(false, "10.9.0.0/16"), self(",'192.168.50.0/24'", ""), HOST_LAN);
         assertThat(serves(s, "192.168.50.7")).isFalse();

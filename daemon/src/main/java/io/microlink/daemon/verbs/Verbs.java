@@ -13,7 +13,7 @@ public final class Verbs {
     public static List<Verb> all() {
         return List.of(new DaemonVerb(), new Up(), new Down(), new Logout(), new Status(), new Ping(), new Nc(),
                 new Ip(), new Whois(), new Serve(), new Web(), new Netcheck(), new Lopower(),
-                new Reset(), new Completion(), new Man());
+                new Reset(), new Debug(), new Completion(), new Man());
     }
 
     /** The daemon's API: every verb that is also a {@link Method}, by method name. */

@@ -85,8 +85,11 @@ public final class OsRelayTarget implements RelayTarget {
     /**
      * The largest reply payload one tunnel packet carries back to a client of {@code destination}'s
      * family (the reply goes from that address).
+     *
+     * @param destination the address the client sent to, which the reply comes from
+     * @return the largest UDP payload that fits
      */
-    static int maxReply(InetAddress destination) {
+    public static int maxReply(InetAddress destination) {
         return TUNNEL_MTU - (destination instanceof Inet6Address ? IPV6_HEADER : IPV4_HEADER) - UDP_HEADER;
     }
 
