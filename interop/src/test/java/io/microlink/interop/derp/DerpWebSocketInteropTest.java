@@ -7,8 +7,8 @@ import io.microlink.NodeState;
 import io.microlink.PingPath;
 import io.microlink.PingResult;
 import io.microlink.TailnetNode;
-import io.microlink.TailnetServerSocket;
-import io.microlink.TailnetSocket;
+import io.microlink.netstack.socket.TailnetServerSocket;
+import io.microlink.netstack.socket.TailnetSocket;
 import io.microlink.interop.Await;
 import io.microlink.interop.FreePorts;
 import io.microlink.interop.Iptables;
@@ -116,8 +116,8 @@ class DerpWebSocketInteropTest {
                 .plainHttpDerpForTesting();
         derpSettings.accept(builder);
         // A firewall in this test's own network namespace: nothing reaches the node over UDP.
-        try (Iptables.Rule in = Iptables.add("INPUT", "-p", "udp", "--dport", port, "-j", "DROP");
-             Iptables.Rule out = Iptables.add("OUTPUT", "-p", "udp", "--sport", port, "-j", "DROP");
+        try (Iptables.Rule noUdpIn = Iptables.add("INPUT", "-p", "udp", "--dport", port, "-j", "DROP");
+             Iptables.Rule noUdpOut = Iptables.add("OUTPUT", "-p", "udp", "--sport", port, "-j", "DROP");
              TailnetNode java = builder.build()) {
             java.start();
             Await.until(CONNECT, name + " connected", () -> java.state() == NodeState.CONNECTED);
