@@ -235,7 +235,7 @@ public final class DerpClient implements AutoCloseable {
             raw.write(ws.request(hostHeader));
             raw.flush();
             ws.check(upgradeResponse(in, node).head(), node.name());
-            LOG.log(Level.DEBUG, "DERP server {0} speaks DERP over a WebSocket", node.name());
+            LOG.log(Level.INFO, "DERP server {0} speaks DERP over a WebSocket", node.name());
             WebSocketStream stream = new WebSocketStream(in, raw);
             in = stream.input();
             raw = stream.output();

@@ -12,6 +12,7 @@ import io.microlink.netstack.socket.TailnetSocket;
 import io.microlink.interop.Await;
 import io.microlink.interop.FreePorts;
 import io.microlink.interop.Iptables;
+import io.microlink.interop.MicrolinkProcess;
 import io.microlink.interop.PingReply;
 import io.microlink.interop.Tailscaled;
 import io.microlink.interop.TestTailnet;
@@ -22,6 +23,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,7 +33,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
@@ -41,7 +44,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * embedded relay two other ways than its own {@code Upgrade: DERP} connection: a WebSocket
  * ({@code Sec-WebSocket-Protocol: derp}, which headscale's relay accepts), and an embedder's
  * {@link DerpTransport} whose streams a relay thread in the test carries to the real relay.
- * Each time: a ping each way, through DERP, and one TCP exchange.
+ * Each time: a ping each way, through DERP, and one TCP exchange. And the daemon's
+ * {@code --derp-websocket} takes its relay connection through a WebSocket too.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class DerpWebSocketInteropTest {
@@ -58,7 +62,6 @@ class DerpWebSocketInteropTest {
         Tailscaled peer = tailnet.addNode("wspeer");
         List<String> derpLog = new CopyOnWriteArrayList<>();
         Logger logger = Logger.getLogger("io.microlink.derp");
-        Level before = logger.getLevel();
         Handler capture = new Handler() {
             @Override
             public void publish(LogRecord r) {
@@ -71,15 +74,30 @@ class DerpWebSocketInteropTest {
             @Override
             public void close() {}
         };
-        logger.setLevel(Level.FINE);
         logger.addHandler(capture);
         try {
             talkWithUdpBlocked(peer, "java-ws", b -> b.derpWebSocket(true));
         } finally {
             logger.removeHandler(capture);
-            logger.setLevel(before);
         }
         assertThat(derpLog).anyMatch(m -> m.endsWith("speaks DERP over a WebSocket"));
+    }
+
+    @Test
+    void theDaemonsFlagTakesItThroughAWebSocket() throws Exception {
+        Tailscaled peer = tailnet.addNode("wsdpeer");
+        Path keyFile = Files.createFile(tailnet.dir().resolve("wsd-authkey"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(keyFile, tailnet.reusableKey(TestTailnet.DEFAULT_USER).key());
+        try (MicrolinkProcess daemon = new MicrolinkProcess(tailnet.dir().resolve("wsd")).start("--derp-websocket")) {
+            daemon.cli("up", "--login-server", tailnet.headscale().url(), "--auth-key-file", keyFile.toString(),
+                    "--hostname", "java-wsd", "--timeout", "60s").requireSuccess();
+            Await.until(CONNECT, peer.hostname() + " to see java-wsd's home DERP",
+                    () -> peer.status().seesOnlineWithHomeDerp("java-wsd"));
+            assertThat(daemon.cli("ping", "--derp", "-c", "1", peer.hostname()).requireSuccess().stdout())
+                    .contains("via DERP(");
+            assertThat(daemon.log()).contains("speaks DERP over a WebSocket");
+        }
     }
 
     @Test
