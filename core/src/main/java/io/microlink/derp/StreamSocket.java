@@ -62,8 +62,28 @@ final class StreamSocket extends Socket {
     public synchronized void close() throws IOException {
         if (!closed) {
             closed = true;
-            stream.close();
+            try {
+                stream.close();
+            } finally {
+                super.close(); // the base socket's own state, should anything have asked it
+            }
         }
+    }
+
+    /** The base class would create an OS socket to answer: this one has no peer address of its own. */
+    @Override
+    public InetAddress getInetAddress() {
+        return null;
+    }
+
+    @Override
+    public int getPort() {
+        return 0;
+    }
+
+    @Override
+    public int getLocalPort() {
+        return -1;
     }
 
     @Override
