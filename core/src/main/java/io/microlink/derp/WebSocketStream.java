@@ -23,8 +23,6 @@ final class WebSocketStream {
     private static final SecureRandom MASKS = new SecureRandom();
     /** Large writes go out in frames of at most this much, so a frame's copy stays small. */
     static final int MAX_OUT_FRAME = 64 * 1024;
-    /** RFC 6455 §7.4.1: 1000, normal closure. */
-    private static final byte[] NORMAL_CLOSURE = {0x03, (byte) 0xE8};
 
     private final InputStream in;
     private final OutputStream out;
@@ -114,7 +112,8 @@ final class WebSocketStream {
                 if (head.opcode() == WebSocketFrame.PING) {
                     sendControl(WebSocketFrame.PONG, payload);
                 } else if (head.opcode() == WebSocketFrame.CLOSE) {
-                    sendControl(WebSocketFrame.CLOSE, NORMAL_CLOSURE);
+                    // RFC 6455 §5.5.1: echo the server's status code (none if it gave none), not its reason.
+                    sendControl(WebSocketFrame.CLOSE, java.util.Arrays.copyOf(payload, Math.min(2, payload.length)));
                     return false;
                 }
                 return true;

@@ -49,7 +49,7 @@ class WebSocketStreamTest {
     @Test
     void aCloseIsEchoedAndEndsTheStreamAndLaterWritesFail() throws IOException {
         byte[] server = concat(FakeWebSocketServer.frame(WebSocketFrame.BINARY, true, bytes("x")),
-                FakeWebSocketServer.frame(WebSocketFrame.CLOSE, true, new byte[] {0x03, (byte) 0xE8}),
+                FakeWebSocketServer.frame(WebSocketFrame.CLOSE, true, new byte[] {0x03, (byte) 0xE8, 'b', 'y', 'e'}),
                 FakeWebSocketServer.frame(WebSocketFrame.BINARY, true, bytes("after the close")));
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         WebSocketStream ws = new WebSocketStream(new ByteArrayInputStream(server), wire);
@@ -57,6 +57,7 @@ class WebSocketStreamTest {
         assertThat(ws.input().read()).isEqualTo(-1);
         FakeWebSocketServer.ClientFrame close = sent(new ByteArrayInputStream(wire.toByteArray()));
         assertThat(close.opcode()).isEqualTo(WebSocketFrame.CLOSE);
+        assertThat(close.payload()).containsExactly(0x03, 0xE8); // the server's status, echoed
         assertThatThrownBy(() -> ws.output().write(1)).isInstanceOf(IOException.class);
     }
 
