@@ -682,6 +682,8 @@ public final class TailnetNode implements AutoCloseable {
         private SSLContext tls = ControlClient.defaultTls();
         private int udpPort;
         private DerpClient.Transport derpTransport = DerpClient.Transport.TLS;
+        private boolean derpWebSocket;
+        private DerpTransport derpStreams;
         private Set<String> discoAllowlist = Set.of();
         private String priorityPeer;
         private int maxActivePeers = DEFAULT_MAX_ACTIVE_PEERS;
@@ -1018,6 +1020,34 @@ public final class TailnetNode implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Reach DERP relays through a WebSocket ({@code Sec-WebSocket-Protocol: derp}, as
+         * tailscale's browser client does and headscale's embedded relay accepts) instead of
+         * {@code Upgrade: DERP}: for networks whose proxies pass WebSockets but nothing else
+         * unknown. Without it a WebSocket is still tried when a relay refuses {@code Upgrade: DERP}.
+         *
+         * @param always true to always use a WebSocket
+         * @return this builder
+         */
+        public Builder derpWebSocket(boolean always) {
+            this.derpWebSocket = always;
+            return this;
+        }
+
+        /**
+         * Carries DERP connections over the embedder's byte streams instead of the node's own TCP
+         * connections (the JVM form of MicroLink's AT-socket bridge): the node runs TLS, unless
+         * the stream is already secure, and DERP over each stream. The outbound proxy then
+         * applies to control only.
+         *
+         * @param transport opens a stream to a relay, or null for the node's own TCP connections
+         * @return this builder
+         */
+        public Builder derpTransport(DerpTransport transport) {
+            this.derpStreams = transport;
+            return this;
+        }
+
         private static Duration requirePositive(Duration d, String what) {
             if (d == null || d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException(what + " must be positive, got " + d);
@@ -1137,8 +1167,9 @@ public final class TailnetNode implements AutoCloseable {
             // Control and DERP connections leave through the active uplink, as the UDP socket does;
             // an https:// proxy is trusted as control is, with the node's TLS context.
             Dialer dialer = new Dialer(rules, links == null ? sock -> { } : links::bindTcp, tls);
+            DerpClient.Transport derp = derpTransport.webSocket(derpWebSocket).over(derpStreams);
             return new TailnetNode(new NodeConfig(controlUrl, authKey, hostname, stateDirectory, mapWatchdog,
-                    backoffInitial, backoffMax, tls, udpPort, derpTransport, discoAllowlist, priorityPeer,
+                    backoffInitial, backoffMax, tls, udpPort, derp, discoAllowlist, priorityPeer,
                     maxActivePeers, tunDevice, peerCacheSize, dnsUpstreams, new RoutePrefs(acceptRoutes, exitNode,
                     exitNodeAllowLanAccess, exitNodeAllowLanAccess ? HostNetworks.prefixes() : List.of()),
                     advertisedRoutes, snatSubnetRoutes, relayTarget, dialer, links));

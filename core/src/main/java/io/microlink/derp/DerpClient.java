@@ -1,5 +1,6 @@
 package io.microlink.derp;
 
+import io.microlink.DerpTransport;
 import io.microlink.control.wire.DerpMap;
 import io.microlink.http.HttpHeadException;
 import io.microlink.http.PeerText;
@@ -46,8 +47,64 @@ public final class DerpClient implements AutoCloseable {
      */
     static final int SEND_QUEUE = 512;
 
-    /** How to reach the relay: TLS in the real world; plain HTTP only for test tailnets. */
-    public enum Transport { TLS, PLAIN_HTTP }
+    /**
+     * How to reach the relay: TLS in the real world, plain HTTP only for test tailnets; by
+     * {@code Upgrade: DERP} with a WebSocket as the fallback when that is refused, or by
+     * WebSocket always; over our own TCP connection or an embedder's {@link DerpTransport}.
+     */
+    public static final class Transport {
+        /** TLS over our own TCP connection, {@code Upgrade: DERP}, a WebSocket if that is refused. */
+        public static final Transport TLS = new Transport(true, false, null);
+        /** As {@link #TLS} without TLS: only for test tailnets. */
+        public static final Transport PLAIN_HTTP = new Transport(false, false, null);
+
+        private final boolean tls;
+        private final boolean alwaysWebSocket;
+        private final DerpTransport stream;
+
+        private Transport(boolean tls, boolean alwaysWebSocket, DerpTransport stream) {
+            this.tls = tls;
+            this.alwaysWebSocket = alwaysWebSocket;
+            this.stream = stream;
+        }
+
+        /**
+         * This transport, asking for a WebSocket ({@code Sec-WebSocket-Protocol: derp}) first
+         * instead of {@code Upgrade: DERP}.
+         *
+         * @param always true to always use a WebSocket; false to use one only when {@code Upgrade: DERP} is refused
+         * @return the changed transport
+         */
+        public Transport webSocket(boolean always) {
+            return new Transport(tls, always, stream);
+        }
+
+        /**
+         * This transport over the embedder's streams instead of our own TCP connections (the
+         * outbound proxy is then the embedder's business).
+         *
+         * @param hook opens the streams, or null for our own TCP connections
+         * @return the changed transport
+         */
+        public Transport over(DerpTransport hook) {
+            return new Transport(tls, alwaysWebSocket, hook);
+        }
+
+        /**
+         * Whether the relay speaks TLS.
+         *
+         * @return whether the relay speaks TLS
+         */
+        public boolean tls() {
+            return tls;
+        }
+
+        @Override
+        public String toString() {
+            return (tls ? "TLS" : "plain HTTP") + (alwaysWebSocket ? ", WebSocket" : "")
+                    + (stream != null ? ", over the embedder's transport" : "");
+        }
+    }
 
     /** Receives packets relayed to this node; called on the reader thread, in order. */
     @FunctionalInterface
@@ -97,26 +154,53 @@ public final class DerpClient implements AutoCloseable {
      * As {@link #connect(DerpMap.DerpNode, Transport, SSLContext, PrivateKey, PacketHandler, Runnable, Duration)},
      * with the TCP connection opened by {@code dialer}: through its outbound proxy, when it has
      * one for the relay, by the relay's host name (the proxy resolves it, as tailscaled's does).
+     * If the relay answers {@code Upgrade: DERP} with an ordinary HTTP response (a reverse proxy
+     * in front of it that passes only WebSockets, say), one more connection asks for a WebSocket,
+     * with a timeout of its own.
      */
     public static DerpClient connect(DerpMap.DerpNode node, Transport transport, SSLContext tls, Dialer dialer,
                                      PrivateKey nodeKey, PacketHandler handler, Runnable onLost, Duration timeout)
             throws IOException {
-        boolean useTls = transport == Transport.TLS;
-        String scheme = useTls ? "https" : "http";
+        Attempt attempt = webSocket -> connectOnce(node, transport, webSocket, tls, dialer, nodeKey, handler, onLost,
+                timeout);
+        if (transport.alwaysWebSocket) {
+            return attempt.run(true);
+        }
+        try {
+            return attempt.run(false);
+        } catch (UpgradeRefusedException refused) {
+            LOG.log(Level.INFO, "{0}; asking for DERP over WebSocket instead", refused.getMessage());
+            try {
+                return attempt.run(true);
+            } catch (IOException | RuntimeException e) {
+                e.addSuppressed(refused);
+                throw e;
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Attempt {
+        DerpClient run(boolean webSocket) throws IOException;
+    }
+
+    private static DerpClient connectOnce(DerpMap.DerpNode node, Transport transport, boolean webSocket, SSLContext tls,
+                                          Dialer dialer, PrivateKey nodeKey, PacketHandler handler, Runnable onLost,
+                                          Duration timeout) throws IOException {
+        boolean useTls = transport.tls;
         int port = node.derpPort() > 0 ? node.derpPort() : useTls ? 443 : PLAIN_HTTP_DEFAULT_PORT;
-        boolean proxied = dialer.rules().proxyFor(scheme, node.hostName(), port) != null;
-        String dialHost = proxied ? node.hostName() : literal(node.ipv4()) != null ? node.ipv4()
-                : literal(node.ipv6()) != null ? node.ipv6() : node.hostName();
         Socket s = null;
         try {
-            s = dialer.connect(scheme, dialHost, port, null, (int) timeout.toMillis());
+            s = open(node, transport, dialer, port, timeout);
             s.setTcpNoDelay(true);
             s.setSoTimeout((int) timeout.toMillis());
             Socket raw = s;
+            boolean addTls = useTls && !(raw instanceof StreamSocket stream && stream.secure());
+            String hostHeader = node.hostName() + ((useTls && port == 443) ? "" : ":" + port);
             // One deadline for TLS, upgrade and login: a server that trickles a byte per read
             // timeout must not hold the relay's reconnect loop.
-            return ExchangeDeadline.run(raw, timeout, () -> login(useTls ? startTls(raw, node, port, tls) : raw, node,
-                    useTls, port, nodeKey, handler, onLost));
+            return ExchangeDeadline.run(raw, timeout, () -> login(addTls ? startTls(raw, node, port, tls) : raw, node,
+                    hostHeader, webSocket, nodeKey, handler, onLost));
         } catch (IOException | RuntimeException e) {
             if (s != null) {
                 s.close();
@@ -125,31 +209,66 @@ public final class DerpClient implements AutoCloseable {
         }
     }
 
-    private static DerpClient login(Socket s, DerpMap.DerpNode node, boolean useTls, int port, PrivateKey nodeKey,
-                                    PacketHandler handler, Runnable onLost) throws IOException {
+    /** A connected socket to the relay: the embedder's stream, or TCP through the dialer. */
+    private static Socket open(DerpMap.DerpNode node, Transport transport, Dialer dialer, int port, Duration timeout)
+            throws IOException {
+        if (transport.stream != null) {
+            DerpTransport.Stream stream = transport.stream.open(node.hostName(), port, timeout);
+            if (stream == null) {
+                throw new IOException("the DERP transport opened no stream to " + node.name());
+            }
+            return new StreamSocket(stream);
+        }
+        String scheme = transport.tls ? "https" : "http";
+        boolean proxied = dialer.rules().proxyFor(scheme, node.hostName(), port) != null;
+        String dialHost = proxied ? node.hostName() : literal(node.ipv4()) != null ? node.ipv4()
+                : literal(node.ipv6()) != null ? node.ipv6() : node.hostName();
+        return dialer.connect(scheme, dialHost, port, null, (int) timeout.toMillis());
+    }
+
+    private static DerpClient login(Socket s, DerpMap.DerpNode node, String hostHeader, boolean webSocket,
+                                    PrivateKey nodeKey, PacketHandler handler, Runnable onLost) throws IOException {
         InputStream in = new BufferedInputStream(s.getInputStream());
-        OutputStream out = new java.io.BufferedOutputStream(s.getOutputStream(), 64 * 1024);
-        String hostHeader = node.hostName() + ((useTls && port == 443) ? "" : ":" + port);
-        out.write(("GET /derp HTTP/1.1\r\nHost: " + hostHeader + "\r\nUpgrade: DERP\r\nConnection: Upgrade\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        UpgradeResponse r;
-        try {
-            r = UpgradeResponse.read(in);
-        } catch (HttpHeadException e) {
-            throw new DerpProtocolException("DERP server " + node.name() + " sent a bad upgrade response: "
-                    + e.getMessage(), e);
+        OutputStream raw = s.getOutputStream();
+        if (webSocket) {
+            WebSocketHandshake ws = WebSocketHandshake.fresh();
+            raw.write(ws.request(hostHeader));
+            raw.flush();
+            ws.check(upgradeResponse(in, node).head(), node.name());
+            LOG.log(Level.INFO, "DERP server {0} speaks DERP over a WebSocket", node.name());
+            WebSocketStream stream = new WebSocketStream(in, raw);
+            in = stream.input();
+            raw = stream.output();
+        } else {
+            raw.write(("GET /derp HTTP/1.1\r\nHost: " + hostHeader + "\r\nUpgrade: DERP\r\nConnection: Upgrade\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            raw.flush();
+            UpgradeResponse r = upgradeResponse(in, node);
+            if (!r.switched("DERP")) {
+                String said = PeerText.forLog(r.statusLine(), PeerText.DEFAULT_MAX);
+                if (r.head().status() != 101) {
+                    throw new UpgradeRefusedException("DERP server " + node.name() + " refused the upgrade: " + said);
+                }
+                throw new DerpProtocolException("DERP server " + node.name() + " switched to something other than DERP: "
+                        + said);
+            }
         }
-        if (!r.switched("DERP")) {
-            throw new DerpProtocolException("DERP server " + node.name() + " refused the upgrade: "
-                    + PeerText.forLog(r.statusLine(), PeerText.DEFAULT_MAX));
-        }
+        OutputStream out = new java.io.BufferedOutputStream(raw, 64 * 1024);
         DerpHandshake hs = new DerpHandshake(nodeKey);
         out.write(hs.clientInfo(requireFrame(DerpFrame.read(in))));
         out.flush();
         hs.checkServerInfo(requireFrame(DerpFrame.read(in)));
         s.setSoTimeout(READ_TIMEOUT_MS);
         return new DerpClient(s, in, out, handler, onLost, node.regionId() + "-" + node.name());
+    }
+
+    private static UpgradeResponse upgradeResponse(InputStream in, DerpMap.DerpNode node) throws IOException {
+        try {
+            return UpgradeResponse.read(in);
+        } catch (HttpHeadException e) {
+            throw new DerpProtocolException("DERP server " + node.name() + " sent a bad upgrade response: "
+                    + e.getMessage(), e);
+        }
     }
 
     private static DerpFrame requireFrame(DerpFrame f) throws DerpProtocolException {

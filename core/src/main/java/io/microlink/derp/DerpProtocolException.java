@@ -3,7 +3,7 @@ package io.microlink.derp;
 import java.io.IOException;
 
 /** The DERP server broke the protocol or refused us. */
-public final class DerpProtocolException extends IOException {
+public class DerpProtocolException extends IOException {
     public DerpProtocolException(String message) {
         super(message);
     }

@@ -26,8 +26,15 @@ final class FakeRelay {
         }
         out.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: DERP\r\nConnection: Upgrade\r\n\r\n"
                 .getBytes(StandardCharsets.US_ASCII));
+        return loginAfterUpgrade(in, out, serverKey);
+    }
+
+    /** Logs the client in over streams already upgraded (to DERP or a WebSocket); returns its node key. */
+    static PublicKey loginAfterUpgrade(InputStream in, OutputStream out, PrivateKey serverKey)
+            throws IOException, io.microlink.crypto.CryptoException {
         out.write(DerpFrame.encode(FrameType.SERVER_KEY,
                 ByteBuffer.allocate(40).put(DerpHandshake.MAGIC).put(serverKey.publicKey().raw()).array()));
+        out.flush();
         DerpFrame info = DerpFrame.read(in);
         PublicKey client = PublicKey.of(KeyKind.NODE, Arrays.copyOf(info.payload(), 32));
         out.write(DerpFrame.encode(FrameType.SERVER_INFO,

@@ -15,7 +15,7 @@ import javax.net.ssl.TrustManagerFactory;
  * A self-signed certificate and its key, made at test time with the JDK's {@code keytool} (so no
  * private key is ever committed), and the TLS contexts a test server and a client need.
  */
-final class TestCertificates {
+public final class TestCertificates {
     /** Guards only a throwaway test keystore. */
     private static final char[] STORE_PASSWORD = "test-only".toCharArray();
 
@@ -31,7 +31,7 @@ final class TestCertificates {
      * @param dir     where the keystore file is written
      * @param dnsName the only name the certificate is for
      */
-    static TestCertificates selfSigned(Path dir, String dnsName) throws IOException, GeneralSecurityException,
+    public static TestCertificates selfSigned(Path dir, String dnsName) throws IOException, GeneralSecurityException,
             InterruptedException {
         Path file = Files.createTempFile(dir, "cert", ".p12");
         Files.delete(file); // keytool makes the store itself
@@ -52,7 +52,7 @@ final class TestCertificates {
     }
 
     /** A server context that presents this certificate. */
-    SSLContext server() throws GeneralSecurityException {
+    public SSLContext server() throws GeneralSecurityException {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keys, STORE_PASSWORD);
         SSLContext ctx = SSLContext.getInstance("TLS");
@@ -61,7 +61,7 @@ final class TestCertificates {
     }
 
     /** A client context that trusts this certificate and nothing else. */
-    SSLContext trustingIt() throws GeneralSecurityException, IOException {
+    public SSLContext trustingIt() throws GeneralSecurityException, IOException {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("trusted", keys.getCertificate("key"));

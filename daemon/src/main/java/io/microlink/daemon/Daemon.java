@@ -37,7 +37,8 @@ import java.util.function.Predicate;
  * there is one place that owns it.
  *
  * <pre>{@code
- * Daemon d = new Daemon(stateDir, new SettingsStore(stateDir).load(), DeviceName.machineSuffix(), null, false, null, UplinkOptions.NONE);
+ * Daemon d = new Daemon(stateDir, new SettingsStore(stateDir).load(), DeviceName.machineSuffix(), null, false, false, null,
+ *         UplinkOptions.NONE);
  * d.start();
  * d.update(d.settings().withChanges(json("{\"wantRunning\":true}")));
  * }</pre>
@@ -60,6 +61,7 @@ public final class Daemon implements AutoCloseable {
     private final String machineSuffix;
     private final String tunDevice;
     private final boolean plainHttpDerp;
+    private final boolean derpWebSocket;
     private final String outboundProxy;
     private final UplinkOptions uplinks;
     private final LocalProxies proxies = new LocalProxies();
@@ -78,18 +80,20 @@ public final class Daemon implements AutoCloseable {
      *                      --tun NAME}), or null for userspace networking
      * @param plainHttpDerp reach DERP relays over plain HTTP (test tailnets on loopback only;
      *                      set by {@code MICROLINK_DEBUG_USE_DERP_HTTP=1}, never by a setting)
+     * @param derpWebSocket always reach DERP relays through a WebSocket ({@code microlink daemon --derp-websocket})
      * @param outboundProxy the HTTP proxy for control and DERP ({@code microlink daemon --outbound-proxy}),
      *                      "direct", or null to follow HTTPS_PROXY/HTTP_PROXY/NO_PROXY
      * @param uplinks       the uplinks to fail over between ({@code microlink daemon --uplinks}), or none
      */
     public Daemon(Path stateDir, NodeSettings settings, String machineSuffix, String tunDevice,
-                  boolean plainHttpDerp, String outboundProxy, UplinkOptions uplinks) {
+                  boolean plainHttpDerp, boolean derpWebSocket, String outboundProxy, UplinkOptions uplinks) {
         this.stateDir = stateDir;
         this.settingsStore = new SettingsStore(stateDir);
         this.settings = settings;
         this.machineSuffix = machineSuffix;
         this.tunDevice = tunDevice;
         this.plainHttpDerp = plainHttpDerp;
+        this.derpWebSocket = derpWebSocket;
         this.outboundProxy = outboundProxy;
         this.uplinks = uplinks;
     }
@@ -253,7 +257,8 @@ public final class Daemon implements AutoCloseable {
                 .exitNodeAllowLanAccess(s.exitNodeAllowLanAccess())
                 .advertiseRoutes(s.advertiseRoutes(), s.advertiseExitNode())
                 .snatSubnetRoutes(s.snatSubnetRoutes())
-                .outboundProxy(outboundProxy);
+                .outboundProxy(outboundProxy)
+                .derpWebSocket(derpWebSocket);
         if (plainHttpDerp) {
             b.plainHttpDerpForTesting();
         }

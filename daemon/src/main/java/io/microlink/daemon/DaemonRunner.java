@@ -34,6 +34,7 @@ public final class DaemonRunner {
     private final Context context;
     private final String tunDevice;
     private final String outboundProxy;
+    private final boolean derpWebSocket;
     private final UplinkOptions uplinks;
 
     /**
@@ -41,12 +42,15 @@ public final class DaemonRunner {
      * @param outboundProxy {@code --outbound-proxy}, already checked: a proxy URL or "direct"; null to
      *                      follow the environment's HTTPS_PROXY/HTTP_PROXY/NO_PROXY
      * @param uplinks       {@code --uplinks} and its timings, already checked
+     * @param derpWebSocket {@code --derp-websocket}: always reach DERP relays through a WebSocket
      */
-    public DaemonRunner(Context context, String tunDevice, String outboundProxy, UplinkOptions uplinks) {
+    public DaemonRunner(Context context, String tunDevice, String outboundProxy, UplinkOptions uplinks,
+                        boolean derpWebSocket) {
         this.context = context;
         this.tunDevice = tunDevice;
         this.outboundProxy = outboundProxy;
         this.uplinks = uplinks;
+        this.derpWebSocket = derpWebSocket;
     }
 
     public int run(Map<String, Method> methods) throws CliException, InterruptedException {
@@ -77,7 +81,7 @@ public final class DaemonRunner {
             }
             logProxyRules();
             Daemon daemon = new Daemon(dir, settings, DeviceName.machineSuffix(), tunDevice, plainHttpDerp,
-                    outboundProxy, uplinks);
+                    derpWebSocket, outboundProxy, uplinks);
             ApiServer server;
             try {
                 server = ApiServer.start(context.socket(), methods, daemon);

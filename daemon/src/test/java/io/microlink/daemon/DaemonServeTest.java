@@ -24,7 +24,7 @@ class DaemonServeTest {
 
     @Test
     void servedPortsAreSavedAndComeBackWithTheSettings() throws Exception {
-        try (Daemon d = new Daemon(dir, NodeSettings.defaults(), "a1b2c3", null, false, null, UplinkOptions.NONE)) {
+        try (Daemon d = new Daemon(dir, NodeSettings.defaults(), "a1b2c3", null, false, false, null, UplinkOptions.NONE)) {
             d.start();
             Serves.Served s = d.serve(2222, 22);
             assertThat(s).isEqualTo(new Serves.Served(2222, 22, false, 0, "not forwarded while microlink is down"));
@@ -39,7 +39,7 @@ class DaemonServeTest {
         NodeSettings reloaded = new SettingsStore(dir).load();
         assertThat(reloaded.serve()).isEqualTo(Map.of(2222, 2200, 8443, 443));
 
-        try (Daemon again = new Daemon(dir, reloaded, "a1b2c3", null, false, null, UplinkOptions.NONE)) {
+        try (Daemon again = new Daemon(dir, reloaded, "a1b2c3", null, false, false, null, UplinkOptions.NONE)) {
             again.start();
             assertThat(again.served()).hasSize(2);
             again.unserve(2222);
@@ -52,7 +52,7 @@ class DaemonServeTest {
     @Test
     void theServeVerbRefusesTheLocalWebPortAndTheProxyPortsNamingTheSetting() throws Exception {
         NodeSettings proxiesOn = NodeSettings.defaults().withChanges(new ObjectMapper().readTree("{\"socks5Port\":1055,\"httpProxyPort\":1056}"));
-        try (Daemon d = new Daemon(dir, proxiesOn, "a1b2c3", null, false, null, UplinkOptions.NONE)) {
+        try (Daemon d = new Daemon(dir, proxiesOn, "a1b2c3", null, false, false, null, UplinkOptions.NONE)) {
             d.start();
             Map<Integer, String> settingOf = Map.of(8088, "(webLocalPort)", 1055, "(socks5Port)", 1056,
                     "(httpProxyPort)");
@@ -70,7 +70,7 @@ class DaemonServeTest {
 
     @Test
     void aPortTheSettingsRefuseIsABadRequestAndNothingIsSaved() throws Exception {
-        try (Daemon d = new Daemon(dir, NodeSettings.defaults(), "a1b2c3", null, false, null, UplinkOptions.NONE)) {
+        try (Daemon d = new Daemon(dir, NodeSettings.defaults(), "a1b2c3", null, false, false, null, UplinkOptions.NONE)) {
             d.start();
             assertThatThrownBy(() -> d.serve(80, 8080)).isInstanceOfSatisfying(ApiException.class,
                     e -> assertThat(e.code()).isEqualTo(ApiException.BAD_REQUEST))

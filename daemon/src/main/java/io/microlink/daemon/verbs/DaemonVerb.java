@@ -57,7 +57,10 @@ final class DaemonVerb implements Verb {
                 an owner-only file and give --outbound-proxy-file FILE (a file others can read or
                 write is refused), or set the variable in the daemon's environment (e.g. a systemd
                 EnvironmentFile that only root reads). UDP cannot use the proxy, so behind one the
-                node reaches its peers through DERP.
+                node reaches its peers through DERP. A relay that answers DERP's own upgrade with
+                an ordinary HTTP response (a reverse proxy in front of it that passes WebSockets
+                only) is asked again for a WebSocket, which headscale's relay accepts;
+                --derp-websocket asks for one from the start.
 
                 With --uplinks wlan0,wwan0 (interfaces that each have a route of their own to the
                 internet, most preferred first) the node checks each one every --uplink-check
@@ -75,6 +78,8 @@ final class DaemonVerb implements Verb {
                         + " (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY); a password here shows in ps")
                 .value("outbound-proxy-file", null, "FILE", "read the --outbound-proxy URL from FILE, which must be"
                         + " owner-only (keeps a password out of ps)")
+                .flag("derp-websocket", null, "reach DERP relays through a WebSocket (Sec-WebSocket-Protocol: derp)"
+                        + " instead of Upgrade: DERP; without it a WebSocket is tried when a relay refuses that")
                 .value("uplinks", null, "IF,IF", "fail over between these interfaces, most preferred first")
                 .value("uplink-check", null, "DURATION", "how often each uplink is health-checked (default 5s)")
                 .value("uplink-failback", null, "DURATION", "how long the preferred uplink must stay healthy"
@@ -94,7 +99,7 @@ final class DaemonVerb implements Verb {
             }
         }
         String proxy = outboundProxy(args);
-        return new DaemonRunner(context, tun, proxy, uplinks(args)).run(Verbs.methods());
+        return new DaemonRunner(context, tun, proxy, uplinks(args), args.flag("derp-websocket")).run(Verbs.methods());
     }
 
     /** The proxy URL from --outbound-proxy or the owner-only file --outbound-proxy-file names; null for neither. */

@@ -1,0 +1,121 @@
+package io.microlink.derp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.microlink.DerpTransport;
+import io.microlink.control.ControlClient;
+import io.microlink.control.wire.DerpMap;
+import io.microlink.key.KeyKind;
+import io.microlink.key.PrivateKey;
+import io.microlink.key.PublicKey;
+import io.microlink.outbound.TestCertificates;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** DERP over an embedder's stream: plain, with our TLS over it, and over the embedder's own TLS. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DerpTransportHookTest {
+    private static final String HOST = "relay.test";
+    private static final PrivateKey SERVER = PrivateKey.generate(KeyKind.NODE);
+    private static final PublicKey PEER = PrivateKey.generate(KeyKind.NODE).publicKey();
+
+    /** Logs one client in and relays it one packet, then holds the connection. */
+    private static void serveOne(ServerSocket server) {
+        Thread.startVirtualThread(() -> {
+            try (Socket s = server.accept()) {
+                FakeRelay.login(s, SERVER);
+                byte[] payload = java.util.Arrays.copyOf(PEER.raw(), 32 + 2);
+                payload[32] = 'h';
+                payload[33] = 'i';
+                OutputStream out = s.getOutputStream();
+                out.write(DerpFrame.encode(FrameType.RECV_PACKET, payload));
+                out.flush();
+                Thread.sleep(20_000);
+            } catch (Exception e) {
+                // the test is over
+            }
+        });
+    }
+
+    /** A node the hook alone can reach: its host name resolves nowhere, and it has no address. */
+    private static DerpMap.DerpNode node(int port) {
+        return new DerpMap.DerpNode("hooked", 1, HOST, null, null, null, 0, false, port, false);
+    }
+
+    private static void loginAndReceive(DerpClient.Transport transport, SSLContext tls, int port) throws Exception {
+        BlockingQueue<String> received = new ArrayBlockingQueue<>(2);
+        try (DerpClient client = DerpClient.connect(node(port), transport, tls, PrivateKey.generate(KeyKind.NODE),
+                (from, packet) -> received.add(from.equals(PEER) + ":" + new String(packet, StandardCharsets.US_ASCII)),
+                () -> { }, Duration.ofSeconds(10))) {
+            assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("true:hi");
+            assertThat(client.isConnected()).isTrue();
+        }
+    }
+
+    /** A hook that reaches HOST at the loopback port it is asked for, noting what it was asked. */
+    private static DerpTransport loopback(List<String> asked) {
+        return (host, port, timeout) -> {
+            asked.add(host + ":" + port);
+            Socket s = new Socket();
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), (int) timeout.toMillis());
+            return DerpTransport.Stream.of(s.getInputStream(), s.getOutputStream(), s, false);
+        };
+    }
+
+    @Test
+    void plainDerpOverTheHooksStream() throws Exception {
+        List<String> asked = new CopyOnWriteArrayList<>();
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            serveOne(server);
+            loginAndReceive(DerpClient.Transport.PLAIN_HTTP.over(loopback(asked)), ControlClient.defaultTls(),
+                    server.getLocalPort());
+            assertThat(asked).containsExactly(HOST + ":" + server.getLocalPort());
+        }
+    }
+
+    @Test
+    void theNodeRunsTlsOverTheHooksStreamAndChecksTheRelaysName(@TempDir Path dir) throws Exception {
+        TestCertificates cert = TestCertificates.selfSigned(dir, HOST);
+        List<String> asked = new CopyOnWriteArrayList<>();
+        try (SSLServerSocket server = (SSLServerSocket) cert.server().getServerSocketFactory()
+                .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            serveOne(server);
+            loginAndReceive(DerpClient.Transport.TLS.over(loopback(asked)), cert.trustingIt(), server.getLocalPort());
+            assertThat(asked).containsExactly(HOST + ":" + server.getLocalPort());
+        }
+    }
+
+    @Test
+    void aStreamThatIsAlreadySecureGetsNoSecondTls(@TempDir Path dir) throws Exception {
+        TestCertificates cert = TestCertificates.selfSigned(dir, HOST);
+        SSLContext embedderTls = cert.trustingIt();
+        DerpTransport ownTls = (host, port, timeout) -> {
+            SSLSocket s = (SSLSocket) embedderTls.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
+            s.startHandshake();
+            return DerpTransport.Stream.of(s.getInputStream(), s.getOutputStream(), s, true);
+        };
+        try (SSLServerSocket server = (SSLServerSocket) cert.server().getServerSocketFactory()
+                .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            serveOne(server);
+            // The node's own TLS context trusts nothing of this relay: only the embedder's TLS can work.
+            loginAndReceive(DerpClient.Transport.TLS.over(ownTls), ControlClient.defaultTls(), server.getLocalPort());
+        }
+    }
+}
