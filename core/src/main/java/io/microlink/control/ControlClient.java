@@ -17,12 +17,16 @@ import io.microlink.key.PublicKey;
 import io.microlink.outbound.Dialer;
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import okhttp3.Call;
+import okhttp3.Connection;
 import okhttp3.ConnectionPool;
+import okhttp3.EventListener;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
@@ -63,6 +67,8 @@ public final class ControlClient implements Closeable {
     private final URI server;
     private final OkHttpClient http;
     private volatile boolean closed;
+    /** The local address of the connection the last call went over; null before the first. */
+    private volatile InetAddress localAddress;
 
     /**
      * @param watchdog how long the map stream may stay silent before it counts as dead
@@ -97,6 +103,12 @@ public final class ControlClient implements Closeable {
                 .readTimeout(watchdog)
                 .writeTimeout(Duration.ofSeconds(30))
                 .retryOnConnectionFailure(true)
+                .eventListener(new EventListener() {
+                    @Override
+                    public void connectionAcquired(Call call, Connection connection) {
+                        localAddress = connection.socket().getLocalAddress();
+                    }
+                })
                 .build();
     }
 
@@ -192,6 +204,16 @@ public final class ControlClient implements Closeable {
             return uri.getPort();
         }
         return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    /**
+     * The local address of the TCP connection to control (the one the last call used): when the
+     * network takes it away, or moves the way out, the node closes this client and dials again.
+     *
+     * @return the address, or null before the first call got a connection
+     */
+    public InetAddress localAddress() {
+        return localAddress;
     }
 
     /**

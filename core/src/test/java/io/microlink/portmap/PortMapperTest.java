@@ -3,6 +3,7 @@ package io.microlink.portmap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.microlink.PortMapping;
+import io.microlink.netstack.relay.SocketBinder;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,7 +25,7 @@ class PortMapperTest {
     private static final int PORT = 41641;
 
     private static PortMapper mapper(Supplier<Inet4Address> gateway, Duration epochCheck, Runnable changed) {
-        return new PortMapper(gateway, List.of(new NatPmpClient(), new PcpClient()), epochCheck, changed);
+        return new PortMapper(gateway, List.of(new NatPmpClient(SocketBinder.DEFAULT_ROUTE), new PcpClient(SocketBinder.DEFAULT_ROUTE)), epochCheck, changed);
     }
 
     private static InetSocketAddress at(String address, int port) {
@@ -81,9 +82,9 @@ class PortMapperTest {
         try (ScriptedGateway gw = new ScriptedGateway("127.35.51.6")) {
             gw.pcp = false;
             gw.tcpAnswer = true;
-            assertThat(new NatPmpClient().map(gw.address, PORT)).isNull();
+            assertThat(new NatPmpClient(SocketBinder.DEFAULT_ROUTE).map(gw.address, PORT)).isNull();
             gw.tcpAnswer = false;
-            assertThat(new NatPmpClient().map(gw.address, PORT).external()).isEqualTo(at("203.0.113.2", 60001));
+            assertThat(new NatPmpClient(SocketBinder.DEFAULT_ROUTE).map(gw.address, PORT).external()).isEqualTo(at("203.0.113.2", 60001));
         }
     }
 
@@ -179,8 +180,8 @@ class PortMapperTest {
         for (int i = 0; i < externals.length; i++) {
             try (ScriptedGateway gw = new ScriptedGateway("127.35.52." + (i + 1))) {
                 gw.external = externals[i];
-                assertThat(new NatPmpClient().map(gw.address, PORT)).as(Integer.toHexString(externals[i])).isNull();
-                assertThat(new PcpClient().map(gw.address, PORT)).as(Integer.toHexString(externals[i])).isNull();
+                assertThat(new NatPmpClient(SocketBinder.DEFAULT_ROUTE).map(gw.address, PORT)).as(Integer.toHexString(externals[i])).isNull();
+                assertThat(new PcpClient(SocketBinder.DEFAULT_ROUTE).map(gw.address, PORT)).as(Integer.toHexString(externals[i])).isNull();
             }
         }
     }
@@ -198,11 +199,11 @@ class PortMapperTest {
         // Such an answer is what deleting a mapping gets: the mapping ends now.
         try (ScriptedGateway gw = new ScriptedGateway("127.35.55.1")) {
             gw.lifetime = 0;
-            assertThat(new PcpClient().map(gw.address, PORT)).isNull();
-            assertThat(new NatPmpClient().map(gw.address, PORT)).isNull();
+            assertThat(new PcpClient(SocketBinder.DEFAULT_ROUTE).map(gw.address, PORT)).isNull();
+            assertThat(new NatPmpClient(SocketBinder.DEFAULT_ROUTE).map(gw.address, PORT)).isNull();
             gw.lifetime = 7200;
-            assertThat(new PcpClient().map(gw.address, PORT)).isNotNull();
-            assertThat(new NatPmpClient().map(gw.address, PORT)).isNotNull();
+            assertThat(new PcpClient(SocketBinder.DEFAULT_ROUTE).map(gw.address, PORT)).isNotNull();
+            assertThat(new NatPmpClient(SocketBinder.DEFAULT_ROUTE).map(gw.address, PORT)).isNotNull();
         }
     }
 
@@ -212,12 +213,12 @@ class PortMapperTest {
             gw.natPmp = false;
             gw.pcp = false;
             long start = System.nanoTime();
-            assertThat(new PcpClient().map(gw.address, PORT)).isNull();
+            assertThat(new PcpClient(SocketBinder.DEFAULT_ROUTE).map(gw.address, PORT)).isNull();
             long pcpMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             // One request and tailscaled's 250 ms, not RFC 6887's 3 s and more: the gateway is one hop away.
             assertThat(gw.received.get()).isEqualTo(1);
             assertThat(pcpMillis).isBetween(200L, 1000L);
-            assertThat(new NatPmpClient().map(gw.address, PORT)).isNull();
+            assertThat(new NatPmpClient(SocketBinder.DEFAULT_ROUTE).map(gw.address, PORT)).isNull();
             assertThat(gw.received.get()).as("RFC 6886's 250, 500, 1000 ms").isEqualTo(1 + 3);
         }
     }
