@@ -5,13 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.microlink.interop.Await;
-import io.microlink.interop.ManagedProcess;
 import io.microlink.interop.NatTopology;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -31,7 +26,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class UplinkFailoverInteropTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int ECHO_PORT = 7007;
     private static final Duration CHECK = Duration.ofSeconds(1);
     private static final Duration FAILBACK = Duration.ofSeconds(6);
     private static final Duration BUDGET = Duration.ofSeconds(40);
@@ -50,11 +44,8 @@ class UplinkFailoverInteropTest {
             NatLab.TailscaledNode ts = (NatLab.TailscaledNode) lab.tailscaled("tsc", far);
             ts.up();
             java.up();
-            Path echoLog = Files.createTempFile("echo", ".log");
-            try (ManagedProcess echo = net.namespaces().start(ts.host().namespace(), "echo", List.of("socat",
-                    "TCP-LISTEN:" + ECHO_PORT + ",bind=127.0.0.1,reuseaddr,fork", "EXEC:cat"), Map.of(), echoLog);
-                 EchoLoop loop = new EchoLoop(java.daemon().startCli("nc", ts.name(), Integer.toString(ECHO_PORT)))) {
-                Await.until(BUDGET, "the echo loop to carry bytes", () -> loop.returned() > 20);
+            try (EchoSession echo = EchoSession.start(net, java, ts, BUDGET)) {
+                EchoLoop loop = echo.loop();
                 awaitActive(java, up.preferred(), "up");
                 awaitDirect(ts, java, wifi, "tailscaled's direct path through the preferred uplink");
 
@@ -93,11 +84,8 @@ class UplinkFailoverInteropTest {
                         .as("two switches to the backup").hasSize(3);
                 assertThat(java.logTail()).contains("uplink switched from " + up.backup() + " to " + up.preferred());
             } catch (AssertionError | Exception e) {
-                System.out.println("--- Java daemon log ---\n" + java.logTail());
-                System.out.println("--- tailscaled log ---\n" + ts.logTail());
+                EchoSession.printLogs(java, ts);
                 throw e;
-            } finally {
-                Files.deleteIfExists(echoLog);
             }
         }
     }
@@ -129,14 +117,7 @@ class UplinkFailoverInteropTest {
         return JSON.missingNode();
     }
 
-    /** Waits until {@code from} has a direct path to {@code to} through {@code router}'s public address. */
     private static Duration awaitDirect(NatLab.Node from, NatLab.Node to, NatTopology.Router router, String what) {
-        long start = System.nanoTime();
-        String wanted = router.publicAddress() + ":";
-        Await.until(BUDGET, () -> what + " via " + router.publicAddress() + " (now " + from.directPath(to) + ")", () -> {
-            String path = from.directPath(to);
-            return path != null && path.startsWith(wanted);
-        });
-        return Duration.ofNanos(System.nanoTime() - start);
+        return EchoSession.awaitDirect(from, to, router, BUDGET, what);
     }
 }
