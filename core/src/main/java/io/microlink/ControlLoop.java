@@ -319,7 +319,8 @@ final class ControlLoop implements Runnable {
         if (c != null && stranded.test(c.localAddress())) {
             LOG.log(Level.INFO, "the network change stranded the control connection; dialling control again");
             redialNow = true;
-            c.close();
+            // Off the caller's thread (magicsock's maintenance): closing TLS may try to write to the dead path.
+            Thread.ofVirtual().name("microlink-control-close").start(c::close);
         }
     }
 

@@ -649,7 +649,6 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         // Paths first: data turns to the relays at once (a closed one is dialled again by the
         // first packet for it) while the socket is being rebound, which may take a moment.
         int closed = relays.closeStranded(plan::strands);
-        strandedListeners.forEach(l -> tellStranded(l, plan));
         if (plan.resetPaths()) {
             peers.all().forEach(p -> p.path().reset());
         }
@@ -660,6 +659,8 @@ public final class Magicsock implements PacketSink, AutoCloseable {
             portMapper.networkChanged(); // the gateway may be another one now
             homeRelay.kick();
         }
+        // Last: the data path comes first, the control connection's redial is not urgent for it.
+        strandedListeners.forEach(l -> tellStranded(l, plan));
         rebinds.increment();
         LOG.log(Level.INFO, "rebind after a network change: UDP {0}, {1} relay connection(s) closed, direct paths {2} ({3} ms)",
                 plan.rebindUdp() ? "rebound to port " + port() : "kept", closed,

@@ -7,8 +7,10 @@ import io.microlink.netstack.relay.SocketBinder;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,7 +27,8 @@ class PortMapperTest {
     private static final int PORT = 41641;
 
     private static PortMapper mapper(Supplier<Inet4Address> gateway, Duration epochCheck, Runnable changed) {
-        return new PortMapper(gateway, List.of(new NatPmpClient(SocketBinder.DEFAULT_ROUTE), new PcpClient(SocketBinder.DEFAULT_ROUTE)), epochCheck, changed);
+        return new PortMapper(gateway, List.of(new NatPmpClient(SocketBinder.DEFAULT_ROUTE),
+                new PcpClient(SocketBinder.DEFAULT_ROUTE)), epochCheck, changed);
     }
 
     private static InetSocketAddress at(String address, int port) {
@@ -84,7 +87,8 @@ class PortMapperTest {
             gw.tcpAnswer = true;
             assertThat(new NatPmpClient(SocketBinder.DEFAULT_ROUTE).map(gw.address, PORT)).isNull();
             gw.tcpAnswer = false;
-            assertThat(new NatPmpClient(SocketBinder.DEFAULT_ROUTE).map(gw.address, PORT).external()).isEqualTo(at("203.0.113.2", 60001));
+            assertThat(new NatPmpClient(SocketBinder.DEFAULT_ROUTE).map(gw.address, PORT).external())
+                    .isEqualTo(at("203.0.113.2", 60001));
         }
     }
 
@@ -229,5 +233,27 @@ class PortMapperTest {
         PortMapper mapper = mapper(() -> null, PortMapper.EPOCH_CHECK, changed::release);
         assertThat(mapper.mapped(PORT)).isNull();
         assertThat(changed.tryAcquire(500, TimeUnit.MILLISECONDS)).isFalse();
+    }
+
+    @Test
+    void everyRequestToTheGatewayLeavesFromASocketTheNodesBinderReadied() throws Exception {
+        try (ScriptedGateway gw = new ScriptedGateway("127.35.51.10")) {
+            List<String> bound = new CopyOnWriteArrayList<>();
+            SocketBinder binder = new SocketBinder() {
+                @Override
+                public void bindTcp(Socket unconnected, InetAddress to) {
+                    bound.add("tcp " + to.getHostAddress());
+                }
+
+                @Override
+                public void bindUdp(int localPort, InetAddress to) {
+                    bound.add("udp " + to.getHostAddress());
+                }
+            };
+            assertThat(new NatPmpClient(binder).map(gw.address, PORT)).isNotNull();
+            gw.natPmp = false;
+            assertThat(new PcpClient(binder).map(gw.address, PORT)).isNotNull();
+            assertThat(bound).hasSize(2).containsOnly("udp 127.35.51.10");
+        }
     }
 }
