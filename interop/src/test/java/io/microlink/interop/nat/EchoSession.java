@@ -79,6 +79,22 @@ final class EchoSession implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
+    /** How many times the Java daemon's log says control answered a map stream ({@code CONNECTED}). */
+    static int controlAnswers(NatLab.JavaNode java) {
+        return java.logTail().split("CONNECTED: ", -1).length - 1;
+    }
+
+    /**
+     * Waits until the Java daemon's control connection answered one more map stream than
+     * {@code before} ({@link #controlAnswers}): it dialled control again, and control answered.
+     * Returns how long that took.
+     */
+    static Duration awaitControlAnswered(NatLab.JavaNode java, int before, Duration budget, String what) {
+        long start = System.nanoTime();
+        Await.until(budget, what, () -> controlAnswers(java) > before);
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
     /** Prints both nodes' recent logs: what a failed run needs to be understood. */
     static void printLogs(NatLab.Node java, NatLab.Node ts) {
         System.out.println("--- Java daemon log ---\n" + java.logTail());
