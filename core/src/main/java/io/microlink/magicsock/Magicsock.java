@@ -43,11 +43,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -595,9 +595,9 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     /**
      * Tells {@code listener}, on the maintenance thread at each rebind, which TCP connections
      * went out a way the change closed: those whose local address the predicate accepts (all of
-     * them after a switch of uplink or default route). The relay connections are closed by then;
-     * the node closes its control connection by the same rule, so it is dialled again at once
-     * instead of waiting for its watchdog.
+     * them after a switch of uplink or default route). The relay connections are closed and the
+     * UDP socket rebound by then; the node closes its control connection by the same rule, so it
+     * is dialled again at once instead of waiting for its watchdog.
      *
      * @param listener told of each rebind; it must be quick and is not to throw
      */

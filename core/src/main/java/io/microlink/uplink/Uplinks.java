@@ -24,8 +24,8 @@ import java.util.function.Supplier;
  * periodic), {@link UplinkSelector} decides which carries traffic, and the sockets the node
  * opens are bound to that one ({@link #bindTcp}, {@link #bindUdp}): the one way every part of
  * the node (magicsock, control, DERP, the DNS forwarder, port mapping, the subnet relay) binds
- * its host sockets. A switch is logged and
- * handed to every {@link #onSwitch} listener (magicsock rebinds; the node tells its listeners).
+ * its host sockets. A switch is logged and handed to every {@link #onSwitch} listener (magicsock
+ * rebinds; the node tells its listeners).
  */
 public final class Uplinks implements SocketBinder, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.microlink.uplink");
