@@ -25,7 +25,8 @@ public interface SocketBinder {
     };
 
     /**
-     * Readies an unconnected TCP socket (binding it to a local port if it is not yet bound).
+     * Readies an unconnected TCP socket; it may bind it to a local port first (binding to a
+     * device needs the socket's descriptor, which exists once it is bound).
      *
      * @param unconnected the socket about to connect
      * @param to          where it will connect, or null when only a proxy or the name is known
