@@ -25,12 +25,14 @@ import io.microlink.state.StateStore;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
 /**
@@ -64,6 +66,8 @@ final class ControlLoop implements Runnable {
     private final Object liteUpdates = new Object();
     private final Dataplane dataplane;
     private volatile ControlClient client;
+    /** A rebind closed the control connection: dial again at once, not after a backoff. */
+    private volatile boolean redialNow;
     private volatile PeerCacheKeeper cacheKeeper;
     /** The netmap is the peer cache's provisional one, which the first real map replaces entirely. */
     private boolean seeded;
@@ -81,6 +85,7 @@ final class ControlLoop implements Runnable {
                 config.discoAllowlist(), config.priorityPeer(), config.maxActivePeers(), config.tunDevice(), config.dnsUpstreams(),
                 config.routes(), config.advertisedRoutes(), config.snatSubnetRoutes(), config.relayTarget(), config.dialer(), config.uplinks()),
                 () -> identity.nodeKey(), () -> netmap, this::networkChanged);
+        dataplane.onStranded(this::closeIfStranded);
     }
 
     @Override
@@ -120,6 +125,10 @@ final class ControlLoop implements Runnable {
                 dropClient();
                 if (loggedOut) {
                     continue; // logout broke the stream on purpose
+                }
+                if (redialNow) {
+                    redialNow = false;
+                    continue; // the network moved under the connection; control itself is fine
                 }
                 setState(NodeState.CONNECTING, "control unreachable or broken: " + describe(e) + "; retrying");
                 // A RuntimeException here is our bug, not the network's: make it visible.
@@ -297,6 +306,21 @@ final class ControlLoop implements Runnable {
             throw e;
         } finally {
             reports.streamClosed();
+        }
+    }
+
+    /**
+     * A network change moved the way out (another uplink or default route) or took the control
+     * connection's local address away: the long poll would sit silent until its watchdog (two
+     * minutes) noticed. Closed now, the loop dials control again through the new way at once.
+     */
+    private void closeIfStranded(Predicate<InetAddress> stranded) {
+        ControlClient c = client;
+        if (c != null && stranded.test(c.localAddress())) {
+            LOG.log(Level.INFO, "the network change stranded the control connection; dialling control again");
+            redialNow = true;
+            // Off the caller's thread (magicsock's maintenance): closing TLS may try to write to the dead path.
+            Thread.ofVirtual().name("microlink-control-close").start(c::close);
         }
     }
 

@@ -3,6 +3,7 @@ package io.microlink;
 import io.microlink.derp.DerpClient;
 import io.microlink.route.Prefix;
 import io.microlink.netstack.relay.RelayTarget;
+import io.microlink.netstack.relay.SocketBinder;
 import io.microlink.outbound.Dialer;
 import io.microlink.route.RoutePrefs;
 import io.microlink.uplink.Uplinks;
@@ -21,6 +22,11 @@ record NodeConfig(URI controlUrl, String authKey, String hostname, Path stateDir
                   int maxActivePeers, String tunDevice, int peerCacheSize,
                   List<InetSocketAddress> dnsUpstreams, RoutePrefs routes, List<Prefix> advertisedRoutes,
                   boolean snatSubnetRoutes, RelayTarget relayTarget, Dialer dialer, Uplinks uplinks) {
+    /** How the node readies its host sockets: bound to the active uplink, or left to the routing table. */
+    SocketBinder hostSockets() {
+        return Uplinks.binderOf(uplinks);
+    }
+
     @Override
     public String toString() {
         return "NodeConfig[control=" + controlUrl + ", hostname=" + hostname + ", state=" + stateDirectory

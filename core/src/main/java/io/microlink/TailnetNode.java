@@ -9,6 +9,7 @@ import io.microlink.dns.NodeDns;
 import io.microlink.magicsock.Magicsock;
 import io.microlink.netstack.relay.OsRelayTarget;
 import io.microlink.netstack.relay.RelayTarget;
+import io.microlink.netstack.relay.SocketBinder;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.socket.TailnetDatagramSocket;
 import io.microlink.netstack.socket.TailnetServerSocket;
@@ -89,6 +90,11 @@ public final class TailnetNode implements AutoCloseable {
             @Override
             public Netstack netstack(TailnetNode node) {
                 return node.userspaceStack();
+            }
+
+            @Override
+            public SocketBinder hostSockets(TailnetNode node) {
+                return node.config.hostSockets();
             }
         });
     }
@@ -693,7 +699,8 @@ public final class TailnetNode implements AutoCloseable {
         private boolean acceptRoutes;
         private List<Prefix> advertisedRoutes = List.of();
         private boolean snatSubnetRoutes = true;
-        private RelayTarget relayTarget = new OsRelayTarget();
+        /** Null: this host's own sockets ({@link OsRelayTarget}), bound as the node binds its others. */
+        private RelayTarget relayTarget;
         private String exitNode;
         private boolean exitNodeAllowLanAccess;
         private String outboundProxy;
@@ -1166,13 +1173,15 @@ public final class TailnetNode implements AutoCloseable {
             ProxyRules rules = ProxyRules.of(outboundProxy, System.getenv());
             // Control and DERP connections leave through the active uplink, as the UDP socket does;
             // an https:// proxy is trusted as control is, with the node's TLS context.
-            Dialer dialer = new Dialer(rules, links == null ? sock -> { } : links::bindTcp, tls);
+            SocketBinder binder = Uplinks.binderOf(links);
+            // The proxy or the name is all the dialer knows of where it connects: bound.
+            Dialer dialer = new Dialer(rules, sock -> binder.bindTcp(sock, null), tls);
             DerpClient.Transport derp = derpTransport.webSocket(derpWebSocket).over(derpStreams);
             return new TailnetNode(new NodeConfig(controlUrl, authKey, hostname, stateDirectory, mapWatchdog,
                     backoffInitial, backoffMax, tls, udpPort, derp, discoAllowlist, priorityPeer,
                     maxActivePeers, tunDevice, peerCacheSize, dnsUpstreams, new RoutePrefs(acceptRoutes, exitNode,
                     exitNodeAllowLanAccess, exitNodeAllowLanAccess ? HostNetworks.prefixes() : List.of()),
-                    advertisedRoutes, snatSubnetRoutes, relayTarget, dialer, links));
+                    advertisedRoutes, snatSubnetRoutes, relayTarget != null ? relayTarget : new OsRelayTarget(binder), dialer, links));
         }
     }
 }

@@ -17,12 +17,18 @@ import io.microlink.key.PublicKey;
 import io.microlink.outbound.Dialer;
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import okhttp3.Call;
+import okhttp3.Connection;
 import okhttp3.ConnectionPool;
+import okhttp3.EventListener;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
@@ -63,6 +69,13 @@ public final class ControlClient implements Closeable {
     private final URI server;
     private final OkHttpClient http;
     private volatile boolean closed;
+    /** The local address of the connection the last call went over; null before the first. */
+    private volatile InetAddress localAddress;
+    /**
+     * The long polls open now. OkHttp counts a call finished once its head arrived, so the
+     * dispatcher's cancelAll does not reach a stream's body: {@link #close} cancels these itself.
+     */
+    private final Set<Call> streams = ConcurrentHashMap.newKeySet();
 
     /**
      * @param watchdog how long the map stream may stay silent before it counts as dead
@@ -97,6 +110,12 @@ public final class ControlClient implements Closeable {
                 .readTimeout(watchdog)
                 .writeTimeout(Duration.ofSeconds(30))
                 .retryOnConnectionFailure(true)
+                .eventListener(new EventListener() {
+                    @Override
+                    public void connectionAcquired(Call call, Connection connection) {
+                        localAddress = connection.socket().getLocalAddress();
+                    }
+                })
                 .build();
     }
 
@@ -134,14 +153,22 @@ public final class ControlClient implements Closeable {
 
     /** Opens a long poll ({@code Stream:true}); read messages until null, then close. */
     public MapStream map(MapRequest request) throws IOException {
-        Response response = post("/machine/map", request);
+        Call call = http.newCall(postRequest("/machine/map", request));
+        // Registered before it runs: a close() from now on cancels it, body and all.
+        streams.add(call);
+        if (closed) {
+            call.cancel();
+        }
+        Response response;
         try {
+            response = call.execute();
             requireOk("POST /machine/map", response);
-        } catch (IOException e) {
-            response.close();
+        } catch (IOException | RuntimeException e) {
+            streams.remove(call);
+            call.cancel();
             throw e;
         }
-        return new MapStream(response);
+        return new MapStream(call, response);
     }
 
     /** Sends a lite update ({@code Stream:false, OmitPeers:true}); control answers with no map. */
@@ -155,12 +182,15 @@ public final class ControlClient implements Closeable {
     }
 
     private Response post(String path, Object body) throws IOException {
+        return http.newCall(postRequest(path, body)).execute();
+    }
+
+    private Request postRequest(String path, Object body) throws IOException {
         int port = port(server);
-        Request request = new Request.Builder()
+        return new Request.Builder()
                 .url("http://" + server.getHost() + ":" + port + path)
                 .post(RequestBody.create(JSON.writeValueAsBytes(body), JSON_TYPE))
                 .build();
-        return http.newCall(request).execute();
     }
 
     private static void requireOk(String what, Response response) throws IOException {
@@ -195,12 +225,23 @@ public final class ControlClient implements Closeable {
     }
 
     /**
+     * The local address of the TCP connection to control (the one the last call used): when the
+     * network takes it away, or moves the way out, the node closes this client and dials again.
+     *
+     * @return the address, or null before the first call got a connection
+     */
+    public InetAddress localAddress() {
+        return localAddress;
+    }
+
+    /**
      * Cancels calls in flight (a blocked map read fails at once) and closes the connection;
      * a stream still open releases its connection when it is closed, and it is dropped then.
      */
     @Override
     public void close() {
         closed = true;
+        streams.forEach(Call::cancel);
         http.dispatcher().cancelAll();
         http.connectionPool().evictAll();
         http.dispatcher().executorService().shutdown();
@@ -208,10 +249,12 @@ public final class ControlClient implements Closeable {
 
     /** An open map long poll. Not thread-safe: one reader. */
     public final class MapStream implements Closeable {
+        private final Call call;
         private final Response response;
         private final MapFrameReader reader;
 
-        private MapStream(Response response) {
+        private MapStream(Call call, Response response) {
+            this.call = call;
             this.response = response;
             this.reader = new MapFrameReader(response.body().byteStream(), JSON);
         }
@@ -226,6 +269,7 @@ public final class ControlClient implements Closeable {
 
         @Override
         public void close() {
+            streams.remove(call);
             response.close();
             if (closed) {
                 // The client closed while this stream held the connection: drop it now that it is idle.

@@ -51,6 +51,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
@@ -160,6 +162,8 @@ public final class Dataplane implements AutoCloseable {
     /** TUN mode's firewall rules for forwarding to the advertised routes; null in userspace mode. */
     private KernelForwarding forwarding; // guarded by this
     private volatile Magicsock magicsock;
+    /** Told which of the node's own TCP connections a rebind stranded ({@link #onStranded}). */
+    private volatile Consumer<Predicate<InetAddress>> stranded = s -> { };
     /** The DISCO allowlist now: the configured one until {@link #setDiscoAllowlist} replaces it. */
     private volatile Set<String> discoAllowlist;
     /** The one peers know this node by; set by {@link #resume} before the network side starts. */
@@ -201,7 +205,8 @@ public final class Dataplane implements AutoCloseable {
         this.dns = new QuadHundredDnsServer(settings.dnsUpstreams());
         this.routes = RouteTable.of(NetmapUpdater.empty(), settings.routes(), n -> true);
         // In TUN mode the netstack gets no replies (the device takes them), so the OS asks every resolver.
-        dns.attach(netstack, address -> tun == null && UpstreamSockets.isTailnetAddress(address));
+        dns.attach(netstack, address -> tun == null && UpstreamSockets.isTailnetAddress(address),
+                Uplinks.binderOf(settings.uplinks()));
         // TCP, UDP and pings a peer sends to a served route end in the netstack (the packet filter
         // let them in by destination) and go on through the settings' target: this host's own
         // sockets, or an embedder's network (the LOPOWER bridge's devices).
@@ -372,10 +377,23 @@ public final class Dataplane implements AutoCloseable {
     }
 
     private Magicsock startMagicsock(int port) throws IOException {
-        return Magicsock.start(new Magicsock.Settings(port, settings.derpTransport(), settings.tls(),
+        Magicsock m = Magicsock.start(new Magicsock.Settings(port, settings.derpTransport(), settings.tls(),
                 NETCHECK_INTERVAL, discoAllowlist, settings.priorityPeer(), settings.maxActivePeers(),
                 settings.routes(), settings.dialer(), settings.uplinks()), discoKey,
                 nodeKey, netmap, expiry, toControl, fromPeers);
+        m.onStranded(s -> stranded.accept(s));
+        return m;
+    }
+
+    /**
+     * Tells {@code listener} at each rebind which of the node's own TCP connections went out a
+     * way the network change closed ({@link Magicsock#onStranded}); the control loop closes its
+     * connection then. One listener: a second replaces the first.
+     *
+     * @param listener given a test of a connection's local address
+     */
+    public void onStranded(Consumer<Predicate<InetAddress>> listener) {
+        stranded = listener;
     }
 
     /**

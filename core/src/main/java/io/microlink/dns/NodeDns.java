@@ -1,5 +1,6 @@
 package io.microlink.dns;
 
+import io.microlink.netstack.relay.SocketBinder;
 import io.microlink.TailnetNode;
 import io.microlink.control.wire.DnsConfig;
 import io.microlink.netmap.Netmap;
@@ -36,6 +37,9 @@ public final class NodeDns {
 
         /** The node's userspace netstack, which reaches the tailnet through its WireGuard. */
         Netstack netstack(TailnetNode node);
+
+        /** How the node readies its host sockets (bound to its active uplink, if it has uplinks). */
+        SocketBinder hostSockets(TailnetNode node);
     }
 
     private static volatile Access access;
@@ -66,7 +70,7 @@ public final class NodeDns {
                                         Set<InetAddress> own) {
         Access a = access;
         UpstreamSockets sockets = (upstream, transport, timeout) ->
-                UpstreamSockets.splitBy(a.netstack(node), UpstreamSockets::isTailnetAddress)
+                UpstreamSockets.splitBy(a.netstack(node), UpstreamSockets::isTailnetAddress, a.hostSockets(node))
                         .open(upstream, transport, timeout);
         return new MagicDnsServer(following(() -> a.netmap(node), ipv4Answers,
                 QuadHundredDnsServer.resolvers(userUpstreams)), sockets, own);

@@ -1,5 +1,6 @@
 package io.microlink.dns;
 
+import io.microlink.netstack.relay.SocketBinder;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -19,8 +20,15 @@ final class OsUdpExchange implements UpstreamSockets.Exchange {
     private final DatagramSocket socket = new DatagramSocket();
     private final InetSocketAddress upstream;
 
-    OsUdpExchange(InetSocketAddress upstream) throws IOException {
+    /** A socket of its own, readied by {@code binder} before the query goes. */
+    OsUdpExchange(InetSocketAddress upstream, SocketBinder binder) throws IOException {
         this.upstream = upstream;
+        try {
+            binder.bindUdp(socket.getLocalPort(), upstream.getAddress());
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
     }
 
     @Override

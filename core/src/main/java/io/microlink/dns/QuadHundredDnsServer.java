@@ -1,5 +1,6 @@
 package io.microlink.dns;
 
+import io.microlink.netstack.relay.SocketBinder;
 import io.microlink.control.wire.DnsConfig;
 import io.microlink.control.wire.Node;
 import io.microlink.netmap.Netmap;
@@ -31,7 +32,7 @@ import java.util.function.Predicate;
  *
  * <pre>{@code
  * QuadHundredDnsServer dns = new QuadHundredDnsServer(List.of(new InetSocketAddress("192.0.2.53", 53)));
- * dns.attach(netstack, UpstreamSockets::isTailnetAddress);
+ * dns.attach(netstack, UpstreamSockets::isTailnetAddress, SocketBinder.DEFAULT_ROUTE);
  * dns.update(netmap, routes.exitNode()); // on every netmap
  * }</pre>
  */
@@ -85,16 +86,17 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
 
     /** Serves on {@code stack}, asking resolvers on tailnet addresses through it. */
     public void attach(Netstack stack) {
-        attach(stack, UpstreamSockets::isTailnetAddress);
+        attach(stack, UpstreamSockets::isTailnetAddress, SocketBinder.DEFAULT_ROUTE);
     }
 
     /**
      * Serves on {@code stack}; upstream resolvers whose address {@code viaNetstack} accepts are
-     * asked through it (the tailnet), the rest through the host's sockets.
+     * asked through it (the tailnet), the rest through the host's sockets readied by
+     * {@code binder} (bound to the node's active uplink).
      */
-    public void attach(Netstack stack, Predicate<InetAddress> viaNetstack) {
+    public void attach(Netstack stack, Predicate<InetAddress> viaNetstack, SocketBinder binder) {
         UpstreamSockets sockets = UpstreamSockets.withExitNodeDoh(stack, () -> zone == null ? Optional.empty()
-                : zone.exitNodeDoh(), UpstreamSockets.splitBy(stack, viaNetstack));
+                : zone.exitNodeDoh(), UpstreamSockets.splitBy(stack, viaNetstack, binder));
         server = new MagicDnsServer(this::resolver, sockets, Set.copyOf(addresses()));
         addresses().forEach(a -> stack.addUdpService(a, PORT, this));
     }

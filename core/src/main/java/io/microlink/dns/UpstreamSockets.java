@@ -1,5 +1,6 @@
 package io.microlink.dns;
 
+import io.microlink.netstack.relay.SocketBinder;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.socket.StreamConnection;
 import java.io.Closeable;
@@ -17,10 +18,11 @@ import java.util.function.Predicate;
  * its own source port (an off-path forger must guess it as well as the random ID). Resolvers on
  * tailnet addresses are asked through the node's own netstack (the tailnet, with its packet
  * filter) when the node runs in userspace mode; every other resolver, and all of them in TUN
- * mode (where the OS routes tailnet addresses into the device), through the host's sockets.
+ * mode (where the OS routes tailnet addresses into the device), through the host's sockets,
+ * each readied by the node's {@link SocketBinder} (bound to the active uplink) before it sends.
  *
  * <pre>{@code
- * UpstreamSockets sockets = UpstreamSockets.splitBy(netstack, UpstreamSockets::isTailnetAddress);
+ * UpstreamSockets sockets = UpstreamSockets.splitBy(netstack, UpstreamSockets::isTailnetAddress, SocketBinder.DEFAULT_ROUTE);
  * try (UpstreamSockets.Exchange e = sockets.open(upstream, DnsForwarder.Transport.UDP, Duration.ofSeconds(2))) {
  *     e.send(query);
  *     UpstreamSockets.Received r = e.receive(Duration.ofSeconds(2));
@@ -42,16 +44,24 @@ public interface UpstreamSockets {
     /** Opens an exchange with {@code upstream}; a TCP connection must be made within {@code timeout}. */
     Exchange open(InetSocketAddress upstream, DnsForwarder.Transport transport, Duration timeout) throws IOException;
 
-    /** The host's own sockets for every upstream. */
+    /** The host's own sockets for every upstream, following its routing table. */
     static UpstreamSockets os() {
-        return (upstream, transport, timeout) -> transport == DnsForwarder.Transport.UDP
-                ? new OsUdpExchange(upstream)
-                : new StreamExchange(StreamConnection.of(connect(upstream, timeout)));
+        return os(SocketBinder.DEFAULT_ROUTE);
     }
 
-    /** Upstreams {@code viaTailnet} picks through {@code stack}, the rest through the host's sockets. */
-    static UpstreamSockets splitBy(Netstack stack, Predicate<InetAddress> viaTailnet) {
-        UpstreamSockets os = os();
+    /** The host's own sockets for every upstream, each readied by {@code binder}. */
+    static UpstreamSockets os(SocketBinder binder) {
+        return (upstream, transport, timeout) -> transport == DnsForwarder.Transport.UDP
+                ? new OsUdpExchange(upstream, binder)
+                : new StreamExchange(StreamConnection.of(connect(upstream, timeout, binder)));
+    }
+
+    /**
+     * Upstreams {@code viaTailnet} picks through {@code stack}, the rest through the host's
+     * sockets readied by {@code binder}.
+     */
+    static UpstreamSockets splitBy(Netstack stack, Predicate<InetAddress> viaTailnet, SocketBinder binder) {
+        UpstreamSockets os = os(binder);
         return (upstream, transport, timeout) -> {
             if (!viaTailnet.test(upstream.getAddress())) {
                 return os.open(upstream, transport, timeout);
@@ -85,9 +95,10 @@ public interface UpstreamSockets {
                 && (a[4] & 0xFF) == 0xa1 && (a[5] & 0xFF) == 0xe0;
     }
 
-    private static Socket connect(InetSocketAddress upstream, Duration timeout) throws IOException {
+    private static Socket connect(InetSocketAddress upstream, Duration timeout, SocketBinder binder) throws IOException {
         Socket s = new Socket();
         try {
+            binder.bindTcp(s, upstream.getAddress());
             s.connect(upstream, (int) Math.max(1, timeout.toMillis()));
             return s;
         } catch (IOException e) {

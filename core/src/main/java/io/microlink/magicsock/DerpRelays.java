@@ -11,10 +11,10 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntConsumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
@@ -212,17 +212,17 @@ final class DerpRelays implements AutoCloseable {
     }
 
     /**
-     * The network changed: closes the connections that went out over one of {@code vanished}
-     * (or all of them), which cannot carry anything any more. They leave the table, so the next
+     * The network changed: closes the connections whose local address {@code stranded} names
+     * (all of them, when the way out moved), which cannot carry anything any more. They leave the table, so the next
      * packet for a region dials it afresh and the next netcheck reconnects home.
      *
      * @return how many were closed
      */
-    int closeStranded(boolean all, Set<InetAddress> vanished) {
+    int closeStranded(Predicate<InetAddress> stranded) {
         int[] closed = {0};
         links.entrySet().removeIf(e -> {
             DerpClient c = e.getValue().client;
-            if (all || (c != null && vanished.contains(c.localAddress()))) {
+            if (stranded.test(c == null ? null : c.localAddress())) {
                 closeQuietly(e.getValue());
                 closed[0]++;
                 return true;

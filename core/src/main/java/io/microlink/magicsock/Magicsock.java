@@ -30,6 +30,7 @@ import io.microlink.wireguard.udp.LinuxUdpSocket;
 import io.microlink.wireguard.udp.UdpBatchSocket;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -42,12 +43,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLContext;
@@ -143,9 +147,10 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     /** Datagrams the readers of sockets since replaced dropped. */
     private volatile long udpDroppedBefore;
     private final AtomicReference<RebindPlan> pendingRebind = new AtomicReference<>(RebindPlan.NOTHING);
+    private final List<Consumer<Predicate<InetAddress>>> strandedListeners = new CopyOnWriteArrayList<>();
     private final NetworkMonitor monitor;
     /** Asks the gateway (NAT-PMP) for a mapping of our port; a new one re-measures, so control hears of it soon. */
-    private final PortMapper portMapper = PortMapper.forDefaultGateway(this::kick);
+    private final PortMapper portMapper;
     private final Thread maintenance;
     private final Thread ticker;
     private volatile WireGuardLink wireGuard;
@@ -161,6 +166,9 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         this.udp = udp;
         this.nodeKey = nodeKey;
         this.netmap = netmap;
+        Uplinks uplinks = settings.uplinks();
+        this.portMapper = PortMapper.forDefaultGateway(uplinks == null ? () -> null : uplinks::active,
+                Uplinks.binderOf(uplinks), this::kick);
         this.relays = new DerpRelays(settings.derpTransport(), settings.tls(), settings.dialer(), nodeKey, this::onDerpPacket,
                 this::derpLost, DERP_TIMEOUT);
         this.homeRelay = new HomeRelay(settings.netcheckInterval(), RandomGenerator.getDefault(),
@@ -177,7 +185,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         this.monitor = NetworkMonitor.start(this::networkChanged);
         if (settings.uplinks() != null) {
             settings.uplinks().onSwitch(s -> rebindSoon(RebindPlan.uplinkSwitched()));
-            settings.uplinks().start(this::derpMap);
+            settings.uplinks().start(this::derpMap, relays::home);
         }
     }
 
@@ -584,6 +592,27 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         }
     }
 
+    /**
+     * Tells {@code listener}, on the maintenance thread at each rebind, which TCP connections
+     * went out a way the change closed: those whose local address the predicate accepts (all of
+     * them after a switch of uplink or default route). The relay connections are closed and the
+     * UDP socket rebound by then; the node closes its control connection by the same rule, so it
+     * is dialled again at once instead of waiting for its watchdog.
+     *
+     * @param listener told of each rebind; it must be quick and is not to throw
+     */
+    public void onStranded(Consumer<Predicate<InetAddress>> listener) {
+        strandedListeners.add(listener);
+    }
+
+    private static void tellStranded(Consumer<Predicate<InetAddress>> listener, RebindPlan plan) {
+        try {
+            listener.accept(plan::strands);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "acting on a rebind failed", e);
+        }
+    }
+
     private void rebindSoon(RebindPlan plan) {
         pendingRebind.accumulateAndGet(plan, RebindPlan::and);
         wake.release();
@@ -598,7 +627,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
             return;
         }
         try {
-            uplinks.bindUdp(socket.port());
+            uplinks.bindUdp(socket.port(), null);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "UDP port {0} follows the default route: {1}", String.valueOf(socket.port()),
                     e.getMessage());
@@ -619,7 +648,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         long start = System.nanoTime();
         // Paths first: data turns to the relays at once (a closed one is dialled again by the
         // first packet for it) while the socket is being rebound, which may take a moment.
-        int closed = relays.closeStranded(plan.closeAllDerp(), plan.derpVanished());
+        int closed = relays.closeStranded(plan::strands);
         if (plan.resetPaths()) {
             peers.all().forEach(p -> p.path().reset());
         }
@@ -630,6 +659,8 @@ public final class Magicsock implements PacketSink, AutoCloseable {
             portMapper.networkChanged(); // the gateway may be another one now
             homeRelay.kick();
         }
+        // Last: the data path comes first, the control connection's redial is not urgent for it.
+        strandedListeners.forEach(l -> tellStranded(l, plan));
         rebinds.increment();
         LOG.log(Level.INFO, "rebind after a network change: UDP {0}, {1} relay connection(s) closed, direct paths {2} ({3} ms)",
                 plan.rebindUdp() ? "rebound to port " + port() : "kept", closed,

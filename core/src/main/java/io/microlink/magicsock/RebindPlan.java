@@ -60,6 +60,16 @@ record RebindPlan(boolean rebindUdp, boolean resetPaths, boolean closeAllDerp, S
                 closeAllDerp || other.closeAllDerp, vanished, restun || other.restun);
     }
 
+    /**
+     * Whether a TCP connection from {@code localAddress} went out a way this change closed: every
+     * one when the way out moved, else those from a vanished address. Relay connections and the
+     * control connection alike (tailscale's {@code tsdial} closes its system connections by the
+     * same two rules on a link change).
+     */
+    boolean strands(InetAddress localAddress) {
+        return closeAllDerp || localAddress != null && derpVanished.contains(localAddress);
+    }
+
     boolean isNothing() {
         return equals(NOTHING);
     }

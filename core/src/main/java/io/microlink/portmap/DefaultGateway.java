@@ -10,7 +10,9 @@ import java.util.List;
 
 /**
  * The IPv4 default gateway, where NAT-PMP asks for mappings: read from Linux's
- * {@code /proc/net/route} (no such file elsewhere: no gateway, no port mapping).
+ * {@code /proc/net/route} (no such file elsewhere: no gateway, no port mapping). With uplinks,
+ * the gateway of the active uplink's own default route: the main table's first default route
+ * goes through the most preferred uplink, which may be the one that failed.
  */
 final class DefaultGateway {
     private static final Path ROUTES = Path.of("/proc/net/route");
@@ -19,24 +21,31 @@ final class DefaultGateway {
 
     private DefaultGateway() {}
 
-    /** The gateway of the default route, or null when there is none or the table is unreadable. */
-    static Inet4Address find() {
+    /**
+     * The gateway of the default route through {@code device} (any device's, for null), or null
+     * when there is none or the table is unreadable.
+     */
+    static Inet4Address find(String device) {
         try {
-            return parse(Files.readAllLines(ROUTES));
+            return parse(Files.readAllLines(ROUTES), device);
         } catch (IOException | RuntimeException e) {
             return null;
         }
     }
 
     /**
-     * The gateway of the first usable default route in {@code /proc/net/route}'s lines:
-     * {@code Iface Destination Gateway Flags ...}, addresses as little-endian hex.
+     * The gateway of the first usable default route through {@code device} (any, for null) in
+     * {@code /proc/net/route}'s lines: {@code Iface Destination Gateway Flags ...}, addresses as
+     * little-endian hex.
      */
-    static Inet4Address parse(List<String> lines) {
+    static Inet4Address parse(List<String> lines, String device) {
         for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
             String[] f = line.trim().split("\\s+");
             if (f.length < 8 || !f[1].equals("00000000") || !f[7].equals("00000000")) {
                 continue; // not a default route (destination and mask 0)
+            }
+            if (device != null && !device.equals(f[0])) {
+                continue;
             }
             int flags = hex(f[3]);
             int gw = hex(f[2]);

@@ -1,5 +1,6 @@
 package io.microlink.portmap;
 
+import io.microlink.netstack.relay.SocketBinder;
 import io.microlink.http.HttpHead;
 import io.microlink.http.HttpHeadReader;
 import java.io.ByteArrayOutputStream;
@@ -31,16 +32,19 @@ final class GatewayHttp {
 
     private GatewayHttp() {}
 
-    static Response get(URI url) throws IOException {
-        return exchange(url, "GET", "", null);
+    /** GETs {@code url} from a socket readied by {@code binder}. */
+    static Response get(URI url, SocketBinder binder) throws IOException {
+        return exchange(url, "GET", "", null, binder);
     }
 
-    static Response post(URI url, String soapAction, String body) throws IOException {
+    /** POSTs a SOAP call to {@code url} from a socket readied by {@code binder}. */
+    static Response post(URI url, String soapAction, String body, SocketBinder binder) throws IOException {
         return exchange(url, "POST", "Content-Type: text/xml; charset=\"utf-8\"\r\nSOAPAction: \"" + soapAction
-                + "\"\r\n", body);
+                + "\"\r\n", body, binder);
     }
 
-    private static Response exchange(URI url, String method, String headers, String body) throws IOException {
+    private static Response exchange(URI url, String method, String headers, String body, SocketBinder binder)
+            throws IOException {
         byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         int port = url.getPort() < 0 ? 80 : url.getPort();
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
@@ -53,7 +57,9 @@ final class GatewayHttp {
         // NO_PROXY: a plain Socket would follow socksProxyHost or the default ProxySelector, and
         // the gateway's own LAN address must be reached directly, never through a third party.
         try (Socket s = new Socket(Proxy.NO_PROXY)) {
-            s.connect(new InetSocketAddress(url.getHost(), port), (int) TIME.toMillis());
+            InetSocketAddress to = new InetSocketAddress(url.getHost(), port);
+            binder.bindTcp(s, to.getAddress());
+            s.connect(to, (int) TIME.toMillis());
             OutputStream out = s.getOutputStream();
             out.write(head.getBytes(StandardCharsets.ISO_8859_1));
             out.write(content);

@@ -1,5 +1,6 @@
 package io.microlink.portmap;
 
+import io.microlink.netstack.relay.SocketBinder;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.DatagramPacket;
@@ -36,11 +37,15 @@ final class GatewayUdp implements AutoCloseable {
     private final DatagramSocket socket;
     private final int attempts;
 
-    /** A socket to {@code gateway}'s {@code port} that sends each request up to {@code attempts} times. */
-    GatewayUdp(Inet4Address gateway, int port, int attempts) throws IOException {
+    /**
+     * A socket to {@code gateway}'s {@code port}, readied by {@code binder}, that sends each
+     * request up to {@code attempts} times.
+     */
+    GatewayUdp(Inet4Address gateway, int port, int attempts, SocketBinder binder) throws IOException {
         this.attempts = attempts;
         socket = new DatagramSocket();
         try {
+            binder.bindUdp(socket.getLocalPort(), gateway);
             socket.connect(new InetSocketAddress(gateway, port));
         } catch (IOException | RuntimeException e) {
             socket.close();

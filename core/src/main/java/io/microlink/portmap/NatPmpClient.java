@@ -1,5 +1,6 @@
 package io.microlink.portmap;
 
+import io.microlink.netstack.relay.SocketBinder;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
@@ -9,6 +10,13 @@ import java.net.InetSocketAddress;
 final class NatPmpClient implements MappingProtocol {
     private static final System.Logger LOG = System.getLogger("io.microlink.portmap");
 
+    private final SocketBinder binder;
+
+    /** @param binder readies each socket to the gateway (binds it to the node's active uplink) */
+    NatPmpClient(SocketBinder binder) {
+        this.binder = binder;
+    }
+
     @Override
     public PortMapProtocol kind() {
         return PortMapProtocol.NAT_PMP;
@@ -16,7 +24,7 @@ final class NatPmpClient implements MappingProtocol {
 
     @Override
     public Grant map(Inet4Address gateway, int localPort) throws IOException {
-        try (GatewayUdp udp = new GatewayUdp(gateway, NatPmp.PORT, GatewayUdp.NAT_PMP_ATTEMPTS)) {
+        try (GatewayUdp udp = new GatewayUdp(gateway, NatPmp.PORT, GatewayUdp.NAT_PMP_ATTEMPTS, binder)) {
             NatPmp.ExternalAddress ext = udp.exchange(NatPmp.externalAddressRequest(), NatPmpClient::externalAddress);
             if (ext == null || ext.result() != 0) {
                 refused(gateway, ext);
@@ -41,7 +49,7 @@ final class NatPmpClient implements MappingProtocol {
 
     @Override
     public long epoch(Inet4Address gateway) throws IOException {
-        try (GatewayUdp udp = new GatewayUdp(gateway, NatPmp.PORT, GatewayUdp.NAT_PMP_ATTEMPTS)) {
+        try (GatewayUdp udp = new GatewayUdp(gateway, NatPmp.PORT, GatewayUdp.NAT_PMP_ATTEMPTS, binder)) {
             NatPmp.ExternalAddress ext = udp.exchange(NatPmp.externalAddressRequest(), NatPmpClient::externalAddress);
             return ext == null || ext.result() != 0 ? -1 : ext.epochSeconds();
         }
@@ -49,7 +57,7 @@ final class NatPmpClient implements MappingProtocol {
 
     @Override
     public void delete(Grant grant) throws IOException {
-        try (GatewayUdp udp = new GatewayUdp(grant.gateway(), NatPmp.PORT, GatewayUdp.NAT_PMP_ATTEMPTS)) {
+        try (GatewayUdp udp = new GatewayUdp(grant.gateway(), NatPmp.PORT, GatewayUdp.NAT_PMP_ATTEMPTS, binder)) {
             // One datagram, no waiting: the mapping also ends with its lifetime.
             udp.send(NatPmp.mappingRequest(true, grant.localPort(), 0, 0));
         }

@@ -1,5 +1,6 @@
 package io.microlink.portmap;
 
+import io.microlink.netstack.relay.SocketBinder;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
@@ -19,8 +20,11 @@ final class PcpClient implements MappingProtocol {
             new Pcp.Response(Pcp.OP_MAP, 1, 0, 0, new byte[0], 0, 0, 0, null);
 
     private final byte[] nonce = new byte[Pcp.NONCE_BYTES];
+    private final SocketBinder binder;
 
-    PcpClient() {
+    /** @param binder readies each socket to the gateway (binds it to the node's active uplink) */
+    PcpClient(SocketBinder binder) {
+        this.binder = binder;
         new SecureRandom().nextBytes(nonce);
     }
 
@@ -31,7 +35,7 @@ final class PcpClient implements MappingProtocol {
 
     @Override
     public Grant map(Inet4Address gateway, int localPort) throws IOException {
-        try (GatewayUdp udp = new GatewayUdp(gateway, NatPmp.PORT, GatewayUdp.PCP_ATTEMPTS)) {
+        try (GatewayUdp udp = new GatewayUdp(gateway, NatPmp.PORT, GatewayUdp.PCP_ATTEMPTS, binder)) {
             byte[] request = Pcp.mapRequest(udp.localAddress(), nonce, localPort, localPort,
                     PortMapper.LIFETIME_SECONDS);
             Pcp.Response r = udp.exchange(request, (b, off, len) -> mapAnswer(b, off, len, nonce, localPort));
@@ -57,7 +61,7 @@ final class PcpClient implements MappingProtocol {
 
     @Override
     public long epoch(Inet4Address gateway) throws IOException {
-        try (GatewayUdp udp = new GatewayUdp(gateway, NatPmp.PORT, GatewayUdp.PCP_ATTEMPTS)) {
+        try (GatewayUdp udp = new GatewayUdp(gateway, NatPmp.PORT, GatewayUdp.PCP_ATTEMPTS, binder)) {
             Pcp.Response r = udp.exchange(Pcp.announceRequest(udp.localAddress()), (b, off, len) ->
                     b[off] == Pcp.VERSION && Pcp.decode(b, off, len) instanceof Pcp.Response a
                             && a.opcode() == Pcp.OP_ANNOUNCE ? a : null);
@@ -67,7 +71,7 @@ final class PcpClient implements MappingProtocol {
 
     @Override
     public void delete(Grant grant) throws IOException {
-        try (GatewayUdp udp = new GatewayUdp(grant.gateway(), NatPmp.PORT, GatewayUdp.PCP_ATTEMPTS)) {
+        try (GatewayUdp udp = new GatewayUdp(grant.gateway(), NatPmp.PORT, GatewayUdp.PCP_ATTEMPTS, binder)) {
             udp.send(Pcp.mapRequest(udp.localAddress(), nonce, grant.localPort(), 0, 0));
         }
     }

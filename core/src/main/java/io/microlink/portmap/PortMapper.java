@@ -2,6 +2,7 @@ package io.microlink.portmap;
 
 import io.microlink.PortMapping;
 import io.microlink.netstack.DroppedInput;
+import io.microlink.netstack.relay.SocketBinder;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * Keeps a UDP port mapping on the default gateway, so peers behind a NAT that maps every
+ * Keeps a UDP port mapping on the default gateway (the active uplink's, with uplinks), so peers behind a NAT that maps every
  * destination to a new port (where hole punching fails) can still reach this node at
  * {@code gateway's external address : mapped port}. It asks as tailscaled does: NAT-PMP first,
  * then PCP, then UPnP IGD, and renews with whichever granted. {@link #mapped} never blocks: it
@@ -75,10 +76,20 @@ public final class PortMapper {
         this.changed = changed;
     }
 
-    /** A mapper that asks the default gateway of Linux's routing table with NAT-PMP, PCP and UPnP. */
-    public static PortMapper forDefaultGateway(Runnable changed) {
-        return new PortMapper(DefaultGateway::find,
-                List.of(new NatPmpClient(), new PcpClient(), new UpnpClient(Ssdp.PORT, true)), EPOCH_CHECK, changed);
+    /**
+     * A mapper that asks, with NAT-PMP, PCP and UPnP, the gateway of Linux's default route through
+     * the interface {@code uplink} names at the time (the node's active uplink; null from it: the
+     * first default route's), from sockets readied by {@code binder} (bound to that uplink).
+     * On an uplink switch {@link #networkChanged} makes it ask the new uplink's gateway.
+     *
+     * @param uplink  the interface whose gateway to ask, or null for the default route's
+     * @param binder  readies each socket to the gateway
+     * @param changed told when the mapped endpoint appears or changes
+     * @return the mapper
+     */
+    public static PortMapper forDefaultGateway(Supplier<String> uplink, SocketBinder binder, Runnable changed) {
+        return new PortMapper(() -> DefaultGateway.find(uplink.get()), List.of(new NatPmpClient(binder),
+                new PcpClient(binder), new UpnpClient(Ssdp.PORT, true, binder)), EPOCH_CHECK, changed);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.microlink.portmap;
 
+import io.microlink.netstack.relay.SocketBinder;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.DatagramPacket;
@@ -30,15 +31,18 @@ final class UpnpClient implements MappingProtocol {
 
     private final int ssdpPort;
     private final boolean multicast;
+    private final SocketBinder binder;
 
     /**
      * @param ssdpPort  the gateway's SSDP port (1900; another in tests)
      * @param multicast whether to also send the query to SSDP's multicast group, as some
      *                  gateways answer only that (tests on loopback send only unicast)
+     * @param binder    readies each socket to the gateway (binds it to the node's active uplink)
      */
-    UpnpClient(int ssdpPort, boolean multicast) {
+    UpnpClient(int ssdpPort, boolean multicast, SocketBinder binder) {
         this.ssdpPort = ssdpPort;
         this.multicast = multicast;
+        this.binder = binder;
     }
 
     @Override
@@ -105,6 +109,7 @@ final class UpnpClient implements MappingProtocol {
     /** The gateway's WANIPConnection service and our address towards it; null when it does not answer SSDP. */
     private Discovered discover(Inet4Address gateway) throws IOException {
         try (DatagramSocket s = new DatagramSocket()) {
+            binder.bindUdp(s.getLocalPort(), gateway);
             InetSocketAddress gatewaySsdp = new InetSocketAddress(gateway, ssdpPort);
             Inet4Address self = selfTowards(gatewaySsdp);
             byte[] query = Ssdp.search();
@@ -137,7 +142,7 @@ final class UpnpClient implements MappingProtocol {
                 if (!gateway.equals(p.getAddress()) || location == null || !names(location, gateway)) {
                     continue; // only the gateway speaks for the gateway
                 }
-                GatewayHttp.Response desc = GatewayHttp.get(location);
+                GatewayHttp.Response desc = GatewayHttp.get(location, binder);
                 if (desc.status() != 200) {
                     throw new PortMapProtocolException("the gateway's UPnP description: HTTP " + desc.status());
                 }
@@ -151,8 +156,9 @@ final class UpnpClient implements MappingProtocol {
         }
     }
 
-    private static Inet4Address selfTowards(InetSocketAddress gateway) throws IOException {
+    private Inet4Address selfTowards(InetSocketAddress gateway) throws IOException {
         try (DatagramSocket probe = new DatagramSocket()) {
+            binder.bindUdp(probe.getLocalPort(), gateway.getAddress());
             probe.connect(gateway);
             if (probe.getLocalAddress() instanceof Inet4Address a && !a.isAnyLocalAddress()) {
                 return a;
@@ -182,9 +188,9 @@ final class UpnpClient implements MappingProtocol {
         }
     }
 
-    private static Soap call(UpnpXml.Service s, String action, String... arguments) throws IOException {
+    private Soap call(UpnpXml.Service s, String action, String... arguments) throws IOException {
         GatewayHttp.Response r = GatewayHttp.post(s.control(), s.type() + "#" + action,
-                UpnpXml.soapRequest(s.type(), action, arguments));
+                UpnpXml.soapRequest(s.type(), action, arguments), binder);
         return new Soap(r.status(), r.body());
     }
 

@@ -2,8 +2,10 @@ package io.microlink.uplink;
 
 import io.microlink.UplinkStatus;
 import io.microlink.control.wire.DerpMap;
+import io.microlink.netstack.relay.SocketBinder;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +13,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -18,10 +22,12 @@ import java.util.function.Supplier;
  * preference. Each is checked on a virtual thread of its own ({@link UplinkProbe}, every
  * {@link Settings#checkInterval} with ±20% jitter so checks do not fall into step with anything
  * periodic), {@link UplinkSelector} decides which carries traffic, and the sockets the node
- * opens are bound to that one ({@link #bindTcp}, {@link #bindUdp}). A switch is logged and
- * handed to every {@link #onSwitch} listener (magicsock rebinds; the node tells its listeners).
+ * opens are bound to that one ({@link #bindTcp}, {@link #bindUdp}): the one way every part of
+ * the node (magicsock, control, DERP, the DNS forwarder, port mapping, the subnet relay) binds
+ * its host sockets. A switch is logged and handed to every {@link #onSwitch} listener (magicsock
+ * rebinds; the node tells its listeners).
  */
-public final class Uplinks implements AutoCloseable {
+public final class Uplinks implements SocketBinder, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.microlink.uplink");
 
     /**
@@ -43,10 +49,13 @@ public final class Uplinks implements AutoCloseable {
         }
     }
 
-    /** One health check of one uplink: null if it reached the relay, else why not ({@link UplinkProbe#check}). */
+    /**
+     * One health check of one uplink: null if it reached a relay, the home region's first, else
+     * why not ({@link UplinkProbe#check}).
+     */
     @FunctionalInterface
     interface Probe {
-        String check(String device, DerpMap map, Duration timeout);
+        String check(String device, DerpMap map, int homeRegion, Duration timeout);
     }
 
     private final Settings settings;
@@ -54,6 +63,7 @@ public final class Uplinks implements AutoCloseable {
     private final UplinkSelector selector;
     private final List<Consumer<UplinkSelector.Switch>> listeners = new CopyOnWriteArrayList<>();
     private final List<Thread> checkers = new ArrayList<>();
+    private final Function<InetAddress, KernelRoute.Match> routes;
     private volatile boolean running = true;
 
     /**
@@ -61,17 +71,21 @@ public final class Uplinks implements AutoCloseable {
      * @throws IllegalStateException    where sockets cannot be bound to an interface (not Linux, or no native access)
      */
     public Uplinks(Settings settings) {
-        this(settings, UplinkProbe::check);
+        this(settings, UplinkProbe::check, KernelRoute::to);
         if (!DeviceBinding.usable()) {
             throw new IllegalStateException("uplinks need Linux and native access (java --enable-native-access=ALL-UNNAMED)");
         }
     }
 
-    /** With checks made by {@code probe}: for tests, which cannot bind sockets to interfaces. */
-    Uplinks(Settings settings, Probe probe) {
+    /**
+     * With checks made by {@code probe} and routes looked up by {@code routes}: for tests, which
+     * cannot bind sockets to interfaces.
+     */
+    Uplinks(Settings settings, Probe probe, Function<InetAddress, KernelRoute.Match> routes) {
         checkNames(settings.names());
         this.settings = settings;
         this.probe = probe;
+        this.routes = routes;
         this.selector = new UplinkSelector(settings.names(), settings.failback().toNanos());
     }
 
@@ -92,6 +106,17 @@ public final class Uplinks implements AutoCloseable {
         }
     }
 
+    /**
+     * How the node binds its host sockets: to the active one of {@code uplinks}, or, without
+     * uplinks (null), not at all (they follow the routing table).
+     *
+     * @param uplinks the node's uplinks, or null
+     * @return the binder every part of the node uses
+     */
+    public static SocketBinder binderOf(Uplinks uplinks) {
+        return uplinks == null ? SocketBinder.DEFAULT_ROUTE : uplinks;
+    }
+
     /** Called on a checker's thread after each switch, in the order added. */
     public void onSwitch(Consumer<UplinkSelector.Switch> listener) {
         listeners.add(listener);
@@ -107,27 +132,66 @@ public final class Uplinks implements AutoCloseable {
         return selector.statuses();
     }
 
-    /** Binds an unconnected TCP socket to the active uplink. */
-    public void bindTcp(Socket unconnected) throws IOException {
-        DeviceBinding.bindTcp(unconnected, active());
+    /**
+     * Binds an unconnected TCP socket to the active uplink, unless {@code to} is reached another
+     * way ({@link #throughUplink}).
+     *
+     * @param to where it connects, or null when that is not known here (through a proxy, or by name): bound
+     */
+    @Override
+    public void bindTcp(Socket unconnected, InetAddress to) throws IOException {
+        if (throughUplink(to)) {
+            DeviceBinding.bindTcp(unconnected, active());
+        }
     }
 
-    /** Binds this process's UDP socket on {@code port} to the active uplink. */
-    public void bindUdp(int port) throws IOException {
-        DeviceBinding.bindUdp(port, active());
+    /**
+     * Binds this process's UDP socket on {@code port} to the active uplink, unless {@code to} is
+     * reached another way ({@link #throughUplink}).
+     *
+     * @param to where it sends, or null for a socket that sends anywhere (magicsock's): bound
+     */
+    @Override
+    public void bindUdp(int port, InetAddress to) throws IOException {
+        if (throughUplink(to)) {
+            DeviceBinding.bindUdp(port, active());
+        }
     }
 
-    /** Starts checking each uplink against the relays of {@code derpMap} (null while there is none). */
-    public synchronized void start(Supplier<DerpMap> derpMap) {
+    /**
+     * Whether traffic to {@code to} belongs on the active uplink: not where it never leaves the
+     * host or its link (loopback, link-local, the host's own addresses), nor where the kernel
+     * routes it through an interface that is not an uplink (a LAN of a third interface, such as a
+     * subnet route's hosts): bound to the uplink, it could not get there. Everything the kernel
+     * would send along a default route or through an uplink goes through the active one.
+     */
+    boolean throughUplink(InetAddress to) {
+        if (to == null) {
+            return true;
+        }
+        if (to.isLoopbackAddress() || to.isLinkLocalAddress() || to.isAnyLocalAddress()) {
+            return false;
+        }
+        KernelRoute.Match route = routes.apply(to);
+        return route == null || route.prefixLength() == 0 || settings.names().contains(route.iface());
+    }
+
+    /**
+     * Starts checking each uplink against the relays of {@code derpMap} (null while there is
+     * none), the home region's first.
+     *
+     * @param homeRegion the home relay's region of the moment (0 before the first netcheck)
+     */
+    public synchronized void start(Supplier<DerpMap> derpMap, IntSupplier homeRegion) {
         if (!checkers.isEmpty() || !running) {
             return;
         }
         for (String name : settings.names()) {
-            checkers.add(Thread.ofVirtual().name("microlink-uplink-" + name).start(() -> watch(name, derpMap)));
+            checkers.add(Thread.ofVirtual().name("microlink-uplink-" + name).start(() -> watch(name, derpMap, homeRegion)));
         }
     }
 
-    private void watch(String name, Supplier<DerpMap> derpMap) {
+    private void watch(String name, Supplier<DerpMap> derpMap, IntSupplier homeRegion) {
         long interval = settings.checkInterval().toNanos();
         // STUN and then TCP wait 40% of the interval each: a failed check ends before the next is due, jitter and all.
         Duration timeout = settings.checkInterval().multipliedBy(2).dividedBy(5);
@@ -136,7 +200,7 @@ public final class Uplinks implements AutoCloseable {
             long started = System.nanoTime();
             DerpMap map = derpMap.get();
             if (map != null) {
-                String problem = probe.check(name, map, timeout);
+                String problem = probe.check(name, map, homeRegion.getAsInt(), timeout);
                 if (problem != null && !problem.equals(lastProblem)) {
                     LOG.log(Level.DEBUG, "uplink {0} check failed: {1}", name, problem);
                 }

@@ -76,4 +76,23 @@ class RebindPlanTest {
         assertThat(a.and(b)).isEqualTo(new RebindPlan(true, true, false, Set.of(ip("10.0.0.7")), true));
         assertThat(RebindPlan.NOTHING.and(RebindPlan.NOTHING).isNothing()).isTrue();
     }
+
+    @Test
+    void aTcpConnectionIsStrandedWhenTheWayOutMovedOrItsOwnAddressVanished() {
+        InetAddress old = ip("192.168.1.14");
+        InetAddress kept = ip("192.168.2.20");
+        RebindPlan vanished = RebindPlan.of(new NetworkChange(state(VIA_A, "192.168.1.14", "192.168.2.20"),
+                state(VIA_A, "192.168.2.20"), false));
+        assertThat(vanished.strands(old)).isTrue();
+        assertThat(vanished.strands(kept)).isFalse();
+        assertThat(vanished.strands(null)).as("not connected yet: nothing to close").isFalse();
+        assertThat(RebindPlan.uplinkSwitched().strands(kept)).isTrue();
+        assertThat(RebindPlan.uplinkSwitched().strands(null)).isTrue();
+        RebindPlan moved = RebindPlan.of(new NetworkChange(state(VIA_A, "192.168.1.14"), state(VIA_B, "192.168.1.14"),
+                false));
+        assertThat(moved.strands(old)).isTrue();
+        RebindPlan appeared = RebindPlan.of(new NetworkChange(state(VIA_A, "192.168.1.14"),
+                state(VIA_A, "192.168.1.14", "192.168.2.20"), false));
+        assertThat(appeared.strands(old)).isFalse();
+    }
 }

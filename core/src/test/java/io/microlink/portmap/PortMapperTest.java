@@ -3,11 +3,14 @@ package io.microlink.portmap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.microlink.PortMapping;
+import io.microlink.netstack.relay.SocketBinder;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,7 +27,8 @@ class PortMapperTest {
     private static final int PORT = 41641;
 
     private static PortMapper mapper(Supplier<Inet4Address> gateway, Duration epochCheck, Runnable changed) {
-        return new PortMapper(gateway, List.of(new NatPmpClient(), new PcpClient()), epochCheck, changed);
+        return new PortMapper(gateway, List.of(new NatPmpClient(SocketBinder.DEFAULT_ROUTE),
+                new PcpClient(SocketBinder.DEFAULT_ROUTE)), epochCheck, changed);
     }
 
     private static InetSocketAddress at(String address, int port) {
@@ -81,9 +85,10 @@ class PortMapperTest {
         try (ScriptedGateway gw = new ScriptedGateway("127.35.51.6")) {
             gw.pcp = false;
             gw.tcpAnswer = true;
-            assertThat(new NatPmpClient().map(gw.address, PORT)).isNull();
+            assertThat(new NatPmpClient(SocketBinder.DEFAULT_ROUTE).map(gw.address, PORT)).isNull();
             gw.tcpAnswer = false;
-            assertThat(new NatPmpClient().map(gw.address, PORT).external()).isEqualTo(at("203.0.113.2", 60001));
+            assertThat(new NatPmpClient(SocketBinder.DEFAULT_ROUTE).map(gw.address, PORT).external())
+                    .isEqualTo(at("203.0.113.2", 60001));
         }
     }
 
@@ -179,8 +184,8 @@ class PortMapperTest {
         for (int i = 0; i < externals.length; i++) {
             try (ScriptedGateway gw = new ScriptedGateway("127.35.52." + (i + 1))) {
                 gw.external = externals[i];
-                assertThat(new NatPmpClient().map(gw.address, PORT)).as(Integer.toHexString(externals[i])).isNull();
-                assertThat(new PcpClient().map(gw.address, PORT)).as(Integer.toHexString(externals[i])).isNull();
+                assertThat(new NatPmpClient(SocketBinder.DEFAULT_ROUTE).map(gw.address, PORT)).as(Integer.toHexString(externals[i])).isNull();
+                assertThat(new PcpClient(SocketBinder.DEFAULT_ROUTE).map(gw.address, PORT)).as(Integer.toHexString(externals[i])).isNull();
             }
         }
     }
@@ -198,11 +203,11 @@ class PortMapperTest {
         // Such an answer is what deleting a mapping gets: the mapping ends now.
         try (ScriptedGateway gw = new ScriptedGateway("127.35.55.1")) {
             gw.lifetime = 0;
-            assertThat(new PcpClient().map(gw.address, PORT)).isNull();
-            assertThat(new NatPmpClient().map(gw.address, PORT)).isNull();
+            assertThat(new PcpClient(SocketBinder.DEFAULT_ROUTE).map(gw.address, PORT)).isNull();
+            assertThat(new NatPmpClient(SocketBinder.DEFAULT_ROUTE).map(gw.address, PORT)).isNull();
             gw.lifetime = 7200;
-            assertThat(new PcpClient().map(gw.address, PORT)).isNotNull();
-            assertThat(new NatPmpClient().map(gw.address, PORT)).isNotNull();
+            assertThat(new PcpClient(SocketBinder.DEFAULT_ROUTE).map(gw.address, PORT)).isNotNull();
+            assertThat(new NatPmpClient(SocketBinder.DEFAULT_ROUTE).map(gw.address, PORT)).isNotNull();
         }
     }
 
@@ -212,12 +217,12 @@ class PortMapperTest {
             gw.natPmp = false;
             gw.pcp = false;
             long start = System.nanoTime();
-            assertThat(new PcpClient().map(gw.address, PORT)).isNull();
+            assertThat(new PcpClient(SocketBinder.DEFAULT_ROUTE).map(gw.address, PORT)).isNull();
             long pcpMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             // One request and tailscaled's 250 ms, not RFC 6887's 3 s and more: the gateway is one hop away.
             assertThat(gw.received.get()).isEqualTo(1);
             assertThat(pcpMillis).isBetween(200L, 1000L);
-            assertThat(new NatPmpClient().map(gw.address, PORT)).isNull();
+            assertThat(new NatPmpClient(SocketBinder.DEFAULT_ROUTE).map(gw.address, PORT)).isNull();
             assertThat(gw.received.get()).as("RFC 6886's 250, 500, 1000 ms").isEqualTo(1 + 3);
         }
     }
@@ -228,5 +233,27 @@ class PortMapperTest {
         PortMapper mapper = mapper(() -> null, PortMapper.EPOCH_CHECK, changed::release);
         assertThat(mapper.mapped(PORT)).isNull();
         assertThat(changed.tryAcquire(500, TimeUnit.MILLISECONDS)).isFalse();
+    }
+
+    @Test
+    void everyRequestToTheGatewayLeavesFromASocketTheNodesBinderReadied() throws Exception {
+        try (ScriptedGateway gw = new ScriptedGateway("127.35.51.10")) {
+            List<String> bound = new CopyOnWriteArrayList<>();
+            SocketBinder binder = new SocketBinder() {
+                @Override
+                public void bindTcp(Socket unconnected, InetAddress to) {
+                    bound.add("tcp " + to.getHostAddress());
+                }
+
+                @Override
+                public void bindUdp(int localPort, InetAddress to) {
+                    bound.add("udp " + to.getHostAddress());
+                }
+            };
+            assertThat(new NatPmpClient(binder).map(gw.address, PORT)).isNotNull();
+            gw.natPmp = false;
+            assertThat(new PcpClient(binder).map(gw.address, PORT)).isNotNull();
+            assertThat(bound).hasSize(2).containsOnly("udp 127.35.51.10");
+        }
     }
 }

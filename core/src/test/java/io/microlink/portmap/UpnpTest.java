@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.microlink.PortMapping;
+import io.microlink.netstack.relay.SocketBinder;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -26,7 +27,7 @@ class UpnpTest {
     private static final int PORT = 41641;
 
     private static UpnpClient client() {
-        return new UpnpClient(Ssdp.PORT, false); // unicast only: nothing leaves loopback
+        return new UpnpClient(Ssdp.PORT, false, SocketBinder.DEFAULT_ROUTE); // unicast only: nothing leaves loopback
     }
 
     @Test
@@ -49,7 +50,7 @@ class UpnpTest {
     @Test
     void thePortMapperFallsBackToUpnpAndNamesIt() throws Exception {
         try (ScriptedUpnpGateway gw = new ScriptedUpnpGateway("127.35.54.2")) {
-            PortMapper mapper = new PortMapper(() -> gw.address, List.of(new NatPmpClient(), new PcpClient(), client()),
+            PortMapper mapper = new PortMapper(() -> gw.address, List.of(new NatPmpClient(SocketBinder.DEFAULT_ROUTE), new PcpClient(SocketBinder.DEFAULT_ROUTE), client()),
                     PortMapper.EPOCH_CHECK, () -> { });
             Grant g = mapper.request(gw.address, PORT, null, 0);
             assertThat(g.mapping()).isEqualTo(new PortMapping("UPnP",
@@ -150,7 +151,7 @@ class UpnpTest {
                     // nothing to learn
                 }
             });
-            assertThat(GatewayHttp.get(URI.create(gw.ownLocation())).status()).isEqualTo(200);
+            assertThat(GatewayHttp.get(URI.create(gw.ownLocation()), SocketBinder.DEFAULT_ROUTE).status()).isEqualTo(200);
             assertThat(proxied.get()).isZero();
         } finally {
             ProxySelector.setDefault(before);

@@ -25,15 +25,16 @@ class UplinksTest {
 
     @Test
     void aFailingPreferredUplinkSwitchesEveryListenerOverAndFailbackWaitsForTheHysteresis() throws Exception {
-        Uplinks.Probe probe = (device, map, timeout) -> device.equals("wlan0") && wifiDead ? "dead" : null;
-        try (Uplinks uplinks = new Uplinks(new Uplinks.Settings(List.of("wlan0", "wwan0"), CHECK, FAILBACK), probe)) {
+        Uplinks.Probe probe = (device, map, home, timeout) -> device.equals("wlan0") && wifiDead ? "dead" : null;
+        try (Uplinks uplinks = new Uplinks(new Uplinks.Settings(List.of("wlan0", "wwan0"), CHECK, FAILBACK), probe,
+                to -> null)) {
             List<UplinkSelector.Switch> second = new CopyOnWriteArrayList<>();
             uplinks.onSwitch(seen::add);
             uplinks.onSwitch(s -> {
                 throw new IllegalStateException("a listener's bug"); // must not stop the checker or the others
             });
             uplinks.onSwitch(second::add);
-            uplinks.start(() -> MAP);
+            uplinks.start(() -> MAP, () -> 1);
             await(() -> uplinks.statuses().stream().allMatch(u -> u.health() == UplinkStatus.Health.UP));
             assertThat(uplinks.active()).isEqualTo("wlan0");
 
@@ -56,9 +57,9 @@ class UplinksTest {
     @Test
     void withoutADerpMapNothingIsCheckedAndThePreferredUplinkStays() throws Exception {
         try (Uplinks uplinks = new Uplinks(new Uplinks.Settings(List.of("wlan0", "wwan0"), CHECK, FAILBACK),
-                (device, map, timeout) -> "dead")) {
+                (device, map, home, timeout) -> "dead", to -> null)) {
             uplinks.onSwitch(seen::add);
-            uplinks.start(() -> null);
+            uplinks.start(() -> null, () -> 0);
             Thread.sleep(10 * CHECK.toMillis());
             assertThat(uplinks.statuses()).allMatch(u -> u.health() == UplinkStatus.Health.UNKNOWN);
             assertThat(seen).isEmpty();

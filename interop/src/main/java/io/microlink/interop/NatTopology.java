@@ -225,6 +225,16 @@ public final class NatTopology implements AutoCloseable {
         return ifName;
     }
 
+    /**
+     * Moves {@code host}'s main default route (metric 0) to {@code via}'s gateway through
+     * {@code ifName}, in one netlink change, with every link and address left as it was: the
+     * default route alone flips, as when a laptop's wired port takes over from its WiFi. The
+     * new way is usable when this returns ({@code addUplink} proved the link answers).
+     */
+    public synchronized void setDefaultRoute(Host host, Router via, String ifName) {
+        exec(host.namespace(), "ip", "route", "replace", "default", "via", via.lanGateway(), "dev", ifName);
+    }
+
     /** The interface inside {@code host}'s namespace that holds its address. */
     public String interfaceOf(Host host) {
         return exec(host.namespace(), "ip", "-o", "-4", "addr", "show", "to", host.address()).stdout()

@@ -316,15 +316,29 @@ public final class NatLab implements AutoCloseable {
      */
     public synchronized UplinkNode javaWithUplinks(String name, NatTopology.Router preferred,
                                                    NatTopology.Router backup, String... daemonFlags) {
+        return javaWithTwoLinks(name, preferred, backup, true, daemonFlags);
+    }
+
+    /**
+     * The same host, two links with a default route each, with a daemon started without
+     * {@code --uplinks}: it follows the main default route (the first link's) as any node does.
+     */
+    public synchronized UplinkNode javaWithTwoLinks(String name, NatTopology.Router preferred,
+                                                    NatTopology.Router backup, String... daemonFlags) {
+        return javaWithTwoLinks(name, preferred, backup, false, daemonFlags);
+    }
+
+    private UplinkNode javaWithTwoLinks(String name, NatTopology.Router preferred, NatTopology.Router backup,
+                                        boolean asUplinks, String... daemonFlags) {
         NatTopology.Host host = net.host(name, preferred);
         String second = net.addUplink(host, backup, 100);
         String first = net.interfaceOf(host);
-        List<String> flags = new ArrayList<>(List.of("--uplinks", first + "," + second));
+        List<String> flags = new ArrayList<>(asUplinks ? List.of("--uplinks", first + "," + second) : List.of());
         flags.addAll(List.of(daemonFlags));
         return new UplinkNode((JavaNode) java(name, host, Map.of(), flags.toArray(String[]::new)), first, second);
     }
 
-    /** A Java node with two uplinks, and their interface names. */
+    /** A Java node whose host has two links to the internet, and their interface names (the first's route preferred). */
     public record UplinkNode(JavaNode node, String preferred, String backup) {}
 
     private Node java(String name, NatTopology.Host host, Map<String, String> env, String... daemonFlags) {

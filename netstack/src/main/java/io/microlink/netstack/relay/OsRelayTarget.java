@@ -35,9 +35,21 @@ public final class OsRelayTarget implements RelayTarget {
     private static final int IPV6_HEADER = 40;
     private static final int UDP_HEADER = 8;
 
-    /** The host's sockets, opened as each connection, flow and ping asks. */
+    private final SocketBinder binder;
+
+    /** The host's sockets, opened as each connection, flow and ping asks, following its routing table. */
     public OsRelayTarget() {
-        // nothing held until a relay asks
+        this(SocketBinder.DEFAULT_ROUTE);
+    }
+
+    /**
+     * The host's sockets, each readied by {@code binder} before it connects (bound to the node's
+     * active uplink). Pings are not: the JDK opens their socket out of reach.
+     *
+     * @param binder readies each TCP connection and UDP flow
+     */
+    public OsRelayTarget(SocketBinder binder) {
+        this.binder = binder;
     }
 
     @Override
@@ -45,6 +57,7 @@ public final class OsRelayTarget implements RelayTarget {
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true); // the client's own stack already decided how to batch its writes
+            binder.bindTcp(s, to.getAddress());
             s.connect(to, (int) Math.clamp(timeout.toMillis(), 1, Integer.MAX_VALUE));
             return StreamConnection.of(s);
         } catch (IOException | RuntimeException e) {
@@ -57,6 +70,8 @@ public final class OsRelayTarget implements RelayTarget {
     public Datagrams openUdp(InetSocketAddress to, Consumer<byte[]> replies) throws IOException {
         DatagramChannel channel = DatagramChannel.open();
         try {
+            channel.bind(null);
+            binder.bindUdp(((InetSocketAddress) channel.getLocalAddress()).getPort(), to.getAddress());
             channel.connect(to);
         } catch (IOException | RuntimeException e) {
             channel.close();
