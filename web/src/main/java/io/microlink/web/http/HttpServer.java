@@ -54,11 +54,13 @@ public final class HttpServer implements AutoCloseable {
      * @param idleTimeout     how long a connection may wait for its (next) request
      * @param requestTimeout  how long one request may take from its first byte to the last of its
      *                        answer; a caller that sends or reads slower is cut off
-     * @param maxConnections  connections open at once on each listener; more are closed on arrival, and
-     *                        callers crowding one listener (the tailnet) leave the other (localhost) free
-     * @param maxConnectionsPerSource connections one caller (an address; every loopback address is one) may hold
-     *                        open on a listener, below
-     *                        {@code maxConnections} so that one caller at its cap leaves room for others
+     * @param maxConnections  connections open at once on each listener; more are closed on arrival (on a
+     *                        listener that knows its owner, the oldest connection not proven the owner's
+     *                        is closed instead), and callers crowding one listener (the tailnet) leave
+     *                        the other (localhost) free
+     * @param maxConnectionsPerSource connections one caller (an address; every loopback address is one)
+     *                        may hold open on a listener, below {@code maxConnections} so that one
+     *                        caller at its cap leaves room for others
      *                        (a browser opens up to 6 per server)
      * @param keepAlive       whether connections may carry more than one request
      * @param maxRequestsPerConnection after this many the connection is closed
