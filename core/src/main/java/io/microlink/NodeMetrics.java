@@ -26,7 +26,8 @@ import java.util.Objects;
  * @param dropped             inputs dropped, by reason, non-zero only: the WireGuard engine's refusals
  *                            ({@code wireguard_...}), receive loops' failures ({@code udp_failed},
  *                            {@code derp_failed}), the packet filter's verdicts ({@code filter_...}) and
- *                            inner packets that were not IP ({@code inner_malformed})
+ *                            inner packets that were not IP ({@code inner_malformed}) and TCP connections
+ *                            refused or reset for the buffer budget ({@code tcp_buffer_refused})
  * @param tcpConnections      TCP connections of the userspace stack now, in any state
  * @param udpSockets          UDP sockets bound on the userspace stack now
  */

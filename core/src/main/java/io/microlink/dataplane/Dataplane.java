@@ -509,7 +509,8 @@ public final class Dataplane implements AutoCloseable {
     /**
      * What the packet path dropped so far, by reason, non-zero counts only: magicsock's (the
      * WireGuard engine's refusals, UDP and DERP inputs whose handling threw), the packet filter's
-     * ({@code filter_} and the verdict) and inner packets that were not IP. For the node's metrics.
+     * ({@code filter_} and the verdict), inner packets that were not IP, and TCP connections the
+     * userspace stack refused or reset for its buffer budget. For the node's metrics.
      */
     public Map<String, Long> drops() {
         Map<String, Long> out = new TreeMap<>();
@@ -529,6 +530,10 @@ public final class Dataplane implements AutoCloseable {
         }
         if (malformedInbound.sum() != 0) {
             out.put("inner_malformed", malformedInbound.sum());
+        }
+        long tcpRefused = netstack.tcpBufferRefusals();
+        if (tcpRefused != 0) {
+            out.put("tcp_buffer_refused", tcpRefused);
         }
         relayCounters().forEach((event, n) -> {
             if (event.startsWith("refused") || event.endsWith("failed")) {

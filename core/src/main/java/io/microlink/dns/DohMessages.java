@@ -1,10 +1,15 @@
 package io.microlink.dns;
 
+import io.microlink.http.HttpHead;
+import io.microlink.http.HttpHeadException;
+import io.microlink.http.HttpHeadReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * DNS over HTTP as an exit node's peerAPI speaks it (RFC 8484 POST, plain HTTP/1.1 over the
@@ -45,63 +50,43 @@ final class DohMessages {
         return all;
     }
 
-    /** The DNS message of one response read from {@code in}. */
+    /**
+     * The DNS message of one response read from {@code in}. The head is read by the shared strict
+     * {@link HttpHeadReader}, so a peer's status line or fields reach no message but as checked
+     * values (a status is three digits).
+     */
     static byte[] readAnswer(InputStream in) throws IOException {
-        String[] lines = head(in).split("\r\n");
-        String[] status = lines[0].split(" ", 3);
-        if (status.length < 2 || !status[0].startsWith("HTTP/1.")) {
-            throw new IOException("DoH: not an HTTP/1 response");
+        HttpHead.Status head;
+        try {
+            head = HttpHeadReader.readStatus(in, HttpHeadReader.Limits.of(MAX_HEAD));
+        } catch (HttpHeadException e) {
+            throw new IOException(e.problem() == HttpHeadException.Problem.TOO_LARGE
+                    ? "DoH: response head longer than " + MAX_HEAD + " bytes" : "DoH: not an HTTP/1 response");
+        } catch (EOFException e) {
+            throw new IOException("DoH: the connection closed inside the response head");
         }
-        if (!status[1].equals("200")) {
-            throw new IOException("DoH: status " + status[1].replaceAll("[^0-9]", ""));
+        if (head == null) {
+            throw new IOException("DoH: the connection closed before the response");
         }
-        long length = -1;
-        boolean chunked = false;
-        boolean dnsMessage = false;
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            if (colon <= 0) {
-                throw new IOException("DoH: malformed header line");
-            }
-            String name = lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT);
-            String value = lines[i].substring(colon + 1).strip().toLowerCase(Locale.ROOT);
-            switch (name) {
-                case "content-length" -> length = contentLength(value);
-                case "transfer-encoding" -> chunked = value.equals("chunked");
-                case "content-type" -> dnsMessage = value.equals(MEDIA_TYPE) || value.startsWith(MEDIA_TYPE + ";");
-                default -> { }
-            }
+        if (head.status() != 200) {
+            throw new IOException("DoH: status " + head.status());
         }
-        if (!dnsMessage) {
+        String type = head.field("content-type").orElse("").toLowerCase(Locale.ROOT);
+        if (!type.equals(MEDIA_TYPE) && !type.startsWith(MEDIA_TYPE + ";")) {
             throw new IOException("DoH: the response is not a DNS message");
         }
-        if (chunked) {
+        if (head.field("transfer-encoding").orElse("").equalsIgnoreCase("chunked")) {
             return chunks(in);
         }
-        return length >= 0 ? exactly(in, (int) length) : untilClose(in);
+        Optional<String> length = head.field("content-length");
+        return length.isPresent() ? exactly(in, contentLength(length.get())) : untilClose(in);
     }
 
-    private static long contentLength(String value) throws IOException {
-        if (!value.matches("[0-9]{1,6}") || Long.parseLong(value) > MAX_BODY) {
+    private static int contentLength(String value) throws IOException {
+        if (!value.matches("[0-9]{1,6}") || Integer.parseInt(value) > MAX_BODY) {
             throw new IOException("DoH: content length not that of one DNS message");
         }
-        return Long.parseLong(value);
-    }
-
-    /** Up to the blank line, without it. */
-    private static String head(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!(head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n"))) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("DoH: the connection closed inside the response head");
-            }
-            if (head.length() >= MAX_HEAD) {
-                throw new IOException("DoH: response head longer than " + MAX_HEAD + " bytes");
-            }
-            head.append((char) b);
-        }
-        return head.substring(0, head.length() - 4);
+        return Integer.parseInt(value);
     }
 
     private static byte[] exactly(InputStream in, int length) throws IOException {

@@ -68,4 +68,12 @@ class DohMessagesTest {
                 .hasMessageContaining("head longer than");
         assertThatThrownBy(() -> read(answer("SSH-2.0-x\r\n\r\n", new byte[0]))).hasMessageContaining("not an HTTP/1");
     }
+
+    @Test
+    void aLongStatusIsRefusedWithoutRepeatingIt() {
+        // The fuzz target's finding: a status of 120 digits came back whole in the message we log.
+        String digits = "2" + "0".repeat(119);
+        assertThatThrownBy(() -> read(answer("HTTP/1.1 " + digits + " OK\r\n\r\n", new byte[0])))
+                .hasMessage("DoH: not an HTTP/1 response");
+    }
 }

@@ -4,12 +4,10 @@ import io.microlink.AddressText;
 import io.microlink.NodeListener;
 import io.microlink.NodeState;
 import io.microlink.Peer;
+import io.microlink.StateException;
 import io.microlink.TailnetNode;
+import io.microlink.host.secrets.OwnerOnlyFile;
 import io.microlink.host.settings.DeviceName;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -126,21 +124,19 @@ final class ExampleNode {
         }
     }
 
-    /** The key in {@code file}, else {@code $TS_AUTHKEY}, else null (a login URL, or a node that joined before). */
+    /**
+     * The key in {@code file}, else {@code $TS_AUTHKEY}, else null (a login URL, or a node that
+     * joined before). The file is checked as the daemon checks its key files: owner-only, owned
+     * by us, one line.
+     */
     private static String authKey(String file, Map<String, String> env) throws ExampleFailure {
         if (file == null) {
             return env.get("TS_AUTHKEY");
         }
         try {
-            String key = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
-            if (key.isEmpty()) {
-                throw new ExampleFailure("the auth key file " + file + " is empty");
-            }
-            return key;
-        } catch (NoSuchFileException e) {
-            throw new ExampleFailure("no auth key file at " + file);
-        } catch (IOException e) {
-            throw new ExampleFailure("cannot read the auth key file " + file + ": " + e.getMessage());
+            return OwnerOnlyFile.readLine(Path.of(file).toAbsolutePath(), "auth key file");
+        } catch (StateException e) {
+            throw new ExampleFailure(e.getMessage());
         }
     }
 

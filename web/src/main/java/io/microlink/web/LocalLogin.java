@@ -40,6 +40,14 @@ final class LocalLogin {
         return cookie(request).map(token::matchesSession).orElse(false);
     }
 
+    /**
+     * Whether the request shows the token in any form this class takes (session, bearer, or the
+     * {@code ?token=} exchange): the caller is the owner, and its connection may keep its slot.
+     */
+    boolean provesOwner(HttpRequest request) {
+        return admits(request) || request.query(TOKEN_PARAMETER).map(token::matches).orElse(false);
+    }
+
     /** A request that hands over the token in its URL: the answer to it, whether the token is right or not. */
     Optional<HttpResponse> exchange(HttpRequest request) {
         Optional<String> offered = request.query(TOKEN_PARAMETER);

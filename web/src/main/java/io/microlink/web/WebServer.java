@@ -63,7 +63,7 @@ public final class WebServer implements AutoCloseable {
                 // Devices' configurations hold private keys: their API is the local page's alone.
                 Pages pages = new Pages(new WebApi(backend, backend.devices().orElse(null), history), metrics, assets);
                 http.serve(StreamListener.of(bindLocal(options.localPort())),
-                        handler(Access.localhost(backend, login), login, pages, true));
+                        handler(Access.localhost(backend, login), login, pages, true), login::provesOwner);
             }
             if (options.tailnetPort() != 0) {
                 Pages pages = new Pages(new WebApi(backend, null, history), metrics, assets);

@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
 /**
  * The local page's login reads three things an attacker controls (the Authorization header, the
  * Cookie header and the {@code token} query) and echoes one (the path, into the redirect page).
- * Whatever they hold: no exception, no admission without the real credential, and nothing of the
- * path reaches the page that could end its attribute or start markup.
+ * Whatever they hold: no exception, no admission (nor a connection slot kept as the owner's)
+ * without the real credential, and nothing of the path reaches the page that could end its
+ * attribute or start markup.
  */
 class LocalLoginFuzzTest {
     private static final int PORT = 8088;
@@ -47,6 +48,10 @@ class LocalLoginFuzzTest {
         if (LOGIN.admits(request)) {
             assertThat(holdsCredential).as("admitted without the token or its session value").isTrue();
         }
+        // A connection that proves its owner keeps its slot against newcomers: only with the token.
+        boolean tokenInQuery = TOKEN.text().equals(query.get(LocalLogin.TOKEN_PARAMETER));
+        assertThat(LOGIN.provesOwner(request)).as("proves the owner")
+                .isEqualTo(LOGIN.admits(request) || tokenInQuery);
         Optional<HttpResponse> answer = LOGIN.exchange(request);
         assertThat(answer.isPresent()).isEqualTo(!query.isEmpty());
         answer.ifPresent(r -> {

@@ -43,9 +43,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *
  * <p>The attacker is another local user (nobody) on another loopback address, 127.0.0.2: an
  * iptables rule in the test's own namespace rewrites the source of nobody's connections. The
- * limits that keep room for the owner count per source address, so this is the case they
- * cover; a local user who attacks from 127.0.0.1 itself shares the owner's share (the CLI's
- * Unix socket is then the owner's way in; see docs/security.md).
+ * proxies' limits count per source address; the page counts every loopback address as one
+ * caller, and there the owner's token-bearing connections keep their slots while unproven ones
+ * are displaced (see docs/security.md).
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class SlowClientsInteropTest {

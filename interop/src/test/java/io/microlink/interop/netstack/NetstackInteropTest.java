@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -156,9 +157,14 @@ class NetstackInteropTest {
         }
     }
 
-    /** Sends {@code size} seeded random bytes through an echo server on the real node and returns the digest of what came back. */
+    /**
+     * Sends {@code size} seeded random bytes through an echo server on the real node and returns the
+     * digest of what came back; when the writer failed, its exception and the Java node's TCP
+     * refusals follow the digest, so that a short echo says why.
+     */
     private static String echoedDigest(int port, int size, long seed) throws Exception {
         try (TailnetSocket s = java.dial("real", port, Duration.ofSeconds(20))) {
+            AtomicReference<Exception> writeFailure = new AtomicReference<>();
             Thread writer = Thread.startVirtualThread(() -> {
                 try {
                     OutputStream out = s.getOutputStream();
@@ -170,17 +176,25 @@ class NetstackInteropTest {
                     }
                     s.shutdownOutput();
                 } catch (Exception e) {
+                    writeFailure.set(e);
                     s.close();
                 }
             });
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             byte[] buf = new byte[65536];
             InputStream in = s.getInputStream();
+            long received = 0;
             for (int n; (n = in.read(buf)) > 0; ) {
                 digest.update(buf, 0, n);
+                received += n;
             }
             writer.join(WAIT);
-            return HexFormat.of().formatHex(digest.digest());
+            String hex = HexFormat.of().formatHex(digest.digest());
+            if (writeFailure.get() == null && received == size) {
+                return hex;
+            }
+            return hex + " (" + received + " of " + size + " bytes back; writer: " + writeFailure.get()
+                    + "; Java node's drops: " + java.metrics().dropped() + ")";
         }
     }
 

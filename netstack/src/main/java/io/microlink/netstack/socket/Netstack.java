@@ -586,6 +586,17 @@ public final class Netstack implements AutoCloseable {
     }
 
     /**
+     * Connections refused or reset so far because their buffers would have passed the stack's
+     * budget ({@link TcpConfig#maxBufferBytes}): a SYN answered with RST, or a connection reset on
+     * its first data.
+     *
+     * @return the count
+     */
+    public long tcpBufferRefusals() {
+        return withTcp(TcpStack::bufferRefusals);
+    }
+
+    /**
      * UDP sockets bound on this stack now.
      *
      * @return the count

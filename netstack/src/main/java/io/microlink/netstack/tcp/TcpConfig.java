@@ -9,8 +9,9 @@ import java.time.Duration;
  * interactive (SSH, RPC) and suffer from its added latency more than the link suffers from small
  * segments. Keep-alive is off by default, as for {@code java.net.Socket}.
  *
- * <p>A connection's buffers start at {@link #INITIAL_BUFFER_BYTES} (or the configured size if
- * that is smaller) and double up to the configured size while they are what limits the
+ * <p>A connection's buffers start at {@link #initialBufferBytes} (at most
+ * {@link #INITIAL_BUFFER_BYTES}, smaller on a small heap; or the configured size if that is
+ * smaller) and double up to the configured size while they are what limits the
  * connection, as Linux tunes its socket buffers: a bulk transfer over a path with more than
  * 256 KiB in flight needs more, an idle connection does not. One stack lets its connections
  * grow by {@link #maxBufferGrowthBytes} in total.
@@ -44,6 +45,8 @@ import java.time.Duration;
  *                       reset. Growth beyond the initial sizes has its own bound
  * @param maxBufferGrowthBytes bound on how far the connections' buffers together may grow past
  *                             their initial sizes; a buffer that would pass it stays as it is
+ * @param initialBufferBytes what each buffer of a connection starts at (or its limit if that is
+ *                           smaller); it grows from there as data comes
  */
 public record TcpConfig(
         int sendBufferBytes,
@@ -59,10 +62,13 @@ public record TcpConfig(
         int maxConnections,
         int maxHalfOpen,
         long maxBufferBytes,
-        long maxBufferGrowthBytes) {
+        long maxBufferGrowthBytes,
+        int initialBufferBytes) {
 
-    /** What each buffer of a connection starts at. */
+    /** The most each buffer of a connection starts at: what it starts at on a heap of 256 MiB and more. */
     public static final int INITIAL_BUFFER_BYTES = 256 * 1024;
+    /** The least each buffer starts at, however small the heap: a dozen full-sized segments. */
+    private static final int LEAST_INITIAL_BUFFER_BYTES = 16 * 1024;
     private static final long MAX_DELAYED_ACK_NANOS = Duration.ofMillis(200).toNanos();
     /** The initial-buffer budget's ceiling, however large the heap: 512 connections' pairs. */
     private static final long MOST_BUFFER_BYTES = 256L << 20;
@@ -88,8 +94,11 @@ public record TcpConfig(
         if (maxConnections <= 0 || maxHalfOpen <= 0) {
             throw new IllegalArgumentException("maxConnections and maxHalfOpen must be positive");
         }
-        if (maxBufferBytes < (long) Math.min(sendBufferBytes, INITIAL_BUFFER_BYTES)
-                + Math.min(receiveBufferBytes, INITIAL_BUFFER_BYTES)) {
+        if (initialBufferBytes <= 0) {
+            throw new IllegalArgumentException("initialBufferBytes must be positive");
+        }
+        if (maxBufferBytes < (long) Math.min(sendBufferBytes, initialBufferBytes)
+                + Math.min(receiveBufferBytes, initialBufferBytes)) {
             throw new IllegalArgumentException("maxBufferBytes must hold at least one connection's buffers");
         }
         if (maxBufferGrowthBytes < 0) {
@@ -100,8 +109,8 @@ public record TcpConfig(
     /**
      * {@link #forHeap} of this JVM's heap ({@link Runtime#maxMemory()}). Under the launcher's
      * {@code -Xmx96m} with the serial collector (a heap of about 93 MiB as the JVM counts it):
-     * about 17 MiB of initial buffers (34 connections carrying data both ways at once) and
-     * 5.8 MiB of growth.
+     * buffers that start at 64 KiB, about 17 MiB of initial buffers (139 connections carrying
+     * data both ways at once) and 5.8 MiB of growth.
      *
      * @return the default configuration
      */
@@ -114,8 +123,11 @@ public record TcpConfig(
      * connections, 256 half-open, and buffers that take at most a quarter of a heap of
      * {@code maxHeapBytes} together: three sixteenths for the initial buffers (idle and
      * half-open connections take none), one sixteenth for growth. Each budget is at least
-     * 1 MiB; at most 256 MiB of initial buffers (512 connections carrying data both ways, from
-     * a heap of about 1.3 GiB up) and 64 MiB of growth (from a heap of 1 GiB up). With the relay's
+     * 1 MiB. Each buffer starts at the power of two at or below 1/1024 of the heap, from 16 KiB to
+     * 256 KiB (from a heap of 256 MiB up), so a small heap admits as many connections as a large
+     * one relative to its size, and a bulk connection grows its buffers from the growth budget. At
+     * most 256 MiB of initial buffers (512 connections carrying data both ways, from a heap of
+     * about 1.3 GiB up) and 64 MiB of growth (from a heap of 1 GiB up). With the relay's
      * own quarter ({@code RelayLimits.forHeap}) half the heap stays for everything else.
      *
      * @param maxHeapBytes the heap's limit ({@link Runtime#maxMemory()})
@@ -124,9 +136,14 @@ public record TcpConfig(
     public static TcpConfig forHeap(long maxHeapBytes) {
         long buffers = Math.clamp(maxHeapBytes / 16 * 3, LEAST_BYTES, MOST_BUFFER_BYTES);
         long growth = Math.clamp(maxHeapBytes / 16, LEAST_BYTES, MOST_GROWTH_BYTES);
+        // A buffer starts at a power of two near 1/1024 of the heap: 256 KiB from 256 MiB up, 64 KiB
+        // under -Xmx96m. The initial budget then admits 96 to 192 connections carrying data at
+        // every heap from 16 MiB to 256 MiB, where a fixed 256 KiB start let -Xmx96m admit only 34.
+        int initial = (int) Math.clamp(Long.highestOneBit(Math.max(1, maxHeapBytes / 1024)),
+                LEAST_INITIAL_BUFFER_BYTES, INITIAL_BUFFER_BYTES);
         return new TcpConfig(1 << 20, 1 << 20, 1240, 1220,
                 Duration.ofSeconds(30).toNanos(), Duration.ofMillis(40).toNanos(),
-                0, Duration.ofSeconds(75).toNanos(), 9, false, 4096, 256, buffers, growth);
+                0, Duration.ofSeconds(75).toNanos(), 9, false, 4096, 256, buffers, growth, initial);
     }
 
     /**
@@ -139,7 +156,7 @@ public record TcpConfig(
     public TcpConfig withBufferSizes(int send, int receive) {
         return new TcpConfig(send, receive, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
                 keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, maxHalfOpen, maxBufferBytes,
-                maxBufferGrowthBytes);
+                maxBufferGrowthBytes, initialBufferBytes);
     }
 
     /**
@@ -151,7 +168,7 @@ public record TcpConfig(
     public TcpConfig withMsl(Duration msl) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, msl.toNanos(), delayedAckNanos,
                 keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, maxHalfOpen, maxBufferBytes,
-                maxBufferGrowthBytes);
+                maxBufferGrowthBytes, initialBufferBytes);
     }
 
     /**
@@ -165,7 +182,7 @@ public record TcpConfig(
     public TcpConfig withKeepAlive(Duration idle, Duration interval, int probes) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
                 idle.toNanos(), interval.toNanos(), probes, nagle, maxConnections, maxHalfOpen, maxBufferBytes,
-                maxBufferGrowthBytes);
+                maxBufferGrowthBytes, initialBufferBytes);
     }
 
     /**
@@ -177,7 +194,7 @@ public record TcpConfig(
     public TcpConfig withNagle(boolean on) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
                 keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, on, maxConnections, maxHalfOpen, maxBufferBytes,
-                maxBufferGrowthBytes);
+                maxBufferGrowthBytes, initialBufferBytes);
     }
 
     /**
@@ -188,7 +205,7 @@ public record TcpConfig(
      */
     public TcpConfig withMaxConnections(int max) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
-                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, max, maxHalfOpen, maxBufferBytes, maxBufferGrowthBytes);
+                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, max, maxHalfOpen, maxBufferBytes, maxBufferGrowthBytes, initialBufferBytes);
     }
 
     /**
@@ -199,7 +216,7 @@ public record TcpConfig(
      */
     public TcpConfig withMaxHalfOpen(int max) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
-                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, max, maxBufferBytes, maxBufferGrowthBytes);
+                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, max, maxBufferBytes, maxBufferGrowthBytes, initialBufferBytes);
     }
 
     /**
@@ -210,7 +227,7 @@ public record TcpConfig(
      */
     public TcpConfig withMaxBufferBytes(long max) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
-                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, maxHalfOpen, max, maxBufferGrowthBytes);
+                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, maxHalfOpen, max, maxBufferGrowthBytes, initialBufferBytes);
     }
 
     /**
@@ -222,15 +239,27 @@ public record TcpConfig(
     public TcpConfig withMaxBufferGrowthBytes(long max) {
         return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
                 keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, maxHalfOpen,
-                maxBufferBytes, max);
+                maxBufferBytes, max, initialBufferBytes);
+    }
+
+    /**
+     * This configuration with buffers that start at another size.
+     *
+     * @param bytes what each buffer starts at (at most its limit), before it grows with data
+     * @return the new configuration
+     */
+    public TcpConfig withInitialBufferBytes(int bytes) {
+        return new TcpConfig(sendBufferBytes, receiveBufferBytes, mssIpv4, mssIpv6, mslNanos, delayedAckNanos,
+                keepAliveIdleNanos, keepAliveIntervalNanos, keepAliveProbes, nagle, maxConnections, maxHalfOpen,
+                maxBufferBytes, maxBufferGrowthBytes, bytes);
     }
 
     int initialSendBufferBytes() {
-        return Math.min(sendBufferBytes, INITIAL_BUFFER_BYTES);
+        return Math.min(sendBufferBytes, initialBufferBytes);
     }
 
     int initialReceiveBufferBytes() {
-        return Math.min(receiveBufferBytes, INITIAL_BUFFER_BYTES);
+        return Math.min(receiveBufferBytes, initialBufferBytes);
     }
 
     int mssFor(byte[] ip) {

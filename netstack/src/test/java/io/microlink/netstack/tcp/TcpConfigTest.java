@@ -11,7 +11,7 @@ class TcpConfigTest {
     @Test
     void aSmallHeapGetsThreeSixteenthsForBuffersAndOneForGrowth() {
         TcpConfig c = TcpConfig.forHeap(16 * MIB);
-        assertThat(c.maxBufferBytes()).isEqualTo(3 * MIB); // six connections carrying data both ways
+        assertThat(c.maxBufferBytes()).isEqualTo(3 * MIB); // 96 connections carrying data both ways, 16 KiB buffers
         assertThat(c.maxBufferGrowthBytes()).isEqualTo(MIB);
     }
 
@@ -20,7 +20,8 @@ class TcpConfigTest {
         TcpConfig c = TcpConfig.forHeap(96 * MIB);
         assertThat(c.maxBufferBytes()).isEqualTo(18 * MIB);
         assertThat(c.maxBufferGrowthBytes()).isEqualTo(6 * MIB);
-        assertThat(c.maxBufferBytes() / (2L * TcpConfig.INITIAL_BUFFER_BYTES)).isEqualTo(36);
+        assertThat(c.initialBufferBytes()).isEqualTo(64 * 1024);
+        assertThat(c.maxBufferBytes() / (2L * c.initialBufferBytes())).isEqualTo(144);
     }
 
     @Test

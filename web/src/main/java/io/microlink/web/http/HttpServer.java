@@ -1,6 +1,5 @@
 package io.microlink.web.http;
 
-import io.microlink.host.limits.PerSourceLimit;
 import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.socket.StreamConnection;
 import io.microlink.netstack.socket.StreamListener;
@@ -15,14 +14,15 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A small HTTP/1.1 server over any {@link StreamListener}, so the same handler serves on
@@ -54,10 +54,13 @@ public final class HttpServer implements AutoCloseable {
      * @param idleTimeout     how long a connection may wait for its (next) request
      * @param requestTimeout  how long one request may take from its first byte to the last of its
      *                        answer; a caller that sends or reads slower is cut off
-     * @param maxConnections  connections open at once on each listener; more are closed on arrival, and
-     *                        callers crowding one listener (the tailnet) leave the other (localhost) free
-     * @param maxConnectionsPerSource connections one caller address may hold open on a listener, below
-     *                        {@code maxConnections} so that one caller at its cap leaves room for others
+     * @param maxConnections  connections open at once on each listener; more are closed on arrival (on a
+     *                        listener that knows its owner, the oldest connection not proven the owner's
+     *                        is closed instead), and callers crowding one listener (the tailnet) leave
+     *                        the other (localhost) free
+     * @param maxConnectionsPerSource connections one caller (an address; every loopback address is one)
+     *                        may hold open on a listener, below {@code maxConnections} so that one
+     *                        caller at its cap leaves room for others
      *                        (a browser opens up to 6 per server)
      * @param keepAlive       whether connections may carry more than one request
      * @param maxRequestsPerConnection after this many the connection is closed
@@ -98,15 +101,33 @@ public final class HttpServer implements AutoCloseable {
                 Thread.ofVirtual().name("microlink-web-watchdog").factory());
     }
 
-    /** Accepts connections from {@code listener} on a virtual thread until {@link #close()}; returns at once. */
+    /**
+     * Accepts connections from {@code listener} on a virtual thread until {@link #close()}; returns
+     * at once. A caller past its share, or finding the listener full, is refused.
+     */
     public void serve(StreamListener listener, HttpHandler handler) {
+        start(listener, handler, null);
+    }
+
+    /**
+     * As {@link #serve(StreamListener, HttpHandler)} for a listener whose owner {@code owner}
+     * recognises from a request (its token or session): a connection that carried such a request
+     * keeps its slot, and a newcomer finding no room displaces the oldest connection that has
+     * not, so callers without the credential cannot lock the owner out ({@link ConnectionSlots}).
+     */
+    public void serve(StreamListener listener, HttpHandler handler, Predicate<HttpRequest> owner) {
+        start(listener, handler, Objects.requireNonNull(owner));
+    }
+
+    private void start(StreamListener listener, HttpHandler handler, Predicate<HttpRequest> owner) {
         if (closed) {
             throw new IllegalStateException("the HTTP server is closed");
         }
         listeners.add(listener);
+        ConnectionSlots slots = new ConnectionSlots(limits.maxConnections(), limits.maxConnectionsPerSource(),
+                owner != null);
         acceptors.add(Thread.ofVirtual().name("microlink-web-accept-" + listener.port())
-                .start(() -> acceptLoop(listener, handler, new Semaphore(limits.maxConnections()),
-                        new PerSourceLimit(limits.maxConnectionsPerSource()))));
+                .start(() -> acceptLoop(listener, handler, slots, owner)));
     }
 
     /** Connections being served right now. */
@@ -119,7 +140,8 @@ public final class HttpServer implements AutoCloseable {
         return failed.total();
     }
 
-    private void acceptLoop(StreamListener listener, HttpHandler handler, Semaphore slots, PerSourceLimit sources) {
+    private void acceptLoop(StreamListener listener, HttpHandler handler, ConnectionSlots slots,
+                            Predicate<HttpRequest> owner) {
         while (!closed) {
             StreamConnection c;
             try {
@@ -135,7 +157,7 @@ public final class HttpServer implements AutoCloseable {
                 continue;
             }
             try {
-                admit(c, handler, slots, sources);
+                admit(c, handler, slots, owner);
             } catch (RuntimeException e) {
                 failed.record(e);
                 closeQuietly(c);
@@ -143,16 +165,14 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    /** Hands {@code c} to a worker if both the listener and its caller's address have a slot free; else closes it. */
-    private void admit(StreamConnection c, HttpHandler handler, Semaphore slots, PerSourceLimit sources) {
+    /** Hands {@code c} to a worker if {@code slots} has room for its caller; else closes it. */
+    private void admit(StreamConnection c, HttpHandler handler, ConnectionSlots slots, Predicate<HttpRequest> owner) {
         InetAddress source = caller(c);
-        if (!sources.tryAcquire(source)) {
-            LOG.log(Level.DEBUG, "web caller " + source.getHostAddress() + " holds its share of connections: refused");
+        ConnectionSlots.Slot slot = slots.admit(source, () -> {
+            LOG.log(Level.DEBUG, "web connection from " + source.getHostAddress() + " displaced by a newer one");
             closeQuietly(c);
-            return;
-        }
-        if (!slots.tryAcquire()) {
-            sources.release(source);
+        });
+        if (slot == null) {
             LOG.log(Level.DEBUG, "web server busy: refusing a connection from " + source.getHostAddress());
             closeQuietly(c);
             return;
@@ -160,14 +180,13 @@ public final class HttpServer implements AutoCloseable {
         open.add(c);
         Thread worker = Thread.ofVirtual().name("microlink-web-conn").unstarted(() -> {
             try {
-                serveConnection(c, handler);
+                serveConnection(c, handler, slot, owner);
             } catch (RuntimeException e) {
                 failed.record(e);
             } finally {
                 open.remove(c);
                 closeQuietly(c);
-                sources.release(source);
-                slots.release();
+                slot.release();
                 workers.remove(Thread.currentThread());
             }
         });
@@ -177,8 +196,7 @@ public final class HttpServer implements AutoCloseable {
         } catch (RuntimeException e) {
             workers.remove(worker);
             open.remove(c);
-            sources.release(source);
-            slots.release();
+            slot.release();
             throw e;
         }
     }
@@ -191,7 +209,8 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    private void serveConnection(StreamConnection c, HttpHandler handler) {
+    private void serveConnection(StreamConnection c, HttpHandler handler, ConnectionSlots.Slot slot,
+                                 Predicate<HttpRequest> owner) {
         try {
             InputStream in = new BufferedInputStream(c.getInputStream(), 4096);
             OutputStream out = new BufferedOutputStream(c.getOutputStream(), 8192);
@@ -207,7 +226,7 @@ public final class HttpServer implements AutoCloseable {
                 ScheduledFuture<?> deadline = watchdog.schedule(() -> closeQuietly(c),
                         limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 try {
-                    if (!exchange(c, in, out, handler, served + 1 < limits.maxRequestsPerConnection())) {
+                    if (!exchange(c, in, out, handler, served + 1 < limits.maxRequestsPerConnection(), slot, owner)) {
                         return;
                     }
                 } finally {
@@ -223,7 +242,8 @@ public final class HttpServer implements AutoCloseable {
 
     /** Reads one request and writes its answer; true if the connection stays open for another. */
     private boolean exchange(StreamConnection c, InputStream in, OutputStream out, HttpHandler handler,
-                             boolean mayKeepAlive) throws IOException {
+                             boolean mayKeepAlive, ConnectionSlots.Slot slot, Predicate<HttpRequest> owner)
+            throws IOException {
         HttpRequest request;
         try {
             request = RequestReader.read(in, limits.maxHeadBytes(), limits.maxBodyBytes(), caller(c),
@@ -235,6 +255,9 @@ public final class HttpServer implements AutoCloseable {
         }
         if (request == null) {
             return false;
+        }
+        if (owner != null && owner.test(request)) {
+            slot.prove();
         }
         HttpResponse response;
         try {

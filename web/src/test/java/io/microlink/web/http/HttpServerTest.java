@@ -259,30 +259,68 @@ class HttpServerTest {
         }
     }
 
-    @Test
-    void oneCallerAtItsShareLeavesRoomForTheOwner() throws Exception {
-        start(new HttpServer.Limits(1024, 1024, Duration.ofSeconds(10), Duration.ofSeconds(10), 4, 2, true, 3), ECHO);
-        InetAddress hogAddress = InetAddress.ofLiteral("127.0.0.2");
+    /** Opens {@code count} slowloris connections (a head that never ends) from each of {@code sources}. */
+    private List<Socket> slowloris(List<InetAddress> sources, int count) throws IOException {
         List<Socket> hog = new ArrayList<>();
-        try {
-            // Slowloris: as many connections as the listener has, each with a head that never ends.
-            for (int i = 0; i < 4; i++) {
-                Socket s = new Socket(InetAddress.getLoopbackAddress(), port, hogAddress, 0);
+        for (InetAddress source : sources) {
+            for (int i = 0; i < count; i++) {
+                Socket s = new Socket(InetAddress.getLoopbackAddress(), port, source, 0);
                 s.setSoTimeout(5000);
                 send(s, "GET / HTTP/1.1\r\nHost: x\r\n");
                 hog.add(s);
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (server.openConnections() < 2 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
+        }
+        return hog;
+    }
+
+    private void awaitOpen(int atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.openConnections() < atLeast && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(200); // the acceptor has seen every connection by now
+    }
+
+    @Test
+    void loopbackAddressesAreOneCallerWhoseShareIsBounded() throws Exception {
+        start(new HttpServer.Limits(1024, 1024, Duration.ofSeconds(10), Duration.ofSeconds(10), 8, 2, true, 3), ECHO);
+        List<InetAddress> four = List.of(InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("127.0.0.2"),
+                InetAddress.ofLiteral("127.0.0.3"), InetAddress.ofLiteral("127.0.0.4"));
+        List<Socket> hog = slowloris(four, 2);
+        try {
+            awaitOpen(2);
+            // Before: each of 127.0.0.1-4 counted as a caller of its own and took the whole listener.
+            assertThat(server.openConnections()).as("four loopback addresses, one host, one share").isEqualTo(2);
+        } finally {
+            for (Socket s : hog) {
+                s.close();
             }
-            Thread.sleep(100); // the acceptor has seen all four by now
-            assertThat(server.openConnections()).as("the caller holds its share, no more").isEqualTo(2);
-            assertThat(hog.get(3).getInputStream().read()).as("beyond its share: closed").isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void theOwnerDisplacesLocalSlowlorisAndKeepsItsConnection() throws Exception {
+        server = new HttpServer(new HttpServer.Limits(1024, 1024, Duration.ofSeconds(10), Duration.ofSeconds(10), 8, 3,
+                true, 10));
+        ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        port = socket.getLocalPort();
+        server.serve(StreamListener.of(socket), ECHO, r -> r.header("x-owner").isPresent());
+        List<InetAddress> four = List.of(InetAddress.ofLiteral("127.0.0.1"), InetAddress.ofLiteral("127.0.0.2"),
+                InetAddress.ofLiteral("127.0.0.3"), InetAddress.ofLiteral("127.0.0.4"));
+        List<Socket> hog = slowloris(four, 3);
+        try {
+            awaitOpen(3);
             try (Socket owner = connect()) {
-                send(owner, "GET /mine HTTP/1.1\r\nHost: x\r\n\r\n");
-                assertThat(response(owner.getInputStream())).endsWith("GET /mine ");
+                send(owner, "GET /mine HTTP/1.1\r\nHost: x\r\nX-Owner: 1\r\n\r\n");
+                assertThat(response(owner.getInputStream())).as("the owner gets in").endsWith("GET /mine ");
+                // More slowloris, more than the share: they displace each other, never the owner's connection.
+                hog.addAll(slowloris(four, 3));
+                awaitOpen(3);
+                send(owner, "GET /again HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(response(owner.getInputStream())).as("its connection kept").endsWith("GET /again ");
+                assertThat(server.openConnections()).isEqualTo(3);
             }
+            assertThat(hog.getFirst().getInputStream().read()).as("the oldest hog was displaced").isEqualTo(-1);
         } finally {
             for (Socket s : hog) {
                 s.close();

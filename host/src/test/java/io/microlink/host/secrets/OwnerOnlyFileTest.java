@@ -1,11 +1,15 @@
-package io.microlink.daemon.cli;
+package io.microlink.host.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.microlink.StateException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +37,7 @@ class OwnerOnlyFileTest {
         for (String mode : new String[] {"rw-r-----", "rw----r--", "rw--w----", "rw-----w-", "rw-r--r--"}) {
             Path f = file(URL, mode);
             assertThatThrownBy(() -> OwnerOnlyFile.readLine(f, "outbound proxy file")).as(mode)
-                    .isInstanceOf(CliException.class)
+                    .isInstanceOf(StateException.class)
                     .hasMessage("the outbound proxy file " + f + " can be read or written by other users (mode " + mode
                             + "); it holds a secret: make it owner-only with chmod 600 " + f);
         }
@@ -50,5 +54,21 @@ class OwnerOnlyFileTest {
                 .message().doesNotContain("s3cret");
         Path big = file("x".repeat(OwnerOnlyFile.MAX_BYTES + 1), "rw-------");
         assertThatThrownBy(() -> OwnerOnlyFile.readLine(big, "outbound proxy file")).hasMessageContaining("larger than");
+    }
+
+    @Test
+    void aFileOfAnotherUserIsRefusedNamingTheOwner() throws Exception {
+        Path f = file(URL, "rw-------");
+        UserPrincipal nobody;
+        try {
+            nobody = f.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+            Files.setOwner(f, nobody);
+        } catch (IOException e) {
+            Assumptions.abort("giving a file to user nobody needs root: " + e.getMessage());
+            return;
+        }
+        assertThatThrownBy(() -> OwnerOnlyFile.readLine(f, "auth key file")).isInstanceOf(StateException.class)
+                .hasMessageStartingWith("the auth key file " + f + " belongs to user nobody, not to ")
+                .message().doesNotContain("s3cret");
     }
 }
