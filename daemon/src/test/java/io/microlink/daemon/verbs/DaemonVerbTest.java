@@ -2,16 +2,10 @@ package io.microlink.daemon.verbs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.microlink.daemon.cli.Cli;
-import io.microlink.daemon.cli.Io;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,17 +20,11 @@ class DaemonVerbTest {
     @TempDir
     Path tmp;
 
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private CliRun cli;
 
-    private int run(String... args) {
-        err.reset();
-        Io io = new Io(new ByteArrayInputStream(new byte[0]), new PrintStream(new ByteArrayOutputStream()),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("MICROLINK_STATE_DIR", tmp.toString()));
-        return new Cli(Verbs.all()).run(args, io);
-    }
-
-    private String err() {
-        return err.toString(StandardCharsets.UTF_8);
+    @BeforeEach
+    void freshCli() {
+        cli = new CliRun(tmp);
     }
 
     private Path proxyFile(String url, String mode) throws Exception {
@@ -48,8 +36,8 @@ class DaemonVerbTest {
     @Test
     void aProxyFileOthersCanReadIsRefusedBeforeTheDaemonStarts() throws Exception {
         Path f = proxyFile("http://ann:" + PASSWORD + "@proxy.corp:3128", "rw-r--r--");
-        assertThat(run("daemon", "--outbound-proxy-file", f.toString())).isEqualTo(1);
-        assertThat(err()).isEqualTo("microlink daemon: the outbound proxy file " + f + " can be read or written by other"
+        assertThat(cli.run("daemon", "--outbound-proxy-file", f.toString())).isEqualTo(1);
+        assertThat(cli.err()).isEqualTo("microlink daemon: the outbound proxy file " + f + " can be read or written by other"
                 + " users (mode rw-r--r--); it holds a secret: make it owner-only with chmod 600 " + f + "\n");
         assertThat(Files.exists(tmp.resolve("microlink.sock"))).as("no daemon started").isFalse();
     }
@@ -57,15 +45,15 @@ class DaemonVerbTest {
     @Test
     void aBadUrlInTheFileIsNamedByTheFileWithoutThePassword() throws Exception {
         Path f = proxyFile("ftp://ann:" + PASSWORD + "@proxy.corp:21", "rw-------");
-        assertThat(run("daemon", "--outbound-proxy-file", f.toString())).isEqualTo(2);
-        assertThat(err()).startsWith("microlink daemon: --outbound-proxy-file " + f + ": outbound proxy ftp://***@proxy.corp:21")
+        assertThat(cli.run("daemon", "--outbound-proxy-file", f.toString())).isEqualTo(2);
+        assertThat(cli.err()).startsWith("microlink daemon: --outbound-proxy-file " + f + ": outbound proxy ftp://***@proxy.corp:21")
                 .doesNotContain(PASSWORD);
     }
 
     @Test
     void theFlagAndTheFileTogetherAreAUsageError() throws Exception {
         Path f = proxyFile("http://proxy.corp:3128", "rw-------");
-        assertThat(run("daemon", "--outbound-proxy", "direct", "--outbound-proxy-file", f.toString())).isEqualTo(2);
-        assertThat(err()).startsWith("microlink daemon: give --outbound-proxy or --outbound-proxy-file, not both");
+        assertThat(cli.run("daemon", "--outbound-proxy", "direct", "--outbound-proxy-file", f.toString())).isEqualTo(2);
+        assertThat(cli.err()).startsWith("microlink daemon: give --outbound-proxy or --outbound-proxy-file, not both");
     }
 }
