@@ -91,7 +91,7 @@ public final class BridgeDataplane implements AutoCloseable {
                         UDP_FLOWS_PER_DEVICE, UDP_FLOWS_PER_DEVICE * AddressPlan.MAX_DEVICES, udpIdle,
                         shared.pingsInFlight(), DIAL_TIMEOUT, shared.pingTimeout(), shared.tcpIdle()));
         forwards = new ForwardTable(uplink, stack, plan, counters, TCP_PER_DEVICE, udpIdle);
-        routed = new DeviceTarget(stack, devices, counters, TCP_PER_DEVICE);
+        routed = new DeviceTarget(stack, devices, plan, counters, TCP_PER_DEVICE);
         // The addresses wg-quick's DNS line names; a device's queries never leave as its own UDP flows.
         plan.bridgeAddresses().forEach(a -> stack.addUdpService(a, DNS_PORT, dns));
         dns.serveTcp(stack);
