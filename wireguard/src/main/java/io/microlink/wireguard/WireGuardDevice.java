@@ -237,7 +237,12 @@ public final class WireGuardDevice implements AutoCloseable {
                         udpDrops.record(e);
                     }
                 }
-                flush(); // handshake answers, and packets that waited for a handshake
+                try {
+                    tun.endOfWriteBatch();
+                } catch (RuntimeException e) {
+                    udpDrops.record(e);
+                }
+                flush(); // handshake answers, packets that waited for a handshake, the stack's answers
             }
         } catch (IOException e) {
             if (running) {
