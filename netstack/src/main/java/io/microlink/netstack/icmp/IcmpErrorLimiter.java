@@ -24,6 +24,8 @@ public final class IcmpErrorLimiter {
     private boolean started;
 
     /**
+     * A full bucket.
+     *
      * @param perSecond errors a second once the burst is spent
      * @param burst errors allowed at once
      */
