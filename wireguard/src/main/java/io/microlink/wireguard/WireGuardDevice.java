@@ -237,12 +237,7 @@ public final class WireGuardDevice implements AutoCloseable {
                         udpDrops.record(e);
                     }
                 }
-                try {
-                    tun.endOfWriteBatch();
-                } catch (RuntimeException e) {
-                    udpDrops.record(e);
-                }
-                flush(); // handshake answers, packets that waited for a handshake, the stack's answers
+                flush(); // handshake answers, and packets that waited for a handshake
             }
         } catch (IOException e) {
             if (running) {

@@ -9,7 +9,6 @@ import io.microlink.wireguard.session.Peer;
 import io.microlink.wireguard.session.PeerSpec;
 import io.microlink.wireguard.session.TimeSource;
 import io.microlink.wireguard.session.UdpEndpoint;
-import io.microlink.wireguard.tun.TunDevice;
 import io.microlink.wireguard.udp.ReceivedDatagrams;
 import io.microlink.wireguard.udp.UdpBatchSocket;
 import java.io.IOException;
@@ -18,14 +17,12 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
  * A burst of packets read from the TUN device leaves as one batch of datagrams (one flush of
  * the socket, which on Linux is one {@code sendmmsg} with GSO), not a system call per packet:
- * the per-datagram send was most of the LOPOWER bridge's CPU time on a download. And a burst of
- * datagrams received ends with {@link TunDevice#endOfWriteBatch}, so a userspace stack answers it once.
+ * the per-datagram send was most of the LOPOWER bridge's CPU time on a download.
  */
 class WireGuardDeviceBatchTest {
     private static final int BURST = 32;
@@ -37,7 +34,7 @@ class WireGuardDeviceBatchTest {
         Engine a = new Engine(keyA, EngineSettings.DEFAULT, TimeSource.system());
         Engine b = new Engine(keyB, EngineSettings.DEFAULT, TimeSource.system());
         QueueTun tunA = new QueueTun();
-        BatchEndingTun tunB = new BatchEndingTun();
+        QueueTun tunB = new QueueTun();
         RecordingSocket udpA = new RecordingSocket(UdpBatchSocket.open(0, 1 << 20));
         UdpBatchSocket udpB = UdpBatchSocket.open(0, 1 << 20);
         Peer bOfA = a.addPeer(new PeerSpec(X25519.publicKey(keyB), null, loopback(udpB.port()), 0, false));
@@ -60,9 +57,6 @@ class WireGuardDeviceBatchTest {
             assertThat(udpA.tunFlushes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(BURST);
             // The reader may take the first packet before the rest are queued: two batches at most.
             assertThat(udpA.tunFlushes).hasSizeLessThanOrEqualTo(2);
-            // The receiving side told its device where each burst of datagrams ended, after the last packet too.
-            assertThat(tunB.ends.get()).isBetween(1, 1 + BURST);
-            assertThat(tunB.unended.get()).isZero();
         }
     }
 
@@ -70,52 +64,12 @@ class WireGuardDeviceBatchTest {
         return new UdpEndpoint(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     }
 
-    private static void awaitDelivered(BatchEndingTun tun, int count) throws InterruptedException {
+    private static void awaitDelivered(QueueTun tun, int count) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while ((tun.queue.toOs.size() < count || tun.unended.get() > 0) && System.nanoTime() < deadline) {
+        while (tun.toOs.size() < count && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        assertThat(tun.queue.toOs).hasSize(count);
-    }
-
-    /** A {@link QueueTun} that counts the ends of bursts, and the packets written since the last. */
-    private static final class BatchEndingTun implements TunDevice {
-        final QueueTun queue = new QueueTun();
-        final AtomicInteger ends = new AtomicInteger();
-        final AtomicInteger unended = new AtomicInteger();
-
-        @Override
-        public String name() {
-            return queue.name();
-        }
-
-        @Override
-        public int read(byte[] buf, int off, int maxLen) {
-            return queue.read(buf, off, maxLen);
-        }
-
-        @Override
-        public int readIfWaiting(byte[] buf, int off, int maxLen) {
-            return queue.readIfWaiting(buf, off, maxLen);
-        }
-
-        @Override
-        public void write(byte[] buf, int off, int len) {
-            unended.incrementAndGet();
-            queue.write(buf, off, len);
-        }
-
-        @Override
-        public void endOfWriteBatch() {
-            if (unended.getAndSet(0) > 0) {
-                ends.incrementAndGet();
-            }
-        }
-
-        @Override
-        public void close() {
-            queue.close();
-        }
+        assertThat(tun.toOs).hasSize(count);
     }
 
     /** An IPv4 UDP packet from 10.0.0.1 to 10.0.0.2, numbered in its payload. */

@@ -1,8 +1,6 @@
 package io.microlink.lopower.bridge;
 
-import io.microlink.netstack.MalformedPacketException;
 import io.microlink.netstack.PacketSink;
-import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.wireguard.tun.TunDevice;
 import java.util.Arrays;
@@ -73,28 +71,12 @@ final class StackTun implements TunDevice, PacketSink {
         return n;
     }
 
-    /**
-     * A packet from a device, already authenticated and its source checked by WireGuard; the
-     * stack answers it with the rest of its burst ({@link #endOfWriteBatch}).
-     */
+    /** A packet from a device, already authenticated and its source checked by WireGuard. */
     @Override
     public void write(byte[] buf, int off, int len) {
         Netstack s = stack;
         if (s != null && containment.admits(buf, off, len)) {
-            try {
-                s.inboundOfBatch(IpPacket.parse(buf, off, len));
-            } catch (MalformedPacketException e) {
-                // what the stack drops too: nothing in it is valid enough to answer
-            }
-        }
-    }
-
-    /** The burst of packets from devices is over: the stack sends its ACKs and what they let out. */
-    @Override
-    public void endOfWriteBatch() {
-        Netstack s = stack;
-        if (s != null) {
-            s.endOfBatch();
+            s.inbound(buf, off, len);
         }
     }
 

@@ -49,13 +49,6 @@ public interface TunDevice extends AutoCloseable {
      */
     void write(byte[] buf, int off, int len) throws IOException;
 
-    /**
-     * The packets written since the last call came in one burst (one receive of datagrams); a
-     * userspace stack answers them now, with one ACK for the burst rather than one per packet.
-     * A kernel device has nothing to do.
-     */
-    default void endOfWriteBatch() {}
-
     /** Closes the device; a blocked reader returns -1 soon after. */
     @Override
     void close();
