@@ -65,6 +65,12 @@ public final class DeviceRoutes {
             RelayTarget b = bridge;
             return b != null && b.ping(to, timeout);
         }
+
+        @Override
+        public boolean hasHost(InetAddress to) {
+            RelayTarget b = bridge;
+            return b != null && b.hasHost(to);
+        }
     };
 
     private DeviceRoutes(List<String> prefixes) {

@@ -113,6 +113,28 @@ class DeviceRoutesTest {
     }
 
     /**
+     * The node's relay answers a datagram or ping to an address with no device at once with ICMP
+     * host unreachable ({@code RelayTarget.hasHost} false), as a router does; a device that was
+     * heard from is there, and the IPv4 prefix's broadcast address is never said to be absent,
+     * so no error answers a broadcast.
+     */
+    @Test
+    void onlyAHeardFromDeviceIsAHostSoTheRelayAnswersTheRestWithUnreachable() throws Exception {
+        try (TestDevice device = enroll("sensor")) {
+            List<InetAddress> addresses = bridge.enrollment().show("sensor").addresses();
+            assertThat(routes.target().hasHost(addresses.getFirst())).as("not heard from yet").isFalse();
+            speak(device);
+            for (InetAddress a : addresses) {
+                assertThat(routes.target().hasHost(a)).as(a.toString()).isTrue();
+            }
+            assertThat(routes.target().hasHost(NOBODY)).isFalse();
+            assertThat(routes.target().hasHost(InetAddress.ofLiteral("fd7a:115c:a1e0:9909::77"))).isFalse();
+            assertThat(routes.target().hasHost(InetAddress.ofLiteral("10.90.0.255"))).as("broadcast").isTrue();
+            assertThat(bridge.counters().get("refused_no_device")).isEqualTo(3);
+        }
+    }
+
+    /**
      * A device holds its share of the tailnet's connections from the first SYN: one that never
      * answers fills it with handshakes, the next is refused at once, and the share comes back as
      * they time out.

@@ -13,10 +13,10 @@ import io.microlink.wireguard.session.PeerSpec;
 import io.microlink.wireguard.session.TimeSource;
 import io.microlink.wireguard.session.UdpEndpoint;
 import io.microlink.wireguard.tun.TunDevice;
+import io.microlink.wireguard.udp.UdpBatchSocket;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.channels.DatagramChannel;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -43,7 +43,7 @@ final class TestDevice implements AutoCloseable {
         stack = new Netstack(TcpConfig.defaults(), tun, Headroom.NONE);
         stack.setAddresses(addresses);
         tun.stack = stack;
-        DatagramChannel udp = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        UdpBatchSocket udp = UdpBatchSocket.open(0, 1 << 20);
         wireguard = WireGuardDevice.run(engine, tun, udp);
     }
 

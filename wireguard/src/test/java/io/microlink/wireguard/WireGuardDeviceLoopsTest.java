@@ -11,11 +11,11 @@ import io.microlink.wireguard.session.Peer;
 import io.microlink.wireguard.session.PeerSpec;
 import io.microlink.wireguard.session.TimeSource;
 import io.microlink.wireguard.session.UdpEndpoint;
+import io.microlink.wireguard.udp.UdpBatchSocket;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.channels.DatagramChannel;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,7 +49,7 @@ class WireGuardDeviceLoopsTest {
             Peer good = engine.addPeer(new PeerSpec(X25519.publicKey(X25519.generatePrivateKey()), null,
                     new UdpEndpoint((InetSocketAddress) peerSocket.getLocalSocketAddress()), 0, false));
             engine.allowedIps().insert(InetAddress.getByName("10.0.0.2"), 32, good);
-            DatagramChannel udp = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            UdpBatchSocket udp = UdpBatchSocket.open(0, 1 << 20);
             QueueTun tun = new QueueTun();
             try (WireGuardDevice device = WireGuardDevice.run(engine, tun, udp)) {
                 for (int i = 0; i < 100; i++) {

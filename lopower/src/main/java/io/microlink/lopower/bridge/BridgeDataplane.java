@@ -16,11 +16,9 @@ import io.microlink.wireguard.session.Counters;
 import io.microlink.wireguard.session.Engine;
 import io.microlink.wireguard.session.EngineSettings;
 import io.microlink.wireguard.session.TimeSource;
+import io.microlink.wireguard.udp.UdpBatchSocket;
 import java.io.IOException;
 import java.net.BindException;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,7 +75,7 @@ public final class BridgeDataplane implements AutoCloseable {
     private final ForwardTable forwards;
     private final WireGuardDevice wireguard;
 
-    private BridgeDataplane(byte[] privateKey, AddressPlan plan, DatagramChannel socket, Uplink uplink, Duration udpIdle,
+    private BridgeDataplane(byte[] privateKey, AddressPlan plan, UdpBatchSocket socket, Uplink uplink, Duration udpIdle,
                             DeviceDns dns) throws IOException {
         engine = new Engine(privateKey, EngineSettings.DEFAULT.withMaxSessions(AddressPlan.MAX_DEVICES),
                 TimeSource.system());
@@ -93,7 +91,7 @@ public final class BridgeDataplane implements AutoCloseable {
                         UDP_FLOWS_PER_DEVICE, UDP_FLOWS_PER_DEVICE * AddressPlan.MAX_DEVICES, udpIdle,
                         shared.pingsInFlight(), DIAL_TIMEOUT, shared.pingTimeout(), shared.tcpIdle()));
         forwards = new ForwardTable(uplink, stack, plan, counters, TCP_PER_DEVICE, udpIdle);
-        routed = new DeviceTarget(stack, devices, counters, TCP_PER_DEVICE);
+        routed = new DeviceTarget(stack, devices, plan, counters, TCP_PER_DEVICE);
         // The addresses wg-quick's DNS line names; a device's queries never leave as its own UDP flows.
         plan.bridgeAddresses().forEach(a -> stack.addUdpService(a, DNS_PORT, dns));
         dns.serveTcp(stack);
@@ -109,20 +107,23 @@ public final class BridgeDataplane implements AutoCloseable {
      */
     public static BridgeDataplane start(byte[] privateKey, AddressPlan plan, int port, Uplink uplink, Duration udpIdle,
                                         DeviceDns dns) throws LopowerException {
-        DatagramChannel socket = null;
+        UdpBatchSocket socket;
         try {
-            socket = DatagramChannel.open();
-            socket.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
-            socket.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
-            socket.bind(new InetSocketAddress(port));
-            return new BridgeDataplane(privateKey, plan, socket, uplink, udpIdle, dns);
+            socket = UdpBatchSocket.open(port, SOCKET_BUFFER);
         } catch (BindException e) {
-            close(socket);
             throw new LopowerException("UDP port " + port + " is in use: stop what holds it or give another port"
                     + " (every device's configuration names the port, so they would need new ones)");
         } catch (IOException e) {
-            close(socket);
             throw new LopowerException("cannot open the WireGuard port " + port + ": " + e.getMessage());
+        }
+        try {
+            return new BridgeDataplane(privateKey, plan, socket, uplink, udpIdle, dns);
+        } catch (IOException e) {
+            socket.close();
+            throw new LopowerException("cannot start the bridge's device side: " + e.getMessage());
+        } catch (RuntimeException e) {
+            socket.close();
+            throw e;
         }
     }
 
@@ -196,15 +197,5 @@ public final class BridgeDataplane implements AutoCloseable {
         relay.close();
         wireguard.close();
         stack.close();
-    }
-
-    private static void close(DatagramChannel c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (IOException e) {
-                // nothing was bound that needs undoing
-            }
-        }
     }
 }

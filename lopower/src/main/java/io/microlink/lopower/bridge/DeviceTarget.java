@@ -1,5 +1,6 @@
 package io.microlink.lopower.bridge;
 
+import io.microlink.lopower.enroll.AddressPlan;
 import io.microlink.netstack.relay.FlowSlots;
 import io.microlink.netstack.relay.RelayTarget;
 import io.microlink.netstack.socket.Netstack;
@@ -7,6 +8,7 @@ import io.microlink.netstack.socket.ForwardingStreamConnection;
 import io.microlink.netstack.socket.StreamConnection;
 import io.microlink.netstack.socket.TailnetDatagramSocket;
 import io.microlink.netstack.socket.TailnetSocket;
+import io.microlink.wireguard.config.IpPrefix;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -23,7 +25,9 @@ import java.util.function.Consumer;
  * the device-side stack from the bridge's own device-side address, as port forwards do, so
  * the device answers through its tunnel. Only a device that is enrolled and was heard from
  * ({@link DeviceTable#reachableNameOf}) is dialed; any other address of the prefixes fails at
- * once (the peer's connection is reset) and is counted ({@code refused_no_device}). A device
+ * once (the peer's connection is reset; a datagram or ping is answered with ICMP host
+ * unreachable, as a router answers for an address no neighbour holds) and is counted
+ * ({@code refused_no_device}). A device
  * holds at most {@code perDevice} connections and as many flows from the tailnet, whichever
  * peers opened them (the node's relay bounds each peer; a connection counts from its first
  * SYN, so a device that never answers fills its own share only); a removed device's are
@@ -34,13 +38,16 @@ final class DeviceTarget implements RelayTarget {
 
     private final Netstack deviceSide;
     private final DeviceTable devices;
+    /** The IPv4 prefix's broadcast address, or null: never said to be absent, so no error answers a broadcast. */
+    private final InetAddress broadcast;
     private final BridgeCounters counters;
     private final FlowSlots<String, Closeable> tcp;
     private final FlowSlots<String, Closeable> udp;
 
-    DeviceTarget(Netstack deviceSide, DeviceTable devices, BridgeCounters counters, int perDevice) {
+    DeviceTarget(Netstack deviceSide, DeviceTable devices, AddressPlan plan, BridgeCounters counters, int perDevice) {
         this.deviceSide = deviceSide;
         this.devices = devices;
+        this.broadcast = plan.ipv4() == null ? null : broadcastOf(plan.ipv4());
         this.counters = counters;
         this.tcp = new FlowSlots<>(perDevice, Integer.MAX_VALUE);
         this.udp = new FlowSlots<>(perDevice, Integer.MAX_VALUE);
@@ -101,6 +108,15 @@ final class DeviceTarget implements RelayTarget {
         }
     }
 
+    @Override
+    public boolean hasHost(InetAddress to) {
+        if (to.equals(broadcast) || devices.reachableNameOf(to) != null) {
+            return true;
+        }
+        counters.add(BridgeCounters.Event.REFUSED_NO_DEVICE);
+        return false;
+    }
+
     /** Closes every connection and flow the tailnet holds to {@code device}, which was removed. */
     void closeDevice(String device) {
         tcp.closeAll(device);
@@ -110,6 +126,18 @@ final class DeviceTarget implements RelayTarget {
     /** Connections and flows the tailnet holds to {@code device} now. */
     int routed(String device) {
         return tcp.count(device) + udp.count(device);
+    }
+
+    private static InetAddress broadcastOf(IpPrefix v4) {
+        byte[] b = v4.address().getAddress();
+        int hostBits = 32 - v4.length();
+        int a = ((b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff))
+                | (hostBits == 32 ? -1 : (1 << hostBits) - 1);
+        try {
+            return InetAddress.getByAddress(new byte[] {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) a});
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("four bytes are an IPv4 address", e);
+        }
     }
 
     private String reachable(InetAddress address) throws ConnectException {

@@ -24,6 +24,8 @@ public final class Icmp {
     public static final int V4_ECHO_REPLY = 0;
     /** ICMPv4 type: destination unreachable. */
     public static final int V4_DESTINATION_UNREACHABLE = 3;
+    /** ICMPv4 destination-unreachable code: host unreachable. */
+    public static final int V4_HOST_UNREACHABLE = 1;
     /** ICMPv4 destination-unreachable code: port unreachable. */
     public static final int V4_PORT_UNREACHABLE = 3;
     /** ICMPv4 type: echo request. */
@@ -40,6 +42,8 @@ public final class Icmp {
     public static final int V6_TIME_EXCEEDED = 3;
     /** ICMPv6 type: parameter problem. */
     public static final int V6_PARAMETER_PROBLEM = 4;
+    /** ICMPv6 destination-unreachable code: address unreachable. */
+    public static final int V6_ADDRESS_UNREACHABLE = 3;
     /** ICMPv6 destination-unreachable code: port unreachable. */
     public static final int V6_PORT_UNREACHABLE = 4;
     /** ICMPv6 type: echo request. */

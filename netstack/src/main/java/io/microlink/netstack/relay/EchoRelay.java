@@ -9,7 +9,8 @@ import java.util.concurrent.Semaphore;
  * A ping of a foreign address: the {@link RelayTarget} pings that address itself, and the echo
  * request is answered (from that address) only when the real host answered, so the pinger learns
  * whether the host is alive. At most {@link RelayLimits#pingsInFlight} wait at once; more are
- * dropped (ping retries).
+ * dropped (ping retries). A destination the target knows no host at is answered at once with
+ * host unreachable ({@link RelayTarget#hasHost}).
  */
 final class EchoRelay implements Netstack.EchoInterceptor {
     private final RelayTarget target;
@@ -25,7 +26,11 @@ final class EchoRelay implements Netstack.EchoInterceptor {
     }
 
     @Override
-    public void request(InetAddress destination, Runnable answer) {
+    public void request(InetAddress destination, Runnable answer, Runnable unreachable) {
+        if (!target.hasHost(destination)) {
+            unreachable.run();
+            return;
+        }
         if (!slots.tryAcquire()) {
             counters.add(RelayEvent.REFUSED_PINGS_IN_FLIGHT);
             return;

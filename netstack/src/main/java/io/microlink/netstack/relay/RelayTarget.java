@@ -43,6 +43,21 @@ public interface RelayTarget {
      */
     boolean ping(InetAddress to, Duration timeout);
 
+    /**
+     * Whether a host may be at {@code to}. A target that knows no host holds the address (a
+     * router's own subnet, where it knows every neighbour) says false, and the relay answers a
+     * new UDP flow or an echo request to it at once with ICMP host unreachable
+     * ({@link io.microlink.netstack.socket.Netstack#hostUnreachable}) instead of trying; TCP
+     * gets its reset from {@link #dial} failing, as before. Called on the stack's inbound
+     * thread, so it must not block.
+     *
+     * @param to the destination
+     * @return false only when no host is there; the default, true, always tries
+     */
+    default boolean hasHost(InetAddress to) {
+        return true;
+    }
+
     /** One UDP flow's socket towards its destination. */
     interface Datagrams extends Closeable {
         /**

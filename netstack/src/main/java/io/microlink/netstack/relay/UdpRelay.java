@@ -124,6 +124,10 @@ final class UdpRelay implements Netstack.UdpService, AutoCloseable {
                 d.destinationPort());
         Flow flow = flows.get(key);
         if (flow == null) {
+            if (!target.hasHost(key.destination())) {
+                stack.hostUnreachable(packet);
+                return;
+            }
             Flow fresh = new Flow(key);
             flow = flows.putIfAbsent(key, fresh);
             if (flow == null) {

@@ -8,6 +8,7 @@ import io.microlink.netstack.icmp.DestinationUnreachable;
 import io.microlink.netstack.icmp.EchoResponder;
 import io.microlink.netstack.icmp.Icmp;
 import io.microlink.netstack.icmp.IcmpEcho;
+import io.microlink.netstack.icmp.IcmpErrorLimiter;
 import io.microlink.netstack.ip.FragmentReassembler;
 import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.ip.IpPacketBuilder;
@@ -88,8 +89,11 @@ public final class Netstack implements AutoCloseable {
          *
          * @param destination where the request was sent
          * @param answer      sends the echo reply from {@code destination}; call it at most once
+         * @param unreachable answers instead that no host holds {@code destination}
+         *                    ({@link #hostUnreachable}); call it, if at all, before this method
+         *                    returns: it quotes the request, whose buffer is the caller's
          */
-        void request(InetAddress destination, Runnable answer);
+        void request(InetAddress destination, Runnable answer, Runnable unreachable);
     }
 
     final ReentrantLock lock = new ReentrantLock();
@@ -105,6 +109,9 @@ public final class Netstack implements AutoCloseable {
     private long timerWakeAt = Long.MAX_VALUE;
     final TcpStack tcp;
     private final IpPacketBuilder ip = new IpPacketBuilder(RANDOM.nextInt());
+    private static final int HOST_UNREACHABLE_PER_SECOND = 10;
+    private final IcmpErrorLimiter hostUnreachableLimit =
+            new IcmpErrorLimiter(HOST_UNREACHABLE_PER_SECOND, HOST_UNREACHABLE_PER_SECOND);
     private final FragmentReassembler reassembler = new FragmentReassembler();
     private final EchoResponder echo = new EchoResponder(ip);
     private final IcmpPinger pinger = new IcmpPinger(RANDOM.nextInt());
@@ -307,7 +314,8 @@ public final class Netstack implements AutoCloseable {
         Optional<byte[]> reply = echo.reply(p);
         if (handler != null && reply.isPresent()) {
             try {
-                handler.request(InetAddress.getByAddress(p.destination()), () -> sendAlone(reply.get()));
+                handler.request(InetAddress.getByAddress(p.destination()), () -> sendAlone(reply.get()),
+                        () -> hostUnreachable(p));
             } catch (java.net.UnknownHostException e) {
                 throw new IllegalStateException("a parsed packet holds a malformed address", e);
             }
@@ -342,6 +350,28 @@ public final class Netstack implements AutoCloseable {
         int header = IpPacketBuilder.headerLength(src);
         ip.writeHeader(segment, off - header, src, dst, IpProtocol.TCP, len);
         output.accept(segment, off - header, header + len);
+    }
+
+    /**
+     * Answers {@code offending}, a packet for an address on a subnet this node routes that no
+     * host holds, with ICMP host unreachable (IPv4) or address unreachable (IPv6) from this
+     * node's own address, as a router does; never in answer to an ICMP error, a fragment past
+     * the first or a multicast or broadcast packet ({@link DestinationUnreachable}), and at most
+     * {@value #HOST_UNREACHABLE_PER_SECOND} a second after a burst of as many, whatever the
+     * sources. Call it while the packet's buffer is valid (in the handler that was given it).
+     *
+     * @param offending the packet that cannot be delivered
+     */
+    public void hostUnreachable(IpPacket offending) {
+        byte[] router;
+        try {
+            router = localAddressFor(InetAddress.getByAddress(offending.source()));
+        } catch (IOException e) {
+            return; // no address of that family yet, so nothing to answer from
+        }
+        DestinationUnreachable.hostUnreachable(ip, router, offending)
+                .filter(error -> hostUnreachableLimit.tryAcquire(System.nanoTime()))
+                .ifPresent(this::sendAlone);
     }
 
     /** A packet outside TCP (UDP, ICMP): a burst of one. */

@@ -62,7 +62,7 @@ class NetstackAnyAddressTest {
         try (StackPair pair = new StackPair()) {
             java.util.concurrent.BlockingQueue<Runnable> answers = new java.util.concurrent.LinkedBlockingQueue<>();
             java.util.List<InetAddress> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
-            pair.b.interceptEcho((destination, answer) -> {
+            pair.b.interceptEcho((destination, answer, unreachable) -> {
                 asked.add(destination);
                 answers.add(answer);
             });
