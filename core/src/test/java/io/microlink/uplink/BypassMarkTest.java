@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
  * test may set marks (Linux, CAP_NET_ADMIN) and are skipped elsewhere.
  */
 class BypassMarkTest {
-    private static final InetAddress SOMEWHERE = InetAddress.ofLiteral("192.0.2.1");
 
     private static void assumeMarksAllowed() {
         assumeTrue(DeviceBinding.usable(), "Linux with native access");
@@ -43,26 +42,6 @@ class BypassMarkTest {
             new BypassMark(then).bindUdp(udp.getLocalPort(), null);
             assertThat(DeviceBinding.markOf(true, udp.getLocalPort())).isEqualTo(0x80000);
             assertThat(seen).containsExactly(udp.getLocalPort());
-        }
-    }
-
-    @Test
-    void tunModeMarksEveryTcpSocketBeforeItConnects() throws Exception {
-        assumeMarksAllowed();
-        try (Socket tcp = new Socket()) {
-            Uplinks.binderOf(null, true).bindTcp(tcp, SOMEWHERE);
-            assertThat(tcp.isBound()).isTrue();
-            assertThat(DeviceBinding.markOf(false, tcp.getLocalPort())).isEqualTo(BypassMark.MARK);
-        }
-    }
-
-    @Test
-    void userspaceModeLeavesSocketsUnmarked() throws Exception {
-        assumeMarksAllowed();
-        try (Socket tcp = new Socket()) {
-            tcp.bind(new InetSocketAddress(0));
-            Uplinks.binderOf(null, false).bindTcp(tcp, SOMEWHERE);
-            assertThat(DeviceBinding.markOf(false, tcp.getLocalPort())).isZero();
         }
     }
 }
