@@ -22,9 +22,9 @@ record NodeConfig(URI controlUrl, String authKey, String hostname, Path stateDir
                   int maxActivePeers, String tunDevice, int peerCacheSize,
                   List<InetSocketAddress> dnsUpstreams, RoutePrefs routes, List<Prefix> advertisedRoutes,
                   boolean snatSubnetRoutes, RelayTarget relayTarget, Dialer dialer, Uplinks uplinks) {
-    /** How the node readies its host sockets: bound to the active uplink, or left to the routing table. */
+    /** How the node readies its host sockets: bound to the active uplink or left to the routing table, marked in TUN mode. */
     SocketBinder hostSockets() {
-        return Uplinks.binderOf(uplinks);
+        return Uplinks.binderOf(uplinks, tunDevice != null);
     }
 
     @Override

@@ -1173,7 +1173,7 @@ public final class TailnetNode implements AutoCloseable {
             ProxyRules rules = ProxyRules.of(outboundProxy, System.getenv());
             // Control and DERP connections leave through the active uplink, as the UDP socket does;
             // an https:// proxy is trusted as control is, with the node's TLS context.
-            SocketBinder binder = Uplinks.binderOf(links);
+            SocketBinder binder = Uplinks.binderOf(links, tunDevice != null);
             // The proxy or the name is all the dialer knows of where it connects: bound.
             Dialer dialer = new Dialer(rules, sock -> binder.bindTcp(sock, null), tls);
             DerpClient.Transport derp = derpTransport.webSocket(derpWebSocket).over(derpStreams);

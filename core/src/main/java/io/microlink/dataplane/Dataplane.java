@@ -25,6 +25,7 @@ import io.microlink.netstack.relay.RelayTarget;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.tcp.TcpConfig;
 import io.microlink.outbound.Dialer;
+import io.microlink.uplink.BypassMark;
 import io.microlink.uplink.Uplinks;
 import io.microlink.route.HostNetworks;
 import io.microlink.route.Prefix;
@@ -33,6 +34,7 @@ import io.microlink.route.RouteTable;
 import io.microlink.route.ServedRoutes;
 import io.microlink.tsmp.TsmpReject;
 import io.microlink.tsmp.TsmpResponder;
+import io.microlink.tun.ExitRouting;
 import io.microlink.tun.KernelForwarding;
 import io.microlink.tun.TunInterface;
 import java.io.IOException;
@@ -161,6 +163,8 @@ public final class Dataplane implements AutoCloseable {
     private volatile TunInterface tun;
     /** TUN mode's firewall rules for forwarding to the advertised routes; null in userspace mode. */
     private KernelForwarding forwarding; // guarded by this
+    /** TUN mode's default routes into the device while an exit node is in use; null in userspace mode. */
+    private ExitRouting exitRouting; // guarded by this
     private volatile Magicsock magicsock;
     /** Told which of the node's own TCP connections a rebind stranded ({@link #onStranded}). */
     private volatile Consumer<Predicate<InetAddress>> stranded = s -> { };
@@ -206,7 +210,7 @@ public final class Dataplane implements AutoCloseable {
         this.routes = RouteTable.of(NetmapUpdater.empty(), settings.routes(), n -> true);
         // In TUN mode the netstack gets no replies (the device takes them), so the OS asks every resolver.
         dns.attach(netstack, address -> tun == null && UpstreamSockets.isTailnetAddress(address),
-                Uplinks.binderOf(settings.uplinks()));
+                Uplinks.binderOf(settings.uplinks(), settings.tunDevice() != null));
         // TCP, UDP and pings a peer sends to a served route end in the netstack (the packet filter
         // let them in by destination) and go on through the settings' target: this host's own
         // sockets, or an embedder's network (the LOPOWER bridge's devices).
@@ -233,9 +237,12 @@ public final class Dataplane implements AutoCloseable {
         // Without routes this still clears rules a killed run with routes left for the device.
         KernelForwarding rules = opened == null ? null
                 : KernelForwarding.enable(opened.name(), settings.snatSubnetRoutes(), settings.advertisedRoutes());
+        // No exit node is in use before a netmap says so; this clears what a killed run left routed.
+        ExitRouting exits = opened == null ? null : ExitRouting.start(opened.name(), opened.ipv6());
         synchronized (this) {
             tun = opened;
             forwarding = rules;
+            exitRouting = exits;
         }
         if (closed) {
             closeTun(); // close() came while the device was opening
@@ -288,6 +295,17 @@ public final class Dataplane implements AutoCloseable {
             LOG.log(Level.WARNING, problem);
         }
         routes = table;
+        followExitRouting(table);
+    }
+
+    /** TUN mode: the host's default routes go to the device while the exit node is usable, and come back when not. */
+    private synchronized void followExitRouting(RouteTable table) {
+        if (exitRouting == null || closed) {
+            return;
+        }
+        RoutePrefs prefs = settings.routes();
+        exitRouting.follow(table.exitNode().isEmpty() ? null : new ExitRouting.Use(prefs.allowLanAccess(), prefs.lan()),
+                BypassMark.working());
     }
 
     /**
@@ -379,7 +397,8 @@ public final class Dataplane implements AutoCloseable {
     private Magicsock startMagicsock(int port) throws IOException {
         Magicsock m = Magicsock.start(new Magicsock.Settings(port, settings.derpTransport(), settings.tls(),
                 NETCHECK_INTERVAL, discoAllowlist, settings.priorityPeer(), settings.maxActivePeers(),
-                settings.routes(), settings.dialer(), settings.uplinks()), discoKey,
+                settings.routes(), settings.dialer(), settings.uplinks(),
+                Uplinks.binderOf(settings.uplinks(), settings.tunDevice() != null)), discoKey,
                 nodeKey, netmap, expiry, toControl, fromPeers);
         m.onStranded(s -> stranded.accept(s));
         return m;
@@ -614,6 +633,10 @@ public final class Dataplane implements AutoCloseable {
 
     /** Removes the forwarding rules, closes the device and forgets it, so nothing writes to it or reports it afterwards. */
     private synchronized void closeTun() {
+        if (exitRouting != null) {
+            exitRouting.close();
+            exitRouting = null;
+        }
         if (forwarding != null) {
             forwarding.close();
             forwarding = null;

@@ -24,6 +24,7 @@ import io.microlink.outbound.Dialer;
 import io.microlink.PortMapping;
 import io.microlink.portmap.PortMapper;
 import io.microlink.route.RoutePrefs;
+import io.microlink.netstack.relay.SocketBinder;
 import io.microlink.uplink.Uplinks;
 import io.microlink.wireguard.session.Counters;
 import io.microlink.wireguard.udp.LinuxUdpSocket;
@@ -116,12 +117,12 @@ public final class Magicsock implements PacketSink, AutoCloseable {
      * @param maxActivePeers   WireGuard sessions held at once; the least recently used go first
      * @param routes           which of the peers' routes this node takes (subnet routes, an exit node)
      * @param dialer           opens DERP connections, through the outbound proxy when there is one
-     * @param uplinks          the uplinks to check and bind the UDP socket to the active one of, or null to
-     *                         follow the default route
+     * @param uplinks          the uplinks to check, or null to follow the default route
+     * @param hostSockets      readies the UDP socket and port mapping's sockets ({@code Uplinks.binderOf})
      */
     public record Settings(int port, DerpClient.Transport derpTransport, SSLContext tls, Duration netcheckInterval,
                            Set<String> discoAllowlist, String priorityPeer, int maxActivePeers, RoutePrefs routes,
-                           Dialer dialer, Uplinks uplinks) {
+                           Dialer dialer, Uplinks uplinks, SocketBinder hostSockets) {
         public Settings {
             discoAllowlist = Set.copyOf(discoAllowlist);
         }
@@ -168,7 +169,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         this.netmap = netmap;
         Uplinks uplinks = settings.uplinks();
         this.portMapper = PortMapper.forDefaultGateway(uplinks == null ? () -> null : uplinks::active,
-                Uplinks.binderOf(uplinks), this::kick);
+                settings.hostSockets(), this::kick);
         this.relays = new DerpRelays(settings.derpTransport(), settings.tls(), settings.dialer(), nodeKey, this::onDerpPacket,
                 this::derpLost, DERP_TIMEOUT);
         this.homeRelay = new HomeRelay(settings.netcheckInterval(), RandomGenerator.getDefault(),
@@ -215,7 +216,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         // overflows under a bulk transfer and the drops look to TCP like congestion. The kernel
         // caps this at net.core.rmem_max / wmem_max, as tailscaled's own request is capped.
         UdpBatchSocket udp = UdpBatchSocket.open(settings.port(), SOCKET_BUFFER_BYTES);
-        bindToUplink(settings.uplinks(), udp);
+        bindToUplink(settings.hostSockets(), udp);
         if (!LinuxUdpSocket.usable() && LinuxUdpSocket.supportedPlatform()) {
             LOG.log(Level.INFO, "UDP port {0}: one datagram per system call; start java with "
                     + "--enable-native-access=ALL-UNNAMED to batch them (up to twice the throughput)",
@@ -619,15 +620,13 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     }
 
     /**
-     * Sends {@code socket}'s traffic through the active uplink, if there are uplinks. Should that
-     * fail (the interface is gone), it follows the default route until the next switch.
+     * Readies {@code socket} as every host socket of the node (through the active uplink, if there
+     * are uplinks; marked in TUN mode). Should that fail (the interface is gone), it follows the
+     * default route until the next switch.
      */
-    private static void bindToUplink(Uplinks uplinks, UdpBatchSocket socket) {
-        if (uplinks == null) {
-            return;
-        }
+    private static void bindToUplink(SocketBinder hostSockets, UdpBatchSocket socket) {
         try {
-            uplinks.bindUdp(socket.port(), null);
+            hostSockets.bindUdp(socket.port(), null);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "UDP port {0} follows the default route: {1}", String.valueOf(socket.port()),
                     e.getMessage());
@@ -690,7 +689,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
                 return;
             }
         }
-        bindToUplink(settings.uplinks(), fresh);
+        bindToUplink(settings.hostSockets(), fresh);
         udpDroppedBefore += dropped;
         udp = fresh;
         startReader(fresh);

@@ -127,6 +127,11 @@ public final class TunInterface implements AutoCloseable {
         IpCommand.addRoute(dev, QUAD_100_ROUTE);
     }
 
+    /** Whether the device carries IPv6 (false on a host with IPv6 switched off). */
+    public boolean ipv6() {
+        return ipv6;
+    }
+
     /** The interface's name as the kernel knows it. */
     public String name() {
         return tun.name();

@@ -34,12 +34,15 @@ import java.util.stream.Stream;
  *
  * <p>The JDK gives no access to a socket's descriptor, so the socket is found among this
  * process's own ({@code /proc/self/fd}) by its type and the local port it was just bound to,
- * which no other socket of that type holds (none here sets {@code SO_REUSEPORT}).
+ * which no other socket of that type holds (none here sets {@code SO_REUSEPORT}). The same way
+ * sets {@code SO_MARK}, the firewall mark TUN mode's routing rules let past its device
+ * ({@link BypassMark}).
  */
 final class DeviceBinding {
     private static final int SOL_SOCKET = 1;
     private static final int SO_TYPE = 3;
     private static final int SO_BINDTODEVICE = 25;
+    private static final int SO_MARK = 36;
     private static final int SOCK_STREAM = 1;
     private static final int SOCK_DGRAM = 2;
     private static final int EPERM = 1;
@@ -96,20 +99,75 @@ final class DeviceBinding {
             throw new IOException("\"" + device + "\" is not an interface name");
         }
         try (Arena a = Arena.ofConfined()) {
-            int fd = find(a, type, port);
             MemorySegment value = a.allocate(name.length + 1L);
             value.copyFrom(MemorySegment.ofArray(name));
             value.set(JAVA_BYTE, name.length, (byte) 0);
-            MemorySegment errno = a.allocate(Errno.CAPTURE);
-            int rc = (int) Errno.SETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, SO_BINDTODEVICE, value, name.length + 1);
-            if (rc != 0) {
-                int err = (int) Errno.FIELD.get(errno, 0L);
+            int err = setOption(a, type, port, SO_BINDTODEVICE, value);
+            if (err != 0) {
                 throw new IOException(switch (err) {
                     case ENODEV -> "there is no interface " + device;
                     case EPERM -> "binding a socket to " + device + " needs Linux 5.7 or later, or CAP_NET_RAW";
                     default -> "cannot bind a socket to " + device + ": errno " + err;
                 });
             }
+        }
+    }
+
+    /**
+     * Sets the firewall mark of an unconnected TCP socket (bound to port 0 first, if it is not yet bound).
+     *
+     * @return false if the process may not (no CAP_NET_ADMIN)
+     */
+    static boolean markTcp(Socket unconnected, int mark) throws IOException {
+        if (!unconnected.isBound()) {
+            unconnected.bind(new InetSocketAddress(0));
+        }
+        return mark(SOCK_STREAM, unconnected.getLocalPort(), mark);
+    }
+
+    /**
+     * Sets the firewall mark of this process's UDP socket on {@code port}.
+     *
+     * @return false if the process may not (no CAP_NET_ADMIN)
+     */
+    static boolean markUdp(int port, int mark) throws IOException {
+        return mark(SOCK_DGRAM, port, mark);
+    }
+
+    private static boolean mark(int type, int port, int mark) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            int err = setOption(a, type, port, SO_MARK, a.allocateFrom(JAVA_INT, mark));
+            if (err != 0 && err != EPERM) {
+                throw new IOException("cannot mark a socket (SO_MARK): errno " + err);
+            }
+            return err == 0;
+        }
+    }
+
+    /** The firewall mark of this process's TCP ({@code udp} false) or UDP socket on {@code port}. */
+    static int markOf(boolean udp, int port) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            int fd = find(a, udp ? SOCK_DGRAM : SOCK_STREAM, port);
+            MemorySegment value = a.allocate(JAVA_INT);
+            MemorySegment length = a.allocateFrom(JAVA_INT, 4);
+            if ((int) Libc.GETSOCKOPT.invokeExact(fd, SOL_SOCKET, SO_MARK, value, length) != 0) {
+                throw new IOException("cannot read the mark of a socket");
+            }
+            return value.get(JAVA_INT, 0);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("native call failed", t);
+        }
+    }
+
+    /** Sets socket option {@code option} of the socket of {@code type} on {@code port}: 0, or the errno. */
+    private static int setOption(Arena a, int type, int port, int option, MemorySegment value) throws IOException {
+        try {
+            int fd = find(a, type, port);
+            MemorySegment errno = a.allocate(Errno.CAPTURE);
+            int rc = (int) Errno.SETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, option, value, (int) value.byteSize());
+            return rc == 0 ? 0 : (int) Errno.FIELD.get(errno, 0L);
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Throwable t) {

@@ -107,14 +107,18 @@ public final class Uplinks implements SocketBinder, AutoCloseable {
     }
 
     /**
-     * How the node binds its host sockets: to the active one of {@code uplinks}, or, without
-     * uplinks (null), not at all (they follow the routing table).
+     * How the node readies its host sockets: bound to the active one of {@code uplinks}, or,
+     * without uplinks (null), not at all (they follow the routing table); in TUN mode each is
+     * first marked to bypass the device ({@link BypassMark}), so an exit node in use does not
+     * take the node's own traffic.
      *
      * @param uplinks the node's uplinks, or null
+     * @param tunMode whether the node runs a TUN device
      * @return the binder every part of the node uses
      */
-    public static SocketBinder binderOf(Uplinks uplinks) {
-        return uplinks == null ? SocketBinder.DEFAULT_ROUTE : uplinks;
+    public static SocketBinder binderOf(Uplinks uplinks, boolean tunMode) {
+        SocketBinder bind = uplinks == null ? SocketBinder.DEFAULT_ROUTE : uplinks;
+        return tunMode ? new BypassMark(bind) : bind;
     }
 
     /** Called on a checker's thread after each switch, in the order added. */

@@ -74,6 +74,11 @@ public final class NatLab implements AutoCloseable {
         return net;
     }
 
+    /** The lab's control server (to approve routes, for one). */
+    public Headscale headscale() {
+        return headscale;
+    }
+
     /**
      * What a ping found: whether any pong came directly, from where, and how long the ping
      * command ran (from its start to the first direct pong, or to its end).
