@@ -304,11 +304,27 @@ final class Up implements Verb, Method {
 
     @Override
     public Reply handle(ApiRequest request, Daemon daemon) throws ApiException {
+        ObjectNode patch = settingsPatch(request);
+        NodeSettings next;
+        try {
+            next = daemon.settings().withChanges(patch);
+        } catch (InvalidSettingsException e) {
+            throw new ApiException(ApiException.BAD_REQUEST, e.getMessage());
+        }
+        checkExitNode(next.exitNode(), daemon);
+        daemon.update(next);
+        return Reply.of(ApiProtocol.object().put("state", daemon.stateName()).put("deviceName", daemon.deviceName()));
+    }
+
+    /** The settings an {@code up} request changes, with {@code wantRunning}. */
+    static ObjectNode settingsPatch(ApiRequest request) throws ApiException {
         ObjectNode patch = ApiProtocol.object().put("wantRunning", true);
         for (String setting : FLAG_OF_SETTING.keySet()) {
             String v = request.optionalText(setting);
             if (v != null) {
                 patch.put(setting, v);
+            } else if (setting.equals("exitNode") && request.params().has(setting)) {
+                patch.putNull(setting); // --exit-node "": stop using one
             }
         }
         for (String setting : PORT_FLAG_OF_SETTING.keySet()) {
@@ -330,14 +346,6 @@ final class Up implements Verb, Method {
         if (request.bool("proxyAuthOff")) {
             patch.putNull("proxyUsername").putNull("proxyPassword");
         }
-        NodeSettings next;
-        try {
-            next = daemon.settings().withChanges(patch);
-        } catch (InvalidSettingsException e) {
-            throw new ApiException(ApiException.BAD_REQUEST, e.getMessage());
-        }
-        checkExitNode(next.exitNode(), daemon);
-        daemon.update(next);
-        return Reply.of(ApiProtocol.object().put("state", daemon.stateName()).put("deviceName", daemon.deviceName()));
+        return patch;
     }
 }
