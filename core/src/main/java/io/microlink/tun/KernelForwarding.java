@@ -44,17 +44,16 @@ public final class KernelForwarding implements AutoCloseable {
 
     /** An address family's rule tool. */
     enum Family {
-        IPV4("iptables", "net/ipv4/ip_forward", "net.ipv4.ip_forward"),
-        IPV6("ip6tables", "net/ipv6/conf/all/forwarding", "net.ipv6.conf.all.forwarding");
+        IPV4("iptables", "net/ipv4/ip_forward"),
+        IPV6("ip6tables", "net/ipv6/conf/all/forwarding");
 
         private final String tool;
+        /** The forwarding switch's path under /proc/sys; with dots for slashes, its sysctl name. */
         private final String procSys;
-        private final String sysctl;
 
-        Family(String tool, String procSys, String sysctl) {
+        Family(String tool, String procSys) {
             this.tool = tool;
             this.procSys = procSys;
-            this.sysctl = sysctl;
         }
     }
 
@@ -123,7 +122,7 @@ public final class KernelForwarding implements AutoCloseable {
         for (Family f : families) {
             try {
                 if (Files.readString(procSys.resolve(f.procSys)).strip().equals("0")) {
-                    off.add(f.sysctl);
+                    off.add(f.procSys.replace('/', '.'));
                 }
             } catch (IOException e) {
                 // Unknown (no IPv6 on this host, /proc not mounted): nothing to say about it.
