@@ -22,6 +22,7 @@ import io.microlink.netstack.ip.IpHeader;
 import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.ip.IpProtocol;
 import io.microlink.netstack.relay.RelayTarget;
+import io.microlink.netstack.relay.SocketBinder;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.tcp.TcpConfig;
 import io.microlink.outbound.Dialer;
@@ -99,6 +100,11 @@ public final class Dataplane implements AutoCloseable {
                            boolean snatSubnetRoutes, RelayTarget relayTarget, Dialer dialer, Uplinks uplinks) {
         public Settings {
             advertisedRoutes = List.copyOf(advertisedRoutes);
+        }
+
+        /** How every host socket of the data plane is readied: {@link Uplinks#binderOf}. */
+        SocketBinder hostSockets() {
+            return Uplinks.binderOf(uplinks, tunDevice != null);
         }
     }
 
@@ -210,7 +216,7 @@ public final class Dataplane implements AutoCloseable {
         this.routes = RouteTable.of(NetmapUpdater.empty(), settings.routes(), n -> true);
         // In TUN mode the netstack gets no replies (the device takes them), so the OS asks every resolver.
         dns.attach(netstack, address -> tun == null && UpstreamSockets.isTailnetAddress(address),
-                Uplinks.binderOf(settings.uplinks(), settings.tunDevice() != null));
+                settings.hostSockets());
         // TCP, UDP and pings a peer sends to a served route end in the netstack (the packet filter
         // let them in by destination) and go on through the settings' target: this host's own
         // sockets, or an embedder's network (the LOPOWER bridge's devices).
@@ -398,7 +404,7 @@ public final class Dataplane implements AutoCloseable {
         Magicsock m = Magicsock.start(new Magicsock.Settings(port, settings.derpTransport(), settings.tls(),
                 NETCHECK_INTERVAL, discoAllowlist, settings.priorityPeer(), settings.maxActivePeers(),
                 settings.routes(), settings.dialer(), settings.uplinks(),
-                Uplinks.binderOf(settings.uplinks(), settings.tunDevice() != null)), discoKey,
+                settings.hostSockets()), discoKey,
                 nodeKey, netmap, expiry, toControl, fromPeers);
         m.onStranded(s -> stranded.accept(s));
         return m;
