@@ -13,7 +13,15 @@ public final class QueueTun implements TunDevice {
     public final BlockingQueue<byte[]> fromOs = new LinkedBlockingQueue<>();
     /** Packets written to the "OS". */
     public final List<byte[]> toOs = new CopyOnWriteArrayList<>();
+    private final Object queueing = new Object();
     private volatile boolean closed;
+
+    /** Queues packets as one burst the OS wrote: a reader that wakes on the first finds the rest waiting. */
+    public void queueBurst(List<byte[]> packets) {
+        synchronized (queueing) {
+            fromOs.addAll(packets);
+        }
+    }
 
     @Override
     public String name() {
@@ -26,6 +34,9 @@ public final class QueueTun implements TunDevice {
             while (!closed) {
                 byte[] p = fromOs.poll(20, TimeUnit.MILLISECONDS);
                 if (p != null) {
+                    synchronized (queueing) {
+                        // waits out a burst being queued, so that it is whole when the device asks for more
+                    }
                     return copy(p, buf, off, maxLen);
                 }
             }

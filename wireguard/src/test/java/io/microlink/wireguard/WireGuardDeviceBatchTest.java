@@ -51,7 +51,7 @@ class WireGuardDeviceBatchTest {
             for (int i = 1; i <= BURST; i++) {
                 burst.add(packet(i));
             }
-            tunA.fromOs.addAll(burst);
+            tunA.queueBurst(burst);
             awaitDelivered(tunB, 1 + BURST);
 
             assertThat(udpA.tunFlushes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(BURST);
