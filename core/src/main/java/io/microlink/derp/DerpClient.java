@@ -38,8 +38,12 @@ import javax.net.ssl.SSLSocket;
  */
 public final class DerpClient implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.microlink.derp");
-    /** The server sends a keep-alive every 60-65 s; silence for twice that means a dead link. */
-    private static final int READ_TIMEOUT_MS = 120_000;
+    /**
+     * The server sends a keep-alive every 60-65 s (tailscale's {@code derp.KeepAlive} plus up to
+     * 5 s); silence for twice that means a dead link, over our TCP connections and the
+     * embedder's streams alike.
+     */
+    private static final Duration SILENT_RELAY = Duration.ofMinutes(2);
     private static final int PLAIN_HTTP_DEFAULT_PORT = 3340;
     /**
      * Frames waiting for the relay. When it stops reading, sends beyond this are dropped
@@ -161,8 +165,15 @@ public final class DerpClient implements AutoCloseable {
     public static DerpClient connect(DerpMap.DerpNode node, Transport transport, SSLContext tls, Dialer dialer,
                                      PrivateKey nodeKey, PacketHandler handler, Runnable onLost, Duration timeout)
             throws IOException {
+        return connect(node, transport, tls, dialer, nodeKey, handler, onLost, timeout, SILENT_RELAY);
+    }
+
+    /** As the public {@code connect}, giving up on a relay that sends nothing for {@code silence}. */
+    static DerpClient connect(DerpMap.DerpNode node, Transport transport, SSLContext tls, Dialer dialer,
+                              PrivateKey nodeKey, PacketHandler handler, Runnable onLost, Duration timeout,
+                              Duration silence) throws IOException {
         Attempt attempt = webSocket -> connectOnce(node, transport, webSocket, tls, dialer, nodeKey, handler, onLost,
-                timeout);
+                timeout, silence);
         if (transport.alwaysWebSocket) {
             return attempt.run(true);
         }
@@ -186,7 +197,7 @@ public final class DerpClient implements AutoCloseable {
 
     private static DerpClient connectOnce(DerpMap.DerpNode node, Transport transport, boolean webSocket, SSLContext tls,
                                           Dialer dialer, PrivateKey nodeKey, PacketHandler handler, Runnable onLost,
-                                          Duration timeout) throws IOException {
+                                          Duration timeout, Duration silence) throws IOException {
         boolean useTls = transport.tls;
         int port = node.derpPort() > 0 ? node.derpPort() : useTls ? 443 : PLAIN_HTTP_DEFAULT_PORT;
         Socket s = null;
@@ -200,7 +211,7 @@ public final class DerpClient implements AutoCloseable {
             // One deadline for TLS, upgrade and login: a server that trickles a byte per read
             // timeout must not hold the relay's reconnect loop.
             return ExchangeDeadline.run(raw, timeout, () -> login(addTls ? startTls(raw, node, port, tls) : raw, node,
-                    hostHeader, webSocket, nodeKey, handler, onLost));
+                    hostHeader, webSocket, nodeKey, handler, onLost, silence));
         } catch (IOException | RuntimeException e) {
             if (s != null) {
                 s.close();
@@ -227,7 +238,8 @@ public final class DerpClient implements AutoCloseable {
     }
 
     private static DerpClient login(Socket s, DerpMap.DerpNode node, String hostHeader, boolean webSocket,
-                                    PrivateKey nodeKey, PacketHandler handler, Runnable onLost) throws IOException {
+                                    PrivateKey nodeKey, PacketHandler handler, Runnable onLost, Duration silence)
+            throws IOException {
         InputStream in = new BufferedInputStream(s.getInputStream());
         OutputStream raw = s.getOutputStream();
         if (webSocket) {
@@ -258,7 +270,9 @@ public final class DerpClient implements AutoCloseable {
         out.write(hs.clientInfo(requireFrame(DerpFrame.read(in))));
         out.flush();
         hs.checkServerInfo(requireFrame(DerpFrame.read(in)));
-        s.setSoTimeout(READ_TIMEOUT_MS);
+        // On a layered TLS socket this sets the timeout of the socket below (the JDK's layered
+        // SSLSocket passes it on), so it reaches StreamSocket's watchdog too.
+        s.setSoTimeout((int) silence.toMillis());
         return new DerpClient(s, in, out, handler, onLost, node.regionId() + "-" + node.name());
     }
 

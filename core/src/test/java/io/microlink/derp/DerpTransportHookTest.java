@@ -118,4 +118,61 @@ class DerpTransportHookTest {
             loginAndReceive(DerpClient.Transport.TLS.over(ownTls), ControlClient.defaultTls(), server.getLocalPort());
         }
     }
+
+    /**
+     * Logs one client in, sends it a keep-alive every 100 ms for {@code talking}, then holds the
+     * connection without a byte and without closing it: a link that died silently.
+     */
+    private static void serveThenFallSilent(ServerSocket server, Duration talking) {
+        Thread.startVirtualThread(() -> {
+            try (Socket s = server.accept()) {
+                FakeRelay.login(s, SERVER);
+                long end = System.nanoTime() + talking.toNanos();
+                while (System.nanoTime() < end) {
+                    s.getOutputStream().write(DerpFrame.encode(FrameType.KEEP_ALIVE, new byte[0]));
+                    s.getOutputStream().flush();
+                    Thread.sleep(100);
+                }
+                Thread.sleep(30_000);
+            } catch (Exception e) {
+                // the test is over
+            }
+        });
+    }
+
+    /**
+     * The relay keeps the hook's stream alive for 2 s with keep-alives, then goes silent: the
+     * connection lives while they come (a silence bound of 1 s) and is reported lost, so that
+     * the node reconnects, once they stop.
+     */
+    private static void silenceEndsTheConnection(DerpClient.Transport transport, SSLContext tls, ServerSocket server)
+            throws Exception {
+        serveThenFallSilent(server, Duration.ofSeconds(2));
+        java.util.concurrent.CountDownLatch lost = new java.util.concurrent.CountDownLatch(1);
+        try (DerpClient client = DerpClient.connect(node(server.getLocalPort()), transport, tls,
+                io.microlink.outbound.Dialer.direct(), PrivateKey.generate(KeyKind.NODE), (from, packet) -> { },
+                lost::countDown, Duration.ofSeconds(10), Duration.ofSeconds(1))) {
+            assertThat(lost.await(1500, TimeUnit.MILLISECONDS)).as("lost while keep-alives came").isFalse();
+            assertThat(lost.await(15, TimeUnit.SECONDS)).as("lost once the relay fell silent").isTrue();
+            assertThat(client.isConnected()).isFalse();
+        }
+    }
+
+    @Test
+    void aHookStreamThatFallsSilentIsGivenUpAsASilentRelayIs() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            silenceEndsTheConnection(DerpClient.Transport.PLAIN_HTTP.over(loopback(new CopyOnWriteArrayList<>())),
+                    ControlClient.defaultTls(), server);
+        }
+    }
+
+    @Test
+    void theSilenceBoundHoldsUnderOurTlsOverTheHooksStream(@TempDir Path dir) throws Exception {
+        TestCertificates cert = TestCertificates.selfSigned(dir, HOST);
+        try (SSLServerSocket server = (SSLServerSocket) cert.server().getServerSocketFactory()
+                .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            silenceEndsTheConnection(DerpClient.Transport.TLS.over(loopback(new CopyOnWriteArrayList<>())),
+                    cert.trustingIt(), server);
+        }
+    }
 }
