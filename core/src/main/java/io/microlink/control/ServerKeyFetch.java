@@ -49,21 +49,30 @@ final class ServerKeyFetch {
                         + "Host: " + server.getHost() + (server.getPort() > 0 ? ":" + port : "") + "\r\n"
                         + "Accept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 conn.getOutputStream().flush();
-                InputStream in = new BufferedInputStream(conn.getInputStream());
-                HttpHead.Status head = readHead(in, server, "GET /key");
-                byte[] body = ExactReads.upTo(in, MAX_KEY_RESPONSE + 1);
-                if (head.status() != 200) {
-                    throw new ControlHttpException("GET /key", head.status(), ControlClient.snippet(body));
-                }
-                if (body.length > MAX_KEY_RESPONSE) {
-                    throw new ControlProtocolException("GET /key answered more than " + MAX_KEY_RESPONSE
-                            + " bytes; expected a small JSON");
-                }
-                return parse(body);
+                return answer(new BufferedInputStream(conn.getInputStream()), server);
             });
         } catch (SocketTimeoutException e) {
             throw new HttpTimeoutException("no answer from " + server + " within " + timeout);
         }
+    }
+
+    /**
+     * The key in control's answer to {@code GET /key}, read from {@code in} up to its end
+     * (HTTP/1.0: the body ends with the connection), head and body bounded. Untrusted bytes: any
+     * answer that is not a 200 with a JSON {@code publicKey} is a {@link ControlProtocolException}
+     * (a {@link ControlHttpException} for another status) whose message is escaped and bounded.
+     */
+    static PublicKey answer(InputStream in, URI server) throws IOException {
+        HttpHead.Status head = readHead(in, server, "GET /key");
+        byte[] body = ExactReads.upTo(in, MAX_KEY_RESPONSE + 1);
+        if (head.status() != 200) {
+            throw new ControlHttpException("GET /key", head.status(), ControlClient.snippet(body));
+        }
+        if (body.length > MAX_KEY_RESPONSE) {
+            throw new ControlProtocolException("GET /key answered more than " + MAX_KEY_RESPONSE
+                    + " bytes; expected a small JSON");
+        }
+        return parse(body);
     }
 
     /** The port {@code server} names, or its scheme's. */
