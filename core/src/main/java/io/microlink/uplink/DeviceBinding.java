@@ -16,11 +16,11 @@ import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Makes a socket's traffic leave through one network interface, whatever the default route
@@ -34,13 +34,20 @@ import java.util.stream.Stream;
  *
  * <p>The JDK gives no access to a socket's descriptor, so the socket is found among this
  * process's own ({@code /proc/self/fd}) by its type and the local port it was just bound to,
- * which no other socket of that type holds (none here sets {@code SO_REUSEPORT}). The same way
- * sets {@code SO_MARK}, the firewall mark TUN mode's routing rules let past its device
+ * which no other socket of that type and state holds (none here sets {@code SO_REUSEPORT}): an
+ * IPv4 or IPv6 address only (a Unix socket's may be its family alone), and for TCP neither
+ * connected nor listening (a listener and the connections it accepted share its port). The same
+ * way sets {@code SO_MARK}, the firewall mark TUN mode's routing rules let past its device
  * ({@link BypassMark}).
  */
 final class DeviceBinding {
     private static final int SOL_SOCKET = 1;
     private static final int SO_TYPE = 3;
+    private static final int SO_ACCEPTCONN = 30;
+    private static final short AF_INET = 2;
+    private static final short AF_INET6 = 10;
+    /** sockaddr_storage. */
+    private static final long SOCKADDR_MAX = 128;
     private static final int SO_BINDTODEVICE = 25;
     private static final int SO_MARK = 36;
     private static final int SOCK_STREAM = 1;
@@ -56,6 +63,8 @@ final class DeviceBinding {
         static final MethodHandle GETSOCKOPT = downcall("getsockopt",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
         static final MethodHandle GETSOCKNAME = downcall("getsockname",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+        static final MethodHandle GETPEERNAME = downcall("getpeername",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
 
         private static MethodHandle downcall(String name, FunctionDescriptor d, Linker.Option... options) {
@@ -175,27 +184,30 @@ final class DeviceBinding {
         }
     }
 
-    /** The descriptor of the one socket of {@code type} bound to local {@code port}. */
+    /**
+     * The descriptor of the one socket of {@code type} bound to local {@code port}: for TCP, the
+     * one neither connected nor listening, as the sockets handed to {@link #bindTcp} and
+     * {@link #markTcp} are (an accepted connection shares its listener's port, and a connection
+     * made elsewhere may share its port with another's).
+     */
     private static int find(Arena a, int type, int port) throws Throwable {
         List<Integer> found = new ArrayList<>();
         MemorySegment value = a.allocate(JAVA_INT);
         MemorySegment length = a.allocate(JAVA_INT);
-        MemorySegment address = a.allocate(128, 8);
-        for (int fd : socketDescriptors()) {
+        MemorySegment address = a.allocate(SOCKADDR_MAX, 8);
+        for (int fd : descriptors()) {
+            // Not a socket (ENOTSOCK) or another type: one call tells, no readlink needed.
             length.set(JAVA_INT, 0, 4);
             if ((int) Libc.GETSOCKOPT.invokeExact(fd, SOL_SOCKET, SO_TYPE, value, length) != 0
-                    || value.get(JAVA_INT, 0) != type) {
+                    || value.get(JAVA_INT, 0) != type
+                    || boundPort(fd, address, length, Libc.GETSOCKNAME) != port) {
                 continue;
             }
-            length.set(JAVA_INT, 0, (int) address.byteSize());
-            if ((int) Libc.GETSOCKNAME.invokeExact(fd, address, length) != 0) {
-                continue;
+            if (type == SOCK_STREAM && (boundPort(fd, address, length, Libc.GETPEERNAME) >= 0
+                    || option(fd, SO_ACCEPTCONN, value, length) != 0)) {
+                continue; // connected, or listening: not the socket being readied
             }
-            // sockaddr_in and sockaddr_in6 alike: the family (2 bytes), then the port in network order.
-            int bound = (Byte.toUnsignedInt(address.get(JAVA_BYTE, 2)) << 8) | Byte.toUnsignedInt(address.get(JAVA_BYTE, 3));
-            if (bound == port) {
-                found.add(fd);
-            }
+            found.add(fd);
         }
         if (found.size() != 1) {
             throw new IOException((found.isEmpty() ? "no" : found.size()) + " " + (type == SOCK_DGRAM ? "UDP" : "TCP")
@@ -204,16 +216,45 @@ final class DeviceBinding {
         return found.getFirst();
     }
 
-    private static List<Integer> socketDescriptors() throws IOException {
+    /**
+     * The port of {@code fd}'s local ({@code getsockname}) or remote ({@code getpeername})
+     * address, or -1 when it has none or is not an IPv4 or IPv6 socket. The family and the length
+     * the kernel wrote are checked: a Unix socket's address may be the family alone (an unnamed
+     * one's, such as the one the JDK puts in a closing socket's place), and the bytes after it
+     * would then be the previous socket's port.
+     */
+    private static int boundPort(int fd, MemorySegment address, MemorySegment length, MethodHandle call)
+            throws Throwable {
+        address.fill((byte) 0);
+        length.set(JAVA_INT, 0, (int) address.byteSize());
+        if ((int) call.invokeExact(fd, address, length) != 0 || length.get(JAVA_INT, 0) < 4) {
+            return -1;
+        }
+        // sa_family_t in host order (little-endian on every JDK 25 Linux port but s390x: read it natively).
+        short family = address.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 0);
+        if (family != AF_INET && family != AF_INET6) {
+            return -1;
+        }
+        // sockaddr_in and sockaddr_in6 alike: the family (2 bytes), then the port in network order.
+        return (Byte.toUnsignedInt(address.get(JAVA_BYTE, 2)) << 8) | Byte.toUnsignedInt(address.get(JAVA_BYTE, 3));
+    }
+
+    /** An int socket option of {@code fd}, or -1 if it cannot be read. */
+    private static int option(int fd, int option, MemorySegment value, MemorySegment length) throws Throwable {
+        length.set(JAVA_INT, 0, 4);
+        return (int) Libc.GETSOCKOPT.invokeExact(fd, SOL_SOCKET, option, value, length) != 0 ? -1
+                : value.get(JAVA_INT, 0);
+    }
+
+    /** This process's open descriptors, as {@code /proc/self/fd} lists them. */
+    private static List<Integer> descriptors() throws IOException {
         List<Integer> out = new ArrayList<>();
-        try (Stream<Path> fds = Files.list(FDS)) {
-            for (Path p : (Iterable<Path>) fds::iterator) {
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(FDS)) {
+            for (Path p : fds) {
                 try {
-                    if (Files.readSymbolicLink(p).toString().startsWith("socket:")) {
-                        out.add(Integer.parseInt(p.getFileName().toString()));
-                    }
-                } catch (IOException | NumberFormatException gone) {
-                    // closed since the listing (e.g. the listing's own descriptor): not ours
+                    out.add(Integer.parseInt(p.getFileName().toString()));
+                } catch (NumberFormatException notAnFd) {
+                    // nothing else is listed there
                 }
             }
         }
