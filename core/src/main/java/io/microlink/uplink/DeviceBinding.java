@@ -230,7 +230,7 @@ final class DeviceBinding {
         if ((int) call.invokeExact(fd, address, length) != 0 || length.get(JAVA_INT, 0) < 4) {
             return -1;
         }
-        // sa_family_t in host order (little-endian on every JDK 25 Linux port but s390x: read it natively).
+        // sa_family_t is in host byte order, as JAVA_SHORT reads it.
         short family = address.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 0);
         if (family != AF_INET && family != AF_INET6) {
             return -1;
