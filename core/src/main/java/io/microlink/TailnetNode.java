@@ -6,6 +6,7 @@ import io.microlink.dataplane.Dataplane;
 import io.microlink.derp.DerpClient;
 import io.microlink.dns.MagicDnsHosts;
 import io.microlink.dns.NodeDns;
+import io.microlink.dns.NodeNameLookup;
 import io.microlink.magicsock.Magicsock;
 import io.microlink.netstack.relay.OsRelayTarget;
 import io.microlink.netstack.relay.RelayTarget;
@@ -76,6 +77,8 @@ public final class TailnetNode implements AutoCloseable {
     private static final int DEFAULT_BACKLOG = 128;
     /** What {@link #icmpPing} carries: 56 bytes, as the system's ping sends by default. */
     private static final byte[] ICMP_PING_DATA = new byte[56];
+    /** How long a name outside the tailnet may take through the node's DNS: two forwarding attempts of 2 s. */
+    private static final Duration EXIT_LOOKUP_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration NETCHECK_POLL = Duration.ofMillis(50);
 
     static {
@@ -278,17 +281,22 @@ public final class TailnetNode implements AutoCloseable {
 
     /**
      * The address to dial: a tailnet name's from the netmap; with an exit node in use, a name
-     * outside the tailnet from the host's own resolver (tailscale would ask the exit node's DNS;
-     * this node does not yet), the connection itself still going through the exit node.
+     * outside the tailnet from this node's own DNS (quad-100, which sends it to the exit node's DNS
+     * when the exit node offers it, as tailscale does), never the host's resolver: the connection
+     * goes through the exit node, and so does the lookup.
      */
-    private InetAddress dialAddress(String host) throws UnknownHostException {
+    private InetAddress dialAddress(String host) throws IOException {
         try {
             return resolve(host).getFirst();
         } catch (UnknownHostException notInTailnet) {
             if (loop.dataplane().routes().exitNode().isEmpty()) {
                 throw notInTailnet;
             }
-            return InetAddress.getByName(host);
+            try (TailnetDatagramSocket socket = userspaceStack().bindUdp(0)) {
+                return NodeNameLookup.lookup(socket, host, EXIT_LOOKUP_TIMEOUT).getFirst();
+            } catch (IllegalArgumentException notAName) {
+                throw new UnknownHostException(host + " is not a DNS name");
+            }
         }
     }
 
