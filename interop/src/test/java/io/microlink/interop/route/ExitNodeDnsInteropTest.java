@@ -73,7 +73,8 @@ class ExitNodeDnsInteropTest {
         tailnet.headscale().approveRoutes(id, "0.0.0.0/0", "::/0");
         Await.until(SEEN, "alice to see jexit as an exit node offering DNS", () -> alice.status().peer("jexit")
                 .map(p -> p.exitNodeOption() && !p.peerApiUrls().isEmpty()).orElse(false));
-        alice.cli(IO, "set", "--exit-node=jexit").requireSuccess();
+        // The harness's nodes start with --accept-dns=false, which leaves tailscaled's forwarder no route at all.
+        alice.cli(IO, "set", "--exit-node=jexit", "--accept-dns=true").requireSuccess();
     }
 
     @AfterAll
