@@ -1,9 +1,9 @@
 package io.microlink.dataplane;
 
 import io.microlink.AddressText;
+import io.microlink.control.wire.Hostinfo;
 import io.microlink.control.wire.Node;
 import io.microlink.derp.DerpClient;
-import io.microlink.control.wire.Hostinfo;
 import io.microlink.dns.ExitDnsForwarder;
 import io.microlink.dns.QuadHundredDnsServer;
 import io.microlink.dns.ResolvConf;
@@ -20,6 +20,7 @@ import io.microlink.netmap.PeerExpiry;
 import io.microlink.netmon.NetworkMonitor;
 import io.microlink.netstack.Headroom;
 import io.microlink.netstack.MalformedPacketException;
+import io.microlink.netstack.NetworkOrder;
 import io.microlink.netstack.PacketSink;
 import io.microlink.netstack.ip.IpHeader;
 import io.microlink.netstack.ip.IpPacket;
@@ -53,6 +54,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -338,7 +340,7 @@ public final class Dataplane implements AutoCloseable {
 
     private boolean isOwn(byte[] address) {
         for (byte[] own : ownAddresses) {
-            if (java.util.Arrays.equals(own, address)) {
+            if (Arrays.equals(own, address)) {
                 return true;
             }
         }
@@ -377,9 +379,7 @@ public final class Dataplane implements AutoCloseable {
                 || !isOwn(p.destination())) {
             return false;
         }
-        byte[] b = p.buffer();
-        int port = (b[p.payloadOffset() + 2] & 0xff) << 8 | (b[p.payloadOffset() + 3] & 0xff);
-        return port == api.port();
+        return NetworkOrder.u16(p.buffer(), p.payloadOffset() + 2) == api.port();
     }
 
     private void followRoutes(Netmap next) {

@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -254,24 +255,23 @@ public final class PeerApiServer implements AutoCloseable {
     }
 
     static byte[] dnsResponse(byte[] message, boolean keepAlive) {
-        byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: " + PeerApiRequest.DNS_MESSAGE + "\r\nContent-Length: "
-                + message.length + "\r\n" + (keepAlive ? "" : "Connection: close\r\n") + "\r\n")
-                .getBytes(StandardCharsets.US_ASCII);
-        byte[] all = new byte[head.length + message.length];
-        System.arraycopy(head, 0, all, 0, head.length);
-        System.arraycopy(message, 0, all, head.length, message.length);
-        return all;
+        return response("200 OK", "Content-Type: " + PeerApiRequest.DNS_MESSAGE + "\r\n"
+                + (keepAlive ? "" : "Connection: close\r\n"), message);
     }
 
+    /** tailscaled's {@code http.Error}: the reason as plain text, and the connection closes. */
     static byte[] errorResponse(PeerApiRequest.Refusal refusal) {
-        byte[] body = (refusal.reason() + "\n").getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 " + refusal.status() + " " + reason(refusal.status())
-                + "\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nContent-Length: "
-                + body.length + "\r\nConnection: close\r\n\r\n";
-        byte[] h = head.getBytes(StandardCharsets.US_ASCII);
-        byte[] all = new byte[h.length + body.length];
-        System.arraycopy(h, 0, all, 0, h.length);
-        System.arraycopy(body, 0, all, h.length, body.length);
+        return response(refusal.status() + " " + reason(refusal.status()), "Content-Type: text/plain; charset=utf-8\r\n"
+                + "X-Content-Type-Options: nosniff\r\nConnection: close\r\n",
+                (refusal.reason() + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Status line, {@code fields} (each ending in CRLF), the body's length, and the body, in one write. */
+    private static byte[] response(String status, String fields, byte[] body) {
+        byte[] head = ("HTTP/1.1 " + status + "\r\n" + fields + "Content-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] all = Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, all, head.length, body.length);
         return all;
     }
 
