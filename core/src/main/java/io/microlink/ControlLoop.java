@@ -63,6 +63,8 @@ final class ControlLoop implements Runnable {
     private volatile Netmap netmap = NetmapUpdater.empty();
     private volatile NodeIdentity identity;
     private final NetworkReports reports = new NetworkReports();
+    /** The services the last Hostinfo sent named: when the data plane's differ, control is told again. */
+    private volatile List<Hostinfo.Service> servicesTold = List.of();
     private final Object liteUpdates = new Object();
     private final Dataplane dataplane;
     private volatile ControlClient client;
@@ -290,6 +292,10 @@ final class ControlLoop implements Runnable {
                         Thread.ofVirtual().name("microlink-lite-update").start(() -> sendLiteUpdate(c));
                     }
                 }
+                if (!dataplane.services().equals(servicesTold)) {
+                    // An exit node's peerAPI started with this netmap's addresses: peers learn its port.
+                    Thread.ofVirtual().name("microlink-lite-update").start(() -> sendLiteUpdate(c));
+                }
                 result.events().forEach(listener::peerChanged);
                 listener.netmapChanged(netmap);
                 if (selfExpired()) {
@@ -378,9 +384,12 @@ final class ControlLoop implements Runnable {
     }
 
     private Hostinfo hostinfo(Hostinfo.NetInfo netInfo) {
+        List<Hostinfo.Service> services = dataplane.services();
+        servicesTold = services;
         return new Hostinfo("microlink-java-" + Version.VERSION, "linux", System.getProperty("os.version"),
                 config.hostname(), null, true, netInfo,
-                config.advertisedRoutes().isEmpty() ? null : config.advertisedRoutes().stream().map(Object::toString).toList());
+                config.advertisedRoutes().isEmpty() ? null : config.advertisedRoutes().stream().map(Object::toString).toList(),
+                services.isEmpty() ? null : services);
     }
 
     /**

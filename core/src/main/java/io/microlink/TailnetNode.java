@@ -6,6 +6,7 @@ import io.microlink.dataplane.Dataplane;
 import io.microlink.derp.DerpClient;
 import io.microlink.dns.MagicDnsHosts;
 import io.microlink.dns.NodeDns;
+import io.microlink.dns.NodeNameLookup;
 import io.microlink.magicsock.Magicsock;
 import io.microlink.netstack.relay.OsRelayTarget;
 import io.microlink.netstack.relay.RelayTarget;
@@ -76,6 +77,8 @@ public final class TailnetNode implements AutoCloseable {
     private static final int DEFAULT_BACKLOG = 128;
     /** What {@link #icmpPing} carries: 56 bytes, as the system's ping sends by default. */
     private static final byte[] ICMP_PING_DATA = new byte[56];
+    /** How long a name outside the tailnet may take through the node's DNS: two forwarding attempts of 2 s. */
+    private static final Duration EXIT_LOOKUP_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration NETCHECK_POLL = Duration.ofMillis(50);
 
     static {
@@ -262,9 +265,11 @@ public final class TailnetNode implements AutoCloseable {
      * @param port the TCP port
      * @param timeout how long to wait for the connection
      * @param host a peer's short name, FQDN (MagicDNS) or an IP literal the node routes (a tailnet
-     *             address; one in an accepted subnet route; with an exit node any, and any name)
+     *             address; one in an accepted subnet route; with an exit node any, and any name,
+     *             which the node's own DNS resolves: through the exit node's DNS when it offers it)
      * @return the connected socket
-     * @throws UnknownHostException if the netmap knows no such name (and no exit node is used)
+     * @throws UnknownHostException if the netmap knows no such name and no exit node is used, or
+     *             with one the node's DNS has no address for it
      * @throws java.net.NoRouteToHostException if no peer carries the address, saying why
      * @throws java.net.ConnectException if the peer refused the connection
      * @throws java.net.SocketTimeoutException if it did not answer within {@code timeout}
@@ -278,17 +283,22 @@ public final class TailnetNode implements AutoCloseable {
 
     /**
      * The address to dial: a tailnet name's from the netmap; with an exit node in use, a name
-     * outside the tailnet from the host's own resolver (tailscale would ask the exit node's DNS;
-     * this node does not yet), the connection itself still going through the exit node.
+     * outside the tailnet from this node's own DNS (quad-100, which sends it to the exit node's DNS
+     * when the exit node offers it, as tailscale does), never the host's resolver: the connection
+     * goes through the exit node, and so does the lookup.
      */
-    private InetAddress dialAddress(String host) throws UnknownHostException {
+    private InetAddress dialAddress(String host) throws IOException {
         try {
             return resolve(host).getFirst();
         } catch (UnknownHostException notInTailnet) {
             if (loop.dataplane().routes().exitNode().isEmpty()) {
                 throw notInTailnet;
             }
-            return InetAddress.getByName(host);
+            try (TailnetDatagramSocket socket = userspaceStack().bindUdp(0)) {
+                return NodeNameLookup.lookup(socket, host, EXIT_LOOKUP_TIMEOUT).getFirst();
+            } catch (IllegalArgumentException notAName) {
+                throw new UnknownHostException(host + " is not a DNS name");
+            }
         }
     }
 
@@ -1082,7 +1092,8 @@ public final class TailnetNode implements AutoCloseable {
          * tailnet IP or node key), which must offer approved 0.0.0.0/0 and ::/0 routes, as
          * {@code tailscale up --exit-node}. A peer that is no exit node is not used:
          * {@link TailnetNode#exitNodeProblem()} says why, and dials outside the tailnet are refused
-         * with that reason. Names outside the tailnet are not resolved through the exit node.
+         * with that reason. Names outside the tailnet that MagicDNS has no resolver for go to the
+         * exit node's DNS when it offers it, and so do the names {@link TailnetNode#dial} is given.
          *
          * @param peer the exit node, or null for none
          * @return this builder
@@ -1113,7 +1124,9 @@ public final class TailnetNode implements AutoCloseable {
          * routes as local) and, in userspace mode, this host's own sockets carry them on (TCP,
          * UDP, ICMP echo); in TUN mode the kernel forwards them ({@link #snatSubnetRoutes}).
          * An exit node serves the internet only: not the host's own
-         * networks, private, link-local or the tailnet's ranges, as tailscaled.
+         * networks, private, link-local or the tailnet's ranges, as tailscaled. It also answers DNS
+         * for the peers allowed to use it (its peerAPI's {@code /dns-query}, from the
+         * {@link #dnsUpstreams} or else the host's {@code /etc/resolv.conf}), as tailscaled's exit nodes do.
          *
          * @param routes   CIDR prefixes with no host bits set, such as {@code 192.168.50.0/24}
          * @param exitNode whether to offer 0.0.0.0/0 and ::/0 as well

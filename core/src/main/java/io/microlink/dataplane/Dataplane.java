@@ -1,9 +1,12 @@
 package io.microlink.dataplane;
 
 import io.microlink.AddressText;
+import io.microlink.control.wire.Hostinfo;
 import io.microlink.control.wire.Node;
 import io.microlink.derp.DerpClient;
+import io.microlink.dns.ExitDnsForwarder;
 import io.microlink.dns.QuadHundredDnsServer;
+import io.microlink.dns.ResolvConf;
 import io.microlink.dns.UpstreamSockets;
 import io.microlink.filter.Firewall;
 import io.microlink.filter.PacketFilter;
@@ -17,6 +20,7 @@ import io.microlink.netmap.PeerExpiry;
 import io.microlink.netmon.NetworkMonitor;
 import io.microlink.netstack.Headroom;
 import io.microlink.netstack.MalformedPacketException;
+import io.microlink.netstack.NetworkOrder;
 import io.microlink.netstack.PacketSink;
 import io.microlink.netstack.ip.IpHeader;
 import io.microlink.netstack.ip.IpPacket;
@@ -26,6 +30,9 @@ import io.microlink.netstack.relay.SocketBinder;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.tcp.TcpConfig;
 import io.microlink.outbound.Dialer;
+import io.microlink.peerapi.ExitDnsAccess;
+import io.microlink.peerapi.PeerApiServer;
+import io.microlink.route.AdvertisedRoutes;
 import io.microlink.uplink.BypassMark;
 import io.microlink.uplink.Uplinks;
 import io.microlink.route.HostNetworks;
@@ -47,6 +54,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -79,6 +87,8 @@ public final class Dataplane implements AutoCloseable {
     private static final Duration NETCHECK_INTERVAL = Duration.ofSeconds(30);
     /** What WireGuard needs around a packet to encrypt it in place, left free by the netstack and the TUN reader. */
     private static final Headroom WIREGUARD_ROOM = new Headroom(Magicsock.PACKET_HEADROOM, Magicsock.PACKET_TAILROOM);
+    /** How long the host's /etc/resolv.conf is trusted before an exit node reads it again. */
+    private static final Duration HOST_RESOLVERS_MAX_AGE = Duration.ofSeconds(5);
 
     /**
      * What the packet path is built with, fixed for the node's life.
@@ -193,6 +203,12 @@ public final class Dataplane implements AutoCloseable {
     private final RouteRelay relay;
     /** Tells {@link #relay} when the host's networks may have changed; null unless the exit route is offered. */
     private final NetworkMonitor hostNetworkWatch;
+    /** The packet filter installed last, for the peerAPI's check of who may use this exit node's DNS. */
+    private volatile PacketFilter currentFilter;
+    /** An exit node's DNS for its peers: their queries to the host's resolvers; null unless the exit route is offered. */
+    private final ExitDnsForwarder exitDns;
+    /** The peerAPI serving {@link #exitDns}, from the first netmap with an address of this node; null before or without. */
+    private volatile PeerApiServer peerApi;
 
     /**
      * @param nodeKey   the current node key (it changes when control makes the node rotate it)
@@ -223,6 +239,12 @@ public final class Dataplane implements AutoCloseable {
         this.relay = new RouteRelay(settings.advertisedRoutes(), netstack, this::relayOwner, settings.relayTarget(),
                 hostNetworks);
         this.hostNetworkWatch = relay.readsHostNetworks() ? NetworkMonitor.start(change -> hostNetworkChanged()) : null;
+        // The user's upstreams stand where tailscale puts the OS's resolvers; else the host's own.
+        List<InetSocketAddress> upstreams = settings.dnsUpstreams();
+        this.exitDns = !AdvertisedRoutes.offersExit(settings.advertisedRoutes()) ? null : new ExitDnsForwarder(
+                upstreams.isEmpty() ? ResolvConf.cached(ResolvConf.FILE, HOST_RESOLVERS_MAX_AGE) : () -> upstreams,
+                UpstreamSockets.splitBy(netstack, address -> tun == null && UpstreamSockets.isTailnetAddress(address),
+                        settings.hostSockets()));
     }
 
     /** Each peer's relayed connections and flows count against its node, whichever of its addresses it uses. */
@@ -291,7 +313,73 @@ public final class Dataplane implements AutoCloseable {
     private synchronized void installFilter() {
         Netmap n = filtered;
         served = relay.served(n.self());
-        firewall.install(PacketFilter.from(n, served));
+        PacketFilter f = PacketFilter.from(n, served);
+        currentFilter = f;
+        firewall.install(f);
+    }
+
+    /**
+     * An exit node's peerAPI starts with the first address it can take its port from (the IPv4
+     * one when there is one, as tailscale's); its services then go into Hostinfo.
+     */
+    private void startPeerApi(List<InetAddress> own) {
+        if (exitDns == null || peerApi != null || own.isEmpty() || closed) {
+            return;
+        }
+        InetAddress first = own.stream().filter(a -> a.getAddress().length == 4).findFirst().orElse(own.getFirst());
+        try {
+            peerApi = PeerApiServer.start(netstack, first, a -> isOwn(a.getAddress()),
+                    peer -> ExitDnsAccess.allows(filtered, currentFilter, true, peer), exitDns);
+            LOG.log(Level.INFO, "answering DNS for the peers that use this exit node on peerAPI port {0}",
+                    peerApi.port());
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot listen for the peerAPI, so peers using this exit node get no DNS from it: "
+                    + e.getMessage());
+        }
+    }
+
+    private boolean isOwn(byte[] address) {
+        for (byte[] own : ownAddresses) {
+            if (Arrays.equals(own, address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The services this node offers its peers, for Hostinfo: while its peerAPI serves, the
+     * peerAPI's port on each address family it has ({@code peerapi4}, {@code peerapi6}) and
+     * {@code peerapi-dns-proxy} (version 1), which tells peers using it as exit node to send it
+     * their DNS; empty otherwise.
+     */
+    public List<Hostinfo.Service> services() {
+        PeerApiServer api = peerApi;
+        if (api == null) {
+            return List.of();
+        }
+        List<Hostinfo.Service> out = new ArrayList<>();
+        if (ownAddresses.stream().anyMatch(a -> a.length == 4)) {
+            out.add(new Hostinfo.Service("peerapi4", api.port()));
+        }
+        if (ownAddresses.stream().anyMatch(a -> a.length == 16)) {
+            out.add(new Hostinfo.Service("peerapi6", api.port()));
+        }
+        out.add(new Hostinfo.Service("peerapi-dns-proxy", 1));
+        return out;
+    }
+
+    /**
+     * Whether {@code p} is TCP to this node's peerAPI port on one of its addresses. tailscaled lets
+     * those past its packet filter (and into its netstack in TUN mode): the peerAPI checks who asks.
+     */
+    private boolean isForPeerApi(IpPacket p) {
+        PeerApiServer api = peerApi;
+        if (api == null || p.protocol() != IpProtocol.TCP || p.fragmentOffset() != 0 || p.payloadLength() < 4
+                || !isOwn(p.destination())) {
+            return false;
+        }
+        return NetworkOrder.u16(p.buffer(), p.payloadOffset() + 2) == api.port();
     }
 
     private void followRoutes(Netmap next) {
@@ -363,6 +451,7 @@ public final class Dataplane implements AutoCloseable {
         }
         filtered = next;
         installFilter();
+        startPeerApi(own);
     }
 
     private synchronized void followNetwork(Netmap previous, Netmap next) {
@@ -448,9 +537,10 @@ public final class Dataplane implements AutoCloseable {
             return;
         }
         Verdict verdict = firewall.inbound(packet);
-        if (verdict.accepted()) {
+        boolean peerApiPacket = isForPeerApi(packet);
+        if (verdict.accepted() || peerApiPacket) {
             TunInterface t = tun;
-            if (t != null) {
+            if (t != null && !peerApiPacket) {
                 t.write(buf, off, len);
             } else {
                 netstack.inboundOfBatch(packet);
@@ -560,6 +650,13 @@ public final class Dataplane implements AutoCloseable {
         if (tcpRefused != 0) {
             out.put("tcp_buffer_refused", tcpRefused);
         }
+        PeerApiServer api = peerApi;
+        if (api != null && api.denied() != 0) {
+            out.put("peerapi_dns_denied", api.denied());
+        }
+        if (api != null && api.connectionsRefused() != 0) {
+            out.put("peerapi_connections_refused", api.connectionsRefused());
+        }
         relayCounters().forEach((event, n) -> {
             if (event.startsWith("refused") || event.endsWith("failed")) {
                 out.put("relay_" + event, n);
@@ -632,6 +729,10 @@ public final class Dataplane implements AutoCloseable {
                 hostNetworkWatch.close();
             }
             relay.close();
+            PeerApiServer api = peerApi;
+            if (api != null) {
+                api.close();
+            }
             netstack.close();
         }
         closeTun();

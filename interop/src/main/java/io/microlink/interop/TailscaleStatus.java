@@ -34,7 +34,15 @@ public record TailscaleStatus(
             @JsonProperty("Active") boolean active,
             @JsonProperty("RxBytes") long rxBytes,
             @JsonProperty("TxBytes") long txBytes,
-            @JsonProperty("PrimaryRoutes") List<String> primaryRoutes) {
+            @JsonProperty("PrimaryRoutes") List<String> primaryRoutes,
+            @JsonProperty("ExitNodeOption") boolean exitNodeOption,
+            @JsonProperty("PeerAPIURL") List<String> peerApiUrls) {
+
+        /** The peer's peerAPI base URLs ({@code http://ip:port}) from its Hostinfo services, none when it offers none. */
+        @Override
+        public List<String> peerApiUrls() {
+            return peerApiUrls == null ? List.of() : peerApiUrls;
+        }
 
         /** The subnet routes control made this peer the primary router of, as the reporting node took them. */
         @Override

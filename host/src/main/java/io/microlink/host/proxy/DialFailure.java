@@ -7,7 +7,7 @@ import java.net.UnknownHostException;
 
 /** Why a proxy could not reach its target, in the classes both proxies answer differently. */
 enum DialFailure {
-    /** Not a MagicDNS name of this tailnet, and no exit node (whose use lets the host's resolver answer). */
+    /** Not a MagicDNS name of this tailnet and no exit node, or, with one, a name the node's DNS did not resolve. */
     NOT_IN_TAILNET,
     /** An address no peer carries: outside the tailnet without an accepted route or exit node. */
     NO_ROUTE,
@@ -32,8 +32,9 @@ enum DialFailure {
     String describe(String host, int port, Exception e) {
         String target = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         return switch (this) {
-            case NOT_IN_TAILNET -> host + " is not a name in the tailnet, and only tailnet names are looked up"
-                    + " (no exit node is used)";
+            // With an exit node the node's own DNS was asked, and its message says what it answered.
+            case NOT_IN_TAILNET -> e.getMessage() != null && e.getMessage().startsWith(host + ": ") ? e.getMessage()
+                    : host + " is not a name in the tailnet, and only tailnet names are looked up (no exit node is used)";
             case NO_ROUTE -> e.getMessage();
             case REFUSED -> target + " refused the connection";
             case TIMEOUT -> target + " did not answer in time";

@@ -20,7 +20,8 @@ import java.util.Objects;
  * it offers only the method without authentication; with them, only username/password
  * (RFC 1929), so a client that offers nothing else is turned away. It serves CONNECT only
  * (other commands get reply 7). Names are resolved through the tailnet's
- * MagicDNS; a name outside the tailnet gets "host unreachable" unless an exit node is used, and
+ * MagicDNS; a name outside the tailnet gets "host unreachable" unless an exit node is used (the
+ * node's own DNS then resolves it, through the exit node's DNS when it offers one), and
  * an address no peer routes (no accepted subnet route, no exit node) "network unreachable".
  *
  * <pre>{@code

@@ -9,6 +9,7 @@ import io.microlink.Peer;
 import io.microlink.TailnetNode;
 import io.microlink.host.proxy.HttpProxy;
 import io.microlink.host.proxy.ProxySettings;
+import io.microlink.host.proxy.Socks5Proxy;
 import io.microlink.dns.DnsClass;
 import io.microlink.dns.DnsFormatException;
 import io.microlink.dns.DnsHeader;
@@ -84,6 +85,8 @@ class RoutesInteropTest {
     private static final String EXIT_ZONE = "exitdns.test";
     private static final String EXIT_NAME = "www." + EXIT_ZONE + ".";
     private static final String EXIT_NAME_ADDRESS = "192.0.2.81";
+    /** Only the exit node's resolver knows it: the host behind the exit node, {@link #OUTSIDE_HOST}. */
+    private static final String OUTSIDE_NAME = "outside." + EXIT_ZONE;
     private static final InetSocketAddress QUAD_100 = new InetSocketAddress("100.100.100.100", 53);
 
     @RegisterExtension
@@ -111,7 +114,8 @@ class RoutesInteropTest {
         InetAddress resolver = InetAddress.ofLiteral("127.53." + ThreadLocalRandom.current().nextInt(1, 255) + "."
                 + ThreadLocalRandom.current().nextInt(1, 255));
         exitResolver = Dnsmasq.start(Files.createTempDirectory(tailnet.dir(), "dnsmasq"), resolver, 53, EXIT_ZONE,
-                List.of("--host-record=" + EXIT_NAME.substring(0, EXIT_NAME.length() - 1) + "," + EXIT_NAME_ADDRESS));
+                List.of("--host-record=" + EXIT_NAME.substring(0, EXIT_NAME.length() - 1) + "," + EXIT_NAME_ADDRESS,
+                        "--host-record=" + OUTSIDE_NAME + "," + OUTSIDE_HOST));
         Path resolvConf = Files.writeString(tailnet.dir().resolve("exit-resolv.conf"),
                 "nameserver " + resolver.getHostAddress() + "\n");
         Tailscaled exit = tailnet.addNode("exit", TestTailnet.DEFAULT_USER,
@@ -153,6 +157,54 @@ class RoutesInteropTest {
         DnsMessage withoutExit = askQuad100(plain, EXIT_NAME);
         assertThat(withoutExit).isNotNull();
         assertThat(withoutExit.header().rcode()).isEqualTo(DnsRcode.SERVFAIL);
+    }
+
+    /**
+     * The SOCKS5 proxy's names outside the tailnet go through the node's own DNS, so through the
+     * exit node's: a CONNECT by a name only the exit node's resolver knows reaches the host behind
+     * the exit node (the host's resolver, which the node asked before, knows no such name).
+     */
+    @Test
+    void theSocks5ProxyResolvesNamesOutsideTheTailnetThroughTheExitNodesDns() throws IOException {
+        try (Socks5Proxy proxy = Socks5Proxy.start(routed::dial, ProxySettings.onPort(0))) {
+            String page = Await.result(IO, "a page by a name only the exit node's resolver knows", () -> {
+                try {
+                    return socks5Get(proxy, OUTSIDE_NAME);
+                } catch (IOException e) {
+                    return null;
+                }
+            });
+            assertThat(page).endsWith("outside " + TOKEN + "\n");
+        }
+        assertThat(exitResolver.log(100)).contains("query[A] " + OUTSIDE_NAME);
+    }
+
+    /** A SOCKS5 CONNECT to {@code host}:{@value #HTTP_PORT} by name, then a GET: the page, or null if refused. */
+    private static String socks5Get(Socks5Proxy proxy, String host) throws IOException {
+        try (Socket s = new Socket(proxy.address().getAddress(), proxy.address().getPort())) {
+            s.setSoTimeout((int) IO.toMillis());
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            out.write(new byte[] {5, 1, 0});
+            out.flush();
+            if (in.readNBytes(2)[1] != 0) {
+                return null;
+            }
+            byte[] name = host.getBytes(StandardCharsets.US_ASCII);
+            java.io.ByteArrayOutputStream connect = new java.io.ByteArrayOutputStream();
+            connect.writeBytes(new byte[] {5, 1, 0, 3, (byte) name.length});
+            connect.writeBytes(name);
+            connect.writeBytes(new byte[] {(byte) (HTTP_PORT >> 8), (byte) HTTP_PORT});
+            out.write(connect.toByteArray());
+            out.flush();
+            byte[] reply = in.readNBytes(10); // an IPv4 bound address
+            if (reply.length < 10 || reply[1] != 0) {
+                return null;
+            }
+            out.write(REQUEST.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     /** One A query to the node's own quad-100; null when no answer came in 5 s. */

@@ -4,17 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.microlink.TailnetNode;
 import io.microlink.interop.Await;
+import io.microlink.interop.Dnsmasq;
 import io.microlink.interop.Exec;
 import io.microlink.interop.ManagedProcess;
 import io.microlink.interop.NetworkNamespaces;
 import io.microlink.interop.PingReply;
 import io.microlink.interop.Tailscaled;
 import io.microlink.interop.TestTailnet;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
@@ -51,6 +57,9 @@ class TunRoutesInteropTest {
     private static final Duration IO = Duration.ofSeconds(20);
     private static final Duration ROUTES_SEEN = Duration.ofSeconds(60);
     private static final String TOKEN = UUID.randomUUID().toString();
+    /** Only the Java node's resolver (a dnsmasq, its {@code dnsUpstreams}) knows this name. */
+    private static final String EXIT_NAME = "www.tunexit.test";
+    private static final String EXIT_NAME_ADDRESS = "192.0.2.93";
     private static final String ALLOW_ALL = """
             {"acls": [{"action": "accept", "src": ["*"], "dst": ["*:*"]}]}""";
     /** The tailnet and one port of the subnet that nothing listens on: the web server is denied. */
@@ -65,6 +74,7 @@ class TunRoutesInteropTest {
     private static Tailscaled client;
     private static TailnetNode router;
     private static String ipForwardBefore;
+    private static Dnsmasq resolver;
 
     @BeforeAll
     static void startTailnet() {
@@ -79,6 +89,13 @@ class TunRoutesInteropTest {
         ipForwardBefore = sysctl("net.ipv4.ip_forward");
         exec("sysctl", "-w", "net.ipv4.ip_forward=1").requireSuccess();
 
+        try {
+            resolver = Dnsmasq.start(Files.createTempDirectory(tailnet.dir(), "dnsmasq"), InetAddress.ofLiteral("127.55."
+                    + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255)),
+                    53, "tunexit.test", List.of("--host-record=" + EXIT_NAME + "," + EXIT_NAME_ADDRESS));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         client = tailnet.addNode("client");
         client.cli(IO, "set", "--accept-routes").requireSuccess();
         router = startRouter(b -> b);
@@ -92,7 +109,8 @@ class TunRoutesInteropTest {
     /** Built after the namespaces: the exit node leaves out the host networks it finds at build time. */
     private static TailnetNode startRouter(UnaryOperator<TailnetNode.Builder> more) {
         TailnetNode node = tailnet.addJavaNode(HOSTNAME, client,
-                b -> more.apply(b.tunDevice(DEV).advertiseRoutes(List.of(SUBNET), true)));
+                b -> more.apply(b.tunDevice(DEV).advertiseRoutes(List.of(SUBNET), true)
+                        .dnsUpstreams(List.of(resolver.address()))));
         assertThat(node.tunInterface()).as("TUN mode, not the fallback").contains(DEV);
         return node;
     }
@@ -105,6 +123,9 @@ class TunRoutesInteropTest {
     @AfterAll
     static void stop() {
         servers.forEach(ManagedProcess::close);
+        if (resolver != null) {
+            resolver.close();
+        }
         if (ipForwardBefore != null) {
             exec("sysctl", "-w", "net.ipv4.ip_forward=" + ipForwardBefore);
         }
@@ -160,11 +181,18 @@ class TunRoutesInteropTest {
     @Order(4)
     void asItsExitNodeTheJavaNodeCarriesTailscaledToAHostOneGatewayAway() {
         String routerIp = router.tailnet().self().orElseThrow().addresses().getFirst().getHostAddress();
-        client.cli(IO, "set", "--exit-node=" + routerIp).requireSuccess();
+        client.cli(IO, "set", "--exit-node=" + routerIp, "--accept-dns=true").requireSuccess();
         try {
             assertThat(get(OUTSIDE_HOST, IO)).endsWith("outside " + TOKEN + " from " + LAN_SELF + "\n");
+            // Its DNS too: the peerAPI answers in the node's netstack, though the OS owns the device's addresses.
+            String answer = Await.result(IO, "the client to resolve " + EXIT_NAME + " through the Java node", () -> {
+                Exec.Result r = client.cli(IO, "dns", "query", EXIT_NAME, "A");
+                return r.exitCode() == 0 && r.stdout().contains(EXIT_NAME_ADDRESS) ? r.stdout() : null;
+            });
+            assertThat(answer).contains(EXIT_NAME_ADDRESS);
+            assertThat(resolver.log(50)).contains("query[A] " + EXIT_NAME);
         } finally {
-            client.cli(IO, "set", "--exit-node=").requireSuccess();
+            client.cli(IO, "set", "--exit-node=", "--accept-dns=false").requireSuccess();
         }
         assertThat(router.relayCounters().getOrDefault("tcp_connections_relayed", 0L)).isZero();
     }
