@@ -43,9 +43,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *
  * <p>The attacker is another local user (nobody) on another loopback address, 127.0.0.2: an
  * iptables rule in the test's own namespace rewrites the source of nobody's connections. The
- * proxies' limits count per source address; the page counts every loopback address as one
- * caller, and there the owner's token-bearing connections keep their slots while unproven ones
- * are displaced (see docs/security.md).
+ * proxies' limits count per source address; the page counts a loopback caller as the local user
+ * owning its socket, and nobody's connections, whose source the NAT rule rewrote so the kernel
+ * cannot name them, as one unnamed caller beside the owner; there the owner's token-bearing
+ * connections keep their slots while unproven ones are displaced (see docs/security.md).
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class SlowClientsInteropTest {

@@ -44,6 +44,11 @@ public abstract class ForwardingStreamConnection implements StreamConnection {
     }
 
     @Override
+    public InetSocketAddress getLocalSocketAddress() {
+        return delegate().getLocalSocketAddress();
+    }
+
+    @Override
     public void setSoTimeout(int millis) throws IOException {
         delegate().setSoTimeout(millis);
     }

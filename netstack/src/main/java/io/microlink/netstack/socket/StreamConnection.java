@@ -48,6 +48,13 @@ public interface StreamConnection extends Closeable {
     InetSocketAddress getRemoteSocketAddress();
 
     /**
+     * This end's address: the one the other end connected to.
+     *
+     * @return this end's address and port
+     */
+    InetSocketAddress getLocalSocketAddress();
+
+    /**
      * A read that waits longer than this throws {@link java.net.SocketTimeoutException}; 0 waits forever.
      *
      * @param millis the read timeout
@@ -83,6 +90,11 @@ public interface StreamConnection extends Closeable {
             @Override
             public InetSocketAddress getRemoteSocketAddress() {
                 return (InetSocketAddress) socket.getRemoteSocketAddress();
+            }
+
+            @Override
+            public InetSocketAddress getLocalSocketAddress() {
+                return (InetSocketAddress) socket.getLocalSocketAddress();
             }
 
             @Override

@@ -93,6 +93,7 @@ public final class TailnetSocket implements StreamConnection {
      *
      * @return the local address
      */
+    @Override
     public InetSocketAddress getLocalSocketAddress() {
         return socketAddress(connection.localIp(), connection.localPort());
     }

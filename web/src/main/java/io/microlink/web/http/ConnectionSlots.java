@@ -2,23 +2,27 @@ package io.microlink.web.http;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * The connection slots of one listener: at most {@code max} open, at most {@code perSource}
- * from one caller. Every loopback address (127.0.0.0/8, ::1) is one caller: they are all this
- * host, and any local process may bind 127.0.0.2, .3, .4 to look like four.
+ * from one caller. A caller is its address; on loopback (127.0.0.0/8, ::1), where any local
+ * process may bind 127.0.0.2, .3, .4 to look like four, it is the local user that owns the
+ * client's socket when the kernel can say ({@link LocalSocketOwners}), else one "this host".
  *
  * <p>On a listener whose owner can be recognised (the local page: a request carrying its
- * token or session), counting alone cannot keep the owner in: every local caller is the same
- * host, so one hostile local process at the host's share would lock the owner out. There a
- * connection that has carried an owner's request is <em>proven</em> and keeps its slot; when a
- * newcomer finds the caller's share or the listener full, the oldest unproven connection is
- * closed to make room, as a busy server sheds idle keep-alive connections. A slowloris caller
- * then holds slots only until the next connection arrives, and the owner's browser, whose
- * request arrives at once, gets in and stays. Without an owner test (the tailnet listener,
- * where WireGuard vouches for each address) a caller past its share or a full listener is
- * refused instead. Thread-safe; at most {@code max} entries, so the linear scans are cheap.
+ * token or session), a connection that has carried an owner's request is <em>proven</em> and
+ * keeps its slot; when a newcomer finds its caller's share full, that caller's oldest unproven
+ * connection is closed to make room, as a busy server sheds idle keep-alive connections, and
+ * when it finds the listener full, the oldest unproven connection of the caller holding the
+ * most. A slowloris caller then holds slots only until its next connection arrives, and cannot
+ * push out the connections of another caller (another local user) at all while it keeps to its
+ * share. Without an owner test (the tailnet listener, where WireGuard vouches for each address)
+ * a caller past its share or a full listener is refused instead. Thread-safe; at most
+ * {@code max} entries, so the linear scans are cheap.
  */
 final class ConnectionSlots {
     /** One admitted connection; {@link #release} when it ends. */
@@ -68,10 +72,11 @@ final class ConnectionSlots {
     /**
      * A slot for a connection from {@code caller}, or null when there is none to give.
      *
+     * @param localUser the uid owning the client's socket, for a loopback caller, if known
      * @param evict closes the connection; run (outside the lock) if a later newcomer displaces it
      */
-    Slot admit(InetAddress caller, Runnable evict) {
-        Object source = sourceOf(caller);
+    Slot admit(InetAddress caller, OptionalInt localUser, Runnable evict) {
+        Object source = sourceOf(caller, localUser);
         Slot victim = null;
         Slot slot;
         synchronized (this) {
@@ -81,7 +86,7 @@ final class ConnectionSlots {
                     return null;
                 }
             } else if (held.size() >= max) {
-                victim = oldestUnproven(null);
+                victim = oldestUnproven(largestSource());
                 if (victim == null) {
                     return null;
                 }
@@ -103,22 +108,50 @@ final class ConnectionSlots {
         return held.size();
     }
 
-    /** The oldest unproven slot of {@code source} (any source if null), or null if none may be displaced. */
+    /** The oldest unproven slot of {@code source}, or null if none may be displaced. */
     private Slot oldestUnproven(Object source) {
-        if (!displaceUnproven) {
+        if (!displaceUnproven || source == null) {
             return null;
         }
         for (Slot s : held) {
-            if (!s.proven && (source == null || s.source.equals(source))) {
+            if (!s.proven && s.source.equals(source)) {
                 return s;
             }
         }
         return null;
     }
 
-    /** Who a caller counts as: its address, or one "this host" for every loopback address. */
-    private static Object sourceOf(InetAddress caller) {
+    /** The source holding the most unproven slots (the earliest such on a tie), or null if none. */
+    private Object largestSource() {
+        Map<Object, Integer> unproven = new LinkedHashMap<>();
+        for (Slot s : held) {
+            if (!s.proven) {
+                unproven.merge(s.source, 1, Integer::sum);
+            }
+        }
+        Object largest = null;
+        int most = 0;
+        for (Map.Entry<Object, Integer> e : unproven.entrySet()) {
+            if (e.getValue() > most) {
+                largest = e.getKey();
+                most = e.getValue();
+            }
+        }
+        return largest;
+    }
+
+    /** A local user, as a caller on loopback. */
+    private record LocalUser(int uid) {}
+
+    /**
+     * Who a caller counts as: its address; on loopback the local user owning its socket, or one
+     * "this host" for every loopback caller no one can tell apart.
+     */
+    private static Object sourceOf(InetAddress caller, OptionalInt localUser) {
         // An IPv4-mapped ::ffff:127.x caller reaches us as an Inet4Address, so it is caught here too.
-        return caller.isLoopbackAddress() ? LOOPBACK : caller;
+        if (!caller.isLoopbackAddress()) {
+            return caller;
+        }
+        return localUser.isPresent() ? new LocalUser(localUser.getAsInt()) : LOOPBACK;
     }
 }

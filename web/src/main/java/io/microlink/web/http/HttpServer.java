@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -93,6 +94,8 @@ public final class HttpServer implements AutoCloseable {
     private final Set<StreamConnection> open = ConcurrentHashMap.newKeySet();
     private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
     private final DroppedInput failed = new DroppedInput(LOG, "web connection");
+    /** Tells local users apart on a listener that knows its owner (the local page). */
+    private final LocalSocketOwners localUsers = new LocalSocketOwners();
     private volatile boolean closed;
 
     public HttpServer(Limits limits) {
@@ -168,7 +171,10 @@ public final class HttpServer implements AutoCloseable {
     /** Hands {@code c} to a worker if {@code slots} has room for its caller; else closes it. */
     private void admit(StreamConnection c, HttpHandler handler, ConnectionSlots slots, Predicate<HttpRequest> owner) {
         InetAddress source = caller(c);
-        ConnectionSlots.Slot slot = slots.admit(source, () -> {
+        OptionalInt localUser = owner != null && source.isLoopbackAddress()
+                ? localUsers.uidOf(c.getRemoteSocketAddress(), c.getLocalSocketAddress())
+                : OptionalInt.empty();
+        ConnectionSlots.Slot slot = slots.admit(source, localUser, () -> {
             LOG.log(Level.DEBUG, "web connection from " + source.getHostAddress() + " displaced by a newer one");
             closeQuietly(c);
         });
@@ -322,6 +328,7 @@ public final class HttpServer implements AutoCloseable {
         }
         // Acceptors first: once they are gone no new connection can appear behind our back.
         joinAll(acceptors);
+        localUsers.close();
         open.forEach(HttpServer::closeQuietly);
         joinAll(workers);
         watchdog.shutdownNow();

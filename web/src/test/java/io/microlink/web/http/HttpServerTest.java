@@ -355,6 +355,10 @@ class HttpServerTest {
                                 throw new IllegalStateException("injected: no address for this one");
                             }
 
+                            public java.net.InetSocketAddress getLocalSocketAddress() {
+                                return c.getLocalSocketAddress();
+                            }
+
                             public void setSoTimeout(int millis) throws IOException {
                                 c.setSoTimeout(millis);
                             }
