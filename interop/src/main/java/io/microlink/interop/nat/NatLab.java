@@ -346,7 +346,8 @@ public final class NatLab implements AutoCloseable {
     /** A Java node whose host has two links to the internet, and their interface names (the first's route preferred). */
     public record UplinkNode(JavaNode node, String preferred, String backup) {}
 
-    private Node java(String name, NatTopology.Host host, Map<String, String> env, String... daemonFlags) {
+    /** The Java daemon on {@code host}, made beforehand (to prepare its namespace's files), started but not logged in. */
+    public Node java(String name, NatTopology.Host host, Map<String, String> env, String... daemonFlags) {
         NatTopology.Router router = host.router();
         Path state = dir.resolve(name);
         Path keyFile = dir.resolve(name + "-authkey");
