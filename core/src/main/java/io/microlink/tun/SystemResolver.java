@@ -197,22 +197,27 @@ public final class SystemResolver implements AutoCloseable {
         }
     }
 
-    /** Copies the host's file aside, unless a backup exists (ours from before) or there is no file. */
+    /**
+     * Copies the host's file aside before it is replaced, as tailscaled's {@code backupConfig}:
+     * a file that is not ours (the host's, or one another program wrote over ours meanwhile)
+     * becomes the backup; our own is never backed up; with no file there is nothing to give back.
+     */
     private void keepBackup() throws IOException {
-        if (Files.exists(backup)) {
+        String current = read(file);
+        if (current == null) {
+            dropBackup(); // nothing to give back; an older copy must not come back later
+            return;
+        }
+        if (ResolvConf.ours(current)) {
             return;
         }
         String target = symlinkTarget(file);
-        byte[] bytes;
-        try {
-            bytes = readBytes(file);
-        } catch (NoSuchFileException none) {
-            return; // nothing to give back: the file stays ours (tailscaled does the same)
-        }
         if (target != null) {
             write(backupLink, target);
+        } else {
+            Files.deleteIfExists(backupLink);
         }
-        writeAtomically(backup, bytes, "rw-------");
+        writeAtomically(backup, readBytes(file), "rw-------");
     }
 
     /** Puts the backup back if the file is still ours; drops it either way. */

@@ -102,6 +102,29 @@ class SystemResolverTest {
     }
 
     @Test
+    void aFileWrittenOverOursBecomesTheBackupWhenTheNodeWritesAgain() throws IOException {
+        SystemResolver r = start(true);
+        r.follow(TAILNET);
+        Files.writeString(file, "nameserver 198.51.100.7\n");
+        r.follow(new DnsConfig(null, null, null, List.of("other.test"), true, null));
+        assertThat(Files.readString(file)).contains("search other.test\n");
+        r.close();
+        assertThat(Files.readString(file)).isEqualTo("nameserver 198.51.100.7\n");
+    }
+
+    @Test
+    void ourOwnFileIsNeverTakenForTheHostsEvenWithoutABackup() throws IOException {
+        start(true).follow(TAILNET);
+        Files.delete(state.resolve(SystemResolver.BACKUP)); // lost, say
+        SystemResolver next = start(true);
+        assertThat(next.hostResolvers()).isEmpty();
+        next.follow(new DnsConfig(null, null, null, List.of("other.test"), true, null));
+        assertThat(state.resolve(SystemResolver.BACKUP)).doesNotExist();
+        next.close();
+        assertThat(Files.readString(file)).as("nothing to give back").contains("nameserver 100.100.100.100");
+    }
+
+    @Test
     void aSymlinkIsReplacedWhileTheNodeRunsAndComesBackAsTheSameSymlink() throws IOException {
         Path target = dir.resolve("elsewhere.conf");
         Files.move(file, target);

@@ -89,9 +89,9 @@ class TunAcceptDnsInteropTest {
         Path script = dir.resolve("page.sh");
         Files.writeString(script, "#!/bin/sh\nprintf 'HTTP/1.0 200 OK\\r\\n\\r\\npeer " + TOKEN + "\\n'\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-        // A userspace tailscaled hands connections to its tailnet address on to the host's loopback.
+        // A userspace tailscaled hands connections to its tailnet addresses on to the host's loopback, ::1 for IPv6.
         return lab.net().namespaces().start(namespace, "peer-web", List.of("socat",
-                "TCP-LISTEN:" + PORT + ",fork,reuseaddr", "EXEC:" + script), Map.of(), dir.resolve("peer-web.log"));
+                "TCP6-LISTEN:" + PORT + ",ipv6only=0,fork,reuseaddr", "EXEC:" + script), Map.of(), dir.resolve("peer-web.log"));
     }
 
     @AfterAll
