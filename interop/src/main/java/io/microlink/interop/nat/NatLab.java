@@ -268,10 +268,14 @@ public final class NatLab implements AutoCloseable {
             return daemon;
         }
 
-        /** The flags {@link #up()} logs in with. */
+        /**
+         * The flags {@link #up()} logs in with: {@code --accept-dns=false}, since a daemon with
+         * {@code --tun} started by {@code ip netns exec} would otherwise write the machine's own
+         * /etc/resolv.conf (a later {@code --accept-dns} wins, for a namespace given its own file).
+         */
         String[] upFlags(Duration timeout) {
             return new String[] {"up", "--login-server", loginServer, "--auth-key-file", keyFile.toString(),
-                    "--hostname", name, "--timeout", timeout.toSeconds() + "s"};
+                    "--hostname", name, "--timeout", timeout.toSeconds() + "s", "--accept-dns=false"};
         }
     }
 

@@ -64,6 +64,8 @@ class TunAcceptDnsInteropTest {
     private ManagedProcess web;
     private Dnsmasq hostResolver;
     private Path etcNetns;
+    /** Whether this test made /etc/netns itself (then it removes it, if empty, at the end). */
+    private boolean madeEtcNetns;
     private Path resolvConf;
 
     @BeforeAll
@@ -76,6 +78,7 @@ class TunAcceptDnsInteropTest {
 
         NatTopology.Host host = lab.net().host("mldns", router);
         etcNetns = Path.of("/etc/netns", host.namespace()); // the namespace's name is unique to this run
+        madeEtcNetns = !Files.isDirectory(etcNetns.getParent());
         Files.createDirectories(etcNetns);
         resolvConf = etcNetns.resolve("resolv.conf");
         Files.writeString(resolvConf, ORIGINAL);
@@ -108,13 +111,20 @@ class TunAcceptDnsInteropTest {
         if (etcNetns != null) {
             Files.deleteIfExists(etcNetns.resolve("resolv.conf"));
             Files.deleteIfExists(etcNetns);
+            if (madeEtcNetns) {
+                try {
+                    Files.deleteIfExists(etcNetns.getParent());
+                } catch (java.nio.file.DirectoryNotEmptyException another) {
+                    // another run's namespace files: theirs to remove
+                }
+            }
         }
     }
 
     @Test
     @Order(1)
     void withAcceptDnsPlainProgramsResolveThePeerByName() throws IOException {
-        java.up();
+        up("--accept-dns"); // the lab's nodes log in without it
         Await.until(WAIT, () -> "the namespace's resolv.conf to name quad-100, not:\n" + read() + java.logTail(),
                 () -> read().contains("nameserver 100.100.100.100\nsearch " + SUFFIX + "\n"));
         assertThat(read()).doesNotContain("127.0.0.1");
@@ -138,6 +148,7 @@ class TunAcceptDnsInteropTest {
     @Order(2)
     void aNameOutsideTheTailnetGoesToTheResolverTheHostHadBefore() {
         // The file names quad-100 alone: the answer comes from the dnsmasq only through it.
+        assertThat(read()).contains("nameserver 100.100.100.100").doesNotContain("127.0.0.1");
         assertThat(inJava("getent", "ahostsv4", OUTSIDE_NAME).requireSuccess().stdout()).startsWith(OUTSIDE_ADDRESS + " ");
         assertThat(hostResolver.log(200)).contains("query[A] " + OUTSIDE_NAME);
     }
