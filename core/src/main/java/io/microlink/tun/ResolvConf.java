@@ -55,8 +55,9 @@ public final class ResolvConf {
             while (d.endsWith(".")) {
                 d = d.substring(0, d.length() - 1);
             }
-            // A name with blanks or a comment sign would break the line; control never sends one.
-            if (!d.isEmpty() && d.chars().noneMatch(c -> c <= ' ' || c == '#' || c == ';')) {
+            // Printable ASCII only (names are punycode): a blank, a control character or a comment
+            // sign would break the line, and control never sends one.
+            if (!d.isEmpty() && d.chars().allMatch(c -> c > ' ' && c < 0x7f && c != '#' && c != ';')) {
                 search.add(d);
             }
         }

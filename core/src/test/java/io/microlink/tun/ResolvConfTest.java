@@ -42,7 +42,7 @@ class ResolvConfTest {
 
     @Test
     void aSearchDomainThatWouldBreakTheLineIsLeftOut() {
-        assertThat(ResolvConf.wanted(magicDns(List.of("a b", "x#y", "ok.test", "", ".")))
+        assertThat(ResolvConf.wanted(magicDns(List.of("a b", "x#y", "ok.test", "", ".", "tab\tx", "nl\nx", "é.test")))
                 .orElseThrow()).contains("search ok.test\n");
     }
 
