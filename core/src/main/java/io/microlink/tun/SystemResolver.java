@@ -90,10 +90,10 @@ public final class SystemResolver implements AutoCloseable {
                     r.restore();
                     LOG.log(Level.INFO, "{0}: the host''s own file is back (a previous run had changed it)", r.file);
                 }
-            } else if (ours && config.accept()) {
-                LOG.log(Level.WARNING, "{0} was written by MicroLink, but no backup of the host''s own file is in {1}: "
-                        + "names outside the tailnet go to the tailnet''s resolvers only, and the file stays at stop",
-                        r.file, config.backupDirectory());
+            } else if (ours) {
+                LOG.log(Level.WARNING, "{0} was written by MicroLink, but no copy of the host''s own file is in {1} to "
+                        + "give back: it stays as it is (restore it by hand), and names outside the tailnet go to the "
+                        + "tailnet''s resolvers only", r.file, config.backupDirectory());
             }
             if (!config.accept()) {
                 return null;
