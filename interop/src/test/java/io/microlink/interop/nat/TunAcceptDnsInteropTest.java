@@ -6,6 +6,7 @@ import io.microlink.interop.Await;
 import io.microlink.interop.Dnsmasq;
 import io.microlink.interop.Exec;
 import io.microlink.interop.ManagedProcess;
+import io.microlink.interop.MicrolinkProcess;
 import io.microlink.interop.NatTopology;
 import io.microlink.interop.NetworkNamespaces;
 import java.io.IOException;
@@ -38,7 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * machine's own is never touched. Plain programs there ({@code getent}, {@code curl}) resolve a
  * real tailscaled peer by its short and MagicDNS names; a name outside the tailnet reaches the
  * resolver the file named before (a dnsmasq on the namespace's loopback), through quad-100. With
- * {@code --accept-dns=false}, and after a stop, the file is the host's own again, byte for byte.
+ * {@code --accept-dns=false}, and after a stop, the file is the host's own again, byte for byte;
+ * a run killed with the file written leaves it, and the next run on the same state takes it over
+ * and gives it back at its stop.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -63,6 +66,8 @@ class TunAcceptDnsInteropTest {
     private NatLab.JavaNode java;
     private ManagedProcess web;
     private Dnsmasq hostResolver;
+    /** The daemon started again on the same state after a kill. */
+    private MicrolinkProcess restarted;
     private Path etcNetns;
     /** Whether this test made /etc/netns itself (then it removes it, if empty, at the end). */
     private boolean madeEtcNetns;
@@ -99,7 +104,7 @@ class TunAcceptDnsInteropTest {
 
     @AfterAll
     void stop() throws IOException {
-        for (AutoCloseable c : new AutoCloseable[] {web, hostResolver, lab}) {
+        for (AutoCloseable c : new AutoCloseable[] {restarted, web, hostResolver, lab}) {
             try {
                 if (c != null) {
                     c.close();
@@ -167,11 +172,27 @@ class TunAcceptDnsInteropTest {
 
     @Test
     @Order(4)
-    void atStopTheHostsOwnFileIsBackByteForByte() throws IOException {
+    void aKilledRunsFileIsTakenOverByTheNextRun() throws Exception {
         up("--accept-dns");
         Await.until(WAIT, () -> "quad-100 again, not:\n" + read() + java.logTail(),
                 () -> read().contains("nameserver 100.100.100.100"));
-        java.daemon().close();
+        String written = read();
+        java.daemon().kill9();
+        assertThat(read()).as("nothing ran at the kill").isEqualTo(written);
+        // The same state, the same namespace: the saved settings bring the node up by themselves.
+        restarted = new MicrolinkProcess(java.daemon().stateDir(), java.host().namespace()).start("--tun", DEV);
+        Await.until(WAIT, () -> "getent by the restarted node:\n" + read() + restarted.log(),
+                () -> inJava("getent", "hosts", "tspeer").succeeded());
+        assertThat(read()).isEqualTo(written);
+        assertThat(inJava("getent", "ahostsv4", OUTSIDE_NAME).requireSuccess().stdout())
+                .as("the host's resolvers from the kept copy, not from our file").startsWith(OUTSIDE_ADDRESS + " ");
+    }
+
+    @Test
+    @Order(5)
+    void atStopTheHostsOwnFileIsBackByteForByte() throws IOException {
+        assertThat(read()).contains("nameserver 100.100.100.100");
+        restarted.close();
         assertThat(read()).isEqualTo(ORIGINAL);
         assertThat(Files.list(etcNetns).map(p -> p.getFileName().toString())).containsExactly("resolv.conf");
     }
