@@ -22,6 +22,7 @@ import io.microlink.state.PeerCache;
 import io.microlink.state.PeerCacheKeeper;
 import io.microlink.state.NodeFiles;
 import io.microlink.state.StateStore;
+import io.microlink.tun.SystemResolver;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
@@ -85,7 +86,8 @@ final class ControlLoop implements Runnable {
         this.pings = new ControlPings(config.controlUrl(), config.tls(), config.dialer());
         this.dataplane = new Dataplane(new Dataplane.Settings(config.udpPort(), config.derpTransport(), config.tls(),
                 config.discoAllowlist(), config.priorityPeer(), config.maxActivePeers(), config.tunDevice(), config.dnsUpstreams(),
-                config.routes(), config.advertisedRoutes(), config.snatSubnetRoutes(), config.relayTarget(), config.dialer(), config.uplinks()),
+                config.routes(), config.advertisedRoutes(), config.snatSubnetRoutes(), config.relayTarget(), config.dialer(), config.uplinks(),
+                new SystemResolver.Config(SystemResolver.RESOLV_CONF, config.stateDirectory(), config.acceptDns())),
                 () -> identity.nodeKey(), () -> netmap, this::networkChanged);
         dataplane.onStranded(this::closeIfStranded);
     }

@@ -709,6 +709,7 @@ public final class TailnetNode implements AutoCloseable {
         private boolean acceptRoutes;
         private List<Prefix> advertisedRoutes = List.of();
         private boolean snatSubnetRoutes = true;
+        private boolean acceptDns = true;
         /** Null: this host's own sockets ({@link OsRelayTarget}), bound as the node binds its others. */
         private RelayTarget relayTarget;
         private String exitNode;
@@ -1156,6 +1157,29 @@ public final class TailnetNode implements AutoCloseable {
         }
 
         /**
+         * TUN mode: whether the host's resolver is pointed at MagicDNS, as tailscaled's
+         * {@code --accept-dns} (on by default, as there). On, while the tailnet gives DNS settings
+         * {@code /etc/resolv.conf} names 100.100.100.100 and the tailnet's search domains, so every
+         * program resolves peers by name; the host's own file is kept in the state directory,
+         * comes back byte for byte at {@link TailnetNode#close()} (and at the next start after a
+         * killed run), and its resolvers answer names outside the tailnet through quad-100
+         * (unless {@link #dnsUpstreams} are given). A file systemd-resolved or resolvconf manages
+         * is left alone with one warning. Off, the resolver is never touched. Userspace mode never
+         * touches it either way.
+         *
+         * <pre>{@code
+         * TailnetNode.builder()...tunDevice("tailscale0").acceptDns(false).build();
+         * }</pre>
+         *
+         * @param accept whether to configure the host's resolver
+         * @return this builder
+         */
+        public Builder acceptDns(boolean accept) {
+            this.acceptDns = accept;
+            return this;
+        }
+
+        /**
          * Where userspace mode carries what peers send to the {@link #advertiseRoutes advertised
          * routes}: this host's own sockets ({@link OsRelayTarget}) unless an embedder serves a
          * network of its own, as the LOPOWER bridge serves its devices' prefixes. The relay in
@@ -1194,7 +1218,8 @@ public final class TailnetNode implements AutoCloseable {
                     backoffInitial, backoffMax, tls, udpPort, derp, discoAllowlist, priorityPeer,
                     maxActivePeers, tunDevice, peerCacheSize, dnsUpstreams, new RoutePrefs(acceptRoutes, exitNode,
                     exitNodeAllowLanAccess, exitNodeAllowLanAccess ? HostNetworks.prefixes() : List.of()),
-                    advertisedRoutes, snatSubnetRoutes, relayTarget != null ? relayTarget : new OsRelayTarget(binder), dialer, links));
+                    advertisedRoutes, snatSubnetRoutes, relayTarget != null ? relayTarget : new OsRelayTarget(binder), dialer, links,
+                    acceptDns));
         }
     }
 }

@@ -27,7 +27,7 @@ class TailnetNodeBuilderTest {
                 Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), null, 0,
                 io.microlink.derp.DerpClient.Transport.TLS, java.util.Set.of(), null, 1024, null, 32, java.util.List.of(),
                 io.microlink.route.RoutePrefs.NONE, java.util.List.of(), true, new io.microlink.netstack.relay.OsRelayTarget(), new io.microlink.outbound.Dialer(io.microlink.outbound.ProxyRules.fixed(
-                        io.microlink.outbound.OutboundProxy.parse("http://ann:hunter2@corp:3128"))), null);
+                        io.microlink.outbound.OutboundProxy.parse("http://ann:hunter2@corp:3128"))), null, true);
         org.assertj.core.api.Assertions.assertThat(c.toString()).doesNotContain("tskey-secret", "hunter2").contains("(set)")
                 .contains("proxy=http://corp:3128 (with credentials)");
     }

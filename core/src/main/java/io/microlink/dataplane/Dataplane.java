@@ -6,7 +6,7 @@ import io.microlink.control.wire.Node;
 import io.microlink.derp.DerpClient;
 import io.microlink.dns.ExitDnsForwarder;
 import io.microlink.dns.QuadHundredDnsServer;
-import io.microlink.dns.ResolvConf;
+import io.microlink.dns.HostResolvers;
 import io.microlink.dns.UpstreamSockets;
 import io.microlink.filter.Firewall;
 import io.microlink.filter.PacketFilter;
@@ -44,6 +44,7 @@ import io.microlink.tsmp.TsmpReject;
 import io.microlink.tsmp.TsmpResponder;
 import io.microlink.tun.ExitRouting;
 import io.microlink.tun.KernelForwarding;
+import io.microlink.tun.SystemResolver;
 import io.microlink.tun.TunInterface;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -103,11 +104,14 @@ public final class Dataplane implements AutoCloseable {
      * @param relayTarget where userspace mode carries what peers send to those routes
      * @param dialer    opens DERP connections, through the outbound proxy when there is one
      * @param uplinks   the uplinks magicsock checks and binds its socket to, or null for the default route
+     * @param systemResolver TUN mode: where the host's resolver may be pointed at MagicDNS
+     *                  ({@code --accept-dns}), or null to leave it alone whatever happens
      */
     public record Settings(int udpPort, DerpClient.Transport derpTransport, SSLContext tls,
                            Set<String> discoAllowlist, String priorityPeer, int maxActivePeers, String tunDevice,
                            List<InetSocketAddress> dnsUpstreams, RoutePrefs routes, List<Prefix> advertisedRoutes,
-                           boolean snatSubnetRoutes, RelayTarget relayTarget, Dialer dialer, Uplinks uplinks) {
+                           boolean snatSubnetRoutes, RelayTarget relayTarget, Dialer dialer, Uplinks uplinks,
+                           SystemResolver.Config systemResolver) {
         public Settings {
             advertisedRoutes = List.copyOf(advertisedRoutes);
         }
@@ -181,6 +185,8 @@ public final class Dataplane implements AutoCloseable {
     private KernelForwarding forwarding; // guarded by this
     /** TUN mode's default routes into the device while an exit node is in use; null in userspace mode. */
     private ExitRouting exitRouting; // guarded by this
+    /** TUN mode's hold on the host's resolver; null in userspace mode, with --accept-dns=false or when another manages it. */
+    private SystemResolver systemResolver; // guarded by this
     private volatile Magicsock magicsock;
     /** Told which of the node's own TCP connections a rebind stranded ({@link #onStranded}). */
     private volatile Consumer<Predicate<InetAddress>> stranded = s -> { };
@@ -207,6 +213,8 @@ public final class Dataplane implements AutoCloseable {
     private volatile PacketFilter currentFilter;
     /** An exit node's DNS for its peers: their queries to the host's resolvers; null unless the exit route is offered. */
     private final ExitDnsForwarder exitDns;
+    /** The host's resolvers from before TUN mode wrote the system's resolver file; null while it has not. */
+    private volatile List<InetSocketAddress> keptHostResolvers;
     /** The peerAPI serving {@link #exitDns}, from the first netmap with an address of this node; null before or without. */
     private volatile PeerApiServer peerApi;
 
@@ -241,8 +249,14 @@ public final class Dataplane implements AutoCloseable {
         this.hostNetworkWatch = relay.readsHostNetworks() ? NetworkMonitor.start(change -> hostNetworkChanged()) : null;
         // The user's upstreams stand where tailscale puts the OS's resolvers; else the host's own.
         List<InetSocketAddress> upstreams = settings.dnsUpstreams();
+        Supplier<List<InetSocketAddress>> hostFile = HostResolvers.cached(HostResolvers.FILE, HOST_RESOLVERS_MAX_AGE);
+        // In TUN mode with the system resolver ours, the file names quad-100: ask the resolvers it named before.
+        Supplier<List<InetSocketAddress>> host = () -> {
+            List<InetSocketAddress> kept = keptHostResolvers;
+            return kept != null ? kept : hostFile.get();
+        };
         this.exitDns = !AdvertisedRoutes.offersExit(settings.advertisedRoutes()) ? null : new ExitDnsForwarder(
-                upstreams.isEmpty() ? ResolvConf.cached(ResolvConf.FILE, HOST_RESOLVERS_MAX_AGE) : () -> upstreams,
+                upstreams.isEmpty() ? host : () -> upstreams,
                 UpstreamSockets.splitBy(netstack, address -> tun == null && UpstreamSockets.isTailnetAddress(address),
                         settings.hostSockets()));
     }
@@ -267,10 +281,18 @@ public final class Dataplane implements AutoCloseable {
                 : KernelForwarding.enable(opened.name(), settings.snatSubnetRoutes(), settings.advertisedRoutes());
         // No exit node is in use before a netmap says so; this clears what a killed run left routed.
         ExitRouting exits = opened == null ? null : ExitRouting.start(opened.name(), opened.ipv6());
+        // Userspace mode never touches the host's resolver; TUN mode also undoes a killed run's change here.
+        SystemResolver resolver = opened == null || settings.systemResolver() == null ? null
+                : SystemResolver.start(settings.systemResolver());
+        if (resolver != null && settings.dnsUpstreams().isEmpty()) {
+            dns.hostResolvers(resolver.hostResolvers()); // never the file we write: quad-100 must not ask itself
+            keptHostResolvers = resolver.hostResolvers();
+        }
         synchronized (this) {
             tun = opened;
             forwarding = rules;
             exitRouting = exits;
+            systemResolver = resolver;
         }
         if (closed) {
             closeTun(); // close() came while the device was opening
@@ -296,7 +318,15 @@ public final class Dataplane implements AutoCloseable {
         relay.peersChanged(previous, next); // after the filter, so a peer that left opens nothing new
         followRoutes(next);
         dns.update(next, routes.exitNode()); // after the routes: names may go to the exit node
+        followSystemResolver(next);
         followNetwork(previous, next);
+    }
+
+    /** TUN mode: the host's resolver names quad-100 and the tailnet's search domains while the netmap gives DNS settings. */
+    private synchronized void followSystemResolver(Netmap next) {
+        if (systemResolver != null && !closed) {
+            systemResolver.follow(next.dns().orElse(null));
+        }
     }
 
     /** The network changed: the exit route's exclusion of the host's own networks follows it. */
@@ -740,6 +770,10 @@ public final class Dataplane implements AutoCloseable {
 
     /** Removes the forwarding rules, closes the device and forgets it, so nothing writes to it or reports it afterwards. */
     private synchronized void closeTun() {
+        if (systemResolver != null) {
+            systemResolver.close();
+            systemResolver = null;
+        }
         if (exitRouting != null) {
             exitRouting.close();
             exitRouting = null;

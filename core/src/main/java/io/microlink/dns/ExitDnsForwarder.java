@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * in-flight bound is never answered (the caller's deadline ends it).
  *
  * <pre>{@code
- * ExitDnsForwarder dns = new ExitDnsForwarder(() -> ResolvConf.read(ResolvConf.FILE), UpstreamSockets.os());
+ * ExitDnsForwarder dns = new ExitDnsForwarder(() -> HostResolvers.read(HostResolvers.FILE), UpstreamSockets.os());
  * byte[] answer = dns.answer(query).get(5, TimeUnit.SECONDS);
  * }</pre>
  */

@@ -43,6 +43,8 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
     static final int MAX_FORWARDS_IN_FLIGHT = DnsForwarder.Limits.DEFAULT.maxOutstanding();
 
     private final List<DnsConfig.Resolver> userUpstreams;
+    /** TUN mode's host resolvers from before the node took the system's resolver over; used when the user gave none. */
+    private volatile List<DnsConfig.Resolver> hostUpstreams = List.of();
     /** The netmap to answer from, and when it came. */
     private volatile Zone zone;
     /** The resolver of {@link #zone}, made at the first query after it changed. */
@@ -101,6 +103,16 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
         addresses().forEach(a -> stack.addUdpService(a, PORT, this));
     }
 
+    /**
+     * The resolvers the host used before TUN mode pointed it at quad-100: where names the
+     * tailnet's DNS config routes nowhere go when the user gave no upstreams, as tailscaled
+     * forwards them to the OS's own resolvers.
+     */
+    public void hostResolvers(List<InetSocketAddress> resolvers) {
+        hostUpstreams = resolvers(resolvers);
+        made = null;
+    }
+
     /** Answers from this netmap from now on, with no exit node. */
     public void update(Netmap netmap) {
         update(netmap, Optional.empty());
@@ -137,7 +149,8 @@ public final class QuadHundredDnsServer implements Netstack.UdpService {
         }
         Made m = made;
         if (m == null || m.from() != z) {
-            m = new Made(z, MagicDnsResolver.of(z.netmap(), z.changed(), userUpstreams, z.exitNodeDoh()));
+            m = new Made(z, MagicDnsResolver.of(z.netmap(), z.changed(),
+                    userUpstreams.isEmpty() ? hostUpstreams : userUpstreams, z.exitNodeDoh()));
             made = m;
         }
         return m.resolver();

@@ -35,7 +35,7 @@ class DataplaneQuadHundredTest {
     @Test
     void aPeersQueryNeverReachesTheResolverAndTheNodesOwnDoes() throws Exception {
         Netmap netmap = allowAll();
-        try (Dataplane dp = new Dataplane(new Dataplane.Settings(0, null, null, Set.of(), null, 16, null, List.of(), RoutePrefs.NONE, List.of(), true, new io.microlink.netstack.relay.OsRelayTarget(), Dialer.direct(), null),
+        try (Dataplane dp = new Dataplane(new Dataplane.Settings(0, null, null, Set.of(), null, 16, null, List.of(), RoutePrefs.NONE, List.of(), true, new io.microlink.netstack.relay.OsRelayTarget(), Dialer.direct(), null, null),
                 () -> PrivateKey.generate(KeyKind.NODE), () -> netmap, (info, endpoints) -> {})) {
             dp.follow(NetmapUpdater.empty(), netmap);
             byte[] query = query();

@@ -78,7 +78,7 @@ class DataplaneRouteRelayTest {
     private Dataplane dataplane(String advertised, Netmap netmap) {
         List<Prefix> routes = AdvertisedRoutes.parse(List.of(advertised.split(",")), false);
         return new Dataplane(new Dataplane.Settings(0, null, null, Set.of(), null, 16, null, List.of(), RoutePrefs.NONE,
-                routes, true, far, Dialer.direct(), null), () -> PrivateKey.generate(KeyKind.NODE), () -> netmap,
+                routes, true, far, Dialer.direct(), null, null), () -> PrivateKey.generate(KeyKind.NODE), () -> netmap,
                 (info, endpoints) -> {}, () -> hostNetworks);
     }
 

@@ -3,6 +3,7 @@ package io.microlink.dns;
 import io.microlink.netmap.Netmap;
 import io.microlink.netstack.Headroom;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.microlink.netstack.ip.IpPacket;
 import io.microlink.netstack.ip.IpPacketBuilder;
@@ -99,11 +100,40 @@ class QuadHundredDnsServerTest {
     @Test
     void aNameTheTailnetRoutesNowhereIsForwardedToTheUsersUpstreamAndTheAnswerComesBackFromQuad100()
             throws Exception {
+        forwardsTo(upstream -> new QuadHundredDnsServer(List.of(upstream)));
+    }
+
+    @Test
+    void withoutUserUpstreamsTheHostsResolversFromBeforeTunModeAreAsked() throws Exception {
+        forwardsTo(upstream -> {
+            QuadHundredDnsServer dns = new QuadHundredDnsServer();
+            dns.hostResolvers(List.of(upstream));
+            return dns;
+        });
+    }
+
+    @Test
+    void theUsersUpstreamsComeBeforeTheHostsResolvers() throws Exception {
+        try (java.net.DatagramSocket host = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            forwardsTo(upstream -> {
+                QuadHundredDnsServer dns = new QuadHundredDnsServer(List.of(upstream));
+                dns.hostResolvers(List.of((InetSocketAddress) host.getLocalSocketAddress()));
+                return dns;
+            });
+            host.setSoTimeout(200);
+            assertThatThrownBy(() -> host.receive(new java.net.DatagramPacket(new byte[512], 512)))
+                    .isInstanceOf(java.net.SocketTimeoutException.class);
+        }
+    }
+
+    /** A name outside the tailnet asked of the server {@code server} makes goes to {@code upstream}, and its answer comes back. */
+    private static void forwardsTo(java.util.function.Function<InetSocketAddress, QuadHundredDnsServer> server)
+            throws Exception {
         LinkedBlockingQueue<byte[]> out = new LinkedBlockingQueue<>();
         try (java.net.DatagramSocket upstream = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress());
              Netstack stack = new Netstack(TcpConfig.defaults(), (buf, off, len) -> out.add(Arrays.copyOfRange(buf, off, off + len)), Headroom.NONE)) {
             stack.setAddresses(List.of(InetAddress.ofLiteral("100.64.0.1")));
-            QuadHundredDnsServer dns = new QuadHundredDnsServer(List.of((InetSocketAddress) upstream.getLocalSocketAddress()));
+            QuadHundredDnsServer dns = server.apply((InetSocketAddress) upstream.getLocalSocketAddress());
             dns.attach(stack);
             dns.update(TestNetmaps.netmap(TestNetmaps.DUAL_STACK_SELF, "", "{'Proxied':true}"));
             byte[] query = new DnsMessage(DnsHeader.query(31), List.of(new DnsQuestion("www.example.com.", DnsType.A,

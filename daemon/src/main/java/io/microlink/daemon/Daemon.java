@@ -257,6 +257,7 @@ public final class Daemon implements AutoCloseable {
                 .exitNodeAllowLanAccess(s.exitNodeAllowLanAccess())
                 .advertiseRoutes(s.advertiseRoutes(), s.advertiseExitNode())
                 .snatSubnetRoutes(s.snatSubnetRoutes())
+                .acceptDns(s.acceptDns())
                 .outboundProxy(outboundProxy)
                 .derpWebSocket(derpWebSocket);
         if (plainHttpDerp) {

@@ -40,6 +40,16 @@ public final class Dnsmasq implements AutoCloseable {
      * @param records dnsmasq options adding data, e.g. {@code --host-record=...} or {@code --txt-record=...}
      */
     public static Dnsmasq start(Path dir, InetAddress listen, int port, String zone, List<String> records) {
+        return start(null, dir, listen, port, zone, records);
+    }
+
+    /**
+     * As {@link #start(Path, InetAddress, int, String, List)}, inside network namespace
+     * {@code namespace} (null: this JVM's), e.g. as the resolver a host had before a node took
+     * its resolv.conf over. Ready once dnsmasq says it started (it binds first).
+     */
+    public static Dnsmasq start(String namespace, Path dir, InetAddress listen, int port, String zone,
+                                List<String> records) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -52,11 +62,15 @@ public final class Dnsmasq implements AutoCloseable {
                 "--listen-address=" + listen.getHostAddress(), "--port=" + port, "--user=root",
                 "--local=/" + zone + "/", "--log-queries", "--log-facility=-"));
         command.addAll(records);
-        ManagedProcess p = ManagedProcess.start("dnsmasq", command, Map.of(), dir.resolve("dnsmasq.log"));
+        ManagedProcess p = ManagedProcess.start("dnsmasq", namespace == null ? command
+                : NetworkNamespaces.inside(namespace, command.toArray(String[]::new)), Map.of(), dir.resolve("dnsmasq.log"));
         InetSocketAddress address = new InetSocketAddress(listen, port);
         try {
             Await.until(START_TIMEOUT, "dnsmasq to listen on " + address, () -> {
                 p.requireAlive();
+                if (namespace != null) {
+                    return p.logTail(20).contains("started, version");
+                }
                 try (Socket s = new Socket()) {
                     s.connect(address, 500);
                     return true;

@@ -182,6 +182,9 @@ public final class TestTailnet implements AutoCloseable, AfterAllCallback, TestW
                 .authKey(reusableKey(DEFAULT_USER).key())
                 .hostname(hostname)
                 .stateDirectory(dir.resolve(hostname))
+                // A TUN node here lives in the test JVM's mount namespace: the machine's /etc/resolv.conf
+                // must never be written (TunAcceptDnsInteropTest gives its daemon a namespace's own file).
+                .acceptDns(false)
                 .plainHttpDerpForTesting();
     }
 

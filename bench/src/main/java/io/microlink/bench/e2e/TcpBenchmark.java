@@ -64,7 +64,7 @@ public final class TcpBenchmark {
             client.ping("target", "-c", "20"); // until direct
             InetAddress targetIp = InetAddress.getByName(target.ip("-4").getFirst());
             try (TailnetNode node = startDirect(tailnet, "java-bench", b -> b);
-                 TailnetNode tunNode = startDirect(tailnet, "java-tun", b -> b.tunDevice("mlbench0"))) {
+                 TailnetNode tunNode = startDirect(tailnet, "java-tun", b -> b.tunDevice("mlbench0").acceptDns(false))) {
                 if (tunNode.tunInterface().isEmpty()) {
                     throw new IllegalStateException("TUN mode unavailable (see the warning above)");
                 }

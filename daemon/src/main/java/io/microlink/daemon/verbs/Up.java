@@ -41,7 +41,7 @@ final class Up implements Verb, Method {
     /** The on/off settings {@code up} may change, by their flag (without the dashes). */
     private static final Map<String, String> SWITCH_FLAG_OF_SETTING = Map.of("acceptRoutes", "accept-routes",
             "exitNodeAllowLanAccess", "exit-node-allow-lan-access", "advertiseExitNode", "advertise-exit-node",
-            "snatSubnetRoutes", "snat-subnet-routes");
+            "snatSubnetRoutes", "snat-subnet-routes", "acceptDns", "accept-dns");
     private static final String DNS_UPSTREAMS = "dnsUpstreams";
     private static final String ADVERTISE_ROUTES = "advertiseRoutes";
     private static final String ADVERTISE_ROUTES_FLAG = "--advertise-routes";
@@ -92,7 +92,9 @@ final class Up implements Verb, Method {
                 connections, UDP and pings to them are carried on from this host's own sockets
                 (in TUN mode the kernel forwards them: IP forwarding must be on, and
                 --snat-subnet-routes=false lets the routed hosts see the peers' tailnet addresses
-                instead of this host's). Changing them restarts the node.""";
+                instead of this host's). Changing them restarts the node. In TUN mode
+                --accept-dns (the default) points /etc/resolv.conf at MagicDNS while the node runs
+                and gives the host its own file back at stop; --accept-dns=false leaves it alone.""";
     }
 
     @Override
@@ -114,6 +116,7 @@ final class Up implements Verb, Method {
                 .value("advertise-routes", null, "PREFIX,...", "offer these subnets to the tailnet; \"\": none")
                 .flag("advertise-exit-node", null, "offer this host's internet access to the tailnet (=false: stop)")
                 .flag("snat-subnet-routes", null, "TUN mode: routed hosts see this host's address (the default; =false: the peer's)")
+                .flag("accept-dns", null, "TUN mode: point the host's resolver at MagicDNS (the default; =false: leave it alone)")
                 .value("dns-upstream", null, "IP[:PORT],...", "resolvers for names the tailnet's DNS config sends nowhere; \"\": none")
                 .value("timeout", null, "DURATION", "how long to wait for the connection (default 2m)");
     }

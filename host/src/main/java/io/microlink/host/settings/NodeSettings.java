@@ -78,6 +78,8 @@ import java.util.regex.Pattern;
  * @param advertiseExitNode whether this node offers to be an exit node ({@code up --advertise-exit-node})
  * @param snatSubnetRoutes TUN mode: whether hosts on the advertised routes see this host's address (masquerade,
  *                       the default) rather than the peer's ({@code up --snat-subnet-routes})
+ * @param acceptDns      TUN mode: whether the host's resolver is pointed at MagicDNS while the node runs (the
+ *                       default; {@code up --accept-dns})
  */
 public record NodeSettings(String controlUrl, String authKey, String hostname, String hostnamePrefix,
                            boolean wantRunning, int maxActivePeers, String priorityPeer, List<String> discoAllowlist,
@@ -87,7 +89,7 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
                            Map<Integer, Integer> serve, List<String> dnsUpstreams,
                            boolean acceptRoutes, String exitNode, boolean exitNodeAllowLanAccess,
                            List<String> advertiseRoutes, boolean advertiseExitNode,
-                           boolean snatSubnetRoutes) {
+                           boolean snatSubnetRoutes, boolean acceptDns) {
     /** Where a fresh node logs in: Tailscale's service. */
     public static final String DEFAULT_CONTROL_URL = "https://controlplane.tailscale.com";
     public static final String DEFAULT_HOSTNAME_PREFIX = "microlink";
@@ -141,7 +143,8 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
         EXIT_NODE_ALLOW_LAN_ACCESS("exitNodeAllowLanAccess", true, Kind.BOOLEAN, NodeSettings::exitNodeAllowLanAccess),
         ADVERTISE_ROUTES("advertiseRoutes", true, Kind.TEXT_LIST, NodeSettings::advertiseRoutes),
         ADVERTISE_EXIT_NODE("advertiseExitNode", true, Kind.BOOLEAN, NodeSettings::advertiseExitNode),
-        SNAT_SUBNET_ROUTES("snatSubnetRoutes", true, Kind.BOOLEAN, NodeSettings::snatSubnetRoutes);
+        SNAT_SUBNET_ROUTES("snatSubnetRoutes", true, Kind.BOOLEAN, NodeSettings::snatSubnetRoutes),
+        ACCEPT_DNS("acceptDns", true, Kind.BOOLEAN, NodeSettings::acceptDns);
 
         private final String jsonName;
         private final boolean needsRestart;
@@ -273,7 +276,8 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
     public static NodeSettings defaults() {
         return new NodeSettings(DEFAULT_CONTROL_URL, null, null, DEFAULT_HOSTNAME_PREFIX, false,
                 DEFAULT_MAX_ACTIVE_PEERS, null, List.of(), 0, Set.of(), true, DEFAULT_WEB_PORT, DEFAULT_WEB_LOCAL_PORT,
-                false, false, 0, 0, null, null, Map.of(), List.of(), false, null, false, List.of(), false, true);
+                false, false, 0, 0, null, null, Map.of(), List.of(), false, null, false, List.of(), false, true,
+                true);
     }
 
     /** The file that holds the auth key, when {@link #authKey()} names one rather than being the key. */
@@ -421,7 +425,8 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
                 (String) v.get(Field.PROXY_USERNAME), (String) v.get(Field.PROXY_PASSWORD), serve, dnsUpstreams,
                 (Boolean) v.get(Field.ACCEPT_ROUTES), (String) v.get(Field.EXIT_NODE),
                 (Boolean) v.get(Field.EXIT_NODE_ALLOW_LAN_ACCESS), advertiseRoutes,
-                (Boolean) v.get(Field.ADVERTISE_EXIT_NODE), (Boolean) v.get(Field.SNAT_SUBNET_ROUTES));
+                (Boolean) v.get(Field.ADVERTISE_EXIT_NODE), (Boolean) v.get(Field.SNAT_SUBNET_ROUTES),
+                (Boolean) v.get(Field.ACCEPT_DNS));
     }
 
     /** The typed value of one JSON setting; a type error goes to {@code problems} (the value is then null). */

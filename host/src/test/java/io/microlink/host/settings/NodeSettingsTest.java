@@ -165,6 +165,17 @@ class NodeSettingsTest {
     }
 
     @Test
+    void tunModesAcceptDnsIsOnByDefaultAsTailscaledsAndTurningItOffNeedsARestart() throws Exception {
+        NodeSettings base = NodeSettings.defaults();
+        assertThat(base.acceptDns()).isTrue();
+        assertThat(base.toJson(false).path("acceptDns").asBoolean()).isTrue();
+        NodeSettings off = base.withChanges(json("{\"acceptDns\":false}"));
+        assertThat(off.acceptDns()).isFalse();
+        assertThat(off.changedFrom(base)).containsExactly(NodeSettings.Field.ACCEPT_DNS);
+        assertThat(off.needsRestartFrom(base)).isTrue();
+    }
+
+    @Test
     void eachChangeKnowsWhetherTheNodeMustRestart() throws Exception {
         NodeSettings base = NodeSettings.defaults();
         NodeSettings keyOnly = base.withChanges(json("{\"authKey\":\"k\",\"wantRunning\":true,\"debug\":[\"verbose\"]}"));

@@ -268,10 +268,14 @@ public final class NatLab implements AutoCloseable {
             return daemon;
         }
 
-        /** The flags {@link #up()} logs in with. */
+        /**
+         * The flags {@link #up()} logs in with: {@code --accept-dns=false}, since a daemon with
+         * {@code --tun} started by {@code ip netns exec} would otherwise write the machine's own
+         * /etc/resolv.conf (a later {@code --accept-dns} wins, for a namespace given its own file).
+         */
         String[] upFlags(Duration timeout) {
             return new String[] {"up", "--login-server", loginServer, "--auth-key-file", keyFile.toString(),
-                    "--hostname", name, "--timeout", timeout.toSeconds() + "s"};
+                    "--hostname", name, "--timeout", timeout.toSeconds() + "s", "--accept-dns=false"};
         }
     }
 
@@ -346,7 +350,8 @@ public final class NatLab implements AutoCloseable {
     /** A Java node whose host has two links to the internet, and their interface names (the first's route preferred). */
     public record UplinkNode(JavaNode node, String preferred, String backup) {}
 
-    private Node java(String name, NatTopology.Host host, Map<String, String> env, String... daemonFlags) {
+    /** The Java daemon on {@code host}, made beforehand (to prepare its namespace's files), started but not logged in. */
+    public Node java(String name, NatTopology.Host host, Map<String, String> env, String... daemonFlags) {
         NatTopology.Router router = host.router();
         Path state = dir.resolve(name);
         Path keyFile = dir.resolve(name + "-authkey");

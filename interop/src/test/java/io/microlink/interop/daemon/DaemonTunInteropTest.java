@@ -87,7 +87,8 @@ class DaemonTunInteropTest {
     private static void up(MicrolinkProcess daemon, String hostname) {
         daemon.cli("up", "--login-server", tailnet.headscale().url(), "--auth-key",
                 tailnet.reusableKey(TestTailnet.DEFAULT_USER).key(), "--hostname", hostname, "--timeout", "90s",
-                "--socks5-port", "1055", "--http-proxy-port", "1056").requireSuccess();
+                "--socks5-port", "1055", "--http-proxy-port", "1056",
+                "--accept-dns=false").requireSuccess(); // never the machine's own resolv.conf
     }
 
     @Test

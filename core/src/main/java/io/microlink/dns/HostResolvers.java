@@ -19,22 +19,26 @@ import java.util.function.Supplier;
  * a tailscaled there, never this node, and this node must not ask itself.
  *
  * <pre>{@code
- * List<InetSocketAddress> host = ResolvConf.nameservers(Files.readString(Path.of("/etc/resolv.conf")));
+ * List<InetSocketAddress> host = HostResolvers.nameservers(Files.readString(Path.of("/etc/resolv.conf")));
  * }</pre>
  */
-public final class ResolvConf {
+public final class HostResolvers {
     /** The file the host's resolver reads. */
     public static final Path FILE = Path.of("/etc/resolv.conf");
     private static final int MAX_NAMESERVERS = 3;
 
-    private ResolvConf() {}
+    private HostResolvers() {}
 
-    /** The nameservers of {@code text}, in order. */
+    /**
+     * The nameservers of {@code text}, in order: literals only (no name is ever looked up), a
+     * comment ({@code #} or {@code ;}) ending a line, lines that do not parse skipped as the C
+     * library skips them.
+     */
     public static List<InetSocketAddress> nameservers(String text) {
         List<InetSocketAddress> out = new ArrayList<>();
         List<InetAddress> quad100 = QuadHundredDnsServer.addresses();
         for (String line : text.split("\n")) {
-            String[] words = line.strip().split("[ \t]+");
+            String[] words = withoutComment(line).strip().split("[ \t]+");
             if (words.length < 2 || !words[0].equals("nameserver") || out.size() == MAX_NAMESERVERS) {
                 continue;
             }
@@ -43,6 +47,13 @@ public final class ResolvConf {
             a.ifPresent(out::add);
         }
         return out;
+    }
+
+    private static String withoutComment(String line) {
+        int hash = line.indexOf('#');
+        int semicolon = line.indexOf(';');
+        int cut = hash < 0 ? semicolon : semicolon < 0 ? hash : Math.min(hash, semicolon);
+        return cut < 0 ? line : line.substring(0, cut);
     }
 
     /**

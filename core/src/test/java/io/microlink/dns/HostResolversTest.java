@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The host's resolvers, which an exit node forwards its peers' DNS to, as the C library reads resolv.conf. */
-class ResolvConfTest {
+class HostResolversTest {
     @Test
     void nameserverLinesInOrderAtMostThreeWithoutQuad100OrNames() {
         String text = """
@@ -28,18 +28,18 @@ class ResolvConfTest {
                 nameserver 192.0.2.53
                 nameserver 192.0.2.54
                 """;
-        assertThat(ResolvConf.nameservers(text)).containsExactly(new InetSocketAddress("127.0.0.53", 53),
+        assertThat(HostResolvers.nameservers(text)).containsExactly(new InetSocketAddress("127.0.0.53", 53),
                 new InetSocketAddress("2001:db8::53", 53), new InetSocketAddress("192.0.2.53", 53));
-        assertThat(ResolvConf.nameservers("nameserver fd7a:115c:a1e0::53\n")).isEmpty();
+        assertThat(HostResolvers.nameservers("nameserver fd7a:115c:a1e0::53\n")).isEmpty();
     }
 
     @Test
     void anUnreadableFileGivesNoneAndAChangeIsSeenOnceTheReadingAged(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("resolv.conf");
-        assertThat(ResolvConf.read(file)).isEmpty();
+        assertThat(HostResolvers.read(file)).isEmpty();
         Files.writeString(file, "nameserver 192.0.2.1\n");
-        Supplier<List<InetSocketAddress>> fresh = ResolvConf.cached(file, Duration.ZERO);
-        Supplier<List<InetSocketAddress>> kept = ResolvConf.cached(file, Duration.ofHours(1));
+        Supplier<List<InetSocketAddress>> fresh = HostResolvers.cached(file, Duration.ZERO);
+        Supplier<List<InetSocketAddress>> kept = HostResolvers.cached(file, Duration.ofHours(1));
         assertThat(fresh.get()).containsExactly(new InetSocketAddress("192.0.2.1", 53));
         assertThat(kept.get()).containsExactly(new InetSocketAddress("192.0.2.1", 53));
         Files.writeString(file, "nameserver 192.0.2.2\n");
