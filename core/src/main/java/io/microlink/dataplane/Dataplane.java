@@ -237,9 +237,18 @@ public final class Dataplane implements AutoCloseable {
                 ? NetworkMonitor.start(change -> hostNetworkChanged()) : null;
     }
 
-    /** Each peer's relayed connections and flows count against its node, whichever of its addresses it uses. */
+    /**
+     * Each peer's relayed connections and flows count against its node, whichever of its addresses
+     * it uses, or an address of a route it carries: a tailscaled that serves a 4via6 site dials
+     * another site's via address from its own via address (the longer common prefix), and
+     * WireGuard let that in only from the peer the route table gives it to.
+     */
     private Object relayOwner(InetAddress source) {
-        return netmap.get().peerByAddress(AddressText.of(source)).map(Node::id).orElse(null);
+        Optional<Node> peer = netmap.get().peerByAddress(AddressText.of(source));
+        if (peer.isEmpty() && routes.route(source) instanceof RouteTable.Via via) {
+            peer = Optional.of(via.peer());
+        }
+        return peer.map(Node::id).orElse(null);
     }
 
     /**

@@ -87,6 +87,11 @@ public final class PolicyRouting implements AutoCloseable {
             return !(prefix.address() instanceof Inet4Address);
         }
 
+        @Override
+        public String toString() {
+            return (throwBack ? "throw " : "") + prefix;
+        }
+
         /** The words after {@code ip -4 route ACTION}. */
         List<String> words(String dev) {
             String to = prefix.isDefault() ? "default" : prefix.toString();
@@ -164,12 +169,16 @@ public final class PolicyRouting implements AutoCloseable {
             }
             return;
         }
-        for (List<String> command : changes(dev, v6, now, wanted)) {
+        List<List<String>> commands = changes(dev, v6, now, wanted);
+        for (List<String> command : commands) {
             HostCommand.run(command);
         }
         now.clear();
         now.addAll(wanted);
-        LOG.log(Level.INFO, "TUN mode: {0} table {1}: {2}", v6 ? "IPv6" : "IPv4", TABLE, wanted);
+        if (!commands.isEmpty()) {
+            LOG.log(Level.INFO, "TUN mode: {0} into {1} by table {2}: {3}", v6 ? "IPv6" : "IPv4", dev, TABLE,
+                    String.join(", ", wanted.stream().map(Route::toString).toList()));
+        }
     }
 
     /**

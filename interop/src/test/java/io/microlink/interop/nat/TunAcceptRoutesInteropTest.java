@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the Java node's namespace reach the subnet host, by its address and by its via address; the
  * route goes from table 52 when headscale withdraws it, and after a stop the namespace's rules and
  * table 52 are as before. Serving: the Java node in TUN mode advertises a via route of its own
- * (site 5, a host behind it at 10.79.0.2), which the tailscaled reaches; and with a plain route
+ * (site 5, a host behind it at 10.79.0.2), which the tailscaled reaches (from its own site 9 via
+ * address, which it picks as the source once it has served site 9); and with a plain route
  * advertised and IP forwarding off, {@code status} says so until forwarding is turned on.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
