@@ -361,6 +361,22 @@ public final class TailnetNode implements AutoCloseable {
     }
 
     /**
+     * What the host lacks for this node to work as asked, one line each, as tailscaled's health
+     * warnings ({@code tailscale status} shows them): now, in TUN mode with
+     * {@link Builder#advertiseRoutes advertised routes}, IP forwarding off for their address
+     * family, so the kernel drops what peers send to them. Read afresh on each call.
+     *
+     * <pre>{@code
+     * node.healthWarnings().forEach(w -> System.err.println("warning: " + w));
+     * }</pre>
+     *
+     * @return the warnings; empty when there is nothing to fix
+     */
+    public List<String> healthWarnings() {
+        return loop.dataplane().healthWarnings();
+    }
+
+    /**
      * Why the exit node asked for is not used, in one line.
      *
      * @return the reason; empty when it is used or none was asked for
@@ -1095,12 +1111,19 @@ public final class TailnetNode implements AutoCloseable {
          * {@link TailnetNode#exitNodeProblem()} says why, and dials outside the tailnet are refused
          * with that reason. Names outside the tailnet that MagicDNS has no resolver for go to the
          * exit node's DNS when it offers it, and so do the names {@link TailnetNode#dial} is given.
+         * As tailscale, a node that {@link #advertiseRoutes advertises} itself as an exit node
+         * cannot use one.
          *
          * @param peer the exit node, or null for none
          * @return this builder
+         * @throws IllegalArgumentException with tailscale's message ("Cannot advertise an exit node
+         *                                  and use an exit node at the same time.") when this node
+         *                                  already advertises the exit routes
          */
         public Builder exitNode(String peer) {
-            this.exitNode = peer == null || peer.isBlank() ? null : peer.strip();
+            String use = peer == null || peer.isBlank() ? null : peer.strip();
+            AdvertisedRoutes.checkExitNodeUse(advertisedRoutes, use);
+            this.exitNode = use;
             return this;
         }
 
@@ -1132,10 +1155,14 @@ public final class TailnetNode implements AutoCloseable {
          * @param routes   CIDR prefixes with no host bits set, such as {@code 192.168.50.0/24}
          * @param exitNode whether to offer 0.0.0.0/0 and ::/0 as well
          * @return this builder
-         * @throws IllegalArgumentException with a one-line reason for a bad prefix
+         * @throws IllegalArgumentException with a one-line reason for a bad prefix, or with
+         *                                  tailscale's message when this node uses an {@link #exitNode}
+         *                                  and the routes make it offer to be one
          */
         public Builder advertiseRoutes(Collection<String> routes, boolean exitNode) {
-            this.advertisedRoutes = AdvertisedRoutes.parse(routes, exitNode);
+            List<Prefix> parsed = AdvertisedRoutes.parse(routes, exitNode);
+            AdvertisedRoutes.checkExitNodeUse(parsed, this.exitNode);
+            this.advertisedRoutes = parsed;
             return this;
         }
 

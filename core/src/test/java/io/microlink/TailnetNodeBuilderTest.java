@@ -22,6 +22,18 @@ class TailnetNodeBuilderTest {
     }
 
     @Test
+    void usingAnExitNodeWhileAdvertisingOneIsRefusedAsTailscaleRefusesItWhicheverComesFirst() {
+        String tailscales = "Cannot advertise an exit node and use an exit node at the same time.";
+        assertThatThrownBy(() -> TailnetNode.builder().exitNode("exit").advertiseRoutes(java.util.List.of(), true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(tailscales);
+        assertThatThrownBy(() -> TailnetNode.builder().advertiseRoutes(java.util.List.of("0.0.0.0/0", "::/0"), false)
+                .exitNode("exit")).isInstanceOf(IllegalArgumentException.class).hasMessage(tailscales);
+        // Subnet routes with an exit node, and an exit node offered while none is used, are fine.
+        TailnetNode.builder().exitNode("exit").advertiseRoutes(java.util.List.of("10.1.0.0/16"), false);
+        TailnetNode.builder().exitNode("exit").exitNode(null).advertiseRoutes(java.util.List.of(), true);
+    }
+
+    @Test
     void theAuthKeyNeverShowsInTheConfig() {
         NodeConfig c = new NodeConfig(java.net.URI.create("http://x"), "tskey-secret", "n", Path.of("/tmp"),
                 Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), null, 0,

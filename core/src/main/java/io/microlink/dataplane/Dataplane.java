@@ -40,10 +40,11 @@ import io.microlink.route.Prefix;
 import io.microlink.route.RoutePrefs;
 import io.microlink.route.RouteTable;
 import io.microlink.route.ServedRoutes;
+import io.microlink.route.Via;
 import io.microlink.tsmp.TsmpReject;
 import io.microlink.tsmp.TsmpResponder;
-import io.microlink.tun.ExitRouting;
 import io.microlink.tun.KernelForwarding;
+import io.microlink.tun.PolicyRouting;
 import io.microlink.tun.SystemResolver;
 import io.microlink.tun.TunInterface;
 import java.io.IOException;
@@ -183,8 +184,10 @@ public final class Dataplane implements AutoCloseable {
     private volatile TunInterface tun;
     /** TUN mode's firewall rules for forwarding to the advertised routes; null in userspace mode. */
     private KernelForwarding forwarding; // guarded by this
-    /** TUN mode's default routes into the device while an exit node is in use; null in userspace mode. */
-    private ExitRouting exitRouting; // guarded by this
+    /** TUN mode's routes into the device for peers' routes (exit node, subnet routes); null in userspace mode. */
+    private PolicyRouting policyRouting; // guarded by this
+    /** TUN mode: the host's networks as last read, which peers' routes leave on the host's own routes. */
+    private volatile List<Prefix> tunHostNetworks = List.of();
     /** TUN mode's hold on the host's resolver; null in userspace mode, with --accept-dns=false or when another manages it. */
     private SystemResolver systemResolver; // guarded by this
     private volatile Magicsock magicsock;
@@ -207,7 +210,12 @@ public final class Dataplane implements AutoCloseable {
     private volatile Netmap filtered = NetmapUpdater.empty();
     /** Userspace mode's subnet router and exit node: the relay, and what it serves. */
     private final RouteRelay relay;
-    /** Tells {@link #relay} when the host's networks may have changed; null unless the exit route is offered. */
+    /** Reads the networks of the host's interfaces now. */
+    private final Supplier<List<Prefix>> hostNetworks;
+    /**
+     * Tells {@link #relay} and TUN mode's routing when the host's networks may have changed; null
+     * unless the exit route is offered or TUN mode may route peers' routes into the device.
+     */
     private final NetworkMonitor hostNetworkWatch;
     /** The packet filter installed last, for the peerAPI's check of who may use this exit node's DNS. */
     private volatile PacketFilter currentFilter;
@@ -246,7 +254,11 @@ public final class Dataplane implements AutoCloseable {
         // sockets, or an embedder's network (the LOPOWER bridge's devices).
         this.relay = new RouteRelay(settings.advertisedRoutes(), netstack, this::relayOwner, settings.relayTarget(),
                 hostNetworks);
-        this.hostNetworkWatch = relay.readsHostNetworks() ? NetworkMonitor.start(change -> hostNetworkChanged()) : null;
+        this.hostNetworks = hostNetworks;
+        RoutePrefs prefs = settings.routes();
+        boolean routesIntoTun = settings.tunDevice() != null && (prefs.acceptRoutes() || prefs.exitNode() != null);
+        this.hostNetworkWatch = relay.readsHostNetworks() || routesIntoTun
+                ? NetworkMonitor.start(change -> hostNetworkChanged()) : null;
         // The user's upstreams stand where tailscale puts the OS's resolvers; else the host's own.
         List<InetSocketAddress> upstreams = settings.dnsUpstreams();
         Supplier<List<InetSocketAddress>> hostFile = HostResolvers.cached(HostResolvers.FILE, HOST_RESOLVERS_MAX_AGE);
@@ -261,9 +273,18 @@ public final class Dataplane implements AutoCloseable {
                         settings.hostSockets()));
     }
 
-    /** Each peer's relayed connections and flows count against its node, whichever of its addresses it uses. */
+    /**
+     * Each peer's relayed connections and flows count against its node, whichever of its addresses
+     * it uses, or an address of a route it carries: a tailscaled that serves a 4via6 site dials
+     * another site's via address from its own via address (the longer common prefix), and
+     * WireGuard let that in only from the peer the route table gives it to.
+     */
     private Object relayOwner(InetAddress source) {
-        return netmap.get().peerByAddress(AddressText.of(source)).map(Node::id).orElse(null);
+        Optional<Node> peer = netmap.get().peerByAddress(AddressText.of(source));
+        if (peer.isEmpty() && routes.route(source) instanceof RouteTable.Via via) {
+            peer = Optional.of(via.peer());
+        }
+        return peer.map(Node::id).orElse(null);
     }
 
     /**
@@ -276,11 +297,15 @@ public final class Dataplane implements AutoCloseable {
         }
         TunInterface opened = TunInterface.openOrFallBack(settings.tunDevice(), fromOs, WIREGUARD_ROOM).orElse(null);
         // Peers' packets to the routes pass the filter and go to the device; the kernel takes them on.
-        // Without routes this still clears rules a killed run with routes left for the device.
-        KernelForwarding rules = opened == null ? null
-                : KernelForwarding.enable(opened.name(), settings.snatSubnetRoutes(), settings.advertisedRoutes());
-        // No exit node is in use before a netmap says so; this clears what a killed run left routed.
-        ExitRouting exits = opened == null ? null : ExitRouting.start(opened.name(), opened.ipv6());
+        // Without routes this still clears rules a killed run with routes left for the device. 4via6
+        // routes are the relay's (fromPeer hands their packets to the netstack): the kernel forwards none.
+        KernelForwarding rules = opened == null ? null : KernelForwarding.enable(opened.name(),
+                settings.snatSubnetRoutes(), settings.advertisedRoutes().stream().filter(r -> !Via.isVia(r)).toList());
+        // Nothing of peers' routes is used before a netmap says so; this clears what a killed run left routed.
+        PolicyRouting policy = opened == null ? null : PolicyRouting.start(opened.name(), opened.ipv6());
+        if (opened != null) {
+            tunHostNetworks = List.copyOf(hostNetworks.get());
+        }
         // Userspace mode never touches the host's resolver; TUN mode also undoes a killed run's change here.
         SystemResolver resolver = opened == null || settings.systemResolver() == null ? null
                 : SystemResolver.start(settings.systemResolver());
@@ -291,7 +316,7 @@ public final class Dataplane implements AutoCloseable {
         synchronized (this) {
             tun = opened;
             forwarding = rules;
-            exitRouting = exits;
+            policyRouting = policy;
             systemResolver = resolver;
         }
         if (closed) {
@@ -329,10 +354,20 @@ public final class Dataplane implements AutoCloseable {
         }
     }
 
-    /** The network changed: the exit route's exclusion of the host's own networks follows it. */
+    /**
+     * The network changed: the exit route's exclusion of the host's own networks follows it, and
+     * so do TUN mode's routes, which leave the host's networks on its own routes.
+     */
     void hostNetworkChanged() {
         if (relay.rereadHostNetworks()) {
             installFilter();
+        }
+        if (tun != null) {
+            List<Prefix> now = List.copyOf(hostNetworks.get());
+            if (!Set.copyOf(now).equals(Set.copyOf(tunHostNetworks))) {
+                tunHostNetworks = now;
+                followPolicyRouting(routes);
+            }
         }
     }
 
@@ -419,17 +454,19 @@ public final class Dataplane implements AutoCloseable {
             LOG.log(Level.WARNING, problem);
         }
         routes = table;
-        followExitRouting(table);
+        followPolicyRouting(table);
     }
 
-    /** TUN mode: the host's default routes go to the device while the exit node is usable, and come back when not. */
-    private synchronized void followExitRouting(RouteTable table) {
-        if (exitRouting == null || closed) {
+    /**
+     * TUN mode: the host's default routes go to the device while the exit node is usable, and the
+     * accepted subnet routes while a peer is their primary router; each comes back when not.
+     */
+    private synchronized void followPolicyRouting(RouteTable table) {
+        if (policyRouting == null || closed) {
             return;
         }
-        RoutePrefs prefs = settings.routes();
-        exitRouting.follow(table.exitNode().isEmpty() ? null : new ExitRouting.Use(prefs.allowLanAccess(), prefs.lan()),
-                BypassMark.working());
+        policyRouting.follow(new PolicyRouting.Use(table.exitNode().isPresent(), settings.routes().allowLanAccess(),
+                table.acceptedSubnetRoutes(), tunHostNetworks), BypassMark.working());
     }
 
     /**
@@ -438,6 +475,14 @@ public final class Dataplane implements AutoCloseable {
      */
     public RouteTable.Route route(InetAddress destination) {
         return routes.route(destination);
+    }
+
+    /**
+     * What the host lacks for this node to work as asked, one line each (tailscaled's health
+     * warnings): in TUN mode with advertised routes, IP forwarding off.
+     */
+    public synchronized List<String> healthWarnings() {
+        return forwarding == null ? List.of() : forwarding.warnings();
     }
 
     /** The routes this node offers, as control is told them. */
@@ -570,7 +615,8 @@ public final class Dataplane implements AutoCloseable {
         boolean peerApiPacket = isForPeerApi(packet);
         if (verdict.accepted() || peerApiPacket) {
             TunInterface t = tun;
-            if (t != null && !peerApiPacket) {
+            // The kernel cannot translate a 4via6 address to the IPv4 host behind it: the relay does, in both modes.
+            if (t != null && !peerApiPacket && !Via.contains(packet.destination())) {
                 t.write(buf, off, len);
             } else {
                 netstack.inboundOfBatch(packet);
@@ -774,9 +820,9 @@ public final class Dataplane implements AutoCloseable {
             systemResolver.close();
             systemResolver = null;
         }
-        if (exitRouting != null) {
-            exitRouting.close();
-            exitRouting = null;
+        if (policyRouting != null) {
+            policyRouting.close();
+            policyRouting = null;
         }
         if (forwarding != null) {
             forwarding.close();

@@ -61,6 +61,23 @@ public final class AdvertisedRoutes {
         return List.copyOf(sorted);
     }
 
+    /**
+     * Refuses what tailscale refuses ({@code LocalBackend.checkExitNodePrefsLocked}): using an exit
+     * node while offering to be one, which would send peers' forwarded traffic into the tunnel again.
+     *
+     * @param routes   the routes this node offers ({@link #parse})
+     * @param exitNode the exit node asked for, or null for none
+     * @throws IllegalArgumentException with tailscale's message when both are asked for
+     */
+    public static void checkExitNodeUse(Collection<Prefix> routes, String exitNode) {
+        if (exitNode != null && !exitNode.isBlank() && offersExit(routes)) {
+            throw new IllegalArgumentException(BOTH_EXIT_NODE_ROLES);
+        }
+    }
+
+    /** tailscale's words for {@link #checkExitNodeUse}'s refusal. */
+    public static final String BOTH_EXIT_NODE_ROLES = "Cannot advertise an exit node and use an exit node at the same time.";
+
     /** Whether {@code routes} hold the default routes, so that this node offers to be an exit node. */
     public static boolean offersExit(Collection<Prefix> routes) {
         return routes.contains(ALL_V4) && routes.contains(ALL_V6);

@@ -45,6 +45,11 @@ public record Prefix(InetAddress address, int bits) {
         return a.length == p.length && Arrays.equals(masked(a, bits), p);
     }
 
+    /** Whether every address of {@code other} (of the same family) lies in this prefix: it is this one or inside it. */
+    public boolean covers(Prefix other) {
+        return bits <= other.bits && contains(other.address);
+    }
+
     /** Whether this is a default route, 0.0.0.0/0 or ::/0: what an exit node offers. */
     public boolean isDefault() {
         return bits == 0;

@@ -47,6 +47,7 @@ public final class RouteTable {
     private final Node exitNode;
     private final String exitNodeProblem;
     private final List<Prefix> ownAddresses;
+    private final List<Prefix> acceptedSubnetRoutes = new ArrayList<>();
 
     private record Entry(Prefix prefix, Node peer) {}
 
@@ -78,6 +79,10 @@ public final class RouteTable {
             List<String> used = allowedIps(peer, false);
             for (String text : allowedIps(peer, true)) {
                 Prefix.parse(text).ifPresent(p -> (used.contains(text) ? entries : declined).add(new Entry(p, peer)));
+            }
+            if (prefs.acceptRoutes()) {
+                subnetRoutes(peer).forEach(text -> Prefix.parse(text).filter(p -> !acceptedSubnetRoutes.contains(p))
+                        .ifPresent(acceptedSubnetRoutes::add));
             }
         }
         // Longest prefix first, so route() finds the most specific one, as a routing table does.
@@ -150,6 +155,15 @@ public final class RouteTable {
     private static boolean isOwnAddress(Node peer, Prefix p) {
         return p.isSingleAddress() && peer.addresses().stream()
                 .map(Prefix::parse).flatMap(Optional::stream).anyMatch(p::equals);
+    }
+
+    /**
+     * The peers' subnet routes this node uses (accept-routes): control's primary routes of each
+     * usable peer beyond its own addresses and the default routes, each once; empty without
+     * accept-routes.
+     */
+    public List<Prefix> acceptedSubnetRoutes() {
+        return List.copyOf(acceptedSubnetRoutes);
     }
 
     /** The exit node in use, if one was asked for and it is one. */

@@ -22,6 +22,7 @@ import java.util.Optional;
 public final class Via {
     /** The via range, fd7a:115c:a1e0:b1a::/64 ("b1a" reads as "via"). */
     public static final Prefix RANGE = Prefix.parse("fd7a:115c:a1e0:b1a::/64").orElseThrow();
+    private static final byte[] VIA_BYTES = RANGE.address().getAddress();
     /** The largest site ID not reserved. */
     public static final long MAX_SITE_ID = 0xFFFF;
     /** Bits a via prefix has beyond its IPv4 prefix: the range's 64 and the site ID's 32. */
@@ -67,6 +68,20 @@ public final class Via {
         } catch (UnknownHostException e) {
             throw new AssertionError("16 bytes are always an address", e);
         }
+    }
+
+    /** As {@link #contains(InetAddress)}, for a raw address as a packet holds it: no object made. */
+    public static boolean contains(byte[] address) {
+        byte[] range = VIA_BYTES;
+        if (address.length != 16) {
+            return false;
+        }
+        for (int i = 0; i < 8; i++) { // the range is a /64
+            if (address[i] != range[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether {@code address} lies in the via range. */

@@ -57,11 +57,16 @@ public final class KernelForwarding implements AutoCloseable {
         }
     }
 
+    private static final Path PROC_SYS = Path.of("/proc/sys");
+
     private final String dev;
+    /** The families the advertised routes are in, whose forwarding must be on. */
+    private final List<Family> routed;
     private final List<Family> installed;
 
-    private KernelForwarding(String dev, List<Family> installed) {
+    private KernelForwarding(String dev, List<Family> routed, List<Family> installed) {
         this.dev = dev;
+        this.routed = List.copyOf(routed);
         this.installed = installed;
     }
 
@@ -78,10 +83,8 @@ public final class KernelForwarding implements AutoCloseable {
      */
     public static KernelForwarding enable(String dev, boolean masquerade, List<Prefix> routes) {
         List<Family> families = familiesOf(routes);
-        for (String off : forwardingOff(Path.of("/proc/sys"), families)) {
-            LOG.log(Level.WARNING, "{0} is off, so the kernel drops what peers send to this node''s advertised "
-                    + "routes (subnet router, exit node) in TUN mode: turn it on with `sysctl -w {0}=1` (and in "
-                    + "/etc/sysctl.d/ to keep it)", off);
+        for (String off : forwardingOff(PROC_SYS, families)) {
+            LOG.log(Level.WARNING, offWarning(off));
         }
         for (Family f : Family.values()) {
             removeQuietly(f, dev); // what a killed run left, also of a family no longer routed
@@ -102,7 +105,25 @@ public final class KernelForwarding implements AutoCloseable {
             LOG.log(Level.INFO, "TUN mode: forwarding rules for {0} installed ({1}), masquerade {2}", dev,
                     done.stream().map(f -> f.tool).toList(), masquerade ? "on" : "off");
         }
-        return new KernelForwarding(dev, List.copyOf(done));
+        return new KernelForwarding(dev, families, List.copyOf(done));
+    }
+
+    /**
+     * What the host lacks for forwarding now, one line each, as tailscaled's
+     * {@code ip-forwarding-off} health warning: IP forwarding off for a family the routes are
+     * in. Read afresh each time, so it goes once the host turns forwarding on.
+     *
+     * @return the warnings; empty when the kernel forwards (or nothing is advertised)
+     */
+    public List<String> warnings() {
+        return forwardingOff(PROC_SYS, routed).stream().map(KernelForwarding::offWarning).toList();
+    }
+
+    /** The one line said when {@code sysctl} is off, in the log and in status. */
+    static String offWarning(String sysctl) {
+        return sysctl + " is off, so the kernel drops what peers send to this node's advertised routes (subnet "
+                + "router, exit node) in TUN mode: turn it on with `sysctl -w " + sysctl + "=1` (and in "
+                + "/etc/sysctl.d/ to keep it)";
     }
 
     static List<Family> familiesOf(List<Prefix> routes) {

@@ -37,6 +37,18 @@ class RouteTableTest {
     }
 
     @Test
+    void theAcceptedSubnetRoutesAreThePeersRoutesBeyondTheirAddressesAndTheDefaultRoutes() {
+        RouteTable table = RouteTable.of(netmap, new RoutePrefs(true, "exit", false, List.of()), n -> true);
+        assertThat(table.acceptedSubnetRoutes()).extracting(Prefix::toString)
+                .containsExactly("10.77.0.0/24", "10.77.0.128/25");
+        assertThat(RouteTable.of(netmap, new RoutePrefs(true, null, false, List.of()), n -> n.id() != 2)
+                .acceptedSubnetRoutes()).as("a peer whose key expired carries nothing")
+                .extracting(Prefix::toString).containsExactly("10.77.0.128/25");
+        assertThat(RouteTable.of(netmap, new RoutePrefs(false, "exit", false, List.of()), n -> true)
+                .acceptedSubnetRoutes()).isEmpty();
+    }
+
+    @Test
     void withoutAcceptRoutesASubnetAddressIsRefusedNamingTheRoute() {
         RouteTable table = RouteTable.of(netmap, RoutePrefs.NONE, n -> true);
         assertThat(table.route(ip("10.77.0.5"))).isEqualTo(new RouteTable.Refused(

@@ -57,6 +57,16 @@ class ViaTest {
     }
 
     @Test
+    void aRawAddressIsInTheViaRangeExactlyWhenItsObjectIs() {
+        for (String a : new String[] {"fd7a:115c:a1e0:b1a:0:7:a4d:5", "fd7a:115c:a1e0:b1a::", "fd7a:115c:a1e0:b1b::1",
+                "fd7a:115c:a1e0::1", "10.77.0.5", "::ffff:10.77.0.5"}) {
+            java.net.InetAddress ip = java.net.InetAddress.ofLiteral(a);
+            assertThat(Via.contains(ip.getAddress())).as(a).isEqualTo(Via.contains(ip));
+        }
+        assertThat(Via.contains(java.net.InetAddress.ofLiteral("fd7a:115c:a1e0:b1a:0:7:a4d:5").getAddress())).isTrue();
+    }
+
+    @Test
     void onlyHostsTailscaleLetsAViaRouterReachAreAllowed() {
         assertThat(Via.hostAllowed(v4("10.77.0.5"))).isTrue();
         assertThat(Via.hostAllowed(v4("192.168.1.1"))).isTrue();

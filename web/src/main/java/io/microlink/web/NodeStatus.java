@@ -15,15 +15,19 @@ import java.util.List;
  * @param advertisedRoutes the routes this node offers as a subnet router or exit node
  * @param approvedRoutes   those control approved, by its last description of this node
  * @param uplinks     the uplinks the node fails over between, their health and the active one; empty without
+ * @param health      what the host lacks for the node to work as asked, one line each
+ *                    ({@code TailnetNode.healthWarnings}); empty when nothing
  */
 public record NodeStatus(String name, String fqdn, String state, String stateDetail, List<String> addresses,
                          String user, String controlUrl, int udpPort, HomeDerp homeDerp,
-                         List<String> advertisedRoutes, List<String> approvedRoutes, List<UplinkStatus> uplinks) {
+                         List<String> advertisedRoutes, List<String> approvedRoutes, List<UplinkStatus> uplinks,
+                         List<String> health) {
     public NodeStatus {
         uplinks = List.copyOf(uplinks);
         addresses = List.copyOf(addresses);
         advertisedRoutes = List.copyOf(advertisedRoutes);
         approvedRoutes = List.copyOf(approvedRoutes);
+        health = List.copyOf(health);
     }
 
     /**

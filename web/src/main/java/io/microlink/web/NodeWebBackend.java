@@ -66,7 +66,8 @@ public final class NodeWebBackend implements WebBackend {
         return new NodeStatus(self.map(Peer::shortName).orElse(null), self.map(Peer::fqdn).orElse(null),
                 node.state().name(), node.stateDetail(), self.map(NodeWebBackend::addresses).orElse(List.of()),
                 self.flatMap(p -> person(p.tags(), p.loginName())).orElse(null), controlUrl(), node.udpPort(),
-                homeDerp(map), node.advertisedRoutes(), node.approvedRoutes(), node.uplinks());
+                homeDerp(map), node.advertisedRoutes(), node.approvedRoutes(), node.uplinks(),
+                node.healthWarnings());
     }
 
     /** The home relay from magicsock, named from the DERP map, with the last netcheck's round trip to it. */

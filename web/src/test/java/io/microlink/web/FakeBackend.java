@@ -75,7 +75,8 @@ final class FakeBackend implements WebBackend {
                 OWNER, "http://127.0.0.1:1", 41641, new NodeStatus.HomeDerp(999, "hs", "Headscale Embedded DERP", 1.5),
                 List.of("0.0.0.0/0", "::/0", "192.168.50.0/24"), List.of("192.168.50.0/24"),
                 List.of(new UplinkStatus("wlan0", UplinkStatus.Health.DOWN, false),
-                        new UplinkStatus("wwan0", UplinkStatus.Health.UP, true)));
+                        new UplinkStatus("wwan0", UplinkStatus.Health.UP, true)),
+                List.of("net.ipv4.ip_forward is off, so the kernel drops what peers send"));
     }
 
     @Override

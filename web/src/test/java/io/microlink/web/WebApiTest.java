@@ -64,6 +64,7 @@ class WebApiTest {
         assertThat(s.path("addresses")).hasSize(2);
         assertThat(s.path("advertisedRoutes").toString()).isEqualTo("[\"0.0.0.0/0\",\"::/0\",\"192.168.50.0/24\"]");
         assertThat(s.path("approvedRoutes").toString()).isEqualTo("[\"192.168.50.0/24\"]");
+        assertThat(s.path("health").toString()).isEqualTo("[\"net.ipv4.ip_forward is off, so the kernel drops what peers send\"]");
         assertThat(s.path("uplinks").toString()).isEqualTo("[{\"name\":\"wlan0\",\"health\":\"DOWN\",\"active\":false},"
                 + "{\"name\":\"wwan0\",\"health\":\"UP\",\"active\":true}]");
     }

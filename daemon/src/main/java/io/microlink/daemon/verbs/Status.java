@@ -49,7 +49,8 @@ final class Status implements Verb, Method {
     public String details() {
         return """
                 --json prints the daemon's answer as it is: state, detail, loginUrl, controlUrl,
-                tunDevice, tunActive, proxies [{kind, port, address, problem, authentication}], serve
+                tunDevice, tunActive, health (what the host lacks, one line each, as tailscaled's
+                health warnings: IP forwarding off in TUN mode with advertised routes), proxies [{kind, port, address, problem, authentication}], serve
                 [{tailnetPort, localPort, active, connections, problem}], self {name, fqdn,
                 addresses, nodeKey, advertisedRoutes (the routes it offers), approvedRoutes (those
                 control approved, which it relays now)}, acceptRoutes, exitNode (the name of the peer in use, or null),
@@ -93,6 +94,7 @@ final class Status implements Verb, Method {
         }
         sb.append("\ncontrol: ").append(s.path("controlUrl").asText()).append('\n');
         sb.append("networking: ").append(networking(s)).append('\n');
+        s.path("health").forEach(w -> sb.append("health: ").append(w.asText()).append('\n'));
         if (!s.path("uplinks").isEmpty()) {
             List<String> uplinks = new ArrayList<>();
             s.path("uplinks").forEach(u -> uplinks.add(u.path("name").asText() + " (" + u.path("health").asText()
@@ -216,6 +218,7 @@ final class Status implements Verb, Method {
         out.put("loginUrl", daemon.loginUrl());
         out.put("tunDevice", daemon.tunDevice());
         out.put("tunActive", daemon.tunActive());
+        (node == null ? List.<String>of() : node.healthWarnings()).forEach(out.putArray("health")::add);
         ArrayNode uplinks = out.putArray("uplinks");
         (node == null ? List.<UplinkStatus>of() : node.uplinks()).forEach(u -> uplinks.addObject()
                 .put("name", u.name()).put("health", u.health().name().toLowerCase(Locale.ROOT)).put("active", u.active()));

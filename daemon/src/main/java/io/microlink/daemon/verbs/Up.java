@@ -213,6 +213,9 @@ final class Up implements Verb, Method {
         if (ADVERTISE_ROUTES.equals(setting)) {
             return ADVERTISE_ROUTES_FLAG;
         }
+        if (SWITCH_FLAG_OF_SETTING.containsKey(setting)) {
+            return "--" + SWITCH_FLAG_OF_SETTING.get(setting);
+        }
         return FLAG_OF_SETTING.getOrDefault(setting, setting);
     }
 

@@ -21,6 +21,7 @@ class StatusTextTest {
         ObjectNode s = ApiProtocol.object().put("state", "RUNNING").put("controlUrl", "https://hs.example")
                 .put("deviceName", "box").put("detail", "").put("loginUrl", (String) null)
                 .put("tunDevice", "ml0").put("tunActive", false);
+        s.putArray("health").add("net.ipv4.ip_forward is off");
         s.putArray("uplinks").addObject().put("name", "wlan0").put("health", "down").put("active", false);
         s.withArray("uplinks").addObject().put("name", "wwan0").put("health", "up").put("active", true);
         s.putArray("proxies").addObject().put("kind", "socks5").put("port", 1080).put("address", "127.0.0.1:1080")
@@ -77,6 +78,7 @@ class StatusTextTest {
                 state: RUNNING
                 control: https://hs.example
                 networking: userspace: TUN device ml0 could not be opened (the daemon log says why)
+                health: net.ipv4.ip_forward is off
                 uplinks: wlan0 (down), wwan0 (up, active)
                 socks5 proxy: 127.0.0.1:1080 (username and password required)
                 http proxy: off

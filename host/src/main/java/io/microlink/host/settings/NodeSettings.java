@@ -235,14 +235,14 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
                     "entries must be IP addresses with an optional port (192.0.2.53, [2001:db8::53]:5353), got '"
                             + abbreviate(String.valueOf(upstream)) + "'", problems);
         }
-        checkAdvertisedRoutes(advertiseRoutes, advertiseExitNode, problems);
+        checkAdvertisedRoutes(advertiseRoutes, advertiseExitNode, exitNode, problems);
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
     }
 
     /** The node's own check ({@link TailnetNode.Builder#advertiseRoutes}), so the two never disagree. */
-    private static void checkAdvertisedRoutes(List<String> routes, boolean exitNode,
+    private static void checkAdvertisedRoutes(List<String> routes, boolean exitNode, String useExitNode,
                                               List<InvalidSettingsException.Problem> problems) {
         if (routes.size() > MAX_ADVERTISED_ROUTES) {
             problems.add(new InvalidSettingsException.Problem(Field.ADVERTISE_ROUTES.jsonName,
@@ -257,10 +257,18 @@ public record NodeSettings(String controlUrl, String authKey, String hostname, S
                 return;
             }
         }
+        TailnetNode.Builder node = TailnetNode.builder();
         try {
-            TailnetNode.builder().advertiseRoutes(routes, exitNode);
+            node.advertiseRoutes(routes, exitNode);
         } catch (IllegalArgumentException e) {
             problems.add(new InvalidSettingsException.Problem(Field.ADVERTISE_ROUTES.jsonName, e.getMessage()));
+            return;
+        }
+        try {
+            node.exitNode(useExitNode); // tailscale's rule: not an exit node and using one
+        } catch (IllegalArgumentException e) {
+            Field offered = exitNode ? Field.ADVERTISE_EXIT_NODE : Field.ADVERTISE_ROUTES;
+            problems.add(new InvalidSettingsException.Problem(offered.jsonName, e.getMessage()));
         }
     }
 

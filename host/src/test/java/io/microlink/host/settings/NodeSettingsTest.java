@@ -40,6 +40,20 @@ class NodeSettingsTest {
     }
 
     @Test
+    void usingAnExitNodeWhileOfferingOneIsRefusedWithTailscalesWords() throws Exception {
+        NodeSettings offering = NodeSettings.defaults().withChanges(json("{\"advertiseExitNode\":true}"));
+        assertThatThrownBy(() -> offering.withChanges(json("{\"exitNode\":\"exit\"}")))
+                .isInstanceOfSatisfying(InvalidSettingsException.class, e -> assertThat(e.problems())
+                        .extracting(InvalidSettingsException.Problem::setting).containsExactly("advertiseExitNode"))
+                .hasMessageContaining("Cannot advertise an exit node and use an exit node at the same time.");
+        NodeSettings using = NodeSettings.defaults().withChanges(json("{\"exitNode\":\"exit\"}"));
+        assertThatThrownBy(() -> using.withChanges(json("{\"advertiseRoutes\":[\"0.0.0.0/0\",\"::/0\"]}")))
+                .isInstanceOfSatisfying(InvalidSettingsException.class, e -> assertThat(e.problems())
+                        .extracting(InvalidSettingsException.Problem::setting).containsExactly("advertiseRoutes"));
+        assertThat(using.withChanges(json("{\"advertiseRoutes\":[\"10.1.0.0/16\"]}")).exitNode()).isEqualTo("exit");
+    }
+
+    @Test
     void everyBrokenRuleIsReportedWithTheSettingNameAndWhatIsAllowed() throws Exception {
         assertThatThrownBy(() -> NodeSettings.defaults().withChanges(json("""
                 {"controlUrl":"ftp://x","hostname":"-bad-","maxActivePeers":0,"udpPort":70000,
