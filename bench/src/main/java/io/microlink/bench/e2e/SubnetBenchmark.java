@@ -105,16 +105,39 @@ public final class SubnetBenchmark {
                     + " (Mbit/s) | 1-byte round trip, median (µs) |%n", megabytes, megabytes);
             System.out.println("|---|---|---|---|");
             Map<String, List<double[]>> results = new LinkedHashMap<>();
+            // CPU of the three processes a transfer runs through, per direction: what a loaded
+            // machine's throughput figures are too noisy to show.
+            List<ProcessHandle> processes = List.of(ProcessHandle.current(),
+                    ProcessHandle.of(client.process().pid()).orElseThrow(),
+                    ProcessHandle.of(tsRouter.process().pid()).orElseThrow());
+            Map<String, long[]> cpu = new LinkedHashMap<>();
             for (int r = 0; r < rounds; r++) {
                 for (Map.Entry<String, TcpBenchmark.Dialer> e : routers.entrySet()) {
                     TcpBenchmark.Dialer d = e.getValue();
-                    double[] row = {TcpBenchmark.throughput(d, bytes.port(), megabytes, true),
-                            TcpBenchmark.throughput(d, bytes.port(), megabytes, false),
-                            TcpBenchmark.roundTrip(d, echo.port())};
+                    long[] used = cpu.computeIfAbsent(e.getKey(), k -> new long[2 * processes.size()]);
+                    long[] before = cpuNanos(processes);
+                    double send = TcpBenchmark.throughput(d, bytes.port(), megabytes, true);
+                    long[] between = cpuNanos(processes);
+                    double receive = TcpBenchmark.throughput(d, bytes.port(), megabytes, false);
+                    long[] after = cpuNanos(processes);
+                    for (int i = 0; i < processes.size(); i++) {
+                        used[i] += between[i] - before[i];
+                        used[processes.size() + i] += after[i] - between[i];
+                    }
+                    double[] row = {send, receive, TcpBenchmark.roundTrip(d, echo.port())};
                     results.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(row);
                     System.out.printf("| %s | %.0f | %.0f | %.0f |%n", e.getKey(), row[0], row[1], row[2]);
                 }
             }
+            double hundreds = megabytes * rounds / 100.0;
+            System.out.printf("%nCPU-seconds per 100 MB, summed over the rounds (the JVM holds the Java router, the"
+                    + " byte server and the client's SOCKS5 sockets):%n%n");
+            System.out.println("| router | send: JVM | client tailscaled | tailscaled router"
+                    + " | receive: JVM | client tailscaled | tailscaled router |");
+            System.out.println("|---|---|---|---|---|---|---|");
+            cpu.forEach((row, used) -> System.out.printf("| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n", row,
+                    used[0] / 1e9 / hundreds, used[1] / 1e9 / hundreds, used[2] / 1e9 / hundreds,
+                    used[3] / 1e9 / hundreds, used[4] / 1e9 / hundreds, used[5] / 1e9 / hundreds));
             List<double[]> java = results.get(JAVA_ROW);
             List<double[]> ts = results.get(TS_ROW);
             if (java == null || ts == null) {
@@ -125,6 +148,12 @@ public final class SubnetBenchmark {
                     TcpBenchmark.median(java, 1) / TcpBenchmark.median(ts, 1),
                     TcpBenchmark.median(java, 2) / TcpBenchmark.median(ts, 2));
         }
+    }
+
+    /** Each process's CPU time so far, in nanoseconds (the kernel counts it in 10 ms ticks). */
+    private static long[] cpuNanos(List<ProcessHandle> processes) {
+        return processes.stream()
+                .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).toArray();
     }
 
     private static long id(TestTailnet tailnet, String name) {
