@@ -13,7 +13,7 @@ import java.util.List;
  * ours.contains(packet.destination());
  * }</pre>
  */
-final class AddressSet {
+public final class AddressSet {
     static final AddressSet EMPTY = of(List.of());
 
     /** IPv4 ranges as (first, last) pairs. */
@@ -30,12 +30,33 @@ final class AddressSet {
         return new AddressSet(merged(ranges, false), merged(ranges, true));
     }
 
+    /**
+     * The addresses of CIDR prefixes, for a check per packet that makes no {@code InetAddress}
+     * (the subnet router's {@code ServedRoutes}).
+     *
+     * @param prefixes prefixes as text, such as {@code "10.0.0.0/8"}, without host bits
+     * @return the set
+     * @throws IllegalArgumentException if one is no prefix
+     */
+    public static AddressSet ofPrefixes(Collection<String> prefixes) {
+        List<AddressRange> ranges = new ArrayList<>();
+        for (String p : prefixes) {
+            ranges.addAll(AddressRange.parse(p));
+        }
+        return of(ranges);
+    }
+
     boolean isEmpty() {
         return v4.length == 0 && v6.length == 0;
     }
 
-    /** Whether {@code address} (4 or 16 bytes) is in the set. */
-    boolean contains(byte[] address) {
+    /**
+     * Whether {@code address} is in the set.
+     *
+     * @param address a raw IPv4 or IPv6 address, 4 or 16 bytes
+     * @return true if one of the set's ranges holds it
+     */
+    public boolean contains(byte[] address) {
         long high = AddressRange.high(address);
         long low = AddressRange.low(address);
         if (address.length == 4) {

@@ -1,6 +1,7 @@
 package io.microlink.route;
 
 import io.microlink.control.wire.Node;
+import io.microlink.filter.AddressSet;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -43,26 +44,30 @@ public final class ServedRoutes {
      * What an exit node never carries by its default route: tailscale's {@code removeFromDefaultRoute},
      * and IPv6's private ranges as IPv4's are (unique local fc00::/7, the old site-local fec0::/10).
      */
-    private static final List<Prefix> NOT_BY_EXIT = prefixes("192.168.0.0/16", "172.16.0.0/12", "10.0.0.0/8",
-            "169.254.0.0/16", "224.0.0.0/4", "100.64.0.0/10", "fe80::/10", "ff00::/8", "fd7a:115c:a1e0::/48",
-            "fc00::/7", "fec0::/10");
+    private static final AddressSet NOT_BY_EXIT = AddressSet.ofPrefixes(List.of("192.168.0.0/16", "172.16.0.0/12",
+            "10.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4", "100.64.0.0/10", "fe80::/10", "ff00::/8", "fd7a:115c:a1e0::/48",
+            "fc00::/7", "fec0::/10"));
     /**
      * Never served: the host's own loopback, addresses that name no host, and the cloud's
      * instance metadata service (169.254.169.254 is link-local; fd00:ec2::254 is AWS's IPv6 one),
      * whose credentials a peer must not fetch from the host's side.
      */
-    private static final List<Prefix> NEVER = prefixes("127.0.0.0/8", "0.0.0.0/8", "255.255.255.255/32", "::1/128",
-            "::/128", "169.254.0.0/16", "fe80::/10", "224.0.0.0/4", "ff00::/8", "fd00:ec2::254/128");
+    private static final AddressSet NEVER = AddressSet.ofPrefixes(List.of("127.0.0.0/8", "0.0.0.0/8",
+            "255.255.255.255/32", "::1/128", "::/128", "169.254.0.0/16", "fe80::/10", "224.0.0.0/4", "ff00::/8", "fd00:ec2::254/128"));
+    private static final AddressSet VIA = AddressSet.ofPrefixes(List.of(Via.RANGE.toString()));
 
-    private final List<Prefix> subnets;
+    /** The advertised routes but the default ones, matched on raw bytes: every routed packet asks. */
+    private final AddressSet subnets;
+    private final boolean anySubnet;
     private final boolean exit;
-    private final List<Prefix> hostNetworks;
+    private final AddressSet hostNetworks;
     private final List<Prefix> approved;
 
     private ServedRoutes(List<Prefix> subnets, boolean exit, List<Prefix> hostNetworks, List<Prefix> approved) {
-        this.subnets = List.copyOf(subnets);
+        this.subnets = matcher(subnets);
+        this.anySubnet = !subnets.isEmpty();
         this.exit = exit;
-        this.hostNetworks = List.copyOf(hostNetworks);
+        this.hostNetworks = matcher(hostNetworks);
         this.approved = List.copyOf(approved);
     }
 
@@ -106,26 +111,20 @@ public final class ServedRoutes {
      * @return true when an advertised route covers it and no rule above keeps it out
      */
     public boolean serves(byte[] destination) {
-        if (subnets.isEmpty() && !exit) {
-            return false; // the common case, and every packet asks: no address object made
+        if (!anySubnet && !exit || destination.length != 4 && destination.length != 16) {
+            return false; // serving nothing is the common case
         }
-        InetAddress ip;
-        try {
-            ip = InetAddress.getByAddress(destination);
-        } catch (UnknownHostException e) {
-            return false;
-        }
-        if (Via.contains(ip)) {
+        if (VIA.contains(destination)) {
             // The tailnet's rules judge the via address itself; the host behind it is checked here.
-            return anyContains(subnets, ip) && Via.hostAllowed(Via.ipv4(ip).orElseThrow());
+            return subnets.contains(destination) && Via.hostAllowed(Via.ipv4(address(destination)).orElseThrow());
         }
-        if (anyContains(NEVER, ip)) {
+        if (NEVER.contains(destination)) {
             return false;
         }
-        if (anyContains(subnets, ip)) {
+        if (subnets.contains(destination)) {
             return true;
         }
-        return exit && !anyContains(NOT_BY_EXIT, ip) && !anyContains(hostNetworks, ip);
+        return exit && !NOT_BY_EXIT.contains(destination) && !hostNetworks.contains(destination);
     }
 
     /** Whether this node offers to be an exit node. */
@@ -140,23 +139,18 @@ public final class ServedRoutes {
 
     /** Whether anything is served at all. */
     public boolean any() {
-        return exit || !subnets.isEmpty();
+        return exit || anySubnet;
     }
 
-    private static boolean anyContains(List<Prefix> list, InetAddress ip) {
-        for (Prefix p : list) {
-            if (p.contains(ip)) {
-                return true;
-            }
-        }
-        return false;
+    private static AddressSet matcher(List<Prefix> prefixes) {
+        return AddressSet.ofPrefixes(prefixes.stream().map(Prefix::toString).toList());
     }
 
-    private static List<Prefix> prefixes(String... texts) {
-        List<Prefix> out = new ArrayList<>();
-        for (String t : texts) {
-            out.add(Prefix.parse(t).orElseThrow());
+    private static InetAddress address(byte[] raw) {
+        try {
+            return InetAddress.getByAddress(raw);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an IPv4 or IPv6 address: " + raw.length + " bytes", e);
         }
-        return List.copyOf(out);
     }
 }

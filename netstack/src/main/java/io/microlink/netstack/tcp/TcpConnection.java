@@ -856,13 +856,28 @@ public final class TcpConnection {
             // A released buffer must not grow: that growth would never be given back.
             tuneReceiveBuffer(now);
         }
-        if (read && !finReceived && state.synchronizedState()) {
-            int edge = rcvNxt + (windowField(false) << rcvShift);
-            if (edge - rcvAdvertisedEdge >= Math.min(receiveBuffer.capacity() / 2, ourMss)) {
-                ackNow = true;
-            }
+        if (read && !finReceived && state.synchronizedState() && windowUpdateDue()) {
+            ackNow = true;
         }
         transmitPending(now, false);
+    }
+
+    /**
+     * Whether reading opened the window far enough to announce it in an ACK of its own: only when
+     * the peer has at most half the buffer left to send into (so it may soon stall), and the
+     * window grew by at least min(half the buffer, one MSS) since we last offered it (RFC 1122
+     * §4.2.3.3's receiver SWS avoidance). While more than half is open the peer keeps sending,
+     * and the ACKs its data draws carry the new window; Linux decides the same way
+     * ({@code tcp_cleanup_rbuf}). Announcing every read instead sent a pure ACK per 32 KiB a
+     * relay copied on, each one sealed, sent and processed by the peer for nothing.
+     */
+    private boolean windowUpdateDue() {
+        int half = receiveBuffer.capacity() / 2;
+        if (rcvAdvertisedEdge - rcvNxt > half) {
+            return false;
+        }
+        int edge = rcvNxt + (windowField(false) << rcvShift);
+        return edge - rcvAdvertisedEdge >= Math.min(half, ourMss);
     }
 
     private void transmitPending(long now, boolean force) {

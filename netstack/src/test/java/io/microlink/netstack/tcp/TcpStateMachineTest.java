@@ -400,6 +400,40 @@ class TcpStateMachineTest {
     }
 
     @Test
+    void readingAnnouncesTheWindowOnlyOnceThePeerHasHalfTheBufferOrLessLeft() {
+        SimulatedNetwork n = new SimulatedNetwork(4);
+        SimulatedNetwork.Node host = n.add(LOCAL, TcpConfig.defaults().withBufferSizes(48 * 1024, 48 * 1024));
+        RawPeer p = new RawPeer(n, host, 6000);
+        TcpListener l = host.stack.listen(80, 1);
+        p.send(80, SYN, PEER_ISN, 0);
+        int ourIss = p.receivedOne().seq;
+        p.send(80, ACK, PEER_ISN + 1, ourIss + 1);
+        TcpConnection c = l.accept();
+        int seq = PEER_ISN + 1;
+        byte[] sink = new byte[48 * 1024];
+
+        for (int i = 0; i < 10; i++, seq += 1000) {
+            p.send(80, ACK, seq, ourIss + 1, 65535, new byte[1000]);
+        }
+        p.received();
+        assertThat(c.read(sink, 0, sink.length)).isEqualTo(10_000);
+        host.stack.flush(n.now);
+        assertThat(p.received()).as("38 KiB of 48 still open: the peer's next data draws the ACK").isEmpty();
+
+        for (int i = 0; i < 30; i++, seq += 1000) {
+            p.send(80, ACK, seq, ourIss + 1, 65535, new byte[1000]);
+        }
+        List<TcpSegment> acks = p.received();
+        int offeredBefore = acks.getLast().window;
+        assertThat(c.read(sink, 0, sink.length)).isEqualTo(30_000);
+        host.stack.flush(n.now);
+        TcpSegment update = p.receivedOne();
+        assertThat(update.ack).isEqualTo(seq);
+        assertThat(update.payloadLength).isZero();
+        assertThat(update.window).as("18 KiB left of 48: reading 30 KB is announced at once").isGreaterThan(offeredBefore);
+    }
+
+    @Test
     void keepAliveProbesAnIdlePeerAndTimesOut() {
         SimulatedNetwork n = new SimulatedNetwork(3);
         SimulatedNetwork.Node host = n.add(LOCAL, TcpConfig.defaults()
