@@ -149,6 +149,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     private volatile long udpDroppedBefore;
     private final AtomicReference<RebindPlan> pendingRebind = new AtomicReference<>(RebindPlan.NOTHING);
     private final List<Consumer<Predicate<InetAddress>>> strandedListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> pathsMovedListeners = new CopyOnWriteArrayList<>();
     private final NetworkMonitor monitor;
     /** Asks the gateway (NAT-PMP) for a mapping of our port; a new one re-measures, so control hears of it soon. */
     private final PortMapper portMapper;
@@ -606,11 +607,30 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         strandedListeners.add(listener);
     }
 
+    /**
+     * Tells {@code listener}, on the maintenance thread, each time a rebind moved every peer's path
+     * (the socket bound afresh, direct paths reset): what was in flight went down the old way and
+     * is lost, so the netstack's TCP sends it again now instead of waiting out its backed-off timer.
+     *
+     * @param listener told of each such rebind; it must be quick and is not to throw
+     */
+    public void onPathsMoved(Runnable listener) {
+        pathsMovedListeners.add(listener);
+    }
+
     private static void tellStranded(Consumer<Predicate<InetAddress>> listener, RebindPlan plan) {
         try {
             listener.accept(plan::strands);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "acting on a rebind failed", e);
+        }
+    }
+
+    private static void tellPathsMoved(Runnable listener) {
+        try {
+            listener.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "acting on moved paths failed", e);
         }
     }
 
@@ -657,6 +677,9 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         if (plan.restun()) {
             portMapper.networkChanged(); // the gateway may be another one now
             homeRelay.kick();
+        }
+        if (plan.resetPaths()) {
+            pathsMovedListeners.forEach(Magicsock::tellPathsMoved);
         }
         // Last: the data path comes first, the control connection's redial is not urgent for it.
         strandedListeners.forEach(l -> tellStranded(l, plan));
