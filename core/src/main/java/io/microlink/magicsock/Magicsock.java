@@ -418,6 +418,11 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         public boolean derpConnected() {
             return relays.homeConnected();
         }
+
+        @Override
+        public void pathMoved() {
+            pathsMovedListeners.forEach(Magicsock::tellPathsMoved);
+        }
     }
 
     /** Sends one datagram now (DISCO, STUN), with whatever else was held. */
@@ -608,9 +613,12 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     }
 
     /**
-     * Tells {@code listener}, on the maintenance thread, each time a rebind moved every peer's path
-     * (the socket bound afresh, direct paths reset): what was in flight went down the old way and
-     * is lost, so the netstack's TCP sends it again now instead of waiting out its backed-off timer.
+     * Tells {@code listener} each time paths moved under the traffic: on the maintenance thread
+     * when a rebind moved every peer's path (the socket bound afresh, direct paths reset), and on
+     * the thread that read the pong when a peer's direct path moved to another address after the
+     * old one stopped being trusted (the peer changed networks). What was in flight went down the
+     * old way and is lost, so the netstack's TCP sends it again now instead of waiting out its
+     * backed-off timer.
      *
      * @param listener told of each such rebind; it must be quick and is not to throw
      */
@@ -660,8 +668,10 @@ public final class Magicsock implements PacketSink, AutoCloseable {
 
     /**
      * Step one of a rebind, on the maintenance thread: dead relay connections go, the socket is
-     * bound afresh, direct paths are forgotten; the netcheck round that follows reconnects home
-     * and reports our new endpoints, and then every peer in use is probed again.
+     * bound afresh, direct paths are forgotten, every peer in use is probed with a call-me-maybe
+     * naming our local endpoints and the netstack resends what was in flight; the netcheck round
+     * that follows reconnects home and reports our new endpoints, and then every peer in use is
+     * probed again with them.
      */
     private void rebind(RebindPlan plan) {
         long start = System.nanoTime();
@@ -679,6 +689,11 @@ public final class Magicsock implements PacketSink, AutoCloseable {
             homeRelay.kick();
         }
         if (plan.resetPaths()) {
+            // Peers hear at once that our old endpoints are gone, not after the netcheck: the
+            // call-me-maybe names our local endpoints alone, and each peer drops its path to the
+            // old public one (its data comes through DERP until the netcheck's endpoints prove out).
+            homeRelay.wayOutMoved(LocalEndpoints.of(port()));
+            prober.rediscover(System.nanoTime());
             pathsMovedListeners.forEach(Magicsock::tellPathsMoved);
         }
         // Last: the data path comes first, the control connection's redial is not urgent for it.
