@@ -785,6 +785,9 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         }
         try {
             NetcheckReport report = netcheck(map);
+            if (report == null) {
+                return; // the network changed meanwhile: the rebind measures again
+            }
             relays.ensureHome(map, homeRelay.chooseHome(map, report, relays.home()));
             lastReport = report;
             homeRelay.measured(report, relays.home(), portMapper.mapped(port()), LocalEndpoints.of(port()));
@@ -793,17 +796,23 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         }
     }
 
+    /**
+     * One STUN round; null if a network change came in meanwhile. The round then measured a
+     * network that is gone (perhaps waiting out STUN answers that will never come over a link
+     * that went), and the rebind waiting behind it on this thread matters more: it runs now and
+     * measures again.
+     */
     private NetcheckReport netcheck(DerpMap map) throws IOException {
         NetcheckRound r = new NetcheckRound(map, RANDOM);
         round = r;
         try {
-            for (int pass = 0; pass < 2 && !r.complete(); pass++) {
+            for (int pass = 0; pass < 2 && !r.complete() && pendingRebind.get().isNothing(); pass++) {
                 for (NetcheckRound.Request q : r.requests(System.nanoTime())) {
                     sendUdp(q.packet(), q.target());
                 }
                 long until = System.nanoTime() + NETCHECK_WAIT.toNanos() / 2;
-                while (System.nanoTime() < until && !r.complete() && running) {
-                    Thread.sleep(20);
+                while (System.nanoTime() < until && !r.complete() && running && pendingRebind.get().isNothing()) {
+                    Thread.sleep(5);
                 }
             }
         } catch (InterruptedException e) {
@@ -811,7 +820,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         } finally {
             round = null;
         }
-        return r.report(Instant.now());
+        return pendingRebind.get().isNothing() ? r.report(Instant.now()) : null;
     }
 
     @Override
