@@ -826,22 +826,21 @@ public final class TcpConnection {
      * out now, and the timer restarts from the un-backed-off timeout. Linux's SCTP does the same
      * when a mobile node's address changes (sctp_transport_immediate_rtx, "fast handoff"), and
      * its TCP reverts backoff when ICMP says a loss was the route's, not congestion (RFC 6069).
-     * The congestion window restarts as after a timeout, once: nothing is known of the new path.
+     * For the same reason the congestion state is left as it is: treating the change as a timeout
+     * would also move NewReno's recovery point past everything sent, and the duplicate ACKs
+     * that then tell of a segment lost in the change could no longer retransmit it fast (a
+     * traced default-route flip waited out a 200 ms timeout so).
      */
     void pathChanged(long now) {
         if (retransmitAt == NONE || state == TcpState.CLOSED) {
             return; // nothing in flight, so nothing was lost
         }
-        boolean timedOut = rtt.backoffs() > 0;
         rtt.resetBackoff();
         rttTiming = false;
         if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
             retransmitFirst();
             retransmitAt = now + rtt.timeout();
             return;
-        }
-        if (!timedOut) {
-            congestion.onTimeout(sndNxt - sndUna, sndMax); // a timeout already took the window down
         }
         sndNxt = sndUna;
         retransmitAt = NONE; // the next flush sends from sndUna and re-arms the timer

@@ -73,11 +73,25 @@ class TcpPathChangeTest {
         net.now = changed;
         node.stack.pathChanged(changed);
         List<TcpSegment> again = peer.received();
-        assertThat(again).as("one segment of window, as after a timeout").hasSize(1);
+        assertThat(again).as("the whole flight again, at once").hasSize(3);
         assertThat(again.getFirst().seq).isEqualTo(iss + 1);
+        assertThat(again.stream().mapToInt(s -> s.payloadLength).sum()).isEqualTo(3000);
+    }
 
-        peer.send(c.localPort(), ACK, PEER_ISN + 1, iss + 1 + again.getFirst().payloadLength);
-        assertThat(peer.received()).as("the rest follows the acknowledgment, not a timer").isNotEmpty();
+    @Test
+    void duplicateAcksAfterTheChangeStillRetransmitFast() {
+        TcpConnection c = connect();
+        write(c, 3000);
+        peer.received();
+        node.stack.pathChanged(net.now);
+        peer.received();
+        // The first segment was lost again on the new path; the peer got the rest. (Its first
+        // ACK carries the first scaled window, so it is not a duplicate yet.)
+        for (int i = 0; i < 4; i++) {
+            peer.send(c.localPort(), ACK, PEER_ISN + 1, iss + 1);
+        }
+        assertThat(peer.received()).as("fast retransmit, not a 200 ms timeout")
+                .anyMatch(s -> s.seq == iss + 1 && s.payloadLength > 0);
     }
 
     @Test
