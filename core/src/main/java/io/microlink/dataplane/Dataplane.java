@@ -571,6 +571,7 @@ public final class Dataplane implements AutoCloseable {
                 settings.hostSockets()), discoKey,
                 nodeKey, netmap, expiry, toControl, fromPeers);
         m.onStranded(s -> stranded.accept(s));
+        m.onPathsMoved(netstack::pathChanged);
         return m;
     }
 

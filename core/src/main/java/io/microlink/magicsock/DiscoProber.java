@@ -75,6 +75,12 @@ final class DiscoProber {
 
         /** Whether the home relay is connected, without which a ping through DERP goes nowhere. */
         boolean derpConnected();
+
+        /**
+         * A peer's direct path moved: a pong proved another address after the one in use stopped
+         * being trusted, so what went down the old one meanwhile is lost.
+         */
+        default void pathMoved() { }
     }
 
     /** A ping in flight: to a UDP endpoint ({@code to}) or through DERP ({@code to} null). */
@@ -329,9 +335,12 @@ final class DiscoProber {
         pongsReceived.increment();
         long latency = nowNanos - ping.sentNanos();
         if (ping.to() != null && from != null) { // as in tailscale, a relayed pong proves no direct path
-            p.path().onPong(ping.to(), latency, nowNanos);
+            boolean moved = p.path().onPong(ping.to(), latency, nowNanos);
             if (ping.to().equals(from)) {
                 peers.prove(p, from, nowNanos);
+            }
+            if (moved) {
+                transport.pathMoved();
             }
         }
         if (ping.answer() != null) {

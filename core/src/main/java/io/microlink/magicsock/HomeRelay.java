@@ -126,7 +126,18 @@ final class HomeRelay {
         }
     }
 
-    /** The endpoints last reported: what call-me-maybe offers peers. */
+    /**
+     * The way out moved (a rebind reset the paths): until the next netcheck finds our public
+     * endpoints, the ones we know are the local interfaces' alone. A call-me-maybe naming only
+     * those makes a peer stop sending to our old public endpoint at once (tailscale's
+     * {@code handleCallMeMaybe} forgets the endpoints a call no longer lists, and its path with
+     * them), instead of after the netcheck.
+     */
+    void wayOutMoved(List<InetSocketAddress> local) {
+        lastEndpoints = local.stream().map(l -> new Magicsock.OwnEndpoint(l, Magicsock.ENDPOINT_LOCAL)).toList();
+    }
+
+    /** The endpoints last reported (or, since the way out moved, the local ones): what call-me-maybe offers peers. */
     List<InetSocketAddress> endpoints() {
         return lastEndpoints.stream().map(Magicsock.OwnEndpoint::address).toList();
     }

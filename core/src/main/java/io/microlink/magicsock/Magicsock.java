@@ -149,6 +149,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
     private volatile long udpDroppedBefore;
     private final AtomicReference<RebindPlan> pendingRebind = new AtomicReference<>(RebindPlan.NOTHING);
     private final List<Consumer<Predicate<InetAddress>>> strandedListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> pathsMovedListeners = new CopyOnWriteArrayList<>();
     private final NetworkMonitor monitor;
     /** Asks the gateway (NAT-PMP) for a mapping of our port; a new one re-measures, so control hears of it soon. */
     private final PortMapper portMapper;
@@ -417,6 +418,11 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         public boolean derpConnected() {
             return relays.homeConnected();
         }
+
+        @Override
+        public void pathMoved() {
+            pathsMovedListeners.forEach(Magicsock::tellPathsMoved);
+        }
     }
 
     /** Sends one datagram now (DISCO, STUN), with whatever else was held. */
@@ -606,11 +612,33 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         strandedListeners.add(listener);
     }
 
+    /**
+     * Tells {@code listener} each time paths moved under the traffic: on the maintenance thread
+     * when a rebind moved every peer's path (the socket bound afresh, direct paths reset), and on
+     * the thread that read the pong when a peer's direct path moved to another address after the
+     * old one stopped being trusted (the peer changed networks). What was in flight went down the
+     * old way and is lost, so the netstack's TCP sends it again now instead of waiting out its
+     * backed-off timer.
+     *
+     * @param listener told of each such rebind; it must be quick and is not to throw
+     */
+    public void onPathsMoved(Runnable listener) {
+        pathsMovedListeners.add(listener);
+    }
+
     private static void tellStranded(Consumer<Predicate<InetAddress>> listener, RebindPlan plan) {
         try {
             listener.accept(plan::strands);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "acting on a rebind failed", e);
+        }
+    }
+
+    private static void tellPathsMoved(Runnable listener) {
+        try {
+            listener.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "acting on moved paths failed", e);
         }
     }
 
@@ -640,8 +668,10 @@ public final class Magicsock implements PacketSink, AutoCloseable {
 
     /**
      * Step one of a rebind, on the maintenance thread: dead relay connections go, the socket is
-     * bound afresh, direct paths are forgotten; the netcheck round that follows reconnects home
-     * and reports our new endpoints, and then every peer in use is probed again.
+     * bound afresh, direct paths are forgotten, every peer in use is probed with a call-me-maybe
+     * naming our local endpoints and the netstack resends what was in flight; the netcheck round
+     * that follows reconnects home and reports our new endpoints, and then every peer in use is
+     * probed again with them.
      */
     private void rebind(RebindPlan plan) {
         long start = System.nanoTime();
@@ -657,6 +687,14 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         if (plan.restun()) {
             portMapper.networkChanged(); // the gateway may be another one now
             homeRelay.kick();
+        }
+        if (plan.resetPaths()) {
+            // Peers hear at once that our old endpoints are gone, not after the netcheck: the
+            // call-me-maybe names our local endpoints alone, and each peer drops its path to the
+            // old public one (its data comes through DERP until the netcheck's endpoints prove out).
+            homeRelay.wayOutMoved(LocalEndpoints.of(port()));
+            prober.rediscover(System.nanoTime());
+            pathsMovedListeners.forEach(Magicsock::tellPathsMoved);
         }
         // Last: the data path comes first, the control connection's redial is not urgent for it.
         strandedListeners.forEach(l -> tellStranded(l, plan));
@@ -747,6 +785,9 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         }
         try {
             NetcheckReport report = netcheck(map);
+            if (report == null) {
+                return; // the network changed meanwhile: the rebind measures again
+            }
             relays.ensureHome(map, homeRelay.chooseHome(map, report, relays.home()));
             lastReport = report;
             homeRelay.measured(report, relays.home(), portMapper.mapped(port()), LocalEndpoints.of(port()));
@@ -755,17 +796,23 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         }
     }
 
+    /**
+     * One STUN round; null if a network change came in meanwhile. The round then measured a
+     * network that is gone (perhaps waiting out STUN answers that will never come over a link
+     * that went), and the rebind waiting behind it on this thread matters more: it runs now and
+     * measures again.
+     */
     private NetcheckReport netcheck(DerpMap map) throws IOException {
         NetcheckRound r = new NetcheckRound(map, RANDOM);
         round = r;
         try {
-            for (int pass = 0; pass < 2 && !r.complete(); pass++) {
+            for (int pass = 0; pass < 2 && !r.complete() && pendingRebind.get().isNothing(); pass++) {
                 for (NetcheckRound.Request q : r.requests(System.nanoTime())) {
                     sendUdp(q.packet(), q.target());
                 }
                 long until = System.nanoTime() + NETCHECK_WAIT.toNanos() / 2;
-                while (System.nanoTime() < until && !r.complete() && running) {
-                    Thread.sleep(20);
+                while (System.nanoTime() < until && !r.complete() && running && pendingRebind.get().isNothing()) {
+                    Thread.sleep(5);
                 }
             }
         } catch (InterruptedException e) {
@@ -773,7 +820,7 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         } finally {
             round = null;
         }
-        return r.report(Instant.now());
+        return pendingRebind.get().isNothing() ? r.report(Instant.now()) : null;
     }
 
     @Override

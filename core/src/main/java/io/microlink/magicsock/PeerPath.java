@@ -294,17 +294,21 @@ final class PeerPath {
     /**
      * A pong answered a ping we sent to {@code endpoint}: the path works. It becomes the best
      * path if there is none, if the current one is no longer trusted, or if it is faster.
+     * Returns true when it replaced a direct path that had stopped being trusted: the peer moved
+     * (or the old way died), so what was sent down the old path meanwhile is lost.
      */
-    synchronized void onPong(InetSocketAddress endpoint, long latencyNanos, long nowNanos) {
+    synchronized boolean onPong(InetSocketAddress endpoint, long latencyNanos, long nowNanos) {
         if (!discoveryAllowed || !candidates.containsKey(endpoint)) {
-            return;
+            return false;
         }
-        boolean replace = best == null || endpoint.equals(best) || nowNanos - trustedUntilNanos >= 0
-                || latencyNanos < bestLatencyNanos;
+        boolean lapsed = nowNanos - trustedUntilNanos >= 0;
+        boolean replace = best == null || endpoint.equals(best) || lapsed || latencyNanos < bestLatencyNanos;
+        boolean moved = replace && best != null && !endpoint.equals(best) && lapsed;
         if (replace) {
             best = endpoint;
             bestLatencyNanos = latencyNanos;
             trustedUntilNanos = nowNanos + TRUST_NANOS;
         }
+        return moved;
     }
 }

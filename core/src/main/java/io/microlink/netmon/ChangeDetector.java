@@ -8,7 +8,9 @@ import java.time.Duration;
  * or null. Changes come in bursts (a link goes, its addresses go, the routes through it go;
  * then the new link, address and route come one by one), so the first difference is reported
  * at once (the node should not wait to learn that its path is gone), and what follows within
- * the settle time is held and reported once, as the state it settled on, when that time is up.
+ * the settle time is held and reported once, as the state it settled on, when that time is up;
+ * except a new way out that is complete (the default route through the new link), which is
+ * reported as soon as it is there, since traffic waits for it.
  * A flap that ends where it began within the settle time reports nothing more.
  *
  * <p>A suspended machine shows on resume as a wall clock that moved on while the monotonic
@@ -32,6 +34,8 @@ public final class ChangeDetector {
     private long lastReportNanos;
     private boolean pending;
     private boolean pendingJump;
+    /** Whether the last report moved the way out (an address went, the default route moved). */
+    private boolean lastMovedWayOut;
 
     /**
      * @param initial  the state to compare the first observation with
@@ -55,16 +59,40 @@ public final class ChangeDetector {
             pendingJump = true;
         }
         pending = pendingJump || !now.equals(reported);
-        if (!pending || (everReported && monoNanos - lastReportNanos < settleNanos)) {
+        if (!pending || (everReported && monoNanos - lastReportNanos < settleNanos && !newWayOutReady(now))) {
             return null;
         }
         NetworkChange change = new NetworkChange(reported, now, pendingJump);
+        lastMovedWayOut = movesWayOut(change);
         reported = now;
         pending = false;
         pendingJump = false;
         everReported = true;
         lastReportNanos = monoNanos;
         return change;
+    }
+
+    private static boolean movesWayOut(NetworkChange c) {
+        return c.defaultRouteChanged() || !c.vanished().isEmpty();
+    }
+
+    private static boolean hasDefaultRoute(NetworkState s) {
+        return s.defaultV4() != null || s.defaultV6() != null;
+    }
+
+    /**
+     * Whether {@code now} is where a move of the way out ends, so it is reported within the settle
+     * time: traffic waits for it. It moves the way out, every family that had a default route has
+     * one again, and the last report did not move the way out itself unless it left none (a link
+     * that flaps between two working ways is still gathered). So after "a new address" the old
+     * one going with the new default route is said at once, as is the first default route after
+     * "nothing works"; a burst that still has no way out is gathered as before.
+     */
+    private boolean newWayOutReady(NetworkState now) {
+        boolean complete = hasDefaultRoute(now) && (reported.defaultV4() == null || now.defaultV4() != null)
+                && (reported.defaultV6() == null || now.defaultV6() != null);
+        return complete && movesWayOut(new NetworkChange(reported, now, false))
+                && (!lastMovedWayOut || !hasDefaultRoute(reported));
     }
 
     /**

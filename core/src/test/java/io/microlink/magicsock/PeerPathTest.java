@@ -50,6 +50,17 @@ class PeerPathTest {
     }
 
     @Test
+    void aPongOnAnotherAddressAfterTheOldPathLapsedSaysThePathMovedAndNothingElseDoes() {
+        path.setAdvertised(List.of(A, B));
+        assertThat(path.onPong(A, 2 * MS, now)).as("the first path: nothing was lost").isFalse();
+        assertThat(path.onPong(B, MS, now + MS)).as("a faster path while the old one works").isFalse();
+        assertThat(path.onPong(B, MS, now + 2 * MS)).as("the same path again").isFalse();
+        now += 2 * MS + PeerPath.TRUST_NANOS;
+        assertThat(path.onPong(A, 3 * MS, now)).as("another address once the old one lapsed").isTrue();
+        assertThat(path.route(now)).isEqualTo(new PeerPath.Route(A, false));
+    }
+
+    @Test
     void heartbeatsKeepAnActivePathTrusted() {
         path.setAdvertised(List.of(A));
         path.route(now);

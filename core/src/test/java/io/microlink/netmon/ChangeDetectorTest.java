@@ -63,18 +63,45 @@ class ChangeDetectorTest {
 
     @Test
     void aBurstIsGatheredIntoOneReportOfTheStateItSettledOn() {
-        // The old link goes, then the new address, then its route, 40 ms apart.
+        // The old link goes, then the new link's addresses, 40 ms apart; no route yet.
         assertThat(after(1000, NOWHERE)).as("the path is gone: said at once").isNotNull();
         NetworkState addressOnly = state("eth1", "10.0.0.7", null);
+        NetworkState twoAddresses = new NetworkState(Map.of("eth1", Set.of(ip("10.0.0.7"), ip("10.0.0.8"))), null,
+                null);
         assertThat(after(40, addressOnly)).isNull();
-        assertThat(after(40, CAFE)).isNull();
+        assertThat(after(40, twoAddresses)).isNull();
         assertThat(detector.nanosUntilDue(mono)).isEqualTo(SETTLE.toNanos() - 80 * MS);
 
-        NetworkChange settled = after(170, CAFE);
+        NetworkChange settled = after(170, twoAddresses);
         assertThat(settled).isNotNull();
         assertThat(settled.before()).isEqualTo(NOWHERE);
-        assertThat(settled.after()).isEqualTo(CAFE);
-        assertThat(after(1000, CAFE)).isNull();
+        assertThat(settled.after()).isEqualTo(twoAddresses);
+        assertThat(after(1000, twoAddresses)).isNull();
+    }
+
+    @Test
+    void theFirstDefaultRouteAfterNoneIsReportedAtOnce() {
+        assertThat(after(1000, NOWHERE)).isNotNull();
+        assertThat(after(40, state("eth1", "10.0.0.7", null))).isNull();
+        NetworkChange c = after(40, CAFE);
+        assertThat(c).as("traffic waits for this route: not held for the settle time").isNotNull();
+        assertThat(c.after()).isEqualTo(CAFE);
+    }
+
+    @Test
+    void aMoveToANewLinkIsReportedAsSoonAsItsDefaultRouteIsThere() {
+        // As NatTopology.move does it: the new link and address, the old link gone with its
+        // route, then the default route through the new link, all within the settle time.
+        NetworkState both = new NetworkState(Map.of("eth0", Set.of(ip("192.168.1.14")), "eth1",
+                Set.of(ip("10.0.0.7"))), HOME.defaultV4(), null);
+        NetworkChange first = after(1000, both);
+        assertThat(first).isNotNull();
+        assertThat(first.appeared()).containsExactly(ip("10.0.0.7"));
+        assertThat(after(60, state("eth1", "10.0.0.7", null))).as("no way out yet: held").isNull();
+        NetworkChange moved = after(60, CAFE);
+        assertThat(moved).as("the new way out, 120 ms after the first report").isNotNull();
+        assertThat(moved.vanished()).containsExactly(ip("192.168.1.14"));
+        assertThat(moved.defaultRouteChanged()).isTrue();
     }
 
     @Test

@@ -607,6 +607,22 @@ public final class Netstack implements AutoCloseable {
     }
 
     /**
+     * Tells TCP that the way to the peers changed under it (the node moved, or switched uplink):
+     * connections with data in flight send it again now rather than after a retransmission
+     * timeout that kept doubling while the old way was dead ({@link TcpStack#pathChanged}).
+     *
+     * <pre>{@code
+     * netstack.pathChanged(); // after the data plane rebound its socket and reset its paths
+     * }</pre>
+     */
+    public void pathChanged() {
+        withTcp(t -> {
+            t.pathChanged(System.nanoTime());
+            return null;
+        });
+    }
+
+    /**
      * TCP connections of this stack now, in any state but CLOSED (TIME-WAIT included).
      *
      * @return the count

@@ -819,6 +819,34 @@ public final class TcpConnection {
         sndNxt = sndUna;
     }
 
+    /**
+     * The way to the peer changed under this connection (the node moved to another network, or
+     * switched uplink): what is in flight went down the old way and is lost, and the backoff
+     * measured how long the old way was dead, not the new one. So what a timeout would send goes
+     * out now, and the timer restarts from the un-backed-off timeout. Linux's SCTP does the same
+     * when a mobile node's address changes (sctp_transport_immediate_rtx, "fast handoff"), and
+     * its TCP reverts backoff when ICMP says a loss was the route's, not congestion (RFC 6069).
+     * For the same reason the congestion state is left as it is: treating the change as a timeout
+     * would also move NewReno's recovery point past everything sent, and the duplicate ACKs
+     * that then tell of a segment lost in the change could no longer retransmit it fast (a
+     * traced default-route flip waited out a 200 ms timeout so).
+     */
+    void pathChanged(long now) {
+        if (retransmitAt == NONE || state == TcpState.CLOSED) {
+            return; // nothing in flight, so nothing was lost
+        }
+        rtt.resetBackoff();
+        rttTiming = false;
+        if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
+            retransmitFirst();
+            retransmitAt = now + rtt.timeout();
+            return;
+        }
+        sndNxt = sndUna;
+        retransmitAt = NONE; // the next flush sends from sndUna and re-arms the timer
+        stack.markDirty(this);
+    }
+
     private void onKeepAliveTimeout(long now) {
         if (sndNxt != sndUna) {
             keepAliveAt = now + config.keepAliveIdleNanos();

@@ -245,6 +245,25 @@ public final class TcpStack {
     }
 
     /**
+     * The way to the peers changed (the data plane moved its paths after a network change or an
+     * uplink switch): every connection with data in flight sends it again now instead of waiting
+     * out a retransmission timeout that doubled while the old way was dead, and its timer restarts
+     * without the backoff. Connections with nothing in flight are left alone.
+     *
+     * <pre>{@code
+     * tcp.pathChanged(System.nanoTime()); // sends at once, as onTimer does
+     * }</pre>
+     *
+     * @param nowNanos the time now
+     */
+    public void pathChanged(long nowNanos) {
+        for (int i = 0; i < connectionList.size(); i++) {
+            connectionList.get(i).pathChanged(nowNanos);
+        }
+        flush(nowNanos);
+    }
+
+    /**
      * Sends what inbound segments and application calls (write, read, shutdownOutput, close, abort) made due.
      *
      * @param nowNanos the time now

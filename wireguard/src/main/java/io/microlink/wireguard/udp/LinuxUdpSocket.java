@@ -60,6 +60,7 @@ public final class LinuxUdpSocket implements UdpBatchSocket {
     private static final int EAFNOSUPPORT = 97;
     private static final int EADDRINUSE = 98;
     private static final int POLL_TIMEOUT_MS = 200;
+    private static final int SHUT_RDWR = 2;
 
     /** Messages per receive call; with GRO each may hold many datagrams. */
     private static final int RECEIVE_SLOTS = 8;
@@ -502,6 +503,15 @@ public final class LinuxUdpSocket implements UdpBatchSocket {
             return;
         }
         closed = true;
+        // Wakes a receiver waiting in poll now: Linux wakes the waiters of any socket shut down,
+        // an unconnected UDP one too (shutdown itself then says ENOTCONN). Without it this waited
+        // out the receiver's poll timeout, up to 200 ms in which a rebind could not bind the port
+        // again and the node's paths stood still.
+        try {
+            int ignored = (int) Libc.SHUTDOWN.invokeExact(fd, SHUT_RDWR);
+        } catch (Throwable t) {
+            throw new IllegalStateException("shutdown failed", t);
+        }
         synchronized (readLock) {
             synchronized (sendLock) {
                 runs = 0; // what was held is dropped, as by a closed socket
@@ -534,6 +544,8 @@ public final class LinuxUdpSocket implements UdpBatchSocket {
         static final MethodHandle POLL = NativeCalls.downcall("poll",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), NativeCalls.ERRNO);
         static final MethodHandle CLOSE = NativeCalls.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle SHUTDOWN = NativeCalls.downcall("shutdown",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
         private Libc() {}
     }

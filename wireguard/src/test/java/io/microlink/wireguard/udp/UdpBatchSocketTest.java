@@ -210,6 +210,38 @@ class UdpBatchSocketTest {
         assertThatThrownBy(() -> s.send(new byte[1], 0, 1, new InetSocketAddress(V4, 9))).isInstanceOf(IOException.class);
     }
 
+    /**
+     * A rebind closes the socket and binds its port again at once: close must not wait for a
+     * blocked receiver's poll to time out (200 ms) before it lets the port go. The fastest of
+     * three tries, so one slow scheduling under load does not decide.
+     */
+    @Test
+    void closeLetsThePortGoAtOnceWhileAReceiverWaits() throws Exception {
+        int port;
+        try (UdpBatchSocket probe = Kind.LINUX.open(0)) { // skips where the Linux socket is not usable
+            port = probe.port();
+        }
+        long fastest = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            UdpBatchSocket s = Kind.LINUX.open(port);
+            CompletableFuture<ReceivedDatagrams> blocked = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return s.receive();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, THREAD);
+            Thread.sleep(20); // the receiver is in poll by now, with most of its timeout ahead
+            long start = System.nanoTime();
+            s.close();
+            UdpBatchSocket again = Kind.LINUX.open(port);
+            fastest = Math.min(fastest, System.nanoTime() - start);
+            again.close();
+            assertThat(blocked.get(5, TimeUnit.SECONDS)).isNull();
+        }
+        assertThat(fastest).as("nanoseconds from close to the port bound again").isLessThan(100_000_000L);
+    }
+
     @ParameterizedTest
     @EnumSource(Kind.class)
     void aTakenPortIsABindException(Kind kind) throws Exception {
