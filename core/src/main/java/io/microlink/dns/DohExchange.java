@@ -1,5 +1,6 @@
 package io.microlink.dns;
 
+import io.microlink.netstack.socket.DeadlineInputStream;
 import io.microlink.netstack.socket.StreamConnection;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,28 +36,8 @@ final class DohExchange implements UpstreamSockets.Exchange {
         }
         answered = true;
         long deadline = System.nanoTime() + timeout.toNanos();
-        InputStream raw = connection.getInputStream();
-        InputStream bounded = new InputStream() {
-            @Override
-            public int read() throws IOException {
-                arm();
-                return raw.read();
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                arm();
-                return raw.read(b, off, len);
-            }
-
-            private void arm() throws IOException {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new java.net.SocketTimeoutException("DoH: no answer in time");
-                }
-                connection.setSoTimeout((int) Math.max(1, left / 1_000_000));
-            }
-        };
+        InputStream bounded = new DeadlineInputStream(connection.getInputStream(), connection::setSoTimeout,
+                () -> deadline, "DoH: no answer in time");
         return new UpstreamSockets.Received(endpoint, DohMessages.readAnswer(new java.io.BufferedInputStream(bounded, 512)));
     }
 

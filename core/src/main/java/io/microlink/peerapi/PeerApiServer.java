@@ -2,6 +2,7 @@ package io.microlink.peerapi;
 
 import io.microlink.dns.ExitDnsForwarder;
 import io.microlink.netstack.DroppedInput;
+import io.microlink.netstack.socket.DeadlineInputStream;
 import io.microlink.netstack.socket.Netstack;
 import io.microlink.netstack.socket.TailnetServerSocket;
 import io.microlink.netstack.socket.TailnetSocket;
@@ -180,7 +181,8 @@ public final class PeerApiServer implements AutoCloseable {
         OutputStream out = socket.getOutputStream();
         long[] deadline = new long[1];
         // One buffer for the connection: a pipelined request's first bytes may be in it already.
-        InputStream in = new BufferedInputStream(bounded(socket, deadline), 1024);
+        InputStream in = new BufferedInputStream(new DeadlineInputStream(socket.getInputStream(), socket::setSoTimeout,
+                () -> deadline[0], "peerAPI request not complete in time"), 1024);
         for (int i = 0; i < MAX_REQUESTS; i++) {
             deadline[0] = System.nanoTime() + REQUEST_DEADLINE.toNanos();
             PeerApiRequest request;
@@ -226,32 +228,6 @@ public final class PeerApiServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             return null;
         }
-    }
-
-    /** The socket's bytes, each read bounded by what is left until {@code deadline[0]}, which each request sets anew. */
-    private static InputStream bounded(TailnetSocket socket, long[] deadline) throws IOException {
-        InputStream raw = socket.getInputStream();
-        return new InputStream() {
-            @Override
-            public int read() throws IOException {
-                arm();
-                return raw.read();
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                arm();
-                return raw.read(b, off, len);
-            }
-
-            private void arm() throws IOException {
-                long left = deadline[0] - System.nanoTime();
-                if (left <= 0) {
-                    throw new SocketTimeoutException("peerAPI request not complete in time");
-                }
-                socket.setSoTimeout((int) Math.max(1, left / 1_000_000));
-            }
-        };
     }
 
     static byte[] dnsResponse(byte[] message, boolean keepAlive) {

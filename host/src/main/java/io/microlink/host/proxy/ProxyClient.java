@@ -1,5 +1,6 @@
 package io.microlink.host.proxy;
 
+import io.microlink.netstack.socket.DeadlineInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -24,7 +25,8 @@ final class ProxyClient {
         this.socket = socket;
         this.admitted = admitted;
         this.onLeave = onLeave;
-        this.handshakeInput = new DeadlineInputStream(socket, handshakeTimeout);
+        this.handshakeInput = DeadlineInputStream.within(socket.getInputStream(), socket::setSoTimeout, handshakeTimeout,
+                "no complete request within " + handshakeTimeout.toMillis() + " ms");
     }
 
     Socket socket() {

@@ -2,6 +2,7 @@ package io.microlink.host.proxy;
 
 import io.microlink.host.limits.PerSourceLimit;
 import io.microlink.netstack.DroppedInput;
+import io.microlink.netstack.socket.DeadlineInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -190,7 +191,8 @@ final class ProxyListener implements Closeable {
         }
         try {
             socket.shutdownOutput();
-            InputStream in = new DeadlineInputStream(socket, DRAIN_TIME);
+            InputStream in = DeadlineInputStream.within(socket.getInputStream(), socket::setSoTimeout, DRAIN_TIME,
+                    "draining took longer than " + DRAIN_TIME.toMillis() + " ms");
             byte[] buf = new byte[4096];
             for (int total = 0, n; total < DRAIN_LIMIT && (n = in.read(buf)) >= 0; total += n) {
                 // dropped
