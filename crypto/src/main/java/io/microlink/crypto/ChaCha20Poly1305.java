@@ -11,13 +11,13 @@ import javax.crypto.spec.SecretKeySpec;
  * The ChaCha20-Poly1305 AEAD of RFC 8439 under one fixed key, for WireGuard transport packets.
  *
  * <p>Built per RFC 8439 §2.8 from the JDK's plain "ChaCha20" cipher (which has a vector
- * intrinsic) and our own {@link Poly1305}: the JDK's combined "ChaCha20-Poly1305" runs its
+ * intrinsic) and our own {@code Poly1305}: the JDK's combined "ChaCha20-Poly1305" runs its
  * Poly1305 as generic Java field arithmetic on CPUs without AVX-512, and that was over half the
  * data path's CPU. Per packet: one cipher initialisation at block counter 0, whose first 32
  * keystream bytes are the one-time Poly1305 key, then the payload from counter 1. Opening checks
  * the tag in constant time before any plaintext is written.
  *
- * <p>One JDK {@link Cipher} and one {@link Poly1305} are held per instance and reused, so
+ * <p>One JDK {@link Cipher} and one {@code Poly1305} are held per instance and reused, so
  * instances are not thread-safe: give each thread (or each direction of a session) its own.
  *
  * <p>The JDK refuses to initialise for encryption with the same key and nonce as the previous
