@@ -2,6 +2,7 @@ package io.microlink.crypto;
 
 import static io.microlink.crypto.GoVectors.bytes;
 import static java.nio.charset.StandardCharsets.US_ASCII;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,6 +31,16 @@ class ChaCha20Poly1305Test {
             + "92ddbd7f2d778b8c9803aee328091b58fab324e4fad675945585808b4831d7bc"
             + "3ff4def08e4b7a9de576d26586cec64b6116";
     private static final String TAG = "1ae10b594f09e26a7e902ecbd0600691";
+    private static final String A5_CIPHERTEXT =
+            "64a0861575861af460f062c79be643bd5e805cfd345cf389f108670ac76c8cb2"
+            + "4c6cfc18755d43eea09ee94e382d26b0bdb7b73c321b0100d4f03b7f355894cf"
+            + "332f830e710b97ce98c8a84abd0b948114ad176e008d33bd60f982b1ff37c855"
+            + "9797a06ef4f0ef61c186324e2b3506383606907b6a7c02b0f9f6157b53c867e4"
+            + "b9166c767b804d46a59b5216cde7a4e99040c5a40433225ee282a1b0a06c523e"
+            + "af4534d7f83fa1155b0047718cbc546a0d072b04b3564eea1b422273f548271a"
+            + "0bb2316053fa76991955ebd63159434ecebb4e466dae5a1073a6727627097a10"
+            + "49e617d91d361094fa68f0ff77987130305beaba2eda04df997b714d6c6f2c29"
+            + "a6ad5cb4022b02709b";
 
     @Test
     void rfc8439Seal() {
@@ -41,6 +52,19 @@ class ChaCha20Poly1305Test {
     void rfc8439Open() throws AEADBadTagException {
         byte[] opened = new ChaCha20Poly1305(KEY).open(NONCE, AAD, HEX.parseHex(CIPHERTEXT + TAG));
         assertThat(opened).isEqualTo(PLAINTEXT);
+    }
+
+    // RFC 8439 §A.5: an Internet-Draft's boilerplate, opened from the RFC's ciphertext and tag.
+    @Test
+    void rfc8439AppendixA5() throws AEADBadTagException {
+        byte[] key = HEX.parseHex("1c9240a5eb55d38af333888604f6b5f0473917c1402b80099dca5cbc207075c0");
+        byte[] nonce = HEX.parseHex("000000000102030405060708");
+        byte[] aad = HEX.parseHex("f33388860000000000004e91");
+        byte[] sealed = HEX.parseHex(A5_CIPHERTEXT + "eead9d67890cbb22392336fea1851f38");
+        byte[] opened = new ChaCha20Poly1305(key).open(nonce, aad, sealed);
+        assertThat(new String(opened, UTF_8)).startsWith("Internet-Drafts are draft documents")
+                .endsWith("/\u201cwork in progress./\u201d");
+        assertThat(new ChaCha20Poly1305(key).seal(nonce, aad, opened)).isEqualTo(sealed);
     }
 
     @Test
