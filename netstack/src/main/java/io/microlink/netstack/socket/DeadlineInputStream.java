@@ -25,6 +25,8 @@ public final class DeadlineInputStream extends InputStream {
     @FunctionalInterface
     public interface ReadTimeout {
         /**
+         * Sets the read timeout.
+         *
          * @param millis the read timeout, at least 1
          * @throws IOException if the connection is closed
          */
@@ -37,6 +39,8 @@ public final class DeadlineInputStream extends InputStream {
     private final String late;
 
     /**
+     * A stream whose deadline {@code deadline} says, asked again at every read.
+     *
      * @param in       the connection's input
      * @param timeout  sets the connection's read timeout
      * @param deadline the deadline, in {@link System#nanoTime()}'s terms, read at each read
