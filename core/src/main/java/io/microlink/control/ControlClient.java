@@ -176,8 +176,17 @@ public final class ControlClient implements Closeable {
         if (request.stream() || !request.omitPeers()) {
             throw new IllegalArgumentException("a lite update has Stream:false and OmitPeers:true");
         }
+        if (closed) {
+            throw new IOException("POST /machine/map (update): the control client is closed");
+        }
         try (Response response = post("/machine/map", request)) {
             requireOk("POST /machine/map (update)", response);
+        } finally {
+            if (closed) {
+                // close() came while this ran: the connection it may have dialled is idle now, and
+                // would otherwise keep its reader thread for the pool's keep-alive.
+                http.connectionPool().evictAll();
+            }
         }
     }
 
