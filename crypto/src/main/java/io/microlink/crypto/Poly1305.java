@@ -59,14 +59,7 @@ final class Poly1305 {
      * {@code x | pad16(x)} of RFC 8439 §2.8, where every 16-byte block gets the high bit.
      */
     void updatePadded(byte[] in, int off, int len) {
-        int full = len >>> 4;
-        blocks(in, off, full, 1);
-        int rest = len & 15;
-        if (rest > 0) {
-            Arrays.fill(last, (byte) 0);
-            System.arraycopy(in, off + (full << 4), last, 0, rest);
-            blocks(last, 0, 1, 1);
-        }
+        absorb(in, off, len, false);
     }
 
     /** Absorbs the closing block of RFC 8439 §2.8: le64(aad length) | le64(ciphertext length). */
@@ -81,14 +74,24 @@ final class Poly1305 {
      * one 0x01 byte and zeros, and gets no high bit.
      */
     void updateMessage(byte[] in, int off, int len) {
+        absorb(in, off, len, true);
+    }
+
+    /**
+     * The whole 16-byte blocks of {@code in}, then a partial last one zero-padded: with the high
+     * bit (§2.8's pad16), or, for a message's end ({@code closing}), a 0x01 after it and no high bit (§2.5).
+     */
+    private void absorb(byte[] in, int off, int len, boolean closing) {
         int full = len >>> 4;
         blocks(in, off, full, 1);
         int rest = len & 15;
         if (rest > 0) {
             Arrays.fill(last, (byte) 0);
             System.arraycopy(in, off + (full << 4), last, 0, rest);
-            last[rest] = 1;
-            blocks(last, 0, 1, 0);
+            if (closing) {
+                last[rest] = 1;
+            }
+            blocks(last, 0, 1, closing ? 0 : 1);
         }
     }
 
