@@ -190,9 +190,10 @@ public final class HttpServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 failed.record(e);
             } finally {
-                open.remove(c);
+                // The slot first: once openConnections() says a connection is gone, its slot is free too.
                 closeQuietly(c);
                 slot.release();
+                open.remove(c);
                 workers.remove(Thread.currentThread());
             }
         });
