@@ -17,4 +17,8 @@ module io.microlink.wireguard {
     exports io.microlink.wireguard.session;
     exports io.microlink.wireguard.tun;
     exports io.microlink.wireguard.udp;
+
+    // libc handles and errno, for the node's netlink watch and device binding and the web page's
+    // socket-owner question: one module makes every handle, so one module needs native access.
+    exports io.microlink.wireguard.sys to io.microlink.core, io.microlink.web;
 }

@@ -5,10 +5,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import io.microlink.wireguard.sys.NativeCalls;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
@@ -34,18 +34,12 @@ final class NetlinkWatch implements AutoCloseable {
     private static final int BUFFER = 16 * 1024;
 
     private static final class Libc {
-        private static final Linker LINKER = Linker.nativeLinker();
-        static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-        static final MethodHandle BIND = downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle POLL = downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-        static final MethodHandle RECV = downcall("recv",
+        static final MethodHandle SOCKET = NativeCalls.downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle BIND = NativeCalls.downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle POLL = NativeCalls.downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+        static final MethodHandle RECV = NativeCalls.downcall("recv",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-        static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-
-        private static MethodHandle downcall(String name, FunctionDescriptor d) {
-            return LINKER.downcallHandle(LINKER.defaultLookup().find(name)
-                    .orElseThrow(() -> new IllegalStateException("libc has no " + name)), d);
-        }
+        static final MethodHandle CLOSE = NativeCalls.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     }
 
     private final int fd;
@@ -60,9 +54,9 @@ final class NetlinkWatch implements AutoCloseable {
         this.thread = Thread.ofPlatform().daemon().name("microlink-netlink").start(this::run);
     }
 
-    /** Linux with native access enabled for this module (no warning printed for it). */
+    /** Linux with native access enabled (no warning printed for it). */
     static boolean usable() {
-        return "Linux".equals(System.getProperty("os.name")) && NetlinkWatch.class.getModule().isNativeAccessEnabled();
+        return NativeCalls.usable();
     }
 
     /** Starts listening, or returns null (logged) if the socket cannot be had: the monitor then polls alone. */

@@ -4,15 +4,12 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import io.microlink.wireguard.sys.NativeCalls;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -59,34 +56,23 @@ final class DeviceBinding {
     private static final Path FDS = Path.of("/proc/self/fd");
 
     private static final class Libc {
-        private static final Linker LINKER = Linker.nativeLinker();
-        static final MethodHandle GETSOCKOPT = downcall("getsockopt",
+        static final MethodHandle GETSOCKOPT = NativeCalls.downcall("getsockopt",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-        static final MethodHandle GETSOCKNAME = downcall("getsockname",
+        static final MethodHandle GETSOCKNAME = NativeCalls.downcall("getsockname",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-        static final MethodHandle GETPEERNAME = downcall("getpeername",
+        static final MethodHandle GETPEERNAME = NativeCalls.downcall("getpeername",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-
-        private static MethodHandle downcall(String name, FunctionDescriptor d, Linker.Option... options) {
-            return LINKER.downcallHandle(LINKER.defaultLookup().find(name)
-                    .orElseThrow(() -> new IllegalStateException("libc has no " + name)), d, options);
-        }
     }
 
     /** setsockopt with its errno captured: the one call whose failure the user hears about. */
-    private static final class Errno {
-        static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-        static final MethodHandle SETSOCKOPT = Libc.downcall("setsockopt",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
-                Linker.Option.captureCallState("errno"));
-        static final VarHandle FIELD = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    }
+    private static final MethodHandle SETSOCKOPT = NativeCalls.downcall("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), NativeCalls.ERRNO);
 
     private DeviceBinding() {}
 
-    /** Linux, with native access enabled for this module: {@link #bindTcp} and {@link #bindUdp} may be called. */
+    /** Linux, with native access enabled: {@link #bindTcp} and {@link #bindUdp} may be called. */
     static boolean usable() {
-        return "Linux".equals(System.getProperty("os.name")) && DeviceBinding.class.getModule().isNativeAccessEnabled();
+        return NativeCalls.usable();
     }
 
     /** Binds an unconnected TCP socket (to port 0 first, if it is not yet bound) to {@code device}. */
@@ -174,9 +160,9 @@ final class DeviceBinding {
     private static int setOption(Arena a, int type, int port, int option, MemorySegment value) throws IOException {
         try {
             int fd = find(a, type, port);
-            MemorySegment errno = a.allocate(Errno.CAPTURE);
-            int rc = (int) Errno.SETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, option, value, (int) value.byteSize());
-            return rc == 0 ? 0 : (int) Errno.FIELD.get(errno, 0L);
+            MemorySegment errno = a.allocate(NativeCalls.CAPTURE);
+            int rc = (int) SETSOCKOPT.invokeExact(errno, fd, SOL_SOCKET, option, value, (int) value.byteSize());
+            return rc == 0 ? 0 : NativeCalls.errno(errno);
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Throwable t) {

@@ -6,10 +6,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import io.microlink.wireguard.sys.NativeCalls;
 import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.net.InetSocketAddress;
@@ -38,18 +38,12 @@ final class LocalSocketOwners implements AutoCloseable {
     private static final int MAX_STALE = 8;
 
     private static final class Libc {
-        private static final Linker LINKER = Linker.nativeLinker();
-        static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-        static final MethodHandle SENDTO = downcall("sendto",
+        static final MethodHandle SOCKET = NativeCalls.downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+        static final MethodHandle SENDTO = NativeCalls.downcall("sendto",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-        static final MethodHandle RECV = downcall("recv",
+        static final MethodHandle RECV = NativeCalls.downcall("recv",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-        static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-
-        private static MethodHandle downcall(String name, FunctionDescriptor d) {
-            return LINKER.downcallHandle(LINKER.defaultLookup().find(name)
-                    .orElseThrow(() -> new IllegalStateException("libc has no " + name)), d);
-        }
+        static final MethodHandle CLOSE = NativeCalls.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     }
 
     private final Arena arena = Arena.ofShared();
@@ -105,7 +99,7 @@ final class LocalSocketOwners implements AutoCloseable {
         if (fd >= 0) {
             return true;
         }
-        if (!"Linux".equals(System.getProperty("os.name")) || !getClass().getModule().isNativeAccessEnabled()) {
+        if (!NativeCalls.usable()) {
             giveUp("native access is not enabled (--enable-native-access) or this is not Linux");
             return false;
         }

@@ -27,14 +27,37 @@ public final class NativeCalls {
 
     private NativeCalls() {}
 
-    /** A handle on libc's {@code name}; fails if this libc has no such function. */
+    /**
+     * Linux, with native access enabled for this module: handles made here may be called. Only
+     * this module makes handles, so it is the one module a user must name in
+     * {@code --enable-native-access}.
+     *
+     * @return whether this is Linux and this module may make native calls
+     */
+    public static boolean usable() {
+        return "Linux".equals(System.getProperty("os.name")) && NativeCalls.class.getModule().isNativeAccessEnabled();
+    }
+
+    /**
+     * A handle on libc's {@code name}; fails if this libc has no such function.
+     *
+     * @param name the libc function
+     * @param descriptor its C signature
+     * @param options linker options, such as {@link #ERRNO}
+     * @return the handle
+     */
     public static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         MemorySegment symbol = LINKER.defaultLookup().find(name)
                 .orElseThrow(() -> new IllegalStateException("libc has no " + name));
         return LINKER.downcallHandle(symbol, descriptor, options);
     }
 
-    /** The errno a call captured into {@code capture}. */
+    /**
+     * The errno a call captured into {@code capture}.
+     *
+     * @param capture a segment of layout {@link #CAPTURE} that a call made with {@link #ERRNO} filled
+     * @return the captured errno
+     */
     public static int errno(MemorySegment capture) {
         return (int) ERRNO_FIELD.get(capture, 0L);
     }
