@@ -10,6 +10,7 @@ import io.microlink.interop.Chromium;
 import io.microlink.interop.Dnsmasq;
 import io.microlink.interop.Exec;
 import io.microlink.interop.FreePorts;
+import io.microlink.interop.NamespaceResolvConf;
 import io.microlink.interop.NetworkNamespaces;
 import io.microlink.interop.PingReply;
 import io.microlink.interop.Socks5UdpAssociation;
@@ -105,7 +106,7 @@ class LopowerInteropTest {
     private static String ns6;
     private static WireGuardGo device6;
     /** The devices' resolv.conf files, which {@code ip netns exec} mounts over /etc/resolv.conf, as wg-quick's DNS line would set it. */
-    private static final List<Path> resolvConfs = new ArrayList<>();
+    private static final List<NamespaceResolvConf> resolvConfs = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -164,11 +165,8 @@ class LopowerInteropTest {
 
     /** The configuration's DNS servers as the namespace's resolvers. */
     private static void useBridgeDns(String namespace, String config) throws IOException {
-        Path file = Path.of("/etc/netns", namespace, "resolv.conf");
-        Files.createDirectories(file.getParent());
-        resolvConfs.add(file);
-        Files.writeString(file, field(config, "DNS").stream().map(a -> "nameserver " + a + "\n")
-                .collect(java.util.stream.Collectors.joining()));
+        resolvConfs.add(NamespaceResolvConf.write(namespace, field(config, "DNS").stream()
+                .map(a -> "nameserver " + a + "\n").collect(java.util.stream.Collectors.joining())));
     }
 
     private static List<String> allowedIps(String config) {
@@ -208,9 +206,8 @@ class LopowerInteropTest {
 
     @AfterAll
     static void stop() throws IOException {
-        for (Path file : resolvConfs) {
-            Files.deleteIfExists(file);
-            Files.deleteIfExists(file.getParent());
+        for (NamespaceResolvConf file : resolvConfs) {
+            file.close();
         }
         if (device6 != null) {
             device6.close();

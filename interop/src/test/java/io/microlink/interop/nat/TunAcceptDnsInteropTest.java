@@ -7,6 +7,7 @@ import io.microlink.interop.Dnsmasq;
 import io.microlink.interop.Exec;
 import io.microlink.interop.ManagedProcess;
 import io.microlink.interop.MicrolinkProcess;
+import io.microlink.interop.NamespaceResolvConf;
 import io.microlink.interop.NatTopology;
 import io.microlink.interop.NetworkNamespaces;
 import java.io.IOException;
@@ -69,9 +70,7 @@ class TunAcceptDnsInteropTest {
     private Dnsmasq hostResolver;
     /** The daemon started again on the same state after a kill. */
     private MicrolinkProcess restarted;
-    private Path etcNetns;
-    /** Whether this test made /etc/netns itself (then it removes it, if empty, at the end). */
-    private boolean madeEtcNetns;
+    private NamespaceResolvConf namespaceResolvConf;
     private Path resolvConf;
 
     @BeforeAll
@@ -87,12 +86,8 @@ class TunAcceptDnsInteropTest {
         web = webServerIn(peer.host().namespace());
 
         NatTopology.Host host = lab.net().host("mldns", router);
-        etcNetns = Path.of("/etc/netns", host.namespace()); // the namespace's name is unique to this run
-        madeEtcNetns = !Files.isDirectory(etcNetns.getParent());
-        Files.createDirectories(etcNetns);
-        resolvConf = etcNetns.resolve("resolv.conf");
-        Files.writeString(resolvConf, ORIGINAL);
-        Files.setPosixFilePermissions(resolvConf, PosixFilePermissions.fromString("rw-r--r--"));
+        namespaceResolvConf = NamespaceResolvConf.write(host.namespace(), ORIGINAL); // the name is this run's own
+        resolvConf = namespaceResolvConf.file();
         hostResolver = Dnsmasq.start(host.namespace(), dir.resolve("dnsmasq"), InetAddress.ofLiteral("127.0.0.1"), 53,
                 OUTSIDE_ZONE, List.of("--host-record=" + OUTSIDE_NAME + "," + OUTSIDE_ADDRESS));
         java = (NatLab.JavaNode) lab.java("mldns", host, Map.of(), "--tun", DEV);
@@ -109,24 +104,13 @@ class TunAcceptDnsInteropTest {
 
     @AfterAll
     void stop() throws IOException {
-        for (AutoCloseable c : new AutoCloseable[] {restarted, web, hostResolver, lab}) {
+        for (AutoCloseable c : new AutoCloseable[] {restarted, web, hostResolver, lab, namespaceResolvConf}) {
             try {
                 if (c != null) {
                     c.close();
                 }
             } catch (Exception e) {
                 System.err.println("cannot stop " + c + ": " + e.getMessage());
-            }
-        }
-        if (etcNetns != null) {
-            Files.deleteIfExists(etcNetns.resolve("resolv.conf"));
-            Files.deleteIfExists(etcNetns);
-            if (madeEtcNetns) {
-                try {
-                    Files.deleteIfExists(etcNetns.getParent());
-                } catch (java.nio.file.DirectoryNotEmptyException another) {
-                    // another run's namespace files: theirs to remove
-                }
             }
         }
     }
@@ -199,7 +183,7 @@ class TunAcceptDnsInteropTest {
         assertThat(read()).contains("nameserver 100.100.100.100");
         restarted.close();
         assertThat(read()).isEqualTo(ORIGINAL);
-        assertThat(Files.list(etcNetns).map(p -> p.getFileName().toString())).containsExactly("resolv.conf");
+        assertThat(Files.list(resolvConf.getParent()).map(p -> p.getFileName().toString())).containsExactly("resolv.conf");
     }
 
     private void up(String... flags) {
