@@ -20,6 +20,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -44,6 +45,14 @@ public final class DerpClient implements AutoCloseable {
      * embedder's streams alike.
      */
     private static final Duration SILENT_RELAY = Duration.ofMinutes(2);
+    /**
+     * A relay that has not taken one frame off us for this long, while frames for it are being
+     * dropped, is given up as a silent one is. tailscale's relay gives each write to a client 2 s
+     * (its {@code writeTimeout}); a link too slow to move one frame (64 KiB at most) in 15 s
+     * carries no tunnel anyway. Without this, a relay (or an embedder's stream) that keeps sending
+     * keep-alives but never reads would hold the connection open while every packet is dropped.
+     */
+    private static final Duration STALLED_WRITE = Duration.ofSeconds(15);
     private static final int PLAIN_HTTP_DEFAULT_PORT = 3340;
     /**
      * Frames waiting for the relay. When it stops reading, sends beyond this are dropped
@@ -117,6 +126,8 @@ public final class DerpClient implements AutoCloseable {
     }
 
     private final Socket socket;
+    /** The connection under TLS, if there is TLS: closing it ends a write blocked in TLS too. */
+    private final Socket bottom;
     private final InputStream in;
     private final OutputStream out;
     private final PacketHandler handler;
@@ -132,10 +143,16 @@ public final class DerpClient implements AutoCloseable {
     private String lastHealth = "";
     private volatile boolean closed;
     private volatile boolean closedByUs;
+    /** When the writer's current write began ({@code System.nanoTime()}, never 0), or 0 between writes. */
+    private volatile long writingSince;
+    private final long stalledWriteNanos;
+    private final java.util.concurrent.atomic.AtomicBoolean stallNoticed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private DerpClient(Socket socket, InputStream in, OutputStream out, PacketHandler handler, Runnable onLost,
-                       String name) {
+    private DerpClient(Socket socket, Socket bottom, InputStream in, OutputStream out, PacketHandler handler,
+                       Runnable onLost, String name, Bounds bounds) {
         this.socket = socket;
+        this.bottom = bottom;
+        this.stalledWriteNanos = bounds.stalledWrite().toNanos();
         this.in = in;
         this.out = out;
         this.handler = handler;
@@ -165,15 +182,23 @@ public final class DerpClient implements AutoCloseable {
     public static DerpClient connect(DerpMap.DerpNode node, Transport transport, SSLContext tls, Dialer dialer,
                                      PrivateKey nodeKey, PacketHandler handler, Runnable onLost, Duration timeout)
             throws IOException {
-        return connect(node, transport, tls, dialer, nodeKey, handler, onLost, timeout, SILENT_RELAY);
+        return connect(node, transport, tls, dialer, nodeKey, handler, onLost, timeout, Bounds.DEFAULT);
     }
 
-    /** As the public {@code connect}, giving up on a relay that sends nothing for {@code silence}. */
+    /**
+     * When a connection that logged in is given up: a relay that sends nothing for {@code silence},
+     * or takes nothing of ours for {@code stalledWrite} while our sends are being dropped.
+     */
+    record Bounds(Duration silence, Duration stalledWrite) {
+        static final Bounds DEFAULT = new Bounds(SILENT_RELAY, STALLED_WRITE);
+    }
+
+    /** As the public {@code connect}, giving the connection up by {@code bounds}. */
     static DerpClient connect(DerpMap.DerpNode node, Transport transport, SSLContext tls, Dialer dialer,
                               PrivateKey nodeKey, PacketHandler handler, Runnable onLost, Duration timeout,
-                              Duration silence) throws IOException {
+                              Bounds bounds) throws IOException {
         Attempt attempt = webSocket -> connectOnce(node, transport, webSocket, tls, dialer, nodeKey, handler, onLost,
-                timeout, silence);
+                timeout, bounds);
         if (transport.alwaysWebSocket) {
             return attempt.run(true);
         }
@@ -197,7 +222,7 @@ public final class DerpClient implements AutoCloseable {
 
     private static DerpClient connectOnce(DerpMap.DerpNode node, Transport transport, boolean webSocket, SSLContext tls,
                                           Dialer dialer, PrivateKey nodeKey, PacketHandler handler, Runnable onLost,
-                                          Duration timeout, Duration silence) throws IOException {
+                                          Duration timeout, Bounds bounds) throws IOException {
         boolean useTls = transport.tls;
         int port = node.derpPort() > 0 ? node.derpPort() : useTls ? 443 : PLAIN_HTTP_DEFAULT_PORT;
         Socket s = null;
@@ -210,8 +235,8 @@ public final class DerpClient implements AutoCloseable {
             String hostHeader = node.hostName() + ((useTls && port == 443) ? "" : ":" + port);
             // One deadline for TLS, upgrade and login: a server that trickles a byte per read
             // timeout must not hold the relay's reconnect loop.
-            return ExchangeDeadline.run(raw, timeout, () -> login(addTls ? startTls(raw, node, port, tls) : raw, node,
-                    hostHeader, webSocket, nodeKey, handler, onLost, silence));
+            return ExchangeDeadline.run(raw, timeout, () -> login(addTls ? startTls(raw, node, port, tls) : raw, raw,
+                    node, hostHeader, webSocket, nodeKey, handler, onLost, bounds));
         } catch (IOException | RuntimeException e) {
             if (s != null) {
                 s.close();
@@ -237,8 +262,8 @@ public final class DerpClient implements AutoCloseable {
         return dialer.connect(scheme, dialHost, port, null, (int) timeout.toMillis());
     }
 
-    private static DerpClient login(Socket s, DerpMap.DerpNode node, String hostHeader, boolean webSocket,
-                                    PrivateKey nodeKey, PacketHandler handler, Runnable onLost, Duration silence)
+    private static DerpClient login(Socket s, Socket bottom, DerpMap.DerpNode node, String hostHeader, boolean webSocket,
+                                    PrivateKey nodeKey, PacketHandler handler, Runnable onLost, Bounds bounds)
             throws IOException {
         InputStream in = new BufferedInputStream(s.getInputStream());
         OutputStream raw = s.getOutputStream();
@@ -272,8 +297,8 @@ public final class DerpClient implements AutoCloseable {
         hs.checkServerInfo(requireFrame(DerpFrame.read(in)));
         // On a layered TLS socket this sets the timeout of the socket below (the JDK's layered
         // SSLSocket passes it on), so it reaches StreamSocket's watchdog too.
-        s.setSoTimeout((int) silence.toMillis());
-        return new DerpClient(s, in, out, handler, onLost, node.regionId() + "-" + node.name());
+        s.setSoTimeout((int) bounds.silence().toMillis());
+        return new DerpClient(s, bottom, in, out, handler, onLost, node.regionId() + "-" + node.name(), bounds);
     }
 
     private static UpgradeResponse upgradeResponse(InputStream in, DerpMap.DerpNode node) throws IOException {
@@ -343,7 +368,27 @@ public final class DerpClient implements AutoCloseable {
         }
         if (!outbox.offer(frame)) {
             dropped.incrementAndGet();
+            giveUpIfStalled();
         }
+    }
+
+    /** Closes the connection (reported lost, so the node reconnects) if the writer is stuck in one write. */
+    private void giveUpIfStalled() {
+        long since = writingSince;
+        if (since == 0 || System.nanoTime() - since < stalledWriteNanos || !stallNoticed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.log(Level.INFO, "DERP relay has taken nothing from us for {0} s while our packets to it are dropped:"
+                + " giving the connection up", TimeUnit.NANOSECONDS.toSeconds(stalledWriteNanos));
+        // The connection below TLS, off the caller's thread: TLS's own close would queue a
+        // close_notify behind the stuck write, and an embedder's stream may take its time.
+        Thread.ofVirtual().name("microlink-derp-stalled").start(() -> {
+            try {
+                bottom.close(); // ends the blocked write and the reader, which reports the loss
+            } catch (IOException e) {
+                // already broken
+            }
+        });
     }
 
     /** Packets dropped because the relay did not keep up. */
@@ -355,10 +400,12 @@ public final class DerpClient implements AutoCloseable {
         try {
             while (!closed) {
                 byte[] frame = outbox.take();
+                writingSince = System.nanoTime() | 1;
                 out.write(frame);
                 if (outbox.isEmpty()) {
                     out.flush();
                 }
+                writingSince = 0;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

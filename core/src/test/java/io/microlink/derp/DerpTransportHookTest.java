@@ -9,6 +9,7 @@ import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
 import io.microlink.outbound.TestCertificates;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -151,7 +152,8 @@ class DerpTransportHookTest {
         java.util.concurrent.CountDownLatch lost = new java.util.concurrent.CountDownLatch(1);
         try (DerpClient client = DerpClient.connect(node(server.getLocalPort()), transport, tls,
                 io.microlink.outbound.Dialer.direct(), PrivateKey.generate(KeyKind.NODE), (from, packet) -> { },
-                lost::countDown, Duration.ofSeconds(10), Duration.ofSeconds(1))) {
+                lost::countDown, Duration.ofSeconds(10), new DerpClient.Bounds(Duration.ofSeconds(1),
+                        Duration.ofSeconds(15)))) {
             assertThat(lost.await(1500, TimeUnit.MILLISECONDS)).as("lost while keep-alives came").isFalse();
             assertThat(lost.await(15, TimeUnit.SECONDS)).as("lost once the relay fell silent").isTrue();
             assertThat(client.isConnected()).isFalse();
@@ -173,6 +175,61 @@ class DerpTransportHookTest {
                 .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             silenceEndsTheConnection(DerpClient.Transport.TLS.over(loopback(new CopyOnWriteArrayList<>())),
                     cert.trustingIt(), server);
+        }
+    }
+
+    /**
+     * A hook whose stream takes our writes until {@code stall} is set, then blocks every write
+     * until the stream is closed: a link (or relay) that stopped reading but still delivers.
+     */
+    private static DerpTransport stallingWrites(java.util.concurrent.atomic.AtomicBoolean stall) {
+        return (host, port, timeout) -> {
+            Socket s = new Socket();
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), (int) timeout.toMillis());
+            java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+            OutputStream out = new java.io.FilterOutputStream(s.getOutputStream()) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    if (stall.get()) {
+                        try {
+                            closed.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        throw new IOException("closed while the write was stuck");
+                    }
+                    this.out.write(b, off, len);
+                }
+            };
+            return DerpTransport.Stream.of(s.getInputStream(), out, () -> {
+                closed.countDown();
+                s.close();
+            }, false);
+        };
+    }
+
+    @Test
+    void aRelayThatStopsTakingOurFramesIsGivenUpThoughItStillSendsKeepAlives() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean stall = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch lost = new java.util.concurrent.CountDownLatch(1);
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            serveThenFallSilent(server, Duration.ofSeconds(30)); // keep-alives every 100 ms all along
+            try (DerpClient client = DerpClient.connect(node(server.getLocalPort()),
+                    DerpClient.Transport.PLAIN_HTTP.over(stallingWrites(stall)), ControlClient.defaultTls(),
+                    io.microlink.outbound.Dialer.direct(), PrivateKey.generate(KeyKind.NODE), (from, packet) -> { },
+                    lost::countDown, Duration.ofSeconds(10),
+                    new DerpClient.Bounds(Duration.ofSeconds(5), Duration.ofMillis(500)))) {
+                client.send(PEER, new byte[100]);
+                assertThat(lost.await(1, TimeUnit.SECONDS)).as("alive while writes go through").isFalse();
+                stall.set(true);
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (lost.getCount() > 0 && System.nanoTime() < end && client.isConnected()) {
+                    client.send(PEER, new byte[100]); // the first sticks in the writer, the rest fill the queue
+                    Thread.sleep(1);
+                }
+                assertThat(lost.await(5, TimeUnit.SECONDS)).as("given up while keep-alives still came").isTrue();
+                assertThat(client.droppedSends()).isPositive();
+            }
         }
     }
 }
