@@ -150,16 +150,16 @@ final class ProxyListener implements Closeable {
     private void admit(Socket client) {
         InetAddress source = client.getInetAddress();
         if (!handshakes.tryAcquire(source)) {
+            busySource.record(source.getHostAddress()); // counted before the client sees it
             closeQuietly(client);
-            busySource.record(source.getHostAddress());
             return;
         }
         boolean admitted = slots.tryAcquire();
         Semaphore held = admitted ? slots : refusals.tryAcquire() ? refusals : null;
         if (held == null) {
             handshakes.release(source);
-            closeQuietly(client);
             full.record(source.getHostAddress());
+            closeQuietly(client);
             return;
         }
         if (!admitted) {

@@ -145,14 +145,14 @@ public final class TcpForwarder implements Closeable {
     private void admit(TailnetSocket caller) {
         InetAddress from = caller.getRemoteSocketAddress().getAddress();
         if (!perCaller.tryAcquire(from)) {
+            refused.record(String.valueOf(caller.getRemoteSocketAddress())); // counted before the caller sees it
             caller.close();
-            refused.record(String.valueOf(caller.getRemoteSocketAddress()));
             return;
         }
         if (!slots.tryAcquire()) {
             perCaller.release(from);
+            refused.record(String.valueOf(caller.getRemoteSocketAddress())); // counted before the caller sees it
             caller.close();
-            refused.record(String.valueOf(caller.getRemoteSocketAddress()));
             return;
         }
         open.add(caller);
