@@ -158,6 +158,19 @@ public final class WebServer implements AutoCloseable {
         return tailnetPort;
     }
 
+    /**
+     * Connections refused on arrival or displaced for want of a slot, on both listeners since
+     * start (0 when nothing is served): how much of a flood the limits turned away.
+     */
+    public long refusedConnections() {
+        return http == null ? 0 : http.refusedConnections();
+    }
+
+    /** Requests refused before any page saw them (malformed, oversized, too slow), on both listeners since start. */
+    public long refusedRequests() {
+        return http == null ? 0 : http.refusedRequests();
+    }
+
     @Override
     public void close() {
         stopSampling.run();

@@ -8,7 +8,6 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -42,7 +41,6 @@ import java.util.Objects;
 public final class HttpProxy implements Closeable {
     /** The longest request head accepted (request line and header fields). */
     public static final int MAX_HEAD_BYTES = 16 * 1024;
-    private static final System.Logger LOG = ProxyListener.LOG;
 
     private final TailnetDialer dialer;
     private final ProxySettings settings;
@@ -68,6 +66,23 @@ public final class HttpProxy implements Closeable {
         return listener.address();
     }
 
+    /**
+     * Clients turned away since start for want of a slot: closed unanswered (their address had
+     * {@link ProxySettings#maxHandshakesPerSource()} in their handshake already, or the proxy was
+     * full past its refusals) or answered with a refusal ({@code maxConnections} open).
+     */
+    public long refusedConnections() {
+        return listener.refusedConnections();
+    }
+
+    /**
+     * Clients since start whose handshake never went through: a greeting, credentials or request
+     * the proxy refused, junk, a client that left, or one slower than the handshake timeout.
+     */
+    public long failedHandshakes() {
+        return listener.failedHandshakes();
+    }
+
     private void serve(ProxyClient c) throws IOException, InterruptedException {
         Socket client = c.socket();
         OutputStream out = client.getOutputStream();
@@ -77,23 +92,24 @@ public final class HttpProxy implements Closeable {
             head = ProxyHttp.readHead(c.handshakeInput(), MAX_HEAD_BYTES);
             request = ProxyHttp.parse(head.request());
         } catch (ProxyHttp.HttpError e) {
-            answer(out, e.status(), e.getMessage());
+            answer(c, e.status(), e.getMessage());
             return;
         } catch (SocketTimeoutException e) {
-            answer(out, 408, e.getMessage());
+            answer(c, 408, e.getMessage());
             return;
         } catch (EOFException e) {
             return;
         }
         if (settings.credentials() != null && !ProxyHttp.authorized(request, settings.credentials())) {
-            LOG.log(Level.INFO, "http proxy: client {0} gave no or a wrong username or password",
-                    client.getRemoteSocketAddress());
+            c.refused("gave no or a wrong username or password");
             out.write(ProxyHttp.authenticationRequired());
             return;
         }
         c.handshakeDone();
         if (!c.admitted()) {
-            answer(out, 503, "the proxy has " + settings.maxConnections() + " connections open already");
+            // The listener counts and logs it.
+            out.write(ProxyHttp.errorResponse(503, "the proxy has " + settings.maxConnections()
+                    + " connections open already"));
             return;
         }
         TailnetSocket remote;
@@ -101,7 +117,7 @@ public final class HttpProxy implements Closeable {
             remote = dialer.dial(request.host(), request.port(), settings.connectTimeout());
         } catch (IOException | RuntimeException e) {
             DialFailure failure = DialFailure.of(e);
-            answer(out, failure == DialFailure.TIMEOUT ? 504 : 502, failure.describe(request.host(), request.port(), e));
+            answer(c, failure == DialFailure.TIMEOUT ? 504 : 502, failure.describe(request.host(), request.port(), e));
             return;
         }
         try {
@@ -119,9 +135,10 @@ public final class HttpProxy implements Closeable {
         StreamRelay.run(StreamConnection.of(client), remote);
     }
 
-    private static void answer(OutputStream out, int status, String message) throws IOException {
-        LOG.log(status >= 500 ? Level.INFO : Level.DEBUG, "http proxy: {0} {1}", status, message);
-        out.write(ProxyHttp.errorResponse(status, message));
+    /** Refuses the request with {@code status}; the listener's rate-limited log has it. */
+    private static void answer(ProxyClient c, int status, String message) throws IOException {
+        c.refused(status + " " + message);
+        c.socket().getOutputStream().write(ProxyHttp.errorResponse(status, message));
     }
 
     /** Stops listening and closes every open connection. */

@@ -1,6 +1,7 @@
 package io.microlink.host.proxy;
 
 import io.microlink.host.limits.PerSourceLimit;
+import io.microlink.host.limits.Refusals;
 import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.socket.DeadlineInputStream;
 import java.io.Closeable;
@@ -35,7 +36,6 @@ final class ProxyListener implements Closeable {
     private static final Duration DRAIN_TIME = Duration.ofSeconds(1);
     private static final int DRAIN_LIMIT = 64 * 1024;
     private static final long ACCEPT_RETRY_MILLIS = 100;
-    private static final long REFUSAL_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     /** What one proxy does with one client; the listener closes the client afterwards. */
     @FunctionalInterface
@@ -53,10 +53,16 @@ final class ProxyListener implements Closeable {
     private final PerSourceLimit handshakes;
     private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
     private final DroppedInput dropped;
-    /** Clients closed unanswered (their source had too many handshakes, or every refusal slot was taken), for the log. */
-    private final AtomicLong closedUnanswered = new AtomicLong();
-    private final AtomicLong loggedUnanswered = new AtomicLong();
-    private final AtomicLong nextRefusalLog = new AtomicLong(System.nanoTime());
+    /** Clients closed unanswered because their source had too many in their handshake. */
+    private final Refusals busySource;
+    /** Clients closed unanswered because every slot and every refusal slot was taken. */
+    private final Refusals full;
+    /** Requests the sessions refused (bad greeting, credentials or request, a dial that failed), for the log. */
+    private final Refusals refusedRequests;
+    /** Clients answered with a refusal in their protocol because every slot was taken. */
+    private final Refusals refusedAnswered;
+    /** Clients whose session ended before their handshake was through (bad greeting or credentials, junk, too slow). */
+    private final AtomicLong failedHandshakes = new AtomicLong();
     private final Thread acceptor;
 
     private ProxyListener(String protocol, ServerSocket server, ProxySettings settings, Session session) {
@@ -67,6 +73,14 @@ final class ProxyListener implements Closeable {
         this.slots = new Semaphore(settings.maxConnections());
         this.handshakes = new PerSourceLimit(settings.maxHandshakesPerSource());
         this.dropped = new DroppedInput(LOG, protocol + " proxy connection");
+        this.busySource = new Refusals(LOG, protocol + " proxy: closed {0} connection(s) unanswered since the last"
+                + " warning: a source had too many in their handshake (the latest: {1})");
+        this.refusedRequests = new Refusals(LOG, Level.INFO, protocol + " proxy: refused {0} request(s) since the last"
+                + " report; the latest: {1}");
+        this.refusedAnswered = new Refusals(LOG, protocol + " proxy: refused {0} request(s) since the last warning:"
+                + " " + settings.maxConnections() + " connections are open already (the latest from {1})");
+        this.full = new Refusals(LOG, protocol + " proxy: closed {0} connection(s) unanswered since the last"
+                + " warning: too many at once (the latest from {1})");
         this.acceptor = Thread.ofVirtual().name("microlink-" + protocol + "-accept").start(this::acceptLoop);
     }
 
@@ -86,6 +100,23 @@ final class ProxyListener implements Closeable {
 
     InetSocketAddress address() {
         return (InetSocketAddress) server.getLocalSocketAddress();
+    }
+
+    /**
+     * Clients turned away since start for want of a slot: closed unanswered (their source had too
+     * many in their handshake, or the proxy was full) or answered with a refusal.
+     */
+    long refusedConnections() {
+        return busySource.total() + full.total() + refusedAnswered.total();
+    }
+
+    /**
+     * Clients whose handshake never completed since start: a greeting, credentials or request
+     * head the proxy refused, junk, a client that went away, or one slower than the handshake
+     * deadline.
+     */
+    long failedHandshakes() {
+        return failedHandshakes.get();
     }
 
     /** Clients whose session failed with an exception since start (each was closed; the rest went on). */
@@ -119,17 +150,20 @@ final class ProxyListener implements Closeable {
     private void admit(Socket client) {
         InetAddress source = client.getInetAddress();
         if (!handshakes.tryAcquire(source)) {
-            closeUnanswered(client, "{0} proxy: closed {1} connection(s) unanswered since the last warning: a source"
-                    + " had too many in their handshake (the latest: {2})", source);
+            busySource.record(source.getHostAddress()); // counted before the client sees it
+            closeQuietly(client);
             return;
         }
         boolean admitted = slots.tryAcquire();
         Semaphore held = admitted ? slots : refusals.tryAcquire() ? refusals : null;
         if (held == null) {
             handshakes.release(source);
-            closeUnanswered(client, "{0} proxy: closed {1} connection(s) unanswered since the last warning: too many"
-                    + " at once (the latest from {2})", source);
+            full.record(source.getHostAddress());
+            closeQuietly(client);
             return;
+        }
+        if (!admitted) {
+            refusedAnswered.record(source.getHostAddress()); // the session answers it with its protocol's refusal
         }
         clients.add(client);
         try {
@@ -146,7 +180,8 @@ final class ProxyListener implements Closeable {
     private void serve(Socket client, InetAddress source, boolean admitted, Semaphore held) {
         ProxyClient c = null;
         try {
-            c = new ProxyClient(client, admitted, handshakeTimeout, () -> handshakes.release(source));
+            c = new ProxyClient(client, admitted, handshakeTimeout, () -> handshakes.release(source),
+                    refusedRequests::record);
             session.serve(c);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "{0} proxy: client {1} dropped: {2}", protocol, client.getRemoteSocketAddress(),
@@ -156,26 +191,15 @@ final class ProxyListener implements Closeable {
         } catch (RuntimeException e) {
             dropped.record(e);
         } finally {
-            if (c != null) {
-                c.leaveHandshake();
-            } else {
+            if (c == null) {
                 handshakes.release(source);
+                failedHandshakes.incrementAndGet();
+            } else if (c.leaveHandshake()) {
+                failedHandshakes.incrementAndGet();
             }
             closeGently(client);
             clients.remove(client);
             held.release();
-        }
-    }
-
-    /** Closes a client nobody answers, with at most one warning per interval, however many arrive. */
-    private void closeUnanswered(Socket client, String warning, InetAddress source) {
-        closeQuietly(client);
-        long count = closedUnanswered.incrementAndGet();
-        long now = System.nanoTime();
-        long next = nextRefusalLog.get();
-        if (now - next >= 0 && nextRefusalLog.compareAndSet(next, now + REFUSAL_LOG_INTERVAL_NANOS)) {
-            LOG.log(Level.WARNING, warning, protocol, String.valueOf(count - loggedUnanswered.getAndSet(count)),
-                    source.getHostAddress());
         }
     }
 

@@ -8,7 +8,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Objects;
@@ -36,8 +35,6 @@ import java.util.Objects;
  * (general failure) for anything else and when {@code maxConnections} are already open.
  */
 public final class Socks5Proxy implements Closeable {
-    private static final System.Logger LOG = ProxyListener.LOG;
-
     private final TailnetDialer dialer;
     private final ProxySettings settings;
     private final ProxyListener listener;
@@ -62,6 +59,23 @@ public final class Socks5Proxy implements Closeable {
         return listener.address();
     }
 
+    /**
+     * Clients turned away since start for want of a slot: closed unanswered (their address had
+     * {@link ProxySettings#maxHandshakesPerSource()} in their handshake already, or the proxy was
+     * full past its refusals) or answered with a refusal ({@code maxConnections} open).
+     */
+    public long refusedConnections() {
+        return listener.refusedConnections();
+    }
+
+    /**
+     * Clients since start whose handshake never went through: a greeting, credentials or request
+     * the proxy refused, junk, a client that left, or one slower than the handshake timeout.
+     */
+    public long failedHandshakes() {
+        return listener.failedHandshakes();
+    }
+
     private void serve(ProxyClient c) throws IOException, InterruptedException {
         Socket client = c.socket();
         InputStream in = c.handshakeInput();
@@ -73,9 +87,8 @@ public final class Socks5Proxy implements Closeable {
             boolean offered = Socks5.readGreeting(in, method);
             out.write(Socks5.methodChoice(method, offered));
             if (!offered) {
-                LOG.log(Level.INFO, "socks5: client {0} does not offer {1}", client.getRemoteSocketAddress(),
-                        credentials == null ? "the method without authentication"
-                                : "username/password authentication, which this proxy requires");
+                c.refused(credentials == null ? "does not offer the method without authentication"
+                        : "does not offer username/password authentication, which this proxy requires");
                 return;
             }
             if (credentials != null) {
@@ -83,8 +96,7 @@ public final class Socks5Proxy implements Closeable {
                 boolean accepted = credentials.matches(given.username(), given.password());
                 out.write(Socks5.usernamePasswordReply(accepted));
                 if (!accepted) {
-                    LOG.log(Level.INFO, "socks5: client {0} gave a wrong username or password",
-                            client.getRemoteSocketAddress());
+                    c.refused("gave a wrong username or password");
                     return;
                 }
             }
@@ -93,20 +105,17 @@ public final class Socks5Proxy implements Closeable {
             if (e.reply() != Socks5.CLOSE_WITHOUT_REPLY) {
                 out.write(Socks5.reply(e.reply(), null));
             }
-            LOG.log(Level.INFO, "socks5: client {0}: {1}", client.getRemoteSocketAddress(), e.getMessage());
+            c.refused(e.getMessage());
             return;
         }
         c.handshakeDone();
         if (request.command() != Socks5.CONNECT) {
             out.write(Socks5.reply(Socks5.COMMAND_NOT_SUPPORTED, null));
-            LOG.log(Level.INFO, "socks5: command {0} is not supported, only CONNECT",
-                    String.valueOf(request.command()));
+            c.refused("command " + request.command() + " is not supported, only CONNECT");
             return;
         }
         if (!c.admitted()) {
-            out.write(Socks5.reply(Socks5.GENERAL_FAILURE, null));
-            LOG.log(Level.WARNING, "socks5: refused {0}: {1} connections are open already",
-                    request.host() + ":" + request.port(), String.valueOf(settings.maxConnections()));
+            out.write(Socks5.reply(Socks5.GENERAL_FAILURE, null)); // the listener counts and logs it
             return;
         }
         TailnetSocket remote;
@@ -115,7 +124,7 @@ public final class Socks5Proxy implements Closeable {
         } catch (IOException | RuntimeException e) {
             DialFailure failure = DialFailure.of(e);
             out.write(Socks5.reply(replyCode(failure), null));
-            LOG.log(Level.INFO, "socks5: {0}", failure.describe(request.host(), request.port(), e));
+            c.refused(failure.describe(request.host(), request.port(), e));
             return;
         }
         try {

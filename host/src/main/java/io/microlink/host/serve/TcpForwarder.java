@@ -1,6 +1,8 @@
 package io.microlink.host.serve;
 
 import io.microlink.TailnetNode;
+import io.microlink.host.limits.PerSourceLimit;
+import io.microlink.host.limits.Refusals;
 import io.microlink.WhoIs;
 import io.microlink.netstack.DroppedInput;
 import io.microlink.netstack.socket.StreamConnection;
@@ -36,7 +38,9 @@ import java.util.function.Function;
  * }
  * }</pre>
  *
- * At most {@code maxConnections} are forwarded at once; more are closed on arrival. A caller is
+ * At most {@code maxConnections} are forwarded at once, and at most a quarter of them for one
+ * caller (a tailnet address), so that one peer holding connections open cannot lock the others
+ * out; more are closed on arrival, counted, and logged at most once per interval. A caller is
  * remembered only while its connection lasts. A connection whose forwarding throws is closed,
  * counted and logged at most once per interval; the forwarder goes on with the next.
  */
@@ -49,10 +53,15 @@ public final class TcpForwarder implements Closeable {
     private final InetSocketAddress target;
     private final Function<InetAddress, Optional<WhoIs>> whois;
     private final Semaphore slots;
+    private final PerSourceLimit perCaller;
     /** Local side of each forwarded connection (what the local server sees as its peer) to the caller. */
     private final Map<InetSocketAddress, Caller> callers = new ConcurrentHashMap<>();
     private final Set<TailnetSocket> open = ConcurrentHashMap.newKeySet();
     private final DroppedInput dropped = new DroppedInput(LOG, "served connection");
+    /** Callers closed on arrival with every slot taken; a peer can make them as fast as it likes, so logged rate-limited. */
+    private final Refusals refused;
+    /** Callers that the local address did not take (nothing listening there, say): as many as callers, so rate-limited. */
+    private final Refusals unforwarded;
     private final Thread acceptor;
 
     TcpForwarder(TailnetServerSocket listener, InetSocketAddress target, Function<InetAddress, Optional<WhoIs>> whois,
@@ -64,6 +73,12 @@ public final class TcpForwarder implements Closeable {
         this.target = Objects.requireNonNull(target, "target");
         this.whois = whois;
         this.slots = new Semaphore(maxConnections);
+        this.perCaller = new PerSourceLimit(Math.max(1, maxConnections / 4));
+        this.refused = new Refusals(LOG, "serve: port " + listener.port() + " refused {0} connection(s) since the last"
+                + " warning: too many at once, from all callers or from one (the latest from {1})");
+        this.unforwarded = new Refusals(LOG, "serve: port " + listener.port() + " could not forward {0} connection(s)"
+                + " to " + target.getAddress().getHostAddress() + ":" + target.getPort()
+                + " since the last warning (the latest: {1})");
         this.acceptor = Thread.ofVirtual().name("microlink-serve-" + listener.port()).start(this::acceptLoop);
     }
 
@@ -77,7 +92,8 @@ public final class TcpForwarder implements Closeable {
     }
 
     /**
-     * Forwards the node's TCP {@code tailnetPort} to {@code target}, at most {@code maxConnections} at once.
+     * Forwards the node's TCP {@code tailnetPort} to {@code target}, at most {@code maxConnections} at once
+     * and a quarter of them (at least one) for one caller.
      *
      * @throws java.net.BindException if the tailnet port is taken on this node
      */
@@ -125,11 +141,17 @@ public final class TcpForwarder implements Closeable {
         }
     }
 
-    /** Gives {@code caller} a slot and its own thread, or closes it when every slot is taken. */
+    /** Gives {@code caller} a slot and its own thread, or closes it when its share or every slot is taken. */
     private void admit(TailnetSocket caller) {
+        InetAddress from = caller.getRemoteSocketAddress().getAddress();
+        if (!perCaller.tryAcquire(from)) {
+            refused.record(String.valueOf(caller.getRemoteSocketAddress())); // counted before the caller sees it
+            caller.close();
+            return;
+        }
         if (!slots.tryAcquire()) {
-            LOG.log(Level.WARNING, "serve: port {0} refused {1}: too many connections at once",
-                    String.valueOf(listener.port()), caller.getRemoteSocketAddress());
+            perCaller.release(from);
+            refused.record(String.valueOf(caller.getRemoteSocketAddress())); // counted before the caller sees it
             caller.close();
             return;
         }
@@ -143,12 +165,14 @@ public final class TcpForwarder implements Closeable {
                 } finally {
                     caller.close();
                     // The slot first: once a connection no longer counts as open, its slot is free.
+                    perCaller.release(from);
                     slots.release();
                     open.remove(caller);
                 }
             });
         } catch (RuntimeException | Error e) {
             open.remove(caller);
+            perCaller.release(from);
             slots.release();
             throw e;
         }
@@ -170,7 +194,7 @@ public final class TcpForwarder implements Closeable {
             local.connect(target, (int) LOCAL_CONNECT_TIMEOUT.toMillis());
             StreamRelay.run(StreamConnection.of(local), caller);
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "serve: cannot forward {0} to {1}: {2}", from, target, e.getMessage());
+            unforwarded.record(from + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -180,6 +204,14 @@ public final class TcpForwarder implements Closeable {
             }
             closeQuietly(local);
         }
+    }
+
+    /**
+     * Callers closed on arrival since start because {@code maxConnections} were being forwarded
+     * already, or a quarter of them for that caller's address.
+     */
+    public long refusedConnections() {
+        return refused.total();
     }
 
     /** Connections whose forwarding failed with an exception since start (each was closed; the rest went on). */

@@ -89,6 +89,28 @@ class TcpForwarderTest {
                 assertThat(second.getInputStream().read()).isEqualTo(-1);
             }
             assertThat(forwarder.openConnections()).isEqualTo(1);
+            assertThat(forwarder.refusedConnections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void oneCallerGetsAQuarterOfTheSlotsAndTheRestOfItsConnectionsAreRefusedAndCounted() throws Exception {
+        try (ServerSocket local = new ServerSocket(0, 8, InetAddress.ofLiteral("127.0.0.1"));
+             TcpForwarder forwarder = new TcpForwarder(pair.b.listen(80, 8),
+                     (InetSocketAddress) local.getLocalSocketAddress(), TcpForwarderTest::whois, 8);
+             TailnetSocket first = pair.a.connect(StackPair.B, 80, 5000);
+             Socket firstLocal = local.accept();
+             TailnetSocket second = pair.a.connect(StackPair.B, 80, 5000);
+             Socket secondLocal = local.accept()) {
+            secondLocal.getOutputStream().write('2');
+            assertThat(second.getInputStream().read()).isEqualTo('2');
+            // Six of eight slots are free, but this caller holds its share (a quarter) already.
+            try (TailnetSocket third = pair.a.connect(StackPair.B, 80, 5000)) {
+                third.setSoTimeout(5000);
+                assertThat(third.getInputStream().read()).as("the third of one caller").isEqualTo(-1);
+            }
+            assertThat(forwarder.openConnections()).isEqualTo(2);
+            assertThat(forwarder.refusedConnections()).isEqualTo(1);
         }
     }
 

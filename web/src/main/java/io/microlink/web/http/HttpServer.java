@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
@@ -94,6 +95,8 @@ public final class HttpServer implements AutoCloseable {
     private final Set<StreamConnection> open = ConcurrentHashMap.newKeySet();
     private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
     private final DroppedInput failed = new DroppedInput(LOG, "web connection");
+    private final AtomicLong refusedConnections = new AtomicLong();
+    private final AtomicLong refusedRequests = new AtomicLong();
     /** Tells local users apart on a listener that knows its owner (the local page). */
     private final LocalSocketOwners localUsers = new LocalSocketOwners();
     private volatile boolean closed;
@@ -138,6 +141,22 @@ public final class HttpServer implements AutoCloseable {
         return open.size();
     }
 
+    /**
+     * Connections closed since start for want of a slot: refused on arrival (the caller's share
+     * or the listener was full) or displaced by a newer one (on a listener that knows its owner).
+     */
+    public long refusedConnections() {
+        return refusedConnections.get();
+    }
+
+    /**
+     * Requests refused since start before they reached the handler: answered with an error for a
+     * malformed or oversized head or body, or cut off for overrunning the request deadline.
+     */
+    public long refusedRequests() {
+        return refusedRequests.get();
+    }
+
     /** Connections dropped since start because serving them failed unexpectedly (a bug, counted, not fatal). */
     public long failedConnections() {
         return failed.total();
@@ -176,10 +195,12 @@ public final class HttpServer implements AutoCloseable {
                 : OptionalInt.empty();
         ConnectionSlots.Slot slot = slots.admit(source, localUser, () -> {
             LOG.log(Level.DEBUG, "web connection from " + source.getHostAddress() + " displaced by a newer one");
+            refusedConnections.incrementAndGet();
             closeQuietly(c);
         });
         if (slot == null) {
             LOG.log(Level.DEBUG, "web server busy: refusing a connection from " + source.getHostAddress());
+            refusedConnections.incrementAndGet();
             closeQuietly(c);
             return;
         }
@@ -236,6 +257,11 @@ public final class HttpServer implements AutoCloseable {
                     if (!exchange(c, in, out, handler, served + 1 < limits.maxRequestsPerConnection(), slot, owner)) {
                         return;
                     }
+                } catch (IOException e) {
+                    if (e instanceof SocketTimeoutException || deadline.isDone()) {
+                        refusedRequests.incrementAndGet(); // too slow: the deadline cut it off
+                    }
+                    throw e;
                 } finally {
                     deadline.cancel(false);
                 }
@@ -256,6 +282,7 @@ public final class HttpServer implements AutoCloseable {
             request = RequestReader.read(in, limits.maxHeadBytes(), limits.maxBodyBytes(), caller(c),
                     () -> ResponseWriter.writeContinue(out));
         } catch (HttpException e) {
+            refusedRequests.incrementAndGet();
             ResponseWriter.write(out, HttpResponse.error(e.status(), e.getMessage()), false, false);
             drain(c, in);
             return false;

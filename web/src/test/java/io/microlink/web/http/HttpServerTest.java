@@ -121,6 +121,8 @@ class HttpServerTest {
             send(s, "GET / HTTP/1.1\r\nHost: x\r\nX: " + "y".repeat(2000) + "\r\n\r\n");
             assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).startsWith("HTTP/1.1 431 ");
         }
+        assertThat(server.refusedRequests()).as("requests refused before the handler").isEqualTo(2);
+        assertThat(server.refusedConnections()).isZero();
     }
 
     @Test
@@ -188,6 +190,11 @@ class HttpServerTest {
             assertThat(cut).isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.refusedRequests() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(server.refusedRequests()).as("the cut-off request, counted").isEqualTo(1);
     }
 
     @Test
@@ -215,6 +222,7 @@ class HttpServerTest {
             try (Socket third = connect()) {
                 assertThat(third.getInputStream().read()).as("refused while full").isEqualTo(-1);
             }
+            assertThat(server.refusedConnections()).as("refused while full, counted").isEqualTo(1);
             release.countDown();
             for (Socket s : held) {
                 assertThat(response(s.getInputStream())).endsWith("done");
