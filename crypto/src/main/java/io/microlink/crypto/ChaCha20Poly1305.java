@@ -20,11 +20,11 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>One JDK {@link Cipher} and one {@code Poly1305} are held per instance and reused, so
  * instances are not thread-safe: give each thread (or each direction of a session) its own.
  *
- * <p>The JDK refuses to initialise for encryption with the same key and nonce as the previous
- * initialisation of the same {@code Cipher} (a guard against nonce reuse); {@code seal} reports
- * that as {@link IllegalStateException}. WireGuard and Noise never seal twice under one nonce,
- * so callers only meet it through a bug, but tests that seal the same input twice must use a
- * fresh instance. Opening twice with the same nonce is allowed.
+ * <p>A nonce must never be used twice under one key for sealing: as with Go's {@code cipher.AEAD},
+ * that is the caller's protocol's duty (WireGuard's and Noise's counters). The JDK cipher is
+ * initialised for decryption in both directions (ChaCha20 is the same XOR either way), because
+ * for encryption the JDK compares every initialisation's key and nonce with the previous one's,
+ * a per-packet cost the counters make useless.
  *
  * <pre>{@code
  * ChaCha20Poly1305 aead = new ChaCha20Poly1305(key);
@@ -78,14 +78,13 @@ public final class ChaCha20Poly1305 {
      * @param outOff where they start in {@code out}
      * @param aad additional authenticated data, or {@code null} for none
      * @return the number of bytes written, {@code len + TAG_LENGTH}
-     * @throws IllegalStateException if the JDK refuses a repeated key and nonce (see class doc)
      */
     public int seal(byte[] nonce12, byte[] aad, byte[] in, int inOff, int len, byte[] out,
             int outOff) {
         Lengths.requireRange(in, inOff, len, "plaintext");
         Lengths.requireRange(out, outOff, len + TAG_LENGTH, "ciphertext output");
         try {
-            init(Cipher.ENCRYPT_MODE, nonce12, aad);
+            init(nonce12, aad);
             cipher.doFinal(in, inOff, len, out, outOff);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("ChaCha20-Poly1305 seal failed: " + e.getMessage(), e);
@@ -121,7 +120,7 @@ public final class ChaCha20Poly1305 {
         Lengths.requireRange(out, outOff, len - TAG_LENGTH, "plaintext output");
         int ctLen = len - TAG_LENGTH;
         try {
-            init(Cipher.DECRYPT_MODE, nonce12, aad);
+            init(nonce12, aad);
             mac.updatePadded(in, inOff, ctLen);
             mac.updateLengths(aad == null ? 0 : aad.length, ctLen);
             mac.finish(tag, 0);
@@ -166,10 +165,12 @@ public final class ChaCha20Poly1305 {
         return out;
     }
 
-    private void init(int mode, byte[] nonce12, byte[] aad) throws GeneralSecurityException {
+    private void init(byte[] nonce12, byte[] aad) throws GeneralSecurityException {
         Lengths.require(nonce12, NONCE_LENGTH, "ChaCha20-Poly1305 nonce");
         // Counter 0 for the one-time MAC key; after these 64 bytes the stream is at counter 1.
-        cipher.init(mode, key, new ChaCha20ParameterSpec(nonce12, 0));
+        // DECRYPT_MODE either way: the same keystream XOR, without ENCRYPT_MODE's comparison of
+        // this key and nonce with the previous initialisation's (see the class comment).
+        cipher.init(Cipher.DECRYPT_MODE, key, new ChaCha20ParameterSpec(nonce12, 0));
         cipher.update(ZERO_BLOCK, 0, ZERO_BLOCK.length, block0, 0);
         mac.init(block0, 0);
         Arrays.fill(block0, (byte) 0);

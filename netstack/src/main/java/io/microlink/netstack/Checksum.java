@@ -1,5 +1,9 @@
 package io.microlink.netstack;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * The Internet checksum of RFC 1071: the ones' complement of the ones' complement sum of
  * 16-bit big-endian words. Sums are kept unfolded in an {@code int} so that pieces (a pseudo
@@ -12,6 +16,8 @@ package io.microlink.netstack;
  * }</pre>
  */
 public final class Checksum {
+    private static final VarHandle BE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private Checksum() {}
 
     /**
@@ -28,6 +34,13 @@ public final class Checksum {
         long sum = acc & 0xffffffffL;
         int end = off + len - 1;
         int i = off;
+        // Eight bytes at a time as two 32-bit big-endian words: the ones' complement sum is
+        // the same in any word size (RFC 1071 §2(B)) once folded, and a 64-bit sum of 32-bit
+        // words cannot overflow for any array. A quarter of the loads and adds of 16-bit words.
+        for (; i + 8 <= off + len; i += 8) {
+            long w = (long) BE64.get(b, i);
+            sum += (w >>> 32) + (w & 0xffffffffL);
+        }
         for (; i < end; i += 2) {
             sum += ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
         }

@@ -2,7 +2,9 @@ package io.microlink.netstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ChecksumTest {
@@ -41,6 +43,43 @@ class ChecksumTest {
         int whole = Checksum.add(0, b, 0, b.length);
         int pieces = Checksum.add(Checksum.add(0, b, 0, 6), b, 6, 6);
         assertThat(pieces).isEqualTo(whole);
+    }
+
+    @Test
+    void wordAtATimeSumEqualsTheSixteenBitSumAtEveryLengthAndOffset() {
+        Random random = new Random(1071);
+        byte[] b = new byte[300];
+        for (int round = 0; round < 4; round++) {
+            if (round == 1) {
+                Arrays.fill(b, (byte) 0xff); // every add carries
+            } else if (round == 2) {
+                Arrays.fill(b, (byte) 0); // the sum of nothing but zeros stays 0, never 0xffff
+            } else {
+                random.nextBytes(b);
+            }
+            for (int off = 0; off < 9; off++) {
+                for (int len = 0; off + len <= b.length; len++) {
+                    int start = round == 3 ? random.nextInt(0x10000) : 0;
+                    assertThat(Checksum.add(start, b, off, len)).as("offset %d, length %d", off, len)
+                            .isEqualTo(sixteenBitWords(start, b, off, len));
+                }
+            }
+        }
+        byte[] big = new byte[65_535];
+        Arrays.fill(big, (byte) 0xff);
+        assertThat(Checksum.add(0xffff, big, 0, big.length)).isEqualTo(sixteenBitWords(0xffff, big, 0, big.length));
+    }
+
+    /** RFC 1071's plain loop over 16-bit words, the reference the faster sum must equal. */
+    private static int sixteenBitWords(int acc, byte[] b, int off, int len) {
+        long sum = acc;
+        for (int i = 0; i < len; i += 2) {
+            sum += ((b[off + i] & 0xff) << 8) | (i + 1 < len ? b[off + i + 1] & 0xff : 0);
+        }
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        return (int) sum;
     }
 
     @Test

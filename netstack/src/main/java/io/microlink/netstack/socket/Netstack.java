@@ -207,8 +207,25 @@ public final class Netstack implements AutoCloseable {
      * @param len its length
      */
     public void inbound(byte[] buf, int off, int len) {
+        inbound(buf, off, len, false);
+    }
+
+    /**
+     * As {@link #inbound(byte[], int, int)}; {@code linkAuthenticated} says the packet came
+     * through a link that authenticated its bytes (WireGuard decrypted it), so TCP does not check
+     * its checksum again, as gVisor does for links with {@code RXChecksumOffload}. Packets from
+     * anywhere else (a TUN device, the stack's own loopback) must pass {@code false}.
+     *
+     * @param buf the array holding the packet
+     * @param off where it starts
+     * @param len its length
+     * @param linkAuthenticated whether WireGuard (or a link like it) authenticated the packet
+     */
+    public void inbound(byte[] buf, int off, int len, boolean linkAuthenticated) {
         try {
-            inbound(IpPacket.parse(buf, off, len));
+            IpPacket p = IpPacket.parse(buf, off, len);
+            inboundOfBatch(p, linkAuthenticated);
+            endOfBatch();
         } catch (MalformedPacketException e) {
             LOG.log(Level.DEBUG, "dropped a malformed inner packet: {0}", e.getMessage());
         }
@@ -232,6 +249,17 @@ public final class Netstack implements AutoCloseable {
      * @param packet the packet
      */
     public void inboundOfBatch(IpPacket packet) {
+        inboundOfBatch(packet, false);
+    }
+
+    /**
+     * As {@link #inboundOfBatch(IpPacket)}, with {@code linkAuthenticated} as in
+     * {@link #inbound(byte[], int, int, boolean)}.
+     *
+     * @param packet the packet
+     * @param linkAuthenticated whether WireGuard (or a link like it) authenticated the packet
+     */
+    public void inboundOfBatch(IpPacket packet, boolean linkAuthenticated) {
         long now = System.nanoTime();
         try {
             IpPacket p = packet;
@@ -248,7 +276,7 @@ public final class Netstack implements AutoCloseable {
                         lock.lock();
                         try {
                             tcp.onSegment(p.source(), p.destination(), p.buffer(), p.payloadOffset(), p.payloadLength(),
-                                    now, own);
+                                    now, own, linkAuthenticated);
                         } finally {
                             lock.unlock();
                         }

@@ -182,8 +182,27 @@ public final class TcpStack {
      */
     public void onSegment(byte[] srcIp, byte[] dstIp, byte[] b, int off, int len, long nowNanos,
                           boolean toLocalAddress) {
+        onSegment(srcIp, dstIp, b, off, len, nowNanos, toLocalAddress, false);
+    }
+
+    /**
+     * As {@link #onSegment(byte[], byte[], byte[], int, int, long, boolean)}; when
+     * {@code linkAuthenticated} the link below (WireGuard) vouches for the segment's bytes and
+     * its checksum is not checked again ({@link TcpSegment#parse(byte[], byte[], byte[], int, int, boolean)}).
+     *
+     * @param srcIp the IP source address
+     * @param dstIp the IP destination address
+     * @param b the buffer
+     * @param off where the segment starts
+     * @param len its length
+     * @param nowNanos the time now
+     * @param toLocalAddress whether {@code dstIp} is one of the stack's own addresses
+     * @param linkAuthenticated whether the segment came through an authenticated link
+     */
+    public void onSegment(byte[] srcIp, byte[] dstIp, byte[] b, int off, int len, long nowNanos,
+                          boolean toLocalAddress, boolean linkAuthenticated) {
         TcpSegment seg = incoming;
-        if (!seg.parse(srcIp, dstIp, b, off, len)) {
+        if (!seg.parse(srcIp, dstIp, b, off, len, linkAuthenticated)) {
             return;
         }
         TcpListener l = toLocalAddress ? listeners.get(seg.dstPort) : transparent;

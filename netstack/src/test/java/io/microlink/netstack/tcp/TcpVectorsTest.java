@@ -67,4 +67,21 @@ class TcpVectorsTest {
         assertThat(seg.parse(otherSrc, dst, wire, 0, wire.length)).as("pseudo header covers the addresses").isFalse();
         assertThat(seg.parse(src, dst, wire, 0, 19)).isFalse();
     }
+
+    @Test
+    void aLinkAuthenticatedSegmentSkipsOnlyTheChecksumCheck() throws Exception {
+        JsonNode v = vectors().get(0);
+        byte[] src = InetAddress.getByName(v.path("src").asText()).getAddress();
+        byte[] dst = InetAddress.getByName(v.path("dst").asText()).getAddress();
+        byte[] wire = HEX.parseHex(v.path("segment").asText());
+        wire[16] ^= 1; // the checksum field itself
+        TcpSegment seg = new TcpSegment();
+        assertThat(seg.parse(src, dst, wire, 0, wire.length, false)).isFalse();
+        assertThat(seg.parse(src, dst, wire, 0, wire.length, true)).isTrue();
+        assertThat(seg.srcPort).isEqualTo(v.path("srcPort").asInt());
+        assertThat(seg.seq).isEqualTo((int) v.path("seq").asLong());
+        assertThat(seg.parse(src, dst, wire, 0, 19, true)).as("the header is still checked").isFalse();
+        wire[12] = (byte) 0xf0; // a data offset of 60 bytes, past a shorter segment
+        assertThat(seg.parse(src, dst, wire, 0, Math.min(wire.length, 59), true)).isFalse();
+    }
 }
