@@ -15,7 +15,6 @@ import io.microlink.interop.MicrolinkProcess;
 import io.microlink.interop.Tailscaled;
 import io.microlink.interop.TestTailnet;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -25,11 +24,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -86,7 +82,7 @@ class SlowClientsInteropTest {
         new SettingsStore(dir).save(NodeSettings.defaults().withChanges(JSON.readTree(
                 "{\"webLocalPort\":" + webPort + "}")));
         List<ManagedProcess> attackers = new ArrayList<>();
-        AtomicBoolean attacking = new AtomicBoolean(true);
+        Attacks attacks = new Attacks();
         try (MicrolinkProcess microlink = new MicrolinkProcess(dir).start()) {
             microlink.cli("up", "--login-server", tailnet.headscale().url(), "--auth-key",
                     tailnet.reusableKey(TestTailnet.DEFAULT_USER).key(), "--hostname", "java-slow", "--timeout", "90s",
@@ -100,7 +96,6 @@ class SlowClientsInteropTest {
             owner.token = link.substring(link.indexOf("?token=") + "?token=".length());
             assertThat(owner.all()).as("the owner before the attack").isEmpty();
 
-            AtomicLong junkSent = new AtomicLong();
             try (Iptables.Rule asAttacker = Iptables.add("POSTROUTING", "-t", "nat", "-o", "lo", "-p", "tcp",
                     "-m", "owner", "--uid-owner", NOBODY, "-j", "SNAT", "--to-source", ATTACKER)) {
                 // 200 new connections a second for 25 s: slowhttptest stops once none of its
@@ -112,9 +107,9 @@ class SlowClientsInteropTest {
                         "http://127.0.0.1:" + webPort + "/api/settings"));
                 attackers.add(slowhttptest("http-proxy-slowloris", pace, "-H", "-d", "127.0.0.1:" + httpPort,
                         "-u", target));
-                Thread.ofVirtual().name("socks5-greetings").start(() -> holdGreetings(socksPort, attacking));
+                attacks.start("socks5-greetings", () -> holdGreetings(socksPort, attacks));
                 for (int port : new int[] {webPort, socksPort, httpPort}) {
-                    Thread.ofVirtual().name("junk-" + port).start(() -> junk(port, attacking, junkSent));
+                    attacks.start("junk-" + port, () -> attacks.junk("junk-" + port, () -> fromAttacker(port), port));
                 }
                 Thread.sleep(3000);
                 for (int port : new int[] {webPort, socksPort, httpPort}) {
@@ -135,10 +130,12 @@ class SlowClientsInteropTest {
                 }
                 assertThat(rounds).isGreaterThan(3);
             } finally {
-                attacking.set(false);
+                attacks.stop();
                 attackers.forEach(ManagedProcess::stop);
             }
-            assertThat(junkSent.get()).as("junk requests sent").isPositive();
+            for (int port : new int[] {webPort, socksPort, httpPort}) {
+                assertThat(attacks.seen("junk-" + port + " junk sent")).as("junk requests sent to %d", port).isPositive();
+            }
             assertThat(owner.all()).as("the owner after the attack").isEmpty();
             assertThat(microlink.log()).as("the daemon's log: refusals, never a stack trace")
                     .contains("unanswered").doesNotContain("\tat ");
@@ -218,12 +215,12 @@ class SlowClientsInteropTest {
     }
 
     /** SOCKS5 greetings that never finish, as many as the proxy lets in, reopened when it closes them. */
-    private static void holdGreetings(int port, AtomicBoolean attacking) {
+    private static void holdGreetings(int port, Attacks attacks) {
         List<Socket> held = new ArrayList<>();
         try {
-            while (attacking.get()) {
+            while (attacks.on()) {
                 held.removeIf(Socket::isClosed);
-                while (held.size() < 100 && attacking.get()) {
+                while (held.size() < 100 && attacks.on()) {
                     Socket s = fromAttacker(port);
                     s.getOutputStream().write(new byte[] {5, 2}); // two methods announced, none sent
                     held.add(s);
@@ -251,34 +248,6 @@ class SlowClientsInteropTest {
                 } catch (IOException e) {
                     // closing
                 }
-            }
-        }
-    }
-
-    /** Short-lived connections carrying random bytes, a cut-off request head or a head with junk in it. */
-    private static void junk(int port, AtomicBoolean attacking, AtomicLong sent) {
-        SplittableRandom random = new SplittableRandom(port);
-        String[] heads = {"GET / HTTP/1.1\r\nHost: x\r\n", "POST /api/settings HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n",
-                "CONNECT :0 HTTP/1.1\r\n\r\n", "GET http://[::1 HTTP/1.1\r\n\r\n", "\u0005\u0001\u0000\u0001\r\n\r\n"};
-        while (attacking.get()) {
-            try (Socket s = fromAttacker(port)) {
-                OutputStream out = s.getOutputStream();
-                byte[] payload;
-                if (random.nextBoolean()) {
-                    payload = heads[random.nextInt(heads.length)].getBytes(StandardCharsets.ISO_8859_1);
-                } else {
-                    payload = new byte[random.nextInt(1, 4096)];
-                    random.nextBytes(payload);
-                }
-                out.write(payload);
-                sent.incrementAndGet();
-            } catch (IOException e) {
-                // refused or reset: what junk gets
-            }
-            try {
-                Thread.sleep(2); // a few hundred a second per port: a flood, not a benchmark of the loopback
-            } catch (InterruptedException e) {
-                return;
             }
         }
     }
