@@ -58,6 +58,8 @@ final class PeerPath {
         final boolean advertised;
         long lastPingNanos;
         boolean everPinged;
+        /** The peer's call-me-maybe named it: ping it at once, even beside a trusted path. */
+        boolean called;
 
         Candidate(boolean advertised) {
             this.advertised = advertised;
@@ -82,6 +84,10 @@ final class PeerPath {
     private long windowStartNanos;
     private int pingsInWindow;
     private boolean everWindowed;
+    /** Whether the peer's latest data came over a direct path; written per packet, so volatile, not locked. */
+    private volatile boolean dataCameDirect;
+    private long lastDoubtNanos;
+    private boolean everDoubted;
 
     /** @param discoveryAllowed false for peers without a disco key, or outside the DISCO allowlist */
     PeerPath(boolean discoveryAllowed) {
@@ -134,6 +140,7 @@ final class PeerPath {
         }
         if (pingNow) {
             c.everPinged = false;
+            c.called = true;
         }
     }
 
@@ -200,13 +207,20 @@ final class PeerPath {
         InetSocketAddress trusted = trustedDirect(nowNanos);
         boolean fullDue = trusted == null || !everDiscovered || nowNanos - lastFullDiscoveryNanos >= REDISCOVERY_NANOS;
         if (!fullDue) {
-            Candidate c = candidates.get(trusted);
-            if (c.everPinged && nowNanos - c.lastPingNanos < HEARTBEAT_NANOS) {
-                return Probes.NONE;
-            }
-            mark(c, nowNanos);
-            pingsInWindow++;
-            return new Probes(List.of(trusted), false);
+            // The heartbeat when due, and whatever the peer's last call-me-maybe named: a peer
+            // that moved still lists its old address (tailscale keeps advertising an endpoint for
+            // minutes), so its new one is pinged now, as tailscale's handleCallMeMaybe does,
+            // not once the old path's proof has lapsed.
+            List<InetSocketAddress> pings = candidates.entrySet().stream()
+                    .filter(e -> e.getKey().equals(trusted)
+                            ? !e.getValue().everPinged || nowNanos - e.getValue().lastPingNanos >= HEARTBEAT_NANOS
+                            : e.getValue().called)
+                    .limit(budget)
+                    .map(Map.Entry::getKey)
+                    .toList();
+            pings.forEach(a -> mark(candidates.get(a), nowNanos));
+            pingsInWindow += pings.size();
+            return pings.isEmpty() ? Probes.NONE : new Probes(pings, false);
         }
         // The least recently pinged first, so that past the budget no endpoint waits for ever.
         List<InetSocketAddress> pings = candidates.entrySet().stream()
@@ -259,7 +273,45 @@ final class PeerPath {
 
     private static void mark(Candidate c, long nowNanos) {
         c.everPinged = true;
+        c.called = false;
         c.lastPingNanos = nowNanos;
+    }
+
+    /** The peer's data came over a direct path (an address it proved). Cheap: called per datagram. */
+    void receivedDirect() {
+        if (!dataCameDirect) {
+            dataCameDirect = true;
+        }
+    }
+
+    /**
+     * The peer's data came through DERP. A tailscale peer sends through the relay only while it
+     * has no trusted direct path to us: when it did before (its data came direct) and no longer
+     * does, its network most likely changed under it, and the path we trust leads to where it
+     * was. So that trust ends now, as a call-me-maybe without the path ends it: data goes through
+     * DERP too, and every candidate is pinged at once; a pong from wherever the peer is now
+     * (the old path included, if it still works) makes a path direct again. Nothing is proven
+     * by this, only doubted. At most once per {@link #PING_SPACING_NANOS}, so a peer whose data
+     * keeps switching between the two cannot make us ping it endlessly.
+     *
+     * @return whether this ended the trust in a direct path
+     */
+    boolean receivedThroughDerp(long nowNanos) {
+        if (!dataCameDirect) {
+            return false; // the usual case on the relay: nothing to lock for
+        }
+        synchronized (this) {
+            dataCameDirect = false;
+            if (trustedDirect(nowNanos) == null || everDoubted && nowNanos - lastDoubtNanos < PING_SPACING_NANOS) {
+                return false;
+            }
+            everDoubted = true;
+            lastDoubtNanos = nowNanos;
+            trustedUntilNanos = nowNanos;
+            everDiscovered = false;
+            candidates.values().forEach(c -> c.everPinged = false);
+            return true;
+        }
     }
 
     /**
