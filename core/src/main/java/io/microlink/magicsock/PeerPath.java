@@ -45,6 +45,15 @@ final class PeerPath {
      * of learned endpoints and a few dozen advertised ones needs; the rest waits a window.
      */
     static final int MAX_PINGS_PER_WINDOW = 64;
+    /**
+     * A peer's data through DERP ends our trust in its direct path at most this often. A
+     * tailscale peer whose own proof lapsed sends each packet both ways until it proves a path
+     * again; each doubt costs a round of pings and a resend of what is in flight, so such a peer
+     * gets at most one a second. A peer that moved changes networks in steps (a new link, then the
+     * old one gone, each a rebind on its side, 1.5 s apart in RebindInteropTest), so a doubt
+     * must be possible again after the first step's proof.
+     */
+    static final long DOUBT_SPACING_NANOS = 1_000_000_000L;
 
     /** Where a packet goes: {@code direct} if not null, and the relay too when {@code viaDerp}. */
     record Route(InetSocketAddress direct, boolean viaDerp) {}
@@ -291,8 +300,8 @@ final class PeerPath {
      * was. So that trust ends now, as a call-me-maybe without the path ends it: data goes through
      * DERP too, and every candidate is pinged at once; a pong from wherever the peer is now
      * (the old path included, if it still works) makes a path direct again. Nothing is proven
-     * by this, only doubted. At most once per {@link #PING_SPACING_NANOS}, so a peer whose data
-     * keeps switching between the two cannot make us ping it endlessly.
+     * by this, only doubted. At most once per {@link #DOUBT_SPACING_NANOS}: a DERP packet
+     * within it leaves the switch pending for the next one after it.
      *
      * @return whether this ended the trust in a direct path
      */
@@ -301,10 +310,14 @@ final class PeerPath {
             return false; // the usual case on the relay: nothing to lock for
         }
         synchronized (this) {
-            dataCameDirect = false;
-            if (trustedDirect(nowNanos) == null || everDoubted && nowNanos - lastDoubtNanos < PING_SPACING_NANOS) {
+            if (trustedDirect(nowNanos) == null) {
+                dataCameDirect = false; // nothing to end: data goes through the relay as it is
                 return false;
             }
+            if (everDoubted && nowNanos - lastDoubtNanos < DOUBT_SPACING_NANOS) {
+                return false;
+            }
+            dataCameDirect = false;
             everDoubted = true;
             lastDoubtNanos = nowNanos;
             trustedUntilNanos = nowNanos;

@@ -521,7 +521,8 @@ class DiscoProberTest {
     }
 
     @Test
-    void derpDataLeavesTheTrustedPathAloneUnlessThePeersDataCameDirectAndAtMostOncePerSpacing() throws Exception {
+    void derpDataLeavesTheTrustedPathAloneUnlessThePeersDataCameDirectAndDoubtsItAtMostOncePerSpacing()
+            throws Exception {
         dataToBob(now);
         prober.onUdp(bobAnswers(pingTo(E1)), E1, now + MS);
         assertThat(prober.onRelayedData(bobPeer(), now + 2 * MS))
@@ -538,8 +539,10 @@ class DiscoProberTest {
         assertThat(bobPeer().path().route(now + 7 * MS)).isEqualTo(new PeerPath.Route(E1, false));
         assertThat(sent).isEmpty();
 
-        prober.onDirectData(bobPeer());
-        assertThat(prober.onRelayedData(bobPeer(), now + 4 * MS + PeerPath.PING_SPACING_NANOS)).isTrue();
+        // The switch stays noted: the peer's next packet through the relay after the spacing
+        // doubts the path (a moved peer's second rebind, its old link gone, comes so).
+        assertThat(prober.onRelayedData(bobPeer(), now + 4 * MS + PeerPath.DOUBT_SPACING_NANOS)).isTrue();
+        assertThat(bobPeer().path().route(now + 5 * MS + PeerPath.DOUBT_SPACING_NANOS).viaDerp()).isTrue();
     }
 
     @Test
