@@ -50,8 +50,9 @@ final class PeerPath {
      * tailscale peer whose own proof lapsed sends each packet both ways until it proves a path
      * again; each doubt costs a round of pings and a resend of what is in flight, so such a peer
      * gets at most one a second. A peer that moved changes networks in steps (a new link, then the
-     * old one gone, each a rebind on its side, 1.5 s apart in RebindInteropTest), so a doubt
-     * must be possible again after the first step's proof.
+     * old one gone), each a rebind on its side, at least a second apart (tailscale's netmon
+     * handles one change a second; 1.46 s in RebindInteropTest), and the first step's doubt may
+     * be answered by the old path still up: a doubt must be possible again for the second.
      */
     static final long DOUBT_SPACING_NANOS = 1_000_000_000L;
 
