@@ -179,6 +179,29 @@ final class DiscoProber {
         }
     }
 
+    /** WireGuard data from {@code peer} came over a direct path it proved; called per datagram. */
+    void onDirectData(PeerTable.Entry peer) {
+        peer.path().receivedDirect();
+    }
+
+    /**
+     * WireGuard data from {@code peer} came through the relay. If its data came direct before
+     * while we still trust our direct path to it, the peer has lost its path to us and most
+     * likely moved ({@link PeerPath#receivedThroughDerp}): our data goes through DERP too from
+     * now and every candidate is pinged at once.
+     *
+     * @return whether the direct path lost our trust, so what went down it lately is lost: the
+     *         caller has it sent again once this packet is delivered
+     */
+    boolean onRelayedData(PeerTable.Entry peer, long nowNanos) {
+        if (!peer.path().receivedThroughDerp(nowNanos)) {
+            return false;
+        }
+        active.add(peer.nodeKey());
+        probe(peer, nowNanos);
+        return true;
+    }
+
     /** Stops probing peers the last netmap no longer has. */
     void forgetDeparted() {
         active.removeIf(key -> peers.get(key) == null);

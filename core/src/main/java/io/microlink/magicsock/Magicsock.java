@@ -389,7 +389,10 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         public void wireGuard(byte[] buf, int off, int len, InetSocketAddress from) {
             PublicKey owner = peers.ownerOf(from);
             if (owner != null) {
-                countReceived(owner, true, len);
+                PeerTable.Entry p = countReceived(owner, true, len);
+                if (p != null) {
+                    prober.onDirectData(p);
+                }
                 wireGuard.receiveFromPeer(buf, off, len, owner);
             } else {
                 wireGuard.receiveUdp(buf, off, len, from); // the engine drops and counts what is not WireGuard
@@ -440,12 +443,16 @@ public final class Magicsock implements PacketSink, AutoCloseable {
         }
     }
 
-    /** Counts a datagram from a peer by path; what the engine then refuses is counted among its drops too. */
-    private void countReceived(PublicKey peer, boolean direct, int len) {
+    /**
+     * Counts a datagram from a peer by path (what the engine then refuses is counted among its
+     * drops too); returns the peer's entry, or null if it is no peer now.
+     */
+    private PeerTable.Entry countReceived(PublicKey peer, boolean direct, int len) {
         PeerTable.Entry p = peers.get(peer);
         if (p != null) {
             p.traffic().received(direct, len);
         }
+        return p;
     }
 
     private void onDerpPacket(int region, PublicKey source, byte[] packet) {
@@ -458,9 +465,15 @@ public final class Magicsock implements PacketSink, AutoCloseable {
 
     private void onRelayed(int region, PublicKey source, byte[] packet) {
         if (!DiscoPacket.looksLikeDisco(packet)) {
-            countReceived(source, false, packet.length);
+            PeerTable.Entry p = countReceived(source, false, packet.length);
+            // The peer lost its direct path to us: ours to it is in doubt before this packet's
+            // answer goes out, and what it has not acknowledged is resent once it is delivered.
+            boolean doubted = p != null && prober.onRelayedData(p, System.nanoTime());
             wireGuard.receiveFromPeer(packet, 0, packet.length, source);
             inner.endOfBatch();
+            if (doubted) {
+                pathsMovedListeners.forEach(Magicsock::tellPathsMoved);
+            }
             flushUdp();
             return;
         }
@@ -616,9 +629,11 @@ public final class Magicsock implements PacketSink, AutoCloseable {
      * Tells {@code listener} each time paths moved under the traffic: on the maintenance thread
      * when a rebind moved every peer's path (the socket bound afresh, direct paths reset), and on
      * the thread that read the pong when a peer's direct path moved to another address after the
-     * old one stopped being trusted (the peer changed networks). What was in flight went down the
-     * old way and is lost, so the netstack's TCP sends it again now instead of waiting out its
-     * backed-off timer.
+     * old one stopped being trusted (the peer changed networks), and on a relay's reader thread
+     * when a peer whose data came direct starts sending through DERP while we still trusted our
+     * direct path to it (the peer changed networks, and our path leads to where it was). What
+     * was in flight went down the old way and is lost, so the netstack's TCP sends it again now
+     * instead of waiting out its backed-off timer.
      *
      * @param listener told of each such rebind; it must be quick and is not to throw
      */

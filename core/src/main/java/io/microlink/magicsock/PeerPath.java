@@ -45,6 +45,16 @@ final class PeerPath {
      * of learned endpoints and a few dozen advertised ones needs; the rest waits a window.
      */
     static final int MAX_PINGS_PER_WINDOW = 64;
+    /**
+     * A peer's data through DERP ends our trust in its direct path at most this often. A
+     * tailscale peer whose own proof lapsed sends each packet both ways until it proves a path
+     * again; each doubt costs a round of pings and a resend of what is in flight, so such a peer
+     * gets at most one a second. A peer that moved changes networks in steps (a new link, then the
+     * old one gone), each a rebind on its side, at least a second apart (tailscale's netmon
+     * handles one change a second; 1.46 s in RebindInteropTest), and the first step's doubt may
+     * be answered by the old path still up: a doubt must be possible again for the second.
+     */
+    static final long DOUBT_SPACING_NANOS = 1_000_000_000L;
 
     /** Where a packet goes: {@code direct} if not null, and the relay too when {@code viaDerp}. */
     record Route(InetSocketAddress direct, boolean viaDerp) {}
@@ -58,6 +68,8 @@ final class PeerPath {
         final boolean advertised;
         long lastPingNanos;
         boolean everPinged;
+        /** The peer's call-me-maybe named it: ping it at once, even beside a trusted path. */
+        boolean called;
 
         Candidate(boolean advertised) {
             this.advertised = advertised;
@@ -82,6 +94,10 @@ final class PeerPath {
     private long windowStartNanos;
     private int pingsInWindow;
     private boolean everWindowed;
+    /** Whether the peer's latest data came over a direct path; written per packet, so volatile, not locked. */
+    private volatile boolean dataCameDirect;
+    private long lastDoubtNanos;
+    private boolean everDoubted;
 
     /** @param discoveryAllowed false for peers without a disco key, or outside the DISCO allowlist */
     PeerPath(boolean discoveryAllowed) {
@@ -134,6 +150,7 @@ final class PeerPath {
         }
         if (pingNow) {
             c.everPinged = false;
+            c.called = true;
         }
     }
 
@@ -200,13 +217,20 @@ final class PeerPath {
         InetSocketAddress trusted = trustedDirect(nowNanos);
         boolean fullDue = trusted == null || !everDiscovered || nowNanos - lastFullDiscoveryNanos >= REDISCOVERY_NANOS;
         if (!fullDue) {
-            Candidate c = candidates.get(trusted);
-            if (c.everPinged && nowNanos - c.lastPingNanos < HEARTBEAT_NANOS) {
-                return Probes.NONE;
-            }
-            mark(c, nowNanos);
-            pingsInWindow++;
-            return new Probes(List.of(trusted), false);
+            // The heartbeat when due, and whatever the peer's last call-me-maybe named: a peer
+            // that moved still lists its old address (tailscale keeps advertising an endpoint for
+            // minutes), so its new one is pinged now, as tailscale's handleCallMeMaybe does,
+            // not once the old path's proof has lapsed.
+            List<InetSocketAddress> pings = candidates.entrySet().stream()
+                    .filter(e -> e.getKey().equals(trusted)
+                            ? !e.getValue().everPinged || nowNanos - e.getValue().lastPingNanos >= HEARTBEAT_NANOS
+                            : e.getValue().called)
+                    .limit(budget)
+                    .map(Map.Entry::getKey)
+                    .toList();
+            pings.forEach(a -> mark(candidates.get(a), nowNanos));
+            pingsInWindow += pings.size();
+            return pings.isEmpty() ? Probes.NONE : new Probes(pings, false);
         }
         // The least recently pinged first, so that past the budget no endpoint waits for ever.
         List<InetSocketAddress> pings = candidates.entrySet().stream()
@@ -259,7 +283,49 @@ final class PeerPath {
 
     private static void mark(Candidate c, long nowNanos) {
         c.everPinged = true;
+        c.called = false;
         c.lastPingNanos = nowNanos;
+    }
+
+    /** The peer's data came over a direct path (an address it proved). Cheap: called per datagram. */
+    void receivedDirect() {
+        if (!dataCameDirect) {
+            dataCameDirect = true;
+        }
+    }
+
+    /**
+     * The peer's data came through DERP. A tailscale peer sends through the relay only while it
+     * has no trusted direct path to us: when it did before (its data came direct) and no longer
+     * does, its network most likely changed under it, and the path we trust leads to where it
+     * was. So that trust ends now, as a call-me-maybe without the path ends it: data goes through
+     * DERP too, and every candidate is pinged at once; a pong from wherever the peer is now
+     * (the old path included, if it still works) makes a path direct again. Nothing is proven
+     * by this, only doubted. At most once per {@link #DOUBT_SPACING_NANOS}: a DERP packet
+     * within it leaves the switch pending for the next one after it.
+     *
+     * @return whether this ended the trust in a direct path
+     */
+    boolean receivedThroughDerp(long nowNanos) {
+        if (!dataCameDirect) {
+            return false; // the usual case on the relay: nothing to lock for
+        }
+        synchronized (this) {
+            if (trustedDirect(nowNanos) == null) {
+                dataCameDirect = false; // nothing to end: data goes through the relay as it is
+                return false;
+            }
+            if (everDoubted && nowNanos - lastDoubtNanos < DOUBT_SPACING_NANOS) {
+                return false;
+            }
+            dataCameDirect = false;
+            everDoubted = true;
+            lastDoubtNanos = nowNanos;
+            trustedUntilNanos = nowNanos;
+            everDiscovered = false;
+            candidates.values().forEach(c -> c.everPinged = false);
+            return true;
+        }
     }
 
     /**

@@ -468,6 +468,86 @@ class DiscoProberTest {
     }
 
     @Test
+    void aCallMeMaybeBesideATrustedPathPingsTheNewPlacesItNamesAtOnce() throws Exception {
+        dataToBob(now);
+        prober.onUdp(bobAnswers(pingTo(E1)), E1, now + MS);
+        now += 1000 * MS; // no heartbeat due yet
+
+        // Bob moved, and still lists his old address (tailscale advertises one for minutes after).
+        sent.clear();
+        prober.onDerp(bob.callMeMaybe(ourDisco.publicKey(), List.of(E1, BOB_ELSEWHERE)), 1, bobKey, now);
+        assertThat(sent).filteredOn(s -> s.message() instanceof DiscoMessage.Ping).extracting(Sent::to)
+                .as("what the call names, pinged now and not once the old proof lapses")
+                .containsExactlyInAnyOrder(E1, BOB_ELSEWHERE);
+        assertThat(bobPeer().path().route(now + MS)).as("a ping is no proof: the trusted path stays")
+                .isEqualTo(new PeerPath.Route(E1, false));
+
+        sent.clear();
+        prober.tick(now + 100 * MS);
+        assertThat(sent).as("answered once, not at every tick").isEmpty();
+    }
+
+    @Test
+    void aPeerWhoseDataSwitchesFromDirectToDerpLosesOurTrustInItsOldPathAndIsPingedEverywhere() throws Exception {
+        dataToBob(now);
+        prober.onUdp(bobAnswers(pingTo(E1)), E1, now + MS);
+        prober.onDirectData(bobPeer());
+        now += 1000 * MS; // the old path's proof has seconds left
+
+        // Bob moved: his network changed, he trusts no path to us and sends through the relay.
+        sent.clear();
+        assertThat(prober.onRelayedData(bobPeer(), now)).as("the caller resends what is in flight").isTrue();
+        assertThat(bobPeer().path().route(now + MS)).as("the relay carries data while the old path is in doubt")
+                .isEqualTo(new PeerPath.Route(E1, true));
+        assertThat(sent).filteredOn(s -> s.message() instanceof DiscoMessage.Ping).extracting(Sent::to)
+                .as("every candidate pinged at once, though pinged a second ago").containsExactlyInAnyOrder(E1, E2);
+
+        // Only a pong makes a path direct again: here from where bob is now.
+        prober.onUdp(bobAnswers(pingTo(E2)), E2, now + 2 * MS);
+        assertThat(bobPeer().path().route(now + 3 * MS)).isEqualTo(new PeerPath.Route(E2, false));
+    }
+
+    @Test
+    void anOldPathThatStillAnswersIsTrustedAgainAfterThePeersDataCameThroughDerp() throws Exception {
+        dataToBob(now);
+        prober.onUdp(bobAnswers(pingTo(E1)), E1, now + MS);
+        prober.onDirectData(bobPeer());
+        now += 1000 * MS;
+        sent.clear();
+        prober.onRelayedData(bobPeer(), now);
+
+        prober.onUdp(bobAnswers(pingTo(E1)), E1, now + MS);
+        assertThat(bobPeer().path().route(now + 2 * MS)).isEqualTo(new PeerPath.Route(E1, false));
+    }
+
+    @Test
+    void derpDataLeavesTheTrustedPathAloneUnlessThePeersDataCameDirectAndDoubtsItAtMostOncePerSpacing()
+            throws Exception {
+        dataToBob(now);
+        prober.onUdp(bobAnswers(pingTo(E1)), E1, now + MS);
+        assertThat(prober.onRelayedData(bobPeer(), now + 2 * MS))
+                .as("a peer that sends through the relay all along has not moved").isFalse();
+        assertThat(bobPeer().path().route(now + 3 * MS)).isEqualTo(new PeerPath.Route(E1, false));
+
+        prober.onDirectData(bobPeer());
+        assertThat(prober.onRelayedData(bobPeer(), now + 4 * MS)).isTrue();
+        prober.onUdp(bobAnswers(pingTo(E1)), E1, now + 5 * MS);
+        prober.onDirectData(bobPeer());
+        sent.clear();
+        assertThat(prober.onRelayedData(bobPeer(), now + 6 * MS))
+                .as("a peer flapping between the two does not make us ping it endlessly").isFalse();
+        assertThat(bobPeer().path().route(now + 7 * MS)).isEqualTo(new PeerPath.Route(E1, false));
+        assertThat(sent).isEmpty();
+
+        // The switch stays noted: the peer's next packet through the relay after the spacing
+        // doubts the path. A moved tailscaled's second rebind (its old link gone) comes so, a
+        // second or more after its first, which the old path answered (1.46 s when traced).
+        long secondRebind = now + 1500 * MS;
+        assertThat(prober.onRelayedData(bobPeer(), secondRebind)).isTrue();
+        assertThat(bobPeer().path().route(secondRebind + MS).viaDerp()).isTrue();
+    }
+
+    @Test
     void rediscoveryLeavesPeersNotInUseAndPeersOffTheAllowlistAlone() {
         prober.rediscover(now);
         assertThat(sent).as("bob carried no traffic").isEmpty();
