@@ -235,7 +235,7 @@ final class DiscoProber {
     }
 
     private boolean isPeer(PublicKey discoKey) {
-        return peers.byDiscoKey(discoKey) != null;
+        return peers.knowsDiscoKey(discoKey);
     }
 
     /**
