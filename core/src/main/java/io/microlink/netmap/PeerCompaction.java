@@ -7,10 +7,11 @@ import java.util.List;
 /**
  * A peer as the netmap keeps it: only what the node reads, and the strings that repeat across
  * peers held once. A tailnet of thousands lists each peer with about two dozen strings, and
- * many are the same for every peer (its OS, tags, capability names, the legacy DERP field), or
- * never read for a peer at all (its machine key, stable ID, OS version, Go version and
- * architecture, network report). What the node reads of a peer's {@link Hostinfo} is its OS and
- * host name (the public {@code Peer}) and its services (an exit node's DNS-over-HTTP).
+ * many are the same for every peer (its OS, tags, the legacy DERP field), or never read for a
+ * peer at all (its machine key, stable ID, capabilities, OS version, Go version and
+ * architecture, network report: only this node's own capabilities matter to it). What the node
+ * reads of a peer's {@link Hostinfo} is its OS and host name (the public {@code Peer}) and its
+ * services (an exit node's DNS-over-HTTP).
  *
  * <pre>{@code
  * Node kept = PeerCompaction.compact(fromControl);
@@ -27,8 +28,7 @@ final class PeerCompaction {
                 : p.allowedIps();
         return new Node(p.id(), null, p.name(), p.user(), p.key(), p.keyExpiry(), null, p.discoKey(),
                 addresses, allowedIps, p.endpoints(), null, p.homeRegion(), hostinfo(p.hostinfo()), p.online(),
-                p.lastSeen(), p.machineAuthorized(), p.expired(), internAll(p.tags()), p.primaryRoutes(),
-                internAll(p.capabilities()), p.capMap());
+                p.lastSeen(), p.machineAuthorized(), p.expired(), internAll(p.tags()), p.primaryRoutes(), null, null);
     }
 
     private static Hostinfo hostinfo(Hostinfo h) {

@@ -34,7 +34,8 @@ class NetmapUpdaterTest {
     /** A peer as tailscaled describes itself to control, with fields the node never reads. */
     private static String verbosePeer(long id) {
         return ("{'ID':%d,'StableID':'nSTABLE%d','Name':'p%d.tailnet.test.','Key':'%s','Machine':'mkey:%s',"
-                + "'Addresses':['100.64.0.%d/32'],'DERP':'127.3.3.40:999','Tags':['tag:server'],"
+                + "'Addresses':['100.64.0.%d/32'],'DERP':'127.3.3.40:999','Tags':['tag:server'],'Capabilities':['funnel'],"
+                + "'CapMap':{'https://tailscale.com/cap/file-sharing':null},"
                 + "'Hostinfo':{'OS':'linux','OSVersion':'6.1','Hostname':'box','GoArch':'amd64','IPNVersion':'1.102.3',"
                 + "'NetInfo':{'PreferredDERP':999,'DERPLatency':{'999-v4':0.01}},"
                 + "'Services':[{'Proto':'peerapi4','Port':4242}]}}").formatted(id, id, id,
@@ -88,6 +89,8 @@ class NetmapUpdaterTest {
         Node q = m.peer(5).orElseThrow();
         assertThat(p.stableId()).isNull();
         assertThat(p.machine()).isNull();
+        assertThat(p.capMap()).isNull();
+        assertThat(p.capabilities()).isNull();
         assertThat(p.derp()).as("the legacy field, read into the home region").isNull();
         assertThat(p.homeRegion()).isEqualTo(999);
         assertThat(p.hostinfo()).isEqualTo(new Hostinfo(null, "linux", null, "box", null, null, null, null,
