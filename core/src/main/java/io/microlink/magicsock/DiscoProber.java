@@ -258,7 +258,7 @@ final class DiscoProber {
     }
 
     private boolean isPeer(PublicKey discoKey) {
-        return peers.byDiscoKey(discoKey) != null;
+        return peers.knowsDiscoKey(discoKey);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.microlink.control.wire.Node;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PublicKey;
 import io.microlink.netmap.Netmap;
+import io.microlink.netmap.NetmapUpdater;
 import io.microlink.netmap.PeerExpiry;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -16,10 +17,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The peers magicsock knows, sans I/O, rebuilt from each netmap (those whose node key has
- * expired left out): their keys, parsed from the
- * netmap's text here and nowhere else, their home relays, and their path state, which
- * outlives netmaps (a peer's proven path must not be forgotten because control sent a
+ * The peers magicsock knows, sans I/O, made from the netmap when first needed (a packet to or
+ * from the peer, a DISCO message, a ping) and kept in step with each later netmap (those whose
+ * node key has expired left out): their keys, parsed from the netmap's text here, their home
+ * relays, and their path state, which outlives netmaps (a peer's proven path must not be forgotten because control sent a
  * delta). Also which UDP address belongs to which peer, so a WireGuard datagram is handed
  * to its peer by address, and which peers DISCO may probe (the allowlist).
  *
@@ -44,11 +45,6 @@ final class PeerTable {
     record Entry(PublicKey nodeKey, String name, PublicKey discoKey, int homeRegion, PeerPath path,
                  PathTraffic traffic) {}
 
-    /** One netmap's peers, immutable: lookups never see a netmap half applied. */
-    private record Index(Map<PublicKey, Entry> byNodeKey, Map<PublicKey, Entry> byDiscoKey, Map<String, Entry> byKeyText) {
-        static final Index EMPTY = new Index(Map.of(), Map.of(), Map.of());
-    }
-
     /**
      * Proven addresses kept at most. Each needs a pong from an address its peer really answers
      * at, but a peer with many addresses (an IPv6 prefix) could still prove one after another
@@ -60,7 +56,17 @@ final class PeerTable {
     private record Owner(PublicKey nodeKey, long provenNanos) {}
 
     private final PeerExpiry expiry;
-    private volatile Index index = Index.EMPTY;
+    /** The netmap last synced: where a peer's entry comes from when magicsock first needs it. */
+    private volatile Netmap map = NetmapUpdater.empty();
+    /** The netmap IDs of the peers DISCO may probe, or null for all. */
+    private volatile Set<Long> probed;
+    /**
+     * The entries made so far, by node key and by disco key: only peers that carried a packet
+     * either way, or that something asked about by key (a ping, a DISCO message). A tailnet lists
+     * thousands of peers of which few ever talk, so the rest cost nothing here.
+     */
+    private final Map<PublicKey, Entry> byNodeKey = new ConcurrentHashMap<>();
+    private final Map<PublicKey, Entry> byDiscoKey = new ConcurrentHashMap<>();
     /** Which peer a UDP address belongs to: only addresses a pong proved; checked against the peer on use. */
     private final Map<InetSocketAddress, Owner> endpointOwners = new ConcurrentHashMap<>();
     private Set<String> discoAllowlist;
@@ -74,49 +80,83 @@ final class PeerTable {
         this.expiry = expiry;
     }
 
-    synchronized void sync(Netmap map) {
-        Index old = index;
+    /** Takes a new netmap: the entries made so far follow it, and those of peers it no longer lists go. */
+    synchronized void sync(Netmap next) {
+        map = next;
+        probed = allowedIds(next);
         Set<PublicKey> restartedPeers = new HashSet<>();
-        Set<Long> allowed = allowedIds(map);
-        Map<PublicKey, Entry> byNodeKey = new HashMap<>();
-        Map<PublicKey, Entry> byDiscoKey = new HashMap<>();
-        Map<String, Entry> byKeyText = new HashMap<>();
-        for (Node n : map.peers()) {
-            if (n.key() == null || expiry.expired(n)) {
-                continue;
+        for (Entry old : List.copyOf(byNodeKey.values())) {
+            Node n = usable(next.peerByNodeKey(old.nodeKey()).orElse(null));
+            Entry now = n == null ? null : entry(n, old.nodeKey(), old);
+            if (now == null || now.path() != old.path()) {
+                restartedPeers.add(old.nodeKey());
             }
-            PublicKey key = PublicKey.parse(KeyKind.NODE, n.key());
-            PublicKey discoKey = n.discoKey() == null ? null : PublicKey.parse(KeyKind.DISCO, n.discoKey());
-            boolean probe = discoKey != null && (allowed == null || allowed.contains(n.id()));
-            Entry previous = old.byNodeKey().get(key);
-            // A new disco key means the peer restarted, likely on another port: what we proved
-            // of its old process proves nothing now (tailscale resets the endpoint likewise).
-            boolean restarted = previous != null && previous.discoKey() != null && discoKey != null
-                    && !previous.discoKey().equals(discoKey);
-            if (restarted) {
-                restartedPeers.add(key);
-            }
-            PeerPath path = previous != null && !restarted ? previous.path() : new PeerPath(probe);
-            path.setDiscoveryAllowed(probe);
-            List<InetSocketAddress> advertised = new ArrayList<>();
-            if (n.endpoints() != null) {
-                for (String e : n.endpoints()) {
-                    EndpointText.parse(e).ifPresent(advertised::add);
-                }
-            }
-            path.setAdvertised(advertised);
-            PathTraffic traffic = previous != null ? previous.traffic() : new PathTraffic();
-            Entry peer = new Entry(key, n.name(), discoKey, n.homeRegion(), path, traffic);
-            byNodeKey.put(key, peer);
-            byKeyText.put(n.key(), peer);
-            if (discoKey != null) {
-                byDiscoKey.put(discoKey, peer);
+            forget(old);
+            if (now != null) {
+                remember(now);
             }
         }
-        Index next = new Index(Map.copyOf(byNodeKey), Map.copyOf(byDiscoKey), Map.copyOf(byKeyText));
-        index = next;
         endpointOwners.entrySet().removeIf(e -> restartedPeers.contains(e.getValue().nodeKey())
                 || !stillOwned(e.getKey(), e.getValue()));
+    }
+
+    /** {@code n} if magicsock may know it (a node key, not expired); else null. */
+    private Node usable(Node n) {
+        return n == null || n.key() == null || expiry.expired(n) ? null : n;
+    }
+
+    /**
+     * The entry for netmap node {@code n}, with the path state and traffic counts of
+     * {@code previous} (null for a new entry) unless the peer restarted.
+     */
+    private Entry entry(Node n, PublicKey key, Entry previous) {
+        PublicKey discoKey = n.discoKey() == null ? null : PublicKey.parse(KeyKind.DISCO, n.discoKey());
+        Set<Long> allowed = probed;
+        boolean probe = discoKey != null && (allowed == null || allowed.contains(n.id()));
+        // A new disco key means the peer restarted, likely on another port: what we proved
+        // of its old process proves nothing now (tailscale resets the endpoint likewise).
+        boolean restarted = previous != null && previous.discoKey() != null && discoKey != null
+                && !previous.discoKey().equals(discoKey);
+        PeerPath path = previous != null && !restarted ? previous.path() : new PeerPath(probe);
+        path.setDiscoveryAllowed(probe);
+        List<InetSocketAddress> advertised = new ArrayList<>();
+        if (n.endpoints() != null) {
+            for (String e : n.endpoints()) {
+                EndpointText.parse(e).ifPresent(advertised::add);
+            }
+        }
+        path.setAdvertised(advertised);
+        PathTraffic traffic = previous != null ? previous.traffic() : new PathTraffic();
+        return new Entry(key, n.name(), discoKey, n.homeRegion(), path, traffic);
+    }
+
+    private void remember(Entry e) {
+        byNodeKey.put(e.nodeKey(), e);
+        if (e.discoKey() != null) {
+            byDiscoKey.put(e.discoKey(), e);
+        }
+    }
+
+    private void forget(Entry e) {
+        byNodeKey.remove(e.nodeKey(), e);
+        if (e.discoKey() != null) {
+            byDiscoKey.remove(e.discoKey(), e);
+        }
+    }
+
+    /** The entry for the peer with node key {@code key}, made from the netmap if it lists the peer; else null. */
+    private synchronized Entry make(PublicKey key) {
+        Entry e = byNodeKey.get(key);
+        if (e != null) {
+            return e;
+        }
+        Node n = usable(map.peerByNodeKey(key).orElse(null));
+        if (n == null) {
+            return null;
+        }
+        e = entry(n, key, null);
+        remember(e);
+        return e;
     }
 
     /** Whether {@code owner} is still a peer and {@code address} still one of its candidates. */
@@ -140,24 +180,35 @@ final class PeerTable {
         discoAllowlist = Set.copyOf(allowlist);
     }
 
-    /** Every peer of the current netmap. */
+    /** The peers made so far (see {@link #get}): those that exchanged packets or were asked about. */
     Collection<Entry> all() {
-        return index.byNodeKey().values();
+        return byNodeKey.values();
     }
 
-    /** The peer with this node key, or null. */
+    /** The peer with this node key, made on first need if the netmap lists it; or null. */
     Entry get(PublicKey nodeKey) {
-        return index.byNodeKey().get(nodeKey);
+        Entry e = byNodeKey.get(nodeKey);
+        return e != null ? e : make(nodeKey);
     }
 
-    /** The peer with this disco key, or null: DISCO from anyone else is dropped. */
+    /** The peer with this disco key, made on first need if the netmap lists it; or null: DISCO from anyone else is dropped. */
     Entry byDiscoKey(PublicKey discoKey) {
-        return index.byDiscoKey().get(discoKey);
+        Entry e = byDiscoKey.get(discoKey);
+        if (e != null) {
+            return e;
+        }
+        Node n = usable(map.peerByDiscoKey(discoKey).orElse(null));
+        return n == null ? null : get(PublicKey.parse(KeyKind.NODE, n.key()));
     }
 
-    /** The entry for a netmap node, found by its key text without parsing it again; null if absent. */
+    /** Whether a netmap peer has this disco key, making nothing: a DISCO message names it before it is opened. */
+    boolean knowsDiscoKey(PublicKey discoKey) {
+        return byDiscoKey.containsKey(discoKey) || usable(map.peerByDiscoKey(discoKey).orElse(null)) != null;
+    }
+
+    /** The entry for a netmap node, made on first need; null if it has no key or is not in the netmap. */
     Entry of(Node node) {
-        return node.key() == null ? null : index.byKeyText().get(node.key());
+        return node.key() == null ? null : get(PublicKey.parse(KeyKind.NODE, node.key()));
     }
 
     /** The peer a datagram from {@code from} comes from, if a pong proved that address for it; else null. */

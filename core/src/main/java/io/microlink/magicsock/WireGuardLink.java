@@ -5,6 +5,7 @@ import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
 import io.microlink.key.PublicKey;
 import io.microlink.netmap.Netmap;
+import io.microlink.netmap.NetmapUpdater;
 import io.microlink.netmap.PeerExpiry;
 import io.microlink.netstack.PacketSink;
 import io.microlink.route.Prefix;
@@ -17,10 +18,14 @@ import io.microlink.wireguard.session.Engine;
 import io.microlink.wireguard.session.EngineSettings;
 import io.microlink.wireguard.session.Network;
 import io.microlink.wireguard.session.Peer;
+import io.microlink.wireguard.session.PeerSource;
 import io.microlink.wireguard.session.PeerSpec;
 import io.microlink.wireguard.session.TimeSource;
 import io.microlink.wireguard.session.UdpEndpoint;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,10 +68,13 @@ final class WireGuardLink implements Network {
     private final PacketSink inner;
     private final Limits limits;
     private final PeerExpiry expiry;
-    /** Each peer's engine state; its endpoint is its {@link PeerEndpoint}. Changed only by {@link #sync}. */
+    /** Each made peer's engine state; its endpoint is its {@link PeerEndpoint}. Changed under this link's lock. */
     private final Map<PublicKey, Peer> peers = new ConcurrentHashMap<>();
-    /** What each peer was given from the netmap last synced, so a netmap that changes nothing of it changes nothing. */
+    /** What each made peer was given from the netmap, so a netmap that changes nothing of it changes nothing. */
     private final Map<PublicKey, Applied> applied = new HashMap<>();
+    /** The netmap last synced, and its routes: where lazily made peers are found. */
+    private Netmap netmap = NetmapUpdater.empty();
+    private RouteTable table = RouteTable.of(netmap, RoutePrefs.NONE, n -> true);
     private final RoutePrefs routePrefs;
 
     /**
@@ -101,7 +109,8 @@ final class WireGuardLink implements Network {
         this.routePrefs = routePrefs;
         this.expiry = expiry;
         this.engine = new Engine(nodeKey.raw(),
-                EngineSettings.DEFAULT.withRoaming(false).withMaxSessions(limits.maxSessions()), TimeSource.system());
+                EngineSettings.DEFAULT.withRoaming(false).withMaxSessions(limits.maxSessions()), TimeSource.system(),
+                new Lazy());
         this.nodeKey = nodeKey.publicKey();
         this.paths = paths;
         this.limits = limits;
@@ -123,49 +132,118 @@ final class WireGuardLink implements Network {
     private record Applied(List<String> allowedIps, String discoKey) {}
 
     /**
-     * Adds new peers and removes departed ones, and those whose key has expired: with the peer
-     * go its sessions and routes. Each peer's routes are its addresses and what {@link RouteTable}
-     * gives it of its approved routes, updated whenever the netmap changes them. A peer whose
-     * disco key changed restarted and lost its sessions: ours go too, so the next packet
-     * handshakes instead of going where the peer drops it until WireGuard's 15 s timer (as
-     * tailscaled resets such a peer).
+     * Follows a new netmap. Peers are made lazily, as tailscaled gives wireguard-go only the
+     * peers with traffic: a peer gets its engine state and routes when a packet goes to one of
+     * its addresses or a handshake or packet comes from it ({@link Lazy}), not because the
+     * netmap lists it. Made at once are only the peers whose routes are wider than their own
+     * addresses (subnet routers, the exit node: tailscaled's {@code isTrimmablePeer} rule), and,
+     * while such a route reaches into the tailnet's ranges, every peer, so that a peer's own
+     * address still routes to it and not there.
+     *
+     * <p>A made peer that left the netmap, or whose key expired, goes with its sessions and
+     * routes. Its routes are its addresses and what {@link RouteTable} gives it of its approved
+     * routes, updated whenever the netmap changes them. A peer whose disco key changed restarted
+     * and lost its sessions: ours go too, so the next packet handshakes instead of going where
+     * the peer drops it until WireGuard's 15 s timer (as tailscaled resets such a peer).
      */
     synchronized void sync(Netmap netmap) {
         RouteTable table = RouteTable.of(netmap, routePrefs, n -> !expiry.expired(n));
-        Map<PublicKey, Node> wanted = new HashMap<>();
-        for (Node n : netmap.peers()) {
-            if (n.key() != null && n.addresses() != null && !expiry.expired(n)) {
-                wanted.put(PublicKey.parse(KeyKind.NODE, n.key()), n);
-            }
-        }
+        this.netmap = netmap;
+        this.table = table;
         peers.entrySet().removeIf(e -> {
-            if (!wanted.containsKey(e.getKey())) {
+            if (usablePeer(e.getKey()) == null) {
                 engine.removePeer(e.getValue());
                 applied.remove(e.getKey());
                 return true;
             }
             return false;
         });
-        wanted.forEach((key, node) -> {
-            Peer p = peers.computeIfAbsent(key, k -> engine.addPeer(
-                    new PeerSpec(k.raw(), null, new PeerEndpoint(k), 0, k.equals(limits.priorityPeer()))));
-            List<String> allowed = table.allowedIps(node);
-            Applied before = applied.get(key);
-            if (before == null || !allowed.equals(before.allowedIps())) {
-                // Control moved a route (a primary router failed over) or the peer's addresses changed.
-                engine.allowedIps().removeAll(p);
-                for (String prefix : allowed) {
-                    route(prefix, p);
-                }
+        peers.forEach((key, p) -> apply(key, p, usablePeer(key)));
+        boolean everyPeer = table.widensIntoTailnet();
+        for (Node n : netmap.peers()) {
+            if (usable(n) && (everyPeer || routesBeyondItsAddresses(table, n))) {
+                make(n);
             }
-            String disco = node.discoKey() != null ? node.discoKey() : before != null ? before.discoKey() : null;
-            if (before != null && before.discoKey() != null && !before.discoKey().equals(disco)) {
-                engine.resetSessions(p);
+        }
+    }
+
+    private boolean usable(Node n) {
+        return n.key() != null && n.addresses() != null && !expiry.expired(n);
+    }
+
+    /** The netmap's node for a peer's key, if it may be a WireGuard peer; else null. */
+    private Node usablePeer(PublicKey key) {
+        return netmap.peerByNodeKey(key).filter(this::usable).orElse(null);
+    }
+
+    private static boolean routesBeyondItsAddresses(RouteTable table, Node n) {
+        return table.allowedIps(n).size() > n.addresses().size();
+    }
+
+    /** The engine peer for a usable netmap node, made with its routes if it has none yet. */
+    private Peer make(Node node) {
+        PublicKey key = PublicKey.parse(KeyKind.NODE, node.key());
+        Peer p = peers.get(key);
+        if (p == null) {
+            p = engine.addPeer(new PeerSpec(key.raw(), null, new PeerEndpoint(key), 0, key.equals(limits.priorityPeer())));
+            peers.put(key, p);
+            apply(key, p, node);
+        }
+        return p;
+    }
+
+    /** Gives a made peer what the netmap says of it now: its routes, and a reset if it restarted. */
+    private void apply(PublicKey key, Peer p, Node node) {
+        List<String> allowed = table.allowedIps(node);
+        Applied before = applied.get(key);
+        if (before == null || !allowed.equals(before.allowedIps())) {
+            // Control moved a route (a primary router failed over) or the peer's addresses changed.
+            engine.allowedIps().removeAll(p);
+            for (String prefix : allowed) {
+                route(prefix, p);
             }
-            if (before == null || !allowed.equals(before.allowedIps()) || !Objects.equals(disco, before.discoKey())) {
-                applied.put(key, new Applied(allowed, disco));
+        }
+        String disco = node.discoKey() != null ? node.discoKey() : before != null ? before.discoKey() : null;
+        if (before != null && before.discoKey() != null && !before.discoKey().equals(disco)) {
+            engine.resetSessions(p);
+        }
+        if (before == null || !allowed.equals(before.allowedIps()) || !Objects.equals(disco, before.discoKey())) {
+            applied.put(key, new Applied(allowed, disco));
+        }
+    }
+
+    /**
+     * Makes a netmap peer when the engine first needs it. Found by the netmap's own indexes (by
+     * node key, by route), so the link keeps nothing for the peers it has not made.
+     */
+    private final class Lazy implements PeerSource {
+        @Override
+        public Peer forKey(byte[] publicKey) {
+            return makeIfListed(PublicKey.of(KeyKind.NODE, publicKey));
+        }
+
+        @Override
+        public Peer forDestination(byte[] buf, int addressOffset, int addressLength) {
+            InetAddress destination;
+            try {
+                destination = InetAddress.getByAddress(Arrays.copyOfRange(buf, addressOffset, addressOffset + addressLength));
+            } catch (UnknownHostException e) {
+                return null; // not 4 or 16 bytes: the engine read no IP header
             }
-        });
+            synchronized (WireGuardLink.this) {
+                return table.route(destination) instanceof RouteTable.Via(Node peer) && usable(peer) ? make(peer) : null;
+            }
+        }
+    }
+
+    /** The engine peer for {@code key}, made if the netmap lists it as a usable peer; else null. */
+    private synchronized Peer makeIfListed(PublicKey key) {
+        Peer p = peers.get(key);
+        if (p != null) {
+            return p;
+        }
+        Node node = usablePeer(key);
+        return node == null ? null : make(node);
     }
 
     private void route(String prefix, Peer peer) {
@@ -173,7 +251,7 @@ final class WireGuardLink implements Network {
         Prefix.parse(prefix).ifPresent(p -> engine.allowedIps().insert(p.address(), p.bits(), peer));
     }
 
-    /** Each known peer's WireGuard state, by node key. */
+    /** Each made peer's WireGuard state, by node key: those that exchanged a packet, or have wide routes. */
     Map<PublicKey, Peer> peers() {
         return Map.copyOf(peers);
     }
@@ -184,7 +262,10 @@ final class WireGuardLink implements Network {
      */
     void receiveFromPeer(byte[] buf, int off, int len, PublicKey peer) {
         Peer p = peers.get(peer);
-        // A known peer's endpoint stays the one sync() gave it (no roaming): no object per packet.
+        if (p == null) {
+            p = makeIfListed(peer); // its first packet, perhaps an initiation: as tailscaled's noteRecvActivity
+        }
+        // A known peer's endpoint stays the one make() gave it (no roaming): no object per packet.
         // Vouched for, its data on a session we lost in a restart starts a handshake at once.
         if (p != null) {
             engine.receive(p, buf, off, len, p.endpoint(), this);

@@ -60,6 +60,11 @@ public final class Netmap {
         }
     }
 
+    /**
+     * Indexes a peer. Where control's text is already canonical (lower case, an address with its
+     * {@code /32} or {@code /128}, a name with its trailing dot) the key is the record's own
+     * string, so the indexes add no strings of their own for it.
+     */
     private void index(Node peer) {
         if (peer.key() != null) {
             byKey.put(peer.key(), peer);
@@ -69,14 +74,19 @@ public final class Netmap {
         }
         if (peer.addresses() != null) {
             for (String prefix : peer.addresses()) {
-                byAddress.put(hostPart(prefix), peer);
+                byAddress.put(isHostPrefix(prefix) ? prefix : hostPart(prefix), peer);
             }
         }
         if (peer.name() != null && !peer.name().isEmpty()) {
-            String fqdn = stripDot(peer.name()).toLowerCase(Locale.ROOT);
-            byName.put(fqdn, peer);
-            byName.putIfAbsent(fqdn.split("\\.", 2)[0], peer);
+            String lower = peer.name().toLowerCase(Locale.ROOT); // the same string when already lower case
+            byName.put(lower.endsWith(".") ? lower : lower + ".", peer);
+            byName.putIfAbsent(stripDot(lower).split("\\.", 2)[0], peer);
         }
+    }
+
+    /** Whether a prefix's text is a lower-case address with its host length: the index key as it is. */
+    private static boolean isHostPrefix(String prefix) {
+        return (prefix.endsWith("/32") || prefix.endsWith("/128")) && prefix.equals(prefix.toLowerCase(Locale.ROOT));
     }
 
     /** This node, or empty before the first map arrived. */
@@ -104,7 +114,9 @@ public final class Netmap {
 
     /** The peer owning a tailnet address such as {@code 100.64.0.2} or {@code fd7a:115c:a1e0::2}. */
     public Optional<Node> peerByAddress(String address) {
-        return Optional.ofNullable(byAddress.get(address.toLowerCase(Locale.ROOT)));
+        String a = address.toLowerCase(Locale.ROOT);
+        Node n = byAddress.get(a + (a.indexOf(':') >= 0 ? "/128" : "/32"));
+        return Optional.ofNullable(n != null ? n : byAddress.get(a));
     }
 
     /**
@@ -112,7 +124,9 @@ public final class Netmap {
      * with or without the trailing dot), case-insensitive.
      */
     public Optional<Node> resolve(String name) {
-        return Optional.ofNullable(byName.get(stripDot(name).toLowerCase(Locale.ROOT)));
+        String bare = stripDot(name).toLowerCase(Locale.ROOT);
+        Node fqdn = byName.get(bare + ".");
+        return Optional.ofNullable(fqdn != null ? fqdn : byName.get(bare));
     }
 
     /**

@@ -152,27 +152,12 @@ public final class NetmapUpdater {
      */
     private static void putIfReachable(SortedMap<Long, Node> peers, Node p) {
         if (hasNodeKey(p)) {
-            peers.put(p.id(), sharingAddresses(p));
+            peers.put(p.id(), PeerCompaction.compact(p));
         } else {
             peers.remove(p.id());
             LOG.log(System.Logger.Level.WARNING, "control sent peer {0} without a usable node key; left out",
                     String.valueOf(p.id()));
         }
-    }
-
-    /**
-     * The peer with its {@code AllowedIPs} list being its {@code Addresses} list when the two
-     * are equal, as they are for every peer without routes: the netmap holds each peer's address
-     * strings once, not twice (about 150 bytes a peer).
-     */
-    private static Node sharingAddresses(Node p) {
-        if (p.allowedIps() == null || p.allowedIps() == p.addresses() || !p.allowedIps().equals(p.addresses())) {
-            return p;
-        }
-        return new Node(p.id(), p.stableId(), p.name(), p.user(), p.key(), p.keyExpiry(), p.machine(), p.discoKey(),
-                p.addresses(), p.addresses(), p.endpoints(), p.derp(), p.homeDerp(), p.hostinfo(), p.online(),
-                p.lastSeen(), p.machineAuthorized(), p.expired(), p.tags(), p.primaryRoutes(), p.capabilities(),
-                p.capMap());
     }
 
     private static boolean hasNodeKey(Node p) {

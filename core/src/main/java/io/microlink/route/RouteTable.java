@@ -42,6 +42,9 @@ public final class RouteTable {
     private static final Prefix TAILNET_V6 = Prefix.parse("fd7a:115c:a1e0::/48").orElseThrow();
 
     private final RoutePrefs prefs;
+    private final Netmap netmap;
+    private final Predicate<Node> usable;
+    /** The routes beyond peers' own addresses: a peer's own address is found in the netmap's index instead. */
     private final List<Entry> entries = new ArrayList<>();
     private final List<Entry> declined = new ArrayList<>();
     private final Node exitNode;
@@ -53,6 +56,8 @@ public final class RouteTable {
 
     private RouteTable(Netmap netmap, RoutePrefs prefs, Predicate<Node> usable) {
         this.prefs = prefs;
+        this.netmap = netmap;
+        this.usable = usable;
         Node exit = null;
         String problem = null;
         if (prefs.exitNode() != null) {
@@ -78,7 +83,8 @@ public final class RouteTable {
             }
             List<String> used = allowedIps(peer, false);
             for (String text : allowedIps(peer, true)) {
-                Prefix.parse(text).ifPresent(p -> (used.contains(text) ? entries : declined).add(new Entry(p, peer)));
+                Prefix.parse(text).filter(p -> !(p.isSingleAddress() && isOwnAddress(peer, p)))
+                        .ifPresent(p -> (used.contains(text) ? entries : declined).add(new Entry(p, peer)));
             }
             if (prefs.acceptRoutes()) {
                 subnetRoutes(peer).forEach(text -> Prefix.parse(text).filter(p -> !acceptedSubnetRoutes.contains(p))
@@ -166,6 +172,19 @@ public final class RouteTable {
         return List.copyOf(acceptedSubnetRoutes);
     }
 
+    /**
+     * Whether a route wider than one peer's own addresses reaches into the tailnet's ranges: the
+     * exit node's default routes, or an accepted subnet route overlapping them. Then only a
+     * peer's own address, as a more specific route, keeps its packets from going there.
+     */
+    public boolean widensIntoTailnet() {
+        return exitNode != null || acceptedSubnetRoutes.stream().anyMatch(p -> overlaps(p, CGNAT) || overlaps(p, TAILNET_V6));
+    }
+
+    private static boolean overlaps(Prefix a, Prefix b) {
+        return a.covers(b) || b.covers(a);
+    }
+
     /** The exit node in use, if one was asked for and it is one. */
     public Optional<Node> exitNode() {
         return Optional.ofNullable(exitNode);
@@ -185,6 +204,11 @@ public final class RouteTable {
         if (!tailnet && exitNode != null && prefs.allowLanAccess()
                 && prefs.lan().stream().anyMatch(p -> p.contains(destination))) {
             return new Lan();
+        }
+        // A peer's own address is the most specific route there is (/32, /128).
+        Node owner = netmap.peerByAddress(AddressText.of(destination)).orElse(null);
+        if (owner != null && owner.key() != null && usable.test(owner)) {
+            return new Via(owner);
         }
         for (Entry e : entries) {
             if (e.prefix().contains(destination) && (!tailnet || !e.prefix().isDefault())) {

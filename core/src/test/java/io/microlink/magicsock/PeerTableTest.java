@@ -43,6 +43,24 @@ class PeerTableTest {
     }
 
     @Test
+    void aPeerGetsAnEntryOnlyWhenFirstNeededAndLosesItWhenItLeavesTheNetmap() {
+        PeerTable table = new PeerTable(Set.of(), TestTailnet.expiry());
+        table.sync(map);
+        assertThat(table.all()).as("listed, but nothing went to or came from them").isEmpty();
+        assertThat(table.knowsDiscoKey(bobDisco)).isTrue();
+        assertThat(table.all()).as("asking whether a disco key is a peer's makes nothing").isEmpty();
+
+        PeerTable.Entry p = table.byDiscoKey(bobDisco);
+
+        assertThat(table.all()).containsExactly(p);
+        assertThat(table.get(bob)).isSameAs(p);
+        table.sync(netmap(peer(3, "carol", carol, null, 0)));
+        assertThat(table.all()).isEmpty();
+        assertThat(table.get(bob)).isNull();
+        assertThat(table.knowsDiscoKey(bobDisco)).isFalse();
+    }
+
+    @Test
     void aPeersPathOutlivesNetmapsThatKeepIt() {
         PeerTable table = new PeerTable(Set.of(), TestTailnet.expiry());
         table.sync(map);

@@ -2,6 +2,7 @@ package io.microlink.magicsock;
 
 import static io.microlink.magicsock.TestTailnet.netmap;
 import static io.microlink.magicsock.TestTailnet.peer;
+import static io.microlink.magicsock.TestTailnet.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.microlink.route.RoutePrefs;
@@ -46,7 +47,10 @@ class WireGuardLinkTest {
             return now;
         }
     });
-    private final WireGuardLink link = new WireGuardLink(ours, new WireGuardLink.Paths() {
+    private final WireGuardLink link = newLink(RoutePrefs.NONE);
+
+    private WireGuardLink newLink(RoutePrefs prefs) {
+        return new WireGuardLink(ours, new WireGuardLink.Paths() {
         @Override
         public void sendToPeer(PublicKey peer, byte[] buf, int off, int len) {
             out.add(new Out(peer, null, Arrays.copyOfRange(buf, off, off + len)));
@@ -56,7 +60,7 @@ class WireGuardLinkTest {
         public void sendUdp(byte[] buf, int off, int len, InetSocketAddress to) {
             out.add(new Out(null, to, Arrays.copyOfRange(buf, off, off + len)));
         }
-    }, WireGuardLink.Limits.DEFAULT, expiry, RoutePrefs.NONE, new PacketSink() {
+    }, WireGuardLink.Limits.DEFAULT, expiry, prefs, new PacketSink() {
         @Override
         public void accept(byte[] buf, int off, int len) {
         }
@@ -65,6 +69,7 @@ class WireGuardLinkTest {
         public void endOfBatch() {
         }
     });
+    }
 
     @Test
     void aHandshakeFromAnotherPeersProvenAddressIsAnsweredOnTheInitiatorsOwnPath() {
@@ -118,8 +123,83 @@ class WireGuardLinkTest {
     void aPeerAlreadyExpiredIsNoWireGuardPeer() {
         link.sync(netmap(peer(3, "alice", alice.publicKey(), null, 1, now.minusSeconds(1)),
                 peer(2, "bob", bob, null, 1, now.plusSeconds(60))));
+        byte[] initiation = aliceInitiation();
+
+        link.receiveUdp(initiation, 0, initiation.length, BOB_PROVEN);
+        link.sendInner(ipv4(ip("100.64.0.1"), ip("100.64.0.3")), WireGuardLink.HEADROOM, 20);
+        link.sendInner(ipv4(ip("100.64.0.1"), ip("100.64.0.2")), WireGuardLink.HEADROOM, 20);
 
         assertThat(link.peers()).containsOnlyKeys(bob);
+        assertThat(out).extracting(Out::peer).containsExactly(bob);
+    }
+
+    @Test
+    void aNetmapPeerGetsWireGuardStateOnlyWhenAPacketGoesToIt() {
+        link.sync(netmap(peer(2, "bob", bob, null, 1), peer(3, "alice", alice.publicKey(), null, 1)));
+        assertThat(link.peers()).as("listed in the netmap, but no traffic yet").isEmpty();
+
+        link.sendInner(ipv4(ip("100.64.0.1"), ip("100.64.0.2")), WireGuardLink.HEADROOM, 20);
+        link.sendInner(ipv4(ip("100.64.0.1"), ip("100.64.0.9")), WireGuardLink.HEADROOM, 20);
+
+        assertThat(link.peers()).containsOnlyKeys(bob);
+        assertThat(out).singleElement().satisfies(o -> {
+            assertThat(o.peer()).isEqualTo(bob);
+            assertThat(o.bytes()[0]).as("an initiation").isEqualTo((byte) 1);
+        });
+    }
+
+    @Test
+    void aNetmapPeerGetsWireGuardStateWhenItsHandshakeArrives() {
+        link.sync(netmap(peer(2, "bob", bob, null, 1), peer(3, "alice", alice.publicKey(), null, 1)));
+        byte[] initiation = aliceInitiation();
+
+        link.receiveUdp(initiation, 0, initiation.length, BOB_PROVEN);
+
+        assertThat(link.peers()).containsOnlyKeys(alice.publicKey());
+        assertThat(link.peers().get(alice.publicKey()).hasSession()).isTrue();
+    }
+
+    @Test
+    void aHandshakeFromAKeyOutsideTheNetmapMakesNoPeer() {
+        link.sync(netmap(peer(2, "bob", bob, null, 1)));
+        byte[] initiation = aliceInitiation();
+
+        link.receiveUdp(initiation, 0, initiation.length, BOB_PROVEN);
+        link.receiveFromPeer(initiation, 0, initiation.length, alice.publicKey());
+
+        assertThat(link.peers()).isEmpty();
+        assertThat(out).isEmpty();
+    }
+
+    @Test
+    void aMadePeerThatLeavesTheNetmapGoes() {
+        link.sync(netmap(peer(2, "bob", bob, null, 1)));
+        link.sendInner(ipv4(ip("100.64.0.1"), ip("100.64.0.2")), WireGuardLink.HEADROOM, 20);
+        assertThat(link.peers()).containsOnlyKeys(bob);
+
+        link.sync(netmap(peer(3, "alice", alice.publicKey(), null, 1)));
+
+        assertThat(link.peers()).isEmpty();
+    }
+
+    @Test
+    void aSubnetRouterIsMadeAtOnceAsTailscaledKeepsIt() {
+        WireGuardLink routing = newLink(new RoutePrefs(true, null, false, List.of()));
+        routing.sync(netmap(routing(peer(2, "bob", bob, null, 1), "10.77.0.0/24"),
+                peer(3, "alice", alice.publicKey(), null, 1)));
+
+        assertThat(routing.peers()).containsOnlyKeys(bob);
+    }
+
+    @Test
+    void withAnExitNodeEveryPeerIsMadeSoItsOwnAddressNeverGoesToTheExitNode() {
+        WireGuardLink viaExit = newLink(new RoutePrefs(false, "bob", false, List.of()));
+        viaExit.sync(netmap(routing(peer(2, "bob", bob, null, 1), "0.0.0.0/0", "::/0"),
+                peer(3, "alice", alice.publicKey(), null, 1)));
+
+        assertThat(viaExit.peers()).containsOnlyKeys(bob, alice.publicKey());
+        viaExit.sendInner(ipv4(ip("100.64.0.1"), ip("100.64.0.3")), WireGuardLink.HEADROOM, 20);
+        assertThat(out).extracting(Out::peer).containsExactly(alice.publicKey());
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.microlink.PeerEvent.Kind;
 import io.microlink.control.wire.MapResponse;
+import io.microlink.control.wire.Hostinfo;
 import io.microlink.control.wire.Node;
 import io.microlink.key.KeyKind;
 import io.microlink.key.PrivateKey;
@@ -28,6 +29,17 @@ class NetmapUpdaterTest {
     private static String peer(long id, String name, String key, boolean online) {
         return ("{'ID':%d,'Name':'%s.tailnet.test.','Key':'%s','Addresses':['100.64.0.%d/32','fd7a:115c:a1e0::%d/128'],"
                 + "'HomeDERP':999,'Online':%s,'Hostinfo':{'Hostname':'%s'}}").formatted(id, name, key, id, id, online, name);
+    }
+
+    /** A peer as tailscaled describes itself to control, with fields the node never reads. */
+    private static String verbosePeer(long id) {
+        return ("{'ID':%d,'StableID':'nSTABLE%d','Name':'p%d.tailnet.test.','Key':'%s','Machine':'mkey:%s',"
+                + "'Addresses':['100.64.0.%d/32'],'DERP':'127.3.3.40:999','Tags':['tag:server'],'Capabilities':['funnel'],"
+                + "'CapMap':{'https://tailscale.com/cap/file-sharing':null},"
+                + "'Hostinfo':{'OS':'linux','OSVersion':'6.1','Hostname':'box','GoArch':'amd64','IPNVersion':'1.102.3',"
+                + "'NetInfo':{'PreferredDERP':999,'DERPLatency':{'999-v4':0.01}},"
+                + "'Services':[{'Proto':'peerapi4','Port':4242}]}}").formatted(id, id, id,
+                PrivateKey.generate(KeyKind.NODE).publicKey(), "ab".repeat(32), id);
     }
 
     private Netmap full() throws Exception {
@@ -66,6 +78,25 @@ class NetmapUpdaterTest {
         Node p = m.peer(5).orElseThrow();
         assertThat(p.allowedIps()).isSameAs(p.addresses()).containsExactly("100.64.0.5/32", "fd7a:115c:a1e0::5/128");
         assertThat(m.peer(4).orElseThrow().allowedIps()).endsWith("10.0.0.0/24");
+    }
+
+    @Test
+    void aPeerKeepsOnlyWhatTheNodeReadsWithRepeatedStringsShared() throws Exception {
+        Netmap m = NetmapUpdater.apply(full(), msg("{'PeersChanged':[" + verbosePeer(4) + "," + verbosePeer(5) + "]}"))
+                .netmap();
+
+        Node p = m.peer(4).orElseThrow();
+        Node q = m.peer(5).orElseThrow();
+        assertThat(p.stableId()).isNull();
+        assertThat(p.machine()).isNull();
+        assertThat(p.capMap()).isNull();
+        assertThat(p.capabilities()).isNull();
+        assertThat(p.derp()).as("the legacy field, read into the home region").isNull();
+        assertThat(p.homeRegion()).isEqualTo(999);
+        assertThat(p.hostinfo()).isEqualTo(new Hostinfo(null, "linux", null, "box", null, null, null, null,
+                List.of(new Hostinfo.Service("peerapi4", 4242))));
+        assertThat(p.hostinfo().os()).isSameAs(q.hostinfo().os());
+        assertThat(p.tags().getFirst()).isSameAs(q.tags().getFirst());
     }
 
     @Test

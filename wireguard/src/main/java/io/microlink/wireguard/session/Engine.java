@@ -40,6 +40,7 @@ public final class Engine {
     private final AllowedIps<Peer> allowedIps = new AllowedIps<>();
     private final Set<Peer> activeSessions = ConcurrentHashMap.newKeySet();
     private final Inbound inbound;
+    final PeerSource peerSource;
 
     /**
      * An engine with our static key and no peers.
@@ -49,6 +50,20 @@ public final class Engine {
      * @param privateKey 32-byte X25519 private key; copied
      */
     public Engine(byte[] privateKey, EngineSettings settings, TimeSource clock) {
+        this(privateKey, settings, clock, PeerSource.NONE);
+    }
+
+    /**
+     * An engine with our static key that makes its peers when it first needs them: a handshake
+     * from an unknown key, a packet to an unrouted address.
+     *
+     * @param settings limits and timers
+     * @param clock the engine's time
+     * @param privateKey 32-byte X25519 private key; copied
+     * @param peerSource asked on each such miss
+     */
+    public Engine(byte[] privateKey, EngineSettings settings, TimeSource clock, PeerSource peerSource) {
+        this.peerSource = peerSource;
         SecureRandom random = new SecureRandom();
         this.identity = new LocalIdentity(privateKey);
         this.settings = settings;
@@ -181,7 +196,8 @@ public final class Engine {
     }
 
     /**
-     * Routes and sends one IP packet of {@code len} bytes at {@code off}. {@code buf} must have
+     * Routes and sends one IP packet of {@code len} bytes at {@code off} (to a peer the
+     * {@link PeerSource} makes if none routes it). {@code buf} must have
      * {@link Protocol#TRANSPORT_HEADER_SIZE} free bytes before {@code off} and 32 after the
      * packet (padding and tag); the message is built in place.
      *
@@ -195,7 +211,11 @@ public final class Engine {
             counters.add(Counters.Event.DROPPED_MALFORMED);
             return;
         }
-        Peer peer = allowedIps.lookup(buf, InnerHeader.destinationOffset(buf, off), InnerHeader.addressLength(buf, off));
+        int destination = InnerHeader.destinationOffset(buf, off);
+        Peer peer = allowedIps.lookup(buf, destination, InnerHeader.addressLength(buf, off));
+        if (peer == null) {
+            peer = peerSource.forDestination(buf, destination, InnerHeader.addressLength(buf, off));
+        }
         if (peer == null) {
             counters.add(Counters.Event.DROPPED_NO_ROUTE);
             return;

@@ -59,6 +59,9 @@ final class Handshakes {
         }
         Peer peer = engine.peerByKey(opening.remoteStatic());
         if (peer == null) {
+            peer = engine.peerSource.forKey(opening.remoteStatic());
+        }
+        if (peer == null) {
             engine.counters.add(Counters.Event.DROPPED_UNKNOWN_PEER);
             return;
         }
