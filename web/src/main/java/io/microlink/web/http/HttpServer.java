@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -251,14 +252,18 @@ public final class HttpServer implements AutoCloseable {
                 in.reset();
                 // From the first byte on, the whole exchange has one deadline, however slowly it trickles.
                 c.setSoTimeout((int) limits.requestTimeout().toMillis());
-                ScheduledFuture<?> deadline = watchdog.schedule(() -> closeQuietly(c),
-                        limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                // Set before the close: the reader can wake from the close before the task is done.
+                AtomicBoolean cutOff = new AtomicBoolean();
+                ScheduledFuture<?> deadline = watchdog.schedule(() -> {
+                    cutOff.set(true);
+                    closeQuietly(c);
+                }, limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 try {
                     if (!exchange(c, in, out, handler, served + 1 < limits.maxRequestsPerConnection(), slot, owner)) {
                         return;
                     }
                 } catch (IOException e) {
-                    if (e instanceof SocketTimeoutException || deadline.isDone()) {
+                    if (e instanceof SocketTimeoutException || cutOff.get()) {
                         refusedRequests.incrementAndGet(); // too slow: the deadline cut it off
                     }
                     throw e;
